@@ -1,0 +1,45 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+/** The pure core never reaches for I/O: it takes ports (DESIGN.md §2). */
+const pureCoreRestrictions = {
+  patterns: [
+    { group: ['@aws-sdk/*'], message: 'Pure core: take a port instead of the AWS SDK.' },
+    { group: ['ioredis'], message: 'Pure core: take a Coordinator/store port instead of ioredis.' },
+  ],
+  paths: [
+    { name: 'node:fs', message: 'Pure core: no file system.' },
+    { name: 'fs', message: 'Pure core: no file system.' },
+    { name: 'node:fs/promises', message: 'Pure core: no file system.' },
+    { name: 'fs/promises', message: 'Pure core: no file system.' },
+    { name: 'node:worker_threads', message: 'Pure core: no threads.' },
+    { name: 'worker_threads', message: 'Pure core: no threads.' },
+  ],
+};
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'cdk.out/**', 'coverage/**', '.wukong/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+    },
+  },
+  {
+    files: ['src/dag/**', 'src/planner/**', 'src/scheduler/**', 'src/sim/**'],
+    rules: { 'no-restricted-imports': ['error', pureCoreRestrictions] },
+  },
+  {
+    files: ['src/**'],
+    ignores: ['src/cli/**'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Read environment variables only in src/cli and lambda/.' },
+      ],
+    },
+  },
+);

@@ -1,0 +1,23 @@
+import type { z } from 'zod';
+import type { OpArity, OpSignature } from '../dag/op-catalog.js';
+import type { Value } from '../data/value.js';
+
+/**
+ * One op: a name, a zod schema for its args, its input arity, how many outputs it returns, and a
+ * pure function from input values to output values. Ops are named in DAG JSON, never code.
+ */
+export interface OpDefinition<Args = unknown> extends OpSignature {
+  readonly args: z.ZodType<Args>;
+  readonly arity: OpArity;
+  readonly outputs: number;
+  /** A one-line description for `wukong ops` and docs. */
+  readonly description: string;
+  /**
+   * Computes the outputs. Must return exactly `outputs` values. May be async (synthetic.work in
+   * sleep mode). Must be deterministic for the same inputs and args.
+   */
+  run(inputs: readonly Value[], args: Args): Value[] | Promise<Value[]>;
+}
+
+export const exactly = (n: number): OpArity => ({ min: n, max: n });
+export const atLeast = (n: number): OpArity => ({ min: n, max: Number.POSITIVE_INFINITY });

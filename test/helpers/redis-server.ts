@@ -1,0 +1,76 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { Socket } from 'node:net';
+import { freePort } from './free-port.js';
+
+/**
+ * A real redis-server owned by one test file, on a free port (never the machine's 6379), with no
+ * persistence. Fault tests may `stop()` and `restart()` it on the same port.
+ */
+export interface RedisServerHandle {
+  readonly port: number;
+  readonly url: string;
+  stop(): Promise<void>;
+  restart(): Promise<void>;
+}
+
+export async function startRedisServer(extraArgs: string[] = []): Promise<RedisServerHandle> {
+  const port = await freePort();
+  let child: ChildProcess | undefined;
+
+  const launch = async (): Promise<void> => {
+    child = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extraArgs],
+      { stdio: 'ignore' },
+    );
+    child.on('error', (err) => {
+      throw new Error(`redis-server failed to start (is it installed? .ci/run installs it): ${err.message}`);
+    });
+    await waitForPort(port, 10_000);
+  };
+
+  const stop = async (): Promise<void> => {
+    const running = child;
+    child = undefined;
+    if (!running || running.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      running.once('exit', () => resolve());
+      running.kill('SIGKILL');
+    });
+  };
+
+  await launch();
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    stop,
+    restart: async () => {
+      await stop();
+      await launch();
+    },
+  };
+}
+
+async function waitForPort(port: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await canConnect(port)) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`redis-server did not listen on ${port} within ${timeoutMs} ms`);
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = new Socket();
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.connect(port, '127.0.0.1');
+  });
+}
