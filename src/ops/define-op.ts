@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import type { OpArity } from '../dag/op-catalog.js';
+import type { Value } from '../data/value.js';
+import type { OpDefinition } from './op-definition.js';
+
+/**
+ * Args convention for every built-in op: `args` omitted in DAG JSON means `{}` (the driver and the
+ * validator call `schema.parse(task.args ?? {})`). Every args schema is a `.strict()` object, so an
+ * unknown key is an error, and one with no required field accepts `{}`. `run` receives the parsed
+ * args, defaults filled in.
+ */
+export const NO_ARGS = z.object({}).strict();
+
+/** Builds an OpDefinition whose `run` sees the args typed as its schema's output. */
+export function defineOp<Schema extends z.ZodType>(def: {
+  readonly name: string;
+  readonly description: string;
+  readonly args: Schema;
+  readonly arity: OpArity;
+  readonly outputs: number;
+  run(inputs: readonly Value[], args: z.output<Schema>): Value[] | Promise<Value[]>;
+}): OpDefinition<z.output<Schema>> {
+  return Object.freeze({ ...def, args: def.args as unknown as z.ZodType<z.output<Schema>> });
+}

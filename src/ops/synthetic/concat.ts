@@ -1,0 +1,23 @@
+import { bytes } from '../../data/value.js';
+import { NO_ARGS, defineOp } from '../define-op.js';
+import { bytesInputs } from '../input-guards.js';
+import { atLeast } from '../op-definition.js';
+
+/** Concatenates its bytes inputs in deps order. */
+export const syntheticConcat = defineOp({
+  name: 'synthetic.concat',
+  description: 'Concatenate one or more bytes inputs in deps order',
+  args: NO_ARGS,
+  arity: atLeast(1),
+  outputs: 1,
+  run(inputs) {
+    const parts = bytesInputs('synthetic.concat', inputs);
+    const out = new Uint8Array(parts.reduce((sum, part) => sum + part.data.length, 0));
+    let offset = 0;
+    for (const part of parts) {
+      out.set(part.data, offset);
+      offset += part.data.length;
+    }
+    return [bytes(out)];
+  },
+});

@@ -1,0 +1,65 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { z } from 'zod';
+import { bytes, type Value } from '../../data/value.js';
+import { defineOp } from '../define-op.js';
+import { atLeast } from '../op-definition.js';
+import { Xoshiro128StarStar } from '../random/xoshiro128-star-star.js';
+import { Hash64 } from './value-hash.js';
+
+/** Lambda's own limit: a task cannot usefully claim to work longer than one invocation lives. */
+export const MAX_WORK_MS = 900_000;
+export const MAX_SYNTHETIC_BYTES = 2 ** 31;
+
+export const SyntheticWorkArgsSchema = z
+  .object({
+    ms: z.number().nonnegative().max(MAX_WORK_MS),
+    outputBytes: z.number().int().nonnegative().max(MAX_SYNTHETIC_BYTES).default(8),
+    mode: z.enum(['spin', 'sleep']).default('spin'),
+  })
+  .strict();
+export type SyntheticWorkArgs = z.output<typeof SyntheticWorkArgsSchema>;
+
+/**
+ * The bytes synthetic.work returns: a 64-bit hash of its args and of every input in order (kind,
+ * shape, bytes) seeds xoshiro128**, which fills `outputBytes`. A sequential reference run of the same
+ * DAG therefore gives identical bytes, and any mis-wired, missing or reordered input changes them.
+ */
+export function syntheticWorkOutput(inputs: readonly Value[], args: SyntheticWorkArgs): Uint8Array {
+  const hash = new Hash64()
+    .updateString('synthetic.work')
+    .updateString(JSON.stringify([args.ms, args.outputBytes, args.mode]))
+    .updateInteger(inputs.length);
+  for (const input of inputs) hash.updateValue(input);
+  const out = new Uint8Array(args.outputBytes);
+  Xoshiro128StarStar.fromSeed(hash.digest()).fillBytes(out);
+  return out;
+}
+
+function spinUntil(deadlineMs: number): void {
+  // Busy-wait on purpose: this models CPU-bound work, which a sleep would not occupy a core with.
+  while (performance.now() < deadlineMs) {
+    /* spin */
+  }
+}
+
+/**
+ * Stands in for real work: takes `ms` (spinning a core, or sleeping), then returns bytes derived
+ * from its inputs. Computing the output counts towards `ms`, so the task takes max(ms, hash + fill).
+ */
+export const syntheticWork = defineOp({
+  name: 'synthetic.work',
+  description: 'Spin or sleep for ms, then output outputBytes bytes derived from the inputs and args',
+  args: SyntheticWorkArgsSchema,
+  arity: atLeast(0),
+  outputs: 1,
+  run(inputs, args) {
+    const startMs = performance.now();
+    const output = [bytes(syntheticWorkOutput(inputs, args))];
+    const deadlineMs = startMs + args.ms;
+    if (args.mode === 'spin') {
+      spinUntil(deadlineMs);
+      return output;
+    }
+    return sleep(Math.max(0, deadlineMs - performance.now())).then(() => output);
+  },
+});
