@@ -21,6 +21,7 @@ const pureCoreRestrictions = {
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'cdk.out/**', 'coverage/**', '.wukong/**'] },
   js.configs.recommended,
+  { files: ['**/*.js', '**/*.mjs'], languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } } },
   ...tseslint.configs.recommended,
   {
     rules: {

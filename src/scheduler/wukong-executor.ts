@@ -86,6 +86,11 @@ export class WukongExecutor {
     return [...this.states].filter(([, s]) => s === 'done').map(([id]) => id);
   }
 
+  /** The task being fetched for or run, if any. */
+  get currentTask(): string | undefined {
+    return this.current;
+  }
+
   stateOf(taskId: string): LocalTaskState | undefined {
     return this.states.get(taskId);
   }

@@ -1,0 +1,123 @@
+/**
+ * Per-task overhead of the embedded backend vs Dask distributed, on 10,000 no-op tasks shaped as
+ * (a) a chain, (b) one fan-out to ~10,000 then one fan-in, (c) a binary tree reduction.
+ *
+ *   npm run build && node dist/bench/overhead.js [--tasks 10000] [--workers 2] [--no-dask]
+ *
+ * Dask runs under /usr/bin/python3 (Debian python3-distributed): LocalCluster with the same
+ * number of worker processes, one thread each. Overhead per task = wall time / tasks, since the
+ * tasks do no work (synthetic.work with ms 0).
+ */
+import { spawnSync } from 'node:child_process';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { DagSpec, TaskSpec } from '../src/dag/schema.js';
+import { runEmbedded } from '../src/runtime/embedded/embedded-backend.js';
+import { runDagFromSpec } from '../src/runtime/run-dag.js';
+import { MEMORY_STORES } from '../src/runtime/store-config.js';
+import { DEFAULT_WUKONG_OPTIONS } from '../src/scheduler/wukong-options.js';
+
+const noop = (id: string, deps: string[] = []): TaskSpec => ({ id, op: 'synthetic.work', args: { ms: 0, outputBytes: 8 }, ...(deps.length ? { deps } : {}) });
+
+export function chainDag(n: number): DagSpec {
+  return { name: `chain-${n}`, tasks: Array.from({ length: n }, (_, i) => noop(`t${i}`, i === 0 ? [] : [`t${i - 1}`])) };
+}
+
+export function fanDag(n: number): DagSpec {
+  const width = n - 2;
+  const middle = Array.from({ length: width }, (_, i) => noop(`m${i}`, ['src']));
+  return { name: `fan-${n}`, tasks: [noop('src'), ...middle, noop('sink', middle.map((t) => t.id))] };
+}
+
+export function treeDag(n: number): DagSpec {
+  const leaves = Math.floor((n + 1) / 2);
+  const tasks: TaskSpec[] = [];
+  let level: string[] = [];
+  for (let i = 0; i < leaves; i += 1) {
+    tasks.push(noop(`l${i}`));
+    level.push(`l${i}`);
+  }
+  for (let depth = 1; level.length > 1; depth += 1) {
+    const next: string[] = [];
+    for (let j = 0; j + 1 < level.length; j += 2) {
+      const id = `r${depth}-${j / 2}`;
+      tasks.push(noop(id, [level[j] as string, level[j + 1] as string]));
+      next.push(id);
+    }
+    if (level.length % 2 === 1) next.push(level[level.length - 1] as string);
+    level = next;
+  }
+  return { name: `tree-${n}`, tasks };
+}
+
+interface Row {
+  shape: string;
+  tasks: number;
+  wukongMs: number;
+  daskMs?: number;
+}
+
+async function runWukong(spec: DagSpec, threads: number): Promise<number> {
+  const dag = runDagFromSpec(spec);
+  const outcome = await runEmbedded(
+    { spec: { dag: spec, wukong: DEFAULT_WUKONG_OPTIONS, progressIntervalMs: 0 }, dag, outputRefs: dag.outputRefs(), deadlineMs: 600_000 },
+    { threads, stores: MEMORY_STORES, invokeConcurrency: 64 },
+  );
+  if (!outcome.ok) throw new Error(`${spec.name} failed: ${outcome.failure?.message}`);
+  return outcome.finishedAt - outcome.startedAt;
+}
+
+function runDask(tasks: number, workers: number): Map<string, number> | string {
+  const script = fileURLToPath(new URL('../../bench/dask_overhead.py', import.meta.url));
+  const result = spawnSync('/usr/bin/python3', [script, String(tasks), String(workers)], { encoding: 'utf8', timeout: 600_000 });
+  if (result.status !== 0) return `dask unavailable (${(result.stderr || result.error?.message || '').trim().split('\n').pop()}); install: apt-get install python3-distributed`;
+  const times = new Map<string, number>();
+  for (const line of result.stdout.trim().split('\n')) {
+    const row = JSON.parse(line) as { shape: string; seconds: number };
+    times.set(row.shape, row.seconds * 1000);
+  }
+  return times;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { tasks: { type: 'string', default: '10000' }, workers: { type: 'string' }, 'no-dask': { type: 'boolean', default: false } } });
+  const tasks = Number(values.tasks);
+  const workers = Number(values.workers ?? cpus().length);
+  const shapes: [string, DagSpec][] = [
+    ['chain', chainDag(tasks)],
+    ['fan', fanDag(tasks)],
+    ['tree', treeDag(tasks)],
+  ];
+  // Warm-up run so thread start-up and JIT are not billed to the first shape (Dask is warmed too).
+  await runWukong(treeDag(255), workers);
+  const rows: Row[] = [];
+  for (const [shape, spec] of shapes) rows.push({ shape, tasks: spec.tasks.length, wukongMs: await runWukong(spec, workers) });
+  const dask = values['no-dask'] ? 'skipped (--no-dask)' : runDask(tasks, workers);
+  console.log(`per-task overhead, ${tasks} no-op tasks, ${workers} executor threads / Dask worker processes (1 thread each), ${cpus().length} cores`);
+  console.log('shape   tasks   wukong total   wukong/task   dask total   dask/task   dask/wukong');
+  for (const row of rows) {
+    const daskMs = typeof dask === 'string' ? undefined : dask.get(row.shape);
+    const perW = (row.wukongMs * 1000) / row.tasks;
+    const perD = daskMs === undefined ? undefined : (daskMs * 1000) / row.tasks;
+    console.log(
+      [
+        row.shape.padEnd(6),
+        String(row.tasks).padStart(6),
+        `${row.wukongMs.toFixed(0)} ms`.padStart(14),
+        `${perW.toFixed(1)} us`.padStart(13),
+        (daskMs === undefined ? '-' : `${daskMs.toFixed(0)} ms`).padStart(12),
+        (perD === undefined ? '-' : `${perD.toFixed(1)} us`).padStart(11),
+        (perD === undefined ? '-' : `${(perD / perW).toFixed(1)}x`).padStart(13),
+      ].join(' '),
+    );
+  }
+  if (typeof dask === 'string') console.log(dask);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,131 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { encodeValue } from '../../data/codec.js';
+import { BadInputError } from '../../errors.js';
+import { buildRunReport, type RunReport } from '../../report/run-report.js';
+import { runEmbedded } from '../../runtime/embedded/embedded-backend.js';
+import { RunFailedError } from '../../runtime/run-client.js';
+import { DEFAULT_INLINE_BUDGET_BYTES, DEFAULT_THRESHOLD_BYTES, parseWukongOptimizations } from '../../scheduler/wukong-options.js';
+import { formatSummary } from '../format-summary.js';
+import { loadValidDag } from '../load-valid-dag.js';
+import { parseDuration, parseIntegerOption } from '../parse-options.js';
+import { ProgressLine } from '../progress-line.js';
+import { storeConfigFromFlags, type StoreFlags } from '../store-flags.js';
+
+interface SubmitFlags extends StoreFlags {
+  planner: string;
+  wukongOpts: string;
+  thresholdBytes?: string;
+  inlineBudgetBytes?: string;
+  workers?: string;
+  report?: string;
+  out?: string;
+  json?: boolean;
+  deadline: string;
+  costMemoryMb: string;
+}
+
+/** Price embedded executors as 1,769 MB Lambdas (1 vCPU) unless told otherwise. */
+const DEFAULT_COST_MEMORY_MB = 1769;
+
+export function registerSubmitCommand(program: Command): void {
+  program
+    .command('submit')
+    .description('validate a DAG and run it (embedded backend: executor threads, in-memory stores)')
+    .argument('<dag>', 'DAG JSON file')
+    .option('--planner <name>', 'planning algorithm (wukong: no plan, executors decide as WUKONG does)', 'wukong')
+    .option('--wukong-opts <list>', 'WUKONG optimizations: all, none, or a comma list of fanout-clustering, fanin-clustering, delayed-io', 'all')
+    .option('--threshold-bytes <n>', `an output of at least this many bytes is large (default ${DEFAULT_THRESHOLD_BYTES})`)
+    .option('--inline-budget-bytes <n>', `outputs up to this size travel inline in invocations (default ${DEFAULT_INLINE_BUDGET_BYTES})`)
+    .option('--workers <n>', 'executor threads (default: number of cores)')
+    .option('--redis <url>', 'coordinate (and store intermediates, without --s3-bucket) in Redis')
+    .option('--s3-bucket <name>', 'store intermediates in this S3 bucket (AWS_ENDPOINT_URL_S3 for a local server)')
+    .option('--report <file>', 'write the run report (JSON)')
+    .option('--out <dir>', 'write each output as <ref>.arrow (Arrow IPC stream)')
+    .option('--json', 'print the summary as one JSON object')
+    .option('--deadline <duration>', 'fail the run if it takes longer (e.g. 90s, 10m)', '30m')
+    .option('--cost-memory-mb <mb>', 'memory to price embedded executors at', String(DEFAULT_COST_MEMORY_MB))
+    .action(async (file: string, flags: SubmitFlags) => {
+      const report = await submit(file, flags);
+      if (!report.ok) throw new RunFailedError(report.runId, report.failure?.taskId ?? '-', report.failure?.message ?? 'run failed');
+    });
+}
+
+async function submit(file: string, flags: SubmitFlags): Promise<RunReport> {
+  if (flags.planner !== 'wukong') throw new BadInputError(`unknown planner "${flags.planner}"; available: wukong`);
+  const toggles = parseOrBadInput(() => parseWukongOptimizations(flags.wukongOpts), '--wukong-opts');
+  const wukong = {
+    ...toggles,
+    thresholdBytes: parseIntegerOption(flags.thresholdBytes, '--threshold-bytes', DEFAULT_THRESHOLD_BYTES, 0),
+    inlineBudgetBytes: parseIntegerOption(flags.inlineBudgetBytes, '--inline-budget-bytes', DEFAULT_INLINE_BUDGET_BYTES, 0),
+  };
+  const threads = parseIntegerOption(flags.workers, '--workers', cpus().length, 1);
+  const deadlineMs = parseDuration(flags.deadline, '--deadline');
+  const costMemoryMb = parseIntegerOption(flags.costMemoryMb, '--cost-memory-mb', DEFAULT_COST_MEMORY_MB, 128);
+  const stores = storeConfigFromFlags(flags);
+  const { spec, dag } = await loadValidDag(file);
+
+  const progress = new ProgressLine();
+  const outcome = await runEmbedded(
+    {
+      spec: { dag: spec, wukong, progressIntervalMs: progress.enabled ? 200 : 0 },
+      dag,
+      outputRefs: dag.outputRefs(),
+      deadlineMs,
+      onProgress: (p) => progress.update(p),
+    },
+    { threads, stores, invokeConcurrency: 64 },
+  ).finally(() => progress.clear());
+
+  const report = buildRunReport({
+    runId: outcome.runId,
+    dagName: spec.name ?? file,
+    backend: 'embedded',
+    planner: 'wukong',
+    options: { ...wukong, threads, stores: { coordinator: stores.coordinator.kind, intermediate: stores.intermediate.kind } },
+    ok: outcome.ok,
+    failure: outcome.failure,
+    startedAt: outcome.startedAt,
+    finishedAt: outcome.finishedAt,
+    executors: outcome.executors,
+    costMemoryMb,
+  });
+  if (flags.report) await writeFile(flags.report, `${JSON.stringify(report, null, 2)}\n`);
+  if (flags.out && outcome.ok) {
+    await mkdir(flags.out, { recursive: true });
+    for (const [ref, value] of outcome.outputs) await writeFile(join(flags.out, `${ref}.arrow`), encodeValue(value));
+  }
+  if (flags.json) process.stdout.write(`${JSON.stringify(summaryJson(report))}\n`);
+  else if (report.ok) process.stdout.write(formatSummary(report));
+  return report;
+}
+
+function summaryJson(report: RunReport): Record<string, unknown> {
+  const s = report.summary;
+  return {
+    ok: report.ok,
+    runId: report.runId,
+    dag: report.dagName,
+    makespanMs: report.makespanMs,
+    tasks: s.tasks,
+    executors: s.executors,
+    invocations: s.invocations,
+    coldStarts: s.coldStarts,
+    bytesWritten: s.bytesWritten,
+    bytesRead: s.bytesRead,
+    cpuMs: s.cpuMs,
+    costUsd: s.costUsd,
+    costFormula: s.costFormula,
+    ...(report.failure ? { failure: report.failure } : {}),
+  };
+}
+
+function parseOrBadInput<T>(parse: () => T, flag: string): T {
+  try {
+    return parse();
+  } catch (error) {
+    throw new BadInputError(`${flag}: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,24 @@
+import type { RunReport } from '../report/run-report.js';
+
+const MB = 1024 * 1024;
+
+export function formatBytes(bytes: number): string {
+  if (bytes >= MB) return `${(bytes / MB).toFixed(1)} MiB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${bytes} B`;
+}
+
+/** The human summary of a run, as `submit` and `replay` print it. */
+export function formatSummary(report: RunReport): string {
+  const s = report.summary;
+  const lines = [
+    `ok: ${report.dagName} (run ${report.runId}) on ${report.backend}, planner ${report.planner}`,
+    `  makespan         ${report.makespanMs.toFixed(1)} ms`,
+    `  tasks            ${s.tasks}`,
+    `  executors        ${s.executors} (${s.coldStarts} cold starts), invocations ${s.invocations}`,
+    `  intermediates    written ${formatBytes(s.bytesWritten)}, read ${formatBytes(s.bytesRead)}`,
+    `  CPU time         ${s.cpuMs.toFixed(1)} ms (time in ops)`,
+    `  est. Lambda cost $${s.costUsd.toFixed(6)} = ${s.costFormula} (priced at ${s.costMemoryMb} MB)`,
+  ];
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,49 @@
+import { CommanderError } from 'commander';
+import { DagValidationError, formatProblem } from '../dag/validate.js';
+import { BadInputError, WukongError } from '../errors.js';
+import { buildProgram } from './program.js';
+
+/**
+ * The CLI entry: runs a command and maps errors to exit codes: 2 for bad input (nothing was run
+ * or written), 1 for a failed run. No stack traces unless WUKONG_DEBUG=1.
+ */
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv as string[]);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    return reportError(error);
+  }
+}
+
+function reportError(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // commander already printed its message (or help/version, which exit 0).
+    return error.exitCode === 0 ? 0 : 2;
+  }
+  if (process.env.WUKONG_DEBUG === '1' && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  if (error instanceof DagValidationError) {
+    process.stderr.write(`wukong: invalid DAG (${error.problems.length} problem${error.problems.length === 1 ? '' : 's'}):\n`);
+    for (const problem of error.problems) process.stderr.write(`  ${formatProblem(problem)}\n`);
+    return 2;
+  }
+  if (error instanceof BadInputError) {
+    process.stderr.write(`wukong: ${error.message}\n`);
+    return 2;
+  }
+  if (error instanceof WukongError) {
+    process.stderr.write(`wukong: ${error.message}\n`);
+    return 1;
+  }
+  process.stderr.write(`wukong: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
+  return 1;
+}
+
+main(process.argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  () => {
+    process.exitCode = 1;
+  },
+);

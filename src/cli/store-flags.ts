@@ -1,0 +1,37 @@
+import { DEFAULT_TTL_SECONDS } from '../storage/coordinator.js';
+import { BadInputError } from '../errors.js';
+import { StoreConfigSchema, type StoreConfig } from '../runtime/store-config.js';
+
+export interface StoreFlags {
+  redis?: string;
+  s3Bucket?: string;
+}
+
+/**
+ * `--redis URL` coordinates through Redis (and stores intermediates there unless `--s3-bucket`);
+ * `--s3-bucket NAME` stores intermediates in S3, at AWS_ENDPOINT_URL_S3 when set (a local server).
+ * Without either, everything stays in memory.
+ */
+export function storeConfigFromFlags(flags: StoreFlags, env: NodeJS.ProcessEnv = process.env): StoreConfig {
+  const endpoint = env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
+  const raw = {
+    coordinator: flags.redis ? { kind: 'redis', url: flags.redis } : { kind: 'memory' },
+    intermediate: flags.s3Bucket
+      ? {
+          kind: 's3',
+          bucket: flags.s3Bucket,
+          ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
+          ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}),
+        }
+      : flags.redis
+        ? { kind: 'redis', url: flags.redis }
+        : { kind: 'memory' },
+    ttlSeconds: DEFAULT_TTL_SECONDS,
+  };
+  const parsed = StoreConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new BadInputError(`bad store flags: ${issue?.path.join('.')}: ${issue?.message}`);
+  }
+  return parsed.data;
+}

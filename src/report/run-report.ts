@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import { ExecutorReportSchema, TaskTimingSchema, type ExecutorReport } from '../runtime/run-events.js';
+import { estimateCost } from './cost-model.js';
+
+/** The run report (DESIGN.md §6), written by `--report`; simulated runs use the same format. */
+export const RunReportSchema = z.object({
+  version: z.literal(1),
+  runId: z.string(),
+  dagName: z.string(),
+  backend: z.enum(['embedded', 'lambda', 'simulated']),
+  planner: z.string(),
+  options: z.record(z.string(), z.unknown()),
+  ok: z.boolean(),
+  failure: z.object({ taskId: z.string(), message: z.string() }).optional(),
+  startedAt: z.number(),
+  makespanMs: z.number(),
+  summary: z.object({
+    tasks: z.number(),
+    executors: z.number(),
+    invocations: z.number(),
+    coldStarts: z.number(),
+    bytesWritten: z.number(),
+    bytesRead: z.number(),
+    /** Time executors spent running ops (embedded threads share one process, so this stands in for CPU time). */
+    cpuMs: z.number(),
+    getMs: z.number(),
+    putMs: z.number(),
+    gbSeconds: z.number(),
+    /** Memory assumed for cost where the backend has no tier (embedded). */
+    costMemoryMb: z.number(),
+    costUsd: z.number(),
+    costFormula: z.string(),
+  }),
+  tasks: z.array(TaskTimingSchema),
+  executors: z.array(ExecutorReportSchema),
+});
+
+export type RunReport = z.infer<typeof RunReportSchema>;
+
+export interface RunReportInput {
+  readonly runId: string;
+  readonly dagName: string;
+  readonly backend: RunReport['backend'];
+  readonly planner: string;
+  readonly options: Record<string, unknown>;
+  readonly ok: boolean;
+  readonly failure?: { taskId: string; message: string } | undefined;
+  readonly startedAt: number;
+  readonly finishedAt: number;
+  readonly executors: readonly ExecutorReport[];
+  /** Memory to price executors at when they report none (embedded threads). */
+  readonly costMemoryMb: number;
+}
+
+export function buildRunReport(input: RunReportInput): RunReport {
+  const tasks = input.executors.flatMap((e) => e.tasks).sort((a, b) => a.startAt - b.startAt);
+  const sum = (pick: (t: (typeof tasks)[number]) => number) => tasks.reduce((s, t) => s + pick(t), 0);
+  const invocations = input.executors.length;
+  const cost = estimateCost({
+    executors: input.executors.map((e) => ({ durationMs: e.endedAt - e.startedAt, memoryMb: e.memoryMb || input.costMemoryMb })),
+    invocations,
+  });
+  return {
+    version: 1,
+    runId: input.runId,
+    dagName: input.dagName,
+    backend: input.backend,
+    planner: input.planner,
+    options: input.options,
+    ok: input.ok,
+    ...(input.failure ? { failure: input.failure } : {}),
+    startedAt: input.startedAt,
+    makespanMs: input.finishedAt - input.startedAt,
+    summary: {
+      tasks: tasks.length,
+      executors: input.executors.length,
+      invocations,
+      coldStarts: input.executors.filter((e) => e.cold).length,
+      bytesWritten: sum((t) => t.bytesWritten),
+      bytesRead: sum((t) => t.bytesRead),
+      cpuMs: sum((t) => t.execMs),
+      getMs: sum((t) => t.getMs),
+      putMs: sum((t) => t.putMs),
+      gbSeconds: cost.gbSeconds,
+      costMemoryMb: input.costMemoryMb,
+      costUsd: cost.usd,
+      costFormula: cost.formula,
+    },
+    tasks,
+    executors: [...input.executors],
+  };
+}

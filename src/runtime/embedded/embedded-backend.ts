@@ -1,0 +1,85 @@
+import { runKeyPrefix } from '../../storage/coordinator.js';
+import { MemoryCoordinator } from '../../storage/memory/memory-coordinator.js';
+import { MemoryIntermediateStore } from '../../storage/memory/memory-intermediate-store.js';
+import { systemClock } from '../clock.js';
+import { runKeys } from '../keys.js';
+import { executeRun, type RunOutcome, type RunRequest } from '../run-client.js';
+import type { StoreConfig } from '../store-config.js';
+import { createExecutorStores } from '../store-factory.js';
+import { ThreadPool } from './thread-pool.js';
+
+export const DEFAULT_EXECUTORS_PER_THREAD = 4;
+
+export interface EmbeddedOptions {
+  readonly threads: number;
+  /** Executors each thread hosts at once (default 4). */
+  readonly executorsPerThread?: number;
+  readonly stores: StoreConfig;
+  readonly invokeConcurrency: number;
+  /** Keep the run's keys and objects after it ends (default: removed). */
+  readonly keepIntermediates?: boolean;
+}
+
+export interface EmbeddedOutcome extends RunOutcome {
+  readonly coldStarts: number;
+  readonly retries: number;
+  /** Time the executor threads took to load before the run started (not in the makespan). */
+  readonly poolStartupMs: number;
+}
+
+/**
+ * The embedded backend (the default of `wukong submit`): executors are worker threads of this
+ * process; memory stores live in this thread and are served to them. Redis and S3 stores are
+ * opened by each thread itself, as a Lambda container would.
+ */
+export async function runEmbedded(request: RunRequest, options: EmbeddedOptions): Promise<EmbeddedOutcome> {
+  const memory = {
+    store: new MemoryIntermediateStore({ ttlSeconds: options.stores.ttlSeconds }),
+    coordinator: new MemoryCoordinator({ ttlSeconds: options.stores.ttlSeconds }),
+  };
+  // The client uses the same stores the executors use: memory here, or its own Redis/S3 clients.
+  const clientStores = await createExecutorStores(options.stores, undefined, memory);
+  let pool: ThreadPool | undefined;
+  try {
+    pool = new ThreadPool({
+      threads: options.threads,
+      executorsPerThread: options.executorsPerThread ?? DEFAULT_EXECUTORS_PER_THREAD,
+      stores: options.stores,
+      memory,
+      invokeConcurrency: options.invokeConcurrency,
+      maxRetries: 2,
+      onGiveUp: (payload, reason) => {
+        void clientStores.coordinator.send(
+          runKeys(payload.runId).clientInbox,
+          JSON.stringify({ kind: 'failed', taskId: payload.taskId, executorId: payload.executorId, message: `${reason}; giving up on task ${payload.taskId}` }),
+        );
+      },
+    });
+    const threads = pool;
+    // Threads load their modules before the run starts, as deployed Lambda functions exist before
+    // a job is submitted; their own cold starts are still counted per executor.
+    const poolStartAt = performance.now();
+    await threads.ready();
+    const poolStartupMs = performance.now() - poolStartAt;
+    const outcome = await executeRun(request, {
+      coordinator: clientStores.coordinator,
+      store: clientStores.store,
+      invoker: threads,
+      clock: systemClock,
+      executorsBusy: () => !threads.isIdle(),
+    });
+    if (!options.keepIntermediates) {
+      const keys = runKeys(outcome.runId);
+      await clientStores.store.deletePrefix(keys.outputPrefix);
+      await clientStores.coordinator.deletePrefix(runKeyPrefix(outcome.runId));
+    }
+    return { ...outcome, coldStarts: threads.coldStarts, retries: threads.retries, poolStartupMs };
+  } finally {
+    await pool?.close();
+    // Memory parts of clientStores are `memory` itself; closing twice is harmless.
+    await clientStores.store.close();
+    await clientStores.coordinator.close();
+    await memory.store.close();
+    await memory.coordinator.close();
+  }
+}

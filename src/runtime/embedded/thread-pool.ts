@@ -1,0 +1,184 @@
+import { MessageChannel, Worker } from 'node:worker_threads';
+import type { Coordinator } from '../../storage/coordinator.js';
+import type { IntermediateStore } from '../../storage/intermediate-store.js';
+import type { Invoker } from '../invoker.js';
+import type { ExecutorPayload } from '../payload.js';
+import { usesMainThreadMemory, type StoreConfig } from '../store-config.js';
+import { serveStores } from './port-rpc.js';
+import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
+
+export interface ThreadPoolOptions {
+  /** Executor threads (the embedded backend's concurrency); defaults to the number of cores. */
+  readonly threads: number;
+  /**
+   * Executors one thread hosts at once. A Lambda container runs one invocation at a time; here,
+   * several per thread let one executor's waits on the stores overlap another's work.
+   */
+  readonly executorsPerThread: number;
+  readonly stores: StoreConfig;
+  /** The main thread's stores, served to the threads when the config uses memory. */
+  readonly memory?: { readonly store: IntermediateStore; readonly coordinator: Coordinator };
+  readonly invokeConcurrency: number;
+  /** Retries of an invocation whose thread died (Lambda retries async invocations twice). */
+  readonly maxRetries: number;
+  /** Called when an invocation's thread died more often than the retries allow. */
+  readonly onGiveUp: (payload: ExecutorPayload, reason: string) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  ready: boolean;
+  /** Whether this thread has run an executor yet (its first one is a cold start). */
+  used: boolean;
+  readonly jobs: Map<string, Job>;
+}
+
+interface Job {
+  readonly payload: ExecutorPayload;
+  readonly attempt: number;
+}
+
+/**
+ * The embedded backend's invoker: executor threads, each running one invocation at a time and
+ * staying warm for the next (as Lambda containers do). Invocations beyond the thread count wait
+ * in a FIFO queue, like Lambda's queue for async invocations under a concurrency limit.
+ */
+export class ThreadPool implements Invoker {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Job[] = [];
+  private idleWaiters: (() => void)[] = [];
+  private readyWaiters: (() => void)[] = [];
+  private closed = false;
+  invocations = 0;
+  coldStarts = 0;
+  retries = 0;
+
+  constructor(private readonly options: ThreadPoolOptions) {
+    if (!Number.isInteger(options.threads) || options.threads < 1) throw new RangeError(`threads must be a positive integer, got ${options.threads}`);
+    if (usesMainThreadMemory(options.stores) && !options.memory) throw new Error('memory stores need the main thread stores');
+    for (let i = 0; i < options.threads; i += 1) this.slots.push(this.spawn());
+  }
+
+  async invoke(payload: ExecutorPayload): Promise<void> {
+    if (this.closed) throw new Error('thread pool is closed');
+    this.invocations += 1;
+    this.queue.push({ payload, attempt: 0 });
+    this.pump();
+  }
+
+  /** Resolves when every thread has loaded its modules and can take an invocation. */
+  ready(): Promise<void> {
+    if (this.slots.every((s) => s.ready)) return Promise.resolve();
+    return new Promise((resolve) => this.readyWaiters.push(resolve));
+  }
+
+  /** Resolves when no invocation is queued or running. */
+  whenIdle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  isIdle(): boolean {
+    return this.queue.length === 0 && this.slots.every((s) => s.jobs.size === 0);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+
+  /** Test hook for fault injection: kills the thread running `executorId` (and its other executors). */
+  async killExecutor(executorId: string): Promise<boolean> {
+    const slot = this.slots.find((s) => s.jobs.has(executorId));
+    if (!slot) return false;
+    await slot.worker.terminate();
+    return true;
+  }
+
+  private spawn(): Slot {
+    const init: { -readonly [K in keyof WorkerInit]: WorkerInit[K] } = {
+      stores: this.options.stores,
+      invokeConcurrency: this.options.invokeConcurrency,
+    };
+    const transfer = [];
+    if (this.options.memory && usesMainThreadMemory(this.options.stores)) {
+      const channel = new MessageChannel();
+      serveStores(channel.port1, this.options.memory.store, this.options.memory.coordinator);
+      channel.port1.unref();
+      init.storePort = channel.port2;
+      transfer.push(channel.port2);
+    }
+    const worker = new Worker(workerScriptUrl(), { workerData: init, transferList: transfer });
+    const slot: Slot = { worker, ready: false, used: false, jobs: new Map() };
+    worker.on('message', (message: FromWorker) => this.onMessage(slot, message));
+    worker.on('error', () => undefined); // the exit handler below retries the job
+    worker.on('exit', () => this.onExit(slot));
+    return slot;
+  }
+
+  private onMessage(slot: Slot, message: FromWorker): void {
+    switch (message.type) {
+      case 'ready':
+        slot.ready = true;
+        if (this.slots.every((s) => s.ready)) {
+          const waiters = this.readyWaiters;
+          this.readyWaiters = [];
+          for (const resolve of waiters) resolve();
+        }
+        break;
+      case 'invoke':
+        void this.invoke(message.payload);
+        return;
+      case 'done':
+        slot.jobs.delete(message.executorId);
+        break;
+    }
+    this.pump();
+  }
+
+  private onExit(slot: Slot): void {
+    const index = this.slots.indexOf(slot);
+    if (index < 0 || this.closed) return;
+    this.slots[index] = this.spawn();
+    for (const job of slot.jobs.values()) {
+      if (job.attempt < this.options.maxRetries) {
+        this.retries += 1;
+        this.queue.unshift({ payload: job.payload, attempt: job.attempt + 1 });
+      } else {
+        this.options.onGiveUp(job.payload, `executor ${job.payload.executorId} died ${job.attempt + 1} times`);
+      }
+    }
+    this.pump();
+  }
+
+  private pump(): void {
+    // Fill threads evenly: one executor per thread per round, up to executorsPerThread each.
+    for (let round = 0; round < this.options.executorsPerThread && this.queue.length > 0; round += 1) {
+      for (const slot of this.slots) {
+        if (this.queue.length === 0) break;
+        if (!slot.ready || slot.jobs.size > round) continue;
+        const job = this.queue.shift() as Job;
+        slot.jobs.set(job.payload.executorId, job);
+        const cold = !slot.used;
+        slot.used = true;
+        if (cold) this.coldStarts += 1;
+        slot.worker.postMessage({ type: 'execute', payload: job.payload, cold } satisfies ToWorker);
+      }
+    }
+    if (this.isIdle()) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+  }
+}
+
+/**
+ * Threads run compiled JavaScript: from dist/ when this module is itself compiled, and from the
+ * build output when it runs as TypeScript under vitest (npm test builds first).
+ */
+function workerScriptUrl(): URL {
+  const here = import.meta.url;
+  if (here.endsWith('.ts')) return new URL('../../../dist/src/runtime/embedded/worker-main.js', here);
+  return new URL('./worker-main.js', here);
+}

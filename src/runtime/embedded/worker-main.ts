@@ -1,0 +1,55 @@
+import { memoryUsage } from 'node:process';
+import { parentPort, workerData } from 'node:worker_threads';
+import { systemClock } from '../clock.js';
+import type { DriverDeps } from '../executor-driver.js';
+import { handleInvocation } from '../invocation.js';
+import { silentLogger } from '../logger.js';
+import { RunCache } from '../run-cache.js';
+import { createExecutorStores } from '../store-factory.js';
+import { createBuiltinRegistry } from '../../ops/builtins.js';
+import { runDagFromSpec } from '../run-dag.js';
+import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
+
+/**
+ * An executor thread of the embedded backend: like a Lambda container, it runs one invocation at
+ * a time and stays warm for the next one.
+ */
+const port = parentPort;
+if (!port) throw new Error('worker-main must run in a worker thread');
+const init = workerData as WorkerInit;
+const post = (message: FromWorker) => port.postMessage(message);
+const { store, coordinator } = await createExecutorStores(init.stores, init.storePort);
+
+const deps: DriverDeps = {
+  store,
+  coordinator,
+  invoker: {
+    invoke: async (payload) => post({ type: 'invoke', payload }),
+  },
+  ops: createBuiltinRegistry(),
+  clock: systemClock,
+  logger: silentLogger,
+  runs: new RunCache(coordinator, runDagFromSpec),
+  memoryMb: 0,
+  invokeConcurrency: init.invokeConcurrency,
+  // Threads share one process, whose CPU clock covers them all: report op time instead (0 here).
+  cpuMs: () => 0,
+  memoryBytes: sampledRss,
+};
+
+/** Reading RSS is a system call; executors ask often, so a 20 ms old reading is good enough. */
+let rssAt = 0;
+let rssBytes = 0;
+function sampledRss(): number {
+  const now = performance.now();
+  if (now - rssAt > 20) {
+    rssBytes = memoryUsage.rss();
+    rssAt = now;
+  }
+  return rssBytes;
+}
+
+port.on('message', (message: ToWorker) => {
+  void handleInvocation(message.payload, deps, { cold: message.cold }).finally(() => post({ type: 'done', executorId: message.payload.executorId }));
+});
+post({ type: 'ready' });

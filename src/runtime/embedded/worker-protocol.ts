@@ -1,0 +1,16 @@
+import type { ExecutorPayload } from '../payload.js';
+import type { StoreConfig } from '../store-config.js';
+
+/** Messages between the thread pool (main thread) and an executor thread. */
+export type ToWorker = { readonly type: 'execute'; readonly payload: ExecutorPayload; readonly cold: boolean };
+export type FromWorker =
+  | { readonly type: 'ready' }
+  | { readonly type: 'invoke'; readonly payload: ExecutorPayload }
+  | { readonly type: 'done'; readonly executorId: string };
+
+export interface WorkerInit {
+  readonly stores: StoreConfig;
+  /** Port to the main thread's in-memory stores (present when `stores` uses memory). */
+  readonly storePort?: import('node:worker_threads').MessagePort;
+  readonly invokeConcurrency: number;
+}

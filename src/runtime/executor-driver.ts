@@ -1,0 +1,297 @@
+import { decodeValue, encodeValue, valueByteSize } from '../data/codec.js';
+import type { Value } from '../data/value.js';
+import type { OpRegistry } from '../ops/registry.js';
+import type { ExecutorEvent, Instruction } from '../scheduler/events.js';
+import { WukongExecutor } from '../scheduler/wukong-executor.js';
+import type { Coordinator } from '../storage/coordinator.js';
+import type { IntermediateStore } from '../storage/intermediate-store.js';
+import type { Clock } from './clock.js';
+import type { Invoker } from './invoker.js';
+import { runKeys } from './keys.js';
+import type { Logger } from './logger.js';
+import type { ExecutorPayload, InlineOutput } from './payload.js';
+import type { ExecutorReport, RunEvent, TaskTiming } from './run-events.js';
+import type { LoadedRun, RunCache } from './run-cache.js';
+import { Semaphore } from './semaphore.js';
+
+/** Everything the driver touches, injected (Temporal's WorkerDeps): no globals, no env. */
+export interface DriverDeps {
+  readonly store: IntermediateStore;
+  readonly coordinator: Coordinator;
+  readonly invoker: Invoker;
+  readonly ops: OpRegistry;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly runs: RunCache;
+  /** The executor's memory tier (Lambda) or 0 (embedded thread). */
+  readonly memoryMb: number;
+  /** Invocations in flight at once from one executor (large fan-outs). */
+  readonly invokeConcurrency: number;
+  /** CPU time of this thread/process so far, in ms (for the report). */
+  readonly cpuMs: () => number;
+  readonly memoryBytes: () => number;
+}
+
+/** Host facts about this invocation. */
+export interface InvocationContext {
+  readonly cold: boolean;
+}
+
+/**
+ * Runs one executor invocation to its end: feeds the pure WukongExecutor events and carries out
+ * its instructions with real I/O. The same instructions are carried out in virtual time by the
+ * simulator, so the policy lives in one place.
+ */
+export async function runExecutor(payload: ExecutorPayload, deps: DriverDeps, context: InvocationContext): Promise<ExecutorReport> {
+  const startedAt = deps.clock.now();
+  const cpuAtStart = deps.cpuMs();
+  const run = await deps.runs.load(payload.runId);
+  const session = new ExecutorSession(payload, deps, run);
+  await session.execute();
+  return {
+    executorId: payload.executorId,
+    startTaskId: payload.taskId,
+    startedAt,
+    endedAt: deps.clock.now(),
+    cold: context.cold,
+    memoryMb: deps.memoryMb,
+    cpuMs: deps.cpuMs() - cpuAtStart,
+    peakMemoryBytes: session.peakMemoryBytes,
+    invocations: session.invoked.length,
+    invoked: session.invoked,
+    tasks: session.timings(),
+  };
+}
+
+class ExecutorSession {
+  private readonly machine: WukongExecutor;
+  private readonly values = new Map<string, Value[]>();
+  private readonly events: ExecutorEvent[] = [];
+  private wake: (() => void) | undefined;
+  private readonly timing = new Map<string, TaskTiming>();
+  private readonly sends: Promise<void>[] = [];
+  private readonly invokeSlots: Semaphore;
+  private readonly keys;
+  private progress: string[] = [];
+  private lastProgressAt: number;
+  readonly invoked: string[] = [];
+  peakMemoryBytes = 0;
+
+  constructor(
+    private readonly payload: ExecutorPayload,
+    private readonly deps: DriverDeps,
+    private readonly run: LoadedRun,
+  ) {
+    this.machine = new WukongExecutor(run.dag, run.spec.wukong, run.rank(payload.source));
+    this.invokeSlots = new Semaphore(deps.invokeConcurrency);
+    this.keys = runKeys(payload.runId);
+    this.lastProgressAt = deps.clock.now();
+  }
+
+  async execute(): Promise<void> {
+    for (const inline of this.payload.inline) this.values.set(inline.taskId, decodeInline(inline));
+    this.carryAll(this.machine.handle({ type: 'start', taskId: this.payload.taskId, inline: this.payload.inline.map((i) => i.taskId) }));
+    while (!this.machine.isStopped) {
+      const event = await this.nextEvent();
+      this.carryAll(this.machine.handle(event));
+    }
+    this.notePeakMemory();
+    this.flushProgress();
+    await Promise.all(this.sends);
+  }
+
+  timings(): TaskTiming[] {
+    return [...this.timing.values()];
+  }
+
+  private nextEvent(): Promise<ExecutorEvent> {
+    const ready = this.events.shift();
+    if (ready) return Promise.resolve(ready);
+    return new Promise((resolve) => {
+      this.wake = () => resolve(this.events.shift() as ExecutorEvent);
+    });
+  }
+
+  private deliver(event: ExecutorEvent): void {
+    this.events.push(event);
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+
+  private carryAll(instructions: Instruction[]): void {
+    for (const instruction of instructions) {
+      const answer = this.carry(instruction);
+      if (answer) {
+        answer.then(
+          (event) => this.deliver(event),
+          (error: unknown) => this.deliver(this.failure(instruction, error)),
+        );
+      }
+    }
+  }
+
+  /** Carries out one instruction; returns the promise of its answer, if it has one. */
+  private carry(instruction: Instruction): Promise<ExecutorEvent> | undefined {
+    switch (instruction.type) {
+      case 'get':
+        return this.get(instruction.taskId);
+      case 'run':
+        return this.runTask(instruction.taskId);
+      case 'put':
+        return this.put(instruction.taskId);
+      case 'check-fan-in':
+        return this.deps.coordinator
+          .fanInMembers(this.keys.fanIn(instruction.childId))
+          .then((markedParents) => ({ ...instruction, type: 'fan-in-checked', markedParents }));
+      case 'mark-fan-in':
+        return this.deps.coordinator
+          .markFanIn(this.keys.fanIn(instruction.childId), instruction.parentId, instruction.expected)
+          .then((mark) => ({ type: 'fan-in-marked', childId: instruction.childId, parentId: instruction.parentId, complete: mark.complete }));
+      case 'invoke':
+        return this.invoke(instruction.taskId, instruction.inline);
+      case 'output-ready':
+        this.send({ kind: 'output', taskId: instruction.taskId });
+        return undefined;
+      case 'fail-run':
+        this.deps.logger.error({ runId: this.payload.runId, executorId: this.payload.executorId, taskId: instruction.taskId }, instruction.message);
+        this.send({ kind: 'failed', taskId: instruction.taskId, executorId: this.payload.executorId, message: instruction.message });
+        return undefined;
+      case 'stop':
+        return undefined;
+    }
+  }
+
+  private failure(instruction: Instruction, error: unknown): ExecutorEvent {
+    const message = error instanceof Error ? error.message : String(error);
+    const taskId = 'taskId' in instruction ? instruction.taskId : 'childId' in instruction ? instruction.childId : this.payload.taskId;
+    const what = instruction.type === 'run' ? `task ${taskId} (op ${this.run.dag.task(taskId).op}) failed` : `${instruction.type} of ${taskId} failed`;
+    return { type: 'failed', taskId, message: `${what}: ${message}` };
+  }
+
+  private timingOf(taskId: string): TaskTiming {
+    let timing = this.timing.get(taskId);
+    if (!timing) {
+      const now = this.deps.clock.now();
+      timing = {
+        taskId,
+        op: this.run.dag.task(taskId).op,
+        executorId: this.payload.executorId,
+        readyAt: now,
+        startAt: now,
+        endAt: now,
+        execMs: 0,
+        inputBytes: 0,
+        outputBytes: 0,
+        getMs: 0,
+        putMs: 0,
+        bytesRead: 0,
+        bytesWritten: 0,
+      };
+      this.timing.set(taskId, timing);
+    }
+    return timing;
+  }
+
+  /** Fetches a parent's outputs for the task now waiting on them. */
+  private async get(parentId: string): Promise<ExecutorEvent> {
+    const consumer = this.machine.currentTask;
+    const timing = consumer ? this.timingOf(consumer) : undefined;
+    const t0 = this.deps.clock.now();
+    const count = this.outputCount(parentId);
+    const outputs: Value[] = [];
+    let bytes = 0;
+    for (let i = 0; i < count; i += 1) {
+      const encoded = await this.deps.store.get(this.keys.output(parentId, i));
+      bytes += encoded.byteLength;
+      outputs.push(decodeValue(encoded));
+    }
+    this.values.set(parentId, outputs);
+    if (timing) {
+      timing.getMs += this.deps.clock.now() - t0;
+      timing.bytesRead += bytes;
+    }
+    return { type: 'got', taskId: parentId };
+  }
+
+  private async runTask(taskId: string): Promise<ExecutorEvent> {
+    const task = this.run.dag.task(taskId);
+    const op = this.deps.ops.get(task.op);
+    const inputs = this.run.dag.inputRefs(taskId).map((ref) => {
+      const value = this.values.get(ref.taskId)?.[ref.output];
+      if (value === undefined) throw new Error(`input ${ref.taskId}#${ref.output} of ${taskId} is not in memory`);
+      return value;
+    });
+    const timing = this.timingOf(taskId);
+    timing.startAt = this.deps.clock.now();
+    timing.inputBytes = inputs.reduce((sum, v) => sum + valueByteSize(v), 0);
+    const outputs = await op.run(inputs, this.run.args(taskId, (raw) => op.args.parse(raw)));
+    if (outputs.length !== op.outputs) throw new Error(`op ${task.op} returned ${outputs.length} outputs, declared ${op.outputs}`);
+    timing.endAt = this.deps.clock.now();
+    timing.execMs = timing.endAt - timing.startAt;
+    timing.outputBytes = outputs.reduce((sum, v) => sum + valueByteSize(v), 0);
+    this.values.set(taskId, outputs);
+    // Sampling RSS is a system call: every 32nd task and at the end is enough for a peak.
+    if (this.timing.size % 32 === 1) this.notePeakMemory();
+    this.progress.push(taskId);
+    if (this.run.spec.progressIntervalMs > 0 && timing.endAt - this.lastProgressAt >= this.run.spec.progressIntervalMs) this.flushProgress();
+    return { type: 'ran', taskId, outputBytes: timing.outputBytes };
+  }
+
+  private async put(taskId: string): Promise<ExecutorEvent> {
+    const timing = this.timingOf(taskId);
+    const t0 = this.deps.clock.now();
+    const outputs = this.values.get(taskId) ?? [];
+    for (let i = 0; i < outputs.length; i += 1) {
+      const encoded = encodeValue(outputs[i] as Value);
+      timing.bytesWritten += encoded.byteLength;
+      await this.deps.store.put(this.keys.output(taskId, i), encoded);
+    }
+    timing.putMs += this.deps.clock.now() - t0;
+    return { type: 'put-done', taskId };
+  }
+
+  private async invoke(taskId: string, inline: readonly string[]): Promise<ExecutorEvent> {
+    const payload: ExecutorPayload = {
+      kind: 'execute',
+      runId: this.payload.runId,
+      source: this.payload.source,
+      taskId,
+      inline: inline.map((parentId) => ({
+        taskId: parentId,
+        outputs: (this.values.get(parentId) ?? []).map((v) => Buffer.from(encodeValue(v)).toString('base64')),
+      })),
+      executorId: `x-${taskId}`,
+    };
+    this.invoked.push(payload.executorId);
+    await this.invokeSlots.run(() => this.deps.invoker.invoke(payload));
+    return { type: 'invoked', taskId };
+  }
+
+  private outputCount(taskId: string): number {
+    return this.deps.ops.get(this.run.dag.task(taskId).op).outputs;
+  }
+
+  private send(event: RunEvent): void {
+    this.sends.push(this.deps.coordinator.send(this.keys.clientInbox, JSON.stringify(event)));
+  }
+
+  private flushProgress(): void {
+    // Without a progress interval the executor's final report carries every finished task.
+    if (this.progress.length === 0 || this.run.spec.progressIntervalMs === 0) return;
+    this.send({ kind: 'progress', executorId: this.payload.executorId, done: this.progress });
+    this.progress = [];
+    this.lastProgressAt = this.deps.clock.now();
+  }
+
+  private notePeakMemory(): void {
+    this.peakMemoryBytes = Math.max(this.peakMemoryBytes, this.deps.memoryBytes());
+  }
+}
+
+function decodeInline(inline: InlineOutput): Value[] {
+  return inline.outputs.map((b64) => {
+    const buffer = Buffer.from(b64, 'base64');
+    return decodeValue(new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength));
+  });
+}

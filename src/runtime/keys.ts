@@ -1,0 +1,21 @@
+import { runKeyPrefix } from '../storage/coordinator.js';
+
+/**
+ * Names of everything a run stores. Coordination keys live under `wk:{runId}:` (DESIGN.md §4);
+ * intermediates under `wk/{runId}/` in the intermediate store, so `gc` can remove a run by prefix.
+ */
+export const runKeys = (runId: string) => {
+  const c = runKeyPrefix(runId);
+  return {
+    /** The run's DAG JSON and options, stored once and referenced by every executor. */
+    spec: `${c}spec`,
+    /** Fan-in marks of a child task. */
+    fanIn: (childId: string) => `${c}fanin:${childId}`,
+    /** Where executors tell the client about outputs, progress, failures and their reports. */
+    clientInbox: `${c}client`,
+    /** Intermediate store prefix of this run. */
+    outputPrefix: `wk/${runId}/`,
+    /** Output `index` of `taskId` in the intermediate store. */
+    output: (taskId: string, index: number) => `wk/${runId}/out/${taskId}#${index}`,
+  };
+};

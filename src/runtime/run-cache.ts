@@ -1,0 +1,67 @@
+import type { DagSpec } from '../dag/schema.js';
+import { scheduleRank, staticSchedule } from '../scheduler/static-schedule.js';
+import type { Coordinator } from '../storage/coordinator.js';
+import { NotFoundError } from '../errors.js';
+import { runKeys } from './keys.js';
+import { StoredRunSpecSchema, type RunDag, type RunSpec } from './run-spec.js';
+
+export interface LoadedRun {
+  readonly spec: RunSpec;
+  readonly dag: RunDag;
+  /** The rank function of a source's static schedule (computed once per source, then cached). */
+  rank(source: string): (taskId: string) => number;
+  /** A task's args parsed by its op's schema (parsed once per process, then cached). */
+  args(taskId: string, parse: (raw: unknown) => unknown): unknown;
+}
+
+/**
+ * Loads a run's spec by key once per process (a warm thread or Lambda container reuses it) and
+ * keeps a few recent runs. The DAG is never copied into payloads.
+ */
+export class RunCache {
+  private readonly runs = new Map<string, Promise<LoadedRun>>();
+
+  constructor(
+    private readonly coordinator: Coordinator,
+    private readonly buildDag: (spec: DagSpec) => RunDag,
+    private readonly capacity = 4,
+  ) {}
+
+  load(runId: string): Promise<LoadedRun> {
+    const cached = this.runs.get(runId);
+    if (cached) return cached;
+    const loading = this.fetch(runId);
+    loading.catch(() => this.runs.delete(runId));
+    this.runs.set(runId, loading);
+    while (this.runs.size > this.capacity) this.runs.delete(this.runs.keys().next().value as string);
+    return loading;
+  }
+
+  private async fetch(runId: string): Promise<LoadedRun> {
+    const text = await this.coordinator.getValue(runKeys(runId).spec);
+    if (text === undefined) throw new NotFoundError(runKeys(runId).spec, `run ${runId} is unknown or expired (no spec stored)`);
+    const spec = StoredRunSpecSchema.parse(JSON.parse(text));
+    return loadedRun(spec, this.buildDag(spec.dag));
+  }
+}
+
+export function loadedRun(spec: RunSpec, dag: RunDag): LoadedRun {
+  const ranks = new Map<string, (taskId: string) => number>();
+  const parsedArgs = new Map<string, unknown>();
+  return {
+    spec,
+    dag,
+    args(taskId, parse) {
+      if (!parsedArgs.has(taskId)) parsedArgs.set(taskId, parse(dag.task(taskId).args ?? {}));
+      return parsedArgs.get(taskId);
+    },
+    rank(source) {
+      let rank = ranks.get(source);
+      if (!rank) {
+        rank = scheduleRank(staticSchedule(dag, source));
+        ranks.set(source, rank);
+      }
+      return rank;
+    },
+  };
+}

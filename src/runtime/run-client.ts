@@ -1,0 +1,155 @@
+import { randomBytes } from 'node:crypto';
+import { decodeValue } from '../data/codec.js';
+import type { Value } from '../data/value.js';
+import { parseDepRef } from '../dag/schema.js';
+import { WukongError } from '../errors.js';
+import type { Coordinator } from '../storage/coordinator.js';
+import type { IntermediateStore } from '../storage/intermediate-store.js';
+import type { Clock } from './clock.js';
+import type { Invoker } from './invoker.js';
+import { runKeys } from './keys.js';
+import type { ExecutorReport, RunEvent } from './run-events.js';
+import { RunEventSchema } from './run-events.js';
+import type { RunDag, RunSpec } from './run-spec.js';
+
+export interface RunProgress {
+  readonly tasksDone: number;
+  readonly tasksTotal: number;
+  readonly executorsLive: number;
+  readonly elapsedMs: number;
+}
+
+export interface RunClientDeps {
+  readonly coordinator: Coordinator;
+  readonly store: IntermediateStore;
+  readonly invoker: Invoker;
+  readonly clock: Clock;
+  /** Whether executors may still be running (embedded: the pool is busy); undefined = unknown. */
+  readonly executorsBusy?: () => boolean;
+}
+
+export interface RunOutcome {
+  readonly runId: string;
+  readonly ok: boolean;
+  readonly failure?: { readonly taskId: string; readonly message: string };
+  readonly startedAt: number;
+  /** When the last output was reported stored (the makespan's end). */
+  readonly finishedAt: number;
+  readonly executors: ExecutorReport[];
+  /** Output refs (`task` or `task#i`) to their values; empty when the run failed. */
+  readonly outputs: Map<string, Value>;
+}
+
+export interface RunRequest {
+  readonly spec: Omit<RunSpec, 'runId' | 'version'>;
+  readonly dag: RunDag;
+  /** Refs the client collects: the DAG's `outputs` or its sinks. */
+  readonly outputRefs: readonly string[];
+  readonly runId?: string;
+  /** The whole run must finish within this many ms. */
+  readonly deadlineMs: number;
+  readonly onProgress?: (progress: RunProgress) => void;
+}
+
+export function newRunId(): string {
+  return `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
+}
+
+/**
+ * The client of one run: stores the spec once, invokes one executor per source task (each with
+ * its static schedule), follows the executors' events, and gathers the outputs.
+ */
+export async function executeRun(request: RunRequest, deps: RunClientDeps): Promise<RunOutcome> {
+  const runId = request.runId ?? newRunId();
+  const keys = runKeys(runId);
+  const spec: RunSpec = { version: 1, runId, ...request.spec };
+  await deps.coordinator.setValue(keys.spec, JSON.stringify(spec));
+
+  const outputTasks = new Set(request.outputRefs.map((ref) => parseDepRef(ref).taskId));
+  const ready = new Set<string>();
+  const done = new Set<string>();
+  const executors: ExecutorReport[] = [];
+  // The run is over when every executor that was invoked has reported: sources, then whatever
+  // each report says it invoked. (Counting alone is not enough: a child may report before its
+  // invoker does.) A retried executor reports under the same id; the first report counts.
+  const expected = new Set<string>();
+  const reported = new Set<string>();
+  let failure: RunOutcome['failure'];
+  const tasksTotal = spec.dag.tasks.length;
+
+  const startedAt = deps.clock.now();
+  let finishedAt = startedAt;
+  for (const source of request.dag.sources()) {
+    expected.add(`x-${source}`);
+    await deps.invoker.invoke({ kind: 'execute', runId, source, taskId: source, inline: [], executorId: `x-${source}` });
+  }
+
+  const deadline = startedAt + request.deadlineMs;
+  const allReported = () => reported.size === expected.size && [...expected].every((id) => reported.has(id));
+  const finished = () => failure !== undefined || (ready.size === outputTasks.size && allReported());
+  let stalledChecks = 0;
+  while (!finished()) {
+    const now = deps.clock.now();
+    if (now > deadline) {
+      failure = { taskId: '-', message: `run ${runId} did not finish within its deadline of ${request.deadlineMs} ms` };
+      break;
+    }
+    const messages = await deps.coordinator.receive(keys.clientInbox, Math.min(250, Math.max(1, deadline - now)));
+    for (const text of messages) {
+      const event: RunEvent = RunEventSchema.parse(JSON.parse(text));
+      switch (event.kind) {
+        case 'progress':
+          for (const taskId of event.done) done.add(taskId);
+          break;
+        case 'output':
+          if (outputTasks.has(event.taskId) && !ready.has(event.taskId)) {
+            ready.add(event.taskId);
+            finishedAt = deps.clock.now();
+          }
+          break;
+        case 'failed':
+          failure ??= { taskId: event.taskId, message: event.message };
+          break;
+        case 'executor':
+          if (reported.has(event.report.executorId)) break;
+          reported.add(event.report.executorId);
+          executors.push(event.report);
+          for (const id of event.report.invoked) expected.add(id);
+          for (const task of event.report.tasks) done.add(task.taskId);
+          break;
+      }
+    }
+    request.onProgress?.({ tasksDone: done.size, tasksTotal, executorsLive: expected.size - reported.size, elapsedMs: deps.clock.now() - startedAt });
+    // Embedded: if every thread is idle and nothing arrived, no executor can still report.
+    if (messages.length === 0 && deps.executorsBusy && !deps.executorsBusy()) {
+      stalledChecks += 1;
+      if (stalledChecks >= 2 && !finished()) {
+        const missing = [...outputTasks].filter((t) => !ready.has(t));
+        failure = { taskId: missing[0] ?? '-', message: `run ${runId} ended without producing ${missing.slice(0, 5).join(', ')}` };
+      }
+    } else {
+      stalledChecks = 0;
+    }
+  }
+
+  const outputs = new Map<string, Value>();
+  if (!failure) {
+    for (const ref of request.outputRefs) {
+      const { taskId, output } = parseDepRef(ref);
+      const bytes = await deps.store.get(keys.output(taskId, output));
+      outputs.set(ref, decodeValue(bytes));
+    }
+  }
+  return { runId, ok: failure === undefined, ...(failure ? { failure } : {}), startedAt, finishedAt, executors, outputs };
+}
+
+/** A failed run as an error, for the CLI (exit 1). */
+export class RunFailedError extends WukongError {
+  constructor(
+    readonly runId: string,
+    readonly taskId: string,
+    message: string,
+  ) {
+    super('RUN_FAILED', message);
+  }
+}

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+
+/**
+ * What executors tell the client through the run's inbox (one JSON message each). The client
+ * follows them to show progress, gather outputs, fail fast, and build the run report.
+ */
+export const TaskTimingSchema = z.object({
+  taskId: z.string(),
+  op: z.string(),
+  executorId: z.string(),
+  /** Epoch ms when the executor began fetching inputs / running the op / finished the op. */
+  readyAt: z.number(),
+  startAt: z.number(),
+  endAt: z.number(),
+  execMs: z.number(),
+  inputBytes: z.number(),
+  outputBytes: z.number(),
+  /** Time spent fetching this task's remote inputs and storing its outputs. */
+  getMs: z.number(),
+  putMs: z.number(),
+  bytesRead: z.number(),
+  bytesWritten: z.number(),
+});
+
+export const ExecutorReportSchema = z.object({
+  executorId: z.string(),
+  startTaskId: z.string(),
+  startedAt: z.number(),
+  endedAt: z.number(),
+  /** First executor on this thread/container (a cold start) or a reused one. */
+  cold: z.boolean(),
+  /** Memory tier, when the backend has one (Lambda); 0 for embedded threads. */
+  memoryMb: z.number(),
+  cpuMs: z.number(),
+  peakMemoryBytes: z.number(),
+  invocations: z.number(),
+  /** Ids of the executors this one invoked: the client waits for each of their reports. */
+  invoked: z.array(z.string()),
+  tasks: z.array(TaskTimingSchema),
+});
+
+export const RunEventSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('progress'), executorId: z.string(), done: z.array(z.string()) }),
+  z.object({ kind: z.literal('output'), taskId: z.string() }),
+  z.object({ kind: z.literal('failed'), taskId: z.string(), executorId: z.string(), message: z.string() }),
+  z.object({ kind: z.literal('executor'), report: ExecutorReportSchema }),
+]);
+
+export type TaskTiming = z.infer<typeof TaskTimingSchema>;
+export type ExecutorReport = z.infer<typeof ExecutorReportSchema>;
+export type RunEvent = z.infer<typeof RunEventSchema>;

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { DEFAULT_TTL_SECONDS } from '../storage/coordinator.js';
+
+/**
+ * Which stores a run uses, parsed once at the edge (CLI flags, Lambda env) and handed to every
+ * executor host. Memory stores live in the embedded backend's main thread.
+ */
+export const CoordinatorConfigSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('memory') }).strict(),
+  z.object({ kind: z.literal('redis'), url: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL') }).strict(),
+]);
+
+export const IntermediateConfigSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('memory') }).strict(),
+  z.object({ kind: z.literal('redis'), url: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL') }).strict(),
+  z
+    .object({
+      kind: z.literal('s3'),
+      bucket: z.string().min(3),
+      endpoint: z.string().url().optional(),
+      region: z.string().optional(),
+      forcePathStyle: z.boolean().optional(),
+    })
+    .strict(),
+]);
+
+export const StoreConfigSchema = z
+  .object({
+    coordinator: CoordinatorConfigSchema,
+    intermediate: IntermediateConfigSchema,
+    ttlSeconds: z.number().int().positive(),
+  })
+  .strict();
+
+export type StoreConfig = z.infer<typeof StoreConfigSchema>;
+
+export const MEMORY_STORES: StoreConfig = Object.freeze({
+  coordinator: { kind: 'memory' },
+  intermediate: { kind: 'memory' },
+  ttlSeconds: DEFAULT_TTL_SECONDS,
+}) as StoreConfig;
+
+export const usesMainThreadMemory = (config: StoreConfig): boolean =>
+  config.coordinator.kind === 'memory' || config.intermediate.kind === 'memory';

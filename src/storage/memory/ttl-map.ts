@@ -1,0 +1,48 @@
+/** A Map whose entries expire `ttlSeconds` after their last write (checked lazily on access). */
+export class TtlMap<V> {
+  private readonly entries = new Map<string, { value: V; expiresAt: number }>();
+
+  constructor(private readonly ttlSeconds: number) {}
+
+  get(key: string): V | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    if (entry.expiresAt <= Date.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return entry.value;
+  }
+
+  set(key: string, value: V): void {
+    this.entries.set(key, { value, expiresAt: Date.now() + this.ttlSeconds * 1000 });
+  }
+
+  delete(key: string): boolean {
+    return this.entries.delete(key);
+  }
+
+  /** Remaining TTL in ms; -2 when the key does not exist (as Redis PTTL). */
+  ttlMs(key: string): number {
+    const entry = this.entries.get(key);
+    if (!entry || entry.expiresAt <= Date.now()) return -2;
+    return entry.expiresAt - Date.now();
+  }
+
+  deletePrefix(prefix: string): number {
+    let removed = 0;
+    for (const key of [...this.entries.keys()]) {
+      if (key.startsWith(prefix)) {
+        this.entries.delete(key);
+        removed += 1;
+      }
+    }
+    return removed;
+  }
+
+  /** Drops expired entries; called by the owners' sweep timers. */
+  sweep(): void {
+    const now = Date.now();
+    for (const [key, entry] of this.entries) if (entry.expiresAt <= now) this.entries.delete(key);
+  }
+}
