@@ -16,6 +16,8 @@ export interface EmbeddedOptions {
   readonly executorsPerThread?: number;
   readonly stores: StoreConfig;
   readonly invokeConcurrency: number;
+  /** Fault injection for tests (see ThreadPoolOptions.killAfterMs). */
+  readonly killAfterMs?: (executorId: string, attempt: number) => number | undefined;
   /** Keep the run's keys and objects after it ends (default: removed). */
   readonly keepIntermediates?: boolean;
 }
@@ -48,6 +50,7 @@ export async function runEmbedded(request: RunRequest, options: EmbeddedOptions)
       memory,
       invokeConcurrency: options.invokeConcurrency,
       maxRetries: 2,
+      ...(options.killAfterMs ? { killAfterMs: options.killAfterMs } : {}),
       onGiveUp: (payload, reason) => {
         void clientStores.coordinator.send(
           runKeys(payload.runId).clientInbox,

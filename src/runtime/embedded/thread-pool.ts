@@ -23,6 +23,8 @@ export interface ThreadPoolOptions {
   readonly maxRetries: number;
   /** Called when an invocation's thread died more often than the retries allow. */
   readonly onGiveUp: (payload: ExecutorPayload, reason: string) => void;
+  /** Fault injection for tests: ms after dispatch at which to kill the thread running an attempt. */
+  readonly killAfterMs?: (executorId: string, attempt: number) => number | undefined;
 }
 
 interface Slot {
@@ -36,6 +38,8 @@ interface Slot {
 interface Job {
   readonly payload: ExecutorPayload;
   readonly attempt: number;
+  /** Unique per dispatch: a retried (or duplicated) executor keeps its executor id. */
+  readonly jobId?: number;
 }
 
 /**
@@ -49,6 +53,7 @@ export class ThreadPool implements Invoker {
   private idleWaiters: (() => void)[] = [];
   private readyWaiters: (() => void)[] = [];
   private closed = false;
+  private nextJobId = 1;
   invocations = 0;
   coldStarts = 0;
   retries = 0;
@@ -89,7 +94,7 @@ export class ThreadPool implements Invoker {
 
   /** Test hook for fault injection: kills the thread running `executorId` (and its other executors). */
   async killExecutor(executorId: string): Promise<boolean> {
-    const slot = this.slots.find((s) => s.jobs.has(executorId));
+    const slot = this.slots.find((s) => [...s.jobs.values()].some((j) => j.payload.executorId === executorId));
     if (!slot) return false;
     await slot.worker.terminate();
     return true;
@@ -130,10 +135,18 @@ export class ThreadPool implements Invoker {
         void this.invoke(message.payload);
         return;
       case 'done':
-        slot.jobs.delete(message.executorId);
+        slot.jobs.delete(String(message.jobId));
         break;
     }
     this.pump();
+  }
+
+  private scheduleFault(slot: Slot, job: Job): void {
+    const delayMs = this.options.killAfterMs?.(job.payload.executorId, job.attempt);
+    if (delayMs === undefined) return;
+    setTimeout(() => {
+      if (slot.jobs.has(String(job.jobId)) && this.slots.includes(slot)) void slot.worker.terminate();
+    }, delayMs);
   }
 
   private onExit(slot: Slot): void {
@@ -157,12 +170,14 @@ export class ThreadPool implements Invoker {
       for (const slot of this.slots) {
         if (this.queue.length === 0) break;
         if (!slot.ready || slot.jobs.size > round) continue;
-        const job = this.queue.shift() as Job;
-        slot.jobs.set(job.payload.executorId, job);
+        const queued = this.queue.shift() as Job;
+        const job = { ...queued, jobId: this.nextJobId++ };
+        slot.jobs.set(String(job.jobId), job);
         const cold = !slot.used;
         slot.used = true;
         if (cold) this.coldStarts += 1;
-        slot.worker.postMessage({ type: 'execute', payload: job.payload, cold } satisfies ToWorker);
+        slot.worker.postMessage({ type: 'execute', payload: job.payload, cold, jobId: job.jobId } satisfies ToWorker);
+        this.scheduleFault(slot, job);
       }
     }
     if (this.isIdle()) {

@@ -50,6 +50,6 @@ function sampledRss(): number {
 }
 
 port.on('message', (message: ToWorker) => {
-  void handleInvocation(message.payload, deps, { cold: message.cold }).finally(() => post({ type: 'done', executorId: message.payload.executorId }));
+  void handleInvocation(message.payload, deps, { cold: message.cold }).finally(() => post({ type: 'done', jobId: message.jobId }));
 });
 post({ type: 'ready' });

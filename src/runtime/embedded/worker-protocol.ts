@@ -2,11 +2,11 @@ import type { ExecutorPayload } from '../payload.js';
 import type { StoreConfig } from '../store-config.js';
 
 /** Messages between the thread pool (main thread) and an executor thread. */
-export type ToWorker = { readonly type: 'execute'; readonly payload: ExecutorPayload; readonly cold: boolean };
+export type ToWorker = { readonly type: 'execute'; readonly payload: ExecutorPayload; readonly cold: boolean; readonly jobId: number };
 export type FromWorker =
   | { readonly type: 'ready' }
   | { readonly type: 'invoke'; readonly payload: ExecutorPayload }
-  | { readonly type: 'done'; readonly executorId: string };
+  | { readonly type: 'done'; readonly jobId: number };
 
 export interface WorkerInit {
   readonly stores: StoreConfig;
