@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { registerGcCommand } from './commands/gc.js';
 import { registerSubmitCommand } from './commands/submit.js';
 import { registerValidateCommand } from './commands/validate.js';
 
@@ -21,5 +22,6 @@ export function buildProgram(): Command {
   program.exitOverride();
   registerValidateCommand(program);
   registerSubmitCommand(program);
+  registerGcCommand(program);
   return program;
 }

@@ -43,6 +43,8 @@ export interface Coordinator {
   receive(key: string, timeoutMs: number): Promise<string[]>;
   /** Deletes every key starting with `prefix`; returns how many were removed. */
   deletePrefix(prefix: string): Promise<number>;
+  /** Keys starting with `prefix` (for `wukong gc`; not for hot paths). */
+  keys(prefix: string): Promise<string[]>;
   /** Remaining TTL of `key` in ms; -1 when the key has none, -2 when it does not exist. */
   ttlMs(key: string): Promise<number>;
   close(): Promise<void>;

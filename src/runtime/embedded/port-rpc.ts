@@ -115,6 +115,7 @@ export function storeProxies(port: MessagePort): { store: IntermediateStore; coo
     receive: (key, timeoutMs) => client.call('coordinator', 'receive', [key, timeoutMs]),
     deletePrefix: (prefix) => client.call('coordinator', 'deletePrefix', [prefix]),
     ttlMs: (key) => client.call('coordinator', 'ttlMs', [key]),
+    keys: (prefix) => client.call('coordinator', 'keys', [prefix]),
     close: async () => undefined,
   };
   return { store, coordinator };

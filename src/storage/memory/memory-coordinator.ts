@@ -102,6 +102,10 @@ export class MemoryCoordinator implements Coordinator {
     return this.maps.reduce((sum, map) => sum + map.deletePrefix(prefix), 0);
   }
 
+  async keys(prefix: string): Promise<string[]> {
+    return this.maps.flatMap((map) => map.keys(prefix));
+  }
+
   async ttlMs(key: string): Promise<number> {
     for (const map of this.maps) {
       const ttl = map.ttlMs(key);

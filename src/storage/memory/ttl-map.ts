@@ -29,6 +29,11 @@ export class TtlMap<V> {
     return entry.expiresAt - Date.now();
   }
 
+  keys(prefix: string): string[] {
+    const now = Date.now();
+    return [...this.entries].filter(([key, entry]) => key.startsWith(prefix) && entry.expiresAt > now).map(([key]) => key);
+  }
+
   deletePrefix(prefix: string): number {
     let removed = 0;
     for (const key of [...this.entries.keys()]) {

@@ -30,6 +30,18 @@ export function luaScript(name: string): string {
   return readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), 'utf8');
 }
 
+/** Every key starting with `prefix` (SCAN in pages). */
+export async function keysByPrefix(redis: Redis, prefix: string): Promise<string[]> {
+  const found: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${escapeGlob(prefix)}*`, 'COUNT', 1000);
+    cursor = next;
+    found.push(...keys);
+  } while (cursor !== '0');
+  return found;
+}
+
 /** Removes every key starting with `prefix` (SCAN + UNLINK in pages); returns how many. */
 export async function deleteByPrefix(redis: Redis, prefix: string): Promise<number> {
   let removed = 0;

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { DEFAULT_TTL_SECONDS, type Coordinator, type FanInMark } from '../coordinator.js';
-import { deleteByPrefix, luaScript, openRedis, storeError } from './redis-connection.js';
+import { deleteByPrefix, keysByPrefix, luaScript, openRedis, storeError } from './redis-connection.js';
 
 const FAN_IN_MARK = luaScript('fan-in-mark');
 const CLAIM = luaScript('claim');
@@ -67,6 +67,10 @@ export class RedisCoordinator implements Coordinator {
 
   deletePrefix(prefix: string): Promise<number> {
     return this.run('delete prefix', () => deleteByPrefix(this.redis, prefix));
+  }
+
+  keys(prefix: string): Promise<string[]> {
+    return this.run('list keys', () => keysByPrefix(this.redis, prefix));
   }
 
   async ttlMs(key: string): Promise<number> {

@@ -1,0 +1,41 @@
+import type { Command } from 'commander';
+import { BadInputError } from '../../errors.js';
+import { collectRun, listRuns, runsOlderThan } from '../../runtime/garbage-collector.js';
+import { createExecutorStores } from '../../runtime/store-factory.js';
+import { parseDuration } from '../parse-options.js';
+import { storeConfigFromFlags, type StoreFlags } from '../store-flags.js';
+
+interface GcFlags extends StoreFlags {
+  run?: string;
+  olderThan?: string;
+  json?: boolean;
+}
+
+export function registerGcCommand(program: Command): void {
+  program
+    .command('gc')
+    .description("remove runs' coordination keys and intermediate objects from Redis / S3")
+    .option('--run <id>', 'remove this run')
+    .option('--older-than <duration>', 'remove every run created longer ago than this (e.g. 2h, 7d)')
+    .option('--redis <url>', 'the coordination store (and intermediates, without --s3-bucket)')
+    .option('--s3-bucket <name>', 'the intermediate store bucket (AWS_ENDPOINT_URL_S3 for a local server)')
+    .option('--json', 'print what was removed as JSON')
+    .action(async (flags: GcFlags) => {
+      if (!flags.redis) throw new BadInputError('gc needs --redis URL: the embedded backend keeps nothing after a run');
+      if (!flags.run && !flags.olderThan) throw new BadInputError('say which runs: --run ID or --older-than DURATION');
+      const stores = await createExecutorStores(storeConfigFromFlags(flags));
+      try {
+        const runIds = flags.run ? [flags.run] : runsOlderThan(await listRuns(stores.coordinator), parseDuration(flags.olderThan as string, '--older-than'), Date.now());
+        const removed = [];
+        for (const runId of runIds) removed.push(await collectRun(runId, stores.coordinator, stores.store));
+        if (flags.json) process.stdout.write(`${JSON.stringify({ removed })}\n`);
+        else {
+          for (const r of removed) process.stdout.write(`removed run ${r.runId}: ${r.coordinationKeys} keys, ${r.objects} objects\n`);
+          if (removed.length === 0) process.stdout.write('no runs to remove\n');
+        }
+      } finally {
+        await stores.store.close();
+        await stores.coordinator.close();
+      }
+    });
+}

@@ -1,0 +1,39 @@
+import type { Coordinator } from '../storage/coordinator.js';
+import { runKeyPrefix } from '../storage/coordinator.js';
+import type { IntermediateStore } from '../storage/intermediate-store.js';
+import { runKeys } from './keys.js';
+
+export interface CollectedRun {
+  readonly runId: string;
+  readonly coordinationKeys: number;
+  readonly objects: number;
+}
+
+/** When a run was created: run ids begin with their creation time in base 36 (see newRunId). */
+export function runCreatedAt(runId: string): number | undefined {
+  const stamp = /^([0-9a-z]+)-[0-9a-f]+$/.exec(runId)?.[1];
+  if (!stamp) return undefined;
+  const ms = parseInt(stamp, 36);
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+/** Removes every coordination key and intermediate object of one run. */
+export async function collectRun(runId: string, coordinator: Coordinator, store: IntermediateStore): Promise<CollectedRun> {
+  const objects = await store.deletePrefix(runKeys(runId).outputPrefix);
+  const coordinationKeys = await coordinator.deletePrefix(runKeyPrefix(runId));
+  return { runId, coordinationKeys, objects };
+}
+
+/** Which of `runIds` were created more than `olderThanMs` before `now`. */
+export function runsOlderThan(runIds: readonly string[], olderThanMs: number, now: number): string[] {
+  return runIds.filter((id) => {
+    const created = runCreatedAt(id);
+    return created !== undefined && now - created > olderThanMs;
+  });
+}
+
+/** Run ids with a stored spec (`wk:{runId}:spec`) in this coordination store. */
+export async function listRuns(coordinator: Coordinator): Promise<string[]> {
+  const keys = await coordinator.keys('wk:');
+  return [...new Set(keys.filter((k) => k.endsWith(':spec')).map((k) => k.slice('wk:'.length, -':spec'.length)))];
+}
