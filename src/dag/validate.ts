@@ -1,4 +1,5 @@
 import { WukongError } from '../errors.js';
+import { MAX_TASKS_PER_DAG } from '../limits.js';
 import type { OpCatalog } from './op-catalog.js';
 import { DagSpecSchema, parseDepRef, type DagSpec } from './schema.js';
 
@@ -14,7 +15,8 @@ export type DagProblemCode =
   | 'unknown-op'
   | 'bad-args'
   | 'bad-arity'
-  | 'unknown-output';
+  | 'unknown-output'
+  | 'too-many-tasks';
 
 /** One thing wrong with a DAG, naming the tasks involved. */
 export interface DagProblem {
@@ -64,6 +66,9 @@ export function validateDag(input: unknown, catalog: OpCatalog): ValidationResul
   const spec = parsed.data;
   const problems: DagProblem[] = [];
   if (spec.tasks.length === 0) problems.push({ code: 'empty', message: 'the DAG has no tasks', taskIds: [] });
+  if (spec.tasks.length > MAX_TASKS_PER_DAG) {
+    return { ok: false, problems: [{ code: 'too-many-tasks', message: `the DAG has ${spec.tasks.length} tasks; the limit is ${MAX_TASKS_PER_DAG}`, taskIds: [] }] };
+  }
 
   const byId = new Map<string, DagSpec['tasks'][number]>();
   for (const task of spec.tasks) {

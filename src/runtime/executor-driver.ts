@@ -1,5 +1,6 @@
 import { decodeValue, encodeValue, valueByteSize } from '../data/codec.js';
 import type { Value } from '../data/value.js';
+import { MAX_OUTPUT_BYTES_PER_TASK } from '../limits.js';
 import type { OpRegistry } from '../ops/registry.js';
 import type { ExecutorEvent, Instruction } from '../scheduler/events.js';
 import { WukongExecutor } from '../scheduler/wukong-executor.js';
@@ -230,6 +231,9 @@ class ExecutorSession {
     timing.endAt = this.deps.clock.now();
     timing.execMs = timing.endAt - timing.startAt;
     timing.outputBytes = outputs.reduce((sum, v) => sum + valueByteSize(v), 0);
+    if (timing.outputBytes > MAX_OUTPUT_BYTES_PER_TASK) {
+      throw new Error(`output of ${timing.outputBytes} bytes exceeds the limit of ${MAX_OUTPUT_BYTES_PER_TASK} bytes per task`);
+    }
     this.values.set(taskId, outputs);
     // Sampling RSS is a system call: every 32nd task and at the end is enough for a peak.
     if (this.timing.size % 32 === 1) this.notePeakMemory();

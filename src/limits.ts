@@ -1,0 +1,16 @@
+/**
+ * Limits enforced with clear errors, in one place (README "Limits" lists them).
+ */
+
+/** Tasks in one DAG: a million is what the simulator is built for; beyond it is refused. */
+export const MAX_TASKS_PER_DAG = 1_000_000;
+
+/**
+ * Bytes one task may output. An S3 object can hold 5 TB and a Redis string 512 MB, but an
+ * executor holds its outputs in memory (Lambda: at most 10,240 MB), and the Arrow codec writes
+ * one buffer per output.
+ */
+export const MAX_OUTPUT_BYTES_PER_TASK = 2 * 1024 * 1024 * 1024;
+
+/** Lambda's async invocation payload limit (the emulator enforces it; inline budgets stay far below). */
+export const LAMBDA_ASYNC_PAYLOAD_BYTES = 1024 * 1024;
