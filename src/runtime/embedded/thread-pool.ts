@@ -132,7 +132,9 @@ export class ThreadPool implements Invoker {
         }
         break;
       case 'invoke':
-        void this.invoke(message.payload);
+        // Once the run is over (the pool closing), late invocations of duplicate or retried
+        // executors have nothing left to do.
+        if (!this.closed) void this.invoke(message.payload);
         return;
       case 'done':
         slot.jobs.delete(String(message.jobId));
