@@ -1,19 +1,19 @@
-import type { CompiledRunDag } from '../runtime/run-dag.js';
+import type { Dag } from '../dag/dag.js';
 
-/** The one-line shape of a DAG: tasks, edges, sources, sinks, depth (longest path in tasks). */
-export function dagShape(dag: CompiledRunDag, tasks: number) {
-  const order = dag.topologicalOrder();
-  const level = new Map<string, number>();
-  let edges = 0;
-  let depth = 0;
-  let sinks = 0;
-  for (const id of order) {
-    const parents = dag.parents(id);
-    edges += parents.length;
-    const mine = 1 + parents.reduce((m, p) => Math.max(m, level.get(p) ?? 0), 0);
-    level.set(id, mine);
-    depth = Math.max(depth, mine);
-    if (dag.children(id).length === 0) sinks += 1;
-  }
-  return { tasks, edges, sources: dag.sources().length, sinks, depth };
+/** The shape `wukong validate` prints: tasks, edges, sources, sinks, depth (longest path in tasks). */
+export interface DagShape {
+  readonly tasks: number;
+  readonly edges: number;
+  readonly sources: number;
+  readonly sinks: number;
+  readonly depth: number;
+}
+
+export function dagShape(dag: Dag): DagShape {
+  return { tasks: dag.taskCount(), edges: dag.edgeCount(), sources: dag.sources().length, sinks: dag.sinks().length, depth: dag.depth() };
+}
+
+/** One line, fixed wording (scripts parse it): `ok: NAME: N tasks, E edges, S sources, K sinks, depth D`. */
+export function formatDagShape(name: string, shape: DagShape): string {
+  return `ok: ${name}: ${shape.tasks} tasks, ${shape.edges} edges, ${shape.sources} sources, ${shape.sinks} sinks, depth ${shape.depth}`;
 }

@@ -1,12 +1,16 @@
+import type { Dag } from '../dag/dag.js';
 import type { DagSpec } from '../dag/schema.js';
 import { DagValidationError, validateDag } from '../dag/validate.js';
 import { createBuiltinRegistry } from '../ops/builtins.js';
 import { runDagFromSpec, type CompiledRunDag } from '../runtime/run-dag.js';
 import { readDagFile } from './read-dag-file.js';
 
-/** Reads and validates a DAG file for commands that run it; bad input throws (exit 2). */
-export async function loadValidDag(file: string): Promise<{ spec: DagSpec; dag: CompiledRunDag }> {
+/**
+ * Reads and validates a DAG file for commands that run or plan it; bad input throws (exit 2).
+ * `model` is the validated Dag (graph queries, critical path); `dag` the executors' flat view.
+ */
+export async function loadValidDag(file: string): Promise<{ spec: DagSpec; model: Dag; dag: CompiledRunDag }> {
   const result = validateDag(await readDagFile(file), createBuiltinRegistry());
-  if (!result.ok) throw new DagValidationError(result.problems);
-  return { spec: result.spec, dag: runDagFromSpec(result.spec) };
+  if (!result.ok) throw new DagValidationError(result.problems, file);
+  return { spec: result.spec, model: result.dag, dag: runDagFromSpec(result.spec) };
 }

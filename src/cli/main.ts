@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { DagValidationError, formatProblem } from '../dag/validate.js';
+import { DagValidationError, describeInvalidDag, formatProblem } from '../dag/validate.js';
 import { BadInputError, WukongError } from '../errors.js';
 import { buildProgram } from './program.js';
 
@@ -23,8 +23,9 @@ function reportError(error: unknown): number {
   }
   if (process.env.WUKONG_DEBUG === '1' && error instanceof Error) process.stderr.write(`${error.stack}\n`);
   if (error instanceof DagValidationError) {
-    process.stderr.write(`wukong: invalid DAG (${error.problems.length} problem${error.problems.length === 1 ? '' : 's'}):\n`);
-    for (const problem of error.problems) process.stderr.write(`  ${formatProblem(problem)}\n`);
+    // One write: a generated DAG can have thousands of problems.
+    const lines = [`wukong: ${describeInvalidDag(error.problems.length, error.source)}`, ...error.problems.map((problem) => `  ${formatProblem(problem)}`)];
+    process.stderr.write(`${lines.join('\n')}\n`);
     return 2;
   }
   if (error instanceof BadInputError) {

@@ -1,185 +1,163 @@
-import { WukongError } from '../errors.js';
+import { z } from 'zod';
 import { MAX_TASKS_PER_DAG } from '../limits.js';
-import type { OpCatalog } from './op-catalog.js';
-import { DagSpecSchema, parseDepRef, type DagSpec } from './schema.js';
+import { closestName } from './closest-name.js';
+import { Dag } from './dag.js';
+import { DagValidationError, type DagProblem } from './dag-problem.js';
+import { findCycle, formatCycle } from './find-cycle.js';
+import type { OpArity, OpCatalog, OpSignature } from './op-catalog.js';
+import { DagSpecSchema, parseDepRef, TaskSpecSchema, type DagSpec, type TaskSpec } from './schema.js';
 
-export type DagProblemCode =
-  | 'not-json'
-  | 'schema'
-  | 'empty'
-  | 'duplicate-id'
-  | 'unknown-dep'
-  | 'self-dep'
-  | 'bad-output-ref'
-  | 'cycle'
-  | 'unknown-op'
-  | 'bad-args'
-  | 'bad-arity'
-  | 'unknown-output'
-  | 'too-many-tasks';
+export { DagValidationError, describeInvalidDag, formatProblem, type DagProblem, type DagProblemCode } from './dag-problem.js';
+export { parseDagText, type ParsedDagText } from './parse-dag-text.js';
 
-/** One thing wrong with a DAG, naming the tasks involved. */
-export interface DagProblem {
-  readonly code: DagProblemCode;
-  readonly message: string;
-  readonly taskIds: readonly string[];
-}
-
-export type ValidationResult = { readonly ok: true; readonly spec: DagSpec } | { readonly ok: false; readonly problems: readonly DagProblem[] };
-
-/** A DAG that failed validation; the CLI prints every problem and exits 2. */
-export class DagValidationError extends WukongError {
-  constructor(readonly problems: readonly DagProblem[]) {
-    super('DAG_INVALID', `invalid DAG: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n${problems.map(formatProblem).join('\n')}`);
-  }
-}
-
-export function formatProblem(problem: DagProblem): string {
-  const where = problem.taskIds.length > 0 ? `[${problem.taskIds.slice(0, 5).join(', ')}${problem.taskIds.length > 5 ? ', ...' : ''}] ` : '';
-  return `${where}${problem.code}: ${problem.message}`;
-}
-
-/** Parses DAG JSON text; a syntax error becomes a `not-json` problem with its position. */
-export function parseDagText(text: string): { ok: true; value: unknown } | { ok: false; problems: DagProblem[] } {
-  try {
-    return { ok: true, value: JSON.parse(text) as unknown };
-  } catch (error) {
-    return { ok: false, problems: [{ code: 'not-json', message: `not valid JSON: ${(error as Error).message}`, taskIds: [] }] };
-  }
-}
+export type ValidationResult =
+  | { readonly ok: true; readonly dag: Dag; readonly spec: DagSpec }
+  | { readonly ok: false; readonly problems: readonly DagProblem[] };
 
 /**
- * Validates DAG JSON against the schema and the op catalog, reporting every problem found (not
- * only the first): ids, deps, outputs, ops, args, arity, and one printed cycle. O(V + E).
+ * The DAG's top level with tasks left unchecked, so that one malformed task is reported as such
+ * while the well-formed rest still gets every semantic check.
+ */
+const DagShellSchema = DagSpecSchema.extend({ tasks: z.array(z.unknown()) });
+
+/**
+ * Validates DAG JSON against the schema and the op catalog and builds its model. Reports every
+ * problem found, not only the first: malformed tasks, ids, deps, output refs, ops, args, arity,
+ * `outputs` entries, and one cycle (printed `a -> b -> c -> a`). O(V + E).
  */
 export function validateDag(input: unknown, catalog: OpCatalog): ValidationResult {
-  const parsed = DagSpecSchema.safeParse(input);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.slice(0, 50).map((issue): DagProblem => {
-      const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
-      const taskIndex = issue.path[0] === 'tasks' && typeof issue.path[1] === 'number' ? issue.path[1] : undefined;
-      const taskId = taskIndex === undefined ? undefined : (input as { tasks?: { id?: unknown }[] }).tasks?.[taskIndex]?.id;
-      return { code: 'schema', message: `${path || '(root)'}: ${issue.message}`, taskIds: typeof taskId === 'string' ? [taskId] : [] };
-    });
-    return { ok: false, problems };
-  }
-  const spec = parsed.data;
   const problems: DagProblem[] = [];
-  if (spec.tasks.length === 0) problems.push({ code: 'empty', message: 'the DAG has no tasks', taskIds: [] });
-  if (spec.tasks.length > MAX_TASKS_PER_DAG) {
-    return { ok: false, problems: [{ code: 'too-many-tasks', message: `the DAG has ${spec.tasks.length} tasks; the limit is ${MAX_TASKS_PER_DAG}`, taskIds: [] }] };
+  const shell = DagShellSchema.safeParse(input);
+  if (!shell.success) problems.push(...schemaProblems(shell.error.issues, [], input));
+  const rawTasks = isRecord(input) && Array.isArray(input.tasks) ? (input.tasks as unknown[]) : undefined;
+  if (rawTasks === undefined) return { ok: false, problems };
+  if (rawTasks.length > MAX_TASKS_PER_DAG) {
+    return { ok: false, problems: [{ code: 'too-many-tasks', message: `the DAG has ${rawTasks.length} tasks; the limit is ${MAX_TASKS_PER_DAG}`, taskIds: [] }] };
   }
+  if (rawTasks.length === 0) problems.push({ code: 'empty', message: 'the DAG has no tasks', taskIds: [] });
 
-  const byId = new Map<string, DagSpec['tasks'][number]>();
-  for (const task of spec.tasks) {
-    if (byId.has(task.id)) problems.push({ code: 'duplicate-id', message: `task id "${task.id}" is used more than once`, taskIds: [task.id] });
-    else byId.set(task.id, task);
-  }
+  // Well-formed tasks by position; a malformed one is undefined here but its id (when it has a
+  // string id) still counts as existing, so deps on it are not also reported as unknown.
+  const tasks: (TaskSpec | undefined)[] = rawTasks.map((raw, i) => {
+    const parsed = TaskSpecSchema.safeParse(raw);
+    if (parsed.success) return parsed.data;
+    problems.push(...schemaProblems(parsed.error.issues, ['tasks', i], { tasks: rawTasks }));
+    return undefined;
+  });
+  const firstIndex = new Map<string, number>();
+  rawTasks.forEach((raw, i) => {
+    const id = isRecord(raw) ? raw.id : undefined;
+    if (typeof id !== 'string') return;
+    if (firstIndex.has(id)) problems.push({ code: 'duplicate-id', message: `task id "${id}" is used more than once (tasks[${firstIndex.get(id)}] and tasks[${i}])`, taskIds: [id] });
+    else firstIndex.set(id, i);
+  });
 
-  const checkRef = (ref: string, owner: string | undefined): void => {
-    const { taskId, output } = parseDepRef(ref);
-    const producer = byId.get(taskId);
-    const who = owner === undefined ? [taskId] : [owner, taskId];
-    if (!producer) {
-      if (owner === undefined) problems.push({ code: 'unknown-output', message: `outputs names "${ref}", which is no task`, taskIds: [taskId] });
-      else problems.push({ code: 'unknown-dep', message: `task ${owner} depends on "${ref}", which is no task`, taskIds: who });
+  // The op of each well-formed task, looked up once (a producer is checked once per consumer).
+  const opAt = tasks.map((task) => (task === undefined ? undefined : catalog.lookup(task.op)));
+  const checkRef = (ref: string, dep: { taskId: string; output: number }, consumer: string | undefined): void => {
+    const { taskId, output } = dep;
+    const who = consumer === undefined ? [taskId] : [consumer, taskId];
+    const producer = firstIndex.get(taskId);
+    if (producer === undefined) {
+      if (consumer === undefined) problems.push({ code: 'unknown-output', message: `outputs names "${ref}", which is no task`, taskIds: [taskId] });
+      else problems.push({ code: 'unknown-dep', message: `task ${consumer} depends on "${ref}", which is no task`, taskIds: who });
       return;
     }
-    const outputs = catalog.lookup(producer.op)?.outputs;
-    if (outputs === undefined) return; // reported as unknown-op
+    const producerOp = opAt[producer];
+    if (producerOp === undefined) return; // a malformed producer or an unknown op: reported on its own
+    const outputs = producerOp.outputs;
     if (!Number.isInteger(output) || output >= outputs) {
-      problems.push({ code: 'bad-output-ref', message: `"${ref}": ${taskId} (${producer.op}) has ${outputs} output${outputs === 1 ? '' : 's'}`, taskIds: who });
+      problems.push({ code: 'bad-output-ref', message: `"${ref}": ${taskId} (${producerOp.name}) has ${plural(outputs, 'output')} (#0 to #${outputs - 1})`, taskIds: who });
     } else if (outputs > 1 && !ref.includes('#')) {
       const choices = Array.from({ length: outputs }, (_, i) => `${taskId}#${i}`).join(', ');
-      problems.push({ code: 'bad-output-ref', message: `"${ref}": ${producer.op} has ${outputs} outputs; use one of ${choices}`, taskIds: who });
+      problems.push({ code: 'bad-output-ref', message: `"${ref}": ${producerOp.name} has ${outputs} outputs; name one: ${choices}`, taskIds: who });
     }
   };
 
-  for (const task of spec.tasks) {
+  tasks.forEach((task, i) => {
+    if (task === undefined) return;
     for (const ref of task.deps ?? []) {
-      if (parseDepRef(ref).taskId === task.id) problems.push({ code: 'self-dep', message: `task ${task.id} depends on itself`, taskIds: [task.id] });
-      else checkRef(ref, task.id);
+      const dep = parseDepRef(ref);
+      if (dep.taskId === task.id) problems.push({ code: 'self-dep', message: `task ${task.id} depends on itself ("${ref}")`, taskIds: [task.id] });
+      else checkRef(ref, dep, task.id);
     }
-    const op = catalog.lookup(task.op);
-    if (!op) {
-      const hint = closest(task.op, catalog.names());
-      problems.push({ code: 'unknown-op', message: `task ${task.id}: unknown op "${task.op}"${hint ? `; did you mean "${hint}"?` : ''}`, taskIds: [task.id] });
-      continue;
-    }
-    const args = op.args.safeParse(task.args ?? {});
-    if (!args.success) {
-      const detail = args.error.issues.map((i) => `${i.path.join('.') || 'args'}: ${i.message}`).join('; ');
-      problems.push({ code: 'bad-args', message: `task ${task.id} (${task.op}): ${detail}`, taskIds: [task.id] });
-    }
-    const inputs = (task.deps ?? []).length;
-    if (inputs < op.arity.min || inputs > op.arity.max) {
-      const wanted = op.arity.min === op.arity.max ? `exactly ${op.arity.min}` : op.arity.max === Number.POSITIVE_INFINITY ? `at least ${op.arity.min}` : `${op.arity.min} to ${op.arity.max}`;
-      problems.push({ code: 'bad-arity', message: `${task.op} takes ${wanted} input${op.arity.max === 1 ? '' : 's'}, task ${task.id} has ${inputs}`, taskIds: [task.id] });
+    checkOp(task, opAt[i], catalog, problems);
+  });
+  if (shell.success) for (const ref of shell.data.outputs ?? []) checkRef(ref, parseDepRef(ref), undefined);
+
+  if (problems.length === 0) {
+    // Everything but acyclicity is known good: the model finds a cycle while ordering the tasks.
+    const spec = { ...(shell.data as DagSpec), tasks: tasks as TaskSpec[] };
+    try {
+      return { ok: true, dag: Dag.fromSpec(spec), spec };
+    } catch (error) {
+      if (error instanceof DagValidationError) return { ok: false, problems: error.problems };
+      throw error;
     }
   }
-  for (const ref of spec.outputs ?? []) checkRef(ref, undefined);
-
-  const cycle = findCycle(spec, byId);
-  if (cycle) problems.push({ code: 'cycle', message: cycle.join(' -> '), taskIds: cycle.slice(0, -1) });
-
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, spec };
+  const cycle = cycleAmong(tasks, firstIndex);
+  if (cycle) problems.push({ code: 'cycle', message: formatCycle(cycle), taskIds: cycle });
+  return { ok: false, problems };
 }
 
-/** One cycle as `a, b, c, a`, or undefined; iterative DFS (deep chains would overflow the stack). */
-function findCycle(spec: DagSpec, byId: Map<string, DagSpec['tasks'][number]>): string[] | undefined {
-  const state = new Map<string, 1 | 2>(); // 1 = on the stack, 2 = finished
-  const depsOf = (id: string) => (byId.get(id)?.deps ?? []).map((r) => parseDepRef(r).taskId).filter((d) => byId.has(d) && d !== id);
-  for (const root of byId.keys()) {
-    if (state.has(root)) continue;
-    const stack: { id: string; next: number; deps: string[] }[] = [{ id: root, next: 0, deps: depsOf(root) }];
-    state.set(root, 1);
-    while (stack.length > 0) {
-      const frame = stack[stack.length - 1] as (typeof stack)[number];
-      if (frame.next >= frame.deps.length) {
-        state.set(frame.id, 2);
-        stack.pop();
-        continue;
-      }
-      const dep = frame.deps[frame.next++] as string;
-      const seen = state.get(dep);
-      if (seen === 1) {
-        // The stack from `dep` to here: each task depends on the next, and this one on `dep`.
-        // Print it in data-flow order (producer -> consumer), closing the loop.
-        const path = stack.slice(stack.findIndex((f) => f.id === dep)).map((f) => f.id).reverse();
-        return [...path, path[0] as string];
-      }
-      if (seen === undefined) {
-        state.set(dep, 1);
-        stack.push({ id: dep, next: 0, deps: depsOf(dep) });
-      }
-    }
+function checkOp(task: TaskSpec, op: OpSignature | undefined, catalog: OpCatalog, problems: DagProblem[]): void {
+  if (op === undefined) {
+    const hint = closestName(task.op, catalog.names());
+    problems.push({ code: 'unknown-op', message: `task ${task.id}: unknown op "${task.op}"${hint ? `; did you mean "${hint}"?` : ''}`, taskIds: [task.id] });
+    return;
   }
-  return undefined;
+  const args = op.args.safeParse(task.args ?? {});
+  if (!args.success) {
+    const detail = args.error.issues.map((issue) => `${['args', ...issue.path.map(String)].join('.')}: ${issue.message}`).join('; ');
+    problems.push({ code: 'bad-args', message: `task ${task.id} (${task.op}): ${detail}`, taskIds: [task.id] });
+  }
+  const inputs = (task.deps ?? []).length;
+  if (inputs < op.arity.min || inputs > op.arity.max) {
+    problems.push({ code: 'bad-arity', message: `${task.op} takes ${describeArity(op.arity)}, task ${task.id} has ${inputs}`, taskIds: [task.id] });
+  }
 }
 
-function closest(name: string, names: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(3, Math.floor(name.length / 3)) + 1;
-  for (const candidate of names) {
-    const d = editDistance(name, candidate);
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best;
+function describeArity({ min, max }: OpArity): string {
+  if (min === max) return `exactly ${plural(min, 'input')}`;
+  if (max === Number.POSITIVE_INFINITY) return `at least ${plural(min, 'input')}`;
+  return `${min} to ${max} inputs`;
 }
 
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i += 1) {
-    let diagonal = row[0] as number;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j += 1) {
-      const above = row[j] as number;
-      row[j] = Math.min(above + 1, (row[j - 1] as number) + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
+const plural = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;
+
+/** One cycle among the well-formed tasks (first occurrence of each id; unknown and self deps left out). */
+function cycleAmong(tasks: readonly (TaskSpec | undefined)[], firstIndex: ReadonlyMap<string, number>): string[] | undefined {
+  const parentsOf = (i: number): number[] => {
+    const task = tasks[i];
+    if (task === undefined || firstIndex.get(task.id) !== i) return [];
+    const parents: number[] = [];
+    for (const ref of task.deps ?? []) {
+      const p = firstIndex.get(parseDepRef(ref).taskId);
+      if (p !== undefined && p !== i) parents.push(p);
     }
-  }
-  return row[b.length] as number;
+    return parents;
+  };
+  const cycle = findCycle(tasks.length, parentsOf);
+  return cycle?.map((i) => (tasks[i] as TaskSpec).id);
+}
+
+/** zod issues as `schema` problems, each naming its path (`tasks[3].deps: ...`) and task id. */
+function schemaProblems(issues: readonly z.core.$ZodIssue[], prefix: readonly PropertyKey[], root: unknown): DagProblem[] {
+  return issues.map((issue) => {
+    const path = [...prefix, ...issue.path];
+    const where = path.map((p, k) => (typeof p === 'number' ? `[${p}]` : k === 0 ? String(p) : `.${String(p)}`)).join('');
+    const taskIds = path[0] === 'tasks' && typeof path[1] === 'number' ? taskIdAt(root, path[1]) : [];
+    return { code: 'schema', message: `${where || '(top level)'}: ${issue.message}`, taskIds };
+  });
+}
+
+function taskIdAt(root: unknown, index: number): string[] {
+  const tasks = isRecord(root) ? root.tasks : undefined;
+  const task = Array.isArray(tasks) ? (tasks[index] as unknown) : undefined;
+  const id = isRecord(task) ? task.id : undefined;
+  return typeof id === 'string' ? [id] : [];
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,137 +1,129 @@
-import { Field, Float64, makeData, RecordBatch, Schema, Struct, Table, tableFromIPC, tableToIPC, Uint8, type DataType, type Vector } from 'apache-arrow';
-import { headerKey, headerLength, TemplateCache, type StreamLayout } from './stream-templates.js';
+import { Field, Float64, makeData, RecordBatch, Schema, Struct, Table, tableFromIPC, tableToIPC, Uint8, type Vector } from 'apache-arrow';
+import { InvalidValueStreamError } from './invalid-value-stream-error.js';
+import { decodeFromTemplate, encodeFromTemplate, learnReadLayout, learnWrittenLayout, type ColumnValue } from './stream-templates.js';
 import type { Value } from './value.js';
 
 /**
- * Values <-> Arrow IPC streams. A matrix is one non-nullable Float64 column `values` (row-major)
- * with its shape in the schema metadata; bytes are one Uint8 column; any other Arrow table passes
- * through. Decoding is zero-copy: the returned arrays view the input's buffer.
+ * Values <-> Arrow IPC streams.
+ * - MatrixBlock: one non-nullable Float64 column `values` (row-major), schema metadata
+ *   `wukong.kind=matrix`, `wukong.rows`, `wukong.cols`.
+ * - BytesValue: one non-nullable Uint8 column `bytes`, `wukong.kind=bytes`.
+ * - TableValue: any Arrow table, written as is; read back as a table when `wukong.kind` is absent
+ *   or `table`. (A table that itself carries `wukong.kind=matrix` reads back as a matrix.)
+ * Decoding is zero-copy: the returned typed array views the input's ArrayBuffer. Arrow can only
+ * view Float64 data at an 8-byte aligned address, so an unaligned input is copied once (see
+ * `alignedForArrow`). Single-column streams use a byte-exact template fast path (stream-templates).
  */
-const KIND = 'wukong.kind';
+export const WUKONG_KIND_KEY = 'wukong.kind';
+export const WUKONG_ROWS_KEY = 'wukong.rows';
+export const WUKONG_COLS_KEY = 'wukong.cols';
+export const MATRIX_COLUMN = 'values';
+export const BYTES_COLUMN = 'bytes';
 
 export function encodeValue(value: Value): Uint8Array {
-  if (value.kind !== 'table') return encodeFromTemplate(value.kind, value.kind === 'matrix' ? `${value.rows}x${value.cols}` : '', value.data, () => encodeSlow(value));
-  return encodeSlow(value);
-}
-
-function encodeSlow(value: Value): Uint8Array {
-  switch (value.kind) {
-    case 'matrix':
-      return columnStream('values', new Float64(), value.data, { [KIND]: 'matrix', 'wukong.rows': String(value.rows), 'wukong.cols': String(value.cols) });
-    case 'bytes':
-      return columnStream('bytes', new Uint8(), value.data, { [KIND]: 'bytes' });
-    case 'table':
-      return tableToIPC(value.table, 'stream');
+  if (value.kind === 'table') return tableToIPC(value.table, 'stream');
+  if (value.kind === 'matrix' && value.data.length !== value.rows * value.cols) {
+    throw new RangeError(`matrix ${value.rows}x${value.cols} needs ${value.rows * value.cols} values, got ${value.data.length}`);
   }
-}
-
-export function decodeValue(bytes: Uint8Array): Value {
-  const length = headerLength(bytes);
-  const known = length > 0 ? decodeTemplates.get(headerKey(bytes, length)) : undefined;
-  if (known && known.streamBytes === bytes.byteLength && (bytes.byteOffset + known.valuesOffset) % 8 === 0) {
-    const start = bytes.byteOffset + known.valuesOffset;
-    if (known.kind === 'matrix') return { kind: 'matrix', rows: known.rows, cols: known.cols, data: new Float64Array(bytes.buffer, start, known.count) };
-    return { kind: 'bytes', data: new Uint8Array(bytes.buffer, start, known.count) };
-  }
-  const value = decodeSlow(bytes);
-  if (length > 0 && value.kind !== 'table') rememberLayout(bytes, length, value);
-  return value;
-}
-
-interface DecodeTemplate extends StreamLayout {
-  readonly kind: 'matrix' | 'bytes';
-  readonly rows: number;
-  readonly cols: number;
-  readonly count: number;
-}
-
-const encodeTemplates = new TemplateCache<string, { bytes: Uint8Array; valuesOffset: number }>();
-const decodeTemplates = new TemplateCache<string, DecodeTemplate>();
-
-function encodeFromTemplate(kind: 'matrix' | 'bytes', shape: string, data: Float64Array | Uint8Array, slow: () => Uint8Array): Uint8Array {
-  const key = `${kind}:${shape}:${data.length}`;
-  const template = encodeTemplates.get(key);
-  if (template) {
-    const out = template.bytes.slice();
-    out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), template.valuesOffset);
-    return out;
-  }
-  const encoded = slow();
-  const decoded = decodeSlow(encoded);
-  if (decoded.kind !== 'table' && decoded.data.buffer === encoded.buffer) {
-    encodeTemplates.set(key, { bytes: encoded.slice(), valuesOffset: decoded.data.byteOffset - encoded.byteOffset });
-    rememberLayout(encoded, headerLength(encoded), decoded);
-  }
+  const fromTemplate = encodeFromTemplate(value);
+  if (fromTemplate) return fromTemplate;
+  const encoded = value.kind === 'matrix' ? encodeMatrixWithArrow(value.rows, value.cols, value.data) : encodeBytesWithArrow(value.data);
+  // Read Arrow's output back once per new shape so that later values of this shape skip Arrow.
+  learnWrittenLayout(encoded, decodeColumnValue(tableFromIPC(encoded)) as ColumnValue);
   return encoded;
 }
 
-function rememberLayout(bytes: Uint8Array, length: number, value: Exclude<Value, { kind: 'table' }>): void {
-  // Only values that view the input directly have a fixed place in the stream.
-  if (length <= 0 || value.data.buffer !== bytes.buffer) return;
-  decodeTemplates.set(headerKey(bytes, length), {
-    kind: value.kind,
-    rows: value.kind === 'matrix' ? value.rows : 0,
-    cols: value.kind === 'matrix' ? value.cols : 0,
-    count: value.data.length,
-    valuesOffset: value.data.byteOffset - bytes.byteOffset,
-    streamBytes: bytes.byteLength,
-  });
-}
-
-function decodeSlow(bytes: Uint8Array): Value {
-  const table = tableFromIPC(alignedForArrow(bytes));
-  const kind = table.schema.metadata.get(KIND);
-  if (kind === 'matrix') {
-    const rows = Number(table.schema.metadata.get('wukong.rows'));
-    const cols = Number(table.schema.metadata.get('wukong.cols'));
-    const data = singleColumn(table, 'values') as Float64Array;
-    if (!Number.isInteger(rows) || !Number.isInteger(cols) || data.length !== rows * cols) {
-      throw new Error(`corrupt matrix stream: ${rows}x${cols} declared, ${data.length} values`);
-    }
-    return { kind: 'matrix', rows, cols, data };
+export function decodeValue(bytes: Uint8Array): Value {
+  const fromTemplate = decodeFromTemplate(bytes);
+  if (fromTemplate) return fromTemplate;
+  const aligned = alignedForArrow(bytes);
+  let table: Table;
+  try {
+    table = tableFromIPC(aligned);
+  } catch (error) {
+    throw new InvalidValueStreamError(`not an Arrow IPC stream (${bytes.byteLength} bytes): ${(error as Error).message}`, { cause: error });
   }
-  if (kind === 'bytes') return { kind: 'bytes', data: singleColumn(table, 'bytes') as Uint8Array };
-  return { kind: 'table', table };
+  const value = decodeColumnValue(table);
+  if (value.kind !== 'table') learnReadLayout(aligned, value);
+  return value;
 }
 
-/** Payload bytes of a value, for size thresholds (no encoding needed). */
+/** Payload bytes of a value (its Arrow buffers), for size thresholds without encoding. */
 export function valueByteSize(value: Value): number {
   switch (value.kind) {
     case 'matrix':
     case 'bytes':
       return value.data.byteLength;
     case 'table':
-      return value.table.batches.reduce((sum, batch) => sum + batchBytes(batch), 0);
+      return value.table.data.reduce((sum, data) => sum + data.byteLength, 0);
   }
 }
 
-function batchBytes(batch: RecordBatch): number {
-  let total = 0;
-  for (const child of batch.data.children) total += child.byteLength;
-  return total;
+/**
+ * Arrow views Float64 data in place only at an 8-byte aligned address (else `new Float64Array`
+ * throws). IPC pads every buffer to 8 bytes, so an aligned stream has aligned values; a stream
+ * sliced at an odd offset (e.g. out of a network frame) is copied here, once, into a fresh buffer.
+ */
+export function alignedForArrow(bytes: Uint8Array): Uint8Array {
+  return bytes.byteOffset % Float64Array.BYTES_PER_ELEMENT === 0 ? bytes : bytes.slice();
 }
 
-function columnStream(name: string, type: DataType, values: Float64Array | Uint8Array, metadata: Record<string, string>): Uint8Array {
-  const field = new Field(name, type, false);
-  const schema = new Schema([field], new Map(Object.entries(metadata)));
-  const child = makeData({ type, length: values.length, nullCount: 0, data: values } as never);
-  const batch = new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: values.length, nullCount: 0, children: [child] }));
+function encodeMatrixWithArrow(rows: number, cols: number, data: Float64Array): Uint8Array {
+  return singleColumnStream(MATRIX_COLUMN, new Float64(), data, { [WUKONG_KIND_KEY]: 'matrix', [WUKONG_ROWS_KEY]: String(rows), [WUKONG_COLS_KEY]: String(cols) });
+}
+
+function encodeBytesWithArrow(data: Uint8Array): Uint8Array {
+  return singleColumnStream(BYTES_COLUMN, new Uint8(), data, { [WUKONG_KIND_KEY]: 'bytes' });
+}
+
+/** One record batch whose only column is built straight over `values` (makeData does not copy). */
+function singleColumnStream(name: string, type: Float64 | Uint8, values: Float64Array | Uint8Array, metadata: Record<string, string>): Uint8Array {
+  const schema = new Schema([new Field(name, type, false)], new Map(Object.entries(metadata)));
+  const column = type instanceof Float64
+    ? makeData({ type, length: values.length, nullCount: 0, data: values as Float64Array })
+    : makeData({ type, length: values.length, nullCount: 0, data: values as Uint8Array });
+  const batch = new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: values.length, nullCount: 0, children: [column] }));
   return tableToIPC(new Table([batch]), 'stream');
 }
 
-/** The column's values as one typed array, viewing the IPC buffer when it is a single chunk. */
-function singleColumn(table: Table, name: string): Float64Array | Uint8Array {
-  const column = table.getChild(name) as Vector | null;
-  if (!column) throw new Error(`corrupt stream: no column "${name}"`);
-  // `.values` spans the padded buffer (a multiple of 8 bytes): trim it to the column's length.
-  if (column.data.length === 1) return (column.data[0]?.values as Float64Array | Uint8Array).subarray(0, column.length);
-  return column.toArray() as Float64Array | Uint8Array; // several batches: one explicit concatenation
+function decodeColumnValue(table: Table): Value {
+  const kind = table.schema.metadata.get(WUKONG_KIND_KEY);
+  switch (kind) {
+    case undefined:
+    case 'table':
+      return { kind: 'table', table };
+    case 'matrix': {
+      const rows = readDimension(table, WUKONG_ROWS_KEY);
+      const cols = readDimension(table, WUKONG_COLS_KEY);
+      const data = numericColumn(table, MATRIX_COLUMN, Float64Array);
+      if (data.length !== rows * cols) {
+        throw new InvalidValueStreamError(`corrupt matrix stream: ${rows}x${cols} declared (${rows * cols} values), column "${MATRIX_COLUMN}" has ${data.length}`);
+      }
+      return { kind: 'matrix', rows, cols, data };
+    }
+    case 'bytes':
+      return { kind: 'bytes', data: numericColumn(table, BYTES_COLUMN, Uint8Array) };
+    default:
+      throw new InvalidValueStreamError(`unknown ${WUKONG_KIND_KEY} "${kind}" (expected matrix, bytes or table)`);
+  }
+}
+
+function readDimension(table: Table, key: string): number {
+  const text = table.schema.metadata.get(key);
+  const value = text === undefined || !/^\d+$/.test(text) ? Number.NaN : Number(text);
+  if (!Number.isSafeInteger(value)) throw new InvalidValueStreamError(`corrupt matrix stream: ${key} is ${text === undefined ? 'missing' : `"${text}"`}`);
+  return value;
 }
 
 /**
- * Arrow views Float64 data in place only when the stream starts 8-byte aligned; bytes sliced at an
- * odd offset are copied once, here, into a fresh (aligned) buffer.
+ * The column's values as one typed array: a view of the IPC buffer when the stream has a single
+ * batch; several batches (large streams) are concatenated once by Arrow's `toArray`.
  */
-export function alignedForArrow(bytes: Uint8Array): Uint8Array {
-  return bytes.byteOffset % 8 === 0 ? bytes : bytes.slice();
+function numericColumn<A extends Float64ArrayConstructor | Uint8ArrayConstructor>(table: Table, name: string, ArrayType: A): InstanceType<A> {
+  const column = table.getChild(name) as Vector | null;
+  if (!column) throw new InvalidValueStreamError(`corrupt ${table.schema.metadata.get(WUKONG_KIND_KEY)} stream: no column "${name}"`);
+  if (column.nullCount > 0) throw new InvalidValueStreamError(`corrupt stream: column "${name}" has ${column.nullCount} nulls`);
+  const values: unknown = column.toArray();
+  if (!(values instanceof ArrayType)) throw new InvalidValueStreamError(`corrupt stream: column "${name}" is ${String(column.type)}, expected ${ArrayType.name.replace('Array', '')}`);
+  return values as InstanceType<A>;
 }

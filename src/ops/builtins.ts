@@ -4,6 +4,7 @@ import { matrixQr, matrixSvd } from './matrix/factorizations.js';
 import { matrixHstack, matrixSlice, matrixTranspose, matrixVstack } from './matrix/layout-ops.js';
 import type { OpDefinition } from './op-definition.js';
 import { OpRegistry } from './registry.js';
+import { svcMakeChunk, svcPredict, svcTrainChunk } from './svc/svc-ops.js';
 import { syntheticBytes } from './synthetic/bytes.js';
 import { syntheticConcat } from './synthetic/concat.js';
 import { syntheticWork } from './synthetic/work.js';
@@ -30,6 +31,9 @@ export const BUILTIN_OPS: readonly OpDefinition[] = Object.freeze([
   matrixSlice,
   matrixQr,
   matrixSvd,
+  svcMakeChunk,
+  svcTrainChunk,
+  svcPredict,
 ]);
 
 /** A fresh registry holding the built-in ops (callers may register more on it). */

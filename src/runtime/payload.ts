@@ -22,6 +22,8 @@ export const ExecutorPayloadSchema = z
     inline: z.array(InlineOutputSchema),
     /** Distinguishes executors in reports and logs. */
     executorId: z.string(),
+    /** Epoch ms of the invoke call, so the executor can record its start-up time. */
+    invokedAt: z.number().optional(),
   })
   .strict();
 

@@ -81,7 +81,7 @@ export async function executeRun(request: RunRequest, deps: RunClientDeps): Prom
   let finishedAt = startedAt;
   for (const source of request.dag.sources()) {
     expected.add(`x-${source}`);
-    await deps.invoker.invoke({ kind: 'execute', runId, source, taskId: source, inline: [], executorId: `x-${source}` });
+    await deps.invoker.invoke({ kind: 'execute', runId, source, taskId: source, inline: [], executorId: `x-${source}`, invokedAt: deps.clock.now() });
   }
 
   const deadline = startedAt + request.deadlineMs;

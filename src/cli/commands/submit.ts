@@ -1,9 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { encodeValue } from '../../data/codec.js';
 import { BadInputError } from '../../errors.js';
+import { DEFAULT_METADATA_DIR } from '../../metadata/file-metadata-store.js';
+import { parseMetadataLocation, type MetadataLocation } from '../../metadata/metadata-location.js';
 import { buildRunReport, type RunReport } from '../../report/run-report.js';
 import { runEmbedded } from '../../runtime/embedded/embedded-backend.js';
 import { RunFailedError } from '../../runtime/run-client.js';
@@ -25,6 +27,7 @@ interface SubmitFlags extends StoreFlags {
   json?: boolean;
   deadline: string;
   costMemoryMb: string;
+  metadata?: string | false;
 }
 
 /** Price embedded executors as 1,769 MB Lambdas (1 vCPU) unless told otherwise. */
@@ -46,6 +49,8 @@ export function registerSubmitCommand(program: Command): void {
     .option('--out <dir>', 'write each output as <ref>.arrow (Arrow IPC stream)')
     .option('--json', 'print the summary as one JSON object')
     .option('--deadline <duration>', 'fail the run if it takes longer (e.g. 90s, 10m)', '30m')
+    .option('--metadata <location>', `record task/transfer/invoke metadata here: a directory or a redis:// URL (default ${DEFAULT_METADATA_DIR})`)
+    .option('--no-metadata', 'record no metadata')
     .option('--cost-memory-mb <mb>', 'memory to price embedded executors at', String(DEFAULT_COST_MEMORY_MB))
     .action(async (file: string, flags: SubmitFlags) => {
       const report = await submit(file, flags);
@@ -65,6 +70,7 @@ async function submit(file: string, flags: SubmitFlags): Promise<RunReport> {
   const deadlineMs = parseDuration(flags.deadline, '--deadline');
   const costMemoryMb = parseIntegerOption(flags.costMemoryMb, '--cost-memory-mb', DEFAULT_COST_MEMORY_MB, 128);
   const stores = storeConfigFromFlags(flags);
+  const metadata = metadataLocationFromFlag(flags.metadata);
   const { spec, dag } = await loadValidDag(file);
 
   const progress = new ProgressLine();
@@ -76,7 +82,7 @@ async function submit(file: string, flags: SubmitFlags): Promise<RunReport> {
       deadlineMs,
       onProgress: (p) => progress.update(p),
     },
-    { threads, stores, invokeConcurrency: 64 },
+    { threads, stores, invokeConcurrency: 64, ...(metadata ? { metadata } : {}) },
   ).finally(() => progress.clear());
 
   const report = buildRunReport({
@@ -120,6 +126,14 @@ function summaryJson(report: RunReport): Record<string, unknown> {
     costFormula: s.costFormula,
     ...(report.failure ? { failure: report.failure } : {}),
   };
+}
+
+/** Embedded runs record into the file store by default; memory would be lost with the threads. */
+function metadataLocationFromFlag(flag: string | false | undefined): MetadataLocation | undefined {
+  if (flag === false) return undefined;
+  const location = parseMetadataLocation(flag ?? DEFAULT_METADATA_DIR);
+  if (location.kind === 'memory') throw new BadInputError('--metadata memory: is not available for runs: executor threads would each keep their own');
+  return location.kind === 'file' ? { kind: 'file', dir: resolve(location.dir) } : location;
 }
 
 function parseOrBadInput<T>(parse: () => T, flag: string): T {

@@ -1,38 +1,31 @@
 import type { Command } from 'commander';
 import { DagValidationError, validateDag } from '../../dag/validate.js';
 import { createBuiltinRegistry } from '../../ops/builtins.js';
-import { runDagFromSpec } from '../../runtime/run-dag.js';
-import { dagShape } from '../dag-shape.js';
+import { dagShape, formatDagShape } from '../dag-shape.js';
 import { readDagFile } from '../read-dag-file.js';
 
+/**
+ * `wukong validate <dag> [--json]`: exit 0 and one summary line, or exit 2 and every problem
+ * (on stderr, one a line; with --json as `{ ok: false, problems }` on stdout). Nothing is run.
+ */
 export function registerValidateCommand(program: Command): void {
   program
     .command('validate')
-    .description('check a DAG JSON file; print a summary, or every problem (exit 2)')
+    .description('check a DAG JSON file: schema, ids, deps, ops, args, arity, cycles; print its shape')
     .argument('<dag>', 'DAG JSON file')
-    .option('--json', 'print the result as one JSON object')
+    .option('--json', 'print the result as one JSON object on stdout')
+    .addHelpText('after', '\nExit status: 0 valid, 2 invalid (every problem is listed, each with the task ids involved).')
     .action(async (file: string, flags: { json?: boolean }) => {
-      let input: unknown;
       try {
-        input = await readDagFile(file);
+        const result = validateDag(await readDagFile(file), createBuiltinRegistry());
+        if (!result.ok) throw new DagValidationError(result.problems, file);
+        const shape = dagShape(result.dag);
+        const name = result.dag.name ?? file;
+        process.stdout.write(flags.json ? `${JSON.stringify({ ok: true, name, ...shape })}\n` : `${formatDagShape(name, shape)}\n`);
       } catch (error) {
-        if (flags.json && error instanceof DagValidationError) return printJsonProblems(error);
-        throw error;
+        if (!(flags.json && error instanceof DagValidationError)) throw error;
+        process.stdout.write(`${JSON.stringify({ ok: false, problems: error.problems })}\n`);
+        process.exitCode = 2;
       }
-      const result = validateDag(input, createBuiltinRegistry());
-      if (!result.ok) {
-        const error = new DagValidationError(result.problems);
-        if (flags.json) return printJsonProblems(error);
-        throw error;
-      }
-      const shape = dagShape(runDagFromSpec(result.spec), result.spec.tasks.length);
-      const name = result.spec.name ?? file;
-      if (flags.json) process.stdout.write(`${JSON.stringify({ ok: true, name, ...shape })}\n`);
-      else process.stdout.write(`ok: ${name}: ${shape.tasks} tasks, ${shape.edges} edges, ${shape.sources} sources, ${shape.sinks} sinks, depth ${shape.depth}\n`);
     });
-}
-
-function printJsonProblems(error: DagValidationError): void {
-  process.stdout.write(`${JSON.stringify({ ok: false, problems: error.problems })}\n`);
-  process.exitCode = 2;
 }

@@ -1,3 +1,4 @@
+import type { MetadataLocation } from '../../metadata/metadata-location.js';
 import { runKeyPrefix } from '../../storage/coordinator.js';
 import { MemoryCoordinator } from '../../storage/memory/memory-coordinator.js';
 import { MemoryIntermediateStore } from '../../storage/memory/memory-intermediate-store.js';
@@ -16,6 +17,8 @@ export interface EmbeddedOptions {
   readonly executorsPerThread?: number;
   readonly stores: StoreConfig;
   readonly invokeConcurrency: number;
+  /** Where executors record metadata (file directory or Redis); none: nothing is recorded. */
+  readonly metadata?: MetadataLocation;
   /** Fault injection for tests (see ThreadPoolOptions.killAfterMs). */
   readonly killAfterMs?: (executorId: string, attempt: number) => number | undefined;
   /** Keep the run's keys and objects after it ends (default: removed). */
@@ -51,6 +54,7 @@ export async function runEmbedded(request: RunRequest, options: EmbeddedOptions)
       invokeConcurrency: options.invokeConcurrency,
       maxRetries: 2,
       ...(options.killAfterMs ? { killAfterMs: options.killAfterMs } : {}),
+      ...(options.metadata ? { metadata: options.metadata } : {}),
       onGiveUp: (payload, reason) => {
         void clientStores.coordinator.send(
           runKeys(payload.runId).clientInbox,

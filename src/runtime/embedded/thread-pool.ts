@@ -1,4 +1,5 @@
 import { MessageChannel, Worker } from 'node:worker_threads';
+import type { MetadataLocation } from '../../metadata/metadata-location.js';
 import type { Coordinator } from '../../storage/coordinator.js';
 import type { IntermediateStore } from '../../storage/intermediate-store.js';
 import type { Invoker } from '../invoker.js';
@@ -19,6 +20,8 @@ export interface ThreadPoolOptions {
   /** The main thread's stores, served to the threads when the config uses memory. */
   readonly memory?: { readonly store: IntermediateStore; readonly coordinator: Coordinator };
   readonly invokeConcurrency: number;
+  /** Where executors record metadata; none: nothing is recorded. */
+  readonly metadata?: MetadataLocation;
   /** Retries of an invocation whose thread died (Lambda retries async invocations twice). */
   readonly maxRetries: number;
   /** Called when an invocation's thread died more often than the retries allow. */
@@ -104,6 +107,7 @@ export class ThreadPool implements Invoker {
     const init: { -readonly [K in keyof WorkerInit]: WorkerInit[K] } = {
       stores: this.options.stores,
       invokeConcurrency: this.options.invokeConcurrency,
+      ...(this.options.metadata ? { metadata: this.options.metadata } : {}),
     };
     const transfer = [];
     if (this.options.memory && usesMainThreadMemory(this.options.stores)) {

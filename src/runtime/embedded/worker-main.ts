@@ -8,6 +8,7 @@ import { RunCache } from '../run-cache.js';
 import { createExecutorStores } from '../store-factory.js';
 import { createBuiltinRegistry } from '../../ops/builtins.js';
 import { runDagFromSpec } from '../run-dag.js';
+import { openMetadataStore } from '../../metadata/metadata-location.js';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
 
 /**
@@ -20,7 +21,10 @@ const init = workerData as WorkerInit;
 const post = (message: FromWorker) => port.postMessage(message);
 const { store, coordinator } = await createExecutorStores(init.stores, init.storePort);
 
+const metadata = init.metadata ? openMetadataStore(init.metadata) : undefined;
+
 const deps: DriverDeps = {
+  ...(metadata ? { metadata } : {}),
   store,
   coordinator,
   invoker: {

@@ -1,4 +1,5 @@
 import type { ExecutorPayload } from '../payload.js';
+import type { MetadataLocation } from '../../metadata/metadata-location.js';
 import type { StoreConfig } from '../store-config.js';
 
 /** Messages between the thread pool (main thread) and an executor thread. */
@@ -13,4 +14,6 @@ export interface WorkerInit {
   /** Port to the main thread's in-memory stores (present when `stores` uses memory). */
   readonly storePort?: import('node:worker_threads').MessagePort;
   readonly invokeConcurrency: number;
+  /** Where executors record metadata (file or Redis; a memory store would be thread-local). */
+  readonly metadata?: MetadataLocation;
 }

@@ -1,5 +1,5 @@
 import { DEFAULT_TTL_SECONDS, type Coordinator, type FanInMark } from '../coordinator.js';
-import { TtlMap } from './ttl-map.js';
+import { sweepIntervalMs, TtlMap } from './ttl-map.js';
 
 interface FanIn {
   readonly members: Set<string>;
@@ -25,7 +25,7 @@ export class MemoryCoordinator implements Coordinator {
     this.values = new TtlMap(ttl);
     this.inboxes = new TtlMap(ttl);
     this.maps = [this.fanIns, this.claims, this.counters, this.values, this.inboxes] as TtlMap<unknown>[];
-    this.sweeper = setInterval(() => this.maps.forEach((m) => m.sweep()), 60_000);
+    this.sweeper = setInterval(() => this.maps.forEach((m) => m.sweep()), sweepIntervalMs(ttl));
     this.sweeper.unref();
   }
 
@@ -44,8 +44,8 @@ export class MemoryCoordinator implements Coordinator {
 
   async claim(key: string, owner: string): Promise<boolean> {
     const holder = this.claims.get(key);
-    if (holder !== undefined) return holder === owner;
-    this.claims.set(key, owner);
+    if (holder !== undefined && holder !== owner) return false;
+    this.claims.set(key, owner); // the holder's repeat renews the TTL, as claim.lua does
     return true;
   }
 

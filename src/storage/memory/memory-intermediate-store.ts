@@ -1,17 +1,23 @@
 import { NotFoundError } from '../../errors.js';
 import { DEFAULT_TTL_SECONDS } from '../coordinator.js';
 import type { IntermediateStore } from '../intermediate-store.js';
-import { TtlMap } from './ttl-map.js';
+import { sweepIntervalMs, TtlMap } from './ttl-map.js';
 
-/** Intermediates in this process's memory (the embedded backend's default). */
+/**
+ * Intermediates in this process's memory (the embedded backend's default). Values are kept as
+ * given, not copied (a 100 MB output is not duplicated): callers must not change bytes after put()
+ * or in what get() returns. The embedded backend's RPC transfers puts and clones gets, so its
+ * executor threads never share bytes with the store.
+ */
 export class MemoryIntermediateStore implements IntermediateStore {
   readonly kind = 'memory' as const;
   private readonly values: TtlMap<Uint8Array>;
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(options: { ttlSeconds?: number } = {}) {
-    this.values = new TtlMap(options.ttlSeconds ?? DEFAULT_TTL_SECONDS);
-    this.sweeper = setInterval(() => this.values.sweep(), 60_000);
+    const ttlSeconds = options.ttlSeconds ?? DEFAULT_TTL_SECONDS;
+    this.values = new TtlMap(ttlSeconds);
+    this.sweeper = setInterval(() => this.values.sweep(), sweepIntervalMs(ttlSeconds));
     this.sweeper.unref();
   }
 

@@ -1,4 +1,7 @@
-/** A Map whose entries expire `ttlSeconds` after their last write (checked lazily on access). */
+/**
+ * A Map whose entries expire `ttlSeconds` after their last write: checked lazily on access, and
+ * dropped for good by the owner's sweep timer (so unread keys do not pile up).
+ */
 export class TtlMap<V> {
   private readonly entries = new Map<string, { value: V; expiresAt: number }>();
 
@@ -34,13 +37,14 @@ export class TtlMap<V> {
     return [...this.entries].filter(([key, entry]) => key.startsWith(prefix) && entry.expiresAt > now).map(([key]) => key);
   }
 
+  /** Removes every entry whose key starts with `prefix`; counts only the live ones, as Redis would. */
   deletePrefix(prefix: string): number {
+    const now = Date.now();
     let removed = 0;
-    for (const key of [...this.entries.keys()]) {
-      if (key.startsWith(prefix)) {
-        this.entries.delete(key);
-        removed += 1;
-      }
+    for (const [key, entry] of [...this.entries]) {
+      if (!key.startsWith(prefix)) continue;
+      this.entries.delete(key);
+      if (entry.expiresAt > now) removed += 1;
     }
     return removed;
   }
@@ -50,4 +54,9 @@ export class TtlMap<V> {
     const now = Date.now();
     for (const [key, entry] of this.entries) if (entry.expiresAt <= now) this.entries.delete(key);
   }
+}
+
+/** How often owners sweep: a minute, or the TTL when shorter, so memory follows short TTLs too. */
+export function sweepIntervalMs(ttlSeconds: number): number {
+  return Math.max(100, Math.min(60_000, ttlSeconds * 1000));
 }

@@ -1,33 +1,69 @@
-import { readFileSync } from 'node:fs';
-import { Redis, type RedisOptions } from 'ioredis';
+import { Redis } from 'ioredis';
 import { WukongError } from '../../errors.js';
+import { redisOptionsFromUrl } from './redis-url.js';
+
+/** Options shared by the Redis adapters. */
+export interface RedisAdapterOptions {
+  /** Prepended to every key this adapter touches (e.g. a tenant, or a test's random prefix). */
+  readonly keyPrefix?: string;
+  /** TTL given to every key written; default DEFAULT_TTL_SECONDS (one day). */
+  readonly ttlSeconds?: number;
+}
+
+/** A client and whether the adapter opened it (and so must close it). */
+export interface OpenedRedis {
+  readonly client: Redis;
+  readonly owned: boolean;
+}
+
+/**
+ * Retries of one command across reconnects before it fails: a restarted server is ridden out
+ * (~0.75 s of reconnect backoff), a dead one fails the command in about two seconds.
+ */
+const MAX_RETRIES_PER_REQUEST = 5;
 
 /**
  * Opens an ioredis client from a `redis://` or `rediss://` (TLS) URL, with the password (AUTH)
- * taken from the URL. Errors name host:port, never the password.
+ * taken from the URL, or adopts a caller's client (which the caller keeps and closes).
  */
-export function openRedis(urlOrClient: string | Redis, options: RedisOptions = {}): Redis {
-  if (typeof urlOrClient !== 'string') return urlOrClient;
-  const client = new Redis(urlOrClient, { maxRetriesPerRequest: 5, enableOfflineQueue: true, ...options });
-  client.on('error', () => undefined); // surfaced per command by storeError()
-  return client;
+export function openRedis(urlOrClient: string | Redis): OpenedRedis {
+  if (typeof urlOrClient !== 'string') return { client: urlOrClient, owned: false };
+  const client = new Redis({ ...redisOptionsFromUrl(urlOrClient), maxRetriesPerRequest: MAX_RETRIES_PER_REQUEST, enableOfflineQueue: true });
+  silenceErrorEvents(client);
+  return { client, owned: true };
+}
+
+/** A second connection to the same server, for commands that block their connection. */
+export function duplicateConnection(client: Redis): Redis {
+  const duplicate = client.duplicate();
+  silenceErrorEvents(duplicate);
+  return duplicate;
+}
+
+/** Connection errors reach callers through the failed commands (storeError); the events would only repeat them. */
+function silenceErrorEvents(client: Redis): void {
+  client.on('error', () => undefined);
 }
 
 /** Where a client points, safe to print (no credentials). */
 export function redisTarget(client: Redis): string {
-  return `${client.options.host ?? '127.0.0.1'}:${client.options.port ?? 6379}`;
+  const { host, port, path } = client.options;
+  return path ? path : `${host ?? '127.0.0.1'}:${port ?? 6379}`;
 }
 
+/**
+ * A failed command as a retryable STORE_FAILED naming host:port. The password never appears: it
+ * is scrubbed from the message, and the cause is a copy without ioredis's `command` (whose args
+ * hold the password when the failed command was the handshake's AUTH).
+ */
 export function storeError(client: Redis, what: string, error: unknown): WukongError {
-  const message = (error as Error)?.message ?? String(error);
   const password = client.options.password;
-  const safe = password ? message.split(password).join('***') : message;
-  return new WukongError('STORE_FAILED', `redis ${redisTarget(client)}: ${what} failed: ${safe}`, { cause: error, retryable: true });
-}
-
-/** Reads a Lua script that sits next to the compiled module (`scripts/copy-assets.mjs` puts it there). */
-export function luaScript(name: string): string {
-  return readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), 'utf8');
+  const scrub = (text: string): string => (password ? text.split(password).join('***') : text);
+  const original = error instanceof Error ? error : new Error(String(error));
+  const cause = new Error(scrub(original.message));
+  cause.name = original.name;
+  cause.stack = scrub(original.stack ?? '');
+  return new WukongError('STORE_FAILED', `redis ${redisTarget(client)}: ${what} failed: ${cause.message}`, { cause, retryable: true });
 }
 
 /** Every key starting with `prefix` (SCAN in pages). */

@@ -1,32 +1,62 @@
-import { DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { Readable } from 'node:stream';
+import {
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { NotFoundError, WukongError } from '../../errors.js';
 import type { IntermediateStore } from '../intermediate-store.js';
+import { toStoreError } from './s3-errors.js';
 
-export interface S3StoreOptions {
+export interface S3ClientOptions {
+  /** A local S3 server (the CLI passes AWS_ENDPOINT_URL_S3); absent: AWS itself. */
+  readonly endpoint?: string;
+  readonly region?: string;
+  /** Bucket in the path, not the host name; defaults to true when an endpoint is given. */
+  readonly forcePathStyle?: boolean;
+  /** Static keys (a local server's); absent: the SDK's default chain (env, profile, role). */
+  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string };
+}
+
+export interface S3StoreOptions extends S3ClientOptions {
   readonly bucket: string;
   /** Prepended to every key (e.g. a tenant or environment). */
   readonly keyPrefix?: string;
+  /** A client to share; the store then leaves closing it to the caller. */
   readonly client?: S3Client;
-  /** A local S3 server (the CLI passes AWS_ENDPOINT_URL_S3). */
-  readonly endpoint?: string;
-  readonly region?: string;
-  readonly forcePathStyle?: boolean;
-  /** Values at least this large upload as multipart (lib-storage). */
+  /** put() of values at least this large uploads in parts (lib-storage). Default 8 MiB. */
   readonly multipartThresholdBytes?: number;
+  /** Part size of multipart uploads; S3's minimum is 5 MiB. Default 8 MiB. */
+  readonly partSizeBytes?: number;
+  /** Keys listed and deleted per request by deletePrefix: 1 to 1,000 (S3's maximum, the default). */
+  readonly keysPerPage?: number;
 }
 
-const DEFAULT_MULTIPART_THRESHOLD_BYTES = 8 * 1024 * 1024;
+const MIB = 1024 * 1024;
+const DEFAULT_MULTIPART_THRESHOLD_BYTES = 8 * MIB;
+const DEFAULT_PART_SIZE_BYTES = 8 * MIB;
+/** S3 rejects parts under 5 MiB (except the last). */
+const MIN_PART_SIZE_BYTES = 5 * MIB;
+/** Parts in flight at once per upload: memory held is about this times the part size. */
+const UPLOAD_QUEUE_SIZE = 4;
+/** ListObjectsV2 and DeleteObjects both take at most 1,000 keys per call. */
+const MAX_KEYS_PER_PAGE = 1000;
 
 /**
  * An S3 client as this project needs it. Checksums only WHEN_REQUIRED: with the SDK's default,
  * local servers such as s3rver store streamed bodies with the aws-chunked framing, silently.
  */
-export function createS3Client(options: { endpoint?: string; region?: string; forcePathStyle?: boolean }): S3Client {
+export function createS3Client(options: S3ClientOptions): S3Client {
   return new S3Client({
     region: options.region ?? 'us-east-1',
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     forcePathStyle: options.forcePathStyle ?? options.endpoint !== undefined,
+    ...(options.credentials ? { credentials: options.credentials } : {}),
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
@@ -36,15 +66,30 @@ export function createS3Client(options: { endpoint?: string; region?: string; fo
 export class S3IntermediateStore implements IntermediateStore {
   readonly kind = 's3' as const;
   private readonly client: S3Client;
+  private readonly ownsClient: boolean;
   private readonly bucket: string;
-  private readonly prefix: string;
+  private readonly keyPrefix: string;
   private readonly multipartThresholdBytes: number;
+  private readonly partSizeBytes: number;
+  private readonly keysPerPage: number;
 
   constructor(options: S3StoreOptions) {
+    if (!options.bucket) throw new WukongError('BAD_INPUT', 'S3 store: bucket is required');
+    const partSizeBytes = options.partSizeBytes ?? DEFAULT_PART_SIZE_BYTES;
+    if (!Number.isSafeInteger(partSizeBytes) || partSizeBytes < MIN_PART_SIZE_BYTES) {
+      throw new WukongError('BAD_INPUT', `S3 store: partSizeBytes must be an integer >= ${MIN_PART_SIZE_BYTES} (S3's minimum part), got ${partSizeBytes}`);
+    }
+    const keysPerPage = options.keysPerPage ?? MAX_KEYS_PER_PAGE;
+    if (!Number.isSafeInteger(keysPerPage) || keysPerPage < 1 || keysPerPage > MAX_KEYS_PER_PAGE) {
+      throw new WukongError('BAD_INPUT', `S3 store: keysPerPage must be an integer from 1 to ${MAX_KEYS_PER_PAGE}, got ${keysPerPage}`);
+    }
+    this.keysPerPage = keysPerPage;
     this.client = options.client ?? createS3Client(options);
+    this.ownsClient = options.client === undefined;
     this.bucket = options.bucket;
-    this.prefix = options.keyPrefix ?? '';
+    this.keyPrefix = options.keyPrefix ?? '';
     this.multipartThresholdBytes = options.multipartThresholdBytes ?? DEFAULT_MULTIPART_THRESHOLD_BYTES;
+    this.partSizeBytes = partSizeBytes;
   }
 
   async put(key: string, value: Uint8Array): Promise<void> {
@@ -52,13 +97,18 @@ export class S3IntermediateStore implements IntermediateStore {
       await this.upload(key, value);
       return;
     }
-    await this.run('put', key, () => this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.prefix + key, Body: value, ContentLength: value.byteLength })));
+    await this.send('put', key, () =>
+      this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key), Body: value, ContentLength: value.byteLength })),
+    );
   }
 
+  /** The whole object in one 8-byte aligned buffer, so the codec can view it without copying. */
   async get(key: string): Promise<Uint8Array> {
-    const response = await this.run('get', key, () => this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.prefix + key })));
-    if (!response.Body) throw new NotFoundError(key);
-    return response.Body.transformToByteArray();
+    return this.send('get', key, async () => {
+      const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }));
+      if (!response.Body) throw new NotFoundError(key);
+      return collectBody(response.Body as AsyncIterable<Uint8Array>, response.ContentLength, this.where(key));
+    });
   }
 
   async has(key: string): Promise<boolean> {
@@ -71,60 +121,119 @@ export class S3IntermediateStore implements IntermediateStore {
     }
   }
 
+  /** Deleting an absent key succeeds (S3 semantics). */
   async delete(key: string): Promise<void> {
-    await this.run('delete', key, () => this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.prefix + key })));
+    await this.send('delete', key, () => this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) })));
   }
 
   async size(key: string): Promise<number> {
-    const head = await this.run('size', key, () => this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.prefix + key })));
+    const head = await this.send('head', key, () => this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) })));
     return head.ContentLength ?? 0;
   }
 
+  /** Holds at most UPLOAD_QUEUE_SIZE parts in memory, whatever the total size. */
   async putStream(key: string, chunks: AsyncIterable<Uint8Array>): Promise<void> {
-    await this.upload(key, chunks);
+    // lib-storage takes Node Readables, not bare async iterables.
+    await this.upload(key, Readable.from(chunks, { objectMode: false }));
   }
 
   async *getStream(key: string): AsyncIterable<Uint8Array> {
-    const response = await this.run('get', key, () => this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.prefix + key })));
+    const response = await this.send('get', key, () => this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) })));
     if (!response.Body) throw new NotFoundError(key);
-    for await (const chunk of response.Body as AsyncIterable<Uint8Array>) yield chunk;
+    try {
+      for await (const chunk of response.Body as AsyncIterable<Uint8Array>) yield chunk;
+    } catch (error) {
+      throw toStoreError(error, key, 'get (stream)', this.where(key));
+    }
   }
 
   async deletePrefix(prefix: string): Promise<number> {
     let removed = 0;
-    let token: string | undefined;
+    let continuationToken: string | undefined;
     do {
-      const page = await this.run('list', prefix, () =>
-        this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix + prefix, ContinuationToken: token, MaxKeys: 1000 })),
+      const page = await this.send('list', prefix, () =>
+        this.client.send(
+          new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.objectKey(prefix), ContinuationToken: continuationToken, MaxKeys: this.keysPerPage }),
+        ),
       );
-      const keys = (page.Contents ?? []).map((o) => ({ Key: o.Key as string }));
-      if (keys.length > 0) {
-        await this.run('delete', prefix, () => this.client.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: keys, Quiet: true } })));
-        removed += keys.length;
+      const objects = (page.Contents ?? []).flatMap((object) => (object.Key === undefined ? [] : [{ Key: object.Key }]));
+      if (objects.length > 0) {
+        const result = await this.send('delete (batch)', prefix, () =>
+          this.client.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: objects, Quiet: true } })),
+        );
+        const failures = result.Errors ?? [];
+        if (failures.length > 0) {
+          const first = failures[0];
+          throw new WukongError('STORE_FAILED', `${this.where(prefix)}*: ${failures.length} of ${objects.length} deletes failed (${first?.Key}: ${first?.Code} ${first?.Message})`, {
+            retryable: true,
+          });
+        }
+        removed += objects.length;
       }
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
+      continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (continuationToken);
     return removed;
   }
 
   async close(): Promise<void> {
-    this.client.destroy();
+    if (this.ownsClient) this.client.destroy();
   }
 
-  private async upload(key: string, body: Uint8Array | AsyncIterable<Uint8Array>): Promise<void> {
-    const upload = new Upload({ client: this.client, params: { Bucket: this.bucket, Key: this.prefix + key, Body: body as Uint8Array }, queueSize: 4 });
-    await this.run('put', key, () => upload.done());
+  private objectKey(key: string): string {
+    return this.keyPrefix + key;
   }
 
-  private async run<T>(what: string, key: string, command: () => Promise<T>): Promise<T> {
+  private where(key: string): string {
+    return `s3://${this.bucket}/${this.objectKey(key)}`;
+  }
+
+  private async upload(key: string, body: Uint8Array | Readable): Promise<void> {
+    const upload = new Upload({
+      client: this.client,
+      params: { Bucket: this.bucket, Key: this.objectKey(key), Body: body },
+      partSize: this.partSizeBytes,
+      queueSize: UPLOAD_QUEUE_SIZE,
+      leavePartsOnError: false,
+    });
+    await this.send('put (multipart)', key, () => upload.done());
+  }
+
+  private async send<T>(what: string, key: string, command: () => Promise<T>): Promise<T> {
     try {
       return await command();
     } catch (error) {
-      const name = (error as { name?: string })?.name;
-      const status = (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
-      if (name === 'NoSuchKey' || name === 'NotFound' || status === 404) throw new NotFoundError(key);
-      const retryable = status === undefined || status >= 500 || status === 429 || name === 'SlowDown';
-      throw new WukongError('STORE_FAILED', `s3://${this.bucket}/${this.prefix}${key}: ${what} failed: ${(error as Error)?.message ?? String(error)}`, { cause: error, retryable });
+      throw toStoreError(error, key, what, this.where(key));
     }
   }
+}
+
+/**
+ * Reads a response body into one buffer. With a known length the chunks are copied once into a
+ * fresh (hence 8-byte aligned) array; Buffer.concat could land in Node's shared pool instead.
+ */
+async function collectBody(body: AsyncIterable<Uint8Array>, contentLength: number | undefined, where: string): Promise<Uint8Array> {
+  if (contentLength === undefined) {
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for await (const chunk of body) {
+      chunks.push(chunk);
+      total += chunk.byteLength;
+    }
+    const out = new Uint8Array(total);
+    let offset = 0;
+    for (const chunk of chunks) {
+      out.set(chunk, offset);
+      offset += chunk.byteLength;
+    }
+    return out;
+  }
+  const out = new Uint8Array(contentLength);
+  let offset = 0;
+  for await (const chunk of body) {
+    if (offset + chunk.byteLength > contentLength) throw new WukongError('STORE_FAILED', `${where}: body longer than its Content-Length ${contentLength}`, { retryable: true });
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  if (offset !== contentLength) throw new WukongError('STORE_FAILED', `${where}: body ended at ${offset} of ${contentLength} bytes`, { retryable: true });
+  return out;
 }

@@ -4,10 +4,10 @@
   retried executor) answers "complete" again, anyone else's answers "not complete".
 
   KEYS[1] the set of marked parents
-  KEYS[2] the completer of the fan-in
+  KEYS[2] the completer of the fan-in (absent until the set is complete)
   ARGV[1] parent id
   ARGV[2] expected number of distinct parents
-  ARGV[3] TTL in seconds for both keys
+  ARGV[3] TTL in seconds, given to both keys
 
   Returns { complete (0|1), marked parents, duplicate (0|1) }
 ]]
@@ -17,6 +17,8 @@ local completer = redis.call('GET', KEYS[2])
 if not completer and marked >= tonumber(ARGV[2]) then
   redis.call('SET', KEYS[2], ARGV[1], 'EX', ARGV[3])
   completer = ARGV[1]
+elseif completer then
+  redis.call('EXPIRE', KEYS[2], ARGV[3])
 end
 redis.call('EXPIRE', KEYS[1], ARGV[3])
 local complete = 0

@@ -1,0 +1,162 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { BadInputError } from '../../errors.js';
+import type { RunReport } from '../../report/run-report.js';
+import { RunFailedError } from '../../runtime/run-client.js';
+import { DEFAULT_INLINE_BUDGET_BYTES, DEFAULT_THRESHOLD_BYTES, parseWukongOptimizations } from '../../scheduler/wukong-options.js';
+import { builtinProfile, BUILTIN_PROFILES, parseCostProfile, type CostProfile, type StoreKind } from '../../sim/profile.js';
+import { DEFAULT_SIM_INVOKE_CONCURRENCY, simulate, type SimulationStats } from '../../sim/simulator.js';
+import { createDagTaskEstimator } from '../../sim/task-estimates.js';
+import { formatSummary } from '../format-summary.js';
+import { loadValidDag } from '../load-valid-dag.js';
+import { parseIntegerOption } from '../parse-options.js';
+
+interface SimulateFlags {
+  profile: string;
+  seed: string;
+  memoryMb: string;
+  store: string;
+  wukongOpts: string;
+  thresholdBytes?: string;
+  inlineBudgetBytes?: string;
+  invokeConcurrency: string;
+  warm: string;
+  report?: string;
+  json?: boolean;
+}
+
+/** Lambda memory the simulator assumes by default: WUKONG's evaluation used 3 GB functions. */
+const DEFAULT_MEMORY_MB = 3008;
+
+export function registerSimulateCommand(program: Command): void {
+  program
+    .command('simulate')
+    .description('run a DAG in virtual time on simulated Lambdas: the real WUKONG scheduler core with a cost profile')
+    .argument('<dag>', 'DAG JSON file')
+    .option('--profile <name|file>', `cost profile: ${Object.keys(BUILTIN_PROFILES).join(', ')}, or a JSON file ("extends": "aws" to override a few fields)`, 'aws')
+    .option('--seed <n>', 'seed of the random latencies', '1')
+    .option('--memory-mb <mb>', 'memory of the executor function', String(DEFAULT_MEMORY_MB))
+    .option('--store <kind>', 'intermediate store: redis or s3', 'redis')
+    .option('--wukong-opts <list>', 'WUKONG optimizations: all, none, or a comma list of fanout-clustering, fanin-clustering, delayed-io', 'all')
+    .option('--threshold-bytes <n>', `an output of at least this many bytes is large (default ${DEFAULT_THRESHOLD_BYTES})`)
+    .option('--inline-budget-bytes <n>', `outputs up to this size travel inline in invocations (default ${DEFAULT_INLINE_BUDGET_BYTES})`)
+    .option('--invoke-concurrency <n>', 'Invoke API calls in flight per executor and from the client', String(DEFAULT_SIM_INVOKE_CONCURRENCY))
+    .option('--warm <n>', 'execution environments already warm when the run starts', '0')
+    .option('--report <file>', 'write the run report (JSON, backend "simulated")')
+    .option('--json', 'print the summary as one JSON object')
+    .action(async (file: string, flags: SimulateFlags) => {
+      const { report, stats } = await runSimulation(file, flags);
+      if (!report.ok) throw new RunFailedError(report.runId, report.failure?.taskId ?? '-', report.failure?.message ?? 'simulation failed');
+      if (flags.json) process.stdout.write(`${JSON.stringify(summaryJson(report, stats))}\n`);
+      else process.stdout.write(formatSummary(report) + formatSimulated(report, stats));
+    });
+}
+
+async function runSimulation(file: string, flags: SimulateFlags): Promise<{ report: RunReport; stats: SimulationStats }> {
+  const toggles = parseOrBadInput(() => parseWukongOptimizations(flags.wukongOpts), '--wukong-opts');
+  const wukong = {
+    ...toggles,
+    thresholdBytes: parseIntegerOption(flags.thresholdBytes, '--threshold-bytes', DEFAULT_THRESHOLD_BYTES, 0),
+    inlineBudgetBytes: parseIntegerOption(flags.inlineBudgetBytes, '--inline-budget-bytes', DEFAULT_INLINE_BUDGET_BYTES, 0),
+  };
+  const seed = parseSeed(flags.seed);
+  const memoryMb = parseIntegerOption(flags.memoryMb, '--memory-mb', DEFAULT_MEMORY_MB, 1);
+  const invokeConcurrency = parseIntegerOption(flags.invokeConcurrency, '--invoke-concurrency', DEFAULT_SIM_INVOKE_CONCURRENCY, 1);
+  const warmContainers = parseIntegerOption(flags.warm, '--warm', 0, 0);
+  if (flags.store !== 'redis' && flags.store !== 's3') throw new BadInputError(`--store must be redis or s3, got "${flags.store}"`);
+  const storeKind: StoreKind = flags.store;
+  const profile = await loadProfile(flags.profile);
+  const { spec, dag } = await loadValidDag(file);
+
+  const result = simulate({
+    dag,
+    wukong,
+    profile,
+    estimator: createDagTaskEstimator(dag, profile),
+    seed,
+    memoryMb,
+    storeKind,
+    invokeConcurrency,
+    warmContainers,
+    runId: `sim-${seed}`,
+    dagName: spec.name ?? file,
+  });
+  if (flags.report) await writeFile(flags.report, `${JSON.stringify(result.report, null, 2)}\n`);
+  return result;
+}
+
+/** A built-in profile by name, else a JSON file validated by the profile schema. */
+async function loadProfile(nameOrFile: string): Promise<CostProfile> {
+  const builtin = builtinProfile(nameOrFile);
+  if (builtin) return builtin;
+  let text: string;
+  try {
+    text = await readFile(nameOrFile, 'utf8');
+  } catch {
+    throw new BadInputError(`--profile: "${nameOrFile}" is neither a built-in profile (${Object.keys(BUILTIN_PROFILES).join(', ')}) nor a readable file`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new BadInputError(`--profile: ${nameOrFile} is not valid JSON: ${(error as Error).message}`);
+  }
+  try {
+    return parseCostProfile(json);
+  } catch (error) {
+    throw new BadInputError(`--profile ${nameOrFile}: ${(error as Error).message}`);
+  }
+}
+
+function parseSeed(text: string): number {
+  if (!/^-?\d+$/.test(text.trim())) throw new BadInputError(`--seed must be a whole number, got "${text}"`);
+  const seed = Number(text);
+  if (!Number.isSafeInteger(seed)) throw new BadInputError(`--seed must be a safe integer, got ${text}`);
+  return seed;
+}
+
+function formatSimulated(report: RunReport, stats: SimulationStats): string {
+  const o = report.options;
+  const ratio = Number.isFinite(stats.makespanOverLowerBound) ? stats.makespanOverLowerBound.toFixed(2) : '-';
+  const lines = [
+    `  simulated        virtual time: profile ${String(o.profile)}, seed ${String(o.seed)}, ${String(o.memoryMb)} MB, store ${String(o.store)}`,
+    `  lower bound      ${stats.lowerBoundMs.toFixed(1)} ms (critical path of run times); makespan / lower bound ${ratio}`,
+    `  starts           ${stats.coldStarts} cold, ${stats.warmStarts} warm; ${stats.queuedInvocations} invocations queued (peak ${stats.maxConcurrentExecutions} running)`,
+    `  engine           ${stats.eventsProcessed} events in ${stats.wallMs.toFixed(0)} ms`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+function summaryJson(report: RunReport, stats: SimulationStats): Record<string, unknown> {
+  const s = report.summary;
+  return {
+    ok: report.ok,
+    simulated: true,
+    runId: report.runId,
+    dag: report.dagName,
+    profile: report.options.profile,
+    seed: report.options.seed,
+    memoryMb: report.options.memoryMb,
+    store: report.options.store,
+    makespanMs: report.makespanMs,
+    lowerBoundMs: stats.lowerBoundMs,
+    tasks: s.tasks,
+    executors: s.executors,
+    invocations: s.invocations,
+    coldStarts: s.coldStarts,
+    bytesWritten: s.bytesWritten,
+    bytesRead: s.bytesRead,
+    cpuMs: s.cpuMs,
+    costUsd: s.costUsd,
+    costFormula: s.costFormula,
+    engine: { events: stats.eventsProcessed, wallMs: stats.wallMs },
+  };
+}
+
+function parseOrBadInput<T>(parse: () => T, flag: string): T {
+  try {
+    return parse();
+  } catch (error) {
+    throw new BadInputError(`${flag}: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,54 @@
+import { BadInputError } from '../errors.js';
+import { MetadataRecordSchema, type InvokeRecord, type MetadataRecord, type TaskRecord, type TransferRecord } from './records.js';
+
+/**
+ * Everything a MetadataStore holds, grouped by record type for the predictor. Plain arrays (no
+ * classes), so a history can be built by hand in tests or shipped as JSON.
+ */
+export interface MetadataHistory {
+  readonly tasks: readonly TaskRecord[];
+  readonly transfers: readonly TransferRecord[];
+  readonly invokes: readonly InvokeRecord[];
+  /** Stored entries that were not valid records (a torn line, garbage) and were left out. */
+  readonly skipped: number;
+}
+
+export function emptyHistory(): MetadataHistory {
+  return { tasks: [], transfers: [], invokes: [], skipped: 0 };
+}
+
+/** Groups records by type, keeping their order. */
+export function historyFromRecords(records: Iterable<MetadataRecord>, skipped = 0): MetadataHistory {
+  const tasks: TaskRecord[] = [];
+  const transfers: TransferRecord[] = [];
+  const invokes: InvokeRecord[] = [];
+  for (const record of records) {
+    if (record.type === 'task') tasks.push(record);
+    else if (record.type === 'transfer') transfers.push(record);
+    else invokes.push(record);
+  }
+  return { tasks, transfers, invokes, skipped };
+}
+
+/** The records of a history, tasks first, then transfers, then invokes (for export). */
+export function recordsOfHistory(history: MetadataHistory): MetadataRecord[] {
+  return [...history.tasks, ...history.transfers, ...history.invokes];
+}
+
+export function recordCount(history: MetadataHistory): number {
+  return history.tasks.length + history.transfers.length + history.invokes.length;
+}
+
+/**
+ * Validates records before a store writes them, so that nothing invalid is ever stored. Throws
+ * BadInputError naming the first bad record and field; returns the parsed records.
+ */
+export function validateRecords(records: readonly unknown[]): MetadataRecord[] {
+  return records.map((record, index) => {
+    const parsed = MetadataRecordSchema.safeParse(record);
+    if (parsed.success) return parsed.data;
+    const issue = parsed.error.issues[0];
+    const path = issue && issue.path.length > 0 ? issue.path.join('.') : '(record)';
+    throw new BadInputError(`metadata record ${index}: ${path}: ${issue?.message ?? 'invalid'}`);
+  });
+}

@@ -1,0 +1,268 @@
+import { cpuShareOf } from './cpu-share.js';
+import { fitModel, predictWithModel, type FittedModel } from './fitted-model.js';
+import { latencyPriorStatistic } from './latency-prior.js';
+import type { ExecutionTimeEstimate, MetadataAccess, TaskDescriptor } from './metadata-access.js';
+import type { MetadataHistory } from './metadata-history.js';
+import { PREDICTION_DEFAULTS, type PredictionDefaults } from './prediction-defaults.js';
+import type { StoreKind, TaskRecord, TransferDirection, TransferRecord, WorkerConfig } from './records.js';
+import { DEFAULT_SLA, resolveSla, type Sla } from './sla.js';
+import { slaStatisticOfSorted, sortedAscending } from './statistics.js';
+
+/** Which level of the fallback order answered a task prediction (DESIGN.md §3). */
+export type TaskPredictionSource = 'task' | 'taskKey' | 'hint' | 'default';
+/** Transfers: this store kind's recorded transfers in that direction, or the defaults. */
+export type TransferPredictionSource = 'store' | 'default';
+/** Start-ups: this tier's records, every tier's records (start-up barely depends on memory), or the defaults. */
+export type StartupPredictionSource = 'tier' | 'allTiers' | 'default';
+
+export interface ExecutionTimeExplanation<C extends WorkerConfig = WorkerConfig> {
+  readonly source: TaskPredictionSource;
+  /** Records behind the answer (0 for hints and defaults). */
+  readonly samples: number;
+  /** The time at one full vCPU; each estimate divides it by the config's CPU share. */
+  readonly referenceMs: number;
+  readonly estimates: ExecutionTimeEstimate<C>[];
+}
+
+export interface OutputSizeExplanation {
+  readonly source: TaskPredictionSource;
+  readonly samples: number;
+  readonly bytes: number;
+}
+
+export interface TransferTimeExplanation {
+  readonly source: TransferPredictionSource;
+  readonly samples: number;
+  readonly store: StoreKind;
+  readonly ms: number;
+}
+
+export interface StartupExplanation {
+  readonly source: StartupPredictionSource;
+  readonly samples: number;
+  readonly ms: number;
+}
+
+export interface MetadataPredictorOptions {
+  /** The statistic when a call names no SLA (default: median). */
+  readonly defaultSla?: Sla;
+  /**
+   * The store kind a transfer prediction means when a call names none. Default: the kind with the
+   * most recorded transfers in that direction, else s3.
+   */
+  readonly defaultStore?: StoreKind;
+  readonly defaults?: PredictionDefaults;
+}
+
+interface LevelModel {
+  readonly source: 'task' | 'taskKey';
+  readonly model: FittedModel;
+}
+
+/**
+ * MetadataAccess over a loaded MetadataHistory. Fallback order for tasks: the task id's own
+ * records (only those with the descriptor's taskKey, so a same-named task of another DAG does not
+ * count), then its taskKey's records from any run and DAG, then the DAG's hints, then
+ * PREDICTION_DEFAULTS. History levels fit a robust line (./robust-fit.ts) of y against input bytes
+ * and scale it by the SLA's statistic of the residual ratios (./fitted-model.ts):
+ * - execution time: y = execMs × the recorded worker's CPU share, i.e. the time at one full vCPU;
+ *   a config's estimate divides by its own share (./cpu-share.ts);
+ * - output size: y = outputBytes.
+ * Models are fitted lazily, once per task id / taskKey / store, and kept: the history is fixed.
+ * A task id with no descriptor is still answered, from records with that id, or the defaults.
+ */
+export class MetadataPredictor implements MetadataAccess {
+  private readonly descriptors = new Map<string, TaskDescriptor>();
+  private readonly tasksById = new Map<string, TaskRecord[]>();
+  private readonly tasksByKey = new Map<string, TaskRecord[]>();
+  private readonly transfersByStore = new Map<string, TransferRecord[]>();
+  private readonly startupMsByGroup = new Map<string, number[]>();
+  private readonly execModels = newLevelCache();
+  private readonly outputModels = newLevelCache();
+  private readonly transferModels = new Map<string, FittedModel | undefined>();
+  private readonly sortedStartups = new Map<string, Float64Array>();
+  private readonly defaultSla: Sla;
+  private readonly defaults: PredictionDefaults;
+  private readonly defaultStores: Readonly<Record<TransferDirection, StoreKind>>;
+
+  constructor(history: MetadataHistory, tasks: Iterable<TaskDescriptor> = [], options: MetadataPredictorOptions = {}) {
+    for (const task of tasks) this.descriptors.set(task.taskId, task);
+    for (const record of history.tasks) {
+      pushTo(this.tasksById, record.taskId, record);
+      pushTo(this.tasksByKey, record.taskKey, record);
+    }
+    for (const record of history.transfers) pushTo(this.transfersByStore, transferGroup(record.store, record.direction), record);
+    for (const record of history.invokes) {
+      pushTo(this.startupMsByGroup, startupGroup(record.cold, record.tier), record.startupMs);
+      pushTo(this.startupMsByGroup, startupGroup(record.cold, undefined), record.startupMs);
+    }
+    this.defaultSla = resolveSla(options.defaultSla ?? DEFAULT_SLA);
+    this.defaults = options.defaults ?? PREDICTION_DEFAULTS;
+    this.defaultStores = {
+      get: options.defaultStore ?? mostRecordedStore(history.transfers, 'get'),
+      put: options.defaultStore ?? mostRecordedStore(history.transfers, 'put'),
+    };
+  }
+
+  predictExecutionTime<C extends WorkerConfig>(taskId: string, inputBytes: number | undefined, configs: readonly C[], sla?: Sla): ExecutionTimeEstimate<C>[] {
+    return this.explainExecutionTime(taskId, inputBytes, configs, sla).estimates;
+  }
+
+  explainExecutionTime<C extends WorkerConfig>(taskId: string, inputBytes: number | undefined, configs: readonly C[], slaInput?: Sla): ExecutionTimeExplanation<C> {
+    const sla = this.sla(slaInput);
+    const task = this.descriptors.get(taskId);
+    const x = checkedBytes(inputBytes ?? task?.inputBytes ?? 0, 'inputBytes');
+    const level = this.levelModel(this.execModels, taskId, task, (r) => r.execMs * cpuShareOf(r.worker));
+    let answer: { source: TaskPredictionSource; samples: number; referenceMs: number };
+    if (level) answer = { source: level.source, samples: level.model.samples, referenceMs: predictWithModel(level.model, x, sla) };
+    else if (task?.hints?.durationMs !== undefined) answer = { source: 'hint', samples: 0, referenceMs: task.hints.durationMs };
+    else answer = { source: 'default', samples: 0, referenceMs: this.defaults.execMs };
+    return { ...answer, estimates: configs.map((config) => ({ config, ms: answer.referenceMs / cpuShareOf(config) })) };
+  }
+
+  predictOutputSize(taskId: string, inputBytes: number | undefined, sla?: Sla): number {
+    return this.explainOutputSize(taskId, inputBytes, sla).bytes;
+  }
+
+  explainOutputSize(taskId: string, inputBytes: number | undefined, slaInput?: Sla): OutputSizeExplanation {
+    const sla = this.sla(slaInput);
+    const task = this.descriptors.get(taskId);
+    const x = checkedBytes(inputBytes ?? task?.inputBytes ?? 0, 'inputBytes');
+    const level = this.levelModel(this.outputModels, taskId, task, (r) => r.outputBytes);
+    if (level) return { source: level.source, samples: level.model.samples, bytes: Math.round(predictWithModel(level.model, x, sla)) };
+    if (task?.hints?.outputBytes !== undefined) return { source: 'hint', samples: 0, bytes: task.hints.outputBytes };
+    const bytes = x > 0 ? Math.round(x * this.defaults.outputBytesPerInputByte) : this.defaults.sourceOutputBytes;
+    return { source: 'default', samples: 0, bytes };
+  }
+
+  predictRemoteDownloadTime(bytes: number, sla?: Sla, store?: StoreKind): number {
+    return this.explainTransferTime('get', bytes, sla, store).ms;
+  }
+
+  predictUploadTime(bytes: number, sla?: Sla, store?: StoreKind): number {
+    return this.explainTransferTime('put', bytes, sla, store).ms;
+  }
+
+  /**
+   * Transfer time = request latency + bytes / bandwidth, fitted per store kind and direction
+   * (intercept = latency, slope = 1 / bandwidth); with one recorded size only, the line runs from
+   * the default latency through the median of the records.
+   */
+  explainTransferTime(direction: TransferDirection, bytes: number, slaInput?: Sla, store?: StoreKind): TransferTimeExplanation {
+    const sla = this.sla(slaInput);
+    checkedBytes(bytes, 'bytes');
+    const kind = store ?? this.defaultStores[direction];
+    const fallback = this.defaults.transfers[kind][direction];
+    const group = transferGroup(kind, direction);
+    let model = this.transferModels.get(group);
+    if (!this.transferModels.has(group)) {
+      const records = this.transfersByStore.get(group);
+      model = records ? fitModel(records.map((r) => ({ x: r.bytes, y: r.ms })), { kind: 'anchored', intercept: fallback.latency.medianMs }) : undefined;
+      this.transferModels.set(group, model);
+    }
+    if (model) return { source: 'store', samples: model.samples, store: kind, ms: predictWithModel(model, bytes, sla) };
+    const bytesPerMs = fallback.megabytesPerSecond * 1000;
+    return { source: 'default', samples: 0, store: kind, ms: latencyPriorStatistic(fallback.latency, sla) + bytes / bytesPerMs };
+  }
+
+  predictColdStartMs(tierMb: number, sla?: Sla): number {
+    return this.explainStartup(true, tierMb, sla).ms;
+  }
+
+  predictWarmStartMs(tierMb: number, sla?: Sla): number {
+    return this.explainStartup(false, tierMb, sla).ms;
+  }
+
+  /** The SLA's statistic of recorded start-up times: this tier's, else every tier's, else the default prior. */
+  explainStartup(cold: boolean, tierMb: number, slaInput?: Sla): StartupExplanation {
+    const sla = this.sla(slaInput);
+    for (const [source, tier] of [['tier', tierMb], ['allTiers', undefined]] as const) {
+      const sorted = this.sortedStartupMs(startupGroup(cold, tier));
+      if (sorted) return { source, samples: sorted.length, ms: slaStatisticOfSorted(sorted, sla) };
+    }
+    return { source: 'default', samples: 0, ms: latencyPriorStatistic(cold ? this.defaults.coldStart : this.defaults.warmStart, sla) };
+  }
+
+  /** The caller's SLA (or its text form, from plug-in JavaScript), else the default. */
+  private sla(input: Sla | undefined): Sla {
+    return input === undefined ? this.defaultSla : resolveSla(input);
+  }
+
+  private sortedStartupMs(group: string): Float64Array | undefined {
+    let sorted = this.sortedStartups.get(group);
+    if (!sorted) {
+      const samples = this.startupMsByGroup.get(group);
+      if (!samples) return undefined;
+      sorted = sortedAscending(samples);
+      this.sortedStartups.set(group, sorted);
+    }
+    return sorted;
+  }
+
+  /**
+   * The first history level with records for this task: its own id's, then its taskKey's. Both
+   * the answer per task id and the fit per taskKey are kept, so a repeat call is two map lookups.
+   */
+  private levelModel(cache: LevelCache, taskId: string, task: TaskDescriptor | undefined, y: (record: TaskRecord) => number): LevelModel | undefined {
+    const known = cache.byTaskId.get(taskId);
+    if (known !== undefined) return known ?? undefined;
+    let level: LevelModel | null = null;
+    const ownRecords = (this.tasksById.get(taskId) ?? []).filter((r) => task === undefined || r.taskKey === task.taskKey);
+    if (ownRecords.length > 0) level = { source: 'task', model: fitTaskModel(ownRecords, y) };
+    else if (task) {
+      let keyModel = cache.byTaskKey.get(task.taskKey);
+      if (keyModel === undefined) {
+        const keyRecords = this.tasksByKey.get(task.taskKey);
+        keyModel = keyRecords ? fitTaskModel(keyRecords, y) : null;
+        cache.byTaskKey.set(task.taskKey, keyModel);
+      }
+      if (keyModel) level = { source: 'taskKey', model: keyModel };
+    }
+    cache.byTaskId.set(taskId, level);
+    return level ?? undefined;
+  }
+}
+
+/** Fitted models of one quantity: the answer per task id (null: no history), the fit per taskKey. */
+interface LevelCache {
+  readonly byTaskId: Map<string, LevelModel | null>;
+  readonly byTaskKey: Map<string, FittedModel | null>;
+}
+
+function newLevelCache(): LevelCache {
+  return { byTaskId: new Map(), byTaskKey: new Map() };
+}
+
+/** Sizes come from the planner's own arithmetic; a negative or NaN one is a bug there, not a guess to make. */
+function checkedBytes(bytes: number, name: string): number {
+  if (!(bytes >= 0) || !Number.isFinite(bytes)) throw new RangeError(`${name} must be a non-negative finite number, got ${bytes}`);
+  return bytes;
+}
+
+function fitTaskModel(records: readonly TaskRecord[], y: (record: TaskRecord) => number): FittedModel {
+  return fitModel(records.map((r) => ({ x: r.inputBytes, y: y(r) })), { kind: 'proportional' });
+}
+
+function pushTo<V>(map: Map<string, V[]>, key: string, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function transferGroup(store: StoreKind, direction: TransferDirection): string {
+  return `${store}:${direction}`;
+}
+
+function startupGroup(cold: boolean, tierMb: number | undefined): string {
+  return `${cold ? 'cold' : 'warm'}:${tierMb ?? '*'}`;
+}
+
+/** The store kind with the most records in `direction` (ties: s3, then redis, then memory), else s3. */
+function mostRecordedStore(transfers: readonly TransferRecord[], direction: TransferDirection): StoreKind {
+  const counts: Record<StoreKind, number> = { s3: 0, redis: 0, memory: 0 };
+  for (const record of transfers) if (record.direction === direction) counts[record.store] += 1;
+  let best: StoreKind = 's3';
+  for (const kind of ['redis', 'memory'] as const) if (counts[kind] > counts[best]) best = kind;
+  return best;
+}
+

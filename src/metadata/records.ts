@@ -1,0 +1,74 @@
+import { z } from 'zod';
+
+/**
+ * Metadata records (DESIGN.md §3; thesis Fig. 6-7): what executors write before they stop, and
+ * what the predictor learns from. These schemas are the single source of truth for the stored
+ * format (file lines, Redis list entries, `wukong metadata export`).
+ *
+ * Unknown keys are dropped rather than refused, so history written by a newer version (with extra
+ * fields) still loads here. `at` is epoch ms when the thing measured ended.
+ */
+
+const RunIdSchema = z.string().min(1).max(256);
+const EpochMsSchema = z.number().int().nonnegative();
+const DurationMsSchema = z.number().nonnegative().finite();
+const ByteCountSchema = z.number().int().nonnegative();
+
+/** The worker a task ran on: its memory tier and the vCPUs that tier buys. */
+export const WorkerConfigSchema = z.object({
+  memoryMb: z.number().positive().finite(),
+  vcpu: z.number().positive().finite(),
+});
+
+/** One task execution. `execMs` is compute only: no input download, no output upload. */
+export const TaskRecordSchema = z.object({
+  type: z.literal('task'),
+  runId: RunIdSchema,
+  taskId: z.string().min(1).max(256),
+  op: z.string().min(1),
+  /** See ./task-key.ts: op + shape-determining args + input shapes; the same across DAGs. */
+  taskKey: z.string().min(1),
+  worker: WorkerConfigSchema,
+  execMs: DurationMsSchema,
+  inputBytes: ByteCountSchema,
+  outputBytes: ByteCountSchema,
+  at: EpochMsSchema,
+});
+
+export const StoreKindSchema = z.enum(['redis', 's3', 'memory']);
+export const TransferDirectionSchema = z.enum(['get', 'put']);
+
+/** One object moved to (`put`) or from (`get`) an intermediate store. */
+export const TransferRecordSchema = z.object({
+  type: z.literal('transfer'),
+  runId: RunIdSchema,
+  store: StoreKindSchema,
+  direction: TransferDirectionSchema,
+  bytes: ByteCountSchema,
+  ms: DurationMsSchema,
+  at: EpochMsSchema,
+});
+
+/** One executor start: from the invoke call to the handler running, cold (new environment) or warm. */
+export const InvokeRecordSchema = z.object({
+  type: z.literal('invoke'),
+  runId: RunIdSchema,
+  /** The function's memory tier in MB. */
+  tier: z.number().int().positive(),
+  cold: z.boolean(),
+  startupMs: DurationMsSchema,
+  at: EpochMsSchema,
+});
+
+export const MetadataRecordSchema = z.discriminatedUnion('type', [TaskRecordSchema, TransferRecordSchema, InvokeRecordSchema]);
+
+export type WorkerConfig = z.infer<typeof WorkerConfigSchema>;
+export type StoreKind = z.infer<typeof StoreKindSchema>;
+export type TransferDirection = z.infer<typeof TransferDirectionSchema>;
+export type TaskRecord = z.infer<typeof TaskRecordSchema>;
+export type TransferRecord = z.infer<typeof TransferRecordSchema>;
+export type InvokeRecord = z.infer<typeof InvokeRecordSchema>;
+export type MetadataRecord = z.infer<typeof MetadataRecordSchema>;
+export type MetadataRecordType = MetadataRecord['type'];
+
+export const METADATA_RECORD_TYPES: readonly MetadataRecordType[] = ['task', 'transfer', 'invoke'];

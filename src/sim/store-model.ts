@@ -1,0 +1,44 @@
+import { functionBytesPerMs, type StoreProfile } from './profile.js';
+import type { SeededRandom } from './seeded-random.js';
+
+/** One executor's network link: transfers share it one after another. */
+export interface Link {
+  freeAtMs: number;
+}
+
+/**
+ * Time of transfers to and from the intermediate store. A transfer waits its request latency,
+ * then moves its bytes over the executor's link at the function's bandwidth (concurrent transfers
+ * of one executor queue on its link, FIFO); a store with a shared server (one Redis node) also
+ * reserves the bytes on the server's throughput, FIFO across all executors, and ends no earlier
+ * than its turn there does.
+ */
+export class StoreModel {
+  private readonly linkBytesPerMs: number;
+  private readonly serverBytesPerMs: number | undefined;
+  private serverFreeAtMs = 0;
+
+  constructor(
+    private readonly store: StoreProfile,
+    memoryMb: number,
+    private readonly random: SeededRandom,
+  ) {
+    this.linkBytesPerMs = functionBytesPerMs(store, memoryMb);
+    // MB/s to bytes/ms: x 1,000,000 / 1,000.
+    this.serverBytesPerMs = store.serverMbPerSecond === undefined ? undefined : store.serverMbPerSecond * 1000;
+  }
+
+  /** When a transfer of `bytes` issued at `nowMs` over `link` completes. */
+  transferEndMs(direction: 'get' | 'put', bytes: number, nowMs: number, link: Link): number {
+    const latencyMs = this.random.lognormal(direction === 'get' ? this.store.getLatency : this.store.putLatency);
+    const bytesStartMs = Math.max(nowMs + latencyMs, link.freeAtMs);
+    let endMs = bytesStartMs + bytes / this.linkBytesPerMs;
+    link.freeAtMs = endMs;
+    if (this.serverBytesPerMs !== undefined && bytes > 0) {
+      const serverStartMs = Math.max(bytesStartMs, this.serverFreeAtMs);
+      this.serverFreeAtMs = serverStartMs + bytes / this.serverBytesPerMs;
+      endMs = Math.max(endMs, this.serverFreeAtMs);
+    }
+    return endMs;
+  }
+}

@@ -1,0 +1,33 @@
+import type { DagSpec, TaskSpec } from '../../../src/dag/schema.js';
+import { runDagFromSpec } from '../../../src/runtime/run-dag.js';
+import { DEFAULT_WUKONG_OPTIONS, type WukongOptions } from '../../../src/scheduler/wukong-options.js';
+import { DETERMINISTIC_PROFILE, type CostProfile } from '../../../src/sim/profile.js';
+import { simulate, type SimulationInput, type SimulationResult } from '../../../src/sim/simulator.js';
+import { createDagTaskEstimator } from '../../../src/sim/task-estimates.js';
+
+/** A synthetic.work task for simulator tests. */
+export function work(id: string, ms: number, outputBytes: number, deps: string[] = []): TaskSpec {
+  return { id, op: 'synthetic.work', args: { ms, outputBytes }, ...(deps.length > 0 ? { deps } : {}) };
+}
+
+export const NO_OPTIMIZATIONS: WukongOptions = { ...DEFAULT_WUKONG_OPTIONS, fanOutClustering: false, fanInClustering: false, delayedIo: false };
+
+/** Simulates `spec` with the deterministic profile at 1,769 MB (one full vCPU) on Redis. */
+export function simulateSpec(
+  spec: DagSpec,
+  overrides: Partial<Omit<SimulationInput, 'dag' | 'estimator'>> & { profile?: CostProfile } = {},
+): SimulationResult {
+  const dag = runDagFromSpec(spec);
+  const profile = overrides.profile ?? DETERMINISTIC_PROFILE;
+  return simulate({
+    wukong: NO_OPTIMIZATIONS,
+    seed: 1,
+    memoryMb: 1769,
+    storeKind: 'redis',
+    validateEveryStep: true,
+    ...overrides,
+    profile,
+    dag,
+    estimator: createDagTaskEstimator(dag, profile),
+  });
+}
