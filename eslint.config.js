@@ -19,9 +19,9 @@ const pureCoreRestrictions = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'cdk.out/**', 'coverage/**', '.wukong/**'] },
+  { ignores: ['dist/**', 'dist-lambda/**', 'node_modules/**', 'cdk.out/**', 'coverage/**', '.wukong/**'] },
   js.configs.recommended,
-  { files: ['**/*.js', '**/*.mjs'], languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } } },
+  { files: ['**/*.js', '**/*.mjs'], languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', TextEncoder: 'readonly', TextDecoder: 'readonly' } } },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -22,3 +22,24 @@ export function formatSummary(report: RunReport): string {
   ];
   return `${lines.join('\n')}\n`;
 }
+
+/** The summary as one JSON object (`--json`): the keys every run command prints. */
+export function summaryJson(report: RunReport): Record<string, unknown> {
+  const s = report.summary;
+  return {
+    ok: report.ok,
+    runId: report.runId,
+    dag: report.dagName,
+    makespanMs: report.makespanMs,
+    tasks: s.tasks,
+    executors: s.executors,
+    invocations: s.invocations,
+    coldStarts: s.coldStarts,
+    bytesWritten: s.bytesWritten,
+    bytesRead: s.bytesRead,
+    cpuMs: s.cpuMs,
+    costUsd: s.costUsd,
+    costFormula: s.costFormula,
+    ...(report.failure ? { failure: report.failure } : {}),
+  };
+}

@@ -15,7 +15,7 @@ import type { MetadataStore } from '../metadata/metadata-store.js';
 import type { WorkerConfig } from '../metadata/records.js';
 import { MB_PER_VCPU } from '../report/cost-model.js';
 import type { ExecutorPayload, InlineOutput } from './payload.js';
-import type { ExecutorReport, RunEvent, TaskTiming } from './run-events.js';
+import { emptyTaskTiming, type ExecutorReport, type RunEvent, type TaskTiming } from './run-events.js';
 import type { LoadedRun, RunCache } from './run-cache.js';
 import { Semaphore } from './semaphore.js';
 
@@ -223,22 +223,7 @@ class ExecutorSession {
   private timingOf(taskId: string): TaskTiming {
     let timing = this.timing.get(taskId);
     if (!timing) {
-      const now = this.deps.clock.now();
-      timing = {
-        taskId,
-        op: this.run.dag.task(taskId).op,
-        executorId: this.payload.executorId,
-        readyAt: now,
-        startAt: now,
-        endAt: now,
-        execMs: 0,
-        inputBytes: 0,
-        outputBytes: 0,
-        getMs: 0,
-        putMs: 0,
-        bytesRead: 0,
-        bytesWritten: 0,
-      };
+      timing = emptyTaskTiming(taskId, this.run.dag.task(taskId).op, this.payload.executorId, this.deps.clock.now());
       this.timing.set(taskId, timing);
     }
     return timing;

@@ -49,3 +49,8 @@ export const RunEventSchema = z.discriminatedUnion('kind', [
 export type TaskTiming = z.infer<typeof TaskTimingSchema>;
 export type ExecutorReport = z.infer<typeof ExecutorReportSchema>;
 export type RunEvent = z.infer<typeof RunEventSchema>;
+
+/** A task's timing before anything is measured: every instant `nowMs`, every figure 0. */
+export function emptyTaskTiming(taskId: string, op: string, executorId: string, nowMs: number): TaskTiming {
+  return { taskId, op, executorId, readyAt: nowMs, startAt: nowMs, endAt: nowMs, execMs: 0, inputBytes: 0, outputBytes: 0, getMs: 0, putMs: 0, bytesRead: 0, bytesWritten: 0 };
+}

@@ -1,4 +1,4 @@
-import type { ExecutorReport, TaskTiming } from '../runtime/run-events.js';
+import { emptyTaskTiming, type ExecutorReport, type TaskTiming } from '../runtime/run-events.js';
 import type { WukongExecutor } from '../scheduler/wukong-executor.js';
 import type { Container } from './lambda-platform.js';
 import type { Link } from './store-model.js';
@@ -80,21 +80,7 @@ export class SimExecutor {
   timingOf(taskId: string, op: string, nowMs: number): TaskTiming {
     let timing = this.timings.get(taskId);
     if (!timing) {
-      timing = {
-        taskId,
-        op,
-        executorId: this.executorId,
-        readyAt: nowMs,
-        startAt: nowMs,
-        endAt: nowMs,
-        execMs: 0,
-        inputBytes: 0,
-        outputBytes: 0,
-        getMs: 0,
-        putMs: 0,
-        bytesRead: 0,
-        bytesWritten: 0,
-      };
+      timing = emptyTaskTiming(taskId, op, this.executorId, nowMs);
       this.timings.set(taskId, timing);
     }
     return timing;

@@ -7,7 +7,7 @@ import { DEFAULT_INLINE_BUDGET_BYTES, DEFAULT_THRESHOLD_BYTES, parseWukongOptimi
 import { builtinProfile, BUILTIN_PROFILES, parseCostProfile, type CostProfile, type StoreKind } from '../../sim/profile.js';
 import { DEFAULT_SIM_INVOKE_CONCURRENCY, simulate, type SimulationStats } from '../../sim/simulator.js';
 import { createDagTaskEstimator } from '../../sim/task-estimates.js';
-import { formatSummary } from '../format-summary.js';
+import { formatSummary, summaryJson } from '../format-summary.js';
 import { loadValidDag } from '../load-valid-dag.js';
 import { parseIntegerOption } from '../parse-options.js';
 
@@ -47,7 +47,7 @@ export function registerSimulateCommand(program: Command): void {
     .action(async (file: string, flags: SimulateFlags) => {
       const { report, stats } = await runSimulation(file, flags);
       if (!report.ok) throw new RunFailedError(report.runId, report.failure?.taskId ?? '-', report.failure?.message ?? 'simulation failed');
-      if (flags.json) process.stdout.write(`${JSON.stringify(summaryJson(report, stats))}\n`);
+      if (flags.json) process.stdout.write(`${JSON.stringify(simulationJson(report, stats))}\n`);
       else process.stdout.write(formatSummary(report) + formatSimulated(report, stats));
     });
 }
@@ -127,28 +127,15 @@ function formatSimulated(report: RunReport, stats: SimulationStats): string {
   return `${lines.join('\n')}\n`;
 }
 
-function summaryJson(report: RunReport, stats: SimulationStats): Record<string, unknown> {
-  const s = report.summary;
+function simulationJson(report: RunReport, stats: SimulationStats): Record<string, unknown> {
   return {
-    ok: report.ok,
+    ...summaryJson(report),
     simulated: true,
-    runId: report.runId,
-    dag: report.dagName,
     profile: report.options.profile,
     seed: report.options.seed,
     memoryMb: report.options.memoryMb,
     store: report.options.store,
-    makespanMs: report.makespanMs,
     lowerBoundMs: stats.lowerBoundMs,
-    tasks: s.tasks,
-    executors: s.executors,
-    invocations: s.invocations,
-    coldStarts: s.coldStarts,
-    bytesWritten: s.bytesWritten,
-    bytesRead: s.bytesRead,
-    cpuMs: s.cpuMs,
-    costUsd: s.costUsd,
-    costFormula: s.costFormula,
     engine: { events: stats.eventsProcessed, wallMs: stats.wallMs },
   };
 }

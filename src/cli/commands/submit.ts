@@ -10,7 +10,7 @@ import { buildRunReport, type RunReport } from '../../report/run-report.js';
 import { runEmbedded } from '../../runtime/embedded/embedded-backend.js';
 import { RunFailedError } from '../../runtime/run-client.js';
 import { DEFAULT_INLINE_BUDGET_BYTES, DEFAULT_THRESHOLD_BYTES, parseWukongOptimizations } from '../../scheduler/wukong-options.js';
-import { formatSummary } from '../format-summary.js';
+import { formatSummary, summaryJson } from '../format-summary.js';
 import { loadValidDag } from '../load-valid-dag.js';
 import { parseDuration, parseIntegerOption } from '../parse-options.js';
 import { ProgressLine } from '../progress-line.js';
@@ -108,25 +108,6 @@ async function submit(file: string, flags: SubmitFlags): Promise<RunReport> {
   return report;
 }
 
-function summaryJson(report: RunReport): Record<string, unknown> {
-  const s = report.summary;
-  return {
-    ok: report.ok,
-    runId: report.runId,
-    dag: report.dagName,
-    makespanMs: report.makespanMs,
-    tasks: s.tasks,
-    executors: s.executors,
-    invocations: s.invocations,
-    coldStarts: s.coldStarts,
-    bytesWritten: s.bytesWritten,
-    bytesRead: s.bytesRead,
-    cpuMs: s.cpuMs,
-    costUsd: s.costUsd,
-    costFormula: s.costFormula,
-    ...(report.failure ? { failure: report.failure } : {}),
-  };
-}
 
 /** Embedded runs record into the file store by default; memory would be lost with the threads. */
 function metadataLocationFromFlag(flag: string | false | undefined): MetadataLocation | undefined {
