@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { registerConfigCommand } from './commands/config.js';
+import { registerEmulatorCommand } from './commands/emulator.js';
 import { registerGcCommand } from './commands/gc.js';
+import { registerReplayCommand } from './commands/replay.js';
 import { registerImportWfcommonsCommand } from './commands/import-wfcommons.js';
 import { registerSimulateCommand } from './commands/simulate.js';
 import { registerMetadataCommand } from './commands/metadata.js';
@@ -44,6 +46,8 @@ export function buildProgram(): Command {
   program.exitOverride();
   registerValidateCommand(program);
   registerSubmitCommand(program);
+  registerReplayCommand(program);
+  registerEmulatorCommand(program);
   registerGcCommand(program);
   registerConfigCommand(program);
   registerSimulateCommand(program);

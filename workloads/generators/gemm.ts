@@ -25,7 +25,7 @@ const STREAM_FREIVALDS = 3;
 export const GemmParamsSchema = z
   .object({
     n: z.number().int().min(1).max(65_536).default(1536).describe('rows and columns of A, B and C'),
-    block: z.number().int().min(1).max(16_384).default(512).describe('block side (the last block row/column may be smaller)'),
+    block: z.number().int().min(1).max(16_384).default(384).describe('block side (the last block row/column may be smaller)'),
     splitEvery: z.number().int().min(2).max(1024).default(16).describe('fan-in of the sum over k (Dask split_every)'),
     seed: z.number().int().nonnegative().default(1).describe('base seed of the A and B blocks'),
   })
@@ -118,7 +118,7 @@ export const gemmWorkload: Workload<GemmParams> = {
   blockParam: 'block',
   presets: {
     small: { n: 256, block: 128 },
-    medium: { n: 1536, block: 512 },
+    medium: { n: 1536, block: 384 },
     large: { n: 4096, block: 1024 },
   },
   taskCountFormula: 'g = ceil(n/block): 2g^2 random + g^3 matmul + g^2 x (sum tasks over g products: 1 while 1 < g <= splitEvery, 0 when g = 1, a tree beyond)',

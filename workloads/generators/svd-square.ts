@@ -154,7 +154,7 @@ export const svdSquareWorkload: Workload<SvdSquareParams> = {
   presets: {
     small: { n: 256, block: 128, rank: 5 },
     medium: { n: 2048, block: 512 },
-    large: { n: 4096, block: 1024 },
+    large: { n: 4096, block: 512 },
   },
   taskCountFormula:
     'g = ceil(n/block), l = min(max(20, rank + oversampling), n), P = g^2 (+ g^2 sums when g > 1) per block product, T = TSQR(g blocks, l cols): A input 6g + g^2 + 2l + 4, A transposes g^2, Ω g, A·Ω P, per power iteration 2(T + P), then 2T + P + 4 + 4g (Q, Aᵀ·Q, TSQR + svd of Bᵀ, X_k, S, U, Vt)',

@@ -30,7 +30,7 @@ export const TrParamsSchema = z
   .object({
     elements: z.number().int().min(2).max(500_000).default(1024).describe('numbers to sum (leaf tasks)'),
     splitEvery: z.number().int().min(2).max(1024).default(2).describe('fan-in of each reduction task (Dask split_every)'),
-    delayMs: z.number().int().min(0).max(60_000).default(0).describe('sleep per reduction task; > 0 makes inner nodes synthetic.work (see --list notes)'),
+    delayMs: z.number().int().min(0).max(60_000).default(0).describe('ms each reduction task sleeps; > 0 makes them synthetic.work sleeps, checked by hash chain instead of the sum'),
     seed: z.number().int().nonnegative().default(1).describe('base seed of the leaves'),
   })
   .strict();

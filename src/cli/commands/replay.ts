@@ -2,20 +2,15 @@ import { writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import type { Command } from 'commander';
 import { closestName } from '../../dag/closest-name.js';
-import type { DagSpec } from '../../dag/schema.js';
-import { DagValidationError, validateDag } from '../../dag/validate.js';
-import type { Value } from '../../data/value.js';
 import { BadInputError } from '../../errors.js';
-import { createBuiltinRegistry } from '../../ops/builtins.js';
-import { buildRunReport, type RunReport } from '../../report/run-report.js';
-import { runEmbedded } from '../../runtime/embedded/embedded-backend.js';
 import { RunFailedError } from '../../runtime/run-client.js';
-import { runDagFromSpec } from '../../runtime/run-dag.js';
-import { DEFAULT_INLINE_BUDGET_BYTES, DEFAULT_THRESHOLD_BYTES, parseWukongOptimizations, type WukongOptions } from '../../scheduler/wukong-options.js';
-import { describeParams, findWorkload, resolveParams, WORKLOADS, type AnyWorkload, type VerifyResult } from '../../../workloads/index.js';
-import { median, type ReplayReport } from '../../../workloads/replay-report.js';
+import type { RunSpec } from '../../runtime/run-spec.js';
+import { DEFAULT_INLINE_BUDGET_BYTES, DEFAULT_THRESHOLD_BYTES, parseWukongOptimizations } from '../../scheduler/wukong-options.js';
+import { describeParams, findWorkload, PRESET_NAMES, resolveParams, WORKLOADS, type AnyWorkload, type PresetName } from '../../../workloads/index.js';
+import type { ReplayReport } from '../../../workloads/replay-report.js';
+import { generateValidDag, runReplay } from '../../../workloads/replay-runner.js';
 import { VerificationFailedError } from '../../../workloads/verification-failed-error.js';
-import { formatSummary } from '../format-summary.js';
+import { formatSummary, summaryJson } from '../format-summary.js';
 import { parseDuration, parseIntegerOption } from '../parse-options.js';
 import { ProgressLine } from '../progress-line.js';
 import { storeConfigFromFlags, type StoreFlags } from '../store-flags.js';
@@ -118,58 +113,32 @@ async function replay(workload: AnyWorkload, flags: ReplayFlags): Promise<void> 
   const wukong = wukongOptionsFromFlags(flags);
   const stores = storeConfigFromFlags(flags);
 
-  const spec = workload.generate(params);
-  // A generated DAG that fails validation is a generator bug; it still must not run.
-  const validation = validateDag(spec, createBuiltinRegistry());
-  if (!validation.ok) throw new DagValidationError(validation.problems);
+  const spec = generateValidDag(workload, params);
   if (flags.saveDag) await writeFile(flags.saveDag, `${JSON.stringify(spec, null, 2)}\n`);
-  const dag = runDagFromSpec(validation.spec);
-
-  const runs: RunReport[] = [];
-  let firstOutputs: Map<string, Value> | undefined;
-  let differingRepeats = 0;
-  for (let attempt = 0; attempt < repeats; attempt += 1) {
-    const progress = new ProgressLine();
-    const outcome = await runEmbedded(
-      { spec: { dag: validation.spec, wukong, progressIntervalMs: progress.enabled ? 200 : 0 }, dag, outputRefs: dag.outputRefs(), deadlineMs, onProgress: (p) => progress.update(p) },
-      { threads, stores, invokeConcurrency: 64 },
-    ).finally(() => progress.clear());
-    const report = buildRunReport({
-      runId: outcome.runId,
-      dagName: spec.name ?? workload.name,
-      backend: 'embedded',
-      planner: 'wukong',
-      options: { ...wukong, threads, stores: { coordinator: stores.coordinator.kind, intermediate: stores.intermediate.kind } },
-      ok: outcome.ok,
-      failure: outcome.failure,
-      startedAt: outcome.startedAt,
-      finishedAt: outcome.finishedAt,
-      executors: outcome.executors,
-      costMemoryMb,
-    });
-    runs.push(report);
-    if (!outcome.ok) {
-      if (flags.report) await writeReport(flags.report, workload, params, spec, runs, { ok: false, checks: [] }, 0);
-      throw new RunFailedError(outcome.runId, outcome.failure?.taskId ?? '-', outcome.failure?.message ?? 'run failed');
-    }
-    // Every op is deterministic, so every repeat must return the very same bits.
-    if (firstOutputs === undefined) firstOutputs = outcome.outputs;
-    else if (!sameOutputs(firstOutputs, outcome.outputs)) differingRepeats += 1;
-  }
-
-  const verifyStartMs = performance.now();
-  const verified = workload.verify(params, firstOutputs ?? new Map());
-  const checks = [...verified.checks];
-  if (repeats > 1) checks.push({ name: 'repeats returned identical outputs (runs differing)', value: differingRepeats, threshold: 0, bound: 'max', ok: differingRepeats === 0 });
-  const verification: VerifyResult = { ok: verified.ok && differingRepeats === 0, checks };
-  const verifyMs = performance.now() - verifyStartMs;
-
-  const report = await writeReport(flags.report, workload, params, spec, runs, verification, verifyMs);
-  process.stdout.write(flags.json ? `${JSON.stringify(summaryJson(report))}\n` : formatReplay(report, runs.at(-1)!));
-  if (!verification.ok) throw new VerificationFailedError(workload.name, checks.filter((c) => !c.ok).map((c) => c.detail ?? c.name));
+  const { report, failure } = await runReplay({
+    workload,
+    params,
+    spec,
+    repeats,
+    threads,
+    stores,
+    wukong,
+    deadlineMs,
+    costMemoryMb,
+    progressFor: () => {
+      const line = new ProgressLine();
+      return line.enabled ? { onProgress: (p) => line.update(p), done: () => line.clear() } : undefined;
+    },
+  });
+  if (flags.report) await writeFile(flags.report, `${JSON.stringify(report, null, 2)}\n`);
+  if (failure) throw new RunFailedError(failure.runId, failure.taskId, failure.message);
+  process.stdout.write(flags.json ? `${JSON.stringify(replayJson(report))}\n` : formatReplay(report));
+  const failed = report.verification.checks.filter((c) => !c.ok);
+  if (!report.ok) throw new VerificationFailedError(workload.name, failed.map((c) => c.detail ?? c.name));
 }
 
-function wukongOptionsFromFlags(flags: ReplayFlags): Pick<WukongOptions, 'fanOutClustering' | 'fanInClustering' | 'delayedIo' | 'thresholdBytes' | 'inlineBudgetBytes'> {
+/** The same WUKONG flags as `submit` (glue copied from submit.ts: it exports no helper). */
+function wukongOptionsFromFlags(flags: ReplayFlags): RunSpec['wukong'] {
   let toggles: ReturnType<typeof parseWukongOptimizations>;
   try {
     toggles = parseWukongOptimizations(flags.wukongOpts);
@@ -183,49 +152,14 @@ function wukongOptionsFromFlags(flags: ReplayFlags): Pick<WukongOptions, 'fanOut
   };
 }
 
-async function writeReport(
-  file: string | undefined,
-  workload: AnyWorkload,
-  params: Record<string, number>,
-  spec: DagSpec,
-  runs: RunReport[],
-  verification: VerifyResult,
-  verifyMs: number,
-): Promise<ReplayReport> {
-  const makespansMs = runs.map((r) => r.makespanMs);
-  const report: ReplayReport = {
-    version: 1,
-    workload: workload.name,
-    params,
-    dagName: spec.name ?? workload.name,
-    tasks: spec.tasks.length,
-    makespansMs,
-    medianMakespanMs: makespansMs.length > 0 ? median(makespansMs) : 0,
-    verification: { ok: verification.ok, verifyMs, checks: [...verification.checks] },
-    ok: verification.ok && runs.every((r) => r.ok),
-    runs,
-  };
-  if (file) await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
-  return report;
+/** Integers as they are, moderate numbers to 4 significant digits, the rest in exponent form. */
+function formatNumber(x: number): string {
+  if (Number.isInteger(x) && Math.abs(x) < 1e9) return String(x);
+  return Math.abs(x) >= 1e-3 && Math.abs(x) < 1e6 ? String(Number(x.toPrecision(4))) : x.toExponential(2);
 }
 
-function sameOutputs(a: ReadonlyMap<string, Value>, b: ReadonlyMap<string, Value>): boolean {
-  if (a.size !== b.size) return false;
-  for (const [ref, left] of a) {
-    const right = b.get(ref);
-    if (right === undefined || right.kind !== left.kind) return false;
-    if (left.kind === 'matrix' && right.kind === 'matrix') {
-      if (left.rows !== right.rows || left.cols !== right.cols || !Buffer.from(left.data.buffer, left.data.byteOffset, left.data.byteLength).equals(Buffer.from(right.data.buffer, right.data.byteOffset, right.data.byteLength))) return false;
-    } else if (left.kind === 'bytes' && right.kind === 'bytes') {
-      if (!Buffer.from(left.data).equals(Buffer.from(right.data))) return false;
-    }
-  }
-  return true;
-}
-
-const formatNumber = (x: number) => (Number.isInteger(x) && Math.abs(x) < 1e9 ? String(x) : x.toExponential(2));
-
-function formatReplay(report: ReplayReport, lastRun: RunReport): string {
+function formatReplay(report: ReplayReport): string {
+  const lastRun = report.runs.at(-1)!;
   const params = Object.entries(report.params).map(([k, v]) => `${k}=${v}`).join(' ');
   const lines = [
     formatSummary(lastRun).trimEnd(),
@@ -240,10 +174,18 @@ function formatReplay(report: ReplayReport, lastRun: RunReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-function summaryJson(report: ReplayReport): Record<string, unknown> {
+/** `--json`: the replay report without the per-task detail, and the last run's summary. */
+function replayJson(report: ReplayReport): Record<string, unknown> {
   const { runs, ...rest } = report;
   const last = runs.at(-1);
-  return { ...rest, runIds: runs.map((r) => r.runId), ...(last ? { lastRun: { executors: last.summary.executors, invocations: last.summary.invocations, bytesWritten: last.summary.bytesWritten, costUsd: last.summary.costUsd } } : {}) };
+  return { ...rest, runIds: runs.map((r) => r.runId), ...(last ? { lastRun: summaryJson(last) } : {}) };
+}
+
+/** Task count of each preset, computed from the workload's formula. */
+function presetTaskCounts(w: AnyWorkload): Record<PresetName, number> {
+  const counts = {} as Record<PresetName, number>;
+  for (const preset of PRESET_NAMES) counts[preset] = w.taskCount(w.paramsSchema.parse(w.presets[preset]));
+  return counts;
 }
 
 function listJson(): Record<string, unknown>[] {
@@ -254,24 +196,23 @@ function listJson(): Record<string, unknown>[] {
     blockParam: w.blockParam ?? null,
     taskCountFormula: w.taskCountFormula,
     params: describeParams(w),
-    taskCounts: Object.fromEntries((['small', 'medium', 'large'] as const).map((p) => [p, w.taskCount(w.paramsSchema.parse(w.presets[p]))])),
+    taskCounts: presetTaskCounts(w),
   }));
 }
 
 function formatList(): string {
   const lines: string[] = [];
-  for (const entry of listJson()) {
-    const w = findWorkload(entry.name as string)!;
+  for (const w of WORKLOADS) {
     lines.push(`${w.name} - ${w.description}`);
     lines.push(`  --size sets ${w.sizeParam}${w.blockParam ? `, --block sets ${w.blockParam}` : ''}`);
     for (const p of describeParams(w)) {
       const presets = Object.entries(p.presets).map(([k, v]) => `${k} ${v}`).join(', ');
       lines.push(`  ${p.name.padEnd(16)} ${String(p.defaultValue ?? '-').padStart(8)}  ${p.description}${presets ? ` [${presets}]` : ''}`);
     }
-    const counts = entry.taskCounts as Record<string, number>;
+    const counts = presetTaskCounts(w);
     lines.push(`  tasks: ${w.taskCountFormula}`);
-    lines.push(`         small ${counts.small}, medium ${counts.medium}, large ${counts.large}`);
+    lines.push(`         ${PRESET_NAMES.map((preset) => `${preset} ${counts[preset]}`).join(', ')}`);
     lines.push('');
   }
-  return `${lines.join('\n')}`;
+  return lines.join('\n');
 }

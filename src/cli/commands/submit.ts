@@ -8,7 +8,10 @@ import { DEFAULT_METADATA_DIR } from '../../metadata/file-metadata-store.js';
 import { parseMetadataLocation, type MetadataLocation } from '../../metadata/metadata-location.js';
 import { buildRunReport, type RunReport } from '../../report/run-report.js';
 import { runEmbedded } from '../../runtime/embedded/embedded-backend.js';
-import { RunFailedError } from '../../runtime/run-client.js';
+import { RunFailedError, type RunOutcome, type RunProgress } from '../../runtime/run-client.js';
+import { DEFAULT_LAMBDA_CONFIG_PATH, loadLambdaConfig } from '../../runtime/lambda-config.js';
+import { lambdaRunOptionsFromConfig, runOnLambda } from '../../runtime/lambda/lambda-backend.js';
+import { DEFAULT_TTL_SECONDS } from '../../storage/coordinator.js';
 import { DEFAULT_INLINE_BUDGET_BYTES, DEFAULT_THRESHOLD_BYTES, parseWukongOptimizations } from '../../scheduler/wukong-options.js';
 import { formatSummary, summaryJson } from '../format-summary.js';
 import { loadValidDag } from '../load-valid-dag.js';
@@ -28,6 +31,9 @@ interface SubmitFlags extends StoreFlags {
   deadline: string;
   costMemoryMb: string;
   metadata?: string | false;
+  backend: string;
+  lambdaConfig: string;
+  memoryMb?: string;
 }
 
 /** Price embedded executors as 1,769 MB Lambdas (1 vCPU) unless told otherwise. */
@@ -43,6 +49,9 @@ export function registerSubmitCommand(program: Command): void {
     .option('--threshold-bytes <n>', `an output of at least this many bytes is large (default ${DEFAULT_THRESHOLD_BYTES})`)
     .option('--inline-budget-bytes <n>', `outputs up to this size travel inline in invocations (default ${DEFAULT_INLINE_BUDGET_BYTES})`)
     .option('--workers <n>', 'executor threads (default: number of cores)')
+    .option('--backend <name>', 'embedded (threads in this process) or lambda (functions from --lambda-config)', 'embedded')
+    .option('--lambda-config <file>', 'the config `wukong config from-stack` wrote', DEFAULT_LAMBDA_CONFIG_PATH)
+    .option('--memory-mb <tier>', 'lambda backend: the memory tier to run executors on')
     .option('--redis <url>', 'coordinate (and store intermediates, without --s3-bucket) in Redis')
     .option('--s3-bucket <name>', 'store intermediates in this S3 bucket (AWS_ENDPOINT_URL_S3 for a local server)')
     .option('--report <file>', 'write the run report (JSON)')
@@ -73,22 +82,31 @@ async function submit(file: string, flags: SubmitFlags): Promise<RunReport> {
   const metadata = metadataLocationFromFlag(flags.metadata);
   const { spec, dag } = await loadValidDag(file);
 
+  if (flags.backend !== 'embedded' && flags.backend !== 'lambda') throw new BadInputError(`--backend must be embedded or lambda, got "${flags.backend}"`);
   const progress = new ProgressLine();
-  const outcome = await runEmbedded(
-    {
-      spec: { dag: spec, wukong, progressIntervalMs: progress.enabled ? 200 : 0 },
-      dag,
-      outputRefs: dag.outputRefs(),
-      deadlineMs,
-      onProgress: (p) => progress.update(p),
-    },
-    { threads, stores, invokeConcurrency: 64, ...(metadata ? { metadata } : {}) },
-  ).finally(() => progress.clear());
+  const request = {
+    spec: { dag: spec, wukong, progressIntervalMs: progress.enabled ? 200 : 0 },
+    dag,
+    outputRefs: dag.outputRefs(),
+    deadlineMs,
+    onProgress: (p: RunProgress) => progress.update(p),
+  };
+  let outcome: RunOutcome;
+  let executorMemoryMb = costMemoryMb;
+  if (flags.backend === 'lambda') {
+    const memoryMb = flags.memoryMb === undefined ? undefined : parseIntegerOption(flags.memoryMb, '--memory-mb', 0, 128);
+    const options = lambdaRunOptionsFromConfig(await loadLambdaConfig(flags.lambdaConfig), { ...(memoryMb ? { memoryMb } : {}), ttlSeconds: DEFAULT_TTL_SECONDS });
+    const lambdaOutcome = await runOnLambda(request, options).finally(() => progress.clear());
+    executorMemoryMb = lambdaOutcome.memoryMb;
+    outcome = lambdaOutcome;
+  } else {
+    outcome = await runEmbedded(request, { threads, stores, invokeConcurrency: 64, ...(metadata ? { metadata } : {}) }).finally(() => progress.clear());
+  }
 
   const report = buildRunReport({
     runId: outcome.runId,
     dagName: spec.name ?? file,
-    backend: 'embedded',
+    backend: flags.backend === 'lambda' ? 'lambda' : 'embedded',
     planner: 'wukong',
     options: { ...wukong, threads, stores: { coordinator: stores.coordinator.kind, intermediate: stores.intermediate.kind } },
     ok: outcome.ok,
@@ -96,7 +114,7 @@ async function submit(file: string, flags: SubmitFlags): Promise<RunReport> {
     startedAt: outcome.startedAt,
     finishedAt: outcome.finishedAt,
     executors: outcome.executors,
-    costMemoryMb,
+    costMemoryMb: executorMemoryMb,
   });
   if (flags.report) await writeFile(flags.report, `${JSON.stringify(report, null, 2)}\n`);
   if (flags.out && outcome.ok) {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadValidDag } from '../../../src/cli/load-valid-dag.js';
 import type { DagSpec } from '../../../src/dag/schema.js';
@@ -79,6 +80,8 @@ beforeAll(async () => {
         timeoutSeconds: 2,
         environment: { ...environment, WUKONG_MEMORY_MB: '512', WUKONG_DEADLINE_BUFFER_MS: '500' },
       },
+      // Deployed without its environment: must say which variables are missing.
+      { name: 'wukong-misconfigured', bundlePath, handlerExport: 'handler', memoryMb: 128, timeoutSeconds: 10, environment: { WUKONG_MEMORY_MB: '64' } },
       {
         name: TIERS['256'],
         bundlePath,
@@ -131,6 +134,23 @@ describe('the Lambda backend on the emulator, Redis and s3rver', () => {
     for (const script of ['fan-in-mark.lua', 'claim.lua', 'take-all.lua']) expect(existsSync(join(bundleDir, 'lua', script)), script).toBe(true);
   });
 
+  it('pre-warms a container, and fails loudly when the function\'s environment is incomplete', async () => {
+    const lambda = new LambdaClient({ region: 'us-east-1', endpoint: emulator.url, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+    try {
+      const prewarm = await lambda.send(new InvokeCommand({ FunctionName: TIERS['1769'], Payload: Buffer.from('{"kind":"prewarm"}') }));
+      expect(prewarm.FunctionError).toBeUndefined();
+      expect(JSON.parse(Buffer.from(prewarm.Payload!).toString())).toEqual({ kind: 'prewarmed', cold: true });
+      const broken = await lambda.send(new InvokeCommand({ FunctionName: 'wukong-misconfigured', Payload: Buffer.from('{"kind":"prewarm"}') }));
+      expect(broken.FunctionError).toBe('Unhandled');
+      const error = JSON.parse(Buffer.from(broken.Payload!).toString()) as { errorType: string; errorMessage: string };
+      expect(error.errorType).toBe('HandlerConfigError');
+      expect(error.errorMessage).toContain('WUKONG_REDIS_URL: required');
+      expect(error.errorMessage).toContain('WUKONG_MEMORY_MB: between 128 and 10240');
+    } finally {
+      lambda.destroy();
+    }
+  });
+
   for (const example of ['diamond', 'gemm-2x2']) {
     it(`runs ${example}.json with the sequential reference's outputs and a run report`, async () => {
       const { spec, dag } = await loadValidDag(join(EXAMPLES, `${example}.json`));
@@ -162,7 +182,9 @@ describe('the Lambda backend on the emulator, Redis and s3rver', () => {
       // events carry at most inline outputs within the budget, far below Lambda's limit.
       const after = emulator.stats(TIERS['1769']);
       expect(outcome.maxPayloadBytes).toBeLessThan(300);
-      expect(after.maxRequestBytes).toBeLessThan(LAMBDA_ASYNC_PAYLOAD_BYTES / 2);
+      const inlineBudgetAsBase64 = Math.ceil((DEFAULT_WUKONG_OPTIONS.inlineBudgetBytes * 4) / 3);
+      expect(after.maxRequestBytes).toBeLessThan(inlineBudgetAsBase64 + 4096);
+      expect(after.maxRequestBytes).toBeLessThan(LAMBDA_ASYNC_PAYLOAD_BYTES);
       expect(after.invocations - before.invocations).toBe(outcome.executors.length);
       expect(after.functionErrors + after.timeouts + after.runtimeErrors).toBe(0);
     });

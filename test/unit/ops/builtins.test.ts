@@ -22,6 +22,9 @@ const EXPECTED_SIGNATURES: Record<string, [number, number, number]> = {
   'matrix.slice': [1, 1, 1],
   'matrix.qr': [1, 1, 2],
   'matrix.svd': [1, 1, 3],
+  'svc.make-chunk': [0, 0, 2],
+  'svc.train-chunk': [3, 3, 1],
+  'svc.predict': [2, 2, 1],
 };
 
 /** Args each op accepts, so the generic checks below can exercise every op. */
@@ -33,6 +36,8 @@ const VALID_ARGS: Record<string, Record<string, unknown>> = {
   'matrix.identity': { n: 3 },
   'matrix.scale': { factor: 2 },
   'matrix.slice': { rowStart: 0, rowEnd: 1, colStart: 0, colEnd: 1 },
+  'svc.make-chunk': { rows: 4, features: 2, seed: 1, modelSeed: 2 },
+  'svc.train-chunk': { lambda: 0.01 },
 };
 
 describe('the built-in registry', () => {

@@ -1,0 +1,134 @@
+import type { DagSpec } from '../src/dag/schema.js';
+import { DagValidationError, validateDag } from '../src/dag/validate.js';
+import type { Value } from '../src/data/value.js';
+import { createBuiltinRegistry } from '../src/ops/builtins.js';
+import { buildRunReport, type RunReport } from '../src/report/run-report.js';
+import { runEmbedded } from '../src/runtime/embedded/embedded-backend.js';
+import type { RunProgress } from '../src/runtime/run-client.js';
+import { runDagFromSpec } from '../src/runtime/run-dag.js';
+import type { RunSpec } from '../src/runtime/run-spec.js';
+import type { StoreConfig } from '../src/runtime/store-config.js';
+import { median, type ReplayReport } from './replay-report.js';
+import type { AnyWorkload, VerifyResult, WorkloadCheck } from './workload.js';
+
+/** Generates a workload's DAG and validates it; a generator bug throws DagValidationError. */
+export function generateValidDag(workload: AnyWorkload, params: Record<string, number>): DagSpec {
+  const validation = validateDag(workload.generate(params), createBuiltinRegistry());
+  if (!validation.ok) throw new DagValidationError(validation.problems);
+  return validation.spec;
+}
+
+export interface ReplayRequest {
+  readonly workload: AnyWorkload;
+  readonly params: Record<string, number>;
+  /** The validated DAG from generateValidDag. */
+  readonly spec: DagSpec;
+  readonly repeats: number;
+  readonly threads: number;
+  readonly stores: StoreConfig;
+  readonly wukong: RunSpec['wukong'];
+  readonly deadlineMs: number;
+  /** Memory embedded executors are priced at in the run reports. */
+  readonly costMemoryMb: number;
+  /** Called for each repeat with a progress callback, or undefined for none. */
+  readonly progressFor?: (repeat: number) => { onProgress: (p: RunProgress) => void; done: () => void } | undefined;
+}
+
+export interface ReplayOutcome {
+  readonly report: ReplayReport;
+  /** Set when a run failed (the report then holds the runs so far and no checks). */
+  readonly failure?: { readonly runId: string; readonly taskId: string; readonly message: string };
+}
+
+/**
+ * Runs a workload's DAG `repeats` times on the embedded backend, then verifies the first run's
+ * outputs and checks that every later repeat returned the very same bits (every op is
+ * deterministic). The makespan of each repeat is the run client's (pool start-up excluded).
+ */
+export async function runReplay(request: ReplayRequest): Promise<ReplayOutcome> {
+  const { workload, params, spec } = request;
+  const dag = runDagFromSpec(spec);
+  const runs: RunReport[] = [];
+  let firstOutputs: Map<string, Value> | undefined;
+  let differingRepeats = 0;
+  for (let repeat = 0; repeat < request.repeats; repeat += 1) {
+    const progress = request.progressFor?.(repeat);
+    const outcome = await runEmbedded(
+      {
+        spec: { dag: spec, wukong: request.wukong, progressIntervalMs: progress ? 200 : 0 },
+        dag,
+        outputRefs: dag.outputRefs(),
+        deadlineMs: request.deadlineMs,
+        ...(progress ? { onProgress: progress.onProgress } : {}),
+      },
+      { threads: request.threads, stores: request.stores, invokeConcurrency: 64 },
+    ).finally(() => progress?.done());
+    runs.push(
+      buildRunReport({
+        runId: outcome.runId,
+        dagName: spec.name ?? workload.name,
+        backend: 'embedded',
+        planner: 'wukong',
+        options: { ...request.wukong, threads: request.threads, stores: { coordinator: request.stores.coordinator.kind, intermediate: request.stores.intermediate.kind } },
+        ok: outcome.ok,
+        failure: outcome.failure,
+        startedAt: outcome.startedAt,
+        finishedAt: outcome.finishedAt,
+        executors: outcome.executors,
+        costMemoryMb: request.costMemoryMb,
+      }),
+    );
+    if (!outcome.ok) {
+      const failure = { runId: outcome.runId, taskId: outcome.failure?.taskId ?? '-', message: outcome.failure?.message ?? 'run failed' };
+      return { report: replayReport(request, runs, { ok: false, checks: [] }, 0), failure };
+    }
+    if (firstOutputs === undefined) firstOutputs = outcome.outputs;
+    else if (!sameOutputs(firstOutputs, outcome.outputs)) differingRepeats += 1;
+  }
+
+  const verifyStartMs = performance.now();
+  const verified = workload.verify(params, firstOutputs ?? new Map());
+  const checks: WorkloadCheck[] = [...verified.checks];
+  if (request.repeats > 1) {
+    checks.push({ name: 'repeats returned identical outputs (runs differing)', value: differingRepeats, threshold: 0, bound: 'max', ok: differingRepeats === 0 });
+  }
+  const verification = { ok: verified.ok && differingRepeats === 0, checks };
+  return { report: replayReport(request, runs, verification, performance.now() - verifyStartMs) };
+}
+
+function replayReport(request: ReplayRequest, runs: RunReport[], verification: VerifyResult, verifyMs: number): ReplayReport {
+  const makespansMs = runs.map((r) => r.makespanMs);
+  return {
+    version: 1,
+    workload: request.workload.name,
+    params: request.params,
+    dagName: request.spec.name ?? request.workload.name,
+    tasks: request.spec.tasks.length,
+    makespansMs,
+    medianMakespanMs: makespansMs.length > 0 ? median(makespansMs) : 0,
+    verification: { ok: verification.ok, verifyMs, checks: [...verification.checks] },
+    ok: verification.ok && runs.length === request.repeats && runs.every((r) => r.ok),
+    runs,
+  };
+}
+
+/** Whether two runs returned bit-identical outputs under the same refs. */
+export function sameOutputs(a: ReadonlyMap<string, Value>, b: ReadonlyMap<string, Value>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [ref, left] of a) {
+    const right = b.get(ref);
+    if (right === undefined) return false;
+    if (left.kind === 'matrix' && right.kind === 'matrix') {
+      if (left.rows !== right.rows || left.cols !== right.cols || !bytesOf(left.data).equals(bytesOf(right.data))) return false;
+    } else if (left.kind === 'bytes' && right.kind === 'bytes') {
+      if (!bytesOf(left.data).equals(bytesOf(right.data))) return false;
+    } else if (left.kind !== right.kind) {
+      return false;
+    } // Tables are not compared: no built-in workload outputs one.
+  }
+  return true;
+}
+
+function bytesOf(view: ArrayBufferView): Buffer {
+  return Buffer.from(view.buffer, view.byteOffset, view.byteLength);
+}
