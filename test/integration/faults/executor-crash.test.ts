@@ -34,7 +34,8 @@ async function run(spec: DagSpec, killAfterMs: (executorId: string, attempt: num
   const dag = runDagFromSpec(spec);
   const outcome = await runEmbedded(
     { spec: { dag: spec, wukong: { ...DEFAULT_WUKONG_OPTIONS, thresholdBytes: 100_000 }, progressIntervalMs: 0 }, dag, outputRefs: dag.outputRefs(), deadlineMs: 60_000 },
-    { threads: 2, executorsPerThread: 2, stores: MEMORY_STORES, invokeConcurrency: 8, killAfterMs },
+    // One executor per thread, as one invocation per Lambda container: a kill hits only its target.
+    { threads: 2, executorsPerThread: 1, stores: MEMORY_STORES, invokeConcurrency: 8, killAfterMs },
   );
   return { dag, outcome };
 }
