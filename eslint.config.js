@@ -30,7 +30,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/dag/**', 'src/planner/**', 'src/scheduler/**', 'src/sim/**'],
+    files: ['src/dag/**', 'src/plan/**', 'src/scheduler/**', 'src/sim/**'],
     rules: { 'no-restricted-imports': ['error', pureCoreRestrictions] },
   },
   {

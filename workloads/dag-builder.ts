@@ -1,4 +1,4 @@
-import type { DagSpec, TaskSpec } from '../src/dag/schema.js';
+import type { DagSpec, TaskHints, TaskSpec } from '../src/dag/schema.js';
 
 /** A matrix block produced by a task output, with the shape the generator knows it has. */
 export interface BlockRef {
@@ -18,7 +18,7 @@ export class DagBuilder {
   private readonly ids = new Set<string>();
 
   /** Adds a task and returns its id. */
-  add(id: string, op: string, options: { args?: Record<string, unknown>; deps?: readonly string[] } = {}): string {
+  add(id: string, op: string, options: { args?: Record<string, unknown>; deps?: readonly string[]; hints?: TaskHints } = {}): string {
     if (this.ids.has(id)) throw new Error(`generator bug: task id ${id} is used twice`);
     for (const dep of options.deps ?? []) {
       const producer = dep.includes('#') ? dep.slice(0, dep.lastIndexOf('#')) : dep;
@@ -30,6 +30,7 @@ export class DagBuilder {
       op,
       ...(options.args ? { args: options.args } : {}),
       ...(options.deps && options.deps.length > 0 ? { deps: [...options.deps] } : {}),
+      ...(options.hints ? { hints: options.hints } : {}),
     });
     return id;
   }

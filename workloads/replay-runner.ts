@@ -1,10 +1,12 @@
 import type { DagSpec } from '../src/dag/schema.js';
+import type { MetadataLocation } from '../src/metadata/metadata-location.js';
+import type { Plan } from '../src/plan/annotated-dag.js';
 import { DagValidationError, validateDag } from '../src/dag/validate.js';
 import type { Value } from '../src/data/value.js';
 import { createBuiltinRegistry } from '../src/ops/builtins.js';
 import { buildRunReport, type RunReport } from '../src/report/run-report.js';
-import { runEmbedded } from '../src/runtime/embedded/embedded-backend.js';
-import type { RunProgress } from '../src/runtime/run-client.js';
+import type { RunProgress, RunRequest } from '../src/runtime/run-client.js';
+import { embeddedRunBackend, type RunBackend } from '../src/runtime/run-backend.js';
 import { runDagFromSpec } from '../src/runtime/run-dag.js';
 import type { RunSpec } from '../src/runtime/run-spec.js';
 import type { StoreConfig } from '../src/runtime/store-config.js';
@@ -30,6 +32,14 @@ export interface ReplayRequest {
   readonly deadlineMs: number;
   /** Memory embedded executors are priced at in the run reports. */
   readonly costMemoryMb: number;
+  /** Where to run (default: the embedded backend with `threads`, `stores` and `metadata`). */
+  readonly backend?: RunBackend;
+  /** Planned mode: the plan to run (from src/plan's planDag); absent: WUKONG mode. */
+  readonly plan?: Plan;
+  /** The planner's name in run reports (default wukong). */
+  readonly planner?: string;
+  /** Where executors record metadata; absent: nothing is recorded. */
+  readonly metadata?: MetadataLocation;
   /** Called for each repeat with a progress callback, or undefined for none. */
   readonly progressFor?: (repeat: number) => { onProgress: (p: RunProgress) => void; done: () => void } | undefined;
 }
@@ -53,29 +63,27 @@ export async function runReplay(request: ReplayRequest): Promise<ReplayOutcome> 
   let differingRepeats = 0;
   for (let repeat = 0; repeat < request.repeats; repeat += 1) {
     const progress = request.progressFor?.(repeat);
-    const outcome = await runEmbedded(
-      {
-        spec: { dag: spec, wukong: request.wukong, progressIntervalMs: progress ? 200 : 0 },
-        dag,
-        outputRefs: dag.outputRefs(),
-        deadlineMs: request.deadlineMs,
-        ...(progress ? { onProgress: progress.onProgress } : {}),
-      },
-      { threads: request.threads, stores: request.stores, invokeConcurrency: 64 },
-    ).finally(() => progress?.done());
+    const runRequest: RunRequest = {
+      spec: { dag: spec, wukong: request.wukong, progressIntervalMs: progress ? 200 : 0, ...(request.plan ? { plan: request.plan } : {}) },
+      dag,
+      outputRefs: dag.outputRefs(),
+      deadlineMs: request.deadlineMs,
+      ...(progress ? { onProgress: progress.onProgress } : {}),
+    };
+    const { outcome, memoryMb } = await (request.backend ?? embeddedBackend(request)).run(runRequest).finally(() => progress?.done());
     runs.push(
       buildRunReport({
         runId: outcome.runId,
         dagName: spec.name ?? workload.name,
-        backend: 'embedded',
-        planner: 'wukong',
+        backend: request.backend?.name ?? 'embedded',
+        planner: request.planner ?? 'wukong',
         options: { ...request.wukong, threads: request.threads, stores: { coordinator: request.stores.coordinator.kind, intermediate: request.stores.intermediate.kind } },
         ok: outcome.ok,
         failure: outcome.failure,
         startedAt: outcome.startedAt,
         finishedAt: outcome.finishedAt,
         executors: outcome.executors,
-        costMemoryMb: request.costMemoryMb,
+        costMemoryMb: memoryMb,
       }),
     );
     if (!outcome.ok) {
@@ -131,4 +139,8 @@ export function sameOutputs(a: ReadonlyMap<string, Value>, b: ReadonlyMap<string
 
 function bytesOf(view: ArrayBufferView): Buffer {
   return Buffer.from(view.buffer, view.byteOffset, view.byteLength);
+}
+
+function embeddedBackend(request: ReplayRequest): RunBackend {
+  return embeddedRunBackend({ threads: request.threads, stores: request.stores, metadata: request.metadata, costMemoryMb: request.costMemoryMb });
 }

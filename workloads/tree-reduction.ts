@@ -1,3 +1,4 @@
+import type { TaskHints } from '../src/dag/schema.js';
 import type { DagBuilder } from './dag-builder.js';
 
 /**
@@ -38,6 +39,8 @@ export interface TreeReductionOptions {
   /** The combining op (default matrix.add) and its args. */
   readonly op?: string;
   readonly args?: Record<string, unknown>;
+  /** Priors for planners and the simulator (e.g. a delay's duration), on every combining task. */
+  readonly hints?: TaskHints;
 }
 
 /**
@@ -53,7 +56,7 @@ export function addTreeReduction(builder: DagBuilder, refs: readonly string[], o
       const deps = group.map((i) => current[i]!);
       if (deps.length === 1) return deps[0]!;
       const id = isRoot && options.rootId !== undefined ? options.rootId : `${options.idPrefix}${level + 1}-${index}`;
-      return builder.add(id, options.op ?? 'matrix.add', { deps, ...(options.args ? { args: options.args } : {}) });
+      return builder.add(id, options.op ?? 'matrix.add', { deps, ...(options.args ? { args: options.args } : {}), ...(options.hints ? { hints: options.hints } : {}) });
     });
   });
   return current[0]!;

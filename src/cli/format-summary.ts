@@ -30,6 +30,8 @@ export function summaryJson(report: RunReport): Record<string, unknown> {
     ok: report.ok,
     runId: report.runId,
     dag: report.dagName,
+    backend: report.backend,
+    planner: report.planner,
     makespanMs: report.makespanMs,
     tasks: s.tasks,
     executors: s.executors,

@@ -1,15 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { registerConfigCommand } from './commands/config.js';
-import { registerEmulatorCommand } from './commands/emulator.js';
-import { registerGcCommand } from './commands/gc.js';
-import { registerReplayCommand } from './commands/replay.js';
-import { registerImportWfcommonsCommand } from './commands/import-wfcommons.js';
-import { registerSimulateCommand } from './commands/simulate.js';
-import { registerMetadataCommand } from './commands/metadata.js';
-import { registerSubmitCommand } from './commands/submit.js';
-import { registerValidateCommand } from './commands/validate.js';
-
 /** The package version: package.json is two levels up from src/cli, three from dist/src/cli. */
 function packageVersion(): string {
   for (const relative of ['../../../package.json', '../../package.json']) {
@@ -32,8 +22,31 @@ Examples:
 Exit status: 0 success, 2 bad input (nothing was run or written), 1 a failed run.
 Set WUKONG_DEBUG=1 to print stack traces.`;
 
-/** The `wukong` program: each command lives in ./commands/<name>.ts. */
-export function buildProgram(): Command {
+type Register = (program: Command) => void;
+
+/**
+ * Each command's module, loaded on demand: a command pulls in what it needs (the AWS SDK, ioredis,
+ * Arrow, the simulator), and loading all of them cost every call about a second of start-up.
+ */
+const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
+  validate: async () => (await import('./commands/validate.js')).registerValidateCommand,
+  submit: async () => (await import('./commands/submit.js')).registerSubmitCommand,
+  replay: async () => (await import('./commands/replay.js')).registerReplayCommand,
+  plan: async () => (await import('./commands/plan.js')).registerPlanCommand,
+  simulate: async () => (await import('./commands/simulate.js')).registerSimulateCommand,
+  report: async () => (await import('./commands/report.js')).registerReportCommand,
+  metadata: async () => (await import('./commands/metadata.js')).registerMetadataCommand,
+  import: async () => (await import('./commands/import-wfcommons.js')).registerImportWfcommonsCommand,
+  emulator: async () => (await import('./commands/emulator.js')).registerEmulatorCommand,
+  gc: async () => (await import('./commands/gc.js')).registerGcCommand,
+  config: async () => (await import('./commands/config.js')).registerConfigCommand,
+};
+
+/**
+ * The `wukong` program: each command lives in ./commands/<name>.ts. With `argv`, only the command
+ * it names is loaded (help, no command or an unknown one: all of them, so help lists every one).
+ */
+export async function buildProgram(argv?: readonly string[]): Promise<Command> {
   const program = new Command('wukong')
     .description('DAG workflows on serverless functions: decentralized executors (WUKONG 2.0), planners, a simulator')
     .version(packageVersion(), '-V, --version', 'print the version')
@@ -44,14 +57,9 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: (text, write) => write(`wukong: ${text.replace(/^error: /, '')}`) });
   // Throw instead of exiting, so main() maps every failure to an exit code in one place.
   program.exitOverride();
-  registerValidateCommand(program);
-  registerSubmitCommand(program);
-  registerReplayCommand(program);
-  registerEmulatorCommand(program);
-  registerGcCommand(program);
-  registerConfigCommand(program);
-  registerSimulateCommand(program);
-  registerImportWfcommonsCommand(program);
-  registerMetadataCommand(program);
+  const named = argv?.[2];
+  const names = named !== undefined && named in COMMANDS ? [named] : Object.keys(COMMANDS);
+  const registers = await Promise.all(names.map((name) => (COMMANDS[name] as () => Promise<Register>)()));
+  for (const register of registers) register(program);
   return program;
 }

@@ -1,6 +1,7 @@
 import { DEFAULT_TTL_SECONDS } from '../storage/coordinator.js';
 import { BadInputError } from '../errors.js';
 import { StoreConfigSchema, type StoreConfig } from '../runtime/store-config.js';
+import { withRedisCaFile } from '../storage/redis/redis-url.js';
 
 export interface StoreFlags {
   redis?: string;
@@ -10,9 +11,11 @@ export interface StoreFlags {
 /**
  * `--redis URL` coordinates through Redis (and stores intermediates there unless `--s3-bucket`);
  * `--s3-bucket NAME` stores intermediates in S3, at AWS_ENDPOINT_URL_S3 when set (a local server).
- * Without either, everything stays in memory.
+ * Without either, everything stays in memory. WUKONG_REDIS_CA=FILE trusts that CA for a
+ * `rediss://` URL (the same as `?ca=FILE` in the URL).
  */
 export function storeConfigFromFlags(flags: StoreFlags, env: NodeJS.ProcessEnv = process.env): StoreConfig {
+  if (flags.redis && env.WUKONG_REDIS_CA) flags = { ...flags, redis: withRedisCaFile(flags.redis, env.WUKONG_REDIS_CA) };
   const endpoint = env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
   const raw = {
     coordinator: flags.redis ? { kind: 'redis', url: flags.redis } : { kind: 'memory' },

@@ -37,6 +37,12 @@ export interface TaskDescriptor {
   readonly taskKey: string;
   /** Total input bytes when known ahead; used when a call passes `inputBytes` undefined. */
   readonly inputBytes?: number | undefined;
+  /**
+   * Total output bytes when known ahead from the ops' shape declarations (exact, not a guess; see
+   * ./dag-descriptors.ts). The predictor answers output sizes from it after the task's and its
+   * taskKey's history, and uses it to place a task on its op's size curve.
+   */
+  readonly outputBytes?: number | undefined;
   /** The DAG's priors (`hints` in DAG JSON); `durationMs` is taken as measured on one full vCPU. */
   readonly hints?: { readonly durationMs?: number | undefined; readonly outputBytes?: number | undefined } | undefined;
 }

@@ -1,6 +1,7 @@
 import { cpuShareOf } from './cpu-share.js';
 import { fitModel, predictWithModel, type FittedModel } from './fitted-model.js';
 import { latencyPriorStatistic } from './latency-prior.js';
+import { fitPowerLaw, predictWithPowerLaw, type PowerLawModel } from './power-law-fit.js';
 import type { ExecutionTimeEstimate, MetadataAccess, TaskDescriptor } from './metadata-access.js';
 import type { MetadataHistory } from './metadata-history.js';
 import { PREDICTION_DEFAULTS, type PredictionDefaults } from './prediction-defaults.js';
@@ -8,8 +9,13 @@ import type { StoreKind, TaskRecord, TransferDirection, TransferRecord, WorkerCo
 import { DEFAULT_SLA, resolveSla, type Sla } from './sla.js';
 import { slaStatisticOfSorted, sortedAscending } from './statistics.js';
 
-/** Which level of the fallback order answered a task prediction (DESIGN.md §3). */
-export type TaskPredictionSource = 'task' | 'taskKey' | 'hint' | 'default';
+/**
+ * Which level of the fallback order answered a task prediction (DESIGN.md §3, extended):
+ * `task` (this id's history), `taskKey`, `shape` (output sizes only: the descriptor's statically
+ * derived output bytes), `op` (same op and input count, any shapes: a power law of bytes),
+ * `hint`, `default`.
+ */
+export type TaskPredictionSource = 'task' | 'taskKey' | 'shape' | 'op' | 'hint' | 'default';
 /** Transfers: this store kind's recorded transfers in that direction, or the defaults. */
 export type TransferPredictionSource = 'store' | 'default';
 /** Start-ups: this tier's records, every tier's records (start-up barely depends on memory), or the defaults. */
@@ -62,9 +68,12 @@ interface LevelModel {
 /**
  * MetadataAccess over a loaded MetadataHistory. Fallback order for tasks: the task id's own
  * records (only those with the descriptor's taskKey, so a same-named task of another DAG does not
- * count), then its taskKey's records from any run and DAG, then the DAG's hints, then
- * PREDICTION_DEFAULTS. History levels fit a robust line (./robust-fit.ts) of y against input bytes
- * and scale it by the SLA's statistic of the residual ratios (./fitted-model.ts):
+ * count), then its taskKey's records from any run and DAG, then (output sizes) the descriptor's
+ * statically derived output bytes, then the records of the same op with as many inputs, whatever
+ * their shapes (a power law of bytes, ./power-law-fit.ts: a block size never run before is
+ * predicted from the sizes that were), then the DAG's hints, then PREDICTION_DEFAULTS.
+ * The task and taskKey levels fit a robust line (./robust-fit.ts) of y against input bytes and
+ * scale it by the SLA's statistic of the residual ratios (./fitted-model.ts):
  * - execution time: y = execMs × the recorded worker's CPU share, i.e. the time at one full vCPU;
  *   a config's estimate divides by its own share (./cpu-share.ts);
  * - output size: y = outputBytes.
@@ -79,6 +88,9 @@ export class MetadataPredictor implements MetadataAccess {
   private readonly startupMsByGroup = new Map<string, number[]>();
   private readonly execModels = newLevelCache();
   private readonly outputModels = newLevelCache();
+  private readonly tasksByOpArity = new Map<string, TaskRecord[]>();
+  private readonly opExecModels = new Map<string, PowerLawModel | null>();
+  private readonly opOutputModels = new Map<string, PowerLawModel | null>();
   private readonly transferModels = new Map<string, FittedModel | undefined>();
   private readonly sortedStartups = new Map<string, Float64Array>();
   private readonly defaultSla: Sla;
@@ -90,6 +102,7 @@ export class MetadataPredictor implements MetadataAccess {
     for (const record of history.tasks) {
       pushTo(this.tasksById, record.taskId, record);
       pushTo(this.tasksByKey, record.taskKey, record);
+      pushTo(this.tasksByOpArity, opArityGroup(record.op, record.taskKey), record);
     }
     for (const record of history.transfers) pushTo(this.transfersByStore, transferGroup(record.store, record.direction), record);
     for (const record of history.invokes) {
@@ -114,8 +127,13 @@ export class MetadataPredictor implements MetadataAccess {
     const x = checkedBytes(inputBytes ?? task?.inputBytes ?? 0, 'inputBytes');
     const level = this.levelModel(this.execModels, taskId, task, (r) => r.execMs * cpuShareOf(r.worker));
     let answer: { source: TaskPredictionSource; samples: number; referenceMs: number };
+    const opLevel = level ? undefined : this.opExecModel(task, inputBytes);
     if (level) answer = { source: level.source, samples: level.model.samples, referenceMs: predictWithModel(level.model, x, sla) };
-    else if (task?.hints?.durationMs !== undefined) answer = { source: 'hint', samples: 0, referenceMs: task.hints.durationMs };
+    else if (opLevel && task) {
+      // The op's curve is over all bytes a task touches, so sources (no input) sit on it too.
+      const outputBytes = task.outputBytes ?? this.explainOutputSize(taskId, x, sla).bytes;
+      answer = { source: 'op', samples: opLevel.samples, referenceMs: predictWithPowerLaw(opLevel, x + outputBytes, sla) };
+    } else if (task?.hints?.durationMs !== undefined) answer = { source: 'hint', samples: 0, referenceMs: task.hints.durationMs };
     else answer = { source: 'default', samples: 0, referenceMs: this.defaults.execMs };
     return { ...answer, estimates: configs.map((config) => ({ config, ms: answer.referenceMs / cpuShareOf(config) })) };
   }
@@ -130,6 +148,9 @@ export class MetadataPredictor implements MetadataAccess {
     const x = checkedBytes(inputBytes ?? task?.inputBytes ?? 0, 'inputBytes');
     const level = this.levelModel(this.outputModels, taskId, task, (r) => r.outputBytes);
     if (level) return { source: level.source, samples: level.model.samples, bytes: Math.round(predictWithModel(level.model, x, sla)) };
+    if (task?.outputBytes !== undefined) return { source: 'shape', samples: 0, bytes: task.outputBytes };
+    const opLevel = x > 0 ? this.opModel(this.opOutputModels, task, (r) => r.inputBytes, (r) => r.outputBytes) : undefined;
+    if (opLevel) return { source: 'op', samples: opLevel.samples, bytes: Math.round(predictWithPowerLaw(opLevel, x, sla)) };
     if (task?.hints?.outputBytes !== undefined) return { source: 'hint', samples: 0, bytes: task.hints.outputBytes };
     const bytes = x > 0 ? Math.round(x * this.defaults.outputBytesPerInputByte) : this.defaults.sourceOutputBytes;
     return { source: 'default', samples: 0, bytes };
@@ -200,6 +221,35 @@ export class MetadataPredictor implements MetadataAccess {
   }
 
   /**
+   * The same-op level of execution time: needs the task's input bytes (from the call or the
+   * descriptor) unless the op reads nothing, since it places the task on the op's size curve.
+   */
+  private opExecModel(task: TaskDescriptor | undefined, inputBytes: number | undefined): PowerLawModel | undefined {
+    if (!task || (inputBytes === undefined && task.inputBytes === undefined && inputCountOfKey(task.taskKey) > 0)) return undefined;
+    return this.opModel(this.opExecModels, task, (r) => r.inputBytes + r.outputBytes, (r) => r.execMs * cpuShareOf(r.worker));
+  }
+
+  /**
+   * A power law (./power-law-fit.ts) of y against x over every record of the task's op with as
+   * many inputs as the task has, whatever their shapes: a new block size of a known op is then
+   * predicted from the sizes seen. Same input count because an op's cost per byte depends on it
+   * (matrix.add of 2 blocks or of 16). Args are not compared: an op whose args change its work
+   * per byte (synthetic.work's ms) gets a rough answer here, which is why this level comes after
+   * the task key's.
+   */
+  private opModel(cache: Map<string, PowerLawModel | null>, task: TaskDescriptor | undefined, x: (r: TaskRecord) => number, y: (r: TaskRecord) => number): PowerLawModel | undefined {
+    if (!task) return undefined;
+    const group = opArityGroup(task.op, task.taskKey);
+    let model = cache.get(group);
+    if (model === undefined) {
+      const records = this.tasksByOpArity.get(group) ?? [];
+      model = fitPowerLaw(records.map((r) => ({ x: x(r), y: y(r) }))) ?? null;
+      cache.set(group, model);
+    }
+    return model ?? undefined;
+  }
+
+  /**
    * The first history level with records for this task: its own id's, then its taskKey's. Both
    * the answer per task id and the fit per taskKey are kept, so a repeat call is two map lookups.
    */
@@ -241,6 +291,16 @@ function checkedBytes(bytes: number, name: string): number {
 
 function fitTaskModel(records: readonly TaskRecord[], y: (record: TaskRecord) => number): FittedModel {
   return fitModel(records.map((r) => ({ x: r.inputBytes, y: y(r) })), { kind: 'proportional' });
+}
+
+/** Number of inputs in a task key (./task-key.ts: the shapes after the last `|`, comma-separated). */
+function inputCountOfKey(taskKey: string): number {
+  const shapes = taskKey.slice(taskKey.lastIndexOf('|') + 1);
+  return shapes === '' ? 0 : shapes.split(',').length;
+}
+
+function opArityGroup(op: string, taskKey: string): string {
+  return `${op}#${inputCountOfKey(taskKey)}`;
 }
 
 function pushTo<V>(map: Map<string, V[]>, key: string, value: V): void {

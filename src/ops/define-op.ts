@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { OpArity } from '../dag/op-catalog.js';
 import type { Value } from '../data/value.js';
 import type { OpDefinition } from './op-definition.js';
+import type { ValueShape } from './value-shape.js';
 
 /**
  * Args convention for every built-in op: `args` omitted in DAG JSON means `{}` (the driver and the
@@ -19,6 +20,7 @@ export function defineOp<Schema extends z.ZodType>(def: {
   readonly arity: OpArity;
   readonly outputs: number;
   run(inputs: readonly Value[], args: z.output<Schema>): Value[] | Promise<Value[]>;
+  shape?(inputs: readonly ValueShape[], args: z.output<Schema>): ValueShape[] | undefined;
 }): OpDefinition<z.output<Schema>> {
   return Object.freeze({ ...def, args: def.args as unknown as z.ZodType<z.output<Schema>> });
 }

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { OpArity, OpSignature } from '../dag/op-catalog.js';
 import type { Value } from '../data/value.js';
+import type { ValueShape } from './value-shape.js';
 
 /**
  * One op: a name, a zod schema for its args, its input arity, how many outputs it returns, and a
@@ -17,6 +18,13 @@ export interface OpDefinition<Args = unknown> extends OpSignature {
    * sleep mode). Must be deterministic for the same inputs and args.
    */
   run(inputs: readonly Value[], args: Args): Value[] | Promise<Value[]>;
+  /**
+   * Optional, pure: the shapes of the `outputs` values `run` would return for inputs of these
+   * shapes, or undefined when they cannot be told (inputs `run` would reject). Lets a planner
+   * derive task keys and input bytes statically (src/metadata/dag-descriptors.ts); an op without
+   * it leaves its consumers' input shapes unknown.
+   */
+  shape?(inputs: readonly ValueShape[], args: Args): ValueShape[] | undefined;
 }
 
 export const exactly = (n: number): OpArity => ({ min: n, max: n });

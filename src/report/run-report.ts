@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ExecutorReportSchema, TaskTimingSchema, type ExecutorReport } from '../runtime/run-events.js';
 import { estimateCost } from './cost-model.js';
+import { computeRunMetrics, RunMetricsSchema, type DependencyLookup } from './run-metrics.js';
 
 /** The run report (DESIGN.md §6), written by `--report`; simulated runs use the same format. */
 export const RunReportSchema = z.object({
@@ -33,6 +34,8 @@ export const RunReportSchema = z.object({
   }),
   tasks: z.array(TaskTimingSchema),
   executors: z.array(ExecutorReportSchema),
+  /** Lower bound, critical path, peak bytes held...: present when the report was built with the DAG. */
+  metrics: RunMetricsSchema.optional(),
 });
 
 export type RunReport = z.infer<typeof RunReportSchema>;
@@ -50,6 +53,8 @@ export interface RunReportInput {
   readonly executors: readonly ExecutorReport[];
   /** Memory to price executors at when they report none (embedded threads). */
   readonly costMemoryMb: number;
+  /** The DAG's edges: given, the report carries `metrics` (critical path, lower bound, ...). */
+  readonly dependencies?: DependencyLookup;
 }
 
 export function buildRunReport(input: RunReportInput): RunReport {
@@ -60,7 +65,7 @@ export function buildRunReport(input: RunReportInput): RunReport {
     executors: input.executors.map((e) => ({ durationMs: e.endedAt - e.startedAt, memoryMb: e.memoryMb || input.costMemoryMb })),
     invocations,
   });
-  return {
+  const report: RunReport = {
     version: 1,
     runId: input.runId,
     dagName: input.dagName,
@@ -72,7 +77,8 @@ export function buildRunReport(input: RunReportInput): RunReport {
     startedAt: input.startedAt,
     makespanMs: input.finishedAt - input.startedAt,
     summary: {
-      tasks: tasks.length,
+      // A task-dup copy (planned mode) is real work but not another task: count each task once.
+      tasks: tasks.filter((t) => !t.dup).length,
       executors: input.executors.length,
       invocations,
       coldStarts: input.executors.filter((e) => e.cold).length,
@@ -89,4 +95,6 @@ export function buildRunReport(input: RunReportInput): RunReport {
     tasks,
     executors: [...input.executors],
   };
+  if (input.dependencies) report.metrics = computeRunMetrics(report, input.dependencies);
+  return report;
 }

@@ -6,4 +6,9 @@ import type { ExecutorPayload } from './payload.js';
  */
 export interface Invoker {
   invoke(payload: ExecutorPayload): Promise<void>;
+  /**
+   * Warms an executor of the `memoryMb` tier so that a later invoke starts warm (planned mode's
+   * prewarm annotation). Absent (embedded threads are always warm): the driver only counts it.
+   */
+  prewarm?(memoryMb: number): Promise<void>;
 }

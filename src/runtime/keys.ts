@@ -11,6 +11,8 @@ export const runKeys = (runId: string) => {
     spec: `${c}spec`,
     /** Fan-in marks of a child task. */
     fanIn: (childId: string) => `${c}fanin:${childId}`,
+    /** A planned worker's inbox: producers notify it after marking one of its tasks' fan-ins. */
+    workerInbox: (worker: number) => `${c}inbox:${worker}`,
     /** Where executors tell the client about outputs, progress, failures and their reports. */
     clientInbox: `${c}client`,
     /** Intermediate store prefix of this run. */

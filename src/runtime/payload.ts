@@ -24,6 +24,12 @@ export const ExecutorPayloadSchema = z
     executorId: z.string(),
     /** Epoch ms of the invoke call, so the executor can record its start-up time. */
     invokedAt: z.number().optional(),
+    /** Planned mode: the plan's worker this executor is (absent: WUKONG mode). */
+    worker: z.number().int().nonnegative().optional(),
+    /** Planned mode: resume at this task, where the worker parked (absent: its first task). */
+    resumeAt: z.string().optional(),
+    /** Planned mode: the worker's memory tier; Lambda invokes that tier's function. */
+    memoryMb: z.number().int().positive().optional(),
   })
   .strict();
 

@@ -1,4 +1,5 @@
 import type { DagSpec } from '../dag/schema.js';
+import { PlanLayout } from '../scheduler/planned-layout.js';
 import { scheduleRank, staticSchedule } from '../scheduler/static-schedule.js';
 import type { Coordinator } from '../storage/coordinator.js';
 import { NotFoundError } from '../errors.js';
@@ -10,6 +11,8 @@ export interface LoadedRun {
   readonly dag: RunDag;
   /** The rank function of a source's static schedule (computed once per source, then cached). */
   rank(source: string): (taskId: string) => number;
+  /** Planned mode: who runs what, in which order (built once per process); undefined without a plan. */
+  layout(): PlanLayout | undefined;
   /** A task's args parsed by its op's schema (parsed once per process, then cached). */
   args(taskId: string, parse: (raw: unknown) => unknown): unknown;
 }
@@ -48,9 +51,15 @@ export class RunCache {
 export function loadedRun(spec: RunSpec, dag: RunDag): LoadedRun {
   const ranks = new Map<string, (taskId: string) => number>();
   const parsedArgs = new Map<string, unknown>();
+  let layout: PlanLayout | undefined;
   return {
     spec,
     dag,
+    layout() {
+      if (!spec.plan) return undefined;
+      layout ??= new PlanLayout(dag, topologicalOrderOf(dag), spec.plan);
+      return layout;
+    },
     args(taskId, parse) {
       if (!parsedArgs.has(taskId)) parsedArgs.set(taskId, parse(dag.task(taskId).args ?? {}));
       return parsedArgs.get(taskId);
@@ -64,4 +73,18 @@ export function loadedRun(spec: RunSpec, dag: RunDag): LoadedRun {
       return rank;
     },
   };
+}
+
+/** Kahn's order from the sources (the stored DAG was validated acyclic before the run began). */
+export function topologicalOrderOf(dag: Pick<RunDag, 'sources' | 'parents' | 'children'>): string[] {
+  const indegree = new Map<string, number>();
+  const order = [...dag.sources()];
+  for (let i = 0; i < order.length; i += 1) {
+    for (const child of dag.children(order[i] as string)) {
+      const left = (indegree.get(child) ?? dag.parents(child).length) - 1;
+      indegree.set(child, left);
+      if (left === 0) order.push(child);
+    }
+  }
+  return order;
 }

@@ -7,6 +7,7 @@ import type { Coordinator } from '../storage/coordinator.js';
 import type { IntermediateStore } from '../storage/intermediate-store.js';
 import type { Clock } from './clock.js';
 import type { Invoker } from './invoker.js';
+import { initialPayloads } from './initial-executors.js';
 import { runKeys } from './keys.js';
 import type { ExecutorReport, RunEvent } from './run-events.js';
 import { RunEventSchema } from './run-events.js';
@@ -56,13 +57,16 @@ export function newRunId(): string {
 }
 
 /**
- * The client of one run: stores the spec once, invokes one executor per source task (each with
- * its static schedule), follows the executors' events, and gathers the outputs.
+ * The client of one run: stores the spec once, invokes the first executors (WUKONG: one per source
+ * task, each with its static schedule; planned, when `spec.plan` is set: the workers whose first
+ * task is a source), follows the executors' events, and gathers the outputs.
  */
 export async function executeRun(request: RunRequest, deps: RunClientDeps): Promise<RunOutcome> {
   const runId = request.runId ?? newRunId();
   const keys = runKeys(runId);
   const spec: RunSpec = { version: 1, runId, ...request.spec };
+  // Built before anything is stored: a plan that cannot run is bad input, and nothing is left behind.
+  const initial = initialPayloads(spec, request.dag, deps.clock.now());
   await deps.coordinator.setValue(keys.spec, JSON.stringify(spec));
 
   const outputTasks = new Set(request.outputRefs.map((ref) => parseDepRef(ref).taskId));
@@ -79,9 +83,9 @@ export async function executeRun(request: RunRequest, deps: RunClientDeps): Prom
 
   const startedAt = deps.clock.now();
   let finishedAt = startedAt;
-  for (const source of request.dag.sources()) {
-    expected.add(`x-${source}`);
-    await deps.invoker.invoke({ kind: 'execute', runId, source, taskId: source, inline: [], executorId: `x-${source}`, invokedAt: deps.clock.now() });
+  for (const payload of initial) {
+    expected.add(payload.executorId);
+    await deps.invoker.invoke({ ...payload, invokedAt: deps.clock.now() });
   }
 
   const deadline = startedAt + request.deadlineMs;
@@ -91,7 +95,7 @@ export async function executeRun(request: RunRequest, deps: RunClientDeps): Prom
   while (!finished()) {
     const now = deps.clock.now();
     if (now > deadline) {
-      failure = { taskId: '-', message: `run ${runId} did not finish within its deadline of ${request.deadlineMs} ms` };
+      failure = { taskId: '-', message: `run ${runId} did not finish within its deadline of ${request.deadlineMs} ms${await lostStateHint(deps.coordinator, keys.spec)}` };
       break;
     }
     const messages = await deps.coordinator.receive(keys.clientInbox, Math.min(250, Math.max(1, deadline - now)));
@@ -115,7 +119,8 @@ export async function executeRun(request: RunRequest, deps: RunClientDeps): Prom
           reported.add(event.report.executorId);
           executors.push(event.report);
           for (const id of event.report.invoked) expected.add(id);
-          for (const task of event.report.tasks) done.add(task.taskId);
+          // A task-dup copy is reported by the worker that owns the task as well.
+          for (const task of event.report.tasks) if (!task.dup) done.add(task.taskId);
           break;
       }
     }
@@ -125,7 +130,7 @@ export async function executeRun(request: RunRequest, deps: RunClientDeps): Prom
       stalledChecks += 1;
       if (stalledChecks >= 2 && !finished()) {
         const missing = [...outputTasks].filter((t) => !ready.has(t));
-        failure = { taskId: missing[0] ?? '-', message: `run ${runId} ended without producing ${missing.slice(0, 5).join(', ')}` };
+        failure = { taskId: missing[0] ?? '-', message: `run ${runId} ended without producing ${missing.slice(0, 5).join(', ')}${await lostStateHint(deps.coordinator, keys.spec)}` };
       }
     } else {
       stalledChecks = 0;
@@ -141,6 +146,16 @@ export async function executeRun(request: RunRequest, deps: RunClientDeps): Prom
     }
   }
   return { runId, ok: failure === undefined, ...(failure ? { failure } : {}), startedAt, finishedAt, executors, outputs };
+}
+
+/**
+ * Why a run may have stalled: its spec key, written before the first invocation and kept for the
+ * TTL, is gone, so the coordination store lost the run's keys (fan-in marks included), as a Redis
+ * server restarted without persistence does. Empty when the key is there or cannot be read.
+ */
+async function lostStateHint(coordinator: Coordinator, specKey: string): Promise<string> {
+  const spec = await coordinator.getValue(specKey).catch(() => 'unknown');
+  return spec === undefined ? `: the coordination store lost the run's keys (${specKey} is gone; was Redis restarted without persistence?)` : '';
 }
 
 /** A failed run as an error, for the CLI (exit 1). */

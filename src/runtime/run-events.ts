@@ -20,6 +20,11 @@ export const TaskTimingSchema = z.object({
   putMs: z.number(),
   bytesRead: z.number(),
   bytesWritten: z.number(),
+  /**
+   * Planned mode: a duplicate run of another worker's task (task-dup). Its own worker runs and
+   * reports it too, so counts of tasks skip duplicates.
+   */
+  dup: z.boolean().optional(),
 });
 
 export const ExecutorReportSchema = z.object({
@@ -29,6 +34,8 @@ export const ExecutorReportSchema = z.object({
   endedAt: z.number(),
   /** First executor on this thread/container (a cold start) or a reused one. */
   cold: z.boolean(),
+  /** Planned mode: the plan's worker id this executor was (one worker may have several incarnations). */
+  worker: z.number().optional(),
   /** Memory tier, when the backend has one (Lambda); 0 for embedded threads. */
   memoryMb: z.number(),
   cpuMs: z.number(),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DagSpecSchema } from '../dag/schema.js';
+import { PlanSchema } from '../plan/annotated-dag.js';
 import type { ScheduleGraph } from '../scheduler/graph-view.js';
 
 /** What the submitter stores once per run under `runKeys(runId).spec`; executors load it by key. */
@@ -19,10 +20,21 @@ export const RunSpecSchema = z
       .strict(),
     /** Executors report finished tasks to the client at most this often (ms); 0 disables. */
     progressIntervalMs: z.number().nonnegative(),
+    /** Planned mode: where each task runs and with which optimizations (absent: WUKONG mode). */
+    plan: PlanSchema.optional(),
+    /** Planned mode: a worker that waited this long for an input parks (default DEFAULT_PARK_AFTER_MS). */
+    parkAfterMs: z.number().nonnegative().optional(),
   })
   .strict();
 
 export type RunSpec = z.infer<typeof RunSpecSchema>;
+
+/**
+ * How long a planned worker waits for a missing input before it parks: about a warm re-invocation
+ * (an Invoke API call ~50 ms plus a warm start ~25 ms, DESIGN.md §6) plus a fetch of the run spec,
+ * with a margin, since a parked worker must also store and later refetch its held outputs.
+ */
+export const DEFAULT_PARK_AFTER_MS = 500;
 
 /**
  * What an executor parses when it loads a run: the envelope strictly, the DAG as stored. The

@@ -65,6 +65,12 @@ export const LambdaProfileSchema = z
     burstWindowMs: z.number().positive(),
     /** An idle environment is reclaimed after this long. */
     idleExpiryMs: z.number().positive(),
+    /**
+     * CPU cores shared by every execution, each CPU-bound task taking one while it runs (FIFO).
+     * Absent: each execution has its own CPU share, as on Lambda. The `local` profile sets it to
+     * the embedded pool's threads, whose executors share their thread's core.
+     */
+    sharedCpuCores: z.number().int().positive().optional(),
   })
   .strict()
   .refine((l) => l.maxMemoryMb >= l.minMemoryMb, { message: 'maxMemoryMb must be at least minMemoryMb' });

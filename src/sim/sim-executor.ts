@@ -1,7 +1,7 @@
-import { emptyTaskTiming, type ExecutorReport, type TaskTiming } from '../runtime/run-events.js';
+import type { ExecutorReport } from '../runtime/run-events.js';
 import type { WukongExecutor } from '../scheduler/wukong-executor.js';
 import type { Container } from './lambda-platform.js';
-import type { Link } from './store-model.js';
+import { SimExecutorBase } from './sim-executor-base.js';
 
 /** A queued Invoke API call of one caller (an executor or the client). */
 export interface PendingInvoke {
@@ -51,60 +51,25 @@ export class InvokeChannel {
   }
 }
 
-/** One simulated executor invocation: the pure state machine plus what its report needs. */
-export class SimExecutor {
-  readonly executorId: string;
-  readonly link: Link = { freeAtMs: 0 };
+/** One simulated WUKONG executor invocation: the pure state machine plus what its report needs. */
+export class SimExecutor extends SimExecutorBase<WukongExecutor> {
   readonly invokes: InvokeChannel;
-  private readonly timings = new Map<string, TaskTiming>();
-  readonly invoked: string[] = [];
-  cpuMs = 0;
-  /** Bytes held: the machine keeps every input and output in memory until it stops. */
-  memoryBytes = 0;
 
   constructor(
-    readonly machine: WukongExecutor,
-    readonly startTaskId: string,
+    machine: WukongExecutor,
+    startTaskId: string,
     readonly source: string,
-    readonly container: Container,
-    readonly cold: boolean,
-    /** Start of the billed duration (INIT included when the profile bills it). */
-    readonly billedFromMs: number,
+    container: Container,
+    cold: boolean,
+    billedFromMs: number,
     invokeConcurrency: number,
   ) {
-    this.executorId = executorIdOf(startTaskId);
+    super(machine, executorIdOf(startTaskId), startTaskId, container, cold, billedFromMs);
     this.invokes = new InvokeChannel(this, source, invokeConcurrency);
   }
 
-  /** The timing record of `taskId`, created when the executor first works on it. */
-  timingOf(taskId: string, op: string, nowMs: number): TaskTiming {
-    let timing = this.timings.get(taskId);
-    if (!timing) {
-      timing = emptyTaskTiming(taskId, op, this.executorId, nowMs);
-      this.timings.set(taskId, timing);
-    }
-    return timing;
-  }
-
-  /** The timing of a task that already ran or is running here. */
-  existingTiming(taskId: string): TaskTiming | undefined {
-    return this.timings.get(taskId);
-  }
-
   report(endedAtMs: number, memoryMb: number): ExecutorReport {
-    return {
-      executorId: this.executorId,
-      startTaskId: this.startTaskId,
-      startedAt: this.billedFromMs,
-      endedAt: endedAtMs,
-      cold: this.cold,
-      memoryMb,
-      cpuMs: this.cpuMs,
-      peakMemoryBytes: this.memoryBytes,
-      invocations: this.invoked.length,
-      invoked: this.invoked,
-      tasks: [...this.timings.values()],
-    };
+    return this.reportAt(endedAtMs, memoryMb);
   }
 }
 

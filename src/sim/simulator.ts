@@ -1,21 +1,18 @@
-import { parseDepRef } from '../dag/schema.js';
 import { BadInputError } from '../errors.js';
-import { buildRunReport, type RunReport } from '../report/run-report.js';
-import type { ExecutorReport } from '../runtime/run-events.js';
+import type { RunReport } from '../report/run-report.js';
 import type { RunDag } from '../runtime/run-spec.js';
 import type { ExecutorEvent, Instruction } from '../scheduler/events.js';
+import type { PlannedEvent, PlannedInstruction } from '../scheduler/planned-events.js';
 import { WukongExecutor } from '../scheduler/wukong-executor.js';
 import type { WukongOptions } from '../scheduler/wukong-options.js';
-import { EventQueue } from './event-queue.js';
-import { FanInTable } from './fan-in-table.js';
 import { SimulatedLambdaPlatform, type Placement } from './lambda-platform.js';
 import type { CostProfile, StoreKind } from './profile.js';
 import { ScheduleRanks } from './schedule-ranks.js';
 import { SeededRandom } from './seeded-random.js';
-import { simulatedCost } from './sim-cost.js';
+import { runPlannedSimulation, type SimulatedPlan } from './planned-simulation.js';
 import { InvokeChannel, SimExecutor, executorIdOf, type PendingInvoke } from './sim-executor.js';
 import { dagTotals, type DagTotals } from './dag-totals.js';
-import { StoreModel } from './store-model.js';
+import { SimEngine } from './sim-engine.js';
 import type { TaskEstimator } from './task-estimates.js';
 
 /** Invoke API calls in flight at once per caller, as `wukong submit` configures the driver. */
@@ -23,9 +20,9 @@ export const DEFAULT_SIM_INVOKE_CONCURRENCY = 64;
 
 export interface SimulationObserver {
   /** Every instruction an executor emits, at its virtual time (ms from the run's start). */
-  instruction?(atMs: number, executorId: string, instruction: Instruction): void;
+  instruction?(atMs: number, executorId: string, instruction: Instruction | PlannedInstruction): void;
   /** Every event fed to an executor. */
-  event?(atMs: number, executorId: string, event: ExecutorEvent): void;
+  event?(atMs: number, executorId: string, event: ExecutorEvent | PlannedEvent): void;
 }
 
 export interface SimulationInput {
@@ -47,6 +44,13 @@ export interface SimulationInput {
   /** Run every executor's validateState() after every event (tests; costly). */
   readonly validateEveryStep?: boolean;
   readonly observer?: SimulationObserver;
+  /**
+   * Planned mode (./planned-simulation.ts): each worker of the plan runs the real PlannedWorker on
+   * its tier; `wukong` and `memoryMb` are then unused (memoryMb: only the store's default link).
+   */
+  readonly plan?: SimulatedPlan;
+  /** Planned mode: a worker that waited this long for an input parks (default DEFAULT_PARK_AFTER_MS). */
+  readonly parkAfterMs?: number;
 }
 
 export interface SimulationStats {
@@ -78,10 +82,7 @@ export interface SimulationResult {
   readonly outputsReadyAt: ReadonlyMap<string, number>;
 }
 
-/** The simulation broke one of its own invariants (a bug, not bad input). */
-export class SimulationInvariantError extends Error {
-  override name = 'SimulationInvariantError';
-}
+export { SimulationInvariantError } from './simulation-invariant-error.js';
 
 type Action =
   | { readonly kind: 'feed'; readonly executor: SimExecutor; readonly event: ExecutorEvent }
@@ -89,8 +90,8 @@ type Action =
   | { readonly kind: 'start'; readonly placement: Placement }
   | { readonly kind: 'wake' };
 
-/** PRNG streams, one per purpose (see SeededRandom). */
-const STREAM = { startup: 1, invoke: 2, store: 3, coordination: 4 } as const;
+/** The platform's PRNG stream (see SeededRandom; SimEngine holds the others). */
+const STARTUP_STREAM = 1;
 
 /**
  * Runs a DAG in virtual time: the real WUKONG executor state machine (src/scheduler) decides,
@@ -99,45 +100,29 @@ const STREAM = { startup: 1, invoke: 2, store: 3, coordination: 4 } as const;
  */
 export function simulate(input: SimulationInput): SimulationResult {
   checkInput(input);
+  const plan = input.plan;
+  if (plan) return runPlannedSimulation({ ...input, plan }, input.invokeConcurrency ?? DEFAULT_SIM_INVOKE_CONCURRENCY);
   return new Simulation(input).run();
 }
 
-class Simulation {
-  private readonly queue = new EventQueue<Action>();
-  private nowMs = 0;
+class Simulation extends SimEngine<Action, ExecutorEvent, Instruction, SimExecutor> {
   private readonly totals: DagTotals;
   private readonly ranks: ScheduleRanks;
   private readonly platform: SimulatedLambdaPlatform;
-  private readonly store: StoreModel;
-  private readonly invokeRandom: SeededRandom;
-  private readonly coordinationRandom: SeededRandom;
-  private readonly fanIns = new FanInTable();
-  private readonly outputBytes = new Map<string, number>();
-  private readonly stored = new Set<string>();
-  private readonly outputsReadyAt = new Map<string, number>();
-  private readonly reports: ExecutorReport[] = [];
   private readonly invokeConcurrency: number;
-  private liveExecutors = 0;
-  private failure: { taskId: string; message: string } | undefined;
-  private puts = 0;
-  private gets = 0;
-  private events = 0;
-  private peakQueue = 0;
 
-  constructor(private readonly input: SimulationInput) {
+  constructor(input: SimulationInput) {
+    super(input);
     const { dag, profile, seed } = input;
     this.totals = dagTotals(dag, (id) => input.estimator.execMs(id, input.memoryMb));
     this.ranks = new ScheduleRanks(dag, dag.sources(), this.totals.tasks);
     this.invokeConcurrency = input.invokeConcurrency ?? DEFAULT_SIM_INVOKE_CONCURRENCY;
     this.platform = new SimulatedLambdaPlatform(
       profile.lambda,
-      new SeededRandom(seed, STREAM.startup),
+      new SeededRandom(seed, STARTUP_STREAM),
       { place: (placement) => this.schedule(placement.handlerStartMs, { kind: 'start', placement }), wakeAt: (t) => this.schedule(t, { kind: 'wake' }) },
       input.warmContainers ?? 0,
     );
-    this.store = new StoreModel(profile.stores[input.storeKind], input.memoryMb, new SeededRandom(seed, STREAM.store));
-    this.invokeRandom = new SeededRandom(seed, STREAM.invoke);
-    this.coordinationRandom = new SeededRandom(seed, STREAM.coordination);
   }
 
   run(): SimulationResult {
@@ -145,22 +130,11 @@ class Simulation {
     // The client invokes one executor per source, each with its own static schedule.
     const client = new InvokeChannel(undefined, undefined, this.invokeConcurrency);
     for (const source of this.input.dag.sources()) this.callInvoke(client, { taskId: source, inline: [] });
-    for (;;) {
-      const next = this.queue.pop();
-      if (!next) break;
-      this.nowMs = next.timeMs;
-      this.events += 1;
-      this.perform(next.value);
-    }
+    this.drain();
     return this.finish(performance.now() - wallStart);
   }
 
-  private schedule(timeMs: number, action: Action): void {
-    this.queue.push(timeMs, action);
-    if (this.queue.size > this.peakQueue) this.peakQueue = this.queue.size;
-  }
-
-  private perform(action: Action): void {
+  protected perform(action: Action): void {
     switch (action.kind) {
       case 'feed':
         if (action.event.type === 'put-done') this.stored.add(action.event.taskId);
@@ -187,8 +161,7 @@ class Simulation {
   /** Starts an Invoke API call now if the caller has a free slot (or already holds one). */
   private callInvoke(channel: InvokeChannel, call: PendingInvoke, slotHeld = false): void {
     if (!slotHeld && !channel.tryStart(call)) return;
-    const doneMs = this.nowMs + this.invokeRandom.lognormal(this.input.profile.lambda.invokeApi);
-    this.schedule(doneMs, { kind: 'invoke-done', channel, call });
+    this.schedule(this.nowMs + this.invokeApiMs(), { kind: 'invoke-done', channel, call });
   }
 
   private startExecutor(placement: Placement): void {
@@ -202,62 +175,24 @@ class Simulation {
     this.feed(executor, { type: 'start', taskId: request.taskId, inline: request.inline });
   }
 
-  private feed(executor: SimExecutor, event: ExecutorEvent): void {
-    this.input.observer?.event?.(this.nowMs, executor.executorId, event);
-    const instructions = executor.machine.handle(event);
-    if (this.input.validateEveryStep) executor.machine.validateState();
-    for (const instruction of instructions) this.carry(executor, instruction);
-  }
-
-  /** Carries out one instruction at the current virtual time. */
-  private carry(executor: SimExecutor, instruction: Instruction): void {
-    this.input.observer?.instruction?.(this.nowMs, executor.executorId, instruction);
+  /** Carries out one instruction at the current virtual time (links at the store's default bandwidth). */
+  protected carry(executor: SimExecutor, instruction: Instruction): void {
     const now = this.nowMs;
-    const { dag, estimator, memoryMb } = this.input;
     switch (instruction.type) {
       case 'get': {
-        const parent = instruction.taskId;
-        if (!this.stored.has(parent)) throw new SimulationInvariantError(`${executor.executorId} fetches ${parent}, which is not stored`);
-        const bytes = this.outputBytes.get(parent) ?? 0;
-        const endMs = this.store.transferEndMs('get', bytes, now, executor.link);
-        const consumer = executor.machine.currentTask;
-        if (consumer !== undefined) {
-          const timing = executor.timingOf(consumer, dag.task(consumer).op, now);
-          timing.getMs += endMs - now;
-          timing.bytesRead += bytes;
-        }
-        executor.memoryBytes += bytes;
-        this.gets += 1;
-        this.schedule(endMs, { kind: 'feed', executor, event: { type: 'got', taskId: parent } });
+        const endMs = this.fetch(executor, instruction.taskId, undefined);
+        this.schedule(endMs, { kind: 'feed', executor, event: { type: 'got', taskId: instruction.taskId } });
         break;
       }
       case 'run': {
         const taskId = instruction.taskId;
-        const timing = executor.timingOf(taskId, dag.task(taskId).op, now);
-        const execMs = estimator.execMs(taskId, memoryMb);
-        const outputBytes = estimator.outputBytes(taskId);
-        let inputBytes = 0;
-        for (const parent of dag.parents(taskId)) inputBytes += this.outputBytes.get(parent) ?? 0;
-        timing.startAt = now;
-        timing.endAt = now + execMs;
-        timing.execMs = execMs;
-        timing.inputBytes = inputBytes;
-        timing.outputBytes = outputBytes;
-        this.outputBytes.set(taskId, outputBytes);
-        executor.cpuMs += execMs;
-        executor.memoryBytes += outputBytes;
-        this.schedule(now + execMs, { kind: 'feed', executor, event: { type: 'ran', taskId, outputBytes } });
+        const { endMs, outputBytes } = this.execute(executor, taskId, this.input.memoryMb);
+        this.schedule(endMs, { kind: 'feed', executor, event: { type: 'ran', taskId, outputBytes } });
         break;
       }
       case 'put': {
-        const taskId = instruction.taskId;
-        const bytes = this.outputBytes.get(taskId) ?? 0;
-        const endMs = this.store.transferEndMs('put', bytes, now, executor.link);
-        const timing = executor.timingOf(taskId, dag.task(taskId).op, now);
-        timing.putMs += endMs - now;
-        timing.bytesWritten += bytes;
-        this.puts += 1;
-        this.schedule(endMs, { kind: 'feed', executor, event: { type: 'put-done', taskId } });
+        const endMs = this.upload(executor, instruction.taskId, undefined);
+        this.schedule(endMs, { kind: 'feed', executor, event: { type: 'put-done', taskId: instruction.taskId } });
         break;
       }
       case 'check-fan-in': {
@@ -278,41 +213,24 @@ class Simulation {
         this.callInvoke(executor.invokes, { taskId: instruction.taskId, inline: instruction.inline });
         break;
       case 'output-ready':
-        if (!this.stored.has(instruction.taskId)) throw new SimulationInvariantError(`output-ready for ${instruction.taskId}, which is not stored`);
-        if (!this.outputsReadyAt.has(instruction.taskId)) this.outputsReadyAt.set(instruction.taskId, now);
+        this.outputReady(instruction.taskId);
         break;
       case 'fail-run':
         this.failure ??= { taskId: instruction.taskId, message: instruction.message };
         break;
       case 'stop':
         this.liveExecutors -= 1;
-        this.reports.push(executor.report(now, memoryMb));
+        this.reports.push(executor.report(now, this.input.memoryMb));
         this.platform.release(executor.container, now);
         break;
     }
   }
 
-  private coordinationRoundTripMs(): number {
-    return this.coordinationRandom.lognormal(this.input.profile.coordination.opLatency);
-  }
-
   private finish(wallMs: number): SimulationResult {
-    const { dag, profile, storeKind, memoryMb, wukong, seed } = this.input;
-    const outputTasks = [...new Set(dag.outputRefs().map((ref) => parseDepRef(ref).taskId))];
-    const missing = outputTasks.filter((id) => !this.outputsReadyAt.has(id));
-    let failure = this.failure;
-    if (!failure && this.liveExecutors > 0) failure = { taskId: '-', message: `simulation ended with ${this.liveExecutors} executors still running` };
-    if (!failure && missing.length > 0) {
-      failure = { taskId: missing[0] as string, message: `simulation ended without producing ${missing.slice(0, 5).join(', ')}` };
-    }
-    let finishedAt = 0;
-    for (const at of this.outputsReadyAt.values()) finishedAt = Math.max(finishedAt, at);
-    if (failure) finishedAt = this.nowMs;
-    const report = buildRunReport({
-      runId: this.input.runId ?? `sim-${seed}`,
-      dagName: this.input.dagName ?? 'dag',
-      backend: 'simulated',
+    const { profile, storeKind, memoryMb, wukong, seed } = this.input;
+    const report = this.report({
       planner: 'wukong',
+      executorNoun: 'executors',
       options: {
         ...wukong,
         memoryMb,
@@ -322,38 +240,9 @@ class Simulation {
         invokeConcurrency: this.invokeConcurrency,
         warmContainers: this.input.warmContainers ?? 0,
       },
-      ok: failure === undefined,
-      failure,
-      startedAt: 0,
-      finishedAt,
-      executors: this.reports,
       costMemoryMb: memoryMb,
     });
-    // Price at the profile's rates, with the store's request prices (S3 PUT/GET).
-    const cost = simulatedCost(profile, this.reports, storeKind, { puts: this.puts, gets: this.gets });
-    report.summary.gbSeconds = cost.gbSeconds;
-    report.summary.costUsd = cost.usd;
-    report.summary.costFormula = cost.formula;
-    const platform = this.platform.stats;
-    const stats: SimulationStats = {
-      eventsProcessed: this.events,
-      wallMs,
-      peakEventQueue: this.peakQueue,
-      tasks: this.totals.tasks,
-      executors: this.reports.length,
-      coldStarts: platform.coldStarts,
-      warmStarts: platform.warmStarts,
-      queuedInvocations: platform.queuedInvocations,
-      maxPendingInvocations: platform.maxPendingInvocations,
-      maxConcurrentExecutions: platform.maxConcurrentExecutions,
-      puts: this.puts,
-      gets: this.gets,
-      fanInCompletions: this.fanIns.completions,
-      lowerBoundMs: this.totals.criticalPathMs,
-      makespanOverLowerBound: this.totals.criticalPathMs > 0 ? report.makespanMs / this.totals.criticalPathMs : Number.NaN,
-      exactSchedules: this.ranks.stats.exact,
-      fallbackRanks: this.ranks.stats.fallback,
-    };
+    const stats = this.stats(wallMs, report, this.totals, this.platform.stats, this.ranks.stats);
     return { report, stats, outputsReadyAt: this.outputsReadyAt };
   }
 }
@@ -369,5 +258,7 @@ function checkInput(input: SimulationInput): void {
   const warm = input.warmContainers ?? 0;
   if (!Number.isInteger(warm) || warm < 0) throw new BadInputError(`warm containers must be a whole number, got ${warm}`);
   if (input.dag.sources().length === 0) throw new BadInputError('the DAG has no source tasks');
+  const park = input.parkAfterMs;
+  if (park !== undefined && !(Number.isFinite(park) && park >= 0)) throw new BadInputError(`park-after must be a non-negative number of ms, got ${park}`);
 }
 

@@ -17,6 +17,8 @@ export class StoreModel {
   private readonly linkBytesPerMs: number;
   private readonly serverBytesPerMs: number | undefined;
   private serverFreeAtMs = 0;
+  /** Link bandwidth by memory tier, for executors of other tiers than the constructor's (planned mode). */
+  private readonly tierBytesPerMs = new Map<number, number>();
 
   constructor(
     private readonly store: StoreProfile,
@@ -28,11 +30,15 @@ export class StoreModel {
     this.serverBytesPerMs = store.serverMbPerSecond === undefined ? undefined : store.serverMbPerSecond * 1000;
   }
 
-  /** When a transfer of `bytes` issued at `nowMs` over `link` completes. */
-  transferEndMs(direction: 'get' | 'put', bytes: number, nowMs: number, link: Link): number {
+  /**
+   * When a transfer of `bytes` issued at `nowMs` over `link` completes. `memoryMb`: the executor's
+   * tier when it differs from the constructor's (planned workers have their own tiers); the server
+   * is shared across tiers either way.
+   */
+  transferEndMs(direction: 'get' | 'put', bytes: number, nowMs: number, link: Link, memoryMb?: number): number {
     const latencyMs = this.random.lognormal(direction === 'get' ? this.store.getLatency : this.store.putLatency);
     const bytesStartMs = Math.max(nowMs + latencyMs, link.freeAtMs);
-    let endMs = bytesStartMs + bytes / this.linkBytesPerMs;
+    let endMs = bytesStartMs + bytes / (memoryMb === undefined ? this.linkBytesPerMs : this.bytesPerMsAt(memoryMb));
     link.freeAtMs = endMs;
     if (this.serverBytesPerMs !== undefined && bytes > 0) {
       const serverStartMs = Math.max(bytesStartMs, this.serverFreeAtMs);
@@ -40,5 +46,14 @@ export class StoreModel {
       endMs = Math.max(endMs, this.serverFreeAtMs);
     }
     return endMs;
+  }
+
+  private bytesPerMsAt(memoryMb: number): number {
+    let bytesPerMs = this.tierBytesPerMs.get(memoryMb);
+    if (bytesPerMs === undefined) {
+      bytesPerMs = functionBytesPerMs(this.store, memoryMb);
+      this.tierBytesPerMs.set(memoryMb, bytesPerMs);
+    }
+    return bytesPerMs;
   }
 }

@@ -11,6 +11,13 @@ export interface TaskEstimator {
   execMs(taskId: string, memoryMb: number): number;
   /** Total bytes of the task's outputs. */
   outputBytes(taskId: string): number;
+  /** Whether the task occupies a CPU core while it runs (absent: every task does). */
+  usesCpu?(taskId: string): boolean;
+}
+
+/** `synthetic.work` in sleep mode waits rather than computes: no core, no CPU slowdown. */
+export function waitsRatherThanComputes(task: EstimatedTask): boolean {
+  return task.op === 'synthetic.work' && task.args?.mode === 'sleep';
 }
 
 /** A task as the default estimator reads it (a DAG JSON task; `Dag`/RunDag tasks fit). */
@@ -54,6 +61,9 @@ export function createDagTaskEstimator(dag: { task(taskId: string): EstimatedTas
         return args.mode === 'sleep' ? args.ms : args.ms * slowdownAt(memoryMb);
       }
       return (task.hints?.durationMs ?? DEFAULT_TASK_EXEC_MS) * slowdownAt(memoryMb);
+    },
+    usesCpu(taskId) {
+      return !waitsRatherThanComputes(dag.task(taskId));
     },
     outputBytes(taskId) {
       const task = dag.task(taskId);

@@ -3,6 +3,7 @@ import type { ScheduleGraph } from '../../src/scheduler/graph-view.js';
 import { scheduleRank, staticSchedule } from '../../src/scheduler/static-schedule.js';
 import { WukongExecutor } from '../../src/scheduler/wukong-executor.js';
 import type { WukongOptions } from '../../src/scheduler/wukong-options.js';
+import { seededRandom } from './random-plan.js';
 
 /** A small DAG for pure tests: task id -> parent ids (deps order). */
 export type ParentMap = Record<string, string[]>;
@@ -44,18 +45,6 @@ export function referenceValue(graph: ScheduleGraph, taskId: string, memo = new 
   return value;
 }
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 4294967296;
-  };
-}
-
 /**
  * Runs a whole DAG with many WukongExecutors and NO I/O: instructions are answered in a random
  * (seeded) order, as real stores and invokers would answer them, and every answer is checked.
@@ -66,7 +55,7 @@ export function interleavedRun(
   seed: number,
   outputBytesOf: (taskId: string) => number,
 ): InterleavedResult {
-  const random = rng(seed);
+  const random = seededRandom(seed);
   const store = new Map<string, string>();
   const fanIns = new Map<string, { members: Set<string>; completer?: string }>();
   const result: InterleavedResult = {

@@ -65,10 +65,13 @@ function generate(params: SvcParams): DagSpec {
     const sum = addTreeReduction(builder, trained, { idPrefix: `w-${round}-sum-`, rootId: `w-${round}-sum`, splitEvery: SPLIT_EVERY });
     weights = builder.add(`w-${round}`, 'matrix.scale', { deps: [sum], args: { factor: 1 / trained.length } });
   }
-  const agreements = blockSizes(params.testSamples, params.chunkRows).map((rows, t) => {
+  const testSizes = blockSizes(params.testSamples, params.chunkRows);
+  const agreements = testSizes.map((rows, t) => {
     const data = chunk(`test-data-${t}`, rows, testChunkSeed(params, t));
     const predicted = builder.add(`predict-${t}`, 'svc.predict', { deps: [`${data}#0`, weights] });
-    return builder.add(`agree-${t}`, 'matrix.matmul', { deps: [predicted, `${data}#1`] });
+    // One test chunk: no reduction follows, so its agreement is the output itself.
+    const id = testSizes.length === 1 ? SVC_AGREEMENT_REF : `agree-${t}`;
+    return builder.add(id, 'matrix.matmul', { deps: [predicted, `${data}#1`] });
   });
   const agreement = addTreeReduction(builder, agreements, { idPrefix: 'agreement-', rootId: SVC_AGREEMENT_REF, splitEvery: SPLIT_EVERY });
   return builder.build(`svc-${params.samples}x${params.features}-c${params.chunkRows}-r${params.rounds}`, [weights, agreement]);

@@ -3,6 +3,7 @@ import { cpus } from 'node:os';
 import type { Command } from 'commander';
 import { closestName } from '../../dag/closest-name.js';
 import { BadInputError } from '../../errors.js';
+import { writeHtmlReport } from '../../report/write-html-report.js';
 import { RunFailedError } from '../../runtime/run-client.js';
 import type { RunSpec } from '../../runtime/run-spec.js';
 import { DEFAULT_INLINE_BUDGET_BYTES, DEFAULT_THRESHOLD_BYTES, parseWukongOptimizations } from '../../scheduler/wukong-options.js';
@@ -13,15 +14,20 @@ import { VerificationFailedError } from '../../../workloads/verification-failed-
 import { formatSummary, summaryJson } from '../format-summary.js';
 import { parseDuration, parseIntegerOption } from '../parse-options.js';
 import { ProgressLine } from '../progress-line.js';
+import { runBackendFromFlags, type BackendFlags } from '../run-backend.js';
+import { DEFAULT_LAMBDA_CONFIG_PATH } from '../../runtime/lambda-config.js';
 import { storeConfigFromFlags, type StoreFlags } from '../store-flags.js';
+import { planFor, withPlannerOptions, type PlannerFlags } from '../planned-input.js';
+import { RECORDING_FLAG_HELP, recordingLocationFromFlag } from '../recording-location.js';
+import { Dag } from '../../dag/dag.js';
 
-interface ReplayFlags extends StoreFlags {
+interface ReplayFlags extends StoreFlags, PlannerFlags, BackendFlags {
+  metadata?: string | false;
   list?: boolean;
   size?: string;
   block?: string;
   delayMs?: string;
   param: string[];
-  planner: string;
   repeat: string;
   json?: boolean;
   saveDag?: string;
@@ -30,6 +36,7 @@ interface ReplayFlags extends StoreFlags {
   thresholdBytes?: string;
   inlineBudgetBytes?: string;
   report?: string;
+  html?: string;
   deadline: string;
   costMemoryMb: string;
 }
@@ -46,16 +53,17 @@ const collect = (value: string, previous: string[]) => [...previous, value];
  * or verification failed, 2 bad input. `--list` prints the workloads, parameters and task counts.
  */
 export function registerReplayCommand(program: Command): void {
-  program
-    .command('replay')
-    .description(`generate a built-in workload (${WORKLOADS.map((w) => w.name).join(', ')}), run it, and verify the result`)
-    .argument('[workload]', 'workload name (see --list)')
+  withPlannerOptions(
+    program
+      .command('replay')
+      .description(`generate a built-in workload (${WORKLOADS.map((w) => w.name).join(', ')}), run it, and verify the result`)
+      .argument('[workload]', 'workload name (see --list)'),
+  )
     .option('--list', 'list the workloads, their parameters and task-count formulas')
     .option('--size <size>', 'small, medium or large (a preset), or a number for the main dimension')
     .option('--block <n>', 'block size (rows per block, block side or samples per chunk)')
     .option('--delay-ms <n>', 'tr only: sleep per reduction task, as in the paper')
     .option('--param <name=value>', 'set any workload parameter (repeatable; see --list)', collect, [])
-    .option('--planner <name>', 'planning algorithm (wukong: no plan, executors decide as WUKONG does)', 'wukong')
     .option('--repeat <k>', 'runs to take the median makespan over', '1')
     .option('--json', 'print the result as one JSON object')
     .option('--save-dag <file>', 'write the generated DAG JSON (then run it)')
@@ -63,10 +71,16 @@ export function registerReplayCommand(program: Command): void {
     .option('--wukong-opts <list>', 'WUKONG optimizations: all, none, or a comma list of fanout-clustering, fanin-clustering, delayed-io', 'all')
     .option('--threshold-bytes <n>', `an output of at least this many bytes is large (default ${DEFAULT_THRESHOLD_BYTES})`)
     .option('--inline-budget-bytes <n>', `outputs up to this size travel inline in invocations (default ${DEFAULT_INLINE_BUDGET_BYTES})`)
+    .option('--backend <name>', 'embedded (threads in this process) or lambda (functions from --lambda-config)', 'embedded')
+    .option('--lambda-config <file>', 'the config `wukong config from-stack` wrote', DEFAULT_LAMBDA_CONFIG_PATH)
+    .option('--memory-mb <tier>', 'lambda backend: the memory tier to run executors on (planned runs: each worker its own)')
     .option('--redis <url>', 'coordinate (and store intermediates, without --s3-bucket) in Redis')
     .option('--s3-bucket <name>', 'store intermediates in this S3 bucket (AWS_ENDPOINT_URL_S3 for a local server)')
     .option('--report <file>', 'write the replay report (JSON: makespans, checks, every run report)')
+    .option('--html <file>', 'write the last run as one self-contained HTML page: Gantt chart, critical path, summary')
     .option('--deadline <duration>', 'fail a run that takes longer (e.g. 90s, 10m)', '30m')
+    .option('--metadata <location>', RECORDING_FLAG_HELP)
+    .option('--no-metadata', 'record no metadata (planners then plan from hints and defaults)')
     .option('--cost-memory-mb <mb>', 'memory to price embedded executors at', String(DEFAULT_COST_MEMORY_MB))
     .addHelpText('after', '\nExit status: 0 verified, 1 a run or the verification failed, 2 bad input.')
     .action(async (name: string | undefined, flags: ReplayFlags) => {
@@ -104,7 +118,6 @@ function parseParams(workload: AnyWorkload, flags: ReplayFlags): Record<string, 
 }
 
 async function replay(workload: AnyWorkload, flags: ReplayFlags): Promise<void> {
-  if (flags.planner !== 'wukong') throw new BadInputError(`unknown planner "${flags.planner}"; available: wukong`);
   const params = parseParams(workload, flags);
   const repeats = parseIntegerOption(flags.repeat, '--repeat', 1, 1);
   const threads = parseIntegerOption(flags.workers, '--workers', cpus().length, 1);
@@ -113,7 +126,12 @@ async function replay(workload: AnyWorkload, flags: ReplayFlags): Promise<void> 
   const wukong = wukongOptionsFromFlags(flags);
   const stores = storeConfigFromFlags(flags);
 
+  const metadata = recordingLocationFromFlag(flags.metadata);
   const spec = generateValidDag(workload, params);
+  // Planned from the history earlier runs recorded (a second replay plans from the first one's);
+  // before anything is written, so a bad planner leaves nothing behind.
+  const { plan, planner } = await planFor(Dag.fromSpec(spec), flags, metadata ?? recordingLocationFromFlag(undefined));
+  const backend = await runBackendFromFlags(flags, { threads, stores, metadata, costMemoryMb });
   if (flags.saveDag) await writeFile(flags.saveDag, `${JSON.stringify(spec, null, 2)}\n`);
   const { report, failure } = await runReplay({
     workload,
@@ -125,12 +143,16 @@ async function replay(workload: AnyWorkload, flags: ReplayFlags): Promise<void> 
     wukong,
     deadlineMs,
     costMemoryMb,
+    planner,
+    backend,
+    ...(plan ? { plan } : {}),
     progressFor: () => {
       const line = new ProgressLine();
       return line.enabled ? { onProgress: (p) => line.update(p), done: () => line.clear() } : undefined;
     },
   });
   if (flags.report) await writeFile(flags.report, `${JSON.stringify(report, null, 2)}\n`);
+  if (flags.html && report.runs.length > 0) await writeHtmlReport(flags.html, report.runs.at(-1)!, { dag: spec, plan });
   if (failure) throw new RunFailedError(failure.runId, failure.taskId, failure.message);
   process.stdout.write(flags.json ? `${JSON.stringify(replayJson(report))}\n` : formatReplay(report));
   const failed = report.verification.checks.filter((c) => !c.ok);

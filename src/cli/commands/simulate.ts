@@ -2,16 +2,22 @@ import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { BadInputError } from '../../errors.js';
 import type { RunReport } from '../../report/run-report.js';
+import { writeHtmlReport } from '../../report/write-html-report.js';
 import { RunFailedError } from '../../runtime/run-client.js';
 import { DEFAULT_INLINE_BUDGET_BYTES, DEFAULT_THRESHOLD_BYTES, parseWukongOptimizations } from '../../scheduler/wukong-options.js';
 import { builtinProfile, BUILTIN_PROFILES, parseCostProfile, type CostProfile, type StoreKind } from '../../sim/profile.js';
 import { DEFAULT_SIM_INVOKE_CONCURRENCY, simulate, type SimulationStats } from '../../sim/simulator.js';
 import { createDagTaskEstimator } from '../../sim/task-estimates.js';
+import { loadTaskCosts, localProfileFlagHelp, type TaskCostFlags } from './simulate-task-costs.js';
+import { DEFAULT_METADATA_DIR } from '../../metadata/file-metadata-store.js';
 import { formatSummary, summaryJson } from '../format-summary.js';
 import { loadValidDag } from '../load-valid-dag.js';
 import { parseIntegerOption } from '../parse-options.js';
+import { withPlannerOptions, type PlannerFlags } from '../planned-input.js';
+import { simulatePlannedCommand, wantsPlannedSimulation } from './simulate-planned.js';
 
-interface SimulateFlags {
+interface SimulateFlags extends TaskCostFlags, PlannerFlags {
+  parkAfterMs?: string;
   profile: string;
   seed: string;
   memoryMb: string;
@@ -22,6 +28,7 @@ interface SimulateFlags {
   invokeConcurrency: string;
   warm: string;
   report?: string;
+  html?: string;
   json?: boolean;
 }
 
@@ -29,11 +36,14 @@ interface SimulateFlags {
 const DEFAULT_MEMORY_MB = 3008;
 
 export function registerSimulateCommand(program: Command): void {
-  program
+  const command = program
     .command('simulate')
-    .description('run a DAG in virtual time on simulated Lambdas: the real WUKONG scheduler core with a cost profile')
+    .description('run a DAG in virtual time on simulated Lambdas: the real scheduler core (WUKONG, or planned workers, with --planner or an annotated DAG) with a cost profile')
     .argument('<dag>', 'DAG JSON file')
-    .option('--profile <name|file>', `cost profile: ${Object.keys(BUILTIN_PROFILES).join(', ')}, or a JSON file ("extends": "aws" to override a few fields)`, 'aws')
+    .option('--profile <name|file>', `cost profile: ${Object.keys(BUILTIN_PROFILES).join(', ')}, local (${localProfileFlagHelp()}), or a JSON file ("extends": "aws" to override a few fields)`, 'aws')
+    .option('--metadata <location>', `task costs from the history recorded here (a directory or redis:// URL; default ${DEFAULT_METADATA_DIR} when it has records); also what --profile local is fitted from`)
+    .option('--no-metadata', 'task costs from the DAG alone (args and hints), ignoring any history')
+    .option('--workers <n>', 'with --profile local: executor threads of the embedded runs it describes (default: number of cores)')
     .option('--seed <n>', 'seed of the random latencies', '1')
     .option('--memory-mb <mb>', 'memory of the executor function', String(DEFAULT_MEMORY_MB))
     .option('--store <kind>', 'intermediate store: redis or s3', 'redis')
@@ -43,16 +53,21 @@ export function registerSimulateCommand(program: Command): void {
     .option('--invoke-concurrency <n>', 'Invoke API calls in flight per executor and from the client', String(DEFAULT_SIM_INVOKE_CONCURRENCY))
     .option('--warm <n>', 'execution environments already warm when the run starts', '0')
     .option('--report <file>', 'write the run report (JSON, backend "simulated")')
+    .option('--html <file>', 'write the run as one self-contained HTML page: Gantt chart, critical path, summary')
     .option('--json', 'print the summary as one JSON object')
+    .option('--park-after-ms <ms>', 'planned mode: a worker that waited this long for an input parks (default 500)');
+  withPlannerOptions(command)
     .action(async (file: string, flags: SimulateFlags) => {
-      const { report, stats } = await runSimulation(file, flags);
+      // Planned mode (a planner, or an annotated DAG from `wukong plan -o`): ./simulate-planned.ts.
+      if (await wantsPlannedSimulation(file, flags)) return simulatePlannedCommand(file, flags, { loadProfile, parseSeed });
+      const { report, stats, taskCosts } = await runSimulation(file, flags);
       if (!report.ok) throw new RunFailedError(report.runId, report.failure?.taskId ?? '-', report.failure?.message ?? 'simulation failed');
-      if (flags.json) process.stdout.write(`${JSON.stringify(simulationJson(report, stats))}\n`);
-      else process.stdout.write(formatSummary(report) + formatSimulated(report, stats));
+      if (flags.json) process.stdout.write(`${JSON.stringify({ ...simulationJson(report, stats), taskCosts })}\n`);
+      else process.stdout.write(formatSummary(report) + formatSimulated(report, stats) + `  task costs       ${taskCosts}\n`);
     });
 }
 
-async function runSimulation(file: string, flags: SimulateFlags): Promise<{ report: RunReport; stats: SimulationStats }> {
+async function runSimulation(file: string, flags: SimulateFlags): Promise<{ report: RunReport; stats: SimulationStats; taskCosts: string }> {
   const toggles = parseOrBadInput(() => parseWukongOptimizations(flags.wukongOpts), '--wukong-opts');
   const wukong = {
     ...toggles,
@@ -65,14 +80,15 @@ async function runSimulation(file: string, flags: SimulateFlags): Promise<{ repo
   const warmContainers = parseIntegerOption(flags.warm, '--warm', 0, 0);
   if (flags.store !== 'redis' && flags.store !== 's3') throw new BadInputError(`--store must be redis or s3, got "${flags.store}"`);
   const storeKind: StoreKind = flags.store;
-  const profile = await loadProfile(flags.profile);
-  const { spec, dag } = await loadValidDag(file);
+  const { spec, model, dag } = await loadValidDag(file);
+  const costs = await loadTaskCosts(dag, model, flags, loadProfile);
+  const { profile } = costs;
 
   const result = simulate({
     dag,
     wukong,
     profile,
-    estimator: createDagTaskEstimator(dag, profile),
+    estimator: costs.estimator ?? createDagTaskEstimator(dag, profile),
     seed,
     memoryMb,
     storeKind,
@@ -82,7 +98,8 @@ async function runSimulation(file: string, flags: SimulateFlags): Promise<{ repo
     dagName: spec.name ?? file,
   });
   if (flags.report) await writeFile(flags.report, `${JSON.stringify(result.report, null, 2)}\n`);
-  return result;
+  if (flags.html) await writeHtmlReport(flags.html, result.report, { dag });
+  return { ...result, taskCosts: costs.description };
 }
 
 /** A built-in profile by name, else a JSON file validated by the profile schema. */

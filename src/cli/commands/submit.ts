@@ -1,50 +1,46 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { encodeValue } from '../../data/codec.js';
 import { BadInputError } from '../../errors.js';
-import { DEFAULT_METADATA_DIR } from '../../metadata/file-metadata-store.js';
-import { parseMetadataLocation, type MetadataLocation } from '../../metadata/metadata-location.js';
 import { buildRunReport, type RunReport } from '../../report/run-report.js';
-import { runEmbedded } from '../../runtime/embedded/embedded-backend.js';
-import { RunFailedError, type RunOutcome, type RunProgress } from '../../runtime/run-client.js';
-import { DEFAULT_LAMBDA_CONFIG_PATH, loadLambdaConfig } from '../../runtime/lambda-config.js';
-import { lambdaRunOptionsFromConfig, runOnLambda } from '../../runtime/lambda/lambda-backend.js';
-import { DEFAULT_TTL_SECONDS } from '../../storage/coordinator.js';
+import { writeHtmlReport } from '../../report/write-html-report.js';
+import { RunFailedError, type RunProgress } from '../../runtime/run-client.js';
+import { DEFAULT_LAMBDA_CONFIG_PATH } from '../../runtime/lambda-config.js';
 import { DEFAULT_INLINE_BUDGET_BYTES, DEFAULT_THRESHOLD_BYTES, parseWukongOptimizations } from '../../scheduler/wukong-options.js';
 import { formatSummary, summaryJson } from '../format-summary.js';
-import { loadValidDag } from '../load-valid-dag.js';
 import { parseDuration, parseIntegerOption } from '../parse-options.js';
+import { loadPlannedInput, withPlannerOptions, type PlannerFlags } from '../planned-input.js';
 import { ProgressLine } from '../progress-line.js';
+import { runBackendFromFlags, type BackendFlags } from '../run-backend.js';
 import { storeConfigFromFlags, type StoreFlags } from '../store-flags.js';
+import { RECORDING_FLAG_HELP, recordingLocationFromFlag } from '../recording-location.js';
 
-interface SubmitFlags extends StoreFlags {
-  planner: string;
+interface SubmitFlags extends StoreFlags, PlannerFlags, BackendFlags {
   wukongOpts: string;
   thresholdBytes?: string;
   inlineBudgetBytes?: string;
   workers?: string;
   report?: string;
+  html?: string;
   out?: string;
   json?: boolean;
   deadline: string;
   costMemoryMb: string;
   metadata?: string | false;
-  backend: string;
-  lambdaConfig: string;
-  memoryMb?: string;
 }
 
 /** Price embedded executors as 1,769 MB Lambdas (1 vCPU) unless told otherwise. */
 const DEFAULT_COST_MEMORY_MB = 1769;
 
 export function registerSubmitCommand(program: Command): void {
-  program
-    .command('submit')
-    .description('validate a DAG and run it (embedded backend: executor threads, in-memory stores)')
-    .argument('<dag>', 'DAG JSON file')
-    .option('--planner <name>', 'planning algorithm (wukong: no plan, executors decide as WUKONG does)', 'wukong')
+  withPlannerOptions(
+    program
+      .command('submit')
+      .description('validate a DAG (or an annotated DAG from `wukong plan`) and run it (embedded backend: executor threads, in-memory stores)')
+      .argument('<dag>', 'DAG JSON file, or an annotated DAG (planned mode)'),
+  )
     .option('--wukong-opts <list>', 'WUKONG optimizations: all, none, or a comma list of fanout-clustering, fanin-clustering, delayed-io', 'all')
     .option('--threshold-bytes <n>', `an output of at least this many bytes is large (default ${DEFAULT_THRESHOLD_BYTES})`)
     .option('--inline-budget-bytes <n>', `outputs up to this size travel inline in invocations (default ${DEFAULT_INLINE_BUDGET_BYTES})`)
@@ -55,10 +51,11 @@ export function registerSubmitCommand(program: Command): void {
     .option('--redis <url>', 'coordinate (and store intermediates, without --s3-bucket) in Redis')
     .option('--s3-bucket <name>', 'store intermediates in this S3 bucket (AWS_ENDPOINT_URL_S3 for a local server)')
     .option('--report <file>', 'write the run report (JSON)')
+    .option('--html <file>', 'write the run as one self-contained HTML page: Gantt chart, critical path, summary')
     .option('--out <dir>', 'write each output as <ref>.arrow (Arrow IPC stream)')
     .option('--json', 'print the summary as one JSON object')
     .option('--deadline <duration>', 'fail the run if it takes longer (e.g. 90s, 10m)', '30m')
-    .option('--metadata <location>', `record task/transfer/invoke metadata here: a directory or a redis:// URL (default ${DEFAULT_METADATA_DIR})`)
+    .option('--metadata <location>', RECORDING_FLAG_HELP)
     .option('--no-metadata', 'record no metadata')
     .option('--cost-memory-mb <mb>', 'memory to price embedded executors at', String(DEFAULT_COST_MEMORY_MB))
     .action(async (file: string, flags: SubmitFlags) => {
@@ -68,7 +65,6 @@ export function registerSubmitCommand(program: Command): void {
 }
 
 async function submit(file: string, flags: SubmitFlags): Promise<RunReport> {
-  if (flags.planner !== 'wukong') throw new BadInputError(`unknown planner "${flags.planner}"; available: wukong`);
   const toggles = parseOrBadInput(() => parseWukongOptimizations(flags.wukongOpts), '--wukong-opts');
   const wukong = {
     ...toggles,
@@ -79,35 +75,26 @@ async function submit(file: string, flags: SubmitFlags): Promise<RunReport> {
   const deadlineMs = parseDuration(flags.deadline, '--deadline');
   const costMemoryMb = parseIntegerOption(flags.costMemoryMb, '--cost-memory-mb', DEFAULT_COST_MEMORY_MB, 128);
   const stores = storeConfigFromFlags(flags);
-  const metadata = metadataLocationFromFlag(flags.metadata);
-  const { spec, dag } = await loadValidDag(file);
+  const metadata = recordingLocationFromFlag(flags.metadata);
+  // Planners learn from the history this run records to (the default location when recording is off).
+  const { spec, dag, plan, planner } = await loadPlannedInput(file, flags, metadata ?? recordingLocationFromFlag(undefined));
 
-  if (flags.backend !== 'embedded' && flags.backend !== 'lambda') throw new BadInputError(`--backend must be embedded or lambda, got "${flags.backend}"`);
+  const backend = await runBackendFromFlags(flags, { threads, stores, metadata, costMemoryMb });
   const progress = new ProgressLine();
   const request = {
-    spec: { dag: spec, wukong, progressIntervalMs: progress.enabled ? 200 : 0 },
+    spec: { dag: spec, wukong, progressIntervalMs: progress.enabled ? 200 : 0, ...(plan ? { plan } : {}) },
     dag,
     outputRefs: dag.outputRefs(),
     deadlineMs,
     onProgress: (p: RunProgress) => progress.update(p),
   };
-  let outcome: RunOutcome;
-  let executorMemoryMb = costMemoryMb;
-  if (flags.backend === 'lambda') {
-    const memoryMb = flags.memoryMb === undefined ? undefined : parseIntegerOption(flags.memoryMb, '--memory-mb', 0, 128);
-    const options = lambdaRunOptionsFromConfig(await loadLambdaConfig(flags.lambdaConfig), { ...(memoryMb ? { memoryMb } : {}), ttlSeconds: DEFAULT_TTL_SECONDS });
-    const lambdaOutcome = await runOnLambda(request, options).finally(() => progress.clear());
-    executorMemoryMb = lambdaOutcome.memoryMb;
-    outcome = lambdaOutcome;
-  } else {
-    outcome = await runEmbedded(request, { threads, stores, invokeConcurrency: 64, ...(metadata ? { metadata } : {}) }).finally(() => progress.clear());
-  }
+  const { outcome, memoryMb: executorMemoryMb } = await backend.run(request).finally(() => progress.clear());
 
   const report = buildRunReport({
     runId: outcome.runId,
     dagName: spec.name ?? file,
-    backend: flags.backend === 'lambda' ? 'lambda' : 'embedded',
-    planner: 'wukong',
+    backend: backend.name,
+    planner,
     options: { ...wukong, threads, stores: { coordinator: stores.coordinator.kind, intermediate: stores.intermediate.kind } },
     ok: outcome.ok,
     failure: outcome.failure,
@@ -115,8 +102,10 @@ async function submit(file: string, flags: SubmitFlags): Promise<RunReport> {
     finishedAt: outcome.finishedAt,
     executors: outcome.executors,
     costMemoryMb: executorMemoryMb,
+    dependencies: dag,
   });
   if (flags.report) await writeFile(flags.report, `${JSON.stringify(report, null, 2)}\n`);
+  if (flags.html) await writeHtmlReport(flags.html, report, { dag, plan });
   if (flags.out && outcome.ok) {
     await mkdir(flags.out, { recursive: true });
     for (const [ref, value] of outcome.outputs) await writeFile(join(flags.out, `${ref}.arrow`), encodeValue(value));
@@ -126,14 +115,6 @@ async function submit(file: string, flags: SubmitFlags): Promise<RunReport> {
   return report;
 }
 
-
-/** Embedded runs record into the file store by default; memory would be lost with the threads. */
-function metadataLocationFromFlag(flag: string | false | undefined): MetadataLocation | undefined {
-  if (flag === false) return undefined;
-  const location = parseMetadataLocation(flag ?? DEFAULT_METADATA_DIR);
-  if (location.kind === 'memory') throw new BadInputError('--metadata memory: is not available for runs: executor threads would each keep their own');
-  return location.kind === 'file' ? { kind: 'file', dir: resolve(location.dir) } : location;
-}
 
 function parseOrBadInput<T>(parse: () => T, flag: string): T {
   try {

@@ -3,6 +3,7 @@ import { defineOp } from '../define-op.js';
 import { exactly } from '../op-definition.js';
 import { BLOCK_LIMIT_MESSAGE, DimensionSchema, MAX_BLOCK_ELEMENTS, withinBlockLimit } from './block-limits.js';
 import { filled, identity, randomMatrix } from './kernels/index.js';
+import { matrixShapeOf } from '../value-shape.js';
 
 export const MatrixRandomArgsSchema = z
   .object({ rows: DimensionSchema, cols: DimensionSchema, seed: z.number().int().default(0) })
@@ -15,6 +16,7 @@ export const matrixRandom = defineOp({
   args: MatrixRandomArgsSchema,
   arity: exactly(0),
   outputs: 1,
+  shape: (_inputs, args) => [matrixShapeOf(args.rows, args.cols)],
   run: (_inputs, args) => [randomMatrix(args.rows, args.cols, args.seed)],
 });
 
@@ -29,6 +31,7 @@ export const matrixFill = defineOp({
   args: MatrixFillArgsSchema,
   arity: exactly(0),
   outputs: 1,
+  shape: (_inputs, args) => [matrixShapeOf(args.rows, args.cols)],
   run: (_inputs, args) => [filled(args.rows, args.cols, args.value)],
 });
 
@@ -42,5 +45,6 @@ export const matrixIdentity = defineOp({
   args: MatrixIdentityArgsSchema,
   arity: exactly(0),
   outputs: 1,
+  shape: (_inputs, args) => [matrixShapeOf(args.n, args.n)],
   run: (_inputs, args) => [identity(args.n)],
 });

@@ -2,6 +2,7 @@ import { NO_ARGS, defineOp } from '../define-op.js';
 import { matrixInput } from '../input-guards.js';
 import { exactly } from '../op-definition.js';
 import { qr, svd } from './kernels/index.js';
+import { matrixShapeAt, matrixShapeOf } from '../value-shape.js';
 
 export const matrixQr = defineOp({
   name: 'matrix.qr',
@@ -9,6 +10,10 @@ export const matrixQr = defineOp({
   args: NO_ARGS,
   arity: exactly(1),
   outputs: 2,
+  shape(inputs) {
+    const a = matrixShapeAt(inputs, 0);
+    return a && a.rows >= a.cols ? [matrixShapeOf(a.rows, a.cols), matrixShapeOf(a.cols, a.cols)] : undefined;
+  },
   run(inputs) {
     const { q, r } = qr(matrixInput('matrix.qr', inputs, 0));
     return [q, r];
@@ -21,6 +26,12 @@ export const matrixSvd = defineOp({
   args: NO_ARGS,
   arity: exactly(1),
   outputs: 3,
+  shape(inputs) {
+    const a = matrixShapeAt(inputs, 0);
+    if (!a) return undefined;
+    const k = Math.min(a.rows, a.cols);
+    return [matrixShapeOf(a.rows, k), matrixShapeOf(1, k), matrixShapeOf(k, a.cols)];
+  },
   run(inputs) {
     const { u, s, vt } = svd(matrixInput('matrix.svd', inputs, 0));
     return [u, s, vt];

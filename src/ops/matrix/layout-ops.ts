@@ -3,6 +3,7 @@ import { NO_ARGS, defineOp } from '../define-op.js';
 import { matrixInput, matrixInputs } from '../input-guards.js';
 import { atLeast, exactly } from '../op-definition.js';
 import { hstack, slice, transpose, vstack } from './kernels/index.js';
+import { allMatrixShapes, matrixShapeAt, matrixShapeOf } from '../value-shape.js';
 
 export const matrixTranspose = defineOp({
   name: 'matrix.transpose',
@@ -10,6 +11,10 @@ export const matrixTranspose = defineOp({
   args: NO_ARGS,
   arity: exactly(1),
   outputs: 1,
+  shape(inputs) {
+    const a = matrixShapeAt(inputs, 0);
+    return a ? [matrixShapeOf(a.cols, a.rows)] : undefined;
+  },
   run: (inputs) => [transpose(matrixInput('matrix.transpose', inputs, 0))],
 });
 
@@ -19,6 +24,10 @@ export const matrixVstack = defineOp({
   args: NO_ARGS,
   arity: atLeast(1),
   outputs: 1,
+  shape(inputs) {
+    const blocks = allMatrixShapes(inputs);
+    return blocks ? [matrixShapeOf(blocks.reduce((sum, b) => sum + b.rows, 0), blocks[0]?.cols ?? 0)] : undefined;
+  },
   run: (inputs) => [vstack(matrixInputs('matrix.vstack', inputs))],
 });
 
@@ -28,6 +37,10 @@ export const matrixHstack = defineOp({
   args: NO_ARGS,
   arity: atLeast(1),
   outputs: 1,
+  shape(inputs) {
+    const blocks = allMatrixShapes(inputs);
+    return blocks ? [matrixShapeOf(blocks[0]?.rows ?? 0, blocks.reduce((sum, b) => sum + b.cols, 0))] : undefined;
+  },
   run: (inputs) => [hstack(matrixInputs('matrix.hstack', inputs))],
 });
 
@@ -49,5 +62,10 @@ export const matrixSlice = defineOp({
   args: MatrixSliceArgsSchema,
   arity: exactly(1),
   outputs: 1,
+  shape(inputs, args) {
+    const a = matrixShapeAt(inputs, 0);
+    const fits = a !== undefined && args.rowEnd <= a.rows && args.colEnd <= a.cols;
+    return fits ? [matrixShapeOf(args.rowEnd - args.rowStart, args.colEnd - args.colStart)] : undefined;
+  },
   run: (inputs, args) => [slice(matrixInput('matrix.slice', inputs, 0), args)],
 });

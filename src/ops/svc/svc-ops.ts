@@ -6,6 +6,7 @@ import { OpInputError } from '../op-input-error.js';
 import { exactly } from '../op-definition.js';
 import { pegasosTrain, predictLabels } from './pegasos.js';
 import { separableChunk } from './separable-data.js';
+import { matrixShapeAt, matrixShapeOf } from '../value-shape.js';
 
 /**
  * Support-vector classification ops: the hinge-loss sub-gradient step needs max(0, ·) and a
@@ -30,6 +31,7 @@ export const svcMakeChunk = defineOp({
   args: SvcMakeChunkArgsSchema,
   arity: exactly(0),
   outputs: 2,
+  shape: (_inputs, args) => [matrixShapeOf(args.rows, args.features), matrixShapeOf(args.rows, 1)],
   run(_inputs, args) {
     const { x, y } = separableChunk(args.rows, args.features, args.seed, args.modelSeed, args.margin);
     return [x, y];
@@ -51,6 +53,10 @@ export const svcTrainChunk = defineOp({
   args: SvcTrainChunkArgsSchema,
   arity: exactly(3),
   outputs: 1,
+  shape(inputs) {
+    const x = matrixShapeAt(inputs, 0);
+    return x ? [matrixShapeOf(1, x.cols + 1)] : undefined;
+  },
   run(inputs, args) {
     const x = matrixInput('svc.train-chunk', inputs, 0);
     const y = matrixInput('svc.train-chunk', inputs, 1);
@@ -67,6 +73,10 @@ export const svcPredict = defineOp({
   args: NO_ARGS,
   arity: exactly(2),
   outputs: 1,
+  shape(inputs) {
+    const x = matrixShapeAt(inputs, 0);
+    return x ? [matrixShapeOf(1, x.rows)] : undefined;
+  },
   run(inputs) {
     const x = matrixInput('svc.predict', inputs, 0);
     const w = matrixInput('svc.predict', inputs, 1);

@@ -4,6 +4,7 @@ import { defineOp } from '../define-op.js';
 import { exactly } from '../op-definition.js';
 import { Xoshiro128StarStar } from '../random/xoshiro128-star-star.js';
 import { MAX_SYNTHETIC_BYTES } from './work.js';
+import { bytesShapeOf } from '../value-shape.js';
 
 export const SyntheticBytesArgsSchema = z
   .object({
@@ -26,6 +27,7 @@ export const syntheticBytes = defineOp({
   args: SyntheticBytesArgsSchema,
   arity: exactly(0),
   outputs: 1,
+  shape: (_inputs, args) => [bytesShapeOf(args.bytes)],
   run(_inputs, args) {
     return [bytes(seededBytes(args.bytes, args.seed))];
   },

@@ -2,6 +2,7 @@ import { bytes } from '../../data/value.js';
 import { NO_ARGS, defineOp } from '../define-op.js';
 import { bytesInputs } from '../input-guards.js';
 import { atLeast } from '../op-definition.js';
+import { byteSizeOfShape, bytesShapeOf } from '../value-shape.js';
 
 /** Concatenates its bytes inputs in deps order. */
 export const syntheticConcat = defineOp({
@@ -10,6 +11,10 @@ export const syntheticConcat = defineOp({
   args: NO_ARGS,
   arity: atLeast(1),
   outputs: 1,
+  shape(inputs) {
+    if (!inputs.every((input) => input.kind === 'bytes')) return undefined;
+    return [bytesShapeOf(inputs.reduce((sum, input) => sum + byteSizeOfShape(input), 0))];
+  },
   run(inputs) {
     const parts = bytesInputs('synthetic.concat', inputs);
     const out = new Uint8Array(parts.reduce((sum, part) => sum + part.data.length, 0));

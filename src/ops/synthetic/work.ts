@@ -5,6 +5,7 @@ import { defineOp } from '../define-op.js';
 import { atLeast } from '../op-definition.js';
 import { Xoshiro128StarStar } from '../random/xoshiro128-star-star.js';
 import { Hash64 } from './value-hash.js';
+import { bytesShapeOf } from '../value-shape.js';
 
 /** Lambda's own limit: a task cannot usefully claim to work longer than one invocation lives. */
 export const MAX_WORK_MS = 900_000;
@@ -52,6 +53,8 @@ export const syntheticWork = defineOp({
   args: SyntheticWorkArgsSchema,
   arity: atLeast(0),
   outputs: 1,
+  // Whatever the inputs: the output is `outputBytes` bytes derived from them.
+  shape: (_inputs, args) => [bytesShapeOf(args.outputBytes)],
   run(inputs, args) {
     const startMs = performance.now();
     const output = [bytes(syntheticWorkOutput(inputs, args))];

@@ -21,6 +21,8 @@ export interface EmbeddedOptions {
   readonly metadata?: MetadataLocation;
   /** Fault injection for tests (see ThreadPoolOptions.killAfterMs). */
   readonly killAfterMs?: (executorId: string, attempt: number) => number | undefined;
+  /** Fault injection for tests (see ThreadPoolOptions.deliverTwice). */
+  readonly deliverTwice?: (executorId: string) => boolean;
   /** Keep the run's keys and objects after it ends (default: removed). */
   readonly keepIntermediates?: boolean;
 }
@@ -54,6 +56,7 @@ export async function runEmbedded(request: RunRequest, options: EmbeddedOptions)
       invokeConcurrency: options.invokeConcurrency,
       maxRetries: 2,
       ...(options.killAfterMs ? { killAfterMs: options.killAfterMs } : {}),
+      ...(options.deliverTwice ? { deliverTwice: options.deliverTwice } : {}),
       ...(options.metadata ? { metadata: options.metadata } : {}),
       onGiveUp: (payload, reason) => {
         void clientStores.coordinator.send(
@@ -77,8 +80,14 @@ export async function runEmbedded(request: RunRequest, options: EmbeddedOptions)
     });
     if (!options.keepIntermediates) {
       const keys = runKeys(outcome.runId);
-      await clientStores.store.deletePrefix(keys.outputPrefix);
-      await clientStores.coordinator.deletePrefix(runKeyPrefix(outcome.runId));
+      const cleanup = async (): Promise<void> => {
+        await clientStores.store.deletePrefix(keys.outputPrefix);
+        await clientStores.coordinator.deletePrefix(runKeyPrefix(outcome.runId));
+      };
+      // A failed run's own error says more than the cleanup's failure on the same broken store
+      // would; every key has a TTL, so what cannot be removed now expires.
+      if (outcome.ok) await cleanup();
+      else await cleanup().catch(() => undefined);
     }
     return { ...outcome, coldStarts: threads.coldStarts, retries: threads.retries, poolStartupMs };
   } finally {

@@ -28,6 +28,8 @@ export interface ThreadPoolOptions {
   readonly onGiveUp: (payload: ExecutorPayload, reason: string) => void;
   /** Fault injection for tests: ms after dispatch at which to kill the thread running an attempt. */
   readonly killAfterMs?: (executorId: string, attempt: number) => number | undefined;
+  /** Fault injection for tests: deliver this invocation twice (Lambda's at-least-once delivery). */
+  readonly deliverTwice?: (executorId: string) => boolean;
 }
 
 interface Slot {
@@ -71,6 +73,7 @@ export class ThreadPool implements Invoker {
     if (this.closed) throw new Error('thread pool is closed');
     this.invocations += 1;
     this.queue.push({ payload, attempt: 0 });
+    if (this.options.deliverTwice?.(payload.executorId)) this.queue.push({ payload, attempt: 0 });
     this.pump();
   }
 

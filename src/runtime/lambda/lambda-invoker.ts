@@ -94,7 +94,8 @@ export class LambdaInvoker implements Invoker {
   }
 
   async invoke(payload: ExecutorPayload): Promise<void> {
-    await this.send(this.options.memoryMb, payload, `executor ${payload.executorId} (task ${payload.taskId}) of run ${payload.runId}`);
+    // Planned mode: each worker names its tier; WUKONG mode runs every executor in the configured one.
+    await this.send(payload.memoryMb ?? this.options.memoryMb, payload, `executor ${payload.executorId} (task ${payload.taskId}) of run ${payload.runId}`);
   }
 
   /** Starts a container of the tier's function ahead of need; it runs no task. */

@@ -18,9 +18,46 @@ export interface OpenedRedis {
 
 /**
  * Retries of one command across reconnects before it fails: a restarted server is ridden out
- * (~0.75 s of reconnect backoff), a dead one fails the command in about two seconds.
+ * (the reconnect backoff below sums to ~1.5 s over five tries), a dead one fails the command in
+ * about two seconds with STORE_FAILED naming host:port.
  */
-const MAX_RETRIES_PER_REQUEST = 5;
+export const MAX_RETRIES_PER_REQUEST = 5;
+/** A TCP (and TLS) connect that takes longer than this is abandoned and retried. */
+export const CONNECT_TIMEOUT_MS = 5_000;
+/**
+ * A non-blocking command without a reply after this long fails (the server is wedged or the
+ * network lost the reply): the last bound that keeps a run from hanging on Redis. Generous, since
+ * one SET may carry a value of hundreds of MB.
+ */
+export const COMMAND_TIMEOUT_MS = 60_000;
+/** Blocking commands (BLPOP) fail this long after their own timeout if no reply came. */
+export const BLOCKING_TIMEOUT_GRACE_MS = 2_000;
+const RECONNECT_BASE_MS = 50;
+const RECONNECT_CAP_MS = 2_000;
+const RECONNECT_JITTER_MS = 100;
+
+/**
+ * Delay before reconnect attempt `times` (1, 2, ...): exponential from 50 ms, capped at 2 s, plus
+ * 0-100 ms of jitter so clients cut off together do not reconnect in lockstep. ioredis never
+ * stops reconnecting with this; commands stop waiting after MAX_RETRIES_PER_REQUEST.
+ */
+export function reconnectDelayMs(times: number, random: () => number = Math.random): number {
+  return Math.min(RECONNECT_BASE_MS * 2 ** Math.max(0, times - 1), RECONNECT_CAP_MS) + Math.floor(random() * RECONNECT_JITTER_MS);
+}
+
+/** The ioredis settings every adapter client uses; explicit so that behaviour under faults is ours, not a default's. */
+export const RELIABILITY_OPTIONS = Object.freeze({
+  maxRetriesPerRequest: MAX_RETRIES_PER_REQUEST,
+  // Commands issued while reconnecting wait (up to MAX_RETRIES_PER_REQUEST reconnects) instead of failing at once.
+  enableOfflineQueue: true,
+  // Commands in flight when a connection drops are sent again on the new one. Safe here: every
+  // write is idempotent (SET, SADD-based fan-in marks, claims by owner) except INCRBY and RPUSH,
+  // whose callers tolerate a repeat (metrics counters; inbox messages are deduplicated by id).
+  autoResendUnfulfilledCommands: true,
+  retryStrategy: (times: number) => reconnectDelayMs(times),
+  connectTimeout: CONNECT_TIMEOUT_MS,
+  commandTimeout: COMMAND_TIMEOUT_MS,
+});
 
 /**
  * Opens an ioredis client from a `redis://` or `rediss://` (TLS) URL, with the password (AUTH)
@@ -28,21 +65,33 @@ const MAX_RETRIES_PER_REQUEST = 5;
  */
 export function openRedis(urlOrClient: string | Redis): OpenedRedis {
   if (typeof urlOrClient !== 'string') return { client: urlOrClient, owned: false };
-  const client = new Redis({ ...redisOptionsFromUrl(urlOrClient), maxRetriesPerRequest: MAX_RETRIES_PER_REQUEST, enableOfflineQueue: true });
+  const client = new Redis({ ...redisOptionsFromUrl(urlOrClient), ...RELIABILITY_OPTIONS });
   silenceErrorEvents(client);
   return { client, owned: true };
 }
 
-/** A second connection to the same server, for commands that block their connection. */
+/**
+ * A second connection to the same server, for commands that block their connection. No
+ * commandTimeout there (a BLPOP may rightly wait longer); instead ioredis times a blocking
+ * command out at its own timeout plus BLOCKING_TIMEOUT_GRACE_MS, so a lost reply cannot hang it.
+ */
 export function duplicateConnection(client: Redis): Redis {
-  const duplicate = client.duplicate();
+  const duplicate = client.duplicate({ commandTimeout: undefined, blockingTimeout: COMMAND_TIMEOUT_MS, blockingTimeoutGrace: BLOCKING_TIMEOUT_GRACE_MS });
   silenceErrorEvents(duplicate);
   return duplicate;
 }
 
-/** Connection errors reach callers through the failed commands (storeError); the events would only repeat them. */
+/** The latest connection-level error of each client, for storeError to name what went wrong. */
+const lastConnectionErrors = new WeakMap<Redis, Error>();
+
+/**
+ * Connection errors reach callers through the failed commands (storeError); the events would
+ * only repeat them. The latest is kept: after reconnects ioredis fails a command with "Reached
+ * the max retries per request limit", which says nothing of why (refused, TLS, DNS).
+ */
 function silenceErrorEvents(client: Redis): void {
-  client.on('error', () => undefined);
+  client.on('error', (error: Error) => lastConnectionErrors.set(client, error));
+  client.on('ready', () => lastConnectionErrors.delete(client));
 }
 
 /** Where a client points, safe to print (no credentials). */
@@ -60,7 +109,9 @@ export function storeError(client: Redis, what: string, error: unknown): WukongE
   const password = client.options.password;
   const scrub = (text: string): string => (password ? text.split(password).join('***') : text);
   const original = error instanceof Error ? error : new Error(String(error));
-  const cause = new Error(scrub(original.message));
+  const connectionError = lastConnectionErrors.get(client);
+  const why = connectionError && /max retries per request/i.test(original.message) ? ` (last connection error: ${connectionError.message})` : '';
+  const cause = new Error(scrub(original.message + why));
   cause.name = original.name;
   cause.stack = scrub(original.stack ?? '');
   return new WukongError('STORE_FAILED', `redis ${redisTarget(client)}: ${what} failed: ${cause.message}`, { cause, retryable: true });

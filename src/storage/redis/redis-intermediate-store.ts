@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { NotFoundError, WukongError } from '../../errors.js';
 import { DEFAULT_TTL_SECONDS } from '../coordinator.js';
 import type { IntermediateStore } from '../intermediate-store.js';
-import { deleteByPrefix, openRedis, storeError, type RedisAdapterOptions } from './redis-connection.js';
+import { deleteByPrefix, openRedis, redisTarget, storeError, type RedisAdapterOptions } from './redis-connection.js';
 
 /**
  * Streams move in pieces of about this size: one GETRANGE each way out, one APPEND each way in
@@ -39,7 +39,7 @@ export class RedisIntermediateStore implements IntermediateStore {
 
   async get(key: string): Promise<Uint8Array> {
     const value = await this.run('get', () => this.redis.getBuffer(this.k(key)));
-    if (value === null) throw new NotFoundError(key);
+    if (value === null) throw this.notFound(key);
     return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
   }
 
@@ -58,7 +58,7 @@ export class RedisIntermediateStore implements IntermediateStore {
       if (error) throw storeError(this.redis, 'size', error);
       return Number(reply);
     });
-    if (exists !== 1) throw new NotFoundError(key);
+    if (exists !== 1) throw this.notFound(key);
     return length ?? 0;
   }
 
@@ -117,6 +117,11 @@ export class RedisIntermediateStore implements IntermediateStore {
   /** Closes the client if this store opened it; a caller's client stays open. */
   async close(): Promise<void> {
     if (this.ownsClient) await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+
+  /** Names the server: a value lost with a restarted Redis (no persistence) should say where it was. */
+  private notFound(key: string): NotFoundError {
+    return new NotFoundError(key, `not found: ${key} in redis ${redisTarget(this.redis)}`);
   }
 
   private k(key: string): string {

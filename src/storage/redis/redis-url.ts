@@ -1,11 +1,17 @@
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import type { RedisOptions } from 'ioredis';
 import { BadInputError } from '../../errors.js';
 
 const DEFAULT_REDIS_PORT = 6379;
 
+/** URL parameter naming a PEM file of CA certificates to trust for `rediss://` (a private CA). */
+export const REDIS_CA_PARAM = 'ca';
+
 /**
  * Client options from a `redis://[user[:password]@]host[:port][/db]` URL; `rediss://` turns on TLS
- * (with SNI for the host). Parsed here rather than by ioredis so a bad URL fails at once, naming
+ * (with SNI for the host) and certificate verification, against the system's CAs or, with
+ * `?ca=/path/to/ca.pem`, that file's (a path, not a secret: the URL travels to every executor). Parsed here rather than by ioredis so a bad URL fails at once, naming
  * the URL without its password, and so the target can be printed safely.
  */
 export function redisOptionsFromUrl(url: string): RedisOptions {
@@ -33,8 +39,36 @@ export function redisOptionsFromUrl(url: string): RedisOptions {
     if (!Number.isInteger(db) || db < 0) throw new BadInputError(`Redis URL database must be a number: ${redactRedisUrl(url)}`);
     options.db = db;
   }
-  if (parsed.protocol === 'rediss:') options.tls = { servername: options.host as string };
+  const caFile = parsed.searchParams.get(REDIS_CA_PARAM);
+  for (const name of parsed.searchParams.keys()) {
+    if (name !== REDIS_CA_PARAM) throw new BadInputError(`Redis URL parameter "${name}" is not supported (only ${REDIS_CA_PARAM}=FILE): ${redactRedisUrl(url)}`);
+  }
+  if (caFile !== null && parsed.protocol !== 'rediss:') throw new BadInputError(`Redis URL parameter ${REDIS_CA_PARAM} needs TLS (rediss://): ${redactRedisUrl(url)}`);
+  if (parsed.protocol === 'rediss:') {
+    // SNI carries host names only (RFC 6066); an IP address is still checked against the certificate's IP SANs.
+    const host = options.host as string;
+    options.tls = { ...(isIP(host) === 0 ? { servername: host } : {}), ...(caFile !== null ? { ca: readCaFile(caFile) } : {}) };
+  }
   return options;
+}
+
+function readCaFile(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw new BadInputError(`Redis TLS CA file ${path} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+/**
+ * The URL with `?ca=FILE` set (replacing any), for a CA given apart from the URL (the CLI's
+ * WUKONG_REDIS_CA). Only for rediss:// URLs; others come back unchanged.
+ */
+export function withRedisCaFile(url: string, caFile: string): string {
+  if (!/^rediss:\/\//i.test(url) || !URL.canParse(url)) return url; // a bad URL is reported when it is opened
+  const parsed = new URL(url);
+  parsed.searchParams.set(REDIS_CA_PARAM, caFile);
+  return parsed.toString();
 }
 
 /** The URL with any password replaced by `***`, for messages and logs. */

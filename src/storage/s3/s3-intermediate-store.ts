@@ -21,6 +21,8 @@ export interface S3ClientOptions {
   readonly forcePathStyle?: boolean;
   /** Static keys (a local server's); absent: the SDK's default chain (env, profile, role). */
   readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string };
+  /** Attempts per request, first included, by the SDK's standard retry strategy. Default DEFAULT_S3_MAX_ATTEMPTS. */
+  readonly maxAttempts?: number;
 }
 
 export interface S3StoreOptions extends S3ClientOptions {
@@ -48,8 +50,25 @@ const UPLOAD_QUEUE_SIZE = 4;
 const MAX_KEYS_PER_PAGE = 1000;
 
 /**
+ * Attempts per S3 request (the SDK's default is 3). The SDK's "standard" retry strategy retries
+ * throttling (503 SlowDown, 429), 5xx, and transient socket errors (ECONNRESET, EPIPE, timeouts)
+ * with exponential backoff and full jitter: delay = random(0, base * 2^retry), base 1 s for
+ * throttling and 50 ms otherwise, capped at 20 s, limited by a per-client retry quota (500
+ * tokens; 5 per throttling retry, 14 per other retry, refunded on success) so a dead endpoint
+ * stops costing retries. Six attempts ride out a 20 % fault rate (0.2^6 = 6e-5 per request)
+ * within about 30 s of backoff at worst; the run's deadline bounds everything above that.
+ */
+export const DEFAULT_S3_MAX_ATTEMPTS = 6;
+/** A TCP connect slower than this fails the attempt (and is retried). */
+export const S3_CONNECTION_TIMEOUT_MS = 5_000;
+/** A request whose socket is idle this long fails the attempt (and is retried): no request hangs. */
+export const S3_REQUEST_TIMEOUT_MS = 30_000;
+
+/**
  * An S3 client as this project needs it. Checksums only WHEN_REQUIRED: with the SDK's default,
  * local servers such as s3rver store streamed bodies with the aws-chunked framing, silently.
+ * Retry mode and attempts are explicit (see DEFAULT_S3_MAX_ATTEMPTS); the SDK does not retry a
+ * response body that breaks off after the headers, which getBody/getStream handle themselves.
  */
 export function createS3Client(options: S3ClientOptions): S3Client {
   return new S3Client({
@@ -59,6 +78,9 @@ export function createS3Client(options: S3ClientOptions): S3Client {
     ...(options.credentials ? { credentials: options.credentials } : {}),
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
+    retryMode: 'standard',
+    maxAttempts: options.maxAttempts ?? DEFAULT_S3_MAX_ATTEMPTS,
+    requestHandler: { connectionTimeout: S3_CONNECTION_TIMEOUT_MS, requestTimeout: S3_REQUEST_TIMEOUT_MS },
   });
 }
 
@@ -102,12 +124,20 @@ export class S3IntermediateStore implements IntermediateStore {
     );
   }
 
-  /** The whole object in one 8-byte aligned buffer, so the codec can view it without copying. */
+  /**
+   * The whole object in one 8-byte aligned buffer, so the codec can view it without copying. A
+   * body that breaks off mid-way (a reset after the headers, which the SDK does not retry) is
+   * fetched again, with backoff, up to BODY_READ_ATTEMPTS times.
+   */
   async get(key: string): Promise<Uint8Array> {
-    return this.send('get', key, async () => {
-      const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }));
+    return retryBrokenBody(async () => {
+      const response = await this.send('get', key, () => this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) })));
       if (!response.Body) throw new NotFoundError(key);
-      return collectBody(response.Body as AsyncIterable<Uint8Array>, response.ContentLength, this.where(key));
+      try {
+        return await collectBody(response.Body as AsyncIterable<Uint8Array>, response.ContentLength, this.where(key));
+      } catch (error) {
+        throw new BrokenBodyError(toStoreError(error, key, 'get (body)', this.where(key)));
+      }
     });
   }
 
@@ -137,13 +167,30 @@ export class S3IntermediateStore implements IntermediateStore {
     await this.upload(key, Readable.from(chunks, { objectMode: false }));
   }
 
+  /**
+   * Streams the object. A body that breaks off is resumed where it stopped with a ranged GET, up
+   * to BODY_READ_ATTEMPTS - 1 times, with backoff. Intermediates are written once (a duplicate
+   * task writes identical bytes), so the resumed range belongs to the same value.
+   */
   async *getStream(key: string): AsyncIterable<Uint8Array> {
-    const response = await this.send('get', key, () => this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) })));
-    if (!response.Body) throw new NotFoundError(key);
-    try {
-      for await (const chunk of response.Body as AsyncIterable<Uint8Array>) yield chunk;
-    } catch (error) {
-      throw toStoreError(error, key, 'get (stream)', this.where(key));
+    let offset = 0;
+    for (let attempt = 1; ; attempt += 1) {
+      const range = offset > 0 ? `bytes=${offset}-` : undefined;
+      const response = await this.send('get', key, () =>
+        this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key), ...(range ? { Range: range } : {}) })),
+      );
+      if (!response.Body) throw new NotFoundError(key);
+      try {
+        for await (const chunk of response.Body as AsyncIterable<Uint8Array>) {
+          offset += chunk.byteLength;
+          yield chunk;
+        }
+        return;
+      } catch (error) {
+        const failure = toStoreError(error, key, 'get (stream)', this.where(key));
+        if (!failure.retryable || attempt >= BODY_READ_ATTEMPTS) throw failure;
+        await sleep(backoffMs(attempt));
+      }
     }
   }
 
@@ -203,6 +250,38 @@ export class S3IntermediateStore implements IntermediateStore {
       return await command();
     } catch (error) {
       throw toStoreError(error, key, what, this.where(key));
+    }
+  }
+}
+
+/** Response bodies that break off are read again this many times in all (the SDK retried the request itself). */
+export const BODY_READ_ATTEMPTS = 4;
+const BODY_RETRY_BASE_MS = 100;
+const BODY_RETRY_CAP_MS = 2_000;
+
+/** Full jitter (AWS's recommendation): a random delay up to base * 2^(attempt - 1), capped. */
+function backoffMs(attempt: number): number {
+  return Math.floor(Math.random() * Math.min(BODY_RETRY_BASE_MS * 2 ** (attempt - 1), BODY_RETRY_CAP_MS));
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A body that broke off after the SDK had returned the response: ours to retry. */
+class BrokenBodyError extends Error {
+  constructor(readonly failure: WukongError) {
+    super(failure.message);
+  }
+}
+
+/** Runs `read` again when its body broke off with a retryable error; request-level failures (already retried by the SDK) pass through. */
+async function retryBrokenBody<T>(read: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await read();
+    } catch (error) {
+      if (!(error instanceof BrokenBodyError)) throw error;
+      if (!error.failure.retryable || attempt >= BODY_READ_ATTEMPTS) throw error.failure;
+      await sleep(backoffMs(attempt));
     }
   }
 }

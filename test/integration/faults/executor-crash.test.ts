@@ -56,6 +56,7 @@ describe('executor crashes (threads killed at random points)', () => {
       // Assess
       expect(outcome.failure).toBeUndefined();
       expect(outcome.retries).toBeGreaterThan(0);
+      console.log(`[executor-crash] seed ${seed}: ${spec.tasks.length} tasks, ${outcome.retries} executor retries after kills, ok`);
       const reference = await evaluateSequentially(dag, dag.topologicalOrder(), createBuiltinRegistry());
       for (const ref of dag.outputRefs()) {
         expect(Buffer.from(encodeValue(outcome.outputs.get(ref)!)).equals(Buffer.from(encodeValue(reference.get(ref)![0]!)))).toBe(true);
@@ -68,5 +69,6 @@ describe('executor crashes (threads killed at random points)', () => {
     const { outcome } = await run(spec, (id) => (id === 'x-l0-2' ? 1 : undefined));
     expect(outcome.ok).toBe(false);
     expect(outcome.failure?.message).toMatch(/executor x-l0-2 died 3 times; giving up on task l0-2/);
+    console.log(`[executor-crash] always-dying executor: failed with "${outcome.failure?.message}"`);
   });
 });

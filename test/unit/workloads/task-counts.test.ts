@@ -84,12 +84,12 @@ describe('task counts against the paper and Dask', () => {
     expect(spec.outputs).toEqual(['sum']);
   });
 
-  it('TR with a delay keeps the tree and makes every reduction a sleeping synthetic.work', () => {
+  it('TR with a delay keeps the tree; every reduction sums, then sleeps, and says so in its hints', () => {
     const w = workload('tr');
     const spec = w.generate(resolveParams(w, { overrides: { elements: 8, delayMs: 500 } }));
-    const reductions = spec.tasks.filter((t) => t.op === 'synthetic.work');
+    const reductions = spec.tasks.filter((t) => t.op === 'matrix.add');
     expect(reductions).toHaveLength(7);
-    for (const task of reductions) expect(task.args).toEqual({ ms: 500, outputBytes: 8, mode: 'sleep' });
+    for (const task of reductions) expect({ args: task.args, hints: task.hints }).toEqual({ args: { delayMs: 500 }, hints: { durationMs: 500 } });
   });
 
   it('GEMM: g^3 block products and one variadic sum over k per output block (Dask matmul)', () => {

@@ -1,0 +1,111 @@
+import { writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { WukongError } from '../../errors.js';
+import { describeMetadataLocation } from '../../metadata/metadata-location.js';
+import type { AnnotatedDag } from '../../plan/annotated-dag.js';
+import { BUILTIN_PLANNER_NAMES } from '../../plan/builtin-planners.js';
+import { DEFAULT_TIERS, parseTiers } from '../../plan/tiers.js';
+import { loadValidDag } from '../load-valid-dag.js';
+import { planFor } from '../planned-input.js';
+import { metadataLocationFromFlags } from './metadata.js';
+
+interface PlanFlags {
+  planner: string;
+  sla: string;
+  tiers: string;
+  maxWorkers?: string;
+  metadata?: string;
+  metadataDir?: string;
+  output?: string;
+  json?: boolean;
+}
+
+export function registerPlanCommand(program: Command): void {
+  program
+    .command('plan')
+    .description('plan a DAG ahead of time from past runs: a worker and memory tier per task, pre-load / pre-warm / dup, predicted makespan and cost')
+    .argument('<dag>', 'DAG JSON file')
+    .option('--planner <name|path>', `planning algorithm: ${BUILTIN_PLANNER_NAMES.join(', ')}, or a module path (./my-planner.js, .mjs, .ts)`, 'uniform')
+    .option('--sla <sla>', 'statistic of the predictions: avg, median or pNN (e.g. p90)', 'median')
+    .option('--tiers <list>', 'memory tiers (MB) workers may get, comma separated', DEFAULT_TIERS.join(','))
+    .option('--max-workers <n>', 'at most this many workers (heft: its worker count, default 32)')
+    .option('--metadata <url-or-dir>', 'metadata store to learn from: a redis:// URL or a directory (env WUKONG_METADATA)')
+    .option('--metadata-dir <dir>', 'metadata directory (default .wukong/metadata under the working directory)')
+    .option('-o, --output <file>', 'write the annotated DAG (planner wukong: the DAG itself) to this file')
+    .option('--json', 'print the summary as one JSON object')
+    .action(async (file: string, flags: PlanFlags) => {
+      const tiers = parseTiers(flags.tiers);
+      const { spec, model } = await loadValidDag(file);
+      const name = spec.name ?? file;
+      const location = metadataLocationFromFlags(flags);
+      const { plan } = await planFor(model, flags, location);
+      if (plan === undefined) {
+        if (flags.output !== undefined) await writeOutput(flags.output, spec);
+        if (flags.json) process.stdout.write(`${JSON.stringify({ ok: true, dag: name, planner: 'wukong', planned: false, output: flags.output ?? null })}\n`);
+        else process.stdout.write(`planner wukong makes no plan: executors schedule themselves at run time (WUKONG mode)${flags.output ? `; wrote the DAG to ${flags.output}` : ''}\n`);
+        return;
+      }
+      const annotated: AnnotatedDag = { dag: spec, plan };
+      if (flags.output !== undefined) await writeOutput(flags.output, annotated);
+      const summary = planSummary(name, annotated, describeMetadataLocation(location), flags.output);
+      process.stdout.write(flags.json ? `${JSON.stringify(summary)}\n` : formatPlanSummary(summary, tiers));
+    });
+}
+
+interface PlanSummary {
+  ok: true;
+  dag: string;
+  planner: string;
+  planned: true;
+  sla: string;
+  tasks: number;
+  workers: number;
+  /** Tier (MB) -> workers on it. */
+  workersByTier: Record<string, number>;
+  predicted: Record<string, number>;
+  metadata: string;
+  output: string | null;
+}
+
+function planSummary(dag: string, annotated: AnnotatedDag, metadata: string, output: string | undefined): PlanSummary {
+  const workersByTier: Record<string, number> = {};
+  for (const spec of Object.values(annotated.plan.workers)) workersByTier[String(spec.memoryMb)] = (workersByTier[String(spec.memoryMb)] ?? 0) + 1;
+  return {
+    ok: true,
+    dag,
+    planner: annotated.plan.algorithm,
+    planned: true,
+    sla: annotated.plan.sla,
+    tasks: Object.keys(annotated.plan.tasks).length,
+    workers: Object.keys(annotated.plan.workers).length,
+    workersByTier,
+    predicted: { ...(annotated.plan.predicted ?? { makespanMs: 0, costUsd: 0 }) },
+    metadata,
+    output: output ?? null,
+  };
+}
+
+function formatPlanSummary(summary: PlanSummary, tiers: readonly number[]): string {
+  const byTier = Object.entries(summary.workersByTier)
+    .sort(([a], [b]) => Number(a) - Number(b))
+    .map(([tier, count]) => `${count} x ${tier} MB`)
+    .join(', ');
+  const { makespanMs = 0, costUsd = 0, savingUsd, uniformCostUsd } = summary.predicted;
+  const lines = [
+    `plan: ${summary.dag} by ${summary.planner} (sla ${summary.sla}, tiers ${tiers.join(', ')} MB, metadata ${summary.metadata})`,
+    `tasks      ${summary.tasks}`,
+    `workers    ${summary.workers} (${byTier})`,
+    `predicted  makespan ${makespanMs.toFixed(1)} ms, cost $${costUsd.toFixed(6)}`,
+  ];
+  if (savingUsd !== undefined && uniformCostUsd !== undefined) lines.push(`saving     $${savingUsd.toFixed(6)} vs uniform ($${uniformCostUsd.toFixed(6)})`);
+  if (summary.output !== null) lines.push(`wrote      ${summary.output}`);
+  return `${lines.join('\n')}\n`;
+}
+
+async function writeOutput(file: string, value: unknown): Promise<void> {
+  await writeFile(file, `${JSON.stringify(value, null, 2)}\n`).catch((error: unknown) => {
+    throw new WukongError('STORE_FAILED', `cannot write ${file}: ${(error as Error).message}`, { cause: error });
+  });
+}
+
+

@@ -1,0 +1,96 @@
+import type { Command } from 'commander';
+import type { z } from 'zod';
+import { Dag } from '../../dag/dag.js';
+import { DagSpecSchema, type DagSpec } from '../../dag/schema.js';
+import { BadInputError } from '../../errors.js';
+import { AnnotatedDagSchema, looksAnnotated, type Plan } from '../../plan/annotated-dag.js';
+import { formatBytes, formatMs } from '../../report/html/format-units.js';
+import { RunReportSchema, type RunReport } from '../../report/run-report.js';
+import { computeRunMetrics, type RunMetrics } from '../../report/run-metrics.js';
+import { writeHtmlReport } from '../../report/write-html-report.js';
+import { ReplayReportSchema } from '../../../workloads/replay-report.js';
+import { parseIntegerOption } from '../parse-options.js';
+import { readJsonFile } from '../read-dag-file.js';
+
+interface ReportFlags {
+  html?: string;
+  dag?: string;
+  run?: string;
+  json?: boolean;
+}
+
+/**
+ * `wukong report <run.json|sim.json|replay.json>`: the run's metrics (lower bound, critical
+ * path, transfer on/off it, peak bytes held) and, with --html, the self-contained HTML page.
+ */
+export function registerReportCommand(program: Command): void {
+  program
+    .command('report')
+    .description('summarize a run report (submit/simulate --report, or replay --report) and render it as one HTML page')
+    .argument('<report>', 'run report JSON (a replay report: its last run, or --run N)')
+    .option('--html <file>', 'write a self-contained HTML page: Gantt chart, critical path, summary, plan')
+    .option('--dag <file>', "the run's DAG, or annotated DAG (adds its plan): needed for the critical path and lower bound unless the report carries them")
+    .option('--run <n>', 'replay reports: which run, from 1 (default: the last)')
+    .option('--json', 'print the metrics as one JSON object')
+    .action(async (file: string, flags: ReportFlags) => {
+      const report = await readRunReport(file, flags.run);
+      const { dag, plan } = flags.dag ? await readDag(flags.dag, report) : { dag: undefined, plan: undefined };
+      const metrics = dag ? computeRunMetrics(report, dag) : (report.metrics ?? computeRunMetrics(report));
+      if (flags.html) await writeHtmlReport(flags.html, report, { dag, plan });
+      if (flags.json) process.stdout.write(`${JSON.stringify({ runId: report.runId, dagName: report.dagName, makespanMs: report.makespanMs, ...metrics, ...(flags.html ? { html: flags.html } : {}) })}\n`);
+      else process.stdout.write(formatMetrics(report, metrics, flags.html));
+    });
+}
+
+async function readRunReport(file: string, run: string | undefined): Promise<RunReport> {
+  const json = await readJsonFile(file);
+  if (typeof json === 'object' && json !== null && 'runs' in json) {
+    const replay = parseOrBadInput(ReplayReportSchema, json, `${file} (replay report)`);
+    if (replay.runs.length === 0) throw new BadInputError(`${file}: the replay report holds no runs`);
+    const index = parseIntegerOption(run, '--run', replay.runs.length, 1);
+    const chosen = replay.runs[index - 1];
+    if (!chosen) throw new BadInputError(`--run ${index}: ${file} holds ${replay.runs.length} run(s)`);
+    return chosen;
+  }
+  if (run !== undefined) throw new BadInputError(`--run applies to replay reports; ${file} is a single run report`);
+  return parseOrBadInput(RunReportSchema, json, `${file} (run report)`);
+}
+
+/** The DAG (and plan, from an annotated DAG); every task of the report must be one of its tasks. */
+async function readDag(file: string, report: RunReport): Promise<{ dag: Dag; plan: Plan | undefined }> {
+  const json = await readJsonFile(file);
+  let spec: DagSpec;
+  let plan: Plan | undefined;
+  if (looksAnnotated(json)) {
+    const annotated = parseOrBadInput(AnnotatedDagSchema, json, `${file} (annotated DAG)`);
+    spec = annotated.dag;
+    plan = annotated.plan;
+  } else {
+    spec = parseOrBadInput(DagSpecSchema, json, `${file} (DAG)`);
+  }
+  const dag = Dag.fromSpec(spec);
+  const stranger = report.tasks.find((t) => !dag.has(t.taskId));
+  if (stranger) throw new BadInputError(`task "${stranger.taskId}" of run ${report.runId} is not in ${file}: is it the run's DAG?`);
+  return { dag, plan };
+}
+
+function parseOrBadInput<S extends z.ZodType>(schema: S, json: unknown, what: string): z.infer<S> {
+  const parsed = schema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
+  throw new BadInputError(`${what} is not valid${where}: ${issue?.message ?? 'unknown problem'}`);
+}
+
+function formatMetrics(report: RunReport, m: RunMetrics, html: string | undefined): string {
+  const unknown = 'unknown (pass --dag)';
+  const lines = [
+    `${report.ok ? 'ok' : 'FAILED'}: ${report.dagName} (run ${report.runId}, ${report.backend})`,
+    `  makespan         ${formatMs(report.makespanMs)}`,
+    `  lower bound      ${m.lowerBoundMs === undefined ? unknown : `${formatMs(m.lowerBoundMs)}; makespan / lower bound ${m.makespanOverLowerBound?.toFixed(2) ?? '-'}`}`,
+    `  critical path    ${m.criticalPath ? `${m.criticalPath.length} tasks from ${formatMs(m.criticalPathStartMs ?? 0)}; transfer on it ${formatMs(m.criticalPathTransferMs ?? 0)}, off it ${formatMs(m.offCriticalPathTransferMs ?? 0)}` : unknown}`,
+    `  peak bytes held  ${formatBytes(m.peakHeldBytes)}${m.peakLiveBytes === undefined ? '' : ` (still needed at most ${formatBytes(m.peakLiveBytes)})`}`,
+    ...(html ? [`  html             ${html}`] : []),
+  ];
+  return `${lines.join('\n')}\n`;
+}

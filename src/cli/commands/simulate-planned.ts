@@ -1,0 +1,126 @@
+import { writeFile } from 'node:fs/promises';
+import { BadInputError } from '../../errors.js';
+import { DEFAULT_METADATA_DIR } from '../../metadata/file-metadata-store.js';
+import { parseMetadataLocation, type MetadataLocation } from '../../metadata/metadata-location.js';
+import { looksAnnotated } from '../../plan/annotated-dag.js';
+import type { RunReport } from '../../report/run-report.js';
+import { writeHtmlReport } from '../../report/write-html-report.js';
+import { RunFailedError } from '../../runtime/run-client.js';
+import { DEFAULT_PARK_AFTER_MS } from '../../runtime/run-spec.js';
+import { DEFAULT_WUKONG_OPTIONS } from '../../scheduler/wukong-options.js';
+import type { PlannedSimulationResult } from '../../sim/planned-simulation.js';
+import type { CostProfile, StoreKind } from '../../sim/profile.js';
+import { DEFAULT_SIM_INVOKE_CONCURRENCY, simulate, type SimulationStats } from '../../sim/simulator.js';
+import { createDagTaskEstimator } from '../../sim/task-estimates.js';
+import { formatSummary, summaryJson } from '../format-summary.js';
+import { parseIntegerOption } from '../parse-options.js';
+import { loadPlannedInput, type PlannerFlags } from '../planned-input.js';
+import { readDagFile } from '../read-dag-file.js';
+import { loadTaskCosts, type TaskCostFlags } from './simulate-task-costs.js';
+
+/** The flags of `wukong simulate` that planned mode reads. */
+export interface PlannedSimulateFlags extends TaskCostFlags, PlannerFlags {
+  profile: string;
+  seed: string;
+  memoryMb: string;
+  store: string;
+  invokeConcurrency: string;
+  warm: string;
+  parkAfterMs?: string;
+  report?: string;
+  html?: string;
+  json?: boolean;
+}
+
+/** What simulate.ts lends planned mode, so both modes parse the shared flags alike. */
+export interface SimulateHelpers {
+  loadProfile(nameOrFile: string): Promise<CostProfile>;
+  parseSeed(text: string): number;
+}
+
+/** Whether `simulate` runs planned mode: a planner other than wukong, or a file that holds a plan. */
+export async function wantsPlannedSimulation(file: string, flags: Pick<PlannerFlags, 'planner'>): Promise<boolean> {
+  if (flags.planner !== undefined && flags.planner !== 'wukong') return true;
+  return looksAnnotated(await readDagFile(file));
+}
+
+/**
+ * `wukong simulate <annotated.json>` or `wukong simulate <dag.json> --planner NAME|PATH`: plans (or
+ * reads and validates the plan), simulates planned mode, prints predicted vs simulated figures.
+ */
+export async function simulatePlannedCommand(file: string, flags: PlannedSimulateFlags, helpers: SimulateHelpers): Promise<void> {
+  const seed = helpers.parseSeed(flags.seed);
+  const memoryMb = parseIntegerOption(flags.memoryMb, '--memory-mb', 3008, 1);
+  const invokeConcurrency = parseIntegerOption(flags.invokeConcurrency, '--invoke-concurrency', DEFAULT_SIM_INVOKE_CONCURRENCY, 1);
+  const warmContainers = parseIntegerOption(flags.warm, '--warm', 0, 0);
+  const parkAfterMs = parseIntegerOption(flags.parkAfterMs, '--park-after-ms', DEFAULT_PARK_AFTER_MS, 0);
+  if (flags.store !== 'redis' && flags.store !== 's3') throw new BadInputError(`--store must be redis or s3, got "${flags.store}"`);
+  const storeKind: StoreKind = flags.store;
+
+  // The planner learns from the same history the task costs come from (simulate's --metadata rules).
+  const { spec, model, dag, plan, planner } = await loadPlannedInput(file, flags, planningHistory(flags));
+  if (!plan) throw new BadInputError(`${file}: planner ${planner} made no plan`);
+  const costs = await loadTaskCosts(dag, model, flags, helpers.loadProfile);
+  const result = simulate({
+    dag,
+    wukong: DEFAULT_WUKONG_OPTIONS,
+    profile: costs.profile,
+    estimator: costs.estimator ?? createDagTaskEstimator(dag, costs.profile),
+    seed,
+    memoryMb,
+    storeKind,
+    invokeConcurrency,
+    warmContainers,
+    runId: `sim-${seed}`,
+    dagName: spec.name ?? file,
+    plan,
+    parkAfterMs,
+  }) as PlannedSimulationResult;
+  const { report, stats } = result;
+  if (flags.report) await writeFile(flags.report, `${JSON.stringify(report, null, 2)}\n`);
+  if (flags.html) await writeHtmlReport(flags.html, report, { dag });
+  if (!report.ok) throw new RunFailedError(report.runId, report.failure?.taskId ?? '-', report.failure?.message ?? 'simulation failed');
+  if (flags.json) process.stdout.write(`${JSON.stringify({ ...plannedSimulationJson(result), taskCosts: costs.description })}\n`);
+  else process.stdout.write(formatSummary(report) + formatPlannedSimulated(report, stats, result.planned) + `  task costs       ${costs.description}\n`);
+}
+
+/** Where the planner's history is: --metadata, none with --no-metadata, else the default directory. */
+function planningHistory(flags: TaskCostFlags): MetadataLocation | undefined {
+  if (flags.metadata === false) return undefined;
+  if (typeof flags.metadata === 'string') return parseMetadataLocation(flags.metadata);
+  return { kind: 'file', dir: DEFAULT_METADATA_DIR };
+}
+
+function formatPlannedSimulated(report: RunReport, stats: SimulationStats, planned: PlannedSimulationResult['planned']): string {
+  const o = report.options;
+  const ratio = Number.isFinite(stats.makespanOverLowerBound) ? stats.makespanOverLowerBound.toFixed(2) : '-';
+  const predicted = (value: number | undefined, unit: (v: number) => string) => (value === undefined ? '-' : unit(value));
+  const lines = [
+    `  simulated        virtual time: profile ${String(o.profile)}, seed ${String(o.seed)}, store ${String(o.store)}`,
+    `  planner          ${planned.planner}: ${planned.workers} workers (tiers MB x workers: ${String(o.memoryMb)}), park after ${String(o.parkAfterMs)} ms`,
+    `  predicted        makespan ${predicted(planned.predictedMakespanMs, (v) => `${v.toFixed(1)} ms`)}, cost ${predicted(planned.predictedCostUsd, (v) => `$${v.toFixed(6)}`)} (the plan's forecast)`,
+    `  simulated        makespan ${report.makespanMs.toFixed(1)} ms, cost $${report.summary.costUsd.toFixed(6)} (each worker priced at its own tier)`,
+    `  lower bound      ${stats.lowerBoundMs.toFixed(1)} ms (critical path of run times); makespan / lower bound ${ratio}`,
+    `  workers          ${planned.resumes} re-invocations after ${planned.parks} parks; ${planned.waits} waits (${planned.waitTimeouts} timed out); ${planned.prewarms} prewarms; ${planned.dupRuns} dup runs`,
+    `  starts           ${stats.coldStarts} cold, ${stats.warmStarts} warm; ${stats.queuedInvocations} invocations queued`,
+    `  engine           ${stats.eventsProcessed} events in ${stats.wallMs.toFixed(0)} ms`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+function plannedSimulationJson(result: PlannedSimulationResult): Record<string, unknown> {
+  const { report, stats, planned } = result;
+  return {
+    ...summaryJson(report),
+    simulated: true,
+    planner: planned.planner,
+    profile: report.options.profile,
+    seed: report.options.seed,
+    store: report.options.store,
+    workers: planned.workers,
+    predicted: { makespanMs: planned.predictedMakespanMs ?? null, costUsd: planned.predictedCostUsd ?? null },
+    planned: { resumes: planned.resumes, parks: planned.parks, waits: planned.waits, waitTimeouts: planned.waitTimeouts, prewarms: planned.prewarms, dupRuns: planned.dupRuns },
+    lowerBoundMs: stats.lowerBoundMs,
+    engine: { events: stats.eventsProcessed, wallMs: stats.wallMs },
+  };
+}

@@ -1,0 +1,22 @@
+import { resolve } from 'node:path';
+import { BadInputError } from '../errors.js';
+import { DEFAULT_METADATA_DIR } from '../metadata/file-metadata-store.js';
+import { parseMetadataLocation, type MetadataLocation } from '../metadata/metadata-location.js';
+
+export const RECORDING_FLAG_HELP = `record task/transfer/invoke metadata here, and plan from it: a directory or a redis:// URL (default: env WUKONG_METADATA, else ${DEFAULT_METADATA_DIR})`;
+
+/** The metadata store commands use when no flag names one: env WUKONG_METADATA, else .wukong/metadata. */
+export function defaultMetadataText(env: NodeJS.ProcessEnv = process.env): string {
+  return env.WUKONG_METADATA ?? DEFAULT_METADATA_DIR;
+}
+
+/**
+ * Where a run records metadata (`--metadata`, `--no-metadata` = false). Runs record into the file
+ * store by default; memory would be lost with the executor threads.
+ */
+export function recordingLocationFromFlag(flag: string | false | undefined): MetadataLocation | undefined {
+  if (flag === false) return undefined;
+  const location = parseMetadataLocation(flag ?? defaultMetadataText());
+  if (location.kind === 'memory') throw new BadInputError('--metadata memory: is not available for runs: executor threads would each keep their own');
+  return location.kind === 'file' ? { kind: 'file', dir: resolve(location.dir) } : location;
+}

@@ -1,0 +1,114 @@
+import type { Dag } from '../../dag/dag.js';
+import type { MetadataAccess } from '../../metadata/metadata-access.js';
+import type { Sla } from '../../metadata/sla.js';
+import { emptyCompactPlan, toPlanOutput } from '../compact-plan.js';
+import type { PlanningAlgorithm, PlanningContext, PlanOutput } from '../planning-algorithm.js';
+import { bestTierIndex, predictTaskCosts, type TaskCosts } from '../task-costs.js';
+import { estimated, optimize, type EstimatedPlan } from './optimizations.js';
+
+/** HEFT's processor count when `--max-workers` is not given. */
+export const DEFAULT_HEFT_WORKERS = 32;
+
+interface Slot {
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * HEFT (Topcuoglu, Hariri and Wu, IEEE TPDS 2002), the classical list scheduler, as a baseline:
+ * tasks by decreasing upward rank (exec + the heaviest path of transfer + rank below), each placed
+ * on whichever of `maxWorkers` workers (all on the best tier) gives the earliest finish, inserting
+ * into an idle gap when one fits. A worker's first use costs an Invoke call and a cold start;
+ * a transfer costs the producer's upload plus the download. Each task's `order` is its position by
+ * start time, so workers run tasks in the order HEFT placed them. O(V · workers · tasks per worker):
+ * a baseline for small and mid-size DAGs, not the 100k-task planner.
+ */
+export function planHeftCompact(costs: TaskCosts, tier: number, maxWorkers: number): EstimatedPlan {
+  const { graph } = costs;
+  const n = graph.taskCount;
+  const { parentOffsets, parentValues, childOffsets, childValues, topo, topoPosition } = graph;
+  const exec = costs.execMs[tier] as Float64Array;
+  const transferMs = (task: number): number => (costs.uploadMs[task] as number) + (costs.downloadMs[task] as number);
+
+  const rank = new Float64Array(n);
+  for (let i = topo.length - 1; i >= 0; i -= 1) {
+    const task = topo[i] as number;
+    let below = 0;
+    for (let k = childOffsets[task] as number; k < (childOffsets[task + 1] as number); k += 1) {
+      const child = childValues[k] as number;
+      below = Math.max(below, transferMs(task) + (rank[child] as number));
+    }
+    rank[task] = (exec[task] as number) + below;
+  }
+  // Decreasing rank is a topological order when ranks strictly decrease along edges; ties (zero
+  // exec and transfer) fall back on topological position, which keeps parents first.
+  const byRank = Array.from(topo).sort((a, b) => (rank[b] as number) - (rank[a] as number) || (topoPosition[a] as number) - (topoPosition[b] as number));
+
+  const plan = emptyCompactPlan(n);
+  const slots: Slot[][] = [];
+  // A worker is ready when its first placed task starts (invoke + cold start before it); nothing
+  // may be inserted ahead of that.
+  const readyAt: number[] = [];
+  const start = new Float64Array(n);
+  const finish = new Float64Array(n);
+  const firstUseMs = costs.invokeApiMs + (costs.coldStartMs[tier] as number);
+  for (const task of byRank) {
+    const ms = exec[task] as number;
+    const workerCount = Math.min(slots.length + 1, maxWorkers); // one unused worker stands for all of them
+    let bestWorker = -1;
+    let bestStart = Infinity;
+    for (let worker = 0; worker < workerCount; worker += 1) {
+      let dataReady = 0;
+      for (let k = parentOffsets[task] as number; k < (parentOffsets[task + 1] as number); k += 1) {
+        const parent = parentValues[k] as number;
+        dataReady = Math.max(dataReady, (finish[parent] as number) + (plan.workerOf[parent] === worker ? 0 : transferMs(parent)));
+      }
+      const busy = slots[worker];
+      const earliest = busy === undefined ? dataReady + firstUseMs : earliestGap(busy, Math.max(dataReady, readyAt[worker] as number), ms);
+      if (earliest + ms < bestStart + (exec[task] as number)) {
+        bestStart = earliest;
+        bestWorker = worker;
+      }
+    }
+    if (bestWorker === slots.length) {
+      slots.push([]);
+      readyAt.push(bestStart);
+      plan.tierOf.push(tier);
+    }
+    insertSlot(slots[bestWorker] as Slot[], { start: bestStart, end: bestStart + ms });
+    plan.workerOf[task] = bestWorker;
+    start[task] = bestStart;
+    finish[task] = bestStart + ms;
+  }
+  const rankPosition = new Int32Array(n);
+  byRank.forEach((task, position) => (rankPosition[task] = position));
+  const byStart = byRank.slice().sort((a, b) => (start[a] as number) - (start[b] as number) || (rankPosition[a] as number) - (rankPosition[b] as number));
+  plan.order = new Float64Array(n);
+  byStart.forEach((task, position) => ((plan.order as Float64Array)[task] = position));
+  return optimize(costs, estimated(costs, plan));
+}
+
+/** The earliest start >= `ready` on a worker with these busy slots (sorted by start) that fits `ms`. */
+function earliestGap(busy: readonly Slot[], ready: number, ms: number): number {
+  let candidate = ready;
+  for (const slot of busy) {
+    if (candidate + ms <= slot.start) return candidate;
+    candidate = Math.max(candidate, slot.end);
+  }
+  return candidate;
+}
+
+function insertSlot(busy: Slot[], slot: Slot): void {
+  let i = busy.length;
+  while (i > 0 && (busy[i - 1] as Slot).start > slot.start) i -= 1;
+  busy.splice(i, 0, slot);
+}
+
+export const heftPlanner: PlanningAlgorithm = {
+  name: 'heft',
+  plan(dag: Dag, metadata: MetadataAccess, sla: Sla, context: PlanningContext): PlanOutput {
+    const costs = predictTaskCosts(dag, metadata, sla, context.tiers);
+    const { plan, estimate } = planHeftCompact(costs, bestTierIndex(costs), context.maxWorkers ?? DEFAULT_HEFT_WORKERS);
+    return { ...toPlanOutput(costs, plan), predicted: { makespanMs: estimate.makespanMs, costUsd: estimate.costUsd, workers: estimate.workerCount } };
+  },
+};

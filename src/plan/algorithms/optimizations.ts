@@ -1,0 +1,111 @@
+import { cloneCompactPlan, type CompactPlan } from '../compact-plan.js';
+import { criticalPathOf, estimatePlan, inputsAllOn, type PlanEstimate } from '../plan-estimate.js';
+import type { TaskCosts } from '../task-costs.js';
+
+/** Rounds of "pre-load the critical path, recompute it" before giving up on further shrinking. */
+const MAX_PRELOAD_ROUNDS = 12;
+
+/** A plan with its estimate, so optimizations can compare before and after. */
+export interface EstimatedPlan {
+  readonly plan: CompactPlan;
+  readonly estimate: PlanEstimate;
+}
+
+export function estimated(costs: TaskCosts, plan: CompactPlan): EstimatedPlan {
+  return { plan, estimate: estimatePlan(costs, plan) };
+}
+
+/**
+ * Thesis algorithm 1, last step: pre-load the remote inputs of the critical path's tasks, recompute
+ * the critical path (it may move), and repeat while the predicted makespan shrinks.
+ */
+export function preloadCriticalPath(costs: TaskCosts, current: EstimatedPlan): EstimatedPlan {
+  let best = current;
+  for (let round = 0; round < MAX_PRELOAD_ROUNDS; round += 1) {
+    const plan = cloneCompactPlan(best.plan);
+    let changed = false;
+    for (const task of criticalPathOf(best.estimate)) {
+      if (plan.preload[task] === 0 && hasRemoteInput(costs, plan, task)) {
+        plan.preload[task] = 1;
+        changed = true;
+      }
+    }
+    if (!changed) break;
+    const next = estimated(costs, plan);
+    if (next.estimate.makespanMs >= best.estimate.makespanMs) break;
+    best = next;
+  }
+  return best;
+}
+
+/**
+ * Pre-warm every worker whose first task waited for the worker's cold start: the parent whose
+ * output triggers the invocation pre-warms it when it starts, so the cold start overlaps that
+ * parent's compute. Kept only when the predicted makespan shrinks (an early worker idles, at a cost).
+ */
+export function addPrewarm(costs: TaskCosts, current: EstimatedPlan): EstimatedPlan {
+  const { estimate } = current;
+  const plan = cloneCompactPlan(current.plan);
+  const { parentOffsets, parentValues } = costs.graph;
+  let changed = false;
+  for (let worker = 0; worker < plan.tierOf.length; worker += 1) {
+    const first = estimate.firstTaskOf[worker] as number;
+    if (first === -1 || parentOffsets[first] === parentOffsets[first + 1]) continue; // sources start at once
+    if ((estimate.workerReadyMs[worker] as number) <= (estimate.workerTriggerMs[worker] as number)) continue;
+    let trigger = -1;
+    for (let k = parentOffsets[first] as number; k < (parentOffsets[first + 1] as number); k += 1) {
+      const parent = parentValues[k] as number;
+      if (plan.workerOf[parent] === worker) continue;
+      if (trigger === -1 || (estimate.availableMs[parent] as number) > (estimate.availableMs[trigger] as number)) trigger = parent;
+    }
+    if (trigger === -1) continue;
+    const list = plan.prewarm.get(trigger) ?? [];
+    if (!list.includes(worker)) list.push(worker);
+    plan.prewarm.set(trigger, list);
+    changed = true;
+  }
+  if (!changed) return current;
+  const next = estimated(costs, plan);
+  return next.estimate.makespanMs < current.estimate.makespanMs ? next : current;
+}
+
+/**
+ * Mark `dup` on a producer when some consumer on another worker holds all the producer's inputs
+ * and re-running it there (on the consumer's tier) is quicker than its upload plus download.
+ * Kept only when the predicted makespan does not grow.
+ */
+export function addDup(costs: TaskCosts, current: EstimatedPlan): EstimatedPlan {
+  const plan = cloneCompactPlan(current.plan);
+  const { childOffsets, childValues, taskCount } = costs.graph;
+  let changed = false;
+  for (let producer = 0; producer < taskCount; producer += 1) {
+    if (plan.dup[producer] === 1) continue;
+    const transferMs = (costs.uploadMs[producer] as number) + (costs.downloadMs[producer] as number);
+    for (let k = childOffsets[producer] as number; k < (childOffsets[producer + 1] as number); k += 1) {
+      const consumerWorker = plan.workerOf[childValues[k] as number] as number;
+      if (consumerWorker === plan.workerOf[producer]) continue;
+      const recomputeMs = (costs.execMs[plan.tierOf[consumerWorker] as number] as Float64Array)[producer] as number;
+      if (recomputeMs < transferMs && inputsAllOn(costs, plan, producer, consumerWorker)) {
+        plan.dup[producer] = 1;
+        changed = true;
+        break;
+      }
+    }
+  }
+  if (!changed) return current;
+  const next = estimated(costs, plan);
+  return next.estimate.makespanMs <= current.estimate.makespanMs ? next : current;
+}
+
+/** The optimizations every built-in applies after assigning workers: preload, prewarm, dup. */
+export function optimize(costs: TaskCosts, assigned: EstimatedPlan): EstimatedPlan {
+  return addDup(costs, addPrewarm(costs, preloadCriticalPath(costs, assigned)));
+}
+
+function hasRemoteInput(costs: TaskCosts, plan: CompactPlan, task: number): boolean {
+  const { parentOffsets, parentValues } = costs.graph;
+  for (let k = parentOffsets[task] as number; k < (parentOffsets[task + 1] as number); k += 1) {
+    if (plan.workerOf[parentValues[k] as number] !== plan.workerOf[task]) return true;
+  }
+  return false;
+}

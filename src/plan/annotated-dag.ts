@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { DagSpecSchema, TaskIdSchema } from '../dag/schema.js';
+
+/**
+ * The planner's output (DESIGN.md §3, thesis Fig. 9-11): the DAG plus, for every task, the worker
+ * that runs it and the optimizations to apply, and for every worker its memory tier. zod is the
+ * source of truth for the format; ./validate-plan.ts checks what a schema cannot (every task
+ * assigned, tiers available, prewarm and order consistent).
+ */
+
+/** A worker: one logical executor, invoked once (re-invoked only after it parks). */
+export const WorkerIdSchema = z.number().int().nonnegative().max(9_999_999);
+
+export const TaskAnnotationSchema = z
+  .object({
+    worker: WorkerIdSchema,
+    /** Fetch this task's remote inputs while the worker still computes the task before it. */
+    preload: z.boolean().default(false),
+    /** Workers to invoke (warm up) when this task starts, so their cold starts overlap it. */
+    prewarm: z.array(WorkerIdSchema).default([]),
+    /**
+     * A consumer on another worker that finds this task's output missing may re-run this task
+     * itself when this task's inputs are in its memory (identical result; not stored twice).
+     */
+    dup: z.boolean().default(false),
+    /**
+     * Position in plan order: each worker runs its tasks by increasing order (ties: the DAG's
+     * topological order). Must grow along every edge. Absent on every task: topological order.
+     */
+    order: z.number().int().nonnegative().optional(),
+  })
+  .strict();
+
+export const WorkerSpecSchema = z
+  .object({
+    memoryMb: z.number().int().min(128).max(10_240),
+    vcpu: z.number().positive().max(6),
+  })
+  .strict();
+
+export const PredictionSchema = z
+  .object({
+    makespanMs: z.number().nonnegative().finite(),
+    costUsd: z.number().nonnegative().finite(),
+  })
+  .catchall(z.number().finite());
+
+export const PlanSchema = z
+  .object({
+    algorithm: z.string().min(1).max(200),
+    /** The SLA the plan was made for, in text form (`avg`, `median`, `p90`). */
+    sla: z.string().min(1).max(20),
+    tasks: z.record(TaskIdSchema, TaskAnnotationSchema),
+    /** Worker id (decimal string, as JSON keys are) -> its configuration. */
+    workers: z.record(z.string().regex(/^\d{1,7}$/, 'worker ids are non-negative integers'), WorkerSpecSchema),
+    predicted: PredictionSchema.optional(),
+  })
+  .strict();
+
+export const AnnotatedDagSchema = z
+  .object({
+    dag: DagSpecSchema,
+    plan: PlanSchema,
+  })
+  .strict();
+
+export type TaskAnnotation = z.infer<typeof TaskAnnotationSchema>;
+/** What a planner may return per task: defaults (no preload, no prewarm, no dup) may be left out. */
+export type TaskAnnotationInput = z.input<typeof TaskAnnotationSchema>;
+export type WorkerSpec = z.infer<typeof WorkerSpecSchema>;
+export type Prediction = z.infer<typeof PredictionSchema>;
+export type Plan = z.infer<typeof PlanSchema>;
+export type AnnotatedDag = z.infer<typeof AnnotatedDagSchema>;
+
+/** Whether a parsed JSON document is an annotated DAG rather than a bare DAG. */
+export function looksAnnotated(json: unknown): boolean {
+  return typeof json === 'object' && json !== null && 'plan' in json && 'dag' in json;
+}

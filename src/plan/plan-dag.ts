@@ -1,0 +1,83 @@
+import type { Dag } from '../dag/dag.js';
+import type { MetadataAccess } from '../metadata/metadata-access.js';
+import { formatSla, type Sla } from '../metadata/sla.js';
+import { PlanSchema, type AnnotatedDag, type Prediction } from './annotated-dag.js';
+import { fromPlanOutput } from './compact-plan.js';
+import { estimatePlan } from './plan-estimate.js';
+import type { PlanningAlgorithm } from './planning-algorithm.js';
+import { predictTaskCosts } from './task-costs.js';
+import { normalizeTiers } from './tiers.js';
+import { PlanValidationError, validatePlan, type PlanProblem } from './validate-plan.js';
+
+export interface PlanDagOptions {
+  readonly metadata: MetadataAccess;
+  readonly sla: Sla;
+  /** Memory tiers (MB) workers may get. */
+  readonly tiers: readonly number[];
+  readonly maxWorkers?: number;
+}
+
+/** Issues of the schema shown per plan; a planner that gets every task wrong would flood the terminal. */
+const SCHEMA_ISSUES_SHOWN = 20;
+
+/**
+ * Runs a planner and returns the annotated DAG, or throws a BadInputError (exit 2) naming what is
+ * wrong: the planner threw, returned something that is not a plan, or a plan that cannot run
+ * (./validate-plan.ts). Defaults (no preload, prewarm, dup) are filled in through the schema, and
+ * `predicted` is the shared estimator's forecast (./plan-estimate.ts), so every planner's figures
+ * compare; other numbers the planner predicted (e.g. nonuniform's `savingUsd`) are kept.
+ */
+export async function planDag(dag: Dag, algorithm: PlanningAlgorithm, options: PlanDagOptions): Promise<AnnotatedDag> {
+  const tiers = normalizeTiers(options.tiers);
+  const source = `planner ${algorithm.name}`;
+  let output: unknown;
+  try {
+    output = await algorithm.plan(dag, options.metadata, options.sla, options.maxWorkers === undefined ? { tiers } : { tiers, maxWorkers: options.maxWorkers });
+  } catch (error) {
+    throw new PlannerFailedError(algorithm.name, error);
+  }
+  if (typeof output !== 'object' || output === null || typeof (output as { tasks?: unknown }).tasks !== 'object' || typeof (output as { workers?: unknown }).workers !== 'object') {
+    throw new PlanValidationError([{ code: 'bad-format', message: `${source} returned ${describeValue(output)}, not { tasks, workers }` }]);
+  }
+  const { tasks, workers, predicted } = output as { tasks: unknown; workers: unknown; predicted?: unknown };
+  const parsed = PlanSchema.safeParse({ algorithm: algorithm.name, sla: formatSla(options.sla), tasks, workers });
+  if (!parsed.success) {
+    const problems: PlanProblem[] = parsed.error.issues.slice(0, SCHEMA_ISSUES_SHOWN).map((issue) => ({
+      code: 'bad-format',
+      message: `${issue.path.map(String).join('.') || '(plan)'}: ${issue.message}`,
+      ...(issue.path[0] === 'tasks' && typeof issue.path[1] === 'string' ? { taskIds: [issue.path[1]] } : {}),
+    }));
+    throw new PlanValidationError(problems, source);
+  }
+  const plan = parsed.data;
+  validatePlan(dag, plan, { tiers, source });
+  const costs = predictTaskCosts(dag, options.metadata, options.sla, tiers);
+  const estimate = estimatePlan(costs, fromPlanOutput(costs, plan));
+  plan.predicted = { ...extraFigures(predicted), makespanMs: estimate.makespanMs, costUsd: estimate.costUsd, workers: estimate.workerCount };
+  return { dag: dag.spec, plan };
+}
+
+/** A planner that threw: its message, with the planner named (exit 2: the planner is the user's input). */
+export class PlannerFailedError extends PlanValidationError {
+  constructor(planner: string, cause: unknown) {
+    super([{ code: 'bad-format', message: `planner ${planner} threw: ${cause instanceof Error ? cause.message : String(cause)}` }]);
+    if (cause !== undefined) Object.defineProperty(this, 'cause', { value: cause, enumerable: false });
+  }
+}
+
+/** The planner's own finite numeric predictions other than makespan and cost. */
+function extraFigures(predicted: unknown): Prediction | Record<string, number> {
+  if (typeof predicted !== 'object' || predicted === null) return {};
+  const figures: Record<string, number> = {};
+  for (const [key, value] of Object.entries(predicted)) {
+    if (key !== 'makespanMs' && key !== 'costUsd' && typeof value === 'number' && Number.isFinite(value)) figures[key] = value;
+  }
+  return figures;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return `an object with keys ${Object.keys(value).slice(0, 5).join(', ') || '(none)'}`;
+  return typeof value === 'undefined' ? 'undefined' : `a ${typeof value}`;
+}

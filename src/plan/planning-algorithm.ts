@@ -1,0 +1,30 @@
+import type { Dag } from '../dag/dag.js';
+import type { MetadataAccess } from '../metadata/metadata-access.js';
+import type { Sla } from '../metadata/sla.js';
+import type { Prediction, TaskAnnotationInput, WorkerSpec } from './annotated-dag.js';
+
+/** What a planner may use beyond the DAG and history: the platform's choices and limits. */
+export interface PlanningContext {
+  /** Memory tiers (MB) workers may be given, ascending; each is one Lambda function. */
+  readonly tiers: readonly number[];
+  /** At most this many workers (HEFT's processor count; others may ignore it). */
+  readonly maxWorkers?: number;
+}
+
+/** What `plan` returns: an annotation per task and a configuration per worker it names. */
+export interface PlanOutput {
+  readonly tasks: Readonly<Record<string, TaskAnnotationInput>>;
+  readonly workers: Readonly<Record<string, WorkerSpec>>;
+  /** The planner's own forecast of its plan (makespan, cost), if it makes one. */
+  readonly predicted?: Prediction;
+}
+
+/**
+ * A planning algorithm (DESIGN.md §3, thesis Fig. 10). Built-ins are found by name; a custom one is
+ * the default export of a module given by path (`--planner ./my-planner.js`). Its output is
+ * validated before anything runs, so a bad plan is a clear error, never a hung run.
+ */
+export interface PlanningAlgorithm {
+  readonly name: string;
+  plan(dag: Dag, metadata: MetadataAccess, sla: Sla, context: PlanningContext): PlanOutput | Promise<PlanOutput>;
+}

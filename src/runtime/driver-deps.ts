@@ -1,0 +1,54 @@
+import type { MetadataStore } from '../metadata/metadata-store.js';
+import type { WorkerConfig } from '../metadata/records.js';
+import type { OpRegistry } from '../ops/registry.js';
+import { MB_PER_VCPU } from '../report/cost-model.js';
+import type { Coordinator } from '../storage/coordinator.js';
+import type { IntermediateStore } from '../storage/intermediate-store.js';
+import type { Clock } from './clock.js';
+import type { Invoker } from './invoker.js';
+import type { Logger } from './logger.js';
+import type { RunCache } from './run-cache.js';
+
+/** Everything the driver touches, injected (Temporal's WorkerDeps): no globals, no env. */
+export interface DriverDeps {
+  readonly store: IntermediateStore;
+  readonly coordinator: Coordinator;
+  readonly invoker: Invoker;
+  readonly ops: OpRegistry;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly runs: RunCache;
+  /** The executor's memory tier (Lambda) or 0 (embedded thread). */
+  readonly memoryMb: number;
+  /** Invocations in flight at once from one executor (large fan-outs). */
+  readonly invokeConcurrency: number;
+  /** CPU time of this thread/process so far, in ms (for the report). */
+  readonly cpuMs: () => number;
+  readonly memoryBytes: () => number;
+  /**
+   * Time this invocation may still use, in ms (Lambda: the remaining time minus a safety buffer).
+   * When it falls to the longest task seen so far, the executor starts no new task: it settles
+   * what it owes (puts, marks, invokes), then hands its remaining tasks to fresh invocations
+   * instead of being killed mid-task. Absent: no deadline (embedded threads).
+   */
+  readonly timeLeftMs?: () => number;
+  /** Where executors record task, transfer and invoke metadata; none: nothing is recorded. */
+  readonly metadata?: MetadataStore;
+  /** The worker configuration metadata records name; default: derived from memoryMb. */
+  readonly workerConfig?: WorkerConfig;
+}
+
+/**
+ * A worker's configuration as metadata records name it: Lambda gives 1 vCPU per 1,769 MB (up to
+ * 6 at 10,240 MB); an embedded thread (memoryMb 0) is one core, recorded as a 1,769 MB worker.
+ */
+export function workerConfigOf(deps: Pick<DriverDeps, 'memoryMb' | 'workerConfig'>): WorkerConfig {
+  if (deps.workerConfig) return deps.workerConfig;
+  if (deps.memoryMb <= 0) return { memoryMb: MB_PER_VCPU, vcpu: 1 };
+  return { memoryMb: deps.memoryMb, vcpu: Math.min(6, deps.memoryMb / MB_PER_VCPU) };
+}
+
+/** Host facts about this invocation. */
+export interface InvocationContext {
+  readonly cold: boolean;
+}

@@ -1,0 +1,37 @@
+import { BadInputError } from '../errors.js';
+import { PlanLayout, workerExecutorId } from '../scheduler/planned-layout.js';
+import type { ExecutorPayload } from './payload.js';
+import { topologicalOrderOf } from './run-cache.js';
+import type { RunDag, RunSpec } from './run-spec.js';
+
+/**
+ * The executors a run starts with. WUKONG mode: one per source task (each follows that source's
+ * static schedule). Planned mode: every worker whose first task is a source; every other worker is
+ * invoked by the producer whose fan-in mark completes its first task.
+ */
+export function initialPayloads(spec: RunSpec, dag: RunDag, nowMs: number): ExecutorPayload[] {
+  const runId = spec.runId;
+  if (!spec.plan) {
+    return dag.sources().map((source) => ({ kind: 'execute', runId, source, taskId: source, inline: [], executorId: `x-${source}`, invokedAt: nowMs }));
+  }
+  let layout: PlanLayout;
+  try {
+    layout = new PlanLayout(dag, topologicalOrderOf(dag), spec.plan);
+  } catch (error) {
+    throw new BadInputError(`plan of run ${runId} cannot be executed: ${(error as Error).message}`);
+  }
+  return layout.startWorkers().map((worker) => {
+    const memoryMb = layout.memoryMbOf(worker);
+    return {
+      kind: 'execute',
+      runId,
+      source: '',
+      taskId: layout.first(worker),
+      inline: [],
+      executorId: workerExecutorId(worker),
+      invokedAt: nowMs,
+      worker,
+      ...(memoryMb > 0 ? { memoryMb } : {}),
+    };
+  });
+}

@@ -1,0 +1,31 @@
+import type { MetadataLocation } from '../metadata/metadata-location.js';
+import { runEmbedded } from './embedded/embedded-backend.js';
+import type { RunOutcome, RunRequest } from './run-client.js';
+import type { StoreConfig } from './store-config.js';
+
+export type BackendName = 'embedded' | 'lambda';
+
+/** Runs one request on a backend; `memoryMb` is what its executors are priced at in reports. */
+export interface RunBackend {
+  readonly name: BackendName;
+  run(request: RunRequest): Promise<{ outcome: RunOutcome; memoryMb: number }>;
+}
+
+export interface EmbeddedBackendOptions {
+  readonly threads: number;
+  readonly stores: StoreConfig;
+  readonly metadata?: MetadataLocation | undefined;
+  /** Memory embedded executors are priced at (they have no tier). */
+  readonly costMemoryMb: number;
+}
+
+/** The embedded backend as a RunBackend: a fresh thread pool per run. */
+export function embeddedRunBackend(options: EmbeddedBackendOptions): RunBackend {
+  return {
+    name: 'embedded',
+    run: async (request) => ({
+      outcome: await runEmbedded(request, { threads: options.threads, stores: options.stores, invokeConcurrency: 64, ...(options.metadata ? { metadata: options.metadata } : {}) }),
+      memoryMb: options.costMemoryMb,
+    }),
+  };
+}

@@ -1,0 +1,209 @@
+import { decodeValue, encodeValue, valueByteSize } from '../data/codec.js';
+import type { Value } from '../data/value.js';
+import { MAX_OUTPUT_BYTES_PER_TASK } from '../limits.js';
+import type { DriverDeps } from './driver-deps.js';
+import { runKeys } from './keys.js';
+import type { MetadataRecorder } from './metadata-recorder.js';
+import type { InlineOutput } from './payload.js';
+import type { LoadedRun } from './run-cache.js';
+import { emptyTaskTiming, type RunEvent, type TaskTiming } from './run-events.js';
+
+/**
+ * The task I/O every executor session shares (WUKONG and planned): the outputs held in memory,
+ * fetching and storing them with timings and transfer records, running ops with task records,
+ * per-task timings for the report, progress and client messages. Sessions decide; this does.
+ */
+export class TaskIo {
+  /** Outputs in this executor's memory, by task id (one value per output of the op). */
+  readonly values = new Map<string, Value[]>();
+  /** Tasks whose outputs this executor stored (or found stored). */
+  readonly stored = new Set<string>();
+  readonly keys;
+  longestTaskMs = 0;
+  peakMemoryBytes = 0;
+  private readonly timing = new Map<string, TaskTiming>();
+  private readonly sends: Promise<void>[] = [];
+  private progress: string[] = [];
+  private lastProgressAt: number;
+
+  constructor(
+    private readonly runId: string,
+    private readonly executorId: string,
+    private readonly deps: DriverDeps,
+    private readonly run: LoadedRun,
+    private readonly recorder: MetadataRecorder,
+  ) {
+    this.keys = runKeys(runId);
+    this.lastProgressAt = deps.clock.now();
+  }
+
+  timings(): TaskTiming[] {
+    return [...this.timing.values()];
+  }
+
+  hasTiming(taskId: string): boolean {
+    return this.timing.has(taskId);
+  }
+
+  /** Forgets a task's timing (its fetches were timed here, but it runs elsewhere). */
+  dropTiming(taskId: string): void {
+    this.timing.delete(taskId);
+  }
+
+  timingOf(taskId: string): TaskTiming {
+    let timing = this.timing.get(taskId);
+    if (!timing) {
+      timing = emptyTaskTiming(taskId, this.run.dag.task(taskId).op, this.executorId, this.deps.clock.now());
+      this.timing.set(taskId, timing);
+    }
+    return timing;
+  }
+
+  /** Fetches a parent's outputs; the time and bytes count for `consumer`, when given. */
+  async get(parentId: string, consumer: string | undefined): Promise<void> {
+    const timing = consumer ? this.timingOf(consumer) : undefined;
+    const t0 = this.deps.clock.now();
+    const count = this.outputCount(parentId);
+    const outputs: Value[] = [];
+    let bytes = 0;
+    for (let i = 0; i < count; i += 1) {
+      const started = this.deps.clock.now();
+      const encoded = await this.deps.store.get(this.keys.output(parentId, i));
+      const ended = this.deps.clock.now();
+      this.recorder.transfer(this.deps.store.kind, 'get', encoded.byteLength, ended - started, ended);
+      bytes += encoded.byteLength;
+      outputs.push(decodeValue(encoded));
+    }
+    this.values.set(parentId, outputs);
+    if (timing) {
+      timing.getMs += this.deps.clock.now() - t0;
+      timing.bytesRead += bytes;
+    }
+  }
+
+  /** Runs `taskId` on the inputs in memory; returns its output bytes. `dup`: a task-dup copy. */
+  async runTask(taskId: string, dup = false): Promise<number> {
+    const task = this.run.dag.task(taskId);
+    const op = this.deps.ops.get(task.op);
+    const inputs = this.run.dag.inputRefs(taskId).map((ref) => {
+      const value = this.values.get(ref.taskId)?.[ref.output];
+      if (value === undefined) throw new Error(`input ${ref.taskId}#${ref.output} of ${taskId} is not in memory`);
+      return value;
+    });
+    const timing = this.timingOf(taskId);
+    if (dup) timing.dup = true;
+    timing.startAt = this.deps.clock.now();
+    timing.inputBytes = inputs.reduce((sum, v) => sum + valueByteSize(v), 0);
+    const args = this.run.args(taskId, (raw) => op.args.parse(raw));
+    const outputs = await op.run(inputs, args);
+    if (outputs.length !== op.outputs) throw new Error(`op ${task.op} returned ${outputs.length} outputs, declared ${op.outputs}`);
+    timing.endAt = this.deps.clock.now();
+    timing.execMs = timing.endAt - timing.startAt;
+    this.longestTaskMs = Math.max(this.longestTaskMs, timing.execMs);
+    timing.outputBytes = outputs.reduce((sum, v) => sum + valueByteSize(v), 0);
+    if (timing.outputBytes > MAX_OUTPUT_BYTES_PER_TASK) {
+      throw new Error(`output of ${timing.outputBytes} bytes exceeds the limit of ${MAX_OUTPUT_BYTES_PER_TASK} bytes per task`);
+    }
+    this.recorder.task(taskId, task.op, args, inputs, timing.execMs, timing.inputBytes, timing.outputBytes, timing.endAt);
+    this.values.set(taskId, outputs);
+    // Sampling RSS is a system call: every 32nd task and at the end is enough for a peak.
+    if (this.timing.size % 32 === 1) this.notePeakMemory();
+    // A duplicate is reported by the worker that owns the task.
+    if (!dup) this.progress.push(taskId);
+    if (this.run.spec.progressIntervalMs > 0 && timing.endAt - this.lastProgressAt >= this.run.spec.progressIntervalMs) this.flushProgress();
+    return timing.outputBytes;
+  }
+
+  /** Stores the outputs of `taskId`, timed and recorded as its put. */
+  async put(taskId: string): Promise<void> {
+    const timing = this.timingOf(taskId);
+    const t0 = this.deps.clock.now();
+    const outputs = this.values.get(taskId) ?? [];
+    for (let i = 0; i < outputs.length; i += 1) {
+      const encoded = encodeValue(outputs[i] as Value);
+      // Read the size first: the embedded memory store transfers the buffer to the main thread,
+      // which detaches it here (byteLength 0 afterwards).
+      const bytes = encoded.byteLength;
+      timing.bytesWritten += bytes;
+      const started = this.deps.clock.now();
+      await this.deps.store.put(this.keys.output(taskId, i), encoded);
+      const ended = this.deps.clock.now();
+      this.recorder.transfer(this.deps.store.kind, 'put', bytes, ended - started, ended);
+    }
+    timing.putMs += this.deps.clock.now() - t0;
+    this.stored.add(taskId);
+  }
+
+  /** Stores the outputs of `taskId` held in memory (once), off any task's timing but its bytes. */
+  async storeHeld(taskId: string, countBytes: boolean): Promise<void> {
+    if (this.stored.has(taskId)) return;
+    this.stored.add(taskId);
+    const outputs = this.values.get(taskId) ?? [];
+    const timing = countBytes ? this.timing.get(taskId) : undefined;
+    for (let i = 0; i < outputs.length; i += 1) {
+      const encoded = encodeValue(outputs[i] as Value);
+      if (timing) timing.bytesWritten += encoded.byteLength;
+      await this.deps.store.put(this.keys.output(taskId, i), encoded);
+    }
+  }
+
+  /** The payload form of outputs held here (base64 Arrow IPC), for inline hand-over. */
+  inlineOutputs(taskId: string): string[] {
+    return (this.values.get(taskId) ?? []).map((v) => Buffer.from(encodeValue(v)).toString('base64'));
+  }
+
+  addInline(inline: InlineOutput): void {
+    this.values.set(inline.taskId, decodeInline(inline));
+  }
+
+  outputCount(taskId: string): number {
+    return this.deps.ops.get(this.run.dag.task(taskId).op).outputs;
+  }
+
+  /** Sends a message to an inbox; every send is awaited by `settle`. */
+  sendTo(key: string, message: string): void {
+    this.sends.push(this.deps.coordinator.send(key, message));
+  }
+
+  send(event: RunEvent): void {
+    this.sendTo(this.keys.clientInbox, JSON.stringify(event));
+  }
+
+  /** Keeps a fire-and-forget effect so that the session does not end before it does. */
+  track(effect: Promise<void>): void {
+    this.sends.push(effect);
+  }
+
+  flushProgress(): void {
+    // Without a progress interval the executor's final report carries every finished task.
+    if (this.progress.length === 0 || this.run.spec.progressIntervalMs === 0) return;
+    this.send({ kind: 'progress', executorId: this.executorId, done: this.progress });
+    this.progress = [];
+    this.lastProgressAt = this.deps.clock.now();
+  }
+
+  notePeakMemory(): void {
+    this.peakMemoryBytes = Math.max(this.peakMemoryBytes, this.deps.memoryBytes());
+  }
+
+  /** At the end of a session: final progress and every message sent. */
+  async settle(): Promise<void> {
+    this.notePeakMemory();
+    this.flushProgress();
+    await Promise.all(this.sends);
+  }
+
+  /** A failed instruction's message, naming the task and, for a run, its op. */
+  failureMessage(kind: string, taskId: string, error: unknown): string {
+    const message = error instanceof Error ? error.message : String(error);
+    const what = kind === 'run' ? `task ${taskId} (op ${this.run.dag.task(taskId).op}) failed` : `${kind} of ${taskId} failed`;
+    return `${what}: ${message}`;
+  }
+}
+
+function decodeInline(inline: InlineOutput): Value[] {
+  return inline.outputs.map((b64) => {
+    const buffer = Buffer.from(b64, 'base64');
+    return decodeValue(new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength));
+  });
+}

@@ -1,0 +1,157 @@
+import { valueByteSize } from '../data/codec.js';
+import type { ExecutorEvent, Instruction } from '../scheduler/events.js';
+import { WukongExecutor } from '../scheduler/wukong-executor.js';
+import type { DriverDeps } from './driver-deps.js';
+import type { ExecutorPayload } from './payload.js';
+import type { LoadedRun } from './run-cache.js';
+import { Semaphore } from './semaphore.js';
+import { carrySharedInstruction, EventPump, failedEvent, timeIsShort, type SessionContext } from './session-common.js';
+import type { TaskIo } from './task-io.js';
+
+/**
+ * One WUKONG-mode executor invocation: feeds the pure WukongExecutor events and carries out its
+ * instructions through the shared TaskIo, with the deadline hand-off of DriverDeps.timeLeftMs.
+ */
+export class WukongSession {
+  private readonly machine: WukongExecutor;
+  private readonly answers = new EventPump<ExecutorEvent>();
+  private readonly invokeSlots: Semaphore;
+  /** Deadline hand-off (see DriverDeps.timeLeftMs): answers awaited, what is stored and marked. */
+  private handingOff = false;
+  private readonly marked = new Set<string>();
+  readonly invoked: string[] = [];
+  private readonly context: SessionContext;
+
+  constructor(
+    private readonly payload: ExecutorPayload,
+    private readonly deps: DriverDeps,
+    private readonly run: LoadedRun,
+    private readonly io: TaskIo,
+  ) {
+    this.machine = new WukongExecutor(run.dag, run.spec.wukong, run.rank(payload.source));
+    this.invokeSlots = new Semaphore(deps.invokeConcurrency);
+    this.context = { payload, deps, io };
+  }
+
+  async execute(): Promise<void> {
+    for (const inline of this.payload.inline) this.io.addInline(inline);
+    this.carryAll(this.machine.handle({ type: 'start', taskId: this.payload.taskId, inline: this.payload.inline.map((i) => i.taskId) }));
+    while (!this.machine.isStopped) {
+      if (this.handingOff && this.answers.inFlight === 0 && this.answers.pending === 0) {
+        await this.handOff();
+        break;
+      }
+      const event = await this.answers.next();
+      // Decided before the machine sees the event, so that the next task it starts is held back.
+      if (event.type === 'ran' && !this.handingOff && timeIsShort(this.deps, this.io)) this.handingOff = true;
+      this.carryAll(this.machine.handle(event));
+    }
+    await this.io.settle();
+  }
+
+  private carryAll(instructions: Instruction[]): void {
+    for (const instruction of instructions) {
+      // Handing off: the next task (its fetches and its run) is left for a fresh invocation.
+      if (this.handingOff && (instruction.type === 'get' || instruction.type === 'run')) continue;
+      const answer = this.carry(instruction);
+      if (answer) this.answers.expect(answer, (error) => failedEvent(instruction, this.payload.taskId, this.io, error));
+    }
+  }
+
+  /** Carries out one instruction; returns the promise of its answer, if it has one. */
+  private carry(instruction: Instruction): Promise<ExecutorEvent> | undefined {
+    switch (instruction.type) {
+      case 'run':
+        return this.io.runTask(instruction.taskId).then((outputBytes) => ({ type: 'ran', taskId: instruction.taskId, outputBytes }));
+      case 'mark-fan-in':
+        // Remembered for the deadline hand-off, which settles the marks not made yet.
+        this.marked.add(markKey(instruction.childId, instruction.parentId));
+        return carrySharedInstruction(instruction, this.context, this.machine.currentTask);
+      case 'invoke':
+        return this.invoke(instruction.taskId, instruction.inline);
+      case 'stop':
+        return undefined;
+      default:
+        return carrySharedInstruction(instruction, this.context, this.machine.currentTask);
+    }
+  }
+
+  /**
+   * Hands the remaining work to fresh invocations. Called when nothing is in flight, so every put,
+   * mark and invoke the machine asked for is done; what is left is the task it was about to start,
+   * the tasks queued behind it, and fan-in marks deferred by delayed I/O (settled here the safe
+   * way: store the output, then mark). Each task goes to a new executor with its inputs inline when
+   * they fit the budget and by key otherwise.
+   */
+  private async handOff(): Promise<void> {
+    const dag = this.run.dag;
+    const ranHere = this.machine.ranHere;
+    const tasks = new Set<string>();
+    const current = this.machine.currentTask;
+    if (current !== undefined) tasks.add(current);
+    for (const parentId of ranHere) {
+      for (const childId of dag.children(parentId)) {
+        if (this.machine.stateOf(childId) === 'queued') tasks.add(childId);
+      }
+    }
+    for (const parentId of ranHere) {
+      for (const childId of dag.children(parentId)) {
+        const expected = dag.parents(childId).length;
+        if (expected < 2 || this.marked.has(markKey(childId, parentId))) continue;
+        await this.storeHeld(parentId);
+        const mark = await this.deps.coordinator.markFanIn(this.io.keys.fanIn(childId), parentId, expected);
+        if (mark.complete) tasks.add(childId);
+      }
+    }
+    const left = this.deps.timeLeftMs?.();
+    this.deps.logger.info(
+      { runId: this.payload.runId, executorId: this.payload.executorId, tasks: [...tasks], timeLeftMs: left },
+      `handing ${tasks.size} task(s) to fresh executors before the deadline`,
+    );
+    const handOffs = [...tasks].map(async (taskId) => {
+      // Fetches of the held task may have been timed here; it runs elsewhere.
+      if (this.machine.stateOf(taskId) !== 'done') this.io.dropTiming(taskId);
+      await this.invoke(taskId, await this.inputsForHandOff(taskId));
+    });
+    await Promise.all(handOffs);
+  }
+
+  /** Parents of `taskId` held only here: inline while the budget lasts, stored otherwise. */
+  private async inputsForHandOff(taskId: string): Promise<string[]> {
+    let budgetBytes = this.run.spec.wukong.inlineBudgetBytes;
+    const inline: string[] = [];
+    for (const parentId of this.run.dag.parents(taskId)) {
+      const values = this.io.values.get(parentId);
+      if (values === undefined || this.io.stored.has(parentId)) continue;
+      const bytes = values.reduce((sum, v) => sum + valueByteSize(v), 0);
+      if (bytes <= budgetBytes) {
+        inline.push(parentId);
+        budgetBytes -= bytes;
+      } else {
+        await this.storeHeld(parentId);
+      }
+    }
+    return inline;
+  }
+
+  private storeHeld(taskId: string): Promise<void> {
+    return this.io.storeHeld(taskId, this.machine.stateOf(taskId) === 'done');
+  }
+
+  private async invoke(taskId: string, inline: readonly string[]): Promise<ExecutorEvent> {
+    const payload: ExecutorPayload = {
+      kind: 'execute',
+      runId: this.payload.runId,
+      source: this.payload.source,
+      taskId,
+      inline: inline.map((parentId) => ({ taskId: parentId, outputs: this.io.inlineOutputs(parentId) })),
+      executorId: `x-${taskId}`,
+      invokedAt: this.deps.clock.now(),
+    };
+    this.invoked.push(payload.executorId);
+    await this.invokeSlots.run(() => this.deps.invoker.invoke(payload));
+    return { type: 'invoked', taskId };
+  }
+}
+
+const markKey = (childId: string, parentId: string): string => `${childId}\u0000${parentId}`;

@@ -1,0 +1,114 @@
+import type { MetadataAccess } from '../metadata/metadata-access.js';
+import type { Sla } from '../metadata/sla.js';
+import type { CostProfile } from './profile.js';
+import { cpuSlowdown } from './profile.js';
+import { waitsRatherThanComputes, type EstimatedTask, type TaskEstimator } from './task-estimates.js';
+
+/** The graph the history estimator walks: a DAG model or the executors' RunDag both fit. */
+export interface EstimatorGraph {
+  sources(): readonly string[];
+  parents(taskId: string): readonly string[];
+  children(taskId: string): readonly string[];
+  task(taskId: string): EstimatedTask;
+}
+
+/**
+ * The config the predictor is asked at: one full vCPU (1,769 MB buys one on Lambda, and the
+ * predictor caps a task's share at one). The profile then stretches the answer for the simulated
+ * tier, exactly as the DAG estimator stretches its args and hints, so both estimators agree on
+ * what "measured on one vCPU" means.
+ */
+const FULL_VCPU_CONFIG = Object.freeze({ memoryMb: 1769, vcpu: 1 });
+
+export interface HistoryEstimates {
+  /** Time of each task at one full vCPU (before the tier's slowdown). */
+  readonly referenceMs: ReadonlyMap<string, number>;
+  /** Predicted total output bytes of each task. */
+  readonly outputBytes: ReadonlyMap<string, number>;
+  /** Predicted total input bytes of each task: the sum of its parents' predicted outputs. */
+  readonly inputBytes: ReadonlyMap<string, number>;
+}
+
+export interface HistoryEstimateOptions {
+  /** The statistic of the predictions (default: the predictor's own default, the median). */
+  readonly sla?: Sla;
+  /**
+   * A task's input bytes when they are known rather than derived: recorded by an earlier run of
+   * the same task, or computed from static shapes. Undefined: derived from the parents.
+   */
+  readonly knownInputBytes?: (taskId: string) => number | undefined;
+}
+
+/**
+ * Predicts every task's output size and run time from the metadata history, in topological order
+ * (Kahn's algorithm from the sources): a task's input bytes are its known input bytes (see
+ * HistoryEstimateOptions) or else the sum of its parents' predicted output bytes, and its
+ * predictions are asked at that input size, so a history model that scales with input (a taskKey
+ * seen at another size) scales here too. The sum over-counts a parent with several outputs of
+ * which the task reads only some (matrix.qr's Q and R; records hold only a task's total output),
+ * which is why known input bytes come first.
+ */
+export function predictFromHistory(dag: EstimatorGraph, access: MetadataAccess, options: HistoryEstimateOptions = {}): HistoryEstimates {
+  const { sla, knownInputBytes } = options;
+  const referenceMs = new Map<string, number>();
+  const outputBytes = new Map<string, number>();
+  const inputBytes = new Map<string, number>();
+  const parentsLeft = new Map<string, number>();
+  const order: string[] = [...dag.sources()];
+  for (let i = 0; i < order.length; i += 1) {
+    const taskId = order[i] as string;
+    let input = knownInputBytes?.(taskId);
+    if (input === undefined) {
+      input = 0;
+      for (const parent of dag.parents(taskId)) input += outputBytes.get(parent) ?? 0;
+    }
+    inputBytes.set(taskId, input);
+    outputBytes.set(taskId, Math.max(0, Math.round(access.predictOutputSize(taskId, input, sla))));
+    const estimate = access.predictExecutionTime(taskId, input, [FULL_VCPU_CONFIG], sla)[0];
+    referenceMs.set(taskId, Math.max(0, estimate?.ms ?? 0));
+    for (const child of dag.children(taskId)) {
+      const left = (parentsLeft.get(child) ?? dag.parents(child).length) - 1;
+      parentsLeft.set(child, left);
+      if (left === 0) order.push(child);
+    }
+  }
+  return { referenceMs, outputBytes, inputBytes };
+}
+
+/**
+ * A TaskEstimator backed by the metadata predictor (DESIGN.md §3 fallback order: this task's
+ * history, its taskKey's, DAG hints, defaults). Predictions are made once, up front, for every
+ * task; the simulator then reads them from maps. A tier with less than one vCPU stretches the time
+ * by the profile's `cpuSlowdown`, except for `synthetic.work` in sleep mode, which waits.
+ */
+export function createHistoryTaskEstimator(
+  dag: EstimatorGraph,
+  access: MetadataAccess,
+  profile: CostProfile,
+  options: HistoryEstimateOptions = {},
+): TaskEstimator & { readonly estimates: HistoryEstimates } {
+  const estimates = predictFromHistory(dag, access, options);
+  const slowdownByMemory = new Map<number, number>();
+  return {
+    estimates,
+    execMs(taskId, memoryMb) {
+      const reference = estimates.referenceMs.get(taskId);
+      if (reference === undefined) throw new RangeError(`no history estimate for task ${taskId}: it is not reachable from the DAG's sources`);
+      if (waitsRatherThanComputes(dag.task(taskId))) return reference;
+      let slowdown = slowdownByMemory.get(memoryMb);
+      if (slowdown === undefined) {
+        slowdown = cpuSlowdown(profile, memoryMb);
+        slowdownByMemory.set(memoryMb, slowdown);
+      }
+      return reference * slowdown;
+    },
+    usesCpu(taskId) {
+      return !waitsRatherThanComputes(dag.task(taskId));
+    },
+    outputBytes(taskId) {
+      const bytes = estimates.outputBytes.get(taskId);
+      if (bytes === undefined) throw new RangeError(`no history estimate for task ${taskId}: it is not reachable from the DAG's sources`);
+      return bytes;
+    },
+  };
+}

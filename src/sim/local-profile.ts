@@ -1,0 +1,170 @@
+import { BadInputError } from '../errors.js';
+import type { MetadataHistory } from '../metadata/metadata-history.js';
+import { DEFAULT_MEMORY_LATENCY, DEFAULT_MEMORY_MEGABYTES_PER_SECOND } from '../metadata/prediction-defaults.js';
+import type { TransferDirection, TransferRecord } from '../metadata/records.js';
+import { fitNonNegativeLine } from '../metadata/robust-fit.js';
+import { percentile } from '../metadata/statistics.js';
+import { parseCostProfile, type CostProfile, type Latency, type StoreProfile } from './profile.js';
+
+/**
+ * The `local` profile: the embedded backend (executor threads of one process, in-memory stores)
+ * described as a platform, fitted from the metadata its runs recorded (issue #7 item 1).
+ */
+
+/** The embedded pool the history came from (src/runtime/embedded): threads x executors per thread. */
+export interface EmbeddedPoolShape {
+  readonly threads: number;
+  readonly executorsPerThread: number;
+}
+
+/** Bandwidth assumed when a fit finds none (every transfer one size, or time flat in size). */
+export const LOCAL_FALLBACK_MB_PER_SECOND = DEFAULT_MEMORY_MEGABYTES_PER_SECOND;
+/** Highest bandwidth a fit may claim: a near-flat line would otherwise mean "infinitely fast". */
+export const LOCAL_MAX_MB_PER_SECOND = 100_000;
+
+/** No records to fit from: the message says how to get some. */
+export class NoLocalHistoryError extends BadInputError {
+  constructor(where: string) {
+    super(`the local profile is fitted from metadata of embedded runs, and ${where} has none: run \`wukong submit <dag>\` (it records there by default) or pass --metadata DIR`);
+  }
+}
+
+/**
+ * Fits the `local` profile:
+ * - store get/put: from TransferRecords of kind memory (the embedded store) or redis, per
+ *   direction, a robust line ms = latency + bytes / bandwidth (Theil–Sen, ../metadata/robust-fit);
+ *   the latency's median and p90 are those of each record's time less its bytes' share. With no
+ *   records of a direction, the memory-store defaults of the predictor. S3 gets the same figures
+ *   (an embedded run has no S3 to measure), so `--store s3` simulates the same machine.
+ * - coordination: the fitted get latency (fan-in marks travel the same thread-to-main-thread port
+ *   as a small get).
+ * - start-up: InvokeRecords' startupMs, cold and warm, without the pool's queueing (see
+ *   UNQUEUED_STARTUP_PERCENTILE; a missing kind borrows the other's). startupMs runs from the
+ *   invoke call to the handler running, so the Invoke call itself is 0 ms here.
+ * - concurrency: threads x executors per thread, all available at once (no burst limit).
+ * - CPU: the recorded speed, whatever the memory size (mbPerVcpu 1), on `threads` cores shared
+ *   by every executor (sharedCpuCores): executors of one thread share its core. Not modelled: a
+ *   transfer or fan-in answer that waits for the thread's event loop while a neighbour computes.
+ * - billing: zero (nothing is paid for a local run).
+ * `where` names the history's location in the error when there is nothing to fit.
+ */
+export function fitLocalProfile(history: MetadataHistory, pool: EmbeddedPoolShape, where = 'the metadata history'): CostProfile {
+  if (history.tasks.length + history.transfers.length + history.invokes.length === 0) throw new NoLocalHistoryError(where);
+  if (!Number.isInteger(pool.threads) || pool.threads < 1) throw new BadInputError(`threads must be a positive integer, got ${pool.threads}`);
+  if (!Number.isInteger(pool.executorsPerThread) || pool.executorsPerThread < 1) {
+    throw new BadInputError(`executors per thread must be a positive integer, got ${pool.executorsPerThread}`);
+  }
+  const local = history.transfers.filter((r) => r.store === 'memory' || r.store === 'redis');
+  const get = fitTransfers(local, 'get');
+  const put = fitTransfers(local, 'put');
+  const store: StoreProfile = {
+    getLatency: get.latency,
+    putLatency: put.latency,
+    // One bandwidth per store profile: the slower direction, so neither is flattered.
+    functionBandwidth: [{ memoryMb: 1, mbPerSecond: Math.min(get.mbPerSecond, put.mbPerSecond) }],
+    usdPerPut: 0,
+    usdPerGet: 0,
+  };
+  const coldSamples = history.invokes.filter((r) => r.cold).map((r) => r.startupMs);
+  const warmSamples = history.invokes.filter((r) => !r.cold).map((r) => r.startupMs);
+  const coldStart = unqueuedStartup(coldSamples.length > 0 ? coldSamples : warmSamples) ?? zeroLatency();
+  const warmStart = unqueuedStartup(warmSamples.length > 0 ? warmSamples : coldSamples) ?? zeroLatency();
+  const concurrency = pool.threads * pool.executorsPerThread;
+  return parseCostProfile({
+    name: 'local',
+    lambda: {
+      usdPerGbSecond: 0,
+      usdPerRequest: 0,
+      billingGranularityMs: 1,
+      billInitPhase: false,
+      minMemoryMb: 1,
+      maxMemoryMb: 10_240,
+      mbPerVcpu: 1,
+      maxVcpu: 1,
+      coldStart,
+      warmStart,
+      invokeApi: zeroLatency(),
+      accountConcurrency: concurrency,
+      burstEnvironments: concurrency,
+      burstWindowMs: 1,
+      // Threads never expire while the pool lives.
+      idleExpiryMs: 24 * 3_600_000,
+      sharedCpuCores: pool.threads,
+    },
+    coordination: { opLatency: get.latency },
+    stores: { redis: store, s3: store },
+  });
+}
+
+interface TransferFit {
+  readonly latency: Latency;
+  readonly mbPerSecond: number;
+}
+
+function fitTransfers(records: readonly TransferRecord[], direction: TransferDirection): TransferFit {
+  const points = records.filter((r) => r.direction === direction).map((r) => ({ x: r.bytes, y: r.ms }));
+  if (points.length === 0) return { latency: { ...DEFAULT_MEMORY_LATENCY }, mbPerSecond: LOCAL_FALLBACK_MB_PER_SECOND };
+  let mbPerSecond = LOCAL_FALLBACK_MB_PER_SECOND;
+  if (spansSizes(points)) {
+    const line = fitNonNegativeLine(points, { kind: 'proportional' });
+    // slope is ms per byte; 1 / slope bytes per ms = 1 / (slope x 1,000) MB/s.
+    if (line.slope > 0) mbPerSecond = Math.min(LOCAL_MAX_MB_PER_SECOND, 1 / (line.slope * 1000));
+  }
+  const bytesPerMs = mbPerSecond * 1000;
+  const latencies = points.map((p) => Math.max(0, p.y - p.x / bytesPerMs));
+  return { latency: latencyOf(latencies) ?? zeroLatency(), mbPerSecond };
+}
+
+/**
+ * Sizes must span a range for a slope to mean bandwidth: transfers of one size (a tree of 1x1
+ * blocks) only say how long a request takes, and a line through them would read the request's
+ * jitter as a bandwidth of under 1 MB/s.
+ */
+export const MIN_SIZE_SPAN_BYTES = 64 * 1024;
+
+function spansSizes(points: readonly { x: number }[]): boolean {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const p of points) {
+    if (p.x < min) min = p.x;
+    if (p.x > max) max = p.x;
+  }
+  return max - min >= MIN_SIZE_SPAN_BYTES;
+}
+
+/**
+ * The tail a fitted latency may have, as p90 / median. Local request times have a long tail from
+ * executors sharing a thread's event loop (a get waits while a neighbour computes: measured p90
+ * 10 ms against a 0.06 ms median on tr small); drawn as a lognormal, such a ratio gives a mean
+ * thousands of times the median, far off the mean the runs saw. The simulator does not model the
+ * sharing, so the tail is capped.
+ */
+export const MAX_LATENCY_P90_OVER_MEDIAN = 4;
+
+function latencyOf(samples: readonly number[]): Latency | undefined {
+  if (samples.length === 0) return undefined;
+  const medianMs = percentile(samples, 50);
+  const p90Ms = Math.min(percentile(samples, 90), medianMs * MAX_LATENCY_P90_OVER_MEDIAN);
+  return { medianMs, p90Ms: Math.max(medianMs, p90Ms) };
+}
+
+/**
+ * Percentiles of recorded start-ups taken as the start-up's median and p90. An InvokeRecord's
+ * startupMs runs from the invoke call to the handler running, so it includes the wait in the
+ * pool's queue while every executor slot is busy, and in a wide fan-out most invocations wait
+ * (measured on tr small: p10 108 ms, median 166 ms, fastest 8 ms). The simulator models that
+ * wait itself (accountConcurrency), so the fit keeps only the fastest start-ups, those that found
+ * a free slot: the 5th percentile, as a fixed start-up.
+ */
+export const UNQUEUED_STARTUP_PERCENTILE = 5;
+
+/** A fixed start-up (median = p90): which of the fast ones a start gets is not worth a tail. */
+function unqueuedStartup(samples: readonly number[]): Latency | undefined {
+  if (samples.length === 0) return undefined;
+  const ms = percentile(samples, UNQUEUED_STARTUP_PERCENTILE);
+  return { medianMs: ms, p90Ms: ms };
+}
+
+function zeroLatency(): Latency {
+  return { medianMs: 0, p90Ms: 0 };
+}

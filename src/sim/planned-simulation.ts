@@ -1,0 +1,408 @@
+import { BadInputError } from '../errors.js';
+import type { Plan } from '../plan/annotated-dag.js';
+import type { ExecutorReport } from '../runtime/run-events.js';
+import { topologicalOrderOf } from '../runtime/run-cache.js';
+import { DEFAULT_PARK_AFTER_MS } from '../runtime/run-spec.js';
+import type { PlannedEvent, PlannedInstruction } from '../scheduler/planned-events.js';
+import { PARK_MEMBER, PlanLayout, workerExecutorId } from '../scheduler/planned-layout.js';
+import { PlannedWorker } from '../scheduler/planned-worker.js';
+import { dagTotals, type DagTotals } from './dag-totals.js';
+import { FanInStateError } from './fan-in-table.js';
+import { SimulatedLambdaPlatform, type InvocationRequest, type Placement } from './lambda-platform.js';
+import { PlannedSimExecutor } from './planned-sim-executor.js';
+import { SeededRandom } from './seeded-random.js';
+import { SimEngine, type StartFigures } from './sim-engine.js';
+import { SimulationInvariantError } from './simulation-invariant-error.js';
+import type { SimulationInput, SimulationResult } from './simulator.js';
+
+/** The plan the simulator carries out (an annotated DAG's `plan`). */
+export type SimulatedPlan = Pick<Plan, 'tasks' | 'workers'> & { readonly algorithm?: string; readonly predicted?: Plan['predicted'] };
+
+/** What planned mode did, beyond the figures both modes share. */
+export interface PlannedRunStats {
+  readonly planner: string;
+  readonly workers: number;
+  /** Incarnations started after a park (re-invocations by the producer). */
+  readonly resumes: number;
+  /** Park marks that did not complete: the worker stopped and waited to be re-invoked. */
+  readonly parks: number;
+  readonly prewarms: number;
+  readonly dupRuns: number;
+  readonly waits: number;
+  readonly waitTimeouts: number;
+  readonly notifications: number;
+  /** The plan's own forecast, when it has one. */
+  readonly predictedMakespanMs: number | undefined;
+  readonly predictedCostUsd: number | undefined;
+}
+
+export interface PlannedSimulationResult extends SimulationResult {
+  readonly planned: PlannedRunStats;
+}
+
+/** What a platform request starts: a worker incarnation, or a prewarm that only warms an environment. */
+type Launch = { readonly kind: 'worker'; readonly worker: number; readonly resumeAt?: string } | { readonly kind: 'prewarm'; readonly worker: number };
+
+type Action =
+  | { readonly kind: 'feed'; readonly executor: PlannedSimExecutor; readonly event: PlannedEvent }
+  | { readonly kind: 'invoke-done'; readonly launch: Launch; readonly caller: PlannedSimExecutor | undefined }
+  | { readonly kind: 'start'; readonly placement: Placement; readonly memoryMb: number }
+  | { readonly kind: 'wake'; readonly memoryMb: number }
+  | { readonly kind: 'inbox-message'; readonly worker: number }
+  | { readonly kind: 'wait-timeout'; readonly executor: PlannedSimExecutor; readonly token: number }
+  | { readonly kind: 'end'; readonly executor: PlannedSimExecutor };
+
+/** Each tier's platform gets its own startup stream from TIER_STREAM_BASE (SimEngine holds the others). */
+const TIER_STREAM_BASE = 100;
+
+/**
+ * Planned mode in virtual time (DESIGN.md §4 "Planned mode"): every worker incarnation is the real
+ * PlannedWorker (src/scheduler), and this engine carries its instructions out as
+ * src/runtime/planned-session.ts does, at the profile's costs:
+ * - each worker runs on an environment of its plan tier (one simulated function per tier, cold or
+ *   warm per the platform model); gets and puts go through the shared StoreModel at the tier's
+ *   bandwidth; fan-in reads and marks cost one coordination round trip, linearized when issued;
+ * - a notification lands in the worker's inbox one round trip after it is sent; a wait returns when
+ *   a message is (or already was) there, or after its timeout (parkAfterMs minus what was waited);
+ * - invoke-worker and prewarm are Invoke API calls; a prewarm's environment runs no work and goes
+ *   idle (warm) as soon as its handler starts; its billed time and request are priced.
+ * Not modelled: Lambda's timeout (deadline hand-off), as in the WUKONG engine.
+ */
+export function runPlannedSimulation(input: SimulationInput & { readonly plan: SimulatedPlan }, invokeConcurrency: number): PlannedSimulationResult {
+  return new PlannedSimulation(input, invokeConcurrency).run();
+}
+
+class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstruction, PlannedSimExecutor> {
+  private readonly layout: PlanLayout;
+  private readonly totals: DagTotals;
+  private readonly platforms = new Map<number, SimulatedLambdaPlatform>();
+  private readonly launches = new Map<InvocationRequest, Launch>();
+  private readonly parkAfterMs: number;
+  /** Prewarm invocations: no report (the client never hears of them), but billed. */
+  private readonly prewarmBills: ExecutorReport[] = [];
+  /** Messages in each worker's inbox (`wk:{run}:inbox:{worker}`), kept across incarnations as the key is. */
+  private readonly inboxes = new Map<number, number>();
+  private readonly waiting = new Map<number, PlannedSimExecutor>();
+  private readonly clientQueue: Launch[] = [];
+  private clientFree: number;
+  private readonly invokeConcurrency: number;
+  private nextWaitToken = 0;
+  private readonly counts = { resumes: 0, parks: 0, prewarms: 0, dupRuns: 0, waits: 0, waitTimeouts: 0, notifications: 0 };
+
+  constructor(
+    protected override readonly input: SimulationInput & { readonly plan: SimulatedPlan },
+    invokeConcurrency: number,
+  ) {
+    super(input);
+    const { dag, plan, profile, seed } = input;
+    try {
+      this.layout = new PlanLayout(dag, topologicalOrderOf(dag), plan);
+    } catch (error) {
+      throw new BadInputError(`the plan cannot be simulated: ${(error as Error).message}`);
+    }
+    for (const worker of this.layout.workers()) {
+      const memoryMb = this.layout.memoryMbOf(worker);
+      const { minMemoryMb, maxMemoryMb } = profile.lambda;
+      if (!(memoryMb >= minMemoryMb && memoryMb <= maxMemoryMb)) {
+        throw new BadInputError(`worker ${worker} has ${memoryMb} MB; profile ${profile.name} allows ${minMemoryMb} to ${maxMemoryMb} MB`);
+      }
+    }
+    this.totals = dagTotals(dag, (id) => input.estimator.execMs(id, this.layout.memoryMbOf(this.layout.worker(id))));
+    this.clientFree = invokeConcurrency;
+    this.invokeConcurrency = invokeConcurrency;
+    this.parkAfterMs = input.parkAfterMs ?? DEFAULT_PARK_AFTER_MS;
+    const tiers = [...new Set(this.layout.workers().map((w) => this.layout.memoryMbOf(w)))].sort((a, b) => a - b);
+    tiers.forEach((memoryMb, i) => {
+      const hooks = {
+        place: (placement: Placement) => this.schedule(placement.handlerStartMs, { kind: 'start', placement, memoryMb }),
+        wakeAt: (t: number) => this.schedule(t, { kind: 'wake', memoryMb }),
+      };
+      // One function per memory tier (DESIGN.md §5), each with its own environments.
+      this.platforms.set(memoryMb, new SimulatedLambdaPlatform(profile.lambda, new SeededRandom(seed, TIER_STREAM_BASE + i), hooks, input.warmContainers ?? 0));
+    });
+  }
+
+  run(): PlannedSimulationResult {
+    const wallStart = performance.now();
+    // The client invokes every worker whose first task is a source (src/runtime/initial-executors.ts).
+    for (const worker of this.layout.startWorkers()) this.clientInvoke({ kind: 'worker', worker });
+    this.drain();
+    return this.finish(performance.now() - wallStart);
+  }
+
+  protected perform(action: Action): void {
+    switch (action.kind) {
+      case 'feed':
+        if (action.event.type === 'put-done') this.stored.add(action.event.taskId);
+        this.feed(action.executor, action.event);
+        break;
+      case 'invoke-done':
+        this.invokeAccepted(action.launch, action.caller);
+        break;
+      case 'start':
+        this.started(action.placement, action.memoryMb);
+        break;
+      case 'wake':
+        this.platformOf(action.memoryMb).wake(this.nowMs);
+        break;
+      case 'inbox-message':
+        this.inboxMessage(action.worker);
+        break;
+      case 'wait-timeout': {
+        const { executor, token } = action;
+        if (executor.wait?.token !== token) break; // a message woke it first
+        this.counts.waitTimeouts += 1;
+        this.wakeFromWait(executor);
+        break;
+      }
+      case 'end':
+        this.end(action.executor);
+        break;
+    }
+  }
+
+  private clientInvoke(launch: Launch): void {
+    if (this.clientFree === 0) {
+      this.clientQueue.push(launch);
+      return;
+    }
+    this.clientFree -= 1;
+    this.schedule(this.nowMs + this.invokeApiMs(), { kind: 'invoke-done', launch, caller: undefined });
+  }
+
+  /** The Invoke API call returned: the platform holds the request; the caller learns it. */
+  private invokeAccepted(launch: Launch, caller: PlannedSimExecutor | undefined): void {
+    const firstTask = this.layout.first(launch.worker);
+    const taskId = launch.kind === 'worker' ? (launch.resumeAt ?? firstTask) : firstTask;
+    const request: InvocationRequest = { taskId, source: '', inline: [], acceptedAtMs: this.nowMs };
+    this.launches.set(request, launch);
+    this.platformOf(this.layout.memoryMbOf(launch.worker)).submit(request, this.nowMs);
+    if (caller === undefined) {
+      const queued = this.clientQueue.shift();
+      if (queued) this.schedule(this.nowMs + this.invokeApiMs(), { kind: 'invoke-done', launch: queued, caller: undefined });
+      else this.clientFree += 1;
+    } else if (launch.kind === 'worker') {
+      this.feed(caller, { type: 'worker-invoked', worker: launch.worker });
+    }
+  }
+
+  private started(placement: Placement, memoryMb: number): void {
+    const launch = this.launches.get(placement.request);
+    if (!launch) throw new SimulationInvariantError(`an environment started for an unknown request (task ${placement.request.taskId})`);
+    this.launches.delete(placement.request);
+    const billedFromMs = placement.cold && this.input.profile.lambda.billInitPhase ? placement.assignedAtMs : placement.handlerStartMs;
+    if (launch.kind === 'prewarm') {
+      // The handler sees a prewarm event and returns: the environment is warm and idle.
+      this.prewarmBills.push(prewarmBill(launch.worker, memoryMb, placement.cold, billedFromMs, this.nowMs));
+      this.platformOf(memoryMb).release(placement.container, this.nowMs);
+      return;
+    }
+    const { worker, resumeAt } = launch;
+    if (resumeAt !== undefined) this.counts.resumes += 1;
+    const machine = new PlannedWorker(this.layout, worker, { parkAfterMs: this.parkAfterMs, ...(resumeAt === undefined ? {} : { resumeAt }) });
+    const executor = new PlannedSimExecutor(machine, workerExecutorId(worker, resumeAt), placement.request.taskId, memoryMb, placement.container, placement.cold, billedFromMs);
+    this.liveExecutors += 1;
+    this.feed(executor, { type: 'start' });
+  }
+
+  /** Carries out one instruction at the current virtual time, as PlannedSession does with real I/O. */
+  protected carry(executor: PlannedSimExecutor, instruction: PlannedInstruction): void {
+    const now = this.nowMs;
+    switch (instruction.type) {
+      case 'get': {
+        // Links run at the bandwidth of the worker's tier.
+        const endMs = this.fetch(executor, instruction.taskId, executor.memoryMb);
+        this.schedule(endMs, { kind: 'feed', executor, event: { type: 'got', taskId: instruction.taskId } });
+        break;
+      }
+      case 'run':
+        this.runTask(executor, instruction.taskId, instruction.dup);
+        break;
+      case 'put': {
+        const endMs = this.upload(executor, instruction.taskId, executor.memoryMb);
+        this.schedule(endMs, { kind: 'feed', executor, event: { type: 'put-done', taskId: instruction.taskId } });
+        break;
+      }
+      case 'check-fan-in': {
+        // Linearized when issued; the answer arrives one round trip later.
+        const markedParents = this.membersOf(instruction.childId);
+        const event: PlannedEvent = { type: 'fan-in-checked', childId: instruction.childId, parentId: instruction.parentId, markedParents };
+        this.schedule(now + this.coordinationRoundTripMs(), { kind: 'feed', executor, event });
+        break;
+      }
+      case 'mark-fan-in': {
+        const { childId, parentId, expected } = instruction;
+        if (parentId !== PARK_MEMBER && !this.stored.has(parentId)) throw new SimulationInvariantError(`${executor.executorId} marks ${parentId} for ${childId} before storing it`);
+        const mark = this.fanIns.mark(childId, parentId, expected);
+        if (parentId === PARK_MEMBER && !mark.complete) this.counts.parks += 1;
+        const event: PlannedEvent = { type: 'fan-in-marked', childId, parentId, complete: mark.complete };
+        this.schedule(now + this.coordinationRoundTripMs(), { kind: 'feed', executor, event });
+        break;
+      }
+      case 'wait':
+        this.startWait(executor, instruction.taskId, instruction.timeoutMs);
+        break;
+      case 'invoke-worker': {
+        const launch: Launch = { kind: 'worker', worker: instruction.worker, ...(instruction.resumeAt === undefined ? {} : { resumeAt: instruction.resumeAt }) };
+        executor.invoked.push(workerExecutorId(instruction.worker, instruction.resumeAt));
+        this.schedule(now + this.invokeApiMs(), { kind: 'invoke-done', launch, caller: executor });
+        break;
+      }
+      case 'notify':
+        // An inbox push: it lands one round trip after it is sent (fire and forget).
+        this.counts.notifications += 1;
+        this.schedule(now + this.coordinationRoundTripMs(), { kind: 'inbox-message', worker: instruction.worker });
+        break;
+      case 'prewarm': {
+        this.counts.prewarms += 1;
+        const doneMs = now + this.invokeApiMs();
+        executor.settleAtMs = Math.max(executor.settleAtMs, doneMs);
+        this.schedule(doneMs, { kind: 'invoke-done', launch: { kind: 'prewarm', worker: instruction.worker }, caller: executor });
+        break;
+      }
+      case 'output-ready':
+        this.outputReady(instruction.taskId);
+        break;
+      case 'fail-run':
+        this.failure ??= { taskId: instruction.taskId, message: instruction.message };
+        break;
+      case 'stop':
+        // The driver settles tracked calls (prewarms) before the handler returns.
+        if (executor.settleAtMs > now) this.schedule(executor.settleAtMs, { kind: 'end', executor });
+        else this.end(executor);
+        break;
+    }
+  }
+
+  private runTask(executor: PlannedSimExecutor, taskId: string, dup: boolean): void {
+    const { endMs, timing } = this.execute(executor, taskId, executor.memoryMb);
+    if (dup) {
+      timing.dup = true;
+      this.counts.dupRuns += 1;
+    }
+    this.schedule(endMs, { kind: 'feed', executor, event: { type: 'ran', taskId, dup } });
+  }
+
+  /** A receive on the worker's inbox: returns at once (one round trip) when a message is there. */
+  private startWait(executor: PlannedSimExecutor, taskId: string, timeoutMs: number): void {
+    this.counts.waits += 1;
+    const token = this.nextWaitToken++;
+    executor.wait = { taskId, sinceMs: this.nowMs, token };
+    if (this.takeMessage(executor.worker)) {
+      this.schedule(this.nowMs + this.coordinationRoundTripMs(), { kind: 'wait-timeout', executor, token });
+      return;
+    }
+    this.waiting.set(executor.worker, executor);
+    // As the driver: the receive's timeout in whole ms, at least 1.
+    this.schedule(this.nowMs + Math.max(1, Math.ceil(timeoutMs)), { kind: 'wait-timeout', executor, token });
+  }
+
+  private inboxMessage(worker: number): void {
+    this.inboxes.set(worker, (this.inboxes.get(worker) ?? 0) + 1);
+    const waiter = this.waiting.get(worker);
+    if (waiter && this.takeMessage(worker)) this.wakeFromWait(waiter);
+  }
+
+  private takeMessage(worker: number): boolean {
+    const messages = this.inboxes.get(worker) ?? 0;
+    if (messages === 0) return false;
+    this.inboxes.set(worker, messages - 1);
+    return true;
+  }
+
+  private wakeFromWait(executor: PlannedSimExecutor): void {
+    const wait = executor.wait;
+    if (!wait) throw new SimulationInvariantError(`${executor.executorId} woken while not waiting`);
+    executor.wait = undefined;
+    if (this.waiting.get(executor.worker) === executor) this.waiting.delete(executor.worker);
+    this.feed(executor, { type: 'woken', taskId: wait.taskId, waitedMs: this.nowMs - wait.sinceMs });
+  }
+
+  /**
+   * Marks read so far. A completed fan-in has every member marked; the Redis set still answers, so
+   * the simulated one does too (the FanInTable drops members on completion).
+   */
+  private membersOf(childId: string): string[] {
+    try {
+      return this.fanIns.members(childId);
+    } catch (error) {
+      if (!(error instanceof FanInStateError)) throw error;
+      return [...this.layout.remoteParents(childId)];
+    }
+  }
+
+  private end(executor: PlannedSimExecutor): void {
+    this.liveExecutors -= 1;
+    this.reports.push(executor.report(this.nowMs));
+    this.platformOf(executor.memoryMb).release(executor.container, this.nowMs);
+  }
+
+  private platformOf(memoryMb: number): SimulatedLambdaPlatform {
+    const platform = this.platforms.get(memoryMb);
+    if (!platform) throw new SimulationInvariantError(`no simulated function for the ${memoryMb} MB tier`);
+    return platform;
+  }
+
+  private finish(wallMs: number): PlannedSimulationResult {
+    const { profile, storeKind, seed, plan } = this.input;
+    const planner = plan.algorithm ?? 'plan';
+    const report = this.report(
+      {
+        planner,
+        executorNoun: 'workers',
+        options: {
+          planner,
+          workers: this.layout.workers().length,
+          parkAfterMs: this.parkAfterMs,
+          memoryMb: tierSummary(this.layout),
+          store: storeKind,
+          profile: profile.name,
+          seed,
+          invokeConcurrency: this.invokeConcurrency,
+          warmContainers: this.input.warmContainers ?? 0,
+        },
+        // Each executor is priced at its own tier; this is only the fallback of executors without one.
+        costMemoryMb: Math.max(...this.layout.workers().map((w) => this.layout.memoryMbOf(w))),
+      },
+      this.prewarmBills,
+    );
+    const platform: StartFigures = { coldStarts: 0, warmStarts: 0, queuedInvocations: 0, maxPendingInvocations: 0, maxConcurrentExecutions: 0 };
+    for (const { stats } of this.platforms.values()) {
+      platform.coldStarts += stats.coldStarts;
+      platform.warmStarts += stats.warmStarts;
+      platform.queuedInvocations += stats.queuedInvocations;
+      platform.maxPendingInvocations = Math.max(platform.maxPendingInvocations, stats.maxPendingInvocations);
+      // Tiers are separate functions; their peaks may not coincide, so the sum bounds the account's peak.
+      platform.maxConcurrentExecutions += stats.maxConcurrentExecutions;
+    }
+    const planned: PlannedRunStats = {
+      planner,
+      workers: this.layout.workers().length,
+      resumes: this.counts.resumes,
+      parks: this.counts.parks,
+      prewarms: this.counts.prewarms,
+      dupRuns: this.counts.dupRuns,
+      waits: this.counts.waits,
+      waitTimeouts: this.counts.waitTimeouts,
+      notifications: this.counts.notifications,
+      predictedMakespanMs: plan.predicted?.makespanMs,
+      predictedCostUsd: plan.predicted?.costUsd,
+    };
+    return { report, stats: this.stats(wallMs, report, this.totals, platform), outputsReadyAt: this.outputsReadyAt, planned };
+  }
+}
+
+/** A prewarm invocation priced like an executor that ran no task. */
+function prewarmBill(worker: number, memoryMb: number, cold: boolean, startedAt: number, endedAt: number): ExecutorReport {
+  return { executorId: `prewarm-${worker}`, startTaskId: '', startedAt, endedAt, cold, worker, memoryMb, cpuMs: 0, peakMemoryBytes: 0, invocations: 0, invoked: [], tasks: [] };
+}
+
+/** The workers' tiers for the report's options, e.g. "1769x3,3008x1". */
+function tierSummary(layout: PlanLayout): string {
+  const byTier = new Map<number, number>();
+  for (const w of layout.workers()) byTier.set(layout.memoryMbOf(w), (byTier.get(layout.memoryMbOf(w)) ?? 0) + 1);
+  return [...byTier.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([mb, n]) => `${mb}x${n}`)
+    .join(',');
+}

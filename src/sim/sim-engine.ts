@@ -1,0 +1,223 @@
+import { parseDepRef } from '../dag/schema.js';
+import { buildRunReport, type RunReport, type RunReportInput } from '../report/run-report.js';
+import type { ExecutorReport } from '../runtime/run-events.js';
+import type { DagTotals } from './dag-totals.js';
+import { EventQueue } from './event-queue.js';
+import { FanInTable } from './fan-in-table.js';
+import type { PlatformStats } from './lambda-platform.js';
+import { SeededRandom } from './seeded-random.js';
+import { SharedCores } from './shared-cores.js';
+import { simulatedCost } from './sim-cost.js';
+import type { SimExecutorBase, SimMachine } from './sim-executor-base.js';
+import type { SimulationInput, SimulationStats } from './simulator.js';
+import { SimulationInvariantError } from './simulation-invariant-error.js';
+import { StoreModel } from './store-model.js';
+
+/** PRNG streams both engines share, one per purpose (see SeededRandom); platforms pick their own. */
+const STREAM = { invoke: 2, store: 3, coordination: 4 } as const;
+
+/** The platform figures a run reports (summed over tiers in planned mode). */
+export type StartFigures = Omit<PlatformStats, 'expiredContainers'>;
+
+/** How the engine's clock stood at the end, for the run's outcome. */
+interface RunOutcome {
+  readonly failure: { taskId: string; message: string } | undefined;
+  readonly finishedAt: number;
+}
+
+/**
+ * What the WUKONG engine (./simulator.ts) and the planned engine (./planned-simulation.ts) share:
+ * the virtual clock and its event loop, the data plane (gets, runs and puts at the profile's costs,
+ * outputs stored and ready), the random streams, and the run's outcome, report, price and figures.
+ * Each engine keeps only its own mode's instructions, invocations and platforms.
+ */
+export abstract class SimEngine<Action, Event, Instruction, Executor extends SimExecutorBase<SimMachine<Event, Instruction>>> {
+  private readonly queue = new EventQueue<Action>();
+  protected nowMs = 0;
+  protected readonly store: StoreModel;
+  protected readonly cores: SharedCores | undefined;
+  private readonly invokeRandom: SeededRandom;
+  private readonly coordinationRandom: SeededRandom;
+  protected readonly fanIns = new FanInTable();
+  protected readonly outputBytes = new Map<string, number>();
+  protected readonly stored = new Set<string>();
+  protected readonly outputsReadyAt = new Map<string, number>();
+  protected readonly reports: ExecutorReport[] = [];
+  protected liveExecutors = 0;
+  protected failure: { taskId: string; message: string } | undefined;
+  protected readonly io = { puts: 0, gets: 0, events: 0, peakQueue: 0 };
+
+  constructor(protected readonly input: SimulationInput) {
+    const { profile, seed } = input;
+    this.cores = profile.lambda.sharedCpuCores === undefined ? undefined : new SharedCores(profile.lambda.sharedCpuCores);
+    this.store = new StoreModel(profile.stores[input.storeKind], input.memoryMb, new SeededRandom(seed, STREAM.store));
+    this.invokeRandom = new SeededRandom(seed, STREAM.invoke);
+    this.coordinationRandom = new SeededRandom(seed, STREAM.coordination);
+  }
+
+  protected abstract perform(action: Action): void;
+  protected abstract carry(executor: Executor, instruction: Instruction): void;
+
+  /** Runs the event loop until no action is left. */
+  protected drain(): void {
+    for (;;) {
+      const next = this.queue.pop();
+      if (!next) break;
+      this.nowMs = next.timeMs;
+      this.io.events += 1;
+      this.perform(next.value);
+    }
+  }
+
+  protected schedule(timeMs: number, action: Action): void {
+    this.queue.push(timeMs, action);
+    if (this.queue.size > this.io.peakQueue) this.io.peakQueue = this.queue.size;
+  }
+
+  protected feed(executor: Executor, event: Event): void {
+    this.input.observer?.event?.(this.nowMs, executor.executorId, event as never);
+    const instructions = executor.machine.handle(event);
+    if (this.input.validateEveryStep) executor.machine.validateState();
+    for (const instruction of instructions) {
+      this.input.observer?.instruction?.(this.nowMs, executor.executorId, instruction as never);
+      this.carry(executor, instruction);
+    }
+  }
+
+  /**
+   * Starts fetching `parent`'s output now; returns when it ends. `memoryMb`: the executor's tier,
+   * whose bandwidth the link has (undefined: the store's default link).
+   */
+  protected fetch(executor: Executor, parent: string, memoryMb: number | undefined): number {
+    const now = this.nowMs;
+    if (!this.stored.has(parent)) throw new SimulationInvariantError(`${executor.executorId} fetches ${parent}, which is not stored`);
+    const bytes = this.outputBytes.get(parent) ?? 0;
+    const endMs = this.store.transferEndMs('get', bytes, now, executor.link, memoryMb);
+    const consumer = executor.machine.currentTask;
+    if (consumer !== undefined) {
+      const timing = executor.timingOf(consumer, this.input.dag.task(consumer).op, now);
+      timing.getMs += endMs - now;
+      timing.bytesRead += bytes;
+    }
+    executor.memoryBytes += bytes;
+    this.io.gets += 1;
+    return endMs;
+  }
+
+  /** Starts storing `taskId`'s output now; returns when it ends (see fetch for `memoryMb`). */
+  protected upload(executor: Executor, taskId: string, memoryMb: number | undefined): number {
+    const now = this.nowMs;
+    const bytes = this.outputBytes.get(taskId) ?? 0;
+    const endMs = this.store.transferEndMs('put', bytes, now, executor.link, memoryMb);
+    const timing = executor.timingOf(taskId, this.input.dag.task(taskId).op, now);
+    timing.putMs += endMs - now;
+    timing.bytesWritten += bytes;
+    this.io.puts += 1;
+    return endMs;
+  }
+
+  /** Runs `taskId` on an environment of `memoryMb`; returns when it ends, with its timing and output size. */
+  protected execute(executor: Executor, taskId: string, memoryMb: number): { endMs: number; outputBytes: number; timing: ReturnType<Executor['timingOf']> } {
+    const now = this.nowMs;
+    const { dag, estimator } = this.input;
+    const timing = executor.timingOf(taskId, dag.task(taskId).op, now) as ReturnType<Executor['timingOf']>;
+    const execMs = estimator.execMs(taskId, memoryMb);
+    const outputBytes = estimator.outputBytes(taskId);
+    // On shared cores (the local profile) a CPU-bound task waits for one; the executor waits too.
+    const startMs = this.cores && (estimator.usesCpu?.(taskId) ?? true) ? this.cores.reserve(now, execMs) : now;
+    let inputBytes = 0;
+    for (const parent of dag.parents(taskId)) inputBytes += this.outputBytes.get(parent) ?? 0;
+    timing.startAt = startMs;
+    timing.endAt = startMs + execMs;
+    timing.execMs = execMs;
+    timing.inputBytes = inputBytes;
+    timing.outputBytes = outputBytes;
+    this.outputBytes.set(taskId, outputBytes);
+    executor.cpuMs += execMs;
+    executor.memoryBytes += outputBytes;
+    return { endMs: startMs + execMs, outputBytes, timing };
+  }
+
+  /** An output task's value is stored: the client hears of it now (the first time counts). */
+  protected outputReady(taskId: string): void {
+    if (!this.stored.has(taskId)) throw new SimulationInvariantError(`output-ready for ${taskId}, which is not stored`);
+    if (!this.outputsReadyAt.has(taskId)) this.outputsReadyAt.set(taskId, this.nowMs);
+  }
+
+  protected invokeApiMs(): number {
+    return this.invokeRandom.lognormal(this.input.profile.lambda.invokeApi);
+  }
+
+  protected coordinationRoundTripMs(): number {
+    return this.coordinationRandom.lognormal(this.input.profile.coordination.opLatency);
+  }
+
+  /** The run failed, or ended with executors still running (`executorNoun`) or outputs missing. */
+  private outcome(executorNoun: string): RunOutcome {
+    const outputTasks = [...new Set(this.input.dag.outputRefs().map((ref) => parseDepRef(ref).taskId))];
+    const missing = outputTasks.filter((id) => !this.outputsReadyAt.has(id));
+    let failure = this.failure;
+    if (!failure && this.liveExecutors > 0) failure = { taskId: '-', message: `simulation ended with ${this.liveExecutors} ${executorNoun} still running` };
+    if (!failure && missing.length > 0) {
+      failure = { taskId: missing[0] as string, message: `simulation ended without producing ${missing.slice(0, 5).join(', ')}` };
+    }
+    let finishedAt = 0;
+    for (const at of this.outputsReadyAt.values()) finishedAt = Math.max(finishedAt, at);
+    if (failure) finishedAt = this.nowMs;
+    return { failure, finishedAt };
+  }
+
+  /**
+   * The run report (backend "simulated"), priced at the profile's rates with the store's request
+   * prices (S3 PUT/GET); `extraBills` are invocations that ran no executor (prewarms).
+   */
+  protected report(
+    mode: Pick<RunReportInput, 'planner' | 'options' | 'costMemoryMb'> & { readonly executorNoun: string },
+    extraBills: readonly ExecutorReport[] = [],
+  ): RunReport {
+    const { profile, storeKind, seed } = this.input;
+    const { failure, finishedAt } = this.outcome(mode.executorNoun);
+    const report = buildRunReport({
+      runId: this.input.runId ?? `sim-${seed}`,
+      dagName: this.input.dagName ?? 'dag',
+      backend: 'simulated',
+      planner: mode.planner,
+      options: mode.options,
+      ok: failure === undefined,
+      failure,
+      startedAt: 0,
+      finishedAt,
+      executors: this.reports,
+      costMemoryMb: mode.costMemoryMb,
+    });
+    const bills = extraBills.length === 0 ? this.reports : [...this.reports, ...extraBills];
+    const cost = simulatedCost(profile, bills, storeKind, { puts: this.io.puts, gets: this.io.gets });
+    report.summary.gbSeconds = cost.gbSeconds;
+    report.summary.costUsd = cost.usd;
+    report.summary.costFormula = cost.formula;
+    return report;
+  }
+
+  /** The figures both modes report; `ranks` only where WUKONG's static schedules were computed. */
+  protected stats(wallMs: number, report: RunReport, totals: DagTotals, platform: StartFigures, ranks = { exact: 0, fallback: 0 }): SimulationStats {
+    return {
+      eventsProcessed: this.io.events,
+      wallMs,
+      peakEventQueue: this.io.peakQueue,
+      tasks: totals.tasks,
+      executors: this.reports.length,
+      coldStarts: platform.coldStarts,
+      warmStarts: platform.warmStarts,
+      queuedInvocations: platform.queuedInvocations,
+      maxPendingInvocations: platform.maxPendingInvocations,
+      maxConcurrentExecutions: platform.maxConcurrentExecutions,
+      puts: this.io.puts,
+      gets: this.io.gets,
+      fanInCompletions: this.fanIns.completions,
+      lowerBoundMs: totals.criticalPathMs,
+      makespanOverLowerBound: totals.criticalPathMs > 0 ? report.makespanMs / totals.criticalPathMs : Number.NaN,
+      exactSchedules: ranks.exact,
+      fallbackRanks: ranks.fallback,
+    };
+  }
+}

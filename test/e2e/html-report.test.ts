@@ -1,0 +1,183 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatMs } from '../../src/report/html/format-units.js';
+import { RunReportSchema, type RunReport } from '../../src/report/run-report.js';
+import { findWorkload, resolveParams } from '../../workloads/index.js';
+import { generateValidDag } from '../../workloads/replay-runner.js';
+
+/**
+ * The HTML report as a user sees it: the CLI writes it, headless Chromium (Debian's `chromium`,
+ * driven by playwright-core) renders it, and the test asserts on the rendered page.
+ */
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = resolve('test-artifacts');
+
+function wukong(args: string[]) {
+  const result = spawnSync(process.execPath, [join(process.cwd(), 'bin/wukong.js'), ...args], { encoding: 'utf8', timeout: 180_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
+  browser = await chromium.launch({ executablePath: CHROMIUM });
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+interface OpenedPage {
+  readonly page: Page;
+  readonly consoleErrors: string[];
+  /** Every URL the page requested besides its own file. */
+  readonly requests: string[];
+}
+
+async function open(htmlFile: string): Promise<OpenedPage> {
+  const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
+  const consoleErrors: string[] = [];
+  const requests: string[] = [];
+  const own = pathToFileURL(htmlFile).href;
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') consoleErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => consoleErrors.push(e.message));
+  page.on('request', (r) => {
+    if (r.url() !== own) requests.push(r.url());
+  });
+  await page.goto(own);
+  return { page, consoleErrors, requests };
+}
+
+/** What the page's window offers inside evaluate() (tsconfig has no DOM lib). */
+interface BrowserGlobals {
+  getComputedStyle(element: unknown): { stroke: string };
+}
+
+const readReport = (file: string): RunReport => RunReportSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+
+describe('wukong submit --html (Chromium)', () => {
+  it('renders a bar per task, the makespan, hover text, the critical path, with no errors or requests', async () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), 'wk-html-'));
+    const json = join(dir, 'run.json');
+    const html = join(dir, 'run.html');
+    // Act
+    const run = wukong(['submit', 'workloads/examples/gemm-2x2.json', '--report', json, '--html', html, '--workers', '2', '--no-metadata']);
+    // Assess
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const report = readReport(json);
+    const criticalPath = report.metrics?.criticalPath ?? [];
+    expect(criticalPath.length).toBeGreaterThan(0);
+    const { page, consoleErrors, requests } = await open(html);
+
+    expect(await page.locator('svg#gantt g.task').count()).toBe(report.tasks.length);
+    expect(await page.locator('#summary td[data-metric="makespan"]').textContent()).toBe(formatMs(report.makespanMs));
+    expect(await page.locator('#summary td[data-metric="lower-bound"]').textContent()).toBe(formatMs(report.metrics!.lowerBoundMs!));
+
+    const first = report.tasks[0]!;
+    const bar = page.locator(`svg#gantt g.task[data-task-id="${first.taskId}"]`);
+    expect(await bar.locator('title').textContent()).toContain(`${first.taskId} (${first.op})`);
+    await bar.locator('rect.exec').hover({ force: true });
+    await expect.poll(() => page.locator('#tooltip').textContent()).toContain(first.taskId);
+    expect(await page.locator('#tooltip').isVisible()).toBe(true);
+
+    const critical = page.locator('svg#gantt g.task[data-critical="true"]');
+    expect((await critical.evaluateAll((gs) => gs.map((g) => g.getAttribute('data-task-id')))).sort()).toEqual([...criticalPath].sort());
+    const stroke = await critical.first().locator('rect.exec').evaluate((r) => (globalThis as unknown as BrowserGlobals).getComputedStyle(r).stroke);
+    expect(stroke).toBe('rgb(213, 0, 0)');
+    const plainStroke = await page.locator('svg#gantt g.task:not(.critical) rect.exec').first().evaluate((r) => (globalThis as unknown as BrowserGlobals).getComputedStyle(r).stroke);
+    expect(plainStroke).not.toBe('rgb(213, 0, 0)');
+
+    expect(consoleErrors).toEqual([]);
+    expect(requests).toEqual([]);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'html-report.png'), fullPage: true });
+    expect(existsSync(join(ARTIFACTS, 'html-report.png'))).toBe(true);
+    await page.close();
+  }, 180_000);
+});
+
+describe('wukong simulate --html and wukong report --html (Chromium)', () => {
+  it('renders a simulated run, and `report --dag` renders the same run from its JSON', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wk-html-sim-'));
+    const json = join(dir, 'sim.json');
+    const html = join(dir, 'sim.html');
+    const sim = wukong(['simulate', 'workloads/examples/tree-reduction-16.json', '--report', json, '--html', html, '--no-metadata']);
+    expect(sim.stderr).toBe('');
+    expect(sim.code).toBe(0);
+    const report = readReport(json);
+    expect(report.backend).toBe('simulated');
+
+    const opened = await open(html);
+    expect(await opened.page.locator('svg#gantt g.task').count()).toBe(report.tasks.length);
+    expect(await opened.page.locator('#summary td[data-metric="makespan"]').textContent()).toBe(formatMs(report.makespanMs));
+    expect(await opened.page.locator('svg#gantt g.task[data-critical="true"]').count()).toBeGreaterThan(0);
+    expect(opened.consoleErrors).toEqual([]);
+    expect(opened.requests).toEqual([]);
+    await opened.page.screenshot({ path: join(ARTIFACTS, 'html-report-simulated.png'), fullPage: true });
+    await opened.page.close();
+
+    const again = join(dir, 'again.html');
+    const cli = wukong(['report', json, '--html', again, '--dag', 'workloads/examples/tree-reduction-16.json']);
+    expect(cli.stderr).toBe('');
+    expect(cli.code).toBe(0);
+    expect(cli.stdout).toMatch(/lower bound\s+[\d.]+ (ms|s); makespan \/ lower bound [\d.]+/);
+    const reopened = await open(again);
+    expect(await reopened.page.locator('svg#gantt g.task').count()).toBe(report.tasks.length);
+    expect(await reopened.page.locator('svg#gantt g.task[data-critical="true"]').count()).toBeGreaterThan(0);
+    await reopened.page.close();
+  }, 180_000);
+
+  it('renders a 16,383-task simulated run as an aggregate chart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wk-html-big-'));
+    const dagFile = join(dir, 'tr.json');
+    const workload = findWorkload('tr')!;
+    writeFileSync(dagFile, JSON.stringify(generateValidDag(workload, resolveParams(workload, { size: '8192', overrides: {} }))));
+    const html = join(dir, 'big.html');
+    const sim = wukong(['simulate', dagFile, '--html', html, '--no-metadata', '--json']);
+    expect(sim.stderr).toBe('');
+    expect(sim.code).toBe(0);
+    expect((JSON.parse(sim.stdout) as { tasks: number }).tasks).toBe(16_383);
+
+    const { page, consoleErrors, requests } = await open(html);
+    expect(await page.locator('svg#gantt.aggregate').count()).toBe(1);
+    expect(await page.locator('#aggregate-note').textContent()).toContain('16,383 tasks');
+    expect(await page.locator('#summary td[data-metric="tasks"]').textContent()).toContain('16,383');
+    const bars = await page.locator('svg#gantt g.task').count();
+    expect(bars).toBeGreaterThan(0);
+    expect(bars).toBe(await page.locator('svg#gantt g.task[data-critical="true"]').count());
+    expect(consoleErrors).toEqual([]);
+    expect(requests).toEqual([]);
+    await page.screenshot({ path: join(ARTIFACTS, 'html-report-aggregate.png'), fullPage: true });
+    await page.close();
+  }, 180_000);
+});
+
+describe('wukong report: bad input (exit 2, no stack trace)', () => {
+  it('rejects a file that is not a run report, and a DAG that is not the run’s', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wk-html-bad-'));
+    const notReport = join(dir, 'x.json');
+    writeFileSync(notReport, JSON.stringify({ hello: 1 }));
+    const bad = wukong(['report', notReport, '--html', join(dir, 'x.html')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/x\.json \(run report\) is not valid/);
+    expect(bad.stderr).not.toMatch(/^\s+at /m);
+    expect(existsSync(join(dir, 'x.html'))).toBe(false);
+
+    const json = join(dir, 'sim.json');
+    expect(wukong(['simulate', 'workloads/examples/tree-reduction-16.json', '--report', json, '--no-metadata']).code).toBe(0);
+    const wrongDag = wukong(['report', json, '--html', join(dir, 'y.html'), '--dag', 'workloads/examples/diamond.json']);
+    expect(wrongDag.code).toBe(2);
+    expect(wrongDag.stderr).toMatch(/task "[^"]+" of run sim-1 is not in workloads\/examples\/diamond\.json/);
+    expect(existsSync(join(dir, 'y.html'))).toBe(false);
+  }, 120_000);
+});

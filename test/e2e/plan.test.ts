@@ -1,0 +1,105 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Dag } from '../../src/dag/dag.js';
+import { AnnotatedDagSchema } from '../../src/plan/annotated-dag.js';
+import { DEFAULT_TIERS } from '../../src/plan/tiers.js';
+import { findPlanProblems } from '../../src/plan/validate-plan.js';
+
+/** Runs the CLI as a user would: the built bin, a child process, real files. */
+function wukong(args: string[]) {
+  const result = spawnSync(process.execPath, [join(process.cwd(), 'bin/wukong.js'), ...args], { encoding: 'utf8', timeout: 120_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const noStackTrace = (text: string) => expect(text).not.toMatch(/^\s+at /m);
+const tempDir = () => mkdtempSync(join(tmpdir(), 'wk-plan-'));
+const DAG = 'workloads/examples/tree-reduction-16.json';
+
+/** The written file parses as an annotated DAG and its plan passes validatePlan. */
+function readValidPlan(file: string, tiers: readonly number[] = DEFAULT_TIERS) {
+  const annotated = AnnotatedDagSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+  expect(findPlanProblems(Dag.fromSpec(annotated.dag), annotated.plan, { tiers })).toEqual([]);
+  return annotated;
+}
+
+describe('wukong plan (e2e)', () => {
+  it.each(['uniform', 'nonuniform', 'heft'])('%s: prints workers, tiers, predicted makespan and cost; writes a valid annotated DAG', (planner) => {
+    const dir = tempDir();
+    const out = join(dir, 'annotated.json');
+    const run = wukong(['plan', DAG, '--planner', planner, '--metadata-dir', join(dir, 'metadata'), '-o', out]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(new RegExp(`^plan: tree-reduction-16 by ${planner} \\(sla median, tiers 1024, 1769, 3008 MB`));
+    expect(run.stdout).toMatch(/workers\s+\d+ \((\d+ x \d+ MB(, )?)+\)/);
+    expect(run.stdout).toMatch(/predicted\s+makespan [\d.]+ ms, cost \$[\d.]+/);
+    const annotated = readValidPlan(out);
+    expect(annotated.plan.algorithm).toBe(planner);
+    expect(annotated.plan.predicted?.makespanMs).toBeGreaterThan(0);
+    if (planner === 'nonuniform') expect(run.stdout).toMatch(/saving\s+\$[\d.]+ vs uniform/);
+  });
+
+  it('--json with --sla, --tiers and --max-workers: one JSON object that honours them', () => {
+    const dir = tempDir();
+    const out = join(dir, 'heft.json');
+    const run = wukong(['plan', DAG, '--planner', 'heft', '--sla', 'p90', '--tiers', '2048,1024', '--max-workers', '3', '--metadata-dir', join(dir, 'm'), '-o', out, '--json']);
+    expect(run.code).toBe(0);
+    const summary = JSON.parse(run.stdout) as { ok: boolean; planner: string; sla: string; workers: number; workersByTier: Record<string, number>; predicted: { makespanMs: number; costUsd: number }; output: string };
+    expect(summary).toMatchObject({ ok: true, planner: 'heft', sla: 'p90', tasks: 31, output: out });
+    expect(summary.workers).toBeLessThanOrEqual(3);
+    expect(Object.keys(summary.workersByTier).every((tier) => tier === '1024' || tier === '2048')).toBe(true);
+    expect(readValidPlan(out, [1024, 2048]).plan.sla).toBe('p90');
+  });
+
+  it('wukong: no plan; -o gets the DAG itself', () => {
+    const out = join(tempDir(), 'dag.json');
+    const run = wukong(['plan', DAG, '--planner', 'wukong', '-o', out]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/planner wukong makes no plan/);
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual(JSON.parse(readFileSync(DAG, 'utf8')));
+  });
+
+  it('runs the example custom planner from its path', () => {
+    const dir = tempDir();
+    const out = join(dir, 'rr.json');
+    const run = wukong(['plan', DAG, '--planner', './workloads/planners/round-robin.js', '--metadata-dir', join(dir, 'm'), '-o', out]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/by round-robin/);
+    expect(run.stdout).toMatch(/workers\s+4 \(4 x 1769 MB\)/);
+    expect(readValidPlan(out).plan.algorithm).toBe('round-robin');
+  });
+
+  it('a planner returning an invalid plan: exit 2, the problems named, nothing written', () => {
+    const dir = tempDir();
+    const planner = join(dir, 'bad-planner.mjs');
+    writeFileSync(planner, 'export default { name: "bad", plan(dag) { const tasks = {}; for (const id of dag.taskIds().slice(1)) tasks[id] = { worker: 1 }; return { tasks, workers: { "1": { memoryMb: 999, vcpu: 1 } } }; } };');
+    const out = join(dir, 'never.json');
+    const run = wukong(['plan', DAG, '--planner', planner, '--metadata-dir', join(dir, 'm'), '-o', out]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/invalid plan from planner bad/);
+    expect(run.stderr).toMatch(/task \S+ has no annotation/);
+    expect(run.stderr).toMatch(/worker 1 has 999 MB, not one of the available tiers/);
+    noStackTrace(run.stderr);
+    expect(() => readFileSync(out)).toThrow();
+  });
+
+  it('bad flags and unknown planners: exit 2 with the flag named', () => {
+    const cases: [string[], RegExp][] = [
+      [['--planner', 'fastest'], /unknown planner "fastest"/],
+      [['--planner', './nope.js'], /no such file/],
+      [['--sla', 'p900'], /bad SLA "p900"/],
+      [['--tiers', '1024,abc'], /--tiers: "abc" is not a whole number/],
+      [['--tiers', '64'], /--tiers: 64 is not a Lambda memory size/],
+      [['--max-workers', '0'], /--max-workers must be at least 1/],
+    ];
+    for (const [flags, message] of cases) {
+      const run = wukong(['plan', DAG, ...flags]);
+      expect(run.code, flags.join(' ')).toBe(2);
+      expect(run.stderr).toMatch(message);
+      noStackTrace(run.stderr);
+    }
+  });
+});

@@ -1,0 +1,88 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { RunReportSchema } from '../../src/report/run-report.js';
+
+/** Runs the CLI as a user would: the built bin, a child process, real files. */
+function wukong(args: string[]) {
+  const result = spawnSync(process.execPath, [join(process.cwd(), 'bin/wukong.js'), ...args], { encoding: 'utf8', timeout: 120_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const noStackTrace = (text: string) => expect(text).not.toMatch(/^\s+at /m);
+const tempDir = () => mkdtempSync(join(tmpdir(), 'wk-simp-'));
+const TR16 = 'workloads/examples/tree-reduction-16.json';
+
+describe('wukong simulate, planned mode (e2e)', () => {
+  it('--planner uniform: plans, simulates the plan, prints predicted vs simulated makespan', () => {
+    // Act
+    const run = wukong(['simulate', TR16, '--planner', 'uniform', '--no-metadata']);
+    // Assess
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^ok: tree-reduction-16 \(run sim-1\) on simulated, planner uniform/);
+    expect(run.stdout).toMatch(/planner\s+uniform: \d+ workers \(tiers MB x workers: 1769x\d+\)/);
+    expect(run.stdout).toMatch(/predicted\s+makespan [\d.]+ ms, cost \$[\d.]+ \(the plan's forecast\)/);
+    expect(run.stdout).toMatch(/simulated\s+makespan [\d.]+ ms, cost \$[\d.]+/);
+  });
+
+  it('--planner uniform --json: one JSON object with the planner, its forecast and the simulated figures; same seed, same result', () => {
+    const args = ['simulate', TR16, '--planner', 'uniform', '--no-metadata', '--json', '--seed', '9', '--store', 's3'];
+    const first = JSON.parse(wukong(args).stdout) as Record<string, unknown>;
+    const second = JSON.parse(wukong(args).stdout) as Record<string, unknown>;
+    expect(first).toMatchObject({ ok: true, simulated: true, planner: 'uniform', seed: 9, store: 's3' });
+    expect((first.predicted as { makespanMs: number }).makespanMs).toBeGreaterThan(0);
+    expect(first.makespanMs).toBeGreaterThan(0);
+    expect(second.makespanMs).toBe(first.makespanMs);
+    expect(second.costUsd).toBe(first.costUsd);
+  });
+
+  it('simulate annotated.json written by `wukong plan -o`: runs that plan; the report names workers', () => {
+    // Prepare: plan with an empty history, so the plan depends on the DAG alone
+    const dir = tempDir();
+    const annotated = join(dir, 'annotated.json');
+    const report = join(dir, 'report.json');
+    const plan = wukong(['plan', TR16, '--planner', 'heft', '--max-workers', '3', '--metadata-dir', join(dir, 'metadata'), '-o', annotated]);
+    expect(plan.code).toBe(0);
+    const written = JSON.parse(readFileSync(annotated, 'utf8')) as { plan: { tasks: Record<string, { worker: number }> } };
+    // Act
+    const run = wukong(['simulate', annotated, '--no-metadata', '--report', report]);
+    // Assess
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/planner heft/);
+    const parsed = RunReportSchema.parse(JSON.parse(readFileSync(report, 'utf8')));
+    expect(parsed.ok).toBe(true);
+    expect(parsed.planner).toBe('heft');
+    expect(parsed.summary.tasks).toBe(Object.keys(written.plan.tasks).length);
+    for (const e of parsed.executors) {
+      expect(e.executorId).toMatch(/^w-\d+(@.+)?$/);
+      expect(e.worker).toBeTypeOf('number');
+    }
+    for (const t of parsed.tasks.filter((t) => !t.dup)) {
+      const worker = parsed.executors.find((e) => e.executorId === t.executorId)?.worker;
+      expect(worker).toBe(written.plan.tasks[t.taskId]?.worker);
+    }
+  });
+
+  it('bad input exits 2 without a stack trace: a planned file with --planner, a plan with an unknown tier', () => {
+    const dir = tempDir();
+    const annotated = join(dir, 'annotated.json');
+    expect(wukong(['plan', TR16, '--planner', 'uniform', '--metadata-dir', join(dir, 'metadata'), '-o', annotated]).code).toBe(0);
+    const twice = wukong(['simulate', annotated, '--planner', 'uniform', '--no-metadata']);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toMatch(/already holds a plan/);
+    noStackTrace(twice.stderr);
+
+    const doc = JSON.parse(readFileSync(annotated, 'utf8')) as { plan: { workers: Record<string, { memoryMb: number }> } };
+    for (const w of Object.values(doc.plan.workers)) w.memoryMb = 2222;
+    const badTier = join(dir, 'bad-tier.json');
+    writeFileSync(badTier, JSON.stringify(doc));
+    const run = wukong(['simulate', badTier, '--no-metadata']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/2222/);
+    noStackTrace(run.stderr);
+  });
+});

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { emptyCompactPlan, type CompactPlan } from '../../../src/plan/compact-plan.js';
+import { buildPlanGraph } from '../../../src/plan/plan-graph.js';
+import { criticalPathOf, estimatePlan } from '../../../src/plan/plan-estimate.js';
+import type { TaskCosts } from '../../../src/plan/task-costs.js';
+import { dagOf, work } from './plan-fixtures.js';
+
+// a -> b, a -> c (ids in spec order: a=0, b=1, c=2)
+const dag = dagOf([work('a', 0), work('b', 0, ['a']), work('c', 0, ['a'])]);
+
+/** Round figures: invoke 50, cold 200, exec a/b/c 100/300/50 ms, upload 10, download 20 per output. */
+function costs(): TaskCosts {
+  const graph = buildPlanGraph(dag);
+  return {
+    graph,
+    tiers: [1769],
+    execMs: [Float64Array.from([100, 300, 50])],
+    outputBytes: Float64Array.from([1000, 1000, 1000]),
+    uploadMs: Float64Array.from([10, 10, 10]),
+    downloadMs: Float64Array.from([20, 20, 20]),
+    coldStartMs: [200],
+    warmStartMs: [20],
+    invokeApiMs: 50,
+  };
+}
+
+function plan(workers: number[], tierCount: number): CompactPlan {
+  const result = emptyCompactPlan(3);
+  result.workerOf = Int32Array.from(workers);
+  result.tierOf = Array.from({ length: tierCount }, () => 0);
+  return result;
+}
+
+describe('estimatePlan', () => {
+  it('one worker: invoke + cold start, then the tasks in a row, then the outputs (b, c) uploaded', () => {
+    const estimate = estimatePlan(costs(), plan([0, 0, 0], 1));
+    // ready 250; a 250-350; b 350-650 +10 upload = 660; c 660-710 + 10 = 720
+    expect(Array.from(estimate.startMs)).toEqual([250, 350, 660]);
+    expect(estimate.makespanMs).toBe(720);
+    expect(estimate.workerCount).toBe(1);
+    // Billed from handler start (50) to the last upload (720), 1769 MB, plus one request.
+    expect(estimate.costUsd).toBeCloseTo((0.67 * 1769) / 1024 * 0.0000166667 + 0.2 / 1e6, 12);
+  });
+
+  it('two workers: the consumer is invoked when the input is stored, downloads it, and waits for a cold start', () => {
+    const estimate = estimatePlan(costs(), plan([0, 0, 1], 2));
+    // a 250-350, uploaded by 360 (c needs it elsewhere); b 360-660 +10 = 670.
+    // worker 1 invoked at 360: ready 360+50+200 = 610; download 20 -> c 630-680 +10 = 690.
+    expect(estimate.startMs[2]).toBe(630);
+    expect(estimate.makespanMs).toBe(690);
+    expect(Array.from(estimate.workerBeginMs)).toEqual([50, 410]);
+  });
+
+  it('prewarm overlaps the cold start; preload also overlaps the download', () => {
+    const p = plan([0, 0, 1], 2);
+    p.prewarm.set(0, [1]); // a pre-warms worker 1 when a starts (250): begins 300, ready 500
+    const warmed = estimatePlan(costs(), p);
+    expect(warmed.workerReadyMs[1]).toBe(500);
+    expect(warmed.startMs[2]).toBe(520); // ready 500, then the 20 ms download
+    p.preload[2] = 1; // the download (a stored at 360, +20) happens before the worker is ready
+    expect(estimatePlan(costs(), p).startMs[2]).toBe(500);
+  });
+
+  it('dup: a consumer recomputes a cheap source when that beats the download', () => {
+    const slowDownload = { ...costs(), downloadMs: Float64Array.from([500, 20, 20]) };
+    const p = plan([0, 1, 1], 2);
+    const without = estimatePlan(slowDownload, p);
+    // a 250-350, stored 360; worker 1 invoked then, ready 610; b downloads 500 ms: starts 1110.
+    expect(without.startMs[1]).toBe(1110);
+    p.dup[0] = 1;
+    const withDup = estimatePlan(slowDownload, p);
+    expect(withDup.startMs[1]).toBe(710); // ready 610 + 100 ms recomputing a
+    expect(withDup.makespanMs).toBeLessThan(without.makespanMs);
+    expect(criticalPathOf(withDup).at(-1)).toBe(2);
+  });
+});

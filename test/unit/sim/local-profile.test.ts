@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { BadInputError } from '../../../src/errors.js';
+import { emptyHistory, historyFromRecords } from '../../../src/metadata/metadata-history.js';
+import type { InvokeRecord, MetadataRecord, TransferRecord } from '../../../src/metadata/records.js';
+import { fitLocalProfile, LOCAL_FALLBACK_MB_PER_SECOND, NoLocalHistoryError } from '../../../src/sim/local-profile.js';
+import { cpuSlowdown, functionBytesPerMs } from '../../../src/sim/profile.js';
+
+const POOL = { threads: 2, executorsPerThread: 4 };
+
+function transfer(direction: 'get' | 'put', bytes: number, ms: number, store: TransferRecord['store'] = 'memory'): TransferRecord {
+  return { type: 'transfer', runId: 'r1', store, direction, bytes, ms, at: 1 };
+}
+
+function invoke(cold: boolean, startupMs: number): InvokeRecord {
+  return { type: 'invoke', runId: 'r1', tier: 1769, cold, startupMs, at: 1 };
+}
+
+/** Gets at 1,000 MB/s (10^6 bytes/ms) after 0.5 ms; puts at 500 MB/s after 1 ms. */
+function transferRecords(): MetadataRecord[] {
+  const records: MetadataRecord[] = [];
+  for (const bytes of [0, 1e5, 1e6, 2e6, 4e6]) {
+    records.push(transfer('get', bytes, 0.5 + bytes / 1e6));
+    records.push(transfer('put', bytes, 1 + bytes / 5e5));
+  }
+  return records;
+}
+
+describe('fitLocalProfile', () => {
+  it('fits store latency and bandwidth from memory transfers, per direction', () => {
+    // Prepare
+    const history = historyFromRecords([...transferRecords(), invoke(true, 5)]);
+    // Act
+    const profile = fitLocalProfile(history, POOL);
+    // Assess
+    expect(profile.name).toBe('local');
+    expect(profile.stores.redis.getLatency.medianMs).toBeCloseTo(0.5, 6);
+    expect(profile.stores.redis.putLatency.medianMs).toBeCloseTo(1, 6);
+    // One bandwidth per store: the slower direction (puts, 500 MB/s = 500,000 bytes/ms).
+    expect(functionBytesPerMs(profile.stores.redis, 1769)).toBeCloseTo(500_000, 0);
+    expect(profile.stores.s3).toEqual(profile.stores.redis);
+    expect(profile.coordination.opLatency.medianMs).toBeCloseTo(0.5, 6);
+  });
+
+  it('ignores S3 transfers (an embedded run has none; they describe another platform)', () => {
+    const onlyS3 = historyFromRecords([transfer('get', 1e6, 500, 's3'), transfer('put', 1e6, 500, 's3'), invoke(true, 5)]);
+    const profile = fitLocalProfile(onlyS3, POOL);
+    // No memory transfers: the memory-store defaults, not S3's 500 ms.
+    expect(profile.stores.redis.getLatency.medianMs).toBeLessThan(1);
+    expect(functionBytesPerMs(profile.stores.redis, 1769)).toBe(LOCAL_FALLBACK_MB_PER_SECOND * 1000);
+  });
+
+  it('takes start-ups that found a free slot, not the queueing of a saturated pool', () => {
+    // Prepare: 10 warm starts of ~2 ms, 90 that waited 100-190 ms in the pool's queue.
+    const warm = [...Array.from({ length: 10 }, (_, i) => invoke(false, 2 + i * 0.01)), ...Array.from({ length: 90 }, (_, i) => invoke(false, 100 + i))];
+    const history = historyFromRecords([invoke(true, 4), invoke(true, 6), ...warm]);
+    // Act
+    const profile = fitLocalProfile(history, POOL);
+    // Assess
+    expect(profile.lambda.warmStart.medianMs).toBeLessThan(3);
+    expect(profile.lambda.warmStart.p90Ms).toBeGreaterThanOrEqual(profile.lambda.warmStart.medianMs);
+    expect(profile.lambda.coldStart.medianMs).toBeGreaterThanOrEqual(4);
+    expect(profile.lambda.coldStart.medianMs).toBeLessThanOrEqual(6);
+    expect(profile.lambda.invokeApi).toEqual({ medianMs: 0, p90Ms: 0 });
+  });
+
+  it('a missing start kind borrows the other one', () => {
+    const profile = fitLocalProfile(historyFromRecords([invoke(true, 7)]), POOL);
+    expect(profile.lambda.warmStart.medianMs).toBe(7);
+  });
+
+  it('has the pool concurrency, one core per executor at every memory size, and zero billing', () => {
+    const profile = fitLocalProfile(historyFromRecords([invoke(true, 5)]), { threads: 3, executorsPerThread: 4 });
+    expect(profile.lambda.accountConcurrency).toBe(12);
+    expect(profile.lambda.burstEnvironments).toBe(12);
+    for (const memoryMb of [1, 128, 1769, 3008, 10_240]) expect(cpuSlowdown(profile, memoryMb)).toBe(1);
+    expect(profile.lambda.usdPerGbSecond).toBe(0);
+    expect(profile.lambda.usdPerRequest).toBe(0);
+    expect(profile.stores.redis.usdPerGet + profile.stores.redis.usdPerPut).toBe(0);
+  });
+
+  it('refuses an empty history with an error that names where it looked', () => {
+    const fit = () => fitLocalProfile(emptyHistory(), POOL, '/tmp/nowhere');
+    expect(fit).toThrow(NoLocalHistoryError);
+    expect(fit).toThrow(BadInputError);
+    expect(fit).toThrow(/\/tmp\/nowhere has none/);
+  });
+
+  it('refuses a pool of no threads', () => {
+    expect(() => fitLocalProfile(historyFromRecords([invoke(true, 5)]), { threads: 0, executorsPerThread: 4 })).toThrow(/threads must be a positive integer, got 0/);
+  });
+});

@@ -1,0 +1,207 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { DagSpec, TaskSpec } from '../../../src/dag/schema.js';
+import type { Plan } from '../../../src/plan/annotated-dag.js';
+import { RunReportSchema } from '../../../src/report/run-report.js';
+import { runDagFromSpec } from '../../../src/runtime/run-dag.js';
+import { AWS_PROFILE, DETERMINISTIC_PROFILE, type CostProfile } from '../../../src/sim/profile.js';
+import type { PlannedSimulationResult } from '../../../src/sim/planned-simulation.js';
+import { simulate, type SimulationInput } from '../../../src/sim/simulator.js';
+import { createDagTaskEstimator } from '../../../src/sim/task-estimates.js';
+import { randomPlan } from '../../helpers/random-plan.js';
+import { NO_OPTIMIZATIONS, work } from './sim-dags.js';
+
+/*
+ * Hand-computed makespans with the deterministic profile: Invoke call 20 ms, cold start 100 ms,
+ * warm start 10 ms, Redis request and coordination round trip 1 ms, 100,000 bytes/ms per
+ * function, workers at 1,769 MB (one full vCPU, so run times do not stretch).
+ * A put or get of B bytes takes 1 + B / 100,000 ms.
+ */
+const transfer = (bytes: number) => 1 + bytes / 100_000;
+const TIER = { memoryMb: 1769, vcpu: 1 };
+
+type TaskPlan = Partial<Plan['tasks'][string]> & { worker: number };
+
+function planOf(tasks: Record<string, TaskPlan>, algorithm = 'test'): Plan {
+  const planTasks: Plan['tasks'] = {};
+  const workers: Plan['workers'] = {};
+  for (const [id, t] of Object.entries(tasks)) {
+    planTasks[id] = { preload: false, prewarm: [], dup: false, ...t };
+    workers[String(t.worker)] = TIER;
+  }
+  return { algorithm, sla: 'median', tasks: planTasks, workers };
+}
+
+function simulatePlanned(
+  spec: DagSpec,
+  plan: Pick<Plan, 'tasks' | 'workers'> & Partial<Plan>,
+  overrides: Partial<Omit<SimulationInput, 'dag' | 'estimator' | 'plan'>> & { profile?: CostProfile } = {},
+): PlannedSimulationResult {
+  const dag = runDagFromSpec(spec);
+  const profile = overrides.profile ?? DETERMINISTIC_PROFILE;
+  return simulate({
+    wukong: NO_OPTIMIZATIONS,
+    seed: 1,
+    memoryMb: 1769,
+    storeKind: 'redis',
+    validateEveryStep: true,
+    ...overrides,
+    profile,
+    dag,
+    estimator: createDagTaskEstimator(dag, profile),
+    plan,
+  }) as PlannedSimulationResult;
+}
+
+describe('simulate with a plan (deterministic profile, hand-computed)', () => {
+  it('a chain on one worker: one invocation, invoke + cold start + 3 runs + the output put', () => {
+    // Prepare
+    const spec = { name: 'chain', tasks: [work('a', 100, 8), work('b', 100, 8, ['a']), work('c', 100, 8, ['b'])] };
+    // Act
+    const { report, stats, planned } = simulatePlanned(spec, planOf({ a: { worker: 0 }, b: { worker: 0 }, c: { worker: 0 } }, 'uniform'));
+    // Assess
+    expect(report.ok).toBe(true);
+    expect(report.planner).toBe('uniform');
+    expect(report.makespanMs).toBeCloseTo(20 + 100 + 300 + transfer(8), 9);
+    expect(report.executors).toHaveLength(1);
+    expect(report.executors[0]).toMatchObject({ executorId: 'w-0', worker: 0, cold: true, memoryMb: 1769 });
+    expect(report.summary.invocations).toBe(1);
+    expect(report.tasks.map((t) => [t.taskId, t.startAt, t.endAt])).toEqual([
+      ['a', 120, 220],
+      ['b', 220, 320],
+      ['c', 320, 420],
+    ]);
+    expect(stats.gets).toBe(0);
+    expect(stats.puts).toBe(1); // only the output: nobody else needs a or b
+    expect(planned.parks).toBe(0);
+    expect(() => RunReportSchema.parse(report)).not.toThrow();
+  });
+
+  describe('a fan-in across two workers: c on worker 0 needs b of worker 1', () => {
+    const spec = { tasks: [work('a', 100, 8), work('b', 200, 8), work('c', 100, 8, ['a', 'b'])] };
+    const plan = planOf({ a: { worker: 0 }, b: { worker: 1 }, c: { worker: 0 } });
+
+    it('worker 0 waits on its inbox and is woken by the notification after b is marked', () => {
+      const { report, planned } = simulatePlanned(spec, plan);
+      // w0: a 120-220, check c (1) 221: b missing, wait. w1: b 120-320, put 321.00008, mark 322.00008
+      // (incomplete: c is not w0's first task, so @park is a member), notify lands 323.00008.
+      // w0 woken, checks (1) 324.00008, gets b 325.00016, runs c to 425.00016, puts c.
+      expect(report.makespanMs).toBeCloseTo(325 + 2 * 0.00008 + 100 + transfer(8), 9);
+      expect(report.executors.map((e) => e.executorId).sort()).toEqual(['w-0', 'w-1']);
+      expect(planned).toMatchObject({ parks: 0, resumes: 0, waits: 1, waitTimeouts: 0, notifications: 1 });
+    });
+
+    it('with parkAfterMs 50 worker 0 parks and worker 1 re-invokes it warm at c', () => {
+      const { report, planned } = simulatePlanned(spec, plan, { parkAfterMs: 50 });
+      // w0 waits 221-271 (timeout), checks 272: still missing, parks: puts a (273.00008), marks
+      // @park (274.00008, incomplete), stops. w1's mark of b completes c (322.00008) and invokes
+      // w0 at c: 342.00008 + warm 10 = 352.00008; gets a and b on one link (353.00024); c; put.
+      expect(report.makespanMs).toBeCloseTo(353 + 3 * 0.00008 + 100 + transfer(8), 9);
+      expect(report.executors.map((e) => e.executorId).sort()).toEqual(['w-0', 'w-0@c', 'w-1']);
+      expect(report.executors.find((e) => e.executorId === 'w-0@c')?.cold).toBe(false);
+      expect(report.executors.find((e) => e.executorId === 'w-1')?.invoked).toEqual(['w-0@c']);
+      expect(planned).toMatchObject({ parks: 1, resumes: 1, waitTimeouts: 1 });
+    });
+  });
+
+  it('prewarm: worker 1 starts warm, saving the cold start minus the warm start', () => {
+    const spec = { tasks: [work('a', 100, 8), work('c', 100, 8, ['a'])] };
+    const cold = simulatePlanned(spec, planOf({ a: { worker: 0 }, c: { worker: 1 } }));
+    const warm = simulatePlanned(spec, planOf({ a: { worker: 0, prewarm: [1] }, c: { worker: 1 } }));
+    // The prewarm (sent as a starts at 120) is warm and idle at 240; w1 is invoked at 242.
+    expect(cold.report.makespanMs - warm.report.makespanMs).toBeCloseTo(100 - 10, 9);
+    expect(warm.planned.prewarms).toBe(1);
+    expect(warm.report.executors.find((e) => e.worker === 1)?.cold).toBe(false);
+    // The prewarm invocation is priced (one more request and its billed time), not reported.
+    expect(warm.report.executors).toHaveLength(2);
+    expect(warm.report.summary.costFormula).toContain('3 requests');
+  });
+
+  it('task-dup: worker 1 runs the slow source b itself; the copy is flagged and counts CPU', () => {
+    const spec = { tasks: [work('a', 100, 8), work('b', 1000, 8), work('c', 100, 8, ['a', 'b'])] };
+    const { report, planned } = simulatePlanned(spec, planOf({ a: { worker: 1 }, b: { worker: 0, dup: true }, c: { worker: 1 } }));
+    const copies = report.tasks.filter((t) => t.taskId === 'b');
+    expect(copies.map((t) => [t.executorId, t.dup === true]).sort()).toEqual([
+      ['w-0', false],
+      ['w-1', true],
+    ]);
+    expect(report.summary.tasks).toBe(3);
+    expect(planned.dupRuns).toBe(1);
+    // w1: a 120-220, b (dup) 220-1220, c 1220-1320, put.
+    expect(report.makespanMs).toBeCloseTo(1320 + transfer(8), 9);
+    expect(report.executors.find((e) => e.executorId === 'w-1')?.cpuMs).toBe(1200);
+  });
+
+  it('carries the plan tier: a 885 MB worker runs CPU-bound work at half speed', () => {
+    const spec = { tasks: [work('a', 100, 8)] };
+    const plan = { ...planOf({ a: { worker: 0 } }), workers: { '0': { memoryMb: 885, vcpu: 0.5 } } };
+    const { report } = simulatePlanned(spec, plan);
+    expect(report.tasks[0]?.execMs).toBeCloseTo(100 * (1769 / 885), 6);
+    expect(report.executors[0]?.memoryMb).toBe(885);
+  });
+
+  it('refuses a plan whose order runs a task before its input', () => {
+    const spec = { tasks: [work('a', 10, 8), work('b', 10, 8, ['a'])] };
+    const plan = planOf({ a: { worker: 0, order: 2 }, b: { worker: 0, order: 1 } });
+    expect(() => simulatePlanned(spec, plan)).toThrow(/plan cannot be simulated: plan order runs task b before its input a/);
+  });
+});
+
+/** Random DAGs as in test/property/sim.property.test.ts: each task depends on up to 4 earlier ones. */
+const arbitrarySpec = (maxTasks: number) =>
+  fc
+    .array(fc.record({ picks: fc.array(fc.nat(), { maxLength: 4 }), ms: fc.integer({ min: 0, max: 50 }), size: fc.constantFrom(10, 5000, 2_000_000) }), {
+      minLength: 1,
+      maxLength: maxTasks,
+    })
+    .map((rows): DagSpec => {
+      const tasks: TaskSpec[] = rows.map((row, index) => {
+        const deps = index === 0 ? [] : [...new Set(row.picks.map((p) => `t${p % index}`))];
+        return { id: `t${index}`, op: 'synthetic.work', args: { ms: row.ms, outputBytes: row.size }, ...(deps.length > 0 ? { deps } : {}) };
+      });
+      return { name: 'random', tasks };
+    });
+
+describe('simulate with random plans (AWS profile, random latencies)', () => {
+  it('every run completes: each task runs once on its worker after its inputs exist, every output is stored', () => {
+    fc.assert(
+      fc.property(
+        arbitrarySpec(60),
+        fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.constantFrom(0, 5, 40, 500),
+        fc.constantFrom<'redis' | 's3'>('redis', 's3'),
+        (spec, seed, workers, parkAfterMs, storeKind) => {
+          // Prepare
+          const dag = runDagFromSpec(spec);
+          const tasks = spec.tasks.map((t) => t.id);
+          const plan = randomPlan(dag, tasks, seed, { workers });
+          // Act
+          const { report, outputsReadyAt } = simulatePlanned(spec, plan, { profile: AWS_PROFILE, seed, parkAfterMs, storeKind });
+          // Assess
+          expect(report.failure).toBeUndefined();
+          expect(report.ok).toBe(true);
+          const own = report.tasks.filter((t) => !t.dup);
+          expect(own.map((t) => t.taskId).sort()).toEqual([...tasks].sort());
+          for (const t of own) expect(report.executors.find((e) => e.executorId === t.executorId)?.worker).toBe(plan.tasks[t.taskId]?.worker);
+          const firstEnd = new Map<string, number>();
+          for (const t of report.tasks) firstEnd.set(t.taskId, Math.min(firstEnd.get(t.taskId) ?? Infinity, t.endAt));
+          for (const t of report.tasks) for (const p of dag.parents(t.taskId)) expect(firstEnd.get(p) as number).toBeLessThanOrEqual(t.startAt);
+          for (const id of dag.outputRefs()) expect(outputsReadyAt.has(id)).toBe(true);
+          expect(report.makespanMs).toBeGreaterThan(0);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('is deterministic per seed', () => {
+    const spec: DagSpec = { tasks: Array.from({ length: 40 }, (_, i) => work(`t${i}`, 10 + (i % 7), 50_000, i === 0 ? [] : [`t${Math.floor(i / 2)}`, `t${i - 1}`])) };
+    const dag = runDagFromSpec(spec);
+    const plan = randomPlan(dag, spec.tasks.map((t) => t.id), 7, { workers: 4 });
+    const run = (seed: number) => simulatePlanned(spec, plan, { profile: AWS_PROFILE, seed, parkAfterMs: 20 });
+    const first = run(3);
+    expect(run(3).report).toEqual(first.report);
+    expect(run(4).report.makespanMs).not.toBe(first.report.makespanMs);
+  });
+});

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { SharedCores } from '../../../src/sim/shared-cores.js';
+import { DETERMINISTIC_PROFILE, parseCostProfile } from '../../../src/sim/profile.js';
+import { simulateSpec, work } from './sim-dags.js';
+
+describe('SharedCores', () => {
+  it('runs a task on the core that frees first, from when it frees', () => {
+    const cores = new SharedCores(2);
+    expect(cores.reserve(0, 100)).toBe(0);
+    expect(cores.reserve(0, 50)).toBe(0);
+    // Both busy: the second core frees at 50.
+    expect(cores.reserve(10, 30)).toBe(50);
+    // Now free at 100 and 80: the one at 80.
+    expect(cores.reserve(60, 10)).toBe(80);
+    // Later than every core frees: starts now.
+    expect(cores.reserve(500, 10)).toBe(500);
+  });
+
+  it('refuses no cores', () => {
+    expect(() => new SharedCores(0)).toThrow(/cores must be a positive integer, got 0/);
+  });
+});
+
+describe('simulate with shared CPU cores (hand-computed, deterministic profile)', () => {
+  // Four CPU-bound 100 ms tasks fanned out from one source (no WUKONG optimizations): the source's
+  // executor runs "a" at once; b, c, d each wait for an Invoke call (20 ms) and a cold start (100 ms).
+  const fanOut = {
+    name: 'fan',
+    tasks: [work('s', 0, 8), work('a', 100, 8, ['s']), work('b', 100, 8, ['s']), work('c', 100, 8, ['s']), work('d', 100, 8, ['s']), work('z', 0, 8, ['a', 'b', 'c', 'd'])],
+  };
+  const runSpan = (profile = DETERMINISTIC_PROFILE) => {
+    const { report } = simulateSpec(fanOut, { profile });
+    const runs = report.tasks.filter((t) => ['a', 'b', 'c', 'd'].includes(t.taskId));
+    return Math.max(...runs.map((t) => t.endAt)) - Math.min(...runs.map((t) => t.startAt));
+  };
+
+  it('own CPUs (no sharedCpuCores): b, c, d run together, 120 ms after a: span 220 ms', () => {
+    expect(runSpan()).toBeCloseTo(220, 9);
+  });
+
+  it('two shared cores: b and c take them at 120 ms, d waits for one until 220 ms: span 320 ms', () => {
+    const twoCores = parseCostProfile({ extends: 'deterministic', name: 'two-cores', lambda: { sharedCpuCores: 2 } });
+    expect(runSpan(twoCores)).toBeCloseTo(320, 9);
+  });
+
+  it('a sleeping synthetic.work takes no core', () => {
+    const sleepy = { name: 'sleepy', tasks: fanOut.tasks.map((t) => (t.id === 's' || t.id === 'z' ? t : { ...t, args: { ...t.args, mode: 'sleep' } })) };
+    const oneCore = parseCostProfile({ extends: 'deterministic', name: 'one-core', lambda: { sharedCpuCores: 1 } });
+    const { report } = simulateSpec(sleepy, { profile: oneCore });
+    const runs = report.tasks.filter((t) => ['a', 'b', 'c', 'd'].includes(t.taskId));
+    expect(Math.max(...runs.map((t) => t.endAt)) - Math.min(...runs.map((t) => t.startAt))).toBeCloseTo(220, 9);
+  });
+});

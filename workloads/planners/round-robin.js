@@ -1,0 +1,69 @@
+// @ts-check
+/**
+ * An example custom planner for `wukong plan --planner ./workloads/planners/round-robin.js`:
+ * the template to copy when you write your own. It deals the tasks round-robin over K workers, in
+ * topological order, all on one memory tier. It is deliberately naive (it ignores history); its
+ * job is to show the interface. wukong validates whatever a planner returns before anything runs
+ * (every task assigned, workers configured from the available tiers, prewarm naming real
+ * workers), and predicts the plan's makespan and cost with the same estimator as the built-ins.
+ *
+ * The interface (src/plan/planning-algorithm.ts): the module's default export is an object
+ *
+ *   { name: string, plan(dag, metadata, sla, context) => { tasks, workers } | Promise<...> }
+ *
+ * where
+ * - `dag` is the validated DAG model (src/dag/dag.ts): `dag.taskIds()`, `dag.topologicalOrder()`,
+ *   `dag.parents(id)`, `dag.children(id)`, `dag.task(id)` (the task's JSON: op, args, hints),
+ *   `dag.criticalPath(weight?)`;
+ * - `metadata` answers from past runs (src/metadata/metadata-access.ts; all times in ms):
+ *   `predictExecutionTime(taskId, inputBytes | undefined, [{ memoryMb, vcpu }, ...], sla)` ->
+ *   `[{ config, ms }, ...]`, `predictOutputSize(taskId, inputBytes, sla)` -> bytes,
+ *   `predictRemoteDownloadTime(bytes, sla)`, `predictUploadTime(bytes, sla)`,
+ *   `predictColdStartMs(tierMb, sla)`, `predictWarmStartMs(tierMb, sla)`;
+ * - `sla` is `"avg"`, `"median"` or `{ percentile: 90 }` (pass it on to `metadata`);
+ * - `context.tiers` is the ascending list of memory tiers (MB) a worker may get; `context.maxWorkers`
+ *   the user's `--max-workers`, if given.
+ *
+ * It returns
+ * - `tasks`: for EVERY task id, `{ worker, preload?, prewarm?, dup?, order? }`: `worker` a
+ *   non-negative integer; `preload` fetch the task's remote inputs while the worker computes the
+ *   task before it; `prewarm` worker ids to start when this task starts (their cold start overlaps);
+ *   `dup` a consumer may recompute this task itself instead of waiting for its output; `order` the
+ *   task's position in its worker's run (give it on all tasks or none; it must grow along every edge;
+ *   none: topological order);
+ * - `workers`: for every worker id used, `{ memoryMb, vcpu }` with memoryMb one of `context.tiers`
+ *   and vcpu = min(6, memoryMb / 1769) (Lambda's CPU for that memory);
+ * - optionally `predicted`: `{ makespanMs, costUsd, ...more numbers }`; wukong replaces makespan and
+ *   cost with its own estimate, so all planners compare, and keeps your other figures.
+ */
+
+/** How many workers the tasks are dealt over, unless `--max-workers` says fewer. */
+const WORKERS = 4;
+
+/** @type {{ name: string, plan: (dag: any, metadata: any, sla: any, context: { tiers: readonly number[], maxWorkers?: number }) => any }} */
+const roundRobin = {
+  name: 'round-robin',
+  plan(dag, _metadata, _sla, context) {
+    const workerCount = Math.max(1, Math.min(WORKERS, context.maxWorkers ?? WORKERS));
+    // One fixed tier: 1,769 MB (one full vCPU) when available, else the largest tier offered.
+    const memoryMb = context.tiers.includes(1769) ? 1769 : context.tiers[context.tiers.length - 1];
+    const vcpu = Math.round(Math.min(6, memoryMb / 1769) * 1000) / 1000;
+
+    /** @type {Record<string, { worker: number }>} */
+    const tasks = {};
+    const used = new Set();
+    // Topological order, so each worker's tasks (which run in that order) never wait on a later one.
+    dag.topologicalOrder().forEach((/** @type {string} */ taskId, /** @type {number} */ i) => {
+      const worker = i % workerCount;
+      tasks[taskId] = { worker };
+      used.add(worker);
+    });
+
+    /** @type {Record<string, { memoryMb: number, vcpu: number }>} */
+    const workers = {};
+    for (const worker of used) workers[String(worker)] = { memoryMb, vcpu };
+    return { tasks, workers };
+  },
+};
+
+export default roundRobin;
