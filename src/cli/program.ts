@@ -40,6 +40,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   emulator: async () => (await import('./commands/emulator.js')).registerEmulatorCommand,
   gc: async () => (await import('./commands/gc.js')).registerGcCommand,
   config: async () => (await import('./commands/config.js')).registerConfigCommand,
+  bench: async () => (await import('./commands/bench.js')).registerBenchCommand,
 };
 
 /**

@@ -1,0 +1,165 @@
+import { Dag } from '../dag/dag.js';
+import type { MetadataLocation } from '../metadata/metadata-location.js';
+import type { BenchMeasure } from '../report/bench-table.js';
+import { median } from '../report/bench-table.js';
+import type { RunReport } from '../report/run-report.js';
+import { computeRunMetrics } from '../report/run-metrics.js';
+import { RunFailedError } from '../runtime/run-client.js';
+import { runDagFromSpec } from '../runtime/run-dag.js';
+import type { StoreConfig } from '../runtime/store-config.js';
+import { DEFAULT_WUKONG_OPTIONS } from '../scheduler/wukong-options.js';
+import { builtinProfile, type CostProfile } from '../sim/profile.js';
+import { DEFAULT_SIM_INVOKE_CONCURRENCY, simulate } from '../sim/simulator.js';
+import { historyTaskEstimatorForDag } from '../sim/history-task-descriptors.js';
+import { describeDagTasks } from '../metadata/dag-descriptors.js';
+import { emptyHistory } from '../metadata/metadata-history.js';
+import { createBuiltinRegistry } from '../ops/builtins.js';
+import { generateValidDag, runReplay } from '../../workloads/replay-runner.js';
+import type { BenchCase } from './bench-cases.js';
+import type { BenchProgress } from './bench-progress.js';
+import type { BenchVariant } from './bench-variants.js';
+import { loadTaskCosts } from './commands/simulate-task-costs.js';
+import { planFor } from './planned-input.js';
+
+/** Where history comes from: `--metadata` (a location), false (`--no-metadata`), undefined (default). */
+export type MetadataFlag = string | false | undefined;
+
+export interface SimBenchOptions {
+  /** Built-in cost profile name (aws). */
+  readonly profile: string;
+  readonly repeats: number;
+  /** WUKONG mode's function memory; planners choose their tiers. WUKONG's evaluation: 3 GB. */
+  readonly memoryMb: number;
+  /** Task costs: the history at this flag's location when it has records, else the DAG. */
+  readonly metadata: MetadataFlag;
+  /** Where planners read history from (undefined: no history). */
+  readonly planningHistory: MetadataLocation | undefined;
+  readonly progress: BenchProgress;
+}
+
+/** What one case's simulations used for task costs, for the section notes. */
+export interface SimCaseResult {
+  readonly measures: BenchMeasure[];
+  readonly taskCosts: string;
+  readonly tasks: number;
+}
+
+/**
+ * Simulates every variant on one workload case with the same task costs: repeats are seeds 1..K
+ * of the random latencies; each measure is the median over them.
+ */
+export async function benchSimCase(c: BenchCase, variants: readonly BenchVariant[], options: SimBenchOptions): Promise<SimCaseResult> {
+  const spec = generateValidDag(c.workload, c.params);
+  const model = Dag.fromSpec(spec);
+  const dag = runDagFromSpec(spec);
+  const costs = await loadTaskCosts(dag, model, { metadata: options.metadata, profile: options.profile }, loadBuiltinProfile);
+  // With no history, the DAG estimator would give every matrix task the default 10 ms and 1 KiB;
+  // the history estimator over an empty history still has the ops' exact output sizes.
+  const estimator = costs.estimator ?? historyTaskEstimatorForDag(dag, emptyHistory(), costs.profile, { staticDescriptors: describeDagTasks(model, createBuiltinRegistry()) });
+  const taskCosts = costs.estimator ? costs.description : 'op shape declarations (exact output sizes), DAG hints and default run times (no task history)';
+  const measures: BenchMeasure[] = [];
+  for (const variant of variants) {
+    options.progress.begin(`sim ${c.label} ${variant.name}`);
+    const plan = variant.kind === 'planner' ? (await planFor(model, { planner: variant.planner, sla: 'median' }, options.planningHistory)).plan : undefined;
+    const runs: { report: RunReport; lowerBoundMs: number }[] = [];
+    for (let seed = 1; seed <= options.repeats; seed += 1) {
+      const { report, stats } = simulate({
+        dag,
+        wukong: variant.kind === 'wukong' ? variant.wukong : DEFAULT_WUKONG_OPTIONS,
+        profile: costs.profile,
+        estimator,
+        seed,
+        memoryMb: options.memoryMb,
+        storeKind: 'redis',
+        invokeConcurrency: DEFAULT_SIM_INVOKE_CONCURRENCY,
+        runId: `bench-${c.label}-${variant.name}-${seed}`,
+        dagName: spec.name ?? c.label,
+        ...(plan ? { plan } : {}),
+      });
+      if (!report.ok) throw new RunFailedError(report.runId, report.failure?.taskId ?? '-', report.failure?.message ?? 'simulation failed');
+      runs.push({ report, lowerBoundMs: stats.lowerBoundMs });
+    }
+    measures.push(measureOf('sim', c.label, variant.name, runs, null));
+  }
+  return { measures, taskCosts, tasks: spec.tasks.length };
+}
+
+export interface EmbeddedBenchOptions {
+  readonly repeats: number;
+  readonly threads: number;
+  readonly stores: StoreConfig;
+  readonly deadlineMs: number;
+  readonly costMemoryMb: number;
+  /** Where runs record metadata and planners read it (undefined: nothing recorded, no history). */
+  readonly metadata: MetadataLocation | undefined;
+  readonly progress: BenchProgress;
+}
+
+/**
+ * Runs every variant on one workload case on the embedded backend (`runReplay`: repeats, then the
+ * workload's numerical verification). A failed run throws; a failed verification is a measure
+ * with `verified: false` (the command then exits 1 after printing the tables).
+ */
+export async function benchEmbeddedCase(c: BenchCase, variants: readonly BenchVariant[], options: EmbeddedBenchOptions): Promise<{ measures: BenchMeasure[]; tasks: number }> {
+  const spec = generateValidDag(c.workload, c.params);
+  const model = Dag.fromSpec(spec);
+  const measures: BenchMeasure[] = [];
+  for (const variant of variants) {
+    options.progress.begin(`embedded ${c.label} ${variant.name}`);
+    // Planned from the history recorded so far, this bench's earlier runs included.
+    const { plan, planner } = variant.kind === 'planner' ? await planFor(model, { planner: variant.planner, sla: 'median' }, options.metadata) : { plan: undefined, planner: 'wukong' };
+    const { report, failure } = await runReplay({
+      workload: c.workload,
+      params: c.params,
+      spec,
+      repeats: options.repeats,
+      threads: options.threads,
+      stores: options.stores,
+      wukong: variant.kind === 'wukong' ? variant.wukong : DEFAULT_WUKONG_OPTIONS,
+      deadlineMs: options.deadlineMs,
+      costMemoryMb: options.costMemoryMb,
+      planner,
+      ...(plan ? { plan } : {}),
+      ...(options.metadata ? { metadata: options.metadata } : {}),
+      progressFor: () => (options.progress.enabled ? { onProgress: (p) => options.progress.run(p), done: () => undefined } : undefined),
+    });
+    if (failure) throw new RunFailedError(failure.runId, failure.taskId, failure.message);
+    const runs = report.runs.map((run) => ({ report: run, lowerBoundMs: computeRunMetrics(run, model).lowerBoundMs ?? Number.NaN }));
+    measures.push(measureOf('embedded', c.label, variant.name, runs, report.verification.ok));
+  }
+  return { measures, tasks: spec.tasks.length };
+}
+
+async function loadBuiltinProfile(name: string): Promise<CostProfile> {
+  const profile = builtinProfile(name);
+  if (!profile) throw new RangeError(`no built-in cost profile "${name}"`);
+  return Promise.resolve(profile);
+}
+
+/** Medians over a variant's repeats of every measure (DESIGN.md §6). */
+export function measureOf(
+  mode: BenchMeasure['mode'],
+  workload: string,
+  variant: string,
+  runs: readonly { report: RunReport; lowerBoundMs: number }[],
+  verified: boolean | null,
+): BenchMeasure {
+  const med = (pick: (r: { report: RunReport; lowerBoundMs: number }) => number) => median(runs.map(pick));
+  const makespanMs = med((r) => r.report.makespanMs);
+  const lowerBounds = runs.map((r) => r.lowerBoundMs).filter((x) => Number.isFinite(x) && x > 0);
+  const lowerBoundMs = lowerBounds.length > 0 ? median(lowerBounds) : null;
+  return {
+    mode,
+    workload,
+    variant,
+    repeats: runs.length,
+    makespanMs,
+    costUsd: med((r) => r.report.summary.costUsd),
+    invocations: med((r) => r.report.summary.invocations),
+    coldStarts: med((r) => r.report.summary.coldStarts),
+    bytesMoved: med((r) => r.report.summary.bytesWritten + r.report.summary.bytesRead),
+    lowerBoundMs,
+    makespanOverLowerBound: lowerBoundMs === null ? null : makespanMs / lowerBoundMs,
+    verified,
+  };
+}

@@ -1,0 +1,174 @@
+import { writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import type { Command } from 'commander';
+import { BadInputError } from '../../errors.js';
+import { describeMetadataLocation } from '../../metadata/metadata-location.js';
+import { formatBenchSection, type BenchSectionNotes } from '../../report/bench-format.js';
+import { judgeGoal, relativeToBaseline, type BenchMeasure, type BenchMode } from '../../report/bench-table.js';
+import { VerificationFailedError } from '../../../workloads/verification-failed-error.js';
+import { BENCH_WORKLOADS, benchCases, describeCase, parseBenchSize, parseBenchWorkloads, type BenchCase } from '../bench-cases.js';
+import { BenchProgress } from '../bench-progress.js';
+import { benchEmbeddedCase, benchSimCase } from '../bench-runner.js';
+import { BENCH_VARIANTS, parseBenchVariants, type BenchVariant } from '../bench-variants.js';
+import { parseDuration, parseIntegerOption } from '../parse-options.js';
+import { recordingLocationFromFlag } from '../recording-location.js';
+import { storeConfigFromFlags } from '../store-flags.js';
+
+interface BenchFlags {
+  workloads: string;
+  planners: string;
+  mode: string;
+  repeat: string;
+  simSize: string;
+  embeddedSize: string;
+  metadata?: string | false;
+  workers?: string;
+  deadline: string;
+  json?: boolean;
+  md?: string;
+}
+
+/** WUKONG's evaluation ran 3 GB functions (SoCC'20); planners choose their own tiers. */
+const SIM_MEMORY_MB = 3008;
+/** Embedded executors are priced as 1,769 MB Lambdas (1 vCPU), as `submit` and `replay` do. */
+const EMBEDDED_COST_MEMORY_MB = 1769;
+
+interface ModeResult {
+  readonly mode: BenchMode;
+  readonly measures: BenchMeasure[];
+  readonly notes: BenchSectionNotes;
+}
+
+/**
+ * `wukong bench`: the thesis's evaluation in one command (issue #9): WUKONG with each optimization
+ * alone, none and all, against every planner, on every workload, in simulation (aws profile,
+ * paper-like sizes) and/or embedded (real runs on this machine, verified); tables relative to
+ * WUKONG with all optimizations and the verdict on the issue's goal.
+ */
+export function registerBenchCommand(program: Command): void {
+  program
+    .command('bench')
+    .description('compare WUKONG (each optimization alone, none, all) with the planners on the built-in workloads, simulated and/or embedded')
+    .option('--workloads <list>', `comma list of ${BENCH_WORKLOADS.join(', ')} (tr runs twice: 0 and 500 ms per reduction)`, BENCH_WORKLOADS.join(','))
+    .option('--planners <list>', `comma list of ${BENCH_VARIANTS.join(', ')} (wukong, the baseline, is always run)`, BENCH_VARIANTS.join(','))
+    .option('--mode <mode>', 'sim (virtual time, aws profile), embedded (real runs here, verified) or both', 'sim')
+    .option('--repeat <k>', 'repeats per variant (sim: seeds 1..k of the random latencies); measures are medians', '1')
+    .option('--sim-size <size>', 'sim mode sizes: paper (WUKONG-paper-like), small, medium or large', 'paper')
+    .option('--embedded-size <size>', 'embedded mode sizes: small or medium', 'small')
+    .option('--metadata <location>', 'history: embedded runs record here; planners and sim task costs read it (default: env WUKONG_METADATA, else .wukong/metadata)')
+    .option('--no-metadata', 'no history: task costs and plans from the DAG alone; nothing recorded')
+    .option('--workers <n>', 'embedded: executor threads (default: number of cores)')
+    .option('--deadline <duration>', 'embedded: fail a run that takes longer', '30m')
+    .option('--json', 'print every measure, the ratios and the verdict as one JSON object')
+    .option('--md <file>', 'write the tables as markdown')
+    .addHelpText('after', '\nExit status: 0 done (every embedded run verified), 1 a run or a verification failed, 2 bad input.')
+    .action(async (flags: BenchFlags) => bench(flags));
+}
+
+async function bench(flags: BenchFlags): Promise<void> {
+  // Parse everything first: bad input runs nothing.
+  const modes = parseModes(flags.mode);
+  const workloads = parseBenchWorkloads(flags.workloads);
+  const variants = parseBenchVariants(flags.planners);
+  const repeats = parseIntegerOption(flags.repeat, '--repeat', 1, 1);
+  const simCases = modes.includes('sim') ? benchCases(workloads, parseBenchSize(flags.simSize, 'sim', '--sim-size')) : [];
+  const embeddedCases = modes.includes('embedded') ? benchCases(workloads, parseBenchSize(flags.embeddedSize, 'embedded', '--embedded-size')) : [];
+  const threads = parseIntegerOption(flags.workers, '--workers', cpus().length, 1);
+  const deadlineMs = parseDuration(flags.deadline, '--deadline');
+  const metadata = recordingLocationFromFlag(flags.metadata);
+
+  const progress = new BenchProgress((simCases.length + embeddedCases.length) * variants.length);
+  const results: ModeResult[] = [];
+  try {
+    // Embedded first: its runs record the history that sim's task costs and the planners read.
+    if (embeddedCases.length > 0) results.push(await benchEmbeddedMode(embeddedCases, variants, { repeats, threads, deadlineMs, metadata, progress }));
+    if (simCases.length > 0) results.push(await benchSimMode(simCases, variants, { repeats, metadataFlag: flags.metadata, metadata, progress }));
+  } finally {
+    progress.clear();
+  }
+  results.sort((a, b) => (a.mode === 'sim' ? -1 : b.mode === 'sim' ? 1 : 0));
+
+  if (flags.md) await writeFile(flags.md, results.map((r) => formatBenchSection(r.measures, r.notes, 'markdown')).join('\n'));
+  process.stdout.write(flags.json ? `${JSON.stringify(benchJson(results))}\n` : results.map((r) => formatBenchSection(r.measures, r.notes, 'text')).join('\n'));
+
+  const unverified = results.flatMap((r) => r.measures).filter((m) => m.verified === false);
+  if (unverified.length > 0) throw new VerificationFailedError('bench', unverified.map((m) => `${m.workload} ${m.variant}`));
+}
+
+function parseModes(text: string): BenchMode[] {
+  if (text === 'sim' || text === 'embedded') return [text];
+  if (text === 'both') return ['embedded', 'sim'];
+  throw new BadInputError(`--mode must be sim, embedded or both; got "${text}"`);
+}
+
+async function benchSimMode(
+  cases: readonly BenchCase[],
+  variants: readonly BenchVariant[],
+  options: { repeats: number; metadataFlag: string | false | undefined; metadata: ReturnType<typeof recordingLocationFromFlag>; progress: BenchProgress },
+): Promise<ModeResult> {
+  const measures: BenchMeasure[] = [];
+  const caseLines: string[] = [];
+  const taskCosts = new Set<string>();
+  for (const c of cases) {
+    const result = await benchSimCase(c, variants, {
+      profile: 'aws',
+      repeats: options.repeats,
+      memoryMb: SIM_MEMORY_MB,
+      metadata: options.metadataFlag,
+      planningHistory: options.metadata,
+      progress: options.progress,
+    });
+    measures.push(...result.measures);
+    caseLines.push(`${describeCase(c)} (${result.tasks} tasks)`);
+    taskCosts.add(result.taskCosts);
+  }
+  const lines = [
+    `profile aws; WUKONG variants on ${SIM_MEMORY_MB} MB functions, planners on the tiers they choose; intermediates in Redis; ${options.repeats} seed${options.repeats === 1 ? '' : 's'} per variant`,
+    `task costs: ${[...taskCosts].join('; ')}`,
+    `planners plan from: ${options.metadata ? describeMetadataLocation(options.metadata) : 'no history (DAG hints and op shapes)'} (sla median)`,
+    ...caseLines,
+  ];
+  return { mode: 'sim', measures, notes: { mode: 'sim', lines } };
+}
+
+async function benchEmbeddedMode(
+  cases: readonly BenchCase[],
+  variants: readonly BenchVariant[],
+  options: { repeats: number; threads: number; deadlineMs: number; metadata: ReturnType<typeof recordingLocationFromFlag>; progress: BenchProgress },
+): Promise<ModeResult> {
+  const measures: BenchMeasure[] = [];
+  const caseLines: string[] = [];
+  for (const c of cases) {
+    const result = await benchEmbeddedCase(c, variants, {
+      repeats: options.repeats,
+      threads: options.threads,
+      stores: storeConfigFromFlags({}),
+      deadlineMs: options.deadlineMs,
+      costMemoryMb: EMBEDDED_COST_MEMORY_MB,
+      metadata: options.metadata,
+      progress: options.progress,
+    });
+    measures.push(...result.measures);
+    caseLines.push(`${describeCase(c)} (${result.tasks} tasks)`);
+  }
+  const lines = [
+    `embedded backend: ${options.threads} executor threads on ${cpus().length} cores, in-memory stores; cost priced at ${EMBEDDED_COST_MEMORY_MB} MB; ${options.repeats} run${options.repeats === 1 ? '' : 's'} per variant, outputs verified (the first run numerically, repeats bit-identical to it)`,
+    `history: ${options.metadata ? `runs record to and planners read ${describeMetadataLocation(options.metadata)}` : 'none (--no-metadata)'}`,
+    ...caseLines,
+  ];
+  return { mode: 'embedded', measures, notes: { mode: 'embedded', lines } };
+}
+
+function benchJson(results: readonly ModeResult[]): Record<string, unknown> {
+  const modes: Record<string, unknown> = {};
+  for (const r of results) {
+    const relative = relativeToBaseline(r.measures);
+    modes[r.mode] = {
+      notes: r.notes.lines,
+      measures: r.measures,
+      relative: Object.fromEntries([...relative].map(([variant, row]) => [variant, Object.fromEntries(row)])),
+      verdict: judgeGoal(relative),
+    };
+  }
+  return { version: 1, baseline: 'wukong', modes };
+}
