@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -69,5 +69,35 @@ describe('planned runs from the CLI (e2e)', () => {
     expect(JSON.stringify(stats)).toContain('matrix.matmul|');
     expect(second.code).toBe(0);
     expect(JSON.parse(second.stdout)).toMatchObject({ ok: true, verification: { ok: true } });
+  });
+
+  it('refuses an annotated DAG whose plan names unknown tiers or workers (exit 2, nothing run or written)', () => {
+    // Prepare: a valid plan, then damaged two ways.
+    const dir = mkdtempSync(join(tmpdir(), 'wk-planned-bad-'));
+    const annotated = join(dir, 'annotated.json');
+    expect(wukong(['plan', GEMM, '--planner', 'uniform', '-o', annotated]).code).toBe(0);
+    const good = JSON.parse(readFileSync(annotated, 'utf8')) as { plan: { tasks: Record<string, { worker: number }>; workers: Record<string, { memoryMb: number; vcpu: number }> } };
+    const badTier = structuredClone(good);
+    for (const worker of Object.values(badTier.plan.workers)) Object.assign(worker, { memoryMb: 2000, vcpu: 1.131 });
+    const unknownWorker = structuredClone(good);
+    const someTask = Object.keys(unknownWorker.plan.tasks)[0]!;
+    unknownWorker.plan.tasks[someTask]!.worker = 4242;
+    const cases: [string, object, RegExp][] = [
+      ['bad-tier.json', badTier, /2000/],
+      ['unknown-worker.json', unknownWorker, /4242/],
+    ];
+    for (const [name, content, message] of cases) {
+      const file = join(dir, name);
+      writeFileSync(file, JSON.stringify(content));
+      const report = join(dir, `${name}.report.json`);
+      // Act
+      const run = wukong(['submit', file, '--report', report, '--metadata', join(dir, 'metadata')]);
+      // Assess
+      expect({ name, code: run.code }).toEqual({ name, code: 2 });
+      expect(run.stderr).toMatch(message);
+      expect(run.stderr).not.toMatch(/^\s+at /m);
+      expect(existsSync(report)).toBe(false);
+    }
+    expect(existsSync(join(dir, 'metadata'))).toBe(false);
   });
 });

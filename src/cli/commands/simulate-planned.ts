@@ -78,7 +78,7 @@ export async function simulatePlannedCommand(file: string, flags: PlannedSimulat
   }) as PlannedSimulationResult;
   const { report, stats } = result;
   if (flags.report) await writeFile(flags.report, `${JSON.stringify(report, null, 2)}\n`);
-  if (flags.html) await writeHtmlReport(flags.html, report, { dag });
+  if (flags.html) await writeHtmlReport(flags.html, report, { dag, plan });
   if (!report.ok) throw new RunFailedError(report.runId, report.failure?.taskId ?? '-', report.failure?.message ?? 'simulation failed');
   if (flags.json) process.stdout.write(`${JSON.stringify({ ...plannedSimulationJson(result), taskCosts: costs.description })}\n`);
   else process.stdout.write(formatSummary(report) + formatPlannedSimulated(report, stats, result.planned) + `  task costs       ${costs.description}\n`);
