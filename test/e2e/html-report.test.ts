@@ -90,6 +90,7 @@ describe('wukong submit --html (Chromium)', () => {
     await expect.poll(() => page.locator('#tooltip').textContent()).toContain(first.taskId);
     expect(await page.locator('#tooltip').isVisible()).toBe(true);
 
+    // A hovered critical bar stays red (thicker); the pointer still rests on the first task here.
     const critical = page.locator('svg#gantt g.task[data-critical="true"]');
     expect((await critical.evaluateAll((gs) => gs.map((g) => g.getAttribute('data-task-id')))).sort()).toEqual([...criticalPath].sort());
     const stroke = await critical.first().locator('rect.exec').evaluate((r) => (globalThis as unknown as BrowserGlobals).getComputedStyle(r).stroke);

@@ -24,6 +24,7 @@ th, td { text-align: left; padding: 2px 10px 2px 0; vertical-align: top; }
 .gantt .task.critical .exec { stroke: #d50000; stroke-width: 2; }
 .gantt .task.dup .exec { stroke-dasharray: 2 2; stroke: #000; }
 .gantt .task:hover .exec { stroke: #000; stroke-width: 2; }
+.gantt .task.critical:hover .exec { stroke: #d50000; stroke-width: 3; }
 .gantt .critical-link { stroke: #d50000; stroke-width: 1.2; fill: none; opacity: 0.7; pointer-events: none; }
 .gantt .band { stroke: none; opacity: 0.85; }
 .gantt .series { fill: none; stroke-width: 1.5; } .gantt .series.alive { stroke: #37474f; stroke-dasharray: 4 2; } .gantt .series.moving { stroke: #00897b; }
