@@ -16,7 +16,7 @@ import { runEmbedded } from '../src/runtime/embedded/embedded-backend.js';
 import { runDagFromSpec } from '../src/runtime/run-dag.js';
 import { MEMORY_STORES } from '../src/runtime/store-config.js';
 import { DEFAULT_WUKONG_OPTIONS } from '../src/scheduler/wukong-options.js';
-import { randomPlan } from '../test/helpers/random-plan.js';
+import { randomPlan } from '../src/plan/random-plan.js';
 
 const { values } = parseArgs({ options: { repeat: { type: 'string', default: '3' }, threads: { type: 'string', default: '2' } } });
 const repeat = Number(values.repeat);

@@ -37,7 +37,7 @@ export interface PlannedInput {
 /** Adds the planning flags to a command (commander's `.option` chain). */
 export function withPlannerOptions<C extends { option(flags: string, description: string, defaultValue?: string): C }>(command: C): C {
   return command
-    .option('--planner <name|path>', 'wukong (no plan: executors decide as WUKONG does), uniform, nonuniform, heft, or a planner module path (./my-planner.js)', 'wukong')
+    .option('--planner <name|path>', 'wukong (no plan: executors decide as WUKONG does), uniform, nonuniform, heft, random, or a planner module path (./my-planner.js)', 'wukong')
     .option('--sla <sla>', 'planners: statistic of the predictions, avg, median or pNN', 'median')
     .option('--tiers <list>', 'planners: memory tiers (MB) workers may get, comma separated', DEFAULT_TIERS.join(','))
     .option('--max-workers <n>', 'planners: at most this many workers (heft: its worker count)');

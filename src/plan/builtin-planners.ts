@@ -1,5 +1,6 @@
 import { heftPlanner } from './algorithms/heft.js';
 import { nonuniformPlanner } from './algorithms/nonuniform.js';
+import { randomPlanner } from './algorithms/random.js';
 import { uniformPlanner } from './algorithms/uniform.js';
 import type { PlanningAlgorithm } from './planning-algorithm.js';
 
@@ -11,6 +12,7 @@ export const BUILTIN_PLANNERS: Readonly<Record<string, PlanningAlgorithm>> = Obj
   uniform: uniformPlanner,
   nonuniform: nonuniformPlanner,
   heft: heftPlanner,
+  random: randomPlanner,
 });
 
 /** Every name `--planner` accepts without a path. */

@@ -11,7 +11,7 @@ import { generateValidDag, runReplay } from '../../../workloads/replay-runner.js
  * backend. Each workload is planned (no history: hints and defaults), run in planned mode on real
  * threads, and checked by the workload's own numerical verifier.
  */
-const PLANNERS = ['uniform', 'nonuniform', 'heft', './workloads/planners/round-robin.js'];
+const PLANNERS = ['uniform', 'nonuniform', 'heft', 'random', './workloads/planners/round-robin.js'];
 
 describe('every planner runs every replay workload (embedded, small sizes)', () => {
   for (const workload of WORKLOADS) {

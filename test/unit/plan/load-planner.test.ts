@@ -27,7 +27,7 @@ describe('loadPlanner', () => {
   });
 
   it('refuses an unknown name, and a bare file name (only explicit paths load code)', async () => {
-    await expect(load('fastest')).rejects.toThrow(/unknown planner "fastest": built-in planners are wukong, uniform, nonuniform, heft$/);
+    await expect(load('fastest')).rejects.toThrow(/unknown planner "fastest": built-in planners are wukong, uniform, nonuniform, heft, random$/);
     file('mine.js', 'export default { name: "m", plan() { return { tasks: {}, workers: {} }; } };');
     await expect(load('mine.js')).rejects.toThrow(/give a path: \.\/mine\.js/);
   });
