@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { TaskTiming } from '../runtime/run-events.js';
+import type { TaskTiming } from '../model/run-events.js';
 
 /**
  * Measures of a finished run that need more than sums (DESIGN.md §6): the lower bound on the

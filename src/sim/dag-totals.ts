@@ -1,4 +1,4 @@
-import type { RunDag } from '../runtime/run-spec.js';
+import type { RunDag } from '../model/run-spec.js';
 
 export interface DagTotals {
   /** Tasks reachable from the sources (every task of a valid DAG). */

@@ -1,7 +1,8 @@
+import { MB_PER_VCPU } from '../model/cost-model.js';
 import type { MetadataAccess } from '../metadata/metadata-access.js';
 import type { Sla } from '../metadata/sla.js';
-import type { CostProfile } from './profile.js';
-import { cpuSlowdown } from './profile.js';
+import type { CostProfile } from '../cost/profile.js';
+import { cpuSlowdown } from '../cost/profile.js';
 import { waitsRatherThanComputes, type EstimatedTask, type TaskEstimator } from './task-estimates.js';
 
 /** The graph the history estimator walks: a DAG model or the executors' RunDag both fit. */
@@ -18,7 +19,7 @@ export interface EstimatorGraph {
  * tier, exactly as the DAG estimator stretches its args and hints, so both estimators agree on
  * what "measured on one vCPU" means.
  */
-const FULL_VCPU_CONFIG = Object.freeze({ memoryMb: 1769, vcpu: 1 });
+const FULL_VCPU_CONFIG = Object.freeze({ memoryMb: MB_PER_VCPU, vcpu: 1 });
 
 export interface HistoryEstimates {
   /** Time of each task at one full vCPU (before the tier's slowdown). */
