@@ -1,16 +1,4 @@
-import type {
-  CheckFanInInstruction,
-  FailedEvent,
-  FailRunInstruction,
-  FanInCheckedEvent,
-  FanInMarkedEvent,
-  GetInstruction,
-  GotEvent,
-  MarkFanInInstruction,
-  OutputReadyInstruction,
-  PutDoneEvent,
-  PutInstruction,
-} from '../scheduler/events.js';
+import type { FailedEvent, SharedAnswer, SharedInstruction } from '../scheduler/events.js';
 import type { DriverDeps } from './driver-deps.js';
 import type { ExecutorPayload } from './payload.js';
 import type { TaskIo } from './task-io.js';
@@ -60,9 +48,7 @@ export class EventPump<Event> {
   }
 }
 
-/** Instructions whose meaning is the same in WUKONG and planned mode. */
-export type SharedInstruction = GetInstruction | PutInstruction | CheckFanInInstruction | MarkFanInInstruction | OutputReadyInstruction | FailRunInstruction;
-export type SharedAnswer = GotEvent | PutDoneEvent | FanInCheckedEvent | FanInMarkedEvent;
+export type { SharedAnswer, SharedInstruction } from '../scheduler/events.js';
 
 export interface SessionContext {
   readonly payload: ExecutorPayload;

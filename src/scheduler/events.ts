@@ -129,3 +129,15 @@ export type Instruction =
 export function expectsAnswer(instruction: Instruction): boolean {
   return !(instruction.type === 'output-ready' || instruction.type === 'fail-run' || instruction.type === 'stop');
 }
+
+/** Instructions whose meaning is the same in WUKONG and planned mode: both drivers carry them out alike. */
+export type SharedInstruction = GetInstruction | PutInstruction | CheckFanInInstruction | MarkFanInInstruction | OutputReadyInstruction | FailRunInstruction;
+/** The answers of shared instructions. */
+export type SharedAnswer = GotEvent | PutDoneEvent | FanInCheckedEvent | FanInMarkedEvent;
+
+const SHARED_INSTRUCTION_TYPES: ReadonlySet<string> = new Set<SharedInstruction['type']>(['get', 'put', 'check-fan-in', 'mark-fan-in', 'output-ready', 'fail-run']);
+
+/** Whether `instruction` is one both modes carry out alike (./planned-events.ts reuses these types). */
+export function isSharedInstruction<I extends { readonly type: string }>(instruction: I): instruction is Extract<I, SharedInstruction> {
+  return SHARED_INSTRUCTION_TYPES.has(instruction.type);
+}

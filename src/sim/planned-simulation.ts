@@ -1,5 +1,7 @@
 import { BadInputError } from '../model/errors.js';
 import type { ExecutorReport } from '../model/run-events.js';
+import type { FanInMark } from '../model/fan-in-mark.js';
+import { isSharedInstruction } from '../scheduler/events.js';
 import { topologicalOrder as topologicalOrderOf } from '../model/topological-order.js';
 import { DEFAULT_PARK_AFTER_MS } from '../model/run-spec.js';
 import type { PlannedEvent, PlannedInstruction } from '../scheduler/planned-events.js';
@@ -203,40 +205,30 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
     this.feed(executor, { type: 'start' });
   }
 
+  protected answerAt(atMs: number, executor: PlannedSimExecutor, event: PlannedEvent): void {
+    this.schedule(atMs, { kind: 'feed', executor, event });
+  }
+
+  /** A mark of a real parent follows its upload; a park mark that completes nothing is a park. */
+  protected override markFanIn(executor: PlannedSimExecutor, childId: string, parentId: string, expected: number): FanInMark {
+    if (parentId !== PARK_MEMBER && !this.stored.has(parentId)) throw new SimulationInvariantError(`${executor.executorId} marks ${parentId} for ${childId} before storing it`);
+    const mark = this.fanIns.mark(childId, parentId, expected);
+    if (parentId === PARK_MEMBER && !mark.complete) this.counts.parks += 1;
+    return mark;
+  }
+
   /** Carries out one instruction at the current virtual time, as PlannedSession does with real I/O. */
   protected carry(executor: PlannedSimExecutor, instruction: PlannedInstruction): void {
+    if (isSharedInstruction(instruction)) {
+      // Links run at the bandwidth of the worker's tier.
+      this.carryShared(executor, instruction, executor.memoryMb);
+      return;
+    }
     const now = this.nowMs;
     switch (instruction.type) {
-      case 'get': {
-        // Links run at the bandwidth of the worker's tier.
-        const endMs = this.fetch(executor, instruction.taskId, executor.memoryMb);
-        this.schedule(endMs, { kind: 'feed', executor, event: { type: 'got', taskId: instruction.taskId } });
-        break;
-      }
       case 'run':
         this.runTask(executor, instruction.taskId, instruction.dup);
         break;
-      case 'put': {
-        const endMs = this.upload(executor, instruction.taskId, executor.memoryMb);
-        this.schedule(endMs, { kind: 'feed', executor, event: { type: 'put-done', taskId: instruction.taskId } });
-        break;
-      }
-      case 'check-fan-in': {
-        // Linearized when issued; the answer arrives one round trip later.
-        const markedParents = this.membersOf(instruction.childId);
-        const event: PlannedEvent = { type: 'fan-in-checked', childId: instruction.childId, parentId: instruction.parentId, markedParents };
-        this.schedule(now + this.coordinationRoundTripMs(), { kind: 'feed', executor, event });
-        break;
-      }
-      case 'mark-fan-in': {
-        const { childId, parentId, expected } = instruction;
-        if (parentId !== PARK_MEMBER && !this.stored.has(parentId)) throw new SimulationInvariantError(`${executor.executorId} marks ${parentId} for ${childId} before storing it`);
-        const mark = this.fanIns.mark(childId, parentId, expected);
-        if (parentId === PARK_MEMBER && !mark.complete) this.counts.parks += 1;
-        const event: PlannedEvent = { type: 'fan-in-marked', childId, parentId, complete: mark.complete };
-        this.schedule(now + this.coordinationRoundTripMs(), { kind: 'feed', executor, event });
-        break;
-      }
       case 'wait':
         this.startWait(executor, instruction.taskId, instruction.timeoutMs);
         break;
@@ -258,12 +250,6 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
         this.schedule(doneMs, { kind: 'invoke-done', launch: { kind: 'prewarm', worker: instruction.worker }, caller: executor });
         break;
       }
-      case 'output-ready':
-        this.outputReady(instruction.taskId);
-        break;
-      case 'fail-run':
-        this.failure ??= { taskId: instruction.taskId, message: instruction.message };
-        break;
       case 'stop':
         // The driver settles tracked calls (prewarms) before the handler returns.
         if (executor.settleAtMs > now) this.schedule(executor.settleAtMs, { kind: 'end', executor });
@@ -320,7 +306,7 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
    * Marks read so far. A completed fan-in has every member marked; the Redis set still answers, so
    * the simulated one does too (the FanInTable drops members on completion).
    */
-  private membersOf(childId: string): string[] {
+  protected override markedParents(childId: string): string[] {
     try {
       return this.fanIns.members(childId);
     } catch (error) {

@@ -1,6 +1,8 @@
 import { parseDepRef } from '../model/dag-schema.js';
 import { buildRunReport, type RunReport, type RunReportInput } from '../report/run-report.js';
 import type { ExecutorReport } from '../model/run-events.js';
+import type { FanInMark } from '../model/fan-in-mark.js';
+import type { SharedAnswer, SharedInstruction } from '../scheduler/events.js';
 import type { DagTotals } from './dag-totals.js';
 import { EventQueue } from './event-queue.js';
 import { FanInTable } from './fan-in-table.js';
@@ -114,6 +116,54 @@ export abstract class SimEngine<Action, Event, Instruction, Executor extends Sim
     timing.bytesWritten += bytes;
     this.io.puts += 1;
     return endMs;
+  }
+
+  /**
+   * Carries out an instruction both modes share, at the current virtual time, as the runtime's
+   * carrySharedInstruction does with real I/O. `linkMemoryMb`: the tier whose bandwidth the
+   * executor's links have (undefined: the store's default link).
+   */
+  protected carryShared(executor: Executor, instruction: SharedInstruction, linkMemoryMb: number | undefined): void {
+    const now = this.nowMs;
+    switch (instruction.type) {
+      case 'get':
+        this.answerAt(this.fetch(executor, instruction.taskId, linkMemoryMb), executor, { type: 'got', taskId: instruction.taskId });
+        break;
+      case 'put':
+        this.answerAt(this.upload(executor, instruction.taskId, linkMemoryMb), executor, { type: 'put-done', taskId: instruction.taskId });
+        break;
+      case 'check-fan-in': {
+        // Linearized when issued; the answer arrives one round trip later.
+        const markedParents = this.markedParents(instruction.childId);
+        this.answerAt(now + this.coordinationRoundTripMs(), executor, { type: 'fan-in-checked', childId: instruction.childId, parentId: instruction.parentId, markedParents });
+        break;
+      }
+      case 'mark-fan-in': {
+        const { childId, parentId, expected } = instruction;
+        const mark = this.markFanIn(executor, childId, parentId, expected);
+        this.answerAt(now + this.coordinationRoundTripMs(), executor, { type: 'fan-in-marked', childId, parentId, complete: mark.complete });
+        break;
+      }
+      case 'output-ready':
+        this.outputReady(instruction.taskId);
+        break;
+      case 'fail-run':
+        this.failure ??= { taskId: instruction.taskId, message: instruction.message };
+        break;
+    }
+  }
+
+  /** Feeds `event` to `executor` at virtual time `atMs` (an action of the mode's own kind). */
+  protected abstract answerAt(atMs: number, executor: Executor, event: SharedAnswer): void;
+
+  /** The parents marked so far for `childId`'s fan-in (a check's answer). */
+  protected markedParents(childId: string): string[] {
+    return this.fanIns.members(childId);
+  }
+
+  /** Marks `parentId` for `childId`'s fan-in, linearized when issued. */
+  protected markFanIn(_executor: Executor, childId: string, parentId: string, expected: number): FanInMark {
+    return this.fanIns.mark(childId, parentId, expected);
   }
 
   /** Runs `taskId` on an environment of `memoryMb`; returns when it ends, with its timing and output size. */

@@ -1,5 +1,5 @@
 import { BadInputError } from '../model/errors.js';
-import type { ExecutorEvent, Instruction } from '../scheduler/events.js';
+import { isSharedInstruction, type ExecutorEvent, type Instruction } from '../scheduler/events.js';
 import { WukongExecutor } from '../scheduler/wukong-executor.js';
 import { SimulatedLambdaPlatform, type Placement } from './lambda-platform.js';
 import { ScheduleRanks } from './schedule-ranks.js';
@@ -104,48 +104,27 @@ class Simulation extends SimEngine<Action, ExecutorEvent, Instruction, SimExecut
     this.feed(executor, { type: 'start', taskId: request.taskId, inline: request.inline });
   }
 
+  protected answerAt(atMs: number, executor: SimExecutor, event: ExecutorEvent): void {
+    this.schedule(atMs, { kind: 'feed', executor, event });
+  }
+
   /** Carries out one instruction at the current virtual time (links at the store's default bandwidth). */
   protected carry(executor: SimExecutor, instruction: Instruction): void {
+    if (isSharedInstruction(instruction)) {
+      this.carryShared(executor, instruction, undefined);
+      return;
+    }
     const now = this.nowMs;
     switch (instruction.type) {
-      case 'get': {
-        const endMs = this.fetch(executor, instruction.taskId, undefined);
-        this.schedule(endMs, { kind: 'feed', executor, event: { type: 'got', taskId: instruction.taskId } });
-        break;
-      }
       case 'run': {
         const taskId = instruction.taskId;
         const { endMs, outputBytes } = this.execute(executor, taskId, this.input.memoryMb);
         this.schedule(endMs, { kind: 'feed', executor, event: { type: 'ran', taskId, outputBytes } });
         break;
       }
-      case 'put': {
-        const endMs = this.upload(executor, instruction.taskId, undefined);
-        this.schedule(endMs, { kind: 'feed', executor, event: { type: 'put-done', taskId: instruction.taskId } });
-        break;
-      }
-      case 'check-fan-in': {
-        // Linearized when issued; the answer arrives one round trip later.
-        const markedParents = this.fanIns.members(instruction.childId);
-        const event: ExecutorEvent = { type: 'fan-in-checked', childId: instruction.childId, parentId: instruction.parentId, markedParents };
-        this.schedule(now + this.coordinationRoundTripMs(), { kind: 'feed', executor, event });
-        break;
-      }
-      case 'mark-fan-in': {
-        const mark = this.fanIns.mark(instruction.childId, instruction.parentId, instruction.expected);
-        const event: ExecutorEvent = { type: 'fan-in-marked', childId: instruction.childId, parentId: instruction.parentId, complete: mark.complete };
-        this.schedule(now + this.coordinationRoundTripMs(), { kind: 'feed', executor, event });
-        break;
-      }
       case 'invoke':
         executor.invoked.push(executorIdOf(instruction.taskId));
         this.callInvoke(executor.invokes, { taskId: instruction.taskId, inline: instruction.inline });
-        break;
-      case 'output-ready':
-        this.outputReady(instruction.taskId);
-        break;
-      case 'fail-run':
-        this.failure ??= { taskId: instruction.taskId, message: instruction.message };
         break;
       case 'stop':
         this.liveExecutors -= 1;
