@@ -6,13 +6,13 @@ import { closestName } from '../../dag/closest-name.js';
 import { BadInputError } from '../../model/errors.js';
 import { writeHtmlReport } from '../../report/write-html-report.js';
 import { RunFailedError } from '../../runtime/run-client.js';
-import type { RunSpec } from '../../model/run-spec.js';
-import { DEFAULT_INLINE_BUDGET_BYTES, DEFAULT_THRESHOLD_BYTES, parseWukongOptimizations } from '../../model/wukong-options.js';
 import { describeParams, findWorkload, PRESET_NAMES, resolveParams, WORKLOADS, type AnyWorkload, type PresetName } from '../../../workloads/index.js';
 import type { ReplayReport } from '../../../workloads/replay-report.js';
 import { generateValidDag, runReplay } from '../../../workloads/replay-runner.js';
 import { VerificationFailedError } from '../../../workloads/verification-failed-error.js';
 import { formatSummary, summaryJson } from '../format-summary.js';
+import { WUKONG_OPTION_GROUP, type WukongFlags } from '../wukong-flags.js';
+import { withOptionGroup } from '../option-group.js';
 import { parseDuration, parseIntegerOption } from '../parse-options.js';
 import { ProgressLine } from '../progress-line.js';
 import { runBackendFromFlags, type BackendFlags } from '../run-backend.js';
@@ -22,7 +22,7 @@ import { planFor, withPlannerOptions, type PlannerFlags } from '../planned-input
 import { RECORDING_FLAG_HELP, recordingLocationFromFlag } from '../recording-location.js';
 import { Dag } from '../../dag/dag.js';
 
-interface ReplayFlags extends StoreFlags, PlannerFlags, BackendFlags {
+interface ReplayFlags extends StoreFlags, PlannerFlags, BackendFlags, WukongFlags {
   metadata?: string | false;
   list?: boolean;
   size?: string;
@@ -33,9 +33,6 @@ interface ReplayFlags extends StoreFlags, PlannerFlags, BackendFlags {
   json?: boolean;
   saveDag?: string;
   workers?: string;
-  wukongOpts: string;
-  thresholdBytes?: string;
-  inlineBudgetBytes?: string;
   report?: string;
   html?: string;
   deadline: string;
@@ -54,24 +51,24 @@ const collect = (value: string, previous: string[]) => [...previous, value];
  * or verification failed, 2 bad input. `--list` prints the workloads, parameters and task counts.
  */
 export function registerReplayCommand(program: Command): void {
-  withPlannerOptions(
-    program
-      .command('replay')
-      .description(`generate a built-in workload (${WORKLOADS.map((w) => w.name).join(', ')}), run it, and verify the result`)
-      .argument('[workload]', 'workload name (see --list)'),
+  withOptionGroup(
+    withPlannerOptions(
+      program
+        .command('replay')
+        .description(`generate a built-in workload (${WORKLOADS.map((w) => w.name).join(', ')}), run it, and verify the result`)
+        .argument('[workload]', 'workload name (see --list)'),
+    )
+      .option('--list', 'list the workloads, their parameters and task-count formulas')
+      .option('--size <size>', 'small, medium or large (a preset), or a number for the main dimension')
+      .option('--block <n>', 'block size (rows per block, block side or samples per chunk)')
+      .option('--delay-ms <n>', 'tr only: sleep per reduction task, as in the paper')
+      .option('--param <name=value>', 'set any workload parameter (repeatable; see --list)', collect, [])
+      .option('--repeat <k>', 'runs to take the median makespan over', '1')
+      .option('--json', 'print the result as one JSON object')
+      .option('--save-dag <file>', 'write the generated DAG JSON (then run it)')
+      .option('--workers <n>', 'executor threads (default: number of cores)'),
+    WUKONG_OPTION_GROUP,
   )
-    .option('--list', 'list the workloads, their parameters and task-count formulas')
-    .option('--size <size>', 'small, medium or large (a preset), or a number for the main dimension')
-    .option('--block <n>', 'block size (rows per block, block side or samples per chunk)')
-    .option('--delay-ms <n>', 'tr only: sleep per reduction task, as in the paper')
-    .option('--param <name=value>', 'set any workload parameter (repeatable; see --list)', collect, [])
-    .option('--repeat <k>', 'runs to take the median makespan over', '1')
-    .option('--json', 'print the result as one JSON object')
-    .option('--save-dag <file>', 'write the generated DAG JSON (then run it)')
-    .option('--workers <n>', 'executor threads (default: number of cores)')
-    .option('--wukong-opts <list>', 'WUKONG optimizations: all, none, or a comma list of fanout-clustering, fanin-clustering, delayed-io', 'all')
-    .option('--threshold-bytes <n>', `an output of at least this many bytes is large (default ${DEFAULT_THRESHOLD_BYTES})`)
-    .option('--inline-budget-bytes <n>', `outputs up to this size travel inline in invocations (default ${DEFAULT_INLINE_BUDGET_BYTES})`)
     .option('--backend <name>', 'embedded (threads in this process) or lambda (functions from --lambda-config)', 'embedded')
     .option('--lambda-config <file>', 'the config `wukong config from-stack` wrote', DEFAULT_LAMBDA_CONFIG_PATH)
     .option('--memory-mb <tier>', 'lambda backend: the memory tier to run executors on (planned runs: each worker its own)')
@@ -124,7 +121,7 @@ async function replay(workload: AnyWorkload, flags: ReplayFlags): Promise<void> 
   const threads = parseIntegerOption(flags.workers, '--workers', cpus().length, 1);
   const deadlineMs = parseDuration(flags.deadline, '--deadline');
   const costMemoryMb = parseIntegerOption(flags.costMemoryMb, '--cost-memory-mb', DEFAULT_COST_MEMORY_MB, 128);
-  const wukong = wukongOptionsFromFlags(flags);
+  const wukong = WUKONG_OPTION_GROUP.fromFlags(flags);
   const stores = storeConfigFromFlags(flags);
 
   const metadata = recordingLocationFromFlag(flags.metadata);
@@ -158,21 +155,6 @@ async function replay(workload: AnyWorkload, flags: ReplayFlags): Promise<void> 
   process.stdout.write(flags.json ? `${JSON.stringify(replayJson(report))}\n` : formatReplay(report));
   const failed = report.verification.checks.filter((c) => !c.ok);
   if (!report.ok) throw new VerificationFailedError(workload.name, failed.map((c) => c.detail ?? c.name));
-}
-
-/** The same WUKONG flags as `submit` (glue copied from submit.ts: it exports no helper). */
-function wukongOptionsFromFlags(flags: ReplayFlags): RunSpec['wukong'] {
-  let toggles: ReturnType<typeof parseWukongOptimizations>;
-  try {
-    toggles = parseWukongOptimizations(flags.wukongOpts);
-  } catch (error) {
-    throw new BadInputError(`--wukong-opts: ${(error as Error).message}`);
-  }
-  return {
-    ...toggles,
-    thresholdBytes: parseIntegerOption(flags.thresholdBytes, '--threshold-bytes', DEFAULT_THRESHOLD_BYTES, 0),
-    inlineBudgetBytes: parseIntegerOption(flags.inlineBudgetBytes, '--inline-budget-bytes', DEFAULT_INLINE_BUDGET_BYTES, 0),
-  };
 }
 
 /** Integers as they are, moderate numbers to 4 significant digits, the rest in exponent form. */

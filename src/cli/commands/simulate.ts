@@ -4,7 +4,6 @@ import { BadInputError } from '../../model/errors.js';
 import type { RunReport } from '../../report/run-report.js';
 import { writeHtmlReport } from '../../report/write-html-report.js';
 import { RunFailedError } from '../../runtime/run-client.js';
-import { DEFAULT_INLINE_BUDGET_BYTES, DEFAULT_THRESHOLD_BYTES, parseWukongOptimizations } from '../../model/wukong-options.js';
 import { builtinProfile, BUILTIN_PROFILES, parseCostProfile, type CostProfile, type StoreKind } from '../../cost/profile.js';
 import { DEFAULT_SIM_INVOKE_CONCURRENCY, simulate, type SimulationStats } from '../../sim/simulator.js';
 import { createDagTaskEstimator } from '../../sim/task-estimates.js';
@@ -12,19 +11,18 @@ import { loadTaskCosts, localProfileFlagHelp, type TaskCostFlags } from './simul
 import { DEFAULT_METADATA_DIR } from '../../metadata/file-metadata-store.js';
 import { formatSummary, summaryJson } from '../format-summary.js';
 import { loadValidDag } from '../load-valid-dag.js';
+import { WUKONG_OPTION_GROUP, type WukongFlags } from '../wukong-flags.js';
+import { withOptionGroup } from '../option-group.js';
 import { parseIntegerOption } from '../parse-options.js';
 import { withPlannerOptions, type PlannerFlags } from '../planned-input.js';
 import { simulatePlannedCommand, wantsPlannedSimulation } from './simulate-planned.js';
 
-interface SimulateFlags extends TaskCostFlags, PlannerFlags {
+interface SimulateFlags extends TaskCostFlags, PlannerFlags, WukongFlags {
   parkAfterMs?: string;
   profile: string;
   seed: string;
   memoryMb: string;
   store: string;
-  wukongOpts: string;
-  thresholdBytes?: string;
-  inlineBudgetBytes?: string;
   invokeConcurrency: string;
   warm: string;
   report?: string;
@@ -36,20 +34,20 @@ interface SimulateFlags extends TaskCostFlags, PlannerFlags {
 const DEFAULT_MEMORY_MB = 3008;
 
 export function registerSimulateCommand(program: Command): void {
-  const command = program
-    .command('simulate')
-    .description('run a DAG in virtual time on simulated Lambdas: the real scheduler core (WUKONG, or planned workers, with --planner or an annotated DAG) with a cost profile')
-    .argument('<dag>', 'DAG JSON file')
-    .option('--profile <name|file>', `cost profile: ${Object.keys(BUILTIN_PROFILES).join(', ')}, local (${localProfileFlagHelp()}), or a JSON file ("extends": "aws" to override a few fields)`, 'aws')
-    .option('--metadata <location>', `task costs from the history recorded here (a directory or redis:// URL; default ${DEFAULT_METADATA_DIR} when it has records); also what --profile local is fitted from`)
-    .option('--no-metadata', 'task costs from the DAG alone (args and hints), ignoring any history')
-    .option('--workers <n>', 'with --profile local: executor threads of the embedded runs it describes (default: number of cores)')
-    .option('--seed <n>', 'seed of the random latencies', '1')
-    .option('--memory-mb <mb>', 'memory of the executor function', String(DEFAULT_MEMORY_MB))
-    .option('--store <kind>', 'intermediate store: redis or s3', 'redis')
-    .option('--wukong-opts <list>', 'WUKONG optimizations: all, none, or a comma list of fanout-clustering, fanin-clustering, delayed-io', 'all')
-    .option('--threshold-bytes <n>', `an output of at least this many bytes is large (default ${DEFAULT_THRESHOLD_BYTES})`)
-    .option('--inline-budget-bytes <n>', `outputs up to this size travel inline in invocations (default ${DEFAULT_INLINE_BUDGET_BYTES})`)
+  const command = withOptionGroup(
+    program
+      .command('simulate')
+      .description('run a DAG in virtual time on simulated Lambdas: the real scheduler core (WUKONG, or planned workers, with --planner or an annotated DAG) with a cost profile')
+      .argument('<dag>', 'DAG JSON file')
+      .option('--profile <name|file>', `cost profile: ${Object.keys(BUILTIN_PROFILES).join(', ')}, local (${localProfileFlagHelp()}), or a JSON file ("extends": "aws" to override a few fields)`, 'aws')
+      .option('--metadata <location>', `task costs from the history recorded here (a directory or redis:// URL; default ${DEFAULT_METADATA_DIR} when it has records); also what --profile local is fitted from`)
+      .option('--no-metadata', 'task costs from the DAG alone (args and hints), ignoring any history')
+      .option('--workers <n>', 'with --profile local: executor threads of the embedded runs it describes (default: number of cores)')
+      .option('--seed <n>', 'seed of the random latencies', '1')
+      .option('--memory-mb <mb>', 'memory of the executor function', String(DEFAULT_MEMORY_MB))
+      .option('--store <kind>', 'intermediate store: redis or s3', 'redis'),
+    WUKONG_OPTION_GROUP,
+  )
     .option('--invoke-concurrency <n>', 'Invoke API calls in flight per executor and from the client', String(DEFAULT_SIM_INVOKE_CONCURRENCY))
     .option('--warm <n>', 'execution environments already warm when the run starts', '0')
     .option('--report <file>', 'write the run report (JSON, backend "simulated")')
@@ -68,12 +66,7 @@ export function registerSimulateCommand(program: Command): void {
 }
 
 async function runSimulation(file: string, flags: SimulateFlags): Promise<{ report: RunReport; stats: SimulationStats; taskCosts: string }> {
-  const toggles = parseOrBadInput(() => parseWukongOptimizations(flags.wukongOpts), '--wukong-opts');
-  const wukong = {
-    ...toggles,
-    thresholdBytes: parseIntegerOption(flags.thresholdBytes, '--threshold-bytes', DEFAULT_THRESHOLD_BYTES, 0),
-    inlineBudgetBytes: parseIntegerOption(flags.inlineBudgetBytes, '--inline-budget-bytes', DEFAULT_INLINE_BUDGET_BYTES, 0),
-  };
+  const wukong = WUKONG_OPTION_GROUP.fromFlags(flags);
   const seed = parseSeed(flags.seed);
   const memoryMb = parseIntegerOption(flags.memoryMb, '--memory-mb', DEFAULT_MEMORY_MB, 1);
   const invokeConcurrency = parseIntegerOption(flags.invokeConcurrency, '--invoke-concurrency', DEFAULT_SIM_INVOKE_CONCURRENCY, 1);
@@ -155,12 +148,4 @@ function simulationJson(report: RunReport, stats: SimulationStats): Record<strin
     lowerBoundMs: stats.lowerBoundMs,
     engine: { events: stats.eventsProcessed, wallMs: stats.wallMs },
   };
-}
-
-function parseOrBadInput<T>(parse: () => T, flag: string): T {
-  try {
-    return parse();
-  } catch (error) {
-    throw new BadInputError(`${flag}: ${(error as Error).message}`);
-  }
 }

@@ -4,13 +4,13 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { encodeValue } from '../../data/codec.js';
-import { BadInputError } from '../../model/errors.js';
 import { buildRunReport, type RunReport } from '../../report/run-report.js';
 import { writeHtmlReport } from '../../report/write-html-report.js';
 import { RunFailedError, type RunProgress } from '../../runtime/run-client.js';
 import { DEFAULT_LAMBDA_CONFIG_PATH } from '../../runtime/lambda-config.js';
-import { DEFAULT_INLINE_BUDGET_BYTES, DEFAULT_THRESHOLD_BYTES, parseWukongOptimizations } from '../../model/wukong-options.js';
 import { formatSummary, summaryJson } from '../format-summary.js';
+import { WUKONG_OPTION_GROUP, type WukongFlags } from '../wukong-flags.js';
+import { withOptionGroup } from '../option-group.js';
 import { parseDuration, parseIntegerOption } from '../parse-options.js';
 import { loadPlannedInput, withPlannerOptions, type PlannerFlags } from '../planned-input.js';
 import { ProgressLine } from '../progress-line.js';
@@ -18,10 +18,7 @@ import { runBackendFromFlags, type BackendFlags } from '../run-backend.js';
 import { storeConfigFromFlags, type StoreFlags } from '../store-flags.js';
 import { RECORDING_FLAG_HELP, recordingLocationFromFlag } from '../recording-location.js';
 
-interface SubmitFlags extends StoreFlags, PlannerFlags, BackendFlags {
-  wukongOpts: string;
-  thresholdBytes?: string;
-  inlineBudgetBytes?: string;
+interface SubmitFlags extends StoreFlags, PlannerFlags, BackendFlags, WukongFlags {
   workers?: string;
   report?: string;
   html?: string;
@@ -36,15 +33,15 @@ interface SubmitFlags extends StoreFlags, PlannerFlags, BackendFlags {
 const DEFAULT_COST_MEMORY_MB = MB_PER_VCPU;
 
 export function registerSubmitCommand(program: Command): void {
-  withPlannerOptions(
-    program
-      .command('submit')
-      .description('validate a DAG (or an annotated DAG from `wukong plan`) and run it (embedded backend: executor threads, in-memory stores)')
-      .argument('<dag>', 'DAG JSON file, or an annotated DAG (planned mode)'),
+  withOptionGroup(
+    withPlannerOptions(
+      program
+        .command('submit')
+        .description('validate a DAG (or an annotated DAG from `wukong plan`) and run it (embedded backend: executor threads, in-memory stores)')
+        .argument('<dag>', 'DAG JSON file, or an annotated DAG (planned mode)'),
+    ),
+    WUKONG_OPTION_GROUP,
   )
-    .option('--wukong-opts <list>', 'WUKONG optimizations: all, none, or a comma list of fanout-clustering, fanin-clustering, delayed-io', 'all')
-    .option('--threshold-bytes <n>', `an output of at least this many bytes is large (default ${DEFAULT_THRESHOLD_BYTES})`)
-    .option('--inline-budget-bytes <n>', `outputs up to this size travel inline in invocations (default ${DEFAULT_INLINE_BUDGET_BYTES})`)
     .option('--workers <n>', 'executor threads (default: number of cores)')
     .option('--backend <name>', 'embedded (threads in this process) or lambda (functions from --lambda-config)', 'embedded')
     .option('--lambda-config <file>', 'the config `wukong config from-stack` wrote', DEFAULT_LAMBDA_CONFIG_PATH)
@@ -66,12 +63,7 @@ export function registerSubmitCommand(program: Command): void {
 }
 
 async function submit(file: string, flags: SubmitFlags): Promise<RunReport> {
-  const toggles = parseOrBadInput(() => parseWukongOptimizations(flags.wukongOpts), '--wukong-opts');
-  const wukong = {
-    ...toggles,
-    thresholdBytes: parseIntegerOption(flags.thresholdBytes, '--threshold-bytes', DEFAULT_THRESHOLD_BYTES, 0),
-    inlineBudgetBytes: parseIntegerOption(flags.inlineBudgetBytes, '--inline-budget-bytes', DEFAULT_INLINE_BUDGET_BYTES, 0),
-  };
+  const wukong = WUKONG_OPTION_GROUP.fromFlags(flags);
   const threads = parseIntegerOption(flags.workers, '--workers', cpus().length, 1);
   const deadlineMs = parseDuration(flags.deadline, '--deadline');
   const costMemoryMb = parseIntegerOption(flags.costMemoryMb, '--cost-memory-mb', DEFAULT_COST_MEMORY_MB, 128);
@@ -114,13 +106,4 @@ async function submit(file: string, flags: SubmitFlags): Promise<RunReport> {
   if (flags.json) process.stdout.write(`${JSON.stringify(summaryJson(report))}\n`);
   else if (report.ok) process.stdout.write(formatSummary(report));
   return report;
-}
-
-
-function parseOrBadInput<T>(parse: () => T, flag: string): T {
-  try {
-    return parse();
-  } catch (error) {
-    throw new BadInputError(`${flag}: ${(error as Error).message}`);
-  }
 }
