@@ -13,8 +13,8 @@ function wukong(args: string[], cwd = process.cwd()) {
 }
 
 /** The built library entry, as a user module imports `wukong` (here by URL: no install). */
-const API = pathToFileURL(join(process.cwd(), 'dist/src/api/index.js')).href;
-const ZOD = pathToFileURL(join(process.cwd(), 'node_modules/zod/index.js')).href;
+const API = join(process.cwd(), 'dist/src/api/index.js');
+const ZOD = join(process.cwd(), 'node_modules/zod/index.js');
 
 const dir = mkdtempSync(join(tmpdir(), 'wk-user-ops-'));
 function file(name: string, text: string): string {
