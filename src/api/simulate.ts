@@ -1,11 +1,11 @@
 import { DagValidationError, validateDag } from '../dag/validate.js';
-import { BadInputError } from '../errors.js';
-import { AnnotatedDagSchema, looksAnnotated } from '../plan/annotated-dag.js';
+import { BadInputError } from '../model/errors.js';
+import { AnnotatedDagSchema, looksAnnotated } from '../model/annotated-dag.js';
 import { validatePlan } from '../plan/validate-plan.js';
 import { DEFAULT_TIERS } from '../plan/tiers.js';
-import { runDagFromSpec } from '../runtime/run-dag.js';
-import { DEFAULT_WUKONG_OPTIONS, type WukongOptions } from '../scheduler/wukong-options.js';
-import { BUILTIN_PROFILES, type CostProfile, type StoreKind } from '../sim/profile.js';
+import { runDagFromSpec } from '../model/compiled-dag.js';
+import { DEFAULT_WUKONG_OPTIONS, type WukongOptions } from '../model/wukong-options.js';
+import { BUILTIN_PROFILES, type CostProfile, type StoreKind } from '../cost/profile.js';
 import { simulate as simulateRun, type SimulationResult } from '../sim/simulator.js';
 import { createDagTaskEstimator } from '../sim/task-estimates.js';
 import { loadOps, type OpsOption } from './load-ops.js';

@@ -1,15 +1,15 @@
 import { availableParallelism } from 'node:os';
 import type { Value } from '../data/value.js';
 import { DagValidationError, validateDag } from '../dag/validate.js';
-import { BadInputError } from '../errors.js';
-import { AnnotatedDagSchema, looksAnnotated, type Plan } from '../plan/annotated-dag.js';
+import { BadInputError } from '../model/errors.js';
+import { AnnotatedDagSchema, looksAnnotated, type Plan } from '../model/annotated-dag.js';
 import { DEFAULT_TIERS } from '../plan/tiers.js';
 import { validatePlan } from '../plan/validate-plan.js';
 import { buildRunReport, type RunReport } from '../report/run-report.js';
 import { runEmbedded } from '../runtime/embedded/embedded-backend.js';
-import { runDagFromSpec } from '../runtime/run-dag.js';
+import { runDagFromSpec } from '../model/compiled-dag.js';
 import { DEFAULT_TTL_SECONDS } from '../storage/coordinator.js';
-import { DEFAULT_WUKONG_OPTIONS, type WukongOptions } from '../scheduler/wukong-options.js';
+import { DEFAULT_WUKONG_OPTIONS, type WukongOptions } from '../model/wukong-options.js';
 import { loadOps, type OpsOption } from './load-ops.js';
 
 export interface SubmitOptions extends OpsOption {

@@ -1,6 +1,6 @@
 import { DagValidationError, validateDag } from '../dag/validate.js';
 import type { Dag } from '../dag/dag.js';
-import type { DagSpec } from '../dag/schema.js';
+import type { DagSpec } from '../model/dag-schema.js';
 import { loadOps, type OpsOption } from './load-ops.js';
 
 /**

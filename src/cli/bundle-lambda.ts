@@ -1,7 +1,7 @@
 import { copyFile, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BadInputError } from '../errors.js';
+import { BadInputError } from '../model/errors.js';
 
 export interface BundleOptions {
   /** Where handler.mjs, its source map and lua/ go (emptied first). */

@@ -1,5 +1,5 @@
 import { extname } from 'node:path';
-import { BadInputError } from '../errors.js';
+import { BadInputError } from '../model/errors.js';
 import { importUserModule, isExplicitPath, USER_MODULE_EXTENSIONS } from '../ops/user-module.js';
 import { BUILTIN_PLANNER_NAMES, BUILTIN_PLANNERS, WUKONG_PLANNER_NAME } from '../plan/builtin-planners.js';
 import type { PlanningAlgorithm } from '../plan/planning-algorithm.js';

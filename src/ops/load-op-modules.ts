@@ -1,4 +1,4 @@
-import { BadInputError } from '../errors.js';
+import { BadInputError } from '../model/errors.js';
 import type { OpRegistry } from './registry.js';
 import { importUserModule } from './user-module.js';
 import { buildOpRegistry, type UserOpModule } from './user-ops.js';

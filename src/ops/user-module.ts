@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { access, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { BadInputError } from '../errors.js';
+import { BadInputError } from '../model/errors.js';
 
 /** The file types a user module (op module, planner) may have. */
 export const USER_MODULE_EXTENSIONS: ReadonlySet<string> = new Set(['.js', '.mjs', '.ts', '.mts']);

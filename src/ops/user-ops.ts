@@ -1,4 +1,4 @@
-import { BadInputError } from '../errors.js';
+import { BadInputError } from '../model/errors.js';
 import { BUILTIN_OPS } from './builtins.js';
 import type { OpDefinition } from './op-definition.js';
 import { OpRegistry } from './registry.js';

@@ -1,6 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import type { Value } from '../data/value.js';
-import { WukongError } from '../errors.js';
+import { WukongError } from '../model/errors.js';
 import type { OpDefinition } from '../ops/op-definition.js';
 
 /** An op that failed: threw, returned something other than its outputs, or ran past its timeout. */

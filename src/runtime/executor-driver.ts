@@ -4,7 +4,7 @@ import { OpFailedError } from './call-op.js';
 import type { ExecutorPayload } from './payload.js';
 import type { LoadedRun } from './run-cache.js';
 import { PlannedSession } from './planned-session.js';
-import type { ExecutorReport } from './run-events.js';
+import type { ExecutorReport } from '../model/run-events.js';
 import { TaskIo } from './task-io.js';
 import { WukongSession } from './wukong-session.js';
 

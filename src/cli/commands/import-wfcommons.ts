@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { DagValidationError, validateDag } from '../../dag/validate.js';
-import { BadInputError } from '../../errors.js';
+import { BadInputError } from '../../model/errors.js';
 import { buildOpRegistry } from '../../ops/user-ops.js';
 import { importWfCommons } from '../../sim/wfcommons-import.js';
 import { readJsonFile } from '../read-dag-file.js';

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DagSpecSchema } from '../../../src/dag/schema.js';
-import { runDagFromSpec } from '../../../src/runtime/run-dag.js';
-import { DEFAULT_WUKONG_OPTIONS } from '../../../src/scheduler/wukong-options.js';
+import { DagSpecSchema } from '../../../src/model/dag-schema.js';
+import { runDagFromSpec } from '../../../src/model/compiled-dag.js';
+import { DEFAULT_WUKONG_OPTIONS } from '../../../src/model/wukong-options.js';
 import { executorFunction, startLambdaStack, type LambdaStack } from './lambda-stack.js';
 
 /**
