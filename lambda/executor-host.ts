@@ -1,7 +1,7 @@
 import { LAMBDA_MB_PER_VCPU } from '../src/metadata/cpu-share.js';
 import type { MetadataStore } from '../src/metadata/metadata-store.js';
 import { RedisMetadataStore } from '../src/metadata/redis-metadata-store.js';
-import { createBuiltinRegistry } from '../src/ops/builtins.js';
+import { buildOpRegistry } from '../src/ops/user-ops.js';
 import { systemClock } from '../src/runtime/clock.js';
 import type { DriverDeps } from '../src/runtime/executor-driver.js';
 import { LambdaInvoker } from '../src/runtime/lambda/lambda-invoker.js';
@@ -10,6 +10,7 @@ import { runDagFromSpec } from '../src/model/compiled-dag.js';
 import { createExecutorStores } from '../src/runtime/store-factory.js';
 import type { HandlerConfig } from './handler-config.js';
 import type { JsonLogger } from './json-logger.js';
+import { USER_OP_MODULES } from './user-op-modules.js';
 
 /**
  * What a warm container keeps between invocations (Temporal's WorkerDeps): store clients and
@@ -41,7 +42,8 @@ export async function createExecutorHost(config: HandlerConfig, logger: JsonLogg
       store,
       coordinator,
       invoker,
-      ops: createBuiltinRegistry(),
+      // Built-ins plus the user op modules `wukong bundle` put in this bundle.
+      ops: buildOpRegistry(USER_OP_MODULES),
       clock: systemClock,
       logger,
       runs: new RunCache(coordinator, runDagFromSpec),

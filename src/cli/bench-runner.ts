@@ -13,7 +13,7 @@ import { DEFAULT_SIM_INVOKE_CONCURRENCY, simulate } from '../sim/simulator.js';
 import { historyTaskEstimatorForDag } from '../sim/history-task-descriptors.js';
 import { describeDagTasks } from '../metadata/dag-descriptors.js';
 import { emptyHistory } from '../metadata/metadata-history.js';
-import { createBuiltinRegistry } from '../ops/builtins.js';
+import { buildOpRegistry } from '../ops/user-ops.js';
 import { generateValidDag, runReplay } from '../../workloads/replay-runner.js';
 import type { BenchCase } from './bench-cases.js';
 import type { BenchProgress } from './bench-progress.js';
@@ -55,7 +55,7 @@ export async function benchSimCase(c: BenchCase, variants: readonly BenchVariant
   const costs = await loadTaskCosts(dag, model, { metadata: options.metadata, profile: options.profile }, loadBuiltinProfile);
   // With no history, the DAG estimator would give every matrix task the default 10 ms and 1 KiB;
   // the history estimator over an empty history still has the ops' exact output sizes.
-  const estimator = costs.estimator ?? historyTaskEstimatorForDag(dag, emptyHistory(), costs.profile, { staticDescriptors: describeDagTasks(model, createBuiltinRegistry()) });
+  const estimator = costs.estimator ?? historyTaskEstimatorForDag(dag, emptyHistory(), costs.profile, { staticDescriptors: describeDagTasks(model, buildOpRegistry()) });
   const taskCosts = costs.estimator ? costs.description : 'op shape declarations (exact output sizes), DAG hints and default run times (no task history)';
   const measures: BenchMeasure[] = [];
   for (const variant of variants) {

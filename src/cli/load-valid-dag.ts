@@ -1,7 +1,8 @@
 import type { Dag } from '../dag/dag.js';
 import type { DagSpec } from '../model/dag-schema.js';
 import { DagValidationError, validateDag } from '../dag/validate.js';
-import { createBuiltinRegistry } from '../ops/builtins.js';
+import type { OpCatalog } from '../dag/op-catalog.js';
+import { buildOpRegistry } from '../ops/user-ops.js';
 import { runDagFromSpec, type CompiledRunDag } from '../model/compiled-dag.js';
 import { readDagFile } from './read-dag-file.js';
 
@@ -9,8 +10,8 @@ import { readDagFile } from './read-dag-file.js';
  * Reads and validates a DAG file for commands that run or plan it; bad input throws (exit 2).
  * `model` is the validated Dag (graph queries, critical path); `dag` the executors' flat view.
  */
-export async function loadValidDag(file: string): Promise<{ spec: DagSpec; model: Dag; dag: CompiledRunDag }> {
-  const result = validateDag(await readDagFile(file), createBuiltinRegistry());
+export async function loadValidDag(file: string, ops: OpCatalog = buildOpRegistry()): Promise<{ spec: DagSpec; model: Dag; dag: CompiledRunDag }> {
+  const result = validateDag(await readDagFile(file), ops);
   if (!result.ok) throw new DagValidationError(result.problems, file);
   return { spec: result.spec, model: result.dag, dag: runDagFromSpec(result.spec) };
 }

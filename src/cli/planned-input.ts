@@ -6,7 +6,8 @@ import { predictorForDag } from '../metadata/dag-descriptors.js';
 import { emptyHistory } from '../metadata/metadata-history.js';
 import { openMetadataStore, type MetadataLocation } from '../metadata/metadata-location.js';
 import { parseSla } from '../metadata/sla.js';
-import { createBuiltinRegistry } from '../ops/builtins.js';
+import type { OpRegistry } from '../ops/registry.js';
+import { buildOpRegistry } from '../ops/user-ops.js';
 import { AnnotatedDagSchema, looksAnnotated, type Plan } from '../model/annotated-dag.js';
 import { planDag } from '../plan/plan-dag.js';
 import { DEFAULT_TIERS, parseTiers } from '../plan/tiers.js';
@@ -48,7 +49,7 @@ export function withPlannerOptions<C extends { option(flags: string, description
  * than wukong, plans it from the metadata at `history`. Everything is validated before anything
  * runs: bad input throws a BadInputError (exit 2).
  */
-export async function loadPlannedInput(file: string, flags: PlannerFlags, historyAt: MetadataLocation | undefined): Promise<PlannedInput> {
+export async function loadPlannedInput(file: string, flags: PlannerFlags, historyAt: MetadataLocation | undefined, ops: OpRegistry = buildOpRegistry()): Promise<PlannedInput> {
   const json = await readDagFile(file);
   const tiers = parseTiers(flags.tiers ?? DEFAULT_TIERS.join(','));
   if (looksAnnotated(json)) {
@@ -58,16 +59,16 @@ export async function loadPlannedInput(file: string, flags: PlannerFlags, histor
       const issue = parsed.error.issues[0];
       throw new BadInputError(`${file}: not an annotated DAG: ${issue?.path.map(String).join('.') || '(root)'}: ${issue?.message}`);
     }
-    const { spec, model, dag } = validDag(parsed.data.dag, file);
+    const { spec, model, dag } = validDag(parsed.data.dag, file, ops);
     validatePlan(model, parsed.data.plan, { tiers, source: file });
     return { spec, model, dag, plan: parsed.data.plan, planner: parsed.data.plan.algorithm };
   }
-  const { spec, model, dag } = validDag(json, file);
-  return { spec, model, dag, ...(await planFor(model, flags, historyAt)) };
+  const { spec, model, dag } = validDag(json, file, ops);
+  return { spec, model, dag, ...(await planFor(model, flags, historyAt, ops)) };
 }
 
 /** Runs the planner the flags name on a valid DAG; `wukong` makes no plan. */
-export async function planFor(model: Dag, flags: PlannerFlags, historyAt: MetadataLocation | undefined): Promise<{ plan?: Plan; planner: string }> {
+export async function planFor(model: Dag, flags: PlannerFlags, historyAt: MetadataLocation | undefined, ops: OpRegistry = buildOpRegistry()): Promise<{ plan?: Plan; planner: string }> {
   const tiers = parseTiers(flags.tiers ?? DEFAULT_TIERS.join(','));
   const loaded = await loadPlanner(flags.planner);
   if (loaded.kind === 'wukong') return { planner: 'wukong' };
@@ -76,7 +77,7 @@ export async function planFor(model: Dag, flags: PlannerFlags, historyAt: Metada
   const store = historyAt ? openMetadataStore(historyAt) : undefined;
   try {
     const history = store ? await store.load() : emptyHistory();
-    const metadata = predictorForDag(model, createBuiltinRegistry(), history, { defaultSla: sla });
+    const metadata = predictorForDag(model, ops, history, { defaultSla: sla });
     const annotated = await planDag(model, loaded.algorithm, { metadata, sla, tiers, ...(maxWorkers === undefined ? {} : { maxWorkers }) });
     return { plan: annotated.plan, planner: annotated.plan.algorithm };
   } finally {
@@ -84,8 +85,8 @@ export async function planFor(model: Dag, flags: PlannerFlags, historyAt: Metada
   }
 }
 
-function validDag(json: unknown, file: string): { spec: DagSpec; model: Dag; dag: CompiledRunDag } {
-  const result = validateDag(json, createBuiltinRegistry());
+function validDag(json: unknown, file: string, ops: OpRegistry): { spec: DagSpec; model: Dag; dag: CompiledRunDag } {
+  const result = validateDag(json, ops);
   if (!result.ok) throw new DagValidationError(result.problems, file);
   return { spec: result.spec, model: result.dag, dag: runDagFromSpec(result.spec) };
 }

@@ -30,6 +30,8 @@ type Register = (program: Command) => void;
  */
 const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   validate: async () => (await import('./commands/validate.js')).registerValidateCommand,
+  ops: async () => (await import('./commands/ops.js')).registerOpsCommand,
+  bundle: async () => (await import('./commands/bundle.js')).registerBundleCommand,
   submit: async () => (await import('./commands/submit.js')).registerSubmitCommand,
   replay: async () => (await import('./commands/replay.js')).registerReplayCommand,
   plan: async () => (await import('./commands/plan.js')).registerPlanCommand,

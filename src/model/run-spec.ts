@@ -15,6 +15,8 @@ export const RunSpecSchema = z
     progressIntervalMs: z.number().nonnegative(),
     /** Planned mode: where each task runs and with which optimizations (absent: WUKONG mode). */
     plan: PlanSchema.optional(),
+    /** A task whose op has not returned after this long fails the run (absent: no task timeout). */
+    taskTimeoutMs: z.number().positive().optional(),
     /** Planned mode: a worker that waited this long for an input parks (default DEFAULT_PARK_AFTER_MS). */
     parkAfterMs: z.number().nonnegative().optional(),
   })

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { OpArity } from '../dag/op-catalog.js';
 import type { Value } from '../data/value.js';
-import type { OpDefinition } from './op-definition.js';
+import type { OpCost, OpDefinition } from './op-definition.js';
 import type { ValueShape } from './value-shape.js';
 
 /**
@@ -12,7 +12,10 @@ import type { ValueShape } from './value-shape.js';
  */
 export const NO_ARGS = z.object({}).strict();
 
-/** Builds an OpDefinition whose `run` sees the args typed as its schema's output. */
+/**
+ * Builds an OpDefinition whose `run` sees the args typed as its schema's output. The same function
+ * the built-ins use is the public one (`import { defineOp } from 'wukong'`) for user op modules.
+ */
 export function defineOp<Schema extends z.ZodType>(def: {
   readonly name: string;
   readonly description: string;
@@ -21,6 +24,7 @@ export function defineOp<Schema extends z.ZodType>(def: {
   readonly outputs: number;
   run(inputs: readonly Value[], args: z.output<Schema>): Value[] | Promise<Value[]>;
   shape?(inputs: readonly ValueShape[], args: z.output<Schema>): ValueShape[] | undefined;
+  cost?(inputs: readonly ValueShape[], args: z.output<Schema>): OpCost | undefined;
 }): OpDefinition<z.output<Schema>> {
   return Object.freeze({ ...def, args: def.args as unknown as z.ZodType<z.output<Schema>> });
 }

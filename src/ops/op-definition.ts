@@ -25,6 +25,19 @@ export interface OpDefinition<Args = unknown> extends OpSignature {
    * it leaves its consumers' input shapes unknown.
    */
   shape?(inputs: readonly ValueShape[], args: Args): ValueShape[] | undefined;
+  /**
+   * Optional, pure: the work of one run on inputs of these shapes, for the simulator (a task of an
+   * op without it is priced from its DAG hints, else history, else defaults).
+   */
+  cost?(inputs: readonly ValueShape[], args: Args): OpCost | undefined;
+  /** Where a user op was loaded from (absent for built-ins): errors point at the user's file. */
+  readonly source?: string;
+}
+
+/** What a cost declaration says of one run: floating-point operations and bytes touched. */
+export interface OpCost {
+  readonly flops?: number;
+  readonly bytes?: number;
 }
 
 export const exactly = (n: number): OpArity => ({ min: n, max: n });

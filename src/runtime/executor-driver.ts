@@ -1,6 +1,8 @@
 import { workerConfigOf, type DriverDeps, type InvocationContext } from './driver-deps.js';
 import { MetadataRecorder } from './metadata-recorder.js';
+import { OpFailedError } from './call-op.js';
 import type { ExecutorPayload } from './payload.js';
+import type { LoadedRun } from './run-cache.js';
 import { PlannedSession } from './planned-session.js';
 import type { ExecutorReport } from '../model/run-events.js';
 import { TaskIo } from './task-io.js';
@@ -18,6 +20,7 @@ export async function runExecutor(payload: ExecutorPayload, deps: DriverDeps, co
   const startedAt = deps.clock.now();
   const cpuAtStart = deps.cpuMs();
   const run = await deps.runs.load(payload.runId);
+  checkOpsKnown(run, deps);
   const worker = workerConfigOf(deps);
   const recorder = new MetadataRecorder(payload.runId, worker);
   if (payload.invokedAt !== undefined) recorder.invoke(worker.memoryMb, context.cold, startedAt - payload.invokedAt, startedAt);
@@ -43,4 +46,22 @@ export async function runExecutor(payload: ExecutorPayload, deps: DriverDeps, co
     invoked: session.invoked,
     tasks: io.timings(),
   };
+}
+
+/** Runs whose ops this process has checked (a warm thread or container checks a run once). */
+const checkedRuns = new WeakSet<LoadedRun>();
+
+/**
+ * Fails at once when the run's DAG names an op this executor cannot run: the Lambda bundle (or
+ * the thread's op modules) was built without that user op module.
+ */
+function checkOpsKnown(run: LoadedRun, deps: DriverDeps): void {
+  if (checkedRuns.has(run)) return;
+  const missing = new Set<string>();
+  for (const task of run.spec.dag.tasks) if (deps.ops.lookup(task.op) === undefined) missing.add(task.op);
+  if (missing.size > 0) {
+    const names = [...missing].sort().join(', ');
+    throw new OpFailedError(`this executor has no op ${names}: its bundle was built without the op module that defines it; rebundle with \`wukong bundle --ops <module>\` and redeploy`);
+  }
+  checkedRuns.add(run);
 }

@@ -17,6 +17,8 @@ export interface EmbeddedBackendOptions {
   readonly metadata?: MetadataLocation | undefined;
   /** Memory embedded executors are priced at (they have no tier). */
   readonly costMemoryMb: number;
+  /** User op modules (absolute paths) the executor threads load. */
+  readonly opModules?: readonly string[];
 }
 
 /** The embedded backend as a RunBackend: a fresh thread pool per run. */
@@ -24,7 +26,7 @@ export function embeddedRunBackend(options: EmbeddedBackendOptions): RunBackend 
   return {
     name: 'embedded',
     run: async (request) => ({
-      outcome: await runEmbedded(request, { threads: options.threads, stores: options.stores, invokeConcurrency: 64, ...(options.metadata ? { metadata: options.metadata } : {}) }),
+      outcome: await runEmbedded(request, { threads: options.threads, stores: options.stores, invokeConcurrency: 64, ...(options.metadata ? { metadata: options.metadata } : {}), ...(options.opModules ? { opModules: options.opModules } : {}) }),
       memoryMb: options.costMemoryMb,
     }),
   };

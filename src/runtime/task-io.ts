@@ -1,6 +1,7 @@
 import { decodeValue, encodeValue, valueByteSize } from '../data/codec.js';
 import type { Value } from '../data/value.js';
 import { MAX_OUTPUT_BYTES_PER_TASK } from '../model/limits.js';
+import { callOp } from './call-op.js';
 import type { DriverDeps } from './driver-deps.js';
 import { runKeys } from './keys.js';
 import type { MetadataRecorder } from './metadata-recorder.js';
@@ -95,8 +96,7 @@ export class TaskIo {
     timing.startAt = this.deps.clock.now();
     timing.inputBytes = inputs.reduce((sum, v) => sum + valueByteSize(v), 0);
     const args = this.run.args(taskId, (raw) => op.args.parse(raw));
-    const outputs = await op.run(inputs, args);
-    if (outputs.length !== op.outputs) throw new Error(`op ${task.op} returned ${outputs.length} outputs, declared ${op.outputs}`);
+    const outputs = await callOp(op, inputs, args, this.run.spec.taskTimeoutMs);
     timing.endAt = this.deps.clock.now();
     timing.execMs = timing.endAt - timing.startAt;
     this.longestTaskMs = Math.max(this.longestTaskMs, timing.execMs);

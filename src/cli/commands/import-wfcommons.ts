@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { DagValidationError, validateDag } from '../../dag/validate.js';
 import { BadInputError } from '../../model/errors.js';
-import { createBuiltinRegistry } from '../../ops/builtins.js';
+import { buildOpRegistry } from '../../ops/user-ops.js';
 import { importWfCommons } from '../../sim/wfcommons-import.js';
 import { readJsonFile } from '../read-dag-file.js';
 
@@ -33,7 +33,7 @@ export function registerImportWfcommonsCommand(program: Command): void {
       const bytesScale = parseScale(flags.bytesScale, '--bytes-scale');
       const imported = importWfCommons(await readJsonFile(file), { timeScale, bytesScale });
       // The result must be a DAG every other command accepts; nothing is written otherwise.
-      const validation = validateDag(imported.spec, createBuiltinRegistry());
+      const validation = validateDag(imported.spec, buildOpRegistry());
       if (!validation.ok) throw new DagValidationError(validation.problems);
       await writeFile(flags.output, `${JSON.stringify(imported.spec, null, 2)}\n`);
       process.stdout.write(`imported ${imported.spec.name ?? file}: ${imported.tasks} tasks, ${imported.edges} edges (${imported.layout} layout) -> ${flags.output}\n`);

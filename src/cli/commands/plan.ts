@@ -6,10 +6,11 @@ import type { AnnotatedDag } from '../../model/annotated-dag.js';
 import { BUILTIN_PLANNER_NAMES } from '../../plan/builtin-planners.js';
 import { DEFAULT_TIERS, parseTiers } from '../../plan/tiers.js';
 import { loadValidDag } from '../load-valid-dag.js';
+import { opsFromFlags, withOpsOptions, type OpsFlags } from '../ops-options.js';
 import { planFor } from '../planned-input.js';
 import { metadataLocationFromFlags } from './metadata.js';
 
-interface PlanFlags {
+interface PlanFlags extends OpsFlags {
   planner: string;
   sla: string;
   tiers: string;
@@ -21,8 +22,8 @@ interface PlanFlags {
 }
 
 export function registerPlanCommand(program: Command): void {
-  program
-    .command('plan')
+  withOpsOptions(program
+    .command('plan'))
     .description('plan a DAG ahead of time from past runs: a worker and memory tier per task, pre-load / pre-warm / dup, predicted makespan and cost')
     .argument('<dag>', 'DAG JSON file')
     .option('--planner <name|path>', `planning algorithm: ${BUILTIN_PLANNER_NAMES.join(', ')}, or a module path (./my-planner.js, .mjs, .ts)`, 'uniform')
@@ -35,10 +36,11 @@ export function registerPlanCommand(program: Command): void {
     .option('--json', 'print the summary as one JSON object')
     .action(async (file: string, flags: PlanFlags) => {
       const tiers = parseTiers(flags.tiers);
-      const { spec, model } = await loadValidDag(file);
+      const { registry } = await opsFromFlags(flags);
+      const { spec, model } = await loadValidDag(file, registry);
       const name = spec.name ?? file;
       const location = metadataLocationFromFlags(flags);
-      const { plan } = await planFor(model, flags, location);
+      const { plan } = await planFor(model, flags, location, registry);
       if (plan === undefined) {
         if (flags.output !== undefined) await writeOutput(flags.output, spec);
         if (flags.json) process.stdout.write(`${JSON.stringify({ ok: true, dag: name, planner: 'wukong', planned: false, output: flags.output ?? null })}\n`);

@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import { opsFromFlags, type OpsFlags } from '../ops-options.js';
 import { BadInputError } from '../../model/errors.js';
 import { DEFAULT_METADATA_DIR } from '../../metadata/file-metadata-store.js';
 import { parseMetadataLocation, type MetadataLocation } from '../../metadata/metadata-location.js';
@@ -19,7 +20,7 @@ import { readDagFile } from '../read-dag-file.js';
 import { loadTaskCosts, type TaskCostFlags } from './simulate-task-costs.js';
 
 /** The flags of `wukong simulate` that planned mode reads. */
-export interface PlannedSimulateFlags extends TaskCostFlags, PlannerFlags {
+export interface PlannedSimulateFlags extends TaskCostFlags, PlannerFlags, OpsFlags {
   profile: string;
   seed: string;
   memoryMb: string;
@@ -58,9 +59,10 @@ export async function simulatePlannedCommand(file: string, flags: PlannedSimulat
   const storeKind: StoreKind = flags.store;
 
   // The planner learns from the same history the task costs come from (simulate's --metadata rules).
-  const { spec, model, dag, plan, planner } = await loadPlannedInput(file, flags, planningHistory(flags));
+  const { registry } = await opsFromFlags(flags);
+  const { spec, model, dag, plan, planner } = await loadPlannedInput(file, flags, planningHistory(flags), registry);
   if (!plan) throw new BadInputError(`${file}: planner ${planner} made no plan`);
-  const costs = await loadTaskCosts(dag, model, flags, helpers.loadProfile);
+  const costs = await loadTaskCosts(dag, model, flags, helpers.loadProfile, registry);
   const result = simulate({
     dag,
     wukong: DEFAULT_WUKONG_OPTIONS,

@@ -4,7 +4,8 @@ import { DEFAULT_EXECUTORS_PER_THREAD } from '../../runtime/embedded/embedded-ba
 import type { Dag } from '../../dag/dag.js';
 import { describeDagTasks } from '../../metadata/dag-descriptors.js';
 import { defaultMetadataText } from '../recording-location.js';
-import { createBuiltinRegistry } from '../../ops/builtins.js';
+import type { OpRegistry } from '../../ops/registry.js';
+import { buildOpRegistry } from '../../ops/user-ops.js';
 import { emptyHistory, type MetadataHistory } from '../../metadata/metadata-history.js';
 import { describeMetadataLocation, openMetadataStore, parseMetadataLocation, type MetadataLocation } from '../../metadata/metadata-location.js';
 import type { EstimatorGraph } from '../../sim/history-task-estimator.js';
@@ -47,6 +48,7 @@ export async function loadTaskCosts(
   model: Dag,
   flags: TaskCostFlags & { profile: string },
   loadProfile: (nameOrFile: string) => Promise<CostProfile>,
+  ops: OpRegistry = buildOpRegistry(),
 ): Promise<TaskCosts> {
   const explicit = typeof flags.metadata === 'string';
   const location: MetadataLocation | undefined =
@@ -65,7 +67,7 @@ export async function loadTaskCosts(
   }
 
   if (history.tasks.length === 0) return { profile, estimator: undefined, description: 'DAG args and hints (no task history)' };
-  const estimator = historyTaskEstimatorForDag(dag, history, profile, { staticDescriptors: describeDagTasks(model, createBuiltinRegistry()) });
+  const estimator = historyTaskEstimatorForDag(dag, history, profile, { staticDescriptors: describeDagTasks(model, ops) });
   return { profile, estimator, description: `history of ${where} (${history.tasks.length} task records)` };
 }
 

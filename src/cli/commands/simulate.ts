@@ -15,9 +15,10 @@ import { WUKONG_OPTION_GROUP, type WukongFlags } from '../wukong-flags.js';
 import { withOptionGroup } from '../option-group.js';
 import { parseIntegerOption } from '../parse-options.js';
 import { withPlannerOptions, type PlannerFlags } from '../planned-input.js';
+import { opsFromFlags, withOpsOptions, type OpsFlags } from '../ops-options.js';
 import { simulatePlannedCommand, wantsPlannedSimulation } from './simulate-planned.js';
 
-interface SimulateFlags extends TaskCostFlags, PlannerFlags, WukongFlags {
+interface SimulateFlags extends TaskCostFlags, PlannerFlags, WukongFlags, OpsFlags {
   parkAfterMs?: string;
   profile: string;
   seed: string;
@@ -35,8 +36,8 @@ const DEFAULT_MEMORY_MB = 3008;
 
 export function registerSimulateCommand(program: Command): void {
   const command = withOptionGroup(
-    program
-      .command('simulate')
+    withOpsOptions(program
+      .command('simulate'))
       .description('run a DAG in virtual time on simulated Lambdas: the real scheduler core (WUKONG, or planned workers, with --planner or an annotated DAG) with a cost profile')
       .argument('<dag>', 'DAG JSON file')
       .option('--profile <name|file>', `cost profile: ${Object.keys(BUILTIN_PROFILES).join(', ')}, local (${localProfileFlagHelp()}), or a JSON file ("extends": "aws" to override a few fields)`, 'aws')
@@ -73,8 +74,9 @@ async function runSimulation(file: string, flags: SimulateFlags): Promise<{ repo
   const warmContainers = parseIntegerOption(flags.warm, '--warm', 0, 0);
   if (flags.store !== 'redis' && flags.store !== 's3') throw new BadInputError(`--store must be redis or s3, got "${flags.store}"`);
   const storeKind: StoreKind = flags.store;
-  const { spec, model, dag } = await loadValidDag(file);
-  const costs = await loadTaskCosts(dag, model, flags, loadProfile);
+  const { registry } = await opsFromFlags(flags);
+  const { spec, model, dag } = await loadValidDag(file, registry);
+  const costs = await loadTaskCosts(dag, model, flags, loadProfile, registry);
   const { profile } = costs;
 
   const result = simulate({

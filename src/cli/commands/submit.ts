@@ -13,18 +13,20 @@ import { WUKONG_OPTION_GROUP, type WukongFlags } from '../wukong-flags.js';
 import { withOptionGroup } from '../option-group.js';
 import { parseDuration, parseIntegerOption } from '../parse-options.js';
 import { loadPlannedInput, withPlannerOptions, type PlannerFlags } from '../planned-input.js';
+import { opsFromFlags, withOpsOptions, type OpsFlags } from '../ops-options.js';
 import { ProgressLine } from '../progress-line.js';
 import { runBackendFromFlags, type BackendFlags } from '../run-backend.js';
 import { storeConfigFromFlags, type StoreFlags } from '../store-flags.js';
 import { RECORDING_FLAG_HELP, recordingLocationFromFlag } from '../recording-location.js';
 
-interface SubmitFlags extends StoreFlags, PlannerFlags, BackendFlags, WukongFlags {
+interface SubmitFlags extends StoreFlags, PlannerFlags, BackendFlags, WukongFlags, OpsFlags {
   workers?: string;
   report?: string;
   html?: string;
   out?: string;
   json?: boolean;
   deadline: string;
+  taskTimeout: string;
   costMemoryMb: string;
   metadata?: string | false;
 }
@@ -34,12 +36,12 @@ const DEFAULT_COST_MEMORY_MB = MB_PER_VCPU;
 
 export function registerSubmitCommand(program: Command): void {
   withOptionGroup(
-    withPlannerOptions(
+    withOpsOptions(withPlannerOptions(
       program
         .command('submit')
         .description('validate a DAG (or an annotated DAG from `wukong plan`) and run it (embedded backend: executor threads, in-memory stores)')
         .argument('<dag>', 'DAG JSON file, or an annotated DAG (planned mode)'),
-    ),
+    )),
     WUKONG_OPTION_GROUP,
   )
     .option('--workers <n>', 'executor threads (default: number of cores)')
@@ -53,6 +55,7 @@ export function registerSubmitCommand(program: Command): void {
     .option('--out <dir>', 'write each output as <ref>.arrow (Arrow IPC stream)')
     .option('--json', 'print the summary as one JSON object')
     .option('--deadline <duration>', 'fail the run if it takes longer (e.g. 90s, 10m)', '30m')
+    .option('--task-timeout <duration>', 'fail the run when one op call has not returned after this long (Lambda: at most the function timeout)', '15m')
     .option('--metadata <location>', RECORDING_FLAG_HELP)
     .option('--no-metadata', 'record no metadata')
     .option('--cost-memory-mb <mb>', 'memory to price embedded executors at', String(DEFAULT_COST_MEMORY_MB))
@@ -66,16 +69,18 @@ async function submit(file: string, flags: SubmitFlags): Promise<RunReport> {
   const wukong = WUKONG_OPTION_GROUP.fromFlags(flags);
   const threads = parseIntegerOption(flags.workers, '--workers', cpus().length, 1);
   const deadlineMs = parseDuration(flags.deadline, '--deadline');
+  const taskTimeoutMs = parseDuration(flags.taskTimeout, '--task-timeout');
   const costMemoryMb = parseIntegerOption(flags.costMemoryMb, '--cost-memory-mb', DEFAULT_COST_MEMORY_MB, 128);
   const stores = storeConfigFromFlags(flags);
   const metadata = recordingLocationFromFlag(flags.metadata);
   // Planners learn from the history this run records to (the default location when recording is off).
-  const { spec, dag, plan, planner } = await loadPlannedInput(file, flags, metadata ?? recordingLocationFromFlag(undefined));
+  const { registry, modulePaths } = await opsFromFlags(flags);
+  const { spec, dag, plan, planner } = await loadPlannedInput(file, flags, metadata ?? recordingLocationFromFlag(undefined), registry);
 
-  const backend = await runBackendFromFlags(flags, { threads, stores, metadata, costMemoryMb });
+  const backend = await runBackendFromFlags(flags, { threads, stores, metadata, costMemoryMb, opModules: modulePaths });
   const progress = new ProgressLine();
   const request = {
-    spec: { dag: spec, wukong, progressIntervalMs: progress.enabled ? 200 : 0, ...(plan ? { plan } : {}) },
+    spec: { dag: spec, wukong, taskTimeoutMs, progressIntervalMs: progress.enabled ? 200 : 0, ...(plan ? { plan } : {}) },
     dag,
     outputRefs: dag.outputRefs(),
     deadlineMs,

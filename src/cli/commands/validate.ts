@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { DagValidationError, validateDag } from '../../dag/validate.js';
-import { createBuiltinRegistry } from '../../ops/builtins.js';
 import { dagShape, formatDagShape } from '../dag-shape.js';
+import { opsFromFlags, withOpsOptions, type OpsFlags } from '../ops-options.js';
 import { readDagFile } from '../read-dag-file.js';
 
 /**
@@ -9,15 +9,16 @@ import { readDagFile } from '../read-dag-file.js';
  * (on stderr, one a line; with --json as `{ ok: false, problems }` on stdout). Nothing is run.
  */
 export function registerValidateCommand(program: Command): void {
-  program
-    .command('validate')
+  withOpsOptions(program
+    .command('validate'))
     .description('check a DAG JSON file: schema, ids, deps, ops, args, arity, cycles; print its shape')
     .argument('<dag>', 'DAG JSON file')
     .option('--json', 'print the result as one JSON object on stdout')
     .addHelpText('after', '\nExit status: 0 valid, 2 invalid (every problem is listed, each with the task ids involved).')
-    .action(async (file: string, flags: { json?: boolean }) => {
+    .action(async (file: string, flags: OpsFlags & { json?: boolean }) => {
       try {
-        const result = validateDag(await readDagFile(file), createBuiltinRegistry());
+        const { registry } = await opsFromFlags(flags);
+        const result = validateDag(await readDagFile(file), registry);
         if (!result.ok) throw new DagValidationError(result.problems, file);
         const shape = dagShape(result.dag);
         const name = result.dag.name ?? file;

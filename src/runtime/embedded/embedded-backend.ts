@@ -19,6 +19,8 @@ export interface EmbeddedOptions {
   readonly invokeConcurrency: number;
   /** Where executors record metadata (file directory or Redis); none: nothing is recorded. */
   readonly metadata?: MetadataLocation;
+  /** User op modules (absolute paths) the executor threads load. */
+  readonly opModules?: readonly string[];
   /** Fault injection for tests (see ThreadPoolOptions.killAfterMs). */
   readonly killAfterMs?: (executorId: string, attempt: number) => number | undefined;
   /** Fault injection for tests (see ThreadPoolOptions.deliverTwice). */
@@ -58,6 +60,7 @@ export async function runEmbedded(request: RunRequest, options: EmbeddedOptions)
       ...(options.killAfterMs ? { killAfterMs: options.killAfterMs } : {}),
       ...(options.deliverTwice ? { deliverTwice: options.deliverTwice } : {}),
       ...(options.metadata ? { metadata: options.metadata } : {}),
+      ...(options.opModules ? { opModules: options.opModules } : {}),
       onGiveUp: (payload, reason) => {
         void clientStores.coordinator.send(
           runKeys(payload.runId).clientInbox,

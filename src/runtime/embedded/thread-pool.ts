@@ -22,6 +22,8 @@ export interface ThreadPoolOptions {
   readonly invokeConcurrency: number;
   /** Where executors record metadata; none: nothing is recorded. */
   readonly metadata?: MetadataLocation;
+  /** User op modules (absolute paths) every thread loads. */
+  readonly opModules?: readonly string[];
   /** Retries of an invocation whose thread died (Lambda retries async invocations twice). */
   readonly maxRetries: number;
   /** Called when an invocation's thread died more often than the retries allow. */
@@ -111,6 +113,7 @@ export class ThreadPool implements Invoker {
       stores: this.options.stores,
       invokeConcurrency: this.options.invokeConcurrency,
       ...(this.options.metadata ? { metadata: this.options.metadata } : {}),
+      ...(this.options.opModules?.length ? { opModules: this.options.opModules } : {}),
     };
     const transfer = [];
     if (this.options.memory && usesMainThreadMemory(this.options.stores)) {

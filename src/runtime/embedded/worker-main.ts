@@ -6,7 +6,7 @@ import { handleInvocation } from '../invocation.js';
 import { silentLogger } from '../../model/logger.js';
 import { RunCache } from '../run-cache.js';
 import { createExecutorStores } from '../store-factory.js';
-import { createBuiltinRegistry } from '../../ops/builtins.js';
+import { loadOpRegistry } from '../../ops/load-op-modules.js';
 import { runDagFromSpec } from '../../model/compiled-dag.js';
 import { openMetadataStore } from '../../metadata/metadata-location.js';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
@@ -21,6 +21,7 @@ const init = workerData as WorkerInit;
 const post = (message: FromWorker) => port.postMessage(message);
 const { store, coordinator } = await createExecutorStores(init.stores, init.storePort);
 
+const { registry: ops } = await loadOpRegistry(init.opModules ?? []);
 const metadata = init.metadata ? openMetadataStore(init.metadata) : undefined;
 
 const deps: DriverDeps = {
@@ -30,7 +31,7 @@ const deps: DriverDeps = {
   invoker: {
     invoke: async (payload) => post({ type: 'invoke', payload }),
   },
-  ops: createBuiltinRegistry(),
+  ops,
   clock: systemClock,
   logger: silentLogger,
   runs: new RunCache(coordinator, runDagFromSpec),

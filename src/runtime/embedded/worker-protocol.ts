@@ -16,4 +16,6 @@ export interface WorkerInit {
   readonly invokeConcurrency: number;
   /** Where executors record metadata (file or Redis; a memory store would be thread-local). */
   readonly metadata?: MetadataLocation;
+  /** User op modules (absolute paths) the thread loads, as the CLI did (see ops/load-op-modules.ts). */
+  readonly opModules?: readonly string[];
 }

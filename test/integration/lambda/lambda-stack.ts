@@ -39,6 +39,8 @@ export interface LambdaStackOptions {
   /** The emulator's functions, built from the shared bundle and environment. */
   readonly functions: (context: FunctionContext) => FunctionDefinition[];
   readonly accountConcurrency?: number;
+  /** User op modules to bundle in (`wukong bundle --ops`); none: the built-ins' bundle script. */
+  readonly opModules?: readonly string[];
 }
 
 export interface LambdaStack {
@@ -91,7 +93,9 @@ export async function startLambdaStack(options: LambdaStackOptions): Promise<Lam
   const [redis, s3] = await Promise.all([
     startRedisServer(),
     startS3rver(),
-    promisify(execFile)(process.execPath, [join(ROOT, 'scripts/bundle-lambda.mjs'), '--outdir', bundleDir]),
+    options.opModules
+      ? promisify(execFile)(process.execPath, [join(ROOT, 'bin/wukong.js'), 'bundle', '--outdir', bundleDir, ...options.opModules.flatMap((path) => ['--ops', path])])
+      : promisify(execFile)(process.execPath, [join(ROOT, 'scripts/bundle-lambda.mjs'), '--outdir', bundleDir]),
   ]);
   const savedCredentials = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
   process.env.AWS_ACCESS_KEY_ID = s3.credentials.accessKeyId;

@@ -1,0 +1,56 @@
+import { DagValidationError, validateDag } from '../dag/validate.js';
+import { BadInputError } from '../model/errors.js';
+import { AnnotatedDagSchema, looksAnnotated } from '../model/annotated-dag.js';
+import { validatePlan } from '../plan/validate-plan.js';
+import { DEFAULT_TIERS } from '../plan/tiers.js';
+import { runDagFromSpec } from '../model/compiled-dag.js';
+import { DEFAULT_WUKONG_OPTIONS, type WukongOptions } from '../model/wukong-options.js';
+import { BUILTIN_PROFILES, type CostProfile, type StoreKind } from '../cost/profile.js';
+import { simulate as simulateRun, type SimulationResult } from '../sim/simulator.js';
+import { createDagTaskEstimator } from '../sim/task-estimates.js';
+import { loadOps, type OpsOption } from './load-ops.js';
+
+export interface SimulateOptions extends OpsOption {
+  /** A built-in profile's name (aws, deterministic, ...) or a CostProfile (default aws). */
+  readonly profile?: string | CostProfile;
+  readonly seed?: number;
+  /** The executor function's memory (WUKONG mode; default 3008). */
+  readonly memoryMb?: number;
+  readonly store?: StoreKind;
+  readonly wukong?: Partial<WukongOptions>;
+}
+
+/**
+ * Runs a DAG (or an annotated DAG from `plan`) in virtual time on simulated Lambdas: the real
+ * scheduler core at the profile's costs. Task costs come from DAG args and hints.
+ */
+export async function simulate(dag: unknown, options: SimulateOptions = {}): Promise<SimulationResult> {
+  const { registry } = await loadOps(options);
+  let plan;
+  let json = dag;
+  if (looksAnnotated(dag)) {
+    const parsed = AnnotatedDagSchema.safeParse(dag);
+    if (!parsed.success) throw new BadInputError(`not an annotated DAG: ${parsed.error.issues[0]?.message ?? 'bad plan'}`);
+    plan = parsed.data.plan;
+    json = parsed.data.dag;
+  }
+  const result = validateDag(json, registry);
+  if (!result.ok) throw new DagValidationError(result.problems, 'dag');
+  if (plan) validatePlan(result.dag, plan, { tiers: DEFAULT_TIERS, source: 'dag' });
+  const profile = typeof options.profile === 'object' ? options.profile : BUILTIN_PROFILES[options.profile ?? 'aws'];
+  if (!profile) throw new BadInputError(`unknown profile "${String(options.profile)}": built-in profiles are ${Object.keys(BUILTIN_PROFILES).join(', ')}`);
+  const runDag = runDagFromSpec(result.spec);
+  const seed = options.seed ?? 1;
+  return simulateRun({
+    dag: runDag,
+    wukong: { ...DEFAULT_WUKONG_OPTIONS, ...options.wukong },
+    profile,
+    estimator: createDagTaskEstimator(runDag, profile),
+    seed,
+    memoryMb: options.memoryMb ?? 3008,
+    storeKind: options.store ?? 'redis',
+    runId: `sim-${seed}`,
+    dagName: result.spec.name ?? 'dag',
+    ...(plan ? { plan } : {}),
+  });
+}

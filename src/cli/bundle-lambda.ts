@@ -1,0 +1,91 @@
+import { copyFile, mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BadInputError } from '../model/errors.js';
+
+export interface BundleOptions {
+  /** Where handler.mjs, its source map and lua/ go (emptied first). */
+  readonly outdir: string;
+  /** User op modules (absolute paths) to bundle with their npm dependencies. */
+  readonly opModules: readonly string[];
+  readonly minify: boolean;
+}
+
+export interface BundleResult {
+  readonly handlerPath: string;
+  readonly bundleBytes: number;
+  readonly modules: number;
+  readonly luaScripts: number;
+}
+
+/** The handler entry beside this module's tree: compiled JS in dist/, the TS source in a checkout. */
+async function handlerEntry(): Promise<string> {
+  for (const candidate of ['../../lambda/handler.js', '../../lambda/handler.ts']) {
+    const path = fileURLToPath(new URL(candidate, import.meta.url));
+    if (await stat(path).then(() => true, () => false)) return path;
+  }
+  throw new BadInputError('wukong bundle: the Lambda handler is missing from this install (lambda/handler.js)');
+}
+
+/**
+ * Bundles the executor function (lambda/handler) with esbuild into one ES module for Lambda and the
+ * local emulator: `handler.mjs` (handler "handler.handler"), its source map, and the Redis Lua
+ * scripts in `lua/`. User op modules are bundled in by replacing lambda/user-op-modules with static
+ * imports of them, so their npm dependencies ship too. esbuild is imported only here (a
+ * devDependency of wukong; a user project installs it to bundle).
+ */
+export async function bundleLambda(options: BundleOptions): Promise<BundleResult> {
+  let build: typeof import('esbuild').build;
+  try {
+    ({ build } = await import('esbuild'));
+  } catch (error) {
+    throw new BadInputError('wukong bundle needs esbuild: npm install --save-dev esbuild', { cause: error });
+  }
+  const entry = await handlerEntry();
+  const luaSource = fileURLToPath(new URL('../storage/redis/lua/', import.meta.url));
+  await rm(options.outdir, { recursive: true, force: true });
+  await mkdir(join(options.outdir, 'lua'), { recursive: true });
+  const imports = options.opModules.map((path, i) => `import * as m${i} from ${JSON.stringify(path)};`).join('\n');
+  const list = options.opModules.map((path, i) => `{ path: ${JSON.stringify(basename(path))}, module: m${i} }`).join(', ');
+  let result;
+  try {
+    result = await build({
+      entryPoints: [entry],
+      outfile: join(options.outdir, 'handler.mjs'),
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      // The deployed runtime is nodejs22.x; the emulator runs the same file on the local Node 20.
+      target: 'node20',
+      minify: options.minify,
+      // Error classes name themselves after their constructor (WukongError); keep those names.
+      keepNames: true,
+      sourcemap: true,
+      legalComments: 'none',
+      metafile: true,
+      logLevel: 'silent',
+      // CommonJS dependencies (ioredis) call require() for Node built-ins; an ES module has none.
+      banner: { js: "import { createRequire as __wukongCreateRequire } from 'node:module'; const require = __wukongCreateRequire(import.meta.url);" },
+      plugins: [
+        {
+          name: 'wukong-user-ops',
+          setup(plugin) {
+            plugin.onLoad({ filter: /[\\/]lambda[\\/]user-op-modules\.(ts|js)$/ }, () => ({
+              contents: `${imports}\nexport const USER_OP_MODULES = [${list}];\n`,
+              loader: 'js',
+              resolveDir: process.cwd(),
+            }));
+          },
+        },
+      ],
+    });
+  } catch (error) {
+    const first = (error as { errors?: { text?: string; location?: { file?: string; line?: number } | null }[] }).errors?.[0];
+    const where = first?.location ? `${first.location.file}:${first.location.line}: ` : '';
+    throw new BadInputError(`wukong bundle failed: ${where}${first?.text ?? (error as Error).message}`, { cause: error });
+  }
+  const luaFiles = (await readdir(luaSource)).filter((name) => name.endsWith('.lua'));
+  await Promise.all(luaFiles.map((name) => copyFile(join(luaSource, name), join(options.outdir, 'lua', name))));
+  const handlerPath = join(options.outdir, 'handler.mjs');
+  return { handlerPath, bundleBytes: (await stat(handlerPath)).size, modules: Object.keys(result.metafile.inputs).length, luaScripts: luaFiles.length };
+}

@@ -1,0 +1,71 @@
+import { pathToFileURL } from 'node:url';
+import type { Value } from '../data/value.js';
+import { WukongError } from '../model/errors.js';
+import type { OpDefinition } from '../ops/op-definition.js';
+
+/** An op that failed: threw, returned something other than its outputs, or ran past its timeout. */
+export class OpFailedError extends WukongError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super('OP_FAILED', message, options);
+  }
+}
+
+/**
+ * Runs `op` once, at most `timeoutMs` (when given; a synchronous op that never returns blocks its
+ * executor and is ended by the run's deadline instead), and checks that it returned an array of
+ * exactly `op.outputs` values. The error of a user op (one with a `source` module) carries the
+ * first frame of its stack that lies in the user's files, so the message points at their code.
+ */
+export async function callOp<Args>(op: OpDefinition<Args>, inputs: readonly Value[], args: Args, timeoutMs: number | undefined): Promise<Value[]> {
+  let outputs: unknown;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const running = Promise.resolve().then(() => op.run(inputs, args));
+    outputs = timeoutMs === undefined ? await running : await Promise.race([running, new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new OpFailedError(`op ${op.name} did not return within the task timeout of ${timeoutMs} ms`)), timeoutMs);
+    })]);
+  } catch (error) {
+    if (error instanceof OpFailedError) throw error;
+    const message = error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : String(error);
+    const frame = op.source && error instanceof Error ? userFrame(error, op.source) : undefined;
+    throw new OpFailedError(`${message}${frame ? `\n    ${frame}` : ''}`, { cause: error });
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
+  const problem = outputsProblem(outputs, op.outputs);
+  if (problem) throw new OpFailedError(`op ${op.name} returned ${problem}; run must return an array of ${op.outputs} value${op.outputs === 1 ? '' : 's'} (matrix, bytes or table)`);
+  return outputs as Value[];
+}
+
+function outputsProblem(outputs: unknown, expected: number): string | undefined {
+  if (!Array.isArray(outputs)) return outputs === null ? 'null' : typeof outputs === 'object' ? 'an object, not an array' : `a ${typeof outputs}`;
+  if (outputs.length !== expected) return `${outputs.length} outputs, declared ${expected}`;
+  for (let i = 0; i < outputs.length; i += 1) {
+    if (!isValue(outputs[i])) return `output ${i} that is not a value (${describe(outputs[i])})`;
+  }
+  return undefined;
+}
+
+function isValue(value: unknown): value is Value {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  if (v.kind === 'matrix') return Number.isInteger(v.rows) && Number.isInteger(v.cols) && v.data instanceof Float64Array && v.data.length === (v.rows as number) * (v.cols as number);
+  if (v.kind === 'bytes') return v.data instanceof Uint8Array;
+  if (v.kind === 'table') return typeof v.table === 'object' && v.table !== null;
+  return false;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value !== 'object') return `a ${typeof value}`;
+  const kind = (value as { kind?: unknown }).kind;
+  return typeof kind === 'string' ? `kind "${kind}" with the wrong fields` : 'an object without a kind';
+}
+
+/** The first `at ...` line of the error's stack in the user's module (or a file beside it). */
+function userFrame(error: Error, source: string): string | undefined {
+  const lines = (error.stack ?? '').split('\n').map((line) => line.trim()).filter((line) => line.startsWith('at '));
+  const sourceUrl = pathToFileURL(source).href;
+  const directory = sourceUrl.slice(0, sourceUrl.lastIndexOf('/') + 1);
+  return lines.find((line) => line.includes(sourceUrl)) ?? lines.find((line) => line.includes(directory) && !line.includes('/node_modules/'));
+}

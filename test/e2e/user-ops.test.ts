@@ -1,0 +1,144 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { decodeValue } from '../../src/data/codec.js';
+
+/** Runs the CLI as a user would: the built bin, a child process, real files, in `cwd`. */
+function wukong(args: string[], cwd = process.cwd()) {
+  const result = spawnSync(process.execPath, [join(process.cwd(), 'bin/wukong.js'), ...args], { encoding: 'utf8', timeout: 120_000, cwd });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** The built library entry, as a user module imports `wukong` (here by URL: no install). */
+const API = join(process.cwd(), 'dist/src/api/index.js');
+const ZOD = join(process.cwd(), 'node_modules/zod/index.js');
+
+const dir = mkdtempSync(join(tmpdir(), 'wk-user-ops-'));
+function file(name: string, text: string): string {
+  writeFileSync(join(dir, name), text);
+  return join(dir, name);
+}
+const header = `import { defineOp } from '${API}';\nimport { z } from '${ZOD}';\n`;
+/** An op module: `run` is the body of the op's run function (inputs, args). */
+const opModule = (name: string, opName: string, run: string, arity = 1) =>
+  file(name, `${header}export default defineOp({ name: '${opName}', description: 'test op', args: z.object({}).strict(), arity: { min: ${arity}, max: ${arity} }, outputs: 1,\n  run: (inputs, args) => {\n    ${run}\n  },\n});\n`);
+
+const goodOps = file(
+  'good-ops.mjs',
+  `${header}
+const scale = (m, by) => ({ kind: 'matrix', rows: m.rows, cols: m.cols, data: m.data.map((x) => x * by) });
+export default [
+  defineOp({ name: 'demo.scale', description: 'multiply every element by factor', args: z.object({ factor: z.number().default(2) }).strict(),
+    arity: { min: 1, max: 1 }, outputs: 1, run: ([m], args) => [scale(m, args.factor)], shape: ([s]) => [s], cost: ([s]) => ({ flops: s.rows * s.cols }) }),
+  defineOp({ name: 'demo.negate', description: 'negate every element', args: z.object({}).strict(),
+    arity: { min: 1, max: 1 }, outputs: 1, run: ([m]) => [scale(m, -1)] }),
+];
+`,
+);
+const dagOf = (op: string, args: Record<string, unknown> = {}) =>
+  file(
+    `dag-${op.replace(/\W/g, '-')}.json`,
+    JSON.stringify({ name: 'user-ops', tasks: [{ id: 'src', op: 'matrix.fill', args: { rows: 2, cols: 2, value: 3 } }, { id: 'user-task', op, args, deps: ['src'] }, { id: 'neg', op: 'demo.negate', deps: ['user-task'] }], outputs: ['neg'] }),
+  );
+
+describe('user op modules (e2e)', () => {
+  it('runs user ops embedded, from --ops and from wukong.config.json, with outputs computed by the user code', () => {
+    const out = join(dir, 'out');
+    const run = wukong(['submit', dagOf('demo.scale', { factor: 5 }), '--ops', goodOps, '--workers', '2', '--out', out, '--no-metadata']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    // fill 3 -> demo.scale by 5 -> demo.negate: every element -15, computed by the user's ops.
+    const value = decodeValue(new Uint8Array(readFileSync(join(out, 'neg.arrow'))));
+    expect(value.kind).toBe('matrix');
+    expect(value.kind === 'matrix' && [...value.data]).toEqual([-15, -15, -15, -15]);
+    // Through the project config in the working directory instead of --ops.
+    const project = mkdtempSync(join(tmpdir(), 'wk-user-project-'));
+    writeFileSync(join(project, 'wukong.config.json'), JSON.stringify({ ops: [goodOps] }));
+    const viaConfig = wukong(['submit', dagOf('demo.scale', { factor: 5 }), '--workers', '1', '--json', '--no-metadata'], project);
+    expect(viaConfig.stderr).toBe('');
+    expect(JSON.parse(viaConfig.stdout).ok).toBe(true);
+  });
+
+  it('wukong ops lists built-ins and user ops with description, arity and args schema', () => {
+    const run = wukong(['ops', '--json', '--ops', goodOps]);
+    expect(run.code).toBe(0);
+    const listed = JSON.parse(run.stdout) as { name: string; description: string; arity: { min: number; max: number | null }; args: { properties?: Record<string, unknown> }; source: string | null }[];
+    const scale = listed.find((op) => op.name === 'demo.scale');
+    expect(scale).toMatchObject({ description: 'multiply every element by factor', arity: { min: 1, max: 1 }, source: goodOps });
+    expect(Object.keys(scale?.args.properties ?? {})).toEqual(['factor']);
+    expect(listed.some((op) => op.name === 'matrix.matmul' && op.source === null)).toBe(true);
+    const text = wukong(['ops', '--ops', goodOps]);
+    expect(text.stdout).toMatch(/^demo\.negate {2}\(1 input -> 1\)/m);
+  });
+
+  it('validate accepts user ops and suggests the closest name for a typo', () => {
+    expect(wukong(['validate', dagOf('demo.scale'), '--ops', goodOps]).code).toBe(0);
+    const typo = wukong(['validate', dagOf('demo.scael'), '--ops', goodOps]);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/demo\.scael/);
+    expect(typo.stderr).toMatch(/did you mean "?demo\.scale"?/);
+  });
+
+  it('a module with a syntax error: exit 2, file:line, nothing run', () => {
+    const bad = file('syntax.mjs', `${header}export default defineOp({\n  name: 'demo.bad',\n  run: (inputs) => [inputs[0] +],\n});\n`);
+    const run = wukong(['submit', dagOf('demo.scale'), '--ops', bad, '--no-metadata']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`${bad}:5`);
+    expect(run.stderr).toMatch(/failed to load: .*Unexpected token/);
+    expect(run.stdout).toBe('');
+  });
+
+  it('a module that exports nothing usable: exit 2 saying what to export', () => {
+    const none = file('none.mjs', 'export const helper = 1;\n');
+    const run = wukong(['validate', dagOf('demo.scale'), '--ops', none]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/op module .*none\.mjs exports nothing usable: no default export; export default defineOp\(/);
+    const notOp = file('not-op.mjs', 'export default { name: "demo.x" };\n');
+    const second = wukong(['validate', dagOf('demo.scale'), '--ops', notOp]);
+    expect(second.code).toBe(2);
+    expect(second.stderr).toMatch(/exports nothing usable: op demo\.x has no "run" function/);
+  });
+
+  it('an op defined twice, or shadowing a built-in: exit 2, nothing run', () => {
+    const twice = opModule('twice.mjs', 'demo.scale', 'return inputs;');
+    const run = wukong(['submit', dagOf('demo.scale'), '--ops', goodOps, '--ops', twice, '--no-metadata']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`op demo.scale is defined twice: in ${goodOps} and in ${twice}`);
+    expect(run.stdout).toBe('');
+    const shadow = opModule('shadow.mjs', 'matrix.add', 'return inputs;');
+    const shadowed = wukong(['validate', dagOf('demo.scale'), '--ops', shadow]);
+    expect(shadowed.code).toBe(2);
+    expect(shadowed.stderr).toMatch(/op matrix\.add is in the built-in namespace "matrix\."; user ops may not shadow built-ins/);
+  });
+
+  it('an op that throws: exit 1 naming task, op, the error and its frame in the user file', () => {
+    const throws = opModule('throws.mjs', 'demo.boom', "throw new RangeError('the user code gave up');");
+    const run = wukong(['submit', dagOf('demo.boom'), '--ops', throws, '--ops', goodOps, '--workers', '1', '--no-metadata']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/task user-task \(op demo\.boom\) failed: RangeError: the user code gave up/);
+    expect(run.stderr).toMatch(new RegExp(`at .*${pathToFileURL(throws).href.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:5:\\d+`));
+  });
+
+  it('an op that returns the wrong type: exit 1 naming task, op and what it returned', () => {
+    const wrong = opModule('wrong.mjs', 'demo.wrong', 'return 42;');
+    const run = wukong(['submit', dagOf('demo.wrong'), '--ops', wrong, '--ops', goodOps, '--workers', '1', '--no-metadata']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/task user-task \(op demo\.wrong\) failed: op demo\.wrong returned a number; run must return an array of 1 value/);
+    const notValue = opModule('not-value.mjs', 'demo.notvalue', 'return [{ rows: 1 }];');
+    const second = wukong(['submit', dagOf('demo.notvalue'), '--ops', notValue, '--ops', goodOps, '--workers', '1', '--no-metadata']);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(/op demo\.notvalue returned output 0 that is not a value \(an object without a kind\)/);
+  });
+
+  it('an op that never returns: the task timeout, then exit 1', () => {
+    const hangs = opModule('hangs.mjs', 'demo.hang', 'return new Promise(() => {});');
+    const started = Date.now();
+    const run = wukong(['submit', dagOf('demo.hang'), '--ops', hangs, '--ops', goodOps, '--workers', '1', '--task-timeout', '1s', '--no-metadata']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/task user-task \(op demo\.hang\) failed: op demo\.hang did not return within the task timeout of 1000 ms/);
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
+});

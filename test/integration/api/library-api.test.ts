@@ -1,0 +1,61 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BadInputError, DagValidationError, plan, simulate, submit, validate } from '../../../src/api/index.js';
+
+/**
+ * The library API (`import { ... } from 'wukong'`) with a user op module: validate, plan, simulate
+ * and submit (embedded threads, which load the module themselves) agree on what the op is.
+ */
+const dir = mkdtempSync(join(tmpdir(), 'wk-api-'));
+const ROOT = process.cwd();
+const opModule = join(dir, 'api-ops.mjs');
+writeFileSync(
+  opModule,
+  `import { defineOp } from '${join(ROOT, 'dist/src/api/index.js')}';
+import { z } from '${join(ROOT, 'node_modules/zod/index.js')}';
+export default defineOp({ name: 'apitest.add-one', description: 'adds one', args: z.object({ by: z.number().default(1) }).strict(), arity: { min: 1, max: 1 }, outputs: 1,
+  run: ([m], args) => [{ kind: 'matrix', rows: m.rows, cols: m.cols, data: m.data.map((x) => x + args.by) }], shape: ([s]) => [s] });
+`,
+);
+const dag = {
+  name: 'api',
+  tasks: [
+    { id: 'a', op: 'matrix.fill', args: { rows: 2, cols: 2, value: 4 } },
+    { id: 'b', op: 'apitest.add-one', args: { by: 10 }, deps: ['a'], hints: { durationMs: 40 } },
+  ],
+};
+
+describe('the library API with a user op module', () => {
+  it('validate knows the user op; an unknown one rejects with every problem, naming the closest op', async () => {
+    const { spec } = await validate(dag, { ops: [opModule] });
+    expect(spec.tasks.map((t) => t.op)).toEqual(['matrix.fill', 'apitest.add-one']);
+    const typo = { ...dag, tasks: [dag.tasks[0], { ...dag.tasks[1], op: 'apitest.add-on' }] };
+    const error = await validate(typo, { ops: [opModule] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DagValidationError);
+    expect(JSON.stringify((error as DagValidationError).problems)).toMatch(/apitest\.add-one/);
+    await expect(validate(dag)).rejects.toBeInstanceOf(DagValidationError);
+    await expect(validate(dag, { ops: ['api-ops.mjs'] })).rejects.toBeInstanceOf(BadInputError);
+  });
+
+  it('submit runs the user op on executor threads and returns its outputs and report', async () => {
+    const result = await submit(dag, { ops: [opModule], threads: 1 });
+    expect(result.failure).toBeUndefined();
+    const b = result.outputs.get('b');
+    expect(b?.kind === 'matrix' && [...b.data]).toEqual([14, 14, 14, 14]);
+    expect(result.report.ok).toBe(true);
+    expect(result.report.tasks.map((t) => t.taskId).sort()).toEqual(['a', 'b']);
+  });
+
+  it('plan and simulate: a plan for every task, simulated in virtual time from the hints', async () => {
+    const annotated = await plan(dag, { ops: [opModule], planner: 'uniform' });
+    expect(Object.keys(annotated.plan.tasks).sort()).toEqual(['a', 'b']);
+    const planned = await simulate(annotated, { ops: [opModule], profile: 'deterministic' });
+    expect(planned.report.ok).toBe(true);
+    const wukong = await simulate(dag, { ops: [opModule], profile: 'deterministic' });
+    expect(wukong.report.ok).toBe(true);
+    // The user task's 40 ms hint is its simulated run time, at least.
+    expect(wukong.report.makespanMs).toBeGreaterThanOrEqual(40);
+  });
+});
