@@ -1,9 +1,9 @@
 // Bundles the executor function (lambda/handler.ts) into one ES module for Lambda and the local
-// emulator: dist-lambda/handler.mjs (handler "handler.handler"), its source map, and the Redis
+// emulator: dist-lambda/handler.mjs (handler "handler.handler"), its source map, gemm.wasm, and the Redis
 // adapter's Lua scripts in dist-lambda/lua/, which the bundle reads next to itself at load time.
 //
 //   node scripts/bundle-lambda.mjs [--outdir DIR] [--no-minify]
-import { copyFileSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -43,6 +43,11 @@ const result = await build({
   banner: { js: "import { createRequire as __wukongCreateRequire } from 'node:module'; const require = __wukongCreateRequire(import.meta.url);" },
 });
 
+// The WebAssembly GEMM (built from gemm.wat by scripts/build-wasm.mjs) is read next to the bundle.
+const wasmSource = join(root, 'src/ops/matrix/kernels/wasm/gemm.wasm');
+if (!existsSync(wasmSource)) throw new Error(`${relative(root, wasmSource)} is missing: run \`npm run build\` first`);
+copyFileSync(wasmSource, join(outdir, 'gemm.wasm'));
+
 const luaFiles = readdirSync(luaSource).filter((name) => name.endsWith('.lua'));
 for (const name of luaFiles) copyFileSync(join(luaSource, name), join(outdir, 'lua', name));
 
@@ -50,5 +55,5 @@ const bundleBytes = statSync(join(outdir, 'handler.mjs')).size;
 const inputs = Object.keys(result.metafile.inputs).length;
 process.stdout.write(
   `bundled lambda/handler.ts -> ${relative(process.cwd(), join(outdir, 'handler.mjs')) || 'handler.mjs'} ` +
-    `(${(bundleBytes / 1024).toFixed(0)} KiB from ${inputs} modules) + ${luaFiles.length} Lua scripts in lua/\n`,
+    `(${(bundleBytes / 1024).toFixed(0)} KiB from ${inputs} modules) + gemm.wasm + ${luaFiles.length} Lua scripts in lua/\n`,
 );
