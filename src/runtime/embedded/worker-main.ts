@@ -21,7 +21,7 @@ const init = workerData as WorkerInit;
 const post = (message: FromWorker) => port.postMessage(message);
 const { store, coordinator } = await createExecutorStores(init.stores, init.storePort);
 
-const metadata = init.metadata ? openMetadataStore(init.metadata) : undefined;
+const metadata = init.metadata ? await openMetadataStore(init.metadata) : undefined;
 
 const deps: DriverDeps = {
   ...(metadata ? { metadata } : {}),
