@@ -1,4 +1,4 @@
-import { BadInputError } from '../errors.js';
+import { BadInputError } from '../model/errors.js';
 import { loadLambdaConfig } from '../runtime/lambda-config.js';
 import { embeddedRunBackend, type EmbeddedBackendOptions, type RunBackend } from '../runtime/run-backend.js';
 import { DEFAULT_TTL_SECONDS } from '../storage/coordinator.js';
