@@ -2,7 +2,9 @@
  * Per-task overhead of the embedded backend vs Dask distributed, on 10,000 no-op tasks shaped as
  * (a) a chain, (b) one fan-out to ~10,000 then one fan-in, (c) a binary tree reduction.
  *
- *   npm run build && node dist/bench/overhead.js [--tasks 10000] [--workers 2] [--no-dask]
+ *   npm run build && node dist/bench/overhead.js [--tasks 10000] [--workers 2] [--no-dask] [--tiny]
+ *
+ * --tiny runs 200 tasks a shape (a CI smoke test). Target (issue 20): dask/wukong >= 30 on every shape.
  *
  * Dask runs under /usr/bin/python3 (Debian python3-distributed): LocalCluster with the same
  * number of worker processes, one thread each. Overhead per task = wall time / tasks, since the
@@ -81,8 +83,10 @@ function runDask(tasks: number, workers: number): Map<string, number> | string {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { tasks: { type: 'string', default: '10000' }, workers: { type: 'string' }, 'no-dask': { type: 'boolean', default: false } } });
-  const tasks = Number(values.tasks);
+  const { values } = parseArgs({
+    options: { tasks: { type: 'string', default: '10000' }, workers: { type: 'string' }, 'no-dask': { type: 'boolean', default: false }, tiny: { type: 'boolean', default: false } },
+  });
+  const tasks = values.tiny ? 200 : Number(values.tasks);
   const workers = Number(values.workers ?? cpus().length);
   const shapes: [string, DagSpec][] = [
     ['chain', chainDag(tasks)],

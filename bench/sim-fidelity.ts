@@ -91,7 +91,7 @@ async function measureCase(c: Case, o: { warmups: number; repeats: number; seeds
   try {
     const dag = runDagFromSpec(c.spec);
     for (let i = 0; i < o.warmups; i += 1) await runOnce(c.spec, o.threads, location);
-    const store = openMetadataStore(location);
+    const store = await openMetadataStore(location);
     const history = await store.load();
     await store.close();
     const profile = fitLocalProfile(history, { threads: o.threads, executorsPerThread: DEFAULT_EXECUTORS_PER_THREAD }, dir);

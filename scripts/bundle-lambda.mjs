@@ -1,5 +1,5 @@
 // Bundles the executor function (lambda/handler) into one ES module for Lambda and the local
-// emulator: dist-lambda/handler.mjs (handler "handler.handler"), its source map, and the Redis
+// emulator: dist-lambda/handler.mjs (handler "handler.handler"), its source map, gemm.wasm, and the Redis
 // adapter's Lua scripts in dist-lambda/lua/. The same code as `wukong bundle` (src/cli/bundle-lambda.ts),
 // which also bundles user op modules (--ops); this script bundles the built-ins only. Needs `npm run build`.
 //

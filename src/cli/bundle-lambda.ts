@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { BadInputError } from '../model/errors.js';
 
 export interface BundleOptions {
-  /** Where handler.mjs, its source map and lua/ go (emptied first). */
+  /** Where handler.mjs, its source map, gemm.wasm and lua/ go (emptied first). */
   readonly outdir: string;
   /** User op modules (absolute paths) to bundle with their npm dependencies. */
   readonly opModules: readonly string[];
@@ -86,6 +86,8 @@ export async function bundleLambda(options: BundleOptions): Promise<BundleResult
   }
   const luaFiles = (await readdir(luaSource)).filter((name) => name.endsWith('.lua'));
   await Promise.all(luaFiles.map((name) => copyFile(join(luaSource, name), join(options.outdir, 'lua', name))));
+  // The WebAssembly GEMM kernel is read next to the module that loads it: in the bundle, handler.mjs.
+  await copyFile(fileURLToPath(new URL('../ops/matrix/kernels/wasm/gemm.wasm', import.meta.url)), join(options.outdir, 'gemm.wasm'));
   const handlerPath = join(options.outdir, 'handler.mjs');
   return { handlerPath, bundleBytes: (await stat(handlerPath)).size, modules: Object.keys(result.metafile.inputs).length, luaScripts: luaFiles.length };
 }

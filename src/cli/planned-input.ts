@@ -74,7 +74,7 @@ export async function planFor(model: Dag, flags: PlannerFlags, historyAt: Metada
   if (loaded.kind === 'wukong') return { planner: 'wukong' };
   const sla = parseSla(flags.sla ?? 'median');
   const maxWorkers = flags.maxWorkers === undefined ? undefined : parseIntegerOption(flags.maxWorkers, '--max-workers', 1, 1);
-  const store = historyAt ? openMetadataStore(historyAt) : undefined;
+  const store = historyAt ? await openMetadataStore(historyAt) : undefined;
   try {
     const history = store ? await store.load() : emptyHistory();
     const metadata = predictorForDag(model, ops, history, { defaultSla: sla });

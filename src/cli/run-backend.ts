@@ -1,6 +1,5 @@
 import { BadInputError } from '../model/errors.js';
 import { loadLambdaConfig } from '../runtime/lambda-config.js';
-import { lambdaRunOptionsFromConfig, runOnLambda } from '../runtime/lambda/lambda-backend.js';
 import { embeddedRunBackend, type EmbeddedBackendOptions, type RunBackend } from '../runtime/run-backend.js';
 import { DEFAULT_TTL_SECONDS } from '../storage/coordinator.js';
 import { parseIntegerOption } from './parse-options.js';
@@ -22,6 +21,8 @@ export async function runBackendFromFlags(
 ): Promise<RunBackend> {
   if (flags.backend === 'embedded') return embeddedRunBackend(embedded);
   if (flags.backend === 'lambda') {
+    // Loaded only for this backend: the Lambda SDK is no cost to embedded runs.
+    const { lambdaRunOptionsFromConfig, runOnLambda } = await import('../runtime/lambda/lambda-backend.js');
     const memoryMb = flags.memoryMb === undefined ? undefined : parseIntegerOption(flags.memoryMb, '--memory-mb', 0, 128);
     const options = lambdaRunOptionsFromConfig(await loadLambdaConfig(flags.lambdaConfig), { ...(memoryMb ? { memoryMb } : {}), ttlSeconds: DEFAULT_TTL_SECONDS });
     return {

@@ -3,7 +3,6 @@ import type { Logger } from '../model/logger.js';
 import { FileMetadataStore } from './file-metadata-store.js';
 import { MemoryMetadataStore } from './memory-metadata-store.js';
 import type { MetadataStore } from './metadata-store.js';
-import { RedisMetadataStore } from './redis-metadata-store.js';
 
 /** Where a MetadataStore lives; the CLI builds one from its flags. */
 export type MetadataLocation =
@@ -42,8 +41,10 @@ export function describeMetadataLocation(location: MetadataLocation): string {
   return url.toString();
 }
 
-export function openMetadataStore(location: MetadataLocation, options: { logger?: Logger } = {}): MetadataStore {
+/** Opens the store at `location`; the Redis store (and ioredis) loads only when a Redis URL is given. */
+export async function openMetadataStore(location: MetadataLocation, options: { logger?: Logger } = {}): Promise<MetadataStore> {
   if (location.kind === 'memory') return new MemoryMetadataStore();
   if (location.kind === 'file') return new FileMetadataStore(location.dir, options);
+  const { RedisMetadataStore } = await import('./redis-metadata-store.js');
   return new RedisMetadataStore(location.url, location.keyPrefix === undefined ? {} : { keyPrefix: location.keyPrefix });
 }

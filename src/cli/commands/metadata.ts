@@ -44,7 +44,7 @@ function withStoreOptions(command: Command): Command {
 
 async function withStore<T>(flags: MetadataStoreFlags, use: (store: MetadataStore, where: string) => Promise<T>): Promise<T> {
   const location = metadataLocationFromFlags(flags);
-  const store = openMetadataStore(location);
+  const store = await openMetadataStore(location);
   try {
     return await use(store, describeMetadataLocation(location));
   } finally {

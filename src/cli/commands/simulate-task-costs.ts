@@ -73,7 +73,7 @@ export async function loadTaskCosts(
 
 async function loadHistory(location: MetadataLocation, explicit: boolean): Promise<MetadataHistory> {
   if (location.kind === 'memory') throw new BadInputError('--metadata memory: holds nothing for simulate: a new process starts with no history');
-  const store = openMetadataStore(location);
+  const store = await openMetadataStore(location);
   try {
     return await store.load();
   } catch (error) {

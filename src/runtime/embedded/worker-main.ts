@@ -22,7 +22,7 @@ const post = (message: FromWorker) => port.postMessage(message);
 const { store, coordinator } = await createExecutorStores(init.stores, init.storePort);
 
 const { registry: ops } = await loadOpRegistry(init.opModules ?? []);
-const metadata = init.metadata ? openMetadataStore(init.metadata) : undefined;
+const metadata = init.metadata ? await openMetadataStore(init.metadata) : undefined;
 
 const deps: DriverDeps = {
   ...(metadata ? { metadata } : {}),

@@ -67,6 +67,14 @@ describe('matrix.qr (Householder)', () => {
     expectMatrixClose(referenceProduct(q, r), a);
   });
 
+  it('blocked: several 16-column panels, the last one partial, with a zero column inside the second', () => {
+    const a = fromFunction(70, 40, (i, j) => (j === 20 ? 0 : Math.sin(i * 1.3 + j * 0.7) + (i === j ? 2 : 0)));
+    const { q, r } = qr(a);
+    expectMatrixClose(referenceProduct(q, r), a);
+    expectOrthonormalColumns(q);
+    expect(at(r, 20, 20)).toBe(0);
+  });
+
   it('satisfies Q R = A and QᵀQ = I on random shapes (property)', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 15 }), fc.integer({ min: 0, max: 15 }), fc.integer(), (n, extraRows, seed) => {

@@ -2,12 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { matrix } from '../../../src/data/value.js';
 import { createBuiltinRegistry } from '../../../src/ops/builtins.js';
-import { matmul, matmulInto, matmulNaive } from '../../../src/ops/matrix/kernels/index.js';
+import { matmul, matmulBlockedJs, matmulInto, matmulNaive } from '../../../src/ops/matrix/kernels/index.js';
 import { OpInputError } from '../../../src/ops/op-input-error.js';
 import { asMatrix, expectMatrixClose, referenceProduct, relativeError, testMatrix } from './matrix-assertions.js';
 
 describe('matmul kernel', () => {
-  // Odd shapes exercise every remainder path: rows mod 4, k mod 4, and k / j beyond one panel.
+  // Odd shapes exercise every remainder path: rows / columns mod 4 (the WebAssembly kernel's zero
+  // padding), k mod 4, k beyond one 256-deep panel and rows beyond one 64-row block.
   it.each([
     [37, 53, 29],
     [1, 1, 1],
@@ -16,12 +17,14 @@ describe('matmul kernel', () => {
     [6, 131, 9],
     [9, 260, 300],
     [130, 7, 257],
+    [131, 300, 6],
   ])('m=%i k=%i n=%i: matches the naive triple loop', (m, inner, n) => {
     const a = testMatrix(m, inner, m * 7 + inner);
     const b = testMatrix(inner, n, n * 11 + 1);
     const expected = referenceProduct(a, b);
     expectMatrixClose(matmul(a, b), expected);
     expectMatrixClose(matmulNaive(a, b), expected);
+    expectMatrixClose(matmulBlockedJs(a, b, matrix(m, n)), expected);
   });
 
   it('overwrites whatever out held before', () => {

@@ -1,6 +1,7 @@
 import { matrix, type MatrixBlock } from '../../../data/value.js';
 import { OpInputError } from '../../op-input-error.js';
 import { shapeOf } from '../../input-guards.js';
+import { WASM_GEMM_MAX_BYTES, gemmWasm, wasmGemmBytes } from './wasm/gemm-wasm.js';
 
 /**
  * Panel sizes for the blocked kernel: a K_PANEL x J_PANEL panel of B (128 x 256 doubles = 256 KiB)
@@ -20,13 +21,27 @@ function requireProductShapes(a: MatrixBlock, b: MatrixBlock, out?: MatrixBlock)
 }
 
 /**
- * out = a * b in the cache-friendly i-k-j order: the innermost loop runs along contiguous rows of B
+ * out = a * b. Runs the WebAssembly SIMD kernel (wasm/gemm.wat, 4 x 4 register tiles over packed
+ * operands; about 3-4x the JavaScript kernel below, figures in bench/matmul.ts and
+ * docs/ARCHITECTURE.md) unless the operands would not fit its 32-bit memory, where it falls back
+ * to matmulBlockedJs. `out` must not alias `a` or `b`.
+ */
+export function matmulInto(a: MatrixBlock, b: MatrixBlock, out: MatrixBlock): MatrixBlock {
+  requireProductShapes(a, b, out);
+  if (out.data === a.data || out.data === b.data) throw new OpInputError('matrix.matmul', 'output must not alias an input');
+  if (wasmGemmBytes(a.rows, a.cols, b.cols) > WASM_GEMM_MAX_BYTES) return matmulBlockedJs(a, b, out);
+  gemmWasm(a.data, b.data, out.data, a.rows, a.cols, b.cols);
+  return out;
+}
+
+/**
+ * out = a * b in plain JavaScript, in the cache-friendly i-k-j order: the innermost loop runs along contiguous rows of B
  * and of out. Register-blocked 4 x 4: four rows of out are updated from four rows of B at a time,
  * so each loaded B element feeds four multiply-adds and each out element is loaded and stored once
  * per four k (about 2x the plain i-k-j loop in V8; figures in bench/matmul.ts). Blocked over k and j
  * so that the panel of B being reused stays in cache. `out` must not alias `a` or `b`.
  */
-export function matmulInto(a: MatrixBlock, b: MatrixBlock, out: MatrixBlock): MatrixBlock {
+export function matmulBlockedJs(a: MatrixBlock, b: MatrixBlock, out: MatrixBlock): MatrixBlock {
   requireProductShapes(a, b, out);
   if (out.data === a.data || out.data === b.data) throw new OpInputError('matrix.matmul', 'output must not alias an input');
   out.data.fill(0);
