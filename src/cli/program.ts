@@ -41,6 +41,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   gc: async () => (await import('./commands/gc.js')).registerGcCommand,
   config: async () => (await import('./commands/config.js')).registerConfigCommand,
   bench: async () => (await import('./commands/bench.js')).registerBenchCommand,
+  local: async () => (await import('./commands/local.js')).registerLocalCommand,
 };
 
 /**

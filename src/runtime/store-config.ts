@@ -20,6 +20,8 @@ export const IntermediateConfigSchema = z.discriminatedUnion('kind', [
       endpoint: z.string().url().optional(),
       region: z.string().optional(),
       forcePathStyle: z.boolean().optional(),
+      /** Keys for a local stand-in (s3rver); absent: the SDK's default credential chain. */
+      credentials: z.object({ accessKeyId: z.string().min(1), secretAccessKey: z.string().min(1) }).strict().optional(),
     })
     .strict(),
 ]);
