@@ -39,3 +39,12 @@ describe('output paths are checked before any work (e2e)', () => {
     expect(wukong(['import', 'wfcommons', 'workloads/examples/diamond.json', '-o', '/nonexistent/d.json']).stderr).toMatch(/--output \/nonexistent\/d\.json/);
   });
 });
+
+describe('store flags in words (e2e)', () => {
+  it('--s3-bucket wk names the flag and the naming rule, not a raw schema message', () => {
+    const run = wukong(['submit', 'workloads/examples/diamond.json', '--s3-bucket', 'wk']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--s3-bucket "wk": an S3 bucket name: 3 to 63/);
+    expect(run.stderr).not.toMatch(/Too small/);
+  });
+});
