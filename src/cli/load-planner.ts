@@ -2,6 +2,7 @@ import { access, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BadInputError } from '../errors.js';
+import { closestName } from '../dag/closest-name.js';
 import { BUILTIN_PLANNER_NAMES, BUILTIN_PLANNERS, WUKONG_PLANNER_NAME } from '../plan/builtin-planners.js';
 import type { PlanningAlgorithm } from '../plan/planning-algorithm.js';
 
@@ -27,7 +28,8 @@ export async function loadPlanner(spec: string, options: { readonly cwd?: string
   const builtin = Object.hasOwn(BUILTIN_PLANNERS, name) ? BUILTIN_PLANNERS[name] : undefined;
   if (builtin) return { kind: 'algorithm', algorithm: builtin, source: 'builtin' };
   if (!isExplicitPath(name)) {
-    const hint = LOADABLE_EXTENSIONS.has(extname(name)) ? `; to load a file, give a path: ./${name}` : '';
+    const close = closestName(name, BUILTIN_PLANNER_NAMES);
+    const hint = LOADABLE_EXTENSIONS.has(extname(name)) ? `; to load a file, give a path: ./${name}` : close ? `; did you mean "${close}"?` : '';
     throw new BadInputError(`unknown planner "${name}": built-in planners are ${BUILTIN_PLANNER_NAMES.join(', ')}${hint}`);
   }
   const path = resolve(options.cwd ?? process.cwd(), name);
