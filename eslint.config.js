@@ -1,6 +1,24 @@
 // @ts-check
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import architecture from './eslint-rules/architecture.js';
+
+/**
+ * Floors of src/, lowest first (docs/ARCHITECTURE.md, Layers; DESIGN.md section 2): a folder imports
+ * only folders on lower floors, never one on its own floor. `architecture/layers` enforces it.
+ */
+const floors = [
+  ['model'],
+  ['dag', 'data', 'storage'],
+  ['ops'],
+  ['metadata'],
+  ['cost', 'report'],
+  ['plan', 'scheduler'],
+  ['runtime', 'sim'],
+  ['emulator'],
+  ['api'],
+  ['cli'],
+];
 
 /** The pure core never reaches for I/O: it takes ports (DESIGN.md §2). */
 const pureCoreRestrictions = {
@@ -30,8 +48,16 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/dag/**', 'src/plan/**', 'src/scheduler/**', 'src/sim/**'],
+    files: ['src/model/**', 'src/dag/**', 'src/plan/**', 'src/scheduler/**', 'src/sim/**', 'src/cost/**'],
     rules: { 'no-restricted-imports': ['error', pureCoreRestrictions] },
+  },
+  {
+    files: ['src/**/*.ts'],
+    plugins: { architecture },
+    rules: {
+      'architecture/no-cycle': 'error',
+      'architecture/layers': ['error', { floors }],
+    },
   },
   {
     files: ['src/**'],

@@ -12,11 +12,11 @@ import { spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { DagSpec, TaskSpec } from '../src/dag/schema.js';
+import type { DagSpec, TaskSpec } from '../src/model/dag-schema.js';
 import { runEmbedded } from '../src/runtime/embedded/embedded-backend.js';
-import { runDagFromSpec } from '../src/runtime/run-dag.js';
+import { runDagFromSpec } from '../src/model/compiled-dag.js';
 import { MEMORY_STORES } from '../src/runtime/store-config.js';
-import { DEFAULT_WUKONG_OPTIONS } from '../src/scheduler/wukong-options.js';
+import { DEFAULT_WUKONG_OPTIONS } from '../src/model/wukong-options.js';
 
 const noop = (id: string, deps: string[] = []): TaskSpec => ({ id, op: 'synthetic.work', args: { ms: 0, outputBytes: 8 }, ...(deps.length ? { deps } : {}) });
 

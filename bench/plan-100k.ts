@@ -16,7 +16,7 @@
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Dag } from '../src/dag/dag.js';
-import type { DagSpec, TaskSpec } from '../src/dag/schema.js';
+import type { DagSpec, TaskSpec } from '../src/model/dag-schema.js';
 import { emptyHistory } from '../src/metadata/metadata-history.js';
 import { predictorForDag } from '../src/metadata/dag-descriptors.js';
 import type { MetadataPredictor } from '../src/metadata/predictor.js';

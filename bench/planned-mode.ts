@@ -10,12 +10,12 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import type { DagSpec } from '../src/dag/schema.js';
-import type { Plan } from '../src/plan/annotated-dag.js';
+import type { DagSpec } from '../src/model/dag-schema.js';
+import type { Plan } from '../src/model/annotated-dag.js';
 import { runEmbedded } from '../src/runtime/embedded/embedded-backend.js';
-import { runDagFromSpec } from '../src/runtime/run-dag.js';
+import { runDagFromSpec } from '../src/model/compiled-dag.js';
 import { MEMORY_STORES } from '../src/runtime/store-config.js';
-import { DEFAULT_WUKONG_OPTIONS } from '../src/scheduler/wukong-options.js';
+import { DEFAULT_WUKONG_OPTIONS } from '../src/model/wukong-options.js';
 import { randomPlan } from '../src/plan/random-plan.js';
 
 const { values } = parseArgs({ options: { repeat: { type: 'string', default: '3' }, threads: { type: 'string', default: '2' }, only: { type: 'string' } } });

@@ -1,14 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DagSpec } from '../src/dag/schema.js';
+import type { DagSpec } from '../src/model/dag-schema.js';
 import { Dag } from '../src/dag/dag.js';
 import { FileMetadataStore } from '../src/metadata/file-metadata-store.js';
 import type { MetadataHistory } from '../src/metadata/metadata-history.js';
 import { runEmbedded } from '../src/runtime/embedded/embedded-backend.js';
-import { runDagFromSpec } from '../src/runtime/run-dag.js';
+import { runDagFromSpec } from '../src/model/compiled-dag.js';
 import { MEMORY_STORES } from '../src/runtime/store-config.js';
-import { DEFAULT_WUKONG_OPTIONS } from '../src/scheduler/wukong-options.js';
+import { DEFAULT_WUKONG_OPTIONS } from '../src/model/wukong-options.js';
 import type { AnyWorkload } from '../workloads/index.js';
 import { generateValidDag } from '../workloads/replay-runner.js';
 

@@ -12,11 +12,11 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { DagSpec, TaskSpec } from '../src/dag/schema.js';
+import type { DagSpec, TaskSpec } from '../src/model/dag-schema.js';
 import { Xoshiro128StarStar } from '../src/ops/random/xoshiro128-star-star.js';
-import { runDagFromSpec } from '../src/runtime/run-dag.js';
-import { DEFAULT_WUKONG_OPTIONS } from '../src/scheduler/wukong-options.js';
-import { AWS_PROFILE } from '../src/sim/profile.js';
+import { runDagFromSpec } from '../src/model/compiled-dag.js';
+import { DEFAULT_WUKONG_OPTIONS } from '../src/model/wukong-options.js';
+import { AWS_PROFILE } from '../src/cost/profile.js';
 import { simulate } from '../src/sim/simulator.js';
 import { createDagTaskEstimator } from '../src/sim/task-estimates.js';
 

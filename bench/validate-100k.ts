@@ -14,7 +14,7 @@
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Dag } from '../src/dag/dag.js';
-import type { DagSpec, TaskSpec } from '../src/dag/schema.js';
+import type { DagSpec, TaskSpec } from '../src/model/dag-schema.js';
 import { parseDagText, validateDag } from '../src/dag/validate.js';
 import { createBuiltinRegistry } from '../src/ops/builtins.js';
 import { Xoshiro128StarStar } from '../src/ops/random/xoshiro128-star-star.js';

@@ -11,7 +11,7 @@
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { MEMORY_STORES } from '../src/runtime/store-config.js';
-import { DEFAULT_WUKONG_OPTIONS } from '../src/scheduler/wukong-options.js';
+import { DEFAULT_WUKONG_OPTIONS } from '../src/model/wukong-options.js';
 import { findWorkload, resolveParams, WORKLOADS } from '../workloads/index.js';
 import { generateValidDag, runReplay } from '../workloads/replay-runner.js';
 

@@ -1,8 +1,8 @@
 import type { Coordinator } from '../src/storage/coordinator.js';
 import { runKeys } from '../src/runtime/keys.js';
-import type { Logger } from '../src/runtime/logger.js';
+import type { Logger } from '../src/model/logger.js';
 import type { ExecutorPayload } from '../src/runtime/payload.js';
-import type { RunEvent } from '../src/runtime/run-events.js';
+import type { RunEvent } from '../src/model/run-events.js';
 
 export interface Watchdog {
   stop(): void;

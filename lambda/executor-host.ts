@@ -6,7 +6,7 @@ import { systemClock } from '../src/runtime/clock.js';
 import type { DriverDeps } from '../src/runtime/executor-driver.js';
 import { LambdaInvoker } from '../src/runtime/lambda/lambda-invoker.js';
 import { RunCache } from '../src/runtime/run-cache.js';
-import { runDagFromSpec } from '../src/runtime/run-dag.js';
+import { runDagFromSpec } from '../src/model/compiled-dag.js';
 import { createExecutorStores } from '../src/runtime/store-factory.js';
 import type { HandlerConfig } from './handler-config.js';
 import type { JsonLogger } from './json-logger.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BadInputError } from '../src/errors.js';
+import { BadInputError } from '../src/model/errors.js';
 import { functionNameForTier, type FunctionNames } from '../src/runtime/lambda/lambda-invoker.js';
 import { LAMBDA_MAX_MEMORY_MB, LAMBDA_MIN_MEMORY_MB } from '../src/runtime/lambda-config.js';
 import { StoreConfigSchema, type StoreConfig } from '../src/runtime/store-config.js';

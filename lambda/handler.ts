@@ -1,4 +1,4 @@
-import { BadInputError } from '../src/errors.js';
+import { BadInputError } from '../src/model/errors.js';
 import { handleInvocation } from '../src/runtime/invocation.js';
 import { LambdaEventSchema } from '../src/runtime/lambda/lambda-event.js';
 import { startDeadlineWatchdog } from './deadline-watchdog.js';

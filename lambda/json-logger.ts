@@ -1,4 +1,4 @@
-import type { Logger } from '../src/runtime/logger.js';
+import type { Logger } from '../src/model/logger.js';
 import type { LogLevel } from './handler-config.js';
 
 const RANK: Readonly<Record<LogLevel, number>> = { debug: 10, info: 20, warn: 30, error: 40 };

@@ -1,4 +1,4 @@
-import type { DagSpec, TaskHints, TaskSpec } from '../src/dag/schema.js';
+import type { DagSpec, TaskHints, TaskSpec } from '../src/model/dag-schema.js';
 
 /** A matrix block produced by a task output, with the shape the generator knows it has. */
 export interface BlockRef {

@@ -1,8 +1,8 @@
-import { parseDepRef, type DagSpec } from '../src/dag/schema.js';
+import { parseDepRef, type DagSpec } from '../src/model/dag-schema.js';
 import type { Value } from '../src/data/value.js';
 import { createBuiltinRegistry } from '../src/ops/builtins.js';
 import type { OpRegistry } from '../src/ops/registry.js';
-import { runDagFromSpec } from '../src/runtime/run-dag.js';
+import { runDagFromSpec } from '../src/model/compiled-dag.js';
 import { evaluateSequentially } from '../src/runtime/sequential-evaluator.js';
 
 /**

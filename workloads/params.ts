@@ -1,4 +1,4 @@
-import { BadInputError } from '../src/errors.js';
+import { BadInputError } from '../src/model/errors.js';
 import { PRESET_NAMES, type AnyWorkload, type PresetName } from './workload.js';
 
 export interface ParamDescription {

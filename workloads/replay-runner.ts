@@ -1,14 +1,14 @@
-import type { DagSpec } from '../src/dag/schema.js';
+import type { DagSpec } from '../src/model/dag-schema.js';
 import type { MetadataLocation } from '../src/metadata/metadata-location.js';
-import type { Plan } from '../src/plan/annotated-dag.js';
+import type { Plan } from '../src/model/annotated-dag.js';
 import { DagValidationError, validateDag } from '../src/dag/validate.js';
 import type { Value } from '../src/data/value.js';
 import { createBuiltinRegistry } from '../src/ops/builtins.js';
 import { buildRunReport, type RunReport } from '../src/report/run-report.js';
 import type { RunProgress, RunRequest } from '../src/runtime/run-client.js';
 import { embeddedRunBackend, type RunBackend } from '../src/runtime/run-backend.js';
-import { runDagFromSpec } from '../src/runtime/run-dag.js';
-import type { RunSpec } from '../src/runtime/run-spec.js';
+import { runDagFromSpec } from '../src/model/compiled-dag.js';
+import type { RunSpec } from '../src/model/run-spec.js';
 import type { StoreConfig } from '../src/runtime/store-config.js';
 import { median, type ReplayReport } from './replay-report.js';
 import type { AnyWorkload, VerifyResult, WorkloadCheck } from './workload.js';

@@ -1,4 +1,4 @@
-import type { TaskHints } from '../src/dag/schema.js';
+import type { TaskHints } from '../src/model/dag-schema.js';
 import type { DagBuilder } from './dag-builder.js';
 
 /**

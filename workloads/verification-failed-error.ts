@@ -1,4 +1,4 @@
-import { WukongError } from '../src/errors.js';
+import { WukongError } from '../src/model/errors.js';
 
 /** A run finished but its outputs failed the workload's verifier (CLI exit 1). */
 export class VerificationFailedError extends WukongError {

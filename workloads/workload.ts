@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { DagSpec } from '../src/dag/schema.js';
+import type { DagSpec } from '../src/model/dag-schema.js';
 import type { Value } from '../src/data/value.js';
 
 /**

@@ -1,4 +1,4 @@
-import { BadInputError } from '../errors.js';
+import { BadInputError } from '../model/errors.js';
 import { findWorkload, PRESET_NAMES, resolveParams, type AnyWorkload, type PresetName } from '../../workloads/index.js';
 import type { BenchMode } from '../report/bench-table.js';
 

@@ -1,5 +1,5 @@
-import { BadInputError } from '../errors.js';
-import { DEFAULT_WUKONG_OPTIONS, parseWukongOptimizations, type WukongOptions } from '../scheduler/wukong-options.js';
+import { BadInputError } from '../model/errors.js';
+import { DEFAULT_WUKONG_OPTIONS, parseWukongOptimizations, type WukongOptions } from '../model/wukong-options.js';
 import { splitList } from './bench-cases.js';
 
 /** One column of the thesis's comparison: WUKONG with some optimizations, or a planner. */

@@ -1,4 +1,4 @@
-import { BadInputError } from '../errors.js';
+import { BadInputError } from '../model/errors.js';
 
 /**
  * Decodes a file's bytes as UTF-8, strictly: a file in another encoding must not turn into a DAG

@@ -1,8 +1,8 @@
 import { access, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BadInputError } from '../errors.js';
 import { closestName } from '../dag/closest-name.js';
+import { BadInputError } from '../model/errors.js';
 import { BUILTIN_PLANNER_NAMES, BUILTIN_PLANNERS, WUKONG_PLANNER_NAME } from '../plan/builtin-planners.js';
 import type { PlanningAlgorithm } from '../plan/planning-algorithm.js';
 

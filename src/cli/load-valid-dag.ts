@@ -1,8 +1,8 @@
 import type { Dag } from '../dag/dag.js';
-import type { DagSpec } from '../dag/schema.js';
+import type { DagSpec } from '../model/dag-schema.js';
 import { DagValidationError, validateDag } from '../dag/validate.js';
 import { createBuiltinRegistry } from '../ops/builtins.js';
-import { runDagFromSpec, type CompiledRunDag } from '../runtime/run-dag.js';
+import { runDagFromSpec, type CompiledRunDag } from '../model/compiled-dag.js';
 import { readDagFile } from './read-dag-file.js';
 
 /**

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { BadInputError, WukongError } from '../errors.js';
+import { BadInputError, WukongError } from '../model/errors.js';
 import type { LambdaConfig } from '../runtime/lambda-config.js';
 import { freePort, waitForPort } from './free-port.js';
 

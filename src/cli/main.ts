@@ -1,6 +1,6 @@
 import { CommanderError } from 'commander';
 import { DagValidationError, describeInvalidDag, formatProblem } from '../dag/validate.js';
-import { BadInputError, WukongError } from '../errors.js';
+import { BadInputError, WukongError } from '../model/errors.js';
 import { buildProgram } from './program.js';
 
 /**

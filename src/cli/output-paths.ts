@@ -1,7 +1,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { BadInputError } from '../errors.js';
+import { BadInputError } from '../model/errors.js';
 
 /**
  * Every output path a command takes (`--report`, `--html`, `--out`, `-o/--output`, `--md`,

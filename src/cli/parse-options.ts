@@ -1,4 +1,4 @@
-import { BadInputError } from '../errors.js';
+import { BadInputError } from '../model/errors.js';
 
 /** Parses an integer flag, naming the flag when the value is bad. */
 export function parseIntegerOption(text: string | undefined, flag: string, fallback: number, min = 0): number {

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { BadInputError } from '../errors.js';
+import { BadInputError } from '../model/errors.js';
 import { DagValidationError, parseDagText } from '../dag/validate.js';
 import { decodeUtf8 } from './decode-utf8.js';
 

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { BadInputError } from '../errors.js';
+import { BadInputError } from '../model/errors.js';
 import { DEFAULT_METADATA_DIR } from '../metadata/file-metadata-store.js';
 import { parseMetadataLocation, type MetadataLocation } from '../metadata/metadata-location.js';
 

@@ -1,4 +1,4 @@
-import { BadInputError } from '../errors.js';
+import { BadInputError } from '../model/errors.js';
 import { loadLambdaConfig } from '../runtime/lambda-config.js';
 import { lambdaRunOptionsFromConfig, runOnLambda } from '../runtime/lambda/lambda-backend.js';
 import { embeddedRunBackend, type EmbeddedBackendOptions, type RunBackend } from '../runtime/run-backend.js';

@@ -1,5 +1,5 @@
 import { DEFAULT_TTL_SECONDS } from '../storage/coordinator.js';
-import { BadInputError } from '../errors.js';
+import { BadInputError } from '../model/errors.js';
 import { StoreConfigSchema, type StoreConfig } from '../runtime/store-config.js';
 import { withRedisCaFile } from '../storage/redis/redis-url.js';
 

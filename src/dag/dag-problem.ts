@@ -1,4 +1,4 @@
-import { WukongError } from '../errors.js';
+import { WukongError } from '../model/errors.js';
 
 /** What can be wrong with a DAG file; stable strings, printed by the CLI and in `--json` output. */
 export type DagProblemCode =

@@ -1,8 +1,8 @@
 import { Graph } from '@dagrejs/graphlib';
-import { BadInputError, NotFoundError } from '../errors.js';
+import { BadInputError, NotFoundError } from '../model/errors.js';
 import { DagValidationError, type DagProblem } from './dag-problem.js';
 import { findCycle, formatCycle } from './find-cycle.js';
-import { parseDepRef, type DagSpec, type TaskSpec } from './schema.js';
+import { parseDepRef, type DagSpec, type TaskSpec } from '../model/dag-schema.js';
 
 /** One input of a task: output `output` (0-based) of task `taskId`. */
 export interface InputRef {

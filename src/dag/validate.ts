@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { MAX_TASKS_PER_DAG } from '../limits.js';
+import { MAX_TASKS_PER_DAG } from '../model/limits.js';
 import { closestName } from './closest-name.js';
 import { Dag } from './dag.js';
 import { DagValidationError, type DagProblem } from './dag-problem.js';
 import { findCycle, formatCycle } from './find-cycle.js';
 import type { OpArity, OpCatalog, OpSignature } from './op-catalog.js';
-import { DagSpecSchema, parseDepRef, TaskSpecSchema, type DagSpec, type TaskSpec } from './schema.js';
+import { DagSpecSchema, parseDepRef, TaskSpecSchema, type DagSpec, type TaskSpec } from '../model/dag-schema.js';
 
 export { DagValidationError, describeInvalidDag, formatProblem, type DagProblem, type DagProblemCode } from './dag-problem.js';
 export { parseDagText, type ParsedDagText } from './parse-dag-text.js';

@@ -1,4 +1,4 @@
-import { BadInputError } from '../errors.js';
+import { BadInputError } from '../model/errors.js';
 
 /**
  * Bytes that are not a value stream this codec can read: not Arrow IPC at all, or a stream whose

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
-import { BadInputError } from '../errors.js';
+import { BadInputError } from '../model/errors.js';
 import { LAMBDA_ASYNC_PAYLOAD_BYTES, LAMBDA_ASYNC_RETRIES, LAMBDA_SYNC_PAYLOAD_BYTES } from '../runtime/lambda/lambda-limits.js';
 import { AsyncInvocations } from './async-invocations.js';
 import { ConcurrencyPool } from './concurrency-pool.js';

@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { WukongError } from '../errors.js';
+import { WukongError } from '../model/errors.js';
 import type { FromSandbox, FunctionErrorBody, SandboxArgs, ToSandbox } from './sandbox-protocol.js';
 
 /** How one invocation in an environment ended. */

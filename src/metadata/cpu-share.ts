@@ -1,8 +1,10 @@
+import { MB_PER_VCPU } from '../model/cost-model.js';
+
 /**
  * AWS Lambda docs, "Configure Lambda function memory": CPU is allocated in proportion to memory,
  * and 1,769 MB buys one full vCPU (DESIGN.md §6).
  */
-export const LAMBDA_MB_PER_VCPU = 1769;
+export const LAMBDA_MB_PER_VCPU = MB_PER_VCPU;
 
 /**
  * The share of one vCPU a task gets on a worker of `memoryMb`: min(1, memoryMb / 1769).

@@ -1,7 +1,7 @@
 import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { WukongError } from '../errors.js';
-import type { Logger } from '../runtime/logger.js';
+import { WukongError } from '../model/errors.js';
+import type { Logger } from '../model/logger.js';
 import { historyFromRecords, validateRecords, type MetadataHistory } from './metadata-history.js';
 import type { MetadataStore } from './metadata-store.js';
 import { decodeRecordLines, encodeRecordLines } from './record-lines.js';

@@ -1,4 +1,4 @@
-import { BadInputError } from '../errors.js';
+import { BadInputError } from '../model/errors.js';
 import { MetadataRecordSchema, type InvokeRecord, type MetadataRecord, type TaskRecord, type TransferRecord } from './records.js';
 
 /**

@@ -1,5 +1,5 @@
-import { BadInputError } from '../errors.js';
-import type { Logger } from '../runtime/logger.js';
+import { BadInputError } from '../model/errors.js';
+import type { Logger } from '../model/logger.js';
 import { FileMetadataStore } from './file-metadata-store.js';
 import { MemoryMetadataStore } from './memory-metadata-store.js';
 import type { MetadataStore } from './metadata-store.js';

@@ -4,7 +4,7 @@ import type { StoreKind, TransferDirection } from './records.js';
 /**
  * What the predictor answers when neither history nor DAG hints know better (the last step of the
  * fallback order, DESIGN.md §3). Each figure says where it comes from; the latency figures are the
- * ones the simulator's AWS profile uses (src/sim/profile.ts), so plans and simulations agree.
+ * ones the simulator's AWS profile uses (src/cost/profile.ts), so plans and simulations agree.
  */
 export interface TransferDefault {
   /** Request latency before the first byte moves. */
@@ -38,9 +38,9 @@ export const DEFAULT_OUTPUT_BYTES_PER_INPUT_BYTE = 1;
  */
 export const DEFAULT_FUNCTION_MEGABYTES_PER_SECOND = 70;
 
-/** DESIGN.md §6: S3 small-object latency "tens of ms"; the medians / p90s are assumptions in that range (as src/sim/profile.ts). */
+/** DESIGN.md §6: S3 small-object latency "tens of ms"; the medians / p90s are assumptions in that range (as src/cost/profile.ts). */
 export const DEFAULT_S3_GET_LATENCY: LatencyPrior = { medianMs: 20, p90Ms: 60 };
-/** A PUT is acknowledged after a durable write, so slower than a GET (assumption, as src/sim/profile.ts). */
+/** A PUT is acknowledged after a durable write, so slower than a GET (assumption, as src/cost/profile.ts). */
 export const DEFAULT_S3_PUT_LATENCY: LatencyPrior = { medianMs: 30, p90Ms: 80 };
 /** DESIGN.md §6: ElastiCache Redis GET p50 ~0.4 ms in-AZ; the p90 (1 ms) is an assumption. */
 export const DEFAULT_REDIS_LATENCY: LatencyPrior = { medianMs: 0.4, p90Ms: 1 };
@@ -53,7 +53,7 @@ export const DEFAULT_MEMORY_MEGABYTES_PER_SECOND = 1000;
 
 /** DESIGN.md §6: Node cold start ~250 ms (p90 ~600 ms) for a small bundle. */
 export const DEFAULT_COLD_START: LatencyPrior = { medianMs: 250, p90Ms: 600 };
-/** DESIGN.md §6: warm invoke ~25 ms; the p90 (50 ms) is an assumption (as src/sim/profile.ts). */
+/** DESIGN.md §6: warm invoke ~25 ms; the p90 (50 ms) is an assumption (as src/cost/profile.ts). */
 export const DEFAULT_WARM_START: LatencyPrior = { medianMs: 25, p90Ms: 50 };
 
 export const PREDICTION_DEFAULTS: PredictionDefaults = Object.freeze({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BadInputError } from '../errors.js';
+import { BadInputError } from '../model/errors.js';
 
 /**
  * A service-level choice of statistic (DESIGN.md §3): which point of a prediction's spread the

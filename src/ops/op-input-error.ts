@@ -1,4 +1,4 @@
-import { WukongError } from '../errors.js';
+import { WukongError } from '../model/errors.js';
 
 /**
  * An op was handed inputs it cannot work on: the wrong kind of value, or matrix shapes that do not

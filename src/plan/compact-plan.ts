@@ -1,5 +1,5 @@
-import { BadInputError } from '../errors.js';
-import type { TaskAnnotationInput, WorkerSpec } from './annotated-dag.js';
+import { BadInputError } from '../model/errors.js';
+import type { TaskAnnotationInput, WorkerSpec } from '../model/annotated-dag.js';
 import type { PlanOutput } from './planning-algorithm.js';
 import type { TaskCosts } from './task-costs.js';
 import { workerSpecOfTier } from './tiers.js';

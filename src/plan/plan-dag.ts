@@ -1,7 +1,7 @@
 import type { Dag } from '../dag/dag.js';
 import type { MetadataAccess } from '../metadata/metadata-access.js';
 import { formatSla, type Sla } from '../metadata/sla.js';
-import { PlanSchema, type AnnotatedDag, type Prediction } from './annotated-dag.js';
+import { PlanSchema, type AnnotatedDag, type Prediction } from '../model/annotated-dag.js';
 import { fromPlanOutput } from './compact-plan.js';
 import { estimatePlan } from './plan-estimate.js';
 import type { PlanningAlgorithm } from './planning-algorithm.js';

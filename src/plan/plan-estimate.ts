@@ -1,4 +1,4 @@
-import { estimateCost } from '../report/cost-model.js';
+import { estimateCost } from '../model/cost-model.js';
 import type { CompactPlan } from './compact-plan.js';
 import type { TaskCosts } from './task-costs.js';
 
@@ -46,7 +46,7 @@ export interface PlanEstimate {
  * - a dup-annotated producer whose inputs all live on the consumer's worker is recomputed there
  *   when that is sooner than waiting for its transfer;
  * - cost: each worker billed from handler start (cold start INIT included, as AWS bills it since
- *   2025-08) to its last upload, at its tier, plus one request per worker (src/report/cost-model.ts).
+ *   2025-08) to its last upload, at its tier, plus one request per worker (src/model/cost-model.ts).
  * Not modelled: parking, store bandwidth shared between workers, S3 request charges.
  */
 export function estimatePlan(costs: TaskCosts, plan: CompactPlan): PlanEstimate {

@@ -1,7 +1,7 @@
 import type { Dag } from '../dag/dag.js';
 import type { MetadataAccess } from '../metadata/metadata-access.js';
 import type { Sla } from '../metadata/sla.js';
-import type { Prediction, TaskAnnotationInput, WorkerSpec } from './annotated-dag.js';
+import type { Prediction, TaskAnnotationInput, WorkerSpec } from '../model/annotated-dag.js';
 
 /** What a planner may use beyond the DAG and history: the platform's choices and limits. */
 export interface PlanningContext {

@@ -1,5 +1,6 @@
-import type { ScheduleGraph } from '../scheduler/graph-view.js';
-import type { Plan } from './annotated-dag.js';
+import type { ScheduleGraph } from '../model/graph-view.js';
+import { topologicalOrder } from '../model/topological-order.js';
+import type { Plan } from '../model/annotated-dag.js';
 import { workerSpecOfTier } from './tiers.js';
 
 /** A seeded xorshift generator: plans and interleavings are reproducible from one number. */
@@ -27,19 +28,9 @@ export interface RandomPlanOptions {
 
 /** A random topological order (a random linear extension of the DAG). */
 export function randomTopologicalOrder(graph: ScheduleGraph, tasks: readonly string[], random: () => number): string[] {
-  const indegree = new Map(tasks.map((id) => [id, graph.parents(id).length]));
-  const ready = tasks.filter((id) => indegree.get(id) === 0);
-  const order: string[] = [];
-  while (ready.length > 0) {
-    const [id] = ready.splice(Math.floor(random() * ready.length), 1) as [string];
-    order.push(id);
-    for (const child of graph.children(id)) {
-      const left = (indegree.get(child) as number) - 1;
-      indegree.set(child, left);
-      if (left === 0) ready.push(child);
-    }
-  }
-  return order;
+  const ready = tasks.filter((id) => graph.parents(id).length === 0);
+  const view = { sources: () => ready, parents: (id: string) => graph.parents(id), children: (id: string) => graph.children(id) };
+  return topologicalOrder(view, { pick: (readyCount) => Math.floor(random() * readyCount) });
 }
 
 /**

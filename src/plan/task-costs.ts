@@ -2,7 +2,7 @@ import type { Dag } from '../dag/dag.js';
 import { latencyPriorStatistic } from '../metadata/latency-prior.js';
 import type { MetadataAccess } from '../metadata/metadata-access.js';
 import { formatSla, type Sla } from '../metadata/sla.js';
-import { AWS_PROFILE } from '../sim/profile.js';
+import { AWS_PROFILE } from '../cost/profile.js';
 import { buildPlanGraph, type PlanGraph } from './plan-graph.js';
 import { workerSpecOfTier } from './tiers.js';
 

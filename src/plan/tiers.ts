@@ -1,6 +1,6 @@
-import { BadInputError } from '../errors.js';
-import { MB_PER_VCPU } from '../report/cost-model.js';
-import type { WorkerSpec } from './annotated-dag.js';
+import { BadInputError } from '../model/errors.js';
+import { lambdaVcpuOf, MAX_VCPU } from '../model/cost-model.js';
+import type { WorkerSpec } from '../model/annotated-dag.js';
 
 /** Memory tiers (MB) a plan may use when the user names none: below, at and above one full vCPU. */
 export const DEFAULT_TIERS: readonly number[] = Object.freeze([1024, 1769, 3008]);
@@ -8,12 +8,11 @@ export const DEFAULT_TIERS: readonly number[] = Object.freeze([1024, 1769, 3008]
 /** AWS Lambda docs, "Configure Lambda function memory": 128 MB to 10,240 MB. */
 export const MIN_TIER_MB = 128;
 export const MAX_TIER_MB = 10_240;
-/** 10,240 MB buys 6 vCPUs, the most a function gets. */
-export const MAX_VCPU = 6;
+export { MAX_VCPU };
 
 /** vCPUs Lambda gives a function of `memoryMb`: min(6, memoryMb / 1769), kept to 3 decimals. */
 export function vcpuOfMemory(memoryMb: number): number {
-  return Math.round(Math.min(MAX_VCPU, memoryMb / MB_PER_VCPU) * 1000) / 1000;
+  return Math.round(lambdaVcpuOf(memoryMb) * 1000) / 1000;
 }
 
 /** The worker configuration of a tier. */
@@ -23,7 +22,7 @@ export function workerSpecOfTier(memoryMb: number): WorkerSpec {
 
 /** Whether `vcpu` is what Lambda gives `memoryMb` (min(6, MB / 1769)), allowing rounding to 2 decimals. */
 export function vcpuMatchesMemory(memoryMb: number, vcpu: number): boolean {
-  return Math.abs(vcpu - Math.min(MAX_VCPU, memoryMb / MB_PER_VCPU)) <= 0.0051;
+  return Math.abs(vcpu - lambdaVcpuOf(memoryMb)) <= 0.0051;
 }
 
 /** Checks a tier list: whole MB within Lambda's range, no repeats; returns it ascending. */

@@ -1,6 +1,7 @@
+import { lambdaVcpuOf } from '../model/cost-model.js';
 import type { Dag } from '../dag/dag.js';
-import { BadInputError } from '../errors.js';
-import type { TaskAnnotationInput, WorkerSpec } from './annotated-dag.js';
+import { BadInputError } from '../model/errors.js';
+import type { TaskAnnotationInput, WorkerSpec } from '../model/annotated-dag.js';
 import { vcpuMatchesMemory } from './tiers.js';
 
 export type PlanProblemCode =
@@ -76,7 +77,7 @@ export function findPlanProblems(dag: Dag, plan: PlanToValidate, options: { read
       problems.push({ code: 'tier-not-available', message: `worker ${key} has ${spec.memoryMb} MB, not one of the available tiers (${[...tiers].join(', ')} MB)`, workerIds: [worker] });
     }
     if (!vcpuMatchesMemory(spec.memoryMb, spec.vcpu)) {
-      const expected = Math.min(6, spec.memoryMb / 1769).toFixed(3);
+      const expected = lambdaVcpuOf(spec.memoryMb).toFixed(3);
       problems.push({ code: 'vcpu-mismatch', message: `worker ${key} has vcpu ${spec.vcpu}, but ${spec.memoryMb} MB gives ${expected} (Lambda: min(6, memoryMb / 1769))`, workerIds: [worker] });
     }
   }

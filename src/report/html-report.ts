@@ -1,4 +1,4 @@
-import type { Plan } from '../plan/annotated-dag.js';
+import type { Plan } from '../model/annotated-dag.js';
 import { renderConcurrencySvg } from './html/concurrency-svg.js';
 import { escapeHtml } from './html/escape-html.js';
 import { formatCount } from './html/format-units.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { TaskTiming } from '../runtime/run-events.js';
+import type { TaskTiming } from '../model/run-events.js';
+import { topologicalOrder } from '../model/topological-order.js';
 
 /**
  * Measures of a finished run that need more than sums (DESIGN.md §6): the lower bound on the
@@ -92,31 +93,27 @@ export function longestExecPathMs(timings: ReadonlyMap<string, TaskTiming>, dag:
   const ids = new Set(timings.keys());
   for (const id of timings.keys()) for (const p of dag.parents(id)) ids.add(p);
   const children = new Map<string, string[]>();
-  const parentsLeft = new Map<string, number>();
-  const queue: string[] = [];
+  const parentsOf = new Map<string, string[]>();
+  const sources: string[] = [];
   for (const id of ids) {
     const parents = dag.parents(id).filter((p) => ids.has(p));
-    parentsLeft.set(id, parents.length);
-    if (parents.length === 0) queue.push(id);
+    parentsOf.set(id, parents);
+    if (parents.length === 0) sources.push(id);
     for (const p of parents) {
       const list = children.get(p);
       if (list) list.push(id);
       else children.set(p, [id]);
     }
   }
+  const none: readonly string[] = [];
+  const order = topologicalOrder({ sources: () => sources, parents: (id) => parentsOf.get(id) ?? none, children: (id) => children.get(id) ?? none });
   const pathEndMs = new Map<string, number>();
   let longest = 0;
-  for (let i = 0; i < queue.length; i += 1) {
-    const id = queue[i] as string;
+  for (const id of order) {
     const endMs = (pathEndMs.get(id) ?? 0) + (timings.get(id)?.execMs ?? 0);
     longest = Math.max(longest, endMs);
-    for (const child of children.get(id) ?? []) {
-      // Before a task is dequeued, pathEndMs holds the latest end among its parents so far.
-      pathEndMs.set(child, Math.max(pathEndMs.get(child) ?? 0, endMs));
-      const left = (parentsLeft.get(child) as number) - 1;
-      parentsLeft.set(child, left);
-      if (left === 0) queue.push(child);
-    }
+    // Before a task comes up, pathEndMs holds the latest end among its parents.
+    for (const child of children.get(id) ?? none) pathEndMs.set(child, Math.max(pathEndMs.get(child) ?? 0, endMs));
   }
   return longest;
 }

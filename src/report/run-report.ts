@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ExecutorReportSchema, TaskTimingSchema, type ExecutorReport } from '../runtime/run-events.js';
-import { estimateCost } from './cost-model.js';
+import { ExecutorReportSchema, TaskTimingSchema, type ExecutorReport } from '../model/run-events.js';
+import { estimateCost } from '../model/cost-model.js';
 import { computeRunMetrics, RunMetricsSchema, type DependencyLookup } from './run-metrics.js';
 
 /** The run report (DESIGN.md §6), written by `--report`; simulated runs use the same format. */

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { Dag } from '../dag/dag.js';
-import type { DagSpec } from '../dag/schema.js';
-import type { Plan } from '../plan/annotated-dag.js';
+import type { DagSpec } from '../model/dag-schema.js';
+import type { Plan } from '../model/annotated-dag.js';
 import { renderHtmlReport } from './html-report.js';
 import type { RunReport } from './run-report.js';
 import type { DependencyLookup } from './run-metrics.js';

@@ -1,12 +1,12 @@
 import type { MetadataStore } from '../metadata/metadata-store.js';
 import type { WorkerConfig } from '../metadata/records.js';
 import type { OpRegistry } from '../ops/registry.js';
-import { MB_PER_VCPU } from '../report/cost-model.js';
+import { lambdaVcpuOf, MB_PER_VCPU } from '../model/cost-model.js';
 import type { Coordinator } from '../storage/coordinator.js';
 import type { IntermediateStore } from '../storage/intermediate-store.js';
 import type { Clock } from './clock.js';
 import type { Invoker } from './invoker.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../model/logger.js';
 import type { RunCache } from './run-cache.js';
 
 /** Everything the driver touches, injected (Temporal's WorkerDeps): no globals, no env. */
@@ -45,7 +45,7 @@ export interface DriverDeps {
 export function workerConfigOf(deps: Pick<DriverDeps, 'memoryMb' | 'workerConfig'>): WorkerConfig {
   if (deps.workerConfig) return deps.workerConfig;
   if (deps.memoryMb <= 0) return { memoryMb: MB_PER_VCPU, vcpu: 1 };
-  return { memoryMb: deps.memoryMb, vcpu: Math.min(6, deps.memoryMb / MB_PER_VCPU) };
+  return { memoryMb: deps.memoryMb, vcpu: lambdaVcpuOf(deps.memoryMb) };
 }
 
 /** Host facts about this invocation. */

@@ -2,7 +2,7 @@ import { workerConfigOf, type DriverDeps, type InvocationContext } from './drive
 import { MetadataRecorder } from './metadata-recorder.js';
 import type { ExecutorPayload } from './payload.js';
 import { PlannedSession } from './planned-session.js';
-import type { ExecutorReport } from './run-events.js';
+import type { ExecutorReport } from '../model/run-events.js';
 import { TaskIo } from './task-io.js';
 import { WukongSession } from './wukong-session.js';
 

@@ -1,8 +1,8 @@
-import { BadInputError } from '../errors.js';
+import { BadInputError } from '../model/errors.js';
 import { PlanLayout, workerExecutorId } from '../scheduler/planned-layout.js';
 import type { ExecutorPayload } from './payload.js';
 import { topologicalOrderOf } from './run-cache.js';
-import type { RunDag, RunSpec } from './run-spec.js';
+import type { RunDag, RunSpec } from '../model/run-spec.js';
 
 /**
  * The executors a run starts with. WUKONG mode: one per source task (each follows that source's

@@ -1,7 +1,7 @@
 import { runExecutor, type DriverDeps, type InvocationContext } from './executor-driver.js';
 import { runKeys } from './keys.js';
 import type { ExecutorPayload } from './payload.js';
-import type { ExecutorReport, RunEvent } from './run-events.js';
+import type { ExecutorReport, RunEvent } from '../model/run-events.js';
 
 /**
  * One executor invocation as every host runs it (worker thread, Lambda handler): run the driver,

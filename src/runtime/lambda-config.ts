@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { BadInputError } from '../errors.js';
+import { BadInputError } from '../model/errors.js';
 
 /**
  * Where a deployed wukong lives on AWS: what `wukong config from-stack` writes from the CDK stack's

@@ -4,7 +4,7 @@ import { workerExecutorId, type PlanLayout } from '../scheduler/planned-layout.j
 import type { DriverDeps } from './driver-deps.js';
 import type { ExecutorPayload } from './payload.js';
 import type { LoadedRun } from './run-cache.js';
-import { DEFAULT_PARK_AFTER_MS } from './run-spec.js';
+import { DEFAULT_PARK_AFTER_MS } from '../model/run-spec.js';
 import { carrySharedInstruction, EventPump, failedEvent, timeIsShort, type SessionContext } from './session-common.js';
 import type { TaskIo } from './task-io.js';
 

@@ -1,10 +1,11 @@
-import type { DagSpec } from '../dag/schema.js';
+import type { DagSpec } from '../model/dag-schema.js';
 import { PlanLayout } from '../scheduler/planned-layout.js';
 import { scheduleRank, staticSchedule } from '../scheduler/static-schedule.js';
 import type { Coordinator } from '../storage/coordinator.js';
-import { NotFoundError } from '../errors.js';
+import { NotFoundError } from '../model/errors.js';
+import { topologicalOrder as topologicalOrderOf } from '../model/topological-order.js';
 import { runKeys } from './keys.js';
-import { StoredRunSpecSchema, type RunDag, type RunSpec } from './run-spec.js';
+import { StoredRunSpecSchema, type RunDag, type RunSpec } from '../model/run-spec.js';
 
 export interface LoadedRun {
   readonly spec: RunSpec;
@@ -76,15 +77,4 @@ export function loadedRun(spec: RunSpec, dag: RunDag): LoadedRun {
 }
 
 /** Kahn's order from the sources (the stored DAG was validated acyclic before the run began). */
-export function topologicalOrderOf(dag: Pick<RunDag, 'sources' | 'parents' | 'children'>): string[] {
-  const indegree = new Map<string, number>();
-  const order = [...dag.sources()];
-  for (let i = 0; i < order.length; i += 1) {
-    for (const child of dag.children(order[i] as string)) {
-      const left = (indegree.get(child) ?? dag.parents(child).length) - 1;
-      indegree.set(child, left);
-      if (left === 0) order.push(child);
-    }
-  }
-  return order;
-}
+export { topologicalOrder as topologicalOrderOf } from '../model/topological-order.js';

@@ -1,17 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { decodeValue } from '../data/codec.js';
 import type { Value } from '../data/value.js';
-import { parseDepRef } from '../dag/schema.js';
-import { WukongError } from '../errors.js';
+import { parseDepRef } from '../model/dag-schema.js';
+import { WukongError } from '../model/errors.js';
 import type { Coordinator } from '../storage/coordinator.js';
 import type { IntermediateStore } from '../storage/intermediate-store.js';
 import type { Clock } from './clock.js';
 import type { Invoker } from './invoker.js';
 import { initialPayloads } from './initial-executors.js';
 import { runKeys } from './keys.js';
-import type { ExecutorReport, RunEvent } from './run-events.js';
-import { RunEventSchema } from './run-events.js';
-import type { RunDag, RunSpec } from './run-spec.js';
+import type { ExecutorReport, RunEvent } from '../model/run-events.js';
+import { RunEventSchema } from '../model/run-events.js';
+import type { RunDag, RunSpec } from '../model/run-spec.js';
 
 export interface RunProgress {
   readonly tasksDone: number;

@@ -1,6 +1,6 @@
 import type { Value } from '../data/value.js';
 import type { OpRegistry } from '../ops/registry.js';
-import type { RunDag } from './run-spec.js';
+import type { RunDag } from '../model/run-spec.js';
 
 /**
  * Evaluates a DAG in topological order in this thread, with no stores and no executors: the

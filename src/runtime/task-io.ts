@@ -1,12 +1,12 @@
 import { decodeValue, encodeValue, valueByteSize } from '../data/codec.js';
 import type { Value } from '../data/value.js';
-import { MAX_OUTPUT_BYTES_PER_TASK } from '../limits.js';
+import { MAX_OUTPUT_BYTES_PER_TASK } from '../model/limits.js';
 import type { DriverDeps } from './driver-deps.js';
 import { runKeys } from './keys.js';
 import type { MetadataRecorder } from './metadata-recorder.js';
 import type { InlineOutput } from './payload.js';
 import type { LoadedRun } from './run-cache.js';
-import { emptyTaskTiming, type RunEvent, type TaskTiming } from './run-events.js';
+import { emptyTaskTiming, type RunEvent, type TaskTiming } from '../model/run-events.js';
 
 /**
  * The task I/O every executor session shares (WUKONG and planned): the outputs held in memory,

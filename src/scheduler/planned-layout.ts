@@ -1,6 +1,6 @@
-import type { Plan } from '../plan/annotated-dag.js';
-import { workerTaskLists } from '../plan/plan-order.js';
-import type { ScheduleGraph } from './graph-view.js';
+import type { Plan } from '../model/annotated-dag.js';
+import { workerTaskLists } from '../model/plan-order.js';
+import type { ScheduleGraph } from '../model/graph-view.js';
 
 /** The fan-in member a parking worker marks; task ids with `@` are refused, so none can clash. */
 export const PARK_MEMBER = '@park';

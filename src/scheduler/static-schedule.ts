@@ -1,4 +1,4 @@
-import type { ScheduleGraph } from './graph-view.js';
+import type { ScheduleGraph } from '../model/graph-view.js';
 
 /**
  * WUKONG's static schedule of a source task: the tasks reachable from it, in depth-first order

@@ -1,8 +1,8 @@
 import type { ExecutorEvent, Instruction } from './events.js';
 import { expectsAnswer } from './events.js';
-import type { ScheduleGraph } from './graph-view.js';
+import type { ScheduleGraph } from '../model/graph-view.js';
 import { assertTransition, type LocalTaskState } from './transitions.js';
-import type { WukongOptions } from './wukong-options.js';
+import type { WukongOptions } from '../model/wukong-options.js';
 
 /**
  * Where one fan-in child stands for one parent that finished here.

@@ -1,4 +1,5 @@
-import type { RunDag } from '../runtime/run-spec.js';
+import { topologicalOrder } from '../model/topological-order.js';
+import type { RunDag } from '../model/run-spec.js';
 
 export interface DagTotals {
   /** Tasks reachable from the sources (every task of a valid DAG). */
@@ -12,27 +13,15 @@ export interface DagTotals {
  * algorithm from the sources), O(V + E).
  */
 export function dagTotals(dag: Pick<RunDag, 'sources' | 'parents' | 'children'>, execMs: (taskId: string) => number): DagTotals {
-  const parentsLeft = new Map<string, number>();
+  // finishMs holds, for a task not yet come up, the latest end of its parents so far.
   const finishMs = new Map<string, number>();
-  const order: string[] = [...dag.sources()];
-  for (const source of order) finishMs.set(source, 0);
+  const order = topologicalOrder(dag);
   let criticalPathMs = 0;
-  for (let i = 0; i < order.length; i += 1) {
-    const taskId = order[i] as string;
+  for (const taskId of order) {
     const endMs = (finishMs.get(taskId) ?? 0) + execMs(taskId);
     finishMs.delete(taskId);
     if (endMs > criticalPathMs) criticalPathMs = endMs;
-    for (const child of dag.children(taskId)) {
-      const left = (parentsLeft.get(child) ?? dag.parents(child).length) - 1;
-      // finishMs holds, for a task not yet placed, the latest end of its parents so far.
-      finishMs.set(child, Math.max(finishMs.get(child) ?? 0, endMs));
-      if (left === 0) {
-        parentsLeft.delete(child);
-        order.push(child);
-      } else {
-        parentsLeft.set(child, left);
-      }
-    }
+    for (const child of dag.children(taskId)) finishMs.set(child, Math.max(finishMs.get(child) ?? 0, endMs));
   }
   return { tasks: order.length, criticalPathMs };
 }

@@ -1,4 +1,4 @@
-import type { FanInMark } from '../storage/coordinator.js';
+import type { FanInMark } from '../model/fan-in-mark.js';
 
 interface FanInEntry {
   /** Parents marked so far; dropped once the fan-in completes (all parents are then marked). */

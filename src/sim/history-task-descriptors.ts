@@ -4,8 +4,9 @@ import { MetadataPredictor, type MetadataPredictorOptions } from '../metadata/pr
 import { median } from '../metadata/statistics.js';
 import { taskKeyOf } from '../metadata/task-key.js';
 import { statedHints } from '../metadata/dag-descriptors.js';
+import { topologicalOrder } from '../model/topological-order.js';
 import { createHistoryTaskEstimator, type EstimatorGraph } from './history-task-estimator.js';
-import type { CostProfile } from './profile.js';
+import type { CostProfile } from '../cost/profile.js';
 
 /**
  * Task descriptors for the predictor. A task whose static descriptor (src/metadata/dag-descriptors.ts,
@@ -27,7 +28,7 @@ export function historyTaskDescriptors(dag: EstimatorGraph, history: MetadataHis
   for (const record of history.tasks) recordedKeys.set(record.taskId, { op: record.op, taskKey: record.taskKey });
   const inputs = recordedInputBytes(history);
   const descriptors: TaskDescriptor[] = [];
-  for (const taskId of reachableTaskIds(dag)) {
+  for (const taskId of topologicalOrder(dag)) {
     const task = dag.task(taskId);
     const known = statics.get(taskId);
     if (known && known.unknownShapesReason === undefined) {
@@ -68,19 +69,6 @@ function recordedInputBytes(history: MetadataHistory): Map<string, number> {
   return new Map([...samples].map(([key, list]) => [key, median(list)]));
 }
 
-/** Every task reachable from the sources, in topological order. */
-function reachableTaskIds(dag: EstimatorGraph): string[] {
-  const parentsLeft = new Map<string, number>();
-  const order: string[] = [...dag.sources()];
-  for (let i = 0; i < order.length; i += 1) {
-    for (const child of dag.children(order[i] as string)) {
-      const left = (parentsLeft.get(child) ?? dag.parents(child).length) - 1;
-      parentsLeft.set(child, left);
-      if (left === 0) order.push(child);
-    }
-  }
-  return order;
-}
 
 /**
  * The predictor the simulator asks for a DAG's task costs: the metadata history with this DAG's

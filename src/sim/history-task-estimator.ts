@@ -1,7 +1,9 @@
+import { topologicalOrder } from '../model/topological-order.js';
+import { MB_PER_VCPU } from '../model/cost-model.js';
 import type { MetadataAccess } from '../metadata/metadata-access.js';
 import type { Sla } from '../metadata/sla.js';
-import type { CostProfile } from './profile.js';
-import { cpuSlowdown } from './profile.js';
+import type { CostProfile } from '../cost/profile.js';
+import { cpuSlowdown } from '../cost/profile.js';
 import { waitsRatherThanComputes, type EstimatedTask, type TaskEstimator } from './task-estimates.js';
 
 /** The graph the history estimator walks: a DAG model or the executors' RunDag both fit. */
@@ -18,7 +20,7 @@ export interface EstimatorGraph {
  * tier, exactly as the DAG estimator stretches its args and hints, so both estimators agree on
  * what "measured on one vCPU" means.
  */
-const FULL_VCPU_CONFIG = Object.freeze({ memoryMb: 1769, vcpu: 1 });
+const FULL_VCPU_CONFIG = Object.freeze({ memoryMb: MB_PER_VCPU, vcpu: 1 });
 
 export interface HistoryEstimates {
   /** Time of each task at one full vCPU (before the tier's slowdown). */
@@ -53,10 +55,7 @@ export function predictFromHistory(dag: EstimatorGraph, access: MetadataAccess, 
   const referenceMs = new Map<string, number>();
   const outputBytes = new Map<string, number>();
   const inputBytes = new Map<string, number>();
-  const parentsLeft = new Map<string, number>();
-  const order: string[] = [...dag.sources()];
-  for (let i = 0; i < order.length; i += 1) {
-    const taskId = order[i] as string;
+  for (const taskId of topologicalOrder(dag)) {
     let input = knownInputBytes?.(taskId);
     if (input === undefined) {
       input = 0;
@@ -66,11 +65,6 @@ export function predictFromHistory(dag: EstimatorGraph, access: MetadataAccess, 
     outputBytes.set(taskId, Math.max(0, Math.round(access.predictOutputSize(taskId, input, sla))));
     const estimate = access.predictExecutionTime(taskId, input, [FULL_VCPU_CONFIG], sla)[0];
     referenceMs.set(taskId, Math.max(0, estimate?.ms ?? 0));
-    for (const child of dag.children(taskId)) {
-      const left = (parentsLeft.get(child) ?? dag.parents(child).length) - 1;
-      parentsLeft.set(child, left);
-      if (left === 0) order.push(child);
-    }
   }
   return { referenceMs, outputBytes, inputBytes };
 }

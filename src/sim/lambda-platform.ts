@@ -1,4 +1,4 @@
-import type { CostProfile } from './profile.js';
+import type { CostProfile } from '../cost/profile.js';
 import type { SeededRandom } from './seeded-random.js';
 
 /** An accepted asynchronous invocation waiting for an execution environment. */

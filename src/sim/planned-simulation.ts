@@ -1,8 +1,7 @@
-import { BadInputError } from '../errors.js';
-import type { Plan } from '../plan/annotated-dag.js';
-import type { ExecutorReport } from '../runtime/run-events.js';
-import { topologicalOrderOf } from '../runtime/run-cache.js';
-import { DEFAULT_PARK_AFTER_MS } from '../runtime/run-spec.js';
+import { BadInputError } from '../model/errors.js';
+import type { ExecutorReport } from '../model/run-events.js';
+import { topologicalOrder as topologicalOrderOf } from '../model/topological-order.js';
+import { DEFAULT_PARK_AFTER_MS } from '../model/run-spec.js';
 import type { PlannedEvent, PlannedInstruction } from '../scheduler/planned-events.js';
 import { PARK_MEMBER, PlanLayout, workerExecutorId } from '../scheduler/planned-layout.js';
 import { PlannedWorker } from '../scheduler/planned-worker.js';
@@ -13,10 +12,9 @@ import { PlannedSimExecutor } from './planned-sim-executor.js';
 import { SeededRandom } from './seeded-random.js';
 import { SimEngine, type StartFigures } from './sim-engine.js';
 import { SimulationInvariantError } from './simulation-invariant-error.js';
-import type { SimulationInput, SimulationResult } from './simulator.js';
+import type { SimulatedPlan, SimulationInput, SimulationResult } from './simulation-types.js';
 
-/** The plan the simulator carries out (an annotated DAG's `plan`). */
-export type SimulatedPlan = Pick<Plan, 'tasks' | 'workers'> & { readonly algorithm?: string; readonly predicted?: Plan['predicted'] };
+export type { SimulatedPlan } from './simulation-types.js';
 
 /** What planned mode did, beyond the figures both modes share. */
 export interface PlannedRunStats {

@@ -1,4 +1,4 @@
-import type { ScheduleGraph } from '../scheduler/graph-view.js';
+import type { ScheduleGraph } from '../model/graph-view.js';
 import { scheduleRank, staticSchedule } from '../scheduler/static-schedule.js';
 
 /** Per-source schedules longer than this may fall back to the global order (see ScheduleRanks). */

@@ -1,6 +1,6 @@
-import type { CostEstimate } from '../report/cost-model.js';
-import type { ExecutorReport } from '../runtime/run-events.js';
-import type { CostProfile, StoreKind } from './profile.js';
+import type { CostEstimate } from '../model/cost-model.js';
+import type { ExecutorReport } from '../model/run-events.js';
+import type { CostProfile, StoreKind } from '../cost/profile.js';
 
 export interface StoreRequests {
   readonly puts: number;
@@ -10,7 +10,7 @@ export interface StoreRequests {
 /**
  * The run's price at the profile's rates: GB-seconds of every executor's billed duration (rounded
  * up to the billing granularity), requests, and the store's per-request prices. Same formula
- * shape as src/report/cost-model.ts, so simulated and real reports read alike.
+ * shape as src/model/cost-model.ts, so simulated and real reports read alike.
  */
 export function simulatedCost(profile: CostProfile, executors: readonly ExecutorReport[], storeKind: StoreKind, requests: StoreRequests): CostEstimate {
   const { billingGranularityMs, usdPerGbSecond, usdPerRequest } = profile.lambda;

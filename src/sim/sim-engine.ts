@@ -1,6 +1,6 @@
-import { parseDepRef } from '../dag/schema.js';
+import { parseDepRef } from '../model/dag-schema.js';
 import { buildRunReport, type RunReport, type RunReportInput } from '../report/run-report.js';
-import type { ExecutorReport } from '../runtime/run-events.js';
+import type { ExecutorReport } from '../model/run-events.js';
 import type { DagTotals } from './dag-totals.js';
 import { EventQueue } from './event-queue.js';
 import { FanInTable } from './fan-in-table.js';
@@ -9,7 +9,7 @@ import { SeededRandom } from './seeded-random.js';
 import { SharedCores } from './shared-cores.js';
 import { simulatedCost } from './sim-cost.js';
 import type { SimExecutorBase, SimMachine } from './sim-executor-base.js';
-import type { SimulationInput, SimulationStats } from './simulator.js';
+import type { SimulationInput, SimulationStats } from './simulation-types.js';
 import { SimulationInvariantError } from './simulation-invariant-error.js';
 import { StoreModel } from './store-model.js';
 

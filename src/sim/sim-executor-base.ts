@@ -1,4 +1,4 @@
-import { emptyTaskTiming, type ExecutorReport, type TaskTiming } from '../runtime/run-events.js';
+import { emptyTaskTiming, type ExecutorReport, type TaskTiming } from '../model/run-events.js';
 import type { Container } from './lambda-platform.js';
 import type { Link } from './store-model.js';
 

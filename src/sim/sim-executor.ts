@@ -1,4 +1,4 @@
-import type { ExecutorReport } from '../runtime/run-events.js';
+import type { ExecutorReport } from '../model/run-events.js';
 import type { WukongExecutor } from '../scheduler/wukong-executor.js';
 import type { Container } from './lambda-platform.js';
 import { SimExecutorBase } from './sim-executor-base.js';

@@ -1,87 +1,16 @@
-import { BadInputError } from '../errors.js';
-import type { RunReport } from '../report/run-report.js';
-import type { RunDag } from '../runtime/run-spec.js';
+import { BadInputError } from '../model/errors.js';
 import type { ExecutorEvent, Instruction } from '../scheduler/events.js';
-import type { PlannedEvent, PlannedInstruction } from '../scheduler/planned-events.js';
 import { WukongExecutor } from '../scheduler/wukong-executor.js';
-import type { WukongOptions } from '../scheduler/wukong-options.js';
 import { SimulatedLambdaPlatform, type Placement } from './lambda-platform.js';
-import type { CostProfile, StoreKind } from './profile.js';
 import { ScheduleRanks } from './schedule-ranks.js';
 import { SeededRandom } from './seeded-random.js';
-import { runPlannedSimulation, type SimulatedPlan } from './planned-simulation.js';
+import { runPlannedSimulation } from './planned-simulation.js';
 import { InvokeChannel, SimExecutor, executorIdOf, type PendingInvoke } from './sim-executor.js';
 import { dagTotals, type DagTotals } from './dag-totals.js';
 import { SimEngine } from './sim-engine.js';
-import type { TaskEstimator } from './task-estimates.js';
+import { DEFAULT_SIM_INVOKE_CONCURRENCY, type SimulationInput, type SimulationResult } from './simulation-types.js';
 
-/** Invoke API calls in flight at once per caller, as `wukong submit` configures the driver. */
-export const DEFAULT_SIM_INVOKE_CONCURRENCY = 64;
-
-export interface SimulationObserver {
-  /** Every instruction an executor emits, at its virtual time (ms from the run's start). */
-  instruction?(atMs: number, executorId: string, instruction: Instruction | PlannedInstruction): void;
-  /** Every event fed to an executor. */
-  event?(atMs: number, executorId: string, event: ExecutorEvent | PlannedEvent): void;
-}
-
-export interface SimulationInput {
-  readonly dag: RunDag & { outputRefs(): readonly string[] };
-  readonly wukong: WukongOptions;
-  readonly profile: CostProfile;
-  readonly estimator: TaskEstimator;
-  readonly seed: number;
-  /** The executor function's memory tier. */
-  readonly memoryMb: number;
-  /** Where intermediates live; fan-in coordination always goes through Redis. */
-  readonly storeKind: StoreKind;
-  /** Invoke API calls in flight per executor and from the client (default 64). */
-  readonly invokeConcurrency?: number;
-  /** Environments already warm when the run starts (default 0). */
-  readonly warmContainers?: number;
-  readonly runId?: string;
-  readonly dagName?: string;
-  /** Run every executor's validateState() after every event (tests; costly). */
-  readonly validateEveryStep?: boolean;
-  readonly observer?: SimulationObserver;
-  /**
-   * Planned mode (./planned-simulation.ts): each worker of the plan runs the real PlannedWorker on
-   * its tier; `wukong` and `memoryMb` are then unused (memoryMb: only the store's default link).
-   */
-  readonly plan?: SimulatedPlan;
-  /** Planned mode: a worker that waited this long for an input parks (default DEFAULT_PARK_AFTER_MS). */
-  readonly parkAfterMs?: number;
-}
-
-export interface SimulationStats {
-  readonly eventsProcessed: number;
-  readonly wallMs: number;
-  readonly peakEventQueue: number;
-  readonly tasks: number;
-  readonly executors: number;
-  readonly coldStarts: number;
-  readonly warmStarts: number;
-  readonly queuedInvocations: number;
-  readonly maxPendingInvocations: number;
-  readonly maxConcurrentExecutions: number;
-  readonly puts: number;
-  readonly gets: number;
-  readonly fanInCompletions: number;
-  /** Critical path of estimated run times with free transfers and starts (DESIGN.md §6). */
-  readonly lowerBoundMs: number;
-  readonly makespanOverLowerBound: number;
-  readonly exactSchedules: number;
-  readonly fallbackRanks: number;
-}
-
-export interface SimulationResult {
-  /** The run report (backend "simulated"); times are virtual ms from the run's start (0). */
-  readonly report: RunReport;
-  readonly stats: SimulationStats;
-  /** Output task id -> virtual time its output was stored. */
-  readonly outputsReadyAt: ReadonlyMap<string, number>;
-}
-
+export { DEFAULT_SIM_INVOKE_CONCURRENCY, type SimulationInput, type SimulationObserver, type SimulationResult, type SimulationStats } from './simulation-types.js';
 export { SimulationInvariantError } from './simulation-invariant-error.js';
 
 type Action =

@@ -1,4 +1,4 @@
-import { functionBytesPerMs, type StoreProfile } from './profile.js';
+import { functionBytesPerMs, type StoreProfile } from '../cost/profile.js';
 import type { SeededRandom } from './seeded-random.js';
 
 /** One executor's network link: transfers share it one after another. */

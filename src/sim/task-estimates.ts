@@ -1,5 +1,5 @@
-import type { CostProfile } from './profile.js';
-import { cpuSlowdown } from './profile.js';
+import type { CostProfile } from '../cost/profile.js';
+import { cpuSlowdown } from '../cost/profile.js';
 
 /**
  * What the simulator needs to know about each task: how long it runs at a memory tier and how

@@ -1,5 +1,5 @@
-import type { DagSpec, TaskSpec } from '../dag/schema.js';
-import { BadInputError } from '../errors.js';
+import type { DagSpec, TaskSpec } from '../model/dag-schema.js';
+import { BadInputError } from '../model/errors.js';
 import { MAX_SYNTHETIC_BYTES, MAX_WORK_MS } from '../ops/synthetic/work.js';
 import { WfFormatInstanceSchema, type LegacyTask } from './wfcommons-format.js';
 
@@ -137,7 +137,7 @@ function fromLegacy(tasks: readonly LegacyTask[]): NeutralTask[] {
   });
 }
 
-/** Replaces characters DAG task ids do not allow (src/dag/schema.ts) with `_`. */
+/** Replaces characters DAG task ids do not allow (src/model/dag-schema.ts) with `_`. */
 function sanitize(text: string): string {
   const cleaned = text.replace(/[^A-Za-z0-9_.:\-/]/g, '_');
   return cleaned.length > 0 ? cleaned : '_';

@@ -1,21 +1,12 @@
+import type { FanInMark } from '../model/fan-in-mark.js';
+
+export type { FanInMark } from '../model/fan-in-mark.js';
+
 /**
  * The coordination store: the atomic operations executors use to cooperate without a central
  * scheduler. Adapters: memory/ (one process) and redis/ (Lua scripts). Every key written gets the
  * adapter's TTL so nothing of a run leaks.
  */
-export interface FanInMark {
-  /**
-   * True for exactly one parent of a fan-in: the one whose mark made the set complete. A repeated
-   * mark by that same parent (a retried executor) sees `true` again, so a retry after a crash
-   * still runs the child; every other parent, and every repeat by them, sees `false`.
-   */
-  readonly complete: boolean;
-  /** How many distinct parents are marked after this call. */
-  readonly marked: number;
-  /** Whether this parent had been marked before (a duplicate delivery). */
-  readonly duplicate: boolean;
-}
-
 export interface Coordinator {
   /**
    * Marks `parentId` done for the fan-in at `key`, which completes when `expected` distinct parents

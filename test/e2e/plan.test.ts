@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Dag } from '../../src/dag/dag.js';
-import { AnnotatedDagSchema } from '../../src/plan/annotated-dag.js';
+import { AnnotatedDagSchema } from '../../src/model/annotated-dag.js';
 import { DEFAULT_TIERS } from '../../src/plan/tiers.js';
 import { findPlanProblems } from '../../src/plan/validate-plan.js';
 

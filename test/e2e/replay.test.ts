@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DagSpecSchema } from '../../src/dag/schema.js';
+import { DagSpecSchema } from '../../src/model/dag-schema.js';
 import { ReplayReportSchema } from '../../workloads/replay-report.js';
 
 /** Runs the CLI as a user would: the built bin (npm run build first), a child process, real files. */

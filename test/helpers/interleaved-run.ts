@@ -1,8 +1,8 @@
 import type { ExecutorEvent, Instruction } from '../../src/scheduler/events.js';
-import type { ScheduleGraph } from '../../src/scheduler/graph-view.js';
+import type { ScheduleGraph } from '../../src/model/graph-view.js';
 import { scheduleRank, staticSchedule } from '../../src/scheduler/static-schedule.js';
 import { WukongExecutor } from '../../src/scheduler/wukong-executor.js';
-import type { WukongOptions } from '../../src/scheduler/wukong-options.js';
+import type { WukongOptions } from '../../src/model/wukong-options.js';
 import { seededRandom } from './random-plan.js';
 
 /** A small DAG for pure tests: task id -> parent ids (deps order). */

@@ -1,8 +1,8 @@
 import type { PlannedInstruction } from '../../src/scheduler/planned-events.js';
 import { PARK_MEMBER, PlanLayout } from '../../src/scheduler/planned-layout.js';
 import { PlannedWorker } from '../../src/scheduler/planned-worker.js';
-import type { Plan } from '../../src/plan/annotated-dag.js';
-import type { ScheduleGraph } from '../../src/scheduler/graph-view.js';
+import type { Plan } from '../../src/model/annotated-dag.js';
+import type { ScheduleGraph } from '../../src/model/graph-view.js';
 import { seededRandom } from './random-plan.js';
 
 export interface PlannedWorldResult {

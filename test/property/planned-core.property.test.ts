@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ScheduleGraph } from '../../src/scheduler/graph-view.js';
+import type { ScheduleGraph } from '../../src/model/graph-view.js';
 import { PlanLayout } from '../../src/scheduler/planned-layout.js';
 import { graphOf, referenceValue, type ParentMap } from '../helpers/interleaved-run.js';
 import { plannedInterleavedRun } from '../helpers/planned-interleaved-run.js';

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { DagSpec, TaskSpec } from '../../src/dag/schema.js';
-import { runDagFromSpec } from '../../src/runtime/run-dag.js';
-import { DEFAULT_WUKONG_OPTIONS, type WukongOptions } from '../../src/scheduler/wukong-options.js';
-import { AWS_PROFILE } from '../../src/sim/profile.js';
+import type { DagSpec, TaskSpec } from '../../src/model/dag-schema.js';
+import { runDagFromSpec } from '../../src/model/compiled-dag.js';
+import { DEFAULT_WUKONG_OPTIONS, type WukongOptions } from '../../src/model/wukong-options.js';
+import { AWS_PROFILE } from '../../src/cost/profile.js';
 import { simulate } from '../../src/sim/simulator.js';
 import { createDagTaskEstimator } from '../../src/sim/task-estimates.js';
 

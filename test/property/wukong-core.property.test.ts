@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_WUKONG_OPTIONS, type WukongOptions } from '../../src/scheduler/wukong-options.js';
+import { DEFAULT_WUKONG_OPTIONS, type WukongOptions } from '../../src/model/wukong-options.js';
 import { graphOf, interleavedRun, referenceValue, type ParentMap } from '../helpers/interleaved-run.js';
 
 /** Random multi-level DAGs: each task depends on 0..4 earlier tasks (so acyclic by construction). */

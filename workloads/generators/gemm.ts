@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { DagSpec } from '../../src/dag/schema.js';
+import type { DagSpec } from '../../src/model/dag-schema.js';
 import { matrix, type MatrixBlock, type Value } from '../../src/data/value.js';
 import { add, matmul, maxRelativeDifference, randomMatrix, sub } from '../../src/ops/matrix/kernels/index.js';
 import { addBlockedProduct, blockedProductTaskCount } from '../blocked-product.js';

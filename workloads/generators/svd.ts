@@ -1,4 +1,4 @@
-import type { DagSpec } from '../../src/dag/schema.js';
+import type { DagSpec } from '../../src/model/dag-schema.js';
 import type { Value } from '../../src/data/value.js';
 import { matmul, svd, transpose } from '../../src/ops/matrix/kernels/index.js';
 import { blockSizes } from '../blocking.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { DagSpec } from '../../src/dag/schema.js';
+import type { DagSpec } from '../../src/model/dag-schema.js';
 import type { Value } from '../../src/data/value.js';
 import { randomMatrix } from '../../src/ops/matrix/kernels/index.js';
 import { DagBuilder } from '../dag-builder.js';

@@ -1,7 +1,8 @@
+import { MB_PER_VCPU } from '../../model/cost-model.js';
 import { writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import type { Command } from 'commander';
-import { BadInputError } from '../../errors.js';
+import { BadInputError } from '../../model/errors.js';
 import { describeMetadataLocation } from '../../metadata/metadata-location.js';
 import { formatBenchSection, type BenchSectionNotes } from '../../report/bench-format.js';
 import { judgeGoal, relativeToBaseline, type BenchMeasure, type BenchMode } from '../../report/bench-table.js';
@@ -31,7 +32,7 @@ interface BenchFlags {
 /** WUKONG's evaluation ran 3 GB functions (SoCC'20); planners choose their own tiers. */
 const SIM_MEMORY_MB = 3008;
 /** Embedded executors are priced as 1,769 MB Lambdas (1 vCPU), as `submit` and `replay` do. */
-const EMBEDDED_COST_MEMORY_MB = 1769;
+const EMBEDDED_COST_MEMORY_MB = MB_PER_VCPU;
 
 interface ModeResult {
   readonly mode: BenchMode;

@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
-import { BadInputError } from '../../errors.js';
+import { BadInputError } from '../../model/errors.js';
 import {
   configuredTiersMb,
   DEFAULT_LAMBDA_CONFIG_PATH,

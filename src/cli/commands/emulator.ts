@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { BadInputError } from '../../errors.js';
+import { BadInputError } from '../../model/errors.js';
 import { loadFunctionsFile } from '../../emulator/functions-file.js';
 import { DEFAULT_ACCOUNT_CONCURRENCY, LambdaEmulator, type InvocationRecord } from '../../emulator/lambda-emulator.js';
 import { parseDuration, parseIntegerOption } from '../parse-options.js';

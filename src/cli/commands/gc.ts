@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { BadInputError } from '../../errors.js';
+import { BadInputError } from '../../model/errors.js';
 import { collectRun, listRuns, runsOlderThan } from '../../runtime/garbage-collector.js';
 import { createExecutorStores } from '../../runtime/store-factory.js';
 import { parseDuration } from '../parse-options.js';

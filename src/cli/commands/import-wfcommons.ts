@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { DagValidationError, validateDag } from '../../dag/validate.js';
-import { BadInputError } from '../../errors.js';
+import { BadInputError } from '../../model/errors.js';
 import { createBuiltinRegistry } from '../../ops/builtins.js';
 import { importWfCommons } from '../../sim/wfcommons-import.js';
 import { readJsonFile } from '../read-dag-file.js';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { BadInputError } from '../../errors.js';
+import { BadInputError } from '../../model/errors.js';
 import { isOurs, localDown, localPaths, localUp, readLocalState, type LocalState } from '../local-stack.js';
 
 interface UpFlags {

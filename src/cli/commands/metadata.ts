@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
-import { BadInputError, NotFoundError, WukongError } from '../../errors.js';
+import { BadInputError, NotFoundError, WukongError } from '../../model/errors.js';
 import { DEFAULT_METADATA_DIR } from '../../metadata/file-metadata-store.js';
 import { formatMetadataSummary } from '../../metadata/format-metadata-summary.js';
 import { recordCount, recordsOfHistory } from '../../metadata/metadata-history.js';

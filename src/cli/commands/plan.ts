@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { WukongError } from '../../errors.js';
+import { WukongError } from '../../model/errors.js';
 import { describeMetadataLocation } from '../../metadata/metadata-location.js';
-import type { AnnotatedDag } from '../../plan/annotated-dag.js';
+import type { AnnotatedDag } from '../../model/annotated-dag.js';
 import { BUILTIN_PLANNER_NAMES } from '../../plan/builtin-planners.js';
 import { DEFAULT_TIERS, parseTiers } from '../../plan/tiers.js';
 import { loadValidDag } from '../load-valid-dag.js';

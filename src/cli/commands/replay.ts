@@ -1,12 +1,13 @@
+import { MB_PER_VCPU } from '../../model/cost-model.js';
 import { writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import type { Command } from 'commander';
 import { closestName } from '../../dag/closest-name.js';
-import { BadInputError } from '../../errors.js';
+import { BadInputError } from '../../model/errors.js';
 import { writeHtmlReport } from '../../report/write-html-report.js';
 import { RunFailedError } from '../../runtime/run-client.js';
-import type { RunSpec } from '../../runtime/run-spec.js';
-import { DEFAULT_INLINE_BUDGET_BYTES, DEFAULT_THRESHOLD_BYTES, parseWukongOptimizations } from '../../scheduler/wukong-options.js';
+import type { RunSpec } from '../../model/run-spec.js';
+import { DEFAULT_INLINE_BUDGET_BYTES, DEFAULT_THRESHOLD_BYTES, parseWukongOptimizations } from '../../model/wukong-options.js';
 import { describeParams, findWorkload, PRESET_NAMES, resolveParams, WORKLOADS, type AnyWorkload, type PresetName } from '../../../workloads/index.js';
 import type { ReplayReport } from '../../../workloads/replay-report.js';
 import { generateValidDag, runReplay } from '../../../workloads/replay-runner.js';
@@ -42,7 +43,7 @@ interface ReplayFlags extends StoreFlags, PlannerFlags, BackendFlags {
 }
 
 /** Price embedded executors as 1,769 MB Lambdas (1 vCPU), as `submit` does. */
-const DEFAULT_COST_MEMORY_MB = 1769;
+const DEFAULT_COST_MEMORY_MB = MB_PER_VCPU;
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import type { z } from 'zod';
 import { Dag } from '../../dag/dag.js';
-import { DagSpecSchema, type DagSpec } from '../../dag/schema.js';
-import { BadInputError } from '../../errors.js';
-import { AnnotatedDagSchema, looksAnnotated, type Plan } from '../../plan/annotated-dag.js';
+import { DagSpecSchema, type DagSpec } from '../../model/dag-schema.js';
+import { BadInputError } from '../../model/errors.js';
+import { AnnotatedDagSchema, looksAnnotated, type Plan } from '../../model/annotated-dag.js';
 import { formatBytes, formatMs } from '../../report/html/format-units.js';
 import { RunReportSchema, type RunReport } from '../../report/run-report.js';
 import { computeRunMetrics, type RunMetrics } from '../../report/run-metrics.js';

@@ -1,5 +1,5 @@
 import { cpus } from 'node:os';
-import { BadInputError } from '../../errors.js';
+import { BadInputError } from '../../model/errors.js';
 import { DEFAULT_EXECUTORS_PER_THREAD } from '../../runtime/embedded/embedded-backend.js';
 import type { Dag } from '../../dag/dag.js';
 import { describeDagTasks } from '../../metadata/dag-descriptors.js';
@@ -9,8 +9,8 @@ import { emptyHistory, type MetadataHistory } from '../../metadata/metadata-hist
 import { describeMetadataLocation, openMetadataStore, parseMetadataLocation, type MetadataLocation } from '../../metadata/metadata-location.js';
 import type { EstimatorGraph } from '../../sim/history-task-estimator.js';
 import { historyTaskEstimatorForDag } from '../../sim/history-task-descriptors.js';
-import { fitLocalProfile } from '../../sim/local-profile.js';
-import type { CostProfile } from '../../sim/profile.js';
+import { fitLocalProfile } from '../../cost/local-profile.js';
+import type { CostProfile } from '../../cost/profile.js';
 import type { TaskEstimator } from '../../sim/task-estimates.js';
 import { parseIntegerOption } from '../parse-options.js';
 

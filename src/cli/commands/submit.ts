@@ -1,14 +1,15 @@
+import { MB_PER_VCPU } from '../../model/cost-model.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { encodeValue } from '../../data/codec.js';
-import { BadInputError } from '../../errors.js';
+import { BadInputError } from '../../model/errors.js';
 import { buildRunReport, type RunReport } from '../../report/run-report.js';
 import { writeHtmlReport } from '../../report/write-html-report.js';
 import { RunFailedError, type RunProgress } from '../../runtime/run-client.js';
 import { DEFAULT_LAMBDA_CONFIG_PATH } from '../../runtime/lambda-config.js';
-import { DEFAULT_INLINE_BUDGET_BYTES, DEFAULT_THRESHOLD_BYTES, parseWukongOptimizations } from '../../scheduler/wukong-options.js';
+import { DEFAULT_INLINE_BUDGET_BYTES, DEFAULT_THRESHOLD_BYTES, parseWukongOptimizations } from '../../model/wukong-options.js';
 import { formatSummary, summaryJson } from '../format-summary.js';
 import { parseDuration, parseIntegerOption } from '../parse-options.js';
 import { loadPlannedInput, withPlannerOptions, type PlannerFlags } from '../planned-input.js';
@@ -32,7 +33,7 @@ interface SubmitFlags extends StoreFlags, PlannerFlags, BackendFlags {
 }
 
 /** Price embedded executors as 1,769 MB Lambdas (1 vCPU) unless told otherwise. */
-const DEFAULT_COST_MEMORY_MB = 1769;
+const DEFAULT_COST_MEMORY_MB = MB_PER_VCPU;
 
 export function registerSubmitCommand(program: Command): void {
   withPlannerOptions(

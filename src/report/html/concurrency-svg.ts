@@ -1,4 +1,4 @@
-import type { TaskTiming } from '../../runtime/run-events.js';
+import type { TaskTiming } from '../../model/run-events.js';
 import { escapeHtml } from './escape-html.js';
 import { formatCount, formatMs } from './format-units.js';
 import type { GanttInput } from './gantt-svg.js';

@@ -1,5 +1,5 @@
-import type { Plan } from '../../plan/annotated-dag.js';
-import type { ExecutorReport, TaskTiming } from '../../runtime/run-events.js';
+import type { Plan } from '../../model/annotated-dag.js';
+import type { ExecutorReport, TaskTiming } from '../../model/run-events.js';
 import type { RunReport } from '../run-report.js';
 import { escapeHtml } from './escape-html.js';
 import { formatMs } from './format-units.js';

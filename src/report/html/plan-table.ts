@@ -1,4 +1,4 @@
-import type { Plan } from '../../plan/annotated-dag.js';
+import type { Plan } from '../../model/annotated-dag.js';
 import { escapeHtml } from './escape-html.js';
 import { formatCount } from './format-units.js';
 

@@ -1,4 +1,4 @@
-import type { Plan } from '../../plan/annotated-dag.js';
+import type { Plan } from '../../model/annotated-dag.js';
 import type { RunReport } from '../run-report.js';
 import type { RunMetrics } from '../run-metrics.js';
 import { escapeHtml } from './escape-html.js';

@@ -1,6 +1,6 @@
 import type { RunReport } from '../run-report.js';
-import type { TaskTiming } from '../../runtime/run-events.js';
-import type { Plan } from '../../plan/annotated-dag.js';
+import type { TaskTiming } from '../../model/run-events.js';
+import type { Plan } from '../../model/annotated-dag.js';
 import { escapeHtml } from './escape-html.js';
 import { formatBytes, formatMs } from './format-units.js';
 

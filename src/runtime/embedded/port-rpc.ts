@@ -1,5 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
-import { NotFoundError, WukongError } from '../../errors.js';
+import { NotFoundError, WukongError } from '../../model/errors.js';
 import type { Coordinator, FanInMark } from '../../storage/coordinator.js';
 import type { IntermediateStore } from '../../storage/intermediate-store.js';
 

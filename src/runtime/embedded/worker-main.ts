@@ -3,11 +3,11 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { systemClock } from '../clock.js';
 import type { DriverDeps } from '../executor-driver.js';
 import { handleInvocation } from '../invocation.js';
-import { silentLogger } from '../logger.js';
+import { silentLogger } from '../../model/logger.js';
 import { RunCache } from '../run-cache.js';
 import { createExecutorStores } from '../store-factory.js';
 import { createBuiltinRegistry } from '../../ops/builtins.js';
-import { runDagFromSpec } from '../run-dag.js';
+import { runDagFromSpec } from '../../model/compiled-dag.js';
 import { openMetadataStore } from '../../metadata/metadata-location.js';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
 

@@ -1,4 +1,5 @@
-import { BadInputError } from '../../errors.js';
+import { MB_PER_VCPU } from '../../model/cost-model.js';
+import { BadInputError } from '../../model/errors.js';
 import { runKeyPrefix } from '../../storage/coordinator.js';
 import { systemClock } from '../clock.js';
 import { runKeys } from '../keys.js';
@@ -10,7 +11,7 @@ import { LambdaInvoker, type FunctionNames, type LambdaClientOptions } from './l
 import type { ThrottleRetryOptions } from './throttle-retry.js';
 
 /** The tier WUKONG-mode runs use unless told otherwise: 1,769 MB buys one full vCPU. */
-export const DEFAULT_LAMBDA_MEMORY_MB = 1769;
+export const DEFAULT_LAMBDA_MEMORY_MB = MB_PER_VCPU;
 
 export interface LambdaRunOptions extends LambdaClientOptions {
   /** Which function runs each memory tier. */

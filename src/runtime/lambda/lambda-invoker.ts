@@ -1,5 +1,5 @@
 import { InvokeCommand, LambdaClient, type InvokeCommandOutput } from '@aws-sdk/client-lambda';
-import { BadInputError, WukongError } from '../../errors.js';
+import { BadInputError, WukongError } from '../../model/errors.js';
 import type { Invoker } from '../invoker.js';
 import type { ExecutorPayload } from '../payload.js';
 import type { LambdaEvent } from './lambda-event.js';

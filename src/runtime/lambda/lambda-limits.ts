@@ -1,4 +1,4 @@
-import { LAMBDA_ASYNC_PAYLOAD_BYTES } from '../../limits.js';
+import { LAMBDA_ASYNC_PAYLOAD_BYTES } from '../../model/limits.js';
 
 /**
  * Lambda's Invoke limits, as AWS documents them for the Invoke API (docs.aws.amazon.com/lambda/

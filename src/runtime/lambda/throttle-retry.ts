@@ -1,4 +1,4 @@
-import { WukongError } from '../../errors.js';
+import { WukongError } from '../../model/errors.js';
 
 /**
  * Retries of an AWS call that was throttled (HTTP 429), with exponential backoff and full jitter

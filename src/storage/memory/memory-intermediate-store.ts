@@ -1,4 +1,4 @@
-import { NotFoundError } from '../../errors.js';
+import { NotFoundError } from '../../model/errors.js';
 import { DEFAULT_TTL_SECONDS } from '../coordinator.js';
 import type { IntermediateStore } from '../intermediate-store.js';
 import { sweepIntervalMs, TtlMap } from './ttl-map.js';

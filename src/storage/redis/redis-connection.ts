@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { WukongError } from '../../errors.js';
+import { WukongError } from '../../model/errors.js';
 import { redisOptionsFromUrl } from './redis-url.js';
 
 /** Options shared by the Redis adapters. */

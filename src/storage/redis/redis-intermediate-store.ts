@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { NotFoundError, WukongError } from '../../errors.js';
+import { NotFoundError, WukongError } from '../../model/errors.js';
 import { DEFAULT_TTL_SECONDS } from '../coordinator.js';
 import type { IntermediateStore } from '../intermediate-store.js';
 import { deleteByPrefix, openRedis, redisTarget, storeError, type RedisAdapterOptions } from './redis-connection.js';

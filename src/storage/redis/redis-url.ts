@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import type { RedisOptions } from 'ioredis';
-import { BadInputError } from '../../errors.js';
+import { BadInputError } from '../../model/errors.js';
 
 const DEFAULT_REDIS_PORT = 6379;
 

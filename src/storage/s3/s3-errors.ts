@@ -1,4 +1,4 @@
-import { NotFoundError, WukongError } from '../../errors.js';
+import { NotFoundError, WukongError } from '../../model/errors.js';
 
 /** What an S3 SDK (or socket) error carries that this module reads. */
 interface S3ErrorShape {

@@ -9,7 +9,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { NotFoundError, WukongError } from '../../errors.js';
+import { NotFoundError, WukongError } from '../../model/errors.js';
 import type { IntermediateStore } from '../intermediate-store.js';
 import { toStoreError } from './s3-errors.js';
 

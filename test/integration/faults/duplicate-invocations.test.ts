@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { Plan } from '../../../src/plan/annotated-dag.js';
+import type { Plan } from '../../../src/model/annotated-dag.js';
 import { buildRunReport } from '../../../src/report/run-report.js';
 import { runEmbedded } from '../../../src/runtime/embedded/embedded-backend.js';
-import { runDagFromSpec } from '../../../src/runtime/run-dag.js';
+import { runDagFromSpec } from '../../../src/model/compiled-dag.js';
 import { MEMORY_STORES } from '../../../src/runtime/store-config.js';
-import { DEFAULT_WUKONG_OPTIONS } from '../../../src/scheduler/wukong-options.js';
+import { DEFAULT_WUKONG_OPTIONS } from '../../../src/model/wukong-options.js';
 import { randomPlan, seededRandom } from '../../helpers/random-plan.js';
 import { layeredDag, outputsMatchReference } from './fault-dags.js';
 

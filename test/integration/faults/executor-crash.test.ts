@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { DagSpec } from '../../../src/dag/schema.js';
+import type { DagSpec } from '../../../src/model/dag-schema.js';
 import { encodeValue } from '../../../src/data/codec.js';
 import { createBuiltinRegistry } from '../../../src/ops/builtins.js';
 import { runEmbedded } from '../../../src/runtime/embedded/embedded-backend.js';
-import { runDagFromSpec } from '../../../src/runtime/run-dag.js';
+import { runDagFromSpec } from '../../../src/model/compiled-dag.js';
 import { evaluateSequentially } from '../../../src/runtime/sequential-evaluator.js';
 import { MEMORY_STORES } from '../../../src/runtime/store-config.js';
-import { DEFAULT_WUKONG_OPTIONS } from '../../../src/scheduler/wukong-options.js';
+import { DEFAULT_WUKONG_OPTIONS } from '../../../src/model/wukong-options.js';
 
 /** A layered DAG with fan-outs and fan-ins, tasks that sleep a few ms so kills land mid-task. */
 function layered(seed: number): DagSpec {

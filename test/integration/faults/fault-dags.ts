@@ -1,8 +1,8 @@
-import type { DagSpec } from '../../../src/dag/schema.js';
+import type { DagSpec } from '../../../src/model/dag-schema.js';
 import { encodeValue } from '../../../src/data/codec.js';
 import { createBuiltinRegistry } from '../../../src/ops/builtins.js';
 import type { RunOutcome } from '../../../src/runtime/run-client.js';
-import type { CompiledRunDag } from '../../../src/runtime/run-dag.js';
+import type { CompiledRunDag } from '../../../src/model/compiled-dag.js';
 import { evaluateSequentially } from '../../../src/runtime/sequential-evaluator.js';
 
 /**

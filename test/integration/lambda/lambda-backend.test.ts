@@ -4,14 +4,14 @@ import { fileURLToPath } from 'node:url';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadValidDag } from '../../../src/cli/load-valid-dag.js';
-import type { DagSpec } from '../../../src/dag/schema.js';
+import type { DagSpec } from '../../../src/model/dag-schema.js';
 import { encodeValue } from '../../../src/data/codec.js';
 import { createBuiltinRegistry } from '../../../src/ops/builtins.js';
 import type { LambdaOutcome } from '../../../src/runtime/lambda/lambda-backend.js';
 import { LAMBDA_ASYNC_PAYLOAD_BYTES } from '../../../src/runtime/lambda/lambda-limits.js';
-import { runDagFromSpec, type CompiledRunDag } from '../../../src/runtime/run-dag.js';
+import { runDagFromSpec, type CompiledRunDag } from '../../../src/model/compiled-dag.js';
 import { evaluateSequentially } from '../../../src/runtime/sequential-evaluator.js';
-import { DEFAULT_WUKONG_OPTIONS, type WukongOptions } from '../../../src/scheduler/wukong-options.js';
+import { DEFAULT_WUKONG_OPTIONS, type WukongOptions } from '../../../src/model/wukong-options.js';
 import { executorFunction, lambdaRunReport, startLambdaStack, type LambdaStack } from './lambda-stack.js';
 
 /**

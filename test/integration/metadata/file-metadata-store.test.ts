@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FileMetadataStore } from '../../../src/metadata/file-metadata-store.js';
 import type { MetadataRecord } from '../../../src/metadata/records.js';
-import type { Logger } from '../../../src/runtime/logger.js';
+import type { Logger } from '../../../src/model/logger.js';
 import { describeMetadataStoreConformance } from '../../unit/metadata/metadata-store.conformance.js';
 import { taskRecord, transferRecord } from '../../unit/metadata/record-fixtures.js';
 

@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DagSpec } from '../../../src/dag/schema.js';
+import type { DagSpec } from '../../../src/model/dag-schema.js';
 import { encodeValue } from '../../../src/data/codec.js';
 import { createBuiltinRegistry } from '../../../src/ops/builtins.js';
-import type { Plan } from '../../../src/plan/annotated-dag.js';
+import type { Plan } from '../../../src/model/annotated-dag.js';
 import { runEmbedded } from '../../../src/runtime/embedded/embedded-backend.js';
-import { runDagFromSpec } from '../../../src/runtime/run-dag.js';
-import { DEFAULT_WUKONG_OPTIONS } from '../../../src/scheduler/wukong-options.js';
+import { runDagFromSpec } from '../../../src/model/compiled-dag.js';
+import { DEFAULT_WUKONG_OPTIONS } from '../../../src/model/wukong-options.js';
 import { evaluateSequentially } from '../../../src/runtime/sequential-evaluator.js';
 import { MEMORY_STORES, type StoreConfig } from '../../../src/runtime/store-config.js';
 import { randomPlan, type RandomPlanOptions } from '../../helpers/random-plan.js';

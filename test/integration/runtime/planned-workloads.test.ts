@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Dag } from '../../../src/dag/dag.js';
 import { planFor } from '../../../src/cli/planned-input.js';
 import { MEMORY_STORES } from '../../../src/runtime/store-config.js';
-import { DEFAULT_WUKONG_OPTIONS } from '../../../src/scheduler/wukong-options.js';
+import { DEFAULT_WUKONG_OPTIONS } from '../../../src/model/wukong-options.js';
 import { resolveParams, WORKLOADS } from '../../../workloads/index.js';
 import { generateValidDag, runReplay } from '../../../workloads/replay-runner.js';
 

@@ -1,6 +1,6 @@
 import { createHash, randomFillSync } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { NotFoundError } from '../../../src/errors.js';
+import { NotFoundError } from '../../../src/model/errors.js';
 import type { IntermediateStore } from '../../../src/storage/intermediate-store.js';
 
 /** One store under test, fresh for each case (an empty keyspace: its own server, bucket or key prefix). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NotFoundError } from '../../../src/errors.js';
+import { NotFoundError } from '../../../src/model/errors.js';
 import { MemoryIntermediateStore } from '../../../src/storage/memory/memory-intermediate-store.js';
 import { describeIntermediateStoreConformance } from './intermediate-store.conformance.js';
 

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { inspect } from 'node:util';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WukongError } from '../../../src/errors.js';
+import { WukongError } from '../../../src/model/errors.js';
 import { RedisCoordinator } from '../../../src/storage/redis/redis-coordinator.js';
 import { RedisIntermediateStore } from '../../../src/storage/redis/redis-intermediate-store.js';
 import { LUA_SOURCES } from '../../../src/storage/redis/redis-scripts.js';

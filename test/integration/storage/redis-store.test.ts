@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { NotFoundError, WukongError } from '../../../src/errors.js';
+import { NotFoundError, WukongError } from '../../../src/model/errors.js';
 import { RedisIntermediateStore } from '../../../src/storage/redis/redis-intermediate-store.js';
 import { freePort } from '../../helpers/free-port.js';
 import { startRedisServer, type RedisServerHandle } from '../../helpers/redis-server.js';

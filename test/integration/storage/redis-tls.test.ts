@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeConfigFromFlags } from '../../../src/cli/store-flags.js';
-import { WukongError } from '../../../src/errors.js';
+import { WukongError } from '../../../src/model/errors.js';
 import { RedisCoordinator } from '../../../src/storage/redis/redis-coordinator.js';
 import { RedisIntermediateStore } from '../../../src/storage/redis/redis-intermediate-store.js';
 import { freePort } from '../../helpers/free-port.js';

@@ -3,7 +3,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeValue, encodeValue } from '../../../src/data/codec.js';
 import { matrix } from '../../../src/data/value.js';
-import { NotFoundError, WukongError } from '../../../src/errors.js';
+import { NotFoundError, WukongError } from '../../../src/model/errors.js';
 import { isRetryableS3Error, isS3NotFound } from '../../../src/storage/s3/s3-errors.js';
 import { createS3Client, S3IntermediateStore, type S3StoreOptions } from '../../../src/storage/s3/s3-intermediate-store.js';
 import { freePort } from '../../helpers/free-port.js';

@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Dag } from '../../../src/dag/dag.js';
 import { DagValidationError } from '../../../src/dag/dag-problem.js';
-import type { DagSpec, TaskSpec } from '../../../src/dag/schema.js';
-import { BadInputError, NotFoundError } from '../../../src/errors.js';
+import type { DagSpec, TaskSpec } from '../../../src/model/dag-schema.js';
+import { BadInputError, NotFoundError } from '../../../src/model/errors.js';
 
 const task = (id: string, deps: string[] = [], durationMs?: number): TaskSpec => ({
   id,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_TASKS_PER_DAG } from '../../../src/limits.js';
-import { WukongError } from '../../../src/errors.js';
+import { MAX_TASKS_PER_DAG } from '../../../src/model/limits.js';
+import { WukongError } from '../../../src/model/errors.js';
 import { DagValidationError, formatProblem, parseDagText, validateDag, type DagProblem } from '../../../src/dag/validate.js';
 import { createBuiltinRegistry } from '../../../src/ops/builtins.js';
 

@@ -1,19 +1,19 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DagSpec } from '../../../src/dag/schema.js';
+import type { DagSpec } from '../../../src/model/dag-schema.js';
 import { encodeValue } from '../../../src/data/codec.js';
 import { createBuiltinRegistry } from '../../../src/ops/builtins.js';
 import { systemClock } from '../../../src/runtime/clock.js';
 import type { DriverDeps } from '../../../src/runtime/executor-driver.js';
 import { handleInvocation } from '../../../src/runtime/invocation.js';
 import type { Invoker } from '../../../src/runtime/invoker.js';
-import { silentLogger } from '../../../src/runtime/logger.js';
+import { silentLogger } from '../../../src/model/logger.js';
 import type { ExecutorPayload } from '../../../src/runtime/payload.js';
 import { RunCache } from '../../../src/runtime/run-cache.js';
 import { executeRun, type RunOutcome } from '../../../src/runtime/run-client.js';
-import { runDagFromSpec } from '../../../src/runtime/run-dag.js';
+import { runDagFromSpec } from '../../../src/model/compiled-dag.js';
 import { evaluateSequentially } from '../../../src/runtime/sequential-evaluator.js';
-import type { WukongOptions } from '../../../src/scheduler/wukong-options.js';
+import type { WukongOptions } from '../../../src/model/wukong-options.js';
 import { MemoryCoordinator } from '../../../src/storage/memory/memory-coordinator.js';
 import { MemoryIntermediateStore } from '../../../src/storage/memory/memory-intermediate-store.js';
 

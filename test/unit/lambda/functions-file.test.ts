@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BadInputError } from '../../../src/errors.js';
+import { BadInputError } from '../../../src/model/errors.js';
 import { functionDefinitions } from '../../../src/emulator/functions-file.js';
 
 describe('the emulator\'s functions file', () => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { handler } from '../../../lambda/handler.js';
 import { HandlerConfigError } from '../../../lambda/handler-config.js';
-import { BadInputError } from '../../../src/errors.js';
+import { BadInputError } from '../../../src/model/errors.js';
 
 /** The handler's edge: what it refuses before any store is opened (no network). */
 const context = { functionName: 'f', memoryLimitInMB: '1769', awsRequestId: 'req-1', getRemainingTimeInMillis: () => 60_000 };

@@ -1,6 +1,6 @@
 import type { InvokeCommand } from '@aws-sdk/client-lambda';
 import { describe, expect, it } from 'vitest';
-import { BadInputError } from '../../../src/errors.js';
+import { BadInputError } from '../../../src/model/errors.js';
 import { functionNameForTier, LambdaInvoker, LambdaPayloadTooLargeError } from '../../../src/runtime/lambda/lambda-invoker.js';
 import { LAMBDA_ASYNC_PAYLOAD_BYTES } from '../../../src/runtime/lambda/lambda-limits.js';
 import type { ExecutorPayload } from '../../../src/runtime/payload.js';

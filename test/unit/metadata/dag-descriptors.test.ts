@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Dag } from '../../../src/dag/dag.js';
-import type { DagSpec } from '../../../src/dag/schema.js';
+import type { DagSpec } from '../../../src/model/dag-schema.js';
 import { valueByteSize } from '../../../src/data/codec.js';
 import { bytes, matrix, type Value } from '../../../src/data/value.js';
 import { describeDagTasks, predictorForDag, UNKNOWN_SHAPE } from '../../../src/metadata/dag-descriptors.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { metadataLocationFromFlags } from '../../../src/cli/commands/metadata.js';
-import { BadInputError } from '../../../src/errors.js';
+import { BadInputError } from '../../../src/model/errors.js';
 import { describeMetadataLocation, parseMetadataLocation } from '../../../src/metadata/metadata-location.js';
 import { decodeRecordLines, encodeRecordLines } from '../../../src/metadata/record-lines.js';
 import { invokeRecord, taskRecord, transferRecord } from './record-fixtures.js';

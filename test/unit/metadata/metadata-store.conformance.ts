@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BadInputError } from '../../../src/errors.js';
+import { BadInputError } from '../../../src/model/errors.js';
 import type { MetadataStore } from '../../../src/metadata/metadata-store.js';
 import type { MetadataRecord } from '../../../src/metadata/records.js';
 import { invokeRecord, taskRecord, transferRecord } from './record-fixtures.js';

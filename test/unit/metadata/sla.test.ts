@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BadInputError } from '../../../src/errors.js';
+import { BadInputError } from '../../../src/model/errors.js';
 import { MetadataPredictor } from '../../../src/metadata/predictor.js';
 import type { MetadataRecord } from '../../../src/metadata/records.js';
 import { historyFromRecords, emptyHistory } from '../../../src/metadata/metadata-history.js';

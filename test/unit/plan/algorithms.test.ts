@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Dag } from '../../../src/dag/dag.js';
-import type { TaskSpec } from '../../../src/dag/schema.js';
+import type { TaskSpec } from '../../../src/model/dag-schema.js';
 import { heftPlanner } from '../../../src/plan/algorithms/heft.js';
 import { nonuniformPlanner } from '../../../src/plan/algorithms/nonuniform.js';
 import { uniformPlanner } from '../../../src/plan/algorithms/uniform.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BadInputError } from '../../../src/errors.js';
+import { BadInputError } from '../../../src/model/errors.js';
 import { BUILTIN_PLANNERS } from '../../../src/plan/builtin-planners.js';
 import { loadPlanner } from '../../../src/cli/load-planner.js';
 import { planDag } from '../../../src/plan/plan-dag.js';

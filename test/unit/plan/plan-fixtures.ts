@@ -1,5 +1,5 @@
 import { Dag } from '../../../src/dag/dag.js';
-import type { DagSpec, TaskSpec } from '../../../src/dag/schema.js';
+import type { DagSpec, TaskSpec } from '../../../src/model/dag-schema.js';
 import { emptyHistory } from '../../../src/metadata/metadata-history.js';
 import { MetadataPredictor } from '../../../src/metadata/predictor.js';
 

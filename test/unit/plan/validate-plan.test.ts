@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BadInputError } from '../../../src/errors.js';
+import { BadInputError } from '../../../src/model/errors.js';
 import { findPlanProblems, PlanValidationError, validatePlan, type PlanToValidate } from '../../../src/plan/validate-plan.js';
 import { dagOf, TIERS, work } from './plan-fixtures.js';
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { Plan } from '../../../src/plan/annotated-dag.js';
+import type { Plan } from '../../../src/model/annotated-dag.js';
 import { MAX_TASK_BARS, renderHtmlReport } from '../../../src/report/html-report.js';
 import { escapeHtml } from '../../../src/report/html/escape-html.js';
 import { formatBytes, formatMs } from '../../../src/report/html/format-units.js';
 import { MAX_CRITICAL_BARS } from '../../../src/report/html/concurrency-svg.js';
 import { MAX_GANTT_LANES } from '../../../src/report/html/gantt-svg.js';
-import type { TaskTiming } from '../../../src/runtime/run-events.js';
+import type { TaskTiming } from '../../../src/model/run-events.js';
 import { dependencies, reportOf, timing } from './report-fixtures.js';
 
 const count = (html: string, needle: RegExp) => html.match(needle)?.length ?? 0;

@@ -1,6 +1,6 @@
 import { buildRunReport, type RunReport } from '../../../src/report/run-report.js';
 import type { DependencyLookup } from '../../../src/report/run-metrics.js';
-import type { ExecutorReport, TaskTiming } from '../../../src/runtime/run-events.js';
+import type { ExecutorReport, TaskTiming } from '../../../src/model/run-events.js';
 
 /** A task timing: ready at `readyAt`, `getMs` fetching, `execMs` running, `putMs` storing. */
 export function timing(taskId: string, executorId: string, readyAt: number, execMs: number, extra: Partial<TaskTiming> = {}): TaskTiming {

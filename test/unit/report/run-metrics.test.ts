@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RunReportSchema } from '../../../src/report/run-report.js';
 import { computeRunMetrics, firstTimingById, longestExecPathMs, peakBytesHeld, runCriticalPath } from '../../../src/report/run-metrics.js';
-import type { TaskTiming } from '../../../src/runtime/run-events.js';
+import type { TaskTiming } from '../../../src/model/run-events.js';
 import { dependencies, reportOf, timing } from './report-fixtures.js';
 
 /** a -> b, a -> c, b + c -> d; a, b, d on e1 and c on e2. */

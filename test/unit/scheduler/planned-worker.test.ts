@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Plan } from '../../../src/plan/annotated-dag.js';
+import type { Plan } from '../../../src/model/annotated-dag.js';
 import { PARK_MEMBER, PlanLayout } from '../../../src/scheduler/planned-layout.js';
 import { PlannedWorker } from '../../../src/scheduler/planned-worker.js';
 import { graphOf } from '../../helpers/interleaved-run.js';

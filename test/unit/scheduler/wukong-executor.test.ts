@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ExecutorEvent, Instruction } from '../../../src/scheduler/events.js';
 import { InvalidTransitionError } from '../../../src/scheduler/transitions.js';
 import { WukongExecutor } from '../../../src/scheduler/wukong-executor.js';
-import { DEFAULT_WUKONG_OPTIONS, parseWukongOptimizations, type WukongOptions } from '../../../src/scheduler/wukong-options.js';
+import { DEFAULT_WUKONG_OPTIONS, parseWukongOptimizations, type WukongOptions } from '../../../src/model/wukong-options.js';
 import { graphOf } from '../../helpers/interleaved-run.js';
 
 const NONE: WukongOptions = { ...DEFAULT_WUKONG_OPTIONS, fanOutClustering: false, fanInClustering: false, delayedIo: false };

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { DagSpec, TaskSpec } from '../../../src/dag/schema.js';
-import { runDagFromSpec } from '../../../src/runtime/run-dag.js';
-import { DEFAULT_WUKONG_OPTIONS } from '../../../src/scheduler/wukong-options.js';
-import { AWS_PROFILE, DETERMINISTIC_PROFILE } from '../../../src/sim/profile.js';
+import type { DagSpec, TaskSpec } from '../../../src/model/dag-schema.js';
+import { runDagFromSpec } from '../../../src/model/compiled-dag.js';
+import { DEFAULT_WUKONG_OPTIONS } from '../../../src/model/wukong-options.js';
+import { AWS_PROFILE, DETERMINISTIC_PROFILE } from '../../../src/cost/profile.js';
 import { simulate, type SimulationResult } from '../../../src/sim/simulator.js';
 import { DEFAULT_TASK_EXEC_MS, DEFAULT_TASK_OUTPUT_BYTES, createDagTaskEstimator } from '../../../src/sim/task-estimates.js';
 import { simulateSpec, work } from './sim-dags.js';

@@ -3,10 +3,10 @@ import type { ExecutionTimeEstimate, MetadataAccess } from '../../../src/metadat
 import { historyFromRecords } from '../../../src/metadata/metadata-history.js';
 import type { TaskRecord, WorkerConfig } from '../../../src/metadata/records.js';
 import { taskKeyOf } from '../../../src/metadata/task-key.js';
-import { runDagFromSpec } from '../../../src/runtime/run-dag.js';
+import { runDagFromSpec } from '../../../src/model/compiled-dag.js';
 import { historyTaskDescriptors, historyTaskEstimatorForDag } from '../../../src/sim/history-task-descriptors.js';
 import { createHistoryTaskEstimator, predictFromHistory, type EstimatorGraph } from '../../../src/sim/history-task-estimator.js';
-import { AWS_PROFILE, DETERMINISTIC_PROFILE } from '../../../src/sim/profile.js';
+import { AWS_PROFILE, DETERMINISTIC_PROFILE } from '../../../src/cost/profile.js';
 
 /** A hand-made graph: a -> c, b -> c, c -> d (d also reads a). */
 function diamondGraph(mode: 'spin' | 'sleep' = 'spin'): EstimatorGraph {

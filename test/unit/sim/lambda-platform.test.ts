@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SimulatedLambdaPlatform, type InvocationRequest, type Placement } from '../../../src/sim/lambda-platform.js';
-import { DETERMINISTIC_PROFILE, type CostProfile } from '../../../src/sim/profile.js';
+import { DETERMINISTIC_PROFILE, type CostProfile } from '../../../src/cost/profile.js';
 import { SeededRandom } from '../../../src/sim/seeded-random.js';
 
 function platform(lambda: Partial<CostProfile['lambda']>, warm = 0) {

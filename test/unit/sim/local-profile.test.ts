@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { BadInputError } from '../../../src/errors.js';
+import { BadInputError } from '../../../src/model/errors.js';
 import { emptyHistory, historyFromRecords } from '../../../src/metadata/metadata-history.js';
 import type { InvokeRecord, MetadataRecord, TransferRecord } from '../../../src/metadata/records.js';
-import { fitLocalProfile, LOCAL_FALLBACK_MB_PER_SECOND, NoLocalHistoryError } from '../../../src/sim/local-profile.js';
-import { cpuSlowdown, functionBytesPerMs } from '../../../src/sim/profile.js';
+import { fitLocalProfile, LOCAL_FALLBACK_MB_PER_SECOND, NoLocalHistoryError } from '../../../src/cost/local-profile.js';
+import { cpuSlowdown, functionBytesPerMs } from '../../../src/cost/profile.js';
 
 const POOL = { threads: 2, executorsPerThread: 4 };
 

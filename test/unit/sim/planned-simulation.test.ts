@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { DagSpec, TaskSpec } from '../../../src/dag/schema.js';
-import type { Plan } from '../../../src/plan/annotated-dag.js';
+import type { DagSpec, TaskSpec } from '../../../src/model/dag-schema.js';
+import type { Plan } from '../../../src/model/annotated-dag.js';
 import { RunReportSchema } from '../../../src/report/run-report.js';
-import { runDagFromSpec } from '../../../src/runtime/run-dag.js';
-import { AWS_PROFILE, DETERMINISTIC_PROFILE, type CostProfile } from '../../../src/sim/profile.js';
+import { runDagFromSpec } from '../../../src/model/compiled-dag.js';
+import { AWS_PROFILE, DETERMINISTIC_PROFILE, type CostProfile } from '../../../src/cost/profile.js';
 import type { PlannedSimulationResult } from '../../../src/sim/planned-simulation.js';
 import { simulate, type SimulationInput } from '../../../src/sim/simulator.js';
 import { createDagTaskEstimator } from '../../../src/sim/task-estimates.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BadInputError } from '../../../src/errors.js';
+import { BadInputError } from '../../../src/model/errors.js';
 import {
   AWS_PROFILE,
   CostProfileSchema,
@@ -9,7 +9,7 @@ import {
   cpuSlowdown,
   functionBytesPerMs,
   parseCostProfile,
-} from '../../../src/sim/profile.js';
+} from '../../../src/cost/profile.js';
 import { SeededRandom } from '../../../src/sim/seeded-random.js';
 
 describe('cost profiles', () => {

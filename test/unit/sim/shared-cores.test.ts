@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SharedCores } from '../../../src/sim/shared-cores.js';
-import { DETERMINISTIC_PROFILE, parseCostProfile } from '../../../src/sim/profile.js';
+import { DETERMINISTIC_PROFILE, parseCostProfile } from '../../../src/cost/profile.js';
 import { simulateSpec, work } from './sim-dags.js';
 
 describe('SharedCores', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RunReportSchema } from '../../../src/report/run-report.js';
-import { DEFAULT_WUKONG_OPTIONS } from '../../../src/scheduler/wukong-options.js';
-import { DETERMINISTIC_PROFILE, type CostProfile } from '../../../src/sim/profile.js';
+import { DEFAULT_WUKONG_OPTIONS } from '../../../src/model/wukong-options.js';
+import { DETERMINISTIC_PROFILE, type CostProfile } from '../../../src/cost/profile.js';
 import { NO_OPTIMIZATIONS, simulateSpec, work } from './sim-dags.js';
 
 /*

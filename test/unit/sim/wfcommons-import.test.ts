@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { validateDag } from '../../../src/dag/validate.js';
-import { BadInputError } from '../../../src/errors.js';
+import { BadInputError } from '../../../src/model/errors.js';
 import { createBuiltinRegistry } from '../../../src/ops/builtins.js';
 import { importWfCommons } from '../../../src/sim/wfcommons-import.js';
 import { simulateSpec } from './sim-dags.js';

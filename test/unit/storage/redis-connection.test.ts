@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { WukongError } from '../../../src/errors.js';
+import { WukongError } from '../../../src/model/errors.js';
 import { escapeGlob, redisTarget, storeError } from '../../../src/storage/redis/redis-connection.js';
 
 describe('escapeGlob', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BadInputError } from '../../../src/errors.js';
+import { BadInputError } from '../../../src/model/errors.js';
 import { COMMAND_TIMEOUT_MS, MAX_RETRIES_PER_REQUEST, reconnectDelayMs, RELIABILITY_OPTIONS } from '../../../src/storage/redis/redis-connection.js';
 import { redisOptionsFromUrl, withRedisCaFile } from '../../../src/storage/redis/redis-url.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BadInputError } from '../../../src/errors.js';
+import { BadInputError } from '../../../src/model/errors.js';
 import { redactRedisUrl, redisOptionsFromUrl } from '../../../src/storage/redis/redis-url.js';
 
 describe('redisOptionsFromUrl', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BadInputError } from '../../../src/errors.js';
+import { BadInputError } from '../../../src/model/errors.js';
 import { describeParams, findWorkload, resolveParams, WORKLOADS, type AnyWorkload } from '../../../workloads/index.js';
 
 function workload(name: string): AnyWorkload {

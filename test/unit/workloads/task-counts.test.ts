@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDepRef } from '../../../src/dag/schema.js';
+import { parseDepRef } from '../../../src/model/dag-schema.js';
 import { validateDag } from '../../../src/dag/validate.js';
 import { createBuiltinRegistry } from '../../../src/ops/builtins.js';
 import { findWorkload, resolveParams, WORKLOADS, type AnyWorkload } from '../../../workloads/index.js';

@@ -1,4 +1,3 @@
-import type { Dag } from '../dag/dag.js';
 import type { Plan } from './annotated-dag.js';
 
 /**
@@ -7,7 +6,7 @@ import type { Plan } from './annotated-dag.js';
  * the workers' lists are slices of one global topological order, so no two workers can wait on
  * each other: the earliest unfinished task in that order always has its inputs.
  */
-export function workerTaskLists(dag: Pick<Dag, 'topologicalOrder'>, plan: Pick<Plan, 'tasks'>): Map<number, string[]> {
+export function workerTaskLists(dag: { topologicalOrder(): readonly string[] }, plan: Pick<Plan, 'tasks'>): Map<number, string[]> {
   const topo = dag.topologicalOrder();
   const position = new Map<string, number>();
   topo.forEach((id, i) => position.set(id, i));

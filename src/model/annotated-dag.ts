@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DagSpecSchema, TaskIdSchema } from '../dag/schema.js';
+import { DagSpecSchema, TaskIdSchema } from './dag-schema.js';
 
 /**
  * The planner's output (DESIGN.md §3, thesis Fig. 9-11): the DAG plus, for every task, the worker

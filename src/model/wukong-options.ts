@@ -1,25 +1,31 @@
+import { z } from 'zod';
+
 /**
  * WUKONG's three locality optimizations (Carver et al., SoCC'20), each switchable, and the size
- * threshold that makes an output "large".
+ * threshold that makes an output "large". The one definition: the run spec stores it as is.
  */
-export interface WukongOptions {
-  /** Large output: run the ready single-parent children here instead of invoking executors. */
-  readonly fanOutClustering: boolean;
-  /** Large output: run the fan-in children this executor completes here instead of invoking. */
-  readonly fanInClustering: boolean;
-  /**
-   * Large output with unready fan-in children: run the ready work first, recheck, and upload
-   * only if a fan-in child still needs the output from storage.
-   */
-  readonly delayedIo: boolean;
-  /** An output of at least this many bytes is large. */
-  readonly thresholdBytes: number;
-  /**
-   * Outputs up to this many bytes travel inline in an invocation payload (Lambda's async payload
-   * limit is 1 MB; the default keeps well below it, leaving room for the event's other fields).
-   */
-  readonly inlineBudgetBytes: number;
-}
+export const WukongOptionsSchema = z
+  .object({
+    /** Large output: run the ready single-parent children here instead of invoking executors. */
+    fanOutClustering: z.boolean(),
+    /** Large output: run the fan-in children this executor completes here instead of invoking. */
+    fanInClustering: z.boolean(),
+    /**
+     * Large output with unready fan-in children: run the ready work first, recheck, and upload
+     * only if a fan-in child still needs the output from storage.
+     */
+    delayedIo: z.boolean(),
+    /** An output of at least this many bytes is large. */
+    thresholdBytes: z.number().int().nonnegative(),
+    /**
+     * Outputs up to this many bytes travel inline in an invocation payload (Lambda's async payload
+     * limit is 1 MB; the default keeps well below it, leaving room for the event's other fields).
+     */
+    inlineBudgetBytes: z.number().int().nonnegative(),
+  })
+  .strict();
+
+export type WukongOptions = Readonly<z.infer<typeof WukongOptionsSchema>>;
 
 export const WUKONG_OPTIMIZATIONS = ['fanout-clustering', 'fanin-clustering', 'delayed-io'] as const;
 export type WukongOptimization = (typeof WUKONG_OPTIMIZATIONS)[number];

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { DagSpecSchema } from '../dag/schema.js';
-import { PlanSchema } from '../plan/annotated-dag.js';
-import type { ScheduleGraph } from '../scheduler/graph-view.js';
+import { DagSpecSchema } from './dag-schema.js';
+import { PlanSchema } from './annotated-dag.js';
+import { WukongOptionsSchema } from './wukong-options.js';
+import type { ScheduleGraph } from './graph-view.js';
 
 /** What the submitter stores once per run under `runKeys(runId).spec`; executors load it by key. */
 export const RunSpecSchema = z
@@ -9,15 +10,7 @@ export const RunSpecSchema = z
     version: z.literal(1),
     runId: z.string(),
     dag: DagSpecSchema,
-    wukong: z
-      .object({
-        fanOutClustering: z.boolean(),
-        fanInClustering: z.boolean(),
-        delayedIo: z.boolean(),
-        thresholdBytes: z.number().int().nonnegative(),
-        inlineBudgetBytes: z.number().int().nonnegative(),
-      })
-      .strict(),
+    wukong: WukongOptionsSchema,
     /** Executors report finished tasks to the client at most this often (ms); 0 disables. */
     progressIntervalMs: z.number().nonnegative(),
     /** Planned mode: where each task runs and with which optimizations (absent: WUKONG mode). */

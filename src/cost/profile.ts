@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { BadInputError } from '../errors.js';
-import { LAMBDA_USD_PER_GB_SECOND, LAMBDA_USD_PER_REQUEST, MB_PER_VCPU, S3_USD_PER_GET, S3_USD_PER_PUT } from '../report/cost-model.js';
+import { BadInputError } from '../model/errors.js';
+import { LAMBDA_USD_PER_GB_SECOND, LAMBDA_USD_PER_REQUEST, MB_PER_VCPU, S3_USD_PER_GET, S3_USD_PER_PUT } from '../model/cost-model.js';
 
 /**
  * The simulator's cost profile: what each kind of step costs in time and money on a platform.

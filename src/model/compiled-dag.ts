@@ -1,5 +1,6 @@
-import { parseDepRef, type DagSpec, type TaskSpec } from '../dag/schema.js';
+import { parseDepRef, type DagSpec, type TaskSpec } from './dag-schema.js';
 import type { RunDag } from './run-spec.js';
+import { topologicalOrder } from './topological-order.js';
 
 export interface CompiledRunDag extends RunDag {
   /** Refs the client collects: the DAG's `outputs`, or every sink. */
@@ -45,18 +46,6 @@ export function runDagFromSpec(spec: DagSpec): CompiledRunDag {
     inputRefs: (id) => refs.get(id) ?? [],
     sources: () => sources,
     outputRefs: () => [...outputRefs],
-    topologicalOrder: () => {
-      const indegree = new Map<string, number>();
-      for (const [id, ps] of parents) indegree.set(id, ps.length);
-      const order = [...sources];
-      for (let i = 0; i < order.length; i += 1) {
-        for (const child of children.get(order[i] as string) ?? []) {
-          const left = (indegree.get(child) as number) - 1;
-          indegree.set(child, left);
-          if (left === 0) order.push(child);
-        }
-      }
-      return order;
-    },
+    topologicalOrder: () => topologicalOrder({ sources: () => sources, parents: (id) => parents.get(id) ?? none, children: (id) => children.get(id) ?? none }),
   };
 }

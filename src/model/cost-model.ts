@@ -1,5 +1,5 @@
 /**
- * AWS Lambda pricing used by run reports, planners and the simulator (DESIGN.md §6; AWS Lambda
+ * AWS Lambda facts and pricing used by run reports, planners and the simulator (DESIGN.md §6; AWS Lambda
  * pricing page, x86, us-east-1): $0.0000166667 per GB-second billed per 1 ms, $0.20 per 1M
  * requests. S3: PUT $0.005 per 1,000, GET $0.0004 per 1,000.
  */
@@ -7,8 +7,15 @@ export const LAMBDA_USD_PER_GB_SECOND = 0.0000166667;
 export const LAMBDA_USD_PER_REQUEST = 0.2 / 1_000_000;
 export const S3_USD_PER_PUT = 0.005 / 1000;
 export const S3_USD_PER_GET = 0.0004 / 1000;
-/** Lambda gives 1 vCPU at 1,769 MB (AWS Lambda memory/CPU documentation). */
+/** Lambda gives 1 vCPU at 1,769 MB (AWS Lambda memory/CPU documentation): the one place this is written. */
 export const MB_PER_VCPU = 1769;
+/** 10,240 MB buys 6 vCPUs, the most a function gets. */
+export const MAX_VCPU = 6;
+
+/** vCPUs Lambda gives a function of `memoryMb`: min(6, memoryMb / 1769), unrounded. */
+export function lambdaVcpuOf(memoryMb: number): number {
+  return Math.min(MAX_VCPU, memoryMb / MB_PER_VCPU);
+}
 
 export interface CostInput {
   /** Per executor: billed duration in ms and memory in MB. */

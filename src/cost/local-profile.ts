@@ -1,4 +1,4 @@
-import { BadInputError } from '../errors.js';
+import { BadInputError } from '../model/errors.js';
 import type { MetadataHistory } from '../metadata/metadata-history.js';
 import { DEFAULT_MEMORY_LATENCY, DEFAULT_MEMORY_MEGABYTES_PER_SECOND } from '../metadata/prediction-defaults.js';
 import type { TransferDirection, TransferRecord } from '../metadata/records.js';
