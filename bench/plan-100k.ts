@@ -105,9 +105,13 @@ async function main(): Promise<void> {
           const predictor = predictorFor(dag);
           const costs = await timed(() => predictTaskCosts(dag, predictor, 'median', DEFAULT_TIERS));
           predictCpus.push(costs.cpuMs);
-          const algorithmRun = await timed(() => (ALGORITHMS[name] as (c: TaskCosts) => unknown)(costs.result));
-          algorithmCpus.push(algorithmRun.cpuMs);
-          algorithmWalls.push(algorithmRun.wallMs);
+          // Planners without a compact core (random) have no algorithm-only figure: printed as '-'.
+          const algorithmOnly = ALGORITHMS[name];
+          if (algorithmOnly) {
+            const algorithmRun = await timed(() => algorithmOnly(costs.result));
+            algorithmCpus.push(algorithmRun.cpuMs);
+            algorithmWalls.push(algorithmRun.wallMs);
+          }
           const metadata = predictorFor(dag);
           const once = await timed(() => algorithm.plan(dag, metadata, 'median', { tiers: DEFAULT_TIERS }));
           walls.push(once.wallMs);
@@ -123,8 +127,8 @@ async function main(): Promise<void> {
             String(dag.taskCount()).padStart(7),
             ` ${name.padEnd(11)}`,
             median(predictCpus).toFixed(0).padStart(11),
-            median(algorithmCpus).toFixed(0).padStart(14),
-            median(algorithmWalls).toFixed(0).padStart(15),
+            (algorithmCpus.length > 0 ? median(algorithmCpus).toFixed(0) : '-').padStart(14),
+            (algorithmWalls.length > 0 ? median(algorithmWalls).toFixed(0) : '-').padStart(15),
             median(cpus).toFixed(0).padStart(9),
             median(walls).toFixed(0).padStart(10),
             median(totals).toFixed(0).padStart(13),

@@ -3,7 +3,7 @@
  * that puts everything on one worker, random plans over 4 workers (with and without dup on every
  * task), and a random plan with parkAfterMs 0 (every wait parks), next to WUKONG mode.
  *
- *   npm run build && node dist/bench/planned-mode.js [--repeat 3] [--threads 2]
+ *   npm run build && node dist/bench/planned-mode.js [--repeat 3] [--threads 2] [--only diamond,gemm-2x2]
  *
  * Figures are wall-clock ms on this machine (shared, loaded: compare rows, not absolute values).
  * Embedded threads are always warm, so prewarm is a no-op here and a park costs a local re-invoke.
@@ -18,7 +18,7 @@ import { MEMORY_STORES } from '../src/runtime/store-config.js';
 import { DEFAULT_WUKONG_OPTIONS } from '../src/model/wukong-options.js';
 import { randomPlan } from '../src/plan/random-plan.js';
 
-const { values } = parseArgs({ options: { repeat: { type: 'string', default: '3' }, threads: { type: 'string', default: '2' } } });
+const { values } = parseArgs({ options: { repeat: { type: 'string', default: '3' }, threads: { type: 'string', default: '2' }, only: { type: 'string' } } });
 const repeat = Number(values.repeat);
 const threads = Number(values.threads);
 
@@ -28,7 +28,9 @@ function singleWorkerPlan(spec: DagSpec): Plan {
   return { algorithm: 'one-worker', sla: 'avg', tasks, workers: { '0': { memoryMb: 1769, vcpu: 1 } } };
 }
 
-for (const name of ['diamond', 'gemm-2x2', 'tree-reduction-16']) {
+// --only diamond,gemm-2x2: a subset of the examples (the CI smoke run uses one).
+const examples = ['diamond', 'gemm-2x2', 'tree-reduction-16'].filter((name) => values.only === undefined || values.only.split(',').includes(name));
+for (const name of examples) {
   const spec = JSON.parse(await readFile(new URL(`../../workloads/examples/${name}.json`, import.meta.url), 'utf8')) as DagSpec;
   const dag = runDagFromSpec(spec);
   const ids = spec.tasks.map((t) => t.id);

@@ -1,4 +1,5 @@
 import { extname } from 'node:path';
+import { closestName } from '../dag/closest-name.js';
 import { BadInputError } from '../model/errors.js';
 import { importUserModule, isExplicitPath, USER_MODULE_EXTENSIONS } from '../ops/user-module.js';
 import { BUILTIN_PLANNER_NAMES, BUILTIN_PLANNERS, WUKONG_PLANNER_NAME } from '../plan/builtin-planners.js';
@@ -21,7 +22,8 @@ export async function loadPlanner(spec: string, options: { readonly cwd?: string
   const builtin = Object.hasOwn(BUILTIN_PLANNERS, name) ? BUILTIN_PLANNERS[name] : undefined;
   if (builtin) return { kind: 'algorithm', algorithm: builtin, source: 'builtin' };
   if (!isExplicitPath(name)) {
-    const hint = USER_MODULE_EXTENSIONS.has(extname(name)) ? `; to load a file, give a path: ./${name}` : '';
+    const close = closestName(name, BUILTIN_PLANNER_NAMES);
+    const hint = USER_MODULE_EXTENSIONS.has(extname(name)) ? `; to load a file, give a path: ./${name}` : close ? `; did you mean "${close}"?` : '';
     throw new BadInputError(`unknown planner "${name}": built-in planners are ${BUILTIN_PLANNER_NAMES.join(', ')}${hint}`);
   }
   const { module, path } = await importUserModule(name, `planner ${name}`, options);

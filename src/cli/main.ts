@@ -16,6 +16,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+/** Problems of an invalid DAG printed one a line; the rest are counted. */
+const MAX_PROBLEM_LINES = 20;
+
 function reportError(error: unknown): number {
   if (error instanceof CommanderError) {
     // commander already printed its message (or help/version, which exit 0).
@@ -24,7 +27,11 @@ function reportError(error: unknown): number {
   if (process.env.WUKONG_DEBUG === '1' && error instanceof Error) process.stderr.write(`${error.stack}\n`);
   if (error instanceof DagValidationError) {
     // One write: a generated DAG can have thousands of problems.
-    const lines = [`wukong: ${describeInvalidDag(error.problems.length, error.source)}`, ...error.problems.map((problem) => `  ${formatProblem(problem)}`)];
+    // A generated DAG can repeat one mistake 200,000 times: the first few lines, then a count.
+    const shown = error.problems.slice(0, MAX_PROBLEM_LINES).map((problem) => `  ${formatProblem(problem)}`);
+    const more = error.problems.length - shown.length;
+    const lines = [`wukong: ${describeInvalidDag(error.problems.length, error.source)}`, ...shown];
+    if (more > 0) lines.push(`  ... and ${more.toLocaleString('en-US')} more (wukong validate --json lists them all)`);
     process.stderr.write(`${lines.join('\n')}\n`);
     return 2;
   }
@@ -39,6 +46,19 @@ function reportError(error: unknown): number {
   process.stderr.write(`wukong: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
   return 1;
 }
+
+/**
+ * The pinned AWS SDK supports Node >= 20 (its package.json `engines`), and so does wukong; on Node
+ * 20 it still prints a notice that *future* SDK releases will need Node 22. That notice is not
+ * about this install, so it is switched off with the SDK's documented variable (unless set).
+ */
+if (Number(process.versions.node.split('.')[0]) < 22) process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+/** `wukong replay --list | head`: a reader that closes the pipe early ends the command quietly. */
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 
 main(process.argv).then(
   (code) => {

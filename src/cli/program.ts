@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { checkOutputPaths } from './output-paths.js';
 /** The package version: package.json is two levels up from src/cli, three from dist/src/cli. */
 function packageVersion(): string {
   for (const relative of ['../../../package.json', '../../package.json']) {
@@ -43,6 +44,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   gc: async () => (await import('./commands/gc.js')).registerGcCommand,
   config: async () => (await import('./commands/config.js')).registerConfigCommand,
   bench: async () => (await import('./commands/bench.js')).registerBenchCommand,
+  local: async () => (await import('./commands/local.js')).registerLocalCommand,
 };
 
 /**
@@ -60,6 +62,8 @@ export async function buildProgram(argv?: readonly string[]): Promise<Command> {
     .configureOutput({ outputError: (text, write) => write(`wukong: ${text.replace(/^error: /, '')}`) });
   // Throw instead of exiting, so main() maps every failure to an exit code in one place.
   program.exitOverride();
+  // Output paths are checked before any command runs anything (exit 2, nothing run or written).
+  program.hook('preAction', (_program, actionCommand) => checkOutputPaths(actionCommand));
   const named = argv?.[2];
   const names = named !== undefined && named in COMMANDS ? [named] : Object.keys(COMMANDS);
   const registers = await Promise.all(names.map((name) => (COMMANDS[name] as () => Promise<Register>)()));

@@ -34,7 +34,9 @@ export function storeConfigFromFlags(flags: StoreFlags, env: NodeJS.ProcessEnv =
   const parsed = StoreConfigSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new BadInputError(`bad store flags: ${issue?.path.join('.')}: ${issue?.message}`);
+    const path = issue?.path.join('.') ?? '';
+    const flag = path === 'intermediate.bucket' ? `--s3-bucket "${flags.s3Bucket}"` : /url$/.test(path) ? `--redis "${flags.redis}"` : path;
+    throw new BadInputError(`${flag}: ${issue?.message ?? 'invalid'}`);
   }
   return parsed.data;
 }

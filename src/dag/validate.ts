@@ -54,13 +54,19 @@ export function validateDag(input: unknown, catalog: OpCatalog): ValidationResul
 
   // The op of each well-formed task, looked up once (a producer is checked once per consumer).
   const opAt = tasks.map((task) => (task === undefined ? undefined : catalog.lookup(task.op)));
+  let depHints = 0;
   const checkRef = (ref: string, dep: { taskId: string; output: number }, consumer: string | undefined): void => {
     const { taskId, output } = dep;
     const who = consumer === undefined ? [taskId] : [consumer, taskId];
     const producer = firstIndex.get(taskId);
     if (producer === undefined) {
       if (consumer === undefined) problems.push({ code: 'unknown-output', message: `outputs names "${ref}", which is no task`, taskIds: [taskId] });
-      else problems.push({ code: 'unknown-dep', message: `task ${consumer} depends on "${ref}", which is no task`, taskIds: who });
+      else {
+        // Hints cost an edit distance against every id: only the first few unknown deps get one.
+        const hint = depHints < MAX_DEP_HINTS ? closestName(taskId, [...firstIndex.keys()]) : undefined;
+        depHints += 1;
+        problems.push({ code: 'unknown-dep', message: `task ${consumer} depends on "${ref}", which is no task${hint ? `; did you mean "${hint}"?` : ''}`, taskIds: who });
+      }
       return;
     }
     const producerOp = opAt[producer];
@@ -99,6 +105,9 @@ export function validateDag(input: unknown, catalog: OpCatalog): ValidationResul
   if (cycle) problems.push({ code: 'cycle', message: formatCycle(cycle), taskIds: cycle });
   return { ok: false, problems };
 }
+
+/** Unknown deps that get a "did you mean" (each costs a pass over every task id). */
+const MAX_DEP_HINTS = 20;
 
 function checkOp(task: TaskSpec, op: OpSignature | undefined, catalog: OpCatalog, problems: DagProblem[]): void {
   if (op === undefined) {

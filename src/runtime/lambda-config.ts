@@ -67,6 +67,11 @@ export const LambdaConfigSchema = z
       .object({ lambda: z.string().url().optional(), s3: z.string().url().optional() })
       .strict()
       .optional(),
+    /**
+     * Keys for the local stand-ins (`wukong local up` writes s3rver's); never put AWS keys here:
+     * on AWS the SDK's default chain (role, profile, env) supplies them.
+     */
+    credentials: z.object({ accessKeyId: z.string().min(1), secretAccessKey: z.string().min(1) }).strict().optional(),
     /** Which stack this came from, and where a client must run to reach Redis (informational). */
     stack: z
       .object({

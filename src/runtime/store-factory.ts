@@ -38,6 +38,7 @@ export async function createExecutorStores(config: StoreConfig, memoryPort?: Mes
         ...(intermediate.endpoint ? { endpoint: intermediate.endpoint } : {}),
         ...(intermediate.region ? { region: intermediate.region } : {}),
         ...(intermediate.forcePathStyle !== undefined ? { forcePathStyle: intermediate.forcePathStyle } : {}),
+        ...(intermediate.credentials ? { credentials: intermediate.credentials } : {}),
       });
       break;
   }

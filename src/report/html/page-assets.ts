@@ -14,6 +14,7 @@ th, td { text-align: left; padding: 2px 10px 2px 0; vertical-align: top; }
 .legend span { display: inline-block; margin-right: 14px; white-space: nowrap; }
 .legend i { display: inline-block; width: 12px; height: 12px; margin-right: 4px; vertical-align: -2px; border-radius: 2px; }
 .chart { overflow-x: auto; border: 1px solid #ddd; }
+.chart svg.gantt { width: 100%; height: auto; min-width: 900px; display: block; }
 .gantt text { font-size: 11px; fill: #444; } .gantt .lane-label { text-anchor: end; }
 .gantt .tick { stroke: #eee; } .gantt .tick-label { text-anchor: middle; fill: #888; }
 .gantt .executor { fill: #eceff1; } .gantt .executor.cold { stroke: #90a4ae; stroke-width: 0.5; }

@@ -102,7 +102,13 @@ export function lambdaRunOptionsFromConfig(
   const s3Endpoint = config.endpoints?.s3;
   const stores = StoreConfigSchema.parse({
     coordinator: { kind: 'redis', url: config.redisUrl },
-    intermediate: { kind: 's3', bucket: config.bucket, region: config.region, ...(s3Endpoint ? { endpoint: s3Endpoint, forcePathStyle: true } : {}) },
+    intermediate: {
+      kind: 's3',
+      bucket: config.bucket,
+      region: config.region,
+      ...(s3Endpoint ? { endpoint: s3Endpoint, forcePathStyle: true } : {}),
+      ...(config.credentials ? { credentials: config.credentials } : {}),
+    },
     ttlSeconds: choice.ttlSeconds,
   });
   return {
@@ -110,6 +116,7 @@ export function lambdaRunOptionsFromConfig(
     memoryMb,
     region: config.region,
     ...(config.endpoints?.lambda ? { endpoint: config.endpoints.lambda } : {}),
+    ...(config.credentials ? { credentials: config.credentials } : {}),
     stores,
     ...(choice.keepIntermediates !== undefined ? { keepIntermediates: choice.keepIntermediates } : {}),
   };
