@@ -54,6 +54,11 @@ export const PlanSchema = z
     /** Worker id (decimal string, as JSON keys are) -> its configuration. */
     workers: z.record(z.string().regex(/^\d{1,7}$/, 'worker ids are non-negative integers'), WorkerSpecSchema),
     predicted: PredictionSchema.optional(),
+    /**
+     * The shared estimator's forecast per task: [compute start, compute end] in ms from the
+     * client's first invoke. Reports draw it beside what happened (plan vs actual).
+     */
+    schedule: z.record(TaskIdSchema, z.tuple([z.number().nonnegative().finite(), z.number().nonnegative().finite()])).optional(),
   })
   .strict();
 

@@ -3,7 +3,7 @@ import type { MetadataAccess } from '../metadata/metadata-access.js';
 import { formatSla, type Sla } from '../metadata/sla.js';
 import { PlanSchema, type AnnotatedDag, type Prediction } from '../model/annotated-dag.js';
 import { fromPlanOutput } from './compact-plan.js';
-import { estimatePlan } from './plan-estimate.js';
+import { estimatePlan, type PlanEstimate } from './plan-estimate.js';
 import type { PlanningAlgorithm } from './planning-algorithm.js';
 import { predictTaskCosts } from './task-costs.js';
 import { normalizeTiers } from './tiers.js';
@@ -54,6 +54,7 @@ export async function planDag(dag: Dag, algorithm: PlanningAlgorithm, options: P
   const costs = predictTaskCosts(dag, options.metadata, options.sla, tiers);
   const estimate = estimatePlan(costs, fromPlanOutput(costs, plan));
   plan.predicted = { ...extraFigures(predicted), makespanMs: estimate.makespanMs, costUsd: estimate.costUsd, workers: estimate.workerCount };
+  plan.schedule = predictedSchedule(costs.graph.ids, estimate);
   return { dag: dag.spec, plan };
 }
 
@@ -63,6 +64,15 @@ export class PlannerFailedError extends PlanValidationError {
     super([{ code: 'bad-format', message: `planner ${planner} threw: ${cause instanceof Error ? cause.message : String(cause)}` }]);
     if (cause !== undefined) Object.defineProperty(this, 'cause', { value: cause, enumerable: false });
   }
+}
+
+/**
+ * Each task's forecast compute interval, to 0.1 ms (a 100k-task plan stays a few MB). Built with
+ * Object.fromEntries so that a task id such as `__proto__` is an own key, not the prototype.
+ */
+function predictedSchedule(ids: readonly string[], estimate: PlanEstimate): Record<string, [number, number]> {
+  const tenth = (ms: number) => Math.round(ms * 10) / 10;
+  return Object.fromEntries(ids.map((id, i) => [id, [tenth(estimate.startMs[i] ?? 0), tenth(estimate.finishMs[i] ?? 0)]]));
 }
 
 /** The planner's own finite numeric predictions other than makespan and cost. */
