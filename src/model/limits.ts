@@ -14,3 +14,9 @@ export const MAX_OUTPUT_BYTES_PER_TASK = 2 * 1024 * 1024 * 1024;
 
 /** Lambda's async invocation payload limit (the emulator enforces it; inline budgets stay far below). */
 export const LAMBDA_ASYNC_PAYLOAD_BYTES = 1024 * 1024;
+
+/**
+ * How long a planner may take before the run is refused (`--plan-timeout`): heft plans a
+ * 100,000-task DAG in seconds, so a minute means the planner is stuck, not slow.
+ */
+export const DEFAULT_PLAN_TIMEOUT_MS = 60_000;
