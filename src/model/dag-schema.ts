@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ownRecord } from './own-record.js';
 
 /**
  * DAG JSON (DESIGN.md §3): the single source of truth for the input format. Unknown keys are an
@@ -55,7 +56,7 @@ export const TaskSpecSchema = z
   .object({
     id: TaskIdSchema,
     op: z.string().min(1),
-    args: z.record(z.string(), z.unknown()).optional(),
+    args: ownRecord(z.string(), z.unknown()).optional(),
     deps: z.array(DepRefSchema).optional(),
     hints: TaskHintsSchema.optional(),
   })

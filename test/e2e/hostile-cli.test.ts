@@ -32,4 +32,14 @@ describe('hostile input at the CLI (e2e)', () => {
     expect(existsSync(join(dir, 'a', 'esc.arrow'))).toBe(false);
     expect(readdirSync(join(dir, 'a'))).toEqual(['b']);
   });
+
+  it.each([['wukong'], ['uniform'], ['heft']])('__proto__ as a task id runs on the embedded backend, planner %s, and its output is written', (planner) => {
+    const dir = mkdtempSync(join(tmpdir(), 'wukong-proto-'));
+    const work = (id: string, deps?: string[]) => ({ id, op: 'synthetic.work', args: { ms: 1, outputBytes: 16 }, ...(deps ? { deps } : {}) });
+    const dag = writeJson(dir, 'dag.json', { tasks: [work('__proto__'), work('constructor', ['__proto__']), work('sink', ['__proto__', 'constructor'])], outputs: ['__proto__', 'sink'] });
+    const run = wukong(['submit', dag, '--planner', planner, '--out', join(dir, 'out'), '--workers', '2'], dir);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(readdirSync(join(dir, 'out')).sort()).toEqual(['__proto__.arrow', 'sink.arrow']);
+  });
 });
