@@ -17,6 +17,7 @@ import { runDagFromSpec, type CompiledRunDag } from '../model/compiled-dag.js';
 import { loadPlanner } from './load-planner.js';
 import { parseDuration, parseIntegerOption } from './parse-options.js';
 import { readDagFile } from './read-dag-file.js';
+import { warnSkippedRecords } from './skipped-records-warning.js';
 
 /** The planning flags `submit`, `replay` and `simulate` share with `wukong plan`. */
 export interface PlannerFlags {
@@ -83,6 +84,7 @@ export async function planFor(model: Dag, flags: PlannerFlags, historyAt: Metada
   const store = historyAt ? await openMetadataStore(historyAt) : undefined;
   try {
     const history = store ? await store.load() : emptyHistory();
+    if (historyAt) warnSkippedRecords(history, historyAt);
     const metadata = predictorForDag(model, ops, history, { defaultSla: sla });
     const timeoutMs = parseDuration(flags.planTimeout ?? `${DEFAULT_PLAN_TIMEOUT_MS}ms`, '--plan-timeout');
     const annotated = await planDag(model, loaded.algorithm, { metadata, sla, tiers, timeoutMs, ...(maxWorkers === undefined ? {} : { maxWorkers }) });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_OUTPUT_BYTES_PER_TASK, MAX_RECORDED_DURATION_MS } from './limits.js';
 import { ownRecord } from './own-record.js';
 
 /**
@@ -47,8 +48,8 @@ export const DepRefSchema = z.string().min(1).max(300);
 
 export const TaskHintsSchema = z
   .object({
-    durationMs: z.number().nonnegative().finite().optional(),
-    outputBytes: z.number().int().nonnegative().optional(),
+    durationMs: z.number().nonnegative().max(MAX_RECORDED_DURATION_MS).optional(),
+    outputBytes: z.number().int().nonnegative().max(MAX_OUTPUT_BYTES_PER_TASK).optional(),
   })
   .strict();
 

@@ -20,3 +20,15 @@ export const LAMBDA_ASYNC_PAYLOAD_BYTES = 1024 * 1024;
  * 100,000-task DAG in seconds, so a minute means the planner is stuck, not slow.
  */
 export const DEFAULT_PLAN_TIMEOUT_MS = 60_000;
+
+/**
+ * Bounds on measured and hinted figures (metadata records, DAG `hints`): a task or transfer that
+ * took longer than a day, or moved more than a tebibyte, is no measurement of this system
+ * (Lambda stops at 15 minutes and 10,240 MB). Larger values are refused, so no sum of them over
+ * a million tasks can reach Infinity; a stored record out of range is skipped and counted.
+ */
+export const MAX_RECORDED_DURATION_MS = 24 * 60 * 60 * 1000;
+export const MAX_RECORDED_BYTES = 2 ** 40;
+/** A worker's memory (MB) and vCPUs in a record: far above any Lambda tier or machine here. */
+export const MAX_RECORDED_MEMORY_MB = 1024 * 1024;
+export const MAX_RECORDED_VCPU = 1024;

@@ -65,6 +65,9 @@ export async function planDag(dag: Dag, algorithm: PlanningAlgorithm, options: P
   validatePlan(dag, plan, { tiers, source });
   const costs = predictTaskCosts(dag, options.metadata, options.sla, tiers);
   const estimate = estimatePlan(costs, fromPlanOutput(costs, plan));
+  if (!Number.isFinite(estimate.makespanMs) || !Number.isFinite(estimate.costUsd)) {
+    throw new PlanValidationError([{ code: 'bad-format', message: `the predicted makespan or cost is not finite (${estimate.makespanMs} ms, $${estimate.costUsd}): the predictions are out of range` }], source);
+  }
   plan.predicted = { ...extraFigures(predicted), makespanMs: estimate.makespanMs, costUsd: estimate.costUsd, workers: estimate.workerCount };
   return { dag: dag.spec, plan };
 }
