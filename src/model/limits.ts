@@ -6,11 +6,13 @@
 export const MAX_TASKS_PER_DAG = 1_000_000;
 
 /**
- * Bytes one task may output. An S3 object can hold 5 TB and a Redis string 512 MB, but an
- * executor holds its outputs in memory (Lambda: at most 10,240 MB), and the Arrow codec writes
- * one buffer per output.
+ * Bytes one task may output: 2^31 - 1, the largest buffer the Arrow codec writes (apache-arrow:
+ * "Cannot write arrays larger than 2^31 - 1"). An S3 object can hold 5 TB and a Redis string
+ * 512 MB, but an executor holds its outputs in memory (Lambda: at most 10,240 MB) and the codec
+ * writes one buffer per output. Sizes a DAG states (synthetic.work `outputBytes`, `hints`) are
+ * checked against it at validation, so a too-large output is refused before anything runs.
  */
-export const MAX_OUTPUT_BYTES_PER_TASK = 2 * 1024 * 1024 * 1024;
+export const MAX_OUTPUT_BYTES_PER_TASK = 2 ** 31 - 1;
 
 /** Lambda's async invocation payload limit (the emulator enforces it; inline budgets stay far below). */
 export const LAMBDA_ASYNC_PAYLOAD_BYTES = 1024 * 1024;

@@ -17,7 +17,7 @@ export interface WfCommonsImport {
   readonly edges: number;
   /** Tasks whose time was cut to synthetic.work's maximum (900,000 ms). */
   readonly clampedDurations: number;
-  /** Tasks whose output was cut to synthetic.work's maximum (2^31 bytes). */
+  /** Tasks whose output was cut to synthetic.work's maximum (2^31 - 1 bytes). */
   readonly clampedBytes: number;
   /** Tasks with no runtime in the instance (imported as 0 ms). */
   readonly withoutRuntime: number;

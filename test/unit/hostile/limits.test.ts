@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { Dag } from '../../../src/dag/dag.js';
 import type { MetadataAccess } from '../../../src/metadata/metadata-access.js';
 import { decodeRecordLine } from '../../../src/metadata/record-lines.js';
-import { MAX_RECORDED_BYTES, MAX_RECORDED_DURATION_MS } from '../../../src/model/limits.js';
+import { MAX_OUTPUT_BYTES_PER_TASK, MAX_RECORDED_BYTES, MAX_RECORDED_DURATION_MS } from '../../../src/model/limits.js';
+import { validateDag } from '../../../src/dag/validate.js';
+import { createBuiltinRegistry } from '../../../src/ops/builtins.js';
 import { heftPlanner } from '../../../src/plan/algorithms/heft.js';
 import { planDag } from '../../../src/plan/plan-dag.js';
 import { parseSla } from '../../../src/metadata/sla.js';
@@ -55,5 +57,26 @@ describe('planning with absurd predictions', () => {
     const run = planDag(Dag.fromSpec(spec), heftPlanner, { metadata: absurd, sla: parseSla('median'), tiers: DEFAULT_TIERS });
     await expect(run).rejects.toBeInstanceOf(PlanValidationError);
     await expect(run).rejects.toThrow(/not finite/);
+  });
+});
+
+describe('output size limit, off by none', () => {
+  const ops = createBuiltinRegistry();
+  const withOutput = (outputBytes: number) => ({ tasks: [{ id: 'big', op: 'synthetic.work', args: { ms: 0, outputBytes } }] });
+
+  it("refuses synthetic.work outputBytes 2^31 at validation (Arrow writes at most 2^31 - 1)", () => {
+    const result = validateDag(withOutput(2 ** 31), ops);
+    expect(result.ok).toBe(false);
+    expect(result.ok ? '' : result.problems[0]?.message).toContain('args.outputBytes');
+  });
+
+  it('accepts 2^31 - 1, the limit itself', () => {
+    expect(MAX_OUTPUT_BYTES_PER_TASK).toBe(2 ** 31 - 1);
+    expect(validateDag(withOutput(2 ** 31 - 1), ops).ok).toBe(true);
+  });
+
+  it('refuses a hint of 2^31 output bytes', () => {
+    const result = validateDag({ tasks: [{ id: 'a', op: 'synthetic.work', args: { ms: 0 }, hints: { outputBytes: 2 ** 31 } }] }, ops);
+    expect(result.ok).toBe(false);
   });
 });
