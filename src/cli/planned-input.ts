@@ -2,6 +2,7 @@ import type { Dag } from '../dag/dag.js';
 import type { DagSpec } from '../model/dag-schema.js';
 import { DagValidationError, validateDag } from '../dag/validate.js';
 import { BadInputError } from '../model/errors.js';
+import { DEFAULT_PLAN_TIMEOUT_MS } from '../model/limits.js';
 import { predictorForDag } from '../metadata/dag-descriptors.js';
 import { emptyHistory } from '../metadata/metadata-history.js';
 import { openMetadataStore, type MetadataLocation } from '../metadata/metadata-location.js';
@@ -14,8 +15,9 @@ import { DEFAULT_TIERS, parseTiers } from '../plan/tiers.js';
 import { validatePlan } from '../plan/validate-plan.js';
 import { runDagFromSpec, type CompiledRunDag } from '../model/compiled-dag.js';
 import { loadPlanner } from './load-planner.js';
-import { parseIntegerOption } from './parse-options.js';
+import { parseDuration, parseIntegerOption } from './parse-options.js';
 import { readDagFile } from './read-dag-file.js';
+import { warnSkippedRecords } from './skipped-records-warning.js';
 
 /** The planning flags `submit`, `replay` and `simulate` share with `wukong plan`. */
 export interface PlannerFlags {
@@ -23,6 +25,7 @@ export interface PlannerFlags {
   sla?: string;
   tiers?: string;
   maxWorkers?: string;
+  planTimeout?: string;
 }
 
 /** A DAG ready to run: its plan when a planner made one or the file carried one (planned mode). */
@@ -41,8 +44,12 @@ export function withPlannerOptions<C extends { option(flags: string, description
     .option('--planner <name|path>', 'wukong (no plan: executors decide as WUKONG does), uniform, nonuniform, heft, random, or a planner module path (./my-planner.js)', 'wukong')
     .option('--sla <sla>', 'planners: statistic of the predictions, avg, median or pNN', 'median')
     .option('--tiers <list>', 'planners: memory tiers (MB) workers may get, comma separated', DEFAULT_TIERS.join(','))
-    .option('--max-workers <n>', 'planners: at most this many workers (heft: its worker count)');
+    .option('--max-workers <n>', 'planners: at most this many workers (heft: its worker count)')
+    .option(...PLAN_TIMEOUT_OPTION);
 }
+
+/** `--plan-timeout`: how long a planner may take (`wukong plan` adds it too). */
+export const PLAN_TIMEOUT_OPTION = ['--plan-timeout <duration>', 'planners: fail (exit 2) when the planner takes longer (500ms, 90s, 10m)', `${DEFAULT_PLAN_TIMEOUT_MS / 1000}s`] as const;
 
 /**
  * Reads a DAG file or an annotated DAG file (`wukong plan -o`) and, for a DAG with a planner other
@@ -77,8 +84,10 @@ export async function planFor(model: Dag, flags: PlannerFlags, historyAt: Metada
   const store = historyAt ? await openMetadataStore(historyAt) : undefined;
   try {
     const history = store ? await store.load() : emptyHistory();
+    if (historyAt) warnSkippedRecords(history, historyAt);
     const metadata = predictorForDag(model, ops, history, { defaultSla: sla });
-    const annotated = await planDag(model, loaded.algorithm, { metadata, sla, tiers, ...(maxWorkers === undefined ? {} : { maxWorkers }) });
+    const timeoutMs = parseDuration(flags.planTimeout ?? `${DEFAULT_PLAN_TIMEOUT_MS}ms`, '--plan-timeout');
+    const annotated = await planDag(model, loaded.algorithm, { metadata, sla, tiers, timeoutMs, ...(maxWorkers === undefined ? {} : { maxWorkers }) });
     return { plan: annotated.plan, planner: annotated.plan.algorithm };
   } finally {
     await store?.close();

@@ -7,7 +7,7 @@ import { BUILTIN_PLANNER_NAMES } from '../../plan/builtin-planners.js';
 import { DEFAULT_TIERS, parseTiers } from '../../plan/tiers.js';
 import { loadValidDag } from '../load-valid-dag.js';
 import { opsFromFlags, withOpsOptions, type OpsFlags } from '../ops-options.js';
-import { planFor } from '../planned-input.js';
+import { PLAN_TIMEOUT_OPTION, planFor } from '../planned-input.js';
 import { metadataLocationFromFlags } from './metadata.js';
 
 interface PlanFlags extends OpsFlags {
@@ -15,6 +15,7 @@ interface PlanFlags extends OpsFlags {
   sla: string;
   tiers: string;
   maxWorkers?: string;
+  planTimeout?: string;
   metadata?: string;
   metadataDir?: string;
   output?: string;
@@ -30,6 +31,7 @@ export function registerPlanCommand(program: Command): void {
     .option('--sla <sla>', 'statistic of the predictions: avg, median or pNN (e.g. p90)', 'median')
     .option('--tiers <list>', 'memory tiers (MB) workers may get, comma separated', DEFAULT_TIERS.join(','))
     .option('--max-workers <n>', 'at most this many workers (heft: its worker count, default 32)')
+    .option(...PLAN_TIMEOUT_OPTION)
     .option('--metadata <url-or-dir>', 'metadata store to learn from: a redis:// URL or a directory (env WUKONG_METADATA)')
     .option('--metadata-dir <dir>', 'metadata directory (default .wukong/metadata under the working directory)')
     .option('-o, --output <file>', 'write the annotated DAG (planner wukong: the DAG itself) to this file')
