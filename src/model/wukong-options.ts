@@ -26,8 +26,9 @@ export const WukongOptionsSchema = z
     /**
      * Store every small output before its fan-in marks and invocations, needed or not, as the
      * original does (`process_small`). Off: store only what another executor or the client reads.
+     * Absent (older run specs, the CLI): on.
      */
-    alwaysStore: z.boolean(),
+    alwaysStore: z.boolean().default(true),
     /** Delayed I/O polling; absent: the original's timings (DEFAULT_DELAYED_IO_POLL). */
     poll: z
       .object({
