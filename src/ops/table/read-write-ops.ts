@@ -9,7 +9,7 @@ import { exactly } from '../op-definition.js';
 import { loadArrowTable } from './arrow-to-duckdb.js';
 import { resultToArrow } from './duckdb-to-arrow.js';
 import { withConnection } from './engine.js';
-import { parquetBytesRead } from './parquet-bytes.js';
+import { chunksToRead, parquetBytesRead, parquetChunks } from './parquet-bytes.js';
 import { queryTable, tableInput, tableValue } from './run-query.js';
 import { openSource, readSourceBytes, sourceSize, writeSink } from './source-files.js';
 import { formatOfName, locationProblem, parseLocation, TableFormatSchema, type SourceLocation, type TableFormat } from './source-location.js';
@@ -51,13 +51,15 @@ export const tableRead = defineOp({
       const selected = args.columns || args.filter.length > 0 ? await queryTable(table, (from) => `SELECT ${args.columns ? columnList(args.columns) : '*'} FROM ${from}${whereSql(args.filter)}`) : table;
       return [tableValue(selected, bytes.byteLength)];
     }
-    const source = await openSource(where);
+    const filter = args.filter as Predicate[];
+    const chunks = async (footerFile: string) => withConnection(async (connection) => chunksToRead(await parquetChunks(connection, footerFile), args.columns, filter));
+    const source = await openSource(where, format === 'parquet' ? { chunks } : undefined);
     try {
       return await withConnection(async (connection) => {
         const scan = format === 'parquet' ? `read_parquet(${quoteString(source.path)})` : `read_csv(${quoteString(source.path)}, header = true)`;
         const select = `SELECT ${args.columns ? columnList(args.columns) : '*'} FROM ${scan}${whereSql(args.filter)}`;
         const table = await engineCall(args.source, async () => resultToArrow(await connection.run(select)));
-        const bytes = where.kind === 's3' ? source.fetchedBytes : format === 'parquet' ? await parquetBytesRead(connection, source.path, args.columns, args.filter as Predicate[]) : await sourceSize(where);
+        const bytes = where.kind === 's3' ? source.fetchedBytes : format === 'parquet' ? await parquetBytesRead(connection, source.path, args.columns, filter) : await sourceSize(where);
         return [tableValue(table, bytes)];
       });
     } finally {
