@@ -111,6 +111,8 @@ export class TaskIo {
     timing.execMs = timing.endAt - timing.startAt;
     this.longestTaskMs = Math.max(this.longestTaskMs, timing.execMs);
     timing.outputBytes = outputs.reduce((sum, v) => sum + valueByteSize(v), 0);
+    const sourceBytes = outputs.reduce((sum, v) => sum + (v.kind === 'table' ? (v.sourceBytes ?? 0) : 0), 0);
+    if (sourceBytes > 0) timing.sourceBytes = sourceBytes;
     if (timing.outputBytes > MAX_OUTPUT_BYTES_PER_TASK) {
       throw new Error(`output of ${timing.outputBytes} bytes exceeds the limit of ${MAX_OUTPUT_BYTES_PER_TASK} bytes per task`);
     }

@@ -21,6 +21,8 @@ import { storeConfigFromFlags, type StoreFlags } from '../store-flags.js';
 import { planFor, withPlannerOptions, type PlannerFlags } from '../planned-input.js';
 import { RECORDING_FLAG_HELP, recordingLocationFromFlag } from '../recording-location.js';
 import { Dag } from '../../dag/dag.js';
+import { DEFAULT_DATA_ROOT } from '../../../workloads/pipeline/data-files.js';
+import { checkTableSources } from '../table-sources.js';
 
 interface ReplayFlags extends StoreFlags, PlannerFlags, BackendFlags, WukongFlags {
   metadata?: string | false;
@@ -32,6 +34,8 @@ interface ReplayFlags extends StoreFlags, PlannerFlags, BackendFlags, WukongFlag
   repeat: string;
   json?: boolean;
   saveDag?: string;
+  data?: string;
+  pushdown: boolean;
   workers?: string;
   report?: string;
   html?: string;
@@ -66,7 +70,9 @@ export function registerReplayCommand(program: Command): void {
       .option('--repeat <k>', 'runs to take the median makespan over', '1')
       .option('--json', 'print the result as one JSON object')
       .option('--save-dag <file>', 'write the generated DAG JSON (then run it)')
-      .option('--workers <n>', 'executor threads (default: number of cores)'),
+      .option('--workers <n>', 'executor threads (default: number of cores)')
+      .option('--data <location>', `data workloads (pipeline): where the generated source files go, a directory or s3://bucket/prefix (default ${DEFAULT_DATA_ROOT})`)
+      .option('--no-pushdown', 'table workloads: read and move every column (no projection or filter pushdown)'),
     WUKONG_OPTION_GROUP,
   )
     .option('--backend <name>', 'embedded (threads in this process) or lambda (functions from --lambda-config)', 'embedded')
@@ -125,7 +131,9 @@ async function replay(workload: AnyWorkload, flags: ReplayFlags): Promise<void> 
   const stores = storeConfigFromFlags(flags);
 
   const metadata = recordingLocationFromFlag(flags.metadata);
-  const spec = generateValidDag(workload, params);
+  const context = { dataRoot: flags.data ?? DEFAULT_DATA_ROOT };
+  await workload.prepareData?.(params, context);
+  const { spec } = await checkTableSources(generateValidDag(workload, params, context), { pushdown: flags.pushdown });
   // Planned from the history earlier runs recorded (a second replay plans from the first one's);
   // before anything is written, so a bad planner leaves nothing behind.
   const { plan, planner } = await planFor(Dag.fromSpec(spec), flags, metadata ?? recordingLocationFromFlag(undefined));
