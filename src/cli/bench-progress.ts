@@ -1,21 +1,30 @@
+import { SingleBar } from 'cli-progress';
 import type { RunProgress } from '../runtime/run-client.js';
 
 /**
- * The long run's progress on a TTY (stderr): which step of how many, the mode, workload and
- * variant, and for embedded runs the tasks done; redrawn in place at most every 100 ms. Silent
- * when stderr is not a terminal, so pipes, CI logs and `--json` output stay clean.
+ * The long run's progress on a TTY (stderr): a bar over its steps (one variant on one workload
+ * case), the step's label, for embedded runs the tasks done, and the time so far; drawn by
+ * cli-progress, silent when stderr is not a terminal, so pipes, CI logs and `--json` output stay clean.
  */
 export class BenchProgress {
   private step = 0;
   private label = '';
-  private lastDrawAt = 0;
-  private drawn = false;
-  private readonly startedAt = Date.now();
+  private readonly bar: SingleBar;
+  private started = false;
 
   constructor(
     private readonly totalSteps: number,
     private readonly stream: NodeJS.WriteStream = process.stderr,
-  ) {}
+  ) {
+    this.bar = new SingleBar({
+      stream,
+      format: 'bench [{bar}] {value}/{total} {label}{detail}  {duration}s',
+      barsize: 20,
+      fps: 10,
+      clearOnComplete: true,
+      hideCursor: false,
+    });
+  }
 
   get enabled(): boolean {
     return this.stream.isTTY === true;
@@ -25,26 +34,22 @@ export class BenchProgress {
   begin(label: string): void {
     this.step += 1;
     this.label = label;
-    this.draw('', true);
+    if (!this.enabled) return;
+    if (!this.started) {
+      this.bar.start(this.totalSteps, this.step, { label, detail: '' });
+      this.started = true;
+    } else {
+      this.bar.update(this.step, { label, detail: '' });
+    }
   }
 
   /** Within an embedded step: the run's own progress. */
   run(progress: RunProgress): void {
-    this.draw(`  tasks ${progress.tasksDone}/${progress.tasksTotal}`, false);
+    if (this.started) this.bar.update(this.step, { label: this.label, detail: `  tasks ${progress.tasksDone}/${progress.tasksTotal}` });
   }
 
   clear(): void {
-    if (this.drawn) this.stream.write('\r\x1b[K');
-    this.drawn = false;
-  }
-
-  private draw(detail: string, force: boolean): void {
-    if (!this.enabled) return;
-    const now = Date.now();
-    if (!force && now - this.lastDrawAt < 100) return;
-    this.lastDrawAt = now;
-    const elapsed = ((now - this.startedAt) / 1000).toFixed(0);
-    this.stream.write(`\rbench [${this.step}/${this.totalSteps}] ${this.label}${detail}  ${elapsed}s\x1b[K`);
-    this.drawn = true;
+    if (this.started) this.bar.stop();
+    this.started = false;
   }
 }

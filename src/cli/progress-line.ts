@@ -1,14 +1,30 @@
+import { SingleBar } from 'cli-progress';
 import type { RunProgress } from '../runtime/run-client.js';
 
+/** Redraws per second at most: a terminal cannot show more, and each redraw costs the run. */
+const FPS = 10;
+
 /**
- * A one-line progress display on a TTY (stderr), redrawn at most every 100 ms; silent elsewhere
- * so pipes and CI logs stay clean.
+ * A run's progress bar on a TTY (stderr): tasks done of all, executors live, time so far; drawn
+ * by cli-progress, which stays silent when the stream is not a terminal, so pipes, CI logs and
+ * `--json` output stay clean. The bar is removed when the run ends.
  */
 export class ProgressLine {
-  private lastDrawAt = 0;
-  private drawn = false;
+  private readonly bar: SingleBar;
+  private started = false;
 
-  constructor(private readonly stream: NodeJS.WriteStream = process.stderr) {}
+  constructor(private readonly stream: NodeJS.WriteStream = process.stderr) {
+    this.bar = new SingleBar({
+      stream,
+      format: '[{bar}] tasks {value}/{total}  executors live {live}  {seconds}s',
+      barsize: 24,
+      barCompleteChar: '#',
+      barIncompleteChar: '.',
+      fps: FPS,
+      clearOnComplete: true,
+      hideCursor: false,
+    });
+  }
 
   get enabled(): boolean {
     return this.stream.isTTY === true;
@@ -16,20 +32,18 @@ export class ProgressLine {
 
   update(progress: RunProgress): void {
     if (!this.enabled) return;
-    const now = Date.now();
-    if (now - this.lastDrawAt < 100) return;
-    this.lastDrawAt = now;
-    const width = 24;
-    const fraction = progress.tasksTotal === 0 ? 1 : progress.tasksDone / progress.tasksTotal;
-    const filled = Math.round(fraction * width);
-    const bar = `${'#'.repeat(filled)}${'.'.repeat(width - filled)}`;
-    const line = `[${bar}] tasks ${progress.tasksDone}/${progress.tasksTotal}  executors live ${progress.executorsLive}  ${(progress.elapsedMs / 1000).toFixed(1)}s`;
-    this.stream.write(`\r${line}\x1b[K`);
-    this.drawn = true;
+    const payload = { live: progress.executorsLive, seconds: (progress.elapsedMs / 1000).toFixed(1) };
+    if (!this.started) {
+      this.bar.start(progress.tasksTotal, progress.tasksDone, payload);
+      this.started = true;
+      return;
+    }
+    this.bar.setTotal(progress.tasksTotal);
+    this.bar.update(progress.tasksDone, payload);
   }
 
   clear(): void {
-    if (this.drawn) this.stream.write('\r\x1b[K');
-    this.drawn = false;
+    if (this.started) this.bar.stop();
+    this.started = false;
   }
 }
