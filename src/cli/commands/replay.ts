@@ -15,7 +15,7 @@ import { WUKONG_OPTION_GROUP, type WukongFlags } from '../wukong-flags.js';
 import { withOptionGroup } from '../option-group.js';
 import { parseDuration, parseIntegerOption } from '../parse-options.js';
 import { ProgressLine } from '../progress-line.js';
-import { runBackendFromFlags, type BackendFlags } from '../run-backend.js';
+import { BACKEND_FLAG_HELP, runBackendFromFlags, type BackendFlags } from '../run-backend.js';
 import { DEFAULT_LAMBDA_CONFIG_PATH } from '../../runtime/lambda-config.js';
 import { STORE_OPTION_GROUP, type StoreFlags } from '../store-flags.js';
 import { planFor } from '../planned-input.js';
@@ -66,7 +66,7 @@ export function registerReplayCommand(program: Command): void {
     .option('--workers <n>', 'executor threads (default: number of cores)');
   withOptionGroup(command, WUKONG_OPTION_GROUP);
   command
-    .option('--backend <name>', 'embedded (threads in this process) or lambda (functions from --lambda-config)', 'embedded')
+    .option('--backend <name>', BACKEND_FLAG_HELP, 'embedded')
     .option('--lambda-config <file>', 'the config `wukong config from-stack` wrote', DEFAULT_LAMBDA_CONFIG_PATH)
     .option('--memory-mb <tier>', 'lambda backend: the memory tier to run executors on (planned runs: each worker its own)');
   withOptionGroup(command, STORE_OPTION_GROUP);

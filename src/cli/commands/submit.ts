@@ -17,7 +17,7 @@ import { PLANNER_OPTION_GROUP, type PlannerFlags } from '../planner-flags.js';
 import { OUTPUT_OPTION_GROUP, type OutputFlags } from '../output-flags.js';
 import { opsFromFlags, withOpsOptions, type OpsFlags } from '../ops-options.js';
 import { ProgressLine } from '../progress-line.js';
-import { runBackendFromFlags, type BackendFlags } from '../run-backend.js';
+import { BACKEND_FLAG_HELP, runBackendFromFlags, type BackendFlags } from '../run-backend.js';
 import { STORE_OPTION_GROUP, type StoreFlags } from '../store-flags.js';
 import { RECORDING_FLAG_HELP, recordingLocationFromFlag } from '../recording-location.js';
 
@@ -43,7 +43,7 @@ export function registerSubmitCommand(program: Command): void {
   withOptionGroup(command, WUKONG_OPTION_GROUP);
   command
     .option('--workers <n>', 'executor threads (default: number of cores)')
-    .option('--backend <name>', 'embedded (threads in this process) or lambda (functions from --lambda-config)', 'embedded')
+    .option('--backend <name>', BACKEND_FLAG_HELP, 'embedded')
     .option('--lambda-config <file>', 'the config `wukong config from-stack` wrote', DEFAULT_LAMBDA_CONFIG_PATH)
     .option('--memory-mb <tier>', 'lambda backend: the memory tier to run executors on');
   withOptionGroup(command, STORE_OPTION_GROUP);
