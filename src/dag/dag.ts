@@ -24,9 +24,16 @@ export type TaskWeight = (taskId: string) => number;
 export type DagGraph = Graph<{ name?: string }, TaskSpec, undefined>;
 
 /** Parents or children of every task, as task indices: task i's are values[offsets[i]..offsets[i+1]). */
-interface Adjacency {
+export interface Adjacency {
   readonly offsets: Int32Array;
   readonly values: Int32Array;
+}
+
+/** See `Dag.index`. */
+export interface DagIndex {
+  readonly parents: Adjacency;
+  readonly children: Adjacency;
+  readonly order: Int32Array;
 }
 
 const NONE: readonly string[] = Object.freeze([]);
@@ -151,6 +158,16 @@ export class Dag {
   inputRefs(taskId: string): readonly InputRef[] {
     const i = this.requireIndex(taskId);
     return (this.refs[i] ??= Object.freeze((this.spec.tasks[i]?.deps ?? []).map((ref) => Object.freeze(parseDepRef(ref)))));
+  }
+
+  /**
+   * The model's own flat index arrays, shared (treat as read-only): task i is `taskIds()[i]`, its
+   * distinct parents `parents.values[parents.offsets[i] .. parents.offsets[i+1])` in deps order,
+   * its children likewise in spec order, and `order` the topological order as indices. Planners
+   * loop over these instead of building their own copy.
+   */
+  get index(): DagIndex {
+    return { parents: this.parentsOf, children: this.childrenOf, order: this.orderIndices };
   }
 
   /** Every task after all its parents; ties in spec order (Kahn's algorithm, FIFO). */
