@@ -10,6 +10,9 @@
  * The DAG is layered and seeded: ~316 layers of ~316 synthetic.work tasks for 100k, each task
  * below the first layer reading 1-4 tasks of the previous layer and, one time in eight, one more
  * from any earlier layer. Figures are the median of `--runs` runs, in ms.
+ *
+ * Then an invalid DAG, which must be refused as fast (target: under 2 s): a fan-in of the largest
+ * size minus one sources into one sink that also depends on a task that does not exist.
  */
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -90,6 +93,32 @@ function measureOnce(text: string): { figures: Figures; edges: number; depth: nu
   };
 }
 
+/** `width` sources and one sink reading all of them and one unknown task `ghost`. */
+export function invalidFanIn(width: number): DagSpec {
+  const sources: TaskSpec[] = Array.from({ length: width }, (_, i) => ({ id: `s${i}`, op: 'synthetic.work', args: { ms: 0 } }));
+  const sink: TaskSpec = { id: 'sink', op: 'synthetic.work', args: { ms: 0 }, deps: [...sources.map((t) => t.id), 'ghost'] };
+  return { name: `fan-in-${width}-unknown-dep`, tasks: [...sources, sink] };
+}
+
+/** Parse + validation of the invalid fan-in, median of `runs`; checks it is refused for the right reason. */
+function measureInvalid(width: number, runs: number): { ms: number; problems: number } {
+  const text = JSON.stringify(invalidFanIn(width));
+  const catalog = createBuiltinRegistry();
+  const samples: number[] = [];
+  let problems = 0;
+  for (let r = 0; r < runs; r += 1) {
+    const [result, ms] = timed(() => {
+      const parsed = parseDagText(text);
+      if (!parsed.ok) throw new Error('bench DAG did not parse');
+      return validateDag(parsed.value, catalog);
+    });
+    if (result.ok || result.problems[0]?.code !== 'unknown-dep') throw new Error('the invalid fan-in was not refused for its unknown dep');
+    problems = result.problems.length;
+    samples.push(ms);
+  }
+  return { ms: median(samples), problems };
+}
+
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] as number;
@@ -130,6 +159,9 @@ async function main(): Promise<void> {
     console.log(cells.join(' '));
     console.log(`           critical path ${shape.criticalMs.toFixed(0)} ms of hinted work`);
   }
+  const width = Math.max(...sizes) - 1;
+  const invalid = measureInvalid(width, runs);
+  console.log(`invalid: ${width}-way fan-in + 1 unknown dep: parse + validate ${invalid.ms.toFixed(0)} ms (target < 2000), ${invalid.problems} problem(s)`);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -1,4 +1,5 @@
 import { gemmWorkload } from './generators/gemm.js';
+import { pipelineWorkload } from './generators/pipeline.js';
 import { svcWorkload } from './generators/svc.js';
 import { svdSquareWorkload } from './generators/svd-square.js';
 import { svdWorkload } from './generators/svd.js';
@@ -6,7 +7,7 @@ import { trWorkload } from './generators/tr.js';
 import { tsqrWorkload } from './generators/tsqr.js';
 import type { AnyWorkload, Workload } from './workload.js';
 
-export type { AnyWorkload, PresetName, VerifyResult, Workload, WorkloadCheck } from './workload.js';
+export type { AnyWorkload, PresetName, VerifyResult, Workload, WorkloadCheck, WorkloadContext } from './workload.js';
 export { PRESET_NAMES } from './workload.js';
 export { describeParams, resolveParams, type ParamDescription, type ParamChoices } from './params.js';
 export { evaluateWorkloadSequentially } from './evaluate-sequentially.js';
@@ -27,6 +28,7 @@ export const WORKLOADS: readonly AnyWorkload[] = Object.freeze([
   erased(svdWorkload),
   erased(svdSquareWorkload),
   erased(svcWorkload),
+  erased(pipelineWorkload),
 ]);
 
 export function findWorkload(name: string): AnyWorkload | undefined {

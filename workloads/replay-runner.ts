@@ -3,6 +3,7 @@ import type { MetadataLocation } from '../src/metadata/metadata-location.js';
 import type { Plan } from '../src/model/annotated-dag.js';
 import { DagValidationError, validateDag } from '../src/dag/validate.js';
 import type { Value } from '../src/data/value.js';
+import { encodeValue } from '../src/data/codec.js';
 import { createBuiltinRegistry } from '../src/ops/builtins.js';
 import { buildRunReport, type RunReport } from '../src/report/run-report.js';
 import type { RunProgress, RunRequest } from '../src/runtime/run-client.js';
@@ -11,11 +12,11 @@ import { runDagFromSpec } from '../src/model/compiled-dag.js';
 import type { RunSpec } from '../src/model/run-spec.js';
 import type { StoreConfig } from '../src/runtime/store-config.js';
 import { median, type ReplayReport } from './replay-report.js';
-import type { AnyWorkload, VerifyResult, WorkloadCheck } from './workload.js';
+import type { AnyWorkload, VerifyResult, WorkloadCheck, WorkloadContext } from './workload.js';
 
 /** Generates a workload's DAG and validates it; a generator bug throws DagValidationError. */
-export function generateValidDag(workload: AnyWorkload, params: Record<string, number>): DagSpec {
-  const validation = validateDag(workload.generate(params), createBuiltinRegistry());
+export function generateValidDag(workload: AnyWorkload, params: Record<string, number>, context?: WorkloadContext): DagSpec {
+  const validation = validateDag(workload.generate(params, context), createBuiltinRegistry());
   if (!validation.ok) throw new DagValidationError(validation.problems);
   return validation.spec;
 }
@@ -130,9 +131,11 @@ export function sameOutputs(a: ReadonlyMap<string, Value>, b: ReadonlyMap<string
       if (left.rows !== right.rows || left.cols !== right.cols || !bytesOf(left.data).equals(bytesOf(right.data))) return false;
     } else if (left.kind === 'bytes' && right.kind === 'bytes') {
       if (!bytesOf(left.data).equals(bytesOf(right.data))) return false;
+    } else if (left.kind === 'table' && right.kind === 'table') {
+      if (!Buffer.from(encodeValue(left)).equals(Buffer.from(encodeValue(right)))) return false;
     } else if (left.kind !== right.kind) {
       return false;
-    } // Tables are not compared: no built-in workload outputs one.
+    }
   }
   return true;
 }

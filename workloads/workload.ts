@@ -46,9 +46,19 @@ export interface Workload<Params extends Record<string, number> = Record<string,
   readonly taskCountFormula: string;
   /** The task count the formula gives (tests check it against `generate`). */
   taskCount(params: Params): number;
-  generate(params: Params): DagSpec;
+  generate(params: Params, context?: WorkloadContext): DagSpec;
+  /**
+   * Data workloads only: writes the source files `generate` reads under `context.dataRoot`
+   * (skipped when a previous call finished writing them). Runs before the DAG does.
+   */
+  prepareData?(params: Params, context: WorkloadContext): Promise<void>;
   /** `outputs` maps each output ref of the generated DAG (`task` or `task#i`) to its value. */
   verify(params: Params, outputs: ReadonlyMap<string, Value>): VerifyResult;
+}
+
+/** Where data workloads keep their generated source files: a local directory or s3://bucket/prefix. */
+export interface WorkloadContext {
+  readonly dataRoot: string;
 }
 
 /** A workload of any parameter type, as the registry lists them (methods are bivariant). */

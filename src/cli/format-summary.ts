@@ -17,6 +17,7 @@ export function formatSummary(report: RunReport): string {
     `  tasks            ${s.tasks}`,
     `  executors        ${s.executors} (${s.coldStarts} cold starts), invocations ${s.invocations}`,
     `  intermediates    written ${formatBytes(s.bytesWritten)}, read ${formatBytes(s.bytesRead)}`,
+    ...(s.sourceBytes ? [`  sources read     ${formatBytes(s.sourceBytes)}`] : []),
     `  CPU time         ${s.cpuMs.toFixed(1)} ms (time in ops)`,
     `  est. Lambda cost $${s.costUsd.toFixed(6)} = ${s.costFormula} (priced at ${s.costMemoryMb} MB)`,
   ];
@@ -39,6 +40,7 @@ export function summaryJson(report: RunReport): Record<string, unknown> {
     coldStarts: s.coldStarts,
     bytesWritten: s.bytesWritten,
     bytesRead: s.bytesRead,
+    ...(s.sourceBytes !== undefined ? { sourceBytes: s.sourceBytes } : {}),
     cpuMs: s.cpuMs,
     costUsd: s.costUsd,
     costFormula: s.costFormula,

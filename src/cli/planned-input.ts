@@ -15,6 +15,7 @@ import { validatePlan } from '../plan/validate-plan.js';
 import { runDagFromSpec, type CompiledRunDag } from '../model/compiled-dag.js';
 import { loadPlanner } from './load-planner.js';
 import { readDagFile } from './read-dag-file.js';
+import { warnSkippedRecords } from './skipped-records-warning.js';
 
 /** A DAG ready to run: its plan when a planner made one or the file carried one (planned mode). */
 export interface PlannedInput {
@@ -56,8 +57,9 @@ export async function planFor(model: Dag, options: PlannerOptions, historyAt: Me
   const store = historyAt ? await openMetadataStore(historyAt) : undefined;
   try {
     const history = store ? await store.load() : emptyHistory();
+    if (historyAt) warnSkippedRecords(history, historyAt);
     const metadata = predictorForDag(model, ops, history, { defaultSla: sla });
-    const annotated = await planDag(model, loaded.algorithm, { metadata, sla, tiers, ...(maxWorkers === undefined ? {} : { maxWorkers }) });
+    const annotated = await planDag(model, loaded.algorithm, { metadata, sla, tiers, timeoutMs: options.timeoutMs, ...(maxWorkers === undefined ? {} : { maxWorkers }) });
     return { plan: annotated.plan, planner: annotated.plan.algorithm };
   } finally {
     await store?.close();

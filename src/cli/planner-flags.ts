@@ -1,8 +1,9 @@
 import { parseSla } from '../metadata/sla.js';
+import { DEFAULT_PLAN_TIMEOUT_MS } from '../model/limits.js';
 import { PlannerOptionsSchema, type PlannerOptions } from '../plan/planner-options.js';
 import { DEFAULT_TIERS, parseTiers } from '../plan/tiers.js';
 import { parseGroupOptions, type OptionGroup } from './option-group.js';
-import { parseIntegerOption } from './parse-options.js';
+import { parseDuration, parseIntegerOption } from './parse-options.js';
 
 /** The raw planner flags, as commander hands them over. */
 export interface PlannerFlags {
@@ -10,6 +11,7 @@ export interface PlannerFlags {
   sla?: string;
   tiers?: string;
   maxWorkers?: string;
+  planTimeout?: string;
 }
 
 /**
@@ -23,6 +25,7 @@ export const PLANNER_OPTION_GROUP: OptionGroup<PlannerFlags, PlannerOptions> = {
     { flags: '--sla <sla>', description: 'planners: statistic of the predictions, avg, median or pNN', defaultValue: 'median' },
     { flags: '--tiers <list>', description: 'planners: memory tiers (MB) workers may get, comma separated', defaultValue: DEFAULT_TIERS.join(',') },
     { flags: '--max-workers <n>', description: 'planners: at most this many workers (heft: its worker count)' },
+    { flags: '--plan-timeout <duration>', description: 'planners: fail (exit 2) when the planner takes longer (500ms, 90s, 10m)', defaultValue: `${DEFAULT_PLAN_TIMEOUT_MS / 1000}s` },
   ],
   fromFlags(flags) {
     return parseGroupOptions(PlannerOptionsSchema, {
@@ -30,6 +33,7 @@ export const PLANNER_OPTION_GROUP: OptionGroup<PlannerFlags, PlannerOptions> = {
       ...(flags.sla === undefined ? {} : { sla: parseSla(flags.sla) }),
       ...(flags.tiers === undefined ? {} : { tiers: parseTiers(flags.tiers) }),
       ...(flags.maxWorkers === undefined ? {} : { maxWorkers: parseIntegerOption(flags.maxWorkers, '--max-workers', 1, 1) }),
+      ...(flags.planTimeout === undefined ? {} : { timeoutMs: parseDuration(flags.planTimeout, '--plan-timeout') }),
     });
   },
 };

@@ -1,4 +1,5 @@
 import { WukongError } from '../model/errors.js';
+import { printable } from '../model/printable.js';
 
 /** What can be wrong with a DAG file; stable strings, printed by the CLI and in `--json` output. */
 export type DagProblemCode =
@@ -44,10 +45,13 @@ export function describeInvalidDag(problemCount: number, source?: string): strin
 /** Task ids shown in front of a problem line; a long cycle names its first few, the rest is in `taskIds`. */
 const MAX_IDS_SHOWN = 5;
 
-/** One line: `[a, b] unknown-dep: task b depends on "ghost", which is no task`. */
+/**
+ * One line: `[a, b] unknown-dep: task b depends on "ghost", which is no task`. Control characters
+ * in ids and messages (which quote user input) are escaped, so the line stays one printable line.
+ */
 export function formatProblem(problem: DagProblem): string {
   const ids = problem.taskIds;
   const more = ids.length > MAX_IDS_SHOWN ? `, ... (${ids.length - MAX_IDS_SHOWN} more)` : '';
   const where = ids.length > 0 ? `[${ids.slice(0, MAX_IDS_SHOWN).join(', ')}${more}] ` : '';
-  return `${where}${problem.code}: ${problem.message}`;
+  return printable(`${where}${problem.code}: ${problem.message}`);
 }

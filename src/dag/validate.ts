@@ -134,21 +134,26 @@ function describeArity({ min, max }: OpArity): string {
 
 const plural = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
-/** One cycle among the well-formed tasks (first occurrence of each id; unknown and self deps left out). */
+/**
+ * One cycle among the well-formed tasks (first occurrence of each id; unknown and self deps left
+ * out). Each task's parents are resolved once, up front: the search asks for a task's parents once
+ * per parent it visits, so resolving them per call made a 100,000-way fan-in quadratic.
+ */
 function cycleAmong(tasks: readonly (TaskSpec | undefined)[], firstIndex: ReadonlyMap<string, number>): string[] | undefined {
-  const parentsOf = (i: number): number[] => {
-    const task = tasks[i];
-    if (task === undefined || firstIndex.get(task.id) !== i) return [];
-    const parents: number[] = [];
+  const parents: (readonly number[])[] = tasks.map((task, i) => {
+    if (task === undefined || firstIndex.get(task.id) !== i) return NO_PARENTS;
+    const found: number[] = [];
     for (const ref of task.deps ?? []) {
       const p = firstIndex.get(parseDepRef(ref).taskId);
-      if (p !== undefined && p !== i) parents.push(p);
+      if (p !== undefined && p !== i) found.push(p);
     }
-    return parents;
-  };
-  const cycle = findCycle(tasks.length, parentsOf);
+    return found;
+  });
+  const cycle = findCycle(tasks.length, (i) => parents[i] ?? NO_PARENTS);
   return cycle?.map((i) => (tasks[i] as TaskSpec).id);
 }
+
+const NO_PARENTS: readonly number[] = [];
 
 /** zod issues as `schema` problems, each naming its path (`tasks[3].deps: ...`) and task id. */
 function schemaProblems(issues: readonly z.core.$ZodIssue[], prefix: readonly PropertyKey[], root: unknown): DagProblem[] {

@@ -23,6 +23,11 @@ export interface BytesValue {
 export interface TableValue {
   readonly kind: 'table';
   readonly table: Table;
+  /**
+   * Bytes the op that made this table read from its sources (files, S3 objects): set by
+   * `table.read`, counted in the task's timing (`sourceBytes`). Not encoded: travels no further.
+   */
+  readonly sourceBytes?: number;
 }
 
 export type Value = MatrixBlock | BytesValue | TableValue;

@@ -24,6 +24,13 @@ export interface DagTaskDescriptor extends TaskDescriptor {
    * declaration rejects. Absent when the key is exactly what the executor will record.
    */
   readonly unknownShapesReason?: string | undefined;
+  /** Bytes of each output, in order, when the op declares its shapes. */
+  readonly outputBytesEach?: readonly number[] | undefined;
+}
+
+function outputSizesOf(outputs: readonly ValueShape[]): { outputBytes: number; outputBytesEach: number[] } {
+  const outputBytesEach = outputs.map((shape) => byteSizeOfShape(shape));
+  return { outputBytes: outputBytesEach.reduce((sum, b) => sum + b, 0), outputBytesEach };
 }
 
 /** One task's descriptor, in `dag.taskIds()` order, for every task of the DAG. */
@@ -43,7 +50,7 @@ export function describeDagTasks(dag: Dag, ops: OpRegistry): DagTaskDescriptor[]
       op: task.op,
       taskKey: taskKeyOf(task.op, derived.keyArgs, inputs.map((input) => (typeof input === 'string' ? UNKNOWN_SHAPE : houseShape(input)))),
       ...(known ? { inputBytes: inputShapes.reduce((sum, shape) => sum + byteSizeOfShape(shape), 0) } : { unknownShapesReason: firstUnknown }),
-      ...(Array.isArray(derived.outputs) ? { outputBytes: derived.outputs.reduce((sum, shape) => sum + byteSizeOfShape(shape), 0) } : {}),
+      ...(Array.isArray(derived.outputs) ? outputSizesOf(derived.outputs) : {}),
       ...(hasHints(task) ? { hints: statedHints(task) } : {}),
     });
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_RECORDED_BYTES, MAX_RECORDED_DURATION_MS, MAX_RECORDED_MEMORY_MB, MAX_RECORDED_VCPU } from '../model/limits.js';
 
 /**
  * Metadata records (DESIGN.md §3; thesis Fig. 6-7): what executors write before they stop, and
@@ -11,13 +12,14 @@ import { z } from 'zod';
 
 const RunIdSchema = z.string().min(1).max(256);
 const EpochMsSchema = z.number().int().nonnegative();
-const DurationMsSchema = z.number().nonnegative().finite();
-const ByteCountSchema = z.number().int().nonnegative();
+/** Durations and byte counts are bounded (src/model/limits.ts): an absurd record is skipped, not summed to Infinity. */
+const DurationMsSchema = z.number().nonnegative().max(MAX_RECORDED_DURATION_MS);
+const ByteCountSchema = z.number().int().nonnegative().max(MAX_RECORDED_BYTES);
 
 /** The worker a task ran on: its memory tier and the vCPUs that tier buys. */
 export const WorkerConfigSchema = z.object({
-  memoryMb: z.number().positive().finite(),
-  vcpu: z.number().positive().finite(),
+  memoryMb: z.number().positive().max(MAX_RECORDED_MEMORY_MB),
+  vcpu: z.number().positive().max(MAX_RECORDED_VCPU),
 });
 
 /** One task execution. `execMs` is compute only: no input download, no output upload. */
@@ -55,7 +57,7 @@ export const InvokeRecordSchema = z.object({
   type: z.literal('invoke'),
   runId: RunIdSchema,
   /** The function's memory tier in MB. */
-  tier: z.number().int().positive(),
+  tier: z.number().int().positive().max(MAX_RECORDED_MEMORY_MB),
   cold: z.boolean(),
   startupMs: DurationMsSchema,
   at: EpochMsSchema,

@@ -1,4 +1,5 @@
 import type { Value } from '../data/value.js';
+import { emptyRecord } from '../model/own-record.js';
 
 /**
  * Task keys generalize a task across runs and DAGs (DESIGN.md §3): two tasks get the same key when
@@ -31,7 +32,7 @@ export function taskKeyOf(op: string, args: unknown, inputShapes: readonly strin
 function shapeArgs(args: unknown): unknown {
   if (args === undefined || args === null) return {};
   if (!isPlainObject(args)) return args;
-  const kept: Record<string, unknown> = {};
+  const kept = emptyRecord<unknown>();
   for (const [name, value] of Object.entries(args)) if (!VALUE_ONLY_ARG_NAMES.has(name)) kept[name] = value;
   return kept;
 }

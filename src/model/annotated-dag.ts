@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DagSpecSchema, TaskIdSchema } from './dag-schema.js';
+import { ownRecord } from './own-record.js';
 
 /**
  * The planner's output (DESIGN.md §3, thesis Fig. 9-11): the DAG plus, for every task, the worker
@@ -50,10 +51,15 @@ export const PlanSchema = z
     algorithm: z.string().min(1).max(200),
     /** The SLA the plan was made for, in text form (`avg`, `median`, `p90`). */
     sla: z.string().min(1).max(20),
-    tasks: z.record(TaskIdSchema, TaskAnnotationSchema),
+    tasks: ownRecord(TaskIdSchema, TaskAnnotationSchema),
     /** Worker id (decimal string, as JSON keys are) -> its configuration. */
     workers: z.record(z.string().regex(/^\d{1,7}$/, 'worker ids are non-negative integers'), WorkerSpecSchema),
     predicted: PredictionSchema.optional(),
+    /**
+     * The shared estimator's forecast per task: [compute start, compute end] in ms from the
+     * client's first invoke. Reports draw it beside what happened (plan vs actual).
+     */
+    schedule: ownRecord(TaskIdSchema, z.tuple([z.number().nonnegative().finite(), z.number().nonnegative().finite()])).optional(),
   })
   .strict();
 

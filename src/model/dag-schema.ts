@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { MAX_OUTPUT_BYTES_PER_TASK, MAX_RECORDED_DURATION_MS } from './limits.js';
+import { ownRecord } from './own-record.js';
 
 /**
  * DAG JSON (DESIGN.md §3): the single source of truth for the input format. Unknown keys are an
@@ -6,12 +8,37 @@ import { z } from 'zod';
  * arity) live in ./validate.ts.
  */
 
-/** A task id; also used in keys, so it is kept printable and bounded. */
-export const TaskIdSchema = z
-  .string()
-  .min(1, 'task id must not be empty')
-  .max(256, 'task id longer than 256 characters')
-  .regex(/^[A-Za-z0-9_.:\-/]+$/, 'task id may use only letters, digits and _ . : - /');
+/** Longest task id. */
+export const MAX_TASK_ID_LENGTH = 256;
+
+/** Characters a task id may use: no path separator (`/`, `\`), no NUL or control character. */
+const TASK_ID_CHARACTERS = /^[A-Za-z0-9_.:-]+$/;
+
+/**
+ * Why `id` cannot be a task id, or undefined when it can. A task id becomes a file name (`submit
+ * --out`), an S3 key and a Redis key, so it is safe by construction: printable, bounded, no path
+ * separator, and not a dot segment (`.` or `..`).
+ */
+export function taskIdProblem(id: string): string | undefined {
+  const shown = quoteId(id);
+  if (id.length === 0) return 'task id must not be empty';
+  if (id.length > MAX_TASK_ID_LENGTH) return `task id ${shown} is longer than ${MAX_TASK_ID_LENGTH} characters`;
+  if (!TASK_ID_CHARACTERS.test(id)) return `task id ${shown} may use only letters, digits and _ . : - (no / or \\, no control characters)`;
+  if (id === '.' || id === '..') return `task id ${shown} is a path dot segment; use another name`;
+  return undefined;
+}
+
+/** An id as printed in a message: JSON-quoted (control characters escaped), long ones cut. */
+export function quoteId(id: string): string {
+  const MAX_SHOWN = 80;
+  return JSON.stringify(id.length > MAX_SHOWN ? `${id.slice(0, MAX_SHOWN)}...` : id);
+}
+
+/** A task id; also used in file names and keys (see taskIdProblem). */
+export const TaskIdSchema = z.string().superRefine((id, ctx) => {
+  const problem = taskIdProblem(id);
+  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 /**
  * A dependency: a task id, or `taskId#i` to take output i (0-based) of a multi-output op such as
@@ -21,8 +48,8 @@ export const DepRefSchema = z.string().min(1).max(300);
 
 export const TaskHintsSchema = z
   .object({
-    durationMs: z.number().nonnegative().finite().optional(),
-    outputBytes: z.number().int().nonnegative().optional(),
+    durationMs: z.number().nonnegative().max(MAX_RECORDED_DURATION_MS).optional(),
+    outputBytes: z.number().int().nonnegative().max(MAX_OUTPUT_BYTES_PER_TASK).optional(),
   })
   .strict();
 
@@ -30,7 +57,7 @@ export const TaskSpecSchema = z
   .object({
     id: TaskIdSchema,
     op: z.string().min(1),
-    args: z.record(z.string(), z.unknown()).optional(),
+    args: ownRecord(z.string(), z.unknown()).optional(),
     deps: z.array(DepRefSchema).optional(),
     hints: TaskHintsSchema.optional(),
   })

@@ -20,6 +20,8 @@ export const TaskTimingSchema = z.object({
   putMs: z.number(),
   bytesRead: z.number(),
   bytesWritten: z.number(),
+  /** Bytes the task's op read from data sources (files, S3 objects: table.read); absent for none. */
+  sourceBytes: z.number().optional(),
   /**
    * Planned mode: a duplicate run of another worker's task (task-dup). Its own worker runs and
    * reports it too, so counts of tasks skip duplicates.

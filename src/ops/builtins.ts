@@ -8,6 +8,7 @@ import { svcMakeChunk, svcPredict, svcTrainChunk } from './svc/svc-ops.js';
 import { syntheticBytes } from './synthetic/bytes.js';
 import { syntheticConcat } from './synthetic/concat.js';
 import { syntheticWork } from './synthetic/work.js';
+import { TABLE_OPS } from './table/index.js';
 
 /**
  * Every op an executor knows without plug-ins. Args convention (see ./define-op.ts): args omitted in
@@ -34,6 +35,7 @@ export const BUILTIN_OPS: readonly OpDefinition[] = Object.freeze([
   svcMakeChunk,
   svcTrainChunk,
   svcPredict,
+  ...TABLE_OPS,
 ]);
 
 /** A fresh registry holding the built-in ops (callers may register more on it). */

@@ -1,4 +1,5 @@
 import { BadInputError } from '../model/errors.js';
+import { emptyRecord } from '../model/own-record.js';
 import type { TaskAnnotationInput, WorkerSpec } from '../model/annotated-dag.js';
 import type { PlanOutput } from './planning-algorithm.js';
 import type { TaskCosts } from './task-costs.js';
@@ -38,7 +39,7 @@ export function cloneCompactPlan(plan: CompactPlan): CompactPlan {
 
 /** The plan in the annotated-DAG form: worker ids are the dense indices. */
 export function toPlanOutput(costs: TaskCosts, plan: CompactPlan): { tasks: Record<string, TaskAnnotationInput>; workers: Record<string, WorkerSpec> } {
-  const tasks: Record<string, TaskAnnotationInput> = {};
+  const tasks = emptyRecord<TaskAnnotationInput>();
   const { ids } = costs.graph;
   for (let task = 0; task < ids.length; task += 1) {
     const annotation: TaskAnnotationInput = { worker: plan.workerOf[task] as number };
@@ -49,7 +50,7 @@ export function toPlanOutput(costs: TaskCosts, plan: CompactPlan): { tasks: Reco
     if (plan.order) annotation.order = plan.order[task] as number;
     tasks[ids[task] as string] = annotation;
   }
-  const workers: Record<string, WorkerSpec> = {};
+  const workers = emptyRecord<WorkerSpec>();
   plan.tierOf.forEach((tier, worker) => (workers[String(worker)] = workerSpecOfTier(costs.tiers[tier] as number)));
   return { tasks, workers };
 }

@@ -2,8 +2,9 @@ import type { Dag } from '../dag/dag.js';
 import type { MetadataAccess } from '../metadata/metadata-access.js';
 import { formatSla, type Sla } from '../metadata/sla.js';
 import { PlanSchema, type AnnotatedDag, type Prediction } from '../model/annotated-dag.js';
+import { DEFAULT_PLAN_TIMEOUT_MS } from '../model/limits.js';
 import { fromPlanOutput } from './compact-plan.js';
-import { estimatePlan } from './plan-estimate.js';
+import { estimatePlan, type PlanEstimate } from './plan-estimate.js';
 import type { PlanningAlgorithm } from './planning-algorithm.js';
 import { predictTaskCosts } from './task-costs.js';
 import { normalizeTiers } from './tiers.js';
@@ -15,6 +16,8 @@ export interface PlanDagOptions {
   /** Memory tiers (MB) workers may get. */
   readonly tiers: readonly number[];
   readonly maxWorkers?: number;
+  /** The planner's time limit (default DEFAULT_PLAN_TIMEOUT_MS); past it, planning fails (exit 2). */
+  readonly timeoutMs?: number;
 }
 
 /** Issues of the schema shown per plan; a planner that gets every task wrong would flood the terminal. */
@@ -22,7 +25,8 @@ const SCHEMA_ISSUES_SHOWN = 20;
 
 /**
  * Runs a planner and returns the annotated DAG, or throws a BadInputError (exit 2) naming what is
- * wrong: the planner threw, returned something that is not a plan, or a plan that cannot run
+ * wrong: the planner threw, did not finish within `timeoutMs` (a promise that never settles would
+ * otherwise let the process exit 0 having done nothing), returned something that is not a plan, or a plan that cannot run
  * (./validate-plan.ts). Defaults (no preload, prewarm, dup) are filled in through the schema, and
  * `predicted` is the shared estimator's forecast (./plan-estimate.ts), so every planner's figures
  * compare; other numbers the planner predicted (e.g. nonuniform's `savingUsd`) are kept.
@@ -30,11 +34,19 @@ const SCHEMA_ISSUES_SHOWN = 20;
 export async function planDag(dag: Dag, algorithm: PlanningAlgorithm, options: PlanDagOptions): Promise<AnnotatedDag> {
   const tiers = normalizeTiers(options.tiers);
   const source = `planner ${algorithm.name}`;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_PLAN_TIMEOUT_MS;
   let output: unknown;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    output = await algorithm.plan(dag, options.metadata, options.sla, options.maxWorkers === undefined ? { tiers } : { tiers, maxWorkers: options.maxWorkers });
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new PlannerTimeoutError(algorithm.name, timeoutMs)), timeoutMs);
+    });
+    output = await Promise.race([algorithm.plan(dag, options.metadata, options.sla, options.maxWorkers === undefined ? { tiers } : { tiers, maxWorkers: options.maxWorkers }), expired]);
   } catch (error) {
+    if (error instanceof PlannerTimeoutError) throw error;
     throw new PlannerFailedError(algorithm.name, error);
+  } finally {
+    clearTimeout(timer);
   }
   if (typeof output !== 'object' || output === null || typeof (output as { tasks?: unknown }).tasks !== 'object' || typeof (output as { workers?: unknown }).workers !== 'object') {
     throw new PlanValidationError([{ code: 'bad-format', message: `${source} returned ${describeValue(output)}, not { tasks, workers }` }]);
@@ -53,7 +65,11 @@ export async function planDag(dag: Dag, algorithm: PlanningAlgorithm, options: P
   validatePlan(dag, plan, { tiers, source });
   const costs = predictTaskCosts(dag, options.metadata, options.sla, tiers);
   const estimate = estimatePlan(costs, fromPlanOutput(costs, plan));
+  if (!Number.isFinite(estimate.makespanMs) || !Number.isFinite(estimate.costUsd)) {
+    throw new PlanValidationError([{ code: 'bad-format', message: `the predicted makespan or cost is not finite (${estimate.makespanMs} ms, $${estimate.costUsd}): the predictions are out of range` }], source);
+  }
   plan.predicted = { ...extraFigures(predicted), makespanMs: estimate.makespanMs, costUsd: estimate.costUsd, workers: estimate.workerCount };
+  plan.schedule = predictedSchedule(costs.graph.ids, estimate);
   return { dag: dag.spec, plan };
 }
 
@@ -63,6 +79,29 @@ export class PlannerFailedError extends PlanValidationError {
     super([{ code: 'bad-format', message: `planner ${planner} threw: ${cause instanceof Error ? cause.message : String(cause)}` }]);
     if (cause !== undefined) Object.defineProperty(this, 'cause', { value: cause, enumerable: false });
   }
+}
+
+/**
+ * Each task's forecast compute interval, to 0.1 ms (a 100k-task plan stays a few MB). Built with
+ * Object.fromEntries so that a task id such as `__proto__` is an own key, not the prototype.
+ */
+function predictedSchedule(ids: readonly string[], estimate: PlanEstimate): Record<string, [number, number]> {
+  const tenth = (ms: number) => Math.round(ms * 10) / 10;
+  return Object.fromEntries(ids.map((id, i) => [id, [tenth(estimate.startMs[i] ?? 0), tenth(estimate.finishMs[i] ?? 0)]]));
+}
+
+/**
+ * A planner that did not finish in time. Only an asynchronous planner can be cut off: one that
+ * blocks the thread in a loop holds the timer back too.
+ */
+export class PlannerTimeoutError extends PlanValidationError {
+  constructor(planner: string, timeoutMs: number) {
+    super([{ code: 'bad-format', message: `planner ${planner} did not finish within ${formatSeconds(timeoutMs)} (--plan-timeout)` }]);
+  }
+}
+
+function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
 }
 
 /** The planner's own finite numeric predictions other than makespan and cost. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_PLAN_TIMEOUT_MS } from '../model/limits.js';
 import { DEFAULT_SLA, SlaSchema } from '../metadata/sla.js';
 import { MAX_TIER_MB, MIN_TIER_MB, DEFAULT_TIERS } from './tiers.js';
 import { WUKONG_PLANNER_NAME } from './builtin-planners.js';
@@ -23,6 +24,8 @@ export const PlannerOptionsSchema = z
       .default([...DEFAULT_TIERS]),
     /** At most this many workers (heft: its worker count). */
     maxWorkers: z.number().int().positive().optional(),
+    /** How long the planner may take (ms); past it, planning fails with exit 2 (a planner that never settles). */
+    timeoutMs: z.number().int().positive().default(DEFAULT_PLAN_TIMEOUT_MS),
   })
   .strict();
 

@@ -1,4 +1,5 @@
 import type { ScheduleGraph } from '../model/graph-view.js';
+import { emptyRecord } from '../model/own-record.js';
 import { topologicalOrder } from '../model/topological-order.js';
 import type { Plan } from '../model/annotated-dag.js';
 import { workerSpecOfTier } from './tiers.js';
@@ -42,7 +43,7 @@ export function randomPlan(graph: ScheduleGraph, tasks: readonly string[], seed:
   const explicitOrder = options.explicitOrder ?? random() < 0.5;
   const order = randomTopologicalOrder(graph, tasks, random);
   const position = new Map(order.map((id, i) => [id, i]));
-  const planTasks: Plan['tasks'] = {};
+  const planTasks: Plan['tasks'] = emptyRecord();
   const used = new Set<number>();
   for (const id of tasks) {
     const worker = Math.floor(random() * options.workers);
@@ -56,7 +57,7 @@ export function randomPlan(graph: ScheduleGraph, tasks: readonly string[], seed:
       ...(explicitOrder ? { order: position.get(id) as number } : {}),
     };
   }
-  const workers: Plan['workers'] = {};
+  const workers: Plan['workers'] = emptyRecord();
   const tiers = options.tiers ?? [1769, 3008];
   for (const worker of used) workers[String(worker)] = workerSpecOfTier(tiers[Math.floor(random() * tiers.length)] as number);
   // Prewarm ids must name workers that exist.

@@ -4,9 +4,13 @@ import { escapeHtml } from './html/escape-html.js';
 import { formatCount } from './html/format-units.js';
 import { renderGanttSvg, type GanttInput } from './html/gantt-svg.js';
 import { opColors } from './html/op-colors.js';
-import { PAGE_CSS, PAGE_SCRIPT } from './html/page-assets.js';
+import { renderPage } from './html/page-shell.js';
+import { renderOpTable } from './html/op-table.js';
 import { renderPlanSection } from './html/plan-table.js';
+import { renderPlanVsActual } from './html/plan-vs-actual-table.js';
 import { renderSummaryTable } from './html/summary-table.js';
+import { opBreakdown } from './op-breakdown.js';
+import { comparePlanToRun } from './plan-vs-actual.js';
 import type { RunReport } from './run-report.js';
 import { computeRunMetrics, type DependencyLookup, type RunMetrics } from './run-metrics.js';
 
@@ -32,19 +36,12 @@ export interface HtmlReportOptions {
 export function renderHtmlReport(report: RunReport, options: HtmlReportOptions = {}): string {
   const metrics = metricsFor(report, options.dag);
   const colors = opColors(report.tasks.map((t) => t.op));
-  const chartInput: GanttInput = { report, colors, criticalPath: metrics.criticalPath ?? [], plan: options.plan };
   const aggregated = report.tasks.length > MAX_TASK_BARS;
-  const chart = aggregated ? renderConcurrencySvg(chartInput) : renderGanttSvg(chartInput);
+  const chart = renderRunChart({ report, colors, criticalPath: metrics.criticalPath ?? [], plan: options.plan, spanMs: forecastSpanMs(options.plan) });
   const title = `wukong run ${report.dagName}`;
-  return [
-    '<!DOCTYPE html>',
-    '<html lang="en"><head><meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">`,
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${escapeHtml(title)}</title>`,
-    `<style>${PAGE_CSS}</style></head><body>`,
-    `<h1>${escapeHtml(title)}</h1>`,
-    `<div class="meta">run <code>${escapeHtml(report.runId)}</code> · backend ${escapeHtml(report.backend)} · planner ${escapeHtml(report.planner)} · started ${escapeHtml(startedText(report))}</div>`,
+  const planVsActual = options.plan ? comparePlanToRun(options.plan, report) : undefined;
+  return renderPage(title, [
+    `<div class="meta">${runMeta(report)}</div>`,
     report.ok ? '' : `<p class="failed" id="failure">Run failed at task ${escapeHtml(report.failure?.taskId ?? '?')}: ${escapeHtml(report.failure?.message ?? 'no message')}</p>`,
     '<h2>Summary</h2>',
     renderSummaryTable(report, metrics, options.plan),
@@ -52,12 +49,28 @@ export function renderHtmlReport(report: RunReport, options: HtmlReportOptions =
     chartCaption(report, metrics, aggregated),
     legend(report, colors, aggregated),
     `<div class="chart">${chart}</div>`,
+    '<h2>Time by op</h2>',
+    renderOpTable(opBreakdown(report), colors),
+    planVsActual ? renderPlanVsActual(planVsActual) : '',
     options.plan ? renderPlanSection(options.plan) : '',
-    '<div id="tooltip" role="tooltip"></div>',
-    `<script>${PAGE_SCRIPT}</script>`,
-    '</body></html>',
-    '',
-  ].join('\n');
+  ]);
+}
+
+/** The chart spans the plan's forecast too, so that every predicted bar is drawn. */
+function forecastSpanMs(plan: Plan | undefined): number {
+  let end = 0;
+  for (const interval of Object.values(plan?.schedule ?? {})) end = Math.max(end, interval[1]);
+  return end;
+}
+
+/** The run's chart: one bar per task, or the aggregate past MAX_TASK_BARS tasks. */
+export function renderRunChart(input: GanttInput): string {
+  return input.report.tasks.length > MAX_TASK_BARS ? renderConcurrencySvg(input) : renderGanttSvg(input);
+}
+
+/** One line naming the run: id, backend, planner, start. */
+export function runMeta(report: RunReport): string {
+  return `run <code>${escapeHtml(report.runId)}</code> · backend ${escapeHtml(report.backend)} · planner ${escapeHtml(report.planner)} · started ${escapeHtml(startedText(report))}`;
 }
 
 /** The DAG, when given, is the truth; else whatever metrics the report carries; else the DAG-free ones. */
@@ -81,10 +94,11 @@ function chartCaption(report: RunReport, metrics: RunMetrics, aggregated: boolea
   return `<p>One lane per executor (its life in grey, cold starts dark grey, warm starts grey-blue, idle stretches hatched); tasks in their op's colour, input fetches (get) in teal before them, output uploads (put) in brown after them; times from the run's start. ${escapeHtml(path)} Hover for details.</p>`;
 }
 
-function legend(report: RunReport, colors: ReadonlyMap<string, string>, aggregated: boolean): string {
+/** The op colours (with each op's task count, when `report` is given) and the chart's other colours. */
+export function legend(report: RunReport | undefined, colors: ReadonlyMap<string, string>, aggregated: boolean): string {
   const counts = new Map<string, number>();
-  for (const t of report.tasks) counts.set(t.op, (counts.get(t.op) ?? 0) + 1);
-  const ops = [...colors.entries()].map(([op, color]) => `<span data-op="${escapeHtml(op)}"><i style="background:${color}"></i>${escapeHtml(op)} (${formatCount(counts.get(op) ?? 0)})</span>`);
+  for (const t of report?.tasks ?? []) counts.set(t.op, (counts.get(t.op) ?? 0) + 1);
+  const ops = [...colors.entries()].map(([op, color]) => `<span data-op="${escapeHtml(op)}"><i style="background:${color}"></i>${escapeHtml(op)}${report ? ` (${formatCount(counts.get(op) ?? 0)})` : ''}</span>`);
   const kinds = aggregated
     ? []
     : ['<span><i style="background:#00897b"></i>get</span>', '<span><i style="background:#6d4c41"></i>put</span>', '<span><i style="background:#263238;opacity:.6"></i>cold start</span>', '<span><i style="background:#90a4ae;opacity:.6"></i>warm start</span>', '<span><i style="background:#cfd8dc"></i>idle</span>'];

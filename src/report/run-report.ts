@@ -23,6 +23,8 @@ export const RunReportSchema = z.object({
     coldStarts: z.number(),
     bytesWritten: z.number(),
     bytesRead: z.number(),
+    /** Bytes read from data sources (table.read of files and S3 objects); absent in older reports. */
+    sourceBytes: z.number().optional(),
     /** Time executors spent running ops (embedded threads share one process, so this stands in for CPU time). */
     cpuMs: z.number(),
     getMs: z.number(),
@@ -85,6 +87,7 @@ export function buildRunReport(input: RunReportInput): RunReport {
       coldStarts: input.executors.filter((e) => e.cold).length,
       bytesWritten: sum((t) => t.bytesWritten),
       bytesRead: sum((t) => t.bytesRead),
+      sourceBytes: sum((t) => t.sourceBytes ?? 0),
       cpuMs: sum((t) => t.execMs),
       getMs: sum((t) => t.getMs),
       putMs: sum((t) => t.putMs),

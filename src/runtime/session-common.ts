@@ -65,7 +65,7 @@ export function carrySharedInstruction(
   const keys = io.keys;
   switch (instruction.type) {
     case 'get':
-      return io.get(instruction.taskId, currentTask).then(() => ({ type: 'got', taskId: instruction.taskId }));
+      return io.get(instruction.taskId, instruction.outputs, currentTask).then(() => ({ type: 'got', taskId: instruction.taskId }));
     case 'put':
       return io.put(instruction.taskId).then(() => ({ type: 'put-done', taskId: instruction.taskId }));
     case 'check-fan-in':

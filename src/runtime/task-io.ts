@@ -7,6 +7,7 @@ import { runKeys } from './keys.js';
 import type { MetadataRecorder } from './metadata-recorder.js';
 import type { InlineOutput } from './payload.js';
 import type { LoadedRun } from './run-cache.js';
+import { FetchWindows } from './fetch-windows.js';
 import { emptyTaskTiming, type RunEvent, type TaskTiming } from '../model/run-events.js';
 
 /**
@@ -23,6 +24,7 @@ export class TaskIo {
   longestTaskMs = 0;
   peakMemoryBytes = 0;
   private readonly timing = new Map<string, TaskTiming>();
+  private readonly fetchWindows = new FetchWindows();
   private readonly sends: Promise<void>[] = [];
   private progress: string[] = [];
   private lastProgressAt: number;
@@ -60,25 +62,33 @@ export class TaskIo {
     return timing;
   }
 
-  /** Fetches a parent's outputs; the time and bytes count for `consumer`, when given. */
-  async get(parentId: string, consumer: string | undefined): Promise<void> {
+  /**
+   * Fetches outputs of a parent, all at once: those numbered in `outputs` (what the consumer
+   * references), every one when undefined. The bytes count for `consumer`, when given, and its
+   * getMs is the wall time its fetches overlap, not their sum (FetchWindows).
+   */
+  async get(parentId: string, outputs: readonly number[] | undefined, consumer: string | undefined): Promise<void> {
     const timing = consumer ? this.timingOf(consumer) : undefined;
-    const t0 = this.deps.clock.now();
-    const count = this.outputCount(parentId);
-    const outputs: Value[] = [];
-    let bytes = 0;
-    for (let i = 0; i < count; i += 1) {
-      const started = this.deps.clock.now();
-      const encoded = await this.deps.store.get(this.keys.output(parentId, i));
-      const ended = this.deps.clock.now();
-      this.recorder.transfer(this.deps.store.kind, 'get', encoded.byteLength, ended - started, ended);
-      bytes += encoded.byteLength;
-      outputs.push(decodeValue(encoded));
-    }
-    this.values.set(parentId, outputs);
-    if (timing) {
-      timing.getMs += this.deps.clock.now() - t0;
-      timing.bytesRead += bytes;
+    const indices = outputs ?? Array.from({ length: this.outputCount(parentId) }, (_, i) => i);
+    if (consumer) this.fetchWindows.open(consumer, this.deps.clock.now());
+    try {
+      const encoded = await Promise.all(
+        indices.map(async (i) => {
+          const started = this.deps.clock.now();
+          const bytes = await this.deps.store.get(this.keys.output(parentId, i));
+          const ended = this.deps.clock.now();
+          this.recorder.transfer(this.deps.store.kind, 'get', bytes.byteLength, ended - started, ended);
+          return bytes;
+        }),
+      );
+      const values = this.values.get(parentId) ?? [];
+      indices.forEach((index, k) => {
+        values[index] = decodeValue(encoded[k] as Uint8Array);
+      });
+      this.values.set(parentId, values);
+      if (timing) timing.bytesRead += encoded.reduce((sum, b) => sum + b.byteLength, 0);
+    } finally {
+      if (consumer && timing) timing.getMs += this.fetchWindows.close(consumer, this.deps.clock.now());
     }
   }
 
@@ -101,6 +111,8 @@ export class TaskIo {
     timing.execMs = timing.endAt - timing.startAt;
     this.longestTaskMs = Math.max(this.longestTaskMs, timing.execMs);
     timing.outputBytes = outputs.reduce((sum, v) => sum + valueByteSize(v), 0);
+    const sourceBytes = outputs.reduce((sum, v) => sum + (v.kind === 'table' ? (v.sourceBytes ?? 0) : 0), 0);
+    if (sourceBytes > 0) timing.sourceBytes = sourceBytes;
     if (timing.outputBytes > MAX_OUTPUT_BYTES_PER_TASK) {
       throw new Error(`output of ${timing.outputBytes} bytes exceeds the limit of ${MAX_OUTPUT_BYTES_PER_TASK} bytes per task`);
     }

@@ -7,6 +7,7 @@ import type { LoadedRun } from './run-cache.js';
 import { Semaphore } from './semaphore.js';
 import { carrySharedInstruction, EventPump, failedEvent, timeIsShort, type SessionContext } from './session-common.js';
 import type { TaskIo } from './task-io.js';
+import { wukongHintsOf } from './wukong-hints.js';
 
 /**
  * One WUKONG-mode executor invocation: feeds the pure WukongExecutor events and carries out its
@@ -28,7 +29,7 @@ export class WukongSession {
     private readonly run: LoadedRun,
     private readonly io: TaskIo,
   ) {
-    this.machine = new WukongExecutor(run.dag, run.spec.wukong, run.rank(payload.source));
+    this.machine = new WukongExecutor(run.dag, run.spec.wukong, wukongHintsOf(run, payload.source));
     this.invokeSlots = new Semaphore(deps.invokeConcurrency);
     this.context = { payload, deps, io };
   }
@@ -51,8 +52,9 @@ export class WukongSession {
 
   private carryAll(instructions: Instruction[]): void {
     for (const instruction of instructions) {
-      // Handing off: the next task (its fetches and its run) is left for a fresh invocation.
-      if (this.handingOff && (instruction.type === 'get' || instruction.type === 'run')) continue;
+      // Handing off: the next task (its fetches and its run) is left for a fresh invocation, and
+      // delayed I/O polls no more (the hand-off stores and marks what is still held back).
+      if (this.handingOff && (instruction.type === 'get' || instruction.type === 'run' || instruction.type === 'sleep')) continue;
       const answer = this.carry(instruction);
       if (answer) this.answers.expect(answer, (error) => failedEvent(instruction, this.payload.taskId, this.io, error));
     }
@@ -69,6 +71,8 @@ export class WukongSession {
         return carrySharedInstruction(instruction, this.context, this.machine.currentTask);
       case 'invoke':
         return this.invoke(instruction.taskId, instruction.inline);
+      case 'sleep':
+        return new Promise((resolve) => setTimeout(() => resolve({ type: 'woke' }), instruction.ms));
       case 'stop':
         return undefined;
       default:

@@ -49,6 +49,10 @@ export interface InvokedEvent {
   readonly type: 'invoked';
   readonly taskId: string;
 }
+/** Answer to `sleep`: the delay is over. */
+export interface WokeEvent {
+  readonly type: 'woke';
+}
 
 export type ExecutorEvent =
   | StartEvent
@@ -58,12 +62,17 @@ export type ExecutorEvent =
   | PutDoneEvent
   | FanInCheckedEvent
   | FanInMarkedEvent
-  | InvokedEvent;
+  | InvokedEvent
+  | WokeEvent;
 
-/** Fetch the outputs of `taskId` from the intermediate store. Answered by `got` or `failed`. */
+/**
+ * Fetch outputs of `taskId` from the intermediate store: those numbered in `outputs` (the ones the
+ * task at hand references), every one when absent. Answered by `got` or `failed`.
+ */
 export interface GetInstruction {
   readonly type: 'get';
   readonly taskId: string;
+  readonly outputs?: readonly number[];
 }
 /** Run `taskId` on the inputs in memory. Answered by `ran` or `failed`. */
 export interface RunInstruction {
@@ -98,6 +107,11 @@ export interface InvokeInstruction {
   readonly taskId: string;
   readonly inline: readonly string[];
 }
+/** Wait `ms` (delayed I/O polling, WUKONG mode). Answered by `woke`. */
+export interface SleepInstruction {
+  readonly type: 'sleep';
+  readonly ms: number;
+}
 /** Tell the client that the output of `taskId` is stored (fire and forget). */
 export interface OutputReadyInstruction {
   readonly type: 'output-ready';
@@ -121,6 +135,7 @@ export type Instruction =
   | CheckFanInInstruction
   | MarkFanInInstruction
   | InvokeInstruction
+  | SleepInstruction
   | OutputReadyInstruction
   | FailRunInstruction
   | StopInstruction;

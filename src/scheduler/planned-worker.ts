@@ -1,5 +1,6 @@
 import type { Instruction } from './events.js';
 import { PARK_MEMBER, type PlanLayout } from './planned-layout.js';
+import { outputsReadBy } from './wukong-held-outputs.js';
 import { plannedExpectsAnswer, type PlannedEvent, type PlannedInstruction } from './planned-events.js';
 
 /**
@@ -287,7 +288,10 @@ export class PlannedWorker {
   private get(taskId: string, out: PlannedInstruction[]): void {
     if (this.inMemory.has(taskId) || this.fetching.has(taskId)) return;
     this.fetching.add(taskId);
-    out.push({ type: 'get', taskId });
+    // Only the outputs this worker's tasks read (a consumer of t#1 never downloads t#0).
+    const mine = this.layout.graph.children(taskId).filter((c) => this.layout.worker(c) === this.worker);
+    const outputs = outputsReadBy(this.layout.graph, mine, taskId);
+    out.push(outputs === undefined ? { type: 'get', taskId } : { type: 'get', taskId, outputs });
   }
 
   /** Decides the next step on the current task, if the worker is free to take one. */

@@ -1,81 +1,63 @@
 import type { ExecutorEvent, Instruction } from './events.js';
 import { expectsAnswer } from './events.js';
-import type { ScheduleGraph } from '../model/graph-view.js';
 import { assertTransition, type LocalTaskState } from './transitions.js';
 import type { WukongOptions } from '../model/wukong-options.js';
-
-/**
- * Where one fan-in child stands for one parent that finished here.
- * - check / checking:     delayed I/O asks (read only) whether the other parents are done
- * - deferred:             they were not; run the ready work first, then recheck
- * - rechecking:           the recheck is under way
- * - need-put:             the output must be stored before the mark (someone else may complete it)
- * - marking:              the mark is under way
- * - complete/incomplete:  the mark's answer
- */
-type FanInStep =
-  | 'check'
-  | 'checking'
-  | 'deferred'
-  | 'rechecking'
-  | 'need-put'
-  | 'mark'
-  | 'marking'
-  | 'complete'
-  | 'incomplete';
-
-/** What is left to do after a task finished here: its children and its output. */
-interface Completion {
-  readonly taskId: string;
-  readonly large: boolean;
-  readonly singles: readonly string[];
-  readonly fanIns: Map<string, FanInStep>;
-  /** Fan-in children that went through delayed I/O: handled on their own, after dispatch. */
-  readonly late: Set<string>;
-  dispatched: boolean;
-  /** Children to invoke once this output is stored (too large to inline). */
-  readonly invokeAfterPut: string[];
-  /** The client collects this output: store it and say so. */
-  outputPending: boolean;
-}
+import { completionDone, settledForDispatch, type Completion, type FanInStep } from './wukong-completion.js';
+import { DelayedIoPoller, mayDelay, type TaskHints } from './wukong-delayed-io.js';
+import { HeldOutputs, type RefGraph } from './wukong-held-outputs.js';
 
 type OutputStorage = 'putting' | 'stored';
 
+/** What the executor knows of the DAG beyond its shape: schedule preference, ops and predictions. */
+export interface WukongHints extends TaskHints {
+  /** Preference among ready children: lower first (the static schedule's DFS order). */
+  rank(taskId: string): number;
+}
+
 /**
- * One WUKONG executor's decisions as a pure state machine (DESIGN.md §4, WUKONG mode). No I/O, no
- * clock: `handle(event)` updates the state and returns the instructions that are now possible.
+ * One WUKONG executor's decisions as a pure state machine (DESIGN.md §4, WUKONG mode; the rules
+ * against the original, one by one: docs/WUKONG-FIDELITY.md). No I/O, no clock: `handle(event)`
+ * updates the state and returns the instructions that are now possible.
  *
- * An executor runs one task at a time. After a task T finishes:
- * - single-parent children are ready at once; each fan-in child is marked (after T's output is
- *   stored, so whoever completes the fan-in can fetch it), and the one mark that completes it
- *   makes it ready here;
- * - of the ready children the executor becomes one and invokes executors for the others, inline
- *   when T's output fits the payload budget, by key otherwise;
- * - with a large output: fan-out clustering runs the single-parent children here, fan-in
- *   clustering runs the completed fan-in children here, and delayed I/O first asks whether T's
- *   mark would complete a fan-in (then no upload is needed) and otherwise defers the upload until
- *   the ready work is done, rechecking before it uploads.
+ * An executor runs one task at a time, in rounds. After a task T finishes:
+ * - a small output (below thresholdBytes) is stored first (alwaysStore), then each fan-in child is
+ *   marked; of the ready children the executor keeps at most one per round to become (the first
+ *   of its static schedule, run when the round's local work is done) and invokes the others,
+ *   inline when T's output fits the payload budget, by key otherwise;
+ * - a large output runs every ready child here, in sequence, invoking nobody (clustering: single
+ *   parent children, and fan-ins whose other parents are done, found by a read-only check first);
+ *   an unready fan-in child either waits with the output held in memory (delayed I/O: rechecked
+ *   after each task, polled when idle, stored and marked when polling gives up) or, when a
+ *   co-parent may hold its output back too, is marked at once after storing.
  */
 export class WukongExecutor {
   private readonly states = new Map<string, LocalTaskState>();
-  /** Task ids whose outputs are in this executor's memory. */
-  private readonly inMemory = new Set<string>();
+  private readonly held: HeldOutputs;
   private readonly outputBytes = new Map<string, number>();
   private readonly storage = new Map<string, OutputStorage>();
+  /** This round's local work (clustered children, delayed fan-ins found ready). */
   private readonly queue: string[] = [];
+  /** The one child this round becomes once the queue is empty. */
+  private become: string | undefined;
   private current: string | undefined;
-  private readonly pendingGets = new Set<string>();
+  private fetching = false;
   private readonly completions = new Map<string, Completion>();
+  private readonly poller: DelayedIoPoller;
+  private readonly hints: WukongHints;
   private outstanding = 0;
   private stopped = false;
   private failed = false;
 
   constructor(
-    private readonly graph: ScheduleGraph,
+    private readonly graph: RefGraph,
     private readonly options: WukongOptions,
-    /** Preference among ready children: lower first (the static schedule's DFS order). */
-    private readonly rank: (taskId: string) => number,
-  ) {}
+    /** Ranks alone, or ranks with ops and predicted sizes (the delayed I/O co-parent guard). */
+    hints: WukongHints | ((taskId: string) => number),
+  ) {
+    this.hints = typeof hints === 'function' ? { rank: hints } : hints;
+    this.held = new HeldOutputs(graph);
+    this.poller = new DelayedIoPoller(options.poll);
+  }
 
   get isStopped(): boolean {
     return this.stopped;
@@ -101,16 +83,14 @@ export class WukongExecutor {
     if (event.type !== 'start') this.outstanding -= 1;
     switch (event.type) {
       case 'start':
-        for (const parent of event.inline) this.inMemory.add(parent);
-        this.enqueue(event.taskId, 'back');
+        for (const parent of event.inline) this.held.holdWhole(parent);
+        this.enqueue(event.taskId);
         break;
       case 'got':
-        this.inMemory.add(event.taskId);
-        this.pendingGets.delete(event.taskId);
-        if (this.current !== undefined && this.pendingGets.size === 0) this.run(this.current, out);
+        if (this.held.fetched(event.taskId) && this.current !== undefined && this.fetching) this.run(this.current, out);
         break;
       case 'ran':
-        this.finished(event.taskId, event.outputBytes);
+        this.finished(event.taskId, event.outputBytes, out);
         break;
       case 'failed':
         return this.fail(event.taskId, event.message);
@@ -122,6 +102,9 @@ export class WukongExecutor {
         break;
       case 'fan-in-marked':
         this.marked(event.childId, event.parentId, event.complete);
+        break;
+      case 'woke':
+        this.poller.woke();
         break;
       case 'invoked':
         break;
@@ -136,14 +119,16 @@ export class WukongExecutor {
     if (active.length > 1) throw new Error(`more than one active task: ${active.map(([id]) => id).join(', ')}`);
     if (active.length === 1 && active[0]?.[0] !== this.current) throw new Error('active task is not current');
     if (this.outstanding < 0) throw new Error(`negative outstanding count ${this.outstanding}`);
+    const waiting = this.become === undefined ? this.queue : [...this.queue, this.become];
     const seen = new Set<string>();
-    for (const id of this.queue) {
+    for (const id of waiting) {
       if (seen.has(id)) throw new Error(`${id} queued twice`);
       seen.add(id);
-      if (this.states.get(id) !== 'queued') throw new Error(`${id} in queue but ${this.states.get(id)}`);
+      if (this.states.get(id) !== 'queued') throw new Error(`${id} waits to run but is ${this.states.get(id)}`);
     }
     for (const [id, state] of this.states) {
-      if (state === 'done' && !this.inMemory.has(id)) throw new Error(`${id} done but not in memory`);
+      if (state === 'done' && !this.held.holdsWhole(id)) throw new Error(`${id} done but not in memory`);
+      if (state === 'queued' && !seen.has(id)) throw new Error(`${id} queued but neither in the queue nor the become`);
     }
     for (const id of this.storage.keys()) {
       if (this.states.get(id) !== 'done') throw new Error(`${id} stored but did not run here`);
@@ -151,10 +136,8 @@ export class WukongExecutor {
     for (const id of this.completions.keys()) {
       if (this.states.get(id) !== 'done') throw new Error(`completion for ${id}, which is not done`);
     }
-    if (this.stopped && !this.failed) {
-      if (this.outstanding !== 0 || this.queue.length > 0 || this.completions.size > 0 || this.current !== undefined) {
-        throw new Error('stopped with work left');
-      }
+    if (this.stopped && !this.failed && (this.outstanding !== 0 || !this.idle() || this.completions.size > 0)) {
+      throw new Error('stopped with work left');
     }
   }
 
@@ -163,10 +146,9 @@ export class WukongExecutor {
     this.states.set(taskId, to);
   }
 
-  private enqueue(taskId: string, where: 'front' | 'back'): void {
+  private enqueue(taskId: string): void {
     this.setState(taskId, 'queued');
-    if (where === 'front') this.queue.unshift(taskId);
-    else this.queue.push(taskId);
+    this.queue.push(taskId);
   }
 
   private emit(out: Instruction[], instruction: Instruction): void {
@@ -175,25 +157,30 @@ export class WukongExecutor {
   }
 
   private run(taskId: string, out: Instruction[]): void {
+    this.fetching = false;
     this.setState(taskId, 'running');
     this.emit(out, { type: 'run', taskId });
   }
 
-  private finished(taskId: string, outputBytes: number): void {
+  private finished(taskId: string, outputBytes: number, out: Instruction[]): void {
     this.setState(taskId, 'done');
     this.current = undefined;
-    this.inMemory.add(taskId);
+    this.held.holdWhole(taskId);
     this.outputBytes.set(taskId, outputBytes);
-    const large = outputBytes >= this.options.thresholdBytes;
+    const { thresholdBytes, fanInClustering, delayedIo, alwaysStore } = this.options;
+    const large = outputBytes >= thresholdBytes;
+    const checkFirst = large && (fanInClustering || delayedIo);
     const singles: string[] = [];
     const fanIns = new Map<string, FanInStep>();
     for (const child of this.graph.children(taskId)) {
       if (this.graph.parents(child).length === 1) singles.push(child);
-      else fanIns.set(child, large && this.options.delayedIo ? 'check' : 'need-put');
+      else fanIns.set(child, checkFirst ? 'check' : 'need-put');
     }
+    const hasReaders = singles.length > 0 || fanIns.size > 0 || this.graph.isOutput(taskId);
     this.completions.set(taskId, {
       taskId,
       large,
+      storeFirst: alwaysStore && !large && hasReaders,
       singles,
       fanIns,
       late: new Set(),
@@ -201,6 +188,21 @@ export class WukongExecutor {
       invokeAfterPut: [],
       outputPending: this.graph.isOutput(taskId),
     });
+    // The original retries its delayed children after every task it processes (without waiting).
+    this.recheckDelayed(out);
+  }
+
+  private recheckDelayed(out: Instruction[]): void {
+    let sent = false;
+    for (const completion of this.completions.values()) {
+      for (const [child, step] of completion.fanIns) {
+        if (step !== 'delayed') continue;
+        completion.fanIns.set(child, 'delayed-checking');
+        this.emit(out, { type: 'check-fan-in', childId: child, parentId: completion.taskId });
+        sent = true;
+      }
+    }
+    if (sent) this.poller.checked();
   }
 
   private checked(childId: string, parentId: string, markedParents: readonly string[]): void {
@@ -211,9 +213,14 @@ export class WukongExecutor {
     if (othersDone) {
       // Our mark completes the fan-in, so nobody else will ever need our output for this child.
       completion.fanIns.set(childId, 'mark');
-    } else if (step === 'checking') {
-      completion.fanIns.set(childId, 'deferred');
+      if (step === 'delayed-checking') this.poller.progressed();
+    } else if (step === 'delayed-checking') {
+      completion.fanIns.set(childId, 'delayed');
+    } else if (this.options.delayedIo && mayDelay(this.graph, this.hints, childId, parentId, this.options.thresholdBytes)) {
+      completion.fanIns.set(childId, 'delayed');
       completion.late.add(childId);
+      // This check counts as the poll's first round: if the executor is idle now, it sleeps next.
+      this.poller.checked();
     } else {
       completion.fanIns.set(childId, 'need-put');
     }
@@ -222,8 +229,8 @@ export class WukongExecutor {
   private marked(childId: string, parentId: string, complete: boolean): void {
     const completion = this.completionOf(parentId);
     completion.fanIns.set(childId, complete ? 'complete' : 'incomplete');
-    // A late child completed here: our large output is in memory, so run the child here.
-    if (complete && completion.late.has(childId)) this.enqueue(childId, 'front');
+    // A delayed child completed here: the large output is in memory, so the child runs here.
+    if (complete && completion.late.has(childId)) this.enqueue(childId);
   }
 
   private completionOf(taskId: string): Completion {
@@ -242,32 +249,52 @@ export class WukongExecutor {
   }
 
   private idle(): boolean {
-    return this.current === undefined && this.queue.length === 0;
+    return this.current === undefined && this.queue.length === 0 && this.become === undefined;
   }
 
   /** Emits every instruction the current state allows. */
   private advance(out: Instruction[]): void {
     for (const completion of this.completions.values()) this.advanceCompletion(completion, out);
-    if (this.idle()) {
-      // Nothing left to run: deferred (delayed I/O) fan-ins get their recheck now.
-      for (const completion of this.completions.values()) {
-        for (const [child, step] of completion.fanIns) {
-          if (step !== 'deferred') continue;
-          completion.fanIns.set(child, 'rechecking');
-          this.emit(out, { type: 'check-fan-in', childId: child, parentId: completion.taskId });
-        }
-      }
-    }
     if (this.current === undefined) this.startNext(out);
+    if (this.idle()) this.pollDelayed(out);
     if (this.idle() && this.completions.size === 0 && this.outstanding === 0) {
       this.stopped = true;
       out.push({ type: 'stop' });
     }
   }
 
+  /** Idle with delayed fan-ins and no check in flight: check, sleep, or give up (DelayedIoPoller). */
+  private pollDelayed(out: Instruction[]): void {
+    let delayed = 0;
+    for (const completion of this.completions.values()) {
+      for (const step of completion.fanIns.values()) {
+        if (step === 'delayed-checking') return;
+        if (step === 'delayed') delayed += 1;
+      }
+    }
+    if (delayed === 0 || this.poller.sleeping) return;
+    const next = this.poller.next();
+    if (next === 'check') {
+      this.recheckDelayed(out);
+    } else if (next === 'give-up') {
+      this.poller.reset();
+      for (const completion of this.completions.values()) {
+        for (const [child, step] of completion.fanIns) if (step === 'delayed') completion.fanIns.set(child, 'need-put');
+        this.advanceCompletion(completion, out);
+      }
+    } else {
+      this.emit(out, { type: 'sleep', ms: next });
+    }
+  }
+
   private advanceCompletion(completion: Completion, out: Instruction[]): void {
     const { taskId } = completion;
     const stored = this.storage.get(taskId) === 'stored';
+    if (completion.storeFirst && !stored) {
+      // alwaysStore: the original writes a small output before it touches any counter.
+      this.ensurePut(taskId, out);
+      return;
+    }
     for (const [child, step] of completion.fanIns) {
       if (step === 'check') {
         completion.fanIns.set(child, 'checking');
@@ -279,7 +306,7 @@ export class WukongExecutor {
         this.emit(out, { type: 'mark-fan-in', childId: child, parentId: taskId, expected: this.graph.parents(child).length });
       }
     }
-    if (!completion.dispatched && this.resolvedForDispatch(completion)) this.dispatch(completion, out);
+    if (!completion.dispatched && [...completion.fanIns].every(([child, step]) => settledForDispatch(completion, child, step))) this.dispatch(completion, out);
     if (completion.invokeAfterPut.length > 0) {
       if (stored) {
         for (const child of completion.invokeAfterPut.splice(0)) this.invoke(child, [], out);
@@ -295,39 +322,30 @@ export class WukongExecutor {
         this.ensurePut(taskId, out);
       }
     }
-    const fanInsSettled = [...completion.fanIns.values()].every((s) => s === 'complete' || s === 'incomplete');
-    if (completion.dispatched && fanInsSettled && completion.invokeAfterPut.length === 0 && !completion.outputPending) {
-      this.completions.delete(taskId);
-    }
+    if (completionDone(completion)) this.completions.delete(taskId);
   }
 
-  /** Dispatch waits for every fan-in mark except the deferred (late) ones. */
-  private resolvedForDispatch(completion: Completion): boolean {
-    for (const [child, step] of completion.fanIns) {
-      if (completion.late.has(child)) continue;
-      if (step !== 'complete' && step !== 'incomplete') return false;
-    }
-    return true;
-  }
-
+  /**
+   * The ready children: a large output keeps those its clustering flags cover (all of them with
+   * both, the original's rule) for this round, in schedule order; of the rest the executor becomes
+   * one if this round has none yet and invokes the others.
+   */
   private dispatch(completion: Completion, out: Instruction[]): void {
     completion.dispatched = true;
-    const completedFanIns = [...completion.fanIns]
-      .filter(([child, step]) => step === 'complete' && !completion.late.has(child))
-      .map(([child]) => child);
-    const byRank = (a: string, b: string): number => this.rank(a) - this.rank(b);
+    const completedFanIns = [...completion.fanIns].filter(([child, step]) => step === 'complete' && !completion.late.has(child)).map(([child]) => child);
+    const byRank = (a: string, b: string): number => this.hints.rank(a) - this.hints.rank(b);
     const local: string[] = [];
     const remote: string[] = [];
     const clusterSingles = completion.large && this.options.fanOutClustering;
     const clusterFanIns = completion.large && this.options.fanInClustering;
     for (const child of completion.singles) (clusterSingles ? local : remote).push(child);
     for (const child of completedFanIns) (clusterFanIns ? local : remote).push(child);
+    for (const child of local.sort(byRank)) this.enqueue(child);
     remote.sort(byRank);
-    // WUKONG: the executor becomes one ready child (the first of its static schedule).
-    if (local.length === 0 && remote.length > 0) local.push(remote.shift() as string);
-    local.sort(byRank);
-    // Depth first: the children go ahead of older queued work, in schedule order.
-    for (const child of local.reverse()) this.enqueue(child, 'front');
+    if (this.become === undefined && remote.length > 0) {
+      this.become = remote.shift() as string;
+      this.setState(this.become, 'queued');
+    }
     const inline = (this.outputBytes.get(completion.taskId) ?? 0) <= this.options.inlineBudgetBytes;
     for (const child of remote) {
       if (inline) this.invoke(child, [completion.taskId], out);
@@ -346,19 +364,22 @@ export class WukongExecutor {
     this.emit(out, { type: 'put', taskId });
   }
 
+  /** The next task: this round's local work first, then the become child (a new round). */
   private startNext(out: Instruction[]): void {
-    const next = this.queue.shift();
+    let next = this.queue.shift();
+    if (next === undefined && this.become !== undefined) {
+      next = this.become;
+      this.become = undefined;
+    }
     if (next === undefined) return;
     this.current = next;
-    const missing = this.graph.parents(next).filter((p) => !this.inMemory.has(p));
+    const missing = this.held.missingFor(next);
     if (missing.length === 0) {
       this.run(next, out);
       return;
     }
     this.setState(next, 'fetching');
-    for (const parent of missing) {
-      this.pendingGets.add(parent);
-      this.emit(out, { type: 'get', taskId: parent });
-    }
+    this.fetching = true;
+    for (const fetch of missing) this.emit(out, fetch.outputs === undefined ? { type: 'get', taskId: fetch.taskId } : { type: 'get', taskId: fetch.taskId, outputs: fetch.outputs });
   }
 }

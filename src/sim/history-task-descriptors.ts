@@ -54,6 +54,7 @@ export function historyTaskDescriptors(dag: EstimatorGraph, history: MetadataHis
  */
 export interface StaticDescriptor extends TaskDescriptor {
   readonly outputBytes?: number | undefined;
+  readonly outputBytesEach?: readonly number[] | undefined;
   readonly unknownShapesReason?: string | undefined;
 }
 
@@ -98,5 +99,17 @@ export interface HistoryPredictor {
  */
 export function historyTaskEstimatorForDag(dag: EstimatorGraph, history: MetadataHistory, profile: CostProfile, options: HistoryPredictorOptions = {}) {
   const predictor = historyPredictorForDag(dag, history, options);
-  return createHistoryTaskEstimator(dag, predictor.access, profile, { knownInputBytes: predictor.knownInputBytes });
+  return createHistoryTaskEstimator(dag, predictor.access, profile, { knownInputBytes: predictor.knownInputBytes, outputShares: outputSharesOf(options.staticDescriptors ?? []) });
+}
+
+/** Each multi-output task's output shares from its static output sizes (the ops' shape declarations). */
+function outputSharesOf(descriptors: readonly StaticDescriptor[]): (taskId: string) => readonly number[] | undefined {
+  const shares = new Map<string, number[]>();
+  for (const d of descriptors) {
+    const each = d.outputBytesEach;
+    if (!each || each.length < 2) continue;
+    const total = each.reduce((sum, b) => sum + b, 0);
+    if (total > 0) shares.set(d.taskId, each.map((b) => b / total));
+  }
+  return (taskId) => shares.get(taskId);
 }

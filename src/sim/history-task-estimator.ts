@@ -39,6 +39,8 @@ export interface HistoryEstimateOptions {
    * the same task, or computed from static shapes. Undefined: derived from the parents.
    */
   readonly knownInputBytes?: (taskId: string) => number | undefined;
+  /** Each output's share of a task's total, when known (the simulator's per-output fetches). */
+  readonly outputShares?: (taskId: string) => readonly number[] | undefined;
 }
 
 /**
@@ -98,6 +100,9 @@ export function createHistoryTaskEstimator(
     },
     usesCpu(taskId) {
       return !waitsRatherThanComputes(dag.task(taskId));
+    },
+    outputShares(taskId) {
+      return options.outputShares?.(taskId);
     },
     outputBytes(taskId) {
       const bytes = estimates.outputBytes.get(taskId);

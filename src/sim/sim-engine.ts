@@ -14,6 +14,7 @@ import type { SimExecutorBase, SimMachine } from './sim-executor-base.js';
 import type { SimulationInput, SimulationStats } from './simulation-types.js';
 import { SimulationInvariantError } from './simulation-invariant-error.js';
 import { StoreModel } from './store-model.js';
+import { OutputSizes } from './output-sizes.js';
 
 /** PRNG streams both engines share, one per purpose (see SeededRandom); platforms pick their own. */
 const STREAM = { invoke: 2, store: 3, coordination: 4 } as const;
@@ -48,6 +49,7 @@ export abstract class SimEngine<Action, Event, Instruction, Executor extends Sim
   protected liveExecutors = 0;
   protected failure: { taskId: string; message: string } | undefined;
   protected readonly io = { puts: 0, gets: 0, events: 0, peakQueue: 0 };
+  private readonly outputSizes: OutputSizes;
 
   constructor(protected readonly input: SimulationInput) {
     const { profile, seed } = input;
@@ -55,6 +57,7 @@ export abstract class SimEngine<Action, Event, Instruction, Executor extends Sim
     this.store = new StoreModel(profile.stores[input.storeKind], input.memoryMb, new SeededRandom(seed, STREAM.store));
     this.invokeRandom = new SeededRandom(seed, STREAM.invoke);
     this.coordinationRandom = new SeededRandom(seed, STREAM.coordination);
+    this.outputSizes = new OutputSizes(input.dag, input.estimator.outputShares?.bind(input.estimator));
   }
 
   protected abstract perform(action: Action): void;
@@ -87,18 +90,19 @@ export abstract class SimEngine<Action, Event, Instruction, Executor extends Sim
   }
 
   /**
-   * Starts fetching `parent`'s output now; returns when it ends. `memoryMb`: the executor's tier,
-   * whose bandwidth the link has (undefined: the store's default link).
+   * Starts fetching outputs `outputs` (all when undefined) of `parent` now; returns when it ends.
+   * `memoryMb`: the executor's tier, whose bandwidth the link has (undefined: the store's default
+   * link). The consumer's getMs grows by the wall time its fetches overlap, not their sum.
    */
-  protected fetch(executor: Executor, parent: string, memoryMb: number | undefined): number {
+  protected fetch(executor: Executor, parent: string, outputs: readonly number[] | undefined, memoryMb: number | undefined): number {
     const now = this.nowMs;
     if (!this.stored.has(parent)) throw new SimulationInvariantError(`${executor.executorId} fetches ${parent}, which is not stored`);
-    const bytes = this.outputBytes.get(parent) ?? 0;
+    const bytes = this.outputSizes.bytesOf(parent, this.outputBytes.get(parent) ?? 0, outputs);
     const endMs = this.store.transferEndMs('get', bytes, now, executor.link, memoryMb);
     const consumer = executor.machine.currentTask;
     if (consumer !== undefined) {
       const timing = executor.timingOf(consumer, this.input.dag.task(consumer).op, now);
-      timing.getMs += endMs - now;
+      timing.getMs += executor.fetchWallMs(consumer, now, endMs);
       timing.bytesRead += bytes;
     }
     executor.memoryBytes += bytes;
@@ -127,7 +131,7 @@ export abstract class SimEngine<Action, Event, Instruction, Executor extends Sim
     const now = this.nowMs;
     switch (instruction.type) {
       case 'get':
-        this.answerAt(this.fetch(executor, instruction.taskId, linkMemoryMb), executor, { type: 'got', taskId: instruction.taskId });
+        this.answerAt(this.fetch(executor, instruction.taskId, instruction.outputs, linkMemoryMb), executor, { type: 'got', taskId: instruction.taskId });
         break;
       case 'put':
         this.answerAt(this.upload(executor, instruction.taskId, linkMemoryMb), executor, { type: 'put-done', taskId: instruction.taskId });
@@ -175,8 +179,7 @@ export abstract class SimEngine<Action, Event, Instruction, Executor extends Sim
     const outputBytes = estimator.outputBytes(taskId);
     // On shared cores (the local profile) a CPU-bound task waits for one; the executor waits too.
     const startMs = this.cores && (estimator.usesCpu?.(taskId) ?? true) ? this.cores.reserve(now, execMs) : now;
-    let inputBytes = 0;
-    for (const parent of dag.parents(taskId)) inputBytes += this.outputBytes.get(parent) ?? 0;
+    const inputBytes = this.inputBytesOf(taskId);
     timing.startAt = startMs;
     timing.endAt = startMs + execMs;
     timing.execMs = execMs;
@@ -186,6 +189,19 @@ export abstract class SimEngine<Action, Event, Instruction, Executor extends Sim
     executor.cpuMs += execMs;
     executor.memoryBytes += outputBytes;
     return { endMs: startMs + execMs, outputBytes, timing };
+  }
+
+  /** Bytes of the outputs `taskId` reads (only the referenced outputs of each parent). */
+  private inputBytesOf(taskId: string): number {
+    const used = new Map<string, number[]>();
+    for (const ref of this.input.dag.inputRefs(taskId)) {
+      const list = used.get(ref.taskId) ?? [];
+      if (!list.includes(ref.output)) list.push(ref.output);
+      used.set(ref.taskId, list);
+    }
+    let bytes = 0;
+    for (const [parent, outputs] of used) bytes += this.outputSizes.bytesOf(parent, this.outputBytes.get(parent) ?? 0, outputs);
+    return bytes;
   }
 
   /** An output task's value is stored: the client hears of it now (the first time counts). */

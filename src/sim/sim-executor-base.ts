@@ -17,6 +17,7 @@ export interface SimMachine<Event, Instruction> {
 export abstract class SimExecutorBase<Machine> {
   readonly link: Link = { freeAtMs: 0 };
   private readonly timings = new Map<string, TaskTiming>();
+  private readonly fetchHorizon = new Map<string, number>();
   readonly invoked: string[] = [];
   cpuMs = 0;
   /** Bytes held: the machine keeps every input and output in memory until it stops. */
@@ -40,6 +41,16 @@ export abstract class SimExecutorBase<Machine> {
       this.timings.set(taskId, timing);
     }
     return timing;
+  }
+
+  /**
+   * The wall time to add to `consumer`'s getMs for a fetch from `startMs` to `endMs`: only the part
+   * not already covered by its earlier fetches (they start in time order, so one horizon suffices).
+   */
+  fetchWallMs(consumer: string, startMs: number, endMs: number): number {
+    const horizon = this.fetchHorizon.get(consumer) ?? Number.NEGATIVE_INFINITY;
+    this.fetchHorizon.set(consumer, Math.max(horizon, endMs));
+    return Math.max(0, endMs - Math.max(startMs, horizon));
   }
 
   /** The timing of a task that already ran or is running here. */

@@ -96,7 +96,12 @@ class Simulation extends SimEngine<Action, ExecutorEvent, Instruction, SimExecut
   private startExecutor(placement: Placement): void {
     const { request, container, cold } = placement;
     const { dag, wukong, profile } = this.input;
-    const machine = new WukongExecutor(dag, wukong, this.ranks.rankFor(request.source));
+    const estimator = this.input.estimator;
+    const machine = new WukongExecutor(dag, wukong, {
+      rank: this.ranks.rankFor(request.source),
+      op: (taskId) => dag.task(taskId).op,
+      predictedOutputBytes: (taskId) => estimator.outputBytes(taskId),
+    });
     const billedFromMs = cold && profile.lambda.billInitPhase ? placement.assignedAtMs : placement.handlerStartMs;
     const executor = new SimExecutor(machine, request.taskId, request.source, container, cold, billedFromMs, this.invokeConcurrency);
     this.liveExecutors += 1;
@@ -122,6 +127,9 @@ class Simulation extends SimEngine<Action, ExecutorEvent, Instruction, SimExecut
         this.schedule(endMs, { kind: 'feed', executor, event: { type: 'ran', taskId, outputBytes } });
         break;
       }
+      case 'sleep':
+        this.schedule(now + instruction.ms, { kind: 'feed', executor, event: { type: 'woke' } });
+        break;
       case 'invoke':
         executor.invoked.push(executorIdOf(instruction.taskId));
         this.callInvoke(executor.invokes, { taskId: instruction.taskId, inline: instruction.inline });

@@ -11,6 +11,8 @@ export interface TaskEstimator {
   execMs(taskId: string, memoryMb: number): number;
   /** Total bytes of the task's outputs. */
   outputBytes(taskId: string): number;
+  /** Each output's share of the total (summing to 1), when known (absent: split evenly; see OutputSizes). */
+  outputShares?(taskId: string): readonly number[] | undefined;
   /** Whether the task occupies a CPU core while it runs (absent: every task does). */
   usesCpu?(taskId: string): boolean;
 }

@@ -17,7 +17,7 @@ export interface WfCommonsImport {
   readonly edges: number;
   /** Tasks whose time was cut to synthetic.work's maximum (900,000 ms). */
   readonly clampedDurations: number;
-  /** Tasks whose output was cut to synthetic.work's maximum (2^31 bytes). */
+  /** Tasks whose output was cut to synthetic.work's maximum (2^31 - 1 bytes). */
   readonly clampedBytes: number;
   /** Tasks with no runtime in the instance (imported as 0 ms). */
   readonly withoutRuntime: number;
@@ -38,7 +38,9 @@ interface NeutralTask {
  * `synthetic.work` tasks in `sleep` mode (a trace's runtime is wall time measured elsewhere, not
  * CPU work to rescale by memory): ms = runtime x 1,000 x timeScale, outputBytes = the task's output
  * files x bytesScale, with the same figures as hints for planners. Edges are the union of `parents`
- * and `children`. Task ids keep letters, digits and `_ . : - /`; others become `_` (made unique).
+ * and `children`. Task ids keep letters, digits and `_ . : -`; any other character (a path separator
+ * too) becomes `_`, an id of only dots (`.`, `..`) becomes underscores, and a clash gets `_2`, `_3`...
+ * in instance order: the same instance always imports to the same ids, each a different one.
  */
 export function importWfCommons(json: unknown, options: WfCommonsImportOptions = {}): WfCommonsImport {
   const timeScale = options.timeScale ?? 1;
@@ -137,10 +139,14 @@ function fromLegacy(tasks: readonly LegacyTask[]): NeutralTask[] {
   });
 }
 
-/** Replaces characters DAG task ids do not allow (src/model/dag-schema.ts) with `_`. */
+/**
+ * Replaces what DAG task ids do not allow (taskIdProblem in src/model/dag-schema.ts) with `_`:
+ * other characters, path separators included, and dot segments.
+ */
 function sanitize(text: string): string {
-  const cleaned = text.replace(/[^A-Za-z0-9_.:\-/]/g, '_');
-  return cleaned.length > 0 ? cleaned : '_';
+  const cleaned = text.replace(/[^A-Za-z0-9_.:-]/g, '_');
+  if (cleaned.length === 0) return '_';
+  return /^\.+$/.test(cleaned) ? cleaned.replace(/\./g, '_') : cleaned;
 }
 
 /** Instance keys to valid, unique DAG task ids (at most 256 characters). */

@@ -163,6 +163,63 @@ describe('wukong simulate --html and wukong report --html (Chromium)', () => {
   }, 180_000);
 });
 
+describe('time by op, plan vs actual, and two runs compared (Chromium)', () => {
+  it('shows each op\'s summed time, the plan\'s forecast beside the run, and a page comparing two runs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wk-html-cmp-'));
+    const planned = join(dir, 'planned.json');
+    const plannedRun = join(dir, 'planned-run.json');
+    const wukongRun = join(dir, 'wukong-run.json');
+    const html = join(dir, 'planned.html');
+    const compared = join(dir, 'compared.html');
+    expect(wukong(['plan', 'workloads/examples/gemm-2x2.json', '--planner', 'uniform', '-o', planned, '--metadata-dir', join(dir, 'no-history')]).code).toBe(0);
+    const submitted = wukong(['submit', planned, '--report', plannedRun, '--html', html, '--no-metadata']);
+    expect(submitted.stderr).toBe('');
+    expect(submitted.code).toBe(0);
+    expect(wukong(['submit', 'workloads/examples/gemm-2x2.json', '--report', wukongRun, '--no-metadata']).code).toBe(0);
+    const plan = JSON.parse(readFileSync(planned, 'utf8')).plan as { predicted: { makespanMs: number }; schedule: Record<string, [number, number]> };
+    const run = readReport(plannedRun);
+
+    const { page, consoleErrors, requests } = await open(html);
+    const ops = [...new Set(run.tasks.map((t) => t.op))];
+    expect(await page.locator('#time-by-op tbody tr').count()).toBe(ops.length);
+    for (const op of ops) {
+      const execMs = run.tasks.filter((t) => t.op === op).reduce((sum, t) => sum + t.execMs, 0);
+      const cell = page.locator(`#time-by-op tr[data-op="${op}"] td[data-metric="exec"]`);
+      expect(Number(await cell.getAttribute('data-value'))).toBeCloseTo(execMs, 6);
+    }
+    expect(Object.keys(plan.schedule).length).toBe(run.summary.tasks);
+    expect(await page.locator('svg#gantt rect.predicted').count()).toBe(run.tasks.filter((t) => !t.dup).length);
+    expect(Number(await page.locator('#plan-vs-actual td[data-metric="predicted-makespan"]').getAttribute('data-value'))).toBe(plan.predicted.makespanMs);
+    expect(await page.locator('#plan-vs-actual table.forecast-misses tbody tr').count()).toBe(Math.min(10, run.summary.tasks));
+    expect(consoleErrors).toEqual([]);
+    expect(requests).toEqual([]);
+    await page.screenshot({ path: join(ARTIFACTS, 'html-report-plan-vs-actual.png'), fullPage: true });
+    await page.close();
+
+    const cli = wukong(['report', wukongRun, plannedRun, '--html', compared, '--json']);
+    expect(cli.stderr).toBe('');
+    expect(cli.code).toBe(0);
+    const a = readReport(wukongRun);
+    const figures = JSON.parse(cli.stdout).figures as { metric: string; ratio: number }[];
+    expect(figures.find((f) => f.metric === 'makespan')?.ratio).toBeCloseTo(run.makespanMs / a.makespanMs, 9);
+    const page2 = await open(compared);
+    expect(Number(await page2.page.locator('#comparison tr[data-metric="makespan"] td.ratio').getAttribute('data-value'))).toBeCloseTo(run.makespanMs / a.makespanMs, 9);
+    expect(await page2.page.locator('#chart-a svg g.task').count()).toBe(a.tasks.length);
+    expect(await page2.page.locator('#chart-b svg g.task').count()).toBe(run.tasks.length);
+    // One time axis: both charts end at the same tick.
+    const lastTick = (id: string) => page2.page.locator(`#chart-${id} .tick-label`).last().textContent();
+    expect(await lastTick('a')).toBe(await lastTick('b'));
+    expect(page2.consoleErrors).toEqual([]);
+    expect(page2.requests).toEqual([]);
+    await page2.page.screenshot({ path: join(ARTIFACTS, 'html-report-compare.png'), fullPage: true });
+    await page2.page.close();
+
+    const three = wukong(['report', wukongRun, plannedRun, wukongRun]);
+    expect(three.code).toBe(2);
+    expect(three.stderr).toContain('one run report, or two to compare');
+  }, 180_000);
+});
+
 describe('wukong report: bad input (exit 2, no stack trace)', () => {
   it('rejects a file that is not a run report, and a DAG that is not the run’s', () => {
     const dir = mkdtempSync(join(tmpdir(), 'wk-html-bad-'));

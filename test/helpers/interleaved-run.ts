@@ -156,6 +156,10 @@ export function interleavedRun(
         feed(exec, { type: 'invoked', taskId: instruction.taskId });
         break;
       }
+      case 'sleep':
+        // Time is not modelled: the wake-up lands among the other answers, in random order.
+        feed(exec, { type: 'woke' });
+        break;
       case 'output-ready':
         if (!store.has(instruction.taskId)) throw new Error(`output-ready for unstored ${instruction.taskId}`);
         result.outputsReady.add(instruction.taskId);

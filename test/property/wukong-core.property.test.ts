@@ -20,10 +20,11 @@ const COMBINATIONS: WukongOptions[] = [];
 for (const fanOutClustering of [false, true])
   for (const fanInClustering of [false, true])
     for (const delayedIo of [false, true])
-      COMBINATIONS.push({ ...DEFAULT_WUKONG_OPTIONS, fanOutClustering, fanInClustering, delayedIo, thresholdBytes: 1000, inlineBudgetBytes: 500 });
+      for (const alwaysStore of [false, true])
+        COMBINATIONS.push({ ...DEFAULT_WUKONG_OPTIONS, fanOutClustering, fanInClustering, delayedIo, alwaysStore, thresholdBytes: 1000, inlineBudgetBytes: 500 });
 
 const label = (o: WukongOptions) =>
-  [o.fanOutClustering && 'fanout', o.fanInClustering && 'fanin', o.delayedIo && 'delayed'].filter(Boolean).join('+') || 'none';
+  [o.fanOutClustering && 'fanout', o.fanInClustering && 'fanin', o.delayedIo && 'delayed', o.alwaysStore && 'store'].filter(Boolean).join('+') || 'none';
 
 describe('WUKONG scheduler core, randomly interleaved (pure)', () => {
   for (const options of COMBINATIONS) {

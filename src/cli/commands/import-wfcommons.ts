@@ -39,7 +39,7 @@ export function registerImportWfcommonsCommand(program: Command): void {
       process.stdout.write(`imported ${imported.spec.name ?? file}: ${imported.tasks} tasks, ${imported.edges} edges (${imported.layout} layout) -> ${flags.output}\n`);
       if (imported.withoutRuntime > 0) process.stderr.write(`wukong: warning: ${imported.withoutRuntime} tasks have no runtime; imported as 0 ms\n`);
       if (imported.clampedDurations > 0) process.stderr.write(`wukong: warning: ${imported.clampedDurations} task times cut to 900,000 ms (synthetic.work maximum)\n`);
-      if (imported.clampedBytes > 0) process.stderr.write(`wukong: warning: ${imported.clampedBytes} outputs cut to 2^31 bytes (synthetic.work maximum)\n`);
+      if (imported.clampedBytes > 0) process.stderr.write(`wukong: warning: ${imported.clampedBytes} outputs cut to 2^31 - 1 bytes (synthetic.work maximum)\n`);
     });
 }
 

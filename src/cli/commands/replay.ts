@@ -23,6 +23,8 @@ import { PLANNER_OPTION_GROUP, type PlannerFlags } from '../planner-flags.js';
 import { OUTPUT_OPTION_GROUP, type OutputFlags } from '../output-flags.js';
 import { RECORDING_FLAG_HELP, recordingLocationFromFlag } from '../recording-location.js';
 import { Dag } from '../../dag/dag.js';
+import { DEFAULT_DATA_ROOT } from '../../../workloads/pipeline/data-files.js';
+import { checkTableSources } from '../table-sources.js';
 
 interface ReplayFlags extends StoreFlags, PlannerFlags, BackendFlags, WukongFlags, OutputFlags {
   metadata?: string | false;
@@ -33,6 +35,8 @@ interface ReplayFlags extends StoreFlags, PlannerFlags, BackendFlags, WukongFlag
   param: string[];
   repeat: string;
   saveDag?: string;
+  data?: string;
+  pushdown: boolean;
   workers?: string;
   deadline: string;
   costMemoryMb: string;
@@ -127,7 +131,9 @@ async function replay(workload: AnyWorkload, flags: ReplayFlags): Promise<void> 
   const output = OUTPUT_OPTION_GROUP.fromFlags(flags);
 
   const metadata = recordingLocationFromFlag(flags.metadata);
-  const spec = generateValidDag(workload, params);
+  const context = { dataRoot: flags.data ?? DEFAULT_DATA_ROOT };
+  await workload.prepareData?.(params, context);
+  const { spec } = await checkTableSources(generateValidDag(workload, params, context), { pushdown: flags.pushdown });
   // Planned from the history earlier runs recorded (a second replay plans from the first one's);
   // before anything is written, so a bad planner leaves nothing behind.
   const { plan, planner } = await planFor(Dag.fromSpec(spec), planning, metadata ?? recordingLocationFromFlag(undefined));

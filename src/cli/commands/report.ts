@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { z } from 'zod';
 import { Dag } from '../../dag/dag.js';
@@ -8,6 +9,8 @@ import { formatBytes, formatMs } from '../../report/html/format-units.js';
 import { RunReportSchema, type RunReport } from '../../report/run-report.js';
 import { computeRunMetrics, type RunMetrics } from '../../report/run-metrics.js';
 import { writeHtmlReport } from '../../report/write-html-report.js';
+import { formatFigure, renderComparisonHtml } from '../../report/html-compare.js';
+import { compareRuns, type RunComparison } from '../../report/run-comparison.js';
 import { ReplayReportSchema } from '../../../workloads/replay-report.js';
 import { parseIntegerOption } from '../parse-options.js';
 import { readJsonFile } from '../read-dag-file.js';
@@ -27,18 +30,32 @@ export function registerReportCommand(program: Command): void {
   program
     .command('report')
     .description('summarize a run report (submit/simulate --report, or replay --report) and render it as one HTML page')
-    .argument('<report>', 'run report JSON (a replay report: its last run, or --run N)')
-    .option('--html <file>', 'write a self-contained HTML page: Gantt chart, critical path, summary, plan')
-    .option('--dag <file>', "the run's DAG, or annotated DAG (adds its plan): needed for the critical path and lower bound unless the report carries them")
+    .argument('<reports...>', 'run report JSON (a replay report: its last run, or --run N); two reports: compare them')
+    .option('--html <file>', 'write a self-contained HTML page: Gantt chart, critical path, summary, time by op, plan vs actual (two reports: a comparison page)')
+    .option('--dag <file>', "the run's DAG, or annotated DAG (adds its plan and plan vs actual): needed for the critical path and lower bound unless the report carries them")
     .option('--run <n>', 'replay reports: which run, from 1 (default: the last)')
     .option('--json', 'print the metrics as one JSON object')
-    .action(async (file: string, flags: ReportFlags) => {
-      const report = await readRunReport(file, flags.run);
-      const { dag, plan } = flags.dag ? await readDag(flags.dag, report) : { dag: undefined, plan: undefined };
-      const metrics = dag ? computeRunMetrics(report, dag) : (report.metrics ?? computeRunMetrics(report));
-      if (flags.html) await writeHtmlReport(flags.html, report, { dag, plan });
-      if (flags.json) process.stdout.write(`${JSON.stringify({ runId: report.runId, dagName: report.dagName, makespanMs: report.makespanMs, ...metrics, ...(flags.html ? { html: flags.html } : {}) })}\n`);
-      else process.stdout.write(formatMetrics(report, metrics, flags.html));
+    .action(async (files: string[], flags: ReportFlags) => {
+      if (files.length > 2) throw new BadInputError(`report takes one run report, or two to compare; got ${files.length}`);
+      const runs = [];
+      for (const file of files) {
+        const report = await readRunReport(file, flags.run);
+        const { dag, plan } = flags.dag ? await readDag(flags.dag, report) : { dag: undefined, plan: undefined };
+        const metrics = dag ? computeRunMetrics(report, dag) : (report.metrics ?? computeRunMetrics(report));
+        runs.push({ file, report, dag, plan, metrics });
+      }
+      const [a, b] = runs as [(typeof runs)[number], (typeof runs)[number] | undefined];
+      if (b) {
+        const pair = [{ label: a.file, report: a.report, metrics: a.metrics }, { label: b.file, report: b.report, metrics: b.metrics }] as const;
+        if (flags.html) await writeFile(flags.html, renderComparisonHtml(...pair));
+        const comparison = compareRuns(a.report, a.metrics, b.report, b.metrics);
+        if (flags.json) process.stdout.write(`${JSON.stringify({ a: a.file, b: b.file, ...comparison, ...(flags.html ? { html: flags.html } : {}) })}\n`);
+        else process.stdout.write(formatComparison(a.file, b.file, comparison, flags.html));
+        return;
+      }
+      if (flags.html) await writeHtmlReport(flags.html, a.report, { dag: a.dag, plan: a.plan });
+      if (flags.json) process.stdout.write(`${JSON.stringify({ runId: a.report.runId, dagName: a.report.dagName, makespanMs: a.report.makespanMs, ...a.metrics, ...(flags.html ? { html: flags.html } : {}) })}\n`);
+      else process.stdout.write(formatMetrics(a.report, a.metrics, flags.html));
     });
 }
 
@@ -91,6 +108,18 @@ function formatMetrics(report: RunReport, m: RunMetrics, html: string | undefine
     `  critical path    ${m.criticalPath ? `${m.criticalPath.length} tasks from ${formatMs(m.criticalPathStartMs ?? 0)}; transfer on it ${formatMs(m.criticalPathTransferMs ?? 0)}, off it ${formatMs(m.offCriticalPathTransferMs ?? 0)}` : unknown}`,
     `  peak bytes held  ${formatBytes(m.peakHeldBytes)}${m.peakLiveBytes === undefined ? '' : ` (still needed at most ${formatBytes(m.peakLiveBytes)})`}`,
     ...(html ? [`  html             ${html}`] : []),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/** Two runs' figures as aligned text: A, B and B / A. */
+function formatComparison(fileA: string, fileB: string, cmp: RunComparison, html: string | undefined): string {
+  const width = Math.max(...cmp.figures.map((f) => f.label.length));
+  const lines = [
+    `A: ${fileA}`,
+    `B: ${fileB}`,
+    ...cmp.figures.map((f) => `  ${f.label.padEnd(width)}  ${formatFigure(f, f.a).padStart(12)}  ${formatFigure(f, f.b).padStart(12)}  ${f.ratio === undefined ? '-' : `${f.ratio.toFixed(2)}x`}`),
+    ...(html ? [`  html  ${html}`] : []),
   ];
   return `${lines.join('\n')}\n`;
 }

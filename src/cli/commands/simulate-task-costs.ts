@@ -14,6 +14,7 @@ import { fitLocalProfile } from '../../cost/local-profile.js';
 import type { CostProfile } from '../../cost/profile.js';
 import type { TaskEstimator } from '../../sim/task-estimates.js';
 import { parseIntegerOption } from '../parse-options.js';
+import { warnSkippedRecords } from '../skipped-records-warning.js';
 
 /** simulate's flags about where task costs and the `local` profile come from. */
 export interface TaskCostFlags {
@@ -75,7 +76,9 @@ async function loadHistory(location: MetadataLocation, explicit: boolean): Promi
   if (location.kind === 'memory') throw new BadInputError('--metadata memory: holds nothing for simulate: a new process starts with no history');
   const store = await openMetadataStore(location);
   try {
-    return await store.load();
+    const history = await store.load();
+    warnSkippedRecords(history, location);
+    return history;
   } catch (error) {
     if (!explicit) return emptyHistory();
     throw new BadInputError(`--metadata ${describeMetadataLocation(location)}: cannot read the history: ${(error as Error).message}`, { cause: error });

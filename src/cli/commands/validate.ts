@@ -3,6 +3,7 @@ import { DagValidationError, validateDag } from '../../dag/validate.js';
 import { dagShape, formatDagShape } from '../dag-shape.js';
 import { opsFromFlags, withOpsOptions, type OpsFlags } from '../ops-options.js';
 import { readDagFile } from '../read-dag-file.js';
+import { checkTableSources } from '../table-sources.js';
 
 /**
  * `wukong validate <dag> [--json]`: exit 0 and one summary line, or exit 2 and every problem
@@ -20,6 +21,7 @@ export function registerValidateCommand(program: Command): void {
         const { registry } = await opsFromFlags(flags);
         const result = validateDag(await readDagFile(file), registry);
         if (!result.ok) throw new DagValidationError(result.problems, file);
+        await checkTableSources(result.spec, { pushdown: false });
         const shape = dagShape(result.dag);
         const name = result.dag.name ?? file;
         process.stdout.write(flags.json ? `${JSON.stringify({ ok: true, name, ...shape })}\n` : `${formatDagShape(name, shape)}\n`);

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
+import { MAX_OUTPUT_BYTES_PER_TASK } from '../../model/limits.js';
 import { bytes, type Value } from '../../data/value.js';
 import { defineOp } from '../define-op.js';
 import { atLeast } from '../op-definition.js';
@@ -9,7 +10,8 @@ import { bytesShapeOf } from '../value-shape.js';
 
 /** Lambda's own limit: a task cannot usefully claim to work longer than one invocation lives. */
 export const MAX_WORK_MS = 900_000;
-export const MAX_SYNTHETIC_BYTES = 2 ** 31;
+/** The most bytes synthetic ops output: the per-task limit, so a DAG asking for more is refused at validation. */
+export const MAX_SYNTHETIC_BYTES = MAX_OUTPUT_BYTES_PER_TASK;
 
 export const SyntheticWorkArgsSchema = z
   .object({

@@ -65,7 +65,9 @@ export function planHeftCompact(costs: TaskCosts, tier: number, maxWorkers: numb
       }
       const busy = slots[worker];
       const earliest = busy === undefined ? dataReady + firstUseMs : earliestGap(busy, Math.max(dataReady, readyAt[worker] as number), ms);
-      if (earliest + ms < bestStart + (exec[task] as number)) {
+      // Earliest finish = earliest start (same `ms` on every worker). The first worker is always
+      // a candidate: with an infinite cost no comparison holds and no worker would be chosen.
+      if (bestWorker < 0 || earliest < bestStart) {
         bestStart = earliest;
         bestWorker = worker;
       }

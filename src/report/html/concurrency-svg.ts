@@ -21,7 +21,7 @@ export const MAX_CRITICAL_BARS = 1000;
  */
 export function renderConcurrencySvg(input: GanttInput): string {
   const { report } = input;
-  const scale = TimelineScale.ofReport(report);
+  const scale = TimelineScale.ofReport(report, input.spanMs);
   const bucketMs = scale.spanMs / AGGREGATE_BUCKETS;
   const bands = bandOps(report.tasks, input.colors);
   const running = bands.map(() => new Float64Array(AGGREGATE_BUCKETS));

@@ -17,6 +17,8 @@ export interface GanttInput {
   readonly colors: ReadonlyMap<string, string>;
   readonly criticalPath: readonly string[];
   readonly plan?: Plan | undefined;
+  /** Draw at least this span (ms), so that two runs compared side by side share one time axis. */
+  readonly spanMs?: number | undefined;
 }
 
 interface Lane {
@@ -33,7 +35,7 @@ interface Lane {
  */
 export function renderGanttSvg(input: GanttInput): string {
   const { report } = input;
-  const scale = TimelineScale.ofReport(report);
+  const scale = TimelineScale.ofReport(report, input.spanMs);
   const critical = new Set(input.criticalPath);
   const tasksByExecutor = groupTasks(report.tasks);
   const lanes = buildLanes(report.executors, tasksByExecutor);
@@ -139,9 +141,19 @@ function taskBar(t: TaskTiming, worker: number | undefined, scale: TimelineScale
     t.getMs > 0 ? `<rect class="get" x="${px(scale.x(t.readyAt))}" y="${px(top + 2)}" width="${px(scale.width(t.readyAt, getEnd, 0.5))}" height="${BAR_HEIGHT_PX - 4}"/>` : '',
     `<rect class="exec" x="${px(scale.x(t.startAt))}" y="${px(top)}" width="${px(scale.width(t.startAt, t.endAt, 1))}" height="${BAR_HEIGHT_PX}" fill="${color}"/>`,
     t.putMs > 0 ? `<rect class="put" x="${px(scale.x(t.endAt))}" y="${px(top + 2)}" width="${px(scale.width(t.endAt, t.endAt + t.putMs, 0.5))}" height="${BAR_HEIGHT_PX - 4}"/>` : '',
+    t.dup ? '' : predictedBar(t, scale, top, input),
   ];
   const tooltip = taskTooltip(t, scale.startMs, critical, input.plan, worker);
   return `<g class="${classes}" data-task-id="${escapeHtml(t.taskId)}" data-op="${escapeHtml(t.op)}"${critical ? ' data-critical="true"' : ''}><title>${escapeHtml(tooltip)}</title>${rects.join('')}</g>`;
+}
+
+/** The plan's forecast of the task's compute, a thin bar just under the real one (plan vs actual). */
+function predictedBar(t: TaskTiming, scale: TimelineScale, top: number, input: GanttInput): string {
+  const schedule = input.plan?.schedule;
+  if (!schedule || !Object.hasOwn(schedule, t.taskId)) return '';
+  const [fromMs, toMs] = schedule[t.taskId] as [number, number];
+  const from = input.report.startedAt + fromMs;
+  return `<rect class="predicted" x="${px(scale.x(from))}" y="${px(top + BAR_HEIGHT_PX + 0.5)}" width="${px(scale.width(from, input.report.startedAt + toMs, 1))}" height="2.5" fill="${input.colors.get(t.op) ?? '#888'}"/>`;
 }
 
 /** Red segments from each critical-path task's finish to the next one's start. */

@@ -32,6 +32,12 @@ th, td { text-align: left; padding: 2px 10px 2px 0; vertical-align: top; }
 #tooltip { position: fixed; display: none; pointer-events: none; background: #263238; color: #fff; padding: 6px 8px;
   border-radius: 4px; white-space: pre; font-size: 12px; max-width: 640px; z-index: 10; }
 .note-large { color: #555; }
+.gantt .predicted { opacity: 0.55; stroke: #37474f; stroke-width: 0.4; }
+.by-op td, .by-op th, .compare td, .compare th, .forecast-misses td { border-top: 1px solid #eee; }
+.by-op td[data-value], .compare td { text-align: right; }
+.share-bar { white-space: nowrap; } .share-bar .seg { display: inline-block; height: 10px; vertical-align: middle; }
+.seg.get { background: #00897b; } .seg.put { background: #6d4c41; }
+.compare .better { color: #1b5e20; } .compare .worse { color: #b00020; }
 `;
 
 /** Shows an element's <title> at once in a tooltip that follows the pointer. */

@@ -18,11 +18,17 @@ export class TimelineScale {
     this.spanMs = Math.max(endMs - startMs, 1);
   }
 
-  static ofReport(report: RunReport): TimelineScale {
-    let end = report.startedAt + report.makespanMs;
+  /** The report's whole span, or at least `spanAtLeastMs` (two runs compared share one span). */
+  static ofReport(report: RunReport, spanAtLeastMs = 0): TimelineScale {
+    let end = report.startedAt + Math.max(report.makespanMs, spanAtLeastMs);
     for (const e of report.executors) end = Math.max(end, e.endedAt);
     for (const t of report.tasks) end = Math.max(end, t.endAt + t.putMs);
     return new TimelineScale(report.startedAt, end);
+  }
+
+  /** How long the report's chart must span to show all of it (what ofReport measures). */
+  static spanOf(report: RunReport): number {
+    return TimelineScale.ofReport(report).spanMs;
   }
 
   x(atMs: number): number {

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { DEFAULT_PLAN_TIMEOUT_MS } from '../../../src/model/limits.js';
 import { describe, expect, it } from 'vitest';
 import { withOptionGroup } from '../../../src/cli/option-group.js';
 import { OUTPUT_OPTION_GROUP, type OutputFlags } from '../../../src/cli/output-flags.js';
@@ -25,7 +26,7 @@ function parse(argv: string[]): AllFlags {
 describe('option groups (declared once, parsed by their schema)', () => {
   it('give every group its defaults when no flag is set', () => {
     const flags = parse([]);
-    expect(PLANNER_OPTION_GROUP.fromFlags(flags)).toEqual({ planner: 'wukong', sla: 'median', tiers: [...DEFAULT_TIERS] });
+    expect(PLANNER_OPTION_GROUP.fromFlags(flags)).toEqual({ planner: 'wukong', sla: 'median', tiers: [...DEFAULT_TIERS], timeoutMs: DEFAULT_PLAN_TIMEOUT_MS });
     expect(PLANNER_OPTION_GROUP.fromFlags(flags)).toEqual(PlannerOptionsSchema.parse({}));
     expect(STORE_OPTION_GROUP.fromFlags(flags)).toMatchObject({ coordinator: { kind: 'memory' }, intermediate: { kind: 'memory' } });
     expect(OUTPUT_OPTION_GROUP.fromFlags(flags)).toEqual({ json: false });
@@ -33,8 +34,8 @@ describe('option groups (declared once, parsed by their schema)', () => {
   });
 
   it('turn flags into the options the planner, the stores and the outputs take', () => {
-    const flags = parse(['--planner', 'heft', '--sla', 'p90', '--tiers', '3008,1024', '--max-workers', '8', '--redis', 'redis://h:1', '--report', 'r.json', '--json']);
-    expect(PLANNER_OPTION_GROUP.fromFlags(flags)).toEqual({ planner: 'heft', sla: { percentile: 90 }, tiers: [1024, 3008], maxWorkers: 8 });
+    const flags = parse(['--planner', 'heft', '--sla', 'p90', '--tiers', '3008,1024', '--max-workers', '8', '--plan-timeout', '90s', '--redis', 'redis://h:1', '--report', 'r.json', '--json']);
+    expect(PLANNER_OPTION_GROUP.fromFlags(flags)).toEqual({ planner: 'heft', sla: { percentile: 90 }, tiers: [1024, 3008], maxWorkers: 8, timeoutMs: 90_000 });
     expect(STORE_OPTION_GROUP.fromFlags(flags)).toMatchObject({ coordinator: { kind: 'redis', url: 'redis://h:1' }, intermediate: { kind: 'redis', url: 'redis://h:1' } });
     expect(OUTPUT_OPTION_GROUP.fromFlags(flags)).toEqual({ report: 'r.json', json: true });
   });
@@ -52,7 +53,7 @@ describe('option groups (declared once, parsed by their schema)', () => {
     const planner = command.options.find((o) => o.long === '--planner');
     expect(planner?.description).toBe('planning algorithm');
     expect(planner?.defaultValue).toBe('uniform');
-    expect(command.options.map((o) => o.long)).toEqual(['--planner', '--sla', '--tiers', '--max-workers']);
+    expect(command.options.map((o) => o.long)).toEqual(['--planner', '--sla', '--tiers', '--max-workers', '--plan-timeout']);
     expect(() => withOptionGroup(new Command('x'), PLANNER_OPTION_GROUP, { nope: {} } as never)).toThrow(/no flag nope/);
   });
 });

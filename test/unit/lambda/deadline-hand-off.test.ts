@@ -102,6 +102,8 @@ const arbitraryOptions = fc.record({
   fanOutClustering: fc.boolean(),
   fanInClustering: fc.boolean(),
   delayedIo: fc.boolean(),
+  alwaysStore: fc.boolean(),
+  poll: fc.constant({ baseMs: 1, capMs: 4, maxTries: 3 }),
   thresholdBytes: fc.constant(10_000),
   inlineBudgetBytes: fc.constant(2_000),
 });
@@ -112,7 +114,7 @@ describe('deadline hand-off', () => {
       name: 'chain',
       tasks: Array.from({ length: 6 }, (_, i) => ({ id: `c${i}`, op: 'synthetic.work', args: { ms: 0, outputBytes: 5_000 }, ...(i > 0 ? { deps: [`c${i - 1}`] } : {}) })),
     };
-    const wukong = { fanOutClustering: true, fanInClustering: true, delayedIo: true, thresholdBytes: 1_000, inlineBudgetBytes: 1_000 };
+    const wukong = { fanOutClustering: true, fanInClustering: true, delayedIo: true, alwaysStore: false, thresholdBytes: 1_000, inlineBudgetBytes: 1_000 };
     const outcome = await runWithDeadlines(spec, wukong, 2);
     await expectCorrectRun(spec, outcome);
     const executors = [...outcome.executors].sort((a, b) => a.startedAt - b.startedAt);

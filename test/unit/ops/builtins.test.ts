@@ -25,6 +25,14 @@ const EXPECTED_SIGNATURES: Record<string, [number, number, number]> = {
   'svc.make-chunk': [0, 0, 2],
   'svc.train-chunk': [3, 3, 1],
   'svc.predict': [2, 2, 1],
+  'table.read': [0, 0, 1],
+  'table.write': [1, 1, 1],
+  'table.filter': [1, 1, 1],
+  'table.project': [1, 1, 1],
+  'table.join': [2, 2, 1],
+  'table.aggregate': [1, 1, 1],
+  'table.concat': [1, INF, 1],
+  'table.sql': [0, INF, 1],
 };
 
 /** Args each op accepts, so the generic checks below can exercise every op. */
@@ -38,6 +46,13 @@ const VALID_ARGS: Record<string, Record<string, unknown>> = {
   'matrix.slice': { rowStart: 0, rowEnd: 1, colStart: 0, colEnd: 1 },
   'svc.make-chunk': { rows: 4, features: 2, seed: 1, modelSeed: 2 },
   'svc.train-chunk': { lambda: 0.01 },
+  'table.read': { source: 'trips.parquet' },
+  'table.write': { target: 's3://bucket/out.arrow' },
+  'table.filter': { where: [{ column: 'fare', op: '>', value: 0 }] },
+  'table.project': { columns: ['fare'] },
+  'table.join': { on: ['zone'] },
+  'table.aggregate': { groupBy: ['zone'], aggregates: [{ fn: 'count', as: 'n' }] },
+  'table.sql': { query: 'SELECT 1' },
 };
 
 describe('the built-in registry', () => {

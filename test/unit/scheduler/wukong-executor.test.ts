@@ -5,7 +5,8 @@ import { WukongExecutor } from '../../../src/scheduler/wukong-executor.js';
 import { DEFAULT_WUKONG_OPTIONS, parseWukongOptimizations, type WukongOptions } from '../../../src/model/wukong-options.js';
 import { graphOf } from '../../helpers/interleaved-run.js';
 
-const NONE: WukongOptions = { ...DEFAULT_WUKONG_OPTIONS, fanOutClustering: false, fanInClustering: false, delayedIo: false };
+/** No optimization, and outputs stored only when read elsewhere (alwaysStore: test/unit/scheduler/wukong-fidelity.test.ts). */
+const NONE: WukongOptions = { ...DEFAULT_WUKONG_OPTIONS, fanOutClustering: false, fanInClustering: false, delayedIo: false, alwaysStore: false };
 const KB = 1024;
 
 function machine(parents: Record<string, string[]>, options: WukongOptions = NONE, outputs?: string[]) {
@@ -79,15 +80,18 @@ describe('WukongExecutor (WUKONG mode)', () => {
     expect(step({ type: 'ran', taskId: 'b', outputBytes: 1 })).toEqual([{ type: 'put', taskId: 'b' }, { type: 'run', taskId: 'c' }]);
   });
 
-  it('fan-in clustering runs every fan-in child completed here', () => {
+  it('fan-in clustering: a large output checks first, marks without storing when it completes, and runs every completed child here', () => {
     const options = { ...NONE, fanInClustering: true, thresholdBytes: 10 * KB };
     const { step } = machine({ a: [], b: [], c: ['a', 'b'], d: ['a', 'b'] }, options);
     step({ type: 'start', taskId: 'a', inline: [] });
-    step({ type: 'ran', taskId: 'a', outputBytes: 20 * KB });
-    const marks = step({ type: 'put-done', taskId: 'a' });
-    expect(marks.map((i) => i.type)).toEqual(['mark-fan-in', 'mark-fan-in']);
+    expect(step({ type: 'ran', taskId: 'a', outputBytes: 20 * KB }).map((i) => i.type)).toEqual(['check-fan-in', 'check-fan-in']);
+    // b is marked for c: our mark completes c, so nobody else needs a's output for it.
+    expect(step({ type: 'fan-in-checked', childId: 'c', parentId: 'a', markedParents: ['b'] })).toEqual([{ type: 'mark-fan-in', childId: 'c', parentId: 'a', expected: 2 }]);
+    // Not for d: store, then mark.
+    expect(step({ type: 'fan-in-checked', childId: 'd', parentId: 'a', markedParents: [] })).toEqual([{ type: 'put', taskId: 'a' }]);
+    expect(step({ type: 'put-done', taskId: 'a' })).toEqual([{ type: 'mark-fan-in', childId: 'd', parentId: 'a', expected: 2 }]);
     expect(step({ type: 'fan-in-marked', childId: 'c', parentId: 'a', complete: true })).toEqual([]);
-    // Both complete here and the output is large: no invocation, both queued locally.
+    // Both complete here and the output is large: no invocation, both run here (c first).
     expect(step({ type: 'fan-in-marked', childId: 'd', parentId: 'a', complete: true })).toEqual([{ type: 'get', taskId: 'b' }]);
   });
 
@@ -110,25 +114,6 @@ describe('WukongExecutor (WUKONG mode)', () => {
       { type: 'mark-fan-in', childId: 'c', parentId: 'a', expected: 2 },
     ]);
     expect(step({ type: 'fan-in-marked', childId: 'c', parentId: 'a', complete: true })).toEqual([{ type: 'get', taskId: 'b' }]);
-  });
-
-  it('delayed I/O: runs ready work first, rechecks, and uploads only when still needed', () => {
-    const options = { ...NONE, delayedIo: true, thresholdBytes: 10 * KB };
-    const { step } = machine({ a: [], b: [], c: ['a', 'b'], s: ['a'] }, options);
-    step({ type: 'start', taskId: 'a', inline: [] });
-    expect(step({ type: 'ran', taskId: 'a', outputBytes: 20 * KB })).toEqual([{ type: 'check-fan-in', childId: 'c', parentId: 'a' }]);
-    // b not done yet: defer, run the single child s first
-    expect(step({ type: 'fan-in-checked', childId: 'c', parentId: 'a', markedParents: [] })).toEqual([{ type: 'run', taskId: 's' }]);
-    // s done (a sink): store it; idle now, so recheck c
-    expect(step({ type: 'ran', taskId: 's', outputBytes: 1 })).toEqual([
-      { type: 'put', taskId: 's' },
-      { type: 'check-fan-in', childId: 'c', parentId: 'a' },
-    ]);
-    step({ type: 'put-done', taskId: 's' });
-    // still not ready: now upload, then mark
-    expect(step({ type: 'fan-in-checked', childId: 'c', parentId: 'a', markedParents: [] })).toEqual([{ type: 'put', taskId: 'a' }]);
-    expect(step({ type: 'put-done', taskId: 'a' })).toEqual([{ type: 'mark-fan-in', childId: 'c', parentId: 'a', expected: 2 }]);
-    expect(step({ type: 'fan-in-marked', childId: 'c', parentId: 'a', complete: false })).toEqual([{ type: 'stop' }]);
   });
 
   it('a failed op fails the run and stops at once', () => {

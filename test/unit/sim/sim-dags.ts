@@ -10,24 +10,27 @@ export function work(id: string, ms: number, outputBytes: number, deps: string[]
   return { id, op: 'synthetic.work', args: { ms, outputBytes }, ...(deps.length > 0 ? { deps } : {}) };
 }
 
-export const NO_OPTIMIZATIONS: WukongOptions = { ...DEFAULT_WUKONG_OPTIONS, fanOutClustering: false, fanInClustering: false, delayedIo: false };
+/** No optimization, outputs stored only when read elsewhere (the hand-computed times count each put). */
+export const NO_OPTIMIZATIONS: WukongOptions = { ...DEFAULT_WUKONG_OPTIONS, fanOutClustering: false, fanInClustering: false, delayedIo: false, alwaysStore: false };
 
 /** Simulates `spec` with the deterministic profile at 1,769 MB (one full vCPU) on Redis. */
 export function simulateSpec(
   spec: DagSpec,
-  overrides: Partial<Omit<SimulationInput, 'dag' | 'estimator'>> & { profile?: CostProfile } = {},
+  overrides: Partial<Omit<SimulationInput, 'dag' | 'estimator'>> & { profile?: CostProfile; outputShares?: (taskId: string) => readonly number[] | undefined } = {},
 ): SimulationResult {
   const dag = runDagFromSpec(spec);
   const profile = overrides.profile ?? DETERMINISTIC_PROFILE;
+  const estimator = createDagTaskEstimator(dag, profile);
+  const { outputShares, ...rest } = overrides;
   return simulate({
     wukong: NO_OPTIMIZATIONS,
     seed: 1,
     memoryMb: 1769,
     storeKind: 'redis',
     validateEveryStep: true,
-    ...overrides,
+    ...rest,
     profile,
     dag,
-    estimator: createDagTaskEstimator(dag, profile),
+    estimator: outputShares ? { ...estimator, outputShares } : estimator,
   });
 }

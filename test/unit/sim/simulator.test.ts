@@ -130,6 +130,29 @@ describe('simulate (deterministic profile, hand-computed)', () => {
     expect(report.summary.costUsd).toBeGreaterThan(0);
   });
 
+  it('always-store: every small output is stored before the executor moves on (the original)', () => {
+    const spec = { name: 'chain', tasks: [work('a', 100, 8), work('b', 100, 8, ['a']), work('c', 100, 8, ['b'])] };
+    const { report, stats } = simulateSpec(spec, { wukong: { ...NO_OPTIMIZATIONS, alwaysStore: true } });
+    expect(stats.puts).toBe(3);
+    expect(report.makespanMs).toBeCloseTo(20 + 100 + 300 + 3 * transfer(8), 9);
+  });
+
+  it('per-output transfers: a consumer of q#1 fetches only output 1, and getMs is wall time, not a sum', () => {
+    // q has two outputs, 900,000 and 100,000 bytes; c reads only q#1 and also p (fetched alongside).
+    const spec = {
+      tasks: [work('q', 100, 1_000_000), work('p', 100, 1_000_000), { id: 'c', op: 'synthetic.work', args: { ms: 10, outputBytes: 8 }, deps: ['q#1', 'p'] }, { id: 'd', op: 'synthetic.work', args: { ms: 10, outputBytes: 8 }, deps: ['q#0'] }],
+      outputs: ['c', 'd'],
+    };
+    const { report } = simulateSpec(spec, { outputShares: (id) => (id === 'q' ? [0.9, 0.1] : undefined) });
+    const c = report.tasks.find((t) => t.taskId === 'c');
+    const d = report.tasks.find((t) => t.taskId === 'd');
+    expect(c?.inputBytes).toBe(100_000 + 1_000_000);
+    expect(d?.inputBytes).toBe(900_000);
+    // c's executor fetched one of its inputs (the other was in memory), never q#0.
+    expect([100_000, 1_000_000]).toContain(c?.bytesRead);
+    expect(d?.bytesRead === 0 || d?.bytesRead === 900_000).toBe(true);
+  });
+
   it('rejects a memory size outside the profile', () => {
     expect(() => simulateSpec({ tasks: [work('a', 1, 8)] }, { memoryMb: 64 })).toThrow(/memory must be/);
   });

@@ -5,6 +5,7 @@ import { TransferRecordSchema } from '../../../src/metadata/records.js';
 import { runDagFromSpec } from '../../../src/model/compiled-dag.js';
 import type { DagSpec } from '../../../src/model/dag-schema.js';
 import { silentLogger } from '../../../src/model/logger.js';
+import { DEFAULT_WUKONG_OPTIONS } from '../../../src/model/wukong-options.js';
 import { createBuiltinRegistry } from '../../../src/ops/builtins.js';
 import { systemClock } from '../../../src/runtime/clock.js';
 import type { DriverDeps } from '../../../src/runtime/executor-driver.js';
@@ -96,7 +97,7 @@ describe('store registry: a new store kind is one definition and one registratio
         { id: 'd', op: 'synthetic.work', args: { ms: 0, outputBytes: 5_000 }, deps: ['b', 'c'] },
       ],
     };
-    const wukong = { fanOutClustering: false, fanInClustering: false, delayedIo: false, thresholdBytes: 1_000_000, inlineBudgetBytes: 1_000 };
+    const wukong = { ...DEFAULT_WUKONG_OPTIONS, fanOutClustering: false, fanInClustering: false, delayedIo: false, thresholdBytes: 1_000_000, inlineBudgetBytes: 1_000 };
     const ops = createBuiltinRegistry();
     const runs = new RunCache(coordinator, runDagFromSpec);
     const invoker: Invoker = {

@@ -1,0 +1,80 @@
+import { tableFromIPC } from 'apache-arrow';
+import type { DagSpec } from '../../model/dag-schema.js';
+import { alignedForArrow } from '../../data/codec.js';
+import { withConnection } from './engine.js';
+import type { SourceSchemas } from './pushdown.js';
+import { TableReadArgsSchema, type TableReadArgs } from './read-write-ops.js';
+import { openSource, readSourceBytes } from './source-files.js';
+import { formatOfName, parseLocation, type SourceLocation } from './source-location.js';
+import { quoteString } from './sql-text.js';
+import { TableOpError } from './table-op-error.js';
+
+/**
+ * What can be known of a DAG's table sources before it runs: each `table.read` task's columns,
+ * and the problems a run would hit (a missing or unreadable source, a column the source lacks, a
+ * SQL query that does not parse). The CLI reports the problems as bad input (exit 2) before
+ * starting anything, and pushdown uses the columns.
+ */
+export interface SourceInspection {
+  readonly schemas: SourceSchemas;
+  readonly problems: readonly string[];
+}
+
+export async function inspectTableSources(spec: DagSpec): Promise<SourceInspection> {
+  const schemas = new Map<string, readonly string[]>();
+  const problems: string[] = [];
+  for (const task of spec.tasks) {
+    if (task.op === 'table.read') {
+      const args = TableReadArgsSchema.safeParse(task.args ?? {});
+      if (!args.success) continue; // validation names bad args
+      try {
+        const columns = await sourceColumns(args.data);
+        schemas.set(task.id, columns);
+        const missing = [...(args.data.columns ?? []), ...args.data.filter.map((p) => p.column)].filter((c) => !columns.includes(c));
+        if (missing.length > 0) problems.push(`task ${task.id} (table.read): ${args.data.source} has no column ${[...new Set(missing)].map((c) => `"${c}"`).join(', ')} (it has ${columns.join(', ')})`);
+      } catch (error) {
+        problems.push(`task ${task.id} (table.read): ${(error as Error).message}`);
+      }
+    } else if (task.op === 'table.sql') {
+      const query = (task.args as { query?: unknown } | undefined)?.query;
+      if (typeof query === 'string') {
+        const problem = await sqlSyntaxProblem(query);
+        if (problem) problems.push(`task ${task.id} (table.sql): ${problem}`);
+      }
+    }
+  }
+  return { schemas, problems };
+}
+
+/** The column names of a source, read from its header (Parquet footer, CSV header, Arrow schema). */
+async function sourceColumns(args: TableReadArgs): Promise<string[]> {
+  const location = parseLocation(args.source) as SourceLocation;
+  const format = args.format ?? formatOfName(args.source);
+  if (format === 'arrow') return tableFromIPC(alignedForArrow(await readSourceBytes(location))).schema.fields.map((f) => f.name);
+  const source = await openSource(location, format === 'parquet' ? { footerOnly: true } : undefined);
+  try {
+    return await withConnection(async (connection) => {
+      const scan = format === 'parquet' ? `read_parquet(${quoteString(source.path)})` : `read_csv(${quoteString(source.path)}, header = true)`;
+      try {
+        const reader = await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${scan}`);
+        return reader.getRowsJS().map((row) => String(row[0]));
+      } catch (error) {
+        throw new TableOpError(`${args.source} is not a readable ${format} file: ${(error as Error).message}`, { cause: error });
+      }
+    });
+  } finally {
+    await source.release();
+  }
+}
+
+/** The parser's message when `query` is not valid SQL (tables are not resolved here). */
+async function sqlSyntaxProblem(query: string): Promise<string | undefined> {
+  return withConnection(async (connection) => {
+    try {
+      const statements = await connection.extractStatements(query);
+      return statements.count === 1 ? undefined : `args.query must hold one statement, it holds ${statements.count}`;
+    } catch (error) {
+      return `SQL does not parse: ${(error as Error).message}`;
+    }
+  });
+}

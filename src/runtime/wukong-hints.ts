@@ -1,0 +1,17 @@
+import { statedHints } from '../metadata/dag-descriptors.js';
+import type { WukongHints } from '../scheduler/wukong-executor.js';
+import type { LoadedRun } from './run-cache.js';
+
+/**
+ * What a WUKONG executor knows of other tasks: its source's static schedule, each task's op and
+ * the output size the DAG states (`hints.outputBytes`, synthetic args), for the delayed I/O
+ * co-parent guard. The simulator passes its estimator's predictions instead.
+ */
+export function wukongHintsOf(run: LoadedRun, source: string): WukongHints {
+  const dag = run.dag;
+  return {
+    rank: run.rank(source),
+    op: (taskId) => dag.task(taskId).op,
+    predictedOutputBytes: (taskId) => statedHints(dag.task(taskId)).outputBytes,
+  };
+}

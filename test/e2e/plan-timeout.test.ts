@@ -1,0 +1,42 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+/** Runs the built CLI (`npm run build` first) in `cwd`, as a user would. */
+function wukong(args: string[], cwd: string) {
+  const result = spawnSync(process.execPath, [join(process.cwd(), 'bin/wukong.js'), ...args], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, WUKONG_DEBUG: '' },
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('--plan-timeout (e2e)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wukong-plan-timeout-'));
+  writeFileSync(join(dir, 'never.mjs'), "export default { name: 'never', plan() { return new Promise(() => {}); } };\n");
+  writeFileSync(join(dir, 'dag.json'), JSON.stringify({ tasks: [{ id: 'a', op: 'synthetic.work', args: { ms: 0 } }] }));
+
+  it.each([['plan'], ['submit'], ['simulate']])('%s: a planner that never resolves fails with exit 2, naming the planner and the limit', (command) => {
+    const started = Date.now();
+    const run = wukong([command, 'dag.json', '--planner', './never.mjs', '--plan-timeout', '300ms'], dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('planner never did not finish within 300 ms (--plan-timeout)');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+  });
+
+  it.each([['plan'], ['submit'], ['simulate'], ['replay']])('%s --help names --plan-timeout and its default', (command) => {
+    const run = wukong([command, '--help'], dir);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/--plan-timeout <duration>[\s\S]*default: "60s"/);
+  });
+
+  it('a bad --plan-timeout is refused, naming the flag', () => {
+    const run = wukong(['plan', 'dag.json', '--planner', './never.mjs', '--plan-timeout', 'soon'], dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--plan-timeout must be a duration');
+  });
+});
