@@ -2,7 +2,8 @@
 /**
  * Two project lint rules over the import graph of src/ (relative imports, type-only ones included):
  * - `architecture/no-cycle`: no file may import a file that (directly or not) imports it back;
- * - `architecture/layers`: a top-level folder of src/ imports only folders on lower floors.
+ * - `architecture/layers`: a top-level folder of src/ imports only folders on lower floors, and
+ *   a folder of the repository outside src/ only where `outside` lets it (workloads/: src/cli).
  * Local rather than eslint-plugin-import-x's no-cycle: that needs a TypeScript resolver package
  * (ESM `.js` specifiers name `.ts` files) and walks every file's imports per linted file; this
  * builds the graph of src/ once per lint run from the specifiers alone (what the repo uses),
@@ -141,7 +142,18 @@ const layers = {
   meta: {
     type: 'problem',
     docs: { description: 'A top-level folder of src/ imports only folders on lower floors.' },
-    schema: [{ type: 'object', properties: { floors: { type: 'array', items: { type: 'array', items: { type: 'string' } } } }, required: ['floors'], additionalProperties: false }],
+    schema: [
+      {
+        type: 'object',
+        properties: {
+          floors: { type: 'array', items: { type: 'array', items: { type: 'string' } } },
+          /** Repository folders outside src/ -> the src/ folders that may import them (none: no src/ folder may). */
+          outside: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } },
+        },
+        required: ['floors'],
+        additionalProperties: false,
+      },
+    ],
   },
   create(context) {
     const srcDir = srcDirOf(context);
@@ -149,13 +161,24 @@ const layers = {
     if (!file.startsWith(srcDir + sep)) return {};
     /** @type {string[][]} */
     const floors = context.options[0].floors;
+    /** @type {Record<string, string[]>} */
+    const outside = context.options[0].outside ?? {};
+    const rootDir = dirname(srcDir);
     const floorOf = new Map(floors.flatMap((names, floor) => names.map((name) => [name, floor])));
     const folderOf = (path) => relative(srcDir, path).split(sep)[0];
     const own = folderOf(file);
     const ownFloor = floorOf.get(own);
     return eachRelativeImport((node, specifier) => {
       const target = resolve(dirname(file), specifier);
-      if (!target.startsWith(srcDir + sep)) return;
+      if (!target.startsWith(srcDir + sep)) {
+        const top = relative(rootDir, target).split(sep)[0];
+        const importers = Object.hasOwn(outside, top) ? outside[top] : [];
+        if (!importers.includes(own)) {
+          const who = importers.length > 0 ? `only ${importers.map((f) => `src/${f}`).join(', ')} may` : 'no folder of src/ may';
+          context.report({ node, message: `Layers: src/${own} may not import ${top}/ (${who}; docs/ARCHITECTURE.md, Layers).` });
+        }
+        return;
+      }
       const folder = folderOf(target);
       if (folder === own) return;
       const floor = floorOf.get(folder);

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import type { Value } from '../data/value.js';
 import { DagValidationError, validateDag } from '../dag/validate.js';
 import { BadInputError } from '../model/errors.js';
+import { MB_PER_VCPU } from '../model/cost-model.js';
 import { AnnotatedDagSchema, looksAnnotated, type Plan } from '../model/annotated-dag.js';
 import { DEFAULT_TIERS } from '../plan/tiers.js';
 import { validatePlan } from '../plan/validate-plan.js';
@@ -73,7 +74,7 @@ export async function submit(dag: unknown, options: SubmitOptions = {}): Promise
     startedAt: outcome.startedAt,
     finishedAt: outcome.finishedAt,
     executors: outcome.executors,
-    costMemoryMb: 1769,
+    costMemoryMb: MB_PER_VCPU,
     dependencies: runDag,
   });
   return { ok: outcome.ok, runId: outcome.runId, outputs: outcome.outputs, failure: outcome.failure, report };

@@ -20,6 +20,7 @@ import type { BenchProgress } from './bench-progress.js';
 import type { BenchVariant } from './bench-variants.js';
 import { loadTaskCosts } from './commands/simulate-task-costs.js';
 import { planFor } from './planned-input.js';
+import { PlannerOptionsSchema } from '../plan/planner-options.js';
 
 /** Where history comes from: `--metadata` (a location), false (`--no-metadata`), undefined (default). */
 export type MetadataFlag = string | false | undefined;
@@ -60,7 +61,7 @@ export async function benchSimCase(c: BenchCase, variants: readonly BenchVariant
   const measures: BenchMeasure[] = [];
   for (const variant of variants) {
     options.progress.begin(`sim ${c.label} ${variant.name}`);
-    const plan = variant.kind === 'planner' ? (await planFor(model, { planner: variant.planner, sla: 'median' }, options.planningHistory)).plan : undefined;
+    const plan = variant.kind === 'planner' ? (await planFor(model, PlannerOptionsSchema.parse({ planner: variant.planner }), options.planningHistory)).plan : undefined;
     const runs: { report: RunReport; lowerBoundMs: number }[] = [];
     for (let seed = 1; seed <= options.repeats; seed += 1) {
       const { report, stats } = simulate({
@@ -107,7 +108,7 @@ export async function benchEmbeddedCase(c: BenchCase, variants: readonly BenchVa
   for (const variant of variants) {
     options.progress.begin(`embedded ${c.label} ${variant.name}`);
     // Planned from the history recorded so far, this bench's earlier runs included.
-    const { plan, planner } = variant.kind === 'planner' ? await planFor(model, { planner: variant.planner, sla: 'median' }, options.metadata) : { plan: undefined, planner: 'wukong' };
+    const { plan, planner } = variant.kind === 'planner' ? await planFor(model, PlannerOptionsSchema.parse({ planner: variant.planner }), options.metadata) : { plan: undefined, planner: 'wukong' };
     const { report, failure } = await runReplay({
       workload: c.workload,
       params: c.params,

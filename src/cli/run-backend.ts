@@ -1,7 +1,6 @@
 import { BadInputError } from '../model/errors.js';
-import { loadLambdaConfig } from '../runtime/lambda-config.js';
-import { embeddedRunBackend, type EmbeddedBackendOptions, type RunBackend } from '../runtime/run-backend.js';
-import { DEFAULT_TTL_SECONDS } from '../storage/coordinator.js';
+import { BACKENDS, findBackend } from '../runtime/backend-registry.js';
+import type { EmbeddedBackendOptions, RunBackend } from '../runtime/run-backend.js';
 import { parseIntegerOption } from './parse-options.js';
 
 /** The backend flags `submit` and `replay` share. */
@@ -12,26 +11,16 @@ export interface BackendFlags {
 }
 
 /**
- * The backend the flags name: embedded threads (stores and metadata as given), or Lambda functions
- * from `--lambda-config` (its stores and metadata are the deployed stack's). Bad flags are exit 2.
+ * The backend the flags name (runtime/backend-registry.ts): embedded threads (stores and metadata
+ * as given), or Lambda functions from `--lambda-config` (its stores and metadata are the deployed
+ * stack's). Bad flags are exit 2.
  */
-export async function runBackendFromFlags(
-  flags: BackendFlags,
-  embedded: EmbeddedBackendOptions,
-): Promise<RunBackend> {
-  if (flags.backend === 'embedded') return embeddedRunBackend(embedded);
-  if (flags.backend === 'lambda') {
-    // Loaded only for this backend: the Lambda SDK is no cost to embedded runs.
-    const { lambdaRunOptionsFromConfig, runOnLambda } = await import('../runtime/lambda/lambda-backend.js');
-    const memoryMb = flags.memoryMb === undefined ? undefined : parseIntegerOption(flags.memoryMb, '--memory-mb', 0, 128);
-    const options = lambdaRunOptionsFromConfig(await loadLambdaConfig(flags.lambdaConfig), { ...(memoryMb ? { memoryMb } : {}), ttlSeconds: DEFAULT_TTL_SECONDS });
-    return {
-      name: 'lambda',
-      run: async (request) => {
-        const outcome = await runOnLambda(request, options);
-        return { outcome, memoryMb: outcome.memoryMb };
-      },
-    };
-  }
-  throw new BadInputError(`--backend must be embedded or lambda, got "${flags.backend}"`);
+export async function runBackendFromFlags(flags: BackendFlags, embedded: EmbeddedBackendOptions): Promise<RunBackend> {
+  const backend = findBackend(flags.backend);
+  if (!backend) throw new BadInputError(`--backend must be ${BACKENDS.map((b) => b.name).join(' or ')}, got "${flags.backend}"`);
+  const memoryMb = flags.memoryMb === undefined ? undefined : parseIntegerOption(flags.memoryMb, '--memory-mb', 0, 128);
+  return backend.open({ embedded, lambdaConfigPath: flags.lambdaConfig, memoryMb });
 }
+
+/** `--backend`'s help, from the registered backends. */
+export const BACKEND_FLAG_HELP = BACKENDS.map((b) => `${b.name} (${b.description})`).join(' or ');

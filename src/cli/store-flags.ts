@@ -2,6 +2,7 @@ import { DEFAULT_TTL_SECONDS } from '../storage/coordinator.js';
 import { BadInputError } from '../model/errors.js';
 import { StoreConfigSchema, type StoreConfig } from '../runtime/store-config.js';
 import { withRedisCaFile } from '../storage/redis/redis-url.js';
+import type { OptionGroup } from './option-group.js';
 
 export interface StoreFlags {
   redis?: string;
@@ -40,3 +41,15 @@ export function storeConfigFromFlags(flags: StoreFlags, env: NodeJS.ProcessEnv =
   }
   return parsed.data;
 }
+
+/**
+ * The store option group (`submit`, `replay`, `gc`): the flags of runtime/store-config.ts's
+ * StoreConfigSchema, the config every executor host (embedded threads, Lambda) is handed.
+ */
+export const STORE_OPTION_GROUP: OptionGroup<StoreFlags, StoreConfig> = {
+  flags: [
+    { flags: '--redis <url>', description: 'coordinate (and store intermediates, without --s3-bucket) in Redis' },
+    { flags: '--s3-bucket <name>', description: 'store intermediates in this S3 bucket (AWS_ENDPOINT_URL_S3 for a local server)' },
+  ],
+  fromFlags: (flags) => storeConfigFromFlags(flags),
+};

@@ -3,6 +3,7 @@ import { BadInputError, NotFoundError } from '../model/errors.js';
 import { DagValidationError, type DagProblem } from './dag-problem.js';
 import { findCycle, formatCycle } from './find-cycle.js';
 import { parseDepRef, type DagSpec, type TaskSpec } from '../model/dag-schema.js';
+import { topologicalIndexOrder } from '../model/topological-order.js';
 
 /** One input of a task: output `output` (0-based) of task `taskId`. */
 export interface InputRef {
@@ -23,9 +24,16 @@ export type TaskWeight = (taskId: string) => number;
 export type DagGraph = Graph<{ name?: string }, TaskSpec, undefined>;
 
 /** Parents or children of every task, as task indices: task i's are values[offsets[i]..offsets[i+1]). */
-interface Adjacency {
+export interface Adjacency {
   readonly offsets: Int32Array;
   readonly values: Int32Array;
+}
+
+/** See `Dag.index`. */
+export interface DagIndex {
+  readonly parents: Adjacency;
+  readonly children: Adjacency;
+  readonly order: Int32Array;
 }
 
 const NONE: readonly string[] = Object.freeze([]);
@@ -150,6 +158,16 @@ export class Dag {
   inputRefs(taskId: string): readonly InputRef[] {
     const i = this.requireIndex(taskId);
     return (this.refs[i] ??= Object.freeze((this.spec.tasks[i]?.deps ?? []).map((ref) => Object.freeze(parseDepRef(ref)))));
+  }
+
+  /**
+   * The model's own flat index arrays, shared (treat as read-only): task i is `taskIds()[i]`, its
+   * distinct parents `parents.values[parents.offsets[i] .. parents.offsets[i+1])` in deps order,
+   * its children likewise in spec order, and `order` the topological order as indices. Planners
+   * loop over these instead of building their own copy.
+   */
+  get index(): DagIndex {
+    return { parents: this.parentsOf, children: this.childrenOf, order: this.orderIndices };
   }
 
   /** Every task after all its parents; ties in spec order (Kahn's algorithm, FIFO). */
@@ -288,24 +306,18 @@ function invert(parentsOf: Adjacency, n: number): Adjacency {
   return { offsets, values };
 }
 
-/** Kahn's algorithm; shorter than n exactly when there is a cycle. */
+/** The model layer's topological sort over the flat arrays; shorter than n exactly when there is a cycle. */
 function kahnOrder(parentsOf: Adjacency, childrenOf: Adjacency, n: number): Int32Array {
-  const waitingOn = new Int32Array(n);
-  const order = new Int32Array(n);
-  let tail = 0;
-  for (let i = 0; i < n; i += 1) {
-    waitingOn[i] = (parentsOf.offsets[i + 1] as number) - (parentsOf.offsets[i] as number);
-    if (waitingOn[i] === 0) order[tail++] = i;
-  }
-  for (let head = 0; head < tail; head += 1) {
-    const task = order[head] as number;
-    for (let k = childrenOf.offsets[task] as number; k < (childrenOf.offsets[task + 1] as number); k += 1) {
-      const child = childrenOf.values[k] as number;
-      waitingOn[child] = (waitingOn[child] as number) - 1;
-      if (waitingOn[child] === 0) order[tail++] = child;
-    }
-  }
-  return order.subarray(0, tail);
+  const sources: number[] = [];
+  for (let i = 0; i < n; i += 1) if (parentsOf.offsets[i] === parentsOf.offsets[i + 1]) sources.push(i);
+  return topologicalIndexOrder({
+    taskCount: n,
+    sources,
+    parentCount: (task) => (parentsOf.offsets[task + 1] as number) - (parentsOf.offsets[task] as number),
+    forEachChild: (task, visit) => {
+      for (let k = childrenOf.offsets[task] as number; k < (childrenOf.offsets[task + 1] as number); k += 1) visit(childrenOf.values[k] as number);
+    },
+  });
 }
 
 function buildGraph(spec: DagSpec, ids: readonly string[], parentsOf: Adjacency): DagGraph {

@@ -13,6 +13,8 @@ export interface TransferDefault {
   readonly megabytesPerSecond: number;
 }
 
+export type TransferDefaults = Readonly<Record<TransferDirection, TransferDefault>>;
+
 export interface PredictionDefaults {
   /** Execution time of a task at one full vCPU. */
   readonly execMs: number;
@@ -20,7 +22,11 @@ export interface PredictionDefaults {
   readonly sourceOutputBytes: number;
   /** Output bytes per input byte of a task that reads something. */
   readonly outputBytesPerInputByte: number;
-  readonly transfers: Readonly<Record<StoreKind, Readonly<Record<TransferDirection, TransferDefault>>>>;
+  /**
+   * Per store kind; a kind without an entry (one registered later) is predicted as `s3`, the
+   * slowest, until its own transfers are recorded.
+   */
+  readonly transfers: Readonly<Record<'s3', TransferDefaults>> & Readonly<Partial<Record<StoreKind, TransferDefaults>>>;
   readonly coldStart: LatencyPrior;
   readonly warmStart: LatencyPrior;
 }

@@ -173,7 +173,7 @@ export class MetadataPredictor implements MetadataAccess {
     const sla = this.sla(slaInput);
     checkedBytes(bytes, 'bytes');
     const kind = store ?? this.defaultStores[direction];
-    const fallback = this.defaults.transfers[kind][direction];
+    const fallback = (this.defaults.transfers[kind] ?? this.defaults.transfers.s3)[direction];
     const group = transferGroup(kind, direction);
     let model = this.transferModels.get(group);
     if (!this.transferModels.has(group)) {
@@ -317,12 +317,12 @@ function startupGroup(cold: boolean, tierMb: number | undefined): string {
   return `${cold ? 'cold' : 'warm'}:${tierMb ?? '*'}`;
 }
 
-/** The store kind with the most records in `direction` (ties: s3, then redis, then memory), else s3. */
+/** The store kind with the most records in `direction` (ties: s3, redis, memory, then the kind recorded first), else s3. */
 function mostRecordedStore(transfers: readonly TransferRecord[], direction: TransferDirection): StoreKind {
-  const counts: Record<StoreKind, number> = { s3: 0, redis: 0, memory: 0 };
-  for (const record of transfers) if (record.direction === direction) counts[record.store] += 1;
+  const counts = new Map<StoreKind, number>();
+  for (const record of transfers) if (record.direction === direction) counts.set(record.store, (counts.get(record.store) ?? 0) + 1);
   let best: StoreKind = 's3';
-  for (const kind of ['redis', 'memory'] as const) if (counts[kind] > counts[best]) best = kind;
+  for (const kind of ['redis', 'memory', ...counts.keys()]) if ((counts.get(kind) ?? 0) > (counts.get(best) ?? 0)) best = kind;
   return best;
 }
 

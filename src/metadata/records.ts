@@ -37,7 +37,8 @@ export const TaskRecordSchema = z.object({
   at: EpochMsSchema,
 });
 
-export const StoreKindSchema = z.enum(['redis', 's3', 'memory']);
+/** A store kind registered in storage/store-kinds.ts (memory, redis, s3, or one added there). */
+export const StoreKindSchema = z.string().min(1).max(100);
 export const TransferDirectionSchema = z.enum(['get', 'put']);
 
 /** One object moved to (`put`) or from (`get`) an intermediate store. */

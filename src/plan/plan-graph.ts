@@ -21,32 +21,25 @@ export interface PlanGraph {
   readonly isOutput: Uint8Array;
 }
 
+/** A view of the Dag's own index arrays (no copy), plus the two per-task facts planners add. */
 export function buildPlanGraph(dag: Dag): PlanGraph {
   const ids = dag.taskIds();
   const n = ids.length;
-  const parentOffsets = new Int32Array(n + 1);
-  const parentList: number[] = [];
-  for (let i = 0; i < n; i += 1) {
-    for (const parent of dag.parents(ids[i] as string)) parentList.push(dag.indexOf(parent));
-    parentOffsets[i + 1] = parentList.length;
-  }
-  const parentValues = Int32Array.from(parentList);
-  const childOffsets = new Int32Array(n + 1);
-  for (const p of parentValues) childOffsets[p + 1] = (childOffsets[p + 1] as number) + 1;
-  for (let i = 0; i < n; i += 1) childOffsets[i + 1] = (childOffsets[i + 1] as number) + (childOffsets[i] as number);
-  const fill = childOffsets.slice(0, n);
-  const childValues = new Int32Array(parentValues.length);
-  for (let c = 0; c < n; c += 1) {
-    for (let k = parentOffsets[c] as number; k < (parentOffsets[c + 1] as number); k += 1) {
-      const p = parentValues[k] as number;
-      childValues[fill[p] as number] = c;
-      fill[p] = (fill[p] as number) + 1;
-    }
-  }
-  const topo = Int32Array.from(dag.topologicalOrder(), (id) => dag.indexOf(id));
+  const { parents, children, order: topo } = dag.index;
   const topoPosition = new Int32Array(n);
   topo.forEach((task, position) => (topoPosition[task] = position));
   const isOutput = new Uint8Array(n);
   for (let i = 0; i < n; i += 1) if (dag.isOutput(ids[i] as string)) isOutput[i] = 1;
-  return { dag, ids, taskCount: n, parentOffsets, parentValues, childOffsets, childValues, topo, topoPosition, isOutput };
+  return {
+    dag,
+    ids,
+    taskCount: n,
+    parentOffsets: parents.offsets,
+    parentValues: parents.values,
+    childOffsets: children.offsets,
+    childValues: children.values,
+    topo,
+    topoPosition,
+    isOutput,
+  };
 }

@@ -8,7 +8,8 @@ export const RunReportSchema = z.object({
   version: z.literal(1),
   runId: z.string(),
   dagName: z.string(),
-  backend: z.enum(['embedded', 'lambda', 'simulated']),
+  /** A backend of runtime/backend-registry.ts, or `simulated` (src/sim). */
+  backend: z.string().min(1),
   planner: z.string(),
   options: z.record(z.string(), z.unknown()),
   ok: z.boolean(),

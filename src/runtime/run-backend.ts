@@ -3,7 +3,8 @@ import { runEmbedded } from './embedded/embedded-backend.js';
 import type { RunOutcome, RunRequest } from './run-client.js';
 import type { StoreConfig } from './store-config.js';
 
-export type BackendName = 'embedded' | 'lambda';
+/** A backend registered in ./backend-registry.ts (embedded, lambda). */
+export type BackendName = string;
 
 /** Runs one request on a backend; `memoryMb` is what its executors are priced at in reports. */
 export interface RunBackend {

@@ -3,8 +3,8 @@
  * Keys are opaque strings chosen by the caller (the runtime uses `wk/{runId}/out/{taskId}`).
  */
 export interface IntermediateStore {
-  /** Which backing store this is, for transfer records ("memory" | "redis" | "s3"). */
-  readonly kind: 'memory' | 'redis' | 's3';
+  /** The store kind it was opened as (storage/store-kinds.ts), for transfer records. */
+  readonly kind: string;
   put(key: string, value: Uint8Array): Promise<void>;
   /** Throws NotFoundError when the key does not exist. */
   get(key: string): Promise<Uint8Array>;

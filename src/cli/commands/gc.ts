@@ -3,7 +3,8 @@ import { BadInputError } from '../../model/errors.js';
 import { collectRun, listRuns, runsOlderThan } from '../../runtime/garbage-collector.js';
 import { createExecutorStores } from '../../runtime/store-factory.js';
 import { parseDuration } from '../parse-options.js';
-import { storeConfigFromFlags, type StoreFlags } from '../store-flags.js';
+import { withOptionGroup } from '../option-group.js';
+import { STORE_OPTION_GROUP, type StoreFlags } from '../store-flags.js';
 
 interface GcFlags extends StoreFlags {
   run?: string;
@@ -12,18 +13,20 @@ interface GcFlags extends StoreFlags {
 }
 
 export function registerGcCommand(program: Command): void {
-  program
+  const command = program
     .command('gc')
     .description("remove runs' coordination keys and intermediate objects from Redis / S3")
     .option('--run <id>', 'remove this run')
-    .option('--older-than <duration>', 'remove every run created longer ago than this (e.g. 2h, 7d)')
-    .option('--redis <url>', 'the coordination store (and intermediates, without --s3-bucket)')
-    .option('--s3-bucket <name>', 'the intermediate store bucket (AWS_ENDPOINT_URL_S3 for a local server)')
+    .option('--older-than <duration>', 'remove every run created longer ago than this (e.g. 2h, 7d)');
+  withOptionGroup(command, STORE_OPTION_GROUP, {
+    redis: { description: 'the coordination store (and intermediates, without --s3-bucket)' },
+    s3Bucket: { description: 'the intermediate store bucket (AWS_ENDPOINT_URL_S3 for a local server)' },
+  })
     .option('--json', 'print what was removed as JSON')
     .action(async (flags: GcFlags) => {
       if (!flags.redis) throw new BadInputError('gc needs --redis URL: the embedded backend keeps nothing after a run');
       if (!flags.run && !flags.olderThan) throw new BadInputError('say which runs: --run ID or --older-than DURATION');
-      const stores = await createExecutorStores(storeConfigFromFlags(flags));
+      const stores = await createExecutorStores(STORE_OPTION_GROUP.fromFlags(flags));
       try {
         const runIds = flags.run ? [flags.run] : runsOlderThan(await listRuns(stores.coordinator), parseDuration(flags.olderThan as string, '--older-than'), Date.now());
         const removed = [];

@@ -4,18 +4,14 @@ import { WukongError } from '../../model/errors.js';
 import { describeMetadataLocation } from '../../metadata/metadata-location.js';
 import type { AnnotatedDag } from '../../model/annotated-dag.js';
 import { BUILTIN_PLANNER_NAMES } from '../../plan/builtin-planners.js';
-import { DEFAULT_TIERS, parseTiers } from '../../plan/tiers.js';
 import { loadValidDag } from '../load-valid-dag.js';
 import { opsFromFlags, withOpsOptions, type OpsFlags } from '../ops-options.js';
-import { PLAN_TIMEOUT_OPTION, planFor } from '../planned-input.js';
+import { planFor } from '../planned-input.js';
+import { withOptionGroup } from '../option-group.js';
+import { PLANNER_OPTION_GROUP, type PlannerFlags } from '../planner-flags.js';
 import { metadataLocationFromFlags } from './metadata.js';
 
-interface PlanFlags extends OpsFlags {
-  planner: string;
-  sla: string;
-  tiers: string;
-  maxWorkers?: string;
-  planTimeout?: string;
+interface PlanFlags extends OpsFlags, PlannerFlags {
   metadata?: string;
   metadataDir?: string;
   output?: string;
@@ -23,26 +19,26 @@ interface PlanFlags extends OpsFlags {
 }
 
 export function registerPlanCommand(program: Command): void {
-  withOpsOptions(program
-    .command('plan'))
+  const command = withOpsOptions(program.command('plan'))
     .description('plan a DAG ahead of time from past runs: a worker and memory tier per task, pre-load / pre-warm / dup, predicted makespan and cost')
-    .argument('<dag>', 'DAG JSON file')
-    .option('--planner <name|path>', `planning algorithm: ${BUILTIN_PLANNER_NAMES.join(', ')}, or a module path (./my-planner.js, .mjs, .ts)`, 'uniform')
-    .option('--sla <sla>', 'statistic of the predictions: avg, median or pNN (e.g. p90)', 'median')
-    .option('--tiers <list>', 'memory tiers (MB) workers may get, comma separated', DEFAULT_TIERS.join(','))
-    .option('--max-workers <n>', 'at most this many workers (heft: its worker count, default 32)')
-    .option(...PLAN_TIMEOUT_OPTION)
+    .argument('<dag>', 'DAG JSON file');
+  withOptionGroup(command, PLANNER_OPTION_GROUP, {
+    planner: { description: `planning algorithm: ${BUILTIN_PLANNER_NAMES.join(', ')}, or a module path (./my-planner.js, .mjs, .ts)`, defaultValue: 'uniform' },
+    sla: { description: 'statistic of the predictions: avg, median or pNN (e.g. p90)' },
+    tiers: { description: 'memory tiers (MB) workers may get, comma separated' },
+    maxWorkers: { description: 'at most this many workers (heft: its worker count, default 32)' },
+  })
     .option('--metadata <url-or-dir>', 'metadata store to learn from: a redis:// URL or a directory (env WUKONG_METADATA)')
     .option('--metadata-dir <dir>', 'metadata directory (default .wukong/metadata under the working directory)')
     .option('-o, --output <file>', 'write the annotated DAG (planner wukong: the DAG itself) to this file')
     .option('--json', 'print the summary as one JSON object')
     .action(async (file: string, flags: PlanFlags) => {
-      const tiers = parseTiers(flags.tiers);
+      const planning = PLANNER_OPTION_GROUP.fromFlags(flags);
       const { registry } = await opsFromFlags(flags);
       const { spec, model } = await loadValidDag(file, registry);
       const name = spec.name ?? file;
       const location = metadataLocationFromFlags(flags);
-      const { plan } = await planFor(model, flags, location, registry);
+      const { plan } = await planFor(model, planning, location, registry);
       if (plan === undefined) {
         if (flags.output !== undefined) await writeOutput(flags.output, spec);
         if (flags.json) process.stdout.write(`${JSON.stringify({ ok: true, dag: name, planner: 'wukong', planned: false, output: flags.output ?? null })}\n`);
@@ -52,7 +48,7 @@ export function registerPlanCommand(program: Command): void {
       const annotated: AnnotatedDag = { dag: spec, plan };
       if (flags.output !== undefined) await writeOutput(flags.output, annotated);
       const summary = planSummary(name, annotated, describeMetadataLocation(location), flags.output);
-      process.stdout.write(flags.json ? `${JSON.stringify(summary)}\n` : formatPlanSummary(summary, tiers));
+      process.stdout.write(flags.json ? `${JSON.stringify(summary)}\n` : formatPlanSummary(summary, planning.tiers));
     });
 }
 

@@ -15,16 +15,18 @@ import { WUKONG_OPTION_GROUP, type WukongFlags } from '../wukong-flags.js';
 import { withOptionGroup } from '../option-group.js';
 import { parseDuration, parseIntegerOption } from '../parse-options.js';
 import { ProgressLine } from '../progress-line.js';
-import { runBackendFromFlags, type BackendFlags } from '../run-backend.js';
+import { BACKEND_FLAG_HELP, runBackendFromFlags, type BackendFlags } from '../run-backend.js';
 import { DEFAULT_LAMBDA_CONFIG_PATH } from '../../runtime/lambda-config.js';
-import { storeConfigFromFlags, type StoreFlags } from '../store-flags.js';
-import { planFor, withPlannerOptions, type PlannerFlags } from '../planned-input.js';
+import { STORE_OPTION_GROUP, type StoreFlags } from '../store-flags.js';
+import { planFor } from '../planned-input.js';
+import { PLANNER_OPTION_GROUP, type PlannerFlags } from '../planner-flags.js';
+import { OUTPUT_OPTION_GROUP, type OutputFlags } from '../output-flags.js';
 import { RECORDING_FLAG_HELP, recordingLocationFromFlag } from '../recording-location.js';
 import { Dag } from '../../dag/dag.js';
 import { DEFAULT_DATA_ROOT } from '../../../workloads/pipeline/data-files.js';
 import { checkTableSources } from '../table-sources.js';
 
-interface ReplayFlags extends StoreFlags, PlannerFlags, BackendFlags, WukongFlags {
+interface ReplayFlags extends StoreFlags, PlannerFlags, BackendFlags, WukongFlags, OutputFlags {
   metadata?: string | false;
   list?: boolean;
   size?: string;
@@ -32,13 +34,10 @@ interface ReplayFlags extends StoreFlags, PlannerFlags, BackendFlags, WukongFlag
   delayMs?: string;
   param: string[];
   repeat: string;
-  json?: boolean;
   saveDag?: string;
   data?: string;
   pushdown: boolean;
   workers?: string;
-  report?: string;
-  html?: string;
   deadline: string;
   costMemoryMb: string;
 }
@@ -55,33 +54,32 @@ const collect = (value: string, previous: string[]) => [...previous, value];
  * or verification failed, 2 bad input. `--list` prints the workloads, parameters and task counts.
  */
 export function registerReplayCommand(program: Command): void {
-  withOptionGroup(
-    withPlannerOptions(
-      program
-        .command('replay')
-        .description(`generate a built-in workload (${WORKLOADS.map((w) => w.name).join(', ')}), run it, and verify the result`)
-        .argument('[workload]', 'workload name (see --list)'),
-    )
-      .option('--list', 'list the workloads, their parameters and task-count formulas')
-      .option('--size <size>', 'small, medium or large (a preset), or a number for the main dimension')
-      .option('--block <n>', 'block size (rows per block, block side or samples per chunk)')
-      .option('--delay-ms <n>', 'tr only: sleep per reduction task, as in the paper')
-      .option('--param <name=value>', 'set any workload parameter (repeatable; see --list)', collect, [])
-      .option('--repeat <k>', 'runs to take the median makespan over', '1')
-      .option('--json', 'print the result as one JSON object')
-      .option('--save-dag <file>', 'write the generated DAG JSON (then run it)')
-      .option('--workers <n>', 'executor threads (default: number of cores)')
-      .option('--data <location>', `data workloads (pipeline): where the generated source files go, a directory or s3://bucket/prefix (default ${DEFAULT_DATA_ROOT})`)
-      .option('--no-pushdown', 'table workloads: read and move every column (no projection or filter pushdown)'),
-    WUKONG_OPTION_GROUP,
-  )
-    .option('--backend <name>', 'embedded (threads in this process) or lambda (functions from --lambda-config)', 'embedded')
+  const command = program
+    .command('replay')
+    .description(`generate a built-in workload (${WORKLOADS.map((w) => w.name).join(', ')}), run it, and verify the result`)
+    .argument('[workload]', 'workload name (see --list)');
+  withOptionGroup(command, PLANNER_OPTION_GROUP);
+  command
+    .option('--list', 'list the workloads, their parameters and task-count formulas')
+    .option('--size <size>', 'small, medium or large (a preset), or a number for the main dimension')
+    .option('--block <n>', 'block size (rows per block, block side or samples per chunk)')
+    .option('--delay-ms <n>', 'tr only: sleep per reduction task, as in the paper')
+    .option('--param <name=value>', 'set any workload parameter (repeatable; see --list)', collect, [])
+    .option('--repeat <k>', 'runs to take the median makespan over', '1')
+    .option('--save-dag <file>', 'write the generated DAG JSON (then run it)')
+    .option('--workers <n>', 'executor threads (default: number of cores)');
+  withOptionGroup(command, WUKONG_OPTION_GROUP);
+  command
+    .option('--backend <name>', BACKEND_FLAG_HELP, 'embedded')
     .option('--lambda-config <file>', 'the config `wukong config from-stack` wrote', DEFAULT_LAMBDA_CONFIG_PATH)
-    .option('--memory-mb <tier>', 'lambda backend: the memory tier to run executors on (planned runs: each worker its own)')
-    .option('--redis <url>', 'coordinate (and store intermediates, without --s3-bucket) in Redis')
-    .option('--s3-bucket <name>', 'store intermediates in this S3 bucket (AWS_ENDPOINT_URL_S3 for a local server)')
-    .option('--report <file>', 'write the replay report (JSON: makespans, checks, every run report)')
-    .option('--html <file>', 'write the last run as one self-contained HTML page: Gantt chart, critical path, summary')
+    .option('--memory-mb <tier>', 'lambda backend: the memory tier to run executors on (planned runs: each worker its own)');
+  withOptionGroup(command, STORE_OPTION_GROUP);
+  withOptionGroup(command, OUTPUT_OPTION_GROUP, {
+    report: { description: 'write the replay report (JSON: makespans, checks, every run report)' },
+    html: { description: 'write the last run as one self-contained HTML page: Gantt chart, critical path, summary' },
+    json: { description: 'print the result as one JSON object' },
+  });
+  command
     .option('--deadline <duration>', 'fail a run that takes longer (e.g. 90s, 10m)', '30m')
     .option('--metadata <location>', RECORDING_FLAG_HELP)
     .option('--no-metadata', 'record no metadata (planners then plan from hints and defaults)')
@@ -89,7 +87,7 @@ export function registerReplayCommand(program: Command): void {
     .addHelpText('after', '\nExit status: 0 verified, 1 a run or the verification failed, 2 bad input.')
     .action(async (name: string | undefined, flags: ReplayFlags) => {
       if (flags.list) {
-        process.stdout.write(flags.json ? `${JSON.stringify(listJson())}\n` : formatList());
+        process.stdout.write(OUTPUT_OPTION_GROUP.fromFlags(flags).json ? `${JSON.stringify(listJson())}\n` : formatList());
         return;
       }
       await replay(requireWorkload(name), flags);
@@ -128,7 +126,9 @@ async function replay(workload: AnyWorkload, flags: ReplayFlags): Promise<void> 
   const deadlineMs = parseDuration(flags.deadline, '--deadline');
   const costMemoryMb = parseIntegerOption(flags.costMemoryMb, '--cost-memory-mb', DEFAULT_COST_MEMORY_MB, 128);
   const wukong = WUKONG_OPTION_GROUP.fromFlags(flags);
-  const stores = storeConfigFromFlags(flags);
+  const stores = STORE_OPTION_GROUP.fromFlags(flags);
+  const planning = PLANNER_OPTION_GROUP.fromFlags(flags);
+  const output = OUTPUT_OPTION_GROUP.fromFlags(flags);
 
   const metadata = recordingLocationFromFlag(flags.metadata);
   const context = { dataRoot: flags.data ?? DEFAULT_DATA_ROOT };
@@ -136,7 +136,7 @@ async function replay(workload: AnyWorkload, flags: ReplayFlags): Promise<void> 
   const { spec } = await checkTableSources(generateValidDag(workload, params, context), { pushdown: flags.pushdown });
   // Planned from the history earlier runs recorded (a second replay plans from the first one's);
   // before anything is written, so a bad planner leaves nothing behind.
-  const { plan, planner } = await planFor(Dag.fromSpec(spec), flags, metadata ?? recordingLocationFromFlag(undefined));
+  const { plan, planner } = await planFor(Dag.fromSpec(spec), planning, metadata ?? recordingLocationFromFlag(undefined));
   const backend = await runBackendFromFlags(flags, { threads, stores, metadata, costMemoryMb });
   if (flags.saveDag) await writeFile(flags.saveDag, `${JSON.stringify(spec, null, 2)}\n`);
   const { report, failure } = await runReplay({
@@ -157,10 +157,10 @@ async function replay(workload: AnyWorkload, flags: ReplayFlags): Promise<void> 
       return line.enabled ? { onProgress: (p) => line.update(p), done: () => line.clear() } : undefined;
     },
   });
-  if (flags.report) await writeFile(flags.report, `${JSON.stringify(report, null, 2)}\n`);
-  if (flags.html && report.runs.length > 0) await writeHtmlReport(flags.html, report.runs.at(-1)!, { dag: spec, plan });
+  if (output.report) await writeFile(output.report, `${JSON.stringify(report, null, 2)}\n`);
+  if (output.html && report.runs.length > 0) await writeHtmlReport(output.html, report.runs.at(-1)!, { dag: spec, plan });
   if (failure) throw new RunFailedError(failure.runId, failure.taskId, failure.message);
-  process.stdout.write(flags.json ? `${JSON.stringify(replayJson(report))}\n` : formatReplay(report));
+  process.stdout.write(output.json ? `${JSON.stringify(replayJson(report))}\n` : formatReplay(report));
   const failed = report.verification.checks.filter((c) => !c.ok);
   if (!report.ok) throw new VerificationFailedError(workload.name, failed.map((c) => c.detail ?? c.name));
 }

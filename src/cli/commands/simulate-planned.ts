@@ -15,12 +15,14 @@ import { DEFAULT_SIM_INVOKE_CONCURRENCY, simulate, type SimulationStats } from '
 import { createDagTaskEstimator } from '../../sim/task-estimates.js';
 import { formatSummary, summaryJson } from '../format-summary.js';
 import { parseIntegerOption } from '../parse-options.js';
-import { loadPlannedInput, type PlannerFlags } from '../planned-input.js';
+import { loadPlannedInput } from '../planned-input.js';
+import { PLANNER_OPTION_GROUP, type PlannerFlags } from '../planner-flags.js';
+import { OUTPUT_OPTION_GROUP, type OutputFlags } from '../output-flags.js';
 import { readDagFile } from '../read-dag-file.js';
 import { loadTaskCosts, type TaskCostFlags } from './simulate-task-costs.js';
 
 /** The flags of `wukong simulate` that planned mode reads. */
-export interface PlannedSimulateFlags extends TaskCostFlags, PlannerFlags, OpsFlags {
+export interface PlannedSimulateFlags extends TaskCostFlags, PlannerFlags, OpsFlags, OutputFlags {
   profile: string;
   seed: string;
   memoryMb: string;
@@ -28,9 +30,6 @@ export interface PlannedSimulateFlags extends TaskCostFlags, PlannerFlags, OpsFl
   invokeConcurrency: string;
   warm: string;
   parkAfterMs?: string;
-  report?: string;
-  html?: string;
-  json?: boolean;
 }
 
 /** What simulate.ts lends planned mode, so both modes parse the shared flags alike. */
@@ -57,10 +56,12 @@ export async function simulatePlannedCommand(file: string, flags: PlannedSimulat
   const parkAfterMs = parseIntegerOption(flags.parkAfterMs, '--park-after-ms', DEFAULT_PARK_AFTER_MS, 0);
   if (flags.store !== 'redis' && flags.store !== 's3') throw new BadInputError(`--store must be redis or s3, got "${flags.store}"`);
   const storeKind: StoreKind = flags.store;
+  const planning = PLANNER_OPTION_GROUP.fromFlags(flags);
+  const output = OUTPUT_OPTION_GROUP.fromFlags(flags);
 
   // The planner learns from the same history the task costs come from (simulate's --metadata rules).
   const { registry } = await opsFromFlags(flags);
-  const { spec, model, dag, plan, planner } = await loadPlannedInput(file, flags, planningHistory(flags), registry);
+  const { spec, model, dag, plan, planner } = await loadPlannedInput(file, planning, planningHistory(flags), registry);
   if (!plan) throw new BadInputError(`${file}: planner ${planner} made no plan`);
   const costs = await loadTaskCosts(dag, model, flags, helpers.loadProfile, registry);
   const result = simulate({
@@ -79,10 +80,10 @@ export async function simulatePlannedCommand(file: string, flags: PlannedSimulat
     parkAfterMs,
   }) as PlannedSimulationResult;
   const { report, stats } = result;
-  if (flags.report) await writeFile(flags.report, `${JSON.stringify(report, null, 2)}\n`);
-  if (flags.html) await writeHtmlReport(flags.html, report, { dag, plan });
+  if (output.report) await writeFile(output.report, `${JSON.stringify(report, null, 2)}\n`);
+  if (output.html) await writeHtmlReport(output.html, report, { dag, plan });
   if (!report.ok) throw new RunFailedError(report.runId, report.failure?.taskId ?? '-', report.failure?.message ?? 'simulation failed');
-  if (flags.json) process.stdout.write(`${JSON.stringify({ ...plannedSimulationJson(result), taskCosts: costs.description })}\n`);
+  if (output.json) process.stdout.write(`${JSON.stringify({ ...plannedSimulationJson(result), taskCosts: costs.description })}\n`);
   else process.stdout.write(formatSummary(report) + formatPlannedSimulated(report, stats, result.planned) + `  task costs       ${costs.description}\n`);
 }
 

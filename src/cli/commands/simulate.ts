@@ -14,11 +14,12 @@ import { loadValidDag } from '../load-valid-dag.js';
 import { WUKONG_OPTION_GROUP, type WukongFlags } from '../wukong-flags.js';
 import { withOptionGroup } from '../option-group.js';
 import { parseIntegerOption } from '../parse-options.js';
-import { withPlannerOptions, type PlannerFlags } from '../planned-input.js';
+import { PLANNER_OPTION_GROUP, type PlannerFlags } from '../planner-flags.js';
+import { OUTPUT_OPTION_GROUP, type OutputFlags } from '../output-flags.js';
 import { opsFromFlags, withOpsOptions, type OpsFlags } from '../ops-options.js';
 import { simulatePlannedCommand, wantsPlannedSimulation } from './simulate-planned.js';
 
-interface SimulateFlags extends TaskCostFlags, PlannerFlags, WukongFlags, OpsFlags {
+interface SimulateFlags extends TaskCostFlags, PlannerFlags, WukongFlags, OpsFlags, OutputFlags {
   parkAfterMs?: string;
   profile: string;
   seed: string;
@@ -26,9 +27,6 @@ interface SimulateFlags extends TaskCostFlags, PlannerFlags, WukongFlags, OpsFla
   store: string;
   invokeConcurrency: string;
   warm: string;
-  report?: string;
-  html?: string;
-  json?: boolean;
 }
 
 /** Lambda memory the simulator assumes by default: WUKONG's evaluation used 3 GB functions. */
@@ -50,24 +48,23 @@ export function registerSimulateCommand(program: Command): void {
     WUKONG_OPTION_GROUP,
   )
     .option('--invoke-concurrency <n>', 'Invoke API calls in flight per executor and from the client', String(DEFAULT_SIM_INVOKE_CONCURRENCY))
-    .option('--warm <n>', 'execution environments already warm when the run starts', '0')
-    .option('--report <file>', 'write the run report (JSON, backend "simulated")')
-    .option('--html <file>', 'write the run as one self-contained HTML page: Gantt chart, critical path, summary')
-    .option('--json', 'print the summary as one JSON object')
-    .option('--park-after-ms <ms>', 'planned mode: a worker that waited this long for an input parks (default 500)');
-  withPlannerOptions(command)
+    .option('--warm <n>', 'execution environments already warm when the run starts', '0');
+  withOptionGroup(command, OUTPUT_OPTION_GROUP, { report: { description: 'write the run report (JSON, backend "simulated")' } });
+  command.option('--park-after-ms <ms>', 'planned mode: a worker that waited this long for an input parks (default 500)');
+  withOptionGroup(command, PLANNER_OPTION_GROUP)
     .action(async (file: string, flags: SimulateFlags) => {
       // Planned mode (a planner, or an annotated DAG from `wukong plan -o`): ./simulate-planned.ts.
       if (await wantsPlannedSimulation(file, flags)) return simulatePlannedCommand(file, flags, { loadProfile, parseSeed });
       const { report, stats, taskCosts } = await runSimulation(file, flags);
       if (!report.ok) throw new RunFailedError(report.runId, report.failure?.taskId ?? '-', report.failure?.message ?? 'simulation failed');
-      if (flags.json) process.stdout.write(`${JSON.stringify({ ...simulationJson(report, stats), taskCosts })}\n`);
+      if (OUTPUT_OPTION_GROUP.fromFlags(flags).json) process.stdout.write(`${JSON.stringify({ ...simulationJson(report, stats), taskCosts })}\n`);
       else process.stdout.write(formatSummary(report) + formatSimulated(report, stats) + `  task costs       ${taskCosts}\n`);
     });
 }
 
 async function runSimulation(file: string, flags: SimulateFlags): Promise<{ report: RunReport; stats: SimulationStats; taskCosts: string }> {
   const wukong = WUKONG_OPTION_GROUP.fromFlags(flags);
+  const output = OUTPUT_OPTION_GROUP.fromFlags(flags);
   const seed = parseSeed(flags.seed);
   const memoryMb = parseIntegerOption(flags.memoryMb, '--memory-mb', DEFAULT_MEMORY_MB, 1);
   const invokeConcurrency = parseIntegerOption(flags.invokeConcurrency, '--invoke-concurrency', DEFAULT_SIM_INVOKE_CONCURRENCY, 1);
@@ -92,8 +89,8 @@ async function runSimulation(file: string, flags: SimulateFlags): Promise<{ repo
     runId: `sim-${seed}`,
     dagName: spec.name ?? file,
   });
-  if (flags.report) await writeFile(flags.report, `${JSON.stringify(result.report, null, 2)}\n`);
-  if (flags.html) await writeHtmlReport(flags.html, result.report, { dag });
+  if (output.report) await writeFile(output.report, `${JSON.stringify(result.report, null, 2)}\n`);
+  if (output.html) await writeHtmlReport(output.html, result.report, { dag });
   return { ...result, taskCosts: costs.description };
 }
 

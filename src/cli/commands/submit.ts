@@ -12,19 +12,18 @@ import { formatSummary, summaryJson } from '../format-summary.js';
 import { WUKONG_OPTION_GROUP, type WukongFlags } from '../wukong-flags.js';
 import { withOptionGroup } from '../option-group.js';
 import { parseDuration, parseIntegerOption } from '../parse-options.js';
-import { loadPlannedInput, withPlannerOptions, type PlannerFlags } from '../planned-input.js';
+import { loadPlannedInput } from '../planned-input.js';
+import { PLANNER_OPTION_GROUP, type PlannerFlags } from '../planner-flags.js';
+import { OUTPUT_OPTION_GROUP, type OutputFlags } from '../output-flags.js';
 import { opsFromFlags, withOpsOptions, type OpsFlags } from '../ops-options.js';
 import { ProgressLine } from '../progress-line.js';
-import { runBackendFromFlags, type BackendFlags } from '../run-backend.js';
-import { storeConfigFromFlags, type StoreFlags } from '../store-flags.js';
+import { BACKEND_FLAG_HELP, runBackendFromFlags, type BackendFlags } from '../run-backend.js';
+import { STORE_OPTION_GROUP, type StoreFlags } from '../store-flags.js';
 import { RECORDING_FLAG_HELP, recordingLocationFromFlag } from '../recording-location.js';
 
-interface SubmitFlags extends StoreFlags, PlannerFlags, BackendFlags, WukongFlags, OpsFlags {
+interface SubmitFlags extends StoreFlags, PlannerFlags, BackendFlags, WukongFlags, OpsFlags, OutputFlags {
   workers?: string;
-  report?: string;
-  html?: string;
   out?: string;
-  json?: boolean;
   deadline: string;
   taskTimeout: string;
   costMemoryMb: string;
@@ -35,25 +34,22 @@ interface SubmitFlags extends StoreFlags, PlannerFlags, BackendFlags, WukongFlag
 const DEFAULT_COST_MEMORY_MB = MB_PER_VCPU;
 
 export function registerSubmitCommand(program: Command): void {
-  withOptionGroup(
-    withOpsOptions(withPlannerOptions(
-      program
-        .command('submit')
-        .description('validate a DAG (or an annotated DAG from `wukong plan`) and run it (embedded backend: executor threads, in-memory stores)')
-        .argument('<dag>', 'DAG JSON file, or an annotated DAG (planned mode)'),
-    )),
-    WUKONG_OPTION_GROUP,
-  )
+  const command = program
+    .command('submit')
+    .description('validate a DAG (or an annotated DAG from `wukong plan`) and run it (embedded backend: executor threads, in-memory stores)')
+    .argument('<dag>', 'DAG JSON file, or an annotated DAG (planned mode)');
+  withOptionGroup(command, PLANNER_OPTION_GROUP);
+  withOpsOptions(command);
+  withOptionGroup(command, WUKONG_OPTION_GROUP);
+  command
     .option('--workers <n>', 'executor threads (default: number of cores)')
-    .option('--backend <name>', 'embedded (threads in this process) or lambda (functions from --lambda-config)', 'embedded')
+    .option('--backend <name>', BACKEND_FLAG_HELP, 'embedded')
     .option('--lambda-config <file>', 'the config `wukong config from-stack` wrote', DEFAULT_LAMBDA_CONFIG_PATH)
-    .option('--memory-mb <tier>', 'lambda backend: the memory tier to run executors on')
-    .option('--redis <url>', 'coordinate (and store intermediates, without --s3-bucket) in Redis')
-    .option('--s3-bucket <name>', 'store intermediates in this S3 bucket (AWS_ENDPOINT_URL_S3 for a local server)')
-    .option('--report <file>', 'write the run report (JSON)')
-    .option('--html <file>', 'write the run as one self-contained HTML page: Gantt chart, critical path, summary')
+    .option('--memory-mb <tier>', 'lambda backend: the memory tier to run executors on');
+  withOptionGroup(command, STORE_OPTION_GROUP);
+  withOptionGroup(command, OUTPUT_OPTION_GROUP);
+  command
     .option('--out <dir>', 'write each output as <ref>.arrow (Arrow IPC stream)')
-    .option('--json', 'print the summary as one JSON object')
     .option('--deadline <duration>', 'fail the run if it takes longer (e.g. 90s, 10m)', '30m')
     .option('--task-timeout <duration>', 'fail the run when one op call has not returned after this long (Lambda: at most the function timeout)', '15m')
     .option('--metadata <location>', RECORDING_FLAG_HELP)
@@ -71,11 +67,13 @@ async function submit(file: string, flags: SubmitFlags): Promise<RunReport> {
   const deadlineMs = parseDuration(flags.deadline, '--deadline');
   const taskTimeoutMs = parseDuration(flags.taskTimeout, '--task-timeout');
   const costMemoryMb = parseIntegerOption(flags.costMemoryMb, '--cost-memory-mb', DEFAULT_COST_MEMORY_MB, 128);
-  const stores = storeConfigFromFlags(flags);
+  const stores = STORE_OPTION_GROUP.fromFlags(flags);
+  const output = OUTPUT_OPTION_GROUP.fromFlags(flags);
+  const planning = PLANNER_OPTION_GROUP.fromFlags(flags);
   const metadata = recordingLocationFromFlag(flags.metadata);
   // Planners learn from the history this run records to (the default location when recording is off).
   const { registry, modulePaths } = await opsFromFlags(flags);
-  const { spec, dag, plan, planner } = await loadPlannedInput(file, flags, metadata ?? recordingLocationFromFlag(undefined), registry);
+  const { spec, dag, plan, planner } = await loadPlannedInput(file, planning, metadata ?? recordingLocationFromFlag(undefined), registry);
 
   const backend = await runBackendFromFlags(flags, { threads, stores, metadata, costMemoryMb, opModules: modulePaths });
   const progress = new ProgressLine();
@@ -102,13 +100,13 @@ async function submit(file: string, flags: SubmitFlags): Promise<RunReport> {
     costMemoryMb: executorMemoryMb,
     dependencies: dag,
   });
-  if (flags.report) await writeFile(flags.report, `${JSON.stringify(report, null, 2)}\n`);
-  if (flags.html) await writeHtmlReport(flags.html, report, { dag, plan });
+  if (output.report) await writeFile(output.report, `${JSON.stringify(report, null, 2)}\n`);
+  if (output.html) await writeHtmlReport(output.html, report, { dag, plan });
   if (flags.out && outcome.ok) {
     await mkdir(flags.out, { recursive: true });
     for (const [ref, value] of outcome.outputs) await writeFile(join(flags.out, `${ref}.arrow`), encodeValue(value));
   }
-  if (flags.json) process.stdout.write(`${JSON.stringify(summaryJson(report))}\n`);
+  if (output.json) process.stdout.write(`${JSON.stringify(summaryJson(report))}\n`);
   else if (report.ok) process.stdout.write(formatSummary(report));
   return report;
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planFor } from '../../../src/cli/planned-input.js';
+import { PlannerOptionsSchema } from '../../../src/plan/planner-options.js';
 import { Dag } from '../../../src/dag/dag.js';
 import type { DagSpec } from '../../../src/model/dag-schema.js';
 import { decodeValue } from '../../../src/data/codec.js';
@@ -33,7 +34,7 @@ import { executorFunction, lambdaRunReport, startLambdaStack, type LambdaStack }
  * at most 4 workers so the emulator's 4 environments are not starved).
  */
 const plannedBy = (planner: string) => async (spec: DagSpec): Promise<Partial<RunRequest['spec']>> => {
-  const { plan } = await planFor(Dag.fromSpec(spec), { planner, maxWorkers: '4' }, undefined);
+  const { plan } = await planFor(Dag.fromSpec(spec), PlannerOptionsSchema.parse({ planner, maxWorkers: 4 }), undefined);
   return plan ? { plan } : {};
 };
 const PLANNERS: Readonly<Record<string, (spec: DagSpec) => Promise<Partial<RunRequest['spec']>>>> = {

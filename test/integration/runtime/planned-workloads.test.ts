@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Dag } from '../../../src/dag/dag.js';
 import { planFor } from '../../../src/cli/planned-input.js';
+import { PlannerOptionsSchema } from '../../../src/plan/planner-options.js';
 import { MEMORY_STORES } from '../../../src/runtime/store-config.js';
 import { DEFAULT_WUKONG_OPTIONS } from '../../../src/model/wukong-options.js';
 import { resolveParams, WORKLOADS } from '../../../workloads/index.js';
@@ -20,7 +21,7 @@ describe('every planner runs every replay workload (embedded, small sizes)', () 
       const params = resolveParams(workload, { size: 'small', overrides: {} });
       const spec = generateValidDag(workload, params);
       for (const planner of PLANNERS) {
-        const { plan, planner: name } = await planFor(Dag.fromSpec(spec), { planner, maxWorkers: '4' }, undefined);
+        const { plan, planner: name } = await planFor(Dag.fromSpec(spec), PlannerOptionsSchema.parse({ planner, maxWorkers: 4 }), undefined);
         expect(plan, planner).toBeDefined();
         // Act
         const { report, failure } = await runReplay({
