@@ -5,6 +5,7 @@ import type { WukongOptions } from '../model/wukong-options.js';
 import { completionDone, settledForDispatch, type Completion, type FanInStep } from './wukong-completion.js';
 import { DelayedIoPoller, mayDelay, type TaskHints } from './wukong-delayed-io.js';
 import { HeldOutputs, type RefGraph } from './wukong-held-outputs.js';
+import { handOffPlan } from './wukong-hand-off.js';
 
 type OutputStorage = 'putting' | 'stored';
 
@@ -47,6 +48,9 @@ export class WukongExecutor {
   private outstanding = 0;
   private stopped = false;
   private failed = false;
+  /** Deadline near: start nothing new; hand the rest off once nothing is in flight. */
+  private handingOff = false;
+  private handedOff = false;
 
   constructor(
     private readonly graph: RefGraph,
@@ -68,6 +72,11 @@ export class WukongExecutor {
     return [...this.states].filter(([, s]) => s === 'done').map(([id]) => id);
   }
 
+  /** Whether the executor stopped by handing its remaining work to fresh executors. */
+  get isHandedOff(): boolean {
+    return this.handedOff;
+  }
+
   /** The task being fetched for or run, if any. */
   get currentTask(): string | undefined {
     return this.current;
@@ -80,8 +89,11 @@ export class WukongExecutor {
   handle(event: ExecutorEvent): Instruction[] {
     if (this.stopped) throw new Error(`executor already stopped; got ${event.type}`);
     const out: Instruction[] = [];
-    if (event.type !== 'start') this.outstanding -= 1;
+    if (event.type !== 'start' && event.type !== 'deadline-near') this.outstanding -= 1;
     switch (event.type) {
+      case 'deadline-near':
+        this.handingOff = true;
+        break;
       case 'start':
         for (const parent of event.inline) this.held.holdWhole(parent);
         this.enqueue(event.taskId);
@@ -136,7 +148,7 @@ export class WukongExecutor {
     for (const id of this.completions.keys()) {
       if (this.states.get(id) !== 'done') throw new Error(`completion for ${id}, which is not done`);
     }
-    if (this.stopped && !this.failed && (this.outstanding !== 0 || !this.idle() || this.completions.size > 0)) {
+    if (this.stopped && !this.failed && !this.handedOff && (this.outstanding !== 0 || !this.idle() || this.completions.size > 0)) {
       throw new Error('stopped with work left');
     }
   }
@@ -193,6 +205,7 @@ export class WukongExecutor {
   }
 
   private recheckDelayed(out: Instruction[]): void {
+    if (this.handingOff) return;
     let sent = false;
     for (const completion of this.completions.values()) {
       for (const [child, step] of completion.fanIns) {
@@ -255,12 +268,29 @@ export class WukongExecutor {
   /** Emits every instruction the current state allows. */
   private advance(out: Instruction[]): void {
     for (const completion of this.completions.values()) this.advanceCompletion(completion, out);
-    if (this.current === undefined) this.startNext(out);
-    if (this.idle()) this.pollDelayed(out);
+    if (this.handingOff) {
+      this.handOffWhenSettled(out);
+      if (this.stopped) return;
+    }
+    if (this.current === undefined && !this.handingOff) this.startNext(out);
+    if (this.idle() && !this.handingOff) this.pollDelayed(out);
     if (this.idle() && this.completions.size === 0 && this.outstanding === 0) {
       this.stopped = true;
       out.push({ type: 'stop' });
     }
+  }
+
+  /** Deadline near and nothing in flight: hand the rest to fresh executors and stop. */
+  private handOffWhenSettled(out: Instruction[]): void {
+    if (this.outstanding > 0 || this.current !== undefined) return;
+    const plan = handOffPlan(this.queue, this.become, this.completions.values());
+    if (!plan) return;
+    for (const taskId of plan.tasks) this.setState(taskId, 'invoked');
+    this.queue.length = 0;
+    this.become = undefined;
+    this.handedOff = true;
+    this.stopped = true;
+    out.push(plan, { type: 'stop' });
   }
 
   /** Idle with delayed fan-ins and no check in flight: check, sleep, or give up (DelayedIoPoller). */
