@@ -2,10 +2,11 @@ import type { ExecutorEvent, Instruction } from './events.js';
 import { expectsAnswer } from './events.js';
 import { assertTransition, type LocalTaskState } from './transitions.js';
 import type { WukongOptions } from '../model/wukong-options.js';
-import { completionDone, settledForDispatch, type Completion, type FanInStep } from './wukong-completion.js';
+import { completionDone, readyChildren, settledForDispatch, type Completion, type FanInStep } from './wukong-completion.js';
 import { DelayedIoPoller, mayDelay, type TaskHints } from './wukong-delayed-io.js';
 import { HeldOutputs, type RefGraph } from './wukong-held-outputs.js';
 import { handOffPlan } from './wukong-hand-off.js';
+import { checkExecutorInvariants } from './wukong-invariants.js';
 
 type OutputStorage = 'putting' | 'stored';
 
@@ -127,30 +128,16 @@ export class WukongExecutor {
 
   /** Invariants that hold between any two events; tests run this after every step. */
   validateState(): void {
-    const active = [...this.states].filter(([, s]) => s === 'fetching' || s === 'running');
-    if (active.length > 1) throw new Error(`more than one active task: ${active.map(([id]) => id).join(', ')}`);
-    if (active.length === 1 && active[0]?.[0] !== this.current) throw new Error('active task is not current');
-    if (this.outstanding < 0) throw new Error(`negative outstanding count ${this.outstanding}`);
-    const waiting = this.become === undefined ? this.queue : [...this.queue, this.become];
-    const seen = new Set<string>();
-    for (const id of waiting) {
-      if (seen.has(id)) throw new Error(`${id} queued twice`);
-      seen.add(id);
-      if (this.states.get(id) !== 'queued') throw new Error(`${id} waits to run but is ${this.states.get(id)}`);
-    }
-    for (const [id, state] of this.states) {
-      if (state === 'done' && !this.held.holdsWhole(id)) throw new Error(`${id} done but not in memory`);
-      if (state === 'queued' && !seen.has(id)) throw new Error(`${id} queued but neither in the queue nor the become`);
-    }
-    for (const id of this.storage.keys()) {
-      if (this.states.get(id) !== 'done') throw new Error(`${id} stored but did not run here`);
-    }
-    for (const id of this.completions.keys()) {
-      if (this.states.get(id) !== 'done') throw new Error(`completion for ${id}, which is not done`);
-    }
-    if (this.stopped && !this.failed && !this.handedOff && (this.outstanding !== 0 || !this.idle() || this.completions.size > 0)) {
-      throw new Error('stopped with work left');
-    }
+    checkExecutorInvariants({
+      states: this.states,
+      waiting: this.become === undefined ? this.queue : [...this.queue, this.become],
+      current: this.current,
+      outstanding: this.outstanding,
+      holdsWhole: (id) => this.held.holdsWhole(id),
+      stored: this.storage.keys(),
+      completed: this.completions.keys(),
+      stoppedWithWorkLeft: this.stopped && !this.failed && !this.handedOff && (this.outstanding !== 0 || !this.idle() || this.completions.size > 0),
+    });
   }
 
   private setState(taskId: string, to: LocalTaskState): void {
@@ -362,16 +349,8 @@ export class WukongExecutor {
    */
   private dispatch(completion: Completion, out: Instruction[]): void {
     completion.dispatched = true;
-    const completedFanIns = [...completion.fanIns].filter(([child, step]) => step === 'complete' && !completion.late.has(child)).map(([child]) => child);
-    const byRank = (a: string, b: string): number => this.hints.rank(a) - this.hints.rank(b);
-    const local: string[] = [];
-    const remote: string[] = [];
-    const clusterSingles = completion.large && this.options.fanOutClustering;
-    const clusterFanIns = completion.large && this.options.fanInClustering;
-    for (const child of completion.singles) (clusterSingles ? local : remote).push(child);
-    for (const child of completedFanIns) (clusterFanIns ? local : remote).push(child);
-    for (const child of local.sort(byRank)) this.enqueue(child);
-    remote.sort(byRank);
+    const { local, remote } = readyChildren(completion, this.options, (a, b) => this.hints.rank(a) - this.hints.rank(b));
+    for (const child of local) this.enqueue(child);
     if (this.become === undefined && remote.length > 0) {
       this.become = remote.shift() as string;
       this.setState(this.become, 'queued');
