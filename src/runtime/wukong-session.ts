@@ -1,5 +1,5 @@
 import { valueByteSize } from '../data/codec.js';
-import type { ExecutorEvent, Instruction } from '../scheduler/events.js';
+import type { ExecutorEvent, HandOffInstruction, Instruction } from '../scheduler/events.js';
 import { WukongExecutor } from '../scheduler/wukong-executor.js';
 import type { DriverDeps } from './driver-deps.js';
 import type { ExecutorPayload } from './payload.js';
@@ -17,9 +17,8 @@ export class WukongSession {
   private readonly machine: WukongExecutor;
   private readonly answers = new EventPump<ExecutorEvent>();
   private readonly invokeSlots: Semaphore;
-  /** Deadline hand-off (see DriverDeps.timeLeftMs): answers awaited, what is stored and marked. */
-  private handingOff = false;
-  private readonly marked = new Set<string>();
+  /** The deadline hand-off the machine asked for (see DriverDeps.timeLeftMs), awaited at the end. */
+  private handOffWork: Promise<void> | undefined;
   readonly invoked: string[] = [];
   private readonly context: SessionContext;
 
@@ -37,24 +36,22 @@ export class WukongSession {
   async execute(): Promise<void> {
     for (const inline of this.payload.inline) this.io.addInline(inline);
     this.carryAll(this.machine.handle({ type: 'start', taskId: this.payload.taskId, inline: this.payload.inline.map((i) => i.taskId) }));
+    let deadlineSignalled = false;
     while (!this.machine.isStopped) {
-      if (this.handingOff && this.answers.inFlight === 0 && this.answers.pending === 0) {
-        await this.handOff();
-        break;
-      }
       const event = await this.answers.next();
-      // Decided before the machine sees the event, so that the next task it starts is held back.
-      if (event.type === 'ran' && !this.handingOff && timeIsShort(this.deps, this.io)) this.handingOff = true;
+      // Told before the machine sees the task finished, so that it starts no next task.
+      if (event.type === 'ran' && !deadlineSignalled && timeIsShort(this.deps, this.io)) {
+        deadlineSignalled = true;
+        this.carryAll(this.machine.handle({ type: 'deadline-near' }));
+      }
       this.carryAll(this.machine.handle(event));
     }
+    await this.handOffWork;
     await this.io.settle();
   }
 
   private carryAll(instructions: Instruction[]): void {
     for (const instruction of instructions) {
-      // Handing off: the next task (its fetches and its run) is left for a fresh invocation, and
-      // delayed I/O polls no more (the hand-off stores and marks what is still held back).
-      if (this.handingOff && (instruction.type === 'get' || instruction.type === 'run' || instruction.type === 'sleep')) continue;
       const answer = this.carry(instruction);
       if (answer) this.answers.expect(answer, (error) => failedEvent(instruction, this.payload.taskId, this.io, error));
     }
@@ -65,14 +62,13 @@ export class WukongSession {
     switch (instruction.type) {
       case 'run':
         return this.io.runTask(instruction.taskId).then((outputBytes) => ({ type: 'ran', taskId: instruction.taskId, outputBytes }));
-      case 'mark-fan-in':
-        // Remembered for the deadline hand-off, which settles the marks not made yet.
-        this.marked.add(markKey(instruction.childId, instruction.parentId));
-        return carrySharedInstruction(instruction, this.context, this.machine.currentTask);
       case 'invoke':
         return this.invoke(instruction.taskId, instruction.inline);
       case 'sleep':
         return new Promise((resolve) => setTimeout(() => resolve({ type: 'woke' }), instruction.ms));
+      case 'hand-off':
+        this.handOffWork = this.handOff(instruction);
+        return undefined;
       case 'stop':
         return undefined;
       default:
@@ -81,31 +77,18 @@ export class WukongSession {
   }
 
   /**
-   * Hands the remaining work to fresh invocations. Called when nothing is in flight, so every put,
-   * mark and invoke the machine asked for is done; what is left is the task it was about to start,
-   * the tasks queued behind it, and fan-in marks deferred by delayed I/O (settled here the safe
-   * way: store the output, then mark). Each task goes to a new executor with its inputs inline when
-   * they fit the budget and by key otherwise.
+   * Carries out the machine's deadline hand-off (HandOffInstruction): every put, mark and invoke it
+   * asked for is done; the marks it still owes (delayed I/O) are settled the safe way, store then
+   * mark, and a fan-in so completed is handed off too. Each task goes to a new executor with its
+   * inputs inline when they fit the budget and by key otherwise.
    */
-  private async handOff(): Promise<void> {
+  private async handOff(plan: HandOffInstruction): Promise<void> {
     const dag = this.run.dag;
-    const ranHere = this.machine.ranHere;
-    const tasks = new Set<string>();
-    const current = this.machine.currentTask;
-    if (current !== undefined) tasks.add(current);
-    for (const parentId of ranHere) {
-      for (const childId of dag.children(parentId)) {
-        if (this.machine.stateOf(childId) === 'queued') tasks.add(childId);
-      }
-    }
-    for (const parentId of ranHere) {
-      for (const childId of dag.children(parentId)) {
-        const expected = dag.parents(childId).length;
-        if (expected < 2 || this.marked.has(markKey(childId, parentId))) continue;
-        await this.storeHeld(parentId);
-        const mark = await this.deps.coordinator.markFanIn(this.io.keys.fanIn(childId), parentId, expected);
-        if (mark.complete) tasks.add(childId);
-      }
+    const tasks = new Set(plan.tasks);
+    for (const { childId, parentId } of plan.owedMarks) {
+      await this.storeHeld(parentId);
+      const mark = await this.deps.coordinator.markFanIn(this.io.keys.fanIn(childId), parentId, dag.parents(childId).length);
+      if (mark.complete) tasks.add(childId);
     }
     const left = this.deps.timeLeftMs?.();
     this.deps.logger.info(
@@ -113,7 +96,7 @@ export class WukongSession {
       `handing ${tasks.size} task(s) to fresh executors before the deadline`,
     );
     const handOffs = [...tasks].map(async (taskId) => {
-      // Fetches of the held task may have been timed here; it runs elsewhere.
+      // Fetches of a handed-off task may have been timed here; it runs elsewhere.
       if (this.machine.stateOf(taskId) !== 'done') this.io.dropTiming(taskId);
       await this.invoke(taskId, await this.inputsForHandOff(taskId));
     });
@@ -158,4 +141,3 @@ export class WukongSession {
   }
 }
 
-const markKey = (childId: string, parentId: string): string => `${childId}\u0000${parentId}`;

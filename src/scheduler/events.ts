@@ -49,6 +49,13 @@ export interface InvokedEvent {
   readonly type: 'invoked';
   readonly taskId: string;
 }
+/**
+ * The invocation's time is running short (DriverDeps.timeLeftMs): start no new task; once nothing
+ * is in flight, hand the rest to fresh executors (`hand-off`). Fed before the `ran` that shows it.
+ */
+export interface DeadlineNearEvent {
+  readonly type: 'deadline-near';
+}
 /** Answer to `sleep`: the delay is over. */
 export interface WokeEvent {
   readonly type: 'woke';
@@ -63,6 +70,7 @@ export type ExecutorEvent =
   | FanInCheckedEvent
   | FanInMarkedEvent
   | InvokedEvent
+  | DeadlineNearEvent
   | WokeEvent;
 
 /**
@@ -112,6 +120,16 @@ export interface SleepInstruction {
   readonly type: 'sleep';
   readonly ms: number;
 }
+/**
+ * Deadline hand-off (fire and forget, then the executor stops): for each owed mark, store the
+ * parent's output and mark it, and hand the child on too when that mark completes it; then invoke
+ * a fresh executor for each task, its inputs held here inline while they fit, stored otherwise.
+ */
+export interface HandOffInstruction {
+  readonly type: 'hand-off';
+  readonly tasks: readonly string[];
+  readonly owedMarks: readonly { readonly childId: string; readonly parentId: string }[];
+}
 /** Tell the client that the output of `taskId` is stored (fire and forget). */
 export interface OutputReadyInstruction {
   readonly type: 'output-ready';
@@ -136,13 +154,14 @@ export type Instruction =
   | MarkFanInInstruction
   | InvokeInstruction
   | SleepInstruction
+  | HandOffInstruction
   | OutputReadyInstruction
   | FailRunInstruction
   | StopInstruction;
 
 /** Instructions whose carrier answers with an event. */
 export function expectsAnswer(instruction: Instruction): boolean {
-  return !(instruction.type === 'output-ready' || instruction.type === 'fail-run' || instruction.type === 'stop');
+  return !(instruction.type === 'output-ready' || instruction.type === 'fail-run' || instruction.type === 'stop' || instruction.type === 'hand-off');
 }
 
 /** Instructions whose meaning is the same in WUKONG and planned mode: both drivers carry them out alike. */

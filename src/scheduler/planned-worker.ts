@@ -288,8 +288,9 @@ export class PlannedWorker {
   private get(taskId: string, out: PlannedInstruction[]): void {
     if (this.inMemory.has(taskId) || this.fetching.has(taskId)) return;
     this.fetching.add(taskId);
-    // Only the outputs this worker's tasks read (a consumer of t#1 never downloads t#0).
-    const mine = this.layout.graph.children(taskId).filter((c) => this.layout.worker(c) === this.worker);
+    // Only the outputs this worker's tasks read (a consumer of t#1 never downloads t#0), and those
+    // a task it may duplicate reads (a dup runs on whatever of its parents is in memory here).
+    const mine = this.layout.graph.children(taskId).filter((c) => this.layout.worker(c) === this.worker || this.layout.dup(c));
     const outputs = outputsReadBy(this.layout.graph, mine, taskId);
     out.push(outputs === undefined ? { type: 'get', taskId } : { type: 'get', taskId, outputs });
   }

@@ -13,7 +13,8 @@ export type LocalTaskState = 'queued' | 'fetching' | 'running' | 'done' | 'invok
 
 export const TRANSITIONS: Readonly<Record<LocalTaskState | 'new', readonly LocalTaskState[]>> = {
   new: ['queued', 'invoked'],
-  queued: ['fetching', 'running'],
+  // queued -> invoked: handed to a fresh executor at the deadline (WukongExecutor hand-off).
+  queued: ['fetching', 'running', 'invoked'],
   fetching: ['running', 'failed'],
   running: ['done', 'failed'],
   done: [],

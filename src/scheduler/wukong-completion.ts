@@ -36,3 +36,23 @@ export function completionDone(completion: Completion): boolean {
   for (const step of completion.fanIns.values()) if (step !== 'complete' && step !== 'incomplete') return false;
   return true;
 }
+
+/**
+ * The ready children of a finished task, each list in schedule order: `local` runs here this round
+ * (a large output's children its clustering flags cover: all of them with both, the original's
+ * one rule), `remote` the rest (one may become the round's become child, the others are invoked).
+ */
+export function readyChildren(
+  completion: Completion,
+  options: { readonly fanOutClustering: boolean; readonly fanInClustering: boolean },
+  byRank: (a: string, b: string) => number,
+): { local: string[]; remote: string[] } {
+  const completedFanIns = [...completion.fanIns].filter(([child, step]) => step === 'complete' && !completion.late.has(child)).map(([child]) => child);
+  const local: string[] = [];
+  const remote: string[] = [];
+  const clusterSingles = completion.large && options.fanOutClustering;
+  const clusterFanIns = completion.large && options.fanInClustering;
+  for (const child of completion.singles) (clusterSingles ? local : remote).push(child);
+  for (const child of completedFanIns) (clusterFanIns ? local : remote).push(child);
+  return { local: local.sort(byRank), remote: remote.sort(byRank) };
+}

@@ -2,9 +2,11 @@ import type { ExecutorEvent, Instruction } from './events.js';
 import { expectsAnswer } from './events.js';
 import { assertTransition, type LocalTaskState } from './transitions.js';
 import type { WukongOptions } from '../model/wukong-options.js';
-import { completionDone, settledForDispatch, type Completion, type FanInStep } from './wukong-completion.js';
+import { completionDone, readyChildren, settledForDispatch, type Completion, type FanInStep } from './wukong-completion.js';
 import { DelayedIoPoller, mayDelay, type TaskHints } from './wukong-delayed-io.js';
 import { HeldOutputs, type RefGraph } from './wukong-held-outputs.js';
+import { handOffPlan } from './wukong-hand-off.js';
+import { checkExecutorInvariants } from './wukong-invariants.js';
 
 type OutputStorage = 'putting' | 'stored';
 
@@ -47,6 +49,9 @@ export class WukongExecutor {
   private outstanding = 0;
   private stopped = false;
   private failed = false;
+  /** Deadline near: start nothing new; hand the rest off once nothing is in flight. */
+  private handingOff = false;
+  private handedOff = false;
 
   constructor(
     private readonly graph: RefGraph,
@@ -68,6 +73,11 @@ export class WukongExecutor {
     return [...this.states].filter(([, s]) => s === 'done').map(([id]) => id);
   }
 
+  /** Whether the executor stopped by handing its remaining work to fresh executors. */
+  get isHandedOff(): boolean {
+    return this.handedOff;
+  }
+
   /** The task being fetched for or run, if any. */
   get currentTask(): string | undefined {
     return this.current;
@@ -80,8 +90,11 @@ export class WukongExecutor {
   handle(event: ExecutorEvent): Instruction[] {
     if (this.stopped) throw new Error(`executor already stopped; got ${event.type}`);
     const out: Instruction[] = [];
-    if (event.type !== 'start') this.outstanding -= 1;
+    if (event.type !== 'start' && event.type !== 'deadline-near') this.outstanding -= 1;
     switch (event.type) {
+      case 'deadline-near':
+        this.handingOff = true;
+        break;
       case 'start':
         for (const parent of event.inline) this.held.holdWhole(parent);
         this.enqueue(event.taskId);
@@ -115,30 +128,16 @@ export class WukongExecutor {
 
   /** Invariants that hold between any two events; tests run this after every step. */
   validateState(): void {
-    const active = [...this.states].filter(([, s]) => s === 'fetching' || s === 'running');
-    if (active.length > 1) throw new Error(`more than one active task: ${active.map(([id]) => id).join(', ')}`);
-    if (active.length === 1 && active[0]?.[0] !== this.current) throw new Error('active task is not current');
-    if (this.outstanding < 0) throw new Error(`negative outstanding count ${this.outstanding}`);
-    const waiting = this.become === undefined ? this.queue : [...this.queue, this.become];
-    const seen = new Set<string>();
-    for (const id of waiting) {
-      if (seen.has(id)) throw new Error(`${id} queued twice`);
-      seen.add(id);
-      if (this.states.get(id) !== 'queued') throw new Error(`${id} waits to run but is ${this.states.get(id)}`);
-    }
-    for (const [id, state] of this.states) {
-      if (state === 'done' && !this.held.holdsWhole(id)) throw new Error(`${id} done but not in memory`);
-      if (state === 'queued' && !seen.has(id)) throw new Error(`${id} queued but neither in the queue nor the become`);
-    }
-    for (const id of this.storage.keys()) {
-      if (this.states.get(id) !== 'done') throw new Error(`${id} stored but did not run here`);
-    }
-    for (const id of this.completions.keys()) {
-      if (this.states.get(id) !== 'done') throw new Error(`completion for ${id}, which is not done`);
-    }
-    if (this.stopped && !this.failed && (this.outstanding !== 0 || !this.idle() || this.completions.size > 0)) {
-      throw new Error('stopped with work left');
-    }
+    checkExecutorInvariants({
+      states: this.states,
+      waiting: this.become === undefined ? this.queue : [...this.queue, this.become],
+      current: this.current,
+      outstanding: this.outstanding,
+      holdsWhole: (id) => this.held.holdsWhole(id),
+      stored: this.storage.keys(),
+      completed: this.completions.keys(),
+      stoppedWithWorkLeft: this.stopped && !this.failed && !this.handedOff && (this.outstanding !== 0 || !this.idle() || this.completions.size > 0),
+    });
   }
 
   private setState(taskId: string, to: LocalTaskState): void {
@@ -193,6 +192,7 @@ export class WukongExecutor {
   }
 
   private recheckDelayed(out: Instruction[]): void {
+    if (this.handingOff) return;
     let sent = false;
     for (const completion of this.completions.values()) {
       for (const [child, step] of completion.fanIns) {
@@ -255,12 +255,29 @@ export class WukongExecutor {
   /** Emits every instruction the current state allows. */
   private advance(out: Instruction[]): void {
     for (const completion of this.completions.values()) this.advanceCompletion(completion, out);
-    if (this.current === undefined) this.startNext(out);
-    if (this.idle()) this.pollDelayed(out);
+    if (this.handingOff) {
+      this.handOffWhenSettled(out);
+      if (this.stopped) return;
+    }
+    if (this.current === undefined && !this.handingOff) this.startNext(out);
+    if (this.idle() && !this.handingOff) this.pollDelayed(out);
     if (this.idle() && this.completions.size === 0 && this.outstanding === 0) {
       this.stopped = true;
       out.push({ type: 'stop' });
     }
+  }
+
+  /** Deadline near and nothing in flight: hand the rest to fresh executors and stop. */
+  private handOffWhenSettled(out: Instruction[]): void {
+    if (this.outstanding > 0 || this.current !== undefined) return;
+    const plan = handOffPlan(this.queue, this.become, this.completions.values());
+    if (!plan) return;
+    for (const taskId of plan.tasks) this.setState(taskId, 'invoked');
+    this.queue.length = 0;
+    this.become = undefined;
+    this.handedOff = true;
+    this.stopped = true;
+    out.push(plan, { type: 'stop' });
   }
 
   /** Idle with delayed fan-ins and no check in flight: check, sleep, or give up (DelayedIoPoller). */
@@ -332,16 +349,8 @@ export class WukongExecutor {
    */
   private dispatch(completion: Completion, out: Instruction[]): void {
     completion.dispatched = true;
-    const completedFanIns = [...completion.fanIns].filter(([child, step]) => step === 'complete' && !completion.late.has(child)).map(([child]) => child);
-    const byRank = (a: string, b: string): number => this.hints.rank(a) - this.hints.rank(b);
-    const local: string[] = [];
-    const remote: string[] = [];
-    const clusterSingles = completion.large && this.options.fanOutClustering;
-    const clusterFanIns = completion.large && this.options.fanInClustering;
-    for (const child of completion.singles) (clusterSingles ? local : remote).push(child);
-    for (const child of completedFanIns) (clusterFanIns ? local : remote).push(child);
-    for (const child of local.sort(byRank)) this.enqueue(child);
-    remote.sort(byRank);
+    const { local, remote } = readyChildren(completion, this.options, (a, b) => this.hints.rank(a) - this.hints.rank(b));
+    for (const child of local) this.enqueue(child);
     if (this.become === undefined && remote.length > 0) {
       this.become = remote.shift() as string;
       this.setState(this.become, 'queued');
