@@ -19,7 +19,7 @@ import { runBackendFromFlags, type BackendFlags } from '../run-backend.js';
 import { DEFAULT_LAMBDA_CONFIG_PATH } from '../../runtime/lambda-config.js';
 import { storeConfigFromFlags, type StoreFlags } from '../store-flags.js';
 import { planFor, withPlannerOptions, type PlannerFlags } from '../planned-input.js';
-import { RECORDING_FLAG_HELP, recordingLocationFromFlag } from '../recording-location.js';
+import { RECORDING_FLAG_HELP, recordingLocationFromFlag, usableRecordingLocation } from '../recording-location.js';
 import { Dag } from '../../dag/dag.js';
 
 interface ReplayFlags extends StoreFlags, PlannerFlags, BackendFlags, WukongFlags {
@@ -124,11 +124,12 @@ async function replay(workload: AnyWorkload, flags: ReplayFlags): Promise<void> 
   const wukong = WUKONG_OPTION_GROUP.fromFlags(flags);
   const stores = storeConfigFromFlags(flags);
 
-  const metadata = recordingLocationFromFlag(flags.metadata);
+  const recordTo = recordingLocationFromFlag(flags.metadata);
+  const metadata = await usableRecordingLocation(recordTo);
   const spec = generateValidDag(workload, params);
   // Planned from the history earlier runs recorded (a second replay plans from the first one's);
   // before anything is written, so a bad planner leaves nothing behind.
-  const { plan, planner } = await planFor(Dag.fromSpec(spec), flags, metadata ?? recordingLocationFromFlag(undefined));
+  const { plan, planner } = await planFor(Dag.fromSpec(spec), flags, recordTo ?? recordingLocationFromFlag(undefined));
   const backend = await runBackendFromFlags(flags, { threads, stores, metadata, costMemoryMb });
   if (flags.saveDag) await writeFile(flags.saveDag, `${JSON.stringify(spec, null, 2)}\n`);
   const { report, failure } = await runReplay({

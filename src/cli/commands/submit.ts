@@ -17,7 +17,7 @@ import { opsFromFlags, withOpsOptions, type OpsFlags } from '../ops-options.js';
 import { ProgressLine } from '../progress-line.js';
 import { runBackendFromFlags, type BackendFlags } from '../run-backend.js';
 import { storeConfigFromFlags, type StoreFlags } from '../store-flags.js';
-import { RECORDING_FLAG_HELP, recordingLocationFromFlag } from '../recording-location.js';
+import { RECORDING_FLAG_HELP, recordingLocationFromFlag, usableRecordingLocation } from '../recording-location.js';
 
 interface SubmitFlags extends StoreFlags, PlannerFlags, BackendFlags, WukongFlags, OpsFlags {
   workers?: string;
@@ -72,10 +72,11 @@ async function submit(file: string, flags: SubmitFlags): Promise<RunReport> {
   const taskTimeoutMs = parseDuration(flags.taskTimeout, '--task-timeout');
   const costMemoryMb = parseIntegerOption(flags.costMemoryMb, '--cost-memory-mb', DEFAULT_COST_MEMORY_MB, 128);
   const stores = storeConfigFromFlags(flags);
-  const metadata = recordingLocationFromFlag(flags.metadata);
+  const recordTo = recordingLocationFromFlag(flags.metadata);
   // Planners learn from the history this run records to (the default location when recording is off).
   const { registry, modulePaths } = await opsFromFlags(flags);
-  const { spec, dag, plan, planner } = await loadPlannedInput(file, flags, metadata ?? recordingLocationFromFlag(undefined), registry);
+  const { spec, dag, plan, planner } = await loadPlannedInput(file, flags, recordTo ?? recordingLocationFromFlag(undefined), registry);
+  const metadata = await usableRecordingLocation(recordTo);
 
   const backend = await runBackendFromFlags(flags, { threads, stores, metadata, costMemoryMb, opModules: modulePaths });
   const progress = new ProgressLine();
