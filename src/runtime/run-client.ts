@@ -9,6 +9,7 @@ import type { Clock } from './clock.js';
 import type { Invoker } from './invoker.js';
 import { initialPayloads } from './initial-executors.js';
 import { runKeys } from './keys.js';
+import { LIVE_HEARTBEAT_MS, writeLiveMark } from './run-liveness.js';
 import type { ExecutorReport, RunEvent } from '../model/run-events.js';
 import { RunEventSchema } from '../model/run-events.js';
 import type { RunDag, RunSpec } from '../model/run-spec.js';
@@ -68,6 +69,8 @@ export async function executeRun(request: RunRequest, deps: RunClientDeps): Prom
   // Built before anything is stored: a plan that cannot run is bad input, and nothing is left behind.
   const initial = initialPayloads(spec, request.dag, deps.clock.now());
   await deps.coordinator.setValue(keys.spec, JSON.stringify(spec));
+  await writeLiveMark(deps.coordinator, keys.live, 'running', deps.clock.now());
+  let heartbeatAt = deps.clock.now();
 
   const outputTasks = new Set(request.outputRefs.map((ref) => parseDepRef(ref).taskId));
   const ready = new Set<string>();
@@ -97,6 +100,10 @@ export async function executeRun(request: RunRequest, deps: RunClientDeps): Prom
     if (now > deadline) {
       failure = { taskId: '-', message: `run ${runId} did not finish within its deadline of ${request.deadlineMs} ms${await lostStateHint(deps.coordinator, keys.spec)}` };
       break;
+    }
+    if (now - heartbeatAt >= LIVE_HEARTBEAT_MS) {
+      await writeLiveMark(deps.coordinator, keys.live, 'running', now);
+      heartbeatAt = now;
     }
     const messages = await deps.coordinator.receive(keys.clientInbox, Math.min(250, Math.max(1, deadline - now)));
     for (const text of messages) {
@@ -137,6 +144,8 @@ export async function executeRun(request: RunRequest, deps: RunClientDeps): Prom
     }
   }
 
+  // Best effort: a mark that cannot be written goes stale on its own within LIVE_STALE_MS.
+  await writeLiveMark(deps.coordinator, keys.live, 'finished', deps.clock.now()).catch(() => undefined);
   const outputs = new Map<string, Value>();
   if (!failure) {
     for (const ref of request.outputRefs) {
