@@ -1,4 +1,5 @@
 import type { MetadataLocation } from '../../metadata/metadata-location.js';
+import { withCoordinatorName } from '../store-name.js';
 import { CLOSE_WAIT_MS, settleWithin } from '../settle-within.js';
 import { runKeyPrefix } from '../../storage/coordinator.js';
 import { MemoryCoordinator } from '../../storage/memory/memory-coordinator.js';
@@ -80,7 +81,7 @@ export async function runEmbedded(request: RunRequest, options: EmbeddedOptions)
       store: clientStores.store,
       invoker: threads,
       clock: systemClock,
-      ...(options.stores.coordinator.kind === 'redis' ? { coordinatorName: redisName(options.stores.coordinator.url) } : {}),
+      ...withCoordinatorName(options.stores),
       executorsBusy: () => !threads.isIdle(),
     });
     if (!options.keepIntermediates) {
@@ -105,8 +106,3 @@ export async function runEmbedded(request: RunRequest, options: EmbeddedOptions)
   }
 }
 
-/** `redis host:port` from a Redis URL, without its password. */
-function redisName(url: string): string {
-  const parsed = new URL(url);
-  return `redis ${parsed.hostname}:${parsed.port || '6379'}`;
-}
