@@ -1,4 +1,5 @@
 import type { Dag } from '../dag/dag.js';
+import { printable } from '../model/printable.js';
 
 /** The shape `wukong validate` prints: tasks, edges, sources, sinks, depth (longest path in tasks). */
 export interface DagShape {
@@ -15,5 +16,5 @@ export function dagShape(dag: Dag): DagShape {
 
 /** One line, fixed wording (scripts parse it): `ok: NAME: N tasks, E edges, S sources, K sinks, depth D`. */
 export function formatDagShape(name: string, shape: DagShape): string {
-  return `ok: ${name}: ${shape.tasks} tasks, ${shape.edges} edges, ${shape.sources} sources, ${shape.sinks} sinks, depth ${shape.depth}`;
+  return `ok: ${printable(name)}: ${shape.tasks} tasks, ${shape.edges} edges, ${shape.sources} sources, ${shape.sinks} sinks, depth ${shape.depth}`;
 }

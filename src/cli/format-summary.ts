@@ -1,4 +1,5 @@
 import type { RunReport } from '../report/run-report.js';
+import { printable } from '../model/printable.js';
 
 const MB = 1024 * 1024;
 
@@ -12,7 +13,8 @@ export function formatBytes(bytes: number): string {
 export function formatSummary(report: RunReport): string {
   const s = report.summary;
   const lines = [
-    `ok: ${report.dagName} (run ${report.runId}) on ${report.backend}, planner ${report.planner}`,
+    // The DAG's name and a custom planner's name are user text: control characters escaped.
+    `ok: ${printable(report.dagName)} (run ${report.runId}) on ${report.backend}, planner ${printable(report.planner)}`,
     `  makespan         ${report.makespanMs.toFixed(1)} ms`,
     `  tasks            ${s.tasks}`,
     `  executors        ${s.executors} (${s.coldStarts} cold starts), invocations ${s.invocations}`,

@@ -60,9 +60,17 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
+/**
+ * Once a command is done, the process ends within this long even if a store client still holds a
+ * socket: a frozen Redis (SIGSTOP) keeps its connections open, and a client would otherwise wait
+ * out its command timeout (a minute per command) before letting the process go.
+ */
+const EXIT_GRACE_MS = 1_000;
+
 main(process.argv).then(
   (code) => {
     process.exitCode = code;
+    setTimeout(() => process.exit(code), EXIT_GRACE_MS).unref();
   },
   () => {
     process.exitCode = 1;

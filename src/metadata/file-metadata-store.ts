@@ -1,4 +1,5 @@
-import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { WukongError } from '../model/errors.js';
 import type { Logger } from '../model/logger.js';
@@ -86,6 +87,11 @@ export class FileMetadataStore implements MetadataStore {
 
   fileOf(type: MetadataRecordType): string {
     return join(this.dir, METADATA_FILE_NAMES[type]);
+  }
+
+  async checkWritable(): Promise<void> {
+    await this.guard('create directory', () => mkdir(this.dir, { recursive: true }));
+    await this.guard('write', () => access(this.dir, constants.W_OK));
   }
 
   private async guard<T>(what: string, action: () => Promise<T>): Promise<T> {

@@ -25,5 +25,7 @@ export class MemoryMetadataStore implements MetadataStore {
     this.records = [];
   }
 
+  async checkWritable(): Promise<void> {}
+
   async close(): Promise<void> {}
 }

@@ -17,6 +17,12 @@ export interface MetadataStore {
   load(): Promise<MetadataHistory>;
   /** The distinct task keys with task records, sorted. */
   taskKeys(): Promise<string[]>;
+  /**
+   * Throws, naming the reason, when records could not be written here (a directory that is a file
+   * or read-only, a Redis that refuses the connection or the password). Checked before a run, so
+   * that a run whose metadata would be lost says so instead of finishing silently.
+   */
+  checkWritable(): Promise<void>;
   /** Removes every record. */
   clear(): Promise<void>;
   close(): Promise<void>;

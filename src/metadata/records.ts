@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TaskIdSchema } from '../model/dag-schema.js';
 import { MAX_RECORDED_BYTES, MAX_RECORDED_DURATION_MS, MAX_RECORDED_MEMORY_MB, MAX_RECORDED_VCPU } from '../model/limits.js';
 
 /**
@@ -26,7 +27,8 @@ export const WorkerConfigSchema = z.object({
 export const TaskRecordSchema = z.object({
   type: z.literal('task'),
   runId: RunIdSchema,
-  taskId: z.string().min(1).max(256),
+  /** A DAG task id (same rules: it becomes part of a Redis key in the Redis metadata store). */
+  taskId: TaskIdSchema,
   op: z.string().min(1),
   /** See ./task-key.ts: op + shape-determining args + input shapes; the same across DAGs. */
   taskKey: z.string().min(1),

@@ -103,6 +103,10 @@ export class RedisMetadataStore implements MetadataStore {
     return (await this.run('list task keys', () => this.redis.smembers(this.key('index:taskKeys')))).sort();
   }
 
+  async checkWritable(): Promise<void> {
+    await this.run('check', () => this.redis.ping());
+  }
+
   async clear(): Promise<void> {
     await this.run('clear', () => deleteByPrefix(this.redis, this.keyPrefix));
   }

@@ -67,7 +67,7 @@ export const DagSpecSchema = z
   .object({
     name: z.string().min(1).max(200).optional(),
     tasks: z.array(TaskSpecSchema),
-    outputs: z.array(DepRefSchema).optional(),
+    outputs: z.array(DepRefSchema).min(1, 'outputs must name at least one task (leave it out to output the sinks)').optional(),
   })
   .strict();
 

@@ -2,6 +2,7 @@ import type { Coordinator } from '../storage/coordinator.js';
 import { runKeyPrefix } from '../storage/coordinator.js';
 import type { IntermediateStore } from '../storage/intermediate-store.js';
 import { runKeys } from './keys.js';
+import { liveFor } from './run-liveness.js';
 
 export interface CollectedRun {
   readonly runId: string;
@@ -32,8 +33,27 @@ export function runsOlderThan(runIds: readonly string[], olderThanMs: number, no
   });
 }
 
-/** Run ids with a stored spec (`wk:{runId}:spec`) in this coordination store. */
+/**
+ * Run ids with any coordination key (`wk:{runId}:...`) in this store, not only those with a spec:
+ * executors still working when a run was collected re-create fan-in and inbox keys without one,
+ * and those orphans must be found too.
+ */
 export async function listRuns(coordinator: Coordinator): Promise<string[]> {
   const keys = await coordinator.keys('wk:');
-  return [...new Set(keys.filter((k) => k.endsWith(':spec')).map((k) => k.slice('wk:'.length, -':spec'.length)))];
+  const ids = new Set<string>();
+  for (const key of keys) {
+    const runId = /^wk:([^:]+):/.exec(key)?.[1];
+    if (runId !== undefined) ids.add(runId);
+  }
+  return [...ids].sort();
+}
+
+/** The runs among `runIds` whose client still follows them, with how long ago it was seen. */
+export async function liveRuns(coordinator: Coordinator, runIds: readonly string[], now: number): Promise<Map<string, number>> {
+  const live = new Map<string, number>();
+  for (const runId of runIds) {
+    const seenMsAgo = await liveFor(coordinator, runKeys(runId).live, now);
+    if (seenMsAgo !== undefined) live.set(runId, seenMsAgo);
+  }
+  return live;
 }

@@ -9,6 +9,8 @@ export const runKeys = (runId: string) => {
   return {
     /** The run's DAG JSON and options, stored once and referenced by every executor. */
     spec: `${c}spec`,
+    /** Whether the run's client still follows it (./run-liveness.ts; read by `wukong gc`). */
+    live: `${c}live`,
     /** Fan-in marks of a child task. */
     fanIn: (childId: string) => `${c}fanin:${childId}`,
     /** A planned worker's inbox: producers notify it after marking one of its tasks' fan-ins. */

@@ -9,6 +9,8 @@ import type { Clock } from './clock.js';
 import type { Invoker } from './invoker.js';
 import { initialPayloads } from './initial-executors.js';
 import { runKeys } from './keys.js';
+import { LIVE_HEARTBEAT_MS, writeLiveMark } from './run-liveness.js';
+import { CLOSE_WAIT_MS, settleWithin } from './settle-within.js';
 import type { ExecutorReport, RunEvent } from '../model/run-events.js';
 import { RunEventSchema } from '../model/run-events.js';
 import type { RunDag, RunSpec } from '../model/run-spec.js';
@@ -25,6 +27,8 @@ export interface RunClientDeps {
   readonly store: IntermediateStore;
   readonly invoker: Invoker;
   readonly clock: Clock;
+  /** The coordination store as error messages name it (`redis host:port`); default "the coordination store". */
+  readonly coordinatorName?: string;
   /** Whether executors may still be running (embedded: the pool is busy); undefined = unknown. */
   readonly executorsBusy?: () => boolean;
 }
@@ -67,7 +71,12 @@ export async function executeRun(request: RunRequest, deps: RunClientDeps): Prom
   const spec: RunSpec = { version: 1, runId, ...request.spec };
   // Built before anything is stored: a plan that cannot run is bad input, and nothing is left behind.
   const initial = initialPayloads(spec, request.dag, deps.clock.now());
-  await deps.coordinator.setValue(keys.spec, JSON.stringify(spec));
+  const specText = JSON.stringify(spec);
+  // A large DAG's spec gets a second more per MB (a link of 1 MB/s at worst).
+  await answerWithin(deps, deps.coordinator.setValue(keys.spec, specText), 'store of the run spec', CLIENT_REPLY_TIMEOUT_MS + specText.length / 1000);
+  await answerWithin(deps, writeLiveMark(deps.coordinator, keys.live, 'running', deps.clock.now()), 'live mark');
+  let heartbeatAt = deps.clock.now();
+  let heartbeating = false;
 
   const outputTasks = new Set(request.outputRefs.map((ref) => parseDepRef(ref).taskId));
   const ready = new Set<string>();
@@ -98,7 +107,16 @@ export async function executeRun(request: RunRequest, deps: RunClientDeps): Prom
       failure = { taskId: '-', message: `run ${runId} did not finish within its deadline of ${request.deadlineMs} ms${await lostStateHint(deps.coordinator, keys.spec)}` };
       break;
     }
-    const messages = await deps.coordinator.receive(keys.clientInbox, Math.min(250, Math.max(1, deadline - now)));
+    if (now - heartbeatAt >= LIVE_HEARTBEAT_MS && !heartbeating) {
+      // Not awaited: a store that stopped answering is found by the receive below, which is
+      // bounded by seconds; a SET waits up to the command timeout (a minute).
+      heartbeating = true;
+      heartbeatAt = now;
+      void writeLiveMark(deps.coordinator, keys.live, 'running', now)
+        .catch(() => undefined)
+        .finally(() => (heartbeating = false));
+    }
+    const messages = await answerWithin(deps, deps.coordinator.receive(keys.clientInbox, Math.min(250, Math.max(1, deadline - now))), 'receive');
     for (const text of messages) {
       const event: RunEvent = RunEventSchema.parse(JSON.parse(text));
       switch (event.kind) {
@@ -137,6 +155,8 @@ export async function executeRun(request: RunRequest, deps: RunClientDeps): Prom
     }
   }
 
+  // Best effort: a mark that cannot be written goes stale on its own within LIVE_STALE_MS.
+  await settleWithin(writeLiveMark(deps.coordinator, keys.live, 'finished', deps.clock.now()), CLOSE_WAIT_MS);
   const outputs = new Map<string, Value>();
   if (!failure) {
     for (const ref of request.outputRefs) {
@@ -149,12 +169,39 @@ export async function executeRun(request: RunRequest, deps: RunClientDeps): Prom
 }
 
 /**
+ * How long the client waits for its coordination store to answer one call (a receive waits 250 ms
+ * itself; the run spec gets a second more per MB): a store that says nothing for this long (a frozen Redis keeps its socket open, so no error
+ * comes) fails the run, naming the store, instead of waiting out a minute-long command timeout.
+ */
+export const CLIENT_REPLY_TIMEOUT_MS = 10_000;
+
+/** `call` to `store`, or a STORE_FAILED naming the store when it gives no answer within `ms`. */
+async function answerWithin<T>(deps: RunClientDeps, call: Promise<T>, what: string, ms = CLIENT_REPLY_TIMEOUT_MS): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const silent = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const store = deps.coordinatorName ?? 'the coordination store';
+      reject(new WukongError('STORE_FAILED', `${store}: no answer within ${(ms / 1000).toFixed(0)} s to the run client's ${what}; is it stopped or overloaded?`, { retryable: true }));
+    }, ms);
+  });
+  try {
+    return await Promise.race([call, silent]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
  * Why a run may have stalled: its spec key, written before the first invocation and kept for the
  * TTL, is gone, so the coordination store lost the run's keys (fan-in marks included), as a Redis
  * server restarted without persistence does. Empty when the key is there or cannot be read.
  */
 async function lostStateHint(coordinator: Coordinator, specKey: string): Promise<string> {
-  const spec = await coordinator.getValue(specKey).catch(() => 'unknown');
+  let spec: string | undefined = 'unknown';
+  await settleWithin(
+    coordinator.getValue(specKey).then((value) => (spec = value)),
+    CLOSE_WAIT_MS,
+  );
   return spec === undefined ? `: the coordination store lost the run's keys (${specKey} is gone; was Redis restarted without persistence?)` : '';
 }
 

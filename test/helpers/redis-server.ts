@@ -4,13 +4,15 @@ import { freePort } from './free-port.js';
 
 /**
  * A real redis-server owned by one test file, on a free port (never the machine's 6379), with no
- * persistence. Fault tests may `stop()` and `restart()` it on the same port.
+ * persistence. Fault tests may `stop()` and `restart()` it on the same port, or freeze it.
  */
 export interface RedisServerHandle {
   readonly port: number;
   readonly url: string;
   stop(): Promise<void>;
   restart(): Promise<void>;
+  /** Sends a signal to the server: SIGSTOP freezes it (its sockets stay open), SIGCONT resumes it. */
+  signal(name: NodeJS.Signals): void;
 }
 
 export async function startRedisServer(extraArgs: string[] = []): Promise<RedisServerHandle> {
@@ -47,6 +49,9 @@ export async function startRedisServer(extraArgs: string[] = []): Promise<RedisS
     restart: async () => {
       await stop();
       await launch();
+    },
+    signal: (name) => {
+      child?.kill(name);
     },
   };
 }

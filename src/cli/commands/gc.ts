@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { BadInputError } from '../../model/errors.js';
-import { collectRun, listRuns, runsOlderThan } from '../../runtime/garbage-collector.js';
+import { collectRun, listRuns, liveRuns, runsOlderThan } from '../../runtime/garbage-collector.js';
+import { LIVE_STALE_MS } from '../../runtime/run-liveness.js';
 import { createExecutorStores } from '../../runtime/store-factory.js';
 import { parseDuration } from '../parse-options.js';
 import { withOptionGroup } from '../option-group.js';
@@ -9,6 +10,7 @@ import { STORE_OPTION_GROUP, type StoreFlags } from '../store-flags.js';
 interface GcFlags extends StoreFlags {
   run?: string;
   olderThan?: string;
+  force?: boolean;
   json?: boolean;
 }
 
@@ -22,19 +24,27 @@ export function registerGcCommand(program: Command): void {
     redis: { description: 'the coordination store (and intermediates, without --s3-bucket)' },
     s3Bucket: { description: 'the intermediate store bucket (AWS_ENDPOINT_URL_S3 for a local server)' },
   })
+    .option('--force', `remove runs whose client still follows them too (seen within ${LIVE_STALE_MS / 1000} s)`)
     .option('--json', 'print what was removed as JSON')
     .action(async (flags: GcFlags) => {
       if (!flags.redis) throw new BadInputError('gc needs --redis URL: the embedded backend keeps nothing after a run');
       if (!flags.run && !flags.olderThan) throw new BadInputError('say which runs: --run ID or --older-than DURATION');
       const stores = await createExecutorStores(STORE_OPTION_GROUP.fromFlags(flags));
       try {
-        const runIds = flags.run ? [flags.run] : runsOlderThan(await listRuns(stores.coordinator), parseDuration(flags.olderThan as string, '--older-than'), Date.now());
+        const candidates = flags.run ? [flags.run] : runsOlderThan(await listRuns(stores.coordinator), parseDuration(flags.olderThan as string, '--older-than'), Date.now());
+        // A live run's executors would re-create the keys gc removes: leave it unless --force.
+        const live = flags.force ? new Map<string, number>() : await liveRuns(stores.coordinator, candidates, Date.now());
+        if (flags.run && live.has(flags.run)) {
+          throw new BadInputError(`run ${flags.run} is live: its client was seen ${((live.get(flags.run) as number) / 1000).toFixed(1)} s ago; wait for it to end, or add --force`);
+        }
         const removed = [];
-        for (const runId of runIds) removed.push(await collectRun(runId, stores.coordinator, stores.store));
-        if (flags.json) process.stdout.write(`${JSON.stringify({ removed })}\n`);
+        for (const runId of candidates) if (!live.has(runId)) removed.push(await collectRun(runId, stores.coordinator, stores.store));
+        const skippedLive = [...live.keys()];
+        if (flags.json) process.stdout.write(`${JSON.stringify({ removed, ...(skippedLive.length > 0 ? { skippedLive } : {}) })}\n`);
         else {
           for (const r of removed) process.stdout.write(`removed run ${r.runId}: ${r.coordinationKeys} keys, ${r.objects} objects\n`);
-          if (removed.length === 0) process.stdout.write('no runs to remove\n');
+          for (const runId of skippedLive) process.stdout.write(`left live run ${runId} (add --force to remove it)\n`);
+          if (removed.length === 0 && skippedLive.length === 0) process.stdout.write('no runs to remove\n');
         }
       } finally {
         await stores.store.close();

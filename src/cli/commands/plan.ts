@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import { printable } from '../../model/printable.js';
 import type { Command } from 'commander';
 import { WukongError } from '../../model/errors.js';
 import { describeMetadataLocation } from '../../metadata/metadata-location.js';
@@ -92,7 +93,7 @@ function formatPlanSummary(summary: PlanSummary, tiers: readonly number[]): stri
     .join(', ');
   const { makespanMs = 0, costUsd = 0, savingUsd, uniformCostUsd } = summary.predicted;
   const lines = [
-    `plan: ${summary.dag} by ${summary.planner} (sla ${summary.sla}, tiers ${tiers.join(', ')} MB, metadata ${summary.metadata})`,
+    `plan: ${printable(summary.dag)} by ${printable(summary.planner)} (sla ${summary.sla}, tiers ${tiers.join(', ')} MB, metadata ${summary.metadata})`,
     `tasks      ${summary.tasks}`,
     `workers    ${summary.workers} (${byTier})`,
     `predicted  makespan ${makespanMs.toFixed(1)} ms, cost $${costUsd.toFixed(6)}`,

@@ -21,7 +21,7 @@ import { STORE_OPTION_GROUP, type StoreFlags } from '../store-flags.js';
 import { planFor } from '../planned-input.js';
 import { PLANNER_OPTION_GROUP, type PlannerFlags } from '../planner-flags.js';
 import { OUTPUT_OPTION_GROUP, type OutputFlags } from '../output-flags.js';
-import { RECORDING_FLAG_HELP, recordingLocationFromFlag } from '../recording-location.js';
+import { RECORDING_FLAG_HELP, recordingLocationFromFlag, usableRecordingLocation } from '../recording-location.js';
 import { Dag } from '../../dag/dag.js';
 import { DEFAULT_DATA_ROOT } from '../../../workloads/pipeline/data-files.js';
 import { checkTableSources } from '../table-sources.js';
@@ -130,13 +130,14 @@ async function replay(workload: AnyWorkload, flags: ReplayFlags): Promise<void> 
   const planning = PLANNER_OPTION_GROUP.fromFlags(flags);
   const output = OUTPUT_OPTION_GROUP.fromFlags(flags);
 
-  const metadata = recordingLocationFromFlag(flags.metadata);
+  const recordTo = recordingLocationFromFlag(flags.metadata);
+  const metadata = await usableRecordingLocation(recordTo);
   const context = { dataRoot: flags.data ?? DEFAULT_DATA_ROOT };
   await workload.prepareData?.(params, context);
   const { spec } = await checkTableSources(generateValidDag(workload, params, context), { pushdown: flags.pushdown });
   // Planned from the history earlier runs recorded (a second replay plans from the first one's);
   // before anything is written, so a bad planner leaves nothing behind.
-  const { plan, planner } = await planFor(Dag.fromSpec(spec), planning, metadata ?? recordingLocationFromFlag(undefined));
+  const { plan, planner } = await planFor(Dag.fromSpec(spec), planning, recordTo ?? recordingLocationFromFlag(undefined));
   const backend = await runBackendFromFlags(flags, { threads, stores, metadata, costMemoryMb });
   if (flags.saveDag) await writeFile(flags.saveDag, `${JSON.stringify(spec, null, 2)}\n`);
   const { report, failure } = await runReplay({

@@ -19,7 +19,7 @@ import { opsFromFlags, withOpsOptions, type OpsFlags } from '../ops-options.js';
 import { ProgressLine } from '../progress-line.js';
 import { BACKEND_FLAG_HELP, runBackendFromFlags, type BackendFlags } from '../run-backend.js';
 import { STORE_OPTION_GROUP, type StoreFlags } from '../store-flags.js';
-import { RECORDING_FLAG_HELP, recordingLocationFromFlag } from '../recording-location.js';
+import { RECORDING_FLAG_HELP, recordingLocationFromFlag, usableRecordingLocation } from '../recording-location.js';
 
 interface SubmitFlags extends StoreFlags, PlannerFlags, BackendFlags, WukongFlags, OpsFlags, OutputFlags {
   workers?: string;
@@ -70,10 +70,11 @@ async function submit(file: string, flags: SubmitFlags): Promise<RunReport> {
   const stores = STORE_OPTION_GROUP.fromFlags(flags);
   const output = OUTPUT_OPTION_GROUP.fromFlags(flags);
   const planning = PLANNER_OPTION_GROUP.fromFlags(flags);
-  const metadata = recordingLocationFromFlag(flags.metadata);
+  const recordTo = recordingLocationFromFlag(flags.metadata);
   // Planners learn from the history this run records to (the default location when recording is off).
   const { registry, modulePaths } = await opsFromFlags(flags);
-  const { spec, dag, plan, planner } = await loadPlannedInput(file, planning, metadata ?? recordingLocationFromFlag(undefined), registry);
+  const { spec, dag, plan, planner } = await loadPlannedInput(file, planning, recordTo ?? recordingLocationFromFlag(undefined), registry);
+  const metadata = await usableRecordingLocation(recordTo);
 
   const backend = await runBackendFromFlags(flags, { threads, stores, metadata, costMemoryMb, opModules: modulePaths });
   const progress = new ProgressLine();

@@ -1,4 +1,6 @@
 import type { MetadataLocation } from '../../metadata/metadata-location.js';
+import { withCoordinatorName } from '../store-name.js';
+import { CLOSE_WAIT_MS, settleWithin } from '../settle-within.js';
 import { runKeyPrefix } from '../../storage/coordinator.js';
 import { MemoryCoordinator } from '../../storage/memory/memory-coordinator.js';
 import { MemoryIntermediateStore } from '../../storage/memory/memory-intermediate-store.js';
@@ -79,6 +81,7 @@ export async function runEmbedded(request: RunRequest, options: EmbeddedOptions)
       store: clientStores.store,
       invoker: threads,
       clock: systemClock,
+      ...withCoordinatorName(options.stores),
       executorsBusy: () => !threads.isIdle(),
     });
     if (!options.keepIntermediates) {
@@ -90,15 +93,16 @@ export async function runEmbedded(request: RunRequest, options: EmbeddedOptions)
       // A failed run's own error says more than the cleanup's failure on the same broken store
       // would; every key has a TTL, so what cannot be removed now expires.
       if (outcome.ok) await cleanup();
-      else await cleanup().catch(() => undefined);
+      else await settleWithin(cleanup(), CLOSE_WAIT_MS);
     }
     return { ...outcome, coldStarts: threads.coldStarts, retries: threads.retries, poolStartupMs };
   } finally {
     await pool?.close();
-    // Memory parts of clientStores are `memory` itself; closing twice is harmless.
-    await clientStores.store.close();
-    await clientStores.coordinator.close();
+    // Memory parts of clientStores are `memory` itself; closing twice is harmless. A client of a
+    // store that stopped answering is left behind after CLOSE_WAIT_MS (the CLI exits anyway).
+    await settleWithin(Promise.allSettled([clientStores.store.close(), clientStores.coordinator.close()]), CLOSE_WAIT_MS);
     await memory.store.close();
     await memory.coordinator.close();
   }
 }
+

@@ -1,4 +1,5 @@
 import { MB_PER_VCPU } from '../../model/cost-model.js';
+import { withCoordinatorName } from '../store-name.js';
 import { BadInputError } from '../../model/errors.js';
 import { runKeyPrefix } from '../../storage/coordinator.js';
 import { systemClock } from '../clock.js';
@@ -67,6 +68,7 @@ export async function runOnLambda(request: RunRequest, options: LambdaRunOptions
       store: stores.store,
       invoker,
       clock: systemClock,
+      ...withCoordinatorName(options.stores),
     });
     if (!options.keepIntermediates) {
       await stores.store.deletePrefix(runKeys(outcome.runId).outputPrefix);

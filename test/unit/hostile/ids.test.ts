@@ -3,6 +3,7 @@ import { formatProblem, validateDag, type DagProblem } from '../../../src/dag/va
 import { taskIdProblem } from '../../../src/model/dag-schema.js';
 import { createBuiltinRegistry } from '../../../src/ops/builtins.js';
 import { importWfCommons } from '../../../src/sim/wfcommons-import.js';
+import { decodeRecordLine } from '../../../src/metadata/record-lines.js';
 
 const ops = createBuiltinRegistry();
 const work = (id: string, deps?: string[]) => ({ id, op: 'synthetic.work', args: { ms: 0 }, ...(deps ? { deps } : {}) });
@@ -70,5 +71,13 @@ describe('the WfCommons importer makes safe, unique ids', () => {
 
   it('is deterministic: the same instance imports to the same ids', () => {
     expect(importWfCommons(instance).spec).toEqual(importWfCommons(instance).spec);
+  });
+});
+
+describe('metadata records carry task ids by the same rules', () => {
+  it('a task record whose id climbs out is not a record (skipped and counted at load, refused by import)', () => {
+    const record = { type: 'task', runId: 'r', taskId: '../../esc', op: 'synthetic.work', taskKey: 'k', worker: { memoryMb: 1769, vcpu: 1 }, execMs: 1, inputBytes: 0, outputBytes: 8, at: 1 };
+    expect(decodeRecordLine(JSON.stringify(record))).toContain('task id "../../esc"');
+    expect(typeof decodeRecordLine(JSON.stringify({ ...record, taskId: 'ok.1' }))).toBe('object');
   });
 });
