@@ -151,6 +151,7 @@ async function replay(workload: AnyWorkload, flags: ReplayFlags): Promise<void> 
     costMemoryMb,
     planner,
     backend,
+    dataRoot: context.dataRoot,
     ...(plan ? { plan } : {}),
     progressFor: () => {
       const line = new ProgressLine();
