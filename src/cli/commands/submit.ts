@@ -18,6 +18,10 @@ import { ProgressLine } from '../progress-line.js';
 import { runBackendFromFlags, type BackendFlags } from '../run-backend.js';
 import { storeConfigFromFlags, type StoreFlags } from '../store-flags.js';
 import { RECORDING_FLAG_HELP, recordingLocationFromFlag } from '../recording-location.js';
+import { checkTableSources } from '../table-sources.js';
+import { runDagFromSpec } from '../../model/compiled-dag.js';
+import { BadInputError } from '../../model/errors.js';
+import type { Value } from '../../data/value.js';
 
 interface SubmitFlags extends StoreFlags, PlannerFlags, BackendFlags, WukongFlags, OpsFlags {
   workers?: string;
@@ -29,6 +33,8 @@ interface SubmitFlags extends StoreFlags, PlannerFlags, BackendFlags, WukongFlag
   taskTimeout: string;
   costMemoryMb: string;
   metadata?: string | false;
+  pushdown: boolean;
+  outFormat: string;
 }
 
 /** Price embedded executors as 1,769 MB Lambdas (1 vCPU) unless told otherwise. */
@@ -53,6 +59,8 @@ export function registerSubmitCommand(program: Command): void {
     .option('--report <file>', 'write the run report (JSON)')
     .option('--html <file>', 'write the run as one self-contained HTML page: Gantt chart, critical path, summary')
     .option('--out <dir>', 'write each output as <ref>.arrow (Arrow IPC stream)')
+    .option('--out-format <format>', 'tables in --out: arrow (IPC stream) or parquet', 'arrow')
+    .option('--no-pushdown', 'table ops: read and move every column (no projection or filter pushdown)')
     .option('--json', 'print the summary as one JSON object')
     .option('--deadline <duration>', 'fail the run if it takes longer (e.g. 90s, 10m)', '30m')
     .option('--task-timeout <duration>', 'fail the run when one op call has not returned after this long (Lambda: at most the function timeout)', '15m')
@@ -75,7 +83,12 @@ async function submit(file: string, flags: SubmitFlags): Promise<RunReport> {
   const metadata = recordingLocationFromFlag(flags.metadata);
   // Planners learn from the history this run records to (the default location when recording is off).
   const { registry, modulePaths } = await opsFromFlags(flags);
-  const { spec, dag, plan, planner } = await loadPlannedInput(file, flags, metadata ?? recordingLocationFromFlag(undefined), registry);
+  if (flags.outFormat !== 'arrow' && flags.outFormat !== 'parquet') throw new BadInputError(`--out-format must be arrow or parquet, got "${flags.outFormat}"`);
+  const loaded = await loadPlannedInput(file, flags, metadata ?? recordingLocationFromFlag(undefined), registry);
+  const { plan, planner } = loaded;
+  const checked = await checkTableSources(loaded.spec, { pushdown: flags.pushdown });
+  const spec = checked.spec;
+  const dag = checked.changes.length > 0 ? runDagFromSpec(spec) : loaded.dag;
 
   const backend = await runBackendFromFlags(flags, { threads, stores, metadata, costMemoryMb, opModules: modulePaths });
   const progress = new ProgressLine();
@@ -106,9 +119,19 @@ async function submit(file: string, flags: SubmitFlags): Promise<RunReport> {
   if (flags.html) await writeHtmlReport(flags.html, report, { dag, plan });
   if (flags.out && outcome.ok) {
     await mkdir(flags.out, { recursive: true });
-    for (const [ref, value] of outcome.outputs) await writeFile(join(flags.out, `${ref}.arrow`), encodeValue(value));
+    for (const [ref, value] of outcome.outputs) await writeOutput(flags.out, ref, value, flags.outFormat);
   }
   if (flags.json) process.stdout.write(`${JSON.stringify(summaryJson(report))}\n`);
   else if (report.ok) process.stdout.write(formatSummary(report));
   return report;
+}
+
+/** One output in --out: `<ref>.arrow` (IPC stream), or a table as `<ref>.parquet` when asked. */
+async function writeOutput(dir: string, ref: string, value: Value, format: string): Promise<void> {
+  if (value.kind === 'table' && format === 'parquet') {
+    const { encodeTable } = await import('../../ops/table/read-write-ops.js');
+    await writeFile(join(dir, `${ref}.parquet`), await encodeTable(value.table, 'parquet'));
+  } else {
+    await writeFile(join(dir, `${ref}.arrow`), encodeValue(value));
+  }
 }
