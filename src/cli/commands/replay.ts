@@ -22,7 +22,7 @@ import { planFor, withPlannerOptions, type PlannerFlags } from '../planned-input
 import { RECORDING_FLAG_HELP, recordingLocationFromFlag } from '../recording-location.js';
 import { Dag } from '../../dag/dag.js';
 import { DEFAULT_DATA_ROOT } from '../../../workloads/pipeline/data-files.js';
-import { checkTableSources } from '../table-sources.js';
+import { checkTableSources, dataRootFor } from '../table-sources.js';
 
 interface ReplayFlags extends StoreFlags, PlannerFlags, BackendFlags, WukongFlags {
   metadata?: string | false;
@@ -71,7 +71,7 @@ export function registerReplayCommand(program: Command): void {
       .option('--json', 'print the result as one JSON object')
       .option('--save-dag <file>', 'write the generated DAG JSON (then run it)')
       .option('--workers <n>', 'executor threads (default: number of cores)')
-      .option('--data <location>', `data workloads (pipeline): where the generated source files go, a directory or s3://bucket/prefix (default ${DEFAULT_DATA_ROOT})`)
+      .option('--data <location>', `data workloads (pipeline): where the generated source files go, a directory or s3://bucket/prefix (default ${DEFAULT_DATA_ROOT}; lambda backend: s3://<its bucket>/wukong-data)`)
       .option('--no-pushdown', 'table workloads: read and move every column (no projection or filter pushdown)'),
     WUKONG_OPTION_GROUP,
   )
@@ -131,7 +131,7 @@ async function replay(workload: AnyWorkload, flags: ReplayFlags): Promise<void> 
   const stores = storeConfigFromFlags(flags);
 
   const metadata = recordingLocationFromFlag(flags.metadata);
-  const context = { dataRoot: flags.data ?? DEFAULT_DATA_ROOT };
+  const context = { dataRoot: await dataRootFor(flags, DEFAULT_DATA_ROOT) };
   await workload.prepareData?.(params, context);
   const { spec } = await checkTableSources(generateValidDag(workload, params, context), { pushdown: flags.pushdown });
   // Planned from the history earlier runs recorded (a second replay plans from the first one's);
