@@ -30,6 +30,7 @@ import { historyTaskEstimatorForDag } from '../src/sim/history-task-descriptors.
 import { fitLocalProfile } from '../src/cost/local-profile.js';
 import { simulate } from '../src/sim/simulator.js';
 import { resolveParams, WORKLOADS } from '../workloads/index.js';
+import { DEFAULT_DATA_ROOT } from '../workloads/pipeline/data-files.js';
 
 const TARGET_ERROR = 0.2;
 
@@ -37,6 +38,8 @@ interface Case {
   readonly name: string;
   readonly spec: DagSpec;
   readonly note: string;
+  /** Data workloads: writes the source files the spec reads (once). */
+  readonly prepare?: () => Promise<void>;
 }
 
 async function main(): Promise<void> {
@@ -65,6 +68,7 @@ async function main(): Promise<void> {
   let within = 0;
   const started = performance.now();
   for (const c of cases) {
+    await c.prepare?.();
     const row = await measureCase(c, { warmups, repeats, seeds, threads });
     const error = (row.predictedMs - row.measuredMs) / row.measuredMs;
     const ok = Math.abs(error) <= TARGET_ERROR;
@@ -125,7 +129,8 @@ async function runOnce(spec: DagSpec, threads: number, metadata: MetadataLocatio
 function workloadCases(size: string): Case[] {
   return WORKLOADS.map((workload) => {
     const params = resolveParams(workload, { size });
-    return { name: workload.name, spec: validSpec(workload.generate(params)), note: `replay ${Object.entries(params).map(([k, v]) => `${k}=${v}`).join(' ')}` };
+    const prepare = workload.prepareData ? () => workload.prepareData!(params, { dataRoot: DEFAULT_DATA_ROOT }) : undefined;
+    return { name: workload.name, spec: validSpec(workload.generate(params)), note: `replay ${Object.entries(params).map(([k, v]) => `${k}=${v}`).join(' ')}`, ...(prepare ? { prepare } : {}) };
   });
 }
 

@@ -11,6 +11,7 @@ import { embeddedRunBackend, type RunBackend } from '../src/runtime/run-backend.
 import { runDagFromSpec } from '../src/model/compiled-dag.js';
 import type { RunSpec } from '../src/model/run-spec.js';
 import type { StoreConfig } from '../src/runtime/store-config.js';
+import { DEFAULT_DATA_ROOT } from './pipeline/data-files.js';
 import { median, type ReplayReport } from './replay-report.js';
 import type { AnyWorkload, VerifyResult, WorkloadCheck, WorkloadContext } from './workload.js';
 
@@ -41,6 +42,8 @@ export interface ReplayRequest {
   readonly planner?: string;
   /** Where executors record metadata; absent: nothing is recorded. */
   readonly metadata?: MetadataLocation;
+  /** Data workloads: where the spec's source files are (default DEFAULT_DATA_ROOT, as generate's). */
+  readonly dataRoot?: string;
   /** Called for each repeat with a progress callback, or undefined for none. */
   readonly progressFor?: (repeat: number) => { onProgress: (p: RunProgress) => void; done: () => void } | undefined;
 }
@@ -59,6 +62,8 @@ export interface ReplayOutcome {
 export async function runReplay(request: ReplayRequest): Promise<ReplayOutcome> {
   const { workload, params, spec } = request;
   const dag = runDagFromSpec(spec);
+  // Writes a data workload's source files once (a marker says they are complete).
+  await workload.prepareData?.(params, { dataRoot: request.dataRoot ?? DEFAULT_DATA_ROOT });
   const runs: RunReport[] = [];
   let firstOutputs: Map<string, Value> | undefined;
   let differingRepeats = 0;

@@ -1,5 +1,6 @@
-import { copyFile, mkdir, readdir, rm, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { copyFile, cp, mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BadInputError } from '../model/errors.js';
 
@@ -16,6 +17,27 @@ export interface BundleResult {
   readonly bundleBytes: number;
   readonly modules: number;
   readonly luaScripts: number;
+}
+
+/**
+ * Packages the bundle loads at run time instead of containing them: DuckDB's API, its bindings and
+ * the prebuilt native library of this machine's platform (@duckdb/node-bindings-<os>-<arch>;
+ * bundle on linux-x64 for x86_64 Lambdas, on linux-arm64 for arm64 ones).
+ */
+const NATIVE_PACKAGES = ['@duckdb/node-api', '@duckdb/node-bindings', `@duckdb/node-bindings-${process.platform}-${process.arch}`] as const;
+
+/** Copies the native packages into outdir/node_modules, where the handler's imports find them. */
+async function copyNativePackages(outdir: string): Promise<void> {
+  const require = createRequire(import.meta.url);
+  for (const name of NATIVE_PACKAGES) {
+    let manifest: string;
+    try {
+      manifest = require.resolve(`${name}/package.json`);
+    } catch (error) {
+      throw new BadInputError(`wukong bundle: ${name} is not installed (npm install); the table ops need it in the bundle`, { cause: error });
+    }
+    await cp(dirname(manifest), join(outdir, 'node_modules', name), { recursive: true });
+  }
 }
 
 /** The handler entry beside this module's tree: compiled JS in dist/, the TS source in a checkout. */
@@ -60,6 +82,8 @@ export async function bundleLambda(options: BundleOptions): Promise<BundleResult
       minify: options.minify,
       // Error classes name themselves after their constructor (WukongError); keep those names.
       keepNames: true,
+      // The table engine is a native library: its packages ship beside the bundle (below).
+      external: [...NATIVE_PACKAGES],
       sourcemap: true,
       legalComments: 'none',
       metafile: true,
@@ -88,6 +112,7 @@ export async function bundleLambda(options: BundleOptions): Promise<BundleResult
   await Promise.all(luaFiles.map((name) => copyFile(join(luaSource, name), join(options.outdir, 'lua', name))));
   // The WebAssembly GEMM kernel is read next to the module that loads it: in the bundle, handler.mjs.
   await copyFile(fileURLToPath(new URL('../ops/matrix/kernels/wasm/gemm.wasm', import.meta.url)), join(options.outdir, 'gemm.wasm'));
+  await copyNativePackages(options.outdir);
   const handlerPath = join(options.outdir, 'handler.mjs');
   return { handlerPath, bundleBytes: (await stat(handlerPath)).size, modules: Object.keys(result.metafile.inputs).length, luaScripts: luaFiles.length };
 }

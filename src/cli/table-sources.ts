@@ -1,5 +1,6 @@
 import type { DagSpec } from '../model/dag-schema.js';
 import { BadInputError } from '../model/errors.js';
+import { loadLambdaConfig } from '../runtime/lambda-config.js';
 
 /** Whether a DAG has table ops at all (else the engine is never loaded). */
 const usesTables = (spec: DagSpec) => spec.tasks.some((task) => task.op.startsWith('table.'));
@@ -17,4 +18,22 @@ export async function checkTableSources(spec: DagSpec, options: { pushdown: bool
   const { schemas, problems } = await inspectTableSources(spec);
   if (problems.length > 0) throw new BadInputError(`${spec.name ?? 'the DAG'}: ${problems.length === 1 ? problems[0] : `${problems.length} problems with table sources:\n  ${problems.join('\n  ')}`}`);
   return options.pushdown ? pushdownTables(spec, schemas) : { spec, changes: [] };
+}
+
+/**
+ * Where a data workload's sources go: `--data`, else, for the Lambda backend, the deployment's
+ * bucket (functions read them from S3), else the local default. For the Lambda backend the CLI's
+ * own S3 client (writing and inspecting the sources) follows the config's endpoint and keys when
+ * the environment names none, as the functions do (`wukong local up` writes s3rver's).
+ */
+export async function dataRootFor(flags: { data?: string; backend?: string; lambdaConfig?: string }, localDefault: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  if (flags.backend !== 'lambda') return flags.data ?? localDefault;
+  const config = await loadLambdaConfig(flags.lambdaConfig);
+  if (config.endpoints?.s3 && env.AWS_ENDPOINT_URL_S3 === undefined) env.AWS_ENDPOINT_URL_S3 = config.endpoints.s3;
+  if (config.credentials && env.AWS_ACCESS_KEY_ID === undefined) {
+    env.AWS_ACCESS_KEY_ID = config.credentials.accessKeyId;
+    env.AWS_SECRET_ACCESS_KEY = config.credentials.secretAccessKey;
+  }
+  env.AWS_REGION ??= config.region;
+  return flags.data ?? `s3://${config.bucket}/wukong-data`;
 }

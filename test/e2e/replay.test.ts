@@ -59,11 +59,11 @@ describe('wukong replay (e2e)', () => {
   it('--list prints every workload with its parameters and task-count formula', () => {
     const run = wukong(['replay', '--list']);
     expect(run.code).toBe(0);
-    for (const name of ['tr', 'gemm', 'tsqr', 'svd', 'svd-square', 'svc']) expect(run.stdout).toMatch(new RegExp(`^${name} - `, 'm'));
+    for (const name of ['tr', 'gemm', 'tsqr', 'svd', 'svd-square', 'svc', 'pipeline']) expect(run.stdout).toMatch(new RegExp(`^${name} - `, 'm'));
     expect(run.stdout).toMatch(/^ {2}tasks: N leaves \+ \(N - 1\) reductions/m);
     expect(run.stdout).toMatch(/small 127, medium 2047/);
     const listed = JSON.parse(wukong(['replay', '--list', '--json']).stdout) as { name: string; params: unknown[] }[];
-    expect(listed.map((w) => w.name)).toEqual(['tr', 'gemm', 'tsqr', 'svd', 'svd-square', 'svc']);
+    expect(listed.map((w) => w.name)).toEqual(['tr', 'gemm', 'tsqr', 'svd', 'svd-square', 'svc', 'pipeline']);
   });
 
   it('exits 1 and shows the failed check when verification fails', () => {

@@ -18,7 +18,7 @@ import type { VerifyResult, Workload, WorkloadContext } from '../workload.js';
  */
 export const PipelineParamsSchema = z
   .object({
-    rows: z.number().int().min(10).max(200_000_000).default(100_000).describe('trips in the dataset'),
+    rows: z.number().int().min(10).max(200_000_000).default(50_000).describe('trips in the dataset'),
     files: z.number().int().min(1).max(1024).default(4).describe('Parquet files the trips are split into (one read task each)'),
     topK: z.number().int().min(1).max(10_000).default(10).describe('zone-hours in the top-k output'),
     seed: z.number().int().nonnegative().default(1).describe('seed of the dataset'),
@@ -107,7 +107,7 @@ export const pipelineWorkload: Workload<PipelineParams> = {
   paramsSchema: PipelineParamsSchema,
   sizeParam: 'rows',
   presets: {
-    small: { rows: 100_000, files: 4 },
+    small: { rows: 50_000, files: 4 },
     medium: { rows: 2_000_000, files: 8 },
     large: { rows: 20_000_000, files: 32 },
   },

@@ -24,7 +24,7 @@ import { OUTPUT_OPTION_GROUP, type OutputFlags } from '../output-flags.js';
 import { RECORDING_FLAG_HELP, recordingLocationFromFlag, usableRecordingLocation } from '../recording-location.js';
 import { Dag } from '../../dag/dag.js';
 import { DEFAULT_DATA_ROOT } from '../../../workloads/pipeline/data-files.js';
-import { checkTableSources } from '../table-sources.js';
+import { checkTableSources, dataRootFor } from '../table-sources.js';
 
 interface ReplayFlags extends StoreFlags, PlannerFlags, BackendFlags, WukongFlags, OutputFlags {
   metadata?: string | false;
@@ -67,7 +67,9 @@ export function registerReplayCommand(program: Command): void {
     .option('--param <name=value>', 'set any workload parameter (repeatable; see --list)', collect, [])
     .option('--repeat <k>', 'runs to take the median makespan over', '1')
     .option('--save-dag <file>', 'write the generated DAG JSON (then run it)')
-    .option('--workers <n>', 'executor threads (default: number of cores)');
+    .option('--workers <n>', 'executor threads (default: number of cores)')
+    .option('--data <location>', `data workloads (pipeline): where the generated source files go, a directory or s3://bucket/prefix (default ${DEFAULT_DATA_ROOT}; lambda backend: s3://<its bucket>/wukong-data)`)
+    .option('--no-pushdown', 'table workloads: read and move every column (no projection or filter pushdown)');
   withOptionGroup(command, WUKONG_OPTION_GROUP);
   command
     .option('--backend <name>', BACKEND_FLAG_HELP, 'embedded')
@@ -132,7 +134,7 @@ async function replay(workload: AnyWorkload, flags: ReplayFlags): Promise<void> 
 
   const recordTo = recordingLocationFromFlag(flags.metadata);
   const metadata = await usableRecordingLocation(recordTo);
-  const context = { dataRoot: flags.data ?? DEFAULT_DATA_ROOT };
+  const context = { dataRoot: await dataRootFor(flags, DEFAULT_DATA_ROOT) };
   await workload.prepareData?.(params, context);
   const { spec } = await checkTableSources(generateValidDag(workload, params, context), { pushdown: flags.pushdown });
   // Planned from the history earlier runs recorded (a second replay plans from the first one's);
@@ -152,6 +154,7 @@ async function replay(workload: AnyWorkload, flags: ReplayFlags): Promise<void> 
     costMemoryMb,
     planner,
     backend,
+    dataRoot: context.dataRoot,
     ...(plan ? { plan } : {}),
     progressFor: () => {
       const line = new ProgressLine();

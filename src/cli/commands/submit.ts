@@ -20,6 +20,10 @@ import { ProgressLine } from '../progress-line.js';
 import { BACKEND_FLAG_HELP, runBackendFromFlags, type BackendFlags } from '../run-backend.js';
 import { STORE_OPTION_GROUP, type StoreFlags } from '../store-flags.js';
 import { RECORDING_FLAG_HELP, recordingLocationFromFlag, usableRecordingLocation } from '../recording-location.js';
+import { checkTableSources } from '../table-sources.js';
+import { runDagFromSpec } from '../../model/compiled-dag.js';
+import { BadInputError } from '../../model/errors.js';
+import type { Value } from '../../data/value.js';
 
 interface SubmitFlags extends StoreFlags, PlannerFlags, BackendFlags, WukongFlags, OpsFlags, OutputFlags {
   workers?: string;
@@ -28,6 +32,8 @@ interface SubmitFlags extends StoreFlags, PlannerFlags, BackendFlags, WukongFlag
   taskTimeout: string;
   costMemoryMb: string;
   metadata?: string | false;
+  pushdown: boolean;
+  outFormat: string;
 }
 
 /** Price embedded executors as 1,769 MB Lambdas (1 vCPU) unless told otherwise. */
@@ -50,6 +56,8 @@ export function registerSubmitCommand(program: Command): void {
   withOptionGroup(command, OUTPUT_OPTION_GROUP);
   command
     .option('--out <dir>', 'write each output as <ref>.arrow (Arrow IPC stream)')
+    .option('--out-format <format>', 'tables in --out: arrow (IPC stream) or parquet', 'arrow')
+    .option('--no-pushdown', 'table ops: read and move every column (no projection or filter pushdown)')
     .option('--deadline <duration>', 'fail the run if it takes longer (e.g. 90s, 10m)', '30m')
     .option('--task-timeout <duration>', 'fail the run when one op call has not returned after this long (Lambda: at most the function timeout)', '15m')
     .option('--metadata <location>', RECORDING_FLAG_HELP)
@@ -73,7 +81,12 @@ async function submit(file: string, flags: SubmitFlags): Promise<RunReport> {
   const recordTo = recordingLocationFromFlag(flags.metadata);
   // Planners learn from the history this run records to (the default location when recording is off).
   const { registry, modulePaths } = await opsFromFlags(flags);
-  const { spec, dag, plan, planner } = await loadPlannedInput(file, planning, recordTo ?? recordingLocationFromFlag(undefined), registry);
+  if (flags.outFormat !== 'arrow' && flags.outFormat !== 'parquet') throw new BadInputError(`--out-format must be arrow or parquet, got "${flags.outFormat}"`);
+  const loaded = await loadPlannedInput(file, planning, recordTo ?? recordingLocationFromFlag(undefined), registry);
+  const { plan, planner } = loaded;
+  const checked = await checkTableSources(loaded.spec, { pushdown: flags.pushdown });
+  const spec = checked.spec;
+  const dag = checked.changes.length > 0 ? runDagFromSpec(spec) : loaded.dag;
   const metadata = await usableRecordingLocation(recordTo);
 
   const backend = await runBackendFromFlags(flags, { threads, stores, metadata, costMemoryMb, opModules: modulePaths });
@@ -105,9 +118,19 @@ async function submit(file: string, flags: SubmitFlags): Promise<RunReport> {
   if (output.html) await writeHtmlReport(output.html, report, { dag, plan });
   if (flags.out && outcome.ok) {
     await mkdir(flags.out, { recursive: true });
-    for (const [ref, value] of outcome.outputs) await writeFile(join(flags.out, `${ref}.arrow`), encodeValue(value));
+    for (const [ref, value] of outcome.outputs) await writeOutput(flags.out, ref, value, flags.outFormat);
   }
   if (output.json) process.stdout.write(`${JSON.stringify(summaryJson(report))}\n`);
   else if (report.ok) process.stdout.write(formatSummary(report));
   return report;
+}
+
+/** One output in --out: `<ref>.arrow` (IPC stream), or a table as `<ref>.parquet` when asked. */
+async function writeOutput(dir: string, ref: string, value: Value, format: string): Promise<void> {
+  if (value.kind === 'table' && format === 'parquet') {
+    const { encodeTable } = await import('../../ops/table/read-write-ops.js');
+    await writeFile(join(dir, `${ref}.parquet`), await encodeTable(value.table, 'parquet'));
+  } else {
+    await writeFile(join(dir, `${ref}.arrow`), encodeValue(value));
+  }
 }

@@ -58,7 +58,7 @@ export function pushdownTables(spec: DagSpec, schemas: SourceSchemas): PushdownR
 
   const changes: string[] = [];
   const rewritten = spec.tasks.map((task) => {
-    const next = rewrite(task, needOf.get(task.id)!, schemas.get(task.id), consumers.get(task.id) ?? [], tasks);
+    const next = rewrite(task, needOf.get(task.id)!, schemas.get(task.id), outputs.has(task.id) ? [] : (consumers.get(task.id) ?? []), tasks);
     if (next !== task) changes.push(`${task.id}: ${JSON.stringify(next.args)}`);
     return next;
   });
@@ -141,6 +141,7 @@ function forwardColumns(spec: DagSpec, schemas: SourceSchemas): Map<string, read
   return known;
 }
 
+/** `uses`: the task's consumers, none for a DAG output (whose rows must stay as written). */
 function rewrite(task: TaskSpec, need: Need, schema: readonly string[] | undefined, uses: readonly { task: TaskSpec }[], tasks: ReadonlyMap<string, TaskSpec>): TaskSpec {
   const a = args(task);
   if (task.op === 'table.read') {

@@ -1,4 +1,4 @@
-import { mkdtemp, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -6,7 +6,8 @@ import { createS3Client } from '../../storage/s3/s3-intermediate-store.js';
 import { describeLocation, type SourceLocation } from './source-location.js';
 import { TableOpError } from './table-op-error.js';
 
-let s3Client: S3Client | undefined;
+/** One client per endpoint (tests point the variable at a fresh local server). */
+const s3Clients = new Map<string, S3Client>();
 
 /**
  * The S3 client of sources and sinks: AWS itself, or the local server that AWS_ENDPOINT_URL_S3
@@ -17,8 +18,9 @@ let s3Client: S3Client | undefined;
 function sourceS3Client(): S3Client {
   // eslint-disable-next-line no-restricted-properties -- see above: the SDK's own endpoint variable
   const endpoint = process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL;
-  s3Client ??= createS3Client(endpoint ? { endpoint, forcePathStyle: true } : {});
-  return s3Client;
+  let client = s3Clients.get(endpoint ?? '');
+  if (!client) s3Clients.set(endpoint ?? '', (client = createS3Client(endpoint ? { endpoint, forcePathStyle: true } : {})));
+  return client;
 }
 
 /** A source as a local file the engine can open, the bytes fetched to get it, and how to let it go. */
@@ -67,10 +69,12 @@ const PARQUET_MAGIC = 'PAR1';
 const PARQUET_TAIL_BYTES = 8;
 
 async function fetchParquetParts(location: SourceLocation & { kind: 's3' }, path: string, parquet: ParquetFetch): Promise<number> {
-  const tail = await getRange(location, `bytes=-${PARQUET_TAIL_BYTES}`);
-  const size = tail.totalSize;
+  // The size first, then explicit ranges: not every S3 server takes suffix ranges (bytes=-8).
+  const size = await sourceSize(location);
+  if (size < PARQUET_TAIL_BYTES + PARQUET_MAGIC.length) throw new TableOpError(`${describeLocation(location)} is not a Parquet file (${size} bytes)`);
+  const tail = await getRange(location, `bytes=${size - PARQUET_TAIL_BYTES}-${size - 1}`);
   const tailBytes = Buffer.from(tail.bytes);
-  if (tailBytes.byteLength !== PARQUET_TAIL_BYTES || tailBytes.toString('latin1', 4) !== PARQUET_MAGIC) throw new TableOpError(`${describeLocation(location)} is not a Parquet file (no PAR1 at its end)`);
+  if (tailBytes.byteLength !== PARQUET_TAIL_BYTES || tailBytes.toString('latin1', 4) !== PARQUET_MAGIC) throw new TableOpError(`${describeLocation(location)} is not a Parquet file (no PAR1 at its end: ${tailBytes.byteLength} bytes ${JSON.stringify(tailBytes.subarray(0, 16).toString('latin1'))} of ${size})`);
   const footerLength = tailBytes.readUInt32LE(0);
   const footerStart = size - PARQUET_TAIL_BYTES - footerLength;
   if (footerStart < PARQUET_MAGIC.length) throw new TableOpError(`${describeLocation(location)} is not a Parquet file (footer of ${footerLength} bytes in ${size})`);
@@ -106,13 +110,11 @@ function mergeRanges(ranges: readonly { offset: number; bytes: number }[]): { of
   return merged;
 }
 
-async function getRange(location: SourceLocation & { kind: 's3' }, range: string | undefined): Promise<{ bytes: Uint8Array; totalSize: number }> {
+async function getRange(location: SourceLocation & { kind: 's3' }, range: string | undefined): Promise<{ bytes: Uint8Array }> {
   return s3Call(location, async (client) => {
     const response = await client.send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key, ...(range ? { Range: range } : {}) }));
     if (!response.Body) throw new TableOpError(`${describeLocation(location)}: empty response`);
-    const bytes = await response.Body.transformToByteArray();
-    const total = /\/(\d+)$/.exec(response.ContentRange ?? '')?.[1];
-    return { bytes, totalSize: total === undefined ? bytes.byteLength : Number(total) };
+    return { bytes: await response.Body.transformToByteArray() };
   });
 }
 
@@ -145,9 +147,16 @@ export async function readSourceBytes(location: SourceLocation): Promise<Uint8Ar
   }
 }
 
-/** Writes bytes to a sink: a local file, or an S3 object. */
+/**
+ * Writes bytes to a sink: a local file (written beside it, then renamed, so a reader never sees
+ * half a file), or an S3 object (a PUT is atomic).
+ */
 export async function writeSink(location: SourceLocation, bytes: Uint8Array): Promise<void> {
-  if (location.kind === 'file') return writeFile(location.path, bytes);
+  if (location.kind === 'file') {
+    const partial = `${location.path}.partial-${process.pid}-${Math.random().toString(36).slice(2)}`;
+    await writeFile(partial, bytes);
+    return rename(partial, location.path);
+  }
   await s3Call(location, (client) => client.send(new PutObjectCommand({ Bucket: location.bucket, Key: location.key, Body: bytes, ContentLength: bytes.byteLength })));
 }
 

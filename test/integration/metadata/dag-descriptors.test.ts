@@ -18,7 +18,8 @@ afterAll(async () => {
 
 /** Small presets; tr also with delays, which turns its reductions into synthetic.work tasks. */
 const CASES = [
-  ...WORKLOADS.map((workload) => ({ workload, params: { ...workload.presets.small } as Record<string, number> })),
+  // Table ops declare no shapes (row counts depend on the data): pipeline's keys are not derivable.
+  ...WORKLOADS.filter((workload) => workload.name !== 'pipeline').map((workload) => ({ workload, params: { ...workload.presets.small } as Record<string, number> })),
   { workload: WORKLOADS.find((w) => w.name === 'tr')!, params: { elements: 16, delayMs: 2 } },
 ];
 

@@ -49,7 +49,8 @@ const SAMPLES: Record<string, { inputs: Value[]; args: Record<string, unknown> }
 };
 
 describe('op shape declarations', () => {
-  it.each(BUILTIN_OPS.map((op) => [op.name, op] as const))('%s declares the shapes run returns', async (name, op) => {
+  // Table ops declare no shapes: their row counts depend on the data (docs/ARCHITECTURE.md, Tables).
+  it.each(BUILTIN_OPS.filter((op) => !op.name.startsWith('table.')).map((op) => [op.name, op] as const))('%s declares the shapes run returns', async (name, op) => {
     const sample = SAMPLES[name];
     expect(sample, `add a sample for ${name}`).toBeDefined();
     const args = op.args.parse(sample!.args);

@@ -29,6 +29,7 @@ const CASES: Record<string, Record<string, number>[]> = {
     { n: 300, block: 75, rank: 15, oversampling: 15 },
     { n: 2560, block: 64, rank: 3, oversampling: 2 },
   ],
+  pipeline: [{ rows: 50_000, files: 4 }, { rows: 10, files: 1 }, { rows: 2_000_000, files: 8, topK: 3 }],
   svc: [{ samples: 4000, chunkRows: 1000, testSamples: 2000 }, { samples: 1000, chunkRows: 1000, testSamples: 10 }, { samples: 100_000, chunkRows: 1000, testSamples: 5000 }],
 };
 

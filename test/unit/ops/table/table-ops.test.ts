@@ -47,7 +47,9 @@ describe('table ops', () => {
   });
 
   it('table.project keeps columns and derives new ones; timestamps keep microseconds', async () => {
-    const out = await run('table.project', [trips()], { columns: ['id', 'ts'], derive: [{ as: 'hour', sql: 'hour(ts)', uses: ['ts'] }] });
+    const out = await run('table.project', [trips()], { columns: ['id', 'ts', 'fare'], derive: [{ as: 'hour', sql: 'hour(ts)', uses: ['ts'] }] });
+    expect(rows(out).map((r) => r.fare)).toEqual([5.5, null, 7.25, 3, 10]);
+    expect(out.getChild('fare')!.nullCount).toBe(1);
     expect(rows(out).map((r) => r.hour)).toEqual([0n, 1n, 2n, 1n, 0n]); // hour() is int64
     expect((out.getChild('ts')!.data[0]!.values as BigInt64Array)[1]).toBe(3_600_000_001n);
   });
