@@ -23,8 +23,11 @@ import { RECORDING_FLAG_HELP, recordingLocationFromFlag } from '../recording-loc
 import { Dag } from '../../dag/dag.js';
 import { DEFAULT_DATA_ROOT } from '../../../workloads/pipeline/data-files.js';
 import { checkTableSources } from '../table-sources.js';
+import { resultCacheFromFlags, withCacheOptions, type CacheFlags } from '../cache-flags.js';
+import { runDagFromSpec } from '../../model/compiled-dag.js';
+import { createBuiltinRegistry } from '../../ops/builtins.js';
 
-interface ReplayFlags extends StoreFlags, PlannerFlags, BackendFlags, WukongFlags {
+interface ReplayFlags extends StoreFlags, PlannerFlags, BackendFlags, WukongFlags, CacheFlags {
   metadata?: string | false;
   list?: boolean;
   size?: string;
@@ -55,7 +58,7 @@ const collect = (value: string, previous: string[]) => [...previous, value];
  * or verification failed, 2 bad input. `--list` prints the workloads, parameters and task counts.
  */
 export function registerReplayCommand(program: Command): void {
-  withOptionGroup(
+  withCacheOptions(withOptionGroup(
     withPlannerOptions(
       program
         .command('replay')
@@ -74,7 +77,7 @@ export function registerReplayCommand(program: Command): void {
       .option('--data <location>', `data workloads (pipeline): where the generated source files go, a directory or s3://bucket/prefix (default ${DEFAULT_DATA_ROOT})`)
       .option('--no-pushdown', 'table workloads: read and move every column (no projection or filter pushdown)'),
     WUKONG_OPTION_GROUP,
-  )
+  ))
     .option('--backend <name>', 'embedded (threads in this process) or lambda (functions from --lambda-config)', 'embedded')
     .option('--lambda-config <file>', 'the config `wukong config from-stack` wrote', DEFAULT_LAMBDA_CONFIG_PATH)
     .option('--memory-mb <tier>', 'lambda backend: the memory tier to run executors on (planned runs: each worker its own)')
@@ -139,6 +142,7 @@ async function replay(workload: AnyWorkload, flags: ReplayFlags): Promise<void> 
   const { plan, planner } = await planFor(Dag.fromSpec(spec), flags, metadata ?? recordingLocationFromFlag(undefined));
   const backend = await runBackendFromFlags(flags, { threads, stores, metadata, costMemoryMb });
   if (flags.saveDag) await writeFile(flags.saveDag, `${JSON.stringify(spec, null, 2)}\n`);
+  const cache = await resultCacheFromFlags(flags, spec.name ?? workload.name, runDagFromSpec(spec), createBuiltinRegistry());
   const { report, failure } = await runReplay({
     workload,
     params,
@@ -152,11 +156,12 @@ async function replay(workload: AnyWorkload, flags: ReplayFlags): Promise<void> 
     planner,
     backend,
     ...(plan ? { plan } : {}),
+    ...(cache ? { cache } : {}),
     progressFor: () => {
       const line = new ProgressLine();
       return line.enabled ? { onProgress: (p) => line.update(p), done: () => line.clear() } : undefined;
     },
-  });
+  }).finally(() => cache?.close());
   if (flags.report) await writeFile(flags.report, `${JSON.stringify(report, null, 2)}\n`);
   if (flags.html && report.runs.length > 0) await writeHtmlReport(flags.html, report.runs.at(-1)!, { dag: spec, plan });
   if (failure) throw new RunFailedError(failure.runId, failure.taskId, failure.message);

@@ -18,8 +18,9 @@ import { ProgressLine } from '../progress-line.js';
 import { runBackendFromFlags, type BackendFlags } from '../run-backend.js';
 import { storeConfigFromFlags, type StoreFlags } from '../store-flags.js';
 import { RECORDING_FLAG_HELP, recordingLocationFromFlag } from '../recording-location.js';
+import { resultCacheFromFlags, withCacheOptions, type CacheFlags } from '../cache-flags.js';
 
-interface SubmitFlags extends StoreFlags, PlannerFlags, BackendFlags, WukongFlags, OpsFlags {
+interface SubmitFlags extends StoreFlags, PlannerFlags, BackendFlags, WukongFlags, OpsFlags, CacheFlags {
   workers?: string;
   report?: string;
   html?: string;
@@ -35,7 +36,7 @@ interface SubmitFlags extends StoreFlags, PlannerFlags, BackendFlags, WukongFlag
 const DEFAULT_COST_MEMORY_MB = MB_PER_VCPU;
 
 export function registerSubmitCommand(program: Command): void {
-  withOptionGroup(
+  withCacheOptions(withOptionGroup(
     withOpsOptions(withPlannerOptions(
       program
         .command('submit')
@@ -43,7 +44,7 @@ export function registerSubmitCommand(program: Command): void {
         .argument('<dag>', 'DAG JSON file, or an annotated DAG (planned mode)'),
     )),
     WUKONG_OPTION_GROUP,
-  )
+  ))
     .option('--workers <n>', 'executor threads (default: number of cores)')
     .option('--backend <name>', 'embedded (threads in this process) or lambda (functions from --lambda-config)', 'embedded')
     .option('--lambda-config <file>', 'the config `wukong config from-stack` wrote', DEFAULT_LAMBDA_CONFIG_PATH)
@@ -77,6 +78,7 @@ async function submit(file: string, flags: SubmitFlags): Promise<RunReport> {
   const { registry, modulePaths } = await opsFromFlags(flags);
   const { spec, dag, plan, planner } = await loadPlannedInput(file, flags, metadata ?? recordingLocationFromFlag(undefined), registry);
 
+  const cache = await resultCacheFromFlags(flags, spec.name ?? file, dag, registry);
   const backend = await runBackendFromFlags(flags, { threads, stores, metadata, costMemoryMb, opModules: modulePaths });
   const progress = new ProgressLine();
   const request = {
@@ -85,8 +87,12 @@ async function submit(file: string, flags: SubmitFlags): Promise<RunReport> {
     outputRefs: dag.outputRefs(),
     deadlineMs,
     onProgress: (p: RunProgress) => progress.update(p),
+    ...(cache ? { cache } : {}),
   };
-  const { outcome, memoryMb: executorMemoryMb } = await backend.run(request).finally(() => progress.clear());
+  const { outcome, memoryMb: executorMemoryMb } = await backend.run(request).finally(async () => {
+    progress.clear();
+    await cache?.close();
+  });
 
   const report = buildRunReport({
     runId: outcome.runId,
@@ -100,6 +106,7 @@ async function submit(file: string, flags: SubmitFlags): Promise<RunReport> {
     finishedAt: outcome.finishedAt,
     executors: outcome.executors,
     costMemoryMb: executorMemoryMb,
+    cache: outcome.cache,
     dependencies: dag,
   });
   if (flags.report) await writeFile(flags.report, `${JSON.stringify(report, null, 2)}\n`);

@@ -1,0 +1,46 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { RunDag } from '../model/run-spec.js';
+import type { OpRegistry } from '../ops/registry.js';
+import type { CachedOp } from './result-cache.js';
+
+/**
+ * How the cache names an op's code. Built-ins: `builtin@<package version>`, so an upgrade of
+ * wukong invalidates every cached built-in result (coarse, but never stale). User ops: the SHA-256
+ * of the module file they were loaded from, so editing a module invalidates its ops' tasks (and
+ * their descendants, through the input keys) and nothing else. What the module imports is not
+ * hashed: a change in a helper file or a dependency needs `--no-cache` or `wukong cache clear`.
+ */
+export function cachedOpsOf(registry: OpRegistry, packageVersion: string): (op: string) => CachedOp {
+  const moduleHashes = new Map<string, string>();
+  const ops = new Map<string, CachedOp>();
+  return (name) => {
+    let op = ops.get(name);
+    if (!op) {
+      const def = registry.get(name);
+      let version = `builtin@${packageVersion}`;
+      if (def.source !== undefined) {
+        let hash = moduleHashes.get(def.source);
+        if (hash === undefined) {
+          hash = createHash('sha256').update(readFileSync(def.source)).digest('hex');
+          moduleHashes.set(def.source, hash);
+        }
+        version = `user:${hash}`;
+      }
+      op = { version, deterministic: def.deterministic !== false, outputs: def.outputs };
+      ops.set(name, op);
+    }
+    return op;
+  };
+}
+
+/** The data identity of every task whose op reads data (table.read: file size and mtime, S3 ETag). */
+export async function sourceIdentities(dag: RunDag, registry: OpRegistry): Promise<Map<string, string>> {
+  const identities = new Map<string, string>();
+  for (const taskId of dag.sources()) {
+    const task = dag.task(taskId);
+    const def = registry.get(task.op);
+    if (def.dataIdentity) identities.set(taskId, await def.dataIdentity(def.args.parse(task.args ?? {})));
+  }
+  return identities;
+}
