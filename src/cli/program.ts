@@ -30,6 +30,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   import: async () => (await import('./commands/import-wfcommons.js')).registerImportWfcommonsCommand,
   emulator: async () => (await import('./commands/emulator.js')).registerEmulatorCommand,
   gc: async () => (await import('./commands/gc.js')).registerGcCommand,
+  cache: async () => (await import('./commands/cache.js')).registerCacheCommand,
   config: async () => (await import('./commands/config.js')).registerConfigCommand,
   bench: async () => (await import('./commands/bench.js')).registerBenchCommand,
   local: async () => (await import('./commands/local.js')).registerLocalCommand,
