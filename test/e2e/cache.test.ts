@@ -74,28 +74,36 @@ describe('result cache (e2e)', () => {
     const block = changed.tasks.find((t) => t.id === 'a-0-0')!;
     block.args = { ...block.args, seed: Number(block.args?.seed) + 1 };
     const changedFile = file('gemm-changed.json', JSON.stringify(changed));
-    const run = submit(changedFile, cacheDir, join(dir, 'o3'));
+    // The unchanged DAG's results are in the cache (this fills it when the test runs alone).
+    submit(gemmFile, cacheDir, join(dir, 'o-fill'));
+    const html = join(dir, 'changed.html');
+    const run = submit(changedFile, cacheDir, join(dir, 'o3'), ['--html', html]);
     expect(recomputedIds(run)).toEqual(['a-0-0', 'c-0-0', 'c-0-1', 'mul-0-0-0', 'mul-0-0-1']);
     const reasons = Object.fromEntries(run.cache!.recomputed.map((r) => [r.taskId, r.reason]));
     expect(reasons['a-0-0']).toBe('args changed');
     expect(reasons['mul-0-0-0']).toBe('input changed (a-0-0)');
     expect(run.tasks).toBe(5);
+    // The HTML page lists the re-run tasks with why.
+    expect(readFileSync(html, 'utf8')).toContain('<tr><td>mul-0-0-1</td><td>input changed (a-0-0)</td></tr>');
     // The result equals an uncached run (--no-cache) of the changed DAG, bit for bit.
     const fresh = submit(changedFile, undefined, join(dir, 'o3-fresh'));
     expect(fresh.cache).toBeUndefined();
     expect(fresh.tasks).toBe(20);
     expect(outputsOf(join(dir, 'o3'))).toEqual(outputsOf(join(dir, 'o3-fresh')));
-    expect(outputsOf(join(dir, 'o3'))['c-0-0.arrow']).not.toEqual(outputsOf(join(dir, 'o1'))['c-0-0.arrow']);
+    expect(outputsOf(join(dir, 'o3'))['c-0-0.arrow']).not.toEqual(outputsOf(join(dir, 'o-fill'))['c-0-0.arrow']);
+    expect(outputsOf(join(dir, 'o3'))['c-1-1.arrow']).toEqual(outputsOf(join(dir, 'o-fill'))['c-1-1.arrow']);
   });
 
   it('wukong cache stats, gc --older-than and clear', () => {
-    const stats = () => JSON.parse(wukong(['cache', 'stats', cacheDir, '--json']).stdout) as { entries: number; notes: number; entryBytes: number };
-    // 20 results of gemm and 5 of its changed copy; one note per task id of the DAG name.
-    expect(stats()).toMatchObject({ entries: 25, notes: 20 });
-    expect(stats().entryBytes).toBeGreaterThan(25 * 128 * 128 * 8);
-    expect(wukong(['cache', 'gc', cacheDir, '--older-than', '1h']).stdout).toBe(`removed 0 cache objects older than 1h from ${cacheDir}\n`);
-    expect(wukong(['cache', 'gc', cacheDir]).code).toBe(2);
-    expect(wukong(['cache', 'clear', cacheDir]).stdout).toBe(`removed 45 cache objects from ${cacheDir}\n`);
+    const statsDir = join(dir, 'stats-cache');
+    submit(gemmFile, statsDir, join(dir, 'o-stats'));
+    const stats = () => JSON.parse(wukong(['cache', 'stats', statsDir, '--json']).stdout) as { entries: number; notes: number; entryBytes: number };
+    // One result per task (all 20 outputs were stored) and one note per task id.
+    expect(stats()).toMatchObject({ entries: 20, notes: 20 });
+    expect(stats().entryBytes).toBeGreaterThan(20 * 128 * 128 * 8);
+    expect(wukong(['cache', 'gc', statsDir, '--older-than', '1h']).stdout).toBe(`removed 0 cache objects older than 1h from ${statsDir}\n`);
+    expect(wukong(['cache', 'gc', statsDir]).code).toBe(2);
+    expect(wukong(['cache', 'clear', statsDir]).stdout).toBe(`removed 40 cache objects from ${statsDir}\n`);
     expect(stats()).toMatchObject({ entries: 0, notes: 0 });
   });
 
