@@ -75,8 +75,8 @@ export async function executeRun(request: RunRequest, deps: RunClientDeps): Prom
   const runId = request.runId ?? newRunId();
   const keys = runKeys(runId);
   const spec: RunSpec = { version: 1, runId, ...request.spec };
-  // The makespan of a cached run includes finding its hits.
-  const startedAt = deps.clock.now();
+  // The makespan of a cached run includes finding its hits (an uncached one starts after the spec is stored, as before).
+  const resolveStartedAt = deps.clock.now();
   const resolution = request.cache ? await request.cache.resolve(request.dag, request.outputRefs) : undefined;
   // Planned mode starts from its plan's first tasks: with hits it can skip only a run that has nothing left to do.
   const resumed = resolution && (!spec.plan || resolution.run.size === 0) ? resolution : undefined;
@@ -84,6 +84,7 @@ export async function executeRun(request: RunRequest, deps: RunClientDeps): Prom
   const initial = resumed ? frontierPayloads(runId, hitFrontier(request.dag, resumed), deps.clock.now()) : initialPayloads(spec, request.dag, deps.clock.now());
   await deps.coordinator.setValue(keys.spec, JSON.stringify(spec));
   if (resumed) await seedHits(request.dag, resumed, keys, deps);
+  const startedAt = resolution ? resolveStartedAt : deps.clock.now();
 
   const outputTasks = new Set(request.outputRefs.map((ref) => parseDepRef(ref).taskId));
   const ready = new Set<string>();
