@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -143,6 +143,58 @@ describe('result cache (e2e)', () => {
     const fresh = submit(dag, undefined, join(dir, 'u3-fresh'), ops);
     expect(fresh.tasks).toBe(5);
     expect(outputsOf(join(dir, 'u3'))).toEqual(outputsOf(join(dir, 'u3-fresh')));
+  });
+});
+
+describe('result cache keys follow source data and non-deterministic ops (e2e)', () => {
+  it('a touched source file re-runs its read and everything downstream of it', () => {
+    const data = join(dir, 'pipeline-data');
+    const cache = join(dir, 'pipeline-cache');
+    const replay = () => {
+      const run = wukong(['replay', 'pipeline', '--size', 'small', '--workers', '2', '--no-metadata', '--json', '--data', data, '--cache', cache]);
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      const summary = JSON.parse(run.stdout) as { verification: { ok: boolean }; lastRun: { cache: CacheJson } };
+      expect(summary.verification.ok).toBe(true);
+      return summary.lastRun.cache;
+    };
+    expect(replay().recomputed).toHaveLength(14);
+    const source = join(data, readdirSync(data)[0]!, 'trips-002.parquet');
+    const later = new Date(statSync(source).mtimeMs + 60_000);
+    utimesSync(source, later, later);
+    const touched = replay();
+    expect(touched.recomputed.map((r) => r.taskId).sort()).toEqual(['by-zone-hour', 'clean-2', 'enriched', 'joined', 'read-2', 'top', 'trips']);
+    expect(touched.recomputed.find((r) => r.taskId === 'read-2')?.reason).toBe('source data changed');
+  });
+
+  it('a task of an op declared deterministic: false, and its descendants, always re-run', () => {
+    const api = join(process.cwd(), 'dist/src/api/index.js');
+    const zod = join(process.cwd(), 'node_modules/zod/index.js');
+    const ops = file(
+      'noisy.mjs',
+      `import { defineOp } from '${api}';\nimport { z } from '${zod}';\nexport default defineOp({ name: 'demo.noisy', description: 'adds noise', deterministic: false, args: z.object({}).strict(), arity: { min: 1, max: 1 }, outputs: 1,\n  run: ([m]) => [{ kind: 'matrix', rows: m.rows, cols: m.cols, data: m.data.map((x) => x + Math.random()) }] });\n`,
+    );
+    const dag = file(
+      'noisy.json',
+      JSON.stringify({
+        name: 'noisy',
+        tasks: [
+          { id: 'src', op: 'matrix.fill', args: { rows: 2, cols: 2, value: 3 } },
+          { id: 'noise', op: 'demo.noisy', deps: ['src'] },
+          { id: 'after', op: 'matrix.add', deps: ['noise', 'src'] },
+        ],
+      }),
+    );
+    const cache = join(dir, 'noisy-cache');
+    submit(dag, cache, join(dir, 'n1'), ['--ops', ops]);
+    const second = submit(dag, cache, join(dir, 'n2'), ['--ops', ops]);
+    expect(second.cache?.recomputed).toEqual([
+      { taskId: 'after', reason: 'input noise is not cached (not deterministic)' },
+      { taskId: 'noise', reason: 'op demo.noisy is not deterministic' },
+    ]);
+    // src is a hit that feeds both: only the two re-run.
+    expect(second.tasks).toBe(2);
+    expect(second.cache?.hits).toBe(1);
   });
 });
 
