@@ -96,7 +96,8 @@ export async function executeRun(request: RunRequest, deps: RunClientDeps): Prom
   const expected = new Set<string>();
   const reported = new Set<string>();
   let failure: RunOutcome['failure'];
-  const tasksTotal = spec.dag.tasks.length;
+  // Progress counts what this run has to do: with a cache, the tasks that miss.
+  const tasksTotal = resumed ? resumed.run.size : spec.dag.tasks.length;
 
   let finishedAt = startedAt;
   for (const taskId of outputTasks) if (resumed?.hits.has(taskId)) ready.add(taskId);
@@ -163,7 +164,7 @@ export async function executeRun(request: RunRequest, deps: RunClientDeps): Prom
       outputs.set(ref, decodeValue(bytes));
     }
   }
-  const cache = request.cache && resolution ? await recordRun(request.cache, request.dag, resumed ?? allRan(resolution, done), done, tasksTotal, keys, deps.store) : undefined;
+  const cache = request.cache && resolution ? await recordRun(request.cache, request.dag, resumed ?? allRan(resolution, done), done, spec.dag.tasks.length, keys, deps.store) : undefined;
   return { runId, ok: failure === undefined, ...(failure ? { failure } : {}), startedAt, finishedAt, executors, outputs, ...(cache ? { cache } : {}) };
 }
 
