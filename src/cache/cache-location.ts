@@ -1,3 +1,4 @@
+import { existsSync, statSync } from 'node:fs';
 import { BadInputError } from '../model/errors.js';
 import type { S3ClientOptions } from '../storage/s3/s3-intermediate-store.js';
 import type { CacheStore } from './cache-store.js';
@@ -31,6 +32,7 @@ export function parseCacheLocation(text: string): CacheLocation {
 export function openCacheStore(location: CacheLocation, s3: S3ClientOptions = {}): CacheStore {
   switch (location.kind) {
     case 'dir':
+      if (existsSync(location.path) && !statSync(location.path).isDirectory()) throw new BadInputError(`--cache ${location.path}: not a directory`);
       return new DirCacheStore(location.path);
     case 'redis':
       return new RedisCacheStore(location.url);

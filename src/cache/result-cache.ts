@@ -1,5 +1,6 @@
 import type { RunDag } from '../model/run-spec.js';
 import { parseDepRef } from '../model/dag-schema.js';
+import { WukongError } from '../model/errors.js';
 import { decodeEntry, encodeEntry } from './cache-entry.js';
 import { missReason, noteHash, taskCacheKeys, type KeyedOp, type TaskKey, type TaskKeyParts } from './cache-keys.js';
 import { entryName, noteName, type CacheStore } from './cache-store.js';
@@ -48,6 +49,14 @@ export class ResultCache {
    * walk there; any other task must run, and so must be fed: its parents are visited in turn.
    */
   async resolve(dag: RunDag, outputRefs: readonly string[]): Promise<CacheResolution> {
+    try {
+      return await this.resolveHits(dag, outputRefs);
+    } catch (error) {
+      throw cacheFailed(this.location, error);
+    }
+  }
+
+  private async resolveHits(dag: RunDag, outputRefs: readonly string[]): Promise<CacheResolution> {
     const keys = this.keysOf(dag);
     const hits = new Map<string, Uint8Array[]>();
     const run = new Set<string>();
@@ -134,6 +143,12 @@ export class ResultCache {
     const refs = dag.inputRefs(taskId).map((ref) => (ref.output === 0 ? ref.taskId : `${ref.taskId}#${ref.output}`));
     return missReason(parts, before, refs);
   }
+}
+
+/** A cache that cannot be read: the run stops before anything runs, naming the cache (exit 1). */
+export function cacheFailed(location: string, error: unknown, hint = ' (run with --no-cache to compute without it)'): WukongError {
+  if (error instanceof WukongError && error.code === 'BAD_INPUT') return error;
+  return new WukongError('STORE_FAILED', `cache ${location}: ${(error as Error).message}${hint}`, { cause: error });
 }
 
 async function mapLimited<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {

@@ -105,6 +105,11 @@ describe('result cache (e2e)', () => {
     expect(wukong(['cache', 'gc', statsDir]).code).toBe(2);
     expect(wukong(['cache', 'clear', statsDir]).stdout).toBe(`removed 40 cache objects from ${statsDir}\n`);
     expect(stats()).toMatchObject({ entries: 0, notes: 0 });
+    // A location that cannot be a cache is bad input: exit 2, nothing run.
+    const notDir = file('not-a-dir', 'x');
+    const bad = wukong(['submit', gemmFile, '--no-metadata', '--cache', notDir]);
+    expect(bad).toMatchObject({ code: 2, stderr: `wukong: --cache ${notDir}: not a directory\n` });
+    expect(wukong(['cache', 'stats', 'ftp://host/x']).code).toBe(2);
   });
 
   it('changing a user op\'s code invalidates its tasks and their descendants, nothing else', () => {

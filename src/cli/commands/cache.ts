@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { cacheStats, removeCacheEntries, type CacheStats } from '../../cache/cache-maintenance.js';
 import { openCacheStore, parseCacheLocation } from '../../cache/cache-location.js';
 import type { CacheStore } from '../../cache/cache-store.js';
+import { cacheFailed } from '../../cache/result-cache.js';
 import { formatBytes } from '../format-summary.js';
 import { parseDuration } from '../parse-options.js';
 import { s3ClientOptionsFromEnv } from '../store-flags.js';
@@ -44,6 +45,8 @@ async function withStore<T>(location: string, use: (store: CacheStore) => Promis
   const store = openCacheStore(parseCacheLocation(location), s3ClientOptionsFromEnv());
   try {
     return await use(store);
+  } catch (error) {
+    throw cacheFailed(location, error, '');
   } finally {
     await store.close();
   }
