@@ -13,7 +13,7 @@ export interface CacheFlags {
 
 export const CACHE_FLAG_HELP =
   're-use results of earlier runs and store this run\'s: a directory, redis://host:port or s3://bucket/prefix (default: no cache)';
-export const NO_CACHE_FLAG_HELP = 'compute everything and store nothing in a cache (overrides --cache)';
+export const NO_CACHE_FLAG_HELP = 'compute everything and store nothing in a cache (the default; turns off a --cache given before it)';
 
 export function withCacheOptions<C extends { option(flags: string, description: string): C }>(command: C): C {
   return command.option('--cache <location>', CACHE_FLAG_HELP).option('--no-cache', NO_CACHE_FLAG_HELP);
