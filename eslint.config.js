@@ -12,7 +12,7 @@ const floors = [
   ['dag', 'data', 'storage'],
   ['ops'],
   ['metadata'],
-  ['cost', 'report'],
+  ['cost', 'report', 'cache'],
   ['plan', 'scheduler'],
   ['runtime', 'sim'],
   ['emulator'],

@@ -5,6 +5,7 @@ import { DagValidationError, validateDag } from '../src/dag/validate.js';
 import type { Value } from '../src/data/value.js';
 import { encodeValue } from '../src/data/codec.js';
 import { createBuiltinRegistry } from '../src/ops/builtins.js';
+import type { ResultCache } from '../src/cache/result-cache.js';
 import { buildRunReport, type RunReport } from '../src/report/run-report.js';
 import type { RunProgress, RunRequest } from '../src/runtime/run-client.js';
 import { embeddedRunBackend, type RunBackend } from '../src/runtime/run-backend.js';
@@ -44,6 +45,8 @@ export interface ReplayRequest {
   readonly metadata?: MetadataLocation;
   /** Data workloads: where the spec's source files are (default DEFAULT_DATA_ROOT, as generate's). */
   readonly dataRoot?: string;
+  /** A result cache every repeat reads and writes (a second repeat then hits throughout). */
+  readonly cache?: ResultCache;
   /** Called for each repeat with a progress callback, or undefined for none. */
   readonly progressFor?: (repeat: number) => { onProgress: (p: RunProgress) => void; done: () => void } | undefined;
 }
@@ -75,6 +78,7 @@ export async function runReplay(request: ReplayRequest): Promise<ReplayOutcome> 
       outputRefs: dag.outputRefs(),
       deadlineMs: request.deadlineMs,
       ...(progress ? { onProgress: progress.onProgress } : {}),
+      ...(request.cache ? { cache: request.cache } : {}),
     };
     const { outcome, memoryMb } = await (request.backend ?? embeddedBackend(request)).run(runRequest).finally(() => progress?.done());
     runs.push(
@@ -90,6 +94,7 @@ export async function runReplay(request: ReplayRequest): Promise<ReplayOutcome> 
         finishedAt: outcome.finishedAt,
         executors: outcome.executors,
         costMemoryMb: memoryMb,
+        cache: outcome.cache,
       }),
     );
     if (!outcome.ok) {

@@ -1,5 +1,6 @@
 import type { RunReport } from '../report/run-report.js';
 import { printable } from '../model/printable.js';
+import { formatCacheLine } from '../report/cache-summary.js';
 
 const MB = 1024 * 1024;
 
@@ -22,6 +23,7 @@ export function formatSummary(report: RunReport): string {
     ...(s.sourceBytes ? [`  sources read     ${formatBytes(s.sourceBytes)}`] : []),
     `  CPU time         ${s.cpuMs.toFixed(1)} ms (time in ops)`,
     `  est. Lambda cost $${s.costUsd.toFixed(6)} = ${s.costFormula} (priced at ${s.costMemoryMb} MB)`,
+    ...(report.cache ? [`  cache            ${formatCacheLine(report.cache)}`] : []),
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -46,6 +48,7 @@ export function summaryJson(report: RunReport): Record<string, unknown> {
     cpuMs: s.cpuMs,
     costUsd: s.costUsd,
     costFormula: s.costFormula,
+    ...(report.cache ? { cache: { hits: report.cache.hits, recomputed: report.cache.recomputed, skipped: report.cache.skipped, corrupt: report.cache.corrupt, written: report.cache.written } } : {}),
     ...(report.failure ? { failure: report.failure } : {}),
   };
 }

@@ -1,18 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { checkOutputPaths } from './output-paths.js';
-/** The package version: package.json is two levels up from src/cli, three from dist/src/cli. */
-function packageVersion(): string {
-  for (const relative of ['../../../package.json', '../../package.json']) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL(relative, import.meta.url), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'wukong' && typeof pkg.version === 'string') return pkg.version;
-    } catch {
-      // not at this level; try the next
-    }
-  }
-  return 'unknown';
-}
+import { packageVersion } from './package-version.js';
 
 const HELP_FOOTER = `
 Examples:
@@ -42,6 +30,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   import: async () => (await import('./commands/import-wfcommons.js')).registerImportWfcommonsCommand,
   emulator: async () => (await import('./commands/emulator.js')).registerEmulatorCommand,
   gc: async () => (await import('./commands/gc.js')).registerGcCommand,
+  cache: async () => (await import('./commands/cache.js')).registerCacheCommand,
   config: async () => (await import('./commands/config.js')).registerConfigCommand,
   bench: async () => (await import('./commands/bench.js')).registerBenchCommand,
   local: async () => (await import('./commands/local.js')).registerLocalCommand,

@@ -9,6 +9,12 @@ export interface StoreFlags {
   s3Bucket?: string;
 }
 
+/** Where S3 is: AWS_ENDPOINT_URL_S3 (or AWS_ENDPOINT_URL) for a local server, AWS_REGION. */
+export function s3ClientOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): { endpoint?: string; forcePathStyle?: boolean; region?: string } {
+  const endpoint = env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
+  return { ...(endpoint ? { endpoint, forcePathStyle: true } : {}), ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}) };
+}
+
 /**
  * `--redis URL` coordinates through Redis (and stores intermediates there unless `--s3-bucket`);
  * `--s3-bucket NAME` stores intermediates in S3, at AWS_ENDPOINT_URL_S3 when set (a local server).
@@ -17,15 +23,13 @@ export interface StoreFlags {
  */
 export function storeConfigFromFlags(flags: StoreFlags, env: NodeJS.ProcessEnv = process.env): StoreConfig {
   if (flags.redis && env.WUKONG_REDIS_CA) flags = { ...flags, redis: withRedisCaFile(flags.redis, env.WUKONG_REDIS_CA) };
-  const endpoint = env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
   const raw = {
     coordinator: flags.redis ? { kind: 'redis', url: flags.redis } : { kind: 'memory' },
     intermediate: flags.s3Bucket
       ? {
           kind: 's3',
           bucket: flags.s3Bucket,
-          ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
-          ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}),
+          ...s3ClientOptionsFromEnv(env),
         }
       : flags.redis
         ? { kind: 'redis', url: flags.redis }

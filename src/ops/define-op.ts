@@ -25,6 +25,8 @@ export function defineOp<Schema extends z.ZodType>(def: {
   run(inputs: readonly Value[], args: z.output<Schema>): Value[] | Promise<Value[]>;
   shape?(inputs: readonly ValueShape[], args: z.output<Schema>): ValueShape[] | undefined;
   cost?(inputs: readonly ValueShape[], args: z.output<Schema>): OpCost | undefined;
+  readonly deterministic?: false;
+  dataIdentity?(args: z.output<Schema>): Promise<string>;
 }): OpDefinition<z.output<Schema>> {
   return Object.freeze({ ...def, args: def.args as unknown as z.ZodType<z.output<Schema>> });
 }

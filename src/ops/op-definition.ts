@@ -30,6 +30,17 @@ export interface OpDefinition<Args = unknown> extends OpSignature {
    * op without it is priced from its DAG hints, else history, else defaults).
    */
   cost?(inputs: readonly ValueShape[], args: Args): OpCost | undefined;
+  /**
+   * False when the same inputs and args may give different outputs (randomness without a seed, the
+   * clock) or when running has an effect a cached result would skip (table.write): the result
+   * cache never stores or reuses such a task or anything downstream of it. Absent: deterministic.
+   */
+  readonly deterministic?: false;
+  /**
+   * Optional: what identifies the data a source op reads (file size and mtime, S3 ETag), part of
+   * its tasks' cache keys, so a changed file invalidates the read and everything downstream.
+   */
+  dataIdentity?(args: Args): Promise<string>;
   /** Where a user op was loaded from (absent for built-ins): errors point at the user's file. */
   readonly source?: string;
 }

@@ -9,6 +9,7 @@ import { renderOpTable } from './html/op-table.js';
 import { renderPlanSection } from './html/plan-table.js';
 import { renderPlanVsActual } from './html/plan-vs-actual-table.js';
 import { renderSummaryTable } from './html/summary-table.js';
+import { renderCacheSection } from './html/cache-section.js';
 import { opBreakdown } from './op-breakdown.js';
 import { comparePlanToRun } from './plan-vs-actual.js';
 import type { RunReport } from './run-report.js';
@@ -45,6 +46,7 @@ export function renderHtmlReport(report: RunReport, options: HtmlReportOptions =
     report.ok ? '' : `<p class="failed" id="failure">Run failed at task ${escapeHtml(report.failure?.taskId ?? '?')}: ${escapeHtml(report.failure?.message ?? 'no message')}</p>`,
     '<h2>Summary</h2>',
     renderSummaryTable(report, metrics, options.plan),
+    renderCacheSection(report.cache),
     `<h2>${aggregated ? 'Tasks running over time' : 'Executors over time'}</h2>`,
     chartCaption(report, metrics, aggregated),
     legend(report, colors, aggregated),

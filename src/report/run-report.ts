@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ExecutorReportSchema, TaskTimingSchema, type ExecutorReport } from '../model/run-events.js';
 import { estimateCost } from '../model/cost-model.js';
+import { CacheSummarySchema, type CacheSummary } from './cache-summary.js';
 import { computeRunMetrics, RunMetricsSchema, type DependencyLookup } from './run-metrics.js';
 
 /** The run report (DESIGN.md §6), written by `--report`; simulated runs use the same format. */
@@ -39,6 +40,8 @@ export const RunReportSchema = z.object({
   executors: z.array(ExecutorReportSchema),
   /** Lower bound, critical path, peak bytes held...: present when the report was built with the DAG. */
   metrics: RunMetricsSchema.optional(),
+  /** Result cache hits, misses and why (runs with `--cache`). */
+  cache: CacheSummarySchema.optional(),
 });
 
 export type RunReport = z.infer<typeof RunReportSchema>;
@@ -56,6 +59,7 @@ export interface RunReportInput {
   readonly executors: readonly ExecutorReport[];
   /** Memory to price executors at when they report none (embedded threads). */
   readonly costMemoryMb: number;
+  readonly cache?: CacheSummary | undefined;
   /** The DAG's edges: given, the report carries `metrics` (critical path, lower bound, ...). */
   readonly dependencies?: DependencyLookup;
 }
@@ -98,6 +102,7 @@ export function buildRunReport(input: RunReportInput): RunReport {
     },
     tasks,
     executors: [...input.executors],
+    ...(input.cache ? { cache: input.cache } : {}),
   };
   if (input.dependencies) report.metrics = computeRunMetrics(report, input.dependencies);
   return report;

@@ -35,3 +35,11 @@ export function initialPayloads(spec: RunSpec, dag: RunDag, nowMs: number): Exec
     };
   });
 }
+
+/**
+ * A run resumed from its result cache's hit frontier (WUKONG mode): one executor per frontier task,
+ * each following that task's static schedule, as a source's executor does.
+ */
+export function frontierPayloads(runId: string, frontier: readonly string[], nowMs: number): ExecutorPayload[] {
+  return frontier.map((taskId) => ({ kind: 'execute', runId, source: taskId, taskId, inline: [], executorId: `x-${taskId}`, invokedAt: nowMs }));
+}

@@ -7,7 +7,10 @@ import type { Coordinator } from '../storage/coordinator.js';
 import type { IntermediateStore } from '../storage/intermediate-store.js';
 import type { Clock } from './clock.js';
 import type { Invoker } from './invoker.js';
-import { initialPayloads } from './initial-executors.js';
+import { frontierPayloads, initialPayloads } from './initial-executors.js';
+import { hitFrontier, recordRun, seedHits } from './cached-start.js';
+import type { CacheResolution, ResultCache } from '../cache/result-cache.js';
+import type { CacheSummary } from '../report/cache-summary.js';
 import { runKeys } from './keys.js';
 import { LIVE_HEARTBEAT_MS, writeLiveMark } from './run-liveness.js';
 import { CLOSE_WAIT_MS, settleWithin } from './settle-within.js';
@@ -43,6 +46,8 @@ export interface RunOutcome {
   readonly executors: ExecutorReport[];
   /** Output refs (`task` or `task#i`) to their values; empty when the run failed. */
   readonly outputs: Map<string, Value>;
+  /** With a result cache: hits, what re-ran and why, entries written. */
+  readonly cache?: CacheSummary;
 }
 
 export interface RunRequest {
@@ -54,6 +59,11 @@ export interface RunRequest {
   /** The whole run must finish within this many ms. */
   readonly deadlineMs: number;
   readonly onProgress?: (progress: RunProgress) => void;
+  /**
+   * A result cache: the run starts from its hit frontier (WUKONG mode; planned mode when every
+   * output hits, else it runs its whole plan) and stores what it computed and stored anyway.
+   */
+  readonly cache?: ResultCache;
 }
 
 export function newRunId(): string {
@@ -69,12 +79,19 @@ export async function executeRun(request: RunRequest, deps: RunClientDeps): Prom
   const runId = request.runId ?? newRunId();
   const keys = runKeys(runId);
   const spec: RunSpec = { version: 1, runId, ...request.spec };
+  // The makespan of a cached run includes finding its hits (an uncached one starts after the spec is stored, as before).
+  const resolveStartedAt = deps.clock.now();
+  const resolution = request.cache ? await request.cache.resolve(request.dag, request.outputRefs) : undefined;
+  // Planned mode starts from its plan's first tasks: with hits it can skip only a run that has nothing left to do.
+  const resumed = resolution && (!spec.plan || resolution.run.size === 0) ? resolution : undefined;
   // Built before anything is stored: a plan that cannot run is bad input, and nothing is left behind.
-  const initial = initialPayloads(spec, request.dag, deps.clock.now());
+  const initial = resumed ? frontierPayloads(runId, hitFrontier(request.dag, resumed), deps.clock.now()) : initialPayloads(spec, request.dag, deps.clock.now());
   const specText = JSON.stringify(spec);
   // A large DAG's spec gets a second more per MB (a link of 1 MB/s at worst).
   await answerWithin(deps, deps.coordinator.setValue(keys.spec, specText), 'store of the run spec', CLIENT_REPLY_TIMEOUT_MS + specText.length / 1000);
   await answerWithin(deps, writeLiveMark(deps.coordinator, keys.live, 'running', deps.clock.now()), 'live mark');
+  if (resumed) await seedHits(request.dag, resumed, keys, deps);
+  const startedAt = resolution ? resolveStartedAt : deps.clock.now();
   let heartbeatAt = deps.clock.now();
   let heartbeating = false;
 
@@ -88,10 +105,12 @@ export async function executeRun(request: RunRequest, deps: RunClientDeps): Prom
   const expected = new Set<string>();
   const reported = new Set<string>();
   let failure: RunOutcome['failure'];
-  const tasksTotal = spec.dag.tasks.length;
+  // Progress counts what this run has to do: with a cache, the tasks that miss.
+  const tasksTotal = resumed ? resumed.run.size : spec.dag.tasks.length;
 
-  const startedAt = deps.clock.now();
   let finishedAt = startedAt;
+  for (const taskId of outputTasks) if (resumed?.hits.has(taskId)) ready.add(taskId);
+  if (ready.size > 0) finishedAt = deps.clock.now();
   for (const payload of initial) {
     expected.add(payload.executorId);
     await deps.invoker.invoke({ ...payload, invokedAt: deps.clock.now() });
@@ -161,11 +180,19 @@ export async function executeRun(request: RunRequest, deps: RunClientDeps): Prom
   if (!failure) {
     for (const ref of request.outputRefs) {
       const { taskId, output } = parseDepRef(ref);
-      const bytes = await deps.store.get(keys.output(taskId, output));
+      const bytes = resumed?.hits.get(taskId)?.[output] ?? (await deps.store.get(keys.output(taskId, output)));
       outputs.set(ref, decodeValue(bytes));
     }
   }
-  return { runId, ok: failure === undefined, ...(failure ? { failure } : {}), startedAt, finishedAt, executors, outputs };
+  const cache = request.cache && resolution ? await recordRun(request.cache, request.dag, resumed ?? allRan(resolution, done), done, spec.dag.tasks.length, keys, deps.store) : undefined;
+  return { runId, ok: failure === undefined, ...(failure ? { failure } : {}), startedAt, finishedAt, executors, outputs, ...(cache ? { cache } : {}) };
+}
+
+/** A planned run that ran its whole plan: every task it ran counts as a miss, with the resolution's reason where it has one. */
+function allRan(resolution: CacheResolution, ran: ReadonlySet<string>): CacheResolution {
+  const reasons = new Map(resolution.reasons);
+  for (const taskId of ran) if (!reasons.has(taskId)) reasons.set(taskId, 'planned mode runs its whole plan when any output misses');
+  return { hits: new Map(), run: ran, reasons, corrupt: resolution.corrupt };
 }
 
 /**

@@ -25,8 +25,11 @@ import { RECORDING_FLAG_HELP, recordingLocationFromFlag, usableRecordingLocation
 import { Dag } from '../../dag/dag.js';
 import { DEFAULT_DATA_ROOT } from '../../../workloads/pipeline/data-files.js';
 import { checkTableSources, dataRootFor } from '../table-sources.js';
+import { resultCacheFromFlags, withCacheOptions, type CacheFlags } from '../cache-flags.js';
+import { runDagFromSpec } from '../../model/compiled-dag.js';
+import { createBuiltinRegistry } from '../../ops/builtins.js';
 
-interface ReplayFlags extends StoreFlags, PlannerFlags, BackendFlags, WukongFlags, OutputFlags {
+interface ReplayFlags extends StoreFlags, PlannerFlags, BackendFlags, WukongFlags, OutputFlags, CacheFlags {
   metadata?: string | false;
   list?: boolean;
   size?: string;
@@ -71,6 +74,7 @@ export function registerReplayCommand(program: Command): void {
     .option('--data <location>', `data workloads (pipeline): where the generated source files go, a directory or s3://bucket/prefix (default ${DEFAULT_DATA_ROOT}; lambda backend: s3://<its bucket>/wukong-data)`)
     .option('--no-pushdown', 'table workloads: read and move every column (no projection or filter pushdown)');
   withOptionGroup(command, WUKONG_OPTION_GROUP);
+  withCacheOptions(command);
   command
     .option('--backend <name>', BACKEND_FLAG_HELP, 'embedded')
     .option('--lambda-config <file>', 'the config `wukong config from-stack` wrote', DEFAULT_LAMBDA_CONFIG_PATH)
@@ -142,6 +146,7 @@ async function replay(workload: AnyWorkload, flags: ReplayFlags): Promise<void> 
   const { plan, planner } = await planFor(Dag.fromSpec(spec), planning, recordTo ?? recordingLocationFromFlag(undefined));
   const backend = await runBackendFromFlags(flags, { threads, stores, metadata, costMemoryMb });
   if (flags.saveDag) await writeFile(flags.saveDag, `${JSON.stringify(spec, null, 2)}\n`);
+  const cache = await resultCacheFromFlags(flags, spec.name ?? workload.name, runDagFromSpec(spec), createBuiltinRegistry());
   const { report, failure } = await runReplay({
     workload,
     params,
@@ -156,11 +161,12 @@ async function replay(workload: AnyWorkload, flags: ReplayFlags): Promise<void> 
     backend,
     dataRoot: context.dataRoot,
     ...(plan ? { plan } : {}),
+    ...(cache ? { cache } : {}),
     progressFor: () => {
       const line = new ProgressLine();
       return line.enabled ? { onProgress: (p) => line.update(p), done: () => line.clear() } : undefined;
     },
-  });
+  }).finally(() => cache?.close());
   if (output.report) await writeFile(output.report, `${JSON.stringify(report, null, 2)}\n`);
   if (output.html && report.runs.length > 0) await writeHtmlReport(output.html, report.runs.at(-1)!, { dag: spec, plan });
   if (failure) throw new RunFailedError(failure.runId, failure.taskId, failure.message);

@@ -25,7 +25,9 @@ import { runDagFromSpec } from '../../model/compiled-dag.js';
 import { BadInputError } from '../../model/errors.js';
 import type { Value } from '../../data/value.js';
 
-interface SubmitFlags extends StoreFlags, PlannerFlags, BackendFlags, WukongFlags, OpsFlags, OutputFlags {
+import { resultCacheFromFlags, withCacheOptions, type CacheFlags } from '../cache-flags.js';
+
+interface SubmitFlags extends StoreFlags, PlannerFlags, BackendFlags, WukongFlags, OpsFlags, OutputFlags, CacheFlags {
   workers?: string;
   out?: string;
   deadline: string;
@@ -47,6 +49,7 @@ export function registerSubmitCommand(program: Command): void {
   withOptionGroup(command, PLANNER_OPTION_GROUP);
   withOpsOptions(command);
   withOptionGroup(command, WUKONG_OPTION_GROUP);
+  withCacheOptions(command);
   command
     .option('--workers <n>', 'executor threads (default: number of cores)')
     .option('--backend <name>', BACKEND_FLAG_HELP, 'embedded')
@@ -89,6 +92,7 @@ async function submit(file: string, flags: SubmitFlags): Promise<RunReport> {
   const dag = checked.changes.length > 0 ? runDagFromSpec(spec) : loaded.dag;
   const metadata = await usableRecordingLocation(recordTo);
 
+  const cache = await resultCacheFromFlags(flags, spec.name ?? file, dag, registry);
   const backend = await runBackendFromFlags(flags, { threads, stores, metadata, costMemoryMb, opModules: modulePaths });
   const progress = new ProgressLine();
   const request = {
@@ -97,8 +101,12 @@ async function submit(file: string, flags: SubmitFlags): Promise<RunReport> {
     outputRefs: dag.outputRefs(),
     deadlineMs,
     onProgress: (p: RunProgress) => progress.update(p),
+    ...(cache ? { cache } : {}),
   };
-  const { outcome, memoryMb: executorMemoryMb } = await backend.run(request).finally(() => progress.clear());
+  const { outcome, memoryMb: executorMemoryMb } = await backend.run(request).finally(async () => {
+    progress.clear();
+    await cache?.close();
+  });
 
   const report = buildRunReport({
     runId: outcome.runId,
@@ -112,6 +120,7 @@ async function submit(file: string, flags: SubmitFlags): Promise<RunReport> {
     finishedAt: outcome.finishedAt,
     executors: outcome.executors,
     costMemoryMb: executorMemoryMb,
+    cache: outcome.cache,
     dependencies: dag,
   });
   if (output.report) await writeFile(output.report, `${JSON.stringify(report, null, 2)}\n`);

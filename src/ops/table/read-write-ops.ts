@@ -11,7 +11,7 @@ import { resultToArrow } from './duckdb-to-arrow.js';
 import { withConnection } from './engine.js';
 import { chunksToRead, parquetBytesRead, parquetChunks } from './parquet-bytes.js';
 import { queryTable, tableInput, tableValue } from './run-query.js';
-import { openSource, readSourceBytes, sourceSize, writeSink } from './source-files.js';
+import { openSource, readSourceBytes, sourceIdentity, sourceSize, writeSink } from './source-files.js';
 import { formatOfName, locationProblem, parseLocation, TableFormatSchema, type SourceLocation, type TableFormat } from './source-location.js';
 import { columnList, quoteString } from './sql-text.js';
 import { FilterSchema, whereSql, type Predicate } from './table-args.js';
@@ -42,6 +42,7 @@ export const tableRead = defineOp({
   args: TableReadArgsSchema,
   arity: exactly(0),
   outputs: 1,
+  dataIdentity: (args) => sourceIdentity(location(args.source)),
   run: async (_inputs, args) => {
     const where = location(args.source);
     const format = formatOf(args.source, args.format);
@@ -80,6 +81,8 @@ export const tableWrite = defineOp({
     }),
   arity: exactly(1),
   outputs: 1,
+  // A cached result would skip writing the file: the write is the point.
+  deterministic: false,
   run: async (inputs, args) => {
     const table = tableInput('table.write', inputs, 0);
     await writeSink(location(args.target), await encodeTable(table, formatOf(args.target, args.format)));

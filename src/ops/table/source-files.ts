@@ -133,6 +133,19 @@ export async function sourceSize(location: SourceLocation): Promise<number> {
   return s3Call(location, async (client) => (await client.send(new HeadObjectCommand({ Bucket: location.bucket, Key: location.key }))).ContentLength ?? 0);
 }
 
+/**
+ * What identifies a source's data for the result cache: a file's size and modification time, an
+ * S3 object's ETag. A changed source changes the key of its read and of everything downstream.
+ */
+export async function sourceIdentity(location: SourceLocation): Promise<string> {
+  if (location.kind === 'file') {
+    await sourceSize(location);
+    const info = await stat(location.path);
+    return `file:${info.size}:${info.mtimeMs}`;
+  }
+  return s3Call(location, async (client) => `s3:${(await client.send(new HeadObjectCommand({ Bucket: location.bucket, Key: location.key }))).ETag ?? ''}`);
+}
+
 /** Reads a whole source into memory (Arrow IPC files): the bytes and their count. */
 export async function readSourceBytes(location: SourceLocation): Promise<Uint8Array> {
   if (location.kind === 'file') {

@@ -1,0 +1,65 @@
+import type { Command } from 'commander';
+import { cacheStats, removeCacheEntries, type CacheStats } from '../../cache/cache-maintenance.js';
+import { openCacheStore, parseCacheLocation } from '../../cache/cache-location.js';
+import type { CacheStore } from '../../cache/cache-store.js';
+import { cacheFailed } from '../../cache/result-cache.js';
+import { formatBytes } from '../format-summary.js';
+import { parseDuration } from '../parse-options.js';
+import { s3ClientOptionsFromEnv } from '../store-flags.js';
+
+const LOCATION_HELP = 'the cache: a directory, redis://host:port or s3://bucket/prefix (as given to --cache)';
+
+/** `wukong cache stats|clear|gc <location>`: look after the result cache of `--cache`. */
+export function registerCacheCommand(program: Command): void {
+  const cache = program.command('cache').description('inspect and prune the result cache that submit and replay use with --cache');
+  cache
+    .command('stats')
+    .description('entries, bytes and ages of a cache')
+    .argument('<location>', LOCATION_HELP)
+    .option('--json', 'print one JSON object')
+    .action(async (location: string, flags: { json?: boolean }) => {
+      const stats = await withStore(location, cacheStats);
+      process.stdout.write(flags.json ? `${JSON.stringify(stats)}\n` : formatStats(stats));
+    });
+  cache
+    .command('clear')
+    .description('remove every entry of a cache')
+    .argument('<location>', LOCATION_HELP)
+    .action(async (location: string) => {
+      const removed = await withStore(location, (store) => removeCacheEntries(store, undefined, Date.now()));
+      process.stdout.write(`removed ${removed} cache objects from ${location}\n`);
+    });
+  cache
+    .command('gc')
+    .description('remove entries not used for a while (S3: not written for a while)')
+    .argument('<location>', LOCATION_HELP)
+    .requiredOption('--older-than <duration>', 'remove what was last used longer ago than this (e.g. 12h, 7d)')
+    .action(async (location: string, flags: { olderThan: string }) => {
+      const olderThanMs = parseDuration(flags.olderThan, '--older-than');
+      const removed = await withStore(location, (store) => removeCacheEntries(store, olderThanMs, Date.now()));
+      process.stdout.write(`removed ${removed} cache objects older than ${flags.olderThan} from ${location}\n`);
+    });
+}
+
+async function withStore<T>(location: string, use: (store: CacheStore) => Promise<T>): Promise<T> {
+  const store = openCacheStore(parseCacheLocation(location), s3ClientOptionsFromEnv());
+  try {
+    return await use(store);
+  } catch (error) {
+    throw cacheFailed(location, error, '');
+  } finally {
+    await store.close();
+  }
+}
+
+function formatStats(stats: CacheStats): string {
+  const age = (at: number | undefined) => (at === undefined ? '-' : new Date(at).toISOString());
+  return [
+    `cache ${stats.location}`,
+    `  entries          ${stats.entries} (${formatBytes(stats.entryBytes)})`,
+    `  notes            ${stats.notes}`,
+    `  least recent     ${age(stats.oldestUsedAt)}`,
+    `  most recent      ${age(stats.newestUsedAt)}`,
+    '',
+  ].join('\n');
+}
