@@ -65,6 +65,15 @@ export const syntheticWork = defineOp({
       spinUntil(deadlineMs);
       return output;
     }
-    return sleep(Math.max(0, deadlineMs - performance.now())).then(() => output);
+    return sleepUntil(deadlineMs).then(() => output);
   },
 });
+
+/**
+ * Sleeps until `deadlineMs` (performance.now() time). A Node timer may fire up to a millisecond
+ * before its delay by performance.now()'s clock (timers keep whole milliseconds), so the wait is
+ * repeated until the deadline has really passed: "sleep ms" means at least ms.
+ */
+async function sleepUntil(deadlineMs: number): Promise<void> {
+  for (let left = deadlineMs - performance.now(); left > 0; left = deadlineMs - performance.now()) await sleep(Math.ceil(left));
+}
