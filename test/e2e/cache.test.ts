@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,12 +6,9 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedisServer, type RedisServerHandle } from '../helpers/redis-server.js';
 import { startS3rver, type S3rverHandle } from '../helpers/s3rver.js';
+import { runWukong } from '../helpers/wukong-cli.js';
 
-/** The built CLI (npm run build first), as a user runs it. */
-function wukong(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const result = spawnSync(process.execPath, [join(process.cwd(), 'bin/wukong.js'), ...args], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...env } });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const wukong = (args: string[], env: NodeJS.ProcessEnv = {}) => runWukong(args, { env });
 
 interface CacheJson {
   hits: number;

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,13 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runKeys } from '../../src/runtime/keys.js';
 import { RedisCoordinator } from '../../src/storage/redis/redis-coordinator.js';
 import { startRedisServer, type RedisServerHandle } from '../helpers/redis-server.js';
+import { WUKONG_BIN, runWukong } from '../helpers/wukong-cli.js';
 
-const BIN = join(process.cwd(), 'bin/wukong.js');
 
-function wukong(args: string[]) {
-  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000 });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+
+const wukong = (args: string[]) => runWukong(args);
 
 describe('wukong gc and live runs, orphans (e2e, real redis-server)', () => {
   let redis: RedisServerHandle;
@@ -31,7 +29,7 @@ describe('wukong gc and live runs, orphans (e2e, real redis-server)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'wukong-gc-live-'));
     const dag = join(dir, 'slow.json');
     writeFileSync(dag, JSON.stringify({ tasks: [{ id: 'a', op: 'synthetic.work', args: { ms: 4000, mode: 'sleep' } }, { id: 'b', op: 'synthetic.work', args: { ms: 0 }, deps: ['a'] }] }));
-    const child = spawn(process.execPath, [BIN, 'submit', dag, '--redis', redis.url, '--no-metadata'], { stdio: 'ignore' });
+    const child = spawn(process.execPath, [WUKONG_BIN, 'submit', dag, '--redis', redis.url, '--no-metadata'], { stdio: 'ignore' });
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     let runId: string | undefined;
     for (let i = 0; i < 100 && runId === undefined; i += 1) {

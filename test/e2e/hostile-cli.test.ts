@@ -1,20 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedisServer, type RedisServerHandle } from '../helpers/redis-server.js';
+import { runWukong } from '../helpers/wukong-cli.js';
 
-/** Runs the built CLI (`npm run build` first) as a user would: a child process, real files. */
-function wukong(args: string[], cwd = process.cwd()) {
-  const result = spawnSync(process.execPath, [join(process.cwd(), 'bin/wukong.js'), ...args], {
-    cwd,
-    encoding: 'utf8',
-    timeout: 60_000,
-    env: { ...process.env, WUKONG_DEBUG: '' },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const wukong = (args: string[], cwd?: string) => runWukong(args, { cwd });
 
 function writeJson(dir: string, name: string, value: unknown): string {
   const file = join(dir, name);

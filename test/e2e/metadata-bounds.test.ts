@@ -1,13 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runWukong } from '../helpers/wukong-cli.js';
 
-function wukong(args: string[], cwd: string) {
-  const result = spawnSync(process.execPath, [join(process.cwd(), 'bin/wukong.js'), ...args], { cwd, encoding: 'utf8', timeout: 60_000, env: { ...process.env, WUKONG_DEBUG: '' } });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const wukong = (args: string[], cwd?: string) => runWukong(args, { cwd });
 
 /** A metadata directory holding 4 task records with finite but absurd times, and one sane one. */
 function absurdHistory(): { dir: string; dag: string } {

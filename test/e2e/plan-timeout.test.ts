@@ -1,19 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runWukong } from '../helpers/wukong-cli.js';
 
-/** Runs the built CLI (`npm run build` first) in `cwd`, as a user would. */
-function wukong(args: string[], cwd: string) {
-  const result = spawnSync(process.execPath, [join(process.cwd(), 'bin/wukong.js'), ...args], {
-    cwd,
-    encoding: 'utf8',
-    timeout: 60_000,
-    env: { ...process.env, WUKONG_DEBUG: '' },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const wukong = (args: string[], cwd?: string) => runWukong(args, { cwd });
 
 describe('--plan-timeout (e2e)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'wukong-plan-timeout-'));

@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runWukong } from '../helpers/wukong-cli.js';
 
 /**
  * Bad table input is exit 2 before anything runs, naming the task and what is wrong: a missing
@@ -10,10 +10,7 @@ import { describe, expect, it } from 'vitest';
  * only a run can find (a cast the data refuses) is exit 1 naming task, op and the engine's message.
  * Runs the built CLI (`npm run build` first).
  */
-function wukong(args: string[]) {
-  const result = spawnSync(process.execPath, [join(process.cwd(), 'bin/wukong.js'), ...args], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, WUKONG_DEBUG: '' } });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const wukong = (args: string[]) => runWukong(args);
 
 const dir = mkdtempSync(join(tmpdir(), 'wk-table-cli-'));
 const csv = join(dir, 'zones.csv');
