@@ -9,10 +9,12 @@ import { recordCount, recordsOfHistory } from '../../metadata/metadata-history.j
 import { describeMetadataLocation, openMetadataStore, parseMetadataLocation, type MetadataLocation } from '../../metadata/metadata-location.js';
 import type { MetadataStore } from '../../metadata/metadata-store.js';
 import { summarizeHistory } from '../../metadata/metadata-summary.js';
+import { withDeprecatedAlias } from '../deprecated-alias.js';
+import { METADATA_FLAG_HELP } from '../recording-location.js';
 import { decodeRecordLines, encodeRecordLines } from '../../metadata/record-lines.js';
 
 export interface MetadataStoreFlags {
-  metadata?: string;
+  metadata?: string | false;
   metadataDir?: string;
 }
 
@@ -25,6 +27,7 @@ const IMPORT_BATCH_RECORDS = 5000;
  */
 export function metadataLocationFromFlags(flags: MetadataStoreFlags, env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): MetadataLocation {
   if (flags.metadata !== undefined && flags.metadataDir !== undefined) throw new BadInputError('give --metadata or --metadata-dir, not both');
+  if (flags.metadata === false) throw new BadInputError('--no-metadata: this command needs a metadata store');
   const text = flags.metadata ?? (flags.metadataDir !== undefined ? flagDir(flags.metadataDir) : undefined) ?? env.WUKONG_METADATA ?? DEFAULT_METADATA_DIR;
   const location = parseMetadataLocation(text);
   return location.kind === 'file' ? { kind: 'file', dir: resolve(cwd, location.dir) } : location;
@@ -37,9 +40,7 @@ function flagDir(dir: string): string {
 }
 
 function withStoreOptions(command: Command): Command {
-  return command
-    .option('--metadata <url-or-dir>', 'metadata store: a redis:// URL or a directory (env WUKONG_METADATA)')
-    .option('--metadata-dir <dir>', `metadata directory (default ${DEFAULT_METADATA_DIR} under the working directory)`);
+  return withDeprecatedAlias(command.option('--metadata <url-or-dir>', METADATA_FLAG_HELP), '--metadata-dir <dir>', '--metadata <url-or-dir>', { keepOwnValue: true });
 }
 
 async function withStore<T>(flags: MetadataStoreFlags, use: (store: MetadataStore, where: string) => Promise<T>): Promise<T> {

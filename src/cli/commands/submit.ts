@@ -20,10 +20,11 @@ import { ProgressLine } from '../progress-line.js';
 import { BACKEND_FLAG_HELP, runBackendFromFlags, type BackendFlags } from '../run-backend.js';
 import { STORE_OPTION_GROUP, type StoreFlags } from '../store-flags.js';
 import { RECORDING_FLAG_HELP, recordingLocationFromFlag } from '../recording-location.js';
+import { withDeprecatedAlias } from '../deprecated-alias.js';
 
 interface SubmitFlags extends StoreFlags, PlannerFlags, BackendFlags, WukongFlags, OpsFlags, OutputFlags {
   workers?: string;
-  out?: string;
+  outputDir?: string;
   deadline: string;
   taskTimeout: string;
   costMemoryMb: string;
@@ -45,17 +46,17 @@ export function registerSubmitCommand(program: Command): void {
     .option('--workers <n>', 'executor threads (default: number of cores)')
     .option('--backend <name>', BACKEND_FLAG_HELP, 'embedded')
     .option('--lambda-config <file>', 'the config `wukong config from-stack` wrote', DEFAULT_LAMBDA_CONFIG_PATH)
-    .option('--memory-mb <tier>', 'lambda backend: the memory tier to run executors on');
+    .option('--memory-mb <mb>', 'memory (MB) of the executor function: with --backend lambda, the deployed tier to run executors on');
   withOptionGroup(command, STORE_OPTION_GROUP);
   withOptionGroup(command, OUTPUT_OPTION_GROUP);
   command
-    .option('--out <dir>', 'write each output as <ref>.arrow (Arrow IPC stream)')
+    .option('--output-dir <dir>', 'write each output as <ref>.arrow (Arrow IPC stream)')
     .option('--deadline <duration>', 'fail the run if it takes longer (e.g. 90s, 10m)', '30m')
     .option('--task-timeout <duration>', 'fail the run when one op call has not returned after this long (Lambda: at most the function timeout)', '15m')
-    .option('--metadata <location>', RECORDING_FLAG_HELP)
+    .option('--metadata <url-or-dir>', RECORDING_FLAG_HELP)
     .option('--no-metadata', 'record no metadata')
-    .option('--cost-memory-mb <mb>', 'memory to price embedded executors at', String(DEFAULT_COST_MEMORY_MB))
-    .action(async (file: string, flags: SubmitFlags) => {
+    .option('--cost-memory-mb <mb>', 'memory to price embedded executors at', String(DEFAULT_COST_MEMORY_MB));
+  withDeprecatedAlias(command, '--out <dir>', '--output-dir <dir>').action(async (file: string, flags: SubmitFlags) => {
       const report = await submit(file, flags);
       if (!report.ok) throw new RunFailedError(report.runId, report.failure?.taskId ?? '-', report.failure?.message ?? 'run failed');
     });
@@ -102,9 +103,9 @@ async function submit(file: string, flags: SubmitFlags): Promise<RunReport> {
   });
   if (output.report) await writeFile(output.report, `${JSON.stringify(report, null, 2)}\n`);
   if (output.html) await writeHtmlReport(output.html, report, { dag, plan });
-  if (flags.out && outcome.ok) {
-    await mkdir(flags.out, { recursive: true });
-    for (const [ref, value] of outcome.outputs) await writeFile(join(flags.out, `${ref}.arrow`), encodeValue(value));
+  if (flags.outputDir && outcome.ok) {
+    await mkdir(flags.outputDir, { recursive: true });
+    for (const [ref, value] of outcome.outputs) await writeFile(join(flags.outputDir, `${ref}.arrow`), encodeValue(value));
   }
   if (output.json) process.stdout.write(`${JSON.stringify(summaryJson(report))}\n`);
   else if (report.ok) process.stdout.write(formatSummary(report));
