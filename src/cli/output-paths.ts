@@ -4,22 +4,22 @@ import type { Command } from 'commander';
 import { BadInputError } from '../model/errors.js';
 
 /**
- * Every output path a command takes (`--report`, `--html`, `--out`, `-o/--output`, `--md`,
+ * Every output path a command takes (`--report`, `--html`, `--output-dir`, `-o/--output`, `--md`,
  * `--save-dag`) is checked writable before the command runs anything, so a typo in a path is
  * exit 2 with nothing run, not an ENOENT after a long job.
  */
 const FILE_OPTIONS = ['report', 'html', 'output', 'md', 'saveDag'] as const;
 /** Options that name a directory the command creates (with its parents) and fills. */
-const DIRECTORY_OPTIONS: Readonly<Record<string, readonly string[]>> = { submit: ['out'] };
+const DIRECTORY_OPTIONS: Readonly<Record<string, readonly string[]>> = { submit: ['outputDir'], bundle: ['outputDir'] };
 /** File options whose command creates missing parent directories itself. */
-const MKDIR_FILE_OPTIONS: Readonly<Record<string, readonly string[]>> = { 'from-stack': ['out'] };
+const MKDIR_FILE_OPTIONS: Readonly<Record<string, readonly string[]>> = { 'from-stack': ['output'] };
 
 export function checkOutputPaths(command: Command): void {
   const options = command.opts<Record<string, unknown>>();
   const name = command.name();
   const problems: string[] = [];
   const flag = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-  for (const key of [...FILE_OPTIONS, 'out']) {
+  for (const key of [...FILE_OPTIONS, 'outputDir']) {
     const value = options[key];
     if (typeof value !== 'string' || value === '' || value === '-') continue;
     const problem = DIRECTORY_OPTIONS[name]?.includes(key)

@@ -1,13 +1,17 @@
 import { resolve } from 'node:path';
 import { BadInputError } from '../model/errors.js';
 import { DEFAULT_METADATA_DIR } from '../metadata/file-metadata-store.js';
+import { projectStatePath } from './project-root.js';
 import { describeMetadataLocation, openMetadataStore, parseMetadataLocation, type MetadataLocation } from '../metadata/metadata-location.js';
+
+/** `--metadata <url-or-dir>`: the one spelling of the history store in every command. */
+export const METADATA_FLAG_HELP = `the history store: a redis:// URL or a directory (default: env WUKONG_METADATA, else ${DEFAULT_METADATA_DIR})`;
 
 export const RECORDING_FLAG_HELP = `record task/transfer/invoke metadata here, and plan from it: a directory or a redis:// URL (default: env WUKONG_METADATA, else ${DEFAULT_METADATA_DIR})`;
 
 /** The metadata store commands use when no flag names one: env WUKONG_METADATA, else .wukong/metadata. */
 export function defaultMetadataText(env: NodeJS.ProcessEnv = process.env): string {
-  return env.WUKONG_METADATA ?? DEFAULT_METADATA_DIR;
+  return env.WUKONG_METADATA ?? projectStatePath(DEFAULT_METADATA_DIR, process.cwd(), env);
 }
 
 /**

@@ -31,7 +31,7 @@ const file = (name: string, text: string) => {
 
 /** Submits a DAG with the cache at `cache` (or none), writing outputs to `out`; returns the JSON summary. */
 function submit(dag: string, cache: string | undefined, out: string, extra: string[] = []): SubmitJson {
-  const run = wukong(['submit', dag, '--workers', '2', '--json', '--no-metadata', '--out', out, ...(cache ? ['--cache', cache] : ['--no-cache']), ...extra]);
+  const run = wukong(['submit', dag, '--workers', '2', '--json', '--no-metadata', '--output-dir', out, ...(cache ? ['--cache', cache] : ['--no-cache']), ...extra]);
   expect(run.stderr).toBe('');
   expect(run.code).toBe(0);
   return JSON.parse(run.stdout) as SubmitJson;

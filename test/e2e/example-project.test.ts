@@ -81,10 +81,10 @@ describe('the example project, installed from the packed tarball', () => {
     expect(ops.code, ops.stderr).toBe(0);
     const names = (JSON.parse(ops.stdout) as { name: string }[]).map((op) => op.name);
     expect(names).toEqual(expect.arrayContaining(['timeseries.resample', 'timeseries.rolling-mean', 'matrix.matmul']));
-    const embedded = await wukong(['submit', 'dag.json', '--out', 'out-embedded', '--workers', '2', '--no-metadata']);
+    const embedded = await wukong(['submit', 'dag.json', '--output-dir', 'out-embedded', '--workers', '2', '--no-metadata']);
     expect(embedded.code, embedded.stderr).toBe(0);
     expect(readMatrix(join(project, 'out-embedded/smooth.arrow'))).toEqual(expectedSmooth());
-    const planned = await wukong(['submit', 'dag.json', '--planner', './planner.js', '--out', 'out-planned', '--workers', '2', '--no-metadata', '--json']);
+    const planned = await wukong(['submit', 'dag.json', '--planner', './planner.js', '--output-dir', 'out-planned', '--workers', '2', '--no-metadata', '--json']);
     expect(planned.code, planned.stderr).toBe(0);
     expect(JSON.parse(planned.stdout)).toMatchObject({ ok: true, planner: 'one-worker' });
     expect(readMatrix(join(project, 'out-planned/smooth.arrow'))).toEqual(expectedSmooth());
@@ -127,7 +127,7 @@ describe('the example project, installed from the packed tarball', () => {
       });
       const config = { version: 1, region: 'us-east-1', functionsByTier, bucket: s3.bucket, redisUrl: redis.url, endpoints: { lambda: emulator.url, s3: s3.endpoint } };
       writeFileSync(join(project, 'lambda.json'), JSON.stringify(config));
-      const onLambda = await wukong(['submit', 'dag.json', '--backend', 'lambda', '--lambda-config', 'lambda.json', '--out', 'out-lambda', '--no-metadata', '--json'], {
+      const onLambda = await wukong(['submit', 'dag.json', '--backend', 'lambda', '--lambda-config', 'lambda.json', '--output-dir', 'out-lambda', '--no-metadata', '--json'], {
         AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId,
         AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
       });

@@ -252,7 +252,7 @@ describe('malformed DAG input (fuzz)', () => {
       const validate = await wukong(['validate', file], {});
       const submit =
         i % 2 === 0
-          ? await wukong(['submit', file, '--redis', redis.url, '--report', join(dir, `report-${i}.json`), '--out', join(dir, `out-${i}`), '--metadata', metadataDir], {})
+          ? await wukong(['submit', file, '--redis', redis.url, '--report', join(dir, `report-${i}.json`), '--output-dir', join(dir, `out-${i}`), '--metadata', metadataDir], {})
           : undefined;
       return { input, validate, submit };
     });

@@ -18,7 +18,7 @@ describe('hostile input at the CLI (e2e)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'wukong-hostile-'));
     mkdirSync(join(dir, 'a', 'b'), { recursive: true });
     const dag = writeJson(dir, 'dag.json', { tasks: [{ id: '../../esc', op: 'synthetic.work', args: { ms: 0 } }] });
-    const run = wukong(['submit', dag, '--out', join(dir, 'a', 'b', 'out')], dir);
+    const run = wukong(['submit', dag, '--output-dir', join(dir, 'a', 'b', 'out')], dir);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('task id "../../esc"');
     expect(existsSync(join(dir, 'a', 'esc.arrow'))).toBe(false);
@@ -29,7 +29,7 @@ describe('hostile input at the CLI (e2e)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'wukong-proto-'));
     const work = (id: string, deps?: string[]) => ({ id, op: 'synthetic.work', args: { ms: 1, outputBytes: 16 }, ...(deps ? { deps } : {}) });
     const dag = writeJson(dir, 'dag.json', { tasks: [work('__proto__'), work('constructor', ['__proto__']), work('sink', ['__proto__', 'constructor'])], outputs: ['__proto__', 'sink'] });
-    const run = wukong(['submit', dag, '--planner', planner, '--out', join(dir, 'out'), '--workers', '2'], dir);
+    const run = wukong(['submit', dag, '--planner', planner, '--output-dir', join(dir, 'out'), '--workers', '2'], dir);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(readdirSync(join(dir, 'out')).sort()).toEqual(['__proto__.arrow', 'sink.arrow']);

@@ -171,7 +171,7 @@ describe('time by op, plan vs actual, and two runs compared (Chromium)', () => {
     const wukongRun = join(dir, 'wukong-run.json');
     const html = join(dir, 'planned.html');
     const compared = join(dir, 'compared.html');
-    expect(wukong(['plan', 'workloads/examples/gemm-2x2.json', '--planner', 'uniform', '-o', planned, '--metadata-dir', join(dir, 'no-history')]).code).toBe(0);
+    expect(wukong(['plan', 'workloads/examples/gemm-2x2.json', '--planner', 'uniform', '-o', planned, '--metadata', join(dir, 'no-history')]).code).toBe(0);
     const submitted = wukong(['submit', planned, '--report', plannedRun, '--html', html, '--no-metadata']);
     expect(submitted.stderr).toBe('');
     expect(submitted.code).toBe(0);

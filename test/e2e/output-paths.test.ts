@@ -20,15 +20,15 @@ describe('output paths are checked before any work (e2e)', () => {
   });
 
   it('submit --out onto a file: exit 2, nothing written', () => {
-    const run = wukong(['submit', 'workloads/examples/gemm-2x2.json', '--out', '/etc/passwd']);
+    const run = wukong(['submit', 'workloads/examples/gemm-2x2.json', '--output-dir', '/etc/passwd']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/--out \/etc\/passwd: exists and is not a directory/);
+    expect(run.stderr).toMatch(/--output-dir \/etc\/passwd: exists and is not a directory/);
     expect(run.stdout).toBe('');
   });
 
   it('every bad path is named at once; a good --report next to them is not written', () => {
     const dir = mkdtempSync(join(tmpdir(), 'wk-out-'));
-    const run = wukong(['submit', 'workloads/examples/diamond.json', '--report', join(dir, 'run.json'), '--html', dir, '--out', join(dir, 'missing', 'deep')]);
+    const run = wukong(['submit', 'workloads/examples/diamond.json', '--report', join(dir, 'run.json'), '--html', dir, '--output-dir', join(dir, 'missing', 'deep')]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/--html .*: is a directory/);
     expect(existsSync(join(dir, 'run.json'))).toBe(false);

@@ -29,7 +29,7 @@ describe('wukong plan (e2e)', () => {
   it.each(['uniform', 'nonuniform', 'heft'])('%s: prints workers, tiers, predicted makespan and cost; writes a valid annotated DAG', (planner) => {
     const dir = tempDir();
     const out = join(dir, 'annotated.json');
-    const run = wukong(['plan', DAG, '--planner', planner, '--metadata-dir', join(dir, 'metadata'), '-o', out]);
+    const run = wukong(['plan', DAG, '--planner', planner, '--metadata', join(dir, 'metadata'), '-o', out]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(new RegExp(`^plan: tree-reduction-16 by ${planner} \\(sla median, tiers 1024, 1769, 3008 MB`));
@@ -44,7 +44,7 @@ describe('wukong plan (e2e)', () => {
   it('--json with --sla, --tiers and --max-workers: one JSON object that honours them', () => {
     const dir = tempDir();
     const out = join(dir, 'heft.json');
-    const run = wukong(['plan', DAG, '--planner', 'heft', '--sla', 'p90', '--tiers', '2048,1024', '--max-workers', '3', '--metadata-dir', join(dir, 'm'), '-o', out, '--json']);
+    const run = wukong(['plan', DAG, '--planner', 'heft', '--sla', 'p90', '--tiers', '2048,1024', '--max-workers', '3', '--metadata', join(dir, 'm'), '-o', out, '--json']);
     expect(run.code).toBe(0);
     const summary = JSON.parse(run.stdout) as { ok: boolean; planner: string; sla: string; workers: number; workersByTier: Record<string, number>; predicted: { makespanMs: number; costUsd: number }; output: string };
     expect(summary).toMatchObject({ ok: true, planner: 'heft', sla: 'p90', tasks: 31, output: out });
@@ -64,7 +64,7 @@ describe('wukong plan (e2e)', () => {
   it('runs the example custom planner from its path', () => {
     const dir = tempDir();
     const out = join(dir, 'rr.json');
-    const run = wukong(['plan', DAG, '--planner', './workloads/planners/round-robin.js', '--metadata-dir', join(dir, 'm'), '-o', out]);
+    const run = wukong(['plan', DAG, '--planner', './workloads/planners/round-robin.js', '--metadata', join(dir, 'm'), '-o', out]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/by round-robin/);
@@ -77,7 +77,7 @@ describe('wukong plan (e2e)', () => {
     const planner = join(dir, 'bad-planner.mjs');
     writeFileSync(planner, 'export default { name: "bad", plan(dag) { const tasks = {}; for (const id of dag.taskIds().slice(1)) tasks[id] = { worker: 1 }; return { tasks, workers: { "1": { memoryMb: 999, vcpu: 1 } } }; } };');
     const out = join(dir, 'never.json');
-    const run = wukong(['plan', DAG, '--planner', planner, '--metadata-dir', join(dir, 'm'), '-o', out]);
+    const run = wukong(['plan', DAG, '--planner', planner, '--metadata', join(dir, 'm'), '-o', out]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/invalid plan from planner bad/);
     expect(run.stderr).toMatch(/task \S+ has no annotation/);

@@ -44,7 +44,7 @@ describe('wukong simulate, planned mode (e2e)', () => {
     const dir = tempDir();
     const annotated = join(dir, 'annotated.json');
     const report = join(dir, 'report.json');
-    const plan = wukong(['plan', TR16, '--planner', 'heft', '--max-workers', '3', '--metadata-dir', join(dir, 'metadata'), '-o', annotated]);
+    const plan = wukong(['plan', TR16, '--planner', 'heft', '--max-workers', '3', '--metadata', join(dir, 'metadata'), '-o', annotated]);
     expect(plan.code).toBe(0);
     const written = JSON.parse(readFileSync(annotated, 'utf8')) as { plan: { tasks: Record<string, { worker: number }> } };
     // Act
@@ -70,7 +70,7 @@ describe('wukong simulate, planned mode (e2e)', () => {
   it('bad input exits 2 without a stack trace: a planned file with --planner, a plan with an unknown tier', () => {
     const dir = tempDir();
     const annotated = join(dir, 'annotated.json');
-    expect(wukong(['plan', TR16, '--planner', 'uniform', '--metadata-dir', join(dir, 'metadata'), '-o', annotated]).code).toBe(0);
+    expect(wukong(['plan', TR16, '--planner', 'uniform', '--metadata', join(dir, 'metadata'), '-o', annotated]).code).toBe(0);
     const twice = wukong(['simulate', annotated, '--planner', 'uniform', '--no-metadata']);
     expect(twice.code).toBe(2);
     expect(twice.stderr).toMatch(/already holds a plan/);

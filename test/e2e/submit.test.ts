@@ -22,7 +22,7 @@ describe('wukong submit (e2e)', () => {
     const report = join(dir, 'run.json');
     const out = join(dir, 'out');
     // Act
-    const run = wukong(['submit', 'workloads/examples/gemm-2x2.json', '--report', report, '--out', out, '--workers', '2']);
+    const run = wukong(['submit', 'workloads/examples/gemm-2x2.json', '--report', report, '--output-dir', out, '--workers', '2']);
     // Assess
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);

@@ -50,10 +50,10 @@ describe('table sources on the CLI (e2e)', () => {
     expect(run.stderr).toMatch(/task p \(op table\.project\) failed: .*Conversion Error/);
   });
 
-  it('submit --out-format parquet writes a table output as Parquet', () => {
+  it('submit --output-format parquet writes a table output as Parquet', () => {
     const file = dagFile('copy', [{ id: 'r', op: 'table.read', args: { source: csv } }, { id: 'f', op: 'table.filter', deps: ['r'], args: { where: [{ column: 'zone_id', op: '>=', value: 2 }] } }]);
     const out = join(dir, 'out');
-    const run = wukong(['submit', file, '--workers', '1', '--out', out, '--out-format', 'parquet']);
+    const run = wukong(['submit', file, '--workers', '1', '--output-dir', out, '--output-format', 'parquet']);
     expect(run.code, run.stderr).toBe(0);
     const check = wukong(['validate', dagFile('reread', [{ id: 'x', op: 'table.read', args: { source: join(out, 'f.parquet'), columns: ['name'] } }])]);
     expect(check.code, check.stderr).toBe(0);

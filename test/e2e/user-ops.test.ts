@@ -47,7 +47,7 @@ const dagOf = (op: string, args: Record<string, unknown> = {}) =>
 describe('user op modules (e2e)', () => {
   it('runs user ops embedded, from --ops and from wukong.config.json, with outputs computed by the user code', () => {
     const out = join(dir, 'out');
-    const run = wukong(['submit', dagOf('demo.scale', { factor: 5 }), '--ops', goodOps, '--workers', '2', '--out', out, '--no-metadata']);
+    const run = wukong(['submit', dagOf('demo.scale', { factor: 5 }), '--ops', goodOps, '--workers', '2', '--output-dir', out, '--no-metadata']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     // fill 3 -> demo.scale by 5 -> demo.negate: every element -15, computed by the user's ops.

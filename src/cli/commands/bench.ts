@@ -56,7 +56,7 @@ export function registerBenchCommand(program: Command): void {
     .option('--repeat <k>', 'repeats per variant (sim: seeds 1..k of the random latencies); measures are medians', '1')
     .option('--sim-size <size>', 'sim mode sizes: paper (WUKONG-paper-like), small, medium or large', 'paper')
     .option('--embedded-size <size>', 'embedded mode sizes: small or medium', 'small')
-    .option('--metadata <location>', 'history: embedded runs record here; planners and sim task costs read it (default: env WUKONG_METADATA, else .wukong/metadata)')
+    .option('--metadata <url-or-dir>', 'history: embedded runs record here; planners and sim task costs read it (default: env WUKONG_METADATA, else .wukong/metadata)')
     .option('--no-metadata', 'no history: task costs and plans from the DAG alone; nothing recorded')
     .option('--workers <n>', 'embedded: executor threads (default: number of cores)')
     .option('--deadline <duration>', 'embedded: fail a run that takes longer', '30m')

@@ -2,6 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { BadInputError } from '../../model/errors.js';
+import { withDeprecatedAlias } from '../deprecated-alias.js';
 import {
   configuredTiersMb,
   DEFAULT_LAMBDA_CONFIG_PATH,
@@ -11,7 +12,7 @@ import {
 } from '../../runtime/lambda-config.js';
 
 interface FromStackFlags {
-  out: string;
+  output: string;
   stack?: string;
   json?: boolean;
 }
@@ -19,20 +20,20 @@ interface FromStackFlags {
 /** `wukong config ...`: the files that say where a deployed wukong lives. */
 export function registerConfigCommand(program: Command): void {
   const config = program.command('config').description('configuration for running on AWS Lambda');
-  config
+  const fromStack = config
     .command('from-stack')
     .description('write the Lambda config from a CDK outputs file (`cdk deploy --outputs-file outputs.json`)')
     .argument('<outputs>', 'CDK outputs file (JSON)')
-    .option('-o, --out <file>', 'where to write the config', DEFAULT_LAMBDA_CONFIG_PATH)
+    .option('-o, --output <file>', 'where to write the config', DEFAULT_LAMBDA_CONFIG_PATH)
     .option('--stack <name>', 'which stack of the outputs file (needed when it has several)')
-    .option('--json', 'print the written config as JSON')
-    .action(async (file: string, flags: FromStackFlags) => {
+    .option('--json', 'print the written config as JSON');
+  withDeprecatedAlias(fromStack, '--out <file>', '-o, --output <file>').action(async (file: string, flags: FromStackFlags) => {
       const outputsFile = await readJsonFile(file);
       const { stackName, outputs } = selectStackOutputs(outputsFile, flags.stack);
       const lambdaConfig = lambdaConfigFromStackOutputs(outputs, stackName);
-      await mkdir(dirname(flags.out), { recursive: true });
-      await writeFile(flags.out, `${JSON.stringify(lambdaConfig, null, 2)}\n`);
-      process.stdout.write(flags.json ? `${JSON.stringify(lambdaConfig)}\n` : describe(lambdaConfig, flags.out));
+      await mkdir(dirname(flags.output), { recursive: true });
+      await writeFile(flags.output, `${JSON.stringify(lambdaConfig, null, 2)}\n`);
+      process.stdout.write(flags.json ? `${JSON.stringify(lambdaConfig)}\n` : describe(lambdaConfig, flags.output));
     });
 }
 

@@ -3,16 +3,17 @@ import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { BadInputError, NotFoundError, WukongError } from '../../model/errors.js';
-import { DEFAULT_METADATA_DIR } from '../../metadata/file-metadata-store.js';
 import { formatMetadataSummary } from '../../metadata/format-metadata-summary.js';
 import { recordCount, recordsOfHistory } from '../../metadata/metadata-history.js';
 import { describeMetadataLocation, openMetadataStore, parseMetadataLocation, type MetadataLocation } from '../../metadata/metadata-location.js';
 import type { MetadataStore } from '../../metadata/metadata-store.js';
 import { summarizeHistory } from '../../metadata/metadata-summary.js';
+import { withDeprecatedAlias } from '../deprecated-alias.js';
+import { defaultMetadataText, METADATA_FLAG_HELP } from '../recording-location.js';
 import { decodeRecordLines, encodeRecordLines } from '../../metadata/record-lines.js';
 
 export interface MetadataStoreFlags {
-  metadata?: string;
+  metadata?: string | false;
   metadataDir?: string;
 }
 
@@ -25,7 +26,8 @@ const IMPORT_BATCH_RECORDS = 5000;
  */
 export function metadataLocationFromFlags(flags: MetadataStoreFlags, env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): MetadataLocation {
   if (flags.metadata !== undefined && flags.metadataDir !== undefined) throw new BadInputError('give --metadata or --metadata-dir, not both');
-  const text = flags.metadata ?? (flags.metadataDir !== undefined ? flagDir(flags.metadataDir) : undefined) ?? env.WUKONG_METADATA ?? DEFAULT_METADATA_DIR;
+  if (flags.metadata === false) throw new BadInputError('--no-metadata: this command needs a metadata store');
+  const text = flags.metadata ?? (flags.metadataDir !== undefined ? flagDir(flags.metadataDir) : undefined) ?? defaultMetadataText(env);
   const location = parseMetadataLocation(text);
   return location.kind === 'file' ? { kind: 'file', dir: resolve(cwd, location.dir) } : location;
 }
@@ -37,9 +39,7 @@ function flagDir(dir: string): string {
 }
 
 function withStoreOptions(command: Command): Command {
-  return command
-    .option('--metadata <url-or-dir>', 'metadata store: a redis:// URL or a directory (env WUKONG_METADATA)')
-    .option('--metadata-dir <dir>', `metadata directory (default ${DEFAULT_METADATA_DIR} under the working directory)`);
+  return withDeprecatedAlias(command.option('--metadata <url-or-dir>', METADATA_FLAG_HELP), '--metadata-dir <dir>', '--metadata <url-or-dir>', { keepOwnValue: true });
 }
 
 async function withStore<T>(flags: MetadataStoreFlags, use: (store: MetadataStore, where: string) => Promise<T>): Promise<T> {

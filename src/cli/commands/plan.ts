@@ -10,10 +10,12 @@ import { opsFromFlags, withOpsOptions, type OpsFlags } from '../ops-options.js';
 import { planFor } from '../planned-input.js';
 import { withOptionGroup } from '../option-group.js';
 import { PLANNER_OPTION_GROUP, type PlannerFlags } from '../planner-flags.js';
+import { withDeprecatedAlias } from '../deprecated-alias.js';
+import { METADATA_FLAG_HELP } from '../recording-location.js';
 import { metadataLocationFromFlags } from './metadata.js';
 
 interface PlanFlags extends OpsFlags, PlannerFlags {
-  metadata?: string;
+  metadata?: string | false;
   metadataDir?: string;
   output?: string;
   json?: boolean;
@@ -24,21 +26,24 @@ export function registerPlanCommand(program: Command): void {
     .description('plan a DAG ahead of time from past runs: a worker and memory tier per task, pre-load / pre-warm / dup, predicted makespan and cost')
     .argument('<dag>', 'DAG JSON file');
   withOptionGroup(command, PLANNER_OPTION_GROUP, {
-    planner: { description: `planning algorithm: ${BUILTIN_PLANNER_NAMES.join(', ')}, or a module path (./my-planner.js, .mjs, .ts)`, defaultValue: 'uniform' },
+    // The run commands default to wukong, which makes no plan (executors decide at run time); a
+    // command whose whole job is a plan defaults to the simplest planner that makes one.
+    planner: { description: `planning algorithm: ${BUILTIN_PLANNER_NAMES.join(', ')}, or a module path (./my-planner.js, .mjs, .ts); default uniform, since wukong makes no plan`, defaultValue: 'uniform' },
     sla: { description: 'statistic of the predictions: avg, median or pNN (e.g. p90)' },
     tiers: { description: 'memory tiers (MB) workers may get, comma separated' },
     maxWorkers: { description: 'at most this many workers (heft: its worker count, default 32)' },
   })
-    .option('--metadata <url-or-dir>', 'metadata store to learn from: a redis:// URL or a directory (env WUKONG_METADATA)')
-    .option('--metadata-dir <dir>', 'metadata directory (default .wukong/metadata under the working directory)')
+    .option('--metadata <url-or-dir>', `learn from the history here: ${METADATA_FLAG_HELP.replace('the history store: ', '')}`)
+    .option('--no-metadata', 'no history: predictions from the DAG alone (hints and op shapes)')
     .option('-o, --output <file>', 'write the annotated DAG (planner wukong: the DAG itself) to this file')
-    .option('--json', 'print the summary as one JSON object')
-    .action(async (file: string, flags: PlanFlags) => {
+    .option('--json', 'print the summary as one JSON object');
+  withDeprecatedAlias(command, '--metadata-dir <dir>', '--metadata <url-or-dir>', { keepOwnValue: true });
+  command.action(async (file: string, flags: PlanFlags) => {
       const planning = PLANNER_OPTION_GROUP.fromFlags(flags);
       const { registry } = await opsFromFlags(flags);
       const { spec, model } = await loadValidDag(file, registry);
       const name = spec.name ?? file;
-      const location = metadataLocationFromFlags(flags);
+      const location = flags.metadata === false ? undefined : metadataLocationFromFlags(flags);
       const { plan } = await planFor(model, planning, location, registry);
       if (plan === undefined) {
         if (flags.output !== undefined) await writeOutput(flags.output, spec);
@@ -48,7 +53,7 @@ export function registerPlanCommand(program: Command): void {
       }
       const annotated: AnnotatedDag = { dag: spec, plan };
       if (flags.output !== undefined) await writeOutput(flags.output, annotated);
-      const summary = planSummary(name, annotated, describeMetadataLocation(location), flags.output);
+      const summary = planSummary(name, annotated, location ? describeMetadataLocation(location) : 'none (--no-metadata)', flags.output);
       process.stdout.write(flags.json ? `${JSON.stringify(summary)}\n` : formatPlanSummary(summary, planning.tiers));
     });
 }

@@ -78,7 +78,7 @@ export function registerReplayCommand(program: Command): void {
   command
     .option('--backend <name>', BACKEND_FLAG_HELP, 'embedded')
     .option('--lambda-config <file>', 'the config `wukong config from-stack` wrote', DEFAULT_LAMBDA_CONFIG_PATH)
-    .option('--memory-mb <tier>', 'lambda backend: the memory tier to run executors on (planned runs: each worker its own)');
+    .option('--memory-mb <mb>', 'memory (MB) of the executor function: with --backend lambda, the deployed tier to run executors on (planned runs: each worker its own)');
   withOptionGroup(command, STORE_OPTION_GROUP);
   withOptionGroup(command, OUTPUT_OPTION_GROUP, {
     report: { description: 'write the replay report (JSON: makespans, checks, every run report)' },
@@ -87,7 +87,7 @@ export function registerReplayCommand(program: Command): void {
   });
   command
     .option('--deadline <duration>', 'fail a run that takes longer (e.g. 90s, 10m)', '30m')
-    .option('--metadata <location>', RECORDING_FLAG_HELP)
+    .option('--metadata <url-or-dir>', RECORDING_FLAG_HELP)
     .option('--no-metadata', 'record no metadata (planners then plan from hints and defaults)')
     .option('--cost-memory-mb <mb>', 'memory to price embedded executors at', String(DEFAULT_COST_MEMORY_MB))
     .addHelpText('after', '\nExit status: 0 verified, 1 a run or the verification failed, 2 bad input.')

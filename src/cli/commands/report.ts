@@ -14,11 +14,12 @@ import { compareRuns, type RunComparison } from '../../report/run-comparison.js'
 import { ReplayReportSchema } from '../../../workloads/replay-report.js';
 import { parseIntegerOption } from '../parse-options.js';
 import { readJsonFile } from '../read-dag-file.js';
+import { withDeprecatedAlias } from '../deprecated-alias.js';
 
 interface ReportFlags {
   html?: string;
   dag?: string;
-  run?: string;
+  runNumber?: string;
   json?: boolean;
 }
 
@@ -27,19 +28,19 @@ interface ReportFlags {
  * path, transfer on/off it, peak bytes held) and, with --html, the self-contained HTML page.
  */
 export function registerReportCommand(program: Command): void {
-  program
+  const report = program
     .command('report')
     .description('summarize a run report (submit/simulate --report, or replay --report) and render it as one HTML page')
     .argument('<reports...>', 'run report JSON (a replay report: its last run, or --run N); two reports: compare them')
     .option('--html <file>', 'write a self-contained HTML page: Gantt chart, critical path, summary, time by op, plan vs actual (two reports: a comparison page)')
     .option('--dag <file>', "the run's DAG, or annotated DAG (adds its plan and plan vs actual): needed for the critical path and lower bound unless the report carries them")
-    .option('--run <n>', 'replay reports: which run, from 1 (default: the last)')
-    .option('--json', 'print the metrics as one JSON object')
-    .action(async (files: string[], flags: ReportFlags) => {
+    .option('--run-number <n>', 'replay reports: which run, from 1 (default: the last)')
+    .option('--json', 'print the metrics as one JSON object');
+  withDeprecatedAlias(report, '--run <n>', '--run-number <n>').action(async (files: string[], flags: ReportFlags) => {
       if (files.length > 2) throw new BadInputError(`report takes one run report, or two to compare; got ${files.length}`);
       const runs = [];
       for (const file of files) {
-        const report = await readRunReport(file, flags.run);
+        const report = await readRunReport(file, flags.runNumber);
         const { dag, plan } = flags.dag ? await readDag(flags.dag, report) : { dag: undefined, plan: undefined };
         const metrics = dag ? computeRunMetrics(report, dag) : (report.metrics ?? computeRunMetrics(report));
         runs.push({ file, report, dag, plan, metrics });

@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import { projectStatePath } from '../project-root.js';
 import { opsFromFlags, type OpsFlags } from '../ops-options.js';
 import { BadInputError } from '../../model/errors.js';
 import { DEFAULT_METADATA_DIR } from '../../metadata/file-metadata-store.js';
@@ -91,7 +92,7 @@ export async function simulatePlannedCommand(file: string, flags: PlannedSimulat
 function planningHistory(flags: TaskCostFlags): MetadataLocation | undefined {
   if (flags.metadata === false) return undefined;
   if (typeof flags.metadata === 'string') return parseMetadataLocation(flags.metadata);
-  return { kind: 'file', dir: DEFAULT_METADATA_DIR };
+  return { kind: 'file', dir: projectStatePath(DEFAULT_METADATA_DIR) };
 }
 
 function formatPlannedSimulated(report: RunReport, stats: SimulationStats, planned: PlannedSimulationResult['planned']): string {

@@ -39,11 +39,11 @@ export function registerSimulateCommand(program: Command): void {
       .description('run a DAG in virtual time on simulated Lambdas: the real scheduler core (WUKONG, or planned workers, with --planner or an annotated DAG) with a cost profile')
       .argument('<dag>', 'DAG JSON file')
       .option('--profile <name|file>', `cost profile: ${Object.keys(BUILTIN_PROFILES).join(', ')}, local (${localProfileFlagHelp()}), or a JSON file ("extends": "aws" to override a few fields)`, 'aws')
-      .option('--metadata <location>', `task costs from the history recorded here (a directory or redis:// URL; default ${DEFAULT_METADATA_DIR} when it has records); also what --profile local is fitted from`)
+      .option('--metadata <url-or-dir>', `task costs from the history recorded here (a directory or redis:// URL; default ${DEFAULT_METADATA_DIR} when it has records); also what --profile local is fitted from`)
       .option('--no-metadata', 'task costs from the DAG alone (args and hints), ignoring any history')
       .option('--workers <n>', 'with --profile local: executor threads of the embedded runs it describes (default: number of cores)')
       .option('--seed <n>', 'seed of the random latencies', '1')
-      .option('--memory-mb <mb>', 'memory of the executor function', String(DEFAULT_MEMORY_MB))
+      .option('--memory-mb <mb>', 'memory (MB) of the executor function, simulated', String(DEFAULT_MEMORY_MB))
       .option('--store <kind>', 'intermediate store: redis or s3', 'redis'),
     WUKONG_OPTION_GROUP,
   )
@@ -102,7 +102,7 @@ async function loadProfile(nameOrFile: string): Promise<CostProfile> {
   try {
     text = await readFile(nameOrFile, 'utf8');
   } catch {
-    throw new BadInputError(`--profile: "${nameOrFile}" is neither a built-in profile (${Object.keys(BUILTIN_PROFILES).join(', ')}) nor a readable file`);
+    throw new BadInputError(`--profile: "${nameOrFile}" is neither a built-in profile (${[...Object.keys(BUILTIN_PROFILES), 'local'].join(', ')}) nor a readable file`);
   }
   let json: unknown;
   try {

@@ -24,18 +24,19 @@ import { checkTableSources } from '../table-sources.js';
 import { runDagFromSpec } from '../../model/compiled-dag.js';
 import { BadInputError } from '../../model/errors.js';
 import type { Value } from '../../data/value.js';
+import { withDeprecatedAlias } from '../deprecated-alias.js';
 
 import { resultCacheFromFlags, withCacheOptions, type CacheFlags } from '../cache-flags.js';
 
 interface SubmitFlags extends StoreFlags, PlannerFlags, BackendFlags, WukongFlags, OpsFlags, OutputFlags, CacheFlags {
   workers?: string;
-  out?: string;
+  outputDir?: string;
   deadline: string;
   taskTimeout: string;
   costMemoryMb: string;
   metadata?: string | false;
   pushdown: boolean;
-  outFormat: string;
+  outputFormat: string;
 }
 
 /** Price embedded executors as 1,769 MB Lambdas (1 vCPU) unless told otherwise. */
@@ -54,19 +55,19 @@ export function registerSubmitCommand(program: Command): void {
     .option('--workers <n>', 'executor threads (default: number of cores)')
     .option('--backend <name>', BACKEND_FLAG_HELP, 'embedded')
     .option('--lambda-config <file>', 'the config `wukong config from-stack` wrote', DEFAULT_LAMBDA_CONFIG_PATH)
-    .option('--memory-mb <tier>', 'lambda backend: the memory tier to run executors on');
+    .option('--memory-mb <mb>', 'memory (MB) of the executor function: with --backend lambda, the deployed tier to run executors on');
   withOptionGroup(command, STORE_OPTION_GROUP);
   withOptionGroup(command, OUTPUT_OPTION_GROUP);
   command
-    .option('--out <dir>', 'write each output as <ref>.arrow (Arrow IPC stream)')
-    .option('--out-format <format>', 'tables in --out: arrow (IPC stream) or parquet', 'arrow')
+    .option('--output-dir <dir>', 'write each output as <ref>.arrow (Arrow IPC stream), or .parquet for tables with --output-format parquet')
+    .option('--output-format <format>', 'tables in --output-dir: arrow (IPC stream) or parquet', 'arrow')
     .option('--no-pushdown', 'table ops: read and move every column (no projection or filter pushdown)')
     .option('--deadline <duration>', 'fail the run if it takes longer (e.g. 90s, 10m)', '30m')
     .option('--task-timeout <duration>', 'fail the run when one op call has not returned after this long (Lambda: at most the function timeout)', '15m')
-    .option('--metadata <location>', RECORDING_FLAG_HELP)
+    .option('--metadata <url-or-dir>', RECORDING_FLAG_HELP)
     .option('--no-metadata', 'record no metadata')
-    .option('--cost-memory-mb <mb>', 'memory to price embedded executors at', String(DEFAULT_COST_MEMORY_MB))
-    .action(async (file: string, flags: SubmitFlags) => {
+    .option('--cost-memory-mb <mb>', 'memory to price embedded executors at', String(DEFAULT_COST_MEMORY_MB));
+  withDeprecatedAlias(command, '--out <dir>', '--output-dir <dir>').action(async (file: string, flags: SubmitFlags) => {
       const report = await submit(file, flags);
       if (!report.ok) throw new RunFailedError(report.runId, report.failure?.taskId ?? '-', report.failure?.message ?? 'run failed');
     });
@@ -84,7 +85,7 @@ async function submit(file: string, flags: SubmitFlags): Promise<RunReport> {
   const recordTo = recordingLocationFromFlag(flags.metadata);
   // Planners learn from the history this run records to (the default location when recording is off).
   const { registry, modulePaths } = await opsFromFlags(flags);
-  if (flags.outFormat !== 'arrow' && flags.outFormat !== 'parquet') throw new BadInputError(`--out-format must be arrow or parquet, got "${flags.outFormat}"`);
+  if (flags.outputFormat !== 'arrow' && flags.outputFormat !== 'parquet') throw new BadInputError(`--output-format must be arrow or parquet, got "${flags.outputFormat}"`);
   const loaded = await loadPlannedInput(file, planning, recordTo ?? recordingLocationFromFlag(undefined), registry);
   const { plan, planner } = loaded;
   const checked = await checkTableSources(loaded.spec, { pushdown: flags.pushdown });
@@ -125,9 +126,9 @@ async function submit(file: string, flags: SubmitFlags): Promise<RunReport> {
   });
   if (output.report) await writeFile(output.report, `${JSON.stringify(report, null, 2)}\n`);
   if (output.html) await writeHtmlReport(output.html, report, { dag, plan });
-  if (flags.out && outcome.ok) {
-    await mkdir(flags.out, { recursive: true });
-    for (const [ref, value] of outcome.outputs) await writeOutput(flags.out, ref, value, flags.outFormat);
+  if (flags.outputDir && outcome.ok) {
+    await mkdir(flags.outputDir, { recursive: true });
+    for (const [ref, value] of outcome.outputs) await writeOutput(flags.outputDir, ref, value, flags.outputFormat);
   }
   if (output.json) process.stdout.write(`${JSON.stringify(summaryJson(report))}\n`);
   else if (report.ok) process.stdout.write(formatSummary(report));

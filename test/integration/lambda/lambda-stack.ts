@@ -94,7 +94,7 @@ export async function startLambdaStack(options: LambdaStackOptions): Promise<Lam
     startRedisServer(),
     startS3rver(),
     options.opModules
-      ? promisify(execFile)(process.execPath, [join(ROOT, 'bin/wukong.js'), 'bundle', '--outdir', bundleDir, ...options.opModules.flatMap((path) => ['--ops', path])])
+      ? promisify(execFile)(process.execPath, [join(ROOT, 'bin/wukong.js'), 'bundle', '--output-dir', bundleDir, ...options.opModules.flatMap((path) => ['--ops', path])])
       : promisify(execFile)(process.execPath, [join(ROOT, 'scripts/bundle-lambda.mjs'), '--outdir', bundleDir]),
   ]);
   const savedCredentials = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };

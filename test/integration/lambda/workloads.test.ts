@@ -239,7 +239,7 @@ describe('every replay workload on the Lambda path (emulator, Redis, s3rver)', (
       const outDir = join(dir, 'out');
 
       // Act
-      const run = await wukong(['submit', dagFile, '--backend', 'lambda', '--lambda-config', configFile, '--report', reportFile, '--out', outDir, '--json', '--no-metadata']);
+      const run = await wukong(['submit', dagFile, '--backend', 'lambda', '--lambda-config', configFile, '--report', reportFile, '--output-dir', outDir, '--json', '--no-metadata']);
 
       // Assess: exit 0, a Lambda run report, and an output the tr verifier accepts.
       expect(run.stderr).toBe('');
