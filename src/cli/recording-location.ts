@@ -10,8 +10,8 @@ export const METADATA_FLAG_HELP = `the history store: a redis:// URL or a direct
 export const RECORDING_FLAG_HELP = `record task/transfer/invoke metadata here, and plan from it: a directory or a redis:// URL (default: env WUKONG_METADATA, else ${DEFAULT_METADATA_DIR})`;
 
 /** The metadata store commands use when no flag names one: env WUKONG_METADATA, else .wukong/metadata. */
-export function defaultMetadataText(env: NodeJS.ProcessEnv = process.env): string {
-  return env.WUKONG_METADATA ?? projectStatePath(DEFAULT_METADATA_DIR, process.cwd(), env);
+export function defaultMetadataText(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): string {
+  return env.WUKONG_METADATA ?? projectStatePath(DEFAULT_METADATA_DIR, cwd, env);
 }
 
 /**

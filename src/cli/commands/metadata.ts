@@ -27,7 +27,7 @@ const IMPORT_BATCH_RECORDS = 5000;
 export function metadataLocationFromFlags(flags: MetadataStoreFlags, env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): MetadataLocation {
   if (flags.metadata !== undefined && flags.metadataDir !== undefined) throw new BadInputError('give --metadata or --metadata-dir, not both');
   if (flags.metadata === false) throw new BadInputError('--no-metadata: this command needs a metadata store');
-  const text = flags.metadata ?? (flags.metadataDir !== undefined ? flagDir(flags.metadataDir) : undefined) ?? defaultMetadataText(env);
+  const text = flags.metadata ?? (flags.metadataDir !== undefined ? flagDir(flags.metadataDir) : undefined) ?? defaultMetadataText(env, cwd);
   const location = parseMetadataLocation(text);
   return location.kind === 'file' ? { kind: 'file', dir: resolve(cwd, location.dir) } : location;
 }
