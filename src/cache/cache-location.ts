@@ -3,8 +3,6 @@ import { BadInputError } from '../model/errors.js';
 import type { S3ClientOptions } from '../storage/s3/s3-intermediate-store.js';
 import type { CacheStore } from './cache-store.js';
 import { DirCacheStore } from './dir-cache-store.js';
-import { RedisCacheStore } from './redis-cache-store.js';
-import { S3CacheStore } from './s3-cache-store.js';
 
 export type CacheLocation =
   | { readonly kind: 'dir'; readonly path: string }
@@ -29,14 +27,15 @@ export function parseCacheLocation(text: string): CacheLocation {
   return { kind: 'dir', path: value };
 }
 
-export function openCacheStore(location: CacheLocation, s3: S3ClientOptions = {}): CacheStore {
+/** Opens a cache; the Redis and S3 adapters (ioredis, the AWS SDK) load only when named. */
+export async function openCacheStore(location: CacheLocation, s3: S3ClientOptions = {}): Promise<CacheStore> {
   switch (location.kind) {
     case 'dir':
       if (existsSync(location.path) && !statSync(location.path).isDirectory()) throw new BadInputError(`--cache ${location.path}: not a directory`);
       return new DirCacheStore(location.path);
     case 'redis':
-      return new RedisCacheStore(location.url);
+      return new (await import('./redis-cache-store.js')).RedisCacheStore(location.url);
     case 's3':
-      return new S3CacheStore(location.bucket, location.prefix, s3);
+      return new (await import('./s3-cache-store.js')).S3CacheStore(location.bucket, location.prefix, s3);
   }
 }

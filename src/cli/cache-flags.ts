@@ -25,6 +25,6 @@ export function withCacheOptions<C extends { option(flags: string, description: 
  */
 export async function resultCacheFromFlags(flags: CacheFlags, dagName: string, dag: RunDag, registry: OpRegistry): Promise<ResultCache | undefined> {
   if (typeof flags.cache !== 'string') return undefined;
-  const store = openCacheStore(parseCacheLocation(flags.cache), s3ClientOptionsFromEnv());
+  const store = await openCacheStore(parseCacheLocation(flags.cache), s3ClientOptionsFromEnv());
   return new ResultCache(store, dagName, cachedOpsOf(registry, packageVersion()), await sourceIdentities(dag, registry));
 }

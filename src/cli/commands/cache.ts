@@ -42,7 +42,7 @@ export function registerCacheCommand(program: Command): void {
 }
 
 async function withStore<T>(location: string, use: (store: CacheStore) => Promise<T>): Promise<T> {
-  const store = openCacheStore(parseCacheLocation(location), s3ClientOptionsFromEnv());
+  const store = await openCacheStore(parseCacheLocation(location), s3ClientOptionsFromEnv());
   try {
     return await use(store);
   } catch (error) {

@@ -1,8 +1,7 @@
 import { mkdtemp, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { createS3Client } from '../../storage/s3/s3-intermediate-store.js';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { describeLocation, type SourceLocation } from './source-location.js';
 import { TableOpError } from './table-op-error.js';
 
@@ -15,13 +14,20 @@ const s3Clients = new Map<string, S3Client>();
  * lambda/handler-config.ts). Ops have no configuration channel of their own, and the variable is
  * the same one the AWS SDK reads, so the executor's process environment is the place to look.
  */
-function sourceS3Client(): S3Client {
+async function sourceS3Client(): Promise<S3Client> {
   // eslint-disable-next-line no-restricted-properties -- see above: the SDK's own endpoint variable
   const endpoint = process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL;
   let client = s3Clients.get(endpoint ?? '');
-  if (!client) s3Clients.set(endpoint ?? '', (client = createS3Client(endpoint ? { endpoint, forcePathStyle: true } : {})));
+  if (!client) {
+    // Loaded on the first S3 source: executors of matrix or file-only runs never load the AWS SDK.
+    const { createS3Client } = await import('../../storage/s3/s3-intermediate-store.js');
+    s3Clients.set(endpoint ?? '', (client = createS3Client(endpoint ? { endpoint, forcePathStyle: true } : {})));
+  }
   return client;
 }
+
+/** The SDK's command classes, loaded with the first S3 call (see sourceS3Client). */
+type S3Sdk = typeof import('@aws-sdk/client-s3');
 
 /** A source as a local file the engine can open, the bytes fetched to get it, and how to let it go. */
 export interface LocalSource {
@@ -111,7 +117,7 @@ function mergeRanges(ranges: readonly { offset: number; bytes: number }[]): { of
 }
 
 async function getRange(location: SourceLocation & { kind: 's3' }, range: string | undefined): Promise<{ bytes: Uint8Array }> {
-  return s3Call(location, async (client) => {
+  return s3Call(location, async (client, { GetObjectCommand }) => {
     const response = await client.send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key, ...(range ? { Range: range } : {}) }));
     if (!response.Body) throw new TableOpError(`${describeLocation(location)}: empty response`);
     return { bytes: await response.Body.transformToByteArray() };
@@ -130,7 +136,7 @@ export async function sourceSize(location: SourceLocation): Promise<number> {
       throw error;
     }
   }
-  return s3Call(location, async (client) => (await client.send(new HeadObjectCommand({ Bucket: location.bucket, Key: location.key }))).ContentLength ?? 0);
+  return s3Call(location, async (client, { HeadObjectCommand }) => (await client.send(new HeadObjectCommand({ Bucket: location.bucket, Key: location.key }))).ContentLength ?? 0);
 }
 
 /**
@@ -143,7 +149,7 @@ export async function sourceIdentity(location: SourceLocation): Promise<string> 
     const info = await stat(location.path);
     return `file:${info.size}:${info.mtimeMs}`;
   }
-  return s3Call(location, async (client) => `s3:${(await client.send(new HeadObjectCommand({ Bucket: location.bucket, Key: location.key }))).ETag ?? ''}`);
+  return s3Call(location, async (client, { HeadObjectCommand }) => `s3:${(await client.send(new HeadObjectCommand({ Bucket: location.bucket, Key: location.key }))).ETag ?? ''}`);
 }
 
 /** Reads a whole source into memory (Arrow IPC files): the bytes and their count. */
@@ -170,12 +176,12 @@ export async function writeSink(location: SourceLocation, bytes: Uint8Array): Pr
     await writeFile(partial, bytes);
     return rename(partial, location.path);
   }
-  await s3Call(location, (client) => client.send(new PutObjectCommand({ Bucket: location.bucket, Key: location.key, Body: bytes, ContentLength: bytes.byteLength })));
+  await s3Call(location, (client, { PutObjectCommand }) => client.send(new PutObjectCommand({ Bucket: location.bucket, Key: location.key, Body: bytes, ContentLength: bytes.byteLength })));
 }
 
-async function s3Call<T>(location: SourceLocation & { kind: 's3' }, call: (client: S3Client) => Promise<T>): Promise<T> {
+async function s3Call<T>(location: SourceLocation & { kind: 's3' }, call: (client: S3Client, sdk: S3Sdk) => Promise<T>): Promise<T> {
   try {
-    return await call(sourceS3Client());
+    return await call(await sourceS3Client(), await import('@aws-sdk/client-s3'));
   } catch (error) {
     const name = (error as { name?: string }).name;
     if (name === 'NoSuchKey' || name === 'NotFound') throw new TableOpError(`source ${describeLocation(location)} does not exist`);
