@@ -3,10 +3,11 @@
  * makespan it reports, i.e. what starting Node, loading the CLI and booting executor threads cost
  * around the run. Target: <= 0.4 s for workloads/examples/gemm-2x2.json.
  *
- *   npm run build && node dist/bench/cli-start.js [--runs 5] [--workers 2] [--dag workloads/examples/gemm-2x2.json]
+ *   npm run build && node dist/bench/cli-start.js [--runs 5] [--workers 2] [--dag workloads/examples/gemm-2x2.json] [--compare <other checkout>/bin/wukong.js]
  *
- * Also prints a bare `node -e 0` and `wukong --version`, so that a loaded machine shows up as a
- * slow Node start rather than as CLI overhead. Medians of --runs runs; the load average beside them.
+ * Also prints a bare `node -e 0`, so that a loaded machine shows up as a slow Node start rather
+ * than as CLI overhead. Medians of --runs runs; the load average beside them. --compare runs another
+ * build's CLI (e.g. a checkout of main) interleaved with this one, so both see the same load.
  */
 import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -14,10 +15,15 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '5' }, workers: { type: 'string', default: '2' }, dag: { type: 'string', default: 'workloads/examples/gemm-2x2.json' } },
+  options: {
+    runs: { type: 'string', default: '5' },
+    workers: { type: 'string', default: '2' },
+    dag: { type: 'string', default: 'workloads/examples/gemm-2x2.json' },
+    compare: { type: 'string' },
+  },
 });
 const runs = Number(values.runs);
-const bin = join(process.cwd(), 'bin/wukong.js');
+const bins = [join(process.cwd(), 'bin/wukong.js'), ...(values.compare ? [values.compare] : [])];
 
 function timed(args: readonly string[]): { wallMs: number; stdout: string } {
   const started = performance.now();
@@ -33,24 +39,30 @@ const median = (xs: readonly number[]): number => {
   return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 };
 
+interface Figures {
+  readonly wall: number[];
+  readonly makespan: number[];
+}
+
 const nodeStart: number[] = [];
-const version: number[] = [];
-const wall: number[] = [];
-const makespan: number[] = [];
+const figures: Figures[] = bins.map(() => ({ wall: [], makespan: [] }));
 for (let i = 0; i < runs; i += 1) {
   nodeStart.push(timed(['-e', '0']).wallMs);
-  version.push(timed([bin, '--version']).wallMs);
-  const submit = timed([bin, 'submit', values.dag, '--json', '--no-metadata', '--workers', values.workers]);
-  const summary = JSON.parse(submit.stdout) as { ok: boolean; makespanMs: number };
-  if (!summary.ok) throw new Error(`run failed: ${submit.stdout}`);
-  wall.push(submit.wallMs);
-  makespan.push(summary.makespanMs);
+  bins.forEach((bin, b) => {
+    const submit = timed([bin, 'submit', values.dag, '--json', '--no-metadata', '--workers', values.workers]);
+    const summary = JSON.parse(submit.stdout) as { ok: boolean; makespanMs: number };
+    if (!summary.ok) throw new Error(`run failed: ${submit.stdout}`);
+    figures[b]!.wall.push(submit.wallMs);
+    figures[b]!.makespan.push(summary.makespanMs);
+  });
 }
-const overhead = wall.map((w, i) => w - (makespan[i] as number));
 const ms = (x: number) => `${x.toFixed(0)} ms`;
 console.log(`CLI start overhead, ${values.dag}, --workers ${values.workers}, median of ${runs} (load average ${loadavg().map((l) => l.toFixed(2)).join(' ')})`);
 console.log(`  node -e 0                 ${ms(median(nodeStart))}`);
-console.log(`  wukong --version          ${ms(median(version))}`);
-console.log(`  wukong submit wall        ${ms(median(wall))}`);
-console.log(`  makespan (reported)       ${ms(median(makespan))}`);
-console.log(`  wall - makespan           ${ms(median(overhead))}   (target <= 400 ms)`);
+bins.forEach((bin, b) => {
+  const { wall, makespan } = figures[b]!;
+  console.log(`${bin}`);
+  console.log(`  wukong submit wall        ${ms(median(wall))}`);
+  console.log(`  makespan (reported)       ${ms(median(makespan))}`);
+  console.log(`  wall - makespan           ${ms(median(wall.map((w, i) => w - makespan[i]!)))}   (target <= 400 ms)`);
+});
