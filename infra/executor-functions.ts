@@ -1,4 +1,4 @@
-import { ArnFormat, aws_ec2 as ec2, aws_iam as iam, aws_lambda as lambda, aws_logs as logs, aws_s3 as s3, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Arn, ArnFormat, aws_ec2 as ec2, aws_iam as iam, aws_lambda as lambda, aws_logs as logs, aws_s3 as s3, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { INTERMEDIATE_PREFIX } from './intermediate-bucket.js';
 
@@ -19,6 +19,8 @@ export interface ExecutorFunctionsProps {
   securityGroup: ec2.ISecurityGroup;
   bucket: s3.IBucket;
   redisUrl: string;
+  /** The VPC the functions' network interfaces may be created in (narrows the ENI statement). */
+  vpcId: string;
 }
 
 /** Lambda function names: at most 64 characters. */
@@ -72,6 +74,7 @@ export class ExecutorFunctions extends Construct {
             functionArns,
             bucketArn: props.bucket.bucketArn,
             logGroupArns: [...logGroups.values()].map((group) => group.logGroupArn),
+            vpcArn: Arn.format({ service: 'ec2', resource: 'vpc', resourceName: props.vpcId }, Stack.of(this)),
           }),
         }),
       },
@@ -99,10 +102,11 @@ export class ExecutorFunctions extends Construct {
           // Lambda's default, stated because the runtime relies on it: a failed async invocation is
           // retried twice, and fan-in marks and claims are idempotent so a retry never counts twice.
           retryAttempts: 2,
-          // Executors invoke executors by design: a deep DAG, a parked worker re-invoked by its
-          // producer or a deadline hand-off make long chains that loop detection would cut at 16.
-          // Runs are bounded by their own deadline and TTL instead.
-          recursiveLoop: lambda.RecursiveLoop.ALLOW,
+          // Loop detection on (issue 22): a runaway DAG that keeps invoking executors is stopped
+          // by Lambda, not only by the run's deadline and TTL. Lambda stops a chain of about 16
+          // invocations it can trace as one loop; cap the functions' share of the account with
+          // `-c reservedConcurrency=N` (README, "Deploying") so a run cannot take all of it.
+          recursiveLoop: lambda.RecursiveLoop.TERMINATE,
           environment: {
             WUKONG_REDIS_URL: props.redisUrl,
             WUKONG_S3_BUCKET: props.bucket.bucketName,
@@ -118,7 +122,7 @@ export class ExecutorFunctions extends Construct {
 }
 
 /** The executor role's permissions; exported so tests can compare them with the template. */
-export function executorStatements(targets: { functionArns: string[]; bucketArn: string; logGroupArns: string[] }): iam.PolicyStatement[] {
+export function executorStatements(targets: { functionArns: string[]; bucketArn: string; logGroupArns: string[]; vpcArn: string }): iam.PolicyStatement[] {
   const prefixPattern = `${INTERMEDIATE_PREFIX}*`;
   return [
     new iam.PolicyStatement({
@@ -145,16 +149,17 @@ export function executorStatements(targets: { functionArns: string[]; bucketArn:
     }),
     new iam.PolicyStatement({
       sid: 'VpcNetworkInterfaces',
-      // The actions of AWSLambdaVPCAccessExecutionRole. EC2 does not support resource-level
-      // permissions for them, so AWS requires "*" here (the only unscoped statement).
-      actions: [
-        'ec2:CreateNetworkInterface',
-        'ec2:DescribeNetworkInterfaces',
-        'ec2:DescribeSubnets',
-        'ec2:DeleteNetworkInterface',
-        'ec2:AssignPrivateIpAddresses',
-        'ec2:UnassignPrivateIpAddresses',
-      ],
+      // The changing actions of AWSLambdaVPCAccessExecutionRole, narrowed to the stack's VPC:
+      // the subnet, security group and network interface each carry ec2:Vpc. IfExists, since
+      // Lambda's checks name the "*" resource too (AWS documents no resource ARNs for them).
+      actions: ['ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+      resources: ['*'],
+      conditions: { ArnEqualsIfExists: { 'ec2:Vpc': targets.vpcArn } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'VpcDescribe',
+      // Describe calls support no resource-level permissions or ec2:Vpc: AWS requires "*" (read only).
+      actions: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'],
       resources: ['*'],
     }),
   ];

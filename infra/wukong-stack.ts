@@ -62,7 +62,8 @@ export class WukongStack extends Stack {
       subnets: this.network.functionSubnets,
       securityGroup: this.network.functionsSecurityGroup,
       bucket: this.intermediates.bucket,
-      redisUrl: this.redis.url,
+      redisUrl: this.redis.authenticatedUrl,
+      vpcId: this.network.vpc.vpcId,
     });
     this.addOutputs();
   }
@@ -74,7 +75,8 @@ export class WukongStack extends Stack {
     output(STACK_OUTPUT_KEYS.bucketName, this.intermediates.bucket.bucketName, 'intermediate bucket (keys under wk/)');
     output(STACK_OUTPUT_KEYS.redisEndpoint, this.redis.host, 'Redis primary endpoint (TLS)');
     output(STACK_OUTPUT_KEYS.redisPort, this.redis.port, 'Redis port');
-    output(STACK_OUTPUT_KEYS.redisUrl, this.redis.url, 'Redis URL for clients inside the VPC');
+    output(STACK_OUTPUT_KEYS.redisUrl, this.redis.url, 'Redis URL for clients inside the VPC (add the AUTH token: rediss://:TOKEN@host:port)');
+    output('RedisAuthSecretArn', this.redis.authSecret.secretArn, 'Secrets Manager secret holding the Redis AUTH token');
     output(STACK_OUTPUT_KEYS.region, Aws.REGION, 'region of the stack');
     output(STACK_OUTPUT_KEYS.vpcId, this.network.vpc.vpcId, 'VPC of the executors and Redis');
     const client = this.network.clientSecurityGroup;

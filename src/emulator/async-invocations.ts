@@ -11,6 +11,11 @@ export interface AsyncInvocationsOptions {
   readonly maxQueued: number;
   /** Each attempt's end, for logs and tests. */
   readonly onAttempt?: (attempt: AsyncAttempt) => void;
+  /**
+   * Fault injection for tests: ms after the handler got attempt `attempt` (0 first) of an event
+   * at which its process is killed; undefined leaves it alone.
+   */
+  readonly killAfterMs?: (attempt: number) => number | undefined;
   /** Called whenever this queue may have become idle. */
   readonly onSettled: () => void;
 }
@@ -68,7 +73,7 @@ export class AsyncInvocations {
     while (!this.closed && this.queue.length > 0 && this.instances.tryReserve()) {
       const event = this.queue.shift() as QueuedEvent;
       this.running += 1;
-      void this.instances.run(event.requestId, event.eventJson).then(({ outcome, cold }) => this.finished(event, outcome, cold));
+      void this.instances.run(event.requestId, event.eventJson, this.options.killAfterMs?.(event.attempt)).then(({ outcome, cold }) => this.finished(event, outcome, cold));
     }
   }
 

@@ -84,8 +84,8 @@ export class FunctionInstances {
     return this.pool.tryTake();
   }
 
-  /** Runs one invocation in a slot taken with tryReserve (which this gives back). */
-  async run(requestId: string, eventJson: string): Promise<{ outcome: SandboxOutcome; cold: boolean; durationMs: number }> {
+  /** Runs one invocation in a slot taken with tryReserve (which this gives back); see Sandbox.invoke for killAfterMs. */
+  async run(requestId: string, eventJson: string, killAfterMs?: number): Promise<{ outcome: SandboxOutcome; cold: boolean; durationMs: number }> {
     const startedAt = performance.now();
     let sandbox: Sandbox | undefined;
     let cold = false;
@@ -107,7 +107,7 @@ export class FunctionInstances {
       }
       this.busy.add(sandbox);
       this.stats.invocations += 1;
-      const outcome = await sandbox.invoke(requestId, eventJson, this.definition.timeoutSeconds * 1000);
+      const outcome = await sandbox.invoke(requestId, eventJson, this.definition.timeoutSeconds * 1000, killAfterMs);
       if (outcome.kind === 'function-error') this.stats.functionErrors += 1;
       if (outcome.kind === 'timeout') this.stats.timeouts += 1;
       if (outcome.kind === 'runtime-error') this.stats.runtimeErrors += 1;

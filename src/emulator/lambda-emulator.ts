@@ -37,6 +37,11 @@ export interface LambdaEmulatorOptions {
    */
   readonly baseEnvironment?: Readonly<Record<string, string>>;
   readonly onLogLine?: (functionName: string, line: string) => void;
+  /**
+   * Fault injection for tests: ms after the handler of an Event invocation (attempt 0 first) got
+   * its event at which its process is SIGKILLed, to be retried as Lambda retries async events.
+   */
+  readonly killAfterMs?: (functionName: string, attempt: number) => number | undefined;
   /** Every invocation that ran, sync or async (each retry too). */
   readonly onInvocation?: (record: InvocationRecord) => void;
 }
@@ -170,6 +175,7 @@ export class LambdaEmulator {
       const events = new AsyncInvocations(instances, {
         retryDelaysMs: o.asyncRetryDelaysMs ?? LAMBDA_ASYNC_RETRY_DELAYS_MS.slice(0, LAMBDA_ASYNC_RETRIES),
         maxQueued: o.maxQueuedEventsPerFunction ?? DEFAULT_MAX_QUEUED_EVENTS,
+        ...(o.killAfterMs ? { killAfterMs: (attempt: number) => o.killAfterMs?.(definition.name, attempt) } : {}),
         onAttempt: (attempt) =>
           o.onInvocation?.({
             functionName: definition.name,

@@ -105,8 +105,12 @@ export class Sandbox {
     return !this.exited;
   }
 
-  /** Runs one invocation; resolves with its outcome (never rejects). */
-  async invoke(requestId: string, eventJson: string, timeoutMs: number): Promise<SandboxOutcome> {
+  /**
+   * Runs one invocation; resolves with its outcome (never rejects). `killAfterMs` (fault
+   * injection for tests) SIGKILLs the process that long after the handler got the event, if it
+   * is still running it: a crash mid-task, which Lambda reports as Runtime.ExitError.
+   */
+  async invoke(requestId: string, eventJson: string, timeoutMs: number, killAfterMs?: number): Promise<SandboxOutcome> {
     try {
       await this.ready;
     } catch (error) {
@@ -132,6 +136,11 @@ export class Sandbox {
       const message: ToSandbox = { type: 'invoke', requestId, eventJson, deadlineAt: Date.now() + timeoutMs };
       // A closed channel means the process is gone; its 'exit' settles the invocation.
       this.child.send(message, () => undefined);
+      if (killAfterMs !== undefined) {
+        setTimeout(() => {
+          if (this.pending?.requestId === requestId) this.kill();
+        }, killAfterMs);
+      }
     });
   }
 

@@ -17,6 +17,11 @@ export const RunSpecSchema = z
     plan: PlanSchema.optional(),
     /** A task whose op has not returned after this long fails the run (absent: no task timeout). */
     taskTimeoutMs: z.number().positive().optional(),
+    /**
+     * When the client gives up on the run (epoch ms); an executor's store calls do not wait past
+     * it (runtime/store-bounds.ts). Absent: the per-call timeout alone bounds them.
+     */
+    deadlineAt: z.number().positive().optional(),
     /** Planned mode: a worker that waited this long for an input parks (default DEFAULT_PARK_AFTER_MS). */
     parkAfterMs: z.number().nonnegative().optional(),
   })

@@ -4,6 +4,7 @@ import { OpFailedError } from './call-op.js';
 import type { ExecutorPayload } from './payload.js';
 import type { LoadedRun } from './run-cache.js';
 import { PlannedSession } from './planned-session.js';
+import { withRunDeadline } from './store-bounds.js';
 import type { ExecutorReport } from '../model/run-events.js';
 import { TaskIo } from './task-io.js';
 import { WukongSession } from './wukong-session.js';
@@ -16,10 +17,13 @@ export { workerConfigOf, type DriverDeps, type InvocationContext } from './drive
  * instructions with real I/O (the shared TaskIo); the simulator carries out the same instructions
  * in virtual time, so the policy lives in one place.
  */
-export async function runExecutor(payload: ExecutorPayload, deps: DriverDeps, context: InvocationContext): Promise<ExecutorReport> {
-  const startedAt = deps.clock.now();
-  const cpuAtStart = deps.cpuMs();
-  const run = await deps.runs.load(payload.runId);
+export async function runExecutor(payload: ExecutorPayload, hostDeps: DriverDeps, context: InvocationContext): Promise<ExecutorReport> {
+  const startedAt = hostDeps.clock.now();
+  const cpuAtStart = hostDeps.cpuMs();
+  const run = await hostDeps.runs.load(payload.runId);
+  // From here on no store call outlasts the run's deadline (the client has given up by then).
+  const deadlineAt = run.spec.deadlineAt;
+  const deps = deadlineAt === undefined ? hostDeps : { ...hostDeps, ...withRunDeadline(hostDeps, deadlineAt, () => hostDeps.clock.now()) };
   checkOpsKnown(run, deps);
   const worker = workerConfigOf(deps);
   const recorder = new MetadataRecorder(payload.runId, worker);

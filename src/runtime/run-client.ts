@@ -78,7 +78,8 @@ export function newRunId(): string {
 export async function executeRun(request: RunRequest, deps: RunClientDeps): Promise<RunOutcome> {
   const runId = request.runId ?? newRunId();
   const keys = runKeys(runId);
-  const spec: RunSpec = { version: 1, runId, ...request.spec };
+  // Executors bound their store calls by the deadline too; measured from here, it is never later than the client's.
+  const spec: RunSpec = { version: 1, runId, ...request.spec, deadlineAt: deps.clock.now() + request.deadlineMs };
   // The makespan of a cached run includes finding its hits (an uncached one starts after the spec is stored, as before).
   const resolveStartedAt = deps.clock.now();
   const resolution = request.cache ? await request.cache.resolve(request.dag, request.outputRefs) : undefined;

@@ -4,6 +4,8 @@ import type { IntermediateStore } from '../storage/intermediate-store.js';
 import { STORE_KINDS } from '../storage/store-kinds.js';
 import { storeProxies } from './embedded/port-rpc.js';
 import { usesMainThreadMemory, type StoreConfig } from './store-config.js';
+import { boundStores } from './store-bounds.js';
+import { storeLabel } from './store-name.js';
 
 export interface ExecutorStores {
   readonly store: IntermediateStore;
@@ -15,7 +17,8 @@ export interface ExecutorStores {
  * registry (storage/store-kinds.ts). Host-local parts (memory) come from `memory` (in the main
  * thread) or through `memoryPort` (in an executor thread); every other part is opened here by its
  * kind, one client per host, as a Lambda container would. Kinds load their adapter modules only
- * when configured, so memory-only threads never pay for ioredis or the AWS SDK.
+ * when configured, so memory-only threads never pay for ioredis or the AWS SDK. Every call of the
+ * stores returned is bounded by STORE_CALL_TIMEOUT_MS (./store-bounds.ts).
  */
 export async function createExecutorStores(config: StoreConfig, memoryPort?: MessagePort, memory?: ExecutorStores): Promise<ExecutorStores> {
   const needsLocal = usesMainThreadMemory(config);
@@ -25,5 +28,6 @@ export async function createExecutorStores(config: StoreConfig, memoryPort?: Mes
   const hostLocal = (kind: string) => STORE_KINDS.find(kind)?.hostLocal === true;
   const coordinator = hostLocal(config.coordinator.kind) ? (local as ExecutorStores).coordinator : await STORE_KINDS.open(config.coordinator, 'coordinator', context);
   const store = hostLocal(config.intermediate.kind) ? (local as ExecutorStores).store : await STORE_KINDS.open(config.intermediate, 'intermediate', context);
-  return { store, coordinator };
+  // Every call bounded (./store-bounds.ts): a store that stops answering fails the call, naming it.
+  return boundStores({ store, coordinator }, { store: storeLabel(config.intermediate), coordinator: storeLabel(config.coordinator) });
 }

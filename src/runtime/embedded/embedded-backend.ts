@@ -27,6 +27,11 @@ export interface EmbeddedOptions {
   readonly killAfterMs?: (executorId: string, attempt: number) => number | undefined;
   /** Fault injection for tests (see ThreadPoolOptions.deliverTwice). */
   readonly deliverTwice?: (executorId: string) => boolean;
+  /**
+   * Called once per distinct warning of the executors (a metadata batch they could not record);
+   * default: one `wukong: warning: ...` line on stderr each.
+   */
+  readonly onWarning?: (message: string) => void;
   /** Keep the run's keys and objects after it ends (default: removed). */
   readonly keepIntermediates?: boolean;
 }
@@ -59,6 +64,7 @@ export async function runEmbedded(request: RunRequest, options: EmbeddedOptions)
       memory,
       invokeConcurrency: options.invokeConcurrency,
       maxRetries: 2,
+      onWarning: onceEach(options.onWarning ?? ((message) => process.stderr.write(`wukong: warning: ${message}\n`))),
       ...(options.killAfterMs ? { killAfterMs: options.killAfterMs } : {}),
       ...(options.deliverTwice ? { deliverTwice: options.deliverTwice } : {}),
       ...(options.metadata ? { metadata: options.metadata } : {}),
@@ -106,3 +112,13 @@ export async function runEmbedded(request: RunRequest, options: EmbeddedOptions)
   }
 }
 
+
+/** `report` called once per distinct message (every executor of a run may hit the same failure). */
+function onceEach(report: (message: string) => void): (message: string) => void {
+  const seen = new Set<string>();
+  return (message) => {
+    if (seen.has(message)) return;
+    seen.add(message);
+    report(message);
+  };
+}

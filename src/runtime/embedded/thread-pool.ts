@@ -28,6 +28,8 @@ export interface ThreadPoolOptions {
   readonly maxRetries: number;
   /** Called when an invocation's thread died more often than the retries allow. */
   readonly onGiveUp: (payload: ExecutorPayload, reason: string) => void;
+  /** An executor's warning (e.g. metadata not recorded); none: dropped. */
+  readonly onWarning?: (message: string) => void;
   /** Fault injection for tests: ms after dispatch at which to kill the thread running an attempt. */
   readonly killAfterMs?: (executorId: string, attempt: number) => number | undefined;
   /** Fault injection for tests: deliver this invocation twice (Lambda's at-least-once delivery). */
@@ -149,6 +151,9 @@ export class ThreadPool implements Invoker {
       case 'done':
         slot.jobs.delete(String(message.jobId));
         break;
+      case 'warning':
+        this.options.onWarning?.(message.message);
+        return;
     }
     this.pump();
   }

@@ -33,7 +33,9 @@ const deps: DriverDeps = {
   },
   ops,
   clock: systemClock,
-  logger: silentLogger,
+  // Warnings (a metadata batch not recorded) reach the user through the main thread; the rest
+  // of the executor's log is for Lambda's CloudWatch and is dropped here.
+  logger: { ...silentLogger, warn: (_fields, message) => post({ type: 'warning', message }) },
   runs: new RunCache(coordinator, runDagFromSpec),
   memoryMb: 0,
   invokeConcurrency: init.invokeConcurrency,

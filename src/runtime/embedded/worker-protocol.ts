@@ -7,7 +7,9 @@ export type ToWorker = { readonly type: 'execute'; readonly payload: ExecutorPay
 export type FromWorker =
   | { readonly type: 'ready' }
   | { readonly type: 'invoke'; readonly payload: ExecutorPayload }
-  | { readonly type: 'done'; readonly jobId: number };
+  | { readonly type: 'done'; readonly jobId: number }
+  /** Something an executor could not do that does not fail the run (e.g. metadata not recorded). */
+  | { readonly type: 'warning'; readonly message: string };
 
 export interface WorkerInit {
   readonly stores: StoreConfig;

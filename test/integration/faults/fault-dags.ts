@@ -40,3 +40,25 @@ export async function outputsMatchReference(dag: CompiledRunDag, outcome: RunOut
     return got !== undefined && want !== undefined && Buffer.from(encodeValue(got)).equals(Buffer.from(encodeValue(want)));
   });
 }
+
+/**
+ * A seeded kill schedule for the embedded thread pool (or the emulator): the first attempt of
+ * about `share` of the executors is killed 0 to `maxDelayMs` ms after dispatch, before, during or
+ * after its tasks, uploads and fan-in marks; retries are left alone. `killed` lists who was hit.
+ */
+export function killFirstAttempts(seed: number, share: number, maxDelayMs: number): { killAfterMs: (id: string, attempt: number) => number | undefined; killed: string[] } {
+  let s = seed * 7919;
+  const rnd = () => {
+    s = (s * 1103515245 + 12345) & 0x7fffffff;
+    return s / 0x7fffffff;
+  };
+  const killed: string[] = [];
+  return {
+    killed,
+    killAfterMs: (id, attempt) => {
+      if (attempt !== 0 || rnd() >= share) return undefined;
+      killed.push(id);
+      return rnd() * maxDelayMs;
+    },
+  };
+}

@@ -39,6 +39,8 @@ export interface LambdaStackOptions {
   /** The emulator's functions, built from the shared bundle and environment. */
   readonly functions: (context: FunctionContext) => FunctionDefinition[];
   readonly accountConcurrency?: number;
+  /** Fault injection: see LambdaEmulatorOptions.killAfterMs. */
+  readonly killAfterMs?: (functionName: string, attempt: number) => number | undefined;
   /** User op modules to bundle in (`wukong bundle --ops`); none: the built-ins' bundle script. */
   readonly opModules?: readonly string[];
 }
@@ -136,6 +138,7 @@ export async function startLambdaStack(options: LambdaStackOptions): Promise<Lam
       accountConcurrency: options.accountConcurrency ?? 16,
       // Lambda retries a failed Event after minutes; a test cannot wait that long.
       asyncRetryDelaysMs: [50, 50],
+      ...(options.killAfterMs ? { killAfterMs: options.killAfterMs } : {}),
       baseEnvironment: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
       onLogLine: (functionName, line) => keep(`${functionName}: ${line}`),
       onInvocation: (record) => {

@@ -42,7 +42,8 @@ describe('WukongStack (default options): executor functions', () => {
       expect(p.Timeout).toBe(900);
       expect(p.Handler).toBe('handler.handler');
       expect(p.FunctionName).toBe(`${STACK}-executor-${p.MemorySize}`);
-      expect(p.RecursiveLoop).toBe('Allow');
+      // Issue 22: loop detection on; the functions' share of the account is -c reservedConcurrency.
+      expect(p.RecursiveLoop).toBe('Terminate');
       expect(p.ReservedConcurrentExecutions).toBeUndefined();
     }
   });
@@ -53,7 +54,7 @@ describe('WukongStack (default options): executor functions', () => {
       const env = (props(fn).Environment as { Variables: Record<string, unknown> }).Variables;
       expect(env.WUKONG_MEMORY_MB).toBe(String(props(fn).MemorySize));
       expect(referencedId(env.WUKONG_S3_BUCKET)).toBe(bucketId);
-      expect(JSON.stringify(env.WUKONG_REDIS_URL)).toMatch(/"rediss:\/\/".*PrimaryEndPoint\.Address.*PrimaryEndPoint\.Port/);
+      expect(JSON.stringify(env.WUKONG_REDIS_URL)).toMatch(/"rediss:\/\/:\{\{resolve:secretsmanager:.*:SecretString:::\}\}@".*PrimaryEndPoint\.Address.*PrimaryEndPoint\.Port/);
       expect(env.WUKONG_FUNCTION_PREFIX).toBe(`${STACK}-executor-`);
       const byTier = JSON.parse(String(env.WUKONG_FUNCTIONS_BY_TIER)) as Record<string, string>;
       expect(byTier).toEqual(Object.fromEntries(DEFAULT_TIERS_MB.map((mb) => [String(mb), `${STACK}-executor-${mb}`])));
@@ -170,9 +171,9 @@ describe('WukongStack (default options): IAM', () => {
     return found[0]!;
   };
 
-  it('grants the executor role exactly five statements, all Allow, with no wildcard action', () => {
+  it('grants the executor role exactly six statements, all Allow, with no wildcard action', () => {
     const statements = executorStatements();
-    expect(statements.map((s) => s.Sid).sort()).toEqual(['Intermediates', 'InvokeExecutors', 'ListIntermediates', 'OwnLogs', 'VpcNetworkInterfaces']);
+    expect(statements.map((s) => s.Sid).sort()).toEqual(['Intermediates', 'InvokeExecutors', 'ListIntermediates', 'OwnLogs', 'VpcDescribe', 'VpcNetworkInterfaces']);
     for (const statement of statements) {
       expect(statement.Effect).toBe('Allow');
       for (const action of asArray(statement.Action)) expect(action).toMatch(/^[a-z0-9]+:[A-Za-z]+$/);
@@ -202,14 +203,24 @@ describe('WukongStack (default options): IAM', () => {
     expect(list.Condition).toEqual({ StringLike: { 's3:prefix': ['wk/*'] } });
   });
 
-  it('may write only to its own log groups; only the ENI statement (EC2 requires it) is unscoped', () => {
+  it('may write only to its own log groups; only the ENI statements (EC2 requires it) are unscoped', () => {
     const logs = bySid('OwnLogs');
     expect(asArray(logs.Action).sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
     const groups = ofType(synth.resources, 'AWS::Logs::LogGroup').map(([id]) => id).sort();
     expect(asArray(logs.Resource as unknown[]).map(referencedId).sort()).toEqual(groups);
     const unscoped = executorStatements().filter((statement) => isUnscoped(statement.Resource));
-    expect(unscoped.map((s) => s.Sid)).toEqual(['VpcNetworkInterfaces']);
-    expect(asArray(unscoped[0]!.Action).every((action) => action.startsWith('ec2:'))).toBe(true);
+    expect(unscoped.map((s) => s.Sid).sort()).toEqual(['VpcDescribe', 'VpcNetworkInterfaces']);
+    for (const statement of unscoped) expect(asArray(statement.Action).every((action) => action.startsWith('ec2:'))).toBe(true);
+  });
+
+  it('may change network interfaces only in the stack\'s VPC (ec2:Vpc condition); the unconditioned rest only describes', () => {
+    const change = bySid('VpcNetworkInterfaces');
+    expect(asArray(change.Action).sort()).toEqual(['ec2:AssignPrivateIpAddresses', 'ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface', 'ec2:UnassignPrivateIpAddresses']);
+    const vpcArn = (change.Condition as { ArnEqualsIfExists?: Record<string, unknown> } | undefined)?.ArnEqualsIfExists?.['ec2:Vpc'];
+    const vpcId = logicalIdOf('AWS::EC2::VPC', () => true);
+    expect(JSON.stringify(vpcArn)).toMatch(new RegExp(`:vpc/",\\{"Ref":"${vpcId}"\\}`));
+    const describe = bySid('VpcDescribe');
+    expect(asArray(describe.Action).sort()).toEqual(['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets']);
   });
 
   it('nowhere in the template allows lambda: or s3: actions on "*"', () => {
@@ -224,7 +235,7 @@ describe('WukongStack (default options): IAM', () => {
 
 describe('WukongStack (default options): outputs', () => {
   it('has every output `wukong config from-stack` reads', () => {
-    expect(Object.keys(synth.outputs).sort()).toEqual(Object.values(STACK_OUTPUT_KEYS).sort());
+    expect(Object.keys(synth.outputs).sort()).toEqual([...Object.values(STACK_OUTPUT_KEYS), 'RedisAuthSecretArn'].sort());
   });
 
   it('resolves, once deployed, to a valid Lambda config naming every executor function', () => {
@@ -256,3 +267,21 @@ function resolveAsDeployed(value: unknown, resources: Record<string, CfnResource
   if (join) return join[1].map((part) => resolveAsDeployed(part, resources)).join(join[0]);
   throw new Error(`cannot resolve ${JSON.stringify(value)}`);
 }
+
+describe('WukongStack (default options): Redis AUTH', () => {
+  it('requires an AUTH token from a generated secret, with TLS; the token is in no output', () => {
+    const [groupId, group] = ofType(synth.resources, 'AWS::ElastiCache::ReplicationGroup')[0]!;
+    expect(groupId).toBeDefined();
+    const p = props(group);
+    expect(p.TransitEncryptionEnabled).toBe(true);
+    expect(p.TransitEncryptionMode).toBe('required');
+    const secrets = ofType(synth.resources, 'AWS::SecretsManager::Secret');
+    expect(secrets).toHaveLength(1);
+    const [secretId, secret] = secrets[0]!;
+    expect(props(secret).GenerateSecretString).toMatchObject({ PasswordLength: 64, ExcludePunctuation: true });
+    // A dynamic reference: CloudFormation resolves it at deploy, the template never holds the token.
+    expect(JSON.stringify(p.AuthToken)).toMatch(new RegExp(`\\{\\{resolve:secretsmanager:",\\{"Ref":"${secretId}"\\},":SecretString:::\\}\\}`));
+    expect(JSON.stringify(synth.outputs)).not.toMatch(/resolve:secretsmanager/);
+    expect(referencedId(synth.outputs.RedisAuthSecretArn?.Value)).toBe(secretId);
+  });
+});

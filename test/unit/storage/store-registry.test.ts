@@ -85,7 +85,9 @@ describe('store registry: a new store kind is one definition and one registratio
     const host = { store: new MemoryIntermediateStore(), coordinator: new MemoryCoordinator() };
     const { store, coordinator } = await createExecutorStores(parsed.data, undefined, host);
     expect(store.kind).toBe('ledger');
-    expect(coordinator).toBe(host.coordinator);
+    // The host's memory coordinator, behind the executor store-call bounds (runtime/store-bounds.ts).
+    await coordinator.setValue('probe', '1');
+    expect(await host.coordinator.getValue('probe')).toBe('1');
 
     // A diamond whose 5,000-byte outputs exceed the inline budget: they travel through the store.
     const spec: DagSpec = {
