@@ -2,13 +2,7 @@ import type { RunReport } from '../report/run-report.js';
 import { printable } from '../model/printable.js';
 import { formatCacheLine } from '../report/cache-summary.js';
 
-const MB = 1024 * 1024;
-
-export function formatBytes(bytes: number): string {
-  if (bytes >= MB) return `${(bytes / MB).toFixed(1)} MiB`;
-  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${bytes} B`;
-}
+import { formatBytes } from '../report/html/format-units.js';
 
 /** The human summary of a run, as `submit` and `replay` print it. */
 export function formatSummary(report: RunReport): string {

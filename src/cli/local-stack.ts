@@ -172,6 +172,8 @@ export async function localUp(options: LocalUpOptions): Promise<LocalState> {
       functionsByTier,
       bucket: options.bucket,
       redisUrl,
+      // The emulated executors get WUKONG_REDIS_URL only, so they record metadata there too.
+      metadataUrl: redisUrl,
       endpoints: { lambda: lambdaEndpoint, s3: s3Endpoint },
       credentials: { ...LOCAL_CREDENTIALS },
     };

@@ -24,14 +24,19 @@ export function findProjectRoot(cwd: string = process.cwd(), env: NodeJS.Process
 let announced = false;
 
 /**
- * `relative` (e.g. `.wukong/metadata`) under the project root. The first use in a process says on
- * stderr which root it is when that is not the working directory (stdout stays clean for --json).
+ * The project root's directory. The first use in a process says on stderr which root it is when
+ * that is not the working directory (stdout stays clean for --json).
  */
-export function projectStatePath(relative: string, cwd: string = process.cwd(), env: NodeJS.ProcessEnv = process.env): string {
+export function projectRootDir(cwd: string = process.cwd(), env: NodeJS.ProcessEnv = process.env): string {
   const root = findProjectRoot(cwd, env);
   if (!announced && root.dir !== resolve(cwd)) {
     announced = true;
     process.stderr.write(`wukong: project state in ${join(root.dir, '.wukong')} (${root.reason === 'WUKONG_HOME' ? 'env WUKONG_HOME' : `nearest directory with ${root.reason}`})\n`);
   }
-  return join(root.dir, relative);
+  return root.dir;
+}
+
+/** `relative` (e.g. `.wukong/metadata`) under the project root (announced as `projectRootDir` does). */
+export function projectStatePath(relative: string, cwd: string = process.cwd(), env: NodeJS.ProcessEnv = process.env): string {
+  return join(projectRootDir(cwd, env), relative);
 }

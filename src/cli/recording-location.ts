@@ -7,7 +7,7 @@ import { describeMetadataLocation, openMetadataStore, parseMetadataLocation, typ
 /** `--metadata <url-or-dir>`: the one spelling of the history store in every command. */
 export const METADATA_FLAG_HELP = `the history store: a redis:// URL or a directory (default: env WUKONG_METADATA, else ${DEFAULT_METADATA_DIR})`;
 
-export const RECORDING_FLAG_HELP = `record task/transfer/invoke metadata here, and plan from it: a directory or a redis:// URL (default: env WUKONG_METADATA, else ${DEFAULT_METADATA_DIR})`;
+export const RECORDING_FLAG_HELP = `record task/transfer/invoke metadata here, and plan from it: a directory or a redis:// URL (default: env WUKONG_METADATA, else with --backend lambda the Lambda config's metadataUrl, where its executors record, else ${DEFAULT_METADATA_DIR})`;
 
 /** The metadata store commands use when no flag names one: env WUKONG_METADATA, else .wukong/metadata. */
 export function defaultMetadataText(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): string {

@@ -1,12 +1,17 @@
 import { BadInputError } from '../model/errors.js';
 import { BACKENDS, findBackend } from '../runtime/backend-registry.js';
 import type { EmbeddedBackendOptions, RunBackend } from '../runtime/run-backend.js';
+import { lambdaMetadataUrl, loadLambdaConfig } from '../runtime/lambda-config.js';
+import type { MetadataLocation } from '../metadata/metadata-location.js';
+import { lambdaConfigPath } from './lambda-config-path.js';
 import { parseIntegerOption } from './parse-options.js';
+import { recordingLocationFromFlag } from './recording-location.js';
 
 /** The backend flags `submit` and `replay` share. */
 export interface BackendFlags {
   backend: string;
-  lambdaConfig: string;
+  /** Absent: `.wukong/lambda.json` under the project root. */
+  lambdaConfig?: string;
   memoryMb?: string;
 }
 
@@ -19,8 +24,25 @@ export async function runBackendFromFlags(flags: BackendFlags, embedded: Embedde
   const backend = findBackend(flags.backend);
   if (!backend) throw new BadInputError(`--backend must be ${BACKENDS.map((b) => b.name).join(' or ')}, got "${flags.backend}"`);
   const memoryMb = flags.memoryMb === undefined ? undefined : parseIntegerOption(flags.memoryMb, '--memory-mb', 0, 128);
-  return backend.open({ embedded, lambdaConfigPath: flags.lambdaConfig, memoryMb });
+  return backend.open({ embedded, lambdaConfigPath: lambdaConfigPath(flags.lambdaConfig), memoryMb });
 }
 
 /** `--backend`'s help, from the registered backends. */
 export const BACKEND_FLAG_HELP = BACKENDS.map((b) => `${b.name} (${b.description})`).join(' or ');
+
+/**
+ * Where a run records metadata and plans from (`--metadata`, `--no-metadata` = undefined). With no
+ * flag and no env WUKONG_METADATA, a Lambda run uses the deployment's metadata URL from its config:
+ * its executors record there, so the planner learns from the history the functions wrote rather
+ * than from a local directory they never touch. Other backends: the default of `recordingLocationFromFlag`.
+ */
+export async function recordingLocationForRun(
+  flags: Pick<BackendFlags, 'backend' | 'lambdaConfig'> & { metadata?: string | false },
+  env: NodeJS.ProcessEnv = process.env,
+  cwd: string = process.cwd(),
+): Promise<MetadataLocation | undefined> {
+  if (flags.metadata === undefined && env.WUKONG_METADATA === undefined && flags.backend === 'lambda') {
+    return recordingLocationFromFlag(lambdaMetadataUrl(await loadLambdaConfig(lambdaConfigPath(flags.lambdaConfig, cwd, env))));
+  }
+  return recordingLocationFromFlag(flags.metadata ?? env.WUKONG_METADATA);
+}

@@ -1,6 +1,7 @@
 import type { DagSpec } from '../model/dag-schema.js';
 import { BadInputError } from '../model/errors.js';
 import { loadLambdaConfig } from '../runtime/lambda-config.js';
+import { lambdaConfigPath } from './lambda-config-path.js';
 
 /** Whether a DAG has table ops at all (else the engine is never loaded). */
 const usesTables = (spec: DagSpec) => spec.tasks.some((task) => task.op.startsWith('table.'));
@@ -28,7 +29,7 @@ export async function checkTableSources(spec: DagSpec, options: { pushdown: bool
  */
 export async function dataRootFor(flags: { data?: string; backend?: string; lambdaConfig?: string }, localDefault: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   if (flags.backend !== 'lambda') return flags.data ?? localDefault;
-  const config = await loadLambdaConfig(flags.lambdaConfig);
+  const config = await loadLambdaConfig(lambdaConfigPath(flags.lambdaConfig));
   if (config.endpoints?.s3 && env.AWS_ENDPOINT_URL_S3 === undefined) env.AWS_ENDPOINT_URL_S3 = config.endpoints.s3;
   if (config.credentials && env.AWS_ACCESS_KEY_ID === undefined) {
     env.AWS_ACCESS_KEY_ID = config.credentials.accessKeyId;

@@ -62,6 +62,12 @@ export const LambdaConfigSchema = z
     bucket: z.string().regex(BUCKET_NAME_PATTERN, 'an S3 bucket name'),
     /** Coordination store; `rediss://` for ElastiCache with TLS in transit. */
     redisUrl: z.string().regex(/^rediss?:\/\/[^\s]+$/, 'a redis:// or rediss:// URL'),
+    /**
+     * Where the executors record task metadata (their WUKONG_METADATA_URL, else WUKONG_REDIS_URL),
+     * so `--backend lambda` plans from that history by default. Absent in configs written before
+     * this field: the executors' fallback, `redisUrl`, is meant (see `lambdaMetadataUrl`).
+     */
+    metadataUrl: z.string().regex(/^rediss?:\/\/[^\s]+$/, 'a redis:// or rediss:// URL').optional(),
     /** Local stand-ins (the Lambda emulator, s3rver); absent on AWS. */
     endpoints: z
       .object({ lambda: z.string().url().optional(), s3: z.string().url().optional() })
@@ -112,6 +118,11 @@ export async function loadLambdaConfig(path: string = DEFAULT_LAMBDA_CONFIG_PATH
     throw new BadInputError(`${path} is not JSON: ${(error as Error).message}`, { cause: error });
   }
   return parseLambdaConfig(raw, path);
+}
+
+/** Where the deployment's executors record metadata: `metadataUrl`, else the coordination Redis they fall back to. */
+export function lambdaMetadataUrl(config: LambdaConfig): string {
+  return config.metadataUrl ?? config.redisUrl;
 }
 
 /** The memory tiers a config offers, smallest first. */
@@ -176,6 +187,8 @@ export function lambdaConfigFromStackOutputs(outputs: Record<string, string>, st
     functionsByTier,
     bucket: outputs[STACK_OUTPUT_KEYS.bucketName],
     redisUrl: outputs[STACK_OUTPUT_KEYS.redisUrl],
+    // The stack's executors set WUKONG_REDIS_URL and no WUKONG_METADATA_URL: they record to the same Redis.
+    metadataUrl: outputs[STACK_OUTPUT_KEYS.redisUrl],
     stack: {
       name: stackName,
       ...optional('vpcId', outputs[STACK_OUTPUT_KEYS.vpcId]),

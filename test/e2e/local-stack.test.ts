@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -28,7 +28,7 @@ interface StateJson {
 }
 
 describe('wukong local up | down | status (e2e)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'wk-local-'));
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), 'wk-local-')));
   let pids: number[] = [];
   afterAll(() => {
     // A failed assertion must not leave the stack running.
@@ -46,6 +46,9 @@ describe('wukong local up | down | status (e2e)', () => {
     expect(state.redisUrl).not.toMatch(/:6379$/);
     for (const pid of pids) expect(running(pid)).toBe(true);
     expect(existsSync(join(dir, '.wukong/lambda.json'))).toBe(true);
+    // The config carries where the executors record metadata: the stack's Redis.
+    const lambdaJson = JSON.parse(readFileSync(join(dir, '.wukong/lambda.json'), 'utf8')) as { metadataUrl?: string };
+    expect(lambdaJson.metadataUrl).toBe(state.redisUrl);
 
     const status = wukong(['local', 'status', '--json'], dir);
     expect((JSON.parse(status.stdout) as StateJson).processes.every((p) => p.running)).toBe(true);
@@ -58,6 +61,18 @@ describe('wukong local up | down | status (e2e)', () => {
     expect(submit.code).toBe(0);
     const summary = JSON.parse(submit.stdout) as { ok: boolean; backend?: string; tasks?: number };
     expect(summary.ok).toBe(true);
+    // From a subdirectory the config resolves from the project root, and with no --metadata the run
+    // plans from the Redis history and records there (no local .wukong/metadata is written).
+    const sub = join(dir, 'jobs', 'nightly');
+    mkdirSync(sub, { recursive: true });
+    const fromSub = wukong(['submit', join(repo, 'workloads/examples/gemm-2x2.json'), '--backend', 'lambda', '--json'], sub);
+    expect(fromSub.code, fromSub.stderr).toBe(0);
+    expect(fromSub.stderr).toContain(`project state in ${join(dir, '.wukong')}`);
+    const history = wukong(['metadata', 'stats', '--metadata', state.redisUrl, '--json'], dir);
+    expect(history.code, history.stderr).toBe(0);
+    expect((JSON.parse(history.stdout) as { taskKeys: unknown[] }).taskKeys.length).toBeGreaterThan(0);
+    expect(existsSync(join(dir, '.wukong/metadata'))).toBe(false);
+    expect(existsSync(join(sub, '.wukong'))).toBe(false);
     const emulatorLog = readFileSync(join(dir, '.wukong/local/emulator.log'), 'utf8');
     expect(emulatorLog).not.toMatch(/NodeVersionSupportWarning/);
 

@@ -3,7 +3,7 @@ import { cacheStats, removeCacheEntries, type CacheStats } from '../../cache/cac
 import { openCacheStore, parseCacheLocation } from '../../cache/cache-location.js';
 import type { CacheStore } from '../../cache/cache-store.js';
 import { cacheFailed } from '../../cache/result-cache.js';
-import { formatBytes } from '../format-summary.js';
+import { formatBytes } from '../../report/html/format-units.js';
 import { parseDuration } from '../parse-options.js';
 import { s3ClientOptionsFromEnv } from '../store-flags.js';
 

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { BadInputError } from '../../model/errors.js';
+import { projectRootDir } from '../project-root.js';
 import { isOurs, localDown, localPaths, localUp, readLocalState, type LocalState } from '../local-stack.js';
 
 interface UpFlags {
@@ -31,7 +32,7 @@ export function registerLocalCommand(program: Command): void {
         if (url !== undefined && !URL.canParse(url)) throw new BadInputError(`${flag}: a URL, got "${url}"`);
       }
       const state = await localUp({
-        projectDir: process.cwd(),
+        projectDir: projectRootDir(),
         ...(flags.redis ? { redisUrl: flags.redis } : {}),
         ...(flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {}),
         bucket: flags.bucket,
@@ -44,9 +45,10 @@ export function registerLocalCommand(program: Command): void {
     .command('down')
     .description('stop exactly the processes `wukong local up` started (by PID) and remove its files')
     .action(async () => {
-      const { stopped, state } = await localDown(process.cwd());
+      const root = projectRootDir();
+      const { stopped, state } = await localDown(root);
       if (!state) {
-        process.stdout.write(`no local stack here (${localPaths(process.cwd()).state} is absent)\n`);
+        process.stdout.write(`no local stack here (${localPaths(root).state} is absent)\n`);
         return;
       }
       process.stdout.write(`ok: stopped ${stopped.map((p) => `${p.name} (pid ${p.pid})`).join(', ') || 'nothing (all had exited)'}\n`);
@@ -56,7 +58,7 @@ export function registerLocalCommand(program: Command): void {
     .description('what `wukong local up` started, and whether it still runs')
     .option('--json', 'print the state as JSON, each process with `running`')
     .action((flags: { json?: boolean }) => {
-      const state = readLocalState(process.cwd());
+      const state = readLocalState(projectRootDir());
       if (flags.json) {
         process.stdout.write(`${JSON.stringify(state ? { ...state, processes: state.processes.map((p) => ({ ...p, running: isOurs(p) })) } : null)}\n`);
         return;

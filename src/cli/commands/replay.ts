@@ -15,8 +15,8 @@ import { WUKONG_OPTION_GROUP, type WukongFlags } from '../wukong-flags.js';
 import { withOptionGroup } from '../option-group.js';
 import { parseDuration, parseIntegerOption } from '../parse-options.js';
 import { ProgressLine } from '../progress-line.js';
-import { BACKEND_FLAG_HELP, runBackendFromFlags, type BackendFlags } from '../run-backend.js';
-import { DEFAULT_LAMBDA_CONFIG_PATH } from '../../runtime/lambda-config.js';
+import { BACKEND_FLAG_HELP, recordingLocationForRun, runBackendFromFlags, type BackendFlags } from '../run-backend.js';
+import { LAMBDA_CONFIG_FLAG_HELP } from '../lambda-config-path.js';
 import { STORE_OPTION_GROUP, type StoreFlags } from '../store-flags.js';
 import { planFor } from '../planned-input.js';
 import { PLANNER_OPTION_GROUP, type PlannerFlags } from '../planner-flags.js';
@@ -77,7 +77,7 @@ export function registerReplayCommand(program: Command): void {
   withCacheOptions(command);
   command
     .option('--backend <name>', BACKEND_FLAG_HELP, 'embedded')
-    .option('--lambda-config <file>', 'the config `wukong config from-stack` wrote', DEFAULT_LAMBDA_CONFIG_PATH)
+    .option('--lambda-config <file>', LAMBDA_CONFIG_FLAG_HELP)
     .option('--memory-mb <mb>', 'memory (MB) of the executor function: with --backend lambda, the deployed tier to run executors on (planned runs: each worker its own)');
   withOptionGroup(command, STORE_OPTION_GROUP);
   withOptionGroup(command, OUTPUT_OPTION_GROUP, {
@@ -136,7 +136,7 @@ async function replay(workload: AnyWorkload, flags: ReplayFlags): Promise<void> 
   const planning = PLANNER_OPTION_GROUP.fromFlags(flags);
   const output = OUTPUT_OPTION_GROUP.fromFlags(flags);
 
-  const recordTo = recordingLocationFromFlag(flags.metadata);
+  const recordTo = await recordingLocationForRun(flags);
   const metadata = await usableRecordingLocation(recordTo);
   const context = { dataRoot: await dataRootFor(flags, DEFAULT_DATA_ROOT) };
   await workload.prepareData?.(params, context);

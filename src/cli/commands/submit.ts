@@ -7,7 +7,7 @@ import { encodeValue } from '../../data/codec.js';
 import { buildRunReport, type RunReport } from '../../report/run-report.js';
 import { writeHtmlReport } from '../../report/write-html-report.js';
 import { RunFailedError, type RunProgress } from '../../runtime/run-client.js';
-import { DEFAULT_LAMBDA_CONFIG_PATH } from '../../runtime/lambda-config.js';
+import { LAMBDA_CONFIG_FLAG_HELP } from '../lambda-config-path.js';
 import { formatSummary, summaryJson } from '../format-summary.js';
 import { WUKONG_OPTION_GROUP, type WukongFlags } from '../wukong-flags.js';
 import { withOptionGroup } from '../option-group.js';
@@ -17,7 +17,7 @@ import { PLANNER_OPTION_GROUP, type PlannerFlags } from '../planner-flags.js';
 import { OUTPUT_OPTION_GROUP, type OutputFlags } from '../output-flags.js';
 import { opsFromFlags, withOpsOptions, type OpsFlags } from '../ops-options.js';
 import { ProgressLine } from '../progress-line.js';
-import { BACKEND_FLAG_HELP, runBackendFromFlags, type BackendFlags } from '../run-backend.js';
+import { BACKEND_FLAG_HELP, recordingLocationForRun, runBackendFromFlags, type BackendFlags } from '../run-backend.js';
 import { STORE_OPTION_GROUP, type StoreFlags } from '../store-flags.js';
 import { RECORDING_FLAG_HELP, recordingLocationFromFlag, usableRecordingLocation } from '../recording-location.js';
 import { checkTableSources } from '../table-sources.js';
@@ -54,7 +54,7 @@ export function registerSubmitCommand(program: Command): void {
   command
     .option('--workers <n>', 'executor threads (default: number of cores)')
     .option('--backend <name>', BACKEND_FLAG_HELP, 'embedded')
-    .option('--lambda-config <file>', 'the config `wukong config from-stack` wrote', DEFAULT_LAMBDA_CONFIG_PATH)
+    .option('--lambda-config <file>', LAMBDA_CONFIG_FLAG_HELP)
     .option('--memory-mb <mb>', 'memory (MB) of the executor function: with --backend lambda, the deployed tier to run executors on');
   withOptionGroup(command, STORE_OPTION_GROUP);
   withOptionGroup(command, OUTPUT_OPTION_GROUP);
@@ -82,7 +82,7 @@ async function submit(file: string, flags: SubmitFlags): Promise<RunReport> {
   const stores = STORE_OPTION_GROUP.fromFlags(flags);
   const output = OUTPUT_OPTION_GROUP.fromFlags(flags);
   const planning = PLANNER_OPTION_GROUP.fromFlags(flags);
-  const recordTo = recordingLocationFromFlag(flags.metadata);
+  const recordTo = await recordingLocationForRun(flags);
   // Planners learn from the history this run records to (the default location when recording is off).
   const { registry, modulePaths } = await opsFromFlags(flags);
   if (flags.outputFormat !== 'arrow' && flags.outputFormat !== 'parquet') throw new BadInputError(`--output-format must be arrow or parquet, got "${flags.outputFormat}"`);

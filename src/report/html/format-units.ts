@@ -1,4 +1,6 @@
-/** Human units for the HTML report; the raw number goes alongside in a data-value attribute. */
+import prettyBytes from 'pretty-bytes';
+
+/** Human units for the HTML report and the terminal summaries; in HTML the raw number goes alongside in a data-value attribute. */
 
 export function formatMs(ms: number): string {
   if (!Number.isFinite(ms)) return '-';
@@ -6,17 +8,15 @@ export function formatMs(ms: number): string {
   return `${(ms / 1000).toFixed(2)} s`;
 }
 
-const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-
+/**
+ * Bytes in binary units (KiB, MiB, ...) with one decimal, by pretty-bytes: the unit steps and the
+ * scaling are its job; it truncates rather than rounds (942.47 KiB prints 942.4 KiB), so a size is
+ * never overstated. Under 1 KiB the exact count.
+ */
 export function formatBytes(bytes: number): string {
   if (!Number.isFinite(bytes)) return '-';
-  let value = bytes;
-  let unit = 0;
-  while (Math.abs(value) >= 1024 && unit < BYTE_UNITS.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${BYTE_UNITS[unit]}`;
+  if (Math.abs(bytes) < 1024) return `${bytes} B`;
+  return prettyBytes(bytes, { binary: true, minimumFractionDigits: 1, maximumFractionDigits: 1 });
 }
 
 export function formatCount(n: number): string {

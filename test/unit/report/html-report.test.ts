@@ -134,4 +134,12 @@ describe('format units', () => {
     expect(formatBytes(1536)).toBe('1.5 KiB');
     expect(formatBytes(3 * 1024 ** 3)).toBe('3.0 GiB');
   });
+
+  it('bytes come from pretty-bytes: truncated, never overstated; TiB; 1023 B stays exact; non-finite is -', () => {
+    expect(formatBytes(965_088)).toBe('942.4 KiB'); // 942.47 KiB
+    expect(formatBytes(1024 ** 2 - 1)).toBe('1023.9 KiB'); // not 1024.0 KiB nor 1.0 MiB
+    expect(formatBytes(5 * 1024 ** 4)).toBe('5.0 TiB');
+    expect(formatBytes(1023)).toBe('1023 B');
+    expect(formatBytes(Number.NaN)).toBe('-');
+  });
 });
