@@ -13,7 +13,6 @@ import { DEFAULT_WUKONG_OPTIONS } from '../../model/wukong-options.js';
 import type { PlannedSimulationResult } from '../../sim/planned-simulation.js';
 import type { CostProfile, StoreKind } from '../../cost/profile.js';
 import { DEFAULT_SIM_INVOKE_CONCURRENCY, simulate, type SimulationStats } from '../../sim/simulator.js';
-import { createDagTaskEstimator } from '../../sim/task-estimates.js';
 import { formatSummary, summaryJson } from '../format-summary.js';
 import { parseIntegerOption } from '../parse-options.js';
 import { loadPlannedInput } from '../planned-input.js';
@@ -64,12 +63,12 @@ export async function simulatePlannedCommand(file: string, flags: PlannedSimulat
   const { registry } = await opsFromFlags(flags);
   const { spec, model, dag, plan, planner } = await loadPlannedInput(file, planning, planningHistory(flags), registry);
   if (!plan) throw new BadInputError(`${file}: planner ${planner} made no plan`);
-  const costs = await loadTaskCosts(dag, model, flags, helpers.loadProfile, registry);
+  const costs = await loadTaskCosts(model, flags, helpers.loadProfile, registry);
   const result = simulate({
     dag,
     wukong: DEFAULT_WUKONG_OPTIONS,
     profile: costs.profile,
-    estimator: costs.estimator ?? createDagTaskEstimator(dag, costs.profile),
+    estimator: costs.estimator,
     seed,
     memoryMb,
     storeKind,
