@@ -7,7 +7,8 @@ import { runDagFromSpec } from '../model/compiled-dag.js';
 import { DEFAULT_WUKONG_OPTIONS, type WukongOptions } from '../model/wukong-options.js';
 import { BUILTIN_PROFILES, type CostProfile, type StoreKind } from '../cost/profile.js';
 import { simulate as simulateRun, type SimulationResult } from '../sim/simulator.js';
-import { createDagTaskEstimator } from '../sim/task-estimates.js';
+import { createCostModelEstimator } from '../sim/cost-model-estimator.js';
+import { Dag } from '../dag/dag.js';
 import { loadOps, type OpsOption } from './load-ops.js';
 
 export interface SimulateOptions extends OpsOption {
@@ -22,7 +23,8 @@ export interface SimulateOptions extends OpsOption {
 
 /**
  * Runs a DAG (or an annotated DAG from `plan`) in virtual time on simulated Lambdas: the real
- * scheduler core at the profile's costs. Task costs come from DAG args and hints.
+ * scheduler core at the profile's costs. Task costs come from the ops' cost declarations at the
+ * profile's kernel rates, then DAG hints, then defaults (never from recorded history).
  */
 export async function simulate(dag: unknown, options: SimulateOptions = {}): Promise<SimulationResult> {
   const { registry } = await loadOps(options);
@@ -45,7 +47,7 @@ export async function simulate(dag: unknown, options: SimulateOptions = {}): Pro
     dag: runDag,
     wukong: { ...DEFAULT_WUKONG_OPTIONS, ...options.wukong },
     profile,
-    estimator: createDagTaskEstimator(runDag, profile),
+    estimator: createCostModelEstimator(Dag.fromSpec(result.spec), registry, profile),
     seed,
     memoryMb: options.memoryMb ?? 3008,
     storeKind: options.store ?? 'redis',

@@ -8,12 +8,8 @@ import { RunFailedError } from '../runtime/run-client.js';
 import { runDagFromSpec } from '../model/compiled-dag.js';
 import type { StoreConfig } from '../runtime/store-config.js';
 import { DEFAULT_WUKONG_OPTIONS } from '../model/wukong-options.js';
-import { builtinProfile, type CostProfile } from '../cost/profile.js';
+import { loadProfile } from './load-profile.js';
 import { DEFAULT_SIM_INVOKE_CONCURRENCY, simulate } from '../sim/simulator.js';
-import { historyTaskEstimatorForDag } from '../sim/history-task-descriptors.js';
-import { describeDagTasks } from '../metadata/dag-descriptors.js';
-import { emptyHistory } from '../metadata/metadata-history.js';
-import { buildOpRegistry } from '../ops/user-ops.js';
 import { generateValidDag, runReplay } from '../../workloads/replay-runner.js';
 import type { BenchCase } from './bench-cases.js';
 import type { BenchProgress } from './bench-progress.js';
@@ -31,8 +27,10 @@ export interface SimBenchOptions {
   readonly repeats: number;
   /** WUKONG mode's function memory; planners choose their tiers. WUKONG's evaluation: 3 GB. */
   readonly memoryMb: number;
-  /** Task costs: the history at this flag's location when it has records, else the DAG. */
+  /** `--profile local` is fitted from this history (other profiles ignore it). */
   readonly metadata: MetadataFlag;
+  /** `--history LOCATION`: recorded history may price tasks of the same task key. */
+  readonly history?: string | undefined;
   /** Where planners read history from (undefined: no history). */
   readonly planningHistory: MetadataLocation | undefined;
   readonly progress: BenchProgress;
@@ -53,11 +51,9 @@ export async function benchSimCase(c: BenchCase, variants: readonly BenchVariant
   const spec = generateValidDag(c.workload, c.params);
   const model = Dag.fromSpec(spec);
   const dag = runDagFromSpec(spec);
-  const costs = await loadTaskCosts(dag, model, { metadata: options.metadata, profile: options.profile }, loadBuiltinProfile);
-  // With no history, the DAG estimator would give every matrix task the default 10 ms and 1 KiB;
-  // the history estimator over an empty history still has the ops' exact output sizes.
-  const estimator = costs.estimator ?? historyTaskEstimatorForDag(dag, emptyHistory(), costs.profile, { staticDescriptors: describeDagTasks(model, buildOpRegistry()) });
-  const taskCosts = costs.estimator ? costs.description : 'op shape declarations (exact output sizes), DAG hints and default run times (no task history)';
+  const costs = await loadTaskCosts(model, { metadata: options.metadata, profile: options.profile, ...(options.history !== undefined ? { history: options.history } : {}) }, loadProfile);
+  const estimator = costs.estimator;
+  const taskCosts = costs.description;
   const measures: BenchMeasure[] = [];
   for (const variant of variants) {
     options.progress.begin(`sim ${c.label} ${variant.name}`);
@@ -129,12 +125,6 @@ export async function benchEmbeddedCase(c: BenchCase, variants: readonly BenchVa
     measures.push(measureOf('embedded', c.label, variant.name, runs, report.verification.ok));
   }
   return { measures, tasks: spec.tasks.length };
-}
-
-async function loadBuiltinProfile(name: string): Promise<CostProfile> {
-  const profile = builtinProfile(name);
-  if (!profile) throw new RangeError(`no built-in cost profile "${name}"`);
-  return Promise.resolve(profile);
 }
 
 /** Medians over a variant's repeats of every measure (DESIGN.md §6). */

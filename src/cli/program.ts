@@ -34,6 +34,8 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   config: async () => (await import('./commands/config.js')).registerConfigCommand,
   bench: async () => (await import('./commands/bench.js')).registerBenchCommand,
   local: async () => (await import('./commands/local.js')).registerLocalCommand,
+  generate: async () => (await import('./commands/generate.js')).registerGenerateCommand,
+  calibrate: async () => (await import('./commands/calibrate.js')).registerCalibrateCommand,
 };
 
 /**

@@ -5,6 +5,7 @@ import type { TransferDirection, TransferRecord } from '../metadata/records.js';
 import { fitNonNegativeLine } from '../metadata/robust-fit.js';
 import { percentile } from '../metadata/statistics.js';
 import { parseCostProfile, type CostProfile, type Latency, type StoreProfile } from './profile.js';
+import { PROJECT_KERNEL_RATES } from './kernels/project-rates.js';
 
 /**
  * The `local` profile: the embedded backend (executor threads of one process, in-memory stores)
@@ -46,6 +47,7 @@ export class NoLocalHistoryError extends BadInputError {
  *   by every executor (sharedCpuCores): executors of one thread share its core. Not modelled: a
  *   transfer or fan-in answer that waits for the thread's event loop while a neighbour computes.
  * - billing: zero (nothing is paid for a local run).
+ * - kernels: this project's measured rate table (./kernels/project-rates.ts), as `aws`.
  * `where` names the history's location in the error when there is nothing to fit.
  */
 export function fitLocalProfile(history: MetadataHistory, pool: EmbeddedPoolShape, where = 'the metadata history'): CostProfile {
@@ -93,6 +95,8 @@ export function fitLocalProfile(history: MetadataHistory, pool: EmbeddedPoolShap
     },
     coordination: { opLatency: get.latency },
     stores: { redis: store, s3: store },
+    // Embedded tasks run this project's kernels on this machine: the rates `wukong calibrate` measured.
+    kernels: PROJECT_KERNEL_RATES,
   });
 }
 

@@ -1,5 +1,9 @@
 import { z } from 'zod';
 import { BadInputError } from '../model/errors.js';
+import { KernelTableSchema } from './kernel-rates.js';
+import { BLAS_KERNEL_RATES } from './kernels/blas-rates.js';
+import { DETERMINISTIC_KERNEL_RATES } from './kernels/deterministic-rates.js';
+import { PROJECT_KERNEL_RATES } from './kernels/project-rates.js';
 import { LAMBDA_USD_PER_GB_SECOND, LAMBDA_USD_PER_REQUEST, MB_PER_VCPU, S3_USD_PER_GET, S3_USD_PER_PUT } from '../model/cost-model.js';
 
 /**
@@ -82,6 +86,11 @@ export const CostProfileSchema = z
     /** Fan-in checks and marks: one round trip to the coordination store (Redis). */
     coordination: z.object({ opLatency: LatencySchema }).strict(),
     stores: z.object({ redis: StoreProfileSchema, s3: StoreProfileSchema }).strict(),
+    /**
+     * How fast one vCPU does each kernel class, to price the ops' cost declarations
+     * (./kernel-rates.ts). Absent: tasks are priced from DAG hints, else the default run time.
+     */
+    kernels: KernelTableSchema.optional(),
   })
   .strict();
 
@@ -99,7 +108,10 @@ const AWS_FUNCTION_BANDWIDTH = [
   { memoryMb: 1769, mbPerSecond: 90 },
 ];
 
-/** AWS Lambda (x86, us-east-1) with ElastiCache Redis and S3 in the same region. */
+/**
+ * AWS Lambda (x86, us-east-1) with ElastiCache Redis and S3 in the same region, tasks running this
+ * project's own kernels at the rates `wukong calibrate` measured (./kernels/project-rates.ts).
+ */
 export const AWS_PROFILE: CostProfile = deepFreeze({
   name: 'aws',
   lambda: {
@@ -159,12 +171,19 @@ export const AWS_PROFILE: CostProfile = deepFreeze({
       usdPerGet: S3_USD_PER_GET,
     },
   },
+  kernels: PROJECT_KERNEL_RATES,
 });
+
+/**
+ * The `aws` platform with BLAS-class kernel rates (./kernels/blas-rates.ts): tasks priced as the
+ * numpy tasks of the SoCC'20 evaluation ran, to reproduce the paper's figures.
+ */
+export const AWS_BLAS_PROFILE: CostProfile = deepFreeze({ ...AWS_PROFILE, name: 'aws-blas', kernels: BLAS_KERNEL_RATES });
 
 /**
  * Fixed latencies and no randomness, for tests whose makespans are computed by hand: cold start
  * 100 ms, warm start 10 ms, Invoke call 20 ms, Redis 1 ms, S3 10 ms, 100 MB/s (100,000 bytes/ms)
- * per function, no shared server limit, INIT not billed.
+ * per function, no shared server limit, INIT not billed; kernels at 1 GFLOP/s and 1 GB/s.
  */
 export const DETERMINISTIC_PROFILE: CostProfile = deepFreeze({
   name: 'deterministic',
@@ -187,10 +206,12 @@ export const DETERMINISTIC_PROFILE: CostProfile = deepFreeze({
       usdPerGet: S3_USD_PER_GET,
     },
   },
+  kernels: DETERMINISTIC_KERNEL_RATES,
 });
 
 export const BUILTIN_PROFILES: Readonly<Record<string, CostProfile>> = Object.freeze({
   aws: AWS_PROFILE,
+  'aws-blas': AWS_BLAS_PROFILE,
   deterministic: DETERMINISTIC_PROFILE,
 });
 

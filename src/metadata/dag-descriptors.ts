@@ -26,6 +26,10 @@ export interface DagTaskDescriptor extends TaskDescriptor {
   readonly unknownShapesReason?: string | undefined;
   /** Bytes of each output, in order, when the op declares its shapes. */
   readonly outputBytesEach?: readonly number[] | undefined;
+  /** The input shapes, in deps order, when known (what an op's cost declaration is asked about). */
+  readonly inputShapes?: readonly ValueShape[] | undefined;
+  /** The args as the op's schema parsed them (defaults filled in), when they pass it. */
+  readonly parsedArgs?: unknown;
 }
 
 function outputSizesOf(outputs: readonly ValueShape[]): { outputBytes: number; outputBytesEach: number[] } {
@@ -49,7 +53,8 @@ export function describeDagTasks(dag: Dag, ops: OpRegistry): DagTaskDescriptor[]
       taskId,
       op: task.op,
       taskKey: taskKeyOf(task.op, derived.keyArgs, inputs.map((input) => (typeof input === 'string' ? UNKNOWN_SHAPE : houseShape(input)))),
-      ...(known ? { inputBytes: inputShapes.reduce((sum, shape) => sum + byteSizeOfShape(shape), 0) } : { unknownShapesReason: firstUnknown }),
+      ...(known ? { inputBytes: inputShapes.reduce((sum, shape) => sum + byteSizeOfShape(shape), 0), inputShapes } : { unknownShapesReason: firstUnknown }),
+      ...(derived.parsed ? { parsedArgs: derived.keyArgs } : {}),
       ...(Array.isArray(derived.outputs) ? outputSizesOf(derived.outputs) : {}),
       ...(hasHints(task) ? { hints: statedHints(task) } : {}),
     });
@@ -103,16 +108,16 @@ function houseShape(shape: ValueShape): string {
  * task's output shapes, or the reason they are unknown. `inputs` a string: why some input's shape
  * is unknown, which every task downstream then inherits (it names the task where knowledge ended).
  */
-function deriveOutputs(ops: OpRegistry, taskId: string, opName: string, rawArgs: unknown, inputs: readonly ValueShape[] | string): { keyArgs: unknown; outputs: OutputShapes } {
+function deriveOutputs(ops: OpRegistry, taskId: string, opName: string, rawArgs: unknown, inputs: readonly ValueShape[] | string): { keyArgs: unknown; outputs: OutputShapes; parsed?: true } {
   const raw = rawArgs ?? {};
   const op = ops.lookup(opName);
   if (!op) return { keyArgs: raw, outputs: `task ${taskId}: op ${opName} is not registered` };
   const parsed = op.args.safeParse(raw);
   if (!parsed.success) return { keyArgs: raw, outputs: `task ${taskId}: its args fail the schema of op ${opName}` };
   const keyArgs = parsed.data;
-  if (typeof inputs === 'string') return { keyArgs, outputs: inputs };
-  if (!op.shape) return { keyArgs, outputs: `task ${taskId}: op ${opName} declares no output shapes` };
+  if (typeof inputs === 'string') return { keyArgs, outputs: inputs, parsed: true };
+  if (!op.shape) return { keyArgs, outputs: `task ${taskId}: op ${opName} declares no output shapes`, parsed: true };
   const outputs = op.shape(inputs, keyArgs);
-  if (!outputs || outputs.length !== op.outputs) return { keyArgs, outputs: `task ${taskId}: op ${opName} cannot tell its output shapes for these inputs` };
-  return { keyArgs, outputs };
+  if (!outputs || outputs.length !== op.outputs) return { keyArgs, outputs: `task ${taskId}: op ${opName} cannot tell its output shapes for these inputs`, parsed: true };
+  return { keyArgs, outputs, parsed: true };
 }

@@ -127,7 +127,9 @@ export class MetadataPredictor implements MetadataAccess {
     const x = checkedBytes(inputBytes ?? task?.inputBytes ?? 0, 'inputBytes');
     const level = this.levelModel(this.execModels, taskId, task, (r) => r.execMs * cpuShareOf(r.worker));
     let answer: { source: TaskPredictionSource; samples: number; referenceMs: number };
-    const opLevel = level ? undefined : this.opExecModel(task, inputBytes);
+    // A stated duration beats the op's curve over other args and sizes (issue 15 item 3: a delayMs
+    // hint is not overruled by the history of the same op without the delay).
+    const opLevel = level || this.hintBeatsOpCurve(task) ? undefined : this.opExecModel(task, inputBytes);
     if (level) answer = { source: level.source, samples: level.model.samples, referenceMs: predictWithModel(level.model, x, sla) };
     else if (opLevel && task) {
       // The op's curve is over all bytes a task touches, so sources (no input) sit on it too.
@@ -221,6 +223,17 @@ export class MetadataPredictor implements MetadataAccess {
   }
 
   /**
+   * A stated duration beats the op's curve when no record of the op had this task's args (issue 15
+   * item 3): the curve spans sizes, not args, so `matrix.add {delayMs: 500}` with a 500 ms hint is
+   * not predicted from the history of `matrix.add` without the delay.
+   */
+  private hintBeatsOpCurve(task: TaskDescriptor | undefined): boolean {
+    if (task?.hints?.durationMs === undefined) return false;
+    const args = argsOfKey(task.taskKey);
+    return !(this.tasksByOpArity.get(opArityGroup(task.op, task.taskKey)) ?? []).some((r) => argsOfKey(r.taskKey) === args);
+  }
+
+  /**
    * The same-op level of execution time: needs the task's input bytes (from the call or the
    * descriptor) unless the op reads nothing, since it places the task on the op's size curve.
    */
@@ -297,6 +310,11 @@ function fitTaskModel(records: readonly TaskRecord[], y: (record: TaskRecord) =>
 function inputCountOfKey(taskKey: string): number {
   const shapes = taskKey.slice(taskKey.lastIndexOf('|') + 1);
   return shapes === '' ? 0 : shapes.split(',').length;
+}
+
+/** The canonical args part of a task key (`op|args|shapes`). */
+function argsOfKey(taskKey: string): string {
+  return taskKey.slice(taskKey.indexOf('|') + 1, taskKey.lastIndexOf('|'));
 }
 
 function opArityGroup(op: string, taskKey: string): string {

@@ -45,10 +45,29 @@ export interface OpDefinition<Args = unknown> extends OpSignature {
   readonly source?: string;
 }
 
-/** What a cost declaration says of one run: floating-point operations and bytes touched. */
+/**
+ * What a cost declaration says of one run, from its input shapes and args (no values): the work,
+ * which a cost profile's kernel rates turn into time (src/cost/kernel-rates.ts). Every field is
+ * optional; a declaration of nothing costs only the kernel's fixed overhead.
+ */
 export interface OpCost {
+  /** Floating-point operations. */
   readonly flops?: number;
+  /** Bytes read from inputs (memory traffic, not the store's transfer, which is priced apart). */
+  readonly bytesRead?: number;
+  /** Bytes written to outputs. */
+  readonly bytesWritten?: number;
+  /** Other bytes touched (a user op that only knows a total); priced as bytesRead. */
   readonly bytes?: number;
+  /**
+   * The kernel class whose rates price this work (`matmul`, `qr`, `svd`, `elementwise`, `random`,
+   * `copy`, ...; see KERNEL_NAMES); absent or unknown to the profile: its `default` rates.
+   */
+  readonly kernel?: string;
+  /** Time already known at one full vCPU (synthetic.work spinning): added as is, then stretched by a small CPU share. */
+  readonly cpuMs?: number;
+  /** Time spent waiting rather than computing (a sleep: matrix.add's delayMs): not stretched, holds no core. */
+  readonly waitMs?: number;
 }
 
 export const exactly = (n: number): OpArity => ({ min: n, max: n });

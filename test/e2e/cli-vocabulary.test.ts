@@ -35,7 +35,7 @@ describe('one CLI vocabulary across every command', async () => {
   const flags = visibleFlags(await buildProgram());
 
   it('walks every command', () => {
-    expect(new Set(flags.map((flag) => flag.command.split(' ')[0]))).toEqual(new Set(['validate', 'ops', 'bundle', 'submit', 'replay', 'plan', 'simulate', 'report', 'metadata', 'import', 'emulator', 'gc', 'config', 'bench', 'local', 'cache']));
+    expect(new Set(flags.map((flag) => flag.command.split(' ')[0]))).toEqual(new Set(['validate', 'ops', 'bundle', 'submit', 'replay', 'plan', 'simulate', 'report', 'metadata', 'import', 'emulator', 'gc', 'config', 'bench', 'local', 'cache', 'generate', 'calibrate']));
   });
 
   it('a long flag takes the same kind of value everywhere', () => {

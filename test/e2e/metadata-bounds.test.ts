@@ -34,7 +34,7 @@ describe('out-of-range metadata (e2e)', () => {
 
   it('simulate skips and counts them and prints a finite makespan', () => {
     const { dir, dag } = absurdHistory();
-    const run = wukong(['simulate', dag, '--metadata', 'md'], dir);
+    const run = wukong(['simulate', dag, '--metadata', 'md', '--history', 'md'], dir);
     expect(run.code).toBe(0);
     expect(run.stderr).toContain(WARNING);
     expect(run.stdout).not.toMatch(/Infinity|e\+\d/);

@@ -59,7 +59,7 @@ describe('wukong simulate (e2e)', () => {
     writeFileSync(badProfile, JSON.stringify({ extends: 'aws', lambda: { accountConcurrency: 0 } }));
     const cases: [string[], RegExp][] = [
       [['simulate', 'workloads/examples/diamond.json', '--store', 'ftp'], /--store must be redis or s3/],
-      [['simulate', 'workloads/examples/diamond.json', '--profile', join(dir, 'missing.json')], /neither a built-in profile \(aws, deterministic, local\)/],
+      [['simulate', 'workloads/examples/diamond.json', '--profile', join(dir, 'missing.json')], /neither a built-in profile \(aws, aws-blas, deterministic, local\)/],
       [['simulate', 'workloads/examples/diamond.json', '--profile', badProfile], /lambda\.accountConcurrency/],
       [['simulate', 'workloads/examples/diamond.json', '--memory-mb', '64'], /memory must be a whole number of MB from 128 to 10240/],
       [['simulate', join(dir, 'no-such-dag.json')], /no such file/],

@@ -23,6 +23,8 @@ interface BenchFlags {
   simSize: string;
   embeddedSize: string;
   metadata?: string | false;
+  history?: string;
+  profile: string;
   workers?: string;
   deadline: string;
   json?: boolean;
@@ -56,8 +58,10 @@ export function registerBenchCommand(program: Command): void {
     .option('--repeat <k>', 'repeats per variant (sim: seeds 1..k of the random latencies); measures are medians', '1')
     .option('--sim-size <size>', 'sim mode sizes: paper (WUKONG-paper-like), small, medium or large', 'paper')
     .option('--embedded-size <size>', 'embedded mode sizes: small or medium', 'small')
-    .option('--metadata <url-or-dir>', 'history: embedded runs record here; planners and sim task costs read it (default: env WUKONG_METADATA, else .wukong/metadata)')
-    .option('--no-metadata', 'no history: task costs and plans from the DAG alone; nothing recorded')
+    .option('--metadata <url-or-dir>', 'history: embedded runs record here; planners read it (default: env WUKONG_METADATA, else .wukong/metadata)')
+    .option('--no-metadata', 'no history: plans from the DAG alone; nothing recorded')
+    .option('--history <url-or-dir>', 'sim: let recorded history price tasks of the same task key (default: op cost models, then DAG hints)')
+    .option('--profile <name|file>', 'sim: cost profile, built-in or a JSON file (aws: this project\'s kernels; aws-blas: BLAS-class kernels, as the paper ran)', 'aws')
     .option('--workers <n>', 'embedded: executor threads (default: number of cores)')
     .option('--deadline <duration>', 'embedded: fail a run that takes longer', '30m')
     .option('--json', 'print every measure, the ratios and the verdict as one JSON object')
@@ -83,7 +87,7 @@ async function bench(flags: BenchFlags): Promise<void> {
   try {
     // Embedded first: its runs record the history that sim's task costs and the planners read.
     if (embeddedCases.length > 0) results.push(await benchEmbeddedMode(embeddedCases, variants, { repeats, threads, deadlineMs, metadata, progress }));
-    if (simCases.length > 0) results.push(await benchSimMode(simCases, variants, { repeats, metadataFlag: flags.metadata, metadata, progress }));
+    if (simCases.length > 0) results.push(await benchSimMode(simCases, variants, { repeats, profile: flags.profile, history: flags.history, metadataFlag: flags.metadata, metadata, progress }));
   } finally {
     progress.clear();
   }
@@ -105,14 +109,15 @@ function parseModes(text: string): BenchMode[] {
 async function benchSimMode(
   cases: readonly BenchCase[],
   variants: readonly BenchVariant[],
-  options: { repeats: number; metadataFlag: string | false | undefined; metadata: ReturnType<typeof recordingLocationFromFlag>; progress: BenchProgress },
+  options: { repeats: number; profile: string; history: string | undefined; metadataFlag: string | false | undefined; metadata: ReturnType<typeof recordingLocationFromFlag>; progress: BenchProgress },
 ): Promise<ModeResult> {
   const measures: BenchMeasure[] = [];
   const caseLines: string[] = [];
   const taskCosts = new Set<string>();
   for (const c of cases) {
     const result = await benchSimCase(c, variants, {
-      profile: 'aws',
+      profile: options.profile,
+      history: options.history,
       repeats: options.repeats,
       memoryMb: SIM_MEMORY_MB,
       metadata: options.metadataFlag,
@@ -124,7 +129,7 @@ async function benchSimMode(
     taskCosts.add(result.taskCosts);
   }
   const lines = [
-    `profile aws; WUKONG variants on ${SIM_MEMORY_MB} MB functions, planners on the tiers they choose; intermediates in Redis; ${options.repeats} seed${options.repeats === 1 ? '' : 's'} per variant`,
+    `profile ${options.profile}; WUKONG variants on ${SIM_MEMORY_MB} MB functions, planners on the tiers they choose; intermediates in Redis; ${options.repeats} seed${options.repeats === 1 ? '' : 's'} per variant`,
     `task costs: ${[...taskCosts].join('; ')}`,
     `planners plan from: ${options.metadata ? describeMetadataLocation(options.metadata) : 'no history (DAG hints and op shapes)'} (sla median)`,
     ...caseLines,

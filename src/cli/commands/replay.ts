@@ -100,7 +100,7 @@ export function registerReplayCommand(program: Command): void {
     });
 }
 
-function requireWorkload(name: string | undefined): AnyWorkload {
+export function requireWorkload(name: string | undefined): AnyWorkload {
   const names = WORKLOADS.map((w) => w.name);
   if (name === undefined) throw new BadInputError(`name a workload (${names.join(', ')}) or use --list`);
   const workload = findWorkload(name);
@@ -109,7 +109,7 @@ function requireWorkload(name: string | undefined): AnyWorkload {
   throw new BadInputError(`unknown workload "${name}"${hint ? ` (did you mean ${hint}?)` : ''}; available: ${names.join(', ')}`);
 }
 
-function parseParams(workload: AnyWorkload, flags: ReplayFlags): Record<string, number> {
+export function parseParams(workload: AnyWorkload, flags: Pick<ReplayFlags, "param" | "delayMs" | "block" | "size">): Record<string, number> {
   const overrides: Record<string, number> = {};
   for (const pair of flags.param) {
     const match = /^([A-Za-z][A-Za-z0-9]*)=(.+)$/.exec(pair.trim());

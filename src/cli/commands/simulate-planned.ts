@@ -13,7 +13,6 @@ import { DEFAULT_WUKONG_OPTIONS } from '../../model/wukong-options.js';
 import type { PlannedSimulationResult } from '../../sim/planned-simulation.js';
 import type { CostProfile, StoreKind } from '../../cost/profile.js';
 import { DEFAULT_SIM_INVOKE_CONCURRENCY, simulate, type SimulationStats } from '../../sim/simulator.js';
-import { createDagTaskEstimator } from '../../sim/task-estimates.js';
 import { formatSummary, summaryJson } from '../format-summary.js';
 import { parseIntegerOption } from '../parse-options.js';
 import { loadPlannedInput } from '../planned-input.js';
@@ -21,6 +20,7 @@ import { PLANNER_OPTION_GROUP, type PlannerFlags } from '../planner-flags.js';
 import { OUTPUT_OPTION_GROUP, type OutputFlags } from '../output-flags.js';
 import { readDagFile } from '../read-dag-file.js';
 import { loadTaskCosts, type TaskCostFlags } from './simulate-task-costs.js';
+import { explainPlanGap } from '../../sim/plan-gap.js';
 
 /** The flags of `wukong simulate` that planned mode reads. */
 export interface PlannedSimulateFlags extends TaskCostFlags, PlannerFlags, OpsFlags, OutputFlags {
@@ -64,12 +64,12 @@ export async function simulatePlannedCommand(file: string, flags: PlannedSimulat
   const { registry } = await opsFromFlags(flags);
   const { spec, model, dag, plan, planner } = await loadPlannedInput(file, planning, planningHistory(flags), registry);
   if (!plan) throw new BadInputError(`${file}: planner ${planner} made no plan`);
-  const costs = await loadTaskCosts(dag, model, flags, helpers.loadProfile, registry);
+  const costs = await loadTaskCosts(model, flags, helpers.loadProfile, registry);
   const result = simulate({
     dag,
     wukong: DEFAULT_WUKONG_OPTIONS,
     profile: costs.profile,
-    estimator: costs.estimator ?? createDagTaskEstimator(dag, costs.profile),
+    estimator: costs.estimator,
     seed,
     memoryMb,
     storeKind,
@@ -84,8 +84,10 @@ export async function simulatePlannedCommand(file: string, flags: PlannedSimulat
   if (output.report) await writeFile(output.report, `${JSON.stringify(report, null, 2)}\n`);
   if (output.html) await writeHtmlReport(output.html, report, { dag, plan });
   if (!report.ok) throw new RunFailedError(report.runId, report.failure?.taskId ?? '-', report.failure?.message ?? 'simulation failed');
-  if (output.json) process.stdout.write(`${JSON.stringify({ ...plannedSimulationJson(result), taskCosts: costs.description })}\n`);
-  else process.stdout.write(formatSummary(report) + formatPlannedSimulated(report, stats, result.planned) + `  task costs       ${costs.description}\n`);
+  if (output.json) {
+    const gap = explainPlanGap(result.planned.predictedMakespanMs, report.makespanMs, result.stats.lowerBoundMs, costs.description);
+    process.stdout.write(`${JSON.stringify({ ...plannedSimulationJson(result), taskCosts: costs.description, ...(gap ? { gap } : {}) })}\n`);
+  } else process.stdout.write(formatSummary(report) + formatPlannedSimulated(report, stats, result.planned, costs.description) + `  task costs       ${costs.description}\n`);
 }
 
 /** Where the planner's history is: --metadata, none with --no-metadata, else the default directory. */
@@ -95,7 +97,8 @@ function planningHistory(flags: TaskCostFlags): MetadataLocation | undefined {
   return { kind: 'file', dir: projectStatePath(DEFAULT_METADATA_DIR) };
 }
 
-function formatPlannedSimulated(report: RunReport, stats: SimulationStats, planned: PlannedSimulationResult['planned']): string {
+function formatPlannedSimulated(report: RunReport, stats: SimulationStats, planned: PlannedSimulationResult['planned'], taskCosts: string): string {
+  const gap = explainPlanGap(planned.predictedMakespanMs, report.makespanMs, stats.lowerBoundMs, taskCosts);
   const o = report.options;
   const ratio = Number.isFinite(stats.makespanOverLowerBound) ? stats.makespanOverLowerBound.toFixed(2) : '-';
   const predicted = (value: number | undefined, unit: (v: number) => string) => (value === undefined ? '-' : unit(value));
@@ -108,6 +111,7 @@ function formatPlannedSimulated(report: RunReport, stats: SimulationStats, plann
     `  workers          ${planned.resumes} re-invocations after ${planned.parks} parks; ${planned.waits} waits (${planned.waitTimeouts} timed out); ${planned.prewarms} prewarms; ${planned.dupRuns} dup runs`,
     `  starts           ${stats.coldStarts} cold, ${stats.warmStarts} warm; ${stats.queuedInvocations} invocations queued`,
     `  engine           ${stats.eventsProcessed} events in ${stats.wallMs.toFixed(0)} ms`,
+    ...(gap ? [`  gap              simulated ${(gap.ratio * 100).toFixed(0)} % vs predicted: ${gap.reason}`] : []),
   ];
   return `${lines.join('\n')}\n`;
 }

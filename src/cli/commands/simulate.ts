@@ -1,12 +1,12 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { BadInputError } from '../../model/errors.js';
 import type { RunReport } from '../../report/run-report.js';
 import { writeHtmlReport } from '../../report/write-html-report.js';
 import { RunFailedError } from '../../runtime/run-client.js';
-import { builtinProfile, BUILTIN_PROFILES, parseCostProfile, type CostProfile, type StoreKind } from '../../cost/profile.js';
+import { BUILTIN_PROFILES, type StoreKind } from '../../cost/profile.js';
+import { loadProfile } from '../load-profile.js';
 import { DEFAULT_SIM_INVOKE_CONCURRENCY, simulate, type SimulationStats } from '../../sim/simulator.js';
-import { createDagTaskEstimator } from '../../sim/task-estimates.js';
 import { loadTaskCosts, localProfileFlagHelp, type TaskCostFlags } from './simulate-task-costs.js';
 import { DEFAULT_METADATA_DIR } from '../../metadata/file-metadata-store.js';
 import { formatSummary, summaryJson } from '../format-summary.js';
@@ -39,8 +39,9 @@ export function registerSimulateCommand(program: Command): void {
       .description('run a DAG in virtual time on simulated Lambdas: the real scheduler core (WUKONG, or planned workers, with --planner or an annotated DAG) with a cost profile')
       .argument('<dag>', 'DAG JSON file')
       .option('--profile <name|file>', `cost profile: ${Object.keys(BUILTIN_PROFILES).join(', ')}, local (${localProfileFlagHelp()}), or a JSON file ("extends": "aws" to override a few fields)`, 'aws')
-      .option('--metadata <url-or-dir>', `task costs from the history recorded here (a directory or redis:// URL; default ${DEFAULT_METADATA_DIR} when it has records); also what --profile local is fitted from`)
-      .option('--no-metadata', 'task costs from the DAG alone (args and hints), ignoring any history')
+      .option('--history <url-or-dir>', 'let recorded history (a directory or redis:// URL) price tasks of the same task key (op, args, input shapes); without it task costs come from the profile\'s op cost models, then DAG hints')
+      .option('--metadata <url-or-dir>', `history the planners plan from and --profile local is fitted from (a directory or redis:// URL; default ${DEFAULT_METADATA_DIR})`)
+      .option('--no-metadata', 'planners plan from no history')
       .option('--workers <n>', 'with --profile local: executor threads of the embedded runs it describes (default: number of cores)')
       .option('--seed <n>', 'seed of the random latencies', '1')
       .option('--memory-mb <mb>', 'memory (MB) of the executor function, simulated', String(DEFAULT_MEMORY_MB))
@@ -73,14 +74,14 @@ async function runSimulation(file: string, flags: SimulateFlags): Promise<{ repo
   const storeKind: StoreKind = flags.store;
   const { registry } = await opsFromFlags(flags);
   const { spec, model, dag } = await loadValidDag(file, registry);
-  const costs = await loadTaskCosts(dag, model, flags, loadProfile, registry);
+  const costs = await loadTaskCosts(model, flags, loadProfile, registry);
   const { profile } = costs;
 
   const result = simulate({
     dag,
     wukong,
     profile,
-    estimator: costs.estimator ?? createDagTaskEstimator(dag, profile),
+    estimator: costs.estimator,
     seed,
     memoryMb,
     storeKind,
@@ -92,29 +93,6 @@ async function runSimulation(file: string, flags: SimulateFlags): Promise<{ repo
   if (output.report) await writeFile(output.report, `${JSON.stringify(result.report, null, 2)}\n`);
   if (output.html) await writeHtmlReport(output.html, result.report, { dag });
   return { ...result, taskCosts: costs.description };
-}
-
-/** A built-in profile by name, else a JSON file validated by the profile schema. */
-async function loadProfile(nameOrFile: string): Promise<CostProfile> {
-  const builtin = builtinProfile(nameOrFile);
-  if (builtin) return builtin;
-  let text: string;
-  try {
-    text = await readFile(nameOrFile, 'utf8');
-  } catch {
-    throw new BadInputError(`--profile: "${nameOrFile}" is neither a built-in profile (${[...Object.keys(BUILTIN_PROFILES), 'local'].join(', ')}) nor a readable file`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new BadInputError(`--profile: ${nameOrFile} is not valid JSON: ${(error as Error).message}`);
-  }
-  try {
-    return parseCostProfile(json);
-  } catch (error) {
-    throw new BadInputError(`--profile ${nameOrFile}: ${(error as Error).message}`);
-  }
 }
 
 function parseSeed(text: string): number {

@@ -6,6 +6,7 @@ import { matrixInput, matrixInputs } from '../input-guards.js';
 import { atLeast, exactly } from '../op-definition.js';
 import { add, matmul, scale, sub, sumAll } from './kernels/index.js';
 import { matrixShapeAt, matrixShapeOf, type ValueShape } from '../value-shape.js';
+import { elementwiseCost, matmulCost, onePassCost } from '../op-costs.js';
 
 /**
  * `delayMs`: sleep that long after summing, as the tasks of WUKONG's tree-reduction benchmark do
@@ -20,6 +21,8 @@ export const matrixAdd = defineOp({
   arity: atLeast(1),
   outputs: 1,
   shape: (inputs) => sameShapeAsFirst(inputs),
+  // The delay is a sleep: waited, not computed.
+  cost: (inputs, args) => elementwiseCost(inputs, args.delayMs ? { waitMs: args.delayMs } : {}),
   run: (inputs, args) => {
     const sum = [add(matrixInputs('matrix.add', inputs))];
     return args.delayMs ? sleep(args.delayMs).then(() => sum) : sum;
@@ -33,6 +36,7 @@ export const matrixSub = defineOp({
   arity: exactly(2),
   outputs: 1,
   shape: (inputs) => sameShapeAsFirst(inputs),
+  cost: (inputs) => elementwiseCost(inputs),
   run: (inputs) => [sub(matrixInput('matrix.sub', inputs, 0), matrixInput('matrix.sub', inputs, 1))],
 });
 
@@ -47,6 +51,7 @@ export const matrixMatmul = defineOp({
     const b = matrixShapeAt(inputs, 1);
     return a && b ? [matrixShapeOf(a.rows, b.cols)] : undefined;
   },
+  cost: (inputs) => matmulCost(inputs),
   run: (inputs) => [matmul(matrixInput('matrix.matmul', inputs, 0), matrixInput('matrix.matmul', inputs, 1))],
 });
 
@@ -59,6 +64,7 @@ export const matrixScale = defineOp({
   arity: exactly(1),
   outputs: 1,
   shape: (inputs) => sameShapeAsFirst(inputs),
+  cost: (inputs) => onePassCost(inputs, true),
   run: (inputs, args) => [scale(matrixInput('matrix.scale', inputs, 0), args.factor)],
 });
 
@@ -69,6 +75,7 @@ export const matrixSum = defineOp({
   arity: exactly(1),
   outputs: 1,
   shape: (inputs) => (matrixShapeAt(inputs, 0) ? [matrixShapeOf(1, 1)] : undefined),
+  cost: (inputs) => onePassCost(inputs, false),
   run: (inputs) => [matrix(1, 1, Float64Array.of(sumAll(matrixInput('matrix.sum', inputs, 0))))],
 });
 

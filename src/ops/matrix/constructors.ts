@@ -4,6 +4,7 @@ import { exactly } from '../op-definition.js';
 import { BLOCK_LIMIT_MESSAGE, DimensionSchema, MAX_BLOCK_ELEMENTS, withinBlockLimit } from './block-limits.js';
 import { filled, identity, randomMatrix } from './kernels/index.js';
 import { matrixShapeOf } from '../value-shape.js';
+import { generateCost } from '../op-costs.js';
 
 export const MatrixRandomArgsSchema = z
   .object({ rows: DimensionSchema, cols: DimensionSchema, seed: z.number().int().default(0) })
@@ -17,6 +18,7 @@ export const matrixRandom = defineOp({
   arity: exactly(0),
   outputs: 1,
   shape: (_inputs, args) => [matrixShapeOf(args.rows, args.cols)],
+  cost: (_inputs, args) => generateCost('random', args.rows * args.cols * Float64Array.BYTES_PER_ELEMENT),
   run: (_inputs, args) => [randomMatrix(args.rows, args.cols, args.seed)],
 });
 
@@ -32,6 +34,7 @@ export const matrixFill = defineOp({
   arity: exactly(0),
   outputs: 1,
   shape: (_inputs, args) => [matrixShapeOf(args.rows, args.cols)],
+  cost: (_inputs, args) => generateCost('fill', args.rows * args.cols * Float64Array.BYTES_PER_ELEMENT),
   run: (_inputs, args) => [filled(args.rows, args.cols, args.value)],
 });
 
@@ -46,5 +49,6 @@ export const matrixIdentity = defineOp({
   arity: exactly(0),
   outputs: 1,
   shape: (_inputs, args) => [matrixShapeOf(args.n, args.n)],
+  cost: (_inputs, args) => generateCost('fill', args.n * args.n * Float64Array.BYTES_PER_ELEMENT),
   run: (_inputs, args) => [identity(args.n)],
 });

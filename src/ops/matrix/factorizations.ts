@@ -3,6 +3,7 @@ import { matrixInput } from '../input-guards.js';
 import { exactly } from '../op-definition.js';
 import { qr, svd } from './kernels/index.js';
 import { matrixShapeAt, matrixShapeOf } from '../value-shape.js';
+import { qrCost, svdCost } from '../op-costs.js';
 
 export const matrixQr = defineOp({
   name: 'matrix.qr',
@@ -14,6 +15,7 @@ export const matrixQr = defineOp({
     const a = matrixShapeAt(inputs, 0);
     return a && a.rows >= a.cols ? [matrixShapeOf(a.rows, a.cols), matrixShapeOf(a.cols, a.cols)] : undefined;
   },
+  cost: (inputs) => qrCost(inputs),
   run(inputs) {
     const { q, r } = qr(matrixInput('matrix.qr', inputs, 0));
     return [q, r];
@@ -32,6 +34,7 @@ export const matrixSvd = defineOp({
     const k = Math.min(a.rows, a.cols);
     return [matrixShapeOf(a.rows, k), matrixShapeOf(1, k), matrixShapeOf(k, a.cols)];
   },
+  cost: (inputs) => svdCost(inputs),
   run(inputs) {
     const { u, s, vt } = svd(matrixInput('matrix.svd', inputs, 0));
     return [u, s, vt];

@@ -3,7 +3,11 @@ import { NO_ARGS, defineOp } from '../define-op.js';
 import { matrixInput, matrixInputs } from '../input-guards.js';
 import { atLeast, exactly } from '../op-definition.js';
 import { hstack, slice, transpose, vstack } from './kernels/index.js';
-import { allMatrixShapes, matrixShapeAt, matrixShapeOf } from '../value-shape.js';
+import { allMatrixShapes, byteSizeOfShape, matrixShapeAt, matrixShapeOf, type ValueShape } from '../value-shape.js';
+import { copyCost } from '../op-costs.js';
+
+/** A layout op moves every input byte once (slice: only the window it keeps, below). */
+const copyOfInputs = (inputs: readonly ValueShape[]) => (allMatrixShapes(inputs) ? copyCost(inputs.reduce((sum, s) => sum + byteSizeOfShape(s), 0)) : undefined);
 
 export const matrixTranspose = defineOp({
   name: 'matrix.transpose',
@@ -15,6 +19,7 @@ export const matrixTranspose = defineOp({
     const a = matrixShapeAt(inputs, 0);
     return a ? [matrixShapeOf(a.cols, a.rows)] : undefined;
   },
+  cost: copyOfInputs,
   run: (inputs) => [transpose(matrixInput('matrix.transpose', inputs, 0))],
 });
 
@@ -28,6 +33,7 @@ export const matrixVstack = defineOp({
     const blocks = allMatrixShapes(inputs);
     return blocks ? [matrixShapeOf(blocks.reduce((sum, b) => sum + b.rows, 0), blocks[0]?.cols ?? 0)] : undefined;
   },
+  cost: copyOfInputs,
   run: (inputs) => [vstack(matrixInputs('matrix.vstack', inputs))],
 });
 
@@ -41,6 +47,7 @@ export const matrixHstack = defineOp({
     const blocks = allMatrixShapes(inputs);
     return blocks ? [matrixShapeOf(blocks[0]?.rows ?? 0, blocks.reduce((sum, b) => sum + b.cols, 0))] : undefined;
   },
+  cost: copyOfInputs,
   run: (inputs) => [hstack(matrixInputs('matrix.hstack', inputs))],
 });
 
@@ -67,5 +74,6 @@ export const matrixSlice = defineOp({
     const fits = a !== undefined && args.rowEnd <= a.rows && args.colEnd <= a.cols;
     return fits ? [matrixShapeOf(args.rowEnd - args.rowStart, args.colEnd - args.colStart)] : undefined;
   },
+  cost: (inputs, args) => (matrixShapeAt(inputs, 0) ? copyCost((args.rowEnd - args.rowStart) * (args.colEnd - args.colStart) * Float64Array.BYTES_PER_ELEMENT) : undefined),
   run: (inputs, args) => [slice(matrixInput('matrix.slice', inputs, 0), args)],
 });

@@ -7,6 +7,9 @@ import { exactly } from '../op-definition.js';
 import { pegasosTrain, predictLabels } from './pegasos.js';
 import { separableChunk } from './separable-data.js';
 import { matrixShapeAt, matrixShapeOf } from '../value-shape.js';
+import { generateCost } from '../op-costs.js';
+
+const F64 = Float64Array.BYTES_PER_ELEMENT;
 
 /**
  * Support-vector classification ops: the hinge-loss sub-gradient step needs max(0, ·) and a
@@ -32,6 +35,8 @@ export const svcMakeChunk = defineOp({
   arity: exactly(0),
   outputs: 2,
   shape: (_inputs, args) => [matrixShapeOf(args.rows, args.features), matrixShapeOf(args.rows, 1)],
+  // X's elements are drawn like matrix.random's; labels are one dot product per row (2 flops per element).
+  cost: (_inputs, args) => ({ ...generateCost('random', args.rows * (args.features + 1) * F64), flops: 2 * args.rows * args.features }),
   run(_inputs, args) {
     const { x, y } = separableChunk(args.rows, args.features, args.seed, args.modelSeed, args.margin);
     return [x, y];
@@ -57,6 +62,13 @@ export const svcTrainChunk = defineOp({
     const x = matrixShapeAt(inputs, 0);
     return x ? [matrixShapeOf(1, x.cols + 1)] : undefined;
   },
+  // Pegasos: per epoch, each sample's margin (2d flops) and, for violators, a weight update (2d more);
+  // priced at the worst case, every sample a violator: 4 n d flops per epoch, X read once per epoch.
+  cost(inputs, args) {
+    const x = matrixShapeAt(inputs, 0);
+    if (!x) return undefined;
+    return { kernel: 'svc', flops: 4 * x.rows * x.cols * args.epochs, bytesRead: (x.rows * (x.cols + 1)) * F64 * args.epochs, bytesWritten: (x.cols + 1) * F64 };
+  },
   run(inputs, args) {
     const x = matrixInput('svc.train-chunk', inputs, 0);
     const y = matrixInput('svc.train-chunk', inputs, 1);
@@ -76,6 +88,11 @@ export const svcPredict = defineOp({
   shape(inputs) {
     const x = matrixShapeAt(inputs, 0);
     return x ? [matrixShapeOf(1, x.rows)] : undefined;
+  },
+  // One dot product per row: 2 n d flops, X read once.
+  cost(inputs) {
+    const x = matrixShapeAt(inputs, 0);
+    return x ? { kernel: 'svc', flops: 2 * x.rows * x.cols, bytesRead: x.rows * x.cols * F64, bytesWritten: x.rows * F64 } : undefined;
   },
   run(inputs) {
     const x = matrixInput('svc.predict', inputs, 0);

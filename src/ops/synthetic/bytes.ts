@@ -5,6 +5,7 @@ import { exactly } from '../op-definition.js';
 import { Xoshiro128StarStar } from '../random/xoshiro128-star-star.js';
 import { MAX_SYNTHETIC_BYTES } from './work.js';
 import { bytesShapeOf } from '../value-shape.js';
+import { generateCost } from '../op-costs.js';
 
 export const SyntheticBytesArgsSchema = z
   .object({
@@ -28,6 +29,7 @@ export const syntheticBytes = defineOp({
   arity: exactly(0),
   outputs: 1,
   shape: (_inputs, args) => [bytesShapeOf(args.bytes)],
+  cost: (_inputs, args) => generateCost('random', args.bytes),
   run(_inputs, args) {
     return [bytes(seededBytes(args.bytes, args.seed))];
   },

@@ -3,6 +3,7 @@ import { NO_ARGS, defineOp } from '../define-op.js';
 import { bytesInputs } from '../input-guards.js';
 import { atLeast } from '../op-definition.js';
 import { byteSizeOfShape, bytesShapeOf } from '../value-shape.js';
+import { copyCost } from '../op-costs.js';
 
 /** Concatenates its bytes inputs in deps order. */
 export const syntheticConcat = defineOp({
@@ -15,6 +16,7 @@ export const syntheticConcat = defineOp({
     if (!inputs.every((input) => input.kind === 'bytes')) return undefined;
     return [bytesShapeOf(inputs.reduce((sum, input) => sum + byteSizeOfShape(input), 0))];
   },
+  cost: (inputs) => (inputs.every((input) => input.kind === 'bytes') ? copyCost(inputs.reduce((sum, input) => sum + byteSizeOfShape(input), 0)) : undefined),
   run(inputs) {
     const parts = bytesInputs('synthetic.concat', inputs);
     const out = new Uint8Array(parts.reduce((sum, part) => sum + part.data.length, 0));

@@ -57,6 +57,8 @@ export const syntheticWork = defineOp({
   outputs: 1,
   // Whatever the inputs: the output is `outputBytes` bytes derived from them.
   shape: (_inputs, args) => [bytesShapeOf(args.outputBytes)],
+  // Its time is its args: spinning computes (stretched by a small CPU share), sleeping waits.
+  cost: (_inputs, args) => ({ kernel: 'synthetic', ...(args.mode === 'sleep' ? { waitMs: args.ms } : { cpuMs: args.ms }), bytesWritten: args.outputBytes }),
   run(inputs, args) {
     const startMs = performance.now();
     const output = [bytes(syntheticWorkOutput(inputs, args))];

@@ -71,3 +71,14 @@ describe('MetadataPredictor same-op level (between the task key and the hints)',
     expect(predictor.explainExecutionTime('u', 2 * 128 * 128 * 8, [ONE_VCPU]).source).toBe('op');
   });
 });
+
+describe('MetadataPredictor: a duration hint beats the op curve of other args (issue 15 item 3)', () => {
+  it('matrix.add {delayMs: 500} with a 500 ms hint is not predicted from matrix.add without the delay', () => {
+    const plain = [1, 2, 3].map((i) => taskRecord({ taskId: `p${i}`, op: 'matrix.add', taskKey: `matrix.add|{}|${i * 10}x1,${i * 10}x1`, execMs: 0.1, inputBytes: i * 160, outputBytes: i * 80 }));
+    const delayed: TaskDescriptor = { taskId: 'd', op: 'matrix.add', taskKey: 'matrix.add|{"delayMs":500}|1x1,1x1', inputBytes: 16, outputBytes: 8, hints: { durationMs: 500 } };
+    expect(new MetadataPredictor(historyFromRecords(plain), [delayed]).explainExecutionTime('d', undefined, [ONE_VCPU])).toMatchObject({ source: 'hint', estimates: [{ ms: 500 }] });
+    // The same args at other sizes still use the curve.
+    const sameArgs = { ...delayed, taskKey: 'matrix.add|{}|1x1,1x1' };
+    expect(new MetadataPredictor(historyFromRecords(plain), [sameArgs]).explainExecutionTime('d', undefined, [ONE_VCPU]).source).toBe('op');
+  });
+});

@@ -1,0 +1,26 @@
+/**
+ * Why a plan's predicted makespan and the simulated one differ (issue 15 item 7), for gaps over
+ * GAP_REPORT_THRESHOLD, told apart by the simulation's critical path of run times (its lower
+ * bound): when that alone exceeds the prediction, the two priced the tasks differently (the plan
+ * from the planner's history and hints, the simulator from the profile's cost models); when the
+ * simulation is faster, the plan over-priced; otherwise the rest is platform time the plan's
+ * estimate leaves out (start-ups, Invoke calls, transfers, parks and re-invocations, queueing).
+ */
+export const GAP_REPORT_THRESHOLD = 0.1;
+
+export interface PlanGap {
+  /** (simulated - predicted) / predicted. */
+  readonly ratio: number;
+  readonly reason: string;
+}
+
+export function explainPlanGap(predictedMs: number | undefined, simulatedMs: number, lowerBoundMs: number, taskCosts: string): PlanGap | undefined {
+  if (predictedMs === undefined || !(predictedMs > 0)) return undefined;
+  const ratio = (simulatedMs - predictedMs) / predictedMs;
+  if (Math.abs(ratio) <= GAP_REPORT_THRESHOLD) return undefined;
+  if (lowerBoundMs > predictedMs * (1 + GAP_REPORT_THRESHOLD)) {
+    return { ratio, reason: `task costs differ: the simulator's critical path of run times alone (${lowerBoundMs.toFixed(1)} ms; ${taskCosts}) exceeds the plan's forecast, which the planner priced from its history and hints` };
+  }
+  if (ratio < 0) return { ratio, reason: `the plan's forecast is higher than the simulation: the planner priced its tasks or their transfers above the simulator (${taskCosts})` };
+  return { ratio, reason: 'the simulated critical path of run times fits within the forecast; the rest is platform time the plan leaves out: start-ups, Invoke calls, transfers, parks and queueing' };
+}

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { gflopsAt, priceOpCost, type KernelTable } from '../../../src/cost/kernel-rates.js';
+import { AWS_BLAS_PROFILE, BUILTIN_PROFILES, parseCostProfile } from '../../../src/cost/profile.js';
+
+const table: KernelTable = {
+  source: 'test',
+  lambdaVcpuFactor: 1,
+  kernels: {
+    matmul: { gflopsPerSecond: [{ flops: 1e6, gflopsPerSecond: 1 }, { flops: 1e8, gflopsPerSecond: 3 }], gbPerSecond: 1, overheadMs: 0.5 },
+    default: { gflopsPerSecond: 2, gbPerSecond: 4 },
+  },
+};
+
+describe('kernel rates', () => {
+  it('interpolates a flop rate in log(flops), flat beyond the points', () => {
+    const points = table.kernels.matmul?.gflopsPerSecond as { flops: number; gflopsPerSecond: number }[];
+    expect(gflopsAt(points, 1e3)).toBe(1);
+    expect(gflopsAt(points, 1e7)).toBeCloseTo(2, 10);
+    expect(gflopsAt(points, 1e12)).toBe(3);
+  });
+
+  it('prices the slower of arithmetic and memory traffic, plus overhead and cpuMs; waits apart', () => {
+    // 1e8 flops at 3 GFLOP/s = 33.3 ms; 1e6 bytes at 1 GB/s = 1 ms: arithmetic bounds it.
+    expect(priceOpCost({ kernel: 'matmul', flops: 1e8, bytesRead: 1e6 }, table).computeMs).toBeCloseTo(0.5 + 100 / 3, 6);
+    // 1e6 flops at 1 GFLOP/s = 1 ms; 1e8 bytes at 1 GB/s = 100 ms: memory bounds it.
+    expect(priceOpCost({ kernel: 'matmul', flops: 1e6, bytesRead: 5e7, bytesWritten: 5e7 }, table).computeMs).toBeCloseTo(100.5, 6);
+    const unknown = priceOpCost({ kernel: 'mystery', flops: 2e6, cpuMs: 3, waitMs: 7 }, table);
+    expect(unknown).toEqual({ computeMs: 1 + 3, waitMs: 7, kernel: 'default' });
+  });
+
+  it('a Lambda vCPU factor below 1 slows every computed kernel, not the overhead or the wait', () => {
+    const slow = { ...table, lambdaVcpuFactor: 0.5 };
+    expect(priceOpCost({ kernel: 'default', flops: 2e6, waitMs: 5 }, slow)).toEqual({ computeMs: 2, waitMs: 5, kernel: 'default' });
+  });
+
+  it('every built-in profile names its rates and their source; aws-blas prices 5k matmul near numpy (3.1 s)', () => {
+    for (const profile of Object.values(BUILTIN_PROFILES)) expect(profile.kernels?.source.length).toBeGreaterThan(0);
+    const ms = priceOpCost({ kernel: 'matmul', flops: 2 * 5000 ** 3 }, AWS_BLAS_PROFILE.kernels as KernelTable).computeMs;
+    expect(ms).toBeGreaterThan(3000);
+    expect(ms).toBeLessThan(3600);
+  });
+
+  it('a profile file may extend aws-blas and override one kernel; a table without default is refused', () => {
+    const p = parseCostProfile({ extends: 'aws-blas', name: 'mine', kernels: { kernels: { copy: { gbPerSecond: 1 } } } });
+    expect(p.kernels?.kernels.copy?.gbPerSecond).toBe(1);
+    expect(p.kernels?.kernels.matmul).toBeDefined();
+    expect(() => parseCostProfile({ extends: 'aws', kernels: { source: 'x', lambdaVcpuFactor: 1, kernels: { copy: { gbPerSecond: 1 } } } })).not.toThrow();
+    expect(() => parseCostProfile({ ...BUILTIN_PROFILES.aws, kernels: { source: 'x', lambdaVcpuFactor: 1, kernels: { copy: { gbPerSecond: 1 } } } })).toThrow(/default/);
+  });
+});

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { Dag } from '../../../src/dag/dag.js';
+import { historyFromRecords } from '../../../src/metadata/metadata-history.js';
+import type { TaskRecord } from '../../../src/metadata/records.js';
+import { taskKeyOf } from '../../../src/metadata/task-key.js';
+import { createBuiltinRegistry } from '../../../src/ops/builtins.js';
+import { DETERMINISTIC_PROFILE } from '../../../src/cost/profile.js';
+import { createCostModelEstimator } from '../../../src/sim/cost-model-estimator.js';
+import type { DagSpec } from '../../../src/model/dag-schema.js';
+
+const ops = createBuiltinRegistry();
+
+/** Two 1000 x 1000 blocks, their sum after a delay, and an op the registry does not price (table.filter-like: hint only). */
+const spec = {
+  name: 'costs',
+  tasks: [
+    { id: 'a', op: 'matrix.random', args: { rows: 1000, cols: 1000, seed: 1 } },
+    { id: 'b', op: 'matrix.random', args: { rows: 1000, cols: 1000, seed: 2 } },
+    { id: 'sum', op: 'matrix.add', deps: ['a', 'b'], args: { delayMs: 500 }, hints: { durationMs: 500 } },
+    { id: 'prod', op: 'matrix.matmul', deps: ['a', 'b'] },
+  ],
+} as unknown as DagSpec;
+
+function record(taskId: string, taskKey: string, execMs: number, outputBytes: number): TaskRecord {
+  return { type: 'task', runId: 'r1', taskId, op: taskKey.slice(0, taskKey.indexOf('|')), taskKey, worker: { memoryMb: 1769, vcpu: 1 }, execMs, inputBytes: 0, outputBytes, at: 1 };
+}
+
+describe('createCostModelEstimator (issue 15 item 3)', () => {
+  const model = Dag.fromSpec(spec);
+
+  it('prices each task from its op cost declaration at the profile rates (1 GFLOP/s, 1 GB/s)', () => {
+    const e = createCostModelEstimator(model, ops, DETERMINISTIC_PROFILE);
+    // random: 8e6 bytes written at 1e6 bytes/ms.
+    expect(e.execMs('a', 1769)).toBeCloseTo(8, 9);
+    // add: 1e6 flops (1 ms) vs 24e6 bytes (24 ms), then the 500 ms delay waited.
+    expect(e.execMs('sum', 1769)).toBeCloseTo(524, 9);
+    expect(e.usesCpu?.('sum')).toBe(false);
+    // matmul: 2e9 flops at 1e6 per ms.
+    expect(e.execMs('prod', 1769)).toBeCloseTo(2000, 6);
+    // Half a vCPU stretches the compute, not the wait.
+    expect(e.execMs('sum', 1769 / 2)).toBeCloseTo(548, 6);
+    expect(e.outputBytes('prod')).toBe(8e6);
+    expect(e.counts).toEqual({ history: 0, 'cost model': 4, hint: 0, default: 0 });
+    expect(e.description).toMatch(/4 from op cost models at profile deterministic/);
+  });
+
+  it('without kernel rates, falls back to hints, then the default', () => {
+    const { kernels: _dropped, ...bare } = DETERMINISTIC_PROFILE;
+    const e = createCostModelEstimator(model, ops, bare);
+    expect(e.execMs('sum', 1769)).toBe(500);
+    expect(e.execMs('prod', 1769)).toBe(10);
+    expect(e.counts).toEqual({ history: 0, 'cost model': 0, hint: 1, default: 3 });
+  });
+
+  it('history answers only for the same task key: not across args (delayMs) or sizes', () => {
+    const addNoDelay = taskKeyOf('matrix.add', {}, ['1000x1000', '1000x1000']);
+    const matmulOther = taskKeyOf('matrix.matmul', {}, ['500x500', '500x500']);
+    const matmulSame = taskKeyOf('matrix.matmul', {}, ['1000x1000', '1000x1000']);
+    const history = historyFromRecords([record('x', addNoDelay, 3, 8e6), record('y', matmulOther, 40, 2e6)]);
+    const e = createCostModelEstimator(model, ops, DETERMINISTIC_PROFILE, { history, where: 'test' });
+    expect(e.execMs('sum', 1769)).toBeCloseTo(524, 9);
+    expect(e.execMs('prod', 1769)).toBeCloseTo(2000, 6);
+    expect(e.counts.history).toBe(0);
+    const same = createCostModelEstimator(model, ops, DETERMINISTIC_PROFILE, { history: historyFromRecords([record('z', matmulSame, 300, 8e6)]), where: 'test' });
+    expect(same.execMs('prod', 1769)).toBe(300);
+    expect(same.description).toMatch(/1 from history of test \(same task key only\)/);
+  });
+});
