@@ -1,6 +1,8 @@
 import { cloneCompactPlan, type CompactPlan } from '../compact-plan.js';
 import { criticalPathOf, estimatePlan, inputsAllOn, type PlanEstimate } from '../plan-estimate.js';
 import type { TaskCosts } from '../task-costs.js';
+import { DEFAULT_PARK_AFTER_MS } from '../../model/run-spec.js';
+import { parkThresholds } from '../park-threshold.js';
 
 /** Rounds of "pre-load the critical path, recompute it" before giving up on further shrinking. */
 const MAX_PRELOAD_ROUNDS = 12;
@@ -97,9 +99,19 @@ export function addDup(costs: TaskCosts, current: EstimatedPlan): EstimatedPlan 
   return next.estimate.makespanMs <= current.estimate.makespanMs ? next : current;
 }
 
-/** The optimizations every built-in applies after assigning workers: preload, prewarm, dup. */
+/**
+ * The optimizations every built-in applies after assigning workers: preload, prewarm, dup, then a
+ * park threshold per task from the final estimate (../park-threshold.ts).
+ */
 export function optimize(costs: TaskCosts, assigned: EstimatedPlan): EstimatedPlan {
-  return addDup(costs, addPrewarm(costs, preloadCriticalPath(costs, assigned)));
+  return withParkThresholds(costs, addDup(costs, addPrewarm(costs, preloadCriticalPath(costs, assigned))));
+}
+
+/** Sets each task's park threshold from the plan's predicted waits (the estimate does not change). */
+export function withParkThresholds(costs: TaskCosts, current: EstimatedPlan): EstimatedPlan {
+  const plan = cloneCompactPlan(current.plan);
+  plan.parkAfterMs = parkThresholds(costs, plan, current.estimate, DEFAULT_PARK_AFTER_MS);
+  return { plan, estimate: current.estimate };
 }
 
 function hasRemoteInput(costs: TaskCosts, plan: CompactPlan, task: number): boolean {
@@ -108,4 +120,11 @@ function hasRemoteInput(costs: TaskCosts, plan: CompactPlan, task: number): bool
     if (plan.workerOf[parentValues[k] as number] !== plan.workerOf[task]) return true;
   }
   return false;
+}
+
+/** The candidate with the lowest predicted makespan; within 0.5 % of it, the cheapest. */
+export function bestPlan(candidates: readonly EstimatedPlan[]): EstimatedPlan {
+  const fastest = Math.min(...candidates.map((c) => c.estimate.makespanMs));
+  const near = candidates.filter((c) => c.estimate.makespanMs <= fastest * 1.005);
+  return near.reduce((best, c) => (c.estimate.costUsd < best.estimate.costUsd ? c : best));
 }
