@@ -139,10 +139,11 @@ export const heftPlanner: PlanningAlgorithm = {
 };
 
 /**
- * Worker counts worth list-scheduling with: the DAG's width, and fewer (a quarter of it, and 32)
- * when moving data through one store server makes wide plans slower than their compute suggests.
+ * Worker counts worth list-scheduling with: the DAG's width, and fewer (a quarter of it, 32, 4, 1)
+ * when moving data through one store server, or starting and coordinating many workers for tiny
+ * tasks, makes wide plans slower than their compute suggests.
  */
 export function heftCandidateCounts(costs: TaskCosts, maxWorkers: number | undefined): number[] {
   const widest = heftWorkerCount(costs, maxWorkers);
-  return [...new Set([widest, Math.max(1, Math.ceil(widest / 4)), Math.min(widest, 32)])];
+  return [...new Set([widest, Math.max(1, Math.ceil(widest / 4)), Math.min(widest, 32), Math.min(widest, 4), 1])];
 }

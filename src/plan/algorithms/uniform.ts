@@ -136,15 +136,16 @@ export function planUniformCompact(costs: TaskCosts, tier: number, maxWorkers = 
   return optimize(costs, estimated(costs, plan));
 }
 
+/** The uniform planner's choice: its greedy plan or a HEFT list schedule on the same tier, whichever the estimator predicts faster. */
+export function planUniformBest(costs: TaskCosts, tier: number, maxWorkers?: number): EstimatedPlan {
+  return bestPlan([planUniformCompact(costs, tier, maxWorkers), ...heftCandidateCounts(costs, maxWorkers).map((workers) => planHeftCompact(costs, tier, workers))]);
+}
+
 export const uniformPlanner: PlanningAlgorithm = {
   name: 'uniform',
   plan(dag: Dag, metadata: MetadataAccess, sla: Sla, context: PlanningContext): PlanOutput {
     const costs = predictTaskCosts(dag, metadata, sla, context.tiers, context.platform);
-    const tier = bestTierIndex(costs);
-    const { plan, estimate } = bestPlan([
-      planUniformCompact(costs, tier, context.maxWorkers),
-      ...heftCandidateCounts(costs, context.maxWorkers).map((workers) => planHeftCompact(costs, tier, workers)),
-    ]);
+    const { plan, estimate } = planUniformBest(costs, bestTierIndex(costs), context.maxWorkers);
     return { ...toPlanOutput(costs, plan), predicted: { makespanMs: estimate.makespanMs, costUsd: estimate.costUsd, workers: estimate.workerCount } };
   },
 };
