@@ -1,5 +1,5 @@
 import type { Dag } from '../dag/dag.js';
-import { latencyPriorStatistic } from '../metadata/latency-prior.js';
+import { latencyPriorStatistic, type LatencyPrior } from '../metadata/latency-prior.js';
 import type { MetadataAccess } from '../metadata/metadata-access.js';
 import { formatSla, type Sla } from '../metadata/sla.js';
 import { AWS_PROFILE, functionBytesPerMs, type CostProfile, type StoreKind } from '../cost/profile.js';
@@ -37,6 +37,8 @@ export interface TaskCosts {
    * when the platform's profile says; undefined: it scales out.
    */
   readonly storeServerBytesPerMs?: number;
+  /** The platform's cold-start spread (median and p90), when planning for a known platform. */
+  readonly coldStartPrior?: LatencyPrior;
 }
 
 /**
@@ -114,6 +116,7 @@ function askMetadata(dag: Dag, metadata: MetadataAccess, sla: Sla, tiers: readon
     warmStartMs: tiers.map((tier) => (platform ? latencyPriorStatistic(platform.profile.lambda.warmStart, sla) : finiteOrZero(metadata.predictWarmStartMs(tier, sla)))),
     invokeApiMs: latencyPriorStatistic((platform?.profile ?? AWS_PROFILE).lambda.invokeApi, sla),
     ...serverRate(platform),
+    ...(platform ? { coldStartPrior: platform.profile.lambda.coldStart } : {}),
   };
 }
 

@@ -138,7 +138,7 @@ export function planUniformCompact(costs: TaskCosts, tier: number, maxWorkers = 
 
 /** The uniform planner's choice: its greedy plan or a HEFT list schedule on the same tier, whichever the estimator predicts faster. */
 export function planUniformBest(costs: TaskCosts, tier: number, maxWorkers?: number): EstimatedPlan {
-  return bestPlan([planUniformCompact(costs, tier, maxWorkers), ...heftCandidateCounts(costs, maxWorkers).map((workers) => planHeftCompact(costs, tier, workers))]);
+  return bestPlan(costs, [planUniformCompact(costs, tier, maxWorkers), ...heftCandidateCounts(costs, maxWorkers).map((workers) => planHeftCompact(costs, tier, workers))]);
 }
 
 export const uniformPlanner: PlanningAlgorithm = {

@@ -6,6 +6,7 @@ import { parkThresholds, workerMemory } from '../../../src/plan/park-threshold.j
 import { predictTaskCosts, type TaskCosts } from '../../../src/plan/task-costs.js';
 import { AWS_PROFILE } from '../../../src/cost/profile.js';
 import { dagOf, hintsOnly, work } from './plan-fixtures.js';
+import { startTailMs } from '../../../src/plan/algorithms/optimizations.js';
 
 // a (worker 0, long) and b (worker 1, short) feed c on worker 1; b's output stays in worker 1's memory.
 const dag = dagOf([work('a', 0), work('b', 0), work('c', 0, ['a', 'b'])]);
@@ -79,5 +80,16 @@ describe('target platform', () => {
     const c = { ...costs(100, 1000, 2), storeServerBytesPerMs: 1 };
     // a's output (1000 bytes) is uploaded once and fetched once by worker 1; c is an output: 1000 more.
     expect(estimatePlan(c, plan()).makespanMs).toBeGreaterThanOrEqual(3000);
+  });
+});
+
+describe('choosing among candidate plans', () => {
+  it('charges wide plans the expected slowest cold start of their workers', () => {
+    const withPrior = { ...costs(100, 1000, 2), coldStartPrior: { medianMs: 250, p90Ms: 600 } };
+    expect(startTailMs(withPrior, 1)).toBe(0);
+    // 9 workers: the 90th percentile, 600 ms, is 350 ms past the median.
+    expect(startTailMs(withPrior, 9)).toBeCloseTo(350, 6);
+    expect(startTailMs(withPrior, 1000)).toBeGreaterThan(startTailMs(withPrior, 100));
+    expect(startTailMs(costs(100, 1000, 2), 1000)).toBe(0);
   });
 });
