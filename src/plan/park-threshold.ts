@@ -109,3 +109,22 @@ export function parkThresholds(costs: TaskCosts, plan: CompactPlan, estimate: Pl
 function transferOf(costs: TaskCosts, task: number): number {
   return (costs.uploadMs[task] as number) + (costs.downloadMs[task] as number);
 }
+
+/** Lambda's memory sizes are MiB. */
+const BYTES_PER_MB = 1024 * 1024;
+
+/** Workers whose predicted peak holding exceeds their tier's memory, with the peak in MB. */
+export function workersOverMemory(costs: TaskCosts, plan: CompactPlan, memory: WorkerMemory): { worker: number; peakMb: number; tierMb: number }[] {
+  const over: { worker: number; peakMb: number; tierMb: number }[] = [];
+  for (let worker = 0; worker < plan.tierOf.length; worker += 1) {
+    const tierMb = costs.tiers[plan.tierOf[worker] as number] as number;
+    const peakMb = (memory.peakBytes[worker] as number) / BYTES_PER_MB;
+    if (peakMb > tierMb) over.push({ worker, peakMb, tierMb });
+  }
+  return over;
+}
+
+/** The smallest tier index whose memory holds `peakBytes`, or -1. */
+export function smallestTierHolding(costs: TaskCosts, peakBytes: number): number {
+  return costs.tiers.findIndex((tierMb) => peakBytes / BYTES_PER_MB <= tierMb);
+}

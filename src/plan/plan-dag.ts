@@ -5,6 +5,7 @@ import { PlanSchema, type AnnotatedDag, type Prediction } from '../model/annotat
 import { DEFAULT_PLAN_TIMEOUT_MS } from '../model/limits.js';
 import { fromPlanOutput } from './compact-plan.js';
 import { estimatePlan, type PlanEstimate } from './plan-estimate.js';
+import { workerMemory, workersOverMemory } from './park-threshold.js';
 import type { PlanningAlgorithm, PlanningContext } from './planning-algorithm.js';
 import { predictTaskCosts, type TargetPlatform } from './task-costs.js';
 import { normalizeTiers } from './tiers.js';
@@ -70,7 +71,14 @@ export async function planDag(dag: Dag, algorithm: PlanningAlgorithm, options: P
   if (!Number.isFinite(estimate.makespanMs) || !Number.isFinite(estimate.costUsd)) {
     throw new PlanValidationError([{ code: 'bad-format', message: `the predicted makespan or cost is not finite (${estimate.makespanMs} ms, $${estimate.costUsd}): the predictions are out of range` }], source);
   }
-  plan.predicted = { ...extraFigures(predicted), makespanMs: estimate.makespanMs, costUsd: estimate.costUsd, workers: estimate.workerCount };
+  const compact = fromPlanOutput(costs, plan);
+  const memory = workerMemory(costs, compact, estimate);
+  // Predicted peak memory per worker (../park-threshold.ts). Not yet a validation error: with the
+  // default tiers (at most 3,008 MB) no candidate plan of GEMM or SVD2 at paper size fits by this
+  // estimate, and the planners cannot yet split a worker to make one fit.
+  const overMemory = workersOverMemory(costs, compact, memory).length;
+  const peakWorkerMb = Math.max(0, ...Array.from(memory.peakBytes, (bytes) => bytes / (1024 * 1024)));
+  plan.predicted = { ...extraFigures(predicted), makespanMs: estimate.makespanMs, costUsd: estimate.costUsd, workers: estimate.workerCount, peakWorkerMb: Math.round(peakWorkerMb), workersOverMemory: overMemory };
   plan.schedule = predictedSchedule(costs.graph.ids, estimate);
   return { dag: dag.spec, plan };
 }

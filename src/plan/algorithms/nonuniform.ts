@@ -4,7 +4,7 @@ import type { Sla } from '../../metadata/sla.js';
 import { cloneCompactPlan, toPlanOutput } from '../compact-plan.js';
 import type { PlanningAlgorithm, PlanningContext, PlanOutput } from '../planning-algorithm.js';
 import { bestTierIndex, predictTaskCosts, type TaskCosts } from '../task-costs.js';
-import { estimated, withParkThresholds, type EstimatedPlan } from './optimizations.js';
+import { estimated, fitsMemory, withParkThresholds, type EstimatedPlan } from './optimizations.js';
 import { startSlackMs } from './slack.js';
 import { planUniformBest } from './uniform.js';
 
@@ -39,7 +39,8 @@ export function planNonuniformCompact(costs: TaskCosts, maxWorkers?: number): { 
       const plan = cloneCompactPlan(current.plan);
       for (const { worker, tier } of downgrades) plan.tierOf[worker] = tier;
       const candidate = estimated(costs, plan);
-      if (candidate.estimate.makespanMs <= uniform.estimate.makespanMs + 1e-6 && candidate.estimate.costUsd < current.estimate.costUsd) {
+      // A downgrade must also leave each worker room for what it holds (../park-threshold.ts).
+      if (candidate.estimate.makespanMs <= uniform.estimate.makespanMs + 1e-6 && candidate.estimate.costUsd < current.estimate.costUsd && fitsMemory(costs, candidate)) {
         accepted = candidate;
         break;
       }

@@ -2,7 +2,7 @@ import { cloneCompactPlan, type CompactPlan } from '../compact-plan.js';
 import { criticalPathOf, estimatePlan, inputsAllOn, type PlanEstimate } from '../plan-estimate.js';
 import type { TaskCosts } from '../task-costs.js';
 import { DEFAULT_PARK_AFTER_MS } from '../../model/run-spec.js';
-import { parkThresholds } from '../park-threshold.js';
+import { parkThresholds, smallestTierHolding, workerMemory, workersOverMemory } from '../park-threshold.js';
 import { latencyPriorStatistic } from '../../metadata/latency-prior.js';
 
 /** Rounds of "pre-load the critical path, recompute it" before giving up on further shrinking. */
@@ -105,7 +105,33 @@ export function addDup(costs: TaskCosts, current: EstimatedPlan): EstimatedPlan 
  * park threshold per task from the final estimate (../park-threshold.ts).
  */
 export function optimize(costs: TaskCosts, assigned: EstimatedPlan): EstimatedPlan {
-  return withParkThresholds(costs, addDup(costs, addPrewarm(costs, preloadCriticalPath(costs, assigned))));
+  return withParkThresholds(costs, addDup(costs, addPrewarm(costs, preloadCriticalPath(costs, fitMemory(costs, assigned)))));
+}
+
+/**
+ * Moves each worker whose predicted peak holding (outputs kept for its later tasks, plus a task's
+ * inputs and output) exceeds its tier up to the smallest tier that holds it; a plan that still
+ * does not fit is left as it is (planDag rejects it; bestPlan prefers candidates that fit).
+ */
+export function fitMemory(costs: TaskCosts, current: EstimatedPlan): EstimatedPlan {
+  const memory = workerMemory(costs, current.plan, current.estimate);
+  const over = workersOverMemory(costs, current.plan, memory);
+  if (over.length === 0) return current;
+  const plan = cloneCompactPlan(current.plan);
+  let changed = false;
+  for (const { worker } of over) {
+    const tier = smallestTierHolding(costs, memory.peakBytes[worker] as number);
+    if (tier !== -1 && tier > (plan.tierOf[worker] as number)) {
+      plan.tierOf[worker] = tier;
+      changed = true;
+    }
+  }
+  return changed ? estimated(costs, plan) : current;
+}
+
+/** Whether every worker's predicted peak fits its tier. */
+export function fitsMemory(costs: TaskCosts, current: EstimatedPlan): boolean {
+  return workersOverMemory(costs, current.plan, workerMemory(costs, current.plan, current.estimate)).length === 0;
 }
 
 /** Sets each task's park threshold from the plan's predicted waits (the estimate does not change). */
@@ -124,13 +150,15 @@ function hasRemoteInput(costs: TaskCosts, plan: CompactPlan, task: number): bool
 }
 
 /**
- * The candidate with the lowest predicted makespan plus start-up tail; within 0.5 % of it, the
- * cheapest. The estimator gives every worker the median cold start, but a plan waits for the
+ * Among the candidates whose workers fit their tiers (all, if none does), the one with the lowest
+ * predicted makespan plus start-up tail; within 0.5 % of it, the cheapest. The estimator gives every worker the median cold start, but a plan waits for the
  * slowest of its workers: with k of them the expected slowest is about the k/(k+1) quantile of the
  * platform's cold start. Between plans of 1 and 1,000 workers on tiny tasks that tail decides
  * (tree reduction at paper size: 0.3 s predicted for 121 workers, 1.8 s simulated; 0.7 s for one).
  */
-export function bestPlan(costs: TaskCosts, candidates: readonly EstimatedPlan[]): EstimatedPlan {
+export function bestPlan(costs: TaskCosts, all: readonly EstimatedPlan[]): EstimatedPlan {
+  const fitting = all.filter((c) => fitsMemory(costs, c));
+  const candidates = fitting.length > 0 ? fitting : all;
   const score = (c: EstimatedPlan) => c.estimate.makespanMs + startTailMs(costs, c.estimate.workerCount);
   const fastest = Math.min(...candidates.map(score));
   const near = candidates.filter((c) => score(c) <= fastest * 1.005);

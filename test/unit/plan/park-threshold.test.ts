@@ -6,7 +6,7 @@ import { parkThresholds, workerMemory } from '../../../src/plan/park-threshold.j
 import { predictTaskCosts, type TaskCosts } from '../../../src/plan/task-costs.js';
 import { AWS_PROFILE } from '../../../src/cost/profile.js';
 import { dagOf, hintsOnly, work } from './plan-fixtures.js';
-import { startTailMs } from '../../../src/plan/algorithms/optimizations.js';
+import { estimated, fitMemory, fitsMemory, startTailMs } from '../../../src/plan/algorithms/optimizations.js';
 
 // a (worker 0, long) and b (worker 1, short) feed c on worker 1; b's output stays in worker 1's memory.
 const dag = dagOf([work('a', 0), work('b', 0), work('c', 0, ['a', 'b'])]);
@@ -91,5 +91,17 @@ describe('choosing among candidate plans', () => {
     expect(startTailMs(withPrior, 9)).toBeCloseTo(350, 3);
     expect(startTailMs(withPrior, 1000)).toBeGreaterThan(startTailMs(withPrior, 100));
     expect(startTailMs(costs(100, 1000, 2), 1000)).toBe(0);
+  });
+});
+
+describe('memory tiers', () => {
+  it('moves a worker whose predicted holding exceeds its tier up to the smallest tier that holds it', () => {
+    // worker 1 holds b (1,500 MiB) while c waits for a: more than 1,024 MB, less than 1,769.
+    const big = { ...costs(10_000, 1500 * 1024 * 1024, 2), tiers: [1024, 1769, 3008], execMs: [0, 1, 2].map(() => Float64Array.from([10_000, 100, 50])), coldStartMs: [200, 200, 200], warmStartMs: [20, 20, 20] };
+    const start = estimated(big, plan());
+    expect(fitsMemory(big, start)).toBe(false);
+    const fitted = fitMemory(big, start);
+    expect(fitted.plan.tierOf).toEqual([0, 1]);
+    expect(fitsMemory(big, fitted)).toBe(true);
   });
 });
