@@ -57,7 +57,7 @@ export async function benchSimCase(c: BenchCase, variants: readonly BenchVariant
   const measures: BenchMeasure[] = [];
   for (const variant of variants) {
     options.progress.begin(`sim ${c.label} ${variant.name}`);
-    const plan = variant.kind === 'planner' ? (await planFor(model, PlannerOptionsSchema.parse({ planner: variant.planner }), options.planningHistory)).plan : undefined;
+    const plan = variant.kind === 'planner' ? (await planFor(model, PlannerOptionsSchema.parse({ planner: variant.planner }), options.planningHistory, undefined, { profile: costs.profile, store: 'redis' })).plan : undefined;
     const runs: { report: RunReport; lowerBoundMs: number }[] = [];
     for (let seed = 1; seed <= options.repeats; seed += 1) {
       const { report, stats } = simulate({

@@ -12,6 +12,7 @@ import { planDag } from '../plan/plan-dag.js';
 import { WUKONG_PLANNER_NAME } from '../plan/builtin-planners.js';
 import type { PlannerOptions } from '../plan/planner-options.js';
 import { validatePlan } from '../plan/validate-plan.js';
+import type { TargetPlatform } from '../plan/task-costs.js';
 import { runDagFromSpec, type CompiledRunDag } from '../model/compiled-dag.js';
 import { loadPlanner } from './load-planner.js';
 import { readDagFile } from './read-dag-file.js';
@@ -32,7 +33,13 @@ export interface PlannedInput {
  * than wukong, plans it from the metadata at `history`. Everything is validated before anything
  * runs: bad input throws a BadInputError (exit 2).
  */
-export async function loadPlannedInput(file: string, options: PlannerOptions, historyAt: MetadataLocation | undefined, ops: OpRegistry = buildOpRegistry()): Promise<PlannedInput> {
+export async function loadPlannedInput(
+  file: string,
+  options: PlannerOptions,
+  historyAt: MetadataLocation | undefined,
+  ops: OpRegistry = buildOpRegistry(),
+  platform?: TargetPlatform,
+): Promise<PlannedInput> {
   const json = await readDagFile(file);
   if (looksAnnotated(json)) {
     if (options.planner !== WUKONG_PLANNER_NAME) throw new BadInputError(`${file} already holds a plan; drop --planner ${options.planner} to run it, or plan its "dag" again`);
@@ -46,11 +53,20 @@ export async function loadPlannedInput(file: string, options: PlannerOptions, hi
     return { spec, model, dag, plan: parsed.data.plan, planner: parsed.data.plan.algorithm };
   }
   const { spec, model, dag } = validDag(json, file, ops);
-  return { spec, model, dag, ...(await planFor(model, options, historyAt, ops)) };
+  return { spec, model, dag, ...(await planFor(model, options, historyAt, ops, platform)) };
 }
 
-/** Runs the planner the options name on a valid DAG; `wukong` makes no plan. */
-export async function planFor(model: Dag, options: PlannerOptions, historyAt: MetadataLocation | undefined, ops: OpRegistry = buildOpRegistry()): Promise<{ plan?: Plan; planner: string }> {
+/**
+ * Runs the planner the options name on a valid DAG; `wukong` makes no plan. `platform`: the
+ * profile the plan will run on (the simulator's), so transfers and start-ups are priced by it.
+ */
+export async function planFor(
+  model: Dag,
+  options: PlannerOptions,
+  historyAt: MetadataLocation | undefined,
+  ops: OpRegistry = buildOpRegistry(),
+  platform?: TargetPlatform,
+): Promise<{ plan?: Plan; planner: string }> {
   const { sla, tiers, maxWorkers } = options;
   const loaded = await loadPlanner(options.planner);
   if (loaded.kind === 'wukong') return { planner: WUKONG_PLANNER_NAME };
@@ -59,7 +75,7 @@ export async function planFor(model: Dag, options: PlannerOptions, historyAt: Me
     const history = store ? await store.load() : emptyHistory();
     if (historyAt) warnSkippedRecords(history, historyAt);
     const metadata = predictorForDag(model, ops, history, { defaultSla: sla });
-    const annotated = await planDag(model, loaded.algorithm, { metadata, sla, tiers, timeoutMs: options.timeoutMs, ...(maxWorkers === undefined ? {} : { maxWorkers }) });
+    const annotated = await planDag(model, loaded.algorithm, { metadata, sla, tiers, timeoutMs: options.timeoutMs, ...(maxWorkers === undefined ? {} : { maxWorkers }), ...(platform ? { platform } : {}) });
     return { plan: annotated.plan, planner: annotated.plan.algorithm };
   } finally {
     await store?.close();

@@ -29,6 +29,12 @@ export const TaskAnnotationSchema = z
      * topological order). Must grow along every edge. Absent on every task: topological order.
      */
     order: z.number().int().nonnegative().optional(),
+    /**
+     * How long the worker may wait for this task's remote inputs before it parks (ms); 0 parks at
+     * once. Planners set it from the predicted wait (src/plan/park-threshold.ts). Absent: the
+     * run's `parkAfterMs`.
+     */
+    parkAfterMs: z.number().nonnegative().finite().optional(),
   })
   .strict();
 

@@ -20,6 +20,8 @@ export interface CompactPlan {
   prewarm: Map<number, number[]>;
   /** Plan order per task; undefined: the DAG's topological order. */
   order: Float64Array | undefined;
+  /** Park threshold per task (ms; NaN: the run's default); undefined: none set. */
+  parkAfterMs?: Float64Array | undefined;
 }
 
 export function emptyCompactPlan(taskCount: number): CompactPlan {
@@ -34,6 +36,7 @@ export function cloneCompactPlan(plan: CompactPlan): CompactPlan {
     dup: plan.dup.slice(),
     prewarm: new Map([...plan.prewarm].map(([task, workers]) => [task, [...workers]])),
     order: plan.order?.slice(),
+    parkAfterMs: plan.parkAfterMs?.slice(),
   };
 }
 
@@ -48,6 +51,8 @@ export function toPlanOutput(costs: TaskCosts, plan: CompactPlan): { tasks: Reco
     if (prewarm && prewarm.length > 0) annotation.prewarm = [...prewarm];
     if (plan.dup[task] === 1) annotation.dup = true;
     if (plan.order) annotation.order = plan.order[task] as number;
+    const parkAfterMs = plan.parkAfterMs?.[task];
+    if (parkAfterMs !== undefined && Number.isFinite(parkAfterMs)) annotation.parkAfterMs = Math.round(parkAfterMs);
     tasks[ids[task] as string] = annotation;
   }
   const workers = emptyRecord<WorkerSpec>();
@@ -77,6 +82,7 @@ export function fromPlanOutput(costs: TaskCosts, output: Pick<PlanOutput, 'tasks
   };
   const hasOrder = ids.some((id) => output.tasks[id]?.order !== undefined);
   if (hasOrder) plan.order = new Float64Array(taskCount);
+  if (ids.some((id) => output.tasks[id]?.parkAfterMs !== undefined)) plan.parkAfterMs = new Float64Array(taskCount).fill(Number.NaN);
   ids.forEach((id, task) => {
     const annotation = output.tasks[id];
     if (!annotation) throw new BadInputError(`task ${id} has no annotation in the plan`);
@@ -84,6 +90,7 @@ export function fromPlanOutput(costs: TaskCosts, output: Pick<PlanOutput, 'tasks
     if (annotation.preload) plan.preload[task] = 1;
     if (annotation.dup) plan.dup[task] = 1;
     if (plan.order) plan.order[task] = annotation.order ?? 0;
+    if (plan.parkAfterMs) plan.parkAfterMs[task] = annotation.parkAfterMs ?? Number.NaN;
   });
   ids.forEach((id, task) => {
     const prewarm = output.tasks[id]?.prewarm;

@@ -5,8 +5,9 @@ import { PlanSchema, type AnnotatedDag, type Prediction } from '../model/annotat
 import { DEFAULT_PLAN_TIMEOUT_MS } from '../model/limits.js';
 import { fromPlanOutput } from './compact-plan.js';
 import { estimatePlan, type PlanEstimate } from './plan-estimate.js';
-import type { PlanningAlgorithm } from './planning-algorithm.js';
-import { predictTaskCosts } from './task-costs.js';
+import { workerMemory, workersOverMemory } from './park-threshold.js';
+import type { PlanningAlgorithm, PlanningContext } from './planning-algorithm.js';
+import { predictTaskCosts, type TargetPlatform } from './task-costs.js';
 import { normalizeTiers } from './tiers.js';
 import { PlanValidationError, validatePlan, type PlanProblem } from './validate-plan.js';
 
@@ -18,6 +19,8 @@ export interface PlanDagOptions {
   readonly maxWorkers?: number;
   /** The planner's time limit (default DEFAULT_PLAN_TIMEOUT_MS); past it, planning fails (exit 2). */
   readonly timeoutMs?: number;
+  /** The platform the plan runs on (see PlanningContext.platform). */
+  readonly platform?: TargetPlatform;
 }
 
 /** Issues of the schema shown per plan; a planner that gets every task wrong would flood the terminal. */
@@ -41,7 +44,7 @@ export async function planDag(dag: Dag, algorithm: PlanningAlgorithm, options: P
     const expired = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new PlannerTimeoutError(algorithm.name, timeoutMs)), timeoutMs);
     });
-    output = await Promise.race([algorithm.plan(dag, options.metadata, options.sla, options.maxWorkers === undefined ? { tiers } : { tiers, maxWorkers: options.maxWorkers }), expired]);
+    output = await Promise.race([algorithm.plan(dag, options.metadata, options.sla, planningContext(tiers, options)), expired]);
   } catch (error) {
     if (error instanceof PlannerTimeoutError) throw error;
     throw new PlannerFailedError(algorithm.name, error);
@@ -63,14 +66,29 @@ export async function planDag(dag: Dag, algorithm: PlanningAlgorithm, options: P
   }
   const plan = parsed.data;
   validatePlan(dag, plan, { tiers, source });
-  const costs = predictTaskCosts(dag, options.metadata, options.sla, tiers);
+  const costs = predictTaskCosts(dag, options.metadata, options.sla, tiers, options.platform);
   const estimate = estimatePlan(costs, fromPlanOutput(costs, plan));
   if (!Number.isFinite(estimate.makespanMs) || !Number.isFinite(estimate.costUsd)) {
     throw new PlanValidationError([{ code: 'bad-format', message: `the predicted makespan or cost is not finite (${estimate.makespanMs} ms, $${estimate.costUsd}): the predictions are out of range` }], source);
   }
-  plan.predicted = { ...extraFigures(predicted), makespanMs: estimate.makespanMs, costUsd: estimate.costUsd, workers: estimate.workerCount };
+  const compact = fromPlanOutput(costs, plan);
+  const memory = workerMemory(costs, compact, estimate);
+  // Predicted peak memory per worker (../park-threshold.ts). Not yet a validation error: with the
+  // default tiers (at most 3,008 MB) no candidate plan of GEMM or SVD2 at paper size fits by this
+  // estimate, and the planners cannot yet split a worker to make one fit.
+  const overMemory = workersOverMemory(costs, compact, memory).length;
+  const peakWorkerMb = Math.max(0, ...Array.from(memory.peakBytes, (bytes) => bytes / (1024 * 1024)));
+  plan.predicted = { ...extraFigures(predicted), makespanMs: estimate.makespanMs, costUsd: estimate.costUsd, workers: estimate.workerCount, peakWorkerMb: Math.round(peakWorkerMb), workersOverMemory: overMemory };
   plan.schedule = predictedSchedule(costs.graph.ids, estimate);
   return { dag: dag.spec, plan };
+}
+
+function planningContext(tiers: readonly number[], options: PlanDagOptions): PlanningContext {
+  return {
+    tiers,
+    ...(options.maxWorkers === undefined ? {} : { maxWorkers: options.maxWorkers }),
+    ...(options.platform === undefined ? {} : { platform: options.platform }),
+  };
 }
 
 /** A planner that threw: its message, with the planner named (exit 2: the planner is the user's input). */

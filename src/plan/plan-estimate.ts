@@ -47,7 +47,10 @@ export interface PlanEstimate {
  *   when that is sooner than waiting for its transfer;
  * - cost: each worker billed from handler start (cold start INIT included, as AWS bills it since
  *   2025-08) to its last upload, at its tier, plus one request per worker (src/model/cost-model.ts).
- * Not modelled: parking, store bandwidth shared between workers, S3 request charges.
+ * - a store with one server (Redis) moves every put and get through it: the makespan is at least
+ *   the plan's bytes moved over the server's rate (a plan that spreads 200 MB blocks over 125
+ *   workers is predicted as slow as the server makes it, not as its per-worker bandwidth says).
+ * Not modelled: parking, the timing of server contention, S3 request charges.
  */
 export function estimatePlan(costs: TaskCosts, plan: CompactPlan): PlanEstimate {
   const { graph } = costs;
@@ -147,7 +150,7 @@ export function estimatePlan(costs: TaskCosts, plan: CompactPlan): PlanEstimate 
     if (prewarmed) for (const target of prewarmed) prewarmAt[target] = Math.min(prewarmAt[target] as number, start);
   }
 
-  let makespanMs = 0;
+  let makespanMs = storeServerBoundMs(costs, plan);
   const executors: { durationMs: number; memoryMb: number }[] = [];
   for (let worker = 0; worker < workers; worker += 1) {
     if (started[worker] === 0) continue;
@@ -202,4 +205,30 @@ function runOrderOf(costs: TaskCosts, plan: CompactPlan): Int32Array {
   const sorted = topo.slice();
   sorted.sort((a, b) => (order[a] as number) - (order[b] as number) || (topoPosition[a] as number) - (topoPosition[b] as number));
   return sorted;
+}
+
+/**
+ * Bytes through the store's server (each uploaded output once, each remote input once per worker
+ * that fetches it) over its rate; 0 when the store scales out.
+ */
+function storeServerBoundMs(costs: TaskCosts, plan: CompactPlan): number {
+  const rate = costs.storeServerBytesPerMs;
+  if (rate === undefined) return 0;
+  const { parentOffsets, parentValues, childOffsets, childValues, isOutput, taskCount } = costs.graph;
+  let bytes = 0;
+  const fetchedBy = new Set<number>();
+  for (let task = 0; task < taskCount; task += 1) {
+    const worker = plan.workerOf[task] as number;
+    fetchedBy.clear();
+    for (let k = childOffsets[task] as number; k < (childOffsets[task + 1] as number); k += 1) {
+      const consumer = plan.workerOf[childValues[k] as number] as number;
+      if (consumer !== worker) fetchedBy.add(consumer);
+    }
+    const out = costs.outputBytes[task] as number;
+    if (fetchedBy.size > 0 || isOutput[task] === 1) bytes += out;
+    bytes += out * fetchedBy.size;
+  }
+  void parentOffsets;
+  void parentValues;
+  return bytes / rate;
 }

@@ -1,6 +1,7 @@
 import type { Dag } from '../dag/dag.js';
 import type { MetadataAccess } from '../metadata/metadata-access.js';
 import type { Sla } from '../metadata/sla.js';
+import type { TargetPlatform } from './task-costs.js';
 import type { Prediction, TaskAnnotationInput, WorkerSpec } from '../model/annotated-dag.js';
 
 /** What a planner may use beyond the DAG and history: the platform's choices and limits. */
@@ -9,6 +10,11 @@ export interface PlanningContext {
   readonly tiers: readonly number[];
   /** At most this many workers (HEFT's processor count; others may ignore it). */
   readonly maxWorkers?: number;
+  /**
+   * The platform the plan runs on (cost profile and store), when known: pass it to
+   * predictTaskCosts so transfers and start-ups are priced as they will be, not as recorded.
+   */
+  readonly platform?: TargetPlatform;
 }
 
 /** What `plan` returns: an annotation per task and a configuration per worker it names. */

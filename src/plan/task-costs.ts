@@ -1,8 +1,8 @@
 import type { Dag } from '../dag/dag.js';
-import { latencyPriorStatistic } from '../metadata/latency-prior.js';
+import { latencyPriorStatistic, type LatencyPrior } from '../metadata/latency-prior.js';
 import type { MetadataAccess } from '../metadata/metadata-access.js';
 import { formatSla, type Sla } from '../metadata/sla.js';
-import { AWS_PROFILE } from '../cost/profile.js';
+import { AWS_PROFILE, functionBytesPerMs, type CostProfile, type StoreKind } from '../cost/profile.js';
 import { buildPlanGraph, type PlanGraph } from './plan-graph.js';
 import { workerSpecOfTier } from './tiers.js';
 
@@ -32,6 +32,13 @@ export interface TaskCosts {
    * API calls, so this comes from the simulator's `aws` profile (WUKONG: ~50 ms).
    */
   readonly invokeApiMs: number;
+  /**
+   * What the intermediate store's server moves per ms for all workers together (one Redis node),
+   * when the platform's profile says; undefined: it scales out.
+   */
+  readonly storeServerBytesPerMs?: number;
+  /** The platform's cold-start spread (median and p90), when planning for a known platform. */
+  readonly coldStartPrior?: LatencyPrior;
 }
 
 /**
@@ -40,18 +47,32 @@ export interface TaskCosts {
  * same MetadataAccess object, SLA and tiers; a MetadataAccess is taken to answer the same
  * question the same way during one planning (MetadataPredictor does: its history is fixed).
  */
-const lastCosts = new WeakMap<Dag, { readonly metadata: MetadataAccess; readonly key: string; readonly costs: TaskCosts }>();
+const lastCosts = new WeakMap<Dag, { readonly metadata: MetadataAccess; readonly key: string; readonly platform: TargetPlatform | undefined; readonly costs: TaskCosts }>();
 
-export function predictTaskCosts(dag: Dag, metadata: MetadataAccess, sla: Sla, tiers: readonly number[]): TaskCosts {
+/**
+ * The platform a plan will run on, when the caller knows it (the simulator's cost profile, or the
+ * profile of the cloud it deploys to). History is recorded wherever runs happened, often the
+ * embedded backend with in-memory stores, where a 200 MB transfer and a cold start cost almost
+ * nothing; planning a Lambda run from those times ignores every transfer. With a platform, the
+ * transfers, start-ups and Invoke calls come from its profile (latency median plus bytes over the
+ * function's bandwidth at the fastest tier); compute times and sizes still come from history.
+ */
+export interface TargetPlatform {
+  readonly profile: CostProfile;
+  /** Where intermediates go (the simulator's default: redis). */
+  readonly store: StoreKind;
+}
+
+export function predictTaskCosts(dag: Dag, metadata: MetadataAccess, sla: Sla, tiers: readonly number[], platform?: TargetPlatform): TaskCosts {
   const key = `${formatSla(sla)}|${tiers.join(',')}`;
   const cached = lastCosts.get(dag);
-  if (cached && cached.metadata === metadata && cached.key === key) return cached.costs;
-  const costs = askMetadata(dag, metadata, sla, tiers);
-  lastCosts.set(dag, { metadata, key, costs });
+  if (cached && cached.metadata === metadata && cached.key === key && cached.platform === platform) return cached.costs;
+  const costs = askMetadata(dag, metadata, sla, tiers, platform);
+  lastCosts.set(dag, { metadata, key, platform, costs });
   return costs;
 }
 
-function askMetadata(dag: Dag, metadata: MetadataAccess, sla: Sla, tiers: readonly number[]): TaskCosts {
+function askMetadata(dag: Dag, metadata: MetadataAccess, sla: Sla, tiers: readonly number[], platform: TargetPlatform | undefined): TaskCosts {
   const graph = buildPlanGraph(dag);
   const n = graph.taskCount;
   const configs = tiers.map(workerSpecOfTier);
@@ -76,7 +97,9 @@ function askMetadata(dag: Dag, metadata: MetadataAccess, sla: Sla, tiers: readon
     outputBytes[task] = bytes;
     let transfer = transferBySize.get(bytes);
     if (transfer === undefined) {
-      transfer = [finiteOrZero(metadata.predictUploadTime(bytes, sla)), finiteOrZero(metadata.predictRemoteDownloadTime(bytes, sla))];
+      transfer = platform
+        ? platformTransferMs(platform, bytes, tiers[tiers.length - 1] as number, sla)
+        : [finiteOrZero(metadata.predictUploadTime(bytes, sla)), finiteOrZero(metadata.predictRemoteDownloadTime(bytes, sla))];
       transferBySize.set(bytes, transfer);
     }
     uploadMs[task] = transfer[0];
@@ -89,10 +112,25 @@ function askMetadata(dag: Dag, metadata: MetadataAccess, sla: Sla, tiers: readon
     outputBytes,
     uploadMs,
     downloadMs,
-    coldStartMs: tiers.map((tier) => finiteOrZero(metadata.predictColdStartMs(tier, sla))),
-    warmStartMs: tiers.map((tier) => finiteOrZero(metadata.predictWarmStartMs(tier, sla))),
-    invokeApiMs: latencyPriorStatistic(AWS_PROFILE.lambda.invokeApi, sla),
+    coldStartMs: tiers.map((tier) => (platform ? latencyPriorStatistic(platform.profile.lambda.coldStart, sla) : finiteOrZero(metadata.predictColdStartMs(tier, sla)))),
+    warmStartMs: tiers.map((tier) => (platform ? latencyPriorStatistic(platform.profile.lambda.warmStart, sla) : finiteOrZero(metadata.predictWarmStartMs(tier, sla)))),
+    invokeApiMs: latencyPriorStatistic((platform?.profile ?? AWS_PROFILE).lambda.invokeApi, sla),
+    ...serverRate(platform),
+    ...(platform ? { coldStartPrior: platform.profile.lambda.coldStart } : {}),
   };
+}
+
+function serverRate(platform: TargetPlatform | undefined): { storeServerBytesPerMs?: number } {
+  const mbPerSecond = platform?.profile.stores[platform.store].serverMbPerSecond;
+  // 1 MB/s = 1,000 bytes/ms.
+  return mbPerSecond === undefined ? {} : { storeServerBytesPerMs: mbPerSecond * 1000 };
+}
+
+/** [upload, download] ms of `bytes` on the platform's store from a function of `memoryMb`. */
+function platformTransferMs(platform: TargetPlatform, bytes: number, memoryMb: number, sla: Sla): readonly [number, number] {
+  const store = platform.profile.stores[platform.store];
+  const wireMs = bytes / functionBytesPerMs(store, memoryMb);
+  return [latencyPriorStatistic(store.putLatency, sla) + wireMs, latencyPriorStatistic(store.getLatency, sla) + wireMs];
 }
 
 /**

@@ -99,6 +99,11 @@ export class PlanLayout {
   dup(taskId: string): boolean {
     return this.plan.tasks[taskId]?.dup ?? false;
   }
+
+  /** The plan's park threshold for this task (ms), if it sets one. */
+  parkAfterMs(taskId: string): number | undefined {
+    return this.plan.tasks[taskId]?.parkAfterMs;
+  }
 }
 
 /** The executor id of worker `w`'s first incarnation, or of the one resumed at `resumeAt`. */

@@ -357,12 +357,14 @@ export class PlannedWorker {
       out.push(checkOf(current));
       return;
     }
-    if (this.waitedMs >= this.options.parkAfterMs) {
+    // The plan's threshold for this task (from its predicted wait) wins over the run's default.
+    const parkAfterMs = this.layout.parkAfterMs(current) ?? this.options.parkAfterMs;
+    if (this.waitedMs >= parkAfterMs) {
       this.startPark(out);
       return;
     }
     this.moveTo('waiting');
-    out.push({ type: 'wait', taskId: current, timeoutMs: this.options.parkAfterMs - this.waitedMs });
+    out.push({ type: 'wait', taskId: current, timeoutMs: parkAfterMs - this.waitedMs });
   }
 
   private startRun(taskId: string, out: PlannedInstruction[]): void {

@@ -22,15 +22,21 @@
  *   `predictColdStartMs(tierMb, sla)`, `predictWarmStartMs(tierMb, sla)`;
  * - `sla` is `"avg"`, `"median"` or `{ percentile: 90 }` (pass it on to `metadata`);
  * - `context.tiers` is the ascending list of memory tiers (MB) a worker may get; `context.maxWorkers`
- *   the user's `--max-workers`, if given.
+ *   the user's `--max-workers`, if given; `context.platform`, when the caller knows where the plan
+ *   runs (`wukong simulate`, `wukong bench --mode sim`), `{ profile, store }`: the cost profile
+ *   (src/cost/profile.ts) whose transfer, cold-start and Invoke figures the run will pay; history
+ *   recorded on the embedded backend makes transfers look free, so price them from the profile.
+ *   The built-ins' helpers take it: `predictTaskCosts(dag, metadata, sla, tiers, context.platform)`.
  *
  * It returns
- * - `tasks`: for EVERY task id, `{ worker, preload?, prewarm?, dup?, order? }`: `worker` a
+ * - `tasks`: for EVERY task id, `{ worker, preload?, prewarm?, dup?, order?, parkAfterMs? }`: `worker` a
  *   non-negative integer; `preload` fetch the task's remote inputs while the worker computes the
  *   task before it; `prewarm` worker ids to start when this task starts (their cold start overlaps);
  *   `dup` a consumer may recompute this task itself instead of waiting for its output; `order` the
  *   task's position in its worker's run (give it on all tasks or none; it must grow along every edge;
- *   none: topological order);
+ *   none: topological order); `parkAfterMs` how long the worker may wait for this task's remote
+ *   inputs before it parks (0: at once; absent: the run's `--park-after-ms`, 500 ms); the built-ins
+ *   set it from the predicted wait against a re-invocation (src/plan/park-threshold.ts);
  * - `workers`: for every worker id used, `{ memoryMb, vcpu }` with memoryMb one of `context.tiers`
  *   and vcpu = min(6, memoryMb / 1769) (Lambda's CPU for that memory);
  * - optionally `predicted`: `{ makespanMs, costUsd, ...more numbers }`; wukong replaces makespan and

@@ -62,7 +62,10 @@ export async function simulatePlannedCommand(file: string, flags: PlannedSimulat
 
   // The planner learns from the same history the task costs come from (simulate's --metadata rules).
   const { registry } = await opsFromFlags(flags);
-  const { spec, model, dag, plan, planner } = await loadPlannedInput(file, planning, planningHistory(flags), registry);
+  // Planned for the simulated platform (transfers and start-ups from its profile); the local
+  // profile is fitted from history, which the planner reads already.
+  const target = flags.profile === 'local' ? undefined : { profile: await helpers.loadProfile(flags.profile), store: storeKind };
+  const { spec, model, dag, plan, planner } = await loadPlannedInput(file, planning, planningHistory(flags), registry, target);
   if (!plan) throw new BadInputError(`${file}: planner ${planner} made no plan`);
   const costs = await loadTaskCosts(model, flags, helpers.loadProfile, registry);
   const result = simulate({

@@ -4,9 +4,9 @@ import type { Sla } from '../../metadata/sla.js';
 import { cloneCompactPlan, toPlanOutput } from '../compact-plan.js';
 import type { PlanningAlgorithm, PlanningContext, PlanOutput } from '../planning-algorithm.js';
 import { bestTierIndex, predictTaskCosts, type TaskCosts } from '../task-costs.js';
-import { estimated, type EstimatedPlan } from './optimizations.js';
+import { estimated, fitsMemory, withParkThresholds, type EstimatedPlan } from './optimizations.js';
 import { startSlackMs } from './slack.js';
-import { planUniformCompact } from './uniform.js';
+import { planUniformBest } from './uniform.js';
 
 /** Rounds of "downgrade by slack, verify with the estimator, take back the riskiest half". */
 const MAX_VERIFY_ROUNDS = 8;
@@ -29,7 +29,7 @@ interface Downgrade {
  * `predicted.savingUsd` says how much cheaper it is.
  */
 export function planNonuniformCompact(costs: TaskCosts, maxWorkers?: number): { result: EstimatedPlan; uniform: EstimatedPlan } {
-  const uniform = planUniformCompact(costs, bestTierIndex(costs), maxWorkers);
+  const uniform = planUniformBest(costs, bestTierIndex(costs), maxWorkers);
   let current = uniform;
   for (let pass = 0; pass < MAX_DOWNGRADE_PASSES; pass += 1) {
     let downgrades = proposeDowngrades(costs, current);
@@ -39,7 +39,8 @@ export function planNonuniformCompact(costs: TaskCosts, maxWorkers?: number): { 
       const plan = cloneCompactPlan(current.plan);
       for (const { worker, tier } of downgrades) plan.tierOf[worker] = tier;
       const candidate = estimated(costs, plan);
-      if (candidate.estimate.makespanMs <= uniform.estimate.makespanMs + 1e-6 && candidate.estimate.costUsd < current.estimate.costUsd) {
+      // A downgrade must also leave each worker room for what it holds (../park-threshold.ts).
+      if (candidate.estimate.makespanMs <= uniform.estimate.makespanMs + 1e-6 && candidate.estimate.costUsd < current.estimate.costUsd && fitsMemory(costs, candidate)) {
         accepted = candidate;
         break;
       }
@@ -48,7 +49,8 @@ export function planNonuniformCompact(costs: TaskCosts, maxWorkers?: number): { 
     if (!accepted) break;
     current = accepted;
   }
-  return { result: current, uniform };
+  // Downgrades change the predicted waits: park thresholds from the final estimate.
+  return { result: current === uniform ? current : withParkThresholds(costs, current), uniform };
 }
 
 /**
@@ -86,7 +88,7 @@ function proposeDowngrades(costs: TaskCosts, current: EstimatedPlan): Downgrade[
 export const nonuniformPlanner: PlanningAlgorithm = {
   name: 'nonuniform',
   plan(dag: Dag, metadata: MetadataAccess, sla: Sla, context: PlanningContext): PlanOutput {
-    const costs = predictTaskCosts(dag, metadata, sla, context.tiers);
+    const costs = predictTaskCosts(dag, metadata, sla, context.tiers, context.platform);
     const { result, uniform } = planNonuniformCompact(costs, context.maxWorkers);
     return {
       ...toPlanOutput(costs, result.plan),

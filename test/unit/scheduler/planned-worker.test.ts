@@ -49,6 +49,24 @@ describe('PlannedWorker (pure)', () => {
     worker.validateState();
   });
 
+  it("the plan's parkAfterMs for a task wins over the run's: a long predicted wait waits longer, 0 parks at once", () => {
+    const patient = new PlannedWorker(layoutOf({ a: annotation(0), b: annotation(1), c: annotation(0, { parkAfterMs: 9000 }) }), 0, { parkAfterMs: 500 });
+    patient.handle({ type: 'start' });
+    patient.handle({ type: 'ran', taskId: 'a', dup: false });
+    patient.handle({ type: 'put-done', taskId: 'a' });
+    expect(patient.handle({ type: 'fan-in-checked', childId: 'c', parentId: '', markedParents: [] })).toEqual([{ type: 'wait', taskId: 'c', timeoutMs: 9000 }]);
+    patient.validateState();
+
+    const prompt = new PlannedWorker(layoutOf({ a: annotation(0), b: annotation(1), c: annotation(0, { parkAfterMs: 0 }) }), 0, { parkAfterMs: 500 });
+    prompt.handle({ type: 'start' });
+    prompt.handle({ type: 'ran', taskId: 'a', dup: false });
+    prompt.handle({ type: 'put-done', taskId: 'a' });
+    expect(prompt.handle({ type: 'fan-in-checked', childId: 'c', parentId: '', markedParents: [] })).toEqual([
+      { type: 'mark-fan-in', childId: 'c', parentId: PARK_MEMBER, expected: 2 },
+    ]);
+    prompt.validateState();
+  });
+
   it('a resumed worker fetches its own earlier outputs and the remote ones, then runs', () => {
     const worker = new PlannedWorker(layoutOf({ a: annotation(0), b: annotation(1), c: annotation(0) }), 0, { parkAfterMs: 100, resumeAt: 'c' });
     expect(worker.handle({ type: 'start' })).toEqual([
