@@ -37,6 +37,7 @@ describe('lambdaConfigFromStackOutputs', () => {
       functionsByTier: { '1024': 'Wukong-executor-1024', '3008': 'Wukong-executor-3008' },
       bucket: 'wukong-intermediatesbucket-1a2b3c',
       redisUrl: 'rediss://master.wukong.abc123.use1.cache.amazonaws.com:6379',
+      metadataUrl: 'rediss://master.wukong.abc123.use1.cache.amazonaws.com:6379',
       stack: { name: 'Wukong', vpcId: 'vpc-0123', clientSecurityGroupId: 'sg-0456', clientSubnetIds: ['subnet-1', 'subnet-2'] },
     });
     expect(Object.isFrozen(config)).toBe(true);
