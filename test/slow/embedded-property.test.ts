@@ -1,14 +1,14 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DagSpec } from '../../../src/model/dag-schema.js';
-import { encodeValue } from '../../../src/data/codec.js';
-import { createBuiltinRegistry } from '../../../src/ops/builtins.js';
-import { runEmbedded } from '../../../src/runtime/embedded/embedded-backend.js';
-import { runDagFromSpec } from '../../../src/model/compiled-dag.js';
-import { evaluateSequentially } from '../../../src/runtime/sequential-evaluator.js';
-import { MEMORY_STORES, type StoreConfig } from '../../../src/runtime/store-config.js';
-import type { WukongOptions } from '../../../src/model/wukong-options.js';
-import { startRedisServer, type RedisServerHandle } from '../../helpers/redis-server.js';
+import type { DagSpec } from '../../src/model/dag-schema.js';
+import { encodeValue } from '../../src/data/codec.js';
+import { createBuiltinRegistry } from '../../src/ops/builtins.js';
+import { runEmbedded } from '../../src/runtime/embedded/embedded-backend.js';
+import { runDagFromSpec } from '../../src/model/compiled-dag.js';
+import { evaluateSequentially } from '../../src/runtime/sequential-evaluator.js';
+import { MEMORY_STORES, type StoreConfig } from '../../src/runtime/store-config.js';
+import type { WukongOptions } from '../../src/model/wukong-options.js';
+import { startRedisServer, type RedisServerHandle } from '../helpers/redis-server.js';
 
 /**
  * Random DAGs of deterministic ops through the real runtime (threads, stores, Arrow codec): every

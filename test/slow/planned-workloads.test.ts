@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { Dag } from '../../../src/dag/dag.js';
-import { planFor } from '../../../src/cli/planned-input.js';
-import { PlannerOptionsSchema } from '../../../src/plan/planner-options.js';
-import { MEMORY_STORES } from '../../../src/runtime/store-config.js';
-import { DEFAULT_WUKONG_OPTIONS } from '../../../src/model/wukong-options.js';
-import { resolveParams, WORKLOADS } from '../../../workloads/index.js';
-import { generateValidDag, runReplay } from '../../../workloads/replay-runner.js';
+import { Dag } from '../../src/dag/dag.js';
+import { planFor } from '../../src/cli/planned-input.js';
+import { PlannerOptionsSchema } from '../../src/plan/planner-options.js';
+import { MEMORY_STORES } from '../../src/runtime/store-config.js';
+import { DEFAULT_WUKONG_OPTIONS } from '../../src/model/wukong-options.js';
+import { resolveParams, WORKLOADS } from '../../workloads/index.js';
+import { generateValidDag, runReplay } from '../../workloads/replay-runner.js';
 
 /**
  * Issue #6's "done when": every planner runs every replay workload correctly on the embedded
