@@ -32,7 +32,11 @@ describe('wukong gc and live runs, orphans (e2e, real redis-server)', () => {
     const child = spawn(process.execPath, [WUKONG_BIN, 'submit', dag, '--redis', redis.url, '--no-metadata'], { stdio: 'ignore' });
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     let runId: string | undefined;
-    for (let i = 0; i < 100 && runId === undefined; i += 1) {
+    let childExited = false;
+    void exited.then(() => (childExited = true));
+    // Poll until the run's live key appears: the CLI's start-up is seconds on a loaded machine, so
+    // the bound is the child's own lifetime (its task sleeps 4 s once started) or 45 s.
+    for (const started = Date.now(); runId === undefined && !childExited && Date.now() - started < 45_000; ) {
       runId = (await coordinator.keys('wk:')).find((key) => key.endsWith(':live'))?.slice('wk:'.length, -':live'.length);
       if (runId === undefined) await sleep(50);
     }
