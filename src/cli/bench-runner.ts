@@ -2,8 +2,11 @@ import { Dag } from '../dag/dag.js';
 import type { MetadataLocation } from '../metadata/metadata-location.js';
 import type { BenchMeasure } from '../report/bench-table.js';
 import { median } from '../report/bench-table.js';
+import { PLAN_ANNOTATIONS, plannedCount, withoutAnnotation, type AblationMeasure, type PlanAnnotation } from '../report/bench-ablation.js';
 import type { RunReport } from '../report/run-report.js';
-import { computeRunMetrics } from '../report/run-metrics.js';
+import { computeRunMetrics, type RunMetrics } from '../report/run-metrics.js';
+import type { Plan } from '../model/annotated-dag.js';
+import type { PlannedSimulationResult } from '../sim/planned-simulation.js';
 import { RunFailedError } from '../runtime/run-client.js';
 import { runDagFromSpec } from '../model/compiled-dag.js';
 import type { StoreConfig } from '../runtime/store-config.js';
@@ -39,6 +42,8 @@ export interface SimBenchOptions {
 /** What one case's simulations used for task costs, for the section notes. */
 export interface SimCaseResult {
   readonly measures: BenchMeasure[];
+  /** Each planner's plan with each annotation switched off (issue 16 item 2). */
+  readonly ablations: AblationMeasure[];
   readonly taskCosts: string;
   readonly tasks: number;
 }
@@ -55,12 +60,11 @@ export async function benchSimCase(c: BenchCase, variants: readonly BenchVariant
   const estimator = costs.estimator;
   const taskCosts = costs.description;
   const measures: BenchMeasure[] = [];
-  for (const variant of variants) {
-    options.progress.begin(`sim ${c.label} ${variant.name}`);
-    const plan = variant.kind === 'planner' ? (await planFor(model, PlannerOptionsSchema.parse({ planner: variant.planner }), options.planningHistory, undefined, { profile: costs.profile, store: 'redis' })).plan : undefined;
-    const runs: { report: RunReport; lowerBoundMs: number }[] = [];
+  const ablations: AblationMeasure[] = [];
+  const runSeeds = (variant: BenchVariant, plan: Plan | undefined): BenchRun[] => {
+    const runs: BenchRun[] = [];
     for (let seed = 1; seed <= options.repeats; seed += 1) {
-      const { report, stats } = simulate({
+      const result = simulate({
         dag,
         wukong: variant.kind === 'wukong' ? variant.wukong : DEFAULT_WUKONG_OPTIONS,
         profile: costs.profile,
@@ -73,12 +77,28 @@ export async function benchSimCase(c: BenchCase, variants: readonly BenchVariant
         dagName: spec.name ?? c.label,
         ...(plan ? { plan } : {}),
       });
+      const { report, stats } = result;
       if (!report.ok) throw new RunFailedError(report.runId, report.failure?.taskId ?? '-', report.failure?.message ?? 'simulation failed');
-      runs.push({ report, lowerBoundMs: stats.lowerBoundMs });
+      const planned = 'planned' in result ? (result as PlannedSimulationResult).planned : undefined;
+      runs.push({ report, metrics: computeRunMetrics(report, model), lowerBoundMs: stats.lowerBoundMs, ...(planned ? { fired: { prewarm: planned.prewarms, dup: planned.dupRuns, preload: planned.preloads } } : {}) });
     }
-    measures.push(measureOf('sim', c.label, variant.name, runs, null));
+    return runs;
+  };
+  for (const variant of variants) {
+    options.progress.begin(`sim ${c.label} ${variant.name}`);
+    const plan = variant.kind === 'planner' ? (await planFor(model, PlannerOptionsSchema.parse({ planner: variant.planner }), options.planningHistory, undefined, { profile: costs.profile, store: 'redis' })).plan : undefined;
+    const runs = runSeeds(variant, plan);
+    const measure = measureOf('sim', c.label, variant.name, runs, null);
+    measures.push(measure);
+    if (!plan) continue;
+    for (const annotation of PLAN_ANNOTATIONS) {
+      const planned = plannedCount(plan, annotation);
+      // A plan without the annotation runs the same either way: not simulated again.
+      const offMakespanMs = planned === 0 ? measure.makespanMs : median(runSeeds(variant, withoutAnnotation(plan, annotation)).map((r) => r.report.makespanMs));
+      ablations.push({ workload: c.label, variant: variant.name, annotation, planned, fired: median(runs.map((r) => r.fired?.[annotation] ?? 0)), makespanMs: measure.makespanMs, offMakespanMs });
+    }
   }
-  return { measures, taskCosts, tasks: spec.tasks.length };
+  return { measures, ablations, taskCosts, tasks: spec.tasks.length };
 }
 
 export interface EmbeddedBenchOptions {
@@ -121,24 +141,30 @@ export async function benchEmbeddedCase(c: BenchCase, variants: readonly BenchVa
       progressFor: () => (options.progress.enabled ? { onProgress: (p) => options.progress.run(p), done: () => undefined } : undefined),
     });
     if (failure) throw new RunFailedError(failure.runId, failure.taskId, failure.message);
-    const runs = report.runs.map((run) => ({ report: run, lowerBoundMs: computeRunMetrics(run, model).lowerBoundMs ?? Number.NaN }));
+    const runs = report.runs.map((run) => {
+      const metrics = computeRunMetrics(run, model);
+      return { report: run, metrics, lowerBoundMs: metrics.lowerBoundMs ?? Number.NaN };
+    });
     measures.push(measureOf('embedded', c.label, variant.name, runs, report.verification.ok));
   }
   return { measures, tasks: spec.tasks.length };
 }
 
+/** One repeat of a variant: its report, the metrics computed with the DAG, and (planned sim) what its annotations did. */
+export interface BenchRun {
+  readonly report: RunReport;
+  readonly metrics: RunMetrics;
+  readonly lowerBoundMs: number;
+  readonly fired?: Readonly<Record<PlanAnnotation, number>>;
+}
+
 /** Medians over a variant's repeats of every measure (DESIGN.md §6). */
-export function measureOf(
-  mode: BenchMeasure['mode'],
-  workload: string,
-  variant: string,
-  runs: readonly { report: RunReport; lowerBoundMs: number }[],
-  verified: boolean | null,
-): BenchMeasure {
-  const med = (pick: (r: { report: RunReport; lowerBoundMs: number }) => number) => median(runs.map(pick));
+export function measureOf(mode: BenchMeasure['mode'], workload: string, variant: string, runs: readonly BenchRun[], verified: boolean | null): BenchMeasure {
+  const med = (pick: (r: BenchRun) => number) => median(runs.map(pick));
   const makespanMs = med((r) => r.report.makespanMs);
   const lowerBounds = runs.map((r) => r.lowerBoundMs).filter((x) => Number.isFinite(x) && x > 0);
   const lowerBoundMs = lowerBounds.length > 0 ? median(lowerBounds) : null;
+  const offCriticalPath = runs.map((r) => r.metrics.offCriticalPathTransferMs).filter((x): x is number => x !== undefined);
   return {
     mode,
     workload,
@@ -149,6 +175,10 @@ export function measureOf(
     invocations: med((r) => r.report.summary.invocations),
     coldStarts: med((r) => r.report.summary.coldStarts),
     bytesMoved: med((r) => r.report.summary.bytesWritten + r.report.summary.bytesRead),
+    cpuMs: med((r) => r.report.summary.cpuMs),
+    peakWorkerMemoryBytes: med((r) => Math.max(0, ...r.report.executors.map((e) => e.peakMemoryBytes))),
+    storageBytes: med((r) => r.metrics.peakHeldBytes),
+    offCriticalPathTransferMs: offCriticalPath.length === runs.length && runs.length > 0 ? median(offCriticalPath) : null,
     lowerBoundMs,
     makespanOverLowerBound: lowerBoundMs === null ? null : makespanMs / lowerBoundMs,
     verified,

@@ -7,13 +7,19 @@ export type BenchVariant =
   | { readonly name: string; readonly kind: 'wukong'; readonly wukong: WukongOptions }
   | { readonly name: string; readonly kind: 'planner'; readonly planner: string };
 
-/** `--wukong-opts` of each WUKONG variant: all, none, and each optimization alone. */
+/**
+ * `--wukong-opts` of each WUKONG variant: every one of the 8 combinations of its three
+ * optimizations (the thesis's section 4 evaluates them all): all, none, each alone, each pair.
+ */
 const WUKONG_VARIANTS: Readonly<Record<string, string>> = {
   wukong: 'all',
   'wukong-none': 'none',
   'wukong-fanout': 'fanout-clustering',
   'wukong-fanin': 'fanin-clustering',
   'wukong-delayed': 'delayed-io',
+  'wukong-fanout-fanin': 'fanout-clustering,fanin-clustering',
+  'wukong-fanout-delayed': 'fanout-clustering,delayed-io',
+  'wukong-fanin-delayed': 'fanin-clustering,delayed-io',
 };
 
 const PLANNERS = ['uniform', 'nonuniform', 'heft'] as const;

@@ -15,6 +15,8 @@ import { validatePlan } from '../plan/validate-plan.js';
 import type { TargetPlatform } from '../plan/task-costs.js';
 import { runDagFromSpec, type CompiledRunDag } from '../model/compiled-dag.js';
 import { loadPlanner } from './load-planner.js';
+import { withPlatformComputeTimes } from './platform-task-costs.js';
+import { createCostModelEstimator } from '../sim/cost-model-estimator.js';
 import { readDagFile } from './read-dag-file.js';
 import { warnSkippedRecords } from './skipped-records-warning.js';
 
@@ -74,7 +76,9 @@ export async function planFor(
   try {
     const history = store ? await store.load() : emptyHistory();
     if (historyAt) warnSkippedRecords(history, historyAt);
-    const metadata = predictorForDag(model, ops, history, { defaultSla: sla });
+    const predictor = predictorForDag(model, ops, history, { defaultSla: sla });
+    // For a known platform, tasks without exact history are priced at its kernel rates, as it runs them.
+    const metadata = platform ? withPlatformComputeTimes(predictor, createCostModelEstimator(model, ops, platform.profile), platform.profile) : predictor;
     const annotated = await planDag(model, loaded.algorithm, { metadata, sla, tiers, timeoutMs: options.timeoutMs, ...(maxWorkers === undefined ? {} : { maxWorkers }), ...(platform ? { platform } : {}) });
     return { plan: annotated.plan, planner: annotated.plan.algorithm };
   } finally {

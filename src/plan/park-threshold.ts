@@ -1,6 +1,7 @@
 import type { CompactPlan } from './compact-plan.js';
 import type { PlanEstimate } from './plan-estimate.js';
 import { startSlackMs } from './algorithms/slack.js';
+import { startTailMs } from './start-tail.js';
 import type { TaskCosts } from './task-costs.js';
 
 /**
@@ -85,6 +86,9 @@ export function parkThresholds(costs: TaskCosts, plan: CompactPlan, estimate: Pl
   const { heldTransferMs } = workerMemory(costs, plan, estimate);
   const slack = startSlackMs(costs, plan, estimate);
   const thresholds = new Float64Array(n).fill(Number.NaN);
+  // The estimate's waits assume median cold starts; a producer upstream may start as late as the
+  // slowest of the plan's workers. A wait that long is still a wait as predicted, not a park.
+  const startTail = startTailMs(costs, estimate.workerCount);
   const freeAt = new Float64Array(plan.tierOf.length);
   const seen = new Uint8Array(plan.tierOf.length);
   for (const task of estimate.runOrder) {
@@ -101,7 +105,7 @@ export function parkThresholds(costs: TaskCosts, plan: CompactPlan, estimate: Pl
     const predictedWaitMs = Math.max(0, (estimate.startMs[task] as number) - free);
     const reinvokeMs = costs.invokeApiMs + (costs.warmStartMs[tier] as number) + (heldTransferMs[task] as number);
     const parkAtOnce = predictedWaitMs >= PARK_GAIN * reinvokeMs && (slack[task] as number) >= reinvokeMs;
-    thresholds[task] = parkAtOnce ? 0 : Math.max(defaultParkAfterMs, predictedWaitMs + reinvokeMs);
+    thresholds[task] = parkAtOnce ? 0 : Math.max(defaultParkAfterMs, predictedWaitMs + startTail + reinvokeMs);
   }
   return thresholds;
 }

@@ -2,6 +2,9 @@ import { estimateCost } from '../model/cost-model.js';
 import type { CompactPlan } from './compact-plan.js';
 import type { TaskCosts } from './task-costs.js';
 
+/** Invoke calls the client has in flight (wukong submit's driver, the simulator's default). */
+const CLIENT_INVOKE_CONCURRENCY = 64;
+
 /** What the estimator forecasts of a plan. Times are ms from the client's first invoke. */
 export interface PlanEstimate {
   readonly makespanMs: number;
@@ -35,8 +38,9 @@ export interface PlanEstimate {
  * The one estimator of every planner (ADR: planners share it so their forecasts compare): an
  * event-driven list schedule of the plan, in one pass over the tasks in plan order, modelling the
  * planned-mode executor (DESIGN.md §4):
- * - a worker is invoked when its first task's inputs are in the store (a source's: at time 0 by
- *   the client), or earlier when a task pre-warms it; it is ready after the Invoke call and a cold start;
+ * - a worker is invoked when its first task's inputs are in the store (a source's: by the client,
+ *   which keeps 64 Invoke calls in flight, so the 65th source worker is invoked one call later), or
+ *   earlier when a task pre-warms it; it is ready after the Invoke call and a cold start;
  * - it runs its tasks one after another in plan order;
  * - a parent's output on the same worker is in memory; from another worker it is fetched after
  *   the producer uploaded it. Without preload the fetches run when the worker turns to the task;
@@ -75,6 +79,7 @@ export function estimatePlan(costs: TaskCosts, plan: CompactPlan): PlanEstimate 
   const prewarmAt = new Float64Array(workers).fill(Infinity);
   // 1 + the worker that recomputed a dup producer (its output is then in that worker's memory).
   const recomputedOn = new Int32Array(n);
+  let sourceWorkers = 0;
 
   for (const task of runOrder) {
     const worker = workerOf[task] as number;
@@ -88,6 +93,8 @@ export function estimatePlan(costs: TaskCosts, plan: CompactPlan): PlanEstimate 
       firstTaskOf[worker] = task;
       let trigger = 0;
       for (let k = pStart; k < pEnd; k += 1) trigger = Math.max(trigger, availableMs[parentValues[k] as number] as number);
+      // The client invokes source workers CLIENT_INVOKE_CONCURRENCY calls at a time.
+      if (pStart === pEnd) trigger = Math.floor(sourceWorkers++ / CLIENT_INVOKE_CONCURRENCY) * costs.invokeApiMs;
       const invokedAt = Math.min(trigger, prewarmAt[worker] as number);
       workerTriggerMs[worker] = trigger;
       workerBeginMs[worker] = invokedAt + costs.invokeApiMs;

@@ -1,9 +1,13 @@
+import { ablationGain, ablationNote, type AblationMeasure } from './bench-ablation.js';
 import {
   BASELINE_VARIANT,
   GOAL,
+  bestWukongByWorkload,
   judgeGoal,
   medianRatios,
   relativeToBaseline,
+  relativeToBestWukong,
+  type RelativeTable,
   variantsOf,
   workloadsOf,
   type BenchMeasure,
@@ -22,6 +26,8 @@ export type TableStyle = 'text' | 'markdown';
 export interface BenchSectionNotes {
   readonly mode: BenchMode;
   readonly lines: readonly string[];
+  /** Sim mode: the cost profile's name, for the section's title. */
+  readonly profile?: string;
 }
 
 /** `leftColumns`: how many leading columns hold names (left-aligned); the rest are numbers. */
@@ -60,13 +66,21 @@ function formatRatio(x: number | undefined): string {
   return `${x.toFixed(2)}x`;
 }
 
-/** Every measure of one mode: one row per workload and variant. */
+/**
+ * Every measure of one mode: one row per workload and variant, with the thesis's metrics (its
+ * section 4): makespan, CPU time, peak memory per worker, intermediate storage, data-transfer time
+ * off the critical path, cost.
+ */
 export function measuresTable(measures: readonly BenchMeasure[], style: TableStyle): string {
-  const header = ['workload', 'variant', 'makespan', 'cost', 'invocations', 'cold starts', 'bytes moved', 'makespan/LB', 'verified'];
+  const header = ['workload', 'variant', 'makespan', 'CPU time', 'peak mem/worker', 'storage', 'transfer off CP', 'cost', 'invocations', 'cold starts', 'bytes moved', 'makespan/LB', 'verified'];
   const rows = measures.map((m) => [
     m.workload,
     m.variant,
     formatMs(m.makespanMs),
+    formatMs(m.cpuMs),
+    formatMiB(m.peakWorkerMemoryBytes),
+    formatMiB(m.storageBytes),
+    m.offCriticalPathTransferMs === null ? '-' : formatMs(m.offCriticalPathTransferMs),
     formatUsd(m.costUsd),
     String(m.invocations),
     String(m.coldStarts),
@@ -77,9 +91,8 @@ export function measuresTable(measures: readonly BenchMeasure[], style: TableSty
   return renderTable(header, rows, style, 2);
 }
 
-/** Variant rows, workload columns plus the median: "makespan ratio / cost ratio" to WUKONG (all). */
-export function relativeTable(measures: readonly BenchMeasure[], style: TableStyle): string {
-  const table = relativeToBaseline(measures);
+/** Variant rows, workload columns plus the median: "makespan ratio / cost ratio" to WUKONG (all), or to `table`'s baselines. */
+export function relativeTable(measures: readonly BenchMeasure[], style: TableStyle, table: RelativeTable = relativeToBaseline(measures)): string {
   const workloads = workloadsOf(measures);
   const header = ['variant', ...workloads, 'median'];
   const rows = variantsOf(measures).map((variant) => {
@@ -90,9 +103,30 @@ export function relativeTable(measures: readonly BenchMeasure[], style: TableSty
   return renderTable(header, rows, style);
 }
 
-export function formatVerdict(verdict: GoalVerdict): string {
+/** The fastest WUKONG variant of each workload, the baseline of relativeToBestWukong. */
+export function bestWukongLine(measures: readonly BenchMeasure[]): string {
+  return `best WUKONG variant per workload: ${[...bestWukongByWorkload(measures)].map(([w, m]) => `${w} ${m.variant} (${formatMs(m.makespanMs)})`).join(', ')}\n`;
+}
+
+/** Per planner and workload, each annotation: planned and fired counts, makespan on and off, its gain. */
+export function ablationTable(ablations: readonly AblationMeasure[], style: TableStyle): string {
+  const header = ['workload', 'planner', 'annotation', 'planned', 'fired', 'makespan', 'makespan without', 'gain'];
+  const rows = ablations.map((a) => [
+    a.workload,
+    a.variant,
+    a.annotation,
+    String(a.planned),
+    String(a.fired),
+    formatMs(a.makespanMs),
+    formatMs(a.offMakespanMs),
+    ablationNote(a) ?? `${(ablationGain(a) * 100).toFixed(1)} %`,
+  ]);
+  return renderTable(header, rows, style, 3);
+}
+
+export function formatVerdict(verdict: GoalVerdict, baseline = BASELINE_VARIANT): string {
   const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
-  const goal = `goal: best planner >= ${pct(GOAL.medianMakespanReduction)} lower median makespan than ${BASELINE_VARIANT} at no higher median cost, never > ${pct(GOAL.worstMakespanRatio - 1)} worse on any workload`;
+  const goal = `goal: best planner >= ${pct(GOAL.medianMakespanReduction)} lower median makespan than ${baseline} at no higher median cost, never > ${pct(GOAL.worstMakespanRatio - 1)} worse on any workload`;
   if (!verdict.best) return `${goal}\nverdict: no planner was run; nothing to judge\n`;
   const lines = verdict.planners.map(
     (p) =>
@@ -106,19 +140,23 @@ export function formatVerdict(verdict: GoalVerdict): string {
     : `verdict: goal NOT met; best ${best.variant}: ${shortBy > 0 ? `${pct(shortBy)} short of the median makespan target` : 'median makespan target reached'}` +
       `${best.medianCostRatio > GOAL.maxCostRatio ? `, median cost ${formatRatio(best.medianCostRatio)}` : ''}` +
       `${best.worstMakespanRatio > GOAL.worstMakespanRatio ? `, ${formatRatio(best.worstMakespanRatio)} on ${best.worstWorkload}` : ''}`;
-  return `${goal}\n${lines.join('\n')}\n${summary}\n`;
+  const heft = verdict.beatsHeft === undefined ? '' : `${best.variant} ${verdict.beatsHeft ? 'beats' : 'does NOT beat'} heft in the median\n`;
+  return `${goal}\n${lines.join('\n')}\n${summary}\n${heft}`;
 }
 
-/** One mode's section: notes, the measures, the relative table and (sim mode) the goal's verdict. */
-export function formatBenchSection(measures: readonly BenchMeasure[], notes: BenchSectionNotes, style: TableStyle): string {
-  const title = notes.mode === 'sim' ? 'Simulated (aws profile)' : 'Embedded (this machine)';
+/**
+ * One mode's section: notes, the measures, the tables relative to WUKONG (all) and to the best
+ * WUKONG variant per workload with the goal's verdict against each, and (sim mode) the ablation.
+ */
+export function formatBenchSection(measures: readonly BenchMeasure[], notes: BenchSectionNotes, style: TableStyle, ablations: readonly AblationMeasure[] = []): string {
+  const title = notes.mode === 'sim' ? `Simulated (${notes.profile ?? 'aws'} profile)` : 'Embedded (this machine)';
   const heading = style === 'markdown' ? `### ${title}\n\n` : `== ${title} ==\n`;
   const notesText = notes.lines.map((l) => (style === 'markdown' ? `- ${l}` : `  ${l}`)).join('\n');
   const sub = (text: string) => (style === 'markdown' ? `\n**${text}**\n\n` : `\n${text}\n`);
   // The issue states its goal for sim mode; embedded runs at small sizes on a loaded machine show it for reference.
   const reference = notes.mode === 'sim' ? '' : '(the goal is stated for sim mode; shown here for reference)\n';
-  const verdict = reference + formatVerdict(judgeGoal(relativeToBaseline(measures)));
-  const verdictText = style === 'markdown' ? `\n\`\`\`\n${verdict}\`\`\`\n` : `\n${verdict}`;
+  const fence = (text: string) => (style === 'markdown' ? `\n\`\`\`\n${text}\`\`\`\n` : `\n${text}`);
+  const best = relativeToBestWukong(measures);
   return (
     heading +
     `${notesText}\n` +
@@ -126,6 +164,10 @@ export function formatBenchSection(measures: readonly BenchMeasure[], notes: Ben
     measuresTable(measures, style) +
     sub(`Relative to ${BASELINE_VARIANT} (all optimizations): makespan ratio / cost ratio, lower is better`) +
     relativeTable(measures, style) +
-    verdictText
+    fence(reference + formatVerdict(judgeGoal(relativeToBaseline(measures)))) +
+    sub('Relative to the best WUKONG variant of each workload: makespan ratio / cost ratio') +
+    relativeTable(measures, style, best) +
+    fence(reference + bestWukongLine(measures) + formatVerdict(judgeGoal(best), 'the best WUKONG variant')) +
+    (ablations.length > 0 ? sub('Plan annotations switched off one at a time (same plan otherwise; gain = makespan saved / makespan without)') + ablationTable(ablations, style) : '')
   );
 }

@@ -248,8 +248,9 @@ export class PlannedWorker {
     this.fresh.add(taskId);
     if (taskId === this.list[this.index]) {
       if (this.phase === 'checking') this.moveTo('idle');
-    } else if (this.allMarked(taskId)) {
-      this.preloadInputs(taskId, out);
+    } else {
+      // Preload: every input already marked is stored; fetch it now, not only when all are.
+      this.preloadMarked(taskId, out);
     }
   }
 
@@ -283,6 +284,13 @@ export class PlannedWorker {
 
   private preloadInputs(taskId: string, out: PlannedInstruction[]): void {
     for (const p of this.layout.remoteParents(taskId)) this.get(p, out);
+  }
+
+  /** The remote inputs of `taskId` known to be marked (a mark follows the upload): fetched ahead, one by one. */
+  private preloadMarked(taskId: string, out: PlannedInstruction[]): void {
+    const marked = this.marked.get(taskId);
+    if (!marked) return;
+    for (const p of this.layout.remoteParents(taskId)) if (marked.has(p)) this.get(p, out);
   }
 
   private get(taskId: string, out: PlannedInstruction[]): void {

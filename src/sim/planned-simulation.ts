@@ -28,6 +28,8 @@ export interface PlannedRunStats {
   readonly parks: number;
   readonly prewarms: number;
   readonly dupRuns: number;
+  /** Gets a worker issued while it ran a task: inputs of a later task fetched ahead (preload). */
+  readonly preloads: number;
   readonly waits: number;
   readonly waitTimeouts: number;
   readonly notifications: number;
@@ -87,7 +89,7 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
   private clientFree: number;
   private readonly invokeConcurrency: number;
   private nextWaitToken = 0;
-  private readonly counts = { resumes: 0, parks: 0, prewarms: 0, dupRuns: 0, waits: 0, waitTimeouts: 0, notifications: 0 };
+  private readonly counts = { resumes: 0, parks: 0, prewarms: 0, dupRuns: 0, preloads: 0, waits: 0, waitTimeouts: 0, notifications: 0 };
 
   constructor(
     protected override readonly input: SimulationInput & { readonly plan: SimulatedPlan },
@@ -220,6 +222,8 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
   /** Carries out one instruction at the current virtual time, as PlannedSession does with real I/O. */
   protected carry(executor: PlannedSimExecutor, instruction: PlannedInstruction): void {
     if (isSharedInstruction(instruction)) {
+      // A worker running a task has that task's inputs: a get now is for a later task.
+      if (instruction.type === 'get' && executor.machine.currentPhase === 'running') this.counts.preloads += 1;
       // Links run at the bandwidth of the worker's tier.
       this.carryShared(executor, instruction, executor.memoryMb);
       return;
@@ -366,6 +370,7 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
       parks: this.counts.parks,
       prewarms: this.counts.prewarms,
       dupRuns: this.counts.dupRuns,
+      preloads: this.counts.preloads,
       waits: this.counts.waits,
       waitTimeouts: this.counts.waitTimeouts,
       notifications: this.counts.notifications,

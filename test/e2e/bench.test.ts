@@ -20,9 +20,24 @@ interface BenchJson {
     string,
     {
       notes: string[];
-      measures: { workload: string; variant: string; makespanMs: number; costUsd: number; invocations: number; verified: boolean | null; makespanOverLowerBound: number | null }[];
+      measures: {
+        workload: string;
+        variant: string;
+        makespanMs: number;
+        costUsd: number;
+        invocations: number;
+        verified: boolean | null;
+        makespanOverLowerBound: number | null;
+        cpuMs: number;
+        peakWorkerMemoryBytes: number;
+        storageBytes: number;
+        offCriticalPathTransferMs: number | null;
+      }[];
       relative: Record<string, Record<string, { makespanRatio: number; costRatio: number }>>;
       verdict: { met: boolean; planners: { variant: string }[] };
+      bestWukong?: Record<string, string>;
+      verdictAgainstBestWukong?: { met: boolean; planners: { variant: string }[] };
+      ablations?: { workload: string; variant: string; annotation: string; planned: number; fired: number; makespanMs: number; offMakespanMs: number }[];
     }
   >;
 }
@@ -65,6 +80,24 @@ describe('wukong bench (e2e)', () => {
     const [wukongTr, uniformTr] = sim.measures;
     expect(sim.relative.uniform!.tr!.makespanRatio).toBeCloseTo(uniformTr!.makespanMs / wukongTr!.makespanMs, 10);
     expect(sim.verdict.planners.map((p) => p.variant)).toEqual(['uniform']);
+    // The thesis's metrics: tr-500ms sleeps 500 ms in each of its 7 reductions (small: 8 elements).
+    const delayed = sim.measures.find((m) => m.workload === 'tr-500ms' && m.variant === 'wukong')!;
+    expect(delayed.cpuMs).toBeGreaterThanOrEqual(7 * 500);
+    expect(delayed.peakWorkerMemoryBytes).toBeGreaterThan(0);
+    expect(delayed.offCriticalPathTransferMs).toBeGreaterThanOrEqual(0);
+    // Only wukong ran of the WUKONG variants: it is the best one of each workload.
+    expect(sim.bestWukong).toEqual({ tr: 'wukong', 'tr-500ms': 'wukong' });
+    expect(sim.verdictAgainstBestWukong?.planners.map((p) => p.variant)).toEqual(['uniform']);
+    // Each planner's plan with each annotation switched off, per workload.
+    expect(sim.ablations?.map((a) => `${a.workload}/${a.variant}/${a.annotation}`)).toEqual([
+      'tr/uniform/prewarm',
+      'tr/uniform/dup',
+      'tr/uniform/preload',
+      'tr-500ms/uniform/prewarm',
+      'tr-500ms/uniform/dup',
+      'tr-500ms/uniform/preload',
+    ]);
+    for (const a of sim.ablations ?? []) if (a.planned === 0) expect(a.offMakespanMs).toBe(a.makespanMs);
     const second = JSON.parse(wukong(args).stdout) as BenchJson;
     expect(second.modes.sim!.measures).toEqual(sim.measures);
   });

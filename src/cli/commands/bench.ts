@@ -5,7 +5,8 @@ import type { Command } from 'commander';
 import { BadInputError } from '../../model/errors.js';
 import { describeMetadataLocation } from '../../metadata/metadata-location.js';
 import { formatBenchSection, type BenchSectionNotes } from '../../report/bench-format.js';
-import { judgeGoal, relativeToBaseline, type BenchMeasure, type BenchMode } from '../../report/bench-table.js';
+import { bestWukongByWorkload, judgeGoal, relativeToBaseline, relativeToBestWukong, type BenchMeasure, type BenchMode, type RelativeTable } from '../../report/bench-table.js';
+import type { AblationMeasure } from '../../report/bench-ablation.js';
 import { VerificationFailedError } from '../../../workloads/verification-failed-error.js';
 import { BENCH_WORKLOADS, benchCases, describeCase, parseBenchSize, parseBenchWorkloads, type BenchCase } from '../bench-cases.js';
 import { BenchProgress } from '../bench-progress.js';
@@ -40,18 +41,21 @@ interface ModeResult {
   readonly mode: BenchMode;
   readonly measures: BenchMeasure[];
   readonly notes: BenchSectionNotes;
+  /** Sim mode: each planner's annotations switched off one at a time. */
+  readonly ablations: AblationMeasure[];
 }
 
 /**
- * `wukong bench`: the thesis's evaluation in one command (issue #9): WUKONG with each optimization
- * alone, none and all, against every planner, on every workload, in simulation (aws profile,
- * paper-like sizes) and/or embedded (real runs on this machine, verified); tables relative to
- * WUKONG with all optimizations and the verdict on the issue's goal.
+ * `wukong bench`: the thesis's evaluation in one command (issues #9, #16): WUKONG with every
+ * combination of its three optimizations against every planner, on every workload, in simulation
+ * (a cost profile, paper-like sizes) and/or embedded (real runs on this machine, verified); the
+ * thesis's metrics per variant, tables relative to WUKONG with all optimizations and to the best
+ * WUKONG variant with the verdict on the issue's goal, and (sim) each plan annotation's ablation.
  */
 export function registerBenchCommand(program: Command): void {
   program
     .command('bench')
-    .description('compare WUKONG (each optimization alone, none, all) with the planners on the built-in workloads, simulated and/or embedded')
+    .description('compare WUKONG (all 8 combinations of its optimizations) with the planners on the built-in workloads, simulated and/or embedded')
     .option('--workloads <list>', `comma list of ${BENCH_WORKLOADS.join(', ')} (tr runs twice: 0 and 500 ms per reduction)`, BENCH_WORKLOADS.join(','))
     .option('--planners <list>', `comma list of ${BENCH_VARIANTS.join(', ')} (wukong, the baseline, is always run)`, BENCH_VARIANTS.join(','))
     .option('--mode <mode>', 'sim (virtual time, aws profile), embedded (real runs here, verified) or both', 'sim')
@@ -93,8 +97,8 @@ async function bench(flags: BenchFlags): Promise<void> {
   }
   results.sort((a, b) => (a.mode === 'sim' ? -1 : b.mode === 'sim' ? 1 : 0));
 
-  if (flags.md) await writeFile(flags.md, results.map((r) => formatBenchSection(r.measures, r.notes, 'markdown')).join('\n'));
-  process.stdout.write(flags.json ? `${JSON.stringify(benchJson(results))}\n` : results.map((r) => formatBenchSection(r.measures, r.notes, 'text')).join('\n'));
+  if (flags.md) await writeFile(flags.md, results.map((r) => formatBenchSection(r.measures, r.notes, 'markdown', r.ablations)).join('\n'));
+  process.stdout.write(flags.json ? `${JSON.stringify(benchJson(results))}\n` : results.map((r) => formatBenchSection(r.measures, r.notes, 'text', r.ablations)).join('\n'));
 
   const unverified = results.flatMap((r) => r.measures).filter((m) => m.verified === false);
   if (unverified.length > 0) throw new VerificationFailedError('bench', unverified.map((m) => `${m.workload} ${m.variant}`));
@@ -112,6 +116,7 @@ async function benchSimMode(
   options: { repeats: number; profile: string; history: string | undefined; metadataFlag: string | false | undefined; metadata: ReturnType<typeof recordingLocationFromFlag>; progress: BenchProgress },
 ): Promise<ModeResult> {
   const measures: BenchMeasure[] = [];
+  const ablations: AblationMeasure[] = [];
   const caseLines: string[] = [];
   const taskCosts = new Set<string>();
   for (const c of cases) {
@@ -125,6 +130,7 @@ async function benchSimMode(
       progress: options.progress,
     });
     measures.push(...result.measures);
+    ablations.push(...result.ablations);
     caseLines.push(`${describeCase(c)} (${result.tasks} tasks)`);
     taskCosts.add(result.taskCosts);
   }
@@ -134,7 +140,7 @@ async function benchSimMode(
     `planners plan from: ${options.metadata ? describeMetadataLocation(options.metadata) : 'no history (DAG hints and op shapes)'} (sla median)`,
     ...caseLines,
   ];
-  return { mode: 'sim', measures, notes: { mode: 'sim', lines } };
+  return { mode: 'sim', measures, ablations, notes: { mode: 'sim', lines, profile: options.profile } };
 }
 
 async function benchEmbeddedMode(
@@ -162,18 +168,24 @@ async function benchEmbeddedMode(
     `history: ${options.metadata ? `runs record to and planners read ${describeMetadataLocation(options.metadata)}` : 'none (--no-metadata)'}`,
     ...caseLines,
   ];
-  return { mode: 'embedded', measures, notes: { mode: 'embedded', lines } };
+  return { mode: 'embedded', measures, ablations: [], notes: { mode: 'embedded', lines } };
 }
 
 function benchJson(results: readonly ModeResult[]): Record<string, unknown> {
   const modes: Record<string, unknown> = {};
+  const tableJson = (table: RelativeTable) => Object.fromEntries([...table].map(([variant, row]) => [variant, Object.fromEntries(row)]));
   for (const r of results) {
     const relative = relativeToBaseline(r.measures);
+    const best = relativeToBestWukong(r.measures);
     modes[r.mode] = {
       notes: r.notes.lines,
       measures: r.measures,
-      relative: Object.fromEntries([...relative].map(([variant, row]) => [variant, Object.fromEntries(row)])),
+      relative: tableJson(relative),
       verdict: judgeGoal(relative),
+      bestWukong: Object.fromEntries([...bestWukongByWorkload(r.measures)].map(([workload, m]) => [workload, m.variant])),
+      relativeToBestWukong: tableJson(best),
+      verdictAgainstBestWukong: judgeGoal(best),
+      ablations: r.ablations,
     };
   }
   return { version: 1, baseline: 'wukong', modes };

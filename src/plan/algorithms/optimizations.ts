@@ -3,7 +3,9 @@ import { criticalPathOf, estimatePlan, inputsAllOn, type PlanEstimate } from '..
 import type { TaskCosts } from '../task-costs.js';
 import { DEFAULT_PARK_AFTER_MS } from '../../model/run-spec.js';
 import { parkThresholds, smallestTierHolding, workerMemory, workersOverMemory } from '../park-threshold.js';
-import { latencyPriorStatistic } from '../../metadata/latency-prior.js';
+import { startTailMs } from '../start-tail.js';
+
+export { startTailMs } from '../start-tail.js';
 
 /** Rounds of "pre-load the critical path, recompute it" before giving up on further shrinking. */
 const MAX_PRELOAD_ROUNDS = 12;
@@ -151,7 +153,7 @@ function hasRemoteInput(costs: TaskCosts, plan: CompactPlan, task: number): bool
 
 /**
  * Among the candidates whose workers fit their tiers (all, if none does), the one with the lowest
- * predicted makespan plus start-up tail; within 0.5 % of it, the cheapest. The estimator gives every worker the median cold start, but a plan waits for the
+ * predicted makespan plus start-up tail (../start-tail.ts); within 0.5 % of it, the cheapest. The estimator gives every worker the median cold start, but a plan waits for the
  * slowest of its workers: with k of them the expected slowest is about the k/(k+1) quantile of the
  * platform's cold start. Between plans of 1 and 1,000 workers on tiny tasks that tail decides
  * (tree reduction at paper size: 0.3 s predicted for 121 workers, 1.8 s simulated; 0.7 s for one).
@@ -165,10 +167,3 @@ export function bestPlan(costs: TaskCosts, all: readonly EstimatedPlan[]): Estim
   return near.reduce((best, c) => (c.estimate.costUsd < best.estimate.costUsd ? c : best));
 }
 
-/** Expected slowest of `workers` cold starts minus the median (0 without the platform's spread). */
-export function startTailMs(costs: TaskCosts, workers: number): number {
-  const prior = costs.coldStartPrior;
-  if (prior === undefined || workers <= 1) return 0;
-  const percentile = (100 * workers) / (workers + 1);
-  return latencyPriorStatistic(prior, { percentile }) - latencyPriorStatistic(prior, 'median');
-}

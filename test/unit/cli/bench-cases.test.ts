@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { benchCases, parseBenchSize, parseBenchWorkloads } from '../../../src/cli/bench-cases.js';
-import { parseBenchVariants } from '../../../src/cli/bench-variants.js';
+import { BENCH_VARIANTS, benchVariant, parseBenchVariants } from '../../../src/cli/bench-variants.js';
 
 describe('bench cases and variants', () => {
   it('paper sizes: the WUKONG-paper-like parameters, tr twice (0 and 500 ms per task), task counts from each formula', () => {
@@ -36,5 +36,15 @@ describe('bench cases and variants', () => {
     expect(none).toMatchObject({ kind: 'wukong', wukong: { fanOutClustering: false, fanInClustering: false, delayedIo: false } });
     expect(heft).toEqual({ name: 'heft', kind: 'planner', planner: 'heft' });
     expect(() => parseBenchVariants('heft,magic')).toThrow(/unknown variant "magic"/);
+  });
+
+  it('the WUKONG variants are all 8 combinations of its three optimizations, each once', () => {
+    // Act
+    const wukong = BENCH_VARIANTS.map(benchVariant).filter((v) => v.kind === 'wukong');
+    // Assess
+    const combos = wukong.map((v) => (v.kind === 'wukong' ? `${+v.wukong.fanOutClustering}${+v.wukong.fanInClustering}${+v.wukong.delayedIo}` : ''));
+    expect(combos).toHaveLength(8);
+    expect(new Set(combos)).toEqual(new Set(['000', '001', '010', '011', '100', '101', '110', '111']));
+    expect(benchVariant('wukong-fanin-delayed')).toMatchObject({ kind: 'wukong', wukong: { fanOutClustering: false, fanInClustering: true, delayedIo: true } });
   });
 });

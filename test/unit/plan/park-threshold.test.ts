@@ -62,6 +62,18 @@ describe('park thresholds from the predicted wait', () => {
   });
 });
 
+describe('park thresholds and the cold-start spread', () => {
+  it('a worker waits out the slowest likely cold start upstream before it parks: the estimate assumed the median', () => {
+    // 2 workers: the 2/3 quantile of a cold start of median 250 ms and p90 600 ms is past the median.
+    const spread = { ...costs(120, 1000, 2), coldStartPrior: { medianMs: 250, p90Ms: 600 } };
+    const tail = startTailMs(spread, 2);
+    expect(tail).toBeGreaterThan(0);
+    const thresholds = parkThresholds(spread, plan(), estimatePlan(spread, plan()), 0);
+    const without = parkThresholds(costs(120, 1000, 2), plan(), estimatePlan(costs(120, 1000, 2), plan()), 0);
+    expect((thresholds[2] as number) - (without[2] as number)).toBeCloseTo(tail, 6);
+  });
+});
+
 describe('target platform', () => {
   it('prices transfers by the profile (latency + bytes over the function bandwidth), not the history', () => {
     const big = dagOf([work('p', 10, [], 180_000_000), work('q', 10, ['p'])]);

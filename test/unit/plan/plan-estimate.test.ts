@@ -32,6 +32,34 @@ function plan(workers: number[], tierCount: number): CompactPlan {
 }
 
 describe('estimatePlan', () => {
+  it('the client invokes source workers 64 calls at a time: the 65th and later start one Invoke call later', () => {
+    // Prepare: 130 independent sources, one worker each (the simulator's client and wukong submit's
+    // driver keep 64 Invoke calls in flight).
+    const sources = dagOf(Array.from({ length: 130 }, (_, i) => work(`s${i}`, 0)));
+    const wide: TaskCosts = {
+      graph: buildPlanGraph(sources),
+      tiers: [1769],
+      execMs: [new Float64Array(130).fill(100)],
+      outputBytes: new Float64Array(130).fill(1000),
+      uploadMs: new Float64Array(130).fill(10),
+      downloadMs: new Float64Array(130).fill(20),
+      coldStartMs: [200],
+      warmStartMs: [20],
+      invokeApiMs: 50,
+    };
+    const p = emptyCompactPlan(130);
+    p.workerOf = Int32Array.from({ length: 130 }, (_, i) => i);
+    p.tierOf = Array.from({ length: 130 }, () => 0);
+    // Act
+    const estimate = estimatePlan(wide, p);
+    // Assess: begins 50 (calls 1-64), 100 (65-128), 150 (129-130); the last output at 150 + 200 + 100 + 10.
+    const begins = Array.from(estimate.workerBeginMs);
+    expect(begins.filter((b) => b === 50)).toHaveLength(64);
+    expect(begins.filter((b) => b === 100)).toHaveLength(64);
+    expect(begins.filter((b) => b === 150)).toHaveLength(2);
+    expect(estimate.makespanMs).toBe(460);
+  });
+
   it('one worker: invoke + cold start, then the tasks in a row, then the outputs (b, c) uploaded', () => {
     const estimate = estimatePlan(costs(), plan([0, 0, 0], 1));
     // ready 250; a 250-350; b 350-650 +10 upload = 660; c 660-710 + 10 = 720

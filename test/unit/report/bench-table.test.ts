@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatVerdict, measuresTable, relativeTable, renderTable } from '../../../src/report/bench-format.js';
-import { isWukongVariant, judgeGoal, median, medianRatios, relativeToBaseline, type BenchMeasure } from '../../../src/report/bench-table.js';
+import { bestWukongByWorkload, isWukongVariant, judgeGoal, median, medianRatios, relativeToBaseline, relativeToBestWukong, type BenchMeasure } from '../../../src/report/bench-table.js';
 
 /** A sim measure with the given makespan and cost; the other fields do not enter the ratios. */
 function measure(workload: string, variant: string, makespanMs: number, costUsd: number): BenchMeasure {
@@ -14,6 +14,10 @@ function measure(workload: string, variant: string, makespanMs: number, costUsd:
     invocations: 10,
     coldStarts: 5,
     bytesMoved: 2 * 1024 * 1024,
+    cpuMs: makespanMs / 4,
+    peakWorkerMemoryBytes: 3 * 1024 * 1024,
+    storageBytes: 1024 * 1024,
+    offCriticalPathTransferMs: 7,
     lowerBoundMs: makespanMs / 2,
     makespanOverLowerBound: 2,
     verified: null,
@@ -95,6 +99,34 @@ describe('bench table math', () => {
     expect(formatVerdict(verdict)).toMatch(/no planner was run/);
   });
 
+  it('best WUKONG per workload: the fastest of the WUKONG variants; planners are judged against it, and against HEFT', () => {
+    // Prepare: on gemm WUKONG without optimizations is the faster one; on tr WUKONG with all.
+    const measures = [
+      measure('tr', 'wukong', 1000, 0.01),
+      measure('tr', 'wukong-none', 1200, 0.02),
+      measure('gemm', 'wukong', 400, 0.4),
+      measure('gemm', 'wukong-none', 200, 0.1),
+      measure('tr', 'uniform', 700, 0.01),
+      measure('gemm', 'uniform', 180, 0.1),
+      measure('tr', 'heft', 800, 0.01),
+      measure('gemm', 'heft', 300, 0.1),
+    ];
+    // Act
+    const best = bestWukongByWorkload(measures);
+    const table = relativeToBestWukong(measures);
+    const verdict = judgeGoal(table);
+    // Assess
+    expect([...best].map(([w, m]) => `${w}:${m.variant}`)).toEqual(['tr:wukong', 'gemm:wukong-none']);
+    expect(table.get('uniform')?.get('gemm')).toEqual({ makespanRatio: 0.9, costRatio: 1 });
+    // Against wukong (all) uniform is 0.45x on gemm; against the best variant only 0.9x.
+    expect(relativeToBaseline(measures).get('uniform')?.get('gemm')?.makespanRatio).toBeCloseTo(0.45, 12);
+    expect(verdict.best?.variant).toBe('uniform');
+    expect(verdict.best?.medianMakespanReduction).toBeCloseTo(1 - (0.7 + 0.9) / 2, 12);
+    expect(verdict.met).toBe(false);
+    expect(verdict.beatsHeft).toBe(true);
+    expect(judgeGoal(relativeToBestWukong(measures.filter((m) => m.variant !== 'uniform'))).beatsHeft).toBeUndefined();
+  });
+
   it('isWukongVariant: wukong and wukong-*, not the planners', () => {
     expect(['wukong', 'wukong-none', 'wukong-delayed'].every(isWukongVariant)).toBe(true);
     expect(['uniform', 'heft', 'nonuniform'].some(isWukongVariant)).toBe(false);
@@ -108,9 +140,9 @@ describe('bench tables', () => {
     const text = measuresTable(measures, 'markdown');
     const lines = text.trimEnd().split('\n');
     expect(lines).toHaveLength(4);
-    expect(lines[0]).toMatch(/^\| workload \| variant \| makespan \| cost \|/);
+    expect(lines[0]).toMatch(/^\| workload \| variant \| makespan \| CPU time \| peak mem\/worker \| storage \| transfer off CP \| cost \|/);
     expect(lines[1]).toMatch(/^\| --- \| --- \| ---: \|/);
-    expect(lines[3]).toContain('| heft | 500 ms |');
+    expect(lines[3]).toContain('| heft | 500 ms | 125 ms | 3.0 MiB | 1.0 MiB | 7 ms | $0.0200 |');
   });
 
   it('relative table: ratios per workload and the median; the verdict names how far the goal is', () => {

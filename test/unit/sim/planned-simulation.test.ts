@@ -117,6 +117,30 @@ describe('simulate with a plan (deterministic profile, hand-computed)', () => {
     expect(warm.report.summary.costFormula).toContain('3 requests');
   });
 
+  it('preload: worker 0 fetches x for c while it runs a, once x is marked; counted as a preloaded get', () => {
+    // w0: s 120-320, a 320-420, c. w1: x 120-170, put and mark by 172.00008: marked before a starts.
+    const spec = { tasks: [work('s', 200, 8), work('a', 100, 8, ['s']), work('x', 50, 800_000), work('c', 100, 8, ['a', 'x'])] };
+    const tasks = { s: { worker: 0 }, a: { worker: 0 }, x: { worker: 1 } };
+    const plain = simulatePlanned(spec, planOf({ ...tasks, c: { worker: 0 } }));
+    const preloaded = simulatePlanned(spec, planOf({ ...tasks, c: { worker: 0, preload: true } }));
+    expect(preloaded.planned.preloads).toBe(1);
+    expect(plain.planned.preloads).toBe(0);
+    // The 8 ms get of x overlaps a instead of following it (and c's own fan-in check goes too).
+    expect(plain.report.makespanMs - preloaded.report.makespanMs).toBeGreaterThanOrEqual(transfer(800_000));
+  });
+
+  it('preload fetches each input as it is known marked: x ahead of c while y is still running', () => {
+    // w0: s 120-320, a 320-420 (checks c at 320: x is marked, y is not), c. w1: x 120-170 (800 kB).
+    // w2: y 120-820. Before, preload was all or nothing: x was fetched with y after the notification.
+    const spec = { tasks: [work('s', 200, 8), work('a', 100, 8, ['s']), work('x', 50, 800_000), work('y', 700, 8), work('c', 100, 8, ['a', 'x', 'y'])] };
+    const tasks = { s: { worker: 0 }, a: { worker: 0 }, x: { worker: 1 }, y: { worker: 2 } };
+    const plain = simulatePlanned(spec, planOf({ ...tasks, c: { worker: 0 } }), { parkAfterMs: 10_000 });
+    const preloaded = simulatePlanned(spec, planOf({ ...tasks, c: { worker: 0, preload: true } }), { parkAfterMs: 10_000 });
+    expect(preloaded.planned.preloads).toBe(1);
+    // x's 8 ms of bytes no longer follow y's mark.
+    expect(plain.report.makespanMs - preloaded.report.makespanMs).toBeGreaterThanOrEqual(transfer(800_000) - 1 - 1e-9);
+  });
+
   it('task-dup: worker 1 runs the slow source b itself; the copy is flagged and counts CPU', () => {
     const spec = { tasks: [work('a', 100, 8), work('b', 1000, 8), work('c', 100, 8, ['a', 'b'])] };
     const { report, planned } = simulatePlanned(spec, planOf({ a: { worker: 1 }, b: { worker: 0, dup: true }, c: { worker: 1 } }));
