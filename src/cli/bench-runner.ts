@@ -14,7 +14,7 @@ import { generateValidDag, runReplay } from '../../workloads/replay-runner.js';
 import type { BenchCase } from './bench-cases.js';
 import type { BenchProgress } from './bench-progress.js';
 import type { BenchVariant } from './bench-variants.js';
-import { loadTaskCosts } from './commands/simulate-task-costs.js';
+import { loadTaskCosts, simulatedPlatform } from './commands/simulate-task-costs.js';
 import { planFor } from './planned-input.js';
 import { PlannerOptionsSchema } from '../plan/planner-options.js';
 
@@ -57,7 +57,7 @@ export async function benchSimCase(c: BenchCase, variants: readonly BenchVariant
   const measures: BenchMeasure[] = [];
   for (const variant of variants) {
     options.progress.begin(`sim ${c.label} ${variant.name}`);
-    const plan = variant.kind === 'planner' ? (await planFor(model, PlannerOptionsSchema.parse({ planner: variant.planner }), options.planningHistory, undefined, { profile: costs.profile, store: 'redis' })).plan : undefined;
+    const plan = variant.kind === 'planner' ? (await planFor(model, PlannerOptionsSchema.parse({ planner: variant.planner }), options.planningHistory, undefined, simulatedPlatform(costs, 'redis'))).plan : undefined;
     const runs: { report: RunReport; lowerBoundMs: number }[] = [];
     for (let seed = 1; seed <= options.repeats; seed += 1) {
       const { report, stats } = simulate({

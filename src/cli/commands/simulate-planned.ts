@@ -19,7 +19,8 @@ import { loadPlannedInput } from '../planned-input.js';
 import { PLANNER_OPTION_GROUP, type PlannerFlags } from '../planner-flags.js';
 import { OUTPUT_OPTION_GROUP, type OutputFlags } from '../output-flags.js';
 import { readDagFile } from '../read-dag-file.js';
-import { loadTaskCosts, type TaskCostFlags } from './simulate-task-costs.js';
+import { loadTaskCosts, simulatedPlatform, type TaskCostFlags, type TaskCosts } from './simulate-task-costs.js';
+import type { Dag } from '../../dag/dag.js';
 import { explainPlanGap } from '../../sim/plan-gap.js';
 
 /** The flags of `wukong simulate` that planned mode reads. */
@@ -60,14 +61,15 @@ export async function simulatePlannedCommand(file: string, flags: PlannedSimulat
   const planning = PLANNER_OPTION_GROUP.fromFlags(flags);
   const output = OUTPUT_OPTION_GROUP.fromFlags(flags);
 
-  // The planner learns from the same history the task costs come from (simulate's --metadata rules).
+  // The planner prices transfers, start-ups and tasks as the simulator will (issue 15 item 7): the
+  // same profile and the same task costs (op cost models, or --history of the same task key).
   const { registry } = await opsFromFlags(flags);
-  // Planned for the simulated platform (transfers and start-ups from its profile); the local
-  // profile is fitted from history, which the planner reads already.
-  const target = flags.profile === 'local' ? undefined : { profile: await helpers.loadProfile(flags.profile), store: storeKind };
-  const { spec, model, dag, plan, planner } = await loadPlannedInput(file, planning, planningHistory(flags), registry, target);
+  let taskCosts: TaskCosts | undefined;
+  const costsOf = async (model: Dag): Promise<TaskCosts> => (taskCosts ??= await loadTaskCosts(model, flags, helpers.loadProfile, registry));
+  const platformOf = async (model: Dag) => simulatedPlatform(await costsOf(model), storeKind);
+  const { spec, model, dag, plan, planner } = await loadPlannedInput(file, planning, planningHistory(flags), registry, platformOf);
   if (!plan) throw new BadInputError(`${file}: planner ${planner} made no plan`);
-  const costs = await loadTaskCosts(model, flags, helpers.loadProfile, registry);
+  const costs = await costsOf(model);
   const result = simulate({
     dag,
     wukong: DEFAULT_WUKONG_OPTIONS,

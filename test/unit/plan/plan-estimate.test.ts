@@ -21,6 +21,8 @@ function costs(): TaskCosts {
     coldStartMs: [200],
     warmStartMs: [20],
     invokeApiMs: 50,
+    invokeApiMeanMs: 50,
+    clientInvokeConcurrency: 64,
   };
 }
 
