@@ -75,4 +75,39 @@ describe('estimatePlan', () => {
     expect(withDup.makespanMs).toBeLessThan(without.makespanMs);
     expect(criticalPathOf(withDup).at(-1)).toBe(2);
   });
+
+  it('source workers: the client keeps clientInvokeConcurrency Invoke calls in flight; later ones queue at the mean call time', () => {
+    // a, b, c as three sources on three workers (no edges used: a plan of sources only).
+    const sources = dagOf([work('a', 0), work('b', 0), work('c', 0)]);
+    const c = { ...costs(), graph: buildPlanGraph(sources), clientInvokeConcurrency: 2, invokeApiMeanMs: 70 };
+    const estimate = estimatePlan(c, plan([0, 1, 2], 3));
+    // Two calls at once, the third after one call (70 ms mean): begins 70 + 50.
+    expect(Array.from(estimate.workerBeginMs)).toEqual([50, 50, 120]);
+  });
+
+  it('workers started together wait for the slowest of their cold starts', () => {
+    const spread = { ...costs(), coldStartPrior: { medianMs: 200, p90Ms: 400 } };
+    const one = estimatePlan(spread, plan([0, 0, 0], 1));
+    expect(one.workerReadyMs[0]).toBe(250); // one worker: the median
+    const sources = dagOf([work('a', 0), work('b', 0), work('c', 0)]);
+    const three = estimatePlan({ ...spread, graph: buildPlanGraph(sources) }, plan([0, 1, 2], 3));
+    // Three at once: the 0.5^(1/3) = 79.4th percentile, above the median.
+    expect(three.workerReadyMs[0]).toBeGreaterThan(250 + 100);
+    expect(three.workerReadyMs[0]).toBe(three.workerReadyMs[2]);
+  });
+
+  it('parks when the wait for a remote input passes the task threshold: re-invoked warm by the producer', () => {
+    // b on worker 1 waits for a (worker 0), which is slow: 2,000 ms.
+    const slow = { ...costs(), execMs: [Float64Array.from([2000, 300, 50])] };
+    const p = plan([0, 1, 0], 2);
+    p.prewarm.set(0, [1]); // worker 1 is up early (ready 2250 - 2000 + ...), then waits for a
+    const waiting = estimatePlan(slow, p);
+    // a 250-2250, stored 2260; worker 1 prewarmed at 250: ready 500, waits 1,760 ms > 500: parks.
+    // Re-invoked when a is stored: 2260 + 50 (Invoke) + 20 (warm), then downloads a (20).
+    expect(waiting.startMs[1]).toBe(2350);
+    p.parkAfterMs = Float64Array.from([Number.NaN, 5000, Number.NaN]);
+    const patient = estimatePlan(slow, p);
+    expect(patient.startMs[1]).toBe(2280); // waits instead: stored 2260 + download 20
+    expect(waiting.costUsd).toBeLessThan(patient.costUsd); // the parked wait is not billed
+  });
 });
