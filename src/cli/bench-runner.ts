@@ -34,6 +34,8 @@ export interface SimBenchOptions {
   /** Where planners read history from (undefined: no history). */
   readonly planningHistory: MetadataLocation | undefined;
   readonly progress: BenchProgress;
+  /** Invoke calls in flight per caller (default: this project's driver, DEFAULT_SIM_INVOKE_CONCURRENCY). */
+  readonly invokeConcurrency?: number;
 }
 
 /** What one case's simulations used for task costs, for the section notes. */
@@ -68,7 +70,7 @@ export async function benchSimCase(c: BenchCase, variants: readonly BenchVariant
         seed,
         memoryMb: options.memoryMb,
         storeKind: 'redis',
-        invokeConcurrency: DEFAULT_SIM_INVOKE_CONCURRENCY,
+        invokeConcurrency: options.invokeConcurrency ?? DEFAULT_SIM_INVOKE_CONCURRENCY,
         runId: `bench-${c.label}-${variant.name}-${seed}`,
         dagName: spec.name ?? c.label,
         ...(plan ? { plan } : {}),
