@@ -153,7 +153,7 @@ async function benchSimMode(
   const lines = [
     `profile ${options.profile}; WUKONG variants on ${SIM_MEMORY_MB} MB functions, planners on the tiers they choose; intermediates in Redis; ${options.repeats} seed${options.repeats === 1 ? '' : 's'} per variant`,
     `task costs: ${[...taskCosts].join('; ')}`,
-    `planners plan from: ${options.metadata ? describeMetadataLocation(options.metadata) : 'no history (DAG hints and op shapes)'} (sla median)`,
+    `planners plan from: the task costs above and profile ${options.profile}'s transfers, start-ups and Invoke calls, as the simulation prices them (sla median)`,
     ...caseLines,
   ];
   return { mode: 'sim', measures, notes: { mode: 'sim', lines } };
