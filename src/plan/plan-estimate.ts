@@ -49,7 +49,8 @@ export interface PlanEstimate {
  *   the producer uploaded it. Without preload the fetches run when the worker turns to the task;
  *   with preload they run while the worker computes earlier tasks (as soon as the bytes exist);
  * - a task whose output is needed by another worker, or is a DAG output, is uploaded at once (the
- *   worker waits for the put);
+ *   worker waits for the put), then marked in its consumers' fan-ins (one coordination round
+ *   trip); a consumer already running learns of the mark one more round trip later;
  * - a dup-annotated producer whose inputs all live on the consumer's worker is recomputed there
  *   when that is sooner than waiting for its transfer;
  * - cost: each worker billed from handler start (cold start INIT included, as AWS bills it since
@@ -113,7 +114,8 @@ export function estimatePlan(costs: TaskCosts, plan: CompactPlan): PlanEstimate 
       started[worker] = 1;
       firstTaskOf[worker] = task;
       let trigger = 0;
-      for (let k = pStart; k < pEnd; k += 1) trigger = Math.max(trigger, availableMs[parentValues[k] as number] as number);
+      // The last producer marks the fan-in after its upload; the completing mark invokes this worker.
+      for (let k = pStart; k < pEnd; k += 1) trigger = Math.max(trigger, (availableMs[parentValues[k] as number] as number) + costs.coordinationMs);
       const prewarmed = prewarmAt[worker] as number;
       // A source worker's Invoke call queues behind the client's earlier ones.
       if (pStart === pEnd && prewarmed === Infinity) {
@@ -144,7 +146,9 @@ export function estimatePlan(costs: TaskCosts, plan: CompactPlan): PlanEstimate 
         continue;
       }
       if (recomputedOn[parent] === worker + 1) continue; // in memory
-      const available = availableMs[parent] as number;
+      // Marked one round trip after its upload; a worker past its first task learns of it one more
+      // round trip later (a notification, or its own read of the marks).
+      const available = (availableMs[parent] as number) + (task === firstTaskOf[worker] ? 1 : 2) * costs.coordinationMs;
       const download = costs.downloadMs[parent] as number;
       if (dup[parent] === 1 && inputsAllOn(costs, plan, parent, worker)) {
         const recompute = exec[parent] as number;

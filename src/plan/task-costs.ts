@@ -40,6 +40,8 @@ export interface TaskCosts {
    * value is their mean, not their median (the profile's latencies are log-normal).
    */
   readonly invokeApiMeanMs: number;
+  /** One round trip to the coordination store (fan-in marks and reads, notifications); 0 when unknown. */
+  readonly coordinationMs: number;
   /** Invoke calls the client keeps in flight at once (the driver's pool, DEFAULT_INVOKE_CONCURRENCY). */
   readonly clientInvokeConcurrency: number;
   /**
@@ -133,6 +135,7 @@ function askMetadata(dag: Dag, metadata: MetadataAccess, sla: Sla, tiers: readon
     invokeApiMs: latencyPriorStatistic((platform?.profile ?? AWS_PROFILE).lambda.invokeApi, sla),
     invokeApiMeanMs: latencyPriorStatistic((platform?.profile ?? AWS_PROFILE).lambda.invokeApi, 'avg'),
     clientInvokeConcurrency: DEFAULT_INVOKE_CONCURRENCY,
+    coordinationMs: platform ? latencyPriorStatistic(platform.profile.coordination.opLatency, sla) : 0,
     ...serverRate(platform),
     ...(platform ? { coldStartPrior: platform.profile.lambda.coldStart } : {}),
   };

@@ -25,6 +25,7 @@ function costs(aMs: number, bBytes: number, bTransferMs: number): TaskCosts {
     invokeApiMs: 50,
     invokeApiMeanMs: 50,
     clientInvokeConcurrency: 64,
+    coordinationMs: 0,
   };
 }
 

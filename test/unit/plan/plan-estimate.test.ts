@@ -23,6 +23,7 @@ function costs(): TaskCosts {
     invokeApiMs: 50,
     invokeApiMeanMs: 50,
     clientInvokeConcurrency: 64,
+    coordinationMs: 0,
   };
 }
 
