@@ -17,7 +17,7 @@ import { generateValidDag, runReplay } from '../../workloads/replay-runner.js';
 import type { BenchCase } from './bench-cases.js';
 import type { BenchProgress } from './bench-progress.js';
 import type { BenchVariant } from './bench-variants.js';
-import { loadTaskCosts } from './commands/simulate-task-costs.js';
+import { loadTaskCosts, simulatedPlatform } from './commands/simulate-task-costs.js';
 import { planFor } from './planned-input.js';
 import { PlannerOptionsSchema } from '../plan/planner-options.js';
 
@@ -37,6 +37,8 @@ export interface SimBenchOptions {
   /** Where planners read history from (undefined: no history). */
   readonly planningHistory: MetadataLocation | undefined;
   readonly progress: BenchProgress;
+  /** Invoke calls in flight per caller (default: this project's driver, DEFAULT_SIM_INVOKE_CONCURRENCY). */
+  readonly invokeConcurrency?: number;
 }
 
 /** What one case's simulations used for task costs, for the section notes. */
@@ -72,7 +74,7 @@ export async function benchSimCase(c: BenchCase, variants: readonly BenchVariant
         seed,
         memoryMb: options.memoryMb,
         storeKind: 'redis',
-        invokeConcurrency: DEFAULT_SIM_INVOKE_CONCURRENCY,
+        invokeConcurrency: options.invokeConcurrency ?? DEFAULT_SIM_INVOKE_CONCURRENCY,
         runId: `bench-${c.label}-${variant.name}-${seed}`,
         dagName: spec.name ?? c.label,
         ...(plan ? { plan } : {}),
@@ -86,7 +88,7 @@ export async function benchSimCase(c: BenchCase, variants: readonly BenchVariant
   };
   for (const variant of variants) {
     options.progress.begin(`sim ${c.label} ${variant.name}`);
-    const plan = variant.kind === 'planner' ? (await planFor(model, PlannerOptionsSchema.parse({ planner: variant.planner }), options.planningHistory, undefined, { profile: costs.profile, store: 'redis' })).plan : undefined;
+    const plan = variant.kind === 'planner' ? (await planFor(model, PlannerOptionsSchema.parse({ planner: variant.planner }), options.planningHistory, undefined, simulatedPlatform(costs, 'redis'))).plan : undefined;
     const runs = runSeeds(variant, plan);
     const measure = measureOf('sim', c.label, variant.name, runs, null);
     measures.push(measure);

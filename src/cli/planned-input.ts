@@ -13,10 +13,9 @@ import { WUKONG_PLANNER_NAME } from '../plan/builtin-planners.js';
 import type { PlannerOptions } from '../plan/planner-options.js';
 import { validatePlan } from '../plan/validate-plan.js';
 import type { TargetPlatform } from '../plan/task-costs.js';
+import { pricedByPlatform } from '../plan/platform-pricing.js';
 import { runDagFromSpec, type CompiledRunDag } from '../model/compiled-dag.js';
 import { loadPlanner } from './load-planner.js';
-import { withPlatformComputeTimes } from './platform-task-costs.js';
-import { createCostModelEstimator } from '../sim/cost-model-estimator.js';
 import { readDagFile } from './read-dag-file.js';
 import { warnSkippedRecords } from './skipped-records-warning.js';
 
@@ -33,14 +32,15 @@ export interface PlannedInput {
 /**
  * Reads a DAG file or an annotated DAG file (`wukong plan -o`) and, for a DAG with a planner other
  * than wukong, plans it from the metadata at `history`. Everything is validated before anything
- * runs: bad input throws a BadInputError (exit 2).
+ * runs: bad input throws a BadInputError (exit 2). `platformOf`: the platform the plan runs on,
+ * given the validated DAG (its task prices depend on the DAG).
  */
 export async function loadPlannedInput(
   file: string,
   options: PlannerOptions,
   historyAt: MetadataLocation | undefined,
   ops: OpRegistry = buildOpRegistry(),
-  platform?: TargetPlatform,
+  platformOf?: (model: Dag) => Promise<TargetPlatform | undefined>,
 ): Promise<PlannedInput> {
   const json = await readDagFile(file);
   if (looksAnnotated(json)) {
@@ -55,6 +55,7 @@ export async function loadPlannedInput(
     return { spec, model, dag, plan: parsed.data.plan, planner: parsed.data.plan.algorithm };
   }
   const { spec, model, dag } = validDag(json, file, ops);
+  const platform = platformOf ? await platformOf(model) : undefined;
   return { spec, model, dag, ...(await planFor(model, options, historyAt, ops, platform)) };
 }
 
@@ -76,9 +77,10 @@ export async function planFor(
   try {
     const history = store ? await store.load() : emptyHistory();
     if (historyAt) warnSkippedRecords(history, historyAt);
-    const predictor = predictorForDag(model, ops, history, { defaultSla: sla });
-    // For a known platform, tasks without exact history are priced at its kernel rates, as it runs them.
-    const metadata = platform ? withPlatformComputeTimes(predictor, createCostModelEstimator(model, ops, platform.profile), platform.profile) : predictor;
+    const recorded = predictorForDag(model, ops, history, { defaultSla: sla });
+    // A platform that prices its tasks (the simulator's costs) prices them for the planner too,
+    // so the plan's forecast and the simulation come from one source (issue 15 item 7).
+    const metadata = platform?.tasks ? pricedByPlatform(recorded, platform.tasks) : recorded;
     const annotated = await planDag(model, loaded.algorithm, { metadata, sla, tiers, timeoutMs: options.timeoutMs, ...(maxWorkers === undefined ? {} : { maxWorkers }), ...(platform ? { platform } : {}) });
     return { plan: annotated.plan, planner: annotated.plan.algorithm };
   } finally {

@@ -34,3 +34,9 @@ export const MAX_RECORDED_BYTES = 2 ** 40;
 /** A worker's memory (MB) and vCPUs in a record: far above any Lambda tier or machine here. */
 export const MAX_RECORDED_MEMORY_MB = 1024 * 1024;
 export const MAX_RECORDED_VCPU = 1024;
+
+/**
+ * Invoke API calls one caller keeps in flight at once: the driver's pool (src/runtime/run-backend.ts,
+ * `wukong submit`) and the simulator's client; more wait for a free slot.
+ */
+export const DEFAULT_INVOKE_CONCURRENCY = 64;

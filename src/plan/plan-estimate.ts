@@ -1,9 +1,10 @@
 import { estimateCost } from '../model/cost-model.js';
 import type { CompactPlan } from './compact-plan.js';
 import type { TaskCosts } from './task-costs.js';
+import { DEFAULT_PARK_AFTER_MS } from '../model/run-spec.js';
+import { startTailMs } from './start-tail.js';
 
-/** Invoke calls the client has in flight (wukong submit's driver, the simulator's default). */
-const CLIENT_INVOKE_CONCURRENCY = 64;
+export { startTailMs } from './start-tail.js';
 
 /** What the estimator forecasts of a plan. Times are ms from the client's first invoke. */
 export interface PlanEstimate {
@@ -39,14 +40,19 @@ export interface PlanEstimate {
  * event-driven list schedule of the plan, in one pass over the tasks in plan order, modelling the
  * planned-mode executor (DESIGN.md §4):
  * - a worker is invoked when its first task's inputs are in the store (a source's: by the client,
- *   which keeps 64 Invoke calls in flight, so the 65th source worker is invoked one call later), or
- *   earlier when a task pre-warms it; it is ready after the Invoke call and a cold start;
+ *   which keeps `clientInvokeConcurrency` Invoke calls in flight, so the i-th source worker's call
+ *   waits for i / concurrency earlier calls), or earlier when a task pre-warms it; it is ready
+ *   after the Invoke call and a cold start;
+ * - workers started together wait for the slowest of their cold starts: a worker's cold start is
+ *   its tier's, plus the tail of the expected slowest of the k workers of its wave (startTailMs;
+ *   a wave: workers whose first tasks wait on the same number of worker hand-offs);
  * - it runs its tasks one after another in plan order;
  * - a parent's output on the same worker is in memory; from another worker it is fetched after
  *   the producer uploaded it. Without preload the fetches run when the worker turns to the task;
  *   with preload they run while the worker computes earlier tasks (as soon as the bytes exist);
  * - a task whose output is needed by another worker, or is a DAG output, is uploaded at once (the
- *   worker waits for the put);
+ *   worker waits for the put), then marked in its consumers' fan-ins (one coordination round
+ *   trip); a consumer already running learns of the mark one more round trip later;
  * - a dup-annotated producer whose inputs all live on the consumer's worker is recomputed there
  *   when that is sooner than waiting for its transfer;
  * - cost: each worker billed from handler start (cold start INIT included, as AWS bills it since
@@ -54,7 +60,11 @@ export interface PlanEstimate {
  * - a store with one server (Redis) moves every put and get through it: the makespan is at least
  *   the plan's bytes moved over the server's rate (a plan that spreads 200 MB blocks over 125
  *   workers is predicted as slow as the server makes it, not as its per-worker bandwidth says).
- * Not modelled: parking, the timing of server contention, S3 request charges.
+ * - a worker that would wait for a remote input longer than the task's park threshold (the plan's,
+ *   else DEFAULT_PARK_AFTER_MS) parks: it stores the outputs it holds for its later tasks, stops
+ *   (unbilled), and the last producer re-invokes it (Invoke call, warm start); it then fetches
+ *   those outputs back as its later tasks read them;
+ * Not modelled: the timing of server contention, S3 request charges.
  */
 export function estimatePlan(costs: TaskCosts, plan: CompactPlan): PlanEstimate {
   const { graph } = costs;
@@ -63,6 +73,8 @@ export function estimatePlan(costs: TaskCosts, plan: CompactPlan): PlanEstimate 
   const { workerOf, tierOf, preload, dup } = plan;
   const workers = tierOf.length;
   const runOrder = runOrderOf(costs, plan);
+  const coldStartOf = coldStartsOf(costs, plan, runOrder);
+  let clientCalls = 0;
 
   const startMs = new Float64Array(n);
   const finishMs = new Float64Array(n);
@@ -79,7 +91,19 @@ export function estimatePlan(costs: TaskCosts, plan: CompactPlan): PlanEstimate 
   const prewarmAt = new Float64Array(workers).fill(Infinity);
   // 1 + the worker that recomputed a dup producer (its output is then in that worker's memory).
   const recomputedOn = new Int32Array(n);
-  let sourceWorkers = 0;
+  // Parks (DESIGN.md §4): a worker that waits past its task's threshold stores what it holds,
+  // stops, and is re-invoked (warm) by the last producer; an incarnation's outputs are in memory
+  // only for its own later tasks, so each park starts a new epoch of the worker.
+  const epoch = new Int32Array(workers);
+  const epochOf = new Int32Array(n);
+  const localReadersLeft = localReadersOf(costs, plan);
+  const heldUploadMs = new Float64Array(workers);
+  const parkedMs = new Float64Array(workers);
+  let parks = 0;
+  // How much earlier than the slowest of its wave a worker typically is ready (its start-up tail):
+  // at its first remote input it waits that much longer than the schedule above shows, which is
+  // what decides whether it parks; the wait then lines it up with the slowest, so it drops to 0.
+  const earlyByMs = new Float64Array(workers);
 
   for (const task of runOrder) {
     const worker = workerOf[task] as number;
@@ -92,13 +116,19 @@ export function estimatePlan(costs: TaskCosts, plan: CompactPlan): PlanEstimate 
       started[worker] = 1;
       firstTaskOf[worker] = task;
       let trigger = 0;
-      for (let k = pStart; k < pEnd; k += 1) trigger = Math.max(trigger, availableMs[parentValues[k] as number] as number);
-      // The client invokes source workers CLIENT_INVOKE_CONCURRENCY calls at a time.
-      if (pStart === pEnd) trigger = Math.floor(sourceWorkers++ / CLIENT_INVOKE_CONCURRENCY) * costs.invokeApiMs;
-      const invokedAt = Math.min(trigger, prewarmAt[worker] as number);
-      workerTriggerMs[worker] = trigger;
+      // The last producer marks the fan-in after its upload; the completing mark invokes this worker.
+      for (let k = pStart; k < pEnd; k += 1) trigger = Math.max(trigger, (availableMs[parentValues[k] as number] as number) + costs.coordinationMs);
+      const prewarmed = prewarmAt[worker] as number;
+      // A source worker's Invoke call queues behind the client's earlier ones.
+      if (pStart === pEnd && prewarmed === Infinity) {
+        trigger = Math.floor(clientCalls / costs.clientInvokeConcurrency) * costs.invokeApiMeanMs;
+        clientCalls += 1;
+      }
+      const invokedAt = Math.min(trigger, prewarmed);
+      workerTriggerMs[worker] = pStart === pEnd ? 0 : trigger;
       workerBeginMs[worker] = invokedAt + costs.invokeApiMs;
-      workerReadyMs[worker] = workerBeginMs[worker] + (costs.coldStartMs[tier] as number);
+      workerReadyMs[worker] = workerBeginMs[worker] + (coldStartOf[worker] as number);
+      earlyByMs[worker] = (coldStartOf[worker] as number) - (costs.coldStartMs[tier] as number);
       workerFree[worker] = workerReadyMs[worker] as number;
     }
 
@@ -109,10 +139,18 @@ export function estimatePlan(costs: TaskCosts, plan: CompactPlan): PlanEstimate 
     let preloadArrival = 0;
     let preloadLast = -1;
     let recomputeMs = 0;
+    let ownDownloadMs = 0;
     for (let k = pStart; k < pEnd; k += 1) {
       const parent = parentValues[k] as number;
-      if (workerOf[parent] === worker || recomputedOn[parent] === worker + 1) continue; // in memory
-      const available = availableMs[parent] as number;
+      if (workerOf[parent] === worker && epochOf[parent] === epoch[worker]) {
+        // In memory; fetched back from the store if this task parks first.
+        ownDownloadMs += costs.downloadMs[parent] as number;
+        continue;
+      }
+      if (recomputedOn[parent] === worker + 1) continue; // in memory
+      // Marked one round trip after its upload; a worker past its first task learns of it one more
+      // round trip later (a notification, or its own read of the marks).
+      const available = (availableMs[parent] as number) + (task === firstTaskOf[worker] ? 1 : 2) * costs.coordinationMs;
       const download = costs.downloadMs[parent] as number;
       if (dup[parent] === 1 && inputsAllOn(costs, plan, parent, worker)) {
         const recompute = exec[parent] as number;
@@ -134,7 +172,21 @@ export function estimatePlan(costs: TaskCosts, plan: CompactPlan): PlanEstimate 
       }
     }
     let start: number;
-    if (preload[task] === 1) {
+    const threshold = plan.parkAfterMs?.[task];
+    const parkAfter = threshold === undefined || Number.isNaN(threshold) ? DEFAULT_PARK_AFTER_MS : threshold;
+    const early = remoteLast === -1 ? 0 : (earlyByMs[worker] as number);
+    if (remoteLast !== -1) earlyByMs[worker] = 0;
+    if (remoteLast !== -1 && remoteReady - free + early > parkAfter) {
+      // Parks: stores its held outputs, then the producer's mark re-invokes it on a warm environment.
+      const storedAt = free - early + parkAfter + (heldUploadMs[worker] as number);
+      const resumedAt = Math.max(remoteReady, storedAt) + costs.invokeApiMs + (costs.warmStartMs[tier] as number);
+      parkedMs[worker] = (parkedMs[worker] as number) + Math.max(0, resumedAt - (costs.warmStartMs[tier] as number) - storedAt);
+      parks += 1;
+      epoch[worker] = (epoch[worker] as number) + 1;
+      heldUploadMs[worker] = 0;
+      start = resumedAt + downloadSum + ownDownloadMs;
+      delayedBy[task] = remoteLast;
+    } else if (preload[task] === 1) {
       start = Math.max(free, preloadArrival);
       delayedBy[task] = preloadArrival > free ? preloadLast : (workerLast[worker] as number);
     } else {
@@ -150,6 +202,16 @@ export function estimatePlan(costs: TaskCosts, plan: CompactPlan): PlanEstimate 
     startMs[task] = start;
     finishMs[task] = finish;
     availableMs[task] = needsUpload ? finish + (costs.uploadMs[task] as number) : finish;
+    epochOf[task] = epoch[worker] as number;
+    for (let k = pStart; k < pEnd; k += 1) {
+      const parent = parentValues[k] as number;
+      if (workerOf[parent] !== worker) continue;
+      localReadersLeft[parent] = (localReadersLeft[parent] as number) - 1;
+      if (localReadersLeft[parent] === 0 && epochOf[parent] === epoch[worker] && (heldUploadMs[worker] as number) > 0 && !uploaded(costs, plan, parent)) {
+        heldUploadMs[worker] = Math.max(0, (heldUploadMs[worker] as number) - (costs.uploadMs[parent] as number));
+      }
+    }
+    if ((localReadersLeft[task] as number) > 0 && !needsUpload) heldUploadMs[worker] = (heldUploadMs[worker] as number) + (costs.uploadMs[task] as number);
     workerFree[worker] = availableMs[task] as number;
     workerEndMs[worker] = availableMs[task] as number;
     workerLast[worker] = task;
@@ -162,9 +224,9 @@ export function estimatePlan(costs: TaskCosts, plan: CompactPlan): PlanEstimate 
   for (let worker = 0; worker < workers; worker += 1) {
     if (started[worker] === 0) continue;
     makespanMs = Math.max(makespanMs, workerEndMs[worker] as number);
-    executors.push({ durationMs: (workerEndMs[worker] as number) - (workerBeginMs[worker] as number), memoryMb: costs.tiers[tierOf[worker] as number] as number });
+    executors.push({ durationMs: (workerEndMs[worker] as number) - (workerBeginMs[worker] as number) - (parkedMs[worker] as number), memoryMb: costs.tiers[tierOf[worker] as number] as number });
   }
-  const cost = estimateCost({ executors, invocations: executors.length });
+  const cost = estimateCost({ executors, invocations: executors.length + parks });
   return {
     makespanMs,
     costUsd: cost.usd,
@@ -182,6 +244,28 @@ export function estimatePlan(costs: TaskCosts, plan: CompactPlan): PlanEstimate 
     delayedBy,
     runOrder,
   };
+}
+
+/** Per task: how many of its children run on its own worker (they read it from memory). */
+function localReadersOf(costs: TaskCosts, plan: CompactPlan): Int32Array {
+  const { childOffsets, childValues, taskCount } = costs.graph;
+  const readers = new Int32Array(taskCount);
+  for (let task = 0; task < taskCount; task += 1) {
+    for (let k = childOffsets[task] as number; k < (childOffsets[task + 1] as number); k += 1) {
+      if (plan.workerOf[childValues[k] as number] === plan.workerOf[task]) readers[task] = (readers[task] as number) + 1;
+    }
+  }
+  return readers;
+}
+
+/** Whether a task's output is stored as soon as it exists (a remote consumer, or a DAG output). */
+function uploaded(costs: TaskCosts, plan: CompactPlan, task: number): boolean {
+  const { childOffsets, childValues, isOutput } = costs.graph;
+  if (isOutput[task] === 1) return true;
+  for (let k = childOffsets[task] as number; k < (childOffsets[task + 1] as number); k += 1) {
+    if (plan.workerOf[childValues[k] as number] !== plan.workerOf[task]) return true;
+  }
+  return false;
 }
 
 /** The plan's critical path: task indices from the first to the one that ends last. */
@@ -202,6 +286,38 @@ export function inputsAllOn(costs: TaskCosts, plan: CompactPlan, task: number, w
     if (plan.workerOf[parentValues[k] as number] !== worker) return false;
   }
   return true;
+}
+
+/**
+ * Each worker's cold start: its tier's, plus the start-up tail of its wave. A wave is the workers
+ * whose first tasks lie behind the same number of hand-offs between workers (sources: 0); they
+ * start at about the same time and the next wave waits for the slowest of them, so each is given
+ * the expected slowest of k draws rather than the median (startTailMs).
+ */
+function coldStartsOf(costs: TaskCosts, plan: CompactPlan, runOrder: Int32Array): Float64Array {
+  const { parentOffsets, parentValues } = costs.graph;
+  const { workerOf, tierOf } = plan;
+  const workers = tierOf.length;
+  const wave = new Int32Array(workers).fill(-1);
+  const waveSize: number[] = [];
+  for (const task of runOrder) {
+    const worker = workerOf[task] as number;
+    if (wave[worker] !== -1) continue;
+    let level = 0;
+    for (let k = parentOffsets[task] as number; k < (parentOffsets[task + 1] as number); k += 1) {
+      const producer = workerOf[parentValues[k] as number] as number;
+      if (producer !== worker) level = Math.max(level, (wave[producer] as number) + 1);
+    }
+    wave[worker] = level;
+    waveSize[level] = (waveSize[level] ?? 0) + 1;
+  }
+  const coldStart = new Float64Array(workers);
+  for (let worker = 0; worker < workers; worker += 1) {
+    const level = wave[worker] as number;
+    const tierMs = costs.coldStartMs[tierOf[worker] as number] as number;
+    coldStart[worker] = level === -1 ? tierMs : tierMs + startTailMs(costs, waveSize[level] ?? 1);
+  }
+  return coldStart;
 }
 
 /** Tasks in plan order (ties and absent orders: topological). */

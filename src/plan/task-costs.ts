@@ -5,6 +5,8 @@ import { formatSla, type Sla } from '../metadata/sla.js';
 import { AWS_PROFILE, functionBytesPerMs, type CostProfile, type StoreKind } from '../cost/profile.js';
 import { buildPlanGraph, type PlanGraph } from './plan-graph.js';
 import { workerSpecOfTier } from './tiers.js';
+import { DEFAULT_INVOKE_CONCURRENCY } from '../model/limits.js';
+import type { PlatformTaskPricing } from './platform-pricing.js';
 
 /**
  * Everything the planners and the estimator need to know of a DAG's tasks on each tier, asked of
@@ -33,6 +35,16 @@ export interface TaskCosts {
    */
   readonly invokeApiMs: number;
   /**
+   * The mean Invoke call, for queued calls: the client keeps `clientInvokeConcurrency` calls in
+   * flight, and a call that waits for a slot starts after the earlier calls' sum, whose typical
+   * value is their mean, not their median (the profile's latencies are log-normal).
+   */
+  readonly invokeApiMeanMs: number;
+  /** One round trip to the coordination store (fan-in marks and reads, notifications); 0 when unknown. */
+  readonly coordinationMs: number;
+  /** Invoke calls the client keeps in flight at once (the driver's pool, DEFAULT_INVOKE_CONCURRENCY). */
+  readonly clientInvokeConcurrency: number;
+  /**
    * What the intermediate store's server moves per ms for all workers together (one Redis node),
    * when the platform's profile says; undefined: it scales out.
    */
@@ -55,12 +67,18 @@ const lastCosts = new WeakMap<Dag, { readonly metadata: MetadataAccess; readonly
  * embedded backend with in-memory stores, where a 200 MB transfer and a cold start cost almost
  * nothing; planning a Lambda run from those times ignores every transfer. With a platform, the
  * transfers, start-ups and Invoke calls come from its profile (latency median plus bytes over the
- * function's bandwidth at the fastest tier); compute times and sizes still come from history.
+ * function's bandwidth at the fastest tier); compute times and sizes come from its `tasks` pricing
+ * when given (planFor wraps the MetadataAccess with it), else from history.
  */
 export interface TargetPlatform {
   readonly profile: CostProfile;
   /** Where intermediates go (the simulator's default: redis). */
   readonly store: StoreKind;
+  /**
+   * How the platform prices each task's run time and output, when known (the simulator's task
+   * costs): the planner then prices tasks from it instead of its history (./platform-pricing.ts).
+   */
+  readonly tasks?: PlatformTaskPricing;
 }
 
 export function predictTaskCosts(dag: Dag, metadata: MetadataAccess, sla: Sla, tiers: readonly number[], platform?: TargetPlatform): TaskCosts {
@@ -115,6 +133,9 @@ function askMetadata(dag: Dag, metadata: MetadataAccess, sla: Sla, tiers: readon
     coldStartMs: tiers.map((tier) => (platform ? latencyPriorStatistic(platform.profile.lambda.coldStart, sla) : finiteOrZero(metadata.predictColdStartMs(tier, sla)))),
     warmStartMs: tiers.map((tier) => (platform ? latencyPriorStatistic(platform.profile.lambda.warmStart, sla) : finiteOrZero(metadata.predictWarmStartMs(tier, sla)))),
     invokeApiMs: latencyPriorStatistic((platform?.profile ?? AWS_PROFILE).lambda.invokeApi, sla),
+    invokeApiMeanMs: latencyPriorStatistic((platform?.profile ?? AWS_PROFILE).lambda.invokeApi, 'avg'),
+    clientInvokeConcurrency: DEFAULT_INVOKE_CONCURRENCY,
+    coordinationMs: platform ? latencyPriorStatistic(platform.profile.coordination.opLatency, sla) : 0,
     ...serverRate(platform),
     ...(platform ? { coldStartPrior: platform.profile.lambda.coldStart } : {}),
   };

@@ -1,5 +1,6 @@
 import type { MetadataLocation } from '../metadata/metadata-location.js';
 import { runEmbedded } from './embedded/embedded-backend.js';
+import { DEFAULT_INVOKE_CONCURRENCY } from '../model/limits.js';
 import type { RunOutcome, RunRequest } from './run-client.js';
 import type { StoreConfig } from './store-config.js';
 
@@ -27,7 +28,7 @@ export function embeddedRunBackend(options: EmbeddedBackendOptions): RunBackend 
   return {
     name: 'embedded',
     run: async (request) => ({
-      outcome: await runEmbedded(request, { threads: options.threads, stores: options.stores, invokeConcurrency: 64, ...(options.metadata ? { metadata: options.metadata } : {}), ...(options.opModules ? { opModules: options.opModules } : {}) }),
+      outcome: await runEmbedded(request, { threads: options.threads, stores: options.stores, invokeConcurrency: DEFAULT_INVOKE_CONCURRENCY, ...(options.metadata ? { metadata: options.metadata } : {}), ...(options.opModules ? { opModules: options.opModules } : {}) }),
       memoryMb: options.costMemoryMb,
     }),
   };

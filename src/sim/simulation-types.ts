@@ -6,11 +6,12 @@ import type { WukongOptions } from '../model/wukong-options.js';
 import type { CostProfile, StoreKind } from '../cost/profile.js';
 import type { Plan } from '../model/annotated-dag.js';
 import type { TaskEstimator } from './task-estimates.js';
+import { DEFAULT_INVOKE_CONCURRENCY } from '../model/limits.js';
 
 /** What a simulation takes and gives back (shared by ./simulator.ts, ./sim-engine.ts, ./planned-simulation.ts). */
 
 /** Invoke API calls in flight at once per caller, as `wukong submit` configures the driver. */
-export const DEFAULT_SIM_INVOKE_CONCURRENCY = 64;
+export const DEFAULT_SIM_INVOKE_CONCURRENCY = DEFAULT_INVOKE_CONCURRENCY;
 
 export interface SimulationObserver {
   /** Every instruction an executor emits, at its virtual time (ms from the run's start). */

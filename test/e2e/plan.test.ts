@@ -35,6 +35,7 @@ describe('wukong plan (e2e)', () => {
     expect(run.stdout).toMatch(new RegExp(`^plan: tree-reduction-16 by ${planner} \\(sla median, tiers 1024, 1769, 3008 MB`));
     expect(run.stdout).toMatch(/workers\s+\d+ \((\d+ x \d+ MB(, )?)+\)/);
     expect(run.stdout).toMatch(/predicted\s+makespan [\d.]+ ms, cost \$[\d.]+/);
+    expect(run.stdout).toMatch(/costs\s+history .*metadata \(the predictor: same task, op size curves, DAG hints\)/);
     const annotated = readValidPlan(out);
     expect(annotated.plan.algorithm).toBe(planner);
     expect(annotated.plan.predicted?.makespanMs).toBeGreaterThan(0);
@@ -51,6 +52,14 @@ describe('wukong plan (e2e)', () => {
     expect(summary.workers).toBeLessThanOrEqual(3);
     expect(Object.keys(summary.workersByTier).every((tier) => tier === '1024' || tier === '2048')).toBe(true);
     expect(readValidPlan(out, [1024, 2048]).plan.sla).toBe('p90');
+  });
+
+  it('--profile: tasks priced by the profile\'s op cost models, as simulate prices them, and says so', () => {
+    const run = wukong(['plan', DAG, '--planner', 'uniform', '--no-metadata', '--profile', 'deterministic', '--json']);
+    expect(run.code).toBe(0);
+    const summary = JSON.parse(run.stdout) as { costs: string; predicted: { makespanMs: number } };
+    expect(summary.costs).toMatch(/^profile deterministic: tasks: 31 from op cost models at profile deterministic's kernel rates/);
+    expect(summary.predicted.makespanMs).toBeGreaterThan(0);
   });
 
   it('wukong: no plan; -o gets the DAG itself', () => {

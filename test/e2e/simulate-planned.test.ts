@@ -24,7 +24,7 @@ describe('wukong simulate, planned mode (e2e)', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^ok: tree-reduction-16 \(run sim-1\) on simulated, planner uniform/);
     expect(run.stdout).toMatch(/planner\s+uniform: \d+ workers \(tiers MB x workers: 1769x\d+\)/);
-    expect(run.stdout).toMatch(/predicted\s+makespan [\d.]+ ms, cost \$[\d.]+ \(the plan's forecast\)/);
+    expect(run.stdout).toMatch(/predicted\s+makespan [\d.]+ ms, cost \$[\d.]+ \(the plan's forecast: tasks priced as simulated \(below\), transfers and start-ups at profile aws's rates\)/);
     expect(run.stdout).toMatch(/simulated\s+makespan [\d.]+ ms, cost \$[\d.]+/);
   });
 

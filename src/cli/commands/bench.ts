@@ -11,6 +11,7 @@ import { VerificationFailedError } from '../../../workloads/verification-failed-
 import { BENCH_WORKLOADS, benchCases, describeCase, parseBenchSize, parseBenchWorkloads, type BenchCase } from '../bench-cases.js';
 import { BenchProgress } from '../bench-progress.js';
 import { benchEmbeddedCase, benchSimCase } from '../bench-runner.js';
+import { comparePaper, formatPaperTable } from '../bench-paper.js';
 import { BENCH_VARIANTS, parseBenchVariants, type BenchVariant } from '../bench-variants.js';
 import { parseDuration, parseIntegerOption } from '../parse-options.js';
 import { recordingLocationFromFlag } from '../recording-location.js';
@@ -30,6 +31,7 @@ interface BenchFlags {
   deadline: string;
   json?: boolean;
   md?: string;
+  paper?: boolean;
 }
 
 /** WUKONG's evaluation ran 3 GB functions (SoCC'20); planners choose their own tiers. */
@@ -70,11 +72,16 @@ export function registerBenchCommand(program: Command): void {
     .option('--deadline <duration>', 'embedded: fail a run that takes longer', '30m')
     .option('--json', 'print every measure, the ratios and the verdict as one JSON object')
     .option('--md <file>', 'write the tables as markdown')
+    .option('--paper', "the SoCC'20 figures beside ours, simulated at the paper's sizes under --profile (use aws-blas: numpy-class kernels, as the paper ran); --repeat seeds")
     .addHelpText('after', '\nExit status: 0 done (every embedded run verified), 1 a run or a verification failed, 2 bad input.')
     .action(async (flags: BenchFlags) => bench(flags));
 }
 
 async function bench(flags: BenchFlags): Promise<void> {
+  if (flags.paper) {
+    await benchPaper(flags);
+    return;
+  }
   // Parse everything first: bad input runs nothing.
   const modes = parseModes(flags.mode);
   const workloads = parseBenchWorkloads(flags.workloads);
@@ -102,6 +109,21 @@ async function bench(flags: BenchFlags): Promise<void> {
 
   const unverified = results.flatMap((r) => r.measures).filter((m) => m.verified === false);
   if (unverified.length > 0) throw new VerificationFailedError('bench', unverified.map((m) => `${m.workload} ${m.variant}`));
+}
+
+async function benchPaper(flags: BenchFlags): Promise<void> {
+  const repeats = parseIntegerOption(flags.repeat, '--repeat', 1, 1);
+  if (flags.mode !== 'sim') throw new BadInputError('--paper simulates (the paper ran on AWS Lambda at sizes this machine cannot run): drop --mode');
+  const progress = new BenchProgress(9);
+  let comparison;
+  try {
+    comparison = await comparePaper({ profile: flags.profile, repeats, progress });
+  } finally {
+    progress.clear();
+  }
+  const table = formatPaperTable(comparison, flags.profile, repeats);
+  if (flags.md) await writeFile(flags.md, table);
+  process.stdout.write(flags.json ? `${JSON.stringify({ version: 1, profile: flags.profile, seeds: repeats, rows: comparison.rows, taskCosts: comparison.taskCosts })}\n` : table);
 }
 
 function parseModes(text: string): BenchMode[] {
@@ -137,7 +159,7 @@ async function benchSimMode(
   const lines = [
     `profile ${options.profile}; WUKONG variants on ${SIM_MEMORY_MB} MB functions, planners on the tiers they choose; intermediates in Redis; ${options.repeats} seed${options.repeats === 1 ? '' : 's'} per variant`,
     `task costs: ${[...taskCosts].join('; ')}`,
-    `planners plan from: ${options.metadata ? describeMetadataLocation(options.metadata) : 'no history (DAG hints and op shapes)'} (sla median)`,
+    `planners plan from: the task costs above and profile ${options.profile}'s transfers, start-ups and Invoke calls, as the simulation prices them (sla median)`,
     ...caseLines,
   ];
   return { mode: 'sim', measures, ablations, notes: { mode: 'sim', lines, profile: options.profile } };

@@ -13,12 +13,15 @@ import { PLANNER_OPTION_GROUP, type PlannerFlags } from '../planner-flags.js';
 import { withDeprecatedAlias } from '../deprecated-alias.js';
 import { METADATA_FLAG_HELP } from '../recording-location.js';
 import { metadataLocationFromFlags } from './metadata.js';
+import { loadTaskCosts, simulatedPlatform } from './simulate-task-costs.js';
+import { loadProfile } from '../load-profile.js';
 
 interface PlanFlags extends OpsFlags, PlannerFlags {
   metadata?: string | false;
   metadataDir?: string;
   output?: string;
   json?: boolean;
+  profile?: string;
 }
 
 export function registerPlanCommand(program: Command): void {
@@ -35,6 +38,7 @@ export function registerPlanCommand(program: Command): void {
   })
     .option('--metadata <url-or-dir>', `learn from the history here: ${METADATA_FLAG_HELP.replace('the history store: ', '')}`)
     .option('--no-metadata', 'no history: predictions from the DAG alone (hints and op shapes)')
+    .option('--profile <name|file>', 'plan for a simulated platform: tasks priced by this cost profile\'s op cost models (as `simulate` prices them), transfers and start-ups by its rates')
     .option('-o, --output <file>', 'write the annotated DAG (planner wukong: the DAG itself) to this file')
     .option('--json', 'print the summary as one JSON object');
   withDeprecatedAlias(command, '--metadata-dir <dir>', '--metadata <url-or-dir>', { keepOwnValue: true });
@@ -44,7 +48,8 @@ export function registerPlanCommand(program: Command): void {
       const { spec, model } = await loadValidDag(file, registry);
       const name = spec.name ?? file;
       const location = flags.metadata === false ? undefined : metadataLocationFromFlags(flags);
-      const { plan } = await planFor(model, planning, location, registry);
+      const costs = flags.profile === undefined ? undefined : await loadTaskCosts(model, { ...(flags.metadata === undefined ? {} : { metadata: flags.metadata }), profile: flags.profile }, loadProfile, registry);
+      const { plan } = await planFor(model, planning, location, registry, costs ? simulatedPlatform(costs, 'redis') : undefined);
       if (plan === undefined) {
         if (flags.output !== undefined) await writeOutput(flags.output, spec);
         if (flags.json) process.stdout.write(`${JSON.stringify({ ok: true, dag: name, planner: 'wukong', planned: false, output: flags.output ?? null })}\n`);
@@ -53,7 +58,11 @@ export function registerPlanCommand(program: Command): void {
       }
       const annotated: AnnotatedDag = { dag: spec, plan };
       if (flags.output !== undefined) await writeOutput(flags.output, annotated);
-      const summary = planSummary(name, annotated, location ? describeMetadataLocation(location) : 'none (--no-metadata)', flags.output);
+      const history = location ? describeMetadataLocation(location) : 'none (--no-metadata)';
+      const pricing = costs
+        ? `profile ${costs.profile.name}: ${costs.description}; transfers, start-ups and Invoke calls at its rates`
+        : `history ${history} (the predictor: same task, op size curves, DAG hints); transfers and start-ups from the same history`;
+      const summary = planSummary(name, annotated, history, flags.output, pricing);
       process.stdout.write(flags.json ? `${JSON.stringify(summary)}\n` : formatPlanSummary(summary, planning.tiers));
     });
 }
@@ -70,10 +79,12 @@ interface PlanSummary {
   workersByTier: Record<string, number>;
   predicted: Record<string, number>;
   metadata: string;
+  /** Where the plan's task costs, transfers and start-ups (so its prediction) came from. */
+  costs: string;
   output: string | null;
 }
 
-function planSummary(dag: string, annotated: AnnotatedDag, metadata: string, output: string | undefined): PlanSummary {
+function planSummary(dag: string, annotated: AnnotatedDag, metadata: string, output: string | undefined, costs: string): PlanSummary {
   const workersByTier: Record<string, number> = {};
   for (const spec of Object.values(annotated.plan.workers)) workersByTier[String(spec.memoryMb)] = (workersByTier[String(spec.memoryMb)] ?? 0) + 1;
   return {
@@ -87,6 +98,7 @@ function planSummary(dag: string, annotated: AnnotatedDag, metadata: string, out
     workersByTier,
     predicted: { ...(annotated.plan.predicted ?? { makespanMs: 0, costUsd: 0 }) },
     metadata,
+    costs,
     output: output ?? null,
   };
 }
@@ -102,6 +114,7 @@ function formatPlanSummary(summary: PlanSummary, tiers: readonly number[]): stri
     `tasks      ${summary.tasks}`,
     `workers    ${summary.workers} (${byTier})`,
     `predicted  makespan ${makespanMs.toFixed(1)} ms, cost $${costUsd.toFixed(6)}`,
+    `costs      ${summary.costs}`,
   ];
   if (savingUsd !== undefined && uniformCostUsd !== undefined) lines.push(`saving     $${savingUsd.toFixed(6)} vs uniform ($${uniformCostUsd.toFixed(6)})`);
   if (summary.output !== null) lines.push(`wrote      ${summary.output}`);

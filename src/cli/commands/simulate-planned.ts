@@ -19,7 +19,8 @@ import { loadPlannedInput } from '../planned-input.js';
 import { PLANNER_OPTION_GROUP, type PlannerFlags } from '../planner-flags.js';
 import { OUTPUT_OPTION_GROUP, type OutputFlags } from '../output-flags.js';
 import { readDagFile } from '../read-dag-file.js';
-import { loadTaskCosts, type TaskCostFlags } from './simulate-task-costs.js';
+import { loadTaskCosts, simulatedPlatform, type TaskCostFlags, type TaskCosts } from './simulate-task-costs.js';
+import type { Dag } from '../../dag/dag.js';
 import { explainPlanGap } from '../../sim/plan-gap.js';
 
 /** The flags of `wukong simulate` that planned mode reads. */
@@ -60,14 +61,20 @@ export async function simulatePlannedCommand(file: string, flags: PlannedSimulat
   const planning = PLANNER_OPTION_GROUP.fromFlags(flags);
   const output = OUTPUT_OPTION_GROUP.fromFlags(flags);
 
-  // The planner learns from the same history the task costs come from (simulate's --metadata rules).
+  // The planner prices transfers, start-ups and tasks as the simulator will (issue 15 item 7): the
+  // same profile and the same task costs (op cost models, or --history of the same task key).
   const { registry } = await opsFromFlags(flags);
-  // Planned for the simulated platform (transfers and start-ups from its profile); the local
-  // profile is fitted from history, which the planner reads already.
-  const target = flags.profile === 'local' ? undefined : { profile: await helpers.loadProfile(flags.profile), store: storeKind };
-  const { spec, model, dag, plan, planner } = await loadPlannedInput(file, planning, planningHistory(flags), registry, target);
+  let taskCosts: TaskCosts | undefined;
+  const costsOf = async (model: Dag): Promise<TaskCosts> => (taskCosts ??= await loadTaskCosts(model, flags, helpers.loadProfile, registry));
+  let plannedHere = false;
+  const platformOf = async (model: Dag) => {
+    plannedHere = true;
+    return simulatedPlatform(await costsOf(model), storeKind);
+  };
+  const { spec, model, dag, plan, planner } = await loadPlannedInput(file, planning, planningHistory(flags), registry, platformOf);
   if (!plan) throw new BadInputError(`${file}: planner ${planner} made no plan`);
-  const costs = await loadTaskCosts(model, flags, helpers.loadProfile, registry);
+  const costs = await costsOf(model);
+  const predictedFrom = plannedHere ? `tasks priced as simulated (below), transfers and start-ups at profile ${costs.profile.name}'s rates` : `the plan file's own forecast (${file})`;
   const result = simulate({
     dag,
     wukong: DEFAULT_WUKONG_OPTIONS,
@@ -89,8 +96,8 @@ export async function simulatePlannedCommand(file: string, flags: PlannedSimulat
   if (!report.ok) throw new RunFailedError(report.runId, report.failure?.taskId ?? '-', report.failure?.message ?? 'simulation failed');
   if (output.json) {
     const gap = explainPlanGap(result.planned.predictedMakespanMs, report.makespanMs, result.stats.lowerBoundMs, costs.description);
-    process.stdout.write(`${JSON.stringify({ ...plannedSimulationJson(result), taskCosts: costs.description, ...(gap ? { gap } : {}) })}\n`);
-  } else process.stdout.write(formatSummary(report) + formatPlannedSimulated(report, stats, result.planned, costs.description) + `  task costs       ${costs.description}\n`);
+    process.stdout.write(`${JSON.stringify({ ...plannedSimulationJson(result), taskCosts: costs.description, predictedFrom, ...(gap ? { gap } : {}) })}\n`);
+  } else process.stdout.write(formatSummary(report) + formatPlannedSimulated(report, stats, result.planned, costs.description, predictedFrom) + `  task costs       ${costs.description}\n`);
 }
 
 /** Where the planner's history is: --metadata, none with --no-metadata, else the default directory. */
@@ -100,7 +107,7 @@ function planningHistory(flags: TaskCostFlags): MetadataLocation | undefined {
   return { kind: 'file', dir: projectStatePath(DEFAULT_METADATA_DIR) };
 }
 
-function formatPlannedSimulated(report: RunReport, stats: SimulationStats, planned: PlannedSimulationResult['planned'], taskCosts: string): string {
+function formatPlannedSimulated(report: RunReport, stats: SimulationStats, planned: PlannedSimulationResult['planned'], taskCosts: string, predictedFrom: string): string {
   const gap = explainPlanGap(planned.predictedMakespanMs, report.makespanMs, stats.lowerBoundMs, taskCosts);
   const o = report.options;
   const ratio = Number.isFinite(stats.makespanOverLowerBound) ? stats.makespanOverLowerBound.toFixed(2) : '-';
@@ -108,7 +115,7 @@ function formatPlannedSimulated(report: RunReport, stats: SimulationStats, plann
   const lines = [
     `  simulated        virtual time: profile ${String(o.profile)}, seed ${String(o.seed)}, store ${String(o.store)}`,
     `  planner          ${planned.planner}: ${planned.workers} workers (tiers MB x workers: ${String(o.memoryMb)}), park after ${String(o.parkAfterMs)} ms`,
-    `  predicted        makespan ${predicted(planned.predictedMakespanMs, (v) => `${v.toFixed(1)} ms`)}, cost ${predicted(planned.predictedCostUsd, (v) => `$${v.toFixed(6)}`)} (the plan's forecast)`,
+    `  predicted        makespan ${predicted(planned.predictedMakespanMs, (v) => `${v.toFixed(1)} ms`)}, cost ${predicted(planned.predictedCostUsd, (v) => `$${v.toFixed(6)}`)} (the plan's forecast: ${predictedFrom})`,
     `  simulated        makespan ${report.makespanMs.toFixed(1)} ms, cost $${report.summary.costUsd.toFixed(6)} (each worker priced at its own tier)`,
     `  lower bound      ${stats.lowerBoundMs.toFixed(1)} ms (critical path of run times); makespan / lower bound ${ratio}`,
     `  workers          ${planned.resumes} re-invocations after ${planned.parks} parks; ${planned.waits} waits (${planned.waitTimeouts} timed out); ${planned.prewarms} prewarms; ${planned.dupRuns} dup runs; ${planned.preloads} preloaded gets`,

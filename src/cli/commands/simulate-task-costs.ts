@@ -9,7 +9,8 @@ import { emptyHistory, type MetadataHistory } from '../../metadata/metadata-hist
 import { describeMetadataLocation, openMetadataStore, parseMetadataLocation, type MetadataLocation } from '../../metadata/metadata-location.js';
 import { createCostModelEstimator, type CostModelEstimator, type TaskKeyHistory } from '../../sim/cost-model-estimator.js';
 import { fitLocalProfile } from '../../cost/local-profile.js';
-import type { CostProfile } from '../../cost/profile.js';
+import type { CostProfile, StoreKind } from '../../cost/profile.js';
+import type { TargetPlatform } from '../../plan/task-costs.js';
 import { parseIntegerOption } from '../parse-options.js';
 import { warnSkippedRecords } from '../skipped-records-warning.js';
 
@@ -67,6 +68,15 @@ export async function loadTaskCosts(
   }
   const estimator = createCostModelEstimator(model, ops, profile, history);
   return { profile, estimator, description: describeTaskCosts(estimator, profile) };
+}
+
+/**
+ * The platform a plan for this simulation runs on: the simulator's profile, store and task costs,
+ * so the planner's forecast is priced from the same source as the simulation (issue 15 item 7).
+ */
+export function simulatedPlatform(costs: TaskCosts, store: StoreKind): TargetPlatform {
+  const { estimator } = costs;
+  return { profile: costs.profile, store, tasks: { execMs: (id, mb) => estimator.execMs(id, mb), outputBytes: (id) => estimator.outputBytes(id), description: costs.description } };
 }
 
 /** The task-cost line every simulating command prints: the sources, and the kernel table's own. */

@@ -3,9 +3,6 @@ import { criticalPathOf, estimatePlan, inputsAllOn, type PlanEstimate } from '..
 import type { TaskCosts } from '../task-costs.js';
 import { DEFAULT_PARK_AFTER_MS } from '../../model/run-spec.js';
 import { parkThresholds, smallestTierHolding, workerMemory, workersOverMemory } from '../park-threshold.js';
-import { startTailMs } from '../start-tail.js';
-
-export { startTailMs } from '../start-tail.js';
 
 /** Rounds of "pre-load the critical path, recompute it" before giving up on further shrinking. */
 const MAX_PRELOAD_ROUNDS = 12;
@@ -153,17 +150,15 @@ function hasRemoteInput(costs: TaskCosts, plan: CompactPlan, task: number): bool
 
 /**
  * Among the candidates whose workers fit their tiers (all, if none does), the one with the lowest
- * predicted makespan plus start-up tail (../start-tail.ts); within 0.5 % of it, the cheapest. The estimator gives every worker the median cold start, but a plan waits for the
- * slowest of its workers: with k of them the expected slowest is about the k/(k+1) quantile of the
- * platform's cold start. Between plans of 1 and 1,000 workers on tiny tasks that tail decides
- * (tree reduction at paper size: 0.3 s predicted for 121 workers, 1.8 s simulated; 0.7 s for one).
+ * predicted makespan; within 0.5 % of it, the cheapest. The estimate includes the start-up tail
+ * of workers started together (../plan-estimate.ts): between plans of 1 and 1,000 workers on tiny
+ * tasks that tail decides (tree reduction at paper size: 0.3 s predicted for 121 workers with
+ * median cold starts, 1.8 s simulated; 0.7 s for one).
  */
 export function bestPlan(costs: TaskCosts, all: readonly EstimatedPlan[]): EstimatedPlan {
   const fitting = all.filter((c) => fitsMemory(costs, c));
   const candidates = fitting.length > 0 ? fitting : all;
-  const score = (c: EstimatedPlan) => c.estimate.makespanMs + startTailMs(costs, c.estimate.workerCount);
-  const fastest = Math.min(...candidates.map(score));
-  const near = candidates.filter((c) => score(c) <= fastest * 1.005);
+  const fastest = Math.min(...candidates.map((c) => c.estimate.makespanMs));
+  const near = candidates.filter((c) => c.estimate.makespanMs <= fastest * 1.005);
   return near.reduce((best, c) => (c.estimate.costUsd < best.estimate.costUsd ? c : best));
 }
-

@@ -21,6 +21,9 @@ function costs(): TaskCosts {
     coldStartMs: [200],
     warmStartMs: [20],
     invokeApiMs: 50,
+    invokeApiMeanMs: 50,
+    clientInvokeConcurrency: 64,
+    coordinationMs: 0,
   };
 }
 
@@ -32,34 +35,6 @@ function plan(workers: number[], tierCount: number): CompactPlan {
 }
 
 describe('estimatePlan', () => {
-  it('the client invokes source workers 64 calls at a time: the 65th and later start one Invoke call later', () => {
-    // Prepare: 130 independent sources, one worker each (the simulator's client and wukong submit's
-    // driver keep 64 Invoke calls in flight).
-    const sources = dagOf(Array.from({ length: 130 }, (_, i) => work(`s${i}`, 0)));
-    const wide: TaskCosts = {
-      graph: buildPlanGraph(sources),
-      tiers: [1769],
-      execMs: [new Float64Array(130).fill(100)],
-      outputBytes: new Float64Array(130).fill(1000),
-      uploadMs: new Float64Array(130).fill(10),
-      downloadMs: new Float64Array(130).fill(20),
-      coldStartMs: [200],
-      warmStartMs: [20],
-      invokeApiMs: 50,
-    };
-    const p = emptyCompactPlan(130);
-    p.workerOf = Int32Array.from({ length: 130 }, (_, i) => i);
-    p.tierOf = Array.from({ length: 130 }, () => 0);
-    // Act
-    const estimate = estimatePlan(wide, p);
-    // Assess: begins 50 (calls 1-64), 100 (65-128), 150 (129-130); the last output at 150 + 200 + 100 + 10.
-    const begins = Array.from(estimate.workerBeginMs);
-    expect(begins.filter((b) => b === 50)).toHaveLength(64);
-    expect(begins.filter((b) => b === 100)).toHaveLength(64);
-    expect(begins.filter((b) => b === 150)).toHaveLength(2);
-    expect(estimate.makespanMs).toBe(460);
-  });
-
   it('one worker: invoke + cold start, then the tasks in a row, then the outputs (b, c) uploaded', () => {
     const estimate = estimatePlan(costs(), plan([0, 0, 0], 1));
     // ready 250; a 250-350; b 350-650 +10 upload = 660; c 660-710 + 10 = 720
@@ -100,5 +75,40 @@ describe('estimatePlan', () => {
     expect(withDup.startMs[1]).toBe(710); // ready 610 + 100 ms recomputing a
     expect(withDup.makespanMs).toBeLessThan(without.makespanMs);
     expect(criticalPathOf(withDup).at(-1)).toBe(2);
+  });
+
+  it('source workers: the client keeps clientInvokeConcurrency Invoke calls in flight; later ones queue at the mean call time', () => {
+    // a, b, c as three sources on three workers (no edges used: a plan of sources only).
+    const sources = dagOf([work('a', 0), work('b', 0), work('c', 0)]);
+    const c = { ...costs(), graph: buildPlanGraph(sources), clientInvokeConcurrency: 2, invokeApiMeanMs: 70 };
+    const estimate = estimatePlan(c, plan([0, 1, 2], 3));
+    // Two calls at once, the third after one call (70 ms mean): begins 70 + 50.
+    expect(Array.from(estimate.workerBeginMs)).toEqual([50, 50, 120]);
+  });
+
+  it('workers started together wait for the slowest of their cold starts', () => {
+    const spread = { ...costs(), coldStartPrior: { medianMs: 200, p90Ms: 400 } };
+    const one = estimatePlan(spread, plan([0, 0, 0], 1));
+    expect(one.workerReadyMs[0]).toBe(250); // one worker: the median
+    const sources = dagOf([work('a', 0), work('b', 0), work('c', 0)]);
+    const three = estimatePlan({ ...spread, graph: buildPlanGraph(sources) }, plan([0, 1, 2], 3));
+    // Three at once: the 0.5^(1/3) = 79.4th percentile, above the median.
+    expect(three.workerReadyMs[0]).toBeGreaterThan(250 + 100);
+    expect(three.workerReadyMs[0]).toBe(three.workerReadyMs[2]);
+  });
+
+  it('parks when the wait for a remote input passes the task threshold: re-invoked warm by the producer', () => {
+    // b on worker 1 waits for a (worker 0), which is slow: 2,000 ms.
+    const slow = { ...costs(), execMs: [Float64Array.from([2000, 300, 50])] };
+    const p = plan([0, 1, 0], 2);
+    p.prewarm.set(0, [1]); // worker 1 is up early (ready 2250 - 2000 + ...), then waits for a
+    const waiting = estimatePlan(slow, p);
+    // a 250-2250, stored 2260; worker 1 prewarmed at 250: ready 500, waits 1,760 ms > 500: parks.
+    // Re-invoked when a is stored: 2260 + 50 (Invoke) + 20 (warm), then downloads a (20).
+    expect(waiting.startMs[1]).toBe(2350);
+    p.parkAfterMs = Float64Array.from([Number.NaN, 5000, Number.NaN]);
+    const patient = estimatePlan(slow, p);
+    expect(patient.startMs[1]).toBe(2280); // waits instead: stored 2260 + download 20
+    expect(waiting.costUsd).toBeLessThan(patient.costUsd); // the parked wait is not billed
   });
 });
