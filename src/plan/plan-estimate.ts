@@ -76,7 +76,10 @@ export function estimatePlan(costs: TaskCosts, plan: CompactPlan): PlanEstimate 
   // 1 + the worker that recomputed a dup producer (its output is then in that worker's memory).
   const recomputedOn = new Int32Array(n);
 
+  const stored = costs.stored;
   for (const task of runOrder) {
+    // Already ran (re-planning): its output is in the store from the start.
+    if (stored?.[task] === 1) continue;
     const worker = workerOf[task] as number;
     const tier = tierOf[worker] as number;
     const exec = costs.execMs[tier] as Float64Array;
@@ -104,10 +107,10 @@ export function estimatePlan(costs: TaskCosts, plan: CompactPlan): PlanEstimate 
     let recomputeMs = 0;
     for (let k = pStart; k < pEnd; k += 1) {
       const parent = parentValues[k] as number;
-      if (workerOf[parent] === worker || recomputedOn[parent] === worker + 1) continue; // in memory
+      if ((workerOf[parent] === worker && stored?.[parent] !== 1) || recomputedOn[parent] === worker + 1) continue; // in memory
       const available = availableMs[parent] as number;
       const download = costs.downloadMs[parent] as number;
-      if (dup[parent] === 1 && inputsAllOn(costs, plan, parent, worker)) {
+      if (dup[parent] === 1 && stored?.[parent] !== 1 && inputsAllOn(costs, plan, parent, worker)) {
         const recompute = exec[parent] as number;
         if (free + recomputeMs + recompute < Math.max(available, free) + download) {
           recomputeMs += recompute;
@@ -222,10 +225,10 @@ function storeServerBoundMs(costs: TaskCosts, plan: CompactPlan): number {
     fetchedBy.clear();
     for (let k = childOffsets[task] as number; k < (childOffsets[task + 1] as number); k += 1) {
       const consumer = plan.workerOf[childValues[k] as number] as number;
-      if (consumer !== worker) fetchedBy.add(consumer);
+      if (consumer !== worker || costs.stored?.[task] === 1) fetchedBy.add(consumer);
     }
     const out = costs.outputBytes[task] as number;
-    if (fetchedBy.size > 0 || isOutput[task] === 1) bytes += out;
+    if ((fetchedBy.size > 0 || isOutput[task] === 1) && costs.stored?.[task] !== 1) bytes += out;
     bytes += out * fetchedBy.size;
   }
   void parentOffsets;
