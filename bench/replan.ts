@@ -32,6 +32,7 @@ import { buildOpRegistry } from '../src/ops/user-ops.js';
 import { benchCases, parseBenchSize, parseBenchWorkloads } from '../src/cli/bench-cases.js';
 import { generateValidDag } from '../workloads/replay-runner.js';
 import type { PlannedSimulationResult } from '../src/sim/planned-simulation.js';
+import type { DagSpec } from '../src/model/dag-schema.js';
 
 const { values } = parseArgs({
   options: {
@@ -42,6 +43,8 @@ const { values } = parseArgs({
     stages: { type: 'string', default: '1' },
     size: { type: 'string', default: 'paper' },
     'slow-ops': { type: 'string' },
+    // --stages-dag 16x100x4: also a synthetic DAG of 4 stages, each 16 tasks of 100 ms between joins.
+    'stages-dag': { type: 'string' },
   },
 });
 const seeds = Number(values.seeds);
@@ -55,14 +58,34 @@ const sla = parseSla('median');
 const platform = { profile: AWS_PROFILE, store: 'redis' as const };
 const context = { tiers: DEFAULT_TIERS, platform };
 
+/**
+ * `WIDTHxMSxSTAGES`: a join task, then STAGES times WIDTH parallel `synthetic.work` tasks of MS ms
+ * and a join: a DAG whose best worker count depends on the task times (unlike the paper workloads
+ * above, whose plans do not change with a uniform slowdown).
+ */
+function stagesDag(shape: string): DagSpec {
+  const [width, ms, stageCount] = shape.split('x').map(Number) as [number, number, number];
+  if (![width, ms, stageCount].every((v) => Number.isInteger(v) && v > 0)) throw new Error(`--stages-dag ${shape}: give WIDTHxMSxSTAGES, e.g. 16x100x4`);
+  const work = (id: string, taskMs: number, deps: string[]) => ({ id, op: 'synthetic.work', args: { ms: taskMs, outputBytes: 8 }, ...(deps.length > 0 ? { deps } : {}) });
+  const tasks = [work('j0', 1, [])];
+  for (let stage = 1; stage <= stageCount; stage += 1) {
+    const ids = Array.from({ length: width }, (_, i) => `t${stage}-${i}`);
+    for (const id of ids) tasks.push(work(id, ms, [`j${stage - 1}`]));
+    tasks.push(work(`j${stage}`, 1, ids));
+  }
+  return { name: `stages-${shape}`, tasks };
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 const s = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(0)} ms`);
 
 console.log(`profile aws, planner ${algorithm.name}, ${slowOps ? `tasks of ${[...slowOps].join(', ')}` : 'tasks'} ${slowdown}x slower than predicted, ${stages} re-planning point(s) per run, seeds 1..${seeds}; medians\n`);
 console.log('| workload | tasks | points | right | slow | barrier | replan | lost | recovered | replans | planner wall |');
 console.log('| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-for (const c of benchCases(parseBenchWorkloads(values.workloads), parseBenchSize(values.size, 'sim', '--size'))) {
-  const spec = generateValidDag(c.workload, c.params);
+const cases: { label: string; spec: DagSpec }[] = benchCases(parseBenchWorkloads(values.workloads), parseBenchSize(values.size, 'sim', '--size')).map((c) => ({ label: c.label, spec: generateValidDag(c.workload, c.params) }));
+for (const shape of values['stages-dag']?.split(',') ?? []) cases.push({ label: `stages-${shape}`, spec: stagesDag(shape) });
+for (const c of cases) {
+  const spec = c.spec;
   const model = Dag.fromSpec(spec);
   const dag = runDagFromSpec(spec);
   const truth = createCostModelEstimator(model, buildOpRegistry(), AWS_PROFILE);
