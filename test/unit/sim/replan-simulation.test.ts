@@ -3,7 +3,7 @@ import type { DagSpec } from '../../../src/model/dag-schema.js';
 import type { Plan } from '../../../src/model/annotated-dag.js';
 import { Dag } from '../../../src/dag/dag.js';
 import { runDagFromSpec } from '../../../src/model/compiled-dag.js';
-import { AWS_PROFILE, DETERMINISTIC_PROFILE } from '../../../src/cost/profile.js';
+import { AWS_PROFILE } from '../../../src/cost/profile.js';
 import type { PlannedSimulationResult } from '../../../src/sim/planned-simulation.js';
 import { simulate } from '../../../src/sim/simulator.js';
 import type { SimReplanner, SimReplanRequest } from '../../../src/sim/simulation-types.js';
@@ -14,7 +14,7 @@ import { planDag } from '../../../src/plan/plan-dag.js';
 import { uniformPlanner } from '../../../src/plan/algorithms/uniform.js';
 import { DEFAULT_TIERS } from '../../../src/plan/tiers.js';
 import { parseSla } from '../../../src/metadata/sla.js';
-import { NO_OPTIMIZATIONS, work } from './sim-dags.js';
+import { NO_OPTIMIZATIONS, simulateSpec, work } from './sim-dags.js';
 
 const TIER = { memoryMb: 1769, vcpu: 1 };
 const transfer = (bytes: number) => 1 + bytes / 100_000;
@@ -29,20 +29,10 @@ function plan(workerOf: Record<string, number>, replanAfter?: string[]): Plan {
   return { algorithm: 'test', sla: 'median', tasks, workers, ...(replanAfter ? { replanAfter } : {}) };
 }
 
+/** `slowdown` stretches every synthetic.work task of `spec`: what the plan did not expect. */
 function run(spec: DagSpec, p: Plan, replanner?: SimReplanner, slowdown = 1): PlannedSimulationResult {
-  const dag = runDagFromSpec(spec);
-  return simulate({
-    wukong: NO_OPTIMIZATIONS,
-    seed: 1,
-    memoryMb: 1769,
-    storeKind: 'redis',
-    validateEveryStep: true,
-    profile: DETERMINISTIC_PROFILE,
-    dag,
-    estimator: slowedEstimator(createDagTaskEstimator(dag, DETERMINISTIC_PROFILE), () => slowdown),
-    plan: p,
-    ...(replanner ? { replanner } : {}),
-  }) as PlannedSimulationResult;
+  const slowed = { ...spec, tasks: spec.tasks.map((t) => ({ ...t, args: { ...t.args, ms: Number(t.args?.ms) * slowdown } })) };
+  return simulateSpec(slowed, { plan: p, ...(replanner ? { replanner } : {}) }) as PlannedSimulationResult;
 }
 
 const chain: DagSpec = { name: 'chain', tasks: [work('a', 100, 8), work('b', 100, 8, ['a']), work('c', 100, 8, ['b'])] };
