@@ -12,6 +12,7 @@ import { planDag } from '../plan/plan-dag.js';
 import { WUKONG_PLANNER_NAME } from '../plan/builtin-planners.js';
 import type { PlannerOptions } from '../plan/planner-options.js';
 import { validatePlan } from '../plan/validate-plan.js';
+import { replanRemaining, type ReplannedPlan, type ReplanRequest } from '../plan/replan.js';
 import type { TargetPlatform } from '../plan/task-costs.js';
 import { pricedByPlatform } from '../plan/platform-pricing.js';
 import { runDagFromSpec, type CompiledRunDag } from '../model/compiled-dag.js';
@@ -27,6 +28,8 @@ export interface PlannedInput {
   readonly plan?: Plan;
   /** `wukong` (WUKONG mode), a built-in planner's name, or a custom planner's `name`. */
   readonly planner: string;
+  /** With re-planning points: plans the rest of a run at each point (src/plan/replan.ts). */
+  readonly replanner?: (request: ReplanRequest) => ReplannedPlan;
 }
 
 /**
@@ -41,6 +44,7 @@ export async function loadPlannedInput(
   historyAt: MetadataLocation | undefined,
   ops: OpRegistry = buildOpRegistry(),
   platformOf?: (model: Dag) => Promise<TargetPlatform | undefined>,
+  replanAfter?: readonly string[],
 ): Promise<PlannedInput> {
   const json = await readDagFile(file);
   if (looksAnnotated(json)) {
@@ -51,12 +55,13 @@ export async function loadPlannedInput(
       throw new BadInputError(`${file}: not an annotated DAG: ${issue?.path.map(String).join('.') || '(root)'}: ${issue?.message}`);
     }
     const { spec, model, dag } = validDag(parsed.data.dag, file, ops);
+    if (replanAfter) throw new BadInputError(`${file} already holds a plan; re-planning points need the planner: plan its "dag" with --planner and --replan-after`);
     validatePlan(model, parsed.data.plan, { tiers: options.tiers, source: file });
     return { spec, model, dag, plan: parsed.data.plan, planner: parsed.data.plan.algorithm };
   }
   const { spec, model, dag } = validDag(json, file, ops);
   const platform = platformOf ? await platformOf(model) : undefined;
-  return { spec, model, dag, ...(await planFor(model, options, historyAt, ops, platform)) };
+  return { spec, model, dag, ...(await planFor(model, options, historyAt, ops, platform, replanAfter)) };
 }
 
 /**
@@ -69,7 +74,8 @@ export async function planFor(
   historyAt: MetadataLocation | undefined,
   ops: OpRegistry = buildOpRegistry(),
   platform?: TargetPlatform,
-): Promise<{ plan?: Plan; planner: string }> {
+  replanAfter?: readonly string[],
+): Promise<{ plan?: Plan; planner: string; replanner?: (request: ReplanRequest) => ReplannedPlan }> {
   const { sla, tiers, maxWorkers } = options;
   const loaded = await loadPlanner(options.planner);
   if (loaded.kind === 'wukong') return { planner: WUKONG_PLANNER_NAME };
@@ -81,8 +87,12 @@ export async function planFor(
     // A platform that prices its tasks (the simulator's costs) prices them for the planner too,
     // so the plan's forecast and the simulation come from one source (issue 15 item 7).
     const metadata = platform?.tasks ? pricedByPlatform(recorded, platform.tasks) : recorded;
-    const annotated = await planDag(model, loaded.algorithm, { metadata, sla, tiers, timeoutMs: options.timeoutMs, ...(maxWorkers === undefined ? {} : { maxWorkers }), ...(platform ? { platform } : {}) });
-    return { plan: annotated.plan, planner: annotated.plan.algorithm };
+    const context = { tiers, ...(maxWorkers === undefined ? {} : { maxWorkers }), ...(platform ? { platform } : {}) };
+    const annotated = await planDag(model, loaded.algorithm, { metadata, sla, timeoutMs: options.timeoutMs, ...context, ...(replanAfter ? { replanAfter } : {}) });
+    const points = annotated.plan.replanAfter ?? [];
+    // The same planner and history plan the rest at each point, scaled by what the run observed.
+    const replanner = points.length > 0 ? (request: ReplanRequest) => replanRemaining(loaded.algorithm, model, request, { metadata, sla, context }) : undefined;
+    return { plan: annotated.plan, planner: annotated.plan.algorithm, ...(replanner ? { replanner } : {}) };
   } finally {
     await store?.close();
   }

@@ -62,6 +62,13 @@ export const PlanSchema = z
     workers: z.record(z.string().regex(/^\d{1,7}$/, 'worker ids are non-negative integers'), WorkerSpecSchema),
     predicted: PredictionSchema.optional(),
     /**
+     * Re-planning points (thesis: re-plan during a run): after the stage a named task closes has
+     * run (every task no deeper than it, depth = longest path from a source), the rest of the DAG
+     * is planned again with the task times observed so far (src/plan/replan.ts); its workers then
+     * follow the new plan. Each point is a barrier: no deeper task starts before the stage ends.
+     */
+    replanAfter: z.array(TaskIdSchema).max(1000).optional(),
+    /**
      * The shared estimator's forecast per task: [compute start, compute end] in ms from the
      * client's first invoke. Reports draw it beside what happened (plan vs actual).
      */

@@ -21,6 +21,8 @@ export interface PlanDagOptions {
   readonly timeoutMs?: number;
   /** The platform the plan runs on (see PlanningContext.platform). */
   readonly platform?: TargetPlatform;
+  /** Re-planning points to put in the plan (task ids), instead of those the planner names. */
+  readonly replanAfter?: readonly string[];
 }
 
 /** Issues of the schema shown per plan; a planner that gets every task wrong would flood the terminal. */
@@ -54,8 +56,10 @@ export async function planDag(dag: Dag, algorithm: PlanningAlgorithm, options: P
   if (typeof output !== 'object' || output === null || typeof (output as { tasks?: unknown }).tasks !== 'object' || typeof (output as { workers?: unknown }).workers !== 'object') {
     throw new PlanValidationError([{ code: 'bad-format', message: `${source} returned ${describeValue(output)}, not { tasks, workers }` }]);
   }
-  const { tasks, workers, predicted } = output as { tasks: unknown; workers: unknown; predicted?: unknown };
-  const parsed = PlanSchema.safeParse({ algorithm: algorithm.name, sla: formatSla(options.sla), tasks, workers });
+  const { tasks, workers, predicted, replanAfter: named } = output as { tasks: unknown; workers: unknown; predicted?: unknown; replanAfter?: unknown };
+  // The caller's points (`--replan-after`) win over the planner's own.
+  const replanAfter = options.replanAfter ?? named;
+  const parsed = PlanSchema.safeParse({ algorithm: algorithm.name, sla: formatSla(options.sla), tasks, workers, ...(replanAfter === undefined ? {} : { replanAfter }) });
   if (!parsed.success) {
     const problems: PlanProblem[] = parsed.error.issues.slice(0, SCHEMA_ISSUES_SHOWN).map((issue) => ({
       code: 'bad-format',

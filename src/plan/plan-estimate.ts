@@ -105,7 +105,10 @@ export function estimatePlan(costs: TaskCosts, plan: CompactPlan): PlanEstimate 
   // what decides whether it parks; the wait then lines it up with the slowest, so it drops to 0.
   const earlyByMs = new Float64Array(workers);
 
+  const stored = costs.stored;
   for (const task of runOrder) {
+    // Already ran (re-planning): its output is in the store from the start.
+    if (stored?.[task] === 1) continue;
     const worker = workerOf[task] as number;
     const tier = tierOf[worker] as number;
     const exec = costs.execMs[tier] as Float64Array;
@@ -142,7 +145,7 @@ export function estimatePlan(costs: TaskCosts, plan: CompactPlan): PlanEstimate 
     let ownDownloadMs = 0;
     for (let k = pStart; k < pEnd; k += 1) {
       const parent = parentValues[k] as number;
-      if (workerOf[parent] === worker && epochOf[parent] === epoch[worker]) {
+      if (workerOf[parent] === worker && epochOf[parent] === epoch[worker] && stored?.[parent] !== 1) {
         // In memory; fetched back from the store if this task parks first.
         ownDownloadMs += costs.downloadMs[parent] as number;
         continue;
@@ -152,7 +155,7 @@ export function estimatePlan(costs: TaskCosts, plan: CompactPlan): PlanEstimate 
       // round trip later (a notification, or its own read of the marks).
       const available = (availableMs[parent] as number) + (task === firstTaskOf[worker] ? 1 : 2) * costs.coordinationMs;
       const download = costs.downloadMs[parent] as number;
-      if (dup[parent] === 1 && inputsAllOn(costs, plan, parent, worker)) {
+      if (dup[parent] === 1 && stored?.[parent] !== 1 && inputsAllOn(costs, plan, parent, worker)) {
         const recompute = exec[parent] as number;
         if (free + recomputeMs + recompute < Math.max(available, free) + download) {
           recomputeMs += recompute;
@@ -345,10 +348,10 @@ function storeServerBoundMs(costs: TaskCosts, plan: CompactPlan): number {
     fetchedBy.clear();
     for (let k = childOffsets[task] as number; k < (childOffsets[task + 1] as number); k += 1) {
       const consumer = plan.workerOf[childValues[k] as number] as number;
-      if (consumer !== worker) fetchedBy.add(consumer);
+      if (consumer !== worker || costs.stored?.[task] === 1) fetchedBy.add(consumer);
     }
     const out = costs.outputBytes[task] as number;
-    if (fetchedBy.size > 0 || isOutput[task] === 1) bytes += out;
+    if ((fetchedBy.size > 0 || isOutput[task] === 1) && costs.stored?.[task] !== 1) bytes += out;
     bytes += out * fetchedBy.size;
   }
   void parentOffsets;

@@ -15,6 +15,23 @@ export interface PlanningContext {
    * predictTaskCosts so transfers and start-ups are priced as they will be, not as recorded.
    */
   readonly platform?: TargetPlatform;
+  /**
+   * Set when the run reached a re-planning point and this call plans what is left (src/plan/replan.ts):
+   * the DAG given is then the remaining tasks plus, as sources, the finished tasks they read
+   * (`done`; their outputs are stored, and the metadata predicts 0 ms for them). The metadata's
+   * execution times are already scaled by the slowdown observed so far; `observedFactor` says by
+   * how much, per op, for planners that want to reason about it.
+   */
+  readonly replanning?: ReplanningContext;
+}
+
+export interface ReplanningContext {
+  /** Finished tasks in the DAG given (sources whose outputs are in the store). */
+  readonly done: ReadonlySet<string>;
+  /** Virtual or wall ms since the run started. */
+  readonly atMs: number;
+  /** Observed / predicted compute time so far, per op; `*` is over every finished task. */
+  readonly observedFactor: ReadonlyMap<string, number>;
 }
 
 /** What `plan` returns: an annotation per task and a configuration per worker it names. */
@@ -23,6 +40,8 @@ export interface PlanOutput {
   readonly workers: Readonly<Record<string, WorkerSpec>>;
   /** The planner's own forecast of its plan (makespan, cost), if it makes one. */
   readonly predicted?: Prediction;
+  /** Re-planning points (task ids; see Plan.replanAfter): where the run plans its rest again. */
+  readonly replanAfter?: readonly string[];
 }
 
 /**

@@ -51,6 +51,11 @@ export interface TaskCosts {
   readonly storeServerBytesPerMs?: number;
   /** The platform's cold-start spread (median and p90), when planning for a known platform. */
   readonly coldStartPrior?: LatencyPrior;
+  /**
+   * When re-planning (PlanningContext.replanning): 1 for a task that already ran, whose output is
+   * in the store. It takes no worker time and every consumer fetches it, whichever worker it is on.
+   */
+  readonly stored?: Uint8Array;
 }
 
 /**
@@ -59,7 +64,7 @@ export interface TaskCosts {
  * same MetadataAccess object, SLA and tiers; a MetadataAccess is taken to answer the same
  * question the same way during one planning (MetadataPredictor does: its history is fixed).
  */
-const lastCosts = new WeakMap<Dag, { readonly metadata: MetadataAccess; readonly key: string; readonly platform: TargetPlatform | undefined; readonly costs: TaskCosts }>();
+const lastCosts = new WeakMap<Dag, { readonly metadata: MetadataAccess; readonly key: string; readonly platform: TargetPlatform | undefined; readonly done: ReadonlySet<string> | undefined; readonly costs: TaskCosts }>();
 
 /**
  * The platform a plan will run on, when the caller knows it (the simulator's cost profile, or the
@@ -81,12 +86,14 @@ export interface TargetPlatform {
   readonly tasks?: PlatformTaskPricing;
 }
 
-export function predictTaskCosts(dag: Dag, metadata: MetadataAccess, sla: Sla, tiers: readonly number[], platform?: TargetPlatform): TaskCosts {
+/** `done`: tasks that already ran (re-planning; see TaskCosts.stored). */
+export function predictTaskCosts(dag: Dag, metadata: MetadataAccess, sla: Sla, tiers: readonly number[], platform?: TargetPlatform, done?: ReadonlySet<string>): TaskCosts {
   const key = `${formatSla(sla)}|${tiers.join(',')}`;
   const cached = lastCosts.get(dag);
-  if (cached && cached.metadata === metadata && cached.key === key && cached.platform === platform) return cached.costs;
-  const costs = askMetadata(dag, metadata, sla, tiers, platform);
-  lastCosts.set(dag, { metadata, key, platform, costs });
+  if (cached && cached.metadata === metadata && cached.key === key && cached.platform === platform && cached.done === done) return cached.costs;
+  const asked = askMetadata(dag, metadata, sla, tiers, platform);
+  const costs = done && done.size > 0 ? { ...asked, stored: Uint8Array.from(asked.graph.ids, (id) => (done.has(id) ? 1 : 0)) } : asked;
+  lastCosts.set(dag, { metadata, key, platform, done, costs });
   return costs;
 }
 

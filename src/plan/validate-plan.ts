@@ -3,6 +3,7 @@ import type { Dag } from '../dag/dag.js';
 import { BadInputError } from '../model/errors.js';
 import type { TaskAnnotationInput, WorkerSpec } from '../model/annotated-dag.js';
 import { vcpuMatchesMemory } from './tiers.js';
+import { replanPointProblems } from './replan-phases.js';
 
 export type PlanProblemCode =
   | 'task-not-planned'
@@ -14,6 +15,7 @@ export type PlanProblemCode =
   | 'unknown-prewarm-worker'
   | 'partial-order'
   | 'order-against-edge'
+  | 'bad-replan-point'
   | 'bad-format';
 
 /** One thing wrong with a plan, naming the tasks and workers involved. */
@@ -42,6 +44,7 @@ export class PlanValidationError extends BadInputError {
 export interface PlanToValidate {
   readonly tasks: Readonly<Record<string, TaskAnnotationInput>>;
   readonly workers: Readonly<Record<string, WorkerSpec>>;
+  readonly replanAfter?: readonly string[] | undefined;
 }
 
 /** Lists what a schema cannot see; empty when the plan is runnable on this DAG with these tiers. */
@@ -88,7 +91,7 @@ export function findPlanProblems(dag: Dag, plan: PlanToValidate, options: { read
       }
     }
   }
-  problems.push(...orderProblems(dag, plan));
+  problems.push(...orderProblems(dag, plan), ...replanPointProblems(dag, plan.replanAfter ?? []));
   return problems;
 }
 

@@ -11,6 +11,8 @@ import { dagTotals, type DagTotals } from './dag-totals.js';
 import { FanInStateError } from './fan-in-table.js';
 import { SimulatedLambdaPlatform, type InvocationRequest, type Placement } from './lambda-platform.js';
 import { PlannedSimExecutor } from './planned-sim-executor.js';
+import { phaseLayout } from './phase-layout.js';
+import { replanPhases, replanPointProblems } from '../plan/replan-phases.js';
 import { SeededRandom } from './seeded-random.js';
 import { SimEngine, type StartFigures } from './sim-engine.js';
 import { SimulationInvariantError } from './simulation-invariant-error.js';
@@ -33,6 +35,9 @@ export interface PlannedRunStats {
   readonly waits: number;
   readonly waitTimeouts: number;
   readonly notifications: number;
+  /** Re-planning points reached (src/plan/replan.ts), and the planner's wall time over them (not charged to the run). */
+  readonly replans: number;
+  readonly replanWallMs: number;
   /** The plan's own forecast, when it has one. */
   readonly predictedMakespanMs: number | undefined;
   readonly predictedCostUsd: number | undefined;
@@ -43,7 +48,9 @@ export interface PlannedSimulationResult extends SimulationResult {
 }
 
 /** What a platform request starts: a worker incarnation, or a prewarm that only warms an environment. */
-type Launch = { readonly kind: 'worker'; readonly worker: number; readonly resumeAt?: string } | { readonly kind: 'prewarm'; readonly worker: number };
+type Launch =
+  | { readonly kind: 'worker'; readonly worker: number; readonly resumeAt?: string; readonly layout: PlanLayout }
+  | { readonly kind: 'prewarm'; readonly worker: number; readonly layout: PlanLayout };
 
 type Action =
   | { readonly kind: 'feed'; readonly executor: PlannedSimExecutor; readonly event: PlannedEvent }
@@ -52,7 +59,8 @@ type Action =
   | { readonly kind: 'wake'; readonly memoryMb: number }
   | { readonly kind: 'inbox-message'; readonly worker: number }
   | { readonly kind: 'wait-timeout'; readonly executor: PlannedSimExecutor; readonly token: number }
-  | { readonly kind: 'end'; readonly executor: PlannedSimExecutor };
+  | { readonly kind: 'end'; readonly executor: PlannedSimExecutor }
+  | { readonly kind: 'next-phase' };
 
 /** Each tier's platform gets its own startup stream from TIER_STREAM_BASE (SimEngine holds the others). */
 const TIER_STREAM_BASE = 100;
@@ -68,6 +76,11 @@ const TIER_STREAM_BASE = 100;
  *   a message is (or already was) there, or after its timeout (parkAfterMs minus what was waited);
  * - invoke-worker and prewarm are Invoke API calls; a prewarm's environment runs no work and goes
  *   idle (warm) as soon as its handler starts; its billed time and request are priced.
+ * - re-planning points (plan.replanAfter) split the run into phases (src/plan/replan-phases.ts):
+ *   when every task of a phase has run and its workers have stopped, the client hears of it one
+ *   round trip later, asks `input.replanner` for a plan of the rest (with the compute times
+ *   observed so far; the planner's wall time is reported, not charged) and invokes the workers
+ *   whose first task's inputs are all stored; the others are invoked by their producers, as usual.
  * Not modelled: Lambda's timeout (deadline hand-off), as in the WUKONG engine.
  */
 export function runPlannedSimulation(input: SimulationInput & { readonly plan: SimulatedPlan }, invokeConcurrency: number): PlannedSimulationResult {
@@ -75,7 +88,20 @@ export function runPlannedSimulation(input: SimulationInput & { readonly plan: S
 }
 
 class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstruction, PlannedSimExecutor> {
-  private readonly layout: PlanLayout;
+  private layout: PlanLayout;
+  private readonly order: readonly string[];
+  /** Task ids per phase (one phase without re-planning points) and the phase running. */
+  private readonly phases: readonly (readonly string[])[];
+  private phase = 0;
+  private phaseTasksLeft: number;
+  /** The plan the current phase follows (the re-planned one after a point). */
+  private plan: SimulatedPlan;
+  private nextWorker = 0;
+  /** Every worker of every phase (ids are not reused) and its tier. */
+  private readonly allWorkers = new Map<number, number>();
+  /** Finished tasks: compute time and tier, for the re-planner. */
+  private readonly observed = new Map<string, { execMs: number; memoryMb: number }>();
+  private replanWallMs = 0;
   private readonly totals: DagTotals;
   private readonly platforms = new Map<number, SimulatedLambdaPlatform>();
   private readonly launches = new Map<InvocationRequest, Launch>();
@@ -89,45 +115,66 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
   private clientFree: number;
   private readonly invokeConcurrency: number;
   private nextWaitToken = 0;
-  private readonly counts = { resumes: 0, parks: 0, prewarms: 0, dupRuns: 0, preloads: 0, waits: 0, waitTimeouts: 0, notifications: 0 };
+  private readonly counts = { resumes: 0, parks: 0, prewarms: 0, dupRuns: 0, preloads: 0, waits: 0, waitTimeouts: 0, notifications: 0, replans: 0 };
+  private tierStreams = 0;
 
   constructor(
     protected override readonly input: SimulationInput & { readonly plan: SimulatedPlan },
     invokeConcurrency: number,
   ) {
     super(input);
-    const { dag, plan, profile, seed } = input;
-    try {
-      this.layout = new PlanLayout(dag, topologicalOrderOf(dag), plan);
-    } catch (error) {
-      throw new BadInputError(`the plan cannot be simulated: ${(error as Error).message}`);
-    }
-    for (const worker of this.layout.workers()) {
-      const memoryMb = this.layout.memoryMbOf(worker);
-      const { minMemoryMb, maxMemoryMb } = profile.lambda;
-      if (!(memoryMb >= minMemoryMb && memoryMb <= maxMemoryMb)) {
-        throw new BadInputError(`worker ${worker} has ${memoryMb} MB; profile ${profile.name} allows ${minMemoryMb} to ${maxMemoryMb} MB`);
-      }
-    }
-    this.totals = dagTotals(dag, (id) => input.estimator.execMs(id, this.layout.memoryMbOf(this.layout.worker(id))));
+    const { dag, plan } = input;
+    this.plan = plan;
+    this.order = topologicalOrderOf(dag);
+    const taskSet = new Set(this.order);
+    const points = plan.replanAfter ?? [];
+    const problems = replanPointProblems({ topologicalOrder: () => this.order, parents: (id) => dag.parents(id), has: (id) => taskSet.has(id) }, points);
+    if (problems.length > 0) throw new BadInputError(`the plan cannot be simulated: ${problems.map((p) => p.message).join('; ')}`);
+    this.phases = replanPhases({ topologicalOrder: () => this.order, parents: (id) => dag.parents(id), has: (id) => taskSet.has(id) }, points);
+    this.phaseTasksLeft = this.phases[0]?.length ?? 0;
+    this.layout = this.layoutOf(plan, 0);
+    const firstLayout = new PlanLayout(dag, this.order, plan);
+    this.totals = dagTotals(dag, (id) => input.estimator.execMs(id, firstLayout.memoryMbOf(firstLayout.worker(id))));
     this.clientFree = invokeConcurrency;
     this.invokeConcurrency = invokeConcurrency;
     this.parkAfterMs = input.parkAfterMs ?? DEFAULT_PARK_AFTER_MS;
     const tiers = [...new Set(this.layout.workers().map((w) => this.layout.memoryMbOf(w)))].sort((a, b) => a - b);
-    tiers.forEach((memoryMb, i) => {
-      const hooks = {
-        place: (placement: Placement) => this.schedule(placement.handlerStartMs, { kind: 'start', placement, memoryMb }),
-        wakeAt: (t: number) => this.schedule(t, { kind: 'wake', memoryMb }),
-      };
-      // One function per memory tier (DESIGN.md §5), each with its own environments.
-      this.platforms.set(memoryMb, new SimulatedLambdaPlatform(profile.lambda, new SeededRandom(seed, TIER_STREAM_BASE + i), hooks, input.warmContainers ?? 0));
-    });
+    for (const memoryMb of tiers) this.platformOf(memoryMb);
+  }
+
+  /** The layout phase `phase` follows under `plan` (the whole run's when there is one phase). */
+  private layoutOf(plan: SimulatedPlan, phase: number): PlanLayout {
+    const { dag, profile } = this.input;
+    let layout: PlanLayout;
+    try {
+      if (this.phases.length === 1) {
+        layout = new PlanLayout(dag, this.order, plan);
+      } else {
+        const finished = new Set(this.observed.keys());
+        const built = phaseLayout(dag, this.order, plan, this.phases[phase] ?? [], finished, this.nextWorker);
+        layout = built.layout;
+        this.nextWorker = built.nextWorker;
+      }
+    } catch (error) {
+      throw new BadInputError(`the plan cannot be simulated: ${(error as Error).message}`);
+    }
+    const phaseTasks = new Set(this.phases[phase]);
+    for (const worker of layout.workers()) {
+      if (!layout.tasksOf(worker).some((id) => phaseTasks.has(id))) continue; // the finished tasks' worker
+      const memoryMb = layout.memoryMbOf(worker);
+      const { minMemoryMb, maxMemoryMb } = profile.lambda;
+      if (!(memoryMb >= minMemoryMb && memoryMb <= maxMemoryMb)) {
+        throw new BadInputError(`worker ${worker} has ${memoryMb} MB; profile ${profile.name} allows ${minMemoryMb} to ${maxMemoryMb} MB`);
+      }
+      this.allWorkers.set(worker, memoryMb);
+    }
+    return layout;
   }
 
   run(): PlannedSimulationResult {
     const wallStart = performance.now();
     // The client invokes every worker whose first task is a source (src/runtime/initial-executors.ts).
-    for (const worker of this.layout.startWorkers()) this.clientInvoke({ kind: 'worker', worker });
+    for (const worker of this.layout.startWorkers()) this.clientInvoke({ kind: 'worker', worker, layout: this.layout });
     this.drain();
     return this.finish(performance.now() - wallStart);
   }
@@ -136,6 +183,7 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
     switch (action.kind) {
       case 'feed':
         if (action.event.type === 'put-done') this.stored.add(action.event.taskId);
+        if (action.event.type === 'ran' && !action.event.dup) this.ran(action.event.taskId, action.executor.memoryMb);
         this.feed(action.executor, action.event);
         break;
       case 'invoke-done':
@@ -160,6 +208,41 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
       case 'end':
         this.end(action.executor);
         break;
+      case 'next-phase':
+        this.nextPhase();
+        break;
+    }
+  }
+
+  private ran(taskId: string, memoryMb: number): void {
+    this.observed.set(taskId, { execMs: this.input.estimator.execMs(taskId, memoryMb), memoryMb });
+    this.phaseTasksLeft -= 1;
+  }
+
+  /**
+   * A phase ended (every task ran, every worker stopped): the client hears of it one round trip
+   * later, re-plans the rest, and invokes the workers whose first task's inputs are all stored.
+   */
+  private nextPhase(): void {
+    this.phase += 1;
+    this.phaseTasksLeft = this.phases[this.phase]?.length ?? 0;
+    const replanner = this.input.replanner;
+    if (replanner) {
+      const wallStart = performance.now();
+      const plan = replanner({ atMs: this.nowMs, observed: new Map(this.observed) });
+      this.replanWallMs += performance.now() - wallStart;
+      this.counts.replans += 1;
+      if (plan) this.plan = plan;
+    }
+    const layout = this.layoutOf(this.plan, this.phase);
+    this.layout = layout;
+    for (const id of this.phases[this.phase] ?? []) {
+      for (const parent of layout.remoteParents(id)) {
+        if (!this.observed.has(parent)) continue;
+        // The finished producer's mark, made on its behalf: its output is stored.
+        const mark = this.fanIns.mark(id, parent, layout.expected(id));
+        if (mark.complete) this.clientInvoke({ kind: 'worker', worker: layout.worker(id), layout });
+      }
     }
   }
 
@@ -174,11 +257,11 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
 
   /** The Invoke API call returned: the platform holds the request; the caller learns it. */
   private invokeAccepted(launch: Launch, caller: PlannedSimExecutor | undefined): void {
-    const firstTask = this.layout.first(launch.worker);
+    const firstTask = launch.layout.first(launch.worker);
     const taskId = launch.kind === 'worker' ? (launch.resumeAt ?? firstTask) : firstTask;
     const request: InvocationRequest = { taskId, source: '', inline: [], acceptedAtMs: this.nowMs };
     this.launches.set(request, launch);
-    this.platformOf(this.layout.memoryMbOf(launch.worker)).submit(request, this.nowMs);
+    this.platformOf(launch.layout.memoryMbOf(launch.worker)).submit(request, this.nowMs);
     if (caller === undefined) {
       const queued = this.clientQueue.shift();
       if (queued) this.schedule(this.nowMs + this.invokeApiMs(), { kind: 'invoke-done', launch: queued, caller: undefined });
@@ -201,7 +284,7 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
     }
     const { worker, resumeAt } = launch;
     if (resumeAt !== undefined) this.counts.resumes += 1;
-    const machine = new PlannedWorker(this.layout, worker, { parkAfterMs: this.parkAfterMs, ...(resumeAt === undefined ? {} : { resumeAt }) });
+    const machine = new PlannedWorker(launch.layout, worker, { parkAfterMs: this.parkAfterMs, ...(resumeAt === undefined ? {} : { resumeAt }) });
     const executor = new PlannedSimExecutor(machine, workerExecutorId(worker, resumeAt), placement.request.taskId, memoryMb, placement.container, placement.cold, billedFromMs);
     this.liveExecutors += 1;
     this.feed(executor, { type: 'start' });
@@ -221,6 +304,8 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
 
   /** Carries out one instruction at the current virtual time, as PlannedSession does with real I/O. */
   protected carry(executor: PlannedSimExecutor, instruction: PlannedInstruction): void {
+    // A task a later phase reads is stored as if it were an output (./phase-layout.ts); only the DAG's outputs reach the client.
+    if (instruction.type === 'output-ready' && !this.input.dag.isOutput(instruction.taskId)) return;
     if (isSharedInstruction(instruction)) {
       // A worker running a task has that task's inputs: a get now is for a later task.
       if (instruction.type === 'get' && executor.machine.currentPhase === 'running') this.counts.preloads += 1;
@@ -237,7 +322,7 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
         this.startWait(executor, instruction.taskId, instruction.timeoutMs);
         break;
       case 'invoke-worker': {
-        const launch: Launch = { kind: 'worker', worker: instruction.worker, ...(instruction.resumeAt === undefined ? {} : { resumeAt: instruction.resumeAt }) };
+        const launch: Launch = { kind: 'worker', worker: instruction.worker, layout: this.layout, ...(instruction.resumeAt === undefined ? {} : { resumeAt: instruction.resumeAt }) };
         executor.invoked.push(workerExecutorId(instruction.worker, instruction.resumeAt));
         this.schedule(now + this.invokeApiMs(), { kind: 'invoke-done', launch, caller: executor });
         break;
@@ -251,7 +336,7 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
         this.counts.prewarms += 1;
         const doneMs = now + this.invokeApiMs();
         executor.settleAtMs = Math.max(executor.settleAtMs, doneMs);
-        this.schedule(doneMs, { kind: 'invoke-done', launch: { kind: 'prewarm', worker: instruction.worker }, caller: executor });
+        this.schedule(doneMs, { kind: 'invoke-done', launch: { kind: 'prewarm', worker: instruction.worker, layout: this.layout }, caller: executor });
         break;
       }
       case 'stop':
@@ -323,11 +408,24 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
     this.liveExecutors -= 1;
     this.reports.push(executor.report(this.nowMs));
     this.platformOf(executor.memoryMb).release(executor.container, this.nowMs);
+    if (this.liveExecutors === 0 && this.phaseTasksLeft === 0 && this.phase + 1 < this.phases.length && !this.failure) {
+      this.schedule(this.nowMs + this.coordinationRoundTripMs(), { kind: 'next-phase' });
+    }
   }
 
+  /** The simulated function of a tier, made on first use (a re-plan may pick a tier the first plan did not). */
   private platformOf(memoryMb: number): SimulatedLambdaPlatform {
-    const platform = this.platforms.get(memoryMb);
-    if (!platform) throw new SimulationInvariantError(`no simulated function for the ${memoryMb} MB tier`);
+    let platform = this.platforms.get(memoryMb);
+    if (!platform) {
+      const { profile, seed } = this.input;
+      const hooks = {
+        place: (placement: Placement) => this.schedule(placement.handlerStartMs, { kind: 'start', placement, memoryMb }),
+        wakeAt: (t: number) => this.schedule(t, { kind: 'wake', memoryMb }),
+      };
+      // One function per memory tier (DESIGN.md §5), each with its own environments.
+      platform = new SimulatedLambdaPlatform(profile.lambda, new SeededRandom(seed, TIER_STREAM_BASE + this.tierStreams++), hooks, this.input.warmContainers ?? 0);
+      this.platforms.set(memoryMb, platform);
+    }
     return platform;
   }
 
@@ -340,9 +438,9 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
         executorNoun: 'workers',
         options: {
           planner,
-          workers: this.layout.workers().length,
+          workers: this.allWorkers.size,
           parkAfterMs: this.parkAfterMs,
-          memoryMb: tierSummary(this.layout),
+          memoryMb: tierSummary(this.allWorkers),
           store: storeKind,
           profile: profile.name,
           seed,
@@ -350,7 +448,7 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
           warmContainers: this.input.warmContainers ?? 0,
         },
         // Each executor is priced at its own tier; this is only the fallback of executors without one.
-        costMemoryMb: Math.max(...this.layout.workers().map((w) => this.layout.memoryMbOf(w))),
+        costMemoryMb: Math.max(...this.allWorkers.values()),
       },
       this.prewarmBills,
     );
@@ -365,7 +463,7 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
     }
     const planned: PlannedRunStats = {
       planner,
-      workers: this.layout.workers().length,
+      workers: this.allWorkers.size,
       resumes: this.counts.resumes,
       parks: this.counts.parks,
       prewarms: this.counts.prewarms,
@@ -374,6 +472,8 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
       waits: this.counts.waits,
       waitTimeouts: this.counts.waitTimeouts,
       notifications: this.counts.notifications,
+      replans: this.counts.replans,
+      replanWallMs: this.replanWallMs,
       predictedMakespanMs: plan.predicted?.makespanMs,
       predictedCostUsd: plan.predicted?.costUsd,
     };
@@ -387,9 +487,9 @@ function prewarmBill(worker: number, memoryMb: number, cold: boolean, startedAt:
 }
 
 /** The workers' tiers for the report's options, e.g. "1769x3,3008x1". */
-function tierSummary(layout: PlanLayout): string {
+function tierSummary(workers: ReadonlyMap<number, number>): string {
   const byTier = new Map<number, number>();
-  for (const w of layout.workers()) byTier.set(layout.memoryMbOf(w), (byTier.get(layout.memoryMbOf(w)) ?? 0) + 1);
+  for (const memoryMb of workers.values()) byTier.set(memoryMb, (byTier.get(memoryMb) ?? 0) + 1);
   return [...byTier.entries()]
     .sort(([a], [b]) => a - b)
     .map(([mb, n]) => `${mb}x${n}`)

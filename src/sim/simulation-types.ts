@@ -46,7 +46,21 @@ export interface SimulationInput {
   readonly plan?: SimulatedPlan;
   /** Planned mode: a worker that waited this long for an input parks (default DEFAULT_PARK_AFTER_MS). */
   readonly parkAfterMs?: number;
+  /**
+   * Planned mode with re-planning points (plan.replanAfter): plans the tasks not finished yet when
+   * a point is reached (src/plan/replan.ts `replanRemaining` fits); undefined keeps the plan.
+   * Without it, the points still split the run (each is a barrier) but the plan stays.
+   */
+  readonly replanner?: SimReplanner;
 }
+
+/** What planned mode tells the re-planner at a point: the time and each finished task's compute time and tier. */
+export interface SimReplanRequest {
+  readonly atMs: number;
+  readonly observed: ReadonlyMap<string, { readonly execMs: number; readonly memoryMb: number }>;
+}
+
+export type SimReplanner = (request: SimReplanRequest) => SimulatedPlan | undefined;
 
 export interface SimulationStats {
   readonly eventsProcessed: number;
@@ -79,4 +93,4 @@ export interface SimulationResult {
 
 
 /** The plan the simulator carries out (an annotated DAG's `plan`). */
-export type SimulatedPlan = Pick<Plan, 'tasks' | 'workers'> & { readonly algorithm?: string; readonly predicted?: Plan['predicted'] };
+export type SimulatedPlan = Pick<Plan, 'tasks' | 'workers'> & { readonly algorithm?: string; readonly predicted?: Plan['predicted']; readonly replanAfter?: readonly string[] | undefined };

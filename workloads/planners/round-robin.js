@@ -27,6 +27,14 @@
  *   (src/cost/profile.ts) whose transfer, cold-start and Invoke figures the run will pay; history
  *   recorded on the embedded backend makes transfers look free, so price them from the profile.
  *   The built-ins' helpers take it: `predictTaskCosts(dag, metadata, sla, tiers, context.platform)`.
+ *   `context.replanning`, set when a run reached a re-planning point and asks for a plan of the
+ *   rest (src/plan/replan.ts; the simulator's planned mode does): `dag` is then the remaining
+ *   tasks plus, as sources, the finished tasks they read (`replanning.done`: their outputs are in
+ *   the store, whichever worker you put them on, and `metadata` predicts 0 ms for them); the
+ *   metadata's times are already scaled by the slowdown observed so far (`replanning.observedFactor`,
+ *   per op, `*` over all). `plan` must then return its plan directly, not a promise (the
+ *   simulator's event loop is synchronous). Pass `replanning.done` to `predictTaskCosts` as its
+ *   last argument so the shared estimator prices those inputs as stored;
  *
  * It returns
  * - `tasks`: for EVERY task id, `{ worker, preload?, prewarm?, dup?, order?, parkAfterMs? }`: `worker` a
@@ -40,7 +48,11 @@
  * - `workers`: for every worker id used, `{ memoryMb, vcpu }` with memoryMb one of `context.tiers`
  *   and vcpu = min(6, memoryMb / 1769) (Lambda's CPU for that memory);
  * - optionally `predicted`: `{ makespanMs, costUsd, ...more numbers }`; wukong replaces makespan and
- *   cost with its own estimate, so all planners compare, and keeps your other figures.
+ *   cost with its own estimate, so all planners compare, and keeps your other figures;
+ * - optionally `replanAfter`: task ids, re-planning points: once every task no deeper than a named
+ *   task (depth: longest path from a source) has run, the rest is planned again by this planner,
+ *   with the compute times observed so far (`wukong simulate --replan-after` sets them instead).
+ *   Each point is a barrier: no deeper task starts before its stage has ended.
  */
 
 /** How many workers the tasks are dealt over, unless `--max-workers` says fewer. */

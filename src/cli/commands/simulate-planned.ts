@@ -20,8 +20,11 @@ import { PLANNER_OPTION_GROUP, type PlannerFlags } from '../planner-flags.js';
 import { OUTPUT_OPTION_GROUP, type OutputFlags } from '../output-flags.js';
 import { readDagFile } from '../read-dag-file.js';
 import { loadTaskCosts, simulatedPlatform, type TaskCostFlags, type TaskCosts } from './simulate-task-costs.js';
-import type { Dag } from '../../dag/dag.js';
 import { explainPlanGap } from '../../sim/plan-gap.js';
+import { slowedEstimator } from '../../sim/estimator-metadata.js';
+import { evenReplanPoints } from '../../plan/replan-phases.js';
+import { Dag } from '../../dag/dag.js';
+import type { DagSpec } from '../../model/dag-schema.js';
 
 /** The flags of `wukong simulate` that planned mode reads. */
 export interface PlannedSimulateFlags extends TaskCostFlags, PlannerFlags, OpsFlags, OutputFlags {
@@ -32,6 +35,9 @@ export interface PlannedSimulateFlags extends TaskCostFlags, PlannerFlags, OpsFl
   invokeConcurrency: string;
   warm: string;
   parkAfterMs?: string;
+  replanAfter?: string;
+  replanStages?: string;
+  slowdown?: string;
 }
 
 /** What simulate.ts lends planned mode, so both modes parse the shared flags alike. */
@@ -64,6 +70,8 @@ export async function simulatePlannedCommand(file: string, flags: PlannedSimulat
   // The planner prices transfers, start-ups and tasks as the simulator will (issue 15 item 7): the
   // same profile and the same task costs (op cost models, or --history of the same task key).
   const { registry } = await opsFromFlags(flags);
+  const slowdown = parseSlowdown(flags.slowdown);
+  const replanAfter = await replanPoints(file, flags);
   let taskCosts: TaskCosts | undefined;
   const costsOf = async (model: Dag): Promise<TaskCosts> => (taskCosts ??= await loadTaskCosts(model, flags, helpers.loadProfile, registry));
   let plannedHere = false;
@@ -71,7 +79,7 @@ export async function simulatePlannedCommand(file: string, flags: PlannedSimulat
     plannedHere = true;
     return simulatedPlatform(await costsOf(model), storeKind);
   };
-  const { spec, model, dag, plan, planner } = await loadPlannedInput(file, planning, planningHistory(flags), registry, platformOf);
+  const { spec, model, dag, plan, planner, replanner } = await loadPlannedInput(file, planning, planningHistory(flags), registry, platformOf, replanAfter);
   if (!plan) throw new BadInputError(`${file}: planner ${planner} made no plan`);
   const costs = await costsOf(model);
   const predictedFrom = plannedHere ? `tasks priced as simulated (below), transfers and start-ups at profile ${costs.profile.name}'s rates` : `the plan file's own forecast (${file})`;
@@ -79,7 +87,8 @@ export async function simulatePlannedCommand(file: string, flags: PlannedSimulat
     dag,
     wukong: DEFAULT_WUKONG_OPTIONS,
     profile: costs.profile,
-    estimator: costs.estimator,
+    estimator: slowdown === 1 ? costs.estimator : slowedEstimator(costs.estimator, () => slowdown),
+    ...(replanner ? { replanner } : {}),
     seed,
     memoryMb,
     storeKind,
@@ -100,6 +109,24 @@ export async function simulatePlannedCommand(file: string, flags: PlannedSimulat
   } else process.stdout.write(formatSummary(report) + formatPlannedSimulated(report, stats, result.planned, costs.description, predictedFrom) + `  task costs       ${costs.description}\n`);
 }
 
+function parseSlowdown(text: string | undefined): number {
+  if (text === undefined) return 1;
+  const value = Number(text);
+  if (!(Number.isFinite(value) && value > 0)) throw new BadInputError(`--slowdown must be a positive number, got "${text}"`);
+  return value;
+}
+
+/** `--replan-after a,b` or `--replan-stages n` (points spread over the DAG's depth); undefined: the planner's own. */
+async function replanPoints(file: string, flags: PlannedSimulateFlags): Promise<string[] | undefined> {
+  if (flags.replanAfter !== undefined && flags.replanStages !== undefined) throw new BadInputError('give --replan-after or --replan-stages, not both');
+  if (flags.replanAfter !== undefined) return flags.replanAfter.split(',').map((id) => id.trim()).filter((id) => id.length > 0);
+  if (flags.replanStages === undefined) return undefined;
+  const count = parseIntegerOption(flags.replanStages, '--replan-stages', 1, 1);
+  const json = await readDagFile(file);
+  if (looksAnnotated(json)) throw new BadInputError(`${file} already holds a plan; --replan-stages needs a DAG and --planner`);
+  return evenReplanPoints(Dag.fromSpec(json as DagSpec), count);
+}
+
 /** Where the planner's history is: --metadata, none with --no-metadata, else the default directory. */
 function planningHistory(flags: TaskCostFlags): MetadataLocation | undefined {
   if (flags.metadata === false) return undefined;
@@ -118,6 +145,7 @@ function formatPlannedSimulated(report: RunReport, stats: SimulationStats, plann
     `  predicted        makespan ${predicted(planned.predictedMakespanMs, (v) => `${v.toFixed(1)} ms`)}, cost ${predicted(planned.predictedCostUsd, (v) => `$${v.toFixed(6)}`)} (the plan's forecast: ${predictedFrom})`,
     `  simulated        makespan ${report.makespanMs.toFixed(1)} ms, cost $${report.summary.costUsd.toFixed(6)} (each worker priced at its own tier)`,
     `  lower bound      ${stats.lowerBoundMs.toFixed(1)} ms (critical path of run times); makespan / lower bound ${ratio}`,
+    ...(planned.replans > 0 ? [`  re-planned       ${planned.replans} time(s) at the plan's points (planner ${planned.replanWallMs.toFixed(0)} ms wall, not charged)`] : []),
     `  workers          ${planned.resumes} re-invocations after ${planned.parks} parks; ${planned.waits} waits (${planned.waitTimeouts} timed out); ${planned.prewarms} prewarms; ${planned.dupRuns} dup runs; ${planned.preloads} preloaded gets`,
     `  starts           ${stats.coldStarts} cold, ${stats.warmStarts} warm; ${stats.queuedInvocations} invocations queued`,
     `  engine           ${stats.eventsProcessed} events in ${stats.wallMs.toFixed(0)} ms`,

@@ -52,6 +52,9 @@ export function registerSimulateCommand(program: Command): void {
     .option('--warm <n>', 'execution environments already warm when the run starts', '0');
   withOptionGroup(command, OUTPUT_OPTION_GROUP, { report: { description: 'write the run report (JSON, backend "simulated")' } });
   command.option('--park-after-ms <ms>', 'planned mode: a worker that waited this long for an input parks (default 500)');
+  command.option('--replan-after <task-ids>', 'planned mode: re-planning points (comma-separated task ids): after the stage each closes, the planner plans the rest with the times observed so far');
+  command.option('--replan-stages <n>', 'planned mode: n re-planning points spread evenly over the DAG\'s depth');
+  command.option('--slowdown <factor>', 'every task runs this many times as long as its cost says (a misprediction the planner does not know of)');
   withOptionGroup(command, PLANNER_OPTION_GROUP)
     .action(async (file: string, flags: SimulateFlags) => {
       // Planned mode (a planner, or an annotated DAG from `wukong plan -o`): ./simulate-planned.ts.

@@ -84,7 +84,9 @@ export function planHeftCompact(costs: TaskCosts, tier: number, maxWorkers: numb
       let dataReady = 0;
       for (let k = parentOffsets[task] as number; k < (parentOffsets[task + 1] as number); k += 1) {
         const parent = parentValues[k] as number;
-        dataReady = Math.max(dataReady, (finish[parent] as number) + (plan.workerOf[parent] === worker ? 0 : transferMs(parent)));
+        // Already ran (re-planning): stored from the start, fetched wherever it was placed.
+        if (costs.stored?.[parent] === 1) dataReady = Math.max(dataReady, costs.downloadMs[parent] as number);
+        else dataReady = Math.max(dataReady, (finish[parent] as number) + (plan.workerOf[parent] === worker ? 0 : transferMs(parent)));
       }
       const busy = slots[worker];
       const earliest = busy === undefined ? dataReady + firstUseMs : earliestGap(busy, Math.max(dataReady, readyAt[worker] as number), ms);
@@ -132,7 +134,7 @@ function insertSlot(busy: Slot[], slot: Slot): void {
 export const heftPlanner: PlanningAlgorithm = {
   name: 'heft',
   plan(dag: Dag, metadata: MetadataAccess, sla: Sla, context: PlanningContext): PlanOutput {
-    const costs = predictTaskCosts(dag, metadata, sla, context.tiers, context.platform);
+    const costs = predictTaskCosts(dag, metadata, sla, context.tiers, context.platform, context.replanning?.done);
     const { plan, estimate } = planHeftCompact(costs, bestTierIndex(costs), heftWorkerCount(costs, context.maxWorkers));
     return { ...toPlanOutput(costs, plan), predicted: { makespanMs: estimate.makespanMs, costUsd: estimate.costUsd, workers: estimate.workerCount } };
   },

@@ -81,10 +81,12 @@ export function planUniformCompact(costs: TaskCosts, tier: number, maxWorkers = 
       candidates.length = 0;
       for (let k = pStart; k < pEnd; k += 1) {
         const parent = parentValues[k] as number;
-        const worker = plan.workerOf[parent] as number;
-        const remoteReady = (finish[parent] as number) + (costs.uploadMs[parent] as number);
         const download = costs.downloadMs[parent] as number;
         totalDownload += download;
+        // Already ran (re-planning): in the store from the start, and no worker holds it.
+        if (costs.stored?.[parent] === 1) continue;
+        const worker = plan.workerOf[parent] as number;
+        const remoteReady = (finish[parent] as number) + (costs.uploadMs[parent] as number);
         if (stamp[worker] !== task + 1) {
           stamp[worker] = task + 1;
           localMax[worker] = 0;
@@ -105,7 +107,11 @@ export function planUniformCompact(costs: TaskCosts, tier: number, maxWorkers = 
         const ready = Math.max(workerFree[worker] as number, localMax[worker] as number, remote === -Infinity ? 0 : remote);
         return ready + totalDownload - (downloadOn[worker] as number) + ms;
       };
-      chosen = plan.workerOf[largest] as number;
+      if (largest === -1) {
+        // Every input is stored already: like a source that first downloads them.
+        chosen = candidates.length === 0 && canAddWorker() ? newWorker() : (sourceWorkers.peek() ?? newWorker());
+        best1 = 0;
+      } else chosen = plan.workerOf[largest] as number;
       done = finishOn(chosen);
       for (const worker of candidates) {
         const candidate = finishOn(worker);
@@ -124,7 +130,7 @@ export function planUniformCompact(costs: TaskCosts, tier: number, maxWorkers = 
       for (let k = pStart; k < pEnd; k += 1) {
         const parent = parentValues[k] as number;
         const worker = plan.workerOf[parent] as number;
-        if (worker !== chosen && uploaded[parent] === 0) {
+        if (worker !== chosen && uploaded[parent] === 0 && costs.stored?.[parent] !== 1) {
           uploaded[parent] = 1;
           workerFree[worker] = (workerFree[worker] as number) + (costs.uploadMs[parent] as number);
         }
@@ -144,7 +150,7 @@ export function planUniformBest(costs: TaskCosts, tier: number, maxWorkers?: num
 export const uniformPlanner: PlanningAlgorithm = {
   name: 'uniform',
   plan(dag: Dag, metadata: MetadataAccess, sla: Sla, context: PlanningContext): PlanOutput {
-    const costs = predictTaskCosts(dag, metadata, sla, context.tiers, context.platform);
+    const costs = predictTaskCosts(dag, metadata, sla, context.tiers, context.platform, context.replanning?.done);
     const { plan, estimate } = planUniformBest(costs, bestTierIndex(costs), context.maxWorkers);
     return { ...toPlanOutput(costs, plan), predicted: { makespanMs: estimate.makespanMs, costUsd: estimate.costUsd, workers: estimate.workerCount } };
   },

@@ -1,0 +1,136 @@
+import { Dag } from '../dag/dag.js';
+import type { DagSpec } from '../model/dag-schema.js';
+import { parseDepRef } from '../model/dag-schema.js';
+import type { ExecutionTimeEstimate, MetadataAccess } from '../metadata/metadata-access.js';
+import type { WorkerConfig } from '../metadata/records.js';
+import type { Sla } from '../metadata/sla.js';
+import { formatSla } from '../metadata/sla.js';
+import { BadInputError } from '../model/errors.js';
+import { PlanSchema, type Plan } from '../model/annotated-dag.js';
+import type { PlanningAlgorithm, PlanningContext } from './planning-algorithm.js';
+import { PlanValidationError, validatePlan } from './validate-plan.js';
+import { workerSpecOfTier } from './tiers.js';
+
+/**
+ * Re-planning at a point of the run (thesis: re-plan during a run; Plan.replanAfter): the tasks
+ * left are planned again by the same PlanningAlgorithm, with the compute times it predicts scaled
+ * by what the run observed so far. Pure: the caller (the simulator's planned mode) says what ran
+ * and how long it took.
+ */
+
+/** What the run tells the re-planner at a point. */
+export interface ReplanRequest {
+  /** Virtual ms since the run started. */
+  readonly atMs: number;
+  /** Every finished task: its compute time and the tier it ran on. */
+  readonly observed: ReadonlyMap<string, { readonly execMs: number; readonly memoryMb: number }>;
+}
+
+/** The new plan of the remaining tasks (finished ones left out); workers numbered from 0. */
+export type ReplannedPlan = Pick<Plan, 'tasks' | 'workers' | 'algorithm'> & { readonly replanAfter?: readonly string[] };
+
+export interface ReplanOptions {
+  readonly metadata: MetadataAccess;
+  readonly sla: Sla;
+  /** Planning context of the first plan (tiers, worker cap, platform). */
+  readonly context: PlanningContext;
+}
+
+/** The op key of the factor over every finished task. */
+export const ALL_OPS = '*';
+
+/**
+ * Plans the tasks of `dag` not in `request.observed`. The planner gets the remaining DAG with the
+ * finished tasks they read as sources (ReplanningContext.done), and a MetadataAccess that scales
+ * each op's predicted compute time by observed / predicted so far (ALL_OPS for an op not seen yet).
+ * Synchronous, as the simulator's event loop is: a planner whose `plan` returns a promise is refused.
+ */
+export function replanRemaining(algorithm: PlanningAlgorithm, dag: Dag, request: ReplanRequest, options: ReplanOptions): ReplannedPlan {
+  const factors = observedFactors(dag, request, options.metadata, options.sla);
+  const { remaining, done } = remainingDag(dag, new Set(request.observed.keys()));
+  const metadata = new ObservedTimesMetadata(options.metadata, (id) => (done.has(id) ? 0 : (factors.get(dag.task(id).op) ?? factors.get(ALL_OPS) ?? 1)));
+  const context: PlanningContext = { ...options.context, replanning: { done, atMs: request.atMs, observedFactor: factors } };
+  const output = algorithm.plan(remaining, metadata, options.sla, context);
+  if (output instanceof Promise) throw new BadInputError(`planner ${algorithm.name} plans asynchronously; re-planning during a simulated run needs a planner whose plan() returns its plan directly`);
+  const source = `planner ${algorithm.name} (re-planning at ${Math.round(request.atMs)} ms)`;
+  const parsed = PlanSchema.safeParse({ algorithm: algorithm.name, sla: formatSla(options.sla), tasks: output.tasks, workers: output.workers, ...(output.replanAfter ? { replanAfter: output.replanAfter } : {}) });
+  if (!parsed.success) throw new PlanValidationError(parsed.error.issues.slice(0, 20).map((issue) => ({ code: 'bad-format', message: `${issue.path.map(String).join('.')}: ${issue.message}` })), source);
+  validatePlan(remaining, parsed.data, { tiers: options.context.tiers, source });
+  // Finished tasks were only there to show the planner where the inputs come from.
+  const tasks = Object.fromEntries(Object.entries(parsed.data.tasks).filter(([id]) => !done.has(id)));
+  const used = new Set(Object.values(tasks).map((t) => String(t.worker)));
+  const workers = Object.fromEntries(Object.entries(parsed.data.workers).filter(([w]) => used.has(w)));
+  return { algorithm: algorithm.name, tasks, workers, ...(parsed.data.replanAfter ? { replanAfter: parsed.data.replanAfter } : {}) };
+}
+
+/**
+ * Observed / predicted compute time per op over the finished tasks (predicted on the tier each ran
+ * on), and over all of them under ALL_OPS. An op whose prediction is 0 gets no factor.
+ */
+export function observedFactors(dag: Dag, request: ReplanRequest, metadata: MetadataAccess, sla: Sla): Map<string, number> {
+  const sums = new Map<string, { observed: number; predicted: number }>();
+  const add = (key: string, observed: number, predicted: number) => {
+    const sum = sums.get(key) ?? { observed: 0, predicted: 0 };
+    sum.observed += observed;
+    sum.predicted += predicted;
+    sums.set(key, sum);
+  };
+  for (const [id, { execMs, memoryMb }] of request.observed) {
+    if (!dag.has(id)) continue;
+    const predicted = metadata.predictExecutionTime(id, undefined, [workerSpecOfTier(memoryMb)], sla)[0]?.ms ?? 0;
+    if (!(Number.isFinite(predicted) && predicted > 0)) continue;
+    add(dag.task(id).op, execMs, predicted);
+    add(ALL_OPS, execMs, predicted);
+  }
+  const factors = new Map<string, number>();
+  for (const [key, { observed, predicted }] of sums) if (predicted > 0) factors.set(key, observed / predicted);
+  return factors;
+}
+
+/**
+ * The tasks not finished, plus the finished tasks they read as sources (no deps): the DAG a
+ * re-planner plans. `done` is those finished sources.
+ */
+export function remainingDag(dag: Dag, finished: ReadonlySet<string>): { remaining: Dag; done: ReadonlySet<string> } {
+  const left = dag.topologicalOrder().filter((id) => !finished.has(id));
+  if (left.length === 0) throw new Error('nothing is left to re-plan');
+  const done = new Set<string>();
+  for (const id of left) for (const p of dag.parents(id)) if (finished.has(p)) done.add(p);
+  const keep = new Set([...done, ...left]);
+  const tasks = dag.spec.tasks.filter((t) => keep.has(t.id)).map((t) => {
+    if (!done.has(t.id)) return t;
+    const { deps: _deps, ...source } = t;
+    return source;
+  });
+  const outputs = dag.spec.outputs?.filter((ref) => keep.has(parseDepRef(ref).taskId) && !done.has(parseDepRef(ref).taskId));
+  const spec: DagSpec = { ...(dag.spec.name ? { name: dag.spec.name } : {}), tasks, ...(outputs && outputs.length > 0 ? { outputs } : {}) };
+  return { remaining: Dag.fromSpec(spec), done };
+}
+
+/** A MetadataAccess whose compute times are the base's times `factor(taskId)`; all else the base's. */
+export class ObservedTimesMetadata implements MetadataAccess {
+  constructor(
+    private readonly base: MetadataAccess,
+    private readonly factor: (taskId: string) => number,
+  ) {}
+
+  predictExecutionTime<C extends WorkerConfig>(taskId: string, inputBytes: number | undefined, configs: readonly C[], sla?: Sla): ExecutionTimeEstimate<C>[] {
+    const factor = this.factor(taskId);
+    return this.base.predictExecutionTime(taskId, inputBytes, configs, sla).map((estimate) => ({ config: estimate.config, ms: estimate.ms * factor }));
+  }
+  predictOutputSize(taskId: string, inputBytes: number | undefined, sla?: Sla): number {
+    return this.base.predictOutputSize(taskId, inputBytes, sla);
+  }
+  predictRemoteDownloadTime(...args: Parameters<MetadataAccess['predictRemoteDownloadTime']>): number {
+    return this.base.predictRemoteDownloadTime(...args);
+  }
+  predictUploadTime(...args: Parameters<MetadataAccess['predictUploadTime']>): number {
+    return this.base.predictUploadTime(...args);
+  }
+  predictColdStartMs(tierMb: number, sla?: Sla): number {
+    return this.base.predictColdStartMs(tierMb, sla);
+  }
+  predictWarmStartMs(tierMb: number, sla?: Sla): number {
+    return this.base.predictWarmStartMs(tierMb, sla);
+  }
+}
