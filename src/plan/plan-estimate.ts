@@ -147,14 +147,14 @@ export function estimatePlan(costs: TaskCosts, plan: CompactPlan): PlanEstimate 
       const parent = parentValues[k] as number;
       if (workerOf[parent] === worker && epochOf[parent] === epoch[worker] && stored?.[parent] !== 1) {
         // In memory; fetched back from the store if this task parks first.
-        ownDownloadMs += costs.downloadMs[parent] as number;
+        ownDownloadMs += costs.edgeDownloadMs[k] as number;
         continue;
       }
       if (recomputedOn[parent] === worker + 1) continue; // in memory
       // Marked one round trip after its upload; a worker past its first task learns of it one more
       // round trip later (a notification, or its own read of the marks).
       const available = (availableMs[parent] as number) + (task === firstTaskOf[worker] ? 1 : 2) * costs.coordinationMs;
-      const download = costs.downloadMs[parent] as number;
+      const download = costs.edgeDownloadMs[k] as number;
       if (dup[parent] === 1 && stored?.[parent] !== 1 && inputsAllOn(costs, plan, parent, worker)) {
         const recompute = exec[parent] as number;
         if (free + recomputeMs + recompute < Math.max(available, free) + download) {
@@ -334,27 +334,32 @@ function runOrderOf(costs: TaskCosts, plan: CompactPlan): Int32Array {
 }
 
 /**
- * Bytes through the store's server (each uploaded output once, each remote input once per worker
- * that fetches it) over its rate; 0 when the store scales out.
+ * Bytes through the store's server (each uploaded output once; each worker fetches the outputs
+ * of a remote parent it references once) over its rate; 0 when the store scales out.
  */
 function storeServerBoundMs(costs: TaskCosts, plan: CompactPlan): number {
   const rate = costs.storeServerBytesPerMs;
   if (rate === undefined) return 0;
-  const { parentOffsets, parentValues, childOffsets, childValues, isOutput, taskCount } = costs.graph;
-  let bytes = 0;
-  const fetchedBy = new Set<number>();
+  const { parentOffsets, parentValues, isOutput, taskCount } = costs.graph;
+  const workers = plan.tierOf.length;
+  const uploads = new Uint8Array(taskCount);
+  // (parent, consumer worker) -> the most bytes one of that worker's tasks reads of the parent.
+  const fetched = new Map<number, number>();
   for (let task = 0; task < taskCount; task += 1) {
     const worker = plan.workerOf[task] as number;
-    fetchedBy.clear();
-    for (let k = childOffsets[task] as number; k < (childOffsets[task + 1] as number); k += 1) {
-      const consumer = plan.workerOf[childValues[k] as number] as number;
-      if (consumer !== worker || costs.stored?.[task] === 1) fetchedBy.add(consumer);
+    for (let k = parentOffsets[task] as number; k < (parentOffsets[task + 1] as number); k += 1) {
+      const parent = parentValues[k] as number;
+      const stored = costs.stored?.[parent] === 1;
+      if (plan.workerOf[parent] === worker && !stored) continue;
+      if (!stored) uploads[parent] = 1;
+      const key = parent * workers + worker;
+      fetched.set(key, Math.max(fetched.get(key) ?? 0, costs.edgeBytes[k] as number));
     }
-    const out = costs.outputBytes[task] as number;
-    if ((fetchedBy.size > 0 || isOutput[task] === 1) && costs.stored?.[task] !== 1) bytes += out;
-    bytes += out * fetchedBy.size;
   }
-  void parentOffsets;
-  void parentValues;
+  let bytes = 0;
+  for (let task = 0; task < taskCount; task += 1) {
+    if ((uploads[task] === 1 || isOutput[task] === 1) && costs.stored?.[task] !== 1) bytes += costs.outputBytes[task] as number;
+  }
+  for (const edgeBytes of fetched.values()) bytes += edgeBytes;
   return bytes / rate;
 }

@@ -13,6 +13,8 @@ export interface PlatformTaskPricing {
   execMs(taskId: string, memoryMb: number): number;
   /** Total bytes of the task's outputs. */
   outputBytes(taskId: string): number;
+  /** Each output's share of outputBytes, when the op declares its output shapes (a consumer of `t#1` moves only output 1). */
+  outputShares?(taskId: string): readonly number[] | undefined;
   /** Where the prices came from, for every command's output. */
   readonly description: string;
 }

@@ -7,6 +7,7 @@ import { buildPlanGraph, type PlanGraph } from './plan-graph.js';
 import { workerSpecOfTier } from './tiers.js';
 import { DEFAULT_INVOKE_CONCURRENCY } from '../model/limits.js';
 import type { PlatformTaskPricing } from './platform-pricing.js';
+import { OutputSizes } from '../dag/output-sizes.js';
 
 /**
  * Everything the planners and the estimator need to know of a DAG's tasks on each tier, asked of
@@ -23,8 +24,16 @@ export interface TaskCosts {
   readonly outputBytes: Float64Array;
   /** Time to put a task's output into the intermediate store. */
   readonly uploadMs: Float64Array;
-  /** Time for another worker to get a task's output from the store. */
+  /** Time for another worker to get a task's output (all of its outputs) from the store. */
   readonly downloadMs: Float64Array;
+  /**
+   * Per parent edge (aligned with graph.parentValues): time for the consumer to get the outputs
+   * of that parent it references. A consumer of `qr#1` (TSQR's R) fetches 128 KB, not the
+   * parent's 134 MB Q as well: the executors fetch only referenced outputs, as the simulator does.
+   */
+  readonly edgeDownloadMs: Float64Array;
+  /** Per parent edge: the bytes that fetch moves. */
+  readonly edgeBytes: Float64Array;
   /** Per tier: invoke to handler running on a new environment. */
   readonly coldStartMs: readonly number[];
   /** Per tier: invoke to handler running on a reused environment. */
@@ -130,6 +139,14 @@ function askMetadata(dag: Dag, metadata: MetadataAccess, sla: Sla, tiers: readon
     uploadMs[task] = transfer[0];
     downloadMs[task] = transfer[1];
   }
+  const edges = edgeDownloads(graph, outputBytes, downloadMs, platform?.tasks, (bytes) => {
+    let transfer = transferBySize.get(bytes);
+    if (transfer === undefined) {
+      transfer = platform ? platformTransferMs(platform, bytes, tiers[tiers.length - 1] as number, sla) : [0, finiteOrZero(metadata.predictRemoteDownloadTime(bytes, sla))];
+      transferBySize.set(bytes, transfer);
+    }
+    return transfer[1];
+  });
   return {
     graph,
     tiers: [...tiers],
@@ -137,6 +154,8 @@ function askMetadata(dag: Dag, metadata: MetadataAccess, sla: Sla, tiers: readon
     outputBytes,
     uploadMs,
     downloadMs,
+    edgeDownloadMs: edges.ms,
+    edgeBytes: edges.bytes,
     coldStartMs: tiers.map((tier) => (platform ? latencyPriorStatistic(platform.profile.lambda.coldStart, sla) : finiteOrZero(metadata.predictColdStartMs(tier, sla)))),
     warmStartMs: tiers.map((tier) => (platform ? latencyPriorStatistic(platform.profile.lambda.warmStart, sla) : finiteOrZero(metadata.predictWarmStartMs(tier, sla)))),
     invokeApiMs: latencyPriorStatistic((platform?.profile ?? AWS_PROFILE).lambda.invokeApi, sla),
@@ -146,6 +165,41 @@ function askMetadata(dag: Dag, metadata: MetadataAccess, sla: Sla, tiers: readon
     ...serverRate(platform),
     ...(platform ? { coldStartPrior: platform.profile.lambda.coldStart } : {}),
   };
+}
+
+/**
+ * Per parent edge: bytes and time of fetching the referenced outputs (OutputSizes: the op's
+ * declared shares, else an even split over the outputs consumers reference). An edge that reads
+ * every output costs the task's whole download, computed once.
+ */
+function edgeDownloads(graph: PlanGraph, outputBytes: Float64Array, downloadMs: Float64Array, pricing: PlatformTaskPricing | undefined, downloadOf: (bytes: number) => number): { ms: Float64Array; bytes: Float64Array } {
+  const { dag, ids, parentOffsets, parentValues } = graph;
+  const sizes = new OutputSizes(dag, pricing?.outputShares ? (id) => pricing.outputShares?.(id) : undefined);
+  const ms = new Float64Array(parentValues.length);
+  const bytes = new Float64Array(parentValues.length);
+  const used = new Map<string, number[]>();
+  for (let task = 0; task < graph.taskCount; task += 1) {
+    used.clear();
+    for (const ref of dag.inputRefs(ids[task] as string)) {
+      const list = used.get(ref.taskId) ?? [];
+      if (!list.includes(ref.output)) list.push(ref.output);
+      used.set(ref.taskId, list);
+    }
+    for (let k = parentOffsets[task] as number; k < (parentOffsets[task + 1] as number); k += 1) {
+      const parent = parentValues[k] as number;
+      const total = outputBytes[parent] as number;
+      const edge = sizes.bytesOf(ids[parent] as string, total, used.get(ids[parent] as string));
+      bytes[k] = edge;
+      ms[k] = edge >= total ? (downloadMs[parent] as number) : downloadOf(edge);
+    }
+  }
+  return { ms, bytes };
+}
+
+/** Edge fetches that read each parent's every output (custom TaskCosts, tests). */
+export function wholeOutputEdges(graph: PlanGraph, outputBytes: Float64Array, downloadMs: Float64Array): { edgeDownloadMs: Float64Array; edgeBytes: Float64Array } {
+  const parents = graph.parentValues;
+  return { edgeDownloadMs: Float64Array.from(parents, (p) => downloadMs[p] as number), edgeBytes: Float64Array.from(parents, (p) => outputBytes[p] as number) };
 }
 
 function serverRate(platform: TargetPlatform | undefined): { storeServerBytesPerMs?: number } {

@@ -14,7 +14,7 @@ import type { SimExecutorBase, SimMachine } from './sim-executor-base.js';
 import type { SimulationInput, SimulationStats } from './simulation-types.js';
 import { SimulationInvariantError } from './simulation-invariant-error.js';
 import { StoreModel } from './store-model.js';
-import { OutputSizes } from './output-sizes.js';
+import { OutputSizes } from '../dag/output-sizes.js';
 
 /** PRNG streams both engines share, one per purpose (see SeededRandom); platforms pick their own. */
 const STREAM = { invoke: 2, store: 3, coordination: 4 } as const;

@@ -76,7 +76,7 @@ export async function loadTaskCosts(
  */
 export function simulatedPlatform(costs: TaskCosts, store: StoreKind): TargetPlatform {
   const { estimator } = costs;
-  return { profile: costs.profile, store, tasks: { execMs: (id, mb) => estimator.execMs(id, mb), outputBytes: (id) => estimator.outputBytes(id), description: costs.description } };
+  return { profile: costs.profile, store, tasks: { execMs: (id, mb) => estimator.execMs(id, mb), outputBytes: (id) => estimator.outputBytes(id), outputShares: (id) => estimator.outputShares?.(id), description: costs.description } };
 }
 
 /** The task-cost line every simulating command prints: the sources, and the kernel table's own. */

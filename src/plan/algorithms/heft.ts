@@ -85,8 +85,9 @@ export function planHeftCompact(costs: TaskCosts, tier: number, maxWorkers: numb
       for (let k = parentOffsets[task] as number; k < (parentOffsets[task + 1] as number); k += 1) {
         const parent = parentValues[k] as number;
         // Already ran (re-planning): stored from the start, fetched wherever it was placed.
-        if (costs.stored?.[parent] === 1) dataReady = Math.max(dataReady, costs.downloadMs[parent] as number);
-        else dataReady = Math.max(dataReady, (finish[parent] as number) + (plan.workerOf[parent] === worker ? 0 : transferMs(parent)));
+        // A remote parent costs its upload and the fetch of the outputs this task references.
+        if (costs.stored?.[parent] === 1) dataReady = Math.max(dataReady, costs.edgeDownloadMs[k] as number);
+        else dataReady = Math.max(dataReady, (finish[parent] as number) + (plan.workerOf[parent] === worker ? 0 : (costs.uploadMs[parent] as number) + (costs.edgeDownloadMs[k] as number)));
       }
       const busy = slots[worker];
       const earliest = busy === undefined ? dataReady + firstUseMs : earliestGap(busy, Math.max(dataReady, readyAt[worker] as number), ms);

@@ -28,7 +28,7 @@ export function startSlackMs(costs: TaskCosts, plan: CompactPlan, estimate: Plan
     if (plan.preload[task] === 1) continue;
     for (let k = parentOffsets[task] as number; k < (parentOffsets[task + 1] as number); k += 1) {
       const parent = parentValues[k] as number;
-      if (plan.workerOf[parent] !== plan.workerOf[task]) waitDownloadMs[task] = (waitDownloadMs[task] as number) + (costs.downloadMs[parent] as number);
+      if (plan.workerOf[parent] !== plan.workerOf[task]) waitDownloadMs[task] = (waitDownloadMs[task] as number) + (costs.edgeDownloadMs[k] as number);
     }
   }
   const latestStart = new Float64Array(n);

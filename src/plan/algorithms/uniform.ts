@@ -81,7 +81,7 @@ export function planUniformCompact(costs: TaskCosts, tier: number, maxWorkers = 
       candidates.length = 0;
       for (let k = pStart; k < pEnd; k += 1) {
         const parent = parentValues[k] as number;
-        const download = costs.downloadMs[parent] as number;
+        const download = costs.edgeDownloadMs[k] as number;
         totalDownload += download;
         // Already ran (re-planning): in the store from the start, and no worker holds it.
         if (costs.stored?.[parent] === 1) continue;

@@ -3,7 +3,7 @@ import { emptyCompactPlan, type CompactPlan } from '../../../src/plan/compact-pl
 import { buildPlanGraph } from '../../../src/plan/plan-graph.js';
 import { estimatePlan } from '../../../src/plan/plan-estimate.js';
 import { parkThresholds, workerMemory } from '../../../src/plan/park-threshold.js';
-import { predictTaskCosts, type TaskCosts } from '../../../src/plan/task-costs.js';
+import { predictTaskCosts, wholeOutputEdges, type TaskCosts } from '../../../src/plan/task-costs.js';
 import { AWS_PROFILE } from '../../../src/cost/profile.js';
 import { dagOf, hintsOnly, work } from './plan-fixtures.js';
 import { estimated, fitMemory, fitsMemory } from '../../../src/plan/algorithms/optimizations.js';
@@ -13,13 +13,17 @@ import { startTailMs } from '../../../src/plan/plan-estimate.js';
 const dag = dagOf([work('a', 0), work('b', 0), work('c', 0, ['a', 'b'])]);
 
 function costs(aMs: number, bBytes: number, bTransferMs: number): TaskCosts {
+  const graph = buildPlanGraph(dag);
+  const outputBytes = Float64Array.from([1000, bBytes, 1000]);
+  const downloadMs = Float64Array.from([20, bTransferMs / 2, 20]);
   return {
-    graph: buildPlanGraph(dag),
+    graph,
     tiers: [1769],
     execMs: [Float64Array.from([aMs, 100, 50])],
-    outputBytes: Float64Array.from([1000, bBytes, 1000]),
+    outputBytes,
     uploadMs: Float64Array.from([10, bTransferMs / 2, 10]),
-    downloadMs: Float64Array.from([20, bTransferMs / 2, 20]),
+    downloadMs,
+    ...wholeOutputEdges(graph, outputBytes, downloadMs),
     coldStartMs: [200],
     warmStartMs: [20],
     invokeApiMs: 50,

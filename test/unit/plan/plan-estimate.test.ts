@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { emptyCompactPlan, type CompactPlan } from '../../../src/plan/compact-plan.js';
 import { buildPlanGraph } from '../../../src/plan/plan-graph.js';
 import { criticalPathOf, estimatePlan } from '../../../src/plan/plan-estimate.js';
-import type { TaskCosts } from '../../../src/plan/task-costs.js';
-import { dagOf, work } from './plan-fixtures.js';
+import { predictTaskCosts, wholeOutputEdges, type TaskCosts } from '../../../src/plan/task-costs.js';
+import { dagOf, hintsOnly, work } from './plan-fixtures.js';
 
 // a -> b, a -> c (ids in spec order: a=0, b=1, c=2)
 const dag = dagOf([work('a', 0), work('b', 0, ['a']), work('c', 0, ['a'])]);
@@ -11,13 +11,16 @@ const dag = dagOf([work('a', 0), work('b', 0, ['a']), work('c', 0, ['a'])]);
 /** Round figures: invoke 50, cold 200, exec a/b/c 100/300/50 ms, upload 10, download 20 per output. */
 function costs(): TaskCosts {
   const graph = buildPlanGraph(dag);
+  const outputBytes = Float64Array.from([1000, 1000, 1000]);
+  const downloadMs = Float64Array.from([20, 20, 20]);
   return {
     graph,
     tiers: [1769],
     execMs: [Float64Array.from([100, 300, 50])],
-    outputBytes: Float64Array.from([1000, 1000, 1000]),
+    outputBytes,
     uploadMs: Float64Array.from([10, 10, 10]),
-    downloadMs: Float64Array.from([20, 20, 20]),
+    downloadMs,
+    ...wholeOutputEdges(graph, outputBytes, downloadMs),
     coldStartMs: [200],
     warmStartMs: [20],
     invokeApiMs: 50,
@@ -65,7 +68,9 @@ describe('estimatePlan', () => {
   });
 
   it('dup: a consumer recomputes a cheap source when that beats the download', () => {
-    const slowDownload = { ...costs(), downloadMs: Float64Array.from([500, 20, 20]) };
+    const base = costs();
+    const downloadMs = Float64Array.from([500, 20, 20]);
+    const slowDownload = { ...base, downloadMs, ...wholeOutputEdges(base.graph, base.outputBytes, downloadMs) };
     const p = plan([0, 1, 1], 2);
     const without = estimatePlan(slowDownload, p);
     // a 250-350, stored 360; worker 1 invoked then, ready 610; b downloads 500 ms: starts 1110.
@@ -75,6 +80,19 @@ describe('estimatePlan', () => {
     expect(withDup.startMs[1]).toBe(710); // ready 610 + 100 ms recomputing a
     expect(withDup.makespanMs).toBeLessThan(without.makespanMs);
     expect(criticalPathOf(withDup).at(-1)).toBe(2);
+  });
+
+  it('a consumer of one output of a multi-output parent fetches only that output (TSQR: R, not Q)', () => {
+    // a has two outputs (100 MB together); b reads a#1 only, c reads both.
+    const twoOutputs = dagOf([work('a', 0, [], 100_000_000), { ...work('b', 0), deps: ['a#1'] }, work('c', 0, ['a#0', 'a#1'])]);
+    const graph = buildPlanGraph(twoOutputs);
+    const costsOf = predictTaskCosts(twoOutputs, hintsOnly(twoOutputs), 'median', [1769]);
+    const b = 1;
+    const kB = graph.parentOffsets[b] as number;
+    const kC = graph.parentOffsets[2] as number;
+    expect(costsOf.edgeBytes[kB]).toBe(50_000_000); // no declared shares: even over the 2 referenced outputs
+    expect(costsOf.edgeBytes[kC]).toBe(100_000_000);
+    expect(costsOf.edgeDownloadMs[kB]).toBeLessThan(costsOf.edgeDownloadMs[kC] as number);
   });
 
   it('source workers: the client keeps clientInvokeConcurrency Invoke calls in flight; later ones queue at the mean call time', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OutputSizes } from '../../../src/sim/output-sizes.js';
+import { OutputSizes } from '../../../src/dag/output-sizes.js';
 
 const dag = {
   children: (id: string) => (id === 'q' ? ['a', 'b'] : []),

@@ -1,4 +1,8 @@
-import type { RunDag } from '../model/run-spec.js';
+/** What OutputSizes reads of a DAG (a Dag or the run's RunDag). */
+export interface OutputRefsView {
+  children(taskId: string): Iterable<string>;
+  inputRefs(taskId: string): readonly { readonly taskId: string; readonly output: number }[];
+}
 
 /**
  * Bytes a fetch of some outputs of a task moves in the simulator, so that a consumer of `t#1`
@@ -11,7 +15,7 @@ export class OutputSizes {
   private readonly counts = new Map<string, number>();
 
   constructor(
-    private readonly dag: Pick<RunDag, 'children' | 'inputRefs'>,
+    private readonly dag: OutputRefsView,
     private readonly sharesOf: ((taskId: string) => readonly number[] | undefined) | undefined,
   ) {}
 
