@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -155,5 +155,58 @@ describe('planned runs with a result cache (e2e)', () => {
     expect(summary.lastRun.planner).toBe('heft');
     expect(summary.lastRun.cache).toMatchObject({ hits: 4, recomputed: [] });
     expect(summary.lastRun.tasks).toBe(0);
+  });
+
+  it('--planner heft: a user op\'s code change re-plans and re-runs its tasks and descendants only; a truncated entry is recomputed, planned', () => {
+    const api = join(process.cwd(), 'dist/src/api/index.js');
+    const zod = join(process.cwd(), 'node_modules/zod/index.js');
+    const opModule = (name: string, opName: string, factor: number) => {
+      const path = join(dir, name);
+      writeFileSync(
+        path,
+        `import { defineOp } from '${api}';\nimport { z } from '${zod}';\nexport default defineOp({ name: '${opName}', description: 'scale', args: z.object({}).strict(), arity: { min: 1, max: 1 }, outputs: 1,\n  run: ([m]) => [{ kind: 'matrix', rows: m.rows, cols: m.cols, data: m.data.map((x) => x * ${factor}) }] });\n`,
+      );
+      return path;
+    };
+    const ops = ['--ops', opModule('scale.mjs', 'demo.scale', 2), '--ops', opModule('twice.mjs', 'demo.twice', 2)];
+    const dag = join(dir, 'user.json');
+    writeFileSync(
+      dag,
+      JSON.stringify({
+        name: 'user-cache-planned',
+        tasks: [
+          { id: 'src', op: 'matrix.fill', args: { rows: 2, cols: 2, value: 3 } },
+          { id: 'scaled', op: 'demo.scale', deps: ['src'] },
+          { id: 'after-scaled', op: 'demo.twice', deps: ['scaled'] },
+          { id: 'other', op: 'demo.twice', deps: ['src'] },
+          { id: 'sum', op: 'matrix.add', deps: ['after-scaled', 'other'] },
+        ],
+        outputs: ['sum', 'other'],
+      }),
+    );
+    const cache = join(dir, 'cache-user');
+    // Filled in WUKONG mode: every output stored, every task an entry.
+    expect(submit(dag, join(dir, 'user-fill'), ['--cache', cache, ...ops]).summary.cache).toMatchObject({ written: 5 });
+    opModule('scale.mjs', 'demo.scale', 5);
+    const edited = submit(dag, join(dir, 'user-edited'), ['--cache', cache, '--planner', 'heft', ...ops]);
+    expect(recomputedIds(edited.summary)).toEqual(['after-scaled', 'scaled', 'sum']);
+    expect(edited.summary.cache?.recomputed.find((r) => r.taskId === 'scaled')?.reason).toBe('op code changed');
+    expect(edited.summary.cache?.plannedTasks).toBe(3);
+    expect(ranIds(edited.report)).toEqual(['after-scaled', 'scaled', 'sum']);
+    submit(dag, join(dir, 'user-fresh'), ['--no-cache', ...ops]);
+    expect(outputsOf(join(dir, 'user-edited'))).toEqual(outputsOf(join(dir, 'user-fresh')));
+
+    // Every entry cut in half: each task the outputs need is found unusable (or, kept in memory by the
+    // planned run, never stored), then planned and re-run.
+    for (const name of readdirSync(join(cache, 'e'))) truncateSync(join(cache, 'e', name), Math.floor(statSync(join(cache, 'e', name)).size / 2));
+    const truncated = submit(dag, join(dir, 'user-truncated'), ['--cache', cache, '--planner', 'heft', ...ops]);
+    expect(truncated.summary.cache).toMatchObject({ hits: 0, plannedTasks: 5 });
+    const reasons = Object.fromEntries(truncated.summary.cache!.recomputed.map((r) => [r.taskId, r.reason]));
+    const cut = /^cache entry unusable \(truncated: \d+ of \d+ bytes\)$/;
+    // src (filled), other and sum (outputs: always stored) had entries of the current keys.
+    for (const taskId of ['src', 'other', 'sum']) expect(reasons[taskId]).toMatch(cut);
+    for (const reason of Object.values(reasons)) expect(reason).toMatch(/^cache entry unusable \(truncated|^no entry \(its output was not stored/);
+    expect(truncated.summary.cache?.corrupt).toBe(Object.values(reasons).filter((r) => cut.test(r)).length);
+    expect(outputsOf(join(dir, 'user-truncated'))).toEqual(outputsOf(join(dir, 'user-fresh')));
   });
 });
