@@ -14,6 +14,7 @@ interface CacheJson {
   hits: number;
   recomputed: { taskId: string; reason: string }[];
   skipped: number;
+  corrupt: number;
   written: number;
   plannedTasks?: number;
 }
