@@ -47,6 +47,8 @@ export interface ReplayRequest {
   readonly dataRoot?: string;
   /** A result cache every repeat reads and writes (a second repeat then hits throughout). */
   readonly cache?: ResultCache;
+  /** Planned mode with a cache: plans each repeat's tasks that must run, once its hits are known (RunRequest.planToRun). */
+  readonly planToRun?: RunRequest['planToRun'];
   /** Called for each repeat with a progress callback, or undefined for none. */
   readonly progressFor?: (repeat: number) => { onProgress: (p: RunProgress) => void; done: () => void } | undefined;
 }
@@ -55,6 +57,8 @@ export interface ReplayOutcome {
   readonly report: ReplayReport;
   /** Set when a run failed (the report then holds the runs so far and no checks). */
   readonly failure?: { readonly runId: string; readonly taskId: string; readonly message: string };
+  /** Planned mode: the plan the last repeat followed (with a cache, only what it ran). */
+  readonly lastPlan?: Plan;
 }
 
 /**
@@ -70,6 +74,7 @@ export async function runReplay(request: ReplayRequest): Promise<ReplayOutcome> 
   const runs: RunReport[] = [];
   let firstOutputs: Map<string, Value> | undefined;
   let differingRepeats = 0;
+  let lastPlan: Plan | undefined;
   for (let repeat = 0; repeat < request.repeats; repeat += 1) {
     const progress = request.progressFor?.(repeat);
     const runRequest: RunRequest = {
@@ -79,8 +84,10 @@ export async function runReplay(request: ReplayRequest): Promise<ReplayOutcome> 
       deadlineMs: request.deadlineMs,
       ...(progress ? { onProgress: progress.onProgress } : {}),
       ...(request.cache ? { cache: request.cache } : {}),
+      ...(request.planToRun ? { planToRun: request.planToRun } : {}),
     };
     const { outcome, memoryMb } = await (request.backend ?? embeddedBackend(request)).run(runRequest).finally(() => progress?.done());
+    lastPlan = outcome.plan;
     runs.push(
       buildRunReport({
         runId: outcome.runId,
@@ -99,7 +106,7 @@ export async function runReplay(request: ReplayRequest): Promise<ReplayOutcome> 
     );
     if (!outcome.ok) {
       const failure = { runId: outcome.runId, taskId: outcome.failure?.taskId ?? '-', message: outcome.failure?.message ?? 'run failed' };
-      return { report: replayReport(request, runs, { ok: false, checks: [] }, 0), failure };
+      return { report: replayReport(request, runs, { ok: false, checks: [] }, 0), failure, ...(lastPlan ? { lastPlan } : {}) };
     }
     if (firstOutputs === undefined) firstOutputs = outcome.outputs;
     else if (!sameOutputs(firstOutputs, outcome.outputs)) differingRepeats += 1;
@@ -112,7 +119,7 @@ export async function runReplay(request: ReplayRequest): Promise<ReplayOutcome> 
     checks.push({ name: 'repeats returned identical outputs (runs differing)', value: differingRepeats, threshold: 0, bound: 'max', ok: differingRepeats === 0 });
   }
   const verification = { ok: verified.ok && differingRepeats === 0, checks };
-  return { report: replayReport(request, runs, verification, performance.now() - verifyStartMs) };
+  return { report: replayReport(request, runs, verification, performance.now() - verifyStartMs), ...(lastPlan ? { lastPlan } : {}) };
 }
 
 function replayReport(request: ReplayRequest, runs: RunReport[], verification: VerifyResult, verifyMs: number): ReplayReport {

@@ -42,7 +42,7 @@ export function summaryJson(report: RunReport): Record<string, unknown> {
     cpuMs: s.cpuMs,
     costUsd: s.costUsd,
     costFormula: s.costFormula,
-    ...(report.cache ? { cache: { hits: report.cache.hits, recomputed: report.cache.recomputed, skipped: report.cache.skipped, corrupt: report.cache.corrupt, written: report.cache.written } } : {}),
+    ...(report.cache ? { cache: { hits: report.cache.hits, recomputed: report.cache.recomputed, skipped: report.cache.skipped, corrupt: report.cache.corrupt, written: report.cache.written, ...(report.cache.plannedTasks === undefined ? {} : { plannedTasks: report.cache.plannedTasks }) } } : {}),
     ...(report.failure ? { failure: report.failure } : {}),
   };
 }

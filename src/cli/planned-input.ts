@@ -9,6 +9,9 @@ import type { OpRegistry } from '../ops/registry.js';
 import { buildOpRegistry } from '../ops/user-ops.js';
 import { AnnotatedDagSchema, looksAnnotated, type Plan } from '../model/annotated-dag.js';
 import { planDag } from '../plan/plan-dag.js';
+import { planToRun } from '../plan/plan-to-run.js';
+import type { PlanningAlgorithm, PlanningContext } from '../plan/planning-algorithm.js';
+import type { MetadataAccess } from '../metadata/metadata-access.js';
 import { WUKONG_PLANNER_NAME } from '../plan/builtin-planners.js';
 import type { PlannerOptions } from '../plan/planner-options.js';
 import { validatePlan } from '../plan/validate-plan.js';
@@ -30,6 +33,8 @@ export interface PlannedInput {
   readonly planner: string;
   /** With re-planning points: plans the rest of a run at each point (src/plan/replan.ts). */
   readonly replanner?: (request: ReplanRequest) => ReplannedPlan;
+  /** Asked to plan later (a run with a result cache): plans the tasks the run must run once its hits are known. */
+  readonly planToRun?: (toRun: ReadonlySet<string>) => Promise<Plan>;
 }
 
 /**
@@ -45,6 +50,7 @@ export async function loadPlannedInput(
   ops: OpRegistry = buildOpRegistry(),
   platformOf?: (model: Dag) => Promise<TargetPlatform | undefined>,
   replanAfter?: readonly string[],
+  planLater = false,
 ): Promise<PlannedInput> {
   const json = await readDagFile(file);
   if (looksAnnotated(json)) {
@@ -61,7 +67,29 @@ export async function loadPlannedInput(
   }
   const { spec, model, dag } = validDag(json, file, ops);
   const platform = platformOf ? await platformOf(model) : undefined;
+  if (planLater) return { spec, model, dag, ...(await plannerOfWhatRuns(model, options, historyAt, ops, platform)) };
   return { spec, model, dag, ...(await planFor(model, options, historyAt, ops, platform, replanAfter)) };
+}
+
+/**
+ * Planned mode with a result cache (issue 19): the planner the options name, with its history read
+ * now, ready to plan only the tasks a run must run once the run client knows its hits
+ * (RunRequest.planToRun). `wukong` makes no plan, now or later.
+ */
+export async function plannerOfWhatRuns(
+  model: Dag,
+  options: PlannerOptions,
+  historyAt: MetadataLocation | undefined,
+  ops: OpRegistry = buildOpRegistry(),
+  platform?: TargetPlatform,
+): Promise<{ planner: string; planToRun?: (toRun: ReadonlySet<string>) => Promise<Plan> }> {
+  const planning = await planningFrom(model, options, historyAt, ops, platform);
+  if (!planning) return { planner: WUKONG_PLANNER_NAME };
+  const { algorithm, metadata, context } = planning;
+  return {
+    planner: algorithm.name,
+    planToRun: (toRun) => planToRun(model, toRun, algorithm, { metadata, sla: options.sla, timeoutMs: options.timeoutMs, ...context }),
+  };
 }
 
 /**
@@ -76,9 +104,28 @@ export async function planFor(
   platform?: TargetPlatform,
   replanAfter?: readonly string[],
 ): Promise<{ plan?: Plan; planner: string; replanner?: (request: ReplanRequest) => ReplannedPlan }> {
+  const planning = await planningFrom(model, options, historyAt, ops, platform);
+  if (!planning) return { planner: WUKONG_PLANNER_NAME };
+  const { algorithm, metadata, context } = planning;
+  const { sla } = options;
+  const annotated = await planDag(model, algorithm, { metadata, sla, timeoutMs: options.timeoutMs, ...context, ...(replanAfter ? { replanAfter } : {}) });
+  const points = annotated.plan.replanAfter ?? [];
+  // The same planner and history plan the rest at each point, scaled by what the run observed.
+  const replanner = points.length > 0 ? (request: ReplanRequest) => replanRemaining(algorithm, model, request, { metadata, sla, context }) : undefined;
+  return { plan: annotated.plan, planner: annotated.plan.algorithm, ...(replanner ? { replanner } : {}) };
+}
+
+/** The planner the options name with what it plans from (history, platform); undefined for wukong. */
+async function planningFrom(
+  model: Dag,
+  options: PlannerOptions,
+  historyAt: MetadataLocation | undefined,
+  ops: OpRegistry,
+  platform: TargetPlatform | undefined,
+): Promise<{ algorithm: PlanningAlgorithm; metadata: MetadataAccess; context: PlanningContext } | undefined> {
   const { sla, tiers, maxWorkers } = options;
   const loaded = await loadPlanner(options.planner);
-  if (loaded.kind === 'wukong') return { planner: WUKONG_PLANNER_NAME };
+  if (loaded.kind === 'wukong') return undefined;
   const store = historyAt ? await openMetadataStore(historyAt) : undefined;
   try {
     const history = store ? await store.load() : emptyHistory();
@@ -88,11 +135,7 @@ export async function planFor(
     // so the plan's forecast and the simulation come from one source (issue 15 item 7).
     const metadata = platform?.tasks ? pricedByPlatform(recorded, platform.tasks) : recorded;
     const context = { tiers, ...(maxWorkers === undefined ? {} : { maxWorkers }), ...(platform ? { platform } : {}) };
-    const annotated = await planDag(model, loaded.algorithm, { metadata, sla, timeoutMs: options.timeoutMs, ...context, ...(replanAfter ? { replanAfter } : {}) });
-    const points = annotated.plan.replanAfter ?? [];
-    // The same planner and history plan the rest at each point, scaled by what the run observed.
-    const replanner = points.length > 0 ? (request: ReplanRequest) => replanRemaining(loaded.algorithm, model, request, { metadata, sla, context }) : undefined;
-    return { plan: annotated.plan, planner: annotated.plan.algorithm, ...(replanner ? { replanner } : {}) };
+    return { algorithm: loaded.algorithm, metadata, context };
   } finally {
     await store?.close();
   }

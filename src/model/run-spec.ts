@@ -24,6 +24,12 @@ export const RunSpecSchema = z
     deadlineAt: z.number().positive().optional(),
     /** Planned mode: a worker that waited this long for an input parks (default DEFAULT_PARK_AFTER_MS). */
     parkAfterMs: z.number().nonnegative().optional(),
+    /**
+     * A run resumed from a result cache: the hits whose outputs the client put in the intermediate
+     * store before invoking anyone (those the tasks that run read). A plan then covers only the
+     * tasks that run; absent, it covers every task.
+     */
+    fromCache: z.array(z.string()).optional(),
   })
   .strict();
 

@@ -23,6 +23,12 @@ export interface PlanDagOptions {
   readonly platform?: TargetPlatform;
   /** Re-planning points to put in the plan (task ids), instead of those the planner names. */
   readonly replanAfter?: readonly string[];
+  /**
+   * Sources of `dag` whose outputs are already stored (a run resumed from a result cache's hits):
+   * the planner gets them as re-planning's finished tasks (PlanningContext.replanning), and the
+   * forecast gives them no worker time.
+   */
+  readonly done?: ReadonlySet<string>;
 }
 
 /** Issues of the schema shown per plan; a planner that gets every task wrong would flood the terminal. */
@@ -70,7 +76,7 @@ export async function planDag(dag: Dag, algorithm: PlanningAlgorithm, options: P
   }
   const plan = parsed.data;
   validatePlan(dag, plan, { tiers, source });
-  const costs = predictTaskCosts(dag, options.metadata, options.sla, tiers, options.platform);
+  const costs = predictTaskCosts(dag, options.metadata, options.sla, tiers, options.platform, options.done);
   const estimate = estimatePlan(costs, fromPlanOutput(costs, plan));
   if (!Number.isFinite(estimate.makespanMs) || !Number.isFinite(estimate.costUsd)) {
     throw new PlanValidationError([{ code: 'bad-format', message: `the predicted makespan or cost is not finite (${estimate.makespanMs} ms, $${estimate.costUsd}): the predictions are out of range` }], source);
@@ -92,6 +98,7 @@ function planningContext(tiers: readonly number[], options: PlanDagOptions): Pla
     tiers,
     ...(options.maxWorkers === undefined ? {} : { maxWorkers: options.maxWorkers }),
     ...(options.platform === undefined ? {} : { platform: options.platform }),
+    ...(options.done === undefined ? {} : { replanning: { done: options.done, atMs: 0, observedFactor: new Map<string, number>() } }),
   };
 }
 

@@ -14,6 +14,8 @@ export const CacheSummarySchema = z.object({
   corrupt: z.number(),
   /** Entries this run added (outputs it stored anyway). */
   written: z.number(),
+  /** Planned mode: tasks the plan covered; hits are never planned, so at most the tasks that re-ran. */
+  plannedTasks: z.number().optional(),
   /** A cache write that failed: the run's results stand; the next run recomputes what is missing. */
   writeError: z.string().optional(),
 });
@@ -25,5 +27,6 @@ export function formatCacheLine(cache: CacheSummary): string {
   const byReason = new Map<string, string[]>();
   for (const { taskId, reason } of cache.recomputed) byReason.set(reason, [...(byReason.get(reason) ?? []), taskId]);
   const reasons = [...byReason].map(([reason, ids]) => `${reason}: ${ids.slice(0, 4).join(', ')}${ids.length > 4 ? ` +${ids.length - 4}` : ''}`);
-  return `${cache.hits} hits, ${cache.recomputed.length} re-run, ${cache.skipped} skipped, ${cache.written} written${cache.corrupt ? `, ${cache.corrupt} corrupt entries recomputed` : ''}${reasons.length ? ` (${reasons.join('; ')})` : ''}`;
+  const planned = cache.plannedTasks === undefined ? '' : `, ${cache.plannedTasks} planned`;
+  return `${cache.hits} hits, ${cache.recomputed.length} re-run${planned}, ${cache.skipped} skipped, ${cache.written} written${cache.corrupt ? `, ${cache.corrupt} corrupt entries recomputed` : ''}${reasons.length ? ` (${reasons.join('; ')})` : ''}`;
 }

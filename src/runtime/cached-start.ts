@@ -1,4 +1,5 @@
 import type { CacheResolution, ResultCache } from '../cache/result-cache.js';
+import type { Plan } from '../model/annotated-dag.js';
 import type { RunDag } from '../model/run-spec.js';
 import type { CacheSummary } from '../report/cache-summary.js';
 import type { Coordinator } from '../storage/coordinator.js';
@@ -15,13 +16,27 @@ export function hitFrontier(dag: RunDag, resolution: CacheResolution): string[] 
   return [...resolution.run].filter((taskId) => dag.parents(taskId).every((parent) => resolution.hits.has(parent)));
 }
 
+/** The hits a task that runs reads: their outputs go into the run's store (RunSpec.fromCache). */
+export function seededHits(dag: RunDag, resolution: CacheResolution): string[] {
+  const seeded = new Set<string>();
+  for (const taskId of resolution.run) for (const parent of dag.parents(taskId)) if (resolution.hits.has(parent)) seeded.add(parent);
+  return [...seeded].sort();
+}
+
 /**
  * Makes the run start from the hit frontier: each hit that feeds a task that runs is put into the
  * intermediate store under this run's key (where its consumer's executor fetches inputs it does
- * not hold), and marked in the fan-in of every such consumer with several parents, so the
- * consumer's last running parent completes it as in an uncached run.
+ * not hold). WUKONG mode (`markFanIns`) also marks it in the fan-in of every such consumer with
+ * several parents, so the consumer's last running parent completes it as in an uncached run;
+ * planned mode's fan-ins count planned producers only (PlanLayout), so nothing is marked.
  */
-export async function seedHits(dag: RunDag, resolution: CacheResolution, keys: RunKeys, stores: { readonly store: IntermediateStore; readonly coordinator: Coordinator }): Promise<void> {
+export async function seedHits(
+  dag: RunDag,
+  resolution: CacheResolution,
+  keys: RunKeys,
+  stores: { readonly store: IntermediateStore; readonly coordinator: Coordinator },
+  options: { readonly markFanIns: boolean },
+): Promise<void> {
   const seeded = new Set<string>();
   for (const taskId of resolution.run) {
     for (const ref of dag.inputRefs(taskId)) {
@@ -32,7 +47,7 @@ export async function seedHits(dag: RunDag, resolution: CacheResolution, keys: R
       await stores.store.put(key, payloads[ref.output] as Uint8Array);
     }
     const parents = dag.parents(taskId);
-    if (parents.length < 2) continue;
+    if (!options.markFanIns || parents.length < 2) continue;
     for (const parent of parents) {
       if (resolution.hits.has(parent)) await stores.coordinator.markFanIn(keys.fanIn(taskId), parent, parents.length);
     }
@@ -52,6 +67,7 @@ export async function recordRun(
   tasksTotal: number,
   keys: RunKeys,
   store: IntermediateStore,
+  plan?: Pick<Plan, 'tasks'>,
 ): Promise<CacheSummary> {
   let written = 0;
   let writeError: string | undefined;
@@ -71,6 +87,7 @@ export async function recordRun(
     skipped: Math.max(0, tasksTotal - ran.size - resolution.hits.size),
     corrupt: resolution.corrupt.length,
     written,
+    ...(plan ? { plannedTasks: Object.keys(plan.tasks).length } : {}),
     ...(writeError ? { writeError } : {}),
   };
 }

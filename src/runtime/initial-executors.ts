@@ -1,7 +1,7 @@
 import { BadInputError } from '../model/errors.js';
-import { PlanLayout, workerExecutorId } from '../scheduler/planned-layout.js';
+import { workerExecutorId, type PlanLayout } from '../scheduler/planned-layout.js';
 import type { ExecutorPayload } from './payload.js';
-import { topologicalOrderOf } from './run-cache.js';
+import { planLayoutOf } from './run-cache.js';
 import type { RunDag, RunSpec } from '../model/run-spec.js';
 
 /**
@@ -10,13 +10,14 @@ import type { RunDag, RunSpec } from '../model/run-spec.js';
  * invoked by the producer whose fan-in mark completes its first task.
  */
 export function initialPayloads(spec: RunSpec, dag: RunDag, nowMs: number): ExecutorPayload[] {
+  // Resumed from a cache (spec.fromCache): planned mode's start workers are those whose first task reads only hits.
   const runId = spec.runId;
   if (!spec.plan) {
     return dag.sources().map((source) => ({ kind: 'execute', runId, source, taskId: source, inline: [], executorId: `x-${source}`, invokedAt: nowMs }));
   }
   let layout: PlanLayout;
   try {
-    layout = new PlanLayout(dag, topologicalOrderOf(dag), spec.plan);
+    layout = planLayoutOf(spec.plan, spec.fromCache, dag);
   } catch (error) {
     throw new BadInputError(`plan of run ${runId} cannot be executed: ${(error as Error).message}`);
   }

@@ -58,7 +58,7 @@ export function loadedRun(spec: RunSpec, dag: RunDag): LoadedRun {
     dag,
     layout() {
       if (!spec.plan) return undefined;
-      layout ??= new PlanLayout(dag, topologicalOrderOf(dag), spec.plan);
+      layout ??= planLayoutOf(spec.plan, spec.fromCache, dag);
       return layout;
     },
     args(taskId, parse) {
@@ -74,6 +74,11 @@ export function loadedRun(spec: RunSpec, dag: RunDag): LoadedRun {
       return rank;
     },
   };
+}
+
+/** Planned mode's layout of a run (a resumed run's plan covers only what runs: RunSpec.fromCache). */
+export function planLayoutOf(plan: NonNullable<RunSpec['plan']>, fromCache: RunSpec['fromCache'], dag: RunDag): PlanLayout {
+  return new PlanLayout(dag, topologicalOrderOf(dag), plan, fromCache ? new Set(fromCache) : undefined);
 }
 
 /** Kahn's order from the sources (the stored DAG was validated acyclic before the run began). */

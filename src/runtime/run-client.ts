@@ -8,7 +8,9 @@ import type { IntermediateStore } from '../storage/intermediate-store.js';
 import type { Clock } from './clock.js';
 import type { Invoker } from './invoker.js';
 import { frontierPayloads, initialPayloads } from './initial-executors.js';
-import { hitFrontier, recordRun, seedHits } from './cached-start.js';
+import { hitFrontier, recordRun, seedHits, seededHits } from './cached-start.js';
+import { restrictPlan } from '../plan/plan-to-run.js';
+import type { Plan } from '../model/annotated-dag.js';
 import type { CacheResolution, ResultCache } from '../cache/result-cache.js';
 import type { CacheSummary } from '../report/cache-summary.js';
 import { runKeys } from './keys.js';
@@ -48,6 +50,8 @@ export interface RunOutcome {
   readonly outputs: Map<string, Value>;
   /** With a result cache: hits, what re-ran and why, entries written. */
   readonly cache?: CacheSummary;
+  /** Planned mode: the plan the run followed (with a result cache, it covers only what ran). */
+  readonly plan?: Plan;
 }
 
 export interface RunRequest {
@@ -60,10 +64,16 @@ export interface RunRequest {
   readonly deadlineMs: number;
   readonly onProgress?: (progress: RunProgress) => void;
   /**
-   * A result cache: the run starts from its hit frontier (WUKONG mode; planned mode when every
-   * output hits, else it runs its whole plan) and stores what it computed and stored anyway.
+   * A result cache: the run starts from its hit frontier, in WUKONG mode and planned mode alike,
+   * and stores what it computed and stored anyway.
    */
   readonly cache?: ResultCache;
+  /**
+   * Planned mode with a result cache: plans the tasks that must run once the hits are known
+   * (planners plan only what runs; src/plan/plan-to-run.ts). Without it, a `spec.plan` made for
+   * the whole DAG is cut to those tasks.
+   */
+  readonly planToRun?: (toRun: ReadonlySet<string>) => Promise<Plan>;
 }
 
 export function newRunId(): string {
@@ -73,26 +83,34 @@ export function newRunId(): string {
 /**
  * The client of one run: stores the spec once, invokes the first executors (WUKONG: one per source
  * task, each with its static schedule; planned, when `spec.plan` is set: the workers whose first
- * task is a source), follows the executors' events, and gathers the outputs.
+ * task is a source), follows the executors' events, and gathers the outputs. With a result cache
+ * it first resolves the hits, then (planned mode) plans only what must run, and starts from the
+ * hit frontier.
  */
 export async function executeRun(request: RunRequest, deps: RunClientDeps): Promise<RunOutcome> {
   const runId = request.runId ?? newRunId();
   const keys = runKeys(runId);
-  // Executors bound their store calls by the deadline too; measured from here, it is never later than the client's.
-  const spec: RunSpec = { version: 1, runId, ...request.spec, deadlineAt: deps.clock.now() + request.deadlineMs };
+  const deadlineAt = deps.clock.now() + request.deadlineMs;
   // The makespan of a cached run includes finding its hits (an uncached one starts after the spec is stored, as before).
   const resolveStartedAt = deps.clock.now();
   const resolution = request.cache ? await request.cache.resolve(request.dag, request.outputRefs) : undefined;
-  // Planned mode starts from its plan's first tasks: with hits it can skip only a run that has nothing left to do.
-  const resumed = resolution && (!spec.plan || resolution.run.size === 0) ? resolution : undefined;
+  // Planning is not part of a makespan, cached or not: its time is taken out below.
+  const planStartedAt = deps.clock.now();
+  const plan = resolution ? await planOfWhatRuns(request, resolution) : request.spec.plan;
+  const planMs = deps.clock.now() - planStartedAt;
+  const { plan: _asRequested, ...rest } = request.spec;
+  // Executors bound their store calls by the deadline too; measured from here, it is never later than the client's.
+  const spec: RunSpec = { version: 1, runId, ...rest, ...(plan ? { plan } : {}), ...(resolution ? { fromCache: seededHits(request.dag, resolution) } : {}), deadlineAt };
   // Built before anything is stored: a plan that cannot run is bad input, and nothing is left behind.
-  const initial = resumed ? frontierPayloads(runId, hitFrontier(request.dag, resumed), deps.clock.now()) : initialPayloads(spec, request.dag, deps.clock.now());
+  // Resumed in WUKONG mode: one executor per hit-frontier task; planned: the plan's start workers.
+  const initial = resolution && !plan ? frontierPayloads(runId, hitFrontier(request.dag, resolution), deps.clock.now()) : initialPayloads(spec, request.dag, deps.clock.now());
   const specText = JSON.stringify(spec);
   // A large DAG's spec gets a second more per MB (a link of 1 MB/s at worst).
   await answerWithin(deps, deps.coordinator.setValue(keys.spec, specText), 'store of the run spec', CLIENT_REPLY_TIMEOUT_MS + specText.length / 1000);
   await answerWithin(deps, writeLiveMark(deps.coordinator, keys.live, 'running', deps.clock.now()), 'live mark');
-  if (resumed) await seedHits(request.dag, resumed, keys, deps);
-  const startedAt = resolution ? resolveStartedAt : deps.clock.now();
+  // Planned workers wait for marks from planned producers only (PlanLayout): hits are fetched, never marked.
+  if (resolution) await seedHits(request.dag, resolution, keys, deps, { markFanIns: !plan });
+  const startedAt = resolution ? resolveStartedAt + planMs : deps.clock.now();
   let heartbeatAt = deps.clock.now();
   let heartbeating = false;
 
@@ -107,10 +125,10 @@ export async function executeRun(request: RunRequest, deps: RunClientDeps): Prom
   const reported = new Set<string>();
   let failure: RunOutcome['failure'];
   // Progress counts what this run has to do: with a cache, the tasks that miss.
-  const tasksTotal = resumed ? resumed.run.size : spec.dag.tasks.length;
+  const tasksTotal = resolution ? resolution.run.size : spec.dag.tasks.length;
 
   let finishedAt = startedAt;
-  for (const taskId of outputTasks) if (resumed?.hits.has(taskId)) ready.add(taskId);
+  for (const taskId of outputTasks) if (resolution?.hits.has(taskId)) ready.add(taskId);
   if (ready.size > 0) finishedAt = deps.clock.now();
   for (const payload of initial) {
     expected.add(payload.executorId);
@@ -181,19 +199,23 @@ export async function executeRun(request: RunRequest, deps: RunClientDeps): Prom
   if (!failure) {
     for (const ref of request.outputRefs) {
       const { taskId, output } = parseDepRef(ref);
-      const bytes = resumed?.hits.get(taskId)?.[output] ?? (await deps.store.get(keys.output(taskId, output)));
+      const bytes = resolution?.hits.get(taskId)?.[output] ?? (await deps.store.get(keys.output(taskId, output)));
       outputs.set(ref, decodeValue(bytes));
     }
   }
-  const cache = request.cache && resolution ? await recordRun(request.cache, request.dag, resumed ?? allRan(resolution, done), done, spec.dag.tasks.length, keys, deps.store) : undefined;
-  return { runId, ok: failure === undefined, ...(failure ? { failure } : {}), startedAt, finishedAt, executors, outputs, ...(cache ? { cache } : {}) };
+  const cache = request.cache && resolution ? await recordRun(request.cache, request.dag, resolution, done, spec.dag.tasks.length, keys, deps.store, plan) : undefined;
+  return { runId, ok: failure === undefined, ...(failure ? { failure } : {}), startedAt, finishedAt, executors, outputs, ...(plan ? { plan } : {}), ...(cache ? { cache } : {}) };
 }
 
-/** A planned run that ran its whole plan: every task it ran counts as a miss, with the resolution's reason where it has one. */
-function allRan(resolution: CacheResolution, ran: ReadonlySet<string>): CacheResolution {
-  const reasons = new Map(resolution.reasons);
-  for (const taskId of ran) if (!reasons.has(taskId)) reasons.set(taskId, 'planned mode runs its whole plan when any output misses');
-  return { hits: new Map(), run: ran, reasons, corrupt: resolution.corrupt };
+/**
+ * Planned mode with a result cache: the plan of the tasks that must run (none when every output
+ * hits). The request's planner plans just those; a plan made for the whole DAG is cut to them.
+ * WUKONG mode: undefined.
+ */
+async function planOfWhatRuns(request: RunRequest, resolution: CacheResolution): Promise<Plan | undefined> {
+  if (resolution.run.size === 0) return undefined;
+  if (request.planToRun) return request.planToRun(resolution.run);
+  return request.spec.plan ? restrictPlan(request.spec.plan, resolution.run) : undefined;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Plan } from '../model/annotated-dag.js';
 import { workerTaskLists } from '../model/plan-order.js';
-import type { ScheduleGraph } from '../model/graph-view.js';
+import type { RefGraph } from './wukong-held-outputs.js';
 
 /** The fan-in member a parking worker marks; task ids with `@` are refused, so none can clash. */
 export const PARK_MEMBER = '@park';
@@ -18,25 +18,40 @@ export class PlanLayout {
   private readonly workerOf = new Map<string, number>();
   private readonly lists: Map<number, string[]>;
   private readonly remote = new Map<string, string[]>();
+  /** The DAG as the workers see it: children limited to the tasks the plan covers. */
+  readonly graph: RefGraph;
 
+  /**
+   * `stored`: set when the run resumes from a result cache's hits (RunSpec.fromCache). The plan
+   * then covers only the tasks that run; the stored tasks' outputs are in the intermediate store
+   * before any worker starts, so a task reading one fetches it and waits for no mark. Without
+   * `stored` the plan must cover every task.
+   */
   constructor(
-    readonly graph: ScheduleGraph,
+    graph: RefGraph,
     topologicalOrder: readonly string[],
     readonly plan: Pick<Plan, 'tasks' | 'workers'>,
+    private readonly stored?: ReadonlySet<string>,
   ) {
-    this.lists = workerTaskLists({ topologicalOrder: () => topologicalOrder }, plan);
+    const covered = stored ? topologicalOrder.filter((id) => Object.hasOwn(plan.tasks, id)) : topologicalOrder;
+    this.graph = stored ? coveredGraph(graph, plan) : graph;
+    this.lists = workerTaskLists({ topologicalOrder: () => covered }, plan);
     for (const [worker, list] of this.lists) for (const id of list) this.workerOf.set(id, worker);
     // Plan order must grow along every edge, or two workers could wait on each other for ever.
-    const position = new Map(topologicalOrder.map((id, i) => [id, i]));
+    const position = new Map(covered.map((id, i) => [id, i]));
     const rank = (id: string) => [plan.tasks[id]?.order ?? -1, position.get(id) ?? -1] as const;
     const before = (a: string, b: string) => rank(a)[0] < rank(b)[0] || (rank(a)[0] === rank(b)[0] && rank(a)[1] < rank(b)[1]);
-    for (const id of topologicalOrder) {
-      for (const p of graph.parents(id)) if (!before(p, id)) throw new Error(`plan order runs task ${id} before its input ${p}`);
+    for (const id of covered) {
+      for (const p of graph.parents(id)) {
+        if (stored?.has(p)) continue;
+        if (stored && !this.workerOf.has(p)) throw new Error(`task ${id} reads ${p}, which is neither in the plan nor stored from the cache`);
+        if (!before(p, id)) throw new Error(`plan order runs task ${id} before its input ${p}`);
+      }
     }
-    for (const id of topologicalOrder) {
+    for (const id of covered) {
       if (id.includes('@')) throw new Error(`task id ${id} contains "@", reserved for park marks in planned mode`);
       const w = this.worker(id);
-      this.remote.set(id, graph.parents(id).filter((p) => this.worker(p) !== w));
+      this.remote.set(id, graph.parents(id).filter((p) => !stored?.has(p) && this.worker(p) !== w));
     }
   }
 
@@ -79,9 +94,14 @@ export class PlanLayout {
     return this.first(this.worker(taskId)) === taskId ? n : n + 1;
   }
 
-  /** Workers the run client invokes at start: those whose first task is a DAG source. */
+  /** Workers the run client invokes at start: those whose first task is a DAG source (or reads stored outputs only). */
   startWorkers(): number[] {
-    return this.workers().filter((w) => this.graph.parents(this.first(w)).length === 0);
+    return this.workers().filter((w) => this.graph.parents(this.first(w)).every((p) => this.stored?.has(p) === true));
+  }
+
+  /** Whether `taskId`'s output was in the store before the run (a result-cache hit): no worker runs it. */
+  isStored(taskId: string): boolean {
+    return this.stored?.has(taskId) === true;
   }
 
   memoryMbOf(worker: number): number {
@@ -104,6 +124,18 @@ export class PlanLayout {
   parkAfterMs(taskId: string): number | undefined {
     return this.plan.tasks[taskId]?.parkAfterMs;
   }
+}
+
+/** `graph` with each task's children limited to those the plan covers (hits and skipped tasks run nowhere). */
+function coveredGraph(graph: RefGraph, plan: Pick<Plan, 'tasks'>): RefGraph {
+  const inputRefs = graph.inputRefs?.bind(graph);
+  return {
+    parents: (taskId) => graph.parents(taskId),
+    children: (taskId) => graph.children(taskId).filter((child) => Object.hasOwn(plan.tasks, child)),
+    isOutput: (taskId) => graph.isOutput(taskId),
+    // Kept: a worker fetches only the outputs its tasks read (the client seeds only those).
+    ...(inputRefs ? { inputRefs } : {}),
+  };
 }
 
 /** The executor id of worker `w`'s first incarnation, or of the one resumed at `resumeAt`. */

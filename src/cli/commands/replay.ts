@@ -5,7 +5,8 @@ import type { Command } from 'commander';
 import { closestName } from '../../dag/closest-name.js';
 import { BadInputError } from '../../model/errors.js';
 import { writeHtmlReport } from '../../report/write-html-report.js';
-import { RunFailedError } from '../../runtime/run-client.js';
+import { RunFailedError, type RunRequest } from '../../runtime/run-client.js';
+import type { Plan } from '../../model/annotated-dag.js';
 import { describeParams, findWorkload, PRESET_NAMES, resolveParams, WORKLOADS, type AnyWorkload, type PresetName } from '../../../workloads/index.js';
 import type { ReplayReport } from '../../../workloads/replay-report.js';
 import { generateValidDag, runReplay } from '../../../workloads/replay-runner.js';
@@ -18,7 +19,7 @@ import { ProgressLine } from '../progress-line.js';
 import { BACKEND_FLAG_HELP, recordingLocationForRun, runBackendFromFlags, type BackendFlags } from '../run-backend.js';
 import { LAMBDA_CONFIG_FLAG_HELP } from '../lambda-config-path.js';
 import { STORE_OPTION_GROUP, type StoreFlags } from '../store-flags.js';
-import { planFor } from '../planned-input.js';
+import { planFor, plannerOfWhatRuns } from '../planned-input.js';
 import { PLANNER_OPTION_GROUP, type PlannerFlags } from '../planner-flags.js';
 import { OUTPUT_OPTION_GROUP, type OutputFlags } from '../output-flags.js';
 import { RECORDING_FLAG_HELP, recordingLocationFromFlag, usableRecordingLocation } from '../recording-location.js';
@@ -143,11 +144,14 @@ async function replay(workload: AnyWorkload, flags: ReplayFlags): Promise<void> 
   const { spec } = await checkTableSources(generateValidDag(workload, params, context), { pushdown: flags.pushdown });
   // Planned from the history earlier runs recorded (a second replay plans from the first one's);
   // before anything is written, so a bad planner leaves nothing behind.
-  const { plan, planner } = await planFor(Dag.fromSpec(spec), planning, recordTo ?? recordingLocationFromFlag(undefined));
+  // With a cache, each repeat is planned once its hits are known: only what it must run.
+  const history = recordTo ?? recordingLocationFromFlag(undefined);
+  const { plan, planner, planToRun }: { plan?: Plan; planner: string; planToRun?: RunRequest['planToRun'] } =
+    typeof flags.cache === 'string' ? await plannerOfWhatRuns(Dag.fromSpec(spec), planning, history) : await planFor(Dag.fromSpec(spec), planning, history);
   const backend = await runBackendFromFlags(flags, { threads, stores, metadata, costMemoryMb });
   if (flags.saveDag) await writeFile(flags.saveDag, `${JSON.stringify(spec, null, 2)}\n`);
   const cache = await resultCacheFromFlags(flags, spec.name ?? workload.name, runDagFromSpec(spec), createBuiltinRegistry());
-  const { report, failure } = await runReplay({
+  const { report, failure, lastPlan } = await runReplay({
     workload,
     params,
     spec,
@@ -162,13 +166,14 @@ async function replay(workload: AnyWorkload, flags: ReplayFlags): Promise<void> 
     dataRoot: context.dataRoot,
     ...(plan ? { plan } : {}),
     ...(cache ? { cache } : {}),
+    ...(planToRun ? { planToRun } : {}),
     progressFor: () => {
       const line = new ProgressLine();
       return line.enabled ? { onProgress: (p) => line.update(p), done: () => line.clear() } : undefined;
     },
   }).finally(() => cache?.close());
   if (output.report) await writeFile(output.report, `${JSON.stringify(report, null, 2)}\n`);
-  if (output.html && report.runs.length > 0) await writeHtmlReport(output.html, report.runs.at(-1)!, { dag: spec, plan });
+  if (output.html && report.runs.length > 0) await writeHtmlReport(output.html, report.runs.at(-1)!, { dag: spec, plan: lastPlan ?? plan });
   if (failure) throw new RunFailedError(failure.runId, failure.taskId, failure.message);
   process.stdout.write(output.json ? `${JSON.stringify(replayJson(report))}\n` : formatReplay(report));
   const failed = report.verification.checks.filter((c) => !c.ok);

@@ -86,8 +86,9 @@ async function submit(file: string, flags: SubmitFlags): Promise<RunReport> {
   // Planners learn from the history this run records to (the default location when recording is off).
   const { registry, modulePaths } = await opsFromFlags(flags);
   if (flags.outputFormat !== 'arrow' && flags.outputFormat !== 'parquet') throw new BadInputError(`--output-format must be arrow or parquet, got "${flags.outputFormat}"`);
-  const loaded = await loadPlannedInput(file, planning, recordTo ?? recordingLocationFromFlag(undefined), registry);
-  const { plan, planner } = loaded;
+  // With a cache, a planner plans once the run knows its hits: only what must run.
+  const loaded = await loadPlannedInput(file, planning, recordTo ?? recordingLocationFromFlag(undefined), registry, undefined, undefined, typeof flags.cache === 'string');
+  const { plan, planner, planToRun } = loaded;
   const checked = await checkTableSources(loaded.spec, { pushdown: flags.pushdown });
   const spec = checked.spec;
   const dag = checked.changes.length > 0 ? runDagFromSpec(spec) : loaded.dag;
@@ -103,6 +104,7 @@ async function submit(file: string, flags: SubmitFlags): Promise<RunReport> {
     deadlineMs,
     onProgress: (p: RunProgress) => progress.update(p),
     ...(cache ? { cache } : {}),
+    ...(planToRun ? { planToRun } : {}),
   };
   const { outcome, memoryMb: executorMemoryMb } = await backend.run(request).finally(async () => {
     progress.clear();
@@ -125,7 +127,7 @@ async function submit(file: string, flags: SubmitFlags): Promise<RunReport> {
     dependencies: dag,
   });
   if (output.report) await writeFile(output.report, `${JSON.stringify(report, null, 2)}\n`);
-  if (output.html) await writeHtmlReport(output.html, report, { dag, plan });
+  if (output.html) await writeHtmlReport(output.html, report, { dag, plan: outcome.plan ?? plan });
   if (flags.outputDir && outcome.ok) {
     await mkdir(flags.outputDir, { recursive: true });
     for (const [ref, value] of outcome.outputs) await writeOutput(flags.outputDir, ref, value, flags.outputFormat);

@@ -57,7 +57,15 @@ export interface LambdaStack {
    * Runs a DAG on the tier's function, as `submit --backend lambda` does: WUKONG mode, unless
    * `extra` adds to the run spec (e.g. a plan, once run specs carry one).
    */
-  run(spec: DagSpec, dag: CompiledRunDag, wukong: WukongOptions, memoryMb: number, extra?: Partial<RunRequest['spec']>): Promise<LambdaOutcome>;
+  run(
+    spec: DagSpec,
+    dag: CompiledRunDag,
+    wukong: WukongOptions,
+    memoryMb: number,
+    extra?: Partial<RunRequest['spec']>,
+    /** A result cache and the planner of what misses, as `submit --cache --planner` passes them. */
+    cached?: Pick<RunRequest, 'cache' | 'planToRun'>,
+  ): Promise<LambdaOutcome>;
   /** The functions' last log lines (stdout and stderr), to explain a failed run. */
   recentLogs(): string;
   stop(): Promise<void>;
@@ -156,9 +164,9 @@ export async function startLambdaStack(options: LambdaStackOptions): Promise<Lam
     bundleDir,
     stores,
     functionsByTier: options.functionsByTier,
-    run: (spec, dag, wukong, memoryMb, extra = {}) =>
+    run: (spec, dag, wukong, memoryMb, extra = {}, cached = {}) =>
       runOnLambda(
-        { spec: { dag: spec, wukong, progressIntervalMs: 0, ...extra }, dag, outputRefs: dag.outputRefs(), deadlineMs: RUN_DEADLINE_MS },
+        { spec: { dag: spec, wukong, progressIntervalMs: 0, ...extra }, dag, outputRefs: dag.outputRefs(), deadlineMs: RUN_DEADLINE_MS, ...cached },
         {
           functions: { byTier: options.functionsByTier },
           memoryMb,

@@ -96,4 +96,31 @@ describe('PlannedWorker (pure)', () => {
   it('refuses to resume at a task that is not its own', () => {
     expect(() => new PlannedWorker(layoutOf({ a: annotation(0), b: annotation(1), c: annotation(0) }), 0, { parkAfterMs: 1, resumeAt: 'b' })).toThrow(/cannot resume at b/);
   });
+
+  it('resumed from a cache: hits are fetched from the store, never waited on or marked; consumers outside the plan are not told', () => {
+    // a and b are hits (stored before the run); c (worker 0) and d (worker 1) run; e reads only a and is a hit too.
+    const cached = graphOf({ a: [], b: [], c: ['a', 'b'], d: ['c', 'b'], e: ['a'] }, ['d', 'e']);
+    const layout = new PlanLayout(cached, ['a', 'b', 'c', 'd', 'e'], { tasks: { c: annotation(0), d: annotation(1) }, workers }, new Set(['a', 'b']));
+    expect(layout.startWorkers()).toEqual([0]);
+    expect(layout.expected('d')).toBe(1);
+    expect(layout.graph.children('a')).toEqual(['c']);
+    const first = new PlannedWorker(layout, 0, { parkAfterMs: 500 });
+    expect(first.handle({ type: 'start' })).toEqual([
+      { type: 'get', taskId: 'a' },
+      { type: 'get', taskId: 'b' },
+    ]);
+    expect(first.handle({ type: 'got', taskId: 'a' })).toEqual([]);
+    expect(first.handle({ type: 'got', taskId: 'b' })).toEqual([{ type: 'run', taskId: 'c', dup: false }]);
+    expect(first.handle({ type: 'ran', taskId: 'c', dup: false })).toEqual([{ type: 'put', taskId: 'c' }]);
+    // d's fan-in counts c alone: b is stored, not produced by a worker.
+    expect(first.handle({ type: 'put-done', taskId: 'c' })).toEqual([{ type: 'mark-fan-in', childId: 'd', parentId: 'c', expected: 1 }]);
+    first.validateState();
+    const second = new PlannedWorker(layout, 1, { parkAfterMs: 500 });
+    expect(second.handle({ type: 'start' })).toEqual([
+      { type: 'get', taskId: 'c' },
+      { type: 'get', taskId: 'b' },
+    ]);
+    second.handle({ type: 'got', taskId: 'c' });
+    expect(second.handle({ type: 'got', taskId: 'b' })).toEqual([{ type: 'run', taskId: 'd', dup: false }]);
+  });
 });
