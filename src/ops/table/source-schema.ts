@@ -4,7 +4,9 @@ import { alignedForArrow } from '../../data/codec.js';
 import { withConnection } from './engine.js';
 import type { SourceSchemas } from './pushdown.js';
 import { TableReadArgsSchema, type TableReadArgs } from './read-write-ops.js';
-import { openSource, readSourceBytes } from './source-files.js';
+import { openSource, readSourceBytes, sourceSize } from './source-files.js';
+import { arrowSourceShape, csvSourceShape, parquetSourceShape } from './source-stats.js';
+import type { SourceShape } from './table-costs.js';
 import { formatOfName, parseLocation, type SourceLocation } from './source-location.js';
 import { quoteString } from './sql-text.js';
 import { TableOpError } from './table-op-error.js';
@@ -18,18 +20,23 @@ import { TableOpError } from './table-op-error.js';
 export interface SourceInspection {
   readonly schemas: SourceSchemas;
   readonly problems: readonly string[];
+  /** With `withShapes`: each source's rows and column sizes, by its location text (args.source). */
+  readonly shapes: ReadonlyMap<string, SourceShape>;
 }
 
-export async function inspectTableSources(spec: DagSpec): Promise<SourceInspection> {
+export async function inspectTableSources(spec: DagSpec, options: { withShapes?: boolean } = {}): Promise<SourceInspection> {
   const schemas = new Map<string, readonly string[]>();
+  const shapes = new Map<string, SourceShape>();
   const problems: string[] = [];
   for (const task of spec.tasks) {
     if (task.op === 'table.read') {
       const args = TableReadArgsSchema.safeParse(task.args ?? {});
       if (!args.success) continue; // validation names bad args
       try {
-        const columns = await sourceColumns(args.data);
+        const described = await describeSource(args.data, options.withShapes === true && !shapes.has(args.data.source));
+        const columns = described.columns;
         schemas.set(task.id, columns);
+        if (described.shape) shapes.set(args.data.source, described.shape);
         const missing = [...(args.data.columns ?? []), ...args.data.filter.map((p) => p.column)].filter((c) => !columns.includes(c));
         if (missing.length > 0) problems.push(`task ${task.id} (table.read): ${args.data.source} has no column ${[...new Set(missing)].map((c) => `"${c}"`).join(', ')} (it has ${columns.join(', ')})`);
       } catch (error) {
@@ -43,21 +50,31 @@ export async function inspectTableSources(spec: DagSpec): Promise<SourceInspecti
       }
     }
   }
-  return { schemas, problems };
+  return { schemas, problems, shapes };
 }
 
-/** The column names of a source, read from its header (Parquet footer, CSV header, Arrow schema). */
-async function sourceColumns(args: TableReadArgs): Promise<string[]> {
+/**
+ * The column names of a source, read from its header (Parquet footer, CSV header, Arrow schema),
+ * and with `withShape` its rows and column sizes (./source-stats.ts).
+ */
+async function describeSource(args: TableReadArgs, withShape: boolean): Promise<{ columns: string[]; shape?: SourceShape }> {
   const location = parseLocation(args.source) as SourceLocation;
   const format = args.format ?? formatOfName(args.source);
-  if (format === 'arrow') return tableFromIPC(alignedForArrow(await readSourceBytes(location))).schema.fields.map((f) => f.name);
+  if (format === 'arrow') {
+    const table = tableFromIPC(alignedForArrow(await readSourceBytes(location)));
+    return { columns: table.schema.fields.map((f) => f.name), ...(withShape ? { shape: arrowSourceShape(table) } : {}) };
+  }
   const source = await openSource(location, format === 'parquet' ? { footerOnly: true } : undefined);
   try {
     return await withConnection(async (connection) => {
       const scan = format === 'parquet' ? `read_parquet(${quoteString(source.path)})` : `read_csv(${quoteString(source.path)}, header = true)`;
       try {
         const reader = await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${scan}`);
-        return reader.getRowsJS().map((row) => String(row[0]));
+        const types = reader.getRowsJS().map((row) => ({ name: String(row[0]), type: String(row[1]) }));
+        const columns = types.map((t) => t.name);
+        if (!withShape) return { columns };
+        const shape = format === 'parquet' ? await parquetSourceShape(connection, source.path, types) : await csvSourceShape(connection, scan, await sourceSize(location), types);
+        return { columns, shape };
       } catch (error) {
         throw new TableOpError(`${args.source} is not a readable ${format} file: ${(error as Error).message}`, { cause: error });
       }

@@ -5,6 +5,7 @@ import { OpInputError } from '../op-input-error.js';
 import { AggregateSchema, aggregateSql, columnList, DerivedColumnSchema, FilterSchema, JoinKeySchema, leftKey, rightKey, whereSql } from './table-args.js';
 import { queryTable, queryTables, tableInput, tableValue } from './run-query.js';
 import { quoteIdentifier } from './sql-text.js';
+import { aggregateCost, aggregateShape, concatCost, concatShape, filterCost, filterShape, joinCost, joinShape, projectCost, projectShape, sqlCost, sqlShape } from './table-costs.js';
 
 
 export const tableFilter = defineOp({
@@ -13,6 +14,8 @@ export const tableFilter = defineOp({
   args: z.object({ where: FilterSchema.min(1) }).strict(),
   arity: exactly(1),
   outputs: 1,
+  shape: filterShape,
+  cost: filterCost,
   run: async (inputs, args) => [tableValue(await queryTable(tableInput('table.filter', inputs, 0), (from) => `SELECT * FROM ${from}${whereSql(args.where)}`))],
 });
 
@@ -22,6 +25,8 @@ export const tableProject = defineOp({
   args: z.object({ columns: z.array(z.string().min(1)), derive: z.array(DerivedColumnSchema).default([]) }).strict().refine((a) => a.columns.length + a.derive.length > 0, { message: 'keep at least one column or derive one' }),
   arity: exactly(1),
   outputs: 1,
+  shape: projectShape,
+  cost: projectCost,
   run: async (inputs, args) => {
     const select = [...args.columns.map(quoteIdentifier), ...args.derive.map((d) => `(${d.sql}) AS ${quoteIdentifier(d.as)}`)];
     return [tableValue(await queryTable(tableInput('table.project', inputs, 0), (from) => `SELECT ${select.join(', ')} FROM ${from}`))];
@@ -34,6 +39,8 @@ export const tableJoin = defineOp({
   args: z.object({ on: z.array(JoinKeySchema).min(1), how: z.enum(['inner', 'left']).default('inner') }).strict(),
   arity: exactly(2),
   outputs: 1,
+  shape: joinShape,
+  cost: joinCost,
   run: async (inputs, args) => {
     const left = tableInput('table.join', inputs, 0);
     const right = tableInput('table.join', inputs, 1);
@@ -52,6 +59,8 @@ export const tableAggregate = defineOp({
   args: z.object({ groupBy: z.array(z.string().min(1)), aggregates: z.array(AggregateSchema).min(1) }).strict(),
   arity: exactly(1),
   outputs: 1,
+  shape: aggregateShape,
+  cost: aggregateCost,
   run: async (inputs, args) => {
     const keys = columnList(args.groupBy);
     const select = [...(args.groupBy.length > 0 ? [keys] : []), ...args.aggregates.map(aggregateSql)].join(', ');
@@ -66,6 +75,8 @@ export const tableSql = defineOp({
   args: z.object({ query: z.string().min(1), inputs: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a plain SQL name')).optional() }).strict(),
   arity: atLeast(0),
   outputs: 1,
+  shape: sqlShape,
+  cost: sqlCost,
   run: async (inputs, args) => {
     if (args.inputs && args.inputs.length !== inputs.length) throw new OpInputError('table.sql', `args.inputs names ${args.inputs.length} tables but the task has ${inputs.length} inputs`);
     const tables = new Map(inputs.map((_, i) => [args.inputs?.[i] ?? `input${i}`, tableInput('table.sql', inputs, i)]));
@@ -79,6 +90,8 @@ export const tableConcat = defineOp({
   args: z.object({}).strict(),
   arity: atLeast(1),
   outputs: 1,
+  shape: concatShape,
+  cost: concatCost,
   run: (inputs) => {
     const tables = inputs.map((_, i) => tableInput('table.concat', inputs, i));
     const first = tables[0]!;
