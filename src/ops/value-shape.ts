@@ -25,6 +25,13 @@ export interface TableColumnShape {
   readonly bytesPerRow: number;
   /** Distinct values (an estimate), when known: bounds the groups of an aggregate. */
   readonly distinct?: number;
+  /** The smallest and largest value of a numeric column, when the source's statistics tell. */
+  readonly min?: number;
+  readonly max?: number;
+  /** The fraction of its rows that are null, when the source's statistics tell. */
+  readonly nullFraction?: number;
+  /** Predicates (as JSON) already applied upstream: applied again (pushdown copies a filter into its read), they keep every row. */
+  readonly applied?: readonly string[];
 }
 
 /** Bytes of Float64 data per matrix element, as data/codec.ts `valueByteSize` counts them. */

@@ -6,8 +6,8 @@ import type { SourceShape } from './table-costs.js';
 /**
  * A source's rows and column sizes, for the planners and the simulator (./table-costs.ts), read as
  * cheaply as the format allows:
- * - Parquet: the footer only (row count, each column's compressed and uncompressed bytes, integer
- *   columns' min and max, which bound their distinct values);
+ * - Parquet: the footer only (row count, each column's compressed and uncompressed bytes, null
+ *   count, numeric columns' min and max, which bound an integer column's distinct values);
  * - CSV: one scan (rows, distinct values, string lengths), CSV sources being small dimension
  *   tables in practice;
  * - Arrow IPC: the table itself (buffer sizes), already read for its schema.
@@ -24,6 +24,7 @@ const FIXED_WIDTHS: Readonly<Record<string, number>> = {
 const OFFSET_BYTES = 4;
 const INTEGER_TYPES = new Set(['TINYINT', 'UTINYINT', 'SMALLINT', 'USMALLINT', 'INTEGER', 'UINTEGER', 'BIGINT', 'UBIGINT', 'HUGEINT', 'UHUGEINT']);
 
+const finite = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
 const fixedWidth = (type: string) => FIXED_WIDTHS[type] ?? (type.startsWith('DECIMAL') ? 16 : undefined);
 
 export interface ColumnType {
@@ -37,18 +38,33 @@ export async function parquetSourceShape(connection: DuckDBConnection, path: str
   const rowsReader = await connection.runAndReadAll(`SELECT coalesce(sum(num_rows), 0)::BIGINT FROM parquet_file_metadata(${file})`);
   const rows = Number(rowsReader.getRowsJS()[0]?.[0] ?? 0);
   const chunks = await connection.runAndReadAll(
-    `SELECT path_in_schema, sum(total_compressed_size)::BIGINT, sum(total_uncompressed_size)::BIGINT, min(TRY_CAST(stats_min_value AS HUGEINT))::DOUBLE, max(TRY_CAST(stats_max_value AS HUGEINT))::DOUBLE
+    `SELECT path_in_schema, sum(total_compressed_size)::BIGINT, sum(total_uncompressed_size)::BIGINT, min(TRY_CAST(stats_min_value AS DOUBLE)), max(TRY_CAST(stats_max_value AS DOUBLE)),
+       sum(stats_null_count)::DOUBLE, count(*) = count(stats_null_count)
      FROM parquet_metadata(${file}) GROUP BY path_in_schema`,
   );
-  const byColumn = new Map(chunks.getRowsJS().map((row) => [String(row[0]), { compressed: Number(row[1]), uncompressed: Number(row[2]), min: row[3] as number | null, max: row[4] as number | null }]));
+  const byColumn = new Map(
+    chunks.getRowsJS().map((row) => [
+      String(row[0]),
+      { compressed: Number(row[1]), uncompressed: Number(row[2]), min: finite(row[3]), max: finite(row[4]), nulls: row[6] === true ? finite(row[5]) : undefined },
+    ]),
+  );
   const perRow = (bytes: number) => (rows > 0 ? bytes / rows : 0);
   return {
     rows,
     columns: columns.map(({ name, type }) => {
       const chunk = byColumn.get(name);
       const width = fixedWidth(type) ?? OFFSET_BYTES + perRow(chunk?.uncompressed ?? 0);
-      const range = chunk && INTEGER_TYPES.has(type) && chunk.min !== null && chunk.max !== null ? chunk.max - chunk.min + 1 : undefined;
-      return { name, bytesPerRow: width, fileBytesPerRow: perRow(chunk?.compressed ?? 0), ...(range !== undefined ? { distinct: Math.min(rows, range) } : {}) };
+      const numeric = fixedWidth(type) !== undefined && chunk?.min !== undefined && chunk.max !== undefined;
+      const range = numeric && INTEGER_TYPES.has(type) ? chunk.max! - chunk.min! + 1 : undefined;
+      return {
+        name,
+        bytesPerRow: width,
+        fileBytesPerRow: perRow(chunk?.compressed ?? 0),
+        ...(range !== undefined ? { distinct: Math.min(rows, range) } : {}),
+        // Timestamps' statistics are not numbers of the values' unit a predicate compares with.
+        ...(numeric && !type.startsWith('TIMESTAMP') && !type.startsWith('DATE') && !type.startsWith('TIME') ? { min: chunk.min!, max: chunk.max! } : {}),
+        ...(chunk?.nulls !== undefined && rows > 0 ? { nullFraction: chunk.nulls / rows } : {}),
+      };
     }),
   };
 }

@@ -12,7 +12,9 @@ import { rightKey, type Aggregate, type JoinKey, type Predicate } from './table-
  * Output rows are estimates where the data decides them:
  * - a filter keeps the product of its predicates' selectivities, System R's defaults (Selinger
  *   et al., SIGMOD 1979): `=` 1/distinct values when the source tells them, else 1/10; `in` that
- *   times the list's length; ranges 1/3; `is null` 1/10; negations the complement;
+ *   times the list's length; ranges the covered share of the column's [min, max] when the
+ *   source's statistics give it, else 1/3; `is null` the counted null fraction, else 1/10;
+ *   negations the complement;
  * - a join of a key that is unique on the right (a dimension table) keeps every left row: rows =
  *   left rows x right rows per distinct right key;
  * - an aggregate has one row per group: the product of its keys' distinct counts where the source
@@ -34,9 +36,14 @@ const EQUALS_SELECTIVITY = 0.1;
 const RANGE_SELECTIVITY = 1 / 3;
 const NULL_SELECTIVITY = 0.1;
 
-/** The fraction of rows a predicate keeps, as System R estimates it. */
+/**
+ * The fraction of rows a predicate keeps, as System R estimates it; with the source's statistics,
+ * a range over a numeric column's [min, max] as the share of that interval it covers (values taken
+ * as uniform) and nulls as counted.
+ */
 export function predicateSelectivity(predicate: Predicate, column: TableColumnShape | undefined): number {
   const equals = column?.distinct !== undefined && column.distinct > 0 ? 1 / column.distinct : EQUALS_SELECTIVITY;
+  const nulls = column?.nullFraction ?? NULL_SELECTIVITY;
   switch (predicate.op) {
     case '=':
       return equals;
@@ -45,17 +52,43 @@ export function predicateSelectivity(predicate: Predicate, column: TableColumnSh
     case 'in':
       return Math.min(1, equals * (Array.isArray(predicate.value) ? predicate.value.length : 1));
     case 'is null':
-      return NULL_SELECTIVITY;
+      return nulls;
     case 'is not null':
-      return 1 - NULL_SELECTIVITY;
+      return 1 - nulls;
     default:
-      return RANGE_SELECTIVITY;
+      return rangeSelectivity(predicate.op, predicate.value, column) ?? RANGE_SELECTIVITY;
   }
 }
 
-/** The fraction of rows every predicate of `filter` keeps (taken as independent). */
+/** The share of [min, max] a comparison keeps, when the column's range and the value are numbers. */
+function rangeSelectivity(op: Predicate['op'], value: unknown, column: TableColumnShape | undefined): number | undefined {
+  if (typeof value !== 'number' || column?.min === undefined || column.max === undefined) return undefined;
+  const { min, max } = column;
+  if (!(max > min)) return (op === '<' || op === '<=' ? value >= min : value <= max) ? 1 : 0;
+  const below = Math.min(1, Math.max(0, (value - min) / (max - min)));
+  const kept = op === '<' || op === '<=' ? below : 1 - below;
+  // Nulls fail every comparison.
+  return kept * (1 - (column.nullFraction ?? 0));
+}
+
+const predicateKey = (p: Predicate) => JSON.stringify([p.op, p.value ?? null]);
+
+/** The fraction of rows every predicate of `filter` keeps (taken as independent; one already applied keeps all). */
 export function filterSelectivity(filter: readonly Predicate[], shape: TableShape): number {
-  return filter.reduce((product, p) => product * predicateSelectivity(p, shape.columns.find((c) => c.name === p.column)), 1);
+  return filter.reduce((product, p) => {
+    const column = shape.columns.find((c) => c.name === p.column);
+    return column?.applied?.includes(predicateKey(p)) ? product : product * predicateSelectivity(p, column);
+  }, 1);
+}
+
+/** The columns after `filter`: its predicates marked applied, a null test's nulls counted. */
+function afterFilter(columns: readonly TableColumnShape[], filter: readonly Predicate[]): TableColumnShape[] {
+  return columns.map((column) => {
+    const own = filter.filter((p) => p.column === column.name);
+    if (own.length === 0) return column;
+    const notNull = own.some((p) => p.op !== 'is null');
+    return { ...column, applied: [...new Set([...(column.applied ?? []), ...own.map(predicateKey)])], ...(notNull && column.nullFraction !== undefined ? { nullFraction: 0 } : {}) };
+  });
 }
 
 /** A table of `rows` rows with these columns (distinct counts never above the rows). */
@@ -71,7 +104,7 @@ function tableCost(bytesRead: number, output: ValueShape): OpCost {
 }
 
 export function filteredShape(input: TableShape, where: readonly Predicate[]): TableShape {
-  return withRows(input.columns, input.rows * filterSelectivity(where, input));
+  return withRows(afterFilter(input.columns, where), input.rows * filterSelectivity(where, input));
 }
 
 export function filterShape(inputs: readonly ValueShape[], args: { where: readonly Predicate[] }): ValueShape[] | undefined {
@@ -218,7 +251,7 @@ export function readShape(source: SourceShape | undefined, args: ReadArgs): Valu
   if (columns.some((c) => c === undefined)) return undefined;
   const all = tableShapeOf(source.rows, source.columns);
   const kept = (columns as SourceShape['columns']).map(({ fileBytesPerRow: _file, ...c }) => c);
-  return [withRows(kept, source.rows * filterSelectivity(args.filter, all))];
+  return [withRows(afterFilter(kept, args.filter), source.rows * filterSelectivity(args.filter, all))];
 }
 
 /** A read decodes the file bytes of the columns it reads (and filters on) into its output. */

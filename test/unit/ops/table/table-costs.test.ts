@@ -54,6 +54,16 @@ describe('table op cost declarations (issue 18 item 6)', () => {
     expect(declared('table.filter', [{ kind: 'bytes', byteLength: 8 }], { where: [{ column: 'fare', op: '>', value: 0 }] }).cost).toBeUndefined();
   });
 
+  it('filter with the source\'s statistics: a range keeps its share of [min, max], nulls as counted; a predicate applied upstream keeps every row', () => {
+    const stats = tableShapeOf(1000, [{ name: 'fare', bytesPerRow: 8, min: -10, max: 90, nullFraction: 0.2 }]);
+    const positive = declared('table.filter', [stats], { where: [{ column: 'fare', op: '>', value: 0 }] }).shape!;
+    expect(positive.rows).toBeCloseTo(1000 * 0.9 * 0.8);
+    expect(declared('table.filter', [stats], { where: [{ column: 'fare', op: 'is null' }] }).shape?.rows).toBeCloseTo(200);
+    // Pushdown copies a filter into its read and keeps the filter: the second pass keeps all.
+    expect(declared('table.filter', [positive], { where: [{ column: 'fare', op: '>', value: 0 }] }).shape?.rows).toBeCloseTo(positive.rows);
+    expect(declared('table.filter', [positive], { where: [{ column: 'fare', op: '>', value: 40 }] }).shape?.rows).toBeLessThan(positive.rows);
+  });
+
   it('project: bytes shrink to the kept columns, derived columns 8 bytes each; reads what it keeps and uses', () => {
     const { shape, cost } = declared('table.project', [trips], { columns: ['zone'], derive: [{ as: 'cents', sql: 'fare * 100', uses: ['fare'] }] });
     expect(shape?.columns.map((c) => c.name)).toEqual(['zone', 'cents']);
@@ -156,8 +166,9 @@ describe('source shapes read before a run (footers, headers)', () => {
     expect(trips.rows).toBe(rows);
     const column = (name: string) => trips.columns.find((c) => c.name === name)!;
     expect(column('zone')).toMatchObject({ bytesPerRow: 4, distinct: 50 });
-    expect(column('fare')).toMatchObject({ bytesPerRow: 8 });
+    expect(column('fare')).toMatchObject({ bytesPerRow: 8, min: 0, max: 4999 / 7 });
     expect(column('fare').distinct).toBeUndefined();
+    expect(column('note').nullFraction).toBeCloseTo(1667 / 5000);
     // Strings: 4 bytes of offset plus the stored bytes per row (about 16 characters, a third null).
     expect(column('note').bytesPerRow).toBeGreaterThan(4);
     expect(trips.columns.every((c) => c.fileBytesPerRow > 0)).toBe(true);
