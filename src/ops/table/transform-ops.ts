@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { defineOp } from '../define-op.js';
 import { atLeast, exactly } from '../op-definition.js';
 import { OpInputError } from '../op-input-error.js';
-import { AggregateSchema, aggregateSql, columnList, DerivedColumnSchema, FilterSchema, JoinKeySchema, leftKey, rightKey, whereSql } from './table-args.js';
+import { AggregateSchema, DerivedColumnSchema, FilterSchema, JoinKeySchema } from './table-args.js';
+import { aggregateQuery, filterQuery, joinQuery, projectQuery, sqlInputNames } from './op-sql.js';
 import { queryTable, queryTables, tableInput, tableValue } from './run-query.js';
-import { quoteIdentifier } from './sql-text.js';
 import { aggregateCost, aggregateShape, concatCost, concatShape, filterCost, filterShape, joinCost, joinShape, projectCost, projectShape, sqlCost, sqlShape } from './table-costs.js';
 
 
@@ -16,7 +16,7 @@ export const tableFilter = defineOp({
   outputs: 1,
   shape: filterShape,
   cost: filterCost,
-  run: async (inputs, args) => [tableValue(await queryTable(tableInput('table.filter', inputs, 0), (from) => `SELECT * FROM ${from}${whereSql(args.where)}`))],
+  run: async (inputs, args) => [tableValue(await queryTable(tableInput('table.filter', inputs, 0), (from) => filterQuery(from, args)))],
 });
 
 export const tableProject = defineOp({
@@ -27,10 +27,7 @@ export const tableProject = defineOp({
   outputs: 1,
   shape: projectShape,
   cost: projectCost,
-  run: async (inputs, args) => {
-    const select = [...args.columns.map(quoteIdentifier), ...args.derive.map((d) => `(${d.sql}) AS ${quoteIdentifier(d.as)}`)];
-    return [tableValue(await queryTable(tableInput('table.project', inputs, 0), (from) => `SELECT ${select.join(', ')} FROM ${from}`))];
-  },
+  run: async (inputs, args) => [tableValue(await queryTable(tableInput('table.project', inputs, 0), (from) => projectQuery(from, args)))],
 });
 
 export const tableJoin = defineOp({
@@ -44,11 +41,7 @@ export const tableJoin = defineOp({
   run: async (inputs, args) => {
     const left = tableInput('table.join', inputs, 0);
     const right = tableInput('table.join', inputs, 1);
-    const condition = args.on.map((key) => `l.${quoteIdentifier(leftKey(key))} = r.${quoteIdentifier(rightKey(key))}`).join(' AND ');
-    const rightKeys = [...new Set(args.on.map(rightKey))];
-    const rightColumns = right.schema.fields.map((f) => f.name).filter((name) => !rightKeys.includes(name));
-    const select = ['l.*', ...rightColumns.map((name) => `r.${quoteIdentifier(name)}`)].join(', ');
-    const sql = `SELECT ${select} FROM "left" l ${args.how.toUpperCase()} JOIN "right" r ON ${condition}`;
+    const sql = joinQuery(args, right.schema.fields.map((f) => f.name));
     return [tableValue(await queryTables(new Map([['left', left], ['right', right]]), sql))];
   },
 });
@@ -61,12 +54,7 @@ export const tableAggregate = defineOp({
   outputs: 1,
   shape: aggregateShape,
   cost: aggregateCost,
-  run: async (inputs, args) => {
-    const keys = columnList(args.groupBy);
-    const select = [...(args.groupBy.length > 0 ? [keys] : []), ...args.aggregates.map(aggregateSql)].join(', ');
-    const grouping = args.groupBy.length > 0 ? ` GROUP BY ${keys} ORDER BY ${keys}` : '';
-    return [tableValue(await queryTable(tableInput('table.aggregate', inputs, 0), (from) => `SELECT ${select} FROM ${from}${grouping}`))];
-  },
+  run: async (inputs, args) => [tableValue(await queryTable(tableInput('table.aggregate', inputs, 0), (from) => aggregateQuery(from, args)))],
 });
 
 export const tableSql = defineOp({
@@ -79,7 +67,8 @@ export const tableSql = defineOp({
   cost: sqlCost,
   run: async (inputs, args) => {
     if (args.inputs && args.inputs.length !== inputs.length) throw new OpInputError('table.sql', `args.inputs names ${args.inputs.length} tables but the task has ${inputs.length} inputs`);
-    const tables = new Map(inputs.map((_, i) => [args.inputs?.[i] ?? `input${i}`, tableInput('table.sql', inputs, i)]));
+    const names = sqlInputNames(inputs.length, args.inputs);
+    const tables = new Map(inputs.map((_, i) => [names[i]!, tableInput('table.sql', inputs, i)]));
     return [tableValue(await queryTables(tables, args.query))];
   },
 });
