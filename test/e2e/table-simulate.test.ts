@@ -13,10 +13,18 @@ import { runWukong } from '../helpers/wukong-cli.js';
 const dir = mkdtempSync(join(tmpdir(), 'wk-table-sim-'));
 const dag = join(dir, 'pipeline.json');
 
-function simulated(args: string[]): { makespanMs: number; bytesWritten: number; bytesRead: number; taskCosts: string } {
+interface Simulated {
+  makespanMs: number;
+  bytesWritten: number;
+  bytesRead: number;
+  sourceBytes: number;
+  taskCosts: string;
+}
+
+function simulated(args: string[]): Simulated {
   const run = runWukong(['simulate', dag, '--json', ...args]);
   expect(run.code, run.stderr).toBe(0);
-  return JSON.parse(run.stdout) as { makespanMs: number; bytesWritten: number; bytesRead: number; taskCosts: string };
+  return JSON.parse(run.stdout) as Simulated;
 }
 
 describe('simulate and plan of a table pipeline (e2e)', () => {
@@ -30,6 +38,9 @@ describe('simulate and plan of a table pipeline (e2e)', () => {
       expect(pushed.taskCosts).toMatch(/14 from op cost models/);
       expect(whole.taskCosts).toMatch(/14 from op cost models/);
       expect(pushed.bytesWritten * 3).toBeLessThan(whole.bytesWritten);
+      // Sources read: the file bytes of the columns read (4 of the 17 trip columns with pushdown).
+      expect(pushed.sourceBytes).toBeGreaterThan(0);
+      expect(pushed.sourceBytes * 3).toBeLessThan(whole.sourceBytes);
       expect(pushed.makespanMs).toBeLessThan(whole.makespanMs);
     }
   });

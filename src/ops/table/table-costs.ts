@@ -260,5 +260,5 @@ export function readCost(source: SourceShape | undefined, args: ReadArgs): OpCos
   if (!source || !output) return undefined;
   const read = new Set([...(args.columns ?? source.columns.map((c) => c.name)), ...args.filter.map((p) => p.column)]);
   const fileBytes = Math.round(source.rows * source.columns.filter((c) => read.has(c.name)).reduce((sum, c) => sum + c.fileBytesPerRow, 0));
-  return tableCost(fileBytes, output);
+  return { ...tableCost(fileBytes, output), sourceBytes: fileBytes };
 }

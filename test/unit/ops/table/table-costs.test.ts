@@ -114,12 +114,12 @@ describe('table op cost declarations (issue 18 item 6)', () => {
     const args = (raw: Record<string, unknown>) => read.args.parse({ source: '/data/t.parquet', ...raw });
     const all = read.shape!([], args({}))![0]!;
     expect(byteSizeOfShape(all)).toBe(1000 * 32);
-    expect(read.cost!([], args({}))).toEqual({ kernel: 'table', bytesRead: 9000, bytesWritten: 32000 });
+    expect(read.cost!([], args({}))).toEqual({ kernel: 'table', bytesRead: 9000, bytesWritten: 32000, sourceBytes: 9000 });
     const narrowed = args({ columns: ['fare'], filter: [{ column: 'zone', op: '=', value: 3 }] });
     const shape = read.shape!([], narrowed)![0] as TableShape;
     expect(shape.rows).toBeCloseTo(100);
     expect(shape.columns.map((c) => c.name)).toEqual(['fare']);
-    expect(read.cost!([], narrowed)).toEqual({ kernel: 'table', bytesRead: 4000, bytesWritten: 800 });
+    expect(read.cost!([], narrowed)).toEqual({ kernel: 'table', bytesRead: 4000, bytesWritten: 800, sourceBytes: 4000 });
     expect(read.shape!([], read.args.parse({ source: '/elsewhere.csv' }))).toBeUndefined();
   });
 
