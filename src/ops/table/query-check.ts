@@ -31,7 +31,9 @@ const SqlArgs = z.object({ query: z.string(), inputs: z.array(z.string()).option
 /** One problem per table task whose query the engine refuses, naming the task, the op and the engine's message. */
 export async function checkTableQueries(spec: DagSpec, sources: TaskSchemas, reported: ReadonlySet<string> = new Set()): Promise<string[]> {
   const schemas = new Map(sources);
-  const problems: string[] = [];
+  const position = new Map(spec.tasks.map((t, i) => [t.id, i]));
+  const found: { at: number; problem: string }[] = [];
+  const report = (task: TaskSpec, message: string) => found.push({ at: position.get(task.id)!, problem: `task ${task.id} (${task.op}): ${message}` });
   for (const task of topologicalOrder(spec)) {
     if (!task.op.startsWith('table.') || task.op === 'table.read' || reported.has(task.id)) continue;
     const inputs = (task.deps ?? []).map((ref) => schemas.get(producerOf(ref)));
@@ -44,14 +46,16 @@ export async function checkTableQueries(spec: DagSpec, sources: TaskSchemas, rep
     const query = queryOf(task, known);
     if (query === undefined) continue;
     if (typeof query === 'object') {
-      problems.push(`task ${task.id} (${task.op}): ${query.problem}`);
+      report(task, query.problem);
       continue;
     }
     const described = await describeQuery(query, tableNamesOf(task, known.length), known);
-    if ('problem' in described) problems.push(`task ${task.id} (${task.op}): ${described.problem}`);
+    if (described === undefined) continue;
+    if ('problem' in described) report(task, described.problem);
     else schemas.set(task.id, described.columns);
   }
-  return problems;
+  // In the order the DAG lists its tasks, as the other checks report theirs.
+  return found.sort((a, b) => a.at - b.at).map((f) => f.problem);
 }
 
 /** The names a task's inputs are loaded under when it runs (./run-query.ts, ./transform-ops.ts). */
@@ -93,14 +97,17 @@ function queryOf(task: TaskSpec, inputs: readonly (readonly ColumnType[])[]): st
   }
 }
 
-/** The query's result columns over empty tables of these schemas, or the engine's message. */
-async function describeQuery(query: string, names: readonly string[], inputs: readonly (readonly ColumnType[])[]): Promise<{ columns: ColumnType[] } | { problem: string }> {
+/**
+ * The query's result columns over empty tables of these schemas, or the engine's message;
+ * undefined when an input's schema cannot be recreated (the task and its consumers are left to the run).
+ */
+async function describeQuery(query: string, names: readonly string[], inputs: readonly (readonly ColumnType[])[]): Promise<{ columns: ColumnType[] } | { problem: string } | undefined> {
   return withConnection(async (connection) => {
     try {
       for (const [i, columns] of inputs.entries()) await createEmpty(connection, names[i]!, columns);
     } catch {
-      // A type the engine cannot write back as a column definition: leave the task to its run.
-      return { columns: [] };
+      // A type the engine cannot write back as a column definition.
+      return undefined;
     }
     try {
       const statements = await connection.extractStatements(query);
@@ -119,7 +126,7 @@ async function createEmpty(connection: DuckDBConnection, name: string, columns: 
 }
 
 /** The engine's message on one line, without the caret lines that point into SQL the user did not write. */
-function engineMessage(error: unknown): string {
+export function engineMessage(error: unknown): string {
   const lines = String((error as Error).message ?? error).split('\n');
   return lines.filter((line) => line.trim() !== '' && !/^LINE \d+:/.test(line) && !/^\s*\^\s*$/.test(line)).join(' ');
 }

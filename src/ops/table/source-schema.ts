@@ -6,7 +6,7 @@ import type { SourceSchemas } from './pushdown.js';
 import { TableReadArgsSchema, type TableReadArgs } from './read-write-ops.js';
 import { openSource, readSourceBytes, sourceSize } from './source-files.js';
 import { arrowSourceShape, csvSourceShape, parquetSourceShape, type ColumnType } from './source-stats.js';
-import { checkTableQueries } from './query-check.js';
+import { checkTableQueries, engineMessage } from './query-check.js';
 import { loadArrowTable } from './arrow-to-duckdb.js';
 import type { SourceShape } from './table-costs.js';
 import { formatOfName, parseLocation, type SourceLocation } from './source-location.js';
@@ -107,7 +107,7 @@ async function sqlSyntaxProblem(query: string): Promise<string | undefined> {
       const statements = await connection.extractStatements(query);
       return statements.count === 1 ? undefined : `args.query must hold one statement, it holds ${statements.count}`;
     } catch (error) {
-      return `SQL does not parse: ${(error as Error).message}`;
+      return `SQL does not parse: ${engineMessage(error)}`;
     }
   });
 }
