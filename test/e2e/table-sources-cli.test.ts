@@ -15,6 +15,8 @@ const wukong = (args: string[]) => runWukong(args);
 const dir = mkdtempSync(join(tmpdir(), 'wk-table-cli-'));
 const csv = join(dir, 'zones.csv');
 writeFileSync(csv, 'zone_id,name\n1,north\n2,south\n3,x\n');
+const binaryCsv = join(dir, 'binary.csv');
+writeFileSync(binaryCsv, Buffer.from([0x00, 0x01, 0x02, 0x67, 0xff, 0xfe, 0x0a]));
 const badParquet = join(dir, 'bad.parquet');
 writeFileSync(badParquet, 'PAR1 this is not a parquet file at all');
 
@@ -33,6 +35,7 @@ describe('table sources on the CLI (e2e)', () => {
   it.each([
     ['missing source', [{ id: 'r', op: 'table.read', args: { source: join(dir, 'nope.parquet') } }], /task r \(table\.read\): source .*nope\.parquet does not exist/],
     ['malformed parquet', [{ id: 'r', op: 'table.read', args: { source: badParquet } }], /task r \(table\.read\): .*bad\.parquet is not a readable parquet file/],
+    ['malformed CSV', [{ id: 'r', op: 'table.read', args: { source: binaryCsv } }], /task r \(table\.read\): .*binary\.csv is not a readable csv file: .*not utf-8 encoded/],
     ['unknown column', [{ id: 'r', op: 'table.read', args: { source: csv, columns: ['zone_id', 'borough'] } }], /task r \(table\.read\): .*zones\.csv has no column "borough" \(it has zone_id, name\)/],
     ['SQL syntax', [{ id: 'r', op: 'table.read', args: { source: csv } }, { id: 'q', op: 'table.sql', deps: ['r'], args: { query: 'SELEC * FROM input0' } }], /task q \(table\.sql\): SQL does not parse: .*syntax error/],
     // Unknown columns in every transform, bound over the sources' schemas as they flow down the DAG.

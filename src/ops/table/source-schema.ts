@@ -92,7 +92,9 @@ async function describeSource(args: TableReadArgs, withShape: boolean): Promise<
         const shape = format === 'parquet' ? await parquetSourceShape(connection, source.path, types) : await csvSourceShape(connection, scan, await sourceSize(location), types);
         return { columns, types, shape };
       } catch (error) {
-        throw new TableOpError(`${args.source} is not a readable ${format} file: ${(error as Error).message}`, { cause: error });
+        // The engine's first paragraph says what is wrong; the rest lists its reader's settings.
+        const message = engineMessage({ message: String((error as Error).message).split(/\n\s*\n/)[0] });
+        throw new TableOpError(`${args.source} is not a readable ${format} file: ${message}`, { cause: error });
       }
     });
   } finally {
