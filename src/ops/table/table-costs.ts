@@ -18,8 +18,8 @@ import { rightKey, type Aggregate, type JoinKey, type Predicate } from './table-
  * - a join of a key that is unique on the right (a dimension table) keeps every left row: rows =
  *   left rows x right rows per distinct right key;
  * - an aggregate has one row per group: the product of its keys' distinct counts where the source
- *   tells them (DEFAULT_DISTINCT_VALUES for a key it does not, e.g. a derived column), at most its
- *   input rows;
+ *   tells them or a derived date part fixes them (`hour(ts)`: 24), DEFAULT_DISTINCT_VALUES for any
+ *   other key, at most its input rows;
  * - a SQL query is not parsed: its output is taken as its largest input, cut to its LIMIT if it
  *   ends in one.
  * A task's `hints.rows` overrides any of these (src/metadata/dag-descriptors.ts).
@@ -117,9 +117,17 @@ export function filterCost(inputs: readonly ValueShape[], args: { where: readonl
   return input ? tableCost(byteSizeOfShape(input), filteredShape(input, args.where)) : undefined;
 }
 
+/** Values a date part takes (DuckDB's functions of one column: `hour(pickup_ts)`), so a derived key's groups are known. */
+const DATE_PART_VALUES: Readonly<Record<string, number>> = { hour: 24, minute: 60, second: 60, month: 12, quarter: 4, dayofweek: 7, isodow: 7, dayofmonth: 31, day: 31 };
+
+function datePartValues(sql: string): number | undefined {
+  const match = /^\s*([a-z]+)\s*\(\s*("[^"]+"|[A-Za-z_][A-Za-z0-9_]*)\s*\)\s*$/i.exec(sql);
+  return match ? DATE_PART_VALUES[match[1]!.toLowerCase()] : undefined;
+}
+
 interface ProjectArgs {
   readonly columns: readonly string[];
-  readonly derive: readonly { readonly as: string; readonly uses: readonly string[] }[];
+  readonly derive: readonly { readonly as: string; readonly sql: string; readonly uses: readonly string[] }[];
 }
 
 export function projectShape(inputs: readonly ValueShape[], args: ProjectArgs): ValueShape[] | undefined {
@@ -128,7 +136,11 @@ export function projectShape(inputs: readonly ValueShape[], args: ProjectArgs): 
   const kept = args.columns.map((name) => input.columns.find((c) => c.name === name));
   // A column the input lacks: the op would fail at run time.
   if (kept.some((c) => c === undefined)) return undefined;
-  return [tableShapeOf(input.rows, [...(kept as TableColumnShape[]), ...args.derive.map((d) => ({ name: d.as, bytesPerRow: DERIVED_COLUMN_BYTES }))])];
+  const derived = args.derive.map((d) => {
+    const distinct = datePartValues(d.sql);
+    return { name: d.as, bytesPerRow: DERIVED_COLUMN_BYTES, ...(distinct !== undefined ? { distinct: Math.min(distinct, Math.max(1, input.rows)) } : {}) };
+  });
+  return [tableShapeOf(input.rows, [...(kept as TableColumnShape[]), ...derived])];
 }
 
 export function projectCost(inputs: readonly ValueShape[], args: ProjectArgs): OpCost | undefined {

@@ -70,6 +70,10 @@ describe('table op cost declarations (issue 18 item 6)', () => {
     expect(byteSizeOfShape(shape!)).toBe(3000 * (4 + DERIVED_COLUMN_BYTES));
     expect(cost).toEqual({ kernel: 'table', bytesRead: 3000 * (4 + 8), bytesWritten: 3000 * 12 });
     expect(declared('table.project', [trips], { columns: ['nope'] }).shape).toBeUndefined();
+    // A date part of a column has a known number of values: an aggregate by it is bounded by them.
+    const hours = declared('table.project', [trips], { columns: ['zone'], derive: [{ as: 'hour', sql: 'hour(pickup_ts)', uses: ['note'] }] }).shape!;
+    expect(hours.columns.find((c) => c.name === 'hour')?.distinct).toBe(24);
+    expect(declared('table.aggregate', [hours], { groupBy: ['zone', 'hour'], aggregates: [{ fn: 'count', as: 'n' }] }).shape?.rows).toBe(30 * 24);
   });
 
   it('join with a dimension table: every left row kept, the right columns added without the key', () => {
