@@ -51,6 +51,7 @@ export async function loadPlannedInput(
   platformOf?: (model: Dag) => Promise<TargetPlatform | undefined>,
   replanAfter?: readonly string[],
   planLater = false,
+  prepare?: PrepareDag,
 ): Promise<PlannedInput> {
   const json = await readDagFile(file);
   if (looksAnnotated(json)) {
@@ -60,15 +61,25 @@ export async function loadPlannedInput(
       const issue = parsed.error.issues[0];
       throw new BadInputError(`${file}: not an annotated DAG: ${issue?.path.map(String).join('.') || '(root)'}: ${issue?.message}`);
     }
-    const { spec, model, dag } = validDag(parsed.data.dag, file, ops);
+    const { spec, model, dag } = await prepared(validDag(parsed.data.dag, file, ops), ops, prepare);
     if (replanAfter) throw new BadInputError(`${file} already holds a plan; re-planning points need the planner: plan its "dag" with --planner and --replan-after`);
     validatePlan(model, parsed.data.plan, { tiers: options.tiers, source: file });
     return { spec, model, dag, plan: parsed.data.plan, planner: parsed.data.plan.algorithm };
   }
-  const { spec, model, dag } = validDag(json, file, ops);
+  const { spec, model, dag, registry } = await prepared(validDag(json, file, ops), ops, prepare);
   const platform = platformOf ? await platformOf(model) : undefined;
-  if (planLater) return { spec, model, dag, ...(await plannerOfWhatRuns(model, options, historyAt, ops, platform)) };
-  return { spec, model, dag, ...(await planFor(model, options, historyAt, ops, platform, replanAfter)) };
+  if (planLater) return { spec, model, dag, ...(await plannerOfWhatRuns(model, options, historyAt, registry, platform)) };
+  return { spec, model, dag, ...(await planFor(model, options, historyAt, registry, platform, replanAfter)) };
+}
+
+/**
+ * A step between validation and planning: `simulate` prices a table DAG as a run runs it
+ * (src/cli/table-sources.ts pricedTableDag: pushdown, table.read priced from its sources).
+ */
+export type PrepareDag = (valid: { spec: DagSpec; model: Dag; dag: CompiledRunDag }, ops: OpRegistry) => Promise<{ spec: DagSpec; model: Dag; dag: CompiledRunDag; registry: OpRegistry }>;
+
+async function prepared(valid: { spec: DagSpec; model: Dag; dag: CompiledRunDag }, ops: OpRegistry, prepare: PrepareDag | undefined) {
+  return prepare ? prepare(valid, ops) : { ...valid, registry: ops };
 }
 
 /**

@@ -1,5 +1,9 @@
 import type { DagSpec } from '../model/dag-schema.js';
 import { BadInputError } from '../model/errors.js';
+import type { Dag } from '../dag/dag.js';
+import { DagValidationError, validateDag } from '../dag/validate.js';
+import { runDagFromSpec, type CompiledRunDag } from '../model/compiled-dag.js';
+import { OpRegistry } from '../ops/registry.js';
 import { loadLambdaConfig } from '../runtime/lambda-config.js';
 import { lambdaConfigPath } from './lambda-config-path.js';
 
@@ -17,8 +21,44 @@ export async function checkTableSources(spec: DagSpec, options: { pushdown: bool
   const { inspectTableSources } = await import('../ops/table/source-schema.js');
   const { pushdownTables } = await import('../ops/table/pushdown.js');
   const { schemas, problems } = await inspectTableSources(spec);
-  if (problems.length > 0) throw new BadInputError(`${spec.name ?? 'the DAG'}: ${problems.length === 1 ? problems[0] : `${problems.length} problems with table sources:\n  ${problems.join('\n  ')}`}`);
+  throwProblems(spec, problems);
   return options.pushdown ? pushdownTables(spec, schemas) : { spec, changes: [] };
+}
+
+function throwProblems(spec: DagSpec, problems: readonly string[]): void {
+  if (problems.length > 0) throw new BadInputError(`${spec.name ?? 'the DAG'}: ${problems.length === 1 ? problems[0] : `${problems.length} problems with table sources:\n  ${problems.join('\n  ')}`}`);
+}
+
+/** A valid DAG as the simulator and the planners price it. */
+export interface PricedDag {
+  readonly spec: DagSpec;
+  readonly model: Dag;
+  readonly dag: CompiledRunDag;
+  /** The ops, table.read priced from its sources' rows and column sizes. */
+  readonly registry: OpRegistry;
+}
+
+/**
+ * What `simulate` and `plan` price: the DAG a real run would run, its table sources checked as a
+ * run checks them and, with `pushdown`, narrowed as a run narrows them (checkTableSources), and
+ * table.read given the shapes of the files it reads (footers, headers: src/ops/table/source-stats.ts)
+ * so table tasks are priced from row counts and bytes. DAGs without table ops pass through.
+ */
+export async function pricedTableDag(valid: { spec: DagSpec; model: Dag; dag: CompiledRunDag }, registry: OpRegistry, options: { pushdown: boolean }): Promise<PricedDag> {
+  if (!usesTables(valid.spec)) return { ...valid, registry };
+  const { inspectTableSources } = await import('../ops/table/source-schema.js');
+  const { pushdownTables } = await import('../ops/table/pushdown.js');
+  const { tableReadWithSources } = await import('../ops/table/read-write-ops.js');
+  const { schemas, problems, shapes } = await inspectTableSources(valid.spec, { withShapes: true });
+  throwProblems(valid.spec, problems);
+  const read = tableReadWithSources(shapes);
+  const priced = new OpRegistry(registry.names().map((name) => (name === read.name ? read : registry.get(name))));
+  if (!options.pushdown) return { ...valid, registry: priced };
+  const { spec } = pushdownTables(valid.spec, schemas);
+  const result = validateDag(spec, priced);
+  // Pushdown only narrows args a valid DAG already had: a failure here is a pushdown bug.
+  if (!result.ok) throw new DagValidationError(result.problems, spec.name ?? 'the pushed-down DAG');
+  return { spec: result.spec, model: result.dag, dag: runDagFromSpec(result.spec), registry: priced };
 }
 
 /**

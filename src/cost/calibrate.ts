@@ -1,9 +1,10 @@
 import { cpus } from 'node:os';
+import { tableFromArrays } from 'apache-arrow';
 import type { Value } from '../data/value.js';
 import { randomMatrix } from '../ops/matrix/kernels/index.js';
 import type { OpCost, OpDefinition } from '../ops/op-definition.js';
 import type { OpRegistry } from '../ops/registry.js';
-import { matrixShapeOf, type ValueShape } from '../ops/value-shape.js';
+import { matrixShapeOf, tableShapeOf, type TableShape, type ValueShape } from '../ops/value-shape.js';
 import { median } from '../metadata/statistics.js';
 import type { FlopRatePoint, KernelRate, KernelTable } from './kernel-rates.js';
 
@@ -35,8 +36,59 @@ export function calibrationCases(quick: boolean): CalibrationCase[] {
     ...(quick ? [256] : [500, 1000, 2000]).map((n) => ({ op: 'matrix.random', args: { rows: n, cols: n, seed: 1 }, inputs: [] })),
     ...(quick ? [256] : [500, 1000, 2000]).map((n) => ({ op: 'matrix.fill', args: { rows: n, cols: n, value: 1 }, inputs: [] })),
     ...(quick ? [2000] : [20_000, 100_000]).map((rows) => ({ op: 'svc.train-chunk', args: { lambda: 0.01 }, inputs: [m(rows, 32), m(rows, 1), m(1, 33)] })),
+    ...tableCases(quick ? [20_000] : [200_000, 1_000_000]),
   ];
   return cases;
+}
+
+/**
+ * The table engine's scans (DuckDB over Arrow tables, in and out): a filter, a projection with a
+ * derived column and a group-by over a 4-column table (int64 id, int32 key of 1,000 values, two
+ * doubles in [0, 1)). The filter keeps v < 1/3, the fraction its cost declaration assumes for a
+ * range, so the declared bytes are the bytes the engine writes.
+ */
+function tableCases(sizes: readonly number[]): CalibrationCase[] {
+  return sizes.flatMap((rows) => {
+    const inputs = [calibrationTableShape(rows)];
+    return [
+      { op: 'table.filter', args: { where: [{ column: 'v', op: '<', value: 1 / 3 }] }, inputs },
+      { op: 'table.project', args: { columns: ['k', 'v'], derive: [{ as: 'vw', sql: 'v * w', uses: ['v', 'w'] }] }, inputs },
+      { op: 'table.aggregate', args: { groupBy: ['k'], aggregates: [{ fn: 'count', as: 'n' }, { fn: 'sum', column: 'v', as: 'total' }] }, inputs },
+    ];
+  });
+}
+
+const CALIBRATION_KEYS = 1000;
+
+function calibrationTableShape(rows: number): TableShape {
+  return tableShapeOf(rows, [
+    { name: 'id', bytesPerRow: 8, distinct: rows },
+    { name: 'k', bytesPerRow: 4, distinct: CALIBRATION_KEYS },
+    { name: 'v', bytesPerRow: 8 },
+    { name: 'w', bytesPerRow: 8 },
+  ]);
+}
+
+/** A table of the calibration shape: seeded uniform doubles, keys cycling through 1,000 values. */
+function calibrationTable(rows: number, seed: number): Value {
+  let state = seed >>> 0 || 1;
+  const unit = () => {
+    // xorshift32: fast and seeded; only the distribution matters here.
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) / 2 ** 32;
+  };
+  const id = BigInt64Array.from({ length: rows }, (_, i) => BigInt(i));
+  const k = Int32Array.from({ length: rows }, (_, i) => i % CALIBRATION_KEYS);
+  const v = Float64Array.from({ length: rows }, unit);
+  const w = Float64Array.from({ length: rows }, unit);
+  return { kind: 'table', table: tableFromArrays({ id, k, v, w }) };
+}
+
+function describeShape(shape: ValueShape): string {
+  if (shape.kind === 'matrix') return `${shape.rows}x${shape.cols}`;
+  return shape.kind === 'table' ? `${shape.rows} rows x ${shape.columns.length} columns` : `${shape.byteLength}B`;
 }
 
 /** What one case measured. */
@@ -76,7 +128,7 @@ export async function calibrateKernels(ops: OpRegistry, options: CalibrateOption
     if (!cost) continue;
     const inputs = c.inputs.map((shape, i) => valueOfShape(shape, i + 1));
     const cpuMs = await bestCpuMs(op, inputs, args, repeats);
-    const sample = { op: c.op, kernel: cost.kernel ?? 'default', shapes: c.inputs.map((s) => (s.kind === 'matrix' ? `${s.rows}x${s.cols}` : `${s.byteLength}B`)).join(',') || JSON.stringify(c.args), cpuMs, cost };
+    const sample = { op: c.op, kernel: cost.kernel ?? 'default', shapes: c.inputs.map(describeShape).join(',') || JSON.stringify(c.args), cpuMs, cost };
     samples.push(sample);
     options.onSample?.(sample);
   }
@@ -135,7 +187,8 @@ async function bestCpuMs(op: OpDefinition, inputs: readonly Value[], args: unkno
 
 /** A value of the shape: random entries (svc weights and labels included: only the shapes matter to the time). */
 function valueOfShape(shape: ValueShape, seed: number): Value {
-  if (shape.kind !== 'matrix') throw new RangeError('calibration cases use matrix inputs only');
+  if (shape.kind === 'table') return calibrationTable(shape.rows, seed);
+  if (shape.kind !== 'matrix') throw new RangeError('calibration cases use matrix and table inputs only');
   return randomMatrix(shape.rows, shape.cols, seed);
 }
 

@@ -44,7 +44,7 @@ export type KernelRate = z.infer<typeof KernelRateSchema>;
 export type KernelTable = z.infer<typeof KernelTableSchema>;
 
 /** The kernel classes the built-in ops declare (src/ops/op-costs.ts). */
-export const KERNEL_NAMES = ['matmul', 'qr', 'svd', 'elementwise', 'copy', 'random', 'fill', 'svc', 'synthetic', 'default'] as const;
+export const KERNEL_NAMES = ['matmul', 'qr', 'svd', 'elementwise', 'copy', 'random', 'fill', 'svc', 'synthetic', 'table', 'default'] as const;
 
 /** A declaration's time split into what computes (stretched by CPU share) and what waits. */
 export interface PricedCost {

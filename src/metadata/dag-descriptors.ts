@@ -4,7 +4,7 @@ import { byteSizeOfShape, type ValueShape } from '../ops/value-shape.js';
 import type { TaskDescriptor } from './metadata-access.js';
 import type { MetadataHistory } from './metadata-history.js';
 import { MetadataPredictor, type MetadataPredictorOptions } from './predictor.js';
-import { bytesShape, matrixShape, taskKeyOf } from './task-key.js';
+import { bytesShape, matrixShape, tableShape, taskKeyOf } from './task-key.js';
 
 /**
  * Static task descriptors: the task key each executor will record for a task, and the task's
@@ -46,7 +46,7 @@ export function describeDagTasks(dag: Dag, ops: OpRegistry): DagTaskDescriptor[]
     const inputs = dag.inputRefs(taskId).map((ref) => outputShapeOf(outputsOf.get(ref.taskId), ref.taskId, ref.output));
     const firstUnknown = inputs.find((input) => typeof input === 'string');
     const inputShapes = inputs.filter((input): input is ValueShape => typeof input !== 'string');
-    const derived = deriveOutputs(ops, taskId, task.op, task.args, firstUnknown ?? inputShapes);
+    const derived = withDeclaredRows(deriveOutputs(ops, taskId, task.op, task.args, firstUnknown ?? inputShapes), task.hints?.rows);
     outputsOf.set(taskId, derived.outputs);
     const known = firstUnknown === undefined;
     byId.set(taskId, {
@@ -89,6 +89,13 @@ export function predictorForDag(dag: Dag, ops: OpRegistry, history: MetadataHist
   return new MetadataPredictor(history, describeDagTasks(dag, ops), options);
 }
 
+/** A table output's estimated rows replaced by the task's `hints.rows`, when it states them. */
+function withDeclaredRows<T extends { outputs: OutputShapes }>(derived: T, rows: number | undefined): T {
+  if (rows === undefined || typeof derived.outputs === 'string') return derived;
+  const outputs = derived.outputs.map((shape) => (shape.kind === 'table' ? { ...shape, rows } : shape));
+  return { ...derived, outputs };
+}
+
 /** A producer's output shapes, or why they are unknown. */
 type OutputShapes = readonly ValueShape[] | string;
 
@@ -100,6 +107,7 @@ function outputShapeOf(outputs: OutputShapes | undefined, taskId: string, index:
 
 /** ./task-key.ts's house format, the one `shapeOfValue` gives for a value of this shape. */
 function houseShape(shape: ValueShape): string {
+  if (shape.kind === 'table') return tableShape(Math.round(shape.rows), shape.columns.length);
   return shape.kind === 'matrix' ? matrixShape(shape.rows, shape.cols) : bytesShape(shape.byteLength);
 }
 

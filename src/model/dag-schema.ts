@@ -50,6 +50,8 @@ export const TaskHintsSchema = z
   .object({
     durationMs: z.number().nonnegative().max(MAX_RECORDED_DURATION_MS).optional(),
     outputBytes: z.number().int().nonnegative().max(MAX_OUTPUT_BYTES_PER_TASK).optional(),
+    /** Rows of a table op's output, where the user knows better than the op's estimate (a filter's selectivity, an aggregate's groups). */
+    rows: z.number().int().nonnegative().optional(),
   })
   .strict();
 

@@ -66,6 +66,11 @@ export interface OpCost {
   readonly kernel?: string;
   /** Time already known at one full vCPU (synthetic.work spinning): added as is, then stretched by a small CPU share. */
   readonly cpuMs?: number;
+  /**
+   * Bytes read from outside the store (a source file or S3 object: table.read), also counted in
+   * bytesRead; the simulator reports them as sources read, as a run's report does.
+   */
+  readonly sourceBytes?: number;
   /** Time spent waiting rather than computing (a sleep: matrix.add's delayMs): not stretched, holds no core. */
   readonly waitMs?: number;
 }

@@ -28,6 +28,8 @@ export interface TaskCostEstimate {
   readonly outputBytes: number;
   /** Each output's share of outputBytes, when the op declares its output shapes. */
   readonly outputShares?: readonly number[];
+  /** Bytes read from source files or objects, when the op's cost declares them. */
+  readonly sourceBytes?: number;
   readonly timeSource: TaskCostSource;
 }
 
@@ -79,6 +81,7 @@ export function createCostModelEstimator(model: Dag, ops: OpRegistry, profile: C
     },
     outputBytes: (taskId) => get(taskId).outputBytes,
     outputShares: (taskId) => get(taskId).outputShares,
+    sourceBytes: (taskId) => get(taskId).sourceBytes,
   };
 }
 
@@ -116,13 +119,13 @@ function estimateTask(d: DagTaskDescriptor, task: DagTask, ops: OpRegistry, prof
 }
 
 /** The op's cost declaration priced by the profile's kernel rates, when all three exist. */
-function pricedByCostModel(d: DagTaskDescriptor, ops: OpRegistry, profile: CostProfile): { computeMs: number; waitMs: number } | undefined {
+function pricedByCostModel(d: DagTaskDescriptor, ops: OpRegistry, profile: CostProfile): { computeMs: number; waitMs: number; sourceBytes?: number } | undefined {
   const op = ops.lookup(d.op);
   if (!op?.cost || !profile.kernels || !d.inputShapes || !('parsedArgs' in d)) return undefined;
   const cost = op.cost(d.inputShapes, d.parsedArgs);
   if (!cost) return undefined;
   const { computeMs, waitMs } = priceOpCost(cost, profile.kernels);
-  return { computeMs, waitMs };
+  return { computeMs, waitMs, ...(cost.sourceBytes !== undefined ? { sourceBytes: cost.sourceBytes } : {}) };
 }
 
 function sharesOf(each: readonly number[] | undefined): { outputShares?: readonly number[] } {

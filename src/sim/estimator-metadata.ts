@@ -34,5 +34,6 @@ export function slowedEstimator(estimator: TaskEstimator, factor: (taskId: strin
     outputBytes: (taskId) => estimator.outputBytes(taskId),
     ...(estimator.outputShares ? { outputShares: (taskId: string) => estimator.outputShares?.(taskId) } : {}),
     ...(estimator.usesCpu ? { usesCpu: (taskId: string) => estimator.usesCpu?.(taskId) ?? true } : {}),
+    ...(estimator.sourceBytes ? { sourceBytes: (taskId: string) => estimator.sourceBytes?.(taskId) } : {}),
   };
 }

@@ -185,6 +185,8 @@ export abstract class SimEngine<Action, Event, Instruction, Executor extends Sim
     timing.execMs = execMs;
     timing.inputBytes = inputBytes;
     timing.outputBytes = outputBytes;
+    const sourceBytes = estimator.sourceBytes?.(taskId);
+    if (sourceBytes) timing.sourceBytes = sourceBytes;
     this.outputBytes.set(taskId, outputBytes);
     executor.cpuMs += execMs;
     executor.memoryBytes += outputBytes;

@@ -15,6 +15,8 @@ export interface TaskEstimator {
   outputShares?(taskId: string): readonly number[] | undefined;
   /** Whether the task occupies a CPU core while it runs (absent: every task does). */
   usesCpu?(taskId: string): boolean;
+  /** Bytes the task reads from files or S3 objects (a table.read), for the report's sources read. */
+  sourceBytes?(taskId: string): number | undefined;
 }
 
 /** `synthetic.work` in sleep mode waits rather than computes: no core, no CPU slowdown. */

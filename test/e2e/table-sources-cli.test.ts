@@ -15,8 +15,15 @@ const wukong = (args: string[]) => runWukong(args);
 const dir = mkdtempSync(join(tmpdir(), 'wk-table-cli-'));
 const csv = join(dir, 'zones.csv');
 writeFileSync(csv, 'zone_id,name\n1,north\n2,south\n3,x\n');
+const binaryCsv = join(dir, 'binary.csv');
+writeFileSync(binaryCsv, Buffer.from([0x00, 0x01, 0x02, 0x67, 0xff, 0xfe, 0x0a]));
 const badParquet = join(dir, 'bad.parquet');
 writeFileSync(badParquet, 'PAR1 this is not a parquet file at all');
+
+const read = { id: 'r', op: 'table.read', args: { source: csv } };
+/** A CSV whose rows past the engine's type-sniffing sample break its inferred type: only a run finds it. */
+const lateBadCsv = join(dir, 'late-bad.csv');
+writeFileSync(lateBadCsv, `id,n\n${Array.from({ length: 30_000 }, (_, i) => `${i},${i}`).join('\n')}\n30000,not-a-number\n`);
 
 function dagFile(name: string, tasks: unknown[]): string {
   const path = join(dir, `${name}.json`);
@@ -28,16 +35,46 @@ describe('table sources on the CLI (e2e)', () => {
   it.each([
     ['missing source', [{ id: 'r', op: 'table.read', args: { source: join(dir, 'nope.parquet') } }], /task r \(table\.read\): source .*nope\.parquet does not exist/],
     ['malformed parquet', [{ id: 'r', op: 'table.read', args: { source: badParquet } }], /task r \(table\.read\): .*bad\.parquet is not a readable parquet file/],
+    ['malformed CSV', [{ id: 'r', op: 'table.read', args: { source: binaryCsv } }], /task r \(table\.read\): .*binary\.csv is not a readable csv file: .*not utf-8 encoded/],
     ['unknown column', [{ id: 'r', op: 'table.read', args: { source: csv, columns: ['zone_id', 'borough'] } }], /task r \(table\.read\): .*zones\.csv has no column "borough" \(it has zone_id, name\)/],
     ['SQL syntax', [{ id: 'r', op: 'table.read', args: { source: csv } }, { id: 'q', op: 'table.sql', deps: ['r'], args: { query: 'SELEC * FROM input0' } }], /task q \(table\.sql\): SQL does not parse: .*syntax error/],
-  ])('%s: validate exits 2 naming the task (submit too, for a missing source)', (name, tasks, message) => {
+    // Unknown columns in every transform, bound over the sources' schemas as they flow down the DAG.
+    ['unknown column in a filter', [read, { id: 'f', op: 'table.filter', deps: ['r'], args: { where: [{ column: 'zone', op: '>', value: 1 }] } }], /task f \(table\.filter\): Binder Error: Referenced column "zone" not found.*Candidate bindings: "zone_id", "name"/],
+    ['unknown column in a derived column', [read, { id: 'p', op: 'table.project', deps: ['r'], args: { columns: ['name'], derive: [{ as: 'h', sql: 'zone_id + nope', uses: ['zone_id'] }] } }], /task p \(table\.project\): Binder Error: Referenced column "nope" not found/],
+    ['column dropped upstream', [read, { id: 'p', op: 'table.project', deps: ['r'], args: { columns: ['name'] } }, { id: 'a', op: 'table.aggregate', deps: ['p'], args: { groupBy: ['zone_id'], aggregates: [{ fn: 'count', as: 'n' }] } }], /task a \(table\.aggregate\): Binder Error: Referenced column "zone_id" not found.*Candidate bindings: "name"/],
+    ['unknown aggregated column', [read, { id: 'a', op: 'table.aggregate', deps: ['r'], args: { groupBy: ['name'], aggregates: [{ fn: 'sum', column: 'fare', as: 'total' }] } }], /task a \(table\.aggregate\): Binder Error: Referenced column "fare" not found/],
+    ['unknown join key', [read, { ...read, id: 's' }, { id: 'j', op: 'table.join', deps: ['r', 's'], args: { on: [{ left: 'zone_id', right: 'zone' }] } }], /task j \(table\.join\): Binder Error: Table "right" does not have a column named "zone"/],
+    ['unknown column in SQL', [read, { id: 'q', op: 'table.sql', deps: ['r'], args: { query: 'SELECT borough FROM input0' } }], /task q \(table\.sql\): Binder Error: Referenced column "borough" not found/],
+    ['unknown table in SQL', [read, { id: 'q', op: 'table.sql', deps: ['r'], args: { query: 'SELECT * FROM zones' } }], /task q \(table\.sql\): Catalog Error: Table with name zones does not exist/],
+  ])('%s: validate exits 2 naming the task (submit too, before running, for a missing source and a filter)', (name, tasks, message) => {
     const file = dagFile(name.replaceAll(' ', '-'), tasks);
-    for (const command of name === 'missing source' ? ['validate', 'submit'] : ['validate']) {
+    for (const command of name === 'missing source' || name === 'unknown column in a filter' ? ['validate', 'submit'] : ['validate']) {
       const run = wukong([command, file]);
       expect(run.code, `${command}: ${run.stderr}`).toBe(2);
       expect(run.stderr).toMatch(message);
       expect(run.stderr).not.toMatch(/^\s+at /m);
     }
+  });
+
+  it('a valid chain of every transform passes validate; its SQL may end in a semicolon', () => {
+    const file = dagFile('valid-chain', [
+      read,
+      { id: 'f', op: 'table.filter', deps: ['r'], args: { where: [{ column: 'zone_id', op: '>=', value: 1 }] } },
+      { id: 'p', op: 'table.project', deps: ['f'], args: { columns: ['zone_id', 'name'], derive: [{ as: 'big', sql: 'zone_id * 10', uses: ['zone_id'] }] } },
+      { id: 'j', op: 'table.join', deps: ['p', 'r'], args: { on: ['zone_id'], how: 'left' } },
+      { id: 'q', op: 'table.sql', deps: ['j'], args: { query: 'SELECT name, sum(big) AS total FROM input0 GROUP BY name;' } },
+      { id: 'a', op: 'table.aggregate', deps: ['q'], args: { groupBy: ['name'], aggregates: [{ fn: 'max', column: 'total', as: 'top' }] } },
+    ]);
+    const run = wukong(['validate', file]);
+    expect(run.code, run.stderr).toBe(0);
+  });
+
+  it('a CSV malformed past the sniffed sample passes validate; submit fails with exit 1 naming task, op and the engine message', () => {
+    const file = dagFile('late-bad-csv', [{ id: 'r', op: 'table.read', args: { source: lateBadCsv } }]);
+    expect(wukong(['validate', file]).code).toBe(0);
+    const run = wukong(['submit', file, '--workers', '1']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/task r \(op table\.read\) failed: .*late-bad\.csv: .*(Conversion Error|CSV Error)/);
   });
 
   it('a failure only the run finds is exit 1 naming task, op and the engine message', () => {

@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { generateValidDag } from '../../../workloads/replay-runner.js';
 import { parseParams, requireWorkload } from './replay.js';
+import { DEFAULT_DATA_ROOT } from '../../../workloads/pipeline/data-files.js';
 
 interface GenerateFlags {
   output?: string;
@@ -9,6 +10,7 @@ interface GenerateFlags {
   block?: string;
   delayMs?: string;
   param: string[];
+  data?: string;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -27,9 +29,15 @@ export function registerGenerateCommand(program: Command): void {
     .option('--delay-ms <n>', 'tr only: sleep per reduction task, as in the paper')
     .option('--param <name=value>', 'set any workload parameter (repeatable; see wukong replay --list)', collect, [])
     .option('-o, --output <file>', 'write the DAG here (default: print it)')
+    .option('--data <location>', `data workloads (pipeline): write the source files here too, a directory or s3://bucket/prefix (default ${DEFAULT_DATA_ROOT}): simulate and plan read their footers`)
     .action(async (name: string, flags: GenerateFlags) => {
       const workload = requireWorkload(name);
-      const spec = generateValidDag(workload, parseParams(workload, flags));
+      const params = parseParams(workload, flags);
+      // A data workload's DAG names its source files, and simulate prices reads from them: write them
+      // (as replay does; a dataset already complete there is kept).
+      const context = workload.prepareData ? { dataRoot: flags.data ?? DEFAULT_DATA_ROOT } : undefined;
+      if (context) await workload.prepareData?.(params, context);
+      const spec = generateValidDag(workload, params, context);
       const text = `${JSON.stringify(spec)}\n`;
       if (flags.output) {
         await writeFile(flags.output, text);

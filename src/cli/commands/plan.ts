@@ -6,6 +6,7 @@ import { describeMetadataLocation } from '../../metadata/metadata-location.js';
 import type { AnnotatedDag } from '../../model/annotated-dag.js';
 import { BUILTIN_PLANNER_NAMES } from '../../plan/builtin-planners.js';
 import { loadValidDag } from '../load-valid-dag.js';
+import { pricedTableDag } from '../table-sources.js';
 import { opsFromFlags, withOpsOptions, type OpsFlags } from '../ops-options.js';
 import { planFor } from '../planned-input.js';
 import { withOptionGroup } from '../option-group.js';
@@ -22,6 +23,7 @@ interface PlanFlags extends OpsFlags, PlannerFlags {
   output?: string;
   json?: boolean;
   profile?: string;
+  pushdown: boolean;
 }
 
 export function registerPlanCommand(program: Command): void {
@@ -40,12 +42,13 @@ export function registerPlanCommand(program: Command): void {
     .option('--no-metadata', 'no history: predictions from the DAG alone (hints and op shapes)')
     .option('--profile <name|file>', 'plan for a simulated platform: tasks priced by this cost profile\'s op cost models (as `simulate` prices them), transfers and start-ups by its rates')
     .option('-o, --output <file>', 'write the annotated DAG (planner wukong: the DAG itself) to this file')
-    .option('--json', 'print the summary as one JSON object');
+    .option('--json', 'print the summary as one JSON object')
+    .option('--no-pushdown', 'table ops: plan the DAG as written (by default it is planned, and -o writes it, with projections and filters pushed into the reads, as a run does)');
   withDeprecatedAlias(command, '--metadata-dir <dir>', '--metadata <url-or-dir>', { keepOwnValue: true });
   command.action(async (file: string, flags: PlanFlags) => {
       const planning = PLANNER_OPTION_GROUP.fromFlags(flags);
-      const { registry } = await opsFromFlags(flags);
-      const { spec, model } = await loadValidDag(file, registry);
+      const ops = await opsFromFlags(flags);
+      const { spec, model, registry } = await pricedTableDag(await loadValidDag(file, ops.registry), ops.registry, { pushdown: flags.pushdown });
       const name = spec.name ?? file;
       const location = flags.metadata === false ? undefined : metadataLocationFromFlags(flags);
       const costs = flags.profile === undefined ? undefined : await loadTaskCosts(model, { ...(flags.metadata === undefined ? {} : { metadata: flags.metadata }), profile: flags.profile }, loadProfile, registry);

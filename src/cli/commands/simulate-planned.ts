@@ -15,7 +15,8 @@ import type { CostProfile, StoreKind } from '../../cost/profile.js';
 import { DEFAULT_SIM_INVOKE_CONCURRENCY, simulate, type SimulationStats } from '../../sim/simulator.js';
 import { formatSummary, summaryJson } from '../format-summary.js';
 import { parseIntegerOption } from '../parse-options.js';
-import { loadPlannedInput } from '../planned-input.js';
+import { loadPlannedInput, type PrepareDag } from '../planned-input.js';
+import { pricedTableDag } from '../table-sources.js';
 import { PLANNER_OPTION_GROUP, type PlannerFlags } from '../planner-flags.js';
 import { OUTPUT_OPTION_GROUP, type OutputFlags } from '../output-flags.js';
 import { readDagFile } from '../read-dag-file.js';
@@ -38,6 +39,8 @@ export interface PlannedSimulateFlags extends TaskCostFlags, PlannerFlags, OpsFl
   replanAfter?: string;
   replanStages?: string;
   slowdown?: string;
+  /** False with --no-pushdown: table DAGs priced as written. */
+  pushdown: boolean;
 }
 
 /** What simulate.ts lends planned mode, so both modes parse the shared flags alike. */
@@ -69,7 +72,7 @@ export async function simulatePlannedCommand(file: string, flags: PlannedSimulat
 
   // The planner prices transfers, start-ups and tasks as the simulator will (issue 15 item 7): the
   // same profile and the same task costs (op cost models, or --history of the same task key).
-  const { registry } = await opsFromFlags(flags);
+  let { registry } = await opsFromFlags(flags);
   const slowdown = parseSlowdown(flags.slowdown);
   const replanAfter = await replanPoints(file, flags);
   let taskCosts: TaskCosts | undefined;
@@ -79,7 +82,13 @@ export async function simulatePlannedCommand(file: string, flags: PlannedSimulat
     plannedHere = true;
     return simulatedPlatform(await costsOf(model), storeKind);
   };
-  const { spec, model, dag, plan, planner, replanner } = await loadPlannedInput(file, planning, planningHistory(flags), registry, platformOf, replanAfter);
+  // Table DAGs are priced as a run runs them; the task costs then use the sources' shapes.
+  const prepare: PrepareDag = async (valid, ops) => {
+    const priced = await pricedTableDag(valid, ops, { pushdown: flags.pushdown });
+    registry = priced.registry;
+    return priced;
+  };
+  const { spec, model, dag, plan, planner, replanner } = await loadPlannedInput(file, planning, planningHistory(flags), registry, platformOf, replanAfter, false, prepare);
   if (!plan) throw new BadInputError(`${file}: planner ${planner} made no plan`);
   const costs = await costsOf(model);
   const predictedFrom = plannedHere ? `tasks priced as simulated (below), transfers and start-ups at profile ${costs.profile.name}'s rates` : `the plan file's own forecast (${file})`;

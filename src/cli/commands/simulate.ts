@@ -11,6 +11,7 @@ import { loadTaskCosts, localProfileFlagHelp, type TaskCostFlags } from './simul
 import { DEFAULT_METADATA_DIR } from '../../metadata/file-metadata-store.js';
 import { formatSummary, summaryJson } from '../format-summary.js';
 import { loadValidDag } from '../load-valid-dag.js';
+import { pricedTableDag } from '../table-sources.js';
 import { WUKONG_OPTION_GROUP, type WukongFlags } from '../wukong-flags.js';
 import { withOptionGroup } from '../option-group.js';
 import { parseIntegerOption } from '../parse-options.js';
@@ -27,6 +28,7 @@ interface SimulateFlags extends TaskCostFlags, PlannerFlags, WukongFlags, OpsFla
   store: string;
   invokeConcurrency: string;
   warm: string;
+  pushdown: boolean;
 }
 
 /** Lambda memory the simulator assumes by default: WUKONG's evaluation used 3 GB functions. */
@@ -49,7 +51,8 @@ export function registerSimulateCommand(program: Command): void {
     WUKONG_OPTION_GROUP,
   )
     .option('--invoke-concurrency <n>', 'Invoke API calls in flight per executor and from the client', String(DEFAULT_SIM_INVOKE_CONCURRENCY))
-    .option('--warm <n>', 'execution environments already warm when the run starts', '0');
+    .option('--warm <n>', 'execution environments already warm when the run starts', '0')
+    .option('--no-pushdown', 'table ops: price the DAG as written, every column read and moved (a run pushes projections and filters into the reads)');
   withOptionGroup(command, OUTPUT_OPTION_GROUP, { report: { description: 'write the run report (JSON, backend "simulated")' } });
   command.option('--park-after-ms <ms>', 'planned mode: a worker that waited this long for an input parks (default 500)');
   command.option('--replan-after <task-ids>', 'planned mode: re-planning points (comma-separated task ids): after the stage each closes, the planner plans the rest with the times observed so far');
@@ -75,8 +78,8 @@ async function runSimulation(file: string, flags: SimulateFlags): Promise<{ repo
   const warmContainers = parseIntegerOption(flags.warm, '--warm', 0, 0);
   if (flags.store !== 'redis' && flags.store !== 's3') throw new BadInputError(`--store must be redis or s3, got "${flags.store}"`);
   const storeKind: StoreKind = flags.store;
-  const { registry } = await opsFromFlags(flags);
-  const { spec, model, dag } = await loadValidDag(file, registry);
+  const ops = await opsFromFlags(flags);
+  const { spec, model, dag, registry } = await pricedTableDag(await loadValidDag(file, ops.registry), ops.registry, { pushdown: flags.pushdown });
   const costs = await loadTaskCosts(model, flags, loadProfile, registry);
   const { profile } = costs;
 

@@ -1,4 +1,5 @@
 import type { KernelTable } from '../kernel-rates.js';
+import { PROJECT_KERNEL_RATES } from './project-rates.js';
 
 /**
  * BLAS-class kernel rates, one BLAS thread per vCPU: what the SoCC'20 WUKONG tasks ran (numpy over
@@ -53,6 +54,8 @@ export const BLAS_KERNEL_RATES: KernelTable = {
     copy: { gbPerSecond: 3.21, overheadMs: 0.05, source: 'bench/numpy-kernel-rates.py: ascontiguousarray(a.T), 5,000^2' },
     random: { gbPerSecond: 2.31, overheadMs: 0.05, source: 'bench/numpy-kernel-rates.py: default_rng().random, 5,000^2' },
     fill: { gbPerSecond: 10.1, overheadMs: 0.05, source: 'assumed: a write pass at the elementwise rate' },
+    // The table ops run in DuckDB whichever profile prices the matrix kernels: the project's rate.
+    table: { gbPerSecond: PROJECT_KERNEL_RATES.kernels.table!.gbPerSecond!, source: PROJECT_KERNEL_RATES.kernels.table!.source! },
     default: { gflopsPerSecond: 36.5, gbPerSecond: 10.1, overheadMs: 0.05, source: 'a kernel not listed: the small-matmul and elementwise rates' },
   },
 };

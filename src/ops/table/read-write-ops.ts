@@ -16,6 +16,7 @@ import { formatOfName, locationProblem, parseLocation, TableFormatSchema, type S
 import { columnList, quoteString } from './sql-text.js';
 import { FilterSchema, whereSql, type Predicate } from './table-args.js';
 import { TableOpError } from './table-op-error.js';
+import { readCost, readShape, writeCost, writeShape, type SourceShape } from './table-costs.js';
 
 const LocationText = z.string().min(1);
 
@@ -43,6 +44,8 @@ export const tableRead = defineOp({
   arity: exactly(0),
   outputs: 1,
   dataIdentity: (args) => sourceIdentity(location(args.source)),
+  // The source's rows and column sizes are not in the args: tableReadWithSources supplies them.
+  shape: (_inputs, args) => readShape(undefined, args),
   run: async (_inputs, args) => {
     const where = location(args.source);
     const format = formatOf(args.source, args.format);
@@ -69,6 +72,14 @@ export const tableRead = defineOp({
   },
 });
 
+/**
+ * table.read as a planner sees it once the sources were inspected (src/ops/table/source-stats.ts):
+ * its output shape and cost from the source's rows and column sizes, by `args.source`.
+ */
+export function tableReadWithSources(sources: ReadonlyMap<string, SourceShape>): typeof tableRead {
+  return { ...tableRead, shape: (_inputs, args) => readShape(sources.get(args.source), args), cost: (_inputs, args) => readCost(sources.get(args.source), args) };
+}
+
 export const tableWrite = defineOp({
   name: 'table.write',
   description: 'writes its input table to a Parquet, CSV or Arrow IPC file (local or s3://) and returns it unchanged',
@@ -81,6 +92,8 @@ export const tableWrite = defineOp({
     }),
   arity: exactly(1),
   outputs: 1,
+  shape: writeShape,
+  cost: writeCost,
   // A cached result would skip writing the file: the write is the point.
   deterministic: false,
   run: async (inputs, args) => {

@@ -2,9 +2,10 @@ import { z } from 'zod';
 import { defineOp } from '../define-op.js';
 import { atLeast, exactly } from '../op-definition.js';
 import { OpInputError } from '../op-input-error.js';
-import { AggregateSchema, aggregateSql, columnList, DerivedColumnSchema, FilterSchema, JoinKeySchema, leftKey, rightKey, whereSql } from './table-args.js';
+import { AggregateSchema, DerivedColumnSchema, FilterSchema, JoinKeySchema } from './table-args.js';
+import { aggregateQuery, filterQuery, joinQuery, projectQuery, sqlInputNames } from './op-sql.js';
 import { queryTable, queryTables, tableInput, tableValue } from './run-query.js';
-import { quoteIdentifier } from './sql-text.js';
+import { aggregateCost, aggregateShape, concatCost, concatShape, filterCost, filterShape, joinCost, joinShape, projectCost, projectShape, sqlCost, sqlShape } from './table-costs.js';
 
 
 export const tableFilter = defineOp({
@@ -13,7 +14,9 @@ export const tableFilter = defineOp({
   args: z.object({ where: FilterSchema.min(1) }).strict(),
   arity: exactly(1),
   outputs: 1,
-  run: async (inputs, args) => [tableValue(await queryTable(tableInput('table.filter', inputs, 0), (from) => `SELECT * FROM ${from}${whereSql(args.where)}`))],
+  shape: filterShape,
+  cost: filterCost,
+  run: async (inputs, args) => [tableValue(await queryTable(tableInput('table.filter', inputs, 0), (from) => filterQuery(from, args)))],
 });
 
 export const tableProject = defineOp({
@@ -22,10 +25,9 @@ export const tableProject = defineOp({
   args: z.object({ columns: z.array(z.string().min(1)), derive: z.array(DerivedColumnSchema).default([]) }).strict().refine((a) => a.columns.length + a.derive.length > 0, { message: 'keep at least one column or derive one' }),
   arity: exactly(1),
   outputs: 1,
-  run: async (inputs, args) => {
-    const select = [...args.columns.map(quoteIdentifier), ...args.derive.map((d) => `(${d.sql}) AS ${quoteIdentifier(d.as)}`)];
-    return [tableValue(await queryTable(tableInput('table.project', inputs, 0), (from) => `SELECT ${select.join(', ')} FROM ${from}`))];
-  },
+  shape: projectShape,
+  cost: projectCost,
+  run: async (inputs, args) => [tableValue(await queryTable(tableInput('table.project', inputs, 0), (from) => projectQuery(from, args)))],
 });
 
 export const tableJoin = defineOp({
@@ -34,14 +36,12 @@ export const tableJoin = defineOp({
   args: z.object({ on: z.array(JoinKeySchema).min(1), how: z.enum(['inner', 'left']).default('inner') }).strict(),
   arity: exactly(2),
   outputs: 1,
+  shape: joinShape,
+  cost: joinCost,
   run: async (inputs, args) => {
     const left = tableInput('table.join', inputs, 0);
     const right = tableInput('table.join', inputs, 1);
-    const condition = args.on.map((key) => `l.${quoteIdentifier(leftKey(key))} = r.${quoteIdentifier(rightKey(key))}`).join(' AND ');
-    const rightKeys = [...new Set(args.on.map(rightKey))];
-    const rightColumns = right.schema.fields.map((f) => f.name).filter((name) => !rightKeys.includes(name));
-    const select = ['l.*', ...rightColumns.map((name) => `r.${quoteIdentifier(name)}`)].join(', ');
-    const sql = `SELECT ${select} FROM "left" l ${args.how.toUpperCase()} JOIN "right" r ON ${condition}`;
+    const sql = joinQuery(args, right.schema.fields.map((f) => f.name));
     return [tableValue(await queryTables(new Map([['left', left], ['right', right]]), sql))];
   },
 });
@@ -52,12 +52,9 @@ export const tableAggregate = defineOp({
   args: z.object({ groupBy: z.array(z.string().min(1)), aggregates: z.array(AggregateSchema).min(1) }).strict(),
   arity: exactly(1),
   outputs: 1,
-  run: async (inputs, args) => {
-    const keys = columnList(args.groupBy);
-    const select = [...(args.groupBy.length > 0 ? [keys] : []), ...args.aggregates.map(aggregateSql)].join(', ');
-    const grouping = args.groupBy.length > 0 ? ` GROUP BY ${keys} ORDER BY ${keys}` : '';
-    return [tableValue(await queryTable(tableInput('table.aggregate', inputs, 0), (from) => `SELECT ${select} FROM ${from}${grouping}`))];
-  },
+  shape: aggregateShape,
+  cost: aggregateCost,
+  run: async (inputs, args) => [tableValue(await queryTable(tableInput('table.aggregate', inputs, 0), (from) => aggregateQuery(from, args)))],
 });
 
 export const tableSql = defineOp({
@@ -66,9 +63,12 @@ export const tableSql = defineOp({
   args: z.object({ query: z.string().min(1), inputs: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a plain SQL name')).optional() }).strict(),
   arity: atLeast(0),
   outputs: 1,
+  shape: sqlShape,
+  cost: sqlCost,
   run: async (inputs, args) => {
     if (args.inputs && args.inputs.length !== inputs.length) throw new OpInputError('table.sql', `args.inputs names ${args.inputs.length} tables but the task has ${inputs.length} inputs`);
-    const tables = new Map(inputs.map((_, i) => [args.inputs?.[i] ?? `input${i}`, tableInput('table.sql', inputs, i)]));
+    const names = sqlInputNames(inputs.length, args.inputs);
+    const tables = new Map(inputs.map((_, i) => [names[i]!, tableInput('table.sql', inputs, i)]));
     return [tableValue(await queryTables(tables, args.query))];
   },
 });
@@ -79,6 +79,8 @@ export const tableConcat = defineOp({
   args: z.object({}).strict(),
   arity: atLeast(1),
   outputs: 1,
+  shape: concatShape,
+  cost: concatCost,
   run: (inputs) => {
     const tables = inputs.map((_, i) => tableInput('table.concat', inputs, i));
     const first = tables[0]!;
