@@ -1,7 +1,7 @@
 import { MessageChannel, Worker } from 'node:worker_threads';
 import type { MetadataLocation } from '../../metadata/metadata-location.js';
 import type { Coordinator } from '../../storage/coordinator.js';
-import type { IntermediateStore } from '../../storage/intermediate-store.js';
+import type { MemoryIntermediateStore } from '../../storage/memory/memory-intermediate-store.js';
 import type { Invoker } from '../invoker.js';
 import type { ExecutorPayload } from '../payload.js';
 import { usesMainThreadMemory, type StoreConfig } from '../store-config.js';
@@ -18,7 +18,7 @@ export interface ThreadPoolOptions {
   readonly executorsPerThread: number;
   readonly stores: StoreConfig;
   /** The main thread's stores, served to the threads when the config uses memory. */
-  readonly memory?: { readonly store: IntermediateStore; readonly coordinator: Coordinator };
+  readonly memory?: { readonly store: MemoryIntermediateStore; readonly coordinator: Coordinator };
   readonly invokeConcurrency: number;
   /** Where executors record metadata; none: nothing is recorded. */
   readonly metadata?: MetadataLocation;
@@ -120,9 +120,10 @@ export class ThreadPool implements Invoker {
     const transfer = [];
     if (this.options.memory && usesMainThreadMemory(this.options.stores)) {
       const channel = new MessageChannel();
-      serveStores(channel.port1, this.options.memory.store, this.options.memory.coordinator);
+      serveStores(channel.port1, { ...this.options.memory, onInvoke: (payload) => this.onInvokeFromThread(payload) });
       channel.port1.unref();
       init.storePort = channel.port2;
+      init.storeChanges = this.options.memory.store.changes;
       transfer.push(channel.port2);
     }
     const worker = new Worker(workerScriptUrl(), { workerData: init, transferList: transfer });
@@ -144,9 +145,7 @@ export class ThreadPool implements Invoker {
         }
         break;
       case 'invoke':
-        // Once the run is over (the pool closing), late invocations of duplicate or retried
-        // executors have nothing left to do.
-        if (!this.closed) void this.invoke(message.payload);
+        this.onInvokeFromThread(message.payload);
         return;
       case 'done':
         slot.jobs.delete(String(message.jobId));
@@ -156,6 +155,12 @@ export class ThreadPool implements Invoker {
         return;
     }
     this.pump();
+  }
+
+  private onInvokeFromThread(payload: ExecutorPayload): void {
+    // Once the run is over (the pool closing), late invocations of duplicate or retried
+    // executors have nothing left to do.
+    if (!this.closed) void this.invoke(payload);
   }
 
   private scheduleFault(slot: Slot, job: Job): void {
