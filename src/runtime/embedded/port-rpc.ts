@@ -4,6 +4,7 @@ import type { Coordinator, FanInMark } from '../../storage/coordinator.js';
 import type { IntermediateStore } from '../../storage/intermediate-store.js';
 import type { MemoryIntermediateStore } from '../../storage/memory/memory-intermediate-store.js';
 import type { ExecutorPayload } from '../payload.js';
+import { BatchedPort, onBatches } from './batched-port.js';
 import { ThreadValueCache } from './thread-value-cache.js';
 
 /**
@@ -12,7 +13,8 @@ import { ThreadValueCache } from './thread-value-cache.js';
  * waited for: puts, inbox messages, and invocations of further executors. They share one port, so
  * the main thread applies a thread's put before it sees the mark or invocation that follows it:
  * whoever learns of a put through the main thread finds it there. Each thread caches what it put
- * and got (./thread-value-cache.ts), so repeated gets of a value in one thread are local.
+ * and got (./thread-value-cache.ts), so repeated gets of a value in one thread are local. Both
+ * directions send what one turn of the event loop posted as one message (./batched-port.ts).
  */
 /** Request id of one-way calls (no response is sent). */
 const ONE_WAY = 0;
@@ -35,6 +37,8 @@ export interface ServedStores {
   readonly coordinator: Coordinator;
   /** An invocation of a further executor by an executor of this thread. */
   readonly onInvoke: (payload: ExecutorPayload) => void;
+  /** An invocation of this thread has ended (after everything it sent, on the same port). */
+  readonly onDone: (jobId: number) => void;
 }
 
 /** What an executor thread needs to open proxies of the main thread's stores. */
@@ -48,42 +52,44 @@ export interface StoreProxyInit {
 /** Serves the main thread's stores to one executor thread. */
 export function serveStores(port: MessagePort, served: ServedStores): void {
   const { store, coordinator } = served;
-  port.on('message', (request: Request) => {
+  const responses = new BatchedPort<Response>(port);
+  onBatches(port, (request: Request) => {
     if (request.id === ONE_WAY) {
       applyOneWay(served, request);
       return;
     }
     if (request.target === 'store' && request.method === 'getWithTtl') {
       const key = request.args[0] as string;
-      answer(port, request.id, store.get(key).then((value) => [value, store.ttlMs(key)]));
+      answer(responses, request.id, store.get(key).then((value) => [value, store.ttlMs(key)]));
       return;
     }
     const target = request.target === 'store' ? store : coordinator;
     const method = (target as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[request.method];
     if (request.target === 'pool' || typeof method !== 'function') {
-      port.postMessage({ id: request.id, ok: false, code: 'BAD_INPUT', message: `no method ${request.method}` } satisfies Response);
+      responses.post({ id: request.id, ok: false, code: 'BAD_INPUT', message: `no method ${request.method}` });
       return;
     }
-    answer(port, request.id, method.apply(target, request.args));
+    answer(responses, request.id, method.apply(target, request.args));
   });
 }
 
-function applyOneWay({ store, coordinator, onInvoke }: ServedStores, request: Request): void {
+function applyOneWay({ store, coordinator, onInvoke, onDone }: ServedStores, request: Request): void {
   // The memory store's put and send cannot fail; the port keeps their order.
-  if (request.target === 'pool') onInvoke(request.args[0] as ExecutorPayload);
+  if (request.target === 'pool' && request.method === 'done') onDone(request.args[0] as number);
+  else if (request.target === 'pool') onInvoke(request.args[0] as ExecutorPayload);
   else if (request.target === 'store') void store.put(request.args[0] as string, request.args[1] as Uint8Array);
   else void coordinator.send(request.args[0] as string, request.args[1] as string);
 }
 
-function answer(port: MessagePort, id: number, result: Promise<unknown>): void {
+function answer(responses: BatchedPort<Response>, id: number, result: Promise<unknown>): void {
   result.then(
-    (value) => port.postMessage({ id, ok: true, value } satisfies Response),
+    (value) => responses.post({ id, ok: true, value }),
     (error: unknown) => {
       const response: Response =
         error instanceof NotFoundError
           ? { id, ok: false, code: 'NOT_FOUND', message: error.message, key: error.key }
           : { id, ok: false, code: error instanceof WukongError ? error.code : 'STORE_FAILED', message: String((error as Error)?.message ?? error) };
-      port.postMessage(response);
+      responses.post(response);
     },
   );
 }
@@ -91,9 +97,11 @@ function answer(port: MessagePort, id: number, result: Promise<unknown>): void {
 class PortClient {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
+  private readonly requests: BatchedPort<Request>;
 
-  constructor(private readonly port: MessagePort) {
-    port.on('message', (response: Response) => {
+  constructor(port: MessagePort) {
+    this.requests = new BatchedPort(port);
+    onBatches(port, (response: Response) => {
       const waiter = this.pending.get(response.id);
       if (!waiter) return;
       this.pending.delete(response.id);
@@ -105,14 +113,14 @@ class PortClient {
 
   /** Posts a request that gets no response. */
   post(target: Request['target'], method: string, args: unknown[]): void {
-    this.port.postMessage({ id: ONE_WAY, target, method, args } satisfies Request);
+    this.requests.post({ id: ONE_WAY, target, method, args });
   }
 
   call<T>(target: Request['target'], method: string, args: unknown[]): Promise<T> {
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.port.postMessage({ id, target, method, args } satisfies Request);
+      this.requests.post({ id, target, method, args });
     });
   }
 }
@@ -131,10 +139,16 @@ function keepableCopy(value: Uint8Array): Uint8Array {
 }
 
 /**
- * An IntermediateStore and a Coordinator in an executor thread, backed by the main thread's, and
- * the invoker of further executors (one-way, on the same port, so it follows the thread's puts).
+ * An IntermediateStore and a Coordinator in an executor thread, backed by the main thread's; the
+ * invoker of further executors and the end of an invocation, one way on the same port, so that
+ * they reach the pool after the puts and inbox messages sent before them.
  */
-export function storeProxies(init: StoreProxyInit): { store: IntermediateStore; coordinator: Coordinator; invoke: (payload: ExecutorPayload) => void } {
+export function storeProxies(init: StoreProxyInit): {
+  store: IntermediateStore;
+  coordinator: Coordinator;
+  invoke: (payload: ExecutorPayload) => void;
+  done: (jobId: number) => void;
+} {
   const client = new PortClient(init.port);
   const cache = new ThreadValueCache(init.changes);
   const ttlMs = init.ttlSeconds * 1000;
@@ -188,5 +202,5 @@ export function storeProxies(init: StoreProxyInit): { store: IntermediateStore; 
     keys: (prefix) => client.call('coordinator', 'keys', [prefix]),
     close: async () => undefined,
   };
-  return { store, coordinator, invoke: (payload) => client.post('pool', 'invoke', [payload]) };
+  return { store, coordinator, invoke: (payload) => client.post('pool', 'invoke', [payload]), done: (jobId) => client.post('pool', 'done', [jobId]) };
 }

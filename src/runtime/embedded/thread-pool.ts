@@ -121,7 +121,11 @@ export class ThreadPool implements Invoker {
     const transfer = [];
     if (this.options.memory && usesMainThreadMemory(this.options.stores)) {
       const channel = new MessageChannel();
-      serveStores(channel.port1, { ...this.options.memory, onInvoke: (payload) => this.onInvokeFromThread(payload) });
+      serveStores(channel.port1, {
+        ...this.options.memory,
+        onInvoke: (payload) => this.onInvokeFromThread(payload),
+        onDone: (jobId) => this.onMessage(slot, { type: 'done', jobId }),
+      });
       channel.port1.unref();
       init.storePort = channel.port2;
       init.storeChanges = this.options.memory.store.changes;

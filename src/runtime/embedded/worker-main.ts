@@ -25,6 +25,7 @@ const post = (message: FromWorker) => port.postMessage(message);
 const memory = init.storePort && init.storeChanges ? storeProxies({ port: init.storePort, changes: init.storeChanges, ttlSeconds: init.stores.ttlSeconds }) : undefined;
 const { store, coordinator } = await createExecutorStores(init.stores, memory);
 const invoke = memory ? memory.invoke : (payload: ExecutorPayload) => post({ type: 'invoke', payload });
+const done = memory ? memory.done : (jobId: number) => post({ type: 'done', jobId });
 
 const { registry: ops } = await loadOpRegistry(init.opModules ?? []);
 const metadata = init.metadata ? await openMetadataStore(init.metadata) : undefined;
@@ -62,6 +63,6 @@ function sampledRss(): number {
 }
 
 port.on('message', (message: ToWorker) => {
-  void handleInvocation(message.payload, deps, { cold: message.cold }).finally(() => post({ type: 'done', jobId: message.jobId }));
+  void handleInvocation(message.payload, deps, { cold: message.cold }).finally(() => done(message.jobId));
 });
 post({ type: 'ready' });

@@ -8,6 +8,7 @@ export type FromWorker =
   | { readonly type: 'ready' }
   /** An invocation of a further executor (on the store port instead, when the thread has one). */
   | { readonly type: 'invoke'; readonly payload: ExecutorPayload }
+  /** An invocation has ended (on the store port instead, when the thread has one). */
   | { readonly type: 'done'; readonly jobId: number }
   /** Something an executor could not do that does not fail the run (e.g. metadata not recorded). */
   | { readonly type: 'warning'; readonly message: string };

@@ -20,7 +20,7 @@ function served(ttlSeconds = 60) {
   const client = () => {
     const channel = new MessageChannel();
     ports.push(channel);
-    serveStores(channel.port1, { store, coordinator, onInvoke: (payload) => invoked.push(payload) });
+    serveStores(channel.port1, { store, coordinator, onInvoke: (payload) => invoked.push(payload), onDone: () => undefined });
     return storeProxies({ port: channel.port2, changes: store.changes, ttlSeconds });
   };
   const cleanup = async () => {
@@ -67,6 +67,7 @@ describe('thread store proxies', () => {
       store: host.store,
       coordinator: host.coordinator,
       onInvoke: () => void host.store.has('out').then((has) => seen.push(has)),
+      onDone: () => undefined,
     });
     const ordered = storeProxies({ port: channel.port2, changes: host.store.changes, ttlSeconds: 60 });
     await ordered.store.put('out', new Uint8Array(100_000)); // a shared-memory value
