@@ -1,9 +1,24 @@
 #!/usr/bin/env node
-// The CLI is compiled to dist/ by `npm ci` (the prepare script). Keep this shim tiny.
-import('../dist/src/cli/main.js').catch((err) => {
-  if (err && err.code === 'ERR_MODULE_NOT_FOUND') {
-    process.stderr.write('wukong: build output missing; run `npm run build` (npm ci does this).\n');
-    process.exit(1);
-  }
-  throw err;
-});
+// The CLI is compiled to dist/ by `npm ci` (the prepare script). Keep this shim tiny: it decides
+// only what to load.
+import { existsSync, readFileSync } from 'node:fs';
+
+const args = process.argv.slice(2);
+// `wukong --version` alone answers from package.json, without loading the CLI at all.
+if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+  process.stdout.write(`${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}\n`);
+} else {
+  // The bundled CLI (scripts/build-bundles.mjs) starts faster. User op modules (--ops, --config,
+  // ./wukong.config.json) import `wukong` itself, i.e. the unbundled modules, so with them the CLI
+  // runs those same modules, as op registries and values must not come from two copies.
+  const userOps = args.some((arg) => /^--(ops|config)(=|$)/.test(arg)) || existsSync('wukong.config.json');
+  const bundle = new URL('../dist/src/cli/bundle/main.mjs', import.meta.url);
+  const entry = !userOps && existsSync(bundle) ? bundle.href : '../dist/src/cli/main.js';
+  import(entry).catch((err) => {
+    if (err && err.code === 'ERR_MODULE_NOT_FOUND') {
+      process.stderr.write('wukong: build output missing; run `npm run build` (npm ci does this).\n');
+      process.exit(1);
+    }
+    throw err;
+  });
+}

@@ -1,8 +1,6 @@
-import type { MessagePort } from 'node:worker_threads';
 import type { Coordinator } from '../storage/coordinator.js';
 import type { IntermediateStore } from '../storage/intermediate-store.js';
 import { STORE_KINDS } from '../storage/store-kinds.js';
-import { storeProxies } from './embedded/port-rpc.js';
 import { usesMainThreadMemory, type StoreConfig } from './store-config.js';
 import { boundStores } from './store-bounds.js';
 import { storeLabel } from './store-name.js';
@@ -15,14 +13,14 @@ export interface ExecutorStores {
 /**
  * Opens the stores a StoreConfig names, for an executor host or a client, through the store
  * registry (storage/store-kinds.ts). Host-local parts (memory) come from `memory` (in the main
- * thread) or through `memoryPort` (in an executor thread); every other part is opened here by its
+ * thread: the stores themselves; in an executor thread: proxies of them, embedded/port-rpc.ts); every other part is opened here by its
  * kind, one client per host, as a Lambda container would. Kinds load their adapter modules only
  * when configured, so memory-only threads never pay for ioredis or the AWS SDK. Every call of the
  * stores returned is bounded by STORE_CALL_TIMEOUT_MS (./store-bounds.ts).
  */
-export async function createExecutorStores(config: StoreConfig, memoryPort?: MessagePort, memory?: ExecutorStores): Promise<ExecutorStores> {
+export async function createExecutorStores(config: StoreConfig, memory?: ExecutorStores): Promise<ExecutorStores> {
   const needsLocal = usesMainThreadMemory(config);
-  const local = needsLocal ? (memory ?? (memoryPort ? storeProxies(memoryPort) : undefined)) : undefined;
+  const local = needsLocal ? memory : undefined;
   if (needsLocal && !local) throw new Error('memory stores requested but none were provided');
   const context = { ttlSeconds: config.ttlSeconds };
   const hostLocal = (kind: string) => STORE_KINDS.find(kind)?.hostLocal === true;

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -25,11 +25,30 @@ describe('lazy loading (e2e)', () => {
     // Assess
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    // The hook saw the run: the submit command and the executor thread entry were resolved.
-    expect(run.modules.some((url) => url.endsWith('/cli/commands/submit.js'))).toBe(true);
-    expect(run.modules.some((url) => url.endsWith('/runtime/embedded/worker-main.js'))).toBe(true);
+    // The hook saw the run: the bundled CLI's submit command and the bundled executor thread entry
+    // (scripts/build-bundles.mjs) were resolved; the other clients stay outside those bundles.
+    expect(run.modules.some((url) => /\/cli\/bundle\/submit-[A-Z0-9]+\.mjs$/.test(url))).toBe(true);
+    expect(run.modules.some((url) => url.endsWith('/runtime/embedded/bundle/worker.mjs'))).toBe(true);
     const unwanted = run.modules.filter((url) => NOT_FOR_EMBEDDED_MEMORY.some((part) => url.includes(part)));
     expect([...new Set(unwanted)]).toEqual([]);
+  });
+
+  it('with user op modules, the CLI and its threads load the unbundled modules those import as `wukong`', () => {
+    // Act
+    const dir = mkdtempSync(join(tmpdir(), 'wk-lazy-ops-'));
+    const ops = join(dir, 'ops.mjs');
+    writeFileSync(
+      ops,
+      `import { defineOp } from '${join(process.cwd(), 'dist/src/api/index.js')}';\nimport { z } from '${join(process.cwd(), 'node_modules/zod/index.js')}';\n` +
+        `export default defineOp({ name: 'demo.same', description: 'its input', args: z.object({}).strict(), arity: { min: 1, max: 1 }, outputs: 1, run: ([m]) => [m] });\n`,
+    );
+    const run = tracedSubmit(['workloads/examples/gemm-2x2.json', '--workers', '1', '--no-metadata', '--ops', ops]);
+    // Assess
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.modules.some((url) => url.endsWith('/cli/commands/submit.js'))).toBe(true);
+    expect(run.modules.some((url) => url.endsWith('/runtime/embedded/worker-main.js'))).toBe(true);
+    expect(run.modules.some((url) => url.includes('/bundle/'))).toBe(false);
   });
 
   it('the trace does see those clients when a run needs them (the check above can fail)', () => {

@@ -54,7 +54,7 @@ export async function runEmbedded(request: RunRequest, options: EmbeddedOptions)
     coordinator: new MemoryCoordinator({ ttlSeconds: options.stores.ttlSeconds }),
   };
   // The client uses the same stores the executors use: memory here, or its own Redis/S3 clients.
-  const clientStores = await createExecutorStores(options.stores, undefined, memory);
+  const clientStores = await createExecutorStores(options.stores, memory);
   let pool: ThreadPool | undefined;
   try {
     pool = new ThreadPool({

@@ -2,18 +2,28 @@ import type { MessagePort } from 'node:worker_threads';
 import { NotFoundError, WukongError } from '../../model/errors.js';
 import type { Coordinator, FanInMark } from '../../storage/coordinator.js';
 import type { IntermediateStore } from '../../storage/intermediate-store.js';
+import type { MemoryIntermediateStore } from '../../storage/memory/memory-intermediate-store.js';
+import type { ExecutorPayload } from '../payload.js';
+import { BatchedPort, onBatches } from './batched-port.js';
+import { ThreadValueCache } from './thread-value-cache.js';
 
 /**
  * The embedded backend keeps its in-memory stores in the CLI's main thread; executor threads reach
- * them through these proxies over a MessagePort. Bytes put by a thread are transferred (no copy);
- * bytes got are copied once by structured clone, since the store keeps its own.
+ * them through these proxies over a MessagePort. What needs no answer goes one way and is not
+ * waited for: puts, inbox messages, and invocations of further executors. They share one port, so
+ * the main thread applies a thread's put before it sees the mark or invocation that follows it:
+ * whoever learns of a put through the main thread finds it there. Each thread caches what it put
+ * and got (./thread-value-cache.ts), so repeated gets of a value in one thread are local. Both
+ * directions send what one turn of the event loop posted as one message (./batched-port.ts).
  */
-/** Request id of fire-and-forget calls (no response is sent). */
+/** Request id of one-way calls (no response is sent). */
 const ONE_WAY = 0;
+/** Values from this size on are put in shared memory: every thread then reads them without a copy. */
+const SHARED_FROM_BYTES = 64 * 1024;
 
 interface Request {
   readonly id: number;
-  readonly target: 'store' | 'coordinator';
+  readonly target: 'store' | 'coordinator' | 'pool';
   readonly method: string;
   readonly args: unknown[];
 }
@@ -21,39 +31,77 @@ type Response =
   | { readonly id: number; readonly ok: true; readonly value: unknown }
   | { readonly id: number; readonly ok: false; readonly code: string; readonly message: string; readonly key?: string };
 
+/** What the main thread serves: its memory stores, and the pool that takes invocations. */
+export interface ServedStores {
+  readonly store: MemoryIntermediateStore;
+  readonly coordinator: Coordinator;
+  /** An invocation of a further executor by an executor of this thread. */
+  readonly onInvoke: (payload: ExecutorPayload) => void;
+  /** An invocation of this thread has ended (after everything it sent, on the same port). */
+  readonly onDone: (jobId: number) => void;
+}
+
+/** What an executor thread needs to open proxies of the main thread's stores. */
+export interface StoreProxyInit {
+  readonly port: MessagePort;
+  /** The store's shared change count (MemoryIntermediateStore.changes). */
+  readonly changes: Int32Array;
+  readonly ttlSeconds: number;
+}
+
 /** Serves the main thread's stores to one executor thread. */
-export function serveStores(port: MessagePort, store: IntermediateStore, coordinator: Coordinator): void {
-  port.on('message', (request: Request) => {
+export function serveStores(port: MessagePort, served: ServedStores): void {
+  const { store, coordinator } = served;
+  const responses = new BatchedPort<Response>(port);
+  onBatches(port, (request: Request) => {
     if (request.id === ONE_WAY) {
-      // Inbox messages need no answer: the port keeps their order, and the sender waits for nothing.
-      void coordinator.send(request.args[0] as string, request.args[1] as string);
+      applyOneWay(served, request);
+      return;
+    }
+    if (request.target === 'store' && request.method === 'getWithTtl') {
+      const key = request.args[0] as string;
+      answer(responses, request.id, store.get(key).then((value) => [value, store.ttlMs(key)]));
       return;
     }
     const target = request.target === 'store' ? store : coordinator;
     const method = (target as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[request.method];
-    if (typeof method !== 'function') {
-      port.postMessage({ id: request.id, ok: false, code: 'BAD_INPUT', message: `no method ${request.method}` } satisfies Response);
+    if (request.target === 'pool' || typeof method !== 'function') {
+      responses.post({ id: request.id, ok: false, code: 'BAD_INPUT', message: `no method ${request.method}` });
       return;
     }
-    method.apply(target, request.args).then(
-      (value) => port.postMessage({ id: request.id, ok: true, value } satisfies Response),
-      (error: unknown) => {
-        const response: Response =
-          error instanceof NotFoundError
-            ? { id: request.id, ok: false, code: 'NOT_FOUND', message: error.message, key: error.key }
-            : { id: request.id, ok: false, code: error instanceof WukongError ? error.code : 'STORE_FAILED', message: String((error as Error)?.message ?? error) };
-        port.postMessage(response);
-      },
-    );
+    answer(responses, request.id, method.apply(target, request.args));
   });
+}
+
+function applyOneWay({ store, coordinator, onInvoke, onDone }: ServedStores, request: Request): void {
+  // The memory store's put and send cannot fail; the port keeps their order.
+  if (request.target === 'pool' && request.method === 'done') onDone(request.args[0] as number);
+  else if (request.target === 'pool') onInvoke(request.args[0] as ExecutorPayload);
+  else if (request.target === 'store') void store.put(request.args[0] as string, request.args[1] as Uint8Array);
+  else void coordinator.send(request.args[0] as string, request.args[1] as string);
+}
+
+function answer(responses: BatchedPort<Response>, id: number, result: Promise<unknown>): void {
+  result.then(
+    (value) => responses.post({ id, ok: true, value }),
+    (error: unknown) => {
+      const response: Response =
+        error instanceof NotFoundError
+          ? { id, ok: false, code: 'NOT_FOUND', message: error.message, key: error.key }
+          : { id, ok: false, code: error instanceof WukongError ? error.code : 'STORE_FAILED', message: String((error as Error)?.message ?? error) };
+      responses.post(response);
+    },
+  );
 }
 
 class PortClient {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
+  private readonly requests: BatchedPort<Request>;
 
-  constructor(private readonly port: MessagePort) {
-    port.on('message', (response: Response) => {
+  constructor(port: MessagePort) {
+    this.requests = new BatchedPort(port);
+    onBatches(port, (response: Response) => {
       const waiter = this.pending.get(response.id);
       if (!waiter) return;
       this.pending.delete(response.id);
@@ -65,33 +113,69 @@ class PortClient {
 
   /** Posts a request that gets no response. */
   post(target: Request['target'], method: string, args: unknown[]): void {
-    this.port.postMessage({ id: ONE_WAY, target, method, args } satisfies Request);
+    this.requests.post({ id: ONE_WAY, target, method, args });
   }
 
-  call<T>(target: Request['target'], method: string, args: unknown[], transfer: ArrayBuffer[] = []): Promise<T> {
+  call<T>(target: Request['target'], method: string, args: unknown[]): Promise<T> {
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.port.postMessage({ id, target, method, args } satisfies Request, transfer);
+      this.requests.post({ id, target, method, args });
     });
   }
 }
 
-/** An IntermediateStore and a Coordinator in an executor thread, backed by the main thread's. */
-export function storeProxies(port: MessagePort): { store: IntermediateStore; coordinator: Coordinator } {
-  const client = new PortClient(port);
+/**
+ * A copy of `value` that the thread may keep while the main thread keeps it too: large values in
+ * shared memory (posting them shares, not copies), small ones in a buffer of their own (posting
+ * a view clones its whole buffer, so a view of a larger one is cut out first).
+ */
+function keepableCopy(value: Uint8Array): Uint8Array {
+  if (value.buffer instanceof SharedArrayBuffer) return value;
+  if (value.byteLength < SHARED_FROM_BYTES) return value.slice();
+  const shared = new Uint8Array(new SharedArrayBuffer(value.byteLength));
+  shared.set(value);
+  return shared;
+}
+
+/**
+ * An IntermediateStore and a Coordinator in an executor thread, backed by the main thread's; the
+ * invoker of further executors and the end of an invocation, one way on the same port, so that
+ * they reach the pool after the puts and inbox messages sent before them.
+ */
+export function storeProxies(init: StoreProxyInit): {
+  store: IntermediateStore;
+  coordinator: Coordinator;
+  invoke: (payload: ExecutorPayload) => void;
+  done: (jobId: number) => void;
+} {
+  const client = new PortClient(init.port);
+  const cache = new ThreadValueCache(init.changes);
+  const ttlMs = init.ttlSeconds * 1000;
   const store: IntermediateStore = {
     kind: 'memory',
-    put: (key, value) => {
-      // Transfer when the bytes own their whole buffer; otherwise copy once so the view survives.
-      const owned = value.byteOffset === 0 && value.byteLength === value.buffer.byteLength && value.buffer instanceof ArrayBuffer;
-      const bytes = owned ? value : value.slice();
-      return client.call('store', 'put', [key, bytes], [bytes.buffer as ArrayBuffer]);
+    put: async (key, value) => {
+      const changesBefore = cache.changeCount();
+      const bytes = keepableCopy(value);
+      cache.forget(key);
+      cache.set(key, bytes, Date.now() + ttlMs, changesBefore);
+      client.post('store', 'put', [key, bytes]);
     },
-    get: (key) => client.call('store', 'get', [key]),
-    has: (key) => client.call('store', 'has', [key]),
-    delete: (key) => client.call('store', 'delete', [key]),
-    size: (key) => client.call('store', 'size', [key]),
+    get: async (key) => {
+      const cached = cache.get(key);
+      if (cached) return cached;
+      const changesBefore = cache.changeCount();
+      const askedAt = Date.now();
+      const [value, remainingMs] = await client.call<[Uint8Array, number]>('store', 'getWithTtl', [key]);
+      cache.set(key, value, askedAt + remainingMs, changesBefore);
+      return value;
+    },
+    has: async (key) => cache.get(key) !== undefined || client.call<boolean>('store', 'has', [key]),
+    delete: (key) => {
+      cache.forget(key);
+      return client.call('store', 'delete', [key]);
+    },
+    size: async (key) => cache.get(key)?.byteLength ?? client.call<number>('store', 'size', [key]),
     putStream: async (key, chunks) => {
       const parts: Uint8Array[] = [];
       for await (const chunk of chunks) parts.push(chunk);
@@ -118,5 +202,5 @@ export function storeProxies(port: MessagePort): { store: IntermediateStore; coo
     keys: (prefix) => client.call('coordinator', 'keys', [prefix]),
     close: async () => undefined,
   };
-  return { store, coordinator };
+  return { store, coordinator, invoke: (payload) => client.post('pool', 'invoke', [payload]), done: (jobId) => client.post('pool', 'done', [jobId]) };
 }

@@ -1,7 +1,8 @@
+import { existsSync } from 'node:fs';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import type { MetadataLocation } from '../../metadata/metadata-location.js';
 import type { Coordinator } from '../../storage/coordinator.js';
-import type { IntermediateStore } from '../../storage/intermediate-store.js';
+import type { MemoryIntermediateStore } from '../../storage/memory/memory-intermediate-store.js';
 import type { Invoker } from '../invoker.js';
 import type { ExecutorPayload } from '../payload.js';
 import { usesMainThreadMemory, type StoreConfig } from '../store-config.js';
@@ -18,7 +19,7 @@ export interface ThreadPoolOptions {
   readonly executorsPerThread: number;
   readonly stores: StoreConfig;
   /** The main thread's stores, served to the threads when the config uses memory. */
-  readonly memory?: { readonly store: IntermediateStore; readonly coordinator: Coordinator };
+  readonly memory?: { readonly store: MemoryIntermediateStore; readonly coordinator: Coordinator };
   readonly invokeConcurrency: number;
   /** Where executors record metadata; none: nothing is recorded. */
   readonly metadata?: MetadataLocation;
@@ -120,12 +121,17 @@ export class ThreadPool implements Invoker {
     const transfer = [];
     if (this.options.memory && usesMainThreadMemory(this.options.stores)) {
       const channel = new MessageChannel();
-      serveStores(channel.port1, this.options.memory.store, this.options.memory.coordinator);
+      serveStores(channel.port1, {
+        ...this.options.memory,
+        onInvoke: (payload) => this.onInvokeFromThread(payload),
+        onDone: (jobId) => this.onMessage(slot, { type: 'done', jobId }),
+      });
       channel.port1.unref();
       init.storePort = channel.port2;
+      init.storeChanges = this.options.memory.store.changes;
       transfer.push(channel.port2);
     }
-    const worker = new Worker(workerScriptUrl(), { workerData: init, transferList: transfer });
+    const worker = new Worker(workerScriptUrl(Boolean(this.options.opModules?.length)), { workerData: init, transferList: transfer });
     const slot: Slot = { worker, ready: false, used: false, jobs: new Map() };
     worker.on('message', (message: FromWorker) => this.onMessage(slot, message));
     worker.on('error', () => undefined); // the exit handler below retries the job
@@ -144,9 +150,7 @@ export class ThreadPool implements Invoker {
         }
         break;
       case 'invoke':
-        // Once the run is over (the pool closing), late invocations of duplicate or retried
-        // executors have nothing left to do.
-        if (!this.closed) void this.invoke(message.payload);
+        this.onInvokeFromThread(message.payload);
         return;
       case 'done':
         slot.jobs.delete(String(message.jobId));
@@ -156,6 +160,12 @@ export class ThreadPool implements Invoker {
         return;
     }
     this.pump();
+  }
+
+  private onInvokeFromThread(payload: ExecutorPayload): void {
+    // Once the run is over (the pool closing), late invocations of duplicate or retried
+    // executors have nothing left to do.
+    if (!this.closed) void this.invoke(payload);
   }
 
   private scheduleFault(slot: Slot, job: Job): void {
@@ -207,10 +217,15 @@ export class ThreadPool implements Invoker {
 
 /**
  * Threads run compiled JavaScript: from dist/ when this module is itself compiled, and from the
- * build output when it runs as TypeScript under vitest (npm test builds first).
+ * build output when it runs as TypeScript under vitest (npm test builds first). The build bundles
+ * the thread entry into one file (scripts/build-worker-bundle.mjs), which starts a thread several
+ * times faster; user op modules import `wukong` itself, so with them threads load the unbundled
+ * modules, the same instances those imports get.
  */
-function workerScriptUrl(): URL {
+function workerScriptUrl(withOpModules: boolean): URL {
   const here = import.meta.url;
-  if (here.endsWith('.ts')) return new URL('../../../dist/src/runtime/embedded/worker-main.js', here);
-  return new URL('./worker-main.js', here);
+  const dir = here.endsWith('.ts') ? new URL('../../../dist/src/runtime/embedded/', here) : new URL('./', here);
+  const bundle = new URL('bundle/worker.mjs', dir);
+  if (!withOpModules && existsSync(bundle)) return bundle;
+  return new URL('worker-main.js', dir);
 }

@@ -9,6 +9,8 @@ import { createExecutorStores } from '../store-factory.js';
 import { loadOpRegistry } from '../../ops/load-op-modules.js';
 import { runDagFromSpec } from '../../model/compiled-dag.js';
 import { openMetadataStore } from '../../metadata/metadata-location.js';
+import type { ExecutorPayload } from '../payload.js';
+import { storeProxies } from './port-rpc.js';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
 
 /**
@@ -19,7 +21,11 @@ const port = parentPort;
 if (!port) throw new Error('worker-main must run in a worker thread');
 const init = workerData as WorkerInit;
 const post = (message: FromWorker) => port.postMessage(message);
-const { store, coordinator } = await createExecutorStores(init.stores, init.storePort);
+// Invocations go on the store port when there is one, after the puts they depend on (./port-rpc.ts).
+const memory = init.storePort && init.storeChanges ? storeProxies({ port: init.storePort, changes: init.storeChanges, ttlSeconds: init.stores.ttlSeconds }) : undefined;
+const { store, coordinator } = await createExecutorStores(init.stores, memory);
+const invoke = memory ? memory.invoke : (payload: ExecutorPayload) => post({ type: 'invoke', payload });
+const done = memory ? memory.done : (jobId: number) => post({ type: 'done', jobId });
 
 const { registry: ops } = await loadOpRegistry(init.opModules ?? []);
 const metadata = init.metadata ? await openMetadataStore(init.metadata) : undefined;
@@ -29,7 +35,7 @@ const deps: DriverDeps = {
   store,
   coordinator,
   invoker: {
-    invoke: async (payload) => post({ type: 'invoke', payload }),
+    invoke: async (payload) => invoke(payload),
   },
   ops,
   clock: systemClock,
@@ -57,6 +63,6 @@ function sampledRss(): number {
 }
 
 port.on('message', (message: ToWorker) => {
-  void handleInvocation(message.payload, deps, { cold: message.cold }).finally(() => post({ type: 'done', jobId: message.jobId }));
+  void handleInvocation(message.payload, deps, { cold: message.cold }).finally(() => done(message.jobId));
 });
 post({ type: 'ready' });

@@ -6,7 +6,9 @@ import type { StoreConfig } from '../store-config.js';
 export type ToWorker = { readonly type: 'execute'; readonly payload: ExecutorPayload; readonly cold: boolean; readonly jobId: number };
 export type FromWorker =
   | { readonly type: 'ready' }
+  /** An invocation of a further executor (on the store port instead, when the thread has one). */
   | { readonly type: 'invoke'; readonly payload: ExecutorPayload }
+  /** An invocation has ended (on the store port instead, when the thread has one). */
   | { readonly type: 'done'; readonly jobId: number }
   /** Something an executor could not do that does not fail the run (e.g. metadata not recorded). */
   | { readonly type: 'warning'; readonly message: string };
@@ -15,6 +17,8 @@ export interface WorkerInit {
   readonly stores: StoreConfig;
   /** Port to the main thread's in-memory stores (present when `stores` uses memory). */
   readonly storePort?: import('node:worker_threads').MessagePort;
+  /** The main thread's memory store's change count, in shared memory (with `storePort`). */
+  readonly storeChanges?: Int32Array;
   readonly invokeConcurrency: number;
   /** Where executors record metadata (file or Redis; a memory store would be thread-local). */
   readonly metadata?: MetadataLocation;

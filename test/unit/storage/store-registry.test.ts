@@ -83,7 +83,7 @@ describe('store registry: a new store kind is one definition and one registratio
     if (!parsed.success) throw parsed.error;
     expect(usesMainThreadMemory(parsed.data)).toBe(true); // the memory coordinator
     const host = { store: new MemoryIntermediateStore(), coordinator: new MemoryCoordinator() };
-    const { store, coordinator } = await createExecutorStores(parsed.data, undefined, host);
+    const { store, coordinator } = await createExecutorStores(parsed.data, host);
     expect(store.kind).toBe('ledger');
     // The host's memory coordinator, behind the executor store-call bounds (runtime/store-bounds.ts).
     await coordinator.setValue('probe', '1');
