@@ -40,8 +40,17 @@ describe('metadata recording failing mid-run in executor threads', () => {
         onProgress: (progress) => {
           if (broken || progress.tasksDone < 1) return;
           broken = (async () => {
-            await rm(md, { recursive: true, force: true });
-            await writeFile(md, 'not a directory');
+            // A thread's flush may re-create the directory between the rm and the write: retry
+            // until the file wins (each flush after that fails, which is what is tested).
+            for (let attempt = 0; ; attempt += 1) {
+              await rm(md, { recursive: true, force: true });
+              try {
+                await writeFile(md, 'not a directory');
+                return;
+              } catch (error) {
+                if ((error as NodeJS.ErrnoException).code !== 'EISDIR' || attempt >= 50) throw error;
+              }
+            }
           })();
         },
       },
