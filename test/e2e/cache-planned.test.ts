@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RunReportSchema, type RunReport } from '../../src/report/run-report.js';
 import { runWukong } from '../helpers/wukong-cli.js';
+import { userOpsCacheDag } from '../helpers/user-ops-cache-dag.js';
 
 /**
  * Planned mode with a result cache (issue 19 item 3): the client resolves the hits first, the
@@ -171,20 +172,7 @@ describe('planned runs with a result cache (e2e)', () => {
     };
     const ops = ['--ops', opModule('scale.mjs', 'demo.scale', 2), '--ops', opModule('twice.mjs', 'demo.twice', 2)];
     const dag = join(dir, 'user.json');
-    writeFileSync(
-      dag,
-      JSON.stringify({
-        name: 'user-cache-planned',
-        tasks: [
-          { id: 'src', op: 'matrix.fill', args: { rows: 2, cols: 2, value: 3 } },
-          { id: 'scaled', op: 'demo.scale', deps: ['src'] },
-          { id: 'after-scaled', op: 'demo.twice', deps: ['scaled'] },
-          { id: 'other', op: 'demo.twice', deps: ['src'] },
-          { id: 'sum', op: 'matrix.add', deps: ['after-scaled', 'other'] },
-        ],
-        outputs: ['sum', 'other'],
-      }),
-    );
+    writeFileSync(dag, userOpsCacheDag('user-cache-planned'));
     const cache = join(dir, 'cache-user');
     // Filled in WUKONG mode: every output stored, every task an entry.
     expect(submit(dag, join(dir, 'user-fill'), ['--cache', cache, ...ops]).summary.cache).toMatchObject({ written: 5 });

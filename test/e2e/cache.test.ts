@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedisServer, type RedisServerHandle } from '../helpers/redis-server.js';
 import { startS3rver, type S3rverHandle } from '../helpers/s3rver.js';
 import { runWukong } from '../helpers/wukong-cli.js';
+import { userOpsCacheDag } from '../helpers/user-ops-cache-dag.js';
 
 const wukong = (args: string[], env: NodeJS.ProcessEnv = {}) => runWukong(args, { env });
 
@@ -118,20 +119,7 @@ describe('result cache (e2e)', () => {
       );
     const scale = opModule('scale.mjs', 'demo.scale', 2);
     const twice = opModule('twice.mjs', 'demo.twice', 2);
-    const dag = file(
-      'user.json',
-      JSON.stringify({
-        name: 'user-cache',
-        tasks: [
-          { id: 'src', op: 'matrix.fill', args: { rows: 2, cols: 2, value: 3 } },
-          { id: 'scaled', op: 'demo.scale', deps: ['src'] },
-          { id: 'after-scaled', op: 'demo.twice', deps: ['scaled'] },
-          { id: 'other', op: 'demo.twice', deps: ['src'] },
-          { id: 'sum', op: 'matrix.add', deps: ['after-scaled', 'other'] },
-        ],
-        outputs: ['sum', 'other'],
-      }),
-    );
+    const dag = file('user.json', userOpsCacheDag('user-cache'));
     const userCache = join(dir, 'user-cache');
     const ops = ['--ops', scale, '--ops', twice];
     expect(submit(dag, userCache, join(dir, 'u1'), ops).cache?.recomputed).toHaveLength(5);
