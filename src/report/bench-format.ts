@@ -15,12 +15,15 @@ import {
   type GoalVerdict,
 } from './bench-table.js';
 
+import { renderTable, type TableStyle } from './text-table.js';
+
+export { renderTable, type TableStyle } from './text-table.js';
+
 /**
  * `wukong bench`'s tables as aligned text (the terminal) or markdown (`--md`, BENCHMARKS.md).
  * Pure: measures in, text out.
  */
 
-export type TableStyle = 'text' | 'markdown';
 
 /** What a mode's section says about where its numbers came from (sizes, task costs, repeats). */
 export interface BenchSectionNotes {
@@ -28,22 +31,6 @@ export interface BenchSectionNotes {
   readonly lines: readonly string[];
   /** Sim mode: the cost profile's name, for the section's title. */
   readonly profile?: string;
-}
-
-/** `leftColumns`: how many leading columns hold names (left-aligned); the rest are numbers. */
-export function renderTable(header: readonly string[], rows: readonly (readonly string[])[], style: TableStyle, leftColumns = 1): string {
-  if (style === 'markdown') {
-    const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
-    const rule = header.map((_, i) => (i < leftColumns ? '---' : '---:'));
-    return [line(header), line(rule), ...rows.map(line)].join('\n') + '\n';
-  }
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((c, i) => (i < leftColumns ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
-      .join('  ')
-      .trimEnd();
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n') + '\n';
 }
 
 const MiB = 1024 * 1024;

@@ -11,6 +11,7 @@ import { computeRunMetrics, type RunMetrics } from '../../report/run-metrics.js'
 import { writeHtmlReport } from '../../report/write-html-report.js';
 import { formatFigure, renderComparisonHtml } from '../../report/html-compare.js';
 import { compareRuns, type RunComparison } from '../../report/run-comparison.js';
+import { renderTable } from '../../report/text-table.js';
 import { ReplayReportSchema } from '../../../workloads/replay-report.js';
 import { parseIntegerOption } from '../parse-options.js';
 import { readJsonFile } from '../read-dag-file.js';
@@ -113,14 +114,9 @@ function formatMetrics(report: RunReport, m: RunMetrics, html: string | undefine
   return `${lines.join('\n')}\n`;
 }
 
-/** Two runs' figures as aligned text: A, B and B / A. */
+/** Two runs' figures as a text table: A, B and B / A. */
 function formatComparison(fileA: string, fileB: string, cmp: RunComparison, html: string | undefined): string {
-  const width = Math.max(...cmp.figures.map((f) => f.label.length));
-  const lines = [
-    `A: ${fileA}`,
-    `B: ${fileB}`,
-    ...cmp.figures.map((f) => `  ${f.label.padEnd(width)}  ${formatFigure(f, f.a).padStart(12)}  ${formatFigure(f, f.b).padStart(12)}  ${f.ratio === undefined ? '-' : `${f.ratio.toFixed(2)}x`}`),
-    ...(html ? [`  html  ${html}`] : []),
-  ];
-  return `${lines.join('\n')}\n`;
+  const rows = cmp.figures.map((f) => [f.label, formatFigure(f, f.a), formatFigure(f, f.b), f.ratio === undefined ? '-' : `${f.ratio.toFixed(2)}x`]);
+  const table = renderTable(['', 'A', 'B', 'B / A'], rows, 'text');
+  return `A: ${fileA}\nB: ${fileB}\n${table}${html ? `html  ${html}\n` : ''}`;
 }
