@@ -182,7 +182,9 @@ export function measureOf(mode: BenchMeasure['mode'], workload: string, variant:
     storageBytes: med((r) => r.metrics.peakHeldBytes),
     offCriticalPathTransferMs: offCriticalPath.length === runs.length && runs.length > 0 ? median(offCriticalPath) : null,
     lowerBoundMs,
-    makespanOverLowerBound: lowerBoundMs === null ? null : makespanMs / lowerBoundMs,
+    // A sub-millisecond bound (TR's sums cost microseconds) gives ratios in the millions that say
+    // nothing about the schedule: no ratio then.
+    makespanOverLowerBound: lowerBoundMs === null || lowerBoundMs < 1 ? null : makespanMs / lowerBoundMs,
     verified,
   };
 }
