@@ -4,26 +4,18 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RunReportSchema, type RunReport } from '../../src/report/run-report.js';
 import { runWukong } from '../helpers/wukong-cli.js';
-import { userOpsCacheDag } from '../helpers/user-ops-cache-dag.js';
+import { userOpsCacheDag, type CacheSummaryJson } from '../helpers/cache-fixtures.js';
 
 /**
  * Planned mode with a result cache (issue 19 item 3): the client resolves the hits first, the
  * planner plans only the tasks that must run, and the workers start from the hit frontier.
  */
 
-interface CacheJson {
-  hits: number;
-  recomputed: { taskId: string; reason: string }[];
-  skipped: number;
-  corrupt: number;
-  written: number;
-  plannedTasks?: number;
-}
 interface SubmitJson {
   ok: boolean;
   planner: string;
   tasks: number;
-  cache?: CacheJson;
+  cache?: CacheSummaryJson;
 }
 interface GemmSpec {
   name: string;
@@ -152,7 +144,7 @@ describe('planned runs with a result cache (e2e)', () => {
     const run = wukong(['replay', 'gemm', '--size', 'small', '--workers', '2', '--planner', 'heft', '--metadata', history, '--repeat', '2', '--cache', join(dir, 'cache-replay'), '--json']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    const summary = JSON.parse(run.stdout) as { verification: { ok: boolean }; lastRun: { planner: string; tasks: number; cache: CacheJson } };
+    const summary = JSON.parse(run.stdout) as { verification: { ok: boolean }; lastRun: { planner: string; tasks: number; cache: CacheSummaryJson } };
     expect(summary.verification.ok).toBe(true);
     expect(summary.lastRun.planner).toBe('heft');
     expect(summary.lastRun.cache).toMatchObject({ hits: 4, recomputed: [] });

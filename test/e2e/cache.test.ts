@@ -7,21 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedisServer, type RedisServerHandle } from '../helpers/redis-server.js';
 import { startS3rver, type S3rverHandle } from '../helpers/s3rver.js';
 import { runWukong } from '../helpers/wukong-cli.js';
-import { userOpsCacheDag } from '../helpers/user-ops-cache-dag.js';
+import { userOpsCacheDag, type CacheSummaryJson } from '../helpers/cache-fixtures.js';
 
 const wukong = (args: string[], env: NodeJS.ProcessEnv = {}) => runWukong(args, { env });
 
-interface CacheJson {
-  hits: number;
-  recomputed: { taskId: string; reason: string }[];
-  skipped: number;
-  corrupt: number;
-  written: number;
-}
 interface SubmitJson {
   ok: boolean;
   tasks: number;
-  cache?: CacheJson;
+  cache?: CacheSummaryJson;
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'wk-cache-'));
@@ -143,7 +136,7 @@ describe('result cache keys follow source data and non-deterministic ops (e2e)',
       const run = wukong(['replay', 'pipeline', '--size', 'small', '--workers', '2', '--no-metadata', '--json', '--data', data, '--cache', cache]);
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
-      const summary = JSON.parse(run.stdout) as { verification: { ok: boolean }; lastRun: { cache: CacheJson } };
+      const summary = JSON.parse(run.stdout) as { verification: { ok: boolean }; lastRun: { cache: CacheSummaryJson } };
       expect(summary.verification.ok).toBe(true);
       return summary.lastRun.cache;
     };
@@ -188,11 +181,11 @@ describe('result cache keys follow source data and non-deterministic ops (e2e)',
 });
 
 /** Replays gemm small with the cache at `location`; the last run's summary. */
-function replayWithCache(location: string, env: NodeJS.ProcessEnv = {}): CacheJson {
+function replayWithCache(location: string, env: NodeJS.ProcessEnv = {}): CacheSummaryJson {
   const run = wukong(['replay', 'gemm', '--size', 'small', '--workers', '2', '--no-metadata', '--json', '--cache', location], env);
   expect(run.stderr).toBe('');
   expect(run.code).toBe(0);
-  const summary = JSON.parse(run.stdout) as { ok: boolean; verification: { ok: boolean }; lastRun: { cache: CacheJson } };
+  const summary = JSON.parse(run.stdout) as { ok: boolean; verification: { ok: boolean }; lastRun: { cache: CacheSummaryJson } };
   // The replay verifies the outputs numerically (Freivalds and a one-piece product).
   expect(summary.verification.ok).toBe(true);
   return summary.lastRun.cache;

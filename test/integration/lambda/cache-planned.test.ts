@@ -14,7 +14,7 @@ import { runEmbedded } from '../../../src/runtime/embedded/embedded-backend.js';
 import { MEMORY_STORES } from '../../../src/runtime/store-config.js';
 import { findWorkload, resolveParams } from '../../../workloads/index.js';
 import { generateValidDag, sameOutputs } from '../../../workloads/replay-runner.js';
-import { executorFunction, startLambdaStack, type LambdaStack } from './lambda-stack.js';
+import { startLambdaStack, tieredStackOptions, tierFunctionNames, type LambdaStack } from './lambda-stack.js';
 
 /**
  * A planned run with a result cache through the Lambda handler (emulator, Redis, s3rver): the
@@ -22,19 +22,14 @@ import { executorFunction, startLambdaStack, type LambdaStack } from './lambda-s
  * from the hit frontier (issue 19 item 3).
  */
 
-const PLAN_TIERS_MB = [1024, 1769, 3008] as const;
-const TIERS: Readonly<Record<string, string>> = Object.fromEntries(PLAN_TIERS_MB.map((mb) => [String(mb), `wukong-cache-${mb}`]));
+const TIERS = tierFunctionNames('wukong-cache');
 
 let stack: LambdaStack;
 let cacheDir: string;
 
 beforeAll(async () => {
   cacheDir = await mkdtemp(join(tmpdir(), 'wk-lambda-cache-'));
-  stack = await startLambdaStack({
-    functionsByTier: TIERS,
-    functions: (context) => PLAN_TIERS_MB.map((mb) => executorFunction(context, TIERS[String(mb)]!, mb, 60)),
-    accountConcurrency: 4,
-  });
+  stack = await startLambdaStack(tieredStackOptions(TIERS));
 }, 120_000);
 
 afterAll(async () => {

@@ -93,6 +93,26 @@ export function executorFunction(
   };
 }
 
+/** The tiers the planners choose from, one executor function each. */
+export const PLAN_TIERS_MB = [1024, 1769, 3008] as const;
+
+/** One function name per planner tier: `${prefix}-${mb}`, keyed by the tier's MB as a string. */
+export function tierFunctionNames(prefix: string): Readonly<Record<string, string>> {
+  return Object.fromEntries(PLAN_TIERS_MB.map((mb) => [String(mb), `${prefix}-${mb}`]));
+}
+
+/** A stack with one executor function per planner tier (60 s timeout). */
+export function tieredStackOptions(functionsByTier: Readonly<Record<string, string>>): LambdaStackOptions {
+  return {
+    functionsByTier,
+    functions: (context) => PLAN_TIERS_MB.map((mb) => executorFunction(context, functionsByTier[String(mb)]!, mb, 60)),
+    // Four environments at most: on a shared 2-core machine, 16 Node processes starting at once
+    // miss Lambda's 10 s init limit. Further Event invocations queue, as on Lambda, and reuse
+    // warm environments.
+    accountConcurrency: 4,
+  };
+}
+
 /**
  * Bundles the handler, starts redis-server, s3rver and the emulator (any free ports), and points
  * the process's default AWS credentials at s3rver's keys (the client's S3 store takes them from

@@ -19,7 +19,7 @@ import { MEMORY_STORES } from '../../../src/runtime/store-config.js';
 import { DEFAULT_WUKONG_OPTIONS } from '../../../src/model/wukong-options.js';
 import { findWorkload, resolveParams, type AnyWorkload } from '../../../workloads/index.js';
 import { generateValidDag, sameOutputs } from '../../../workloads/replay-runner.js';
-import { executorFunction, lambdaRunReport, startLambdaStack, type LambdaStack } from './lambda-stack.js';
+import { lambdaRunReport, PLAN_TIERS_MB, startLambdaStack, tieredStackOptions, tierFunctionNames, type LambdaStack } from './lambda-stack.js';
 
 /**
  * Every replay workload on the Lambda path (issue #8, "every replay workload with every planner"):
@@ -62,8 +62,7 @@ const WORKLOAD_SIZES: readonly { readonly name: string; readonly overrides: Reco
 /** WUKONG mode runs every executor on this tier. */
 const MEMORY_MB = 1769;
 /** One executor function per tier a plan may choose (src/plan's default tiers), as deployed. */
-const PLAN_TIERS_MB = [1024, 1769, 3008] as const;
-const TIERS: Readonly<Record<string, string>> = Object.fromEntries(PLAN_TIERS_MB.map((mb) => [String(mb), `wukong-workloads-${mb}`]));
+const TIERS = tierFunctionNames('wukong-workloads');
 
 /** The emulator's counters summed over every tier's function. */
 function statsOfAllTiers(): FunctionStats {
@@ -94,14 +93,7 @@ const figures: Figures[] = [];
 let stack: LambdaStack;
 
 beforeAll(async () => {
-  stack = await startLambdaStack({
-    functionsByTier: TIERS,
-    functions: (context) => PLAN_TIERS_MB.map((mb) => executorFunction(context, TIERS[String(mb)]!, mb, 60)),
-    // Four environments at most: on a shared 2-core machine, 16 Node processes starting at once
-    // miss Lambda's 10 s init limit. Further Event invocations queue, as on Lambda, and reuse
-    // warm environments.
-    accountConcurrency: 4,
-  });
+  stack = await startLambdaStack(tieredStackOptions(TIERS));
 }, 120_000);
 
 afterAll(async () => {

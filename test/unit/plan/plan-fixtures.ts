@@ -2,6 +2,7 @@ import { Dag } from '../../../src/dag/dag.js';
 import type { DagSpec, TaskSpec } from '../../../src/model/dag-schema.js';
 import { emptyHistory } from '../../../src/metadata/metadata-history.js';
 import { MetadataPredictor } from '../../../src/metadata/predictor.js';
+import type { MetadataAccess } from '../../../src/metadata/metadata-access.js';
 
 /** A synthetic.work task with hints (the predictor's only source here: no history). */
 export function work(id: string, ms: number, deps: string[] = [], outputBytes = 1024): TaskSpec {
@@ -23,3 +24,25 @@ export function hintsOnly(dag: Dag): MetadataPredictor {
 }
 
 export const TIERS = [1024, 1769, 3008];
+
+/** s -> a, b (op x) -> j (op y) -> z (op x); and a lone source q (depth 0) read by z. */
+export const STAGED_DAG = Dag.fromSpec({
+  tasks: [
+    { id: 's', op: 'x' },
+    { id: 'q', op: 'x' },
+    { id: 'a', op: 'x', deps: ['s'] },
+    { id: 'b', op: 'x', deps: ['s'] },
+    { id: 'j', op: 'y', deps: ['a', 'b'] },
+    { id: 'z', op: 'x', deps: ['j', 'q'] },
+  ],
+});
+
+/** Predicts 10 ms per task on every tier, 1,000 output bytes, 1 ms transfers, 100/10 ms starts. */
+export const FLAT_METADATA: MetadataAccess = {
+  predictExecutionTime: (_id, _bytes, configs) => configs.map((config) => ({ config, ms: 10 })),
+  predictOutputSize: () => 1000,
+  predictRemoteDownloadTime: () => 1,
+  predictUploadTime: () => 1,
+  predictColdStartMs: () => 100,
+  predictWarmStartMs: () => 10,
+};

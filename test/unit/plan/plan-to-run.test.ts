@@ -7,30 +7,14 @@ import { BUILTIN_PLANNERS } from '../../../src/plan/builtin-planners.js';
 import { planToRun, restrictPlan } from '../../../src/plan/plan-to-run.js';
 import type { PlanningAlgorithm, PlanningContext } from '../../../src/plan/planning-algorithm.js';
 import { PlanLayout } from '../../../src/scheduler/planned-layout.js';
+import { FLAT_METADATA, STAGED_DAG } from './plan-fixtures.js';
 
 // s -> a, b -> j -> z; q -> z. A cached run whose hits are a, b and q re-runs j and z only (s is skipped).
-const dag = Dag.fromSpec({
-  tasks: [
-    { id: 's', op: 'x' },
-    { id: 'q', op: 'x' },
-    { id: 'a', op: 'x', deps: ['s'] },
-    { id: 'b', op: 'x', deps: ['s'] },
-    { id: 'j', op: 'y', deps: ['a', 'b'] },
-    { id: 'z', op: 'x', deps: ['j', 'q'] },
-  ],
-});
+const dag = STAGED_DAG;
 const toRun = new Set(['j', 'z']);
 const hits = new Set(['a', 'b', 'q']);
 
-/** 10 ms per task on every tier, 1,000 output bytes. */
-const flat: MetadataAccess = {
-  predictExecutionTime: (_id, _bytes, configs) => configs.map((config) => ({ config, ms: 10 })),
-  predictOutputSize: () => 1000,
-  predictRemoteDownloadTime: () => 1,
-  predictUploadTime: () => 1,
-  predictColdStartMs: () => 100,
-  predictWarmStartMs: () => 10,
-};
+const flat = FLAT_METADATA;
 const options = { metadata: flat, sla: parseSla('median'), tiers: [1024, 1769, 3008] };
 
 /** A planner that records what it was asked to plan, then plans as `inner` does. */

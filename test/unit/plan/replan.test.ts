@@ -1,33 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { Dag } from '../../../src/dag/dag.js';
-import type { MetadataAccess } from '../../../src/metadata/metadata-access.js';
 import { parseSla } from '../../../src/metadata/sla.js';
 import { evenReplanPoints, replanPhases, replanPointProblems, taskDepths } from '../../../src/plan/replan-phases.js';
 import { ALL_OPS, ObservedTimesMetadata, observedFactors, remainingDag, replanRemaining } from '../../../src/plan/replan.js';
 import type { PlanningAlgorithm, PlanningContext } from '../../../src/plan/planning-algorithm.js';
 import { findPlanProblems } from '../../../src/plan/validate-plan.js';
+import { FLAT_METADATA, STAGED_DAG } from './plan-fixtures.js';
 
 // s -> a, b (op x) -> j (op y) -> z (op x); and a lone source q (depth 0) read by z.
-const dag = Dag.fromSpec({
-  tasks: [
-    { id: 's', op: 'x' },
-    { id: 'q', op: 'x' },
-    { id: 'a', op: 'x', deps: ['s'] },
-    { id: 'b', op: 'x', deps: ['s'] },
-    { id: 'j', op: 'y', deps: ['a', 'b'] },
-    { id: 'z', op: 'x', deps: ['j', 'q'] },
-  ],
-});
+const dag = STAGED_DAG;
 
-/** Predicts 10 ms per task on every tier, and 1,000 output bytes. */
-const flat: MetadataAccess = {
-  predictExecutionTime: (_id, _bytes, configs) => configs.map((config) => ({ config, ms: 10 })),
-  predictOutputSize: () => 1000,
-  predictRemoteDownloadTime: () => 1,
-  predictUploadTime: () => 1,
-  predictColdStartMs: () => 100,
-  predictWarmStartMs: () => 10,
-};
+const flat = FLAT_METADATA;
 const sla = parseSla('median');
 
 describe('re-planning phases', () => {

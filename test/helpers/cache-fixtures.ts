@@ -16,3 +16,14 @@ export function userOpsCacheDag(name: string): string {
     outputs: ['sum', 'other'],
   });
 }
+
+/** The `cache` part of `submit --json`'s summary. */
+export interface CacheSummaryJson {
+  hits: number;
+  recomputed: { taskId: string; reason: string }[];
+  skipped: number;
+  corrupt: number;
+  written: number;
+  /** Planned runs: how many tasks the plan covers (only the misses). */
+  plannedTasks?: number;
+}
