@@ -117,6 +117,16 @@ function askMetadata(dag: Dag, metadata: MetadataAccess, sla: Sla, tiers: readon
   // Transfer time depends on the byte count only, and DAGs repeat sizes (blocks, fixed outputs):
   // one question per distinct size instead of two per task.
   const transferBySize = new Map<number, readonly [number, number]>();
+  const transferOf = (bytes: number): readonly [number, number] => {
+    let transfer = transferBySize.get(bytes);
+    if (transfer === undefined) {
+      transfer = platform
+        ? platformTransferMs(platform, bytes, tiers[tiers.length - 1] as number, sla)
+        : [finiteOrZero(metadata.predictUploadTime(bytes, sla)), finiteOrZero(metadata.predictRemoteDownloadTime(bytes, sla))];
+      transferBySize.set(bytes, transfer);
+    }
+    return transfer;
+  };
   // Topological order: a task's input size is the sum of its parents' predicted outputs.
   for (const task of graph.topo) {
     const id = graph.ids[task] as string;
@@ -129,24 +139,11 @@ function askMetadata(dag: Dag, metadata: MetadataAccess, sla: Sla, tiers: readon
     estimates.forEach((estimate, tier) => ((execMs[tier] as Float64Array)[task] = finiteOrZero(estimate.ms)));
     const bytes = finiteOrZero(metadata.predictOutputSize(id, inputBytes, sla));
     outputBytes[task] = bytes;
-    let transfer = transferBySize.get(bytes);
-    if (transfer === undefined) {
-      transfer = platform
-        ? platformTransferMs(platform, bytes, tiers[tiers.length - 1] as number, sla)
-        : [finiteOrZero(metadata.predictUploadTime(bytes, sla)), finiteOrZero(metadata.predictRemoteDownloadTime(bytes, sla))];
-      transferBySize.set(bytes, transfer);
-    }
+    const transfer = transferOf(bytes);
     uploadMs[task] = transfer[0];
     downloadMs[task] = transfer[1];
   }
-  const edges = edgeDownloads(graph, outputBytes, downloadMs, platform?.tasks, (bytes) => {
-    let transfer = transferBySize.get(bytes);
-    if (transfer === undefined) {
-      transfer = platform ? platformTransferMs(platform, bytes, tiers[tiers.length - 1] as number, sla) : [0, finiteOrZero(metadata.predictRemoteDownloadTime(bytes, sla))];
-      transferBySize.set(bytes, transfer);
-    }
-    return transfer[1];
-  });
+  const edges = edgeDownloads(graph, outputBytes, downloadMs, platform?.tasks, (bytes) => transferOf(bytes)[1]);
   return {
     graph,
     tiers: [...tiers],
