@@ -16,6 +16,7 @@ import {
 } from './bench-table.js';
 
 import { renderTable, type TableStyle } from './text-table.js';
+import { formatMs } from './html/format-units.js';
 
 export { renderTable, type TableStyle } from './text-table.js';
 
@@ -34,10 +35,6 @@ export interface BenchSectionNotes {
 }
 
 const MiB = 1024 * 1024;
-
-function formatMs(ms: number): string {
-  return ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(0)} ms`;
-}
 
 function formatUsd(usd: number): string {
   return `$${usd.toPrecision(3)}`;
@@ -63,11 +60,11 @@ export function measuresTable(measures: readonly BenchMeasure[], style: TableSty
   const rows = measures.map((m) => [
     m.workload,
     m.variant,
-    formatMs(m.makespanMs),
-    formatMs(m.cpuMs),
+    formatMs(m.makespanMs, 0),
+    formatMs(m.cpuMs, 0),
     formatMiB(m.peakWorkerMemoryBytes),
     formatMiB(m.storageBytes),
-    m.offCriticalPathTransferMs === null ? '-' : formatMs(m.offCriticalPathTransferMs),
+    m.offCriticalPathTransferMs === null ? '-' : formatMs(m.offCriticalPathTransferMs, 0),
     formatUsd(m.costUsd),
     String(m.invocations),
     String(m.coldStarts),
@@ -92,7 +89,7 @@ export function relativeTable(measures: readonly BenchMeasure[], style: TableSty
 
 /** The fastest WUKONG variant of each workload, the baseline of relativeToBestWukong. */
 export function bestWukongLine(measures: readonly BenchMeasure[]): string {
-  return `best WUKONG variant per workload: ${[...bestWukongByWorkload(measures)].map(([w, m]) => `${w} ${m.variant} (${formatMs(m.makespanMs)})`).join(', ')}\n`;
+  return `best WUKONG variant per workload: ${[...bestWukongByWorkload(measures)].map(([w, m]) => `${w} ${m.variant} (${formatMs(m.makespanMs, 0)})`).join(', ')}\n`;
 }
 
 /** Per planner and workload, each annotation: planned and fired counts, makespan on and off, its gain. */
@@ -104,8 +101,8 @@ export function ablationTable(ablations: readonly AblationMeasure[], style: Tabl
     a.annotation,
     String(a.planned),
     String(a.fired),
-    formatMs(a.makespanMs),
-    formatMs(a.offMakespanMs),
+    formatMs(a.makespanMs, 0),
+    formatMs(a.offMakespanMs, 0),
     ablationNote(a) ?? `${(ablationGain(a) * 100).toFixed(1)} %`,
   ]);
   return renderTable(header, rows, style, 3);

@@ -53,8 +53,8 @@ describe('wukong bench (e2e)', () => {
     noStackTrace(run.stderr);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/== Simulated \(aws profile\) ==/);
-    expect(run.stdout).toMatch(/^tr\s+wukong\s+\d+ ms/m);
-    expect(run.stdout).toMatch(/^tr-500ms\s+uniform\s+\d+ ms/m);
+    expect(run.stdout).toMatch(/^tr\s+wukong\s+[\d.]+m?s/m);
+    expect(run.stdout).toMatch(/^tr-500ms\s+uniform\s+[\d.]+m?s/m);
     expect(run.stdout).toMatch(/^wukong\s+1\.00x \/ 1\.00x\s+1\.00x \/ 1\.00x\s+1\.00x \/ 1\.00x$/m);
     expect(run.stdout).toMatch(/^uniform\s+[\d.]+x \/ [\d.]+x/m);
     expect(run.stdout).toMatch(/^verdict: goal (MET|NOT met)/m);

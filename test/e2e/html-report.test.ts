@@ -131,7 +131,7 @@ describe('wukong simulate --html and wukong report --html (Chromium)', () => {
     const cli = wukong(['report', json, '--html', again, '--dag', 'workloads/examples/tree-reduction-16.json']);
     expect(cli.stderr).toBe('');
     expect(cli.code).toBe(0);
-    expect(cli.stdout).toMatch(/lower bound\s+[\d.]+ (ms|s); makespan \/ lower bound [\d.]+/);
+    expect(cli.stdout).toMatch(/lower bound\s+[\d.]+(ms|s); makespan \/ lower bound [\d.]+/);
     const reopened = await open(again);
     expect(await reopened.page.locator('svg#gantt g.task').count()).toBe(report.tasks.length);
     expect(await reopened.page.locator('svg#gantt g.task[data-critical="true"]').count()).toBeGreaterThan(0);

@@ -1,11 +1,18 @@
 import prettyBytes from 'pretty-bytes';
+import prettyMilliseconds from 'pretty-ms';
 
 /** Human units for the HTML report and the terminal summaries; in HTML the raw number goes alongside in a data-value attribute. */
 
-export function formatMs(ms: number): string {
+/**
+ * Durations by pretty-ms, with one decimal below a second (a 0.4 ms task stays 0.4ms rather than
+ * rounding to 1ms) and the unit steps (s, m, h) above it: 118.0ms, 1.3s, 1m 15s; bench tables ask
+ * for whole ms. Terminal summary lines keep fixed milliseconds instead, so runs compare digit for
+ * digit and scripts can read them.
+ */
+export function formatMs(ms: number, millisecondsDecimalDigits = 1): string {
   if (!Number.isFinite(ms)) return '-';
-  if (Math.abs(ms) < 10_000) return `${ms.toFixed(1)} ms`;
-  return `${(ms / 1000).toFixed(2)} s`;
+  const magnitude = prettyMilliseconds(Math.abs(ms), { millisecondsDecimalDigits });
+  return ms < 0 ? `-${magnitude}` : magnitude;
 }
 
 /**

@@ -91,7 +91,7 @@ describe('renderHtmlReport', () => {
     const tasks = [timing('a', 'e1', 10, 5, { putMs: 2 }), timing('b', 'e1', 30, 5, { getMs: 3 })];
     const html = renderHtmlReport(reportOf(tasks), { dag: dependencies({ b: ['a'] }) });
     expect(html).toContain('class="startup cold"');
-    expect(html).toContain('e1 waits 13.0 ms before b');
+    expect(html).toContain('e1 waits 13.0ms before b');
     expect(count(html, /<rect class="get"/g)).toBe(1);
     expect(count(html, /<rect class="put"/g)).toBe(1);
     expect(renderHtmlReport(reportOf(tasks, { cold: false }))).toContain('class="startup warm"');
@@ -127,9 +127,14 @@ describe('renderHtmlReport', () => {
 });
 
 describe('format units', () => {
-  it('prints ms below 10 s and seconds above; binary byte units', () => {
-    expect(formatMs(12.345)).toBe('12.3 ms');
-    expect(formatMs(12_345)).toBe('12.35 s');
+  it('durations from pretty-ms: tenths of a ms below a second, then s, m, h; sign kept; binary byte units', () => {
+    expect(formatMs(12.345)).toBe('12.3ms');
+    expect(formatMs(0.42)).toBe('0.4ms'); // a sub-ms task is not rounded up to 1ms
+    expect(formatMs(12_345)).toBe('12.3s');
+    expect(formatMs(75_000)).toBe('1m 15s');
+    expect(formatMs(-1_500)).toBe('-1.5s');
+    expect(formatMs(118, 0)).toBe('118ms');
+    expect(formatMs(Number.NaN)).toBe('-');
     expect(formatBytes(512)).toBe('512 B');
     expect(formatBytes(1536)).toBe('1.5 KiB');
     expect(formatBytes(3 * 1024 ** 3)).toBe('3.0 GiB');
