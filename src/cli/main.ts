@@ -2,6 +2,7 @@ import { CommanderError } from 'commander';
 import { DagValidationError, describeInvalidDag, formatProblem } from '../dag/validate.js';
 import { BadInputError, WukongError } from '../model/errors.js';
 import { buildProgram } from './program.js';
+import { quietSdkNodeVersionNotice } from '../storage/aws-sdk-node-notice.js';
 
 /**
  * The CLI entry: runs a command and maps errors to exit codes: 2 for bad input (nothing was run
@@ -47,12 +48,8 @@ function reportError(error: unknown): number {
   return 1;
 }
 
-/**
- * The pinned AWS SDK supports Node >= 20 (its package.json `engines`), and so does wukong; on Node
- * 20 it still prints a notice that *future* SDK releases will need Node 22. That notice is not
- * about this install, so it is switched off with the SDK's documented variable (unless set).
- */
-if (Number(process.versions.node.split('.')[0]) < 22) process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+// Before anything loads the SDK, also for the children this process spawns (emulator, stack).
+quietSdkNodeVersionNotice();
 
 /** `wukong replay --list | head`: a reader that closes the pipe early ends the command quietly. */
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {

@@ -5,6 +5,7 @@ import type { ExecutorPayload } from '../payload.js';
 import type { LambdaEvent } from './lambda-event.js';
 import { LAMBDA_ASYNC_PAYLOAD_BYTES } from './lambda-limits.js';
 import { DEFAULT_THROTTLE_RETRY, realRetryEffects, retryThrottled, type RetryEffects, type ThrottleRetryOptions } from './throttle-retry.js';
+import { quietSdkNodeVersionNotice } from '../../storage/aws-sdk-node-notice.js';
 
 /** Which function runs each memory tier: an explicit map, or `<prefix><memoryMb>` (the stack's naming). */
 export type FunctionNames = { readonly byTier: Readonly<Record<string, string>> } | { readonly prefix: string };
@@ -48,6 +49,7 @@ export class LambdaPayloadTooLargeError extends WukongError {
  * itself (backoff with full jitter, up to a deadline) and a second retry layer would multiply them.
  */
 export function createLambdaClient(options: LambdaClientOptions): LambdaClient {
+  quietSdkNodeVersionNotice();
   return new LambdaClient({
     region: options.region,
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),

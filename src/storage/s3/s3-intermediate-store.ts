@@ -12,6 +12,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { NotFoundError, WukongError } from '../../model/errors.js';
 import type { IntermediateStore } from '../intermediate-store.js';
 import { toStoreError } from './s3-errors.js';
+import { quietSdkNodeVersionNotice } from '../aws-sdk-node-notice.js';
 
 export interface S3ClientOptions {
   /** A local S3 server (the CLI passes AWS_ENDPOINT_URL_S3); absent: AWS itself. */
@@ -71,6 +72,7 @@ export const S3_REQUEST_TIMEOUT_MS = 30_000;
  * response body that breaks off after the headers, which getBody/getStream handle themselves.
  */
 export function createS3Client(options: S3ClientOptions): S3Client {
+  quietSdkNodeVersionNotice();
   return new S3Client({
     region: options.region ?? 'us-east-1',
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
