@@ -246,7 +246,8 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
     const replanner = this.input.replanner;
     if (replanner) {
       const wallStart = performance.now();
-      const plan = replanner({ atMs: this.nowMs, observed: new Map(this.observed), heldWorkers: this.held.countByTier() });
+      const warmEnvironments = new Map([...this.platforms].map(([memoryMb, platform]) => [memoryMb, platform.idleEnvironments(this.nowMs)]));
+      const plan = replanner({ atMs: this.nowMs, observed: new Map(this.observed), heldWorkers: this.held.countByTier(), warmEnvironments });
       this.replanWallMs += performance.now() - wallStart;
       this.counts.replans += 1;
       if (plan) this.plan = plan;

@@ -56,12 +56,14 @@ export interface SimulationInput {
 
 /**
  * What planned mode tells the re-planner at a point: the time, each finished task's compute time
- * and tier, and how many workers per tier (MB) wait to be handed a worker of the new plan.
+ * and tier, how many workers per tier (MB) wait to be handed a worker of the new plan, and how
+ * many idle environments per tier would start an invoked worker warm.
  */
 export interface SimReplanRequest {
   readonly atMs: number;
   readonly observed: ReadonlyMap<string, { readonly execMs: number; readonly memoryMb: number }>;
   readonly heldWorkers?: ReadonlyMap<number, number>;
+  readonly warmEnvironments?: ReadonlyMap<number, number>;
 }
 
 export type SimReplanner = (request: SimReplanRequest) => SimulatedPlan | undefined;
