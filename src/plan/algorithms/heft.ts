@@ -79,6 +79,8 @@ export function planHeftCompact(costs: TaskCosts, tier: number, maxWorkers: numb
   // Re-planning: new workers start on held workers or warm environments while any are left (../hand-over.ts).
   const fleet = costs.heldWorkers || costs.warmEnvironments ? new TierStarts(costs, tier) : undefined;
   for (const task of byRank) {
+    // A finished task is placed too (its worker is dropped unless its readers run there) and,
+    // like them, reads nothing: its new worker would be a held one.
     const newStart = fleet?.peek(costs, task);
     const newWorkerMs = newStart === undefined ? firstUseMs : TierStarts.delayMs(costs, tier, newStart);
     const ms = exec[task] as number;
@@ -116,7 +118,10 @@ export function planHeftCompact(costs: TaskCosts, tier: number, maxWorkers: numb
   }
   const rankPosition = new Int32Array(n);
   byRank.forEach((task, position) => (rankPosition[task] = position));
-  const byStart = byRank.slice().sort((a, b) => (start[a] as number) - (start[b] as number) || (rankPosition[a] as number) - (rankPosition[b] as number));
+  // A finished task (re-planning) comes first: a held worker may start its readers before the
+  // time HEFT gave the finished task's own (unused) worker.
+  const startOf = (task: number): number => (costs.stored?.[task] === 1 ? -Infinity : (start[task] as number));
+  const byStart = byRank.slice().sort((a, b) => startOf(a) - startOf(b) || (rankPosition[a] as number) - (rankPosition[b] as number));
   plan.order = new Float64Array(n);
   byStart.forEach((task, position) => ((plan.order as Float64Array)[task] = position));
   return optimize(costs, estimated(costs, plan));
