@@ -3,6 +3,7 @@ import type { CompactPlan } from './compact-plan.js';
 import type { TaskCosts } from './task-costs.js';
 import { DEFAULT_PARK_AFTER_MS } from '../model/run-spec.js';
 import { startTailMs } from './start-tail.js';
+import { HANDED_OVER, WARM, workerStarts } from './hand-over.js';
 
 export { startTailMs } from './start-tail.js';
 
@@ -60,6 +61,10 @@ export interface PlanEstimate {
  * - a store with one server (Redis) moves every put and get through it: the makespan is at least
  *   the plan's bytes moved over the server's rate (a plan that spreads 200 MB blocks over 125
  *   workers is predicted as slow as the server makes it, not as its per-worker bandwidth says).
+ * - re-planning (TaskCosts.stored, heldWorkers, warmEnvironments; ./hand-over.ts): a worker whose
+ *   first task reads only finished tasks starts on a held worker of its tier while any is left,
+ *   one coordination round trip after the re-plan, without an Invoke call or a start-up; another
+ *   new worker starts warm while idle environments are left; neither is in a start-up wave;
  * - a worker that would wait for a remote input longer than the task's park threshold (the plan's,
  *   else DEFAULT_PARK_AFTER_MS) parks: it stores the outputs it holds for its later tasks, stops
  *   (unbilled), and the last producer re-invokes it (Invoke call, warm start); it then fetches
@@ -73,7 +78,8 @@ export function estimatePlan(costs: TaskCosts, plan: CompactPlan): PlanEstimate 
   const { workerOf, tierOf, preload, dup } = plan;
   const workers = tierOf.length;
   const runOrder = runOrderOf(costs, plan);
-  const coldStartOf = coldStartsOf(costs, plan, runOrder);
+  const starts = workerStarts(costs, plan, runOrder);
+  const coldStartOf = coldStartsOf(costs, plan, runOrder, starts);
   let clientCalls = 0;
 
   const startMs = new Float64Array(n);
@@ -129,9 +135,16 @@ export function estimatePlan(costs: TaskCosts, plan: CompactPlan): PlanEstimate 
       }
       const invokedAt = Math.min(trigger, prewarmed);
       workerTriggerMs[worker] = pStart === pEnd ? 0 : trigger;
-      workerBeginMs[worker] = invokedAt + costs.invokeApiMs;
-      workerReadyMs[worker] = workerBeginMs[worker] + (coldStartOf[worker] as number);
-      earlyByMs[worker] = (coldStartOf[worker] as number) - (costs.coldStartMs[tier] as number);
+      if (starts[worker] === HANDED_OVER) {
+        // The client's message reaches a worker that is already up (billed from then on).
+        workerBeginMs[worker] = costs.coordinationMs;
+        workerReadyMs[worker] = costs.coordinationMs;
+        earlyByMs[worker] = 0;
+      } else {
+        workerBeginMs[worker] = invokedAt + costs.invokeApiMs;
+        workerReadyMs[worker] = workerBeginMs[worker] + (coldStartOf[worker] as number);
+        earlyByMs[worker] = starts[worker] === WARM ? 0 : (coldStartOf[worker] as number) - (costs.coldStartMs[tier] as number);
+      }
       workerFree[worker] = workerReadyMs[worker] as number;
     }
 
@@ -297,28 +310,35 @@ export function inputsAllOn(costs: TaskCosts, plan: CompactPlan, task: number, w
  * start at about the same time and the next wave waits for the slowest of them, so each is given
  * the expected slowest of k draws rather than the median (startTailMs).
  */
-function coldStartsOf(costs: TaskCosts, plan: CompactPlan, runOrder: Int32Array): Float64Array {
+function coldStartsOf(costs: TaskCosts, plan: CompactPlan, runOrder: Int32Array, starts: Uint8Array): Float64Array {
   const { parentOffsets, parentValues } = costs.graph;
   const { workerOf, tierOf } = plan;
+  const stored = costs.stored;
   const workers = tierOf.length;
   const wave = new Int32Array(workers).fill(-1);
   const waveSize: number[] = [];
   for (const task of runOrder) {
+    // A finished task (re-planning) runs nowhere: its output is in the store, no hand-off away.
+    if (stored?.[task] === 1) continue;
     const worker = workerOf[task] as number;
     if (wave[worker] !== -1) continue;
     let level = 0;
     for (let k = parentOffsets[task] as number; k < (parentOffsets[task + 1] as number); k += 1) {
-      const producer = workerOf[parentValues[k] as number] as number;
+      const parent = parentValues[k] as number;
+      if (stored?.[parent] === 1) continue;
+      const producer = workerOf[parent] as number;
       if (producer !== worker) level = Math.max(level, (wave[producer] as number) + 1);
     }
     wave[worker] = level;
-    waveSize[level] = (waveSize[level] ?? 0) + 1;
+    // A handed-over or warm worker does not wait on a cold start with the others.
+    if (starts[worker] === 0) waveSize[level] = (waveSize[level] ?? 0) + 1;
   }
   const coldStart = new Float64Array(workers);
   for (let worker = 0; worker < workers; worker += 1) {
     const level = wave[worker] as number;
     const tierMs = costs.coldStartMs[tierOf[worker] as number] as number;
-    coldStart[worker] = level === -1 ? tierMs : tierMs + startTailMs(costs, waveSize[level] ?? 1);
+    if (starts[worker] === WARM) coldStart[worker] = costs.warmStartMs[tierOf[worker] as number] as number;
+    else coldStart[worker] = level === -1 ? tierMs : tierMs + startTailMs(costs, waveSize[level] ?? 1);
   }
   return coldStart;
 }

@@ -32,6 +32,14 @@ export interface ReplanningContext {
   readonly atMs: number;
   /** Observed / predicted compute time so far, per op; `*` is over every finished task. */
   readonly observedFactor: ReadonlyMap<string, number>;
+  /**
+   * Workers of the run, per memory tier (MB), that finished their tasks and wait to be handed a
+   * worker of the new plan: one whose first task reads only finished tasks starts on them without
+   * an Invoke call or a start-up (pass it to predictTaskCosts; the shared estimator and HEFT use it).
+   */
+  readonly heldWorkers?: ReadonlyMap<number, number>;
+  /** Idle environments per tier (MB): invoked workers start warm on them (also for predictTaskCosts). */
+  readonly warmEnvironments?: ReadonlyMap<number, number>;
 }
 
 /** What `plan` returns: an annotation per task and a configuration per worker it names. */

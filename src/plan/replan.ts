@@ -24,6 +24,10 @@ export interface ReplanRequest {
   readonly atMs: number;
   /** Every finished task: its compute time and the tier it ran on. */
   readonly observed: ReadonlyMap<string, { readonly execMs: number; readonly memoryMb: number }>;
+  /** Workers per tier (MB) waiting to be handed a worker of the new plan (ReplanningContext.heldWorkers). */
+  readonly heldWorkers?: ReadonlyMap<number, number>;
+  /** Idle environments per tier (MB) that would start an invoked worker warm (ReplanningContext.warmEnvironments). */
+  readonly warmEnvironments?: ReadonlyMap<number, number>;
 }
 
 /** The new plan of the remaining tasks (finished ones left out); workers numbered from 0. */
@@ -49,7 +53,7 @@ export function replanRemaining(algorithm: PlanningAlgorithm, dag: Dag, request:
   const factors = observedFactors(dag, request, options.metadata, options.sla);
   const { remaining, done } = remainingDag(dag, new Set(request.observed.keys()));
   const metadata = new ObservedTimesMetadata(options.metadata, (id) => (done.has(id) ? 0 : (factors.get(dag.task(id).op) ?? factors.get(ALL_OPS) ?? 1)));
-  const context: PlanningContext = { ...options.context, replanning: { done, atMs: request.atMs, observedFactor: factors } };
+  const context: PlanningContext = { ...options.context, replanning: { done, atMs: request.atMs, observedFactor: factors, ...(request.heldWorkers ? { heldWorkers: request.heldWorkers } : {}), ...(request.warmEnvironments ? { warmEnvironments: request.warmEnvironments } : {}) } };
   const output = algorithm.plan(remaining, metadata, options.sla, context);
   if (output instanceof Promise) throw new BadInputError(`planner ${algorithm.name} plans asynchronously; re-planning during a simulated run needs a planner whose plan() returns its plan directly`);
   const source = `planner ${algorithm.name} (re-planning at ${Math.round(request.atMs)} ms)`;

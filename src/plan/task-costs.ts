@@ -65,6 +65,15 @@ export interface TaskCosts {
    * in the store. It takes no worker time and every consumer fetches it, whichever worker it is on.
    */
   readonly stored?: Uint8Array;
+  /**
+   * When re-planning: per tier (index into `tiers`), workers of the run that wait to be handed a
+   * worker of the new plan (PlanningContext.replanning.heldWorkers). A new worker whose first
+   * task reads only stored outputs starts on one of them one coordination round trip after the
+   * re-plan, with no Invoke call and no start-up, while any are left.
+   */
+  readonly heldWorkers?: readonly number[];
+  /** When re-planning: per tier, idle environments; a new worker not handed over starts warm on one while any is left. */
+  readonly warmEnvironments?: readonly number[];
 }
 
 /**
@@ -73,7 +82,10 @@ export interface TaskCosts {
  * same MetadataAccess object, SLA and tiers; a MetadataAccess is taken to answer the same
  * question the same way during one planning (MetadataPredictor does: its history is fixed).
  */
-const lastCosts = new WeakMap<Dag, { readonly metadata: MetadataAccess; readonly key: string; readonly platform: TargetPlatform | undefined; readonly done: ReadonlySet<string> | undefined; readonly costs: TaskCosts }>();
+const lastCosts = new WeakMap<
+  Dag,
+  { readonly metadata: MetadataAccess; readonly key: string; readonly platform: TargetPlatform | undefined; readonly done: ReadonlySet<string> | undefined; readonly fleet: RunFleet | undefined; readonly costs: TaskCosts }
+>();
 
 /**
  * The platform a plan will run on, when the caller knows it (the simulator's cost profile, or the
@@ -95,14 +107,27 @@ export interface TargetPlatform {
   readonly tasks?: PlatformTaskPricing;
 }
 
-/** `done`: tasks that already ran (re-planning; see TaskCosts.stored). */
-export function predictTaskCosts(dag: Dag, metadata: MetadataAccess, sla: Sla, tiers: readonly number[], platform?: TargetPlatform, done?: ReadonlySet<string>): TaskCosts {
+/** What a re-planner knows of the run's workers (PlanningContext.replanning), per tier (MB). */
+export interface RunFleet {
+  readonly heldWorkers?: ReadonlyMap<number, number>;
+  readonly warmEnvironments?: ReadonlyMap<number, number>;
+}
+
+/**
+ * `done`: tasks that already ran (re-planning; see TaskCosts.stored); `fleet`: workers waiting for
+ * a hand-over and idle environments (TaskCosts.heldWorkers, warmEnvironments).
+ */
+export function predictTaskCosts(dag: Dag, metadata: MetadataAccess, sla: Sla, tiers: readonly number[], platform?: TargetPlatform, done?: ReadonlySet<string>, fleet?: RunFleet): TaskCosts {
   const key = `${formatSla(sla)}|${tiers.join(',')}`;
   const cached = lastCosts.get(dag);
-  if (cached && cached.metadata === metadata && cached.key === key && cached.platform === platform && cached.done === done) return cached.costs;
+  if (cached && cached.metadata === metadata && cached.key === key && cached.platform === platform && cached.done === done && cached.fleet === fleet) return cached.costs;
   const asked = askMetadata(dag, metadata, sla, tiers, platform);
-  const costs = done && done.size > 0 ? { ...asked, stored: Uint8Array.from(asked.graph.ids, (id) => (done.has(id) ? 1 : 0)) } : asked;
-  lastCosts.set(dag, { metadata, key, platform, done, costs });
+  const withStored = done && done.size > 0 ? { ...asked, stored: Uint8Array.from(asked.graph.ids, (id) => (done.has(id) ? 1 : 0)) } : asked;
+  const perTier = (counts: ReadonlyMap<number, number> | undefined) => (counts && counts.size > 0 ? tiers.map((tier) => counts.get(tier) ?? 0) : undefined);
+  const heldWorkers = perTier(fleet?.heldWorkers);
+  const warmEnvironments = perTier(fleet?.warmEnvironments);
+  const costs = { ...withStored, ...(heldWorkers ? { heldWorkers } : {}), ...(warmEnvironments ? { warmEnvironments } : {}) };
+  lastCosts.set(dag, { metadata, key, platform, done, fleet, costs });
   return costs;
 }
 

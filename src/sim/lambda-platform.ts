@@ -90,6 +90,11 @@ export class SimulatedLambdaPlatform {
     return this.busy;
   }
 
+  /** Idle environments not yet reclaimed at `nowMs`: how many invocations would start warm now. */
+  idleEnvironments(nowMs: number): number {
+    return this.idle.filter((c) => nowMs - c.idleSinceMs <= this.lambda.idleExpiryMs).length;
+  }
+
   submit(request: InvocationRequest, nowMs: number): void {
     this.pending.push(request);
     this.dispatch(nowMs);

@@ -12,6 +12,8 @@ import { FanInStateError } from './fan-in-table.js';
 import { SimulatedLambdaPlatform, type InvocationRequest, type Placement } from './lambda-platform.js';
 import { PlannedSimExecutor } from './planned-sim-executor.js';
 import { phaseLayout } from './phase-layout.js';
+import { HandOverPool, type HeldWorker } from './hand-over-pool.js';
+import type { Container } from './lambda-platform.js';
 import { replanPhases, replanPointProblems } from '../plan/replan-phases.js';
 import { SeededRandom } from './seeded-random.js';
 import { SimEngine, type StartFigures } from './sim-engine.js';
@@ -37,6 +39,8 @@ export interface PlannedRunStats {
   readonly notifications: number;
   /** Re-planning points reached (src/plan/replan.ts), and the planner's wall time over them (not charged to the run). */
   readonly replans: number;
+  /** Workers of a later phase started on a worker of the phase before, held for it (./hand-over-pool.ts): no Invoke call, no start-up. */
+  readonly handOvers: number;
   readonly replanWallMs: number;
   /** The plan's own forecast, when it has one. */
   readonly predictedMakespanMs: number | undefined;
@@ -60,7 +64,9 @@ type Action =
   | { readonly kind: 'inbox-message'; readonly worker: number }
   | { readonly kind: 'wait-timeout'; readonly executor: PlannedSimExecutor; readonly token: number }
   | { readonly kind: 'end'; readonly executor: PlannedSimExecutor }
-  | { readonly kind: 'next-phase' };
+  | { readonly kind: 'next-phase' }
+  | { readonly kind: 'hold-expired'; readonly held: HeldWorker }
+  | { readonly kind: 'hand-over'; readonly worker: number; readonly layout: PlanLayout; readonly container: Container; readonly memoryMb: number };
 
 /** Each tier's platform gets its own startup stream from TIER_STREAM_BASE (SimEngine holds the others). */
 const TIER_STREAM_BASE = 100;
@@ -79,8 +85,11 @@ const TIER_STREAM_BASE = 100;
  * - re-planning points (plan.replanAfter) split the run into phases (src/plan/replan-phases.ts):
  *   when every task of a phase has run and its workers have stopped, the client hears of it one
  *   round trip later, asks `input.replanner` for a plan of the rest (with the compute times
- *   observed so far; the planner's wall time is reported, not charged) and invokes the workers
- *   whose first task's inputs are all stored; the others are invoked by their producers, as usual.
+ *   observed so far and the workers held for a hand-over; the planner's wall time is reported,
+ *   not charged) and starts the workers whose first task's inputs are all stored; the others are
+ *   invoked by their producers, as usual. A phase's worker that has run its tasks waits up to
+ *   parkAfterMs for the next phase (./hand-over-pool.ts); a started worker of the next phase is
+ *   handed to a held worker of its tier (one round trip), and invoked only when none is left.
  * Not modelled: Lambda's timeout (deadline hand-off), as in the WUKONG engine.
  */
 export function runPlannedSimulation(input: SimulationInput & { readonly plan: SimulatedPlan }, invokeConcurrency: number): PlannedSimulationResult {
@@ -115,7 +124,9 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
   private clientFree: number;
   private readonly invokeConcurrency: number;
   private nextWaitToken = 0;
-  private readonly counts = { resumes: 0, parks: 0, prewarms: 0, dupRuns: 0, preloads: 0, waits: 0, waitTimeouts: 0, notifications: 0, replans: 0 };
+  private readonly counts = { resumes: 0, parks: 0, prewarms: 0, dupRuns: 0, preloads: 0, waits: 0, waitTimeouts: 0, notifications: 0, replans: 0, handOvers: 0 };
+  /** Workers of the phase running that ran their tasks and wait for the next phase. */
+  private readonly held = new HandOverPool();
   private tierStreams = 0;
 
   constructor(
@@ -211,6 +222,12 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
       case 'next-phase':
         this.nextPhase();
         break;
+      case 'hold-expired':
+        if (this.held.remove(action.held)) this.letGo(action.held);
+        break;
+      case 'hand-over':
+        this.handedOver(action.worker, action.layout, action.container, action.memoryMb);
+        break;
     }
   }
 
@@ -229,7 +246,8 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
     const replanner = this.input.replanner;
     if (replanner) {
       const wallStart = performance.now();
-      const plan = replanner({ atMs: this.nowMs, observed: new Map(this.observed) });
+      const warmEnvironments = new Map([...this.platforms].map(([memoryMb, platform]) => [memoryMb, platform.idleEnvironments(this.nowMs)]));
+      const plan = replanner({ atMs: this.nowMs, observed: new Map(this.observed), heldWorkers: this.held.countByTier(), warmEnvironments });
       this.replanWallMs += performance.now() - wallStart;
       this.counts.replans += 1;
       if (plan) this.plan = plan;
@@ -241,9 +259,40 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
         if (!this.observed.has(parent)) continue;
         // The finished producer's mark, made on its behalf: its output is stored.
         const mark = this.fanIns.mark(id, parent, layout.expected(id));
-        if (mark.complete) this.clientInvoke({ kind: 'worker', worker: layout.worker(id), layout });
+        if (mark.complete) this.startPhaseWorker(layout.worker(id), layout);
       }
     }
+    // Held workers the new plan has no start for stop now; their environments stay warm.
+    for (const held of this.held.drain()) this.letGo(held);
+  }
+
+  /** A worker of a new phase whose inputs are all stored: handed to a held worker of its tier, else invoked. */
+  private startPhaseWorker(worker: number, layout: PlanLayout): void {
+    const memoryMb = layout.memoryMbOf(worker);
+    const held = this.held.take(memoryMb);
+    if (held === undefined) {
+      this.clientInvoke({ kind: 'worker', worker, layout });
+      return;
+    }
+    // The client's message reaches the held worker's inbox one round trip later.
+    const atMs = this.nowMs + this.coordinationRoundTripMs();
+    this.letGo(held, atMs, false);
+    this.counts.handOvers += 1;
+    this.schedule(atMs, { kind: 'hand-over', worker, layout, container: held.container, memoryMb });
+  }
+
+  /** The held worker runs as `worker` of the new plan on its environment: the same invocation, billed on. */
+  private handedOver(worker: number, layout: PlanLayout, container: Container, memoryMb: number): void {
+    const machine = new PlannedWorker(layout, worker, { parkAfterMs: this.parkAfterMs });
+    const executor = new PlannedSimExecutor(machine, workerExecutorId(worker, undefined), layout.first(worker), memoryMb, container, false, this.nowMs);
+    this.liveExecutors += 1;
+    this.feed(executor, { type: 'start' });
+  }
+
+  /** A held worker's wait ends at `atMs` (billed until then); `release`: it stops and its environment goes idle. */
+  private letGo(held: HeldWorker, atMs = this.nowMs, release = true): void {
+    this.reports.push({ ...held.report, endedAt: atMs });
+    if (release) this.platformOf(held.memoryMb).release(held.container, atMs);
   }
 
   private clientInvoke(launch: Launch): void {
@@ -406,8 +455,16 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
 
   private end(executor: PlannedSimExecutor): void {
     this.liveExecutors -= 1;
-    this.reports.push(executor.report(this.nowMs));
-    this.platformOf(executor.memoryMb).release(executor.container, this.nowMs);
+    const report = executor.report(this.nowMs);
+    if (this.phase + 1 < this.phases.length && !this.failure && this.parkAfterMs > 0) {
+      // Waits for the next phase's hand-over as long as it would wait for an input before parking.
+      const held: HeldWorker = { container: executor.container, memoryMb: executor.memoryMb, sinceMs: this.nowMs, report };
+      this.held.hold(held);
+      this.schedule(this.nowMs + this.parkAfterMs, { kind: 'hold-expired', held });
+    } else {
+      this.reports.push(report);
+      this.platformOf(executor.memoryMb).release(executor.container, this.nowMs);
+    }
     if (this.liveExecutors === 0 && this.phaseTasksLeft === 0 && this.phase + 1 < this.phases.length && !this.failure) {
       this.schedule(this.nowMs + this.coordinationRoundTripMs(), { kind: 'next-phase' });
     }
@@ -430,6 +487,8 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
   }
 
   private finish(wallMs: number): PlannedSimulationResult {
+    // A failed run may leave workers held: they stopped when they began to wait.
+    for (const held of this.held.drain()) this.letGo(held, held.sinceMs);
     const { profile, storeKind, seed, plan } = this.input;
     const planner = plan.algorithm ?? 'plan';
     const report = this.report(
@@ -473,6 +532,7 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
       waitTimeouts: this.counts.waitTimeouts,
       notifications: this.counts.notifications,
       replans: this.counts.replans,
+      handOvers: this.counts.handOvers,
       replanWallMs: this.replanWallMs,
       predictedMakespanMs: plan.predicted?.makespanMs,
       predictedCostUsd: plan.predicted?.costUsd,

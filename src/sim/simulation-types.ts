@@ -54,10 +54,16 @@ export interface SimulationInput {
   readonly replanner?: SimReplanner;
 }
 
-/** What planned mode tells the re-planner at a point: the time and each finished task's compute time and tier. */
+/**
+ * What planned mode tells the re-planner at a point: the time, each finished task's compute time
+ * and tier, how many workers per tier (MB) wait to be handed a worker of the new plan, and how
+ * many idle environments per tier would start an invoked worker warm.
+ */
 export interface SimReplanRequest {
   readonly atMs: number;
   readonly observed: ReadonlyMap<string, { readonly execMs: number; readonly memoryMb: number }>;
+  readonly heldWorkers?: ReadonlyMap<number, number>;
+  readonly warmEnvironments?: ReadonlyMap<number, number>;
 }
 
 export type SimReplanner = (request: SimReplanRequest) => SimulatedPlan | undefined;

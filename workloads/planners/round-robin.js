@@ -33,8 +33,12 @@
  *   the store, whichever worker you put them on, and `metadata` predicts 0 ms for them); the
  *   metadata's times are already scaled by the slowdown observed so far (`replanning.observedFactor`,
  *   per op, `*` over all). `plan` must then return its plan directly, not a promise (the
- *   simulator's event loop is synchronous). Pass `replanning.done` to `predictTaskCosts` as its
- *   last argument so the shared estimator prices those inputs as stored;
+ *   simulator's event loop is synchronous). `replanning.heldWorkers` and
+ *   `replanning.warmEnvironments` (per tier MB) say how many workers wait to be handed a worker of
+ *   the new plan (one whose first task reads only finished tasks starts on one a round trip later,
+ *   no Invoke call, no start-up) and how many idle environments would start an invoked one warm.
+ *   Pass `replanning.done` and `replanning` to `predictTaskCosts` as its last two arguments so the
+ *   shared estimator prices those inputs as stored and those starts as they will be;
  *
  * It returns
  * - `tasks`: for EVERY task id, `{ worker, preload?, prewarm?, dup?, order?, parkAfterMs? }`: `worker` a

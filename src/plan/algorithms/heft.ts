@@ -5,6 +5,7 @@ import { emptyCompactPlan, toPlanOutput } from '../compact-plan.js';
 import type { PlanningAlgorithm, PlanningContext, PlanOutput } from '../planning-algorithm.js';
 import { bestTierIndex, predictTaskCosts, type TaskCosts } from '../task-costs.js';
 import { estimated, optimize, type EstimatedPlan } from './optimizations.js';
+import { TierStarts } from '../hand-over.js';
 
 /**
  * HEFT's processor count when `--max-workers` is not given: the DAG's widest level, at most this
@@ -75,7 +76,13 @@ export function planHeftCompact(costs: TaskCosts, tier: number, maxWorkers: numb
   const start = new Float64Array(n);
   const finish = new Float64Array(n);
   const firstUseMs = costs.invokeApiMs + (costs.coldStartMs[tier] as number);
+  // Re-planning: new workers start on held workers or warm environments while any are left (../hand-over.ts).
+  const fleet = costs.heldWorkers || costs.warmEnvironments ? new TierStarts(costs, tier) : undefined;
   for (const task of byRank) {
+    // A finished task is placed too (its worker is dropped unless its readers run there) and,
+    // like them, reads nothing: its new worker would be a held one.
+    const newStart = fleet?.peek(costs, task);
+    const newWorkerMs = newStart === undefined ? firstUseMs : TierStarts.delayMs(costs, tier, newStart);
     const ms = exec[task] as number;
     const workerCount = Math.min(slots.length + 1, maxWorkers); // one unused worker stands for all of them
     let bestWorker = -1;
@@ -90,7 +97,7 @@ export function planHeftCompact(costs: TaskCosts, tier: number, maxWorkers: numb
         else dataReady = Math.max(dataReady, (finish[parent] as number) + (plan.workerOf[parent] === worker ? 0 : (costs.uploadMs[parent] as number) + (costs.edgeDownloadMs[k] as number)));
       }
       const busy = slots[worker];
-      const earliest = busy === undefined ? dataReady + firstUseMs : earliestGap(busy, Math.max(dataReady, readyAt[worker] as number), ms);
+      const earliest = busy === undefined ? dataReady + newWorkerMs : earliestGap(busy, Math.max(dataReady, readyAt[worker] as number), ms);
       // Earliest finish = earliest start (same `ms` on every worker). The first worker is always
       // a candidate: with an infinite cost no comparison holds and no worker would be chosen.
       if (bestWorker < 0 || earliest < bestStart) {
@@ -99,6 +106,7 @@ export function planHeftCompact(costs: TaskCosts, tier: number, maxWorkers: numb
       }
     }
     if (bestWorker === slots.length) {
+      if (newStart !== undefined) fleet?.take(newStart);
       slots.push([]);
       readyAt.push(bestStart);
       plan.tierOf.push(tier);
@@ -110,7 +118,10 @@ export function planHeftCompact(costs: TaskCosts, tier: number, maxWorkers: numb
   }
   const rankPosition = new Int32Array(n);
   byRank.forEach((task, position) => (rankPosition[task] = position));
-  const byStart = byRank.slice().sort((a, b) => (start[a] as number) - (start[b] as number) || (rankPosition[a] as number) - (rankPosition[b] as number));
+  // A finished task (re-planning) comes first: a held worker may start its readers before the
+  // time HEFT gave the finished task's own (unused) worker.
+  const startOf = (task: number): number => (costs.stored?.[task] === 1 ? -Infinity : (start[task] as number));
+  const byStart = byRank.slice().sort((a, b) => startOf(a) - startOf(b) || (rankPosition[a] as number) - (rankPosition[b] as number));
   plan.order = new Float64Array(n);
   byStart.forEach((task, position) => ((plan.order as Float64Array)[task] = position));
   return optimize(costs, estimated(costs, plan));
@@ -135,7 +146,7 @@ function insertSlot(busy: Slot[], slot: Slot): void {
 export const heftPlanner: PlanningAlgorithm = {
   name: 'heft',
   plan(dag: Dag, metadata: MetadataAccess, sla: Sla, context: PlanningContext): PlanOutput {
-    const costs = predictTaskCosts(dag, metadata, sla, context.tiers, context.platform, context.replanning?.done);
+    const costs = predictTaskCosts(dag, metadata, sla, context.tiers, context.platform, context.replanning?.done, context.replanning);
     const { plan, estimate } = planHeftCompact(costs, bestTierIndex(costs), heftWorkerCount(costs, context.maxWorkers));
     return { ...toPlanOutput(costs, plan), predicted: { makespanMs: estimate.makespanMs, costUsd: estimate.costUsd, workers: estimate.workerCount } };
   },

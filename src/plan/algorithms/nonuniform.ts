@@ -88,7 +88,7 @@ function proposeDowngrades(costs: TaskCosts, current: EstimatedPlan): Downgrade[
 export const nonuniformPlanner: PlanningAlgorithm = {
   name: 'nonuniform',
   plan(dag: Dag, metadata: MetadataAccess, sla: Sla, context: PlanningContext): PlanOutput {
-    const costs = predictTaskCosts(dag, metadata, sla, context.tiers, context.platform, context.replanning?.done);
+    const costs = predictTaskCosts(dag, metadata, sla, context.tiers, context.platform, context.replanning?.done, context.replanning);
     const { result, uniform } = planNonuniformCompact(costs, context.maxWorkers);
     return {
       ...toPlanOutput(costs, result.plan),

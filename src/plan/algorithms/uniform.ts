@@ -150,7 +150,7 @@ export function planUniformBest(costs: TaskCosts, tier: number, maxWorkers?: num
 export const uniformPlanner: PlanningAlgorithm = {
   name: 'uniform',
   plan(dag: Dag, metadata: MetadataAccess, sla: Sla, context: PlanningContext): PlanOutput {
-    const costs = predictTaskCosts(dag, metadata, sla, context.tiers, context.platform, context.replanning?.done);
+    const costs = predictTaskCosts(dag, metadata, sla, context.tiers, context.platform, context.replanning?.done, context.replanning);
     const { plan, estimate } = planUniformBest(costs, bestTierIndex(costs), context.maxWorkers);
     return { ...toPlanOutput(costs, plan), predicted: { makespanMs: estimate.makespanMs, costUsd: estimate.costUsd, workers: estimate.workerCount } };
   },

@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { Dag } from '../../../src/dag/dag.js';
 import { parseSla } from '../../../src/metadata/sla.js';
 import { evenReplanPoints, replanPhases, replanPointProblems, taskDepths } from '../../../src/plan/replan-phases.js';
 import { ALL_OPS, ObservedTimesMetadata, observedFactors, remainingDag, replanRemaining } from '../../../src/plan/replan.js';
 import type { PlanningAlgorithm, PlanningContext } from '../../../src/plan/planning-algorithm.js';
 import { findPlanProblems } from '../../../src/plan/validate-plan.js';
+import { predictTaskCosts } from '../../../src/plan/task-costs.js';
+import { estimatePlan } from '../../../src/plan/plan-estimate.js';
+import { emptyCompactPlan } from '../../../src/plan/compact-plan.js';
+import { planHeftCompact } from '../../../src/plan/algorithms/heft.js';
 import { FLAT_METADATA, STAGED_DAG } from './plan-fixtures.js';
 
 // s -> a, b (op x) -> j (op y) -> z (op x); and a lone source q (depth 0) read by z.
@@ -72,6 +77,61 @@ describe('re-planning the rest', () => {
     expect(seen?.jMs).toBeCloseTo(20, 9); // 10 ms predicted, observed twice that
     expect(Object.keys(plan.tasks).sort()).toEqual(['j', 'z']);
     expect(Object.keys(plan.workers).sort()).toEqual(['0', '1']);
+  });
+
+  it('passes the held workers and idle environments to the planner', () => {
+    let seen: PlanningContext | undefined;
+    const planner: PlanningAlgorithm = {
+      name: 'spy',
+      plan(remaining, _metadata, _sla, context) {
+        seen = context;
+        return { tasks: Object.fromEntries(remaining.taskIds().map((id) => [id, { worker: 0 }])), workers: { '0': { memoryMb: 1769, vcpu: 1 } } };
+      },
+    };
+    const observed = new Map(['s', 'q', 'a', 'b'].map((id) => [id, { execMs: 20, memoryMb: 1769 }] as const));
+    replanRemaining(planner, dag, { atMs: 500, observed, heldWorkers: new Map([[1769, 2]]), warmEnvironments: new Map([[1769, 5]]) }, { metadata: flat, sla, context: { tiers: [1769] } });
+    expect(seen?.replanning?.heldWorkers).toEqual(new Map([[1769, 2]]));
+    expect(seen?.replanning?.warmEnvironments).toEqual(new Map([[1769, 5]]));
+  });
+
+  it('the estimator starts a re-planned worker on a held worker (no Invoke call, no start-up), else warm, else cold', () => {
+    // Prepare: j and z on one worker after s, q, a, b ran; z also reads q (stored).
+    const { remaining, done } = remainingDag(dag, new Set(['s', 'q', 'a', 'b']));
+    const plan = emptyCompactPlan(remaining.taskIds().length);
+    plan.tierOf.push(0);
+    const readyAt = (fleet?: Parameters<typeof predictTaskCosts>[6]) => {
+      const costs = predictTaskCosts(remaining, flat, sla, [1769], undefined, done, fleet);
+      const estimate = estimatePlan(costs, plan);
+      return { ready: estimate.workerReadyMs[0], invokeApiMs: costs.invokeApiMs };
+    };
+    // Act
+    const cold = readyAt();
+    const held = readyAt({ heldWorkers: new Map([[1769, 1]]) });
+    const warm = readyAt({ heldWorkers: new Map([[1769, 0]]), warmEnvironments: new Map([[1769, 1]]) });
+    // Assess: without a platform a coordination round trip is free; the flat metadata starts cold in 100 ms, warm in 10.
+    expect(cold.ready).toBeCloseTo(cold.invokeApiMs + 100, 9);
+    expect(held.ready).toBe(0);
+    expect(warm.ready).toBeCloseTo(warm.invokeApiMs + 10, 9);
+  });
+
+  it('HEFT opens held workers first, then warm ones, and cold ones only when they pay', () => {
+    // Prepare: a wide remaining stage, 8 tasks of 100 ms reading one finished source.
+    const wide = remainingDag(Dag.fromSpec({ tasks: [{ id: 's', op: 'x' }, ...Array.from({ length: 8 }, (_, i) => ({ id: `t${i}`, op: 'x', deps: ['s'] }))] }), new Set(['s']));
+    const slower = new ObservedTimesMetadata(flat, (id) => (id === 's' ? 0 : 10)); // as replanRemaining: 0 for a finished task
+    const costsWith = (fleet?: Parameters<typeof predictTaskCosts>[6]) => predictTaskCosts(wide.remaining, slower, sla, [1769], undefined, wide.done, fleet);
+    // Act
+    const none = planHeftCompact(costsWith(), 0, 8);
+    const fleet = planHeftCompact(costsWith({ heldWorkers: new Map([[1769, 3]]), warmEnvironments: new Map([[1769, 2]]) }), 0, 8);
+    // Assess (workers of the 8 tasks; the finished s is placed too, and dropped by replanRemaining):
+    const ids = costsWith().graph.ids;
+    const workersOfStage = (plan: { workerOf: Int32Array }) => new Set(ids.flatMap((id, i) => (id === 's' ? [] : [plan.workerOf[i]]))).size;
+    expect(ids.length).toBe(9);
+    // every worker cold (Invoke + 100 ms) still beats running in series: 8 workers.
+    expect(workersOfStage(none.plan)).toBe(8);
+    // 3 held (ready at once) and 2 warm (Invoke + 10 ms) take the 8 tasks in two rounds; a cold
+    // worker (ready after Invoke + 100 ms) would end its task later than a held one's second round.
+    expect(workersOfStage(fleet.plan)).toBe(5);
+    expect(fleet.estimate.makespanMs).toBeLessThan(none.estimate.makespanMs);
   });
 
   it('refuses an asynchronous planner and an invalid plan', () => {

@@ -38,23 +38,40 @@ function run(spec: DagSpec, p: Plan, replanner?: SimReplanner, slowdown = 1): Pl
 const chain: DagSpec = { name: 'chain', tasks: [work('a', 100, 8), work('b', 100, 8, ['a']), work('c', 100, 8, ['b'])] };
 
 describe('re-planning points in the simulator (deterministic profile)', () => {
-  it('a point is a barrier: the phase stores what the next reads, the client re-invokes a warm worker', () => {
+  it('a point is a barrier: the phase stores what the next reads, its held worker is handed the next phase', () => {
     // Act
     const { report, planned } = run(chain, plan({ a: 0, b: 0, c: 0 }, ['a']));
     // Assess
     expect(report.ok).toBe(true);
-    // Phase 1: invoke 20 + cold 100 + a 100, then a's put. The client hears of it one round trip
-    // (1 ms) later and invokes (20 ms) the worker of b, warm (10 ms), which fetches a, runs b, c
-    // and puts c.
+    // Phase 1: invoke 20 + cold 100 + a 100, then a's put; w-0 stops and waits for the next phase.
+    // The client hears of it one round trip (1 ms) later and hands the worker of b to w-0 (one
+    // more round trip, no Invoke call, no start-up), which fetches a, runs b, c and puts c.
     const phase1 = 20 + 100 + 100 + transfer(8);
-    expect(report.makespanMs).toBeCloseTo(phase1 + 1 + 20 + 10 + transfer(8) + 200 + transfer(8), 6);
-    expect(report.executors.map((e) => [e.executorId, e.cold])).toEqual([
-      ['w-0', true],
-      ['w-2', false], // ids after the first plan's (0) and the finished tasks' pseudo worker (1)
+    expect(report.makespanMs).toBeCloseTo(phase1 + 1 + 1 + transfer(8) + 200 + transfer(8), 6);
+    expect(report.executors.map((e) => [e.executorId, e.cold, e.startedAt, e.endedAt])).toEqual([
+      // Billed from its handler's start (this profile bills no INIT) while it waited for the
+      // hand-over too: the same invocation goes on as w-2.
+      ['w-0', true, 20 + 100, phase1 + 2],
+      ['w-2', false, phase1 + 2, report.makespanMs], // ids after the first plan's (0) and the finished tasks' pseudo worker (1)
     ]);
     expect(report.tasks.map((t) => t.taskId).sort()).toEqual(['a', 'b', 'c']);
     expect(planned.replans).toBe(0);
+    expect(planned.handOvers).toBe(1);
     expect(planned.workers).toBe(2);
+  });
+
+  it('a held worker that waits longer than the park threshold stops, billed for its wait', () => {
+    // Prepare: b and c on two workers; c's worker ends at once and waits longer than 50 ms for the phase to end.
+    const fork: DagSpec = { name: 'fork', tasks: [work('a', 10, 8), work('b', 300, 8, ['a']), work('c', 10, 8, ['a']), work('d', 10, 8, ['b', 'c'])] };
+    const slowSide = simulateSpec(fork, { plan: plan({ a: 0, b: 0, c: 1, d: 2 }, ['b']), parkAfterMs: 50 }) as PlannedSimulationResult;
+    // Assess
+    expect(slowSide.report.ok).toBe(true);
+    // w-0 (a, b) is held and handed d; w-1 (c: stored for the next phase, no mark) gave up after
+    // 50 ms of waiting, billed for them.
+    expect(slowSide.planned.handOvers).toBe(1);
+    const c = slowSide.report.executors.find((e) => e.executorId === 'w-1');
+    const cRan = slowSide.report.tasks.find((t) => t.taskId === 'c');
+    expect(c?.endedAt).toBeCloseTo((cRan?.endAt ?? 0) + transfer(8) + 50, 6);
   });
 
   it('the re-planner gets the observed compute times, and the rest follows its plan', () => {
@@ -77,8 +94,14 @@ describe('re-planning points in the simulator (deterministic profile)', () => {
     // Worker ids of the new plan come after the first plan's (0) and its finished tasks' (1).
     const ranOn = Object.fromEntries(withReplan.report.executors.flatMap((e) => e.tasks.map((t) => [t.taskId, e.executorId])));
     expect(ranOn).toEqual({ s: 'w-0', l: 'w-2', r: 'w-3', j: 'w-2' });
-    // Running l and r (300 ms each after the slowdown) side by side beats running them in series.
-    expect(withReplan.report.makespanMs).toBeLessThan(barrierOnly.report.makespanMs - 200);
+    // The barrier alone: w-0 is handed the rest (2 round trips after s's put), fetches s and runs l, r, j in series.
+    const phase1 = 20 + 100 + 150 + transfer(8);
+    expect(barrierOnly.report.makespanMs).toBeCloseTo(phase1 + 2 + transfer(8) + 300 + 300 + 30 + transfer(8), 6);
+    // Re-planned, l and r (300 ms each after the slowdown) run side by side: one worker was held
+    // for the hand-over (the re-planner is told), the other is invoked and starts cold (100 ms).
+    expect(requests[0]?.heldWorkers).toEqual(new Map([[1769, 1]]));
+    expect(withReplan.planned.handOvers).toBe(1);
+    expect(withReplan.report.makespanMs).toBeLessThan(barrierOnly.report.makespanMs - (300 - 20 - 100 - 10));
   });
 
   it('refuses a point that leaves nothing to re-plan', () => {
