@@ -1,6 +1,7 @@
 import { CommanderError } from 'commander';
 import { DagValidationError, describeInvalidDag, formatProblem } from '../dag/validate.js';
 import { BadInputError, WukongError } from '../model/errors.js';
+import { quietAwsSdkNodeNotice } from './aws-sdk-notice.js';
 import { buildProgram } from './program.js';
 
 /**
@@ -47,12 +48,7 @@ function reportError(error: unknown): number {
   return 1;
 }
 
-/**
- * The pinned AWS SDK supports Node >= 20 (its package.json `engines`), and so does wukong; on Node
- * 20 it still prints a notice that *future* SDK releases will need Node 22. That notice is not
- * about this install, so it is switched off with the SDK's documented variable (unless set).
- */
-if (Number(process.versions.node.split('.')[0]) < 22) process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+quietAwsSdkNodeNotice();
 
 /** `wukong replay --list | head`: a reader that closes the pipe early ends the command quietly. */
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
