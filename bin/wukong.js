@@ -15,10 +15,15 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   const bundle = new URL('../dist/src/cli/bundle/main.mjs', import.meta.url);
   const bundled = !userOps && existsSync(bundle);
   const entry = bundled ? bundle.href : '../dist/src/cli/main.js';
-  // `submit` starts its executor threads now, to load while the CLI does (a small module).
+  // `submit` starts its executor threads now, to load while the CLI does (a small module). Only
+  // a head start: should it fail (a dist/ built before it existed), the run starts its own.
   if (bundled && args[0] === 'submit') {
-    const { startSubmitThreadsEarly } = await import('../dist/src/cli/submit-threads-early.js');
-    startSubmitThreadsEarly(args);
+    try {
+      const { startSubmitThreadsEarly } = await import('../dist/src/cli/submit-threads-early.js');
+      startSubmitThreadsEarly(args);
+    } catch {
+      // the thread pool starts its threads itself
+    }
   }
   import(entry).catch((err) => {
     if (err && err.code === 'ERR_MODULE_NOT_FOUND') {
