@@ -13,7 +13,18 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   // runs those same modules, as op registries and values must not come from two copies.
   const userOps = args.some((arg) => /^--(ops|config)(=|$)/.test(arg)) || existsSync('wukong.config.json');
   const bundle = new URL('../dist/src/cli/bundle/main.mjs', import.meta.url);
-  const entry = !userOps && existsSync(bundle) ? bundle.href : '../dist/src/cli/main.js';
+  const bundled = !userOps && existsSync(bundle);
+  const entry = bundled ? bundle.href : '../dist/src/cli/main.js';
+  // `submit` starts its executor threads now, to load while the CLI does (a small module). Only
+  // a head start: should it fail (a dist/ built before it existed), the run starts its own.
+  if (bundled && args[0] === 'submit') {
+    try {
+      const { startSubmitThreadsEarly } = await import('../dist/src/cli/submit-threads-early.js');
+      startSubmitThreadsEarly(args);
+    } catch {
+      // the thread pool starts its threads itself
+    }
+  }
   import(entry).catch((err) => {
     if (err && err.code === 'ERR_MODULE_NOT_FOUND') {
       process.stderr.write('wukong: build output missing; run `npm run build` (npm ci does this).\n');

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { RunReportSchema } from '../src/report/run-report.js';
 
 export const WorkloadCheckSchema = z.object({

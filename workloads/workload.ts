@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { DagSpec } from '../src/model/dag-schema.js';
 import type { Value } from '../src/data/value.js';
 

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, sta
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
+import * as z from 'zod';
 import { BadInputError, WukongError } from '../model/errors.js';
 import type { LambdaConfig } from '../runtime/lambda-config.js';
 import { freePort, waitForPort } from './free-port.js';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { BadInputError } from '../model/errors.js';
 import { loadOpRegistry } from '../ops/load-op-modules.js';
 import type { OpRegistry } from '../ops/registry.js';

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { BadInputError } from '../model/errors.js';
 
 /** One commander flag of an option group: declared once, added to every command that takes it. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseGroupOptions, type OptionGroup } from './option-group.js';
 
 /** The raw output flags, as commander hands them over. */

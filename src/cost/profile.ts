@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { BadInputError } from '../model/errors.js';
 import { KernelTableSchema } from './kernel-rates.js';
 import { BLAS_KERNEL_RATES } from './kernels/blas-rates.js';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /**
  * What the DAG layer needs to know about an op to validate a task, without depending on the op

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_TASKS_PER_DAG } from '../model/limits.js';
 import { closestName } from './closest-name.js';
 import { Dag } from './dag.js';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { BadInputError } from '../model/errors.js';
 import { LAMBDA_MAX_MEMORY_MB, LAMBDA_MIN_MEMORY_MB } from '../runtime/lambda-config.js';
 import { LAMBDA_MAX_TIMEOUT_SECONDS, LAMBDA_MIN_TIMEOUT_SECONDS } from '../runtime/lambda/lambda-limits.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { TaskIdSchema } from '../model/dag-schema.js';
 import { MAX_RECORDED_BYTES, MAX_RECORDED_DURATION_MS, MAX_RECORDED_MEMORY_MB, MAX_RECORDED_VCPU } from '../model/limits.js';
 

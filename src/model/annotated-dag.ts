@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DagSpecSchema, TaskIdSchema } from './dag-schema.js';
 import { ownRecord } from './own-record.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_OUTPUT_BYTES_PER_TASK, MAX_RECORDED_DURATION_MS } from './limits.js';
 import { ownRecord } from './own-record.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * `z.record(key, value)` that keeps every own key. zod's record drops a `__proto__` key without a

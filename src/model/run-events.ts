@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * What executors tell the client through the run's inbox (one JSON message each). The client

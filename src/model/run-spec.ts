@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DagSpecSchema } from './dag-schema.js';
 import { PlanSchema } from './annotated-dag.js';
 import { WukongOptionsSchema } from './wukong-options.js';

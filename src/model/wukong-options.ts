@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * WUKONG's three locality optimizations (Carver et al., SoCC'20), each switchable, and the size

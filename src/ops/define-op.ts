@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { OpArity } from '../dag/op-catalog.js';
 import type { Value } from '../data/value.js';
 import type { OpCost, OpDefinition } from './op-definition.js';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { OpArity, OpSignature } from '../dag/op-catalog.js';
 import type { Value } from '../data/value.js';
 import type { ValueShape } from './value-shape.js';

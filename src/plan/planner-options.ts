@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_PLAN_TIMEOUT_MS } from '../model/limits.js';
 import { DEFAULT_SLA, SlaSchema } from '../metadata/sla.js';
 import { MAX_TIER_MB, MIN_TIER_MB, DEFAULT_TIERS } from './tiers.js';

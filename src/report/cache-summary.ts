@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** What the result cache did for one run (`--cache`): in the run report, summary and HTML page. */
 export const CacheSummarySchema = z.object({

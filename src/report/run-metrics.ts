@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { TaskTiming } from '../model/run-events.js';
 import { topologicalOrder } from '../model/topological-order.js';
 

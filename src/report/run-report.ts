@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ExecutorReportSchema, TaskTimingSchema, type ExecutorReport } from '../model/run-events.js';
 import { estimateCost } from '../model/cost-model.js';
 import { CacheSummarySchema, type CacheSummary } from './cache-summary.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * What an executor is invoked with. It stays small: the DAG is stored once per run (by key), and

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_TTL_SECONDS } from '../storage/coordinator.js';
 import { STORE_KINDS } from '../storage/store-kinds.js';
 import type { StoreKindConfig } from '../storage/store-registry.js';

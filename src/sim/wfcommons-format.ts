@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The parts of WfCommons' WfFormat (https://github.com/wfcommons/WfFormat) the importer reads.

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Coordinator } from './coordinator.js';
 import type { IntermediateStore } from './intermediate-store.js';
 

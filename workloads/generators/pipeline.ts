@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Table } from 'apache-arrow';
 import type { DagSpec } from '../../src/model/dag-schema.js';
 import type { Value } from '../../src/data/value.js';

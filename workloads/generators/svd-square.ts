@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DagSpec } from '../../src/model/dag-schema.js';
 import type { Value } from '../../src/data/value.js';
 import { hstack, sub } from '../../src/ops/matrix/kernels/index.js';

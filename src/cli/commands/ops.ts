@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { OpDefinition } from '../../ops/op-definition.js';
 import { opsFromFlags, withOpsOptions, type OpsFlags } from '../ops-options.js';
 

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { Dag } from '../../dag/dag.js';
 import { DagSpecSchema, type DagSpec } from '../../model/dag-schema.js';
 import { BadInputError } from '../../model/errors.js';

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { matrix } from '../../data/value.js';
 import { NO_ARGS, defineOp } from '../define-op.js';
 import { matrixInput, matrixInputs } from '../input-guards.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The largest block an op will allocate: 2^28 doubles = 2 GiB, already a fifth of the biggest Lambda.

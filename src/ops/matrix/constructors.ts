@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineOp } from '../define-op.js';
 import { exactly } from '../op-definition.js';
 import { BLOCK_LIMIT_MESSAGE, DimensionSchema, MAX_BLOCK_ELEMENTS, withinBlockLimit } from './block-limits.js';

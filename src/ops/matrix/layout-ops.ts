@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { NO_ARGS, defineOp } from '../define-op.js';
 import { matrixInput, matrixInputs } from '../input-guards.js';
 import { atLeast, exactly } from '../op-definition.js';

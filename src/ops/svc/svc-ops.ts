@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { NO_ARGS, defineOp } from '../define-op.js';
 import { matrixInput, shapeOf } from '../input-guards.js';
 import { BLOCK_LIMIT_MESSAGE, DimensionSchema, withinBlockLimit } from '../matrix/block-limits.js';

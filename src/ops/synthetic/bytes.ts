@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { bytes } from '../../data/value.js';
 import { defineOp } from '../define-op.js';
 import { exactly } from '../op-definition.js';

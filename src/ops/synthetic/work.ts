@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_OUTPUT_BYTES_PER_TASK } from '../../model/limits.js';
 import { bytes, type Value } from '../../data/value.js';
 import { defineOp } from '../define-op.js';

@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DagSpec, TaskSpec } from '../../model/dag-schema.js';
 import { withConnection } from './engine.js';
 import { aggregateQuery, filterQuery, joinQuery, projectQuery, sqlInputNames } from './op-sql.js';

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tableFromIPC, tableToIPC, type Table } from 'apache-arrow';
-import { z } from 'zod';
+import * as z from 'zod';
 import { alignedForArrow } from '../../data/codec.js';
 import { defineOp } from '../define-op.js';
 import { exactly } from '../op-definition.js';

@@ -1,5 +1,5 @@
 import { extname } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Where a table source or sink lives: a local path, or an object in S3 (`s3://bucket/key`). */
 export type SourceLocation = { readonly kind: 'file'; readonly path: string } | { readonly kind: 's3'; readonly bucket: string; readonly key: string };

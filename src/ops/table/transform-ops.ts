@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineOp } from '../define-op.js';
 import { atLeast, exactly } from '../op-definition.js';
 import { OpInputError } from '../op-input-error.js';

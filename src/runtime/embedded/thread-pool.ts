@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import type { MetadataLocation } from '../../metadata/metadata-location.js';
 import type { Coordinator } from '../../storage/coordinator.js';
@@ -6,6 +5,7 @@ import type { MemoryIntermediateStore } from '../../storage/memory/memory-interm
 import type { Invoker } from '../invoker.js';
 import type { ExecutorPayload } from '../payload.js';
 import { usesMainThreadMemory, type StoreConfig } from '../store-config.js';
+import { endUntakenEarlyThreads, executorThreadScript, takeEarlyThread } from './early-threads.js';
 import { serveStores } from './port-rpc.js';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
 
@@ -72,6 +72,7 @@ export class ThreadPool implements Invoker {
     if (!Number.isInteger(options.threads) || options.threads < 1) throw new RangeError(`threads must be a positive integer, got ${options.threads}`);
     if (usesMainThreadMemory(options.stores) && !options.memory) throw new Error('memory stores need the main thread stores');
     for (let i = 0; i < options.threads; i += 1) this.slots.push(this.spawn());
+    endUntakenEarlyThreads();
   }
 
   async invoke(payload: ExecutorPayload): Promise<void> {
@@ -131,7 +132,12 @@ export class ThreadPool implements Invoker {
       init.storeChanges = this.options.memory.store.changes;
       transfer.push(channel.port2);
     }
-    const worker = new Worker(workerScriptUrl(Boolean(this.options.opModules?.length)), { workerData: init, transferList: transfer });
+    const script = executorThreadScript(Boolean(this.options.opModules?.length));
+    // A thread the CLI started early (./early-threads.ts) has loaded, or is loading, its modules
+    // and waits for this init; otherwise a thread of its own gets it as workerData.
+    const early = takeEarlyThread(script);
+    if (early) early.postMessage({ type: 'init', init } satisfies ToWorker, transfer);
+    const worker = early ?? new Worker(script, { workerData: init, transferList: transfer });
     const slot: Slot = { worker, ready: false, used: false, jobs: new Map() };
     worker.on('message', (message: FromWorker) => this.onMessage(slot, message));
     worker.on('error', () => undefined); // the exit handler below retries the job
@@ -213,19 +219,4 @@ export class ThreadPool implements Invoker {
       for (const resolve of waiters) resolve();
     }
   }
-}
-
-/**
- * Threads run compiled JavaScript: from dist/ when this module is itself compiled, and from the
- * build output when it runs as TypeScript under vitest (npm test builds first). The build bundles
- * the thread entry into one file (scripts/build-worker-bundle.mjs), which starts a thread several
- * times faster; user op modules import `wukong` itself, so with them threads load the unbundled
- * modules, the same instances those imports get.
- */
-function workerScriptUrl(withOpModules: boolean): URL {
-  const here = import.meta.url;
-  const dir = here.endsWith('.ts') ? new URL('../../../dist/src/runtime/embedded/', here) : new URL('./', here);
-  const bundle = new URL('bundle/worker.mjs', dir);
-  if (!withOpModules && existsSync(bundle)) return bundle;
-  return new URL('worker-main.js', dir);
 }

@@ -1,5 +1,5 @@
 import { memoryUsage } from 'node:process';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { systemClock } from '../clock.js';
 import type { DriverDeps } from '../executor-driver.js';
 import { handleInvocation } from '../invocation.js';
@@ -10,6 +10,7 @@ import { loadOpRegistry } from '../../ops/load-op-modules.js';
 import { runDagFromSpec } from '../../model/compiled-dag.js';
 import { openMetadataStore } from '../../metadata/metadata-location.js';
 import type { ExecutorPayload } from '../payload.js';
+import { isAwaitInit } from './early-threads.js';
 import { storeProxies } from './port-rpc.js';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
 
@@ -19,7 +20,8 @@ import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
  */
 const port = parentPort;
 if (!port) throw new Error('worker-main must run in a worker thread');
-const init = workerData as WorkerInit;
+// A thread started early (./early-threads.ts) has loaded its modules by now; its init follows.
+const init = isAwaitInit(workerData) ? await initMessage(port) : (workerData as WorkerInit);
 const post = (message: FromWorker) => port.postMessage(message);
 // Invocations go on the store port when there is one, after the puts they depend on (./port-rpc.ts).
 const memory = init.storePort && init.storeChanges ? storeProxies({ port: init.storePort, changes: init.storeChanges, ttlSeconds: init.stores.ttlSeconds }) : undefined;
@@ -63,6 +65,18 @@ function sampledRss(): number {
 }
 
 port.on('message', (message: ToWorker) => {
+  if (message.type !== 'execute') return;
   void handleInvocation(message.payload, deps, { cold: message.cold }).finally(() => done(message.jobId));
 });
+
+function initMessage(from: MessagePort): Promise<WorkerInit> {
+  return new Promise((resolve) => {
+    const onInit = (message: ToWorker) => {
+      if (message.type !== 'init') return;
+      from.off('message', onInit);
+      resolve(message.init);
+    };
+    from.on('message', onInit);
+  });
+}
 post({ type: 'ready' });

@@ -3,7 +3,10 @@ import type { MetadataLocation } from '../../metadata/metadata-location.js';
 import type { StoreConfig } from '../store-config.js';
 
 /** Messages between the thread pool (main thread) and an executor thread. */
-export type ToWorker = { readonly type: 'execute'; readonly payload: ExecutorPayload; readonly cold: boolean; readonly jobId: number };
+export type ToWorker =
+  | { readonly type: 'execute'; readonly payload: ExecutorPayload; readonly cold: boolean; readonly jobId: number }
+  /** The init of a thread started early (./early-threads.ts), before any execute. */
+  | { readonly type: 'init'; readonly init: WorkerInit };
 export type FromWorker =
   | { readonly type: 'ready' }
   /** An invocation of a further executor (on the store port instead, when the thread has one). */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { StoreKindDefinition } from '../store-registry.js';
 
 export const MemoryStoreConfigSchema = z.object({ kind: z.literal('memory') }).strict();

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { StoreKindDefinition } from '../store-registry.js';
 
 /** S3's bucket naming rules (the parts that catch a typo): 3 to 63 lowercase letters, digits, dots, hyphens. */
