@@ -8,11 +8,6 @@ export interface InvocationRequest {
   readonly source: string;
   readonly inline: readonly string[];
   readonly acceptedAtMs: number;
-  /**
-   * Draws this request's start-up from this stream instead of the platform's (planned mode: one
-   * stream per worker, so a worker starts as fast under two plans that differ elsewhere).
-   */
-  readonly startupRandom?: SeededRandom;
 }
 
 /** One simulated execution environment of the executor function. */
@@ -145,7 +140,7 @@ export class SimulatedLambdaPlatform {
     this.stats.maxConcurrentExecutions = Math.max(this.stats.maxConcurrentExecutions, this.busy);
     if (cold) this.stats.coldStarts += 1;
     else this.stats.warmStarts += 1;
-    const startupMs = (request.startupRandom ?? this.startupRandom).lognormal(cold ? this.lambda.coldStart : this.lambda.warmStart);
+    const startupMs = this.startupRandom.lognormal(cold ? this.lambda.coldStart : this.lambda.warmStart);
     this.hooks.place({ request, container, cold, assignedAtMs: nowMs, handlerStartMs: nowMs + startupMs });
   }
 

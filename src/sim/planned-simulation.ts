@@ -64,13 +64,6 @@ type Action =
 
 /** Each tier's platform gets its own startup stream from TIER_STREAM_BASE (SimEngine holds the others). */
 const TIER_STREAM_BASE = 100;
-/**
- * Each worker's start-ups (cold and warm, every incarnation) come from its own stream from
- * WORKER_STREAM_BASE: drawn from one stream per tier in invocation order, moving one worker to
- * another tier would deal every later worker of both tiers a different start-up, and two plans
- * that differ only in tiers (nonuniform against uniform) would differ by cold-start luck.
- */
-const WORKER_STREAM_BASE = 1000;
 
 /**
  * Planned mode in virtual time (DESIGN.md §4 "Planned mode"): every worker incarnation is the real
@@ -111,7 +104,6 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
   private replanWallMs = 0;
   private readonly totals: DagTotals;
   private readonly platforms = new Map<number, SimulatedLambdaPlatform>();
-  private readonly workerStartups = new Map<number, SeededRandom>();
   private readonly launches = new Map<InvocationRequest, Launch>();
   private readonly parkAfterMs: number;
   /** Prewarm invocations: no report (the client never hears of them), but billed. */
@@ -267,7 +259,7 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
   private invokeAccepted(launch: Launch, caller: PlannedSimExecutor | undefined): void {
     const firstTask = launch.layout.first(launch.worker);
     const taskId = launch.kind === 'worker' ? (launch.resumeAt ?? firstTask) : firstTask;
-    const request: InvocationRequest = { taskId, source: '', inline: [], acceptedAtMs: this.nowMs, startupRandom: this.startupRandomOf(launch.worker) };
+    const request: InvocationRequest = { taskId, source: '', inline: [], acceptedAtMs: this.nowMs };
     this.launches.set(request, launch);
     this.platformOf(launch.layout.memoryMbOf(launch.worker)).submit(request, this.nowMs);
     if (caller === undefined) {
@@ -419,13 +411,6 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
     if (this.liveExecutors === 0 && this.phaseTasksLeft === 0 && this.phase + 1 < this.phases.length && !this.failure) {
       this.schedule(this.nowMs + this.coordinationRoundTripMs(), { kind: 'next-phase' });
     }
-  }
-
-  /** A worker's start-up stream (see WORKER_STREAM_BASE), made on first use. */
-  private startupRandomOf(worker: number): SeededRandom {
-    let random = this.workerStartups.get(worker);
-    if (!random) this.workerStartups.set(worker, (random = new SeededRandom(this.input.seed, WORKER_STREAM_BASE + worker)));
-    return random;
   }
 
   /** The simulated function of a tier, made on first use (a re-plan may pick a tier the first plan did not). */
