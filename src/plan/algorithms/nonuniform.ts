@@ -15,10 +15,11 @@ const MAX_VERIFY_ROUNDS = 8;
 const MAX_DOWNGRADE_PASSES = 3;
 /**
  * Tasks the one-worker-at-a-time steps may estimate in all (each try is one O(V + E) estimate):
- * every worker of a 1,000-task plan may be tried on every tier, while at 100,000 tasks the steps
- * stop after 20 tries and the planner stays within its time target (bench/plan-100k.ts).
+ * the ~100 workers of a 500-1,000-task plan (svd-square, svc at paper size) may each be tried on
+ * every tier, while at 10,000 tasks the steps stop after 50 tries and at 100,000 after 5, so the
+ * planner stays near its time target (bench/plan-100k.ts).
  */
-const SINGLE_MOVE_TASK_BUDGET = 2_000_000;
+const SINGLE_MOVE_TASK_BUDGET = 500_000;
 
 interface Downgrade {
   readonly worker: number;
