@@ -1,10 +1,10 @@
 /**
  * `nonuniform` against `uniform` (issue 16: >= 15 % cheaper at no longer makespan on at least two
- * workloads), in the simulator: `aws` profile, paper sizes of `wukong bench` (or --size), seeds
+ * workloads), in the simulator: `aws` profile (or --profile aws-blas), paper sizes of `wukong bench` (or --size), seeds
  * 1..N, medians. Both planners predict from the simulator's own cost models
  * (src/sim/estimator-metadata.ts), so the comparison is of their choices, not of history.
  *
- *   npm run build && node dist/bench/tier-savings.js [--workloads tr,gemm,tsqr,svd,svd-square,svc] [--seeds 3] [--size paper]
+ *   npm run build && node dist/bench/tier-savings.js [--workloads tr,gemm,tsqr,svd,svd-square,svc] [--seeds 3] [--size paper] [--profile aws]
  */
 import { parseArgs } from 'node:util';
 import { Dag } from '../src/dag/dag.js';
@@ -14,7 +14,7 @@ import { parseSla } from '../src/metadata/sla.js';
 import { BUILTIN_PLANNERS } from '../src/plan/builtin-planners.js';
 import { planDag } from '../src/plan/plan-dag.js';
 import { DEFAULT_TIERS } from '../src/plan/tiers.js';
-import { AWS_PROFILE } from '../src/cost/profile.js';
+import { builtinProfile } from '../src/cost/profile.js';
 import { createCostModelEstimator } from '../src/sim/cost-model-estimator.js';
 import { estimatorMetadata } from '../src/sim/estimator-metadata.js';
 import { simulate } from '../src/sim/simulator.js';
@@ -22,13 +22,15 @@ import { buildOpRegistry } from '../src/ops/user-ops.js';
 import { benchCases, parseBenchSize, parseBenchWorkloads } from '../src/cli/bench-cases.js';
 import { generateValidDag } from '../workloads/replay-runner.js';
 
-const { values } = parseArgs({ options: { workloads: { type: 'string', default: 'tr,gemm,tsqr,svd,svd-square,svc' }, seeds: { type: 'string', default: '3' }, size: { type: 'string', default: 'paper' } } });
+const { values } = parseArgs({ options: { workloads: { type: 'string', default: 'tr,gemm,tsqr,svd,svd-square,svc' }, seeds: { type: 'string', default: '3' }, size: { type: 'string', default: 'paper' }, profile: { type: 'string', default: 'aws' } } });
+const profile = builtinProfile(values.profile);
+if (!profile) throw new Error(`--profile: no built-in profile "${values.profile}"`);
 const seeds = Number(values.seeds);
 const sla = parseSla('median');
-const platform = { profile: AWS_PROFILE, store: 'redis' as const };
+const platform = { profile, store: 'redis' as const };
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
-console.log(`profile aws, tiers ${DEFAULT_TIERS.join(', ')} MB, seeds 1..${seeds}, medians\n`);
+console.log(`profile ${profile.name}, tiers ${DEFAULT_TIERS.join(', ')} MB, seeds 1..${seeds}, medians\n`);
 console.log('| workload | uniform | nonuniform | nonuniform tiers (MB x workers) | cost saving | makespan |');
 console.log('| --- | ---: | ---: | --- | ---: | ---: |');
 let met = 0;
@@ -36,14 +38,14 @@ for (const c of benchCases(parseBenchWorkloads(values.workloads), parseBenchSize
   const spec = generateValidDag(c.workload, c.params);
   const model = Dag.fromSpec(spec);
   const dag = runDagFromSpec(spec);
-  const estimator = createCostModelEstimator(model, buildOpRegistry(), AWS_PROFILE);
+  const estimator = createCostModelEstimator(model, buildOpRegistry(), profile);
   const result: Record<string, { ms: number; cost: number; tiers: string }> = {};
   for (const name of ['uniform', 'nonuniform']) {
     const plan = (await planDag(model, BUILTIN_PLANNERS[name] as NonNullable<(typeof BUILTIN_PLANNERS)[string]>, { metadata: estimatorMetadata(estimator), sla, tiers: DEFAULT_TIERS, platform })).plan;
     const ms: number[] = [];
     const cost: number[] = [];
     for (let seed = 1; seed <= seeds; seed += 1) {
-      const { report } = simulate({ dag, wukong: DEFAULT_WUKONG_OPTIONS, profile: AWS_PROFILE, estimator, seed, memoryMb: 3008, storeKind: 'redis', plan });
+      const { report } = simulate({ dag, wukong: DEFAULT_WUKONG_OPTIONS, profile, estimator, seed, memoryMb: 3008, storeKind: 'redis', plan });
       if (!report.ok) throw new Error(`${c.label} ${name}: ${report.failure?.message}`);
       ms.push(report.makespanMs);
       cost.push(report.summary.costUsd);

@@ -2,7 +2,7 @@ import type { CompactPlan } from './compact-plan.js';
 import type { PlanEstimate } from './plan-estimate.js';
 import { startSlackMs } from './algorithms/slack.js';
 import { startTailMs } from './start-tail.js';
-import type { TaskCosts } from './task-costs.js';
+import { transfersOn, type TaskCosts } from './task-costs.js';
 
 /**
  * Parking pays (in money) only when the wait it saves is this many times the re-invocation it
@@ -57,12 +57,12 @@ export function workerMemory(costs: TaskCosts, plan: CompactPlan, estimate: Plan
       localReadersLeft[parent] = (localReadersLeft[parent] as number) - 1;
       if (localReadersLeft[parent] === 0) {
         live[worker] = (live[worker] as number) - (costs.outputBytes[parent] as number);
-        liveTransfer[worker] = (liveTransfer[worker] as number) - transferOf(costs, parent);
+        liveTransfer[worker] = (liveTransfer[worker] as number) - transferOf(costs, plan, parent);
       }
     }
     if ((localReadersLeft[task] as number) > 0) {
       live[worker] = (live[worker] as number) + output;
-      liveTransfer[worker] = (liveTransfer[worker] as number) + transferOf(costs, task);
+      liveTransfer[worker] = (liveTransfer[worker] as number) + transferOf(costs, plan, task);
     }
   }
   return { heldBytes, heldTransferMs, peakBytes };
@@ -110,8 +110,10 @@ export function parkThresholds(costs: TaskCosts, plan: CompactPlan, estimate: Pl
   return thresholds;
 }
 
-function transferOf(costs: TaskCosts, task: number): number {
-  return (costs.uploadMs[task] as number) + (costs.downloadMs[task] as number);
+/** Storing a task's output and fetching it back, on the worker that holds it. */
+function transferOf(costs: TaskCosts, plan: CompactPlan, task: number): number {
+  const { uploadMs, downloadMs } = transfersOn(costs, plan.tierOf[plan.workerOf[task] as number] as number);
+  return (uploadMs[task] as number) + (downloadMs[task] as number);
 }
 
 /** Lambda's memory sizes are MiB. */

@@ -1,6 +1,6 @@
 import { estimateCost } from '../model/cost-model.js';
 import type { CompactPlan } from './compact-plan.js';
-import type { TaskCosts } from './task-costs.js';
+import { transfersOn, type TaskCosts } from './task-costs.js';
 import { DEFAULT_PARK_AFTER_MS } from '../model/run-spec.js';
 import { startTailMs } from './start-tail.js';
 import { HANDED_OVER, WARM, workerStarts } from './hand-over.js';
@@ -49,7 +49,7 @@ export interface PlanEstimate {
  *   a wave: workers whose first tasks wait on the same number of worker hand-offs);
  * - it runs its tasks one after another in plan order;
  * - a parent's output on the same worker is in memory; from another worker it is fetched after
- *   the producer uploaded it. Without preload the fetches run when the worker turns to the task;
+ *   the producer uploaded it. Each put and get runs at the bandwidth of its worker's tier. Without preload the fetches run when the worker turns to the task;
  *   with preload they run while the worker computes earlier tasks (as soon as the bytes exist);
  * - a task whose output is needed by another worker, or is a DAG output, is uploaded at once (the
  *   worker waits for the put), then marked in its consumers' fan-ins (one coordination round
@@ -80,6 +80,8 @@ export function estimatePlan(costs: TaskCosts, plan: CompactPlan): PlanEstimate 
   const runOrder = runOrderOf(costs, plan);
   const starts = workerStarts(costs, plan, runOrder);
   const coldStartOf = coldStartsOf(costs, plan, runOrder, starts);
+  // A worker's puts and gets run at its tier's bandwidth.
+  const transfersOfTier = costs.tiers.map((_, tier) => transfersOn(costs, tier));
   let clientCalls = 0;
 
   const startMs = new Float64Array(n);
@@ -118,6 +120,7 @@ export function estimatePlan(costs: TaskCosts, plan: CompactPlan): PlanEstimate 
     const worker = workerOf[task] as number;
     const tier = tierOf[worker] as number;
     const exec = costs.execMs[tier] as Float64Array;
+    const { uploadMs, edgeDownloadMs } = transfersOfTier[tier] as (typeof transfersOfTier)[number];
     const pStart = parentOffsets[task] as number;
     const pEnd = parentOffsets[task + 1] as number;
 
@@ -160,14 +163,14 @@ export function estimatePlan(costs: TaskCosts, plan: CompactPlan): PlanEstimate 
       const parent = parentValues[k] as number;
       if (workerOf[parent] === worker && epochOf[parent] === epoch[worker] && stored?.[parent] !== 1) {
         // In memory; fetched back from the store if this task parks first.
-        ownDownloadMs += costs.edgeDownloadMs[k] as number;
+        ownDownloadMs += edgeDownloadMs[k] as number;
         continue;
       }
       if (recomputedOn[parent] === worker + 1) continue; // in memory
       // Marked one round trip after its upload; a worker past its first task learns of it one more
       // round trip later (a notification, or its own read of the marks).
       const available = (availableMs[parent] as number) + (task === firstTaskOf[worker] ? 1 : 2) * costs.coordinationMs;
-      const download = costs.edgeDownloadMs[k] as number;
+      const download = edgeDownloadMs[k] as number;
       if (dup[parent] === 1 && stored?.[parent] !== 1 && inputsAllOn(costs, plan, parent, worker)) {
         const recompute = exec[parent] as number;
         if (free + recomputeMs + recompute < Math.max(available, free) + download) {
@@ -217,17 +220,17 @@ export function estimatePlan(costs: TaskCosts, plan: CompactPlan): PlanEstimate 
     }
     startMs[task] = start;
     finishMs[task] = finish;
-    availableMs[task] = needsUpload ? finish + (costs.uploadMs[task] as number) : finish;
+    availableMs[task] = needsUpload ? finish + (uploadMs[task] as number) : finish;
     epochOf[task] = epoch[worker] as number;
     for (let k = pStart; k < pEnd; k += 1) {
       const parent = parentValues[k] as number;
       if (workerOf[parent] !== worker) continue;
       localReadersLeft[parent] = (localReadersLeft[parent] as number) - 1;
       if (localReadersLeft[parent] === 0 && epochOf[parent] === epoch[worker] && (heldUploadMs[worker] as number) > 0 && !uploaded(costs, plan, parent)) {
-        heldUploadMs[worker] = Math.max(0, (heldUploadMs[worker] as number) - (costs.uploadMs[parent] as number));
+        heldUploadMs[worker] = Math.max(0, (heldUploadMs[worker] as number) - (uploadMs[parent] as number));
       }
     }
-    if ((localReadersLeft[task] as number) > 0 && !needsUpload) heldUploadMs[worker] = (heldUploadMs[worker] as number) + (costs.uploadMs[task] as number);
+    if ((localReadersLeft[task] as number) > 0 && !needsUpload) heldUploadMs[worker] = (heldUploadMs[worker] as number) + (uploadMs[task] as number);
     workerFree[worker] = availableMs[task] as number;
     workerEndMs[worker] = availableMs[task] as number;
     workerLast[worker] = task;

@@ -34,6 +34,14 @@ export interface TaskCosts {
   readonly edgeDownloadMs: Float64Array;
   /** Per parent edge: the bytes that fetch moves. */
   readonly edgeBytes: Float64Array;
+  /**
+   * Per tier (aligned with `tiers`): the same transfers from a worker of that tier, whose link's
+   * bandwidth grows with its memory (the profile's functionBandwidth: 72 MB/s at 1,024 MB, 90 at
+   * 1,769 on `aws`). uploadMs, downloadMs and edgeDownloadMs above are the top tier's. Absent: a
+   * transfer takes as long on every tier (no platform, or a hand-built TaskCosts). Read it through
+   * transfersOn.
+   */
+  readonly transfersByTier?: readonly TierTransfers[];
   /** Per tier: invoke to handler running on a new environment. */
   readonly coldStartMs: readonly number[];
   /** Per tier: invoke to handler running on a reused environment. */
@@ -76,6 +84,21 @@ export interface TaskCosts {
   readonly warmEnvironments?: readonly number[];
 }
 
+/** A tier's transfer times (see TaskCosts.transfersByTier); TaskCosts itself is the top tier's. */
+export interface TierTransfers {
+  /** Time for a worker of the tier to put a task's output into the store. */
+  readonly uploadMs: Float64Array;
+  /** Time for a worker of the tier to get a task's whole output. */
+  readonly downloadMs: Float64Array;
+  /** Per parent edge: time for a consumer on a worker of the tier to get what it references. */
+  readonly edgeDownloadMs: Float64Array;
+}
+
+/** Transfer times from a worker of tier index `tier`. */
+export function transfersOn(costs: TaskCosts, tier: number): TierTransfers {
+  return costs.transfersByTier?.[tier] ?? costs;
+}
+
 /**
  * The last answers per DAG: planDag asks again after the planner did (to estimate whatever plan
  * came back), and at 100,000 tasks asking twice would double the planning time. Keyed on the
@@ -93,7 +116,7 @@ const lastCosts = new WeakMap<
  * embedded backend with in-memory stores, where a 200 MB transfer and a cold start cost almost
  * nothing; planning a Lambda run from those times ignores every transfer. With a platform, the
  * transfers, start-ups and Invoke calls come from its profile (latency median plus bytes over the
- * function's bandwidth at the fastest tier); compute times and sizes come from its `tasks` pricing
+ * function's bandwidth at the worker's tier); compute times and sizes come from its `tasks` pricing
  * when given (planFor wraps the MetadataAccess with it), else from history.
  */
 export interface TargetPlatform {
@@ -137,20 +160,20 @@ function askMetadata(dag: Dag, metadata: MetadataAccess, sla: Sla, tiers: readon
   const configs = tiers.map(workerSpecOfTier);
   const execMs = tiers.map(() => new Float64Array(n));
   const outputBytes = new Float64Array(n);
-  const uploadMs = new Float64Array(n);
-  const downloadMs = new Float64Array(n);
-  // Transfer time depends on the byte count only, and DAGs repeat sizes (blocks, fixed outputs):
-  // one question per distinct size instead of two per task.
-  const transferBySize = new Map<number, readonly [number, number]>();
-  const transferOf = (bytes: number): readonly [number, number] => {
-    let transfer = transferBySize.get(bytes);
-    if (transfer === undefined) {
-      transfer = platform
-        ? platformTransferMs(platform, bytes, tiers[tiers.length - 1] as number, sla)
-        : [finiteOrZero(metadata.predictUploadTime(bytes, sla)), finiteOrZero(metadata.predictRemoteDownloadTime(bytes, sla))];
-      transferBySize.set(bytes, transfer);
-    }
-    return transfer;
+  // Transfer time depends on the byte count (and the worker's tier) only, and DAGs repeat sizes
+  // (blocks, fixed outputs): one question per distinct size instead of two per task.
+  const transferAt = (memoryMb: number): ((bytes: number) => readonly [number, number]) => {
+    const bySize = new Map<number, readonly [number, number]>();
+    return (bytes) => {
+      let transfer = bySize.get(bytes);
+      if (transfer === undefined) {
+        transfer = platform
+          ? platformTransferMs(platform, bytes, memoryMb, sla)
+          : [finiteOrZero(metadata.predictUploadTime(bytes, sla)), finiteOrZero(metadata.predictRemoteDownloadTime(bytes, sla))];
+        bySize.set(bytes, transfer);
+      }
+      return transfer;
+    };
   };
   // Topological order: a task's input size is the sum of its parents' predicted outputs.
   for (const task of graph.topo) {
@@ -162,22 +185,23 @@ function askMetadata(dag: Dag, metadata: MetadataAccess, sla: Sla, tiers: readon
     }
     const estimates = metadata.predictExecutionTime(id, inputBytes, configs, sla);
     estimates.forEach((estimate, tier) => ((execMs[tier] as Float64Array)[task] = finiteOrZero(estimate.ms)));
-    const bytes = finiteOrZero(metadata.predictOutputSize(id, inputBytes, sla));
-    outputBytes[task] = bytes;
-    const transfer = transferOf(bytes);
-    uploadMs[task] = transfer[0];
-    downloadMs[task] = transfer[1];
+    outputBytes[task] = finiteOrZero(metadata.predictOutputSize(id, inputBytes, sla));
   }
-  const edges = edgeDownloads(graph, outputBytes, downloadMs, platform?.tasks, (bytes) => transferOf(bytes)[1]);
+  const edgeBytes = edgeByteCounts(graph, outputBytes, platform?.tasks);
+  // History answers transfers without a tier: then one set serves every tier.
+  const transferTiers = platform ? tiers : [tiers[tiers.length - 1] as number];
+  const byTier = transferTiers.map((memoryMb) => tierTransfers(graph, outputBytes, edgeBytes, transferAt(memoryMb)));
+  const top = byTier[byTier.length - 1] as TierTransfers;
   return {
     graph,
     tiers: [...tiers],
     execMs,
     outputBytes,
-    uploadMs,
-    downloadMs,
-    edgeDownloadMs: edges.ms,
-    edgeBytes: edges.bytes,
+    uploadMs: top.uploadMs,
+    downloadMs: top.downloadMs,
+    edgeDownloadMs: top.edgeDownloadMs,
+    edgeBytes,
+    ...(byTier.length > 1 ? { transfersByTier: byTier } : {}),
     coldStartMs: tiers.map((tier) => (platform ? latencyPriorStatistic(platform.profile.lambda.coldStart, sla) : finiteOrZero(metadata.predictColdStartMs(tier, sla)))),
     warmStartMs: tiers.map((tier) => (platform ? latencyPriorStatistic(platform.profile.lambda.warmStart, sla) : finiteOrZero(metadata.predictWarmStartMs(tier, sla)))),
     invokeApiMs: latencyPriorStatistic((platform?.profile ?? AWS_PROFILE).lambda.invokeApi, sla),
@@ -189,15 +213,33 @@ function askMetadata(dag: Dag, metadata: MetadataAccess, sla: Sla, tiers: readon
   };
 }
 
+/** One tier's upload and download of each task's output and each edge's fetch. */
+function tierTransfers(graph: PlanGraph, outputBytes: Float64Array, edgeBytes: Float64Array, transferOf: (bytes: number) => readonly [number, number]): TierTransfers {
+  const n = graph.taskCount;
+  const uploadMs = new Float64Array(n);
+  const downloadMs = new Float64Array(n);
+  for (let task = 0; task < n; task += 1) {
+    const transfer = transferOf(outputBytes[task] as number);
+    uploadMs[task] = transfer[0];
+    downloadMs[task] = transfer[1];
+  }
+  const { parentValues } = graph;
+  const edgeDownloadMs = new Float64Array(parentValues.length);
+  for (let k = 0; k < parentValues.length; k += 1) {
+    const parent = parentValues[k] as number;
+    // An edge that reads every output costs the task's whole download, computed once.
+    edgeDownloadMs[k] = (edgeBytes[k] as number) >= (outputBytes[parent] as number) ? (downloadMs[parent] as number) : transferOf(edgeBytes[k] as number)[1];
+  }
+  return { uploadMs, downloadMs, edgeDownloadMs };
+}
+
 /**
- * Per parent edge: bytes and time of fetching the referenced outputs (OutputSizes: the op's
- * declared shares, else an even split over the outputs consumers reference). An edge that reads
- * every output costs the task's whole download, computed once.
+ * Per parent edge: bytes of the referenced outputs (OutputSizes: the op's declared shares, else
+ * an even split over the outputs consumers reference).
  */
-function edgeDownloads(graph: PlanGraph, outputBytes: Float64Array, downloadMs: Float64Array, pricing: PlatformTaskPricing | undefined, downloadOf: (bytes: number) => number): { ms: Float64Array; bytes: Float64Array } {
+function edgeByteCounts(graph: PlanGraph, outputBytes: Float64Array, pricing: PlatformTaskPricing | undefined): Float64Array {
   const { dag, ids, parentOffsets, parentValues } = graph;
   const sizes = new OutputSizes(dag, pricing?.outputShares ? (id) => pricing.outputShares?.(id) : undefined);
-  const ms = new Float64Array(parentValues.length);
   const bytes = new Float64Array(parentValues.length);
   const used = new Map<string, number[]>();
   for (let task = 0; task < graph.taskCount; task += 1) {
@@ -209,13 +251,10 @@ function edgeDownloads(graph: PlanGraph, outputBytes: Float64Array, downloadMs: 
     }
     for (let k = parentOffsets[task] as number; k < (parentOffsets[task + 1] as number); k += 1) {
       const parent = parentValues[k] as number;
-      const total = outputBytes[parent] as number;
-      const edge = sizes.bytesOf(ids[parent] as string, total, used.get(ids[parent] as string));
-      bytes[k] = edge;
-      ms[k] = edge >= total ? (downloadMs[parent] as number) : downloadOf(edge);
+      bytes[k] = sizes.bytesOf(ids[parent] as string, outputBytes[parent] as number, used.get(ids[parent] as string));
     }
   }
-  return { ms, bytes };
+  return bytes;
 }
 
 /** Edge fetches that read each parent's every output (custom TaskCosts, tests). */

@@ -3,7 +3,7 @@ import type { MetadataAccess } from '../../metadata/metadata-access.js';
 import type { Sla } from '../../metadata/sla.js';
 import { emptyCompactPlan, toPlanOutput } from '../compact-plan.js';
 import type { PlanningAlgorithm, PlanningContext, PlanOutput } from '../planning-algorithm.js';
-import { bestTierIndex, predictTaskCosts, type TaskCosts } from '../task-costs.js';
+import { bestTierIndex, predictTaskCosts, transfersOn, type TaskCosts } from '../task-costs.js';
 import { estimated, optimize, type EstimatedPlan } from './optimizations.js';
 import { TierStarts } from '../hand-over.js';
 
@@ -52,7 +52,9 @@ export function planHeftCompact(costs: TaskCosts, tier: number, maxWorkers: numb
   const n = graph.taskCount;
   const { parentOffsets, parentValues, childOffsets, childValues, topo, topoPosition } = graph;
   const exec = costs.execMs[tier] as Float64Array;
-  const transferMs = (task: number): number => (costs.uploadMs[task] as number) + (costs.downloadMs[task] as number);
+  // Transfers at this tier's bandwidth.
+  const { uploadMs, downloadMs, edgeDownloadMs } = transfersOn(costs, tier);
+  const transferMs = (task: number): number => (uploadMs[task] as number) + (downloadMs[task] as number);
 
   const rank = new Float64Array(n);
   for (let i = topo.length - 1; i >= 0; i -= 1) {
@@ -93,8 +95,8 @@ export function planHeftCompact(costs: TaskCosts, tier: number, maxWorkers: numb
         const parent = parentValues[k] as number;
         // Already ran (re-planning): stored from the start, fetched wherever it was placed.
         // A remote parent costs its upload and the fetch of the outputs this task references.
-        if (costs.stored?.[parent] === 1) dataReady = Math.max(dataReady, costs.edgeDownloadMs[k] as number);
-        else dataReady = Math.max(dataReady, (finish[parent] as number) + (plan.workerOf[parent] === worker ? 0 : (costs.uploadMs[parent] as number) + (costs.edgeDownloadMs[k] as number)));
+        if (costs.stored?.[parent] === 1) dataReady = Math.max(dataReady, edgeDownloadMs[k] as number);
+        else dataReady = Math.max(dataReady, (finish[parent] as number) + (plan.workerOf[parent] === worker ? 0 : (uploadMs[parent] as number) + (edgeDownloadMs[k] as number)));
       }
       const busy = slots[worker];
       const earliest = busy === undefined ? dataReady + newWorkerMs : earliestGap(busy, Math.max(dataReady, readyAt[worker] as number), ms);

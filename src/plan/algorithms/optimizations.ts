@@ -1,6 +1,6 @@
 import { cloneCompactPlan, type CompactPlan } from '../compact-plan.js';
 import { criticalPathOf, estimatePlan, inputsAllOn, type PlanEstimate } from '../plan-estimate.js';
-import type { TaskCosts } from '../task-costs.js';
+import { transfersOn, type TaskCosts } from '../task-costs.js';
 import { DEFAULT_PARK_AFTER_MS } from '../../model/run-spec.js';
 import { parkThresholds, smallestTierHolding, workerMemory, workersOverMemory } from '../park-threshold.js';
 
@@ -82,11 +82,13 @@ export function addDup(costs: TaskCosts, current: EstimatedPlan): EstimatedPlan 
   let changed = false;
   for (let producer = 0; producer < taskCount; producer += 1) {
     if (plan.dup[producer] === 1) continue;
-    const transferMs = (costs.uploadMs[producer] as number) + (costs.downloadMs[producer] as number);
+    const uploadMs = transfersOn(costs, plan.tierOf[plan.workerOf[producer] as number] as number).uploadMs[producer] as number;
     for (let k = childOffsets[producer] as number; k < (childOffsets[producer + 1] as number); k += 1) {
       const consumerWorker = plan.workerOf[childValues[k] as number] as number;
       if (consumerWorker === plan.workerOf[producer]) continue;
-      const recomputeMs = (costs.execMs[plan.tierOf[consumerWorker] as number] as Float64Array)[producer] as number;
+      const consumerTier = plan.tierOf[consumerWorker] as number;
+      const transferMs = uploadMs + (transfersOn(costs, consumerTier).downloadMs[producer] as number);
+      const recomputeMs = (costs.execMs[consumerTier] as Float64Array)[producer] as number;
       if (recomputeMs < transferMs && inputsAllOn(costs, plan, producer, consumerWorker)) {
         plan.dup[producer] = 1;
         changed = true;

@@ -1,6 +1,6 @@
 import type { CompactPlan } from '../compact-plan.js';
 import type { PlanEstimate } from '../plan-estimate.js';
-import type { TaskCosts } from '../task-costs.js';
+import { transfersOn, type TaskCosts } from '../task-costs.js';
 
 /**
  * How much later each task could start without the plan's makespan growing: a backward pass over
@@ -24,11 +24,14 @@ export function startSlackMs(costs: TaskCosts, plan: CompactPlan, estimate: Plan
   }
   // Download time a task waits for after its worker turns to it (0 with preload).
   const waitDownloadMs = new Float64Array(n);
+  // Gets run at the bandwidth of the consumer's tier.
+  const transfersOfTask = (task: number) => transfersOn(costs, plan.tierOf[plan.workerOf[task] as number] as number);
   for (let task = 0; task < n; task += 1) {
     if (plan.preload[task] === 1) continue;
+    const { edgeDownloadMs } = transfersOfTask(task);
     for (let k = parentOffsets[task] as number; k < (parentOffsets[task + 1] as number); k += 1) {
       const parent = parentValues[k] as number;
-      if (plan.workerOf[parent] !== plan.workerOf[task]) waitDownloadMs[task] = (waitDownloadMs[task] as number) + (costs.edgeDownloadMs[k] as number);
+      if (plan.workerOf[parent] !== plan.workerOf[task]) waitDownloadMs[task] = (waitDownloadMs[task] as number) + (edgeDownloadMs[k] as number);
     }
   }
   const latestStart = new Float64Array(n);
@@ -43,7 +46,7 @@ export function startSlackMs(costs: TaskCosts, plan: CompactPlan, estimate: Plan
     for (let k = childOffsets[task] as number; k < (childOffsets[task + 1] as number); k += 1) {
       const child = childValues[k] as number;
       if (plan.workerOf[child] === worker) continue;
-      const fetchMs = plan.preload[child] === 1 ? (costs.downloadMs[task] as number) : (waitDownloadMs[child] as number);
+      const fetchMs = plan.preload[child] === 1 ? (transfersOfTask(child).downloadMs[task] as number) : (waitDownloadMs[child] as number);
       latestFinish = Math.min(latestFinish, (latestStart[child] as number) - fetchMs - uploadMs);
     }
     latestStart[task] = latestFinish - ((estimate.finishMs[task] as number) - (estimate.startMs[task] as number));

@@ -3,7 +3,7 @@ import type { MetadataAccess } from '../../metadata/metadata-access.js';
 import type { Sla } from '../../metadata/sla.js';
 import { emptyCompactPlan, toPlanOutput, type CompactPlan } from '../compact-plan.js';
 import type { PlanningAlgorithm, PlanningContext, PlanOutput } from '../planning-algorithm.js';
-import { bestTierIndex, predictTaskCosts, type TaskCosts } from '../task-costs.js';
+import { bestTierIndex, predictTaskCosts, transfersOn, type TaskCosts } from '../task-costs.js';
 import { MinHeap } from './min-heap.js';
 import { bestPlan, estimated, optimize, type EstimatedPlan } from './optimizations.js';
 import { heftCandidateCounts, planHeftCompact } from './heft.js';
@@ -30,6 +30,8 @@ export function planUniformCompact(costs: TaskCosts, tier: number, maxWorkers = 
   const n = graph.taskCount;
   const { parentOffsets, parentValues } = graph;
   const exec = costs.execMs[tier] as Float64Array;
+  // Transfers at this tier's bandwidth.
+  const { uploadMs, downloadMs, edgeDownloadMs } = transfersOn(costs, tier);
   const plan: CompactPlan = emptyCompactPlan(n);
   const finish = new Float64Array(n);
   const uploaded = new Uint8Array(n);
@@ -54,7 +56,7 @@ export function planUniformCompact(costs: TaskCosts, tier: number, maxWorkers = 
     // A new worker's result must travel back to where its consumers gather it: its gain must beat
     // that transfer too, not just the Invoke call and the cold start already in its finish time.
     const hasChildren = graph.childOffsets[task] !== graph.childOffsets[task + 1];
-    const returnTransferMs = hasChildren ? (costs.uploadMs[task] as number) + (costs.downloadMs[task] as number) : 0;
+    const returnTransferMs = hasChildren ? (uploadMs[task] as number) + (downloadMs[task] as number) : 0;
     const pStart = parentOffsets[task] as number;
     const pEnd = parentOffsets[task + 1] as number;
     let chosen: number;
@@ -81,12 +83,12 @@ export function planUniformCompact(costs: TaskCosts, tier: number, maxWorkers = 
       candidates.length = 0;
       for (let k = pStart; k < pEnd; k += 1) {
         const parent = parentValues[k] as number;
-        const download = costs.edgeDownloadMs[k] as number;
+        const download = edgeDownloadMs[k] as number;
         totalDownload += download;
         // Already ran (re-planning): in the store from the start, and no worker holds it.
         if (costs.stored?.[parent] === 1) continue;
         const worker = plan.workerOf[parent] as number;
-        const remoteReady = (finish[parent] as number) + (costs.uploadMs[parent] as number);
+        const remoteReady = (finish[parent] as number) + (uploadMs[parent] as number);
         if (stamp[worker] !== task + 1) {
           stamp[worker] = task + 1;
           localMax[worker] = 0;
@@ -132,7 +134,7 @@ export function planUniformCompact(costs: TaskCosts, tier: number, maxWorkers = 
         const worker = plan.workerOf[parent] as number;
         if (worker !== chosen && uploaded[parent] === 0 && costs.stored?.[parent] !== 1) {
           uploaded[parent] = 1;
-          workerFree[worker] = (workerFree[worker] as number) + (costs.uploadMs[parent] as number);
+          workerFree[worker] = (workerFree[worker] as number) + (uploadMs[parent] as number);
         }
       }
     }

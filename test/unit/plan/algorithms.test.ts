@@ -10,6 +10,7 @@ import { planDag } from '../../../src/plan/plan-dag.js';
 import type { PlanOutput } from '../../../src/plan/planning-algorithm.js';
 import { findPlanProblems } from '../../../src/plan/validate-plan.js';
 import { dagOf, hintsOnly, TIERS, work } from './plan-fixtures.js';
+import { AWS_PROFILE } from '../../../src/cost/profile.js';
 
 function planWith(planner: { plan: (...args: never[]) => unknown }, dag: Dag, maxWorkers?: number): PlanOutput {
   const plan = (planner.plan as (d: Dag, m: unknown, s: unknown, c: unknown) => PlanOutput)(dag, hintsOnly(dag), 'median', maxWorkers === undefined ? { tiers: TIERS } : { tiers: TIERS, maxWorkers });
@@ -77,6 +78,21 @@ describe('nonuniform', () => {
       expect(nonuniform?.makespanMs).toBeLessThanOrEqual((uniform?.makespanMs ?? 0) + 1e-6);
       expect(nonuniform?.costUsd).toBeLessThanOrEqual((uniform?.costUsd ?? 0) + 1e-12);
       expect(nonuniform?.savingUsd).toBeCloseTo((uniform?.costUsd ?? 0) - (nonuniform?.costUsd ?? 0), 12);
+    }
+  });
+
+  it('on a platform, compares with uniform as planDag predicts it, and is never slower nor dearer by that forecast', async () => {
+    // The uniform plan's park thresholds change its forecast; nonuniform once compared with the
+    // forecast made before them and kept downgrades that made the plan slower.
+    const platform = { profile: AWS_PROFILE, store: 'redis' as const };
+    const bigOutputs = dagOf([work('root', 10, [], 50_000_000), ...Array.from({ length: 6 }, (_, i) => work(`m${i}`, 400 * (i + 1), ['root'], 20_000_000)), work('sink', 10, Array.from({ length: 6 }, (_, i) => `m${i}`))]);
+    for (const dag of [wideFanOut, unevenBranches(), bigOutputs]) {
+      const options = { metadata: hintsOnly(dag), sla: 'median' as const, tiers: TIERS, platform };
+      const uniform = (await planDag(dag, uniformPlanner, options)).plan.predicted;
+      const nonuniform = (await planDag(dag, nonuniformPlanner, options)).plan.predicted as Record<string, number>;
+      expect(nonuniform.uniformMakespanMs).toBeCloseTo(uniform?.makespanMs ?? 0, 0);
+      expect(nonuniform.makespanMs).toBeLessThanOrEqual((uniform?.makespanMs ?? 0) + 1);
+      expect(nonuniform.costUsd).toBeLessThanOrEqual((uniform?.costUsd ?? 0) + 1e-9);
     }
   });
 

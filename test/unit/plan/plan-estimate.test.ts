@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { emptyCompactPlan, type CompactPlan } from '../../../src/plan/compact-plan.js';
 import { buildPlanGraph } from '../../../src/plan/plan-graph.js';
 import { criticalPathOf, estimatePlan } from '../../../src/plan/plan-estimate.js';
-import { predictTaskCosts, wholeOutputEdges, type TaskCosts } from '../../../src/plan/task-costs.js';
+import { predictTaskCosts, transfersOn, wholeOutputEdges, type TaskCosts } from '../../../src/plan/task-costs.js';
 import { dagOf, hintsOnly, work } from './plan-fixtures.js';
+import { AWS_PROFILE } from '../../../src/cost/profile.js';
 
 // a -> b, a -> c (ids in spec order: a=0, b=1, c=2)
 const dag = dagOf([work('a', 0), work('b', 0, ['a']), work('c', 0, ['a'])]);
@@ -80,6 +81,25 @@ describe('estimatePlan', () => {
     expect(withDup.startMs[1]).toBe(710); // ready 610 + 100 ms recomputing a
     expect(withDup.makespanMs).toBeLessThan(without.makespanMs);
     expect(criticalPathOf(withDup).at(-1)).toBe(2);
+  });
+
+  it("a worker's puts and gets run at its tier's bandwidth (the profile's: smaller tiers are slower)", () => {
+    // a (100 MB) feeds b on another worker; on the aws profile 1,024 MB moves ~72 MB/s, 1,769 MB 90.
+    const pair = dagOf([work('a', 0, [], 100_000_000), work('b', 0, ['a'])]);
+    const costsOf = predictTaskCosts(pair, hintsOnly(pair), 'median', [1024, 1769], { profile: AWS_PROFILE, store: 'redis' });
+    expect(transfersOn(costsOf, 0).uploadMs[0]).toBeGreaterThan((transfersOn(costsOf, 1).uploadMs[0] as number) * 1.2);
+    expect(transfersOn(costsOf, 1).uploadMs).toBe(costsOf.uploadMs); // the top tier's are the plain fields
+    const onTiers = (producer: number, consumer: number) => {
+      const p = plan([0, 1], 2);
+      p.tierOf = [producer, consumer];
+      return estimatePlan(costsOf, p);
+    };
+    const fast = onTiers(1, 1);
+    const slowPut = onTiers(0, 1);
+    const slowGet = onTiers(1, 0);
+    expect((slowPut.availableMs[0] as number) - (slowPut.finishMs[0] as number)).toBeCloseTo(transfersOn(costsOf, 0).uploadMs[0] as number, 6);
+    expect(slowPut.makespanMs).toBeGreaterThan(fast.makespanMs);
+    expect(slowGet.makespanMs).toBeGreaterThan(fast.makespanMs);
   });
 
   it('a consumer of one output of a multi-output parent fetches only that output (TSQR: R, not Q)', () => {
