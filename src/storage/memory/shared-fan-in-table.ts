@@ -28,6 +28,13 @@ const LOCKED = 1;
 const CONTENDED = 2;
 /** Tries of a contended lock before the thread sleeps on it (a holder runs a few dozen instructions). */
 const SPINS = 64;
+/** A sleeping waiter looks again this often (ms)... */
+const WAIT_MS = 50;
+/**
+ * ...and takes the lock after this long (ms): a holder runs a few dozen instructions, so one that
+ * has not let go in 2 s was terminated while holding it.
+ */
+const STEAL_AFTER_MS = 2_000;
 
 /**
  * Fan-in marks of one run in shared memory, so that every executor thread of the embedded backend
@@ -164,9 +171,14 @@ export class SharedFanInTable {
       for (let spin = 0; spin < SPINS && state !== UNLOCKED; spin += 1) state = Atomics.compareExchange(this.words, lock, UNLOCKED, LOCKED);
       if (state !== UNLOCKED) {
         // Contended: mark it so the holder wakes us, and sleep until the lock is free.
+        const since = Date.now();
         if (state !== CONTENDED) state = Atomics.exchange(this.words, lock, CONTENDED);
         while (state !== UNLOCKED) {
-          Atomics.wait(this.words, lock, CONTENDED);
+          if (Date.now() - since > STEAL_AFTER_MS) {
+            this.repair(offset);
+            break;
+          }
+          Atomics.wait(this.words, lock, CONTENDED, WAIT_MS);
           state = Atomics.exchange(this.words, lock, CONTENDED);
         }
       }
@@ -177,6 +189,26 @@ export class SharedFanInTable {
       if (Atomics.exchange(this.words, lock, UNLOCKED) === CONTENDED) Atomics.notify(this.words, lock, 1);
     }
   }
+
+  /**
+   * The lock's holder never let go: its thread was terminated inside the few steps it guards (a
+   * thread killed by the pool). Its mark may have set its bit without counting it: the count is
+   * made again from the bits. A retry of that parent then finds its mark, and completes the fan-in
+   * if it was the last one.
+   */
+  private repair(offset: number): void {
+    const slot = [...this.slots.values()].find((s) => s.offset === offset);
+    if (!slot) return;
+    let count = 0;
+    for (let i = 0; i < Math.ceil(slot.entry.parents.length / 32); i += 1) count += bitCount(this.at(offset + HEADER_WORDS + i));
+    this.words[offset + COUNT] = count;
+  }
+}
+
+function bitCount(word: number): number {
+  let v = word - ((word >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
 }
 
 function slotWords(parents: number): number {
