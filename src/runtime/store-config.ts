@@ -28,3 +28,6 @@ export const MEMORY_STORES: StoreConfig = Object.freeze({
 /** Whether a part of the config lives in the run host's memory (see StoreKindDefinition.hostLocal). */
 export const usesMainThreadMemory = (config: StoreConfig): boolean =>
   [config.coordinator, config.intermediate].some((part) => STORE_KINDS.find(part.kind)?.hostLocal === true);
+
+/** Whether the coordinator lives in the run host's memory (the embedded backend's main thread). */
+export const coordinatorIsHostLocal = (config: StoreConfig): boolean => STORE_KINDS.find(config.coordinator.kind)?.hostLocal === true;

@@ -34,9 +34,12 @@ export class HeldOutputs {
   /** What `taskId` still needs fetched before it can run; each is then pending until `fetched`. */
   missingFor(taskId: string): NeededFetch[] {
     const needed: NeededFetch[] = [];
+    // One pass over the task's refs for all its parents: a fan-in of n parents would otherwise
+    // scan its n refs once per parent (n^2; 10^8 steps for a 10,000-way fan-in).
+    const readByParent = outputsReadByParent(this.graph, taskId);
     for (const parent of this.graph.parents(taskId)) {
       if (this.whole.has(parent)) continue;
-      const used = outputsReadBy(this.graph, [taskId], parent);
+      const used = readByParent && (readByParent.get(parent) ?? []);
       if (used === undefined) {
         needed.push({ taskId: parent, outputs: undefined });
         continue;
@@ -66,6 +69,18 @@ export class HeldOutputs {
     return this.pending.size === 0;
   }
 
+}
+
+/** Output numbers of each parent that `taskId` reads, distinct and sorted; undefined when the graph cannot say. */
+function outputsReadByParent(graph: RefGraph, taskId: string): Map<string, number[]> | undefined {
+  if (!graph.inputRefs) return undefined;
+  const used = new Map<string, Set<number>>();
+  for (const ref of graph.inputRefs(taskId)) {
+    let outputs = used.get(ref.taskId);
+    if (!outputs) used.set(ref.taskId, (outputs = new Set()));
+    outputs.add(ref.output);
+  }
+  return new Map([...used].map(([parent, outputs]) => [parent, [...outputs].sort((a, b) => a - b)]));
 }
 
 /**

@@ -4,11 +4,13 @@ import { CLOSE_WAIT_MS, settleWithin } from '../settle-within.js';
 import { runKeyPrefix } from '../../storage/coordinator.js';
 import { MemoryCoordinator } from '../../storage/memory/memory-coordinator.js';
 import { MemoryIntermediateStore } from '../../storage/memory/memory-intermediate-store.js';
+import { SharedFanInCoordinator } from '../../storage/memory/shared-fan-in-coordinator.js';
 import { systemClock } from '../clock.js';
 import { runKeys } from '../keys.js';
-import { executeRun, type RunOutcome, type RunRequest } from '../run-client.js';
-import type { StoreConfig } from '../store-config.js';
+import { executeRun, newRunId, type RunOutcome, type RunRequest } from '../run-client.js';
+import { coordinatorIsHostLocal, type StoreConfig } from '../store-config.js';
 import { createExecutorStores } from '../store-factory.js';
+import { runFanInTable } from './run-fan-in-table.js';
 import { ThreadPool } from './thread-pool.js';
 
 export const DEFAULT_EXECUTORS_PER_THREAD = 4;
@@ -49,10 +51,14 @@ export interface EmbeddedOutcome extends RunOutcome {
  * opened by each thread itself, as a Lambda container would.
  */
 export async function runEmbedded(request: RunRequest, options: EmbeddedOptions): Promise<EmbeddedOutcome> {
+  // Fan-in marks of the run are made in shared memory by whichever thread marks (the client's
+  // included), the rest of the memory coordinator is served by this thread.
+  const fanIns = new SharedFanInCoordinator(new MemoryCoordinator({ ttlSeconds: options.stores.ttlSeconds }));
   const memory = {
     store: new MemoryIntermediateStore({ ttlSeconds: options.stores.ttlSeconds }),
-    coordinator: new MemoryCoordinator({ ttlSeconds: options.stores.ttlSeconds }),
+    coordinator: fanIns,
   };
+  const runId = request.runId ?? newRunId();
   // The client uses the same stores the executors use: memory here, or its own Redis/S3 clients.
   const clientStores = await createExecutorStores(options.stores, memory);
   let pool: ThreadPool | undefined;
@@ -82,7 +88,12 @@ export async function runEmbedded(request: RunRequest, options: EmbeddedOptions)
     const poolStartAt = performance.now();
     await threads.ready();
     const poolStartupMs = performance.now() - poolStartAt;
-    const outcome = await executeRun(request, {
+    if (coordinatorIsHostLocal(options.stores)) {
+      const table = runFanInTable(request, runId, options.stores.ttlSeconds);
+      fanIns.use(table);
+      threads.useFanInTable(table?.init);
+    }
+    const outcome = await executeRun({ ...request, runId }, {
       coordinator: clientStores.coordinator,
       store: clientStores.store,
       invoker: threads,

@@ -5,14 +5,17 @@ import type { IntermediateStore } from '../../storage/intermediate-store.js';
 import type { MemoryIntermediateStore } from '../../storage/memory/memory-intermediate-store.js';
 import type { ExecutorPayload } from '../payload.js';
 import { BatchedPort, onBatches } from './batched-port.js';
+import type { PutTracker } from './put-tracker.js';
 import { ThreadValueCache } from './thread-value-cache.js';
 
 /**
  * The embedded backend keeps its in-memory stores in the CLI's main thread; executor threads reach
  * them through these proxies over a MessagePort. What needs no answer goes one way and is not
  * waited for: puts, inbox messages, and invocations of further executors. They share one port, so
- * the main thread applies a thread's put before it sees the mark or invocation that follows it:
- * whoever learns of a put through the main thread finds it there. Each thread caches what it put
+ * the main thread applies a thread's put before it sees the message or invocation that follows it:
+ * whoever learns of a put through the main thread finds it there. Fan-in marks are made in shared
+ * memory instead (storage/memory/shared-fan-in-table.ts): a reader that learns of a put from a mark
+ * and misses it is answered once the puts in flight have arrived (./put-tracker.ts). Each thread caches what it put
  * and got (./thread-value-cache.ts), so repeated gets of a value in one thread are local. Both
  * directions send what one turn of the event loop posted as one message (./batched-port.ts).
  */
@@ -38,7 +41,12 @@ export interface ServedStores {
   /** An invocation of a further executor by an executor of this thread. */
   readonly onInvoke: (payload: ExecutorPayload) => void;
   /** An invocation of this thread has ended (after everything it sent, on the same port). */
-  readonly onDone: (jobId: number) => void;
+  readonly onDone: (jobId: number, runMs: number) => void;
+  /**
+   * The puts this thread posts are counted (StoreProxyInit.putsPosted), as the fan-in marks they
+   * precede are made in shared memory: reads that miss wait for puts in flight (./put-tracker.ts).
+   */
+  readonly puts?: { readonly tracker: PutTracker; readonly applied: () => void };
 }
 
 /** What an executor thread needs to open proxies of the main thread's stores. */
@@ -47,6 +55,8 @@ export interface StoreProxyInit {
   /** The store's shared change count (MemoryIntermediateStore.changes). */
   readonly changes: Int32Array;
   readonly ttlSeconds: number;
+  /** This thread's count of puts posted, in memory the main thread reads (with ServedStores.puts). */
+  readonly putsPosted?: Int32Array;
 }
 
 /** Serves the main thread's stores to one executor thread. */
@@ -60,7 +70,7 @@ export function serveStores(port: MessagePort, served: ServedStores): void {
     }
     if (request.target === 'store' && request.method === 'getWithTtl') {
       const key = request.args[0] as string;
-      answer(responses, request.id, store.get(key).then((value) => [value, store.ttlMs(key)]));
+      answer(responses, request.id, readAfterPuts(() => store.get(key).then((value) => [value, store.ttlMs(key)]), served.puts?.tracker));
       return;
     }
     const target = request.target === 'store' ? store : coordinator;
@@ -69,16 +79,38 @@ export function serveStores(port: MessagePort, served: ServedStores): void {
       responses.post({ id: request.id, ok: false, code: 'BAD_INPUT', message: `no method ${request.method}` });
       return;
     }
-    answer(responses, request.id, method.apply(target, request.args));
+    const call = () => method.apply(target, request.args);
+    answer(responses, request.id, request.target === 'store' && STORE_READS.has(request.method) ? readAfterPuts(call, served.puts?.tracker) : call());
   });
 }
 
-function applyOneWay({ store, coordinator, onInvoke, onDone }: ServedStores, request: Request): void {
+/** Store reads that may miss a value whose put is still on its way (a miss: NOT_FOUND, or has() false). */
+const STORE_READS = new Set(['get', 'has', 'size']);
+
+/** `read`, asked again after the puts in flight are applied when it missed while some were. */
+async function readAfterPuts<T>(read: () => Promise<T>, tracker: PutTracker | undefined): Promise<T> {
+  if (!tracker) return read();
+  try {
+    const value = await read();
+    if (value !== false) return value;
+  } catch (error) {
+    if (!(error instanceof NotFoundError)) throw error;
+  }
+  await new Promise<void>((resolve) => {
+    if (!tracker.afterPostedPuts(resolve)) resolve();
+  });
+  return read();
+}
+
+function applyOneWay({ store, coordinator, onInvoke, onDone, puts }: ServedStores, request: Request): void {
   // The memory store's put and send cannot fail; the port keeps their order.
-  if (request.target === 'pool' && request.method === 'done') onDone(request.args[0] as number);
+  if (request.target === 'pool' && request.method === 'done') onDone(request.args[0] as number, request.args[1] as number);
   else if (request.target === 'pool') onInvoke(request.args[0] as ExecutorPayload);
-  else if (request.target === 'store') void store.put(request.args[0] as string, request.args[1] as Uint8Array);
-  else void coordinator.send(request.args[0] as string, request.args[1] as string);
+  else if (request.target === 'store') {
+    // The memory store's put is synchronous underneath: the value is there when it returns.
+    void store.put(request.args[0] as string, request.args[1] as Uint8Array);
+    puts?.applied();
+  } else void coordinator.send(request.args[0] as string, request.args[1] as string);
 }
 
 function answer(responses: BatchedPort<Response>, id: number, result: Promise<unknown>): void {
@@ -147,7 +179,7 @@ export function storeProxies(init: StoreProxyInit): {
   store: IntermediateStore;
   coordinator: Coordinator;
   invoke: (payload: ExecutorPayload) => void;
-  done: (jobId: number) => void;
+  done: (jobId: number, runMs: number) => void;
 } {
   const client = new PortClient(init.port);
   const cache = new ThreadValueCache(init.changes);
@@ -159,6 +191,8 @@ export function storeProxies(init: StoreProxyInit): {
       const bytes = keepableCopy(value);
       cache.forget(key);
       cache.set(key, bytes, Date.now() + ttlMs, changesBefore);
+      // Counted before anyone can learn of this put from a fan-in mark (see ./put-tracker.ts).
+      if (init.putsPosted) Atomics.add(init.putsPosted, 0, 1);
       client.post('store', 'put', [key, bytes]);
     },
     get: async (key) => {
@@ -202,5 +236,5 @@ export function storeProxies(init: StoreProxyInit): {
     keys: (prefix) => client.call('coordinator', 'keys', [prefix]),
     close: async () => undefined,
   };
-  return { store, coordinator, invoke: (payload) => client.post('pool', 'invoke', [payload]), done: (jobId) => client.post('pool', 'done', [jobId]) };
+  return { store, coordinator, invoke: (payload) => client.post('pool', 'invoke', [payload]), done: (jobId, runMs) => client.post('pool', 'done', [jobId, runMs]) };
 }

@@ -6,7 +6,9 @@ import type { Invoker } from '../invoker.js';
 import type { ExecutorPayload } from '../payload.js';
 import { usesMainThreadMemory, type StoreConfig } from '../store-config.js';
 import { endUntakenEarlyThreads, executorThreadScript, takeEarlyThread } from './early-threads.js';
+import type { SharedFanInTableInit } from '../../storage/memory/shared-fan-in-table.js';
 import { serveStores } from './port-rpc.js';
+import { PutTracker } from './put-tracker.js';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
 
 export interface ThreadPoolOptions {
@@ -37,12 +39,21 @@ export interface ThreadPoolOptions {
   readonly deliverTwice?: (executorId: string) => boolean;
 }
 
+/** Invocations shorter than this on average are sent to threads ahead of a free executor. */
+const SEND_AHEAD_BELOW_MS = 5;
+/** Weight of the newest invocation in the moving mean of run times. */
+const RUN_MS_WEIGHT = 0.1;
+
 interface Slot {
   worker: Worker;
   ready: boolean;
   /** Whether this thread has run an executor yet (its first one is a cold start). */
   used: boolean;
   readonly jobs: Map<string, Job>;
+  /** The fan-in table this thread was last given (see ThreadPool.useFanInTable). */
+  fanInTable?: SharedFanInTableInit;
+  /** Stops awaiting this thread's puts (it died; see ./put-tracker.ts). */
+  untrackPuts?: () => void;
 }
 
 interface Job {
@@ -64,6 +75,10 @@ export class ThreadPool implements Invoker {
   private readyWaiters: (() => void)[] = [];
   private closed = false;
   private nextJobId = 1;
+  private readonly puts = new PutTracker();
+  /** Moving mean of how long an invocation runs in its thread (decides how many are sent ahead). */
+  private meanRunMs = Number.POSITIVE_INFINITY;
+  private fanInTable: SharedFanInTableInit | undefined;
   invocations = 0;
   coldStarts = 0;
   retries = 0;
@@ -81,6 +96,14 @@ export class ThreadPool implements Invoker {
     this.queue.push({ payload, attempt: 0 });
     if (this.options.deliverTwice?.(payload.executorId)) this.queue.push({ payload, attempt: 0 });
     this.pump();
+  }
+
+  /**
+   * Executors dispatched from now on mark fan-ins in this shared table (made by the main thread
+   * for the run about to start); each thread gets it before its next invocation.
+   */
+  useFanInTable(table: SharedFanInTableInit | undefined): void {
+    this.fanInTable = table;
   }
 
   /** Resolves when every thread has loaded its modules and can take an invocation. */
@@ -116,20 +139,27 @@ export class ThreadPool implements Invoker {
     const init: { -readonly [K in keyof WorkerInit]: WorkerInit[K] } = {
       stores: this.options.stores,
       invokeConcurrency: this.options.invokeConcurrency,
+      executorsPerThread: this.options.executorsPerThread,
       ...(this.options.metadata ? { metadata: this.options.metadata } : {}),
       ...(this.options.opModules?.length ? { opModules: this.options.opModules } : {}),
     };
     const transfer = [];
+    let untrackPuts: (() => void) | undefined;
     if (this.options.memory && usesMainThreadMemory(this.options.stores)) {
       const channel = new MessageChannel();
+      const putsPosted = new Int32Array(new SharedArrayBuffer(4));
+      const puts = this.puts.track(putsPosted);
+      untrackPuts = puts.untrack;
       serveStores(channel.port1, {
         ...this.options.memory,
         onInvoke: (payload) => this.onInvokeFromThread(payload),
-        onDone: (jobId) => this.onMessage(slot, { type: 'done', jobId }),
+        onDone: (jobId, runMs) => this.onMessage(slot, { type: 'done', jobId, runMs }),
+        puts: { tracker: this.puts, applied: puts.applied },
       });
       channel.port1.unref();
       init.storePort = channel.port2;
       init.storeChanges = this.options.memory.store.changes;
+      init.putsPosted = putsPosted;
       transfer.push(channel.port2);
     }
     const script = executorThreadScript(Boolean(this.options.opModules?.length));
@@ -138,7 +168,7 @@ export class ThreadPool implements Invoker {
     const early = takeEarlyThread(script);
     if (early) early.postMessage({ type: 'init', init } satisfies ToWorker, transfer);
     const worker = early ?? new Worker(script, { workerData: init, transferList: transfer });
-    const slot: Slot = { worker, ready: false, used: false, jobs: new Map() };
+    const slot: Slot = { worker, ready: false, used: false, jobs: new Map(), ...(untrackPuts ? { untrackPuts } : {}) };
     worker.on('message', (message: FromWorker) => this.onMessage(slot, message));
     worker.on('error', () => undefined); // the exit handler below retries the job
     worker.on('exit', () => this.onExit(slot));
@@ -160,6 +190,7 @@ export class ThreadPool implements Invoker {
         return;
       case 'done':
         slot.jobs.delete(String(message.jobId));
+        this.meanRunMs = Number.isFinite(this.meanRunMs) ? this.meanRunMs + (message.runMs - this.meanRunMs) * RUN_MS_WEIGHT : message.runMs;
         break;
       case 'warning':
         this.options.onWarning?.(message.message);
@@ -185,6 +216,7 @@ export class ThreadPool implements Invoker {
   private onExit(slot: Slot): void {
     const index = this.slots.indexOf(slot);
     if (index < 0 || this.closed) return;
+    slot.untrackPuts?.();
     this.slots[index] = this.spawn();
     for (const job of slot.jobs.values()) {
       if (job.attempt < this.options.maxRetries) {
@@ -198,8 +230,13 @@ export class ThreadPool implements Invoker {
   }
 
   private pump(): void {
-    // Fill threads evenly: one executor per thread per round, up to executorsPerThread each.
-    for (let round = 0; round < this.options.executorsPerThread && this.queue.length > 0; round += 1) {
+    // Fill threads evenly: one executor per thread per round, up to executorsPerThread each, and
+    // as many again queued in the thread while invocations are short: a thread then starts the
+    // next one when one ends instead of idling through the round trip of 'done' and 'execute'
+    // (hundreds of microseconds, more than a no-op task runs). Long ones are not sent ahead, so
+    // none waits behind a long one in a busy thread while another thread is free.
+    const perThread = this.options.executorsPerThread * (this.meanRunMs < SEND_AHEAD_BELOW_MS ? 2 : 1);
+    for (let round = 0; round < perThread && this.queue.length > 0; round += 1) {
       for (const slot of this.slots) {
         if (this.queue.length === 0) break;
         if (!slot.ready || slot.jobs.size > round) continue;
@@ -209,6 +246,10 @@ export class ThreadPool implements Invoker {
         const cold = !slot.used;
         slot.used = true;
         if (cold) this.coldStarts += 1;
+        if (slot.fanInTable !== this.fanInTable) {
+          slot.fanInTable = this.fanInTable;
+          slot.worker.postMessage({ type: 'fan-in-table', table: this.fanInTable } satisfies ToWorker);
+        }
         slot.worker.postMessage({ type: 'execute', payload: job.payload, cold, jobId: job.jobId } satisfies ToWorker);
         this.scheduleFault(slot, job);
       }

@@ -12,6 +12,9 @@ import { openMetadataStore } from '../../metadata/metadata-location.js';
 import type { ExecutorPayload } from '../payload.js';
 import { isAwaitInit } from './early-threads.js';
 import { storeProxies } from './port-rpc.js';
+import { coordinatorIsHostLocal } from '../store-config.js';
+import { SharedFanInCoordinator } from '../../storage/memory/shared-fan-in-coordinator.js';
+import { SharedFanInTable } from '../../storage/memory/shared-fan-in-table.js';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
 
 /**
@@ -24,10 +27,18 @@ if (!port) throw new Error('worker-main must run in a worker thread');
 const init = isAwaitInit(workerData) ? await initMessage(port) : (workerData as WorkerInit);
 const post = (message: FromWorker) => port.postMessage(message);
 // Invocations go on the store port when there is one, after the puts they depend on (./port-rpc.ts).
-const memory = init.storePort && init.storeChanges ? storeProxies({ port: init.storePort, changes: init.storeChanges, ttlSeconds: init.stores.ttlSeconds }) : undefined;
-const { store, coordinator } = await createExecutorStores(init.stores, memory);
+const memory =
+  init.storePort && init.storeChanges
+    ? storeProxies({ port: init.storePort, changes: init.storeChanges, ttlSeconds: init.stores.ttlSeconds, ...(init.putsPosted ? { putsPosted: init.putsPosted } : {}) })
+    : undefined;
+const opened = await createExecutorStores(init.stores, memory);
+const store = opened.store;
+// The main thread's coordinator: fan-in marks of the current run's table are made here, in shared
+// memory (outside the store call bounds: they cannot hang); the rest goes through the port.
+const fanIns = coordinatorIsHostLocal(init.stores) ? new SharedFanInCoordinator(opened.coordinator) : undefined;
+const coordinator = fanIns ?? opened.coordinator;
 const invoke = memory ? memory.invoke : (payload: ExecutorPayload) => post({ type: 'invoke', payload });
-const done = memory ? memory.done : (jobId: number) => post({ type: 'done', jobId });
+const done = memory ? memory.done : (jobId: number, runMs: number) => post({ type: 'done', jobId, runMs });
 
 const { registry: ops } = await loadOpRegistry(init.opModules ?? []);
 const metadata = init.metadata ? await openMetadataStore(init.metadata) : undefined;
@@ -65,9 +76,29 @@ function sampledRss(): number {
 }
 
 port.on('message', (message: ToWorker) => {
-  if (message.type !== 'execute') return;
-  void handleInvocation(message.payload, deps, { cold: message.cold }).finally(() => done(message.jobId));
+  if (message.type === 'init') return; // taken by initMessage before this listener existed
+  if (message.type === 'fan-in-table') {
+    fanIns?.use(message.table ? SharedFanInTable.open(message.table) : undefined);
+    return;
+  }
+  if (running < init.executorsPerThread) start(message);
+  else waiting.push(message);
 });
+
+// The pool may send a few invocations ahead of a free executor (ThreadPool.pump): they wait here,
+// so that the next one starts as soon as one ends, without a round trip to the main thread.
+let running = 0;
+const waiting: Extract<ToWorker, { type: 'execute' }>[] = [];
+function start(message: Extract<ToWorker, { type: 'execute' }>): void {
+  running += 1;
+  const startedAt = performance.now();
+  void handleInvocation(message.payload, deps, { cold: message.cold }).finally(() => {
+    running -= 1;
+    done(message.jobId, performance.now() - startedAt);
+    const next = waiting.shift();
+    if (next) start(next);
+  });
+}
 
 function initMessage(from: MessagePort): Promise<WorkerInit> {
   return new Promise((resolve) => {
@@ -79,4 +110,5 @@ function initMessage(from: MessagePort): Promise<WorkerInit> {
     from.on('message', onInit);
   });
 }
+
 post({ type: 'ready' });

@@ -1,18 +1,21 @@
 import type { ExecutorPayload } from '../payload.js';
 import type { MetadataLocation } from '../../metadata/metadata-location.js';
 import type { StoreConfig } from '../store-config.js';
+import type { SharedFanInTableInit } from '../../storage/memory/shared-fan-in-table.js';
 
 /** Messages between the thread pool (main thread) and an executor thread. */
 export type ToWorker =
   | { readonly type: 'execute'; readonly payload: ExecutorPayload; readonly cold: boolean; readonly jobId: number }
   /** The init of a thread started early (./early-threads.ts), before any execute. */
-  | { readonly type: 'init'; readonly init: WorkerInit };
+  | { readonly type: 'init'; readonly init: WorkerInit }
+  /** The fan-in table of the run whose executors come next (none: every mark goes to the coordinator). */
+  | { readonly type: 'fan-in-table'; readonly table: SharedFanInTableInit | undefined };
 export type FromWorker =
   | { readonly type: 'ready' }
   /** An invocation of a further executor (on the store port instead, when the thread has one). */
   | { readonly type: 'invoke'; readonly payload: ExecutorPayload }
   /** An invocation has ended (on the store port instead, when the thread has one). */
-  | { readonly type: 'done'; readonly jobId: number }
+  | { readonly type: 'done'; readonly jobId: number; readonly runMs: number }
   /** Something an executor could not do that does not fail the run (e.g. metadata not recorded). */
   | { readonly type: 'warning'; readonly message: string };
 
@@ -22,7 +25,11 @@ export interface WorkerInit {
   readonly storePort?: import('node:worker_threads').MessagePort;
   /** The main thread's memory store's change count, in shared memory (with `storePort`). */
   readonly storeChanges?: Int32Array;
+  /** This thread's count of puts posted to `storePort`, in shared memory (see put-tracker.ts). */
+  readonly putsPosted?: Int32Array;
   readonly invokeConcurrency: number;
+  /** Invocations the thread runs at once; more that arrive wait in the thread, in order. */
+  readonly executorsPerThread: number;
   /** Where executors record metadata (file or Redis; a memory store would be thread-local). */
   readonly metadata?: MetadataLocation;
   /** User op modules (absolute paths) the thread loads, as the CLI did (see ops/load-op-modules.ts). */

@@ -6,6 +6,10 @@ import { MemoryCoordinator } from '../../../src/storage/memory/memory-coordinato
 import { MemoryIntermediateStore } from '../../../src/storage/memory/memory-intermediate-store.js';
 import { describeCoordinatorConformance } from './coordinator.conformance.js';
 import { describeIntermediateStoreConformance } from './intermediate-store.conformance.js';
+import { PutTracker } from '../../../src/runtime/embedded/put-tracker.js';
+import { SharedFanInCoordinator } from '../../../src/storage/memory/shared-fan-in-coordinator.js';
+import { SharedFanInTable, type FanInEntry } from '../../../src/storage/memory/shared-fan-in-table.js';
+import { NotFoundError } from '../../../src/model/errors.js';
 
 /**
  * The executor threads' proxies of the main thread's memory stores (one-way puts, thread caches)
@@ -42,6 +46,96 @@ describeIntermediateStoreConformance('memory, through a thread proxy', async () 
 describeCoordinatorConformance('memory, through thread proxies', async ({ ttlSeconds }) => {
   const host = served(ttlSeconds);
   return { coordinator: host.client().coordinator, anotherClient: async () => host.client().coordinator, cleanup: host.cleanup };
+});
+
+/** Every fan-in key and parent the conformance suite marks, so that the table serves them all. */
+function conformanceFanIns(): FanInEntry[] {
+  const parents = (n: number) => Array.from({ length: n }, (_, i) => `p${i}`);
+  const entries: FanInEntry[] = [
+    { key: 'fi/c', parents: ['a', 'b', 'c'] },
+    { key: 'fi/r', parents: ['a', 'b'] },
+    { key: 'fi/d', parents: ['a', 'b'] },
+    { key: 'fi/one', parents: ['only'] },
+    { key: 'fi/other', parents: ['only', 'another'] },
+    { key: 'fi/never', parents: ['a', 'b'] },
+    ...[0, 1, 2, 3, 4].map((round) => ({ key: `fi/race-${round}`, parents: parents(25) })),
+  ];
+  for (const prefix of ['run*1/', 'run?1/', 'ttl/', 'exp/']) {
+    entries.push({ key: `${prefix}fan-in`, parents: ['a', 'b', 'c'] }, { key: `${prefix}fan-in-complete`, parents: ['a', 'z'] });
+  }
+  return entries;
+}
+
+describeCoordinatorConformance('memory with a shared fan-in table, through thread proxies', async ({ ttlSeconds }) => {
+  // As the embedded backend sets it up: the main thread's coordinator and each thread's proxy
+  // make the table's fan-in marks themselves, in shared memory; the rest goes through the port.
+  const host = served(ttlSeconds);
+  const table = SharedFanInTable.create(conformanceFanIns(), ttlSeconds);
+  const mainThread = new SharedFanInCoordinator(host.coordinator);
+  mainThread.use(table);
+  const thread = () => {
+    const coordinator = new SharedFanInCoordinator(host.client().coordinator);
+    coordinator.use(SharedFanInTable.open(table.init));
+    return coordinator;
+  };
+  return { coordinator: mainThread, anotherClient: async () => thread(), cleanup: host.cleanup };
+});
+
+describe('reads that miss while puts are in flight', () => {
+  /** A served store whose one "thread" has posted puts the main thread has not received yet. */
+  function withPutsInFlight() {
+    const host = served();
+    const tracker = new PutTracker();
+    const writerPosted = new Int32Array(new SharedArrayBuffer(4));
+    const writer = tracker.track(writerPosted);
+    const channel = new MessageChannel();
+    serveStores(channel.port1, { store: host.store, coordinator: host.coordinator, onInvoke: () => undefined, onDone: () => undefined, puts: { tracker, applied: () => undefined } });
+    const reader = storeProxies({ port: channel.port2, changes: host.store.changes, ttlSeconds: 60 });
+    /** The writer's put arrives (what serveStores does with a thread's one-way put). */
+    const arrive = async (key: string, value: Uint8Array) => {
+      await host.store.put(key, value);
+      writer.applied();
+    };
+    const cleanup = async () => {
+      channel.port1.close();
+      await host.cleanup();
+    };
+    return { reader, writerPosted, writer, arrive, cleanup };
+  }
+
+  it('a get of a value whose put is still on its way waits for the put instead of answering not found', async () => {
+    const { reader, writerPosted, arrive, cleanup } = withPutsInFlight();
+    Atomics.add(writerPosted, 0, 1); // posted (and its fan-in mark made), not yet received
+    let answered = false;
+    const got = reader.store.get('out').then((value) => ((answered = true), value));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(answered).toBe(false);
+    await arrive('out', new Uint8Array([7]));
+    expect([...(await got)]).toEqual([7]);
+    await cleanup();
+  });
+
+  it('a miss is not found at once when no put is on its way, and after the puts in flight when none of them was it', async () => {
+    const { reader, writerPosted, arrive, cleanup } = withPutsInFlight();
+    await expect(reader.store.get('missing')).rejects.toBeInstanceOf(NotFoundError);
+    expect(await reader.store.has('missing')).toBe(false);
+    Atomics.add(writerPosted, 0, 1);
+    const got = reader.store.get('missing');
+    const has = reader.store.has('missing');
+    await arrive('something-else', new Uint8Array([1]));
+    await expect(got).rejects.toBeInstanceOf(NotFoundError);
+    expect(await has).toBe(false);
+    await cleanup();
+  });
+
+  it('puts of a thread that died are not awaited', async () => {
+    const { reader, writerPosted, writer, cleanup } = withPutsInFlight();
+    Atomics.add(writerPosted, 0, 1);
+    const got = reader.store.get('lost');
+    writer.untrack();
+    await expect(got).rejects.toBeInstanceOf(NotFoundError);
+    await cleanup();
+  });
 });
 
 describe('thread store proxies', () => {

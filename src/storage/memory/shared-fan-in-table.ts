@@ -1,0 +1,216 @@
+import type { FanInMark } from '../coordinator.js';
+
+/** One fan-in the table serves: its coordination key and every parent that may mark it. */
+export interface FanInEntry {
+  readonly key: string;
+  readonly parents: readonly string[];
+}
+
+/** What a thread needs to open the same table (posted to it; the buffer is shared, not copied). */
+export interface SharedFanInTableInit {
+  readonly buffer: SharedArrayBuffer;
+  readonly entries: readonly FanInEntry[];
+  readonly ttlSeconds: number;
+  /** Date.now() when the table was made: touch times are stored as ms since then (int32). */
+  readonly epochMs: number;
+}
+
+// Words of one slot, then one bit per parent (by its position in the entry's parent list).
+const LOCK = 0;
+const COUNT = 1;
+/** Position + 1 of the parent whose mark completed the fan-in; 0 while none has. */
+const COMPLETER = 2;
+const TOUCHED = 3;
+const HEADER_WORDS = 4;
+
+const UNLOCKED = 0;
+const LOCKED = 1;
+const CONTENDED = 2;
+/** Tries of a contended lock before the thread sleeps on it (a holder runs a few dozen instructions). */
+const SPINS = 64;
+/** A sleeping waiter looks again this often (ms)... */
+const WAIT_MS = 50;
+/**
+ * ...and takes the lock after this long (ms): a holder runs a few dozen instructions, so one that
+ * has not let go in 2 s was terminated while holding it.
+ */
+const STEAL_AFTER_MS = 2_000;
+
+/**
+ * Fan-in marks of one run in shared memory, so that every executor thread of the embedded backend
+ * marks and checks fan-ins itself instead of asking the main thread (a message-port round trip of
+ * tens of microseconds per mark). The layout is dense: the run's DAG is known when the table is
+ * made, so each fan-in gets a slot and each of its parents a bit.
+ *
+ * Each slot is guarded by a lock word (a futex-style mutex on Atomics): the critical section is the
+ * MemoryCoordinator's own few steps, so the answers are the same as its answers, exactly one
+ * completer included, whatever the threads interleave. Keys live `ttlSeconds` after their last
+ * mark, as the coordinator's do. A key or parent the table does not know is not served here
+ * (`mark` answers undefined); the caller then uses its coordinator for it.
+ */
+export class SharedFanInTable {
+  private readonly words: Int32Array;
+  private readonly slots = new Map<string, { readonly offset: number; readonly entry: FanInEntry; positions?: Map<string, number> }>();
+  private readonly ttlMs: number;
+
+  private constructor(readonly init: SharedFanInTableInit) {
+    this.words = new Int32Array(init.buffer);
+    this.ttlMs = init.ttlSeconds * 1000;
+    let offset = 0;
+    for (const entry of init.entries) {
+      this.slots.set(entry.key, { offset, entry });
+      offset += slotWords(entry.parents.length);
+    }
+  }
+
+  /** A new, empty table for `entries` (the main thread makes one per run). */
+  static create(entries: readonly FanInEntry[], ttlSeconds: number): SharedFanInTable {
+    const words = entries.reduce((sum, entry) => sum + slotWords(entry.parents.length), 0);
+    return new SharedFanInTable({ buffer: new SharedArrayBuffer(Math.max(4, words * 4)), entries, ttlSeconds, epochMs: Date.now() });
+  }
+
+  /** The same table in another thread. */
+  static open(init: SharedFanInTableInit): SharedFanInTable {
+    return new SharedFanInTable(init);
+  }
+
+  /** Whether `key` is one of this table's fan-ins. */
+  has(key: string): boolean {
+    return this.slots.has(key);
+  }
+
+  /** Coordinator.markFanIn for a key of this table; undefined when the table does not know the key or parent. */
+  mark(key: string, parentId: string, expected: number): FanInMark | undefined {
+    const slot = this.slots.get(key);
+    if (!slot) return undefined;
+    slot.positions ??= new Map(slot.entry.parents.map((parent, i) => [parent, i]));
+    const position = slot.positions.get(parentId);
+    if (position === undefined) return undefined;
+    const { offset } = slot;
+    const word = offset + HEADER_WORDS + (position >>> 5);
+    const bit = 1 << (position & 31);
+    return this.locked(offset, () => {
+      this.expireIfStale(offset, slot.entry.parents.length);
+      const duplicate = (this.at(word) & bit) !== 0;
+      if (!duplicate) {
+        this.words[word] = this.at(word) | bit;
+        this.words[offset + COUNT] = this.at(offset + COUNT) + 1;
+      }
+      const marked = this.at(offset + COUNT);
+      if (this.at(offset + COMPLETER) === 0 && marked >= expected) this.words[offset + COMPLETER] = position + 1;
+      this.words[offset + TOUCHED] = this.now();
+      return { complete: this.at(offset + COMPLETER) === position + 1, marked, duplicate };
+    });
+  }
+
+  /** Coordinator.fanInMembers for a key of this table (in parent order); undefined when it does not know the key. */
+  members(key: string): string[] | undefined {
+    const slot = this.slots.get(key);
+    if (!slot) return undefined;
+    const { offset, entry } = slot;
+    return this.locked(offset, () => {
+      this.expireIfStale(offset, entry.parents.length);
+      return entry.parents.filter((_, i) => (this.at(offset + HEADER_WORDS + (i >>> 5)) & (1 << (i & 31))) !== 0);
+    });
+  }
+
+  /** Keys with at least one live mark that start with `prefix`. */
+  keys(prefix: string): string[] {
+    return [...this.slots.keys()].filter((key) => key.startsWith(prefix) && this.ttlOf(key) > 0);
+  }
+
+  /** Forgets the marks of every key starting with `prefix`; returns how many live keys went. */
+  deletePrefix(prefix: string): number {
+    let deleted = 0;
+    for (const [key, { offset, entry }] of this.slots) {
+      if (!key.startsWith(prefix)) continue;
+      this.locked(offset, () => {
+        if (this.live(offset)) deleted += 1;
+        this.clear(offset, entry.parents.length);
+      });
+    }
+    return deleted;
+  }
+
+  /** Coordinator.ttlMs for a key of this table; -2 when it has no live marks or is not one of the table's. */
+  ttlOf(key: string): number {
+    const slot = this.slots.get(key);
+    if (!slot) return -2;
+    return this.locked(slot.offset, () => (this.live(slot.offset) ? this.ttlMs - (this.now() - this.at(slot.offset + TOUCHED)) : -2));
+  }
+
+  private live(offset: number): boolean {
+    return this.at(offset + COUNT) > 0 && this.now() - this.at(offset + TOUCHED) < this.ttlMs;
+  }
+
+  private expireIfStale(offset: number, parents: number): void {
+    if (this.at(offset + COUNT) > 0 && !this.live(offset)) this.clear(offset, parents);
+  }
+
+  private clear(offset: number, parents: number): void {
+    this.words.fill(0, offset + COUNT, offset + slotWords(parents));
+  }
+
+  private at(index: number): number {
+    return this.words[index] as number;
+  }
+
+  private now(): number {
+    return Date.now() - this.init.epochMs;
+  }
+
+  /**
+   * Runs `section` holding the slot's lock. The lock's Atomics operations order everything the
+   * section reads and writes with every other thread's sections on the slot (plain reads and writes
+   * inside are enough: a lock acquire/release is a full fence on both sides).
+   */
+  private locked<T>(offset: number, section: () => T): T {
+    const lock = offset + LOCK;
+    let state = Atomics.compareExchange(this.words, lock, UNLOCKED, LOCKED);
+    if (state !== UNLOCKED) {
+      for (let spin = 0; spin < SPINS && state !== UNLOCKED; spin += 1) state = Atomics.compareExchange(this.words, lock, UNLOCKED, LOCKED);
+      if (state !== UNLOCKED) {
+        // Contended: mark it so the holder wakes us, and sleep until the lock is free.
+        const since = Date.now();
+        if (state !== CONTENDED) state = Atomics.exchange(this.words, lock, CONTENDED);
+        while (state !== UNLOCKED) {
+          if (Date.now() - since > STEAL_AFTER_MS) {
+            this.repair(offset);
+            break;
+          }
+          Atomics.wait(this.words, lock, CONTENDED, WAIT_MS);
+          state = Atomics.exchange(this.words, lock, CONTENDED);
+        }
+      }
+    }
+    try {
+      return section();
+    } finally {
+      if (Atomics.exchange(this.words, lock, UNLOCKED) === CONTENDED) Atomics.notify(this.words, lock, 1);
+    }
+  }
+
+  /**
+   * The lock's holder never let go: its thread was terminated inside the few steps it guards (a
+   * thread killed by the pool). Its mark may have set its bit without counting it: the count is
+   * made again from the bits. A retry of that parent then finds its mark, and completes the fan-in
+   * if it was the last one.
+   */
+  private repair(offset: number): void {
+    const slot = [...this.slots.values()].find((s) => s.offset === offset);
+    if (!slot) return;
+    let count = 0;
+    for (let i = 0; i < Math.ceil(slot.entry.parents.length / 32); i += 1) count += bitCount(this.at(offset + HEADER_WORDS + i));
+    this.words[offset + COUNT] = count;
+  }
+}
+
+function bitCount(word: number): number {
+  let v = word - ((word >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
+}
+
+function slotWords(parents: number): number {
+  return HEADER_WORDS + Math.ceil(parents / 32);
+}
