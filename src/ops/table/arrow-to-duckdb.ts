@@ -53,9 +53,14 @@ export async function loadArrowTable(connection: DuckDBConnection, name: string,
 
 type TypedArray = Int8Array | Int16Array | Int32Array | BigInt64Array | Uint8Array | Uint16Array | Uint32Array | BigUint64Array | Float32Array | Float64Array;
 
-/** The whole column's values as one typed array (a view when Arrow holds it in one piece). */
+/**
+ * The whole column's values as one typed array (a view when Arrow holds it in one piece). A view
+ * of a SharedArrayBuffer (an input another executor thread put in the embedded store, see
+ * runtime/embedded/port-rpc.ts) is copied: the engine's copy_data_to_vector takes only an
+ * ArrayBuffer and fails with "Invalid argument" on a shared one.
+ */
 function contiguous<A extends TypedArray>(vector: Vector, ArrayType: { new (n: number): A; BYTES_PER_ELEMENT: number }): A {
-  if (vector.data.length === 1) {
+  if (vector.data.length === 1 && !(vector.data[0]!.values.buffer instanceof SharedArrayBuffer)) {
     const data = vector.data[0]!;
     const values = data.values as A;
     return values.subarray(0, data.length) as A;
