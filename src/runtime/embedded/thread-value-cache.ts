@@ -1,3 +1,5 @@
+import { TtlMap } from '../../storage/memory/ttl-map.js';
+
 /**
  * An executor thread's copies of the intermediates it put or got from the main thread's memory
  * store, so that a later get of the same key in this thread (the next task of a chain, a fan-out's
@@ -8,7 +10,8 @@
  * count moved; each copy also expires no later than the store's own entry does.
  */
 export class ThreadValueCache {
-  private readonly entries = new Map<string, { value: Uint8Array; expiresAt: number }>();
+  // The TTL argument is unused: every copy expires when the store's entry does (setUntil).
+  private readonly entries = new TtlMap<Uint8Array>(0);
   private seenChanges: number;
 
   constructor(private readonly changes: Int32Array) {
@@ -18,13 +21,7 @@ export class ThreadValueCache {
   /** The cached value of `key`, or undefined when there is none that is certainly current. */
   get(key: string): Uint8Array | undefined {
     this.dropIfChanged();
-    const entry = this.entries.get(key);
-    if (!entry) return undefined;
-    if (entry.expiresAt <= Date.now()) {
-      this.entries.delete(key);
-      return undefined;
-    }
-    return entry.value;
+    return this.entries.get(key);
   }
 
   /**
@@ -35,7 +32,7 @@ export class ThreadValueCache {
   set(key: string, value: Uint8Array, expiresAt: number, changesBefore: number): void {
     this.dropIfChanged();
     if (changesBefore !== this.seenChanges || expiresAt <= Date.now()) return;
-    this.entries.set(key, { value, expiresAt });
+    this.entries.setUntil(key, value, expiresAt);
   }
 
   /** This thread's own overwrite or delete: forget the key now (the store's count moves later). */

@@ -18,7 +18,16 @@ export class TtlMap<V> {
   }
 
   set(key: string, value: V): void {
-    this.entries.set(key, { value, expiresAt: Date.now() + this.ttlSeconds * 1000 });
+    this.setUntil(key, value, Date.now() + this.ttlSeconds * 1000);
+  }
+
+  /** An entry with an expiry of its own (epoch ms), for owners that learn it from elsewhere. */
+  setUntil(key: string, value: V, expiresAt: number): void {
+    this.entries.set(key, { value, expiresAt });
+  }
+
+  clear(): void {
+    this.entries.clear();
   }
 
   delete(key: string): boolean {
