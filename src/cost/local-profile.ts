@@ -1,5 +1,5 @@
 import { BadInputError } from '../model/errors.js';
-import type { MetadataHistory } from '../metadata/metadata-history.js';
+import { recordCount, type MetadataHistory } from '../metadata/metadata-history.js';
 import { DEFAULT_MEMORY_LATENCY, DEFAULT_MEMORY_MEGABYTES_PER_SECOND } from '../metadata/prediction-defaults.js';
 import type { TransferDirection, TransferRecord } from '../metadata/records.js';
 import { fitNonNegativeLine } from '../metadata/robust-fit.js';
@@ -46,12 +46,14 @@ export class NoLocalHistoryError extends BadInputError {
  * - CPU: the recorded speed, whatever the memory size (mbPerVcpu 1), on `threads` cores shared
  *   by every executor (sharedCpuCores): executors of one thread share its core. Not modelled: a
  *   transfer or fan-in answer that waits for the thread's event loop while a neighbour computes.
+ * - per-task overhead: the median over the history's pool records of the CPU a run spent outside
+ *   its ops' synchronous runs, per task execution (taskOverheadMs; none without pool records).
  * - billing: zero (nothing is paid for a local run).
  * - kernels: this project's measured rate table (./kernels/project-rates.ts), as `aws`.
  * `where` names the history's location in the error when there is nothing to fit.
  */
 export function fitLocalProfile(history: MetadataHistory, pool: EmbeddedPoolShape, where = 'the metadata history'): CostProfile {
-  if (history.tasks.length + history.transfers.length + history.invokes.length === 0) throw new NoLocalHistoryError(where);
+  if (recordCount(history) === 0) throw new NoLocalHistoryError(where);
   if (!Number.isInteger(pool.threads) || pool.threads < 1) throw new BadInputError(`threads must be a positive integer, got ${pool.threads}`);
   if (!Number.isInteger(pool.executorsPerThread) || pool.executorsPerThread < 1) {
     throw new BadInputError(`executors per thread must be a positive integer, got ${pool.executorsPerThread}`);
@@ -92,12 +94,24 @@ export function fitLocalProfile(history: MetadataHistory, pool: EmbeddedPoolShap
       // Threads never expire while the pool lives.
       idleExpiryMs: 24 * 3_600_000,
       sharedCpuCores: pool.threads,
+      ...taskOverheadOf(history),
     },
     coordination: { opLatency: get.latency },
     stores: { redis: store, s3: store },
     // Embedded tasks run this project's kernels on this machine: the rates `wukong calibrate` measured.
     kernels: PROJECT_KERNEL_RATES,
   });
+}
+
+/**
+ * The runtime's CPU per task execution, from the pool records (PoolRecordSchema): each run's CPU
+ * less its synchronous ops' run time, over its task executions; the median over runs, so one run
+ * that paid for the JIT's first compilations does not set it.
+ */
+export function taskOverheadOf(history: MetadataHistory): { taskOverheadMs?: number } {
+  const perTask = (history.pools ?? []).map((r) => Math.max(0, r.cpuMs - r.syncOpMs) / r.tasks);
+  if (perTask.length === 0) return {};
+  return { taskOverheadMs: percentile(perTask, 50) };
 }
 
 interface TransferFit {

@@ -75,6 +75,12 @@ export const LambdaProfileSchema = z
      * the embedded pool's threads, whose executors share their thread's core.
      */
     sharedCpuCores: z.number().int().positive().optional(),
+    /**
+     * CPU time the runtime itself spends per task (dispatch, invocations, fan-in marks, encoding,
+     * store calls, reports), taken on the task's core before its op. Absent: 0. The `local` profile
+     * fits it from the embedded runs' pool records; on Lambda it is inside the measured latencies.
+     */
+    taskOverheadMs: z.number().nonnegative().finite().optional(),
   })
   .strict()
   .refine((l) => l.maxMemoryMb >= l.minMemoryMb, { message: 'maxMemoryMb must be at least minMemoryMb' });

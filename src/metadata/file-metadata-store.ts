@@ -16,6 +16,7 @@ export const METADATA_FILE_NAMES: Readonly<Record<MetadataRecordType, string>> =
   task: 'tasks.jsonl',
   transfer: 'transfers.jsonl',
   invoke: 'invokes.jsonl',
+  pool: 'pools.jsonl',
 };
 
 /**

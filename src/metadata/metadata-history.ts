@@ -1,5 +1,5 @@
 import { BadInputError } from '../model/errors.js';
-import { MetadataRecordSchema, type InvokeRecord, type MetadataRecord, type TaskRecord, type TransferRecord } from './records.js';
+import { MetadataRecordSchema, type InvokeRecord, type MetadataRecord, type PoolRecord, type TaskRecord, type TransferRecord } from './records.js';
 
 /**
  * Everything a MetadataStore holds, grouped by record type for the predictor. Plain arrays (no
@@ -9,12 +9,14 @@ export interface MetadataHistory {
   readonly tasks: readonly TaskRecord[];
   readonly transfers: readonly TransferRecord[];
   readonly invokes: readonly InvokeRecord[];
+  /** Embedded runs' CPU (absent in histories built by hand or older than the record). */
+  readonly pools?: readonly PoolRecord[];
   /** Stored entries that were not valid records (a torn line, garbage) and were left out. */
   readonly skipped: number;
 }
 
 export function emptyHistory(): MetadataHistory {
-  return { tasks: [], transfers: [], invokes: [], skipped: 0 };
+  return { tasks: [], transfers: [], invokes: [], pools: [], skipped: 0 };
 }
 
 /** Groups records by type, keeping their order. */
@@ -22,21 +24,23 @@ export function historyFromRecords(records: Iterable<MetadataRecord>, skipped = 
   const tasks: TaskRecord[] = [];
   const transfers: TransferRecord[] = [];
   const invokes: InvokeRecord[] = [];
+  const pools: PoolRecord[] = [];
   for (const record of records) {
     if (record.type === 'task') tasks.push(record);
     else if (record.type === 'transfer') transfers.push(record);
-    else invokes.push(record);
+    else if (record.type === 'invoke') invokes.push(record);
+    else pools.push(record);
   }
-  return { tasks, transfers, invokes, skipped };
+  return { tasks, transfers, invokes, pools, skipped };
 }
 
-/** The records of a history, tasks first, then transfers, then invokes (for export). */
+/** The records of a history, tasks first, then transfers, invokes and pools (for export). */
 export function recordsOfHistory(history: MetadataHistory): MetadataRecord[] {
-  return [...history.tasks, ...history.transfers, ...history.invokes];
+  return [...history.tasks, ...history.transfers, ...history.invokes, ...(history.pools ?? [])];
 }
 
 export function recordCount(history: MetadataHistory): number {
-  return history.tasks.length + history.transfers.length + history.invokes.length;
+  return history.tasks.length + history.transfers.length + history.invokes.length + (history.pools?.length ?? 0);
 }
 
 /**

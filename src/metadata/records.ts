@@ -65,7 +65,25 @@ export const InvokeRecordSchema = z.object({
   at: EpochMsSchema,
 });
 
-export const MetadataRecordSchema = z.discriminatedUnion('type', [TaskRecordSchema, TransferRecordSchema, InvokeRecordSchema]);
+/**
+ * One embedded run's CPU (the `local` profile's per-task overhead is fitted from these): the
+ * process's CPU time (every thread: executors, the client, V8's helpers) from the executor threads
+ * being ready to the run's end, and how much of it the ops' own synchronous runs took. The rest is
+ * the runtime's work per task (dispatch, invocations, fan-in marks, encoding, store calls, reports).
+ */
+export const PoolRecordSchema = z.object({
+  type: z.literal('pool'),
+  runId: RunIdSchema,
+  threads: z.number().int().positive(),
+  /** Task executions (retries and duplicates included). */
+  tasks: z.number().int().positive(),
+  cpuMs: DurationMsSchema,
+  /** execMs summed over the tasks whose op returned without awaiting (it ran on its thread's CPU throughout). */
+  syncOpMs: DurationMsSchema,
+  at: EpochMsSchema,
+});
+
+export const MetadataRecordSchema = z.discriminatedUnion('type', [TaskRecordSchema, TransferRecordSchema, InvokeRecordSchema, PoolRecordSchema]);
 
 export type WorkerConfig = z.infer<typeof WorkerConfigSchema>;
 export type StoreKind = z.infer<typeof StoreKindSchema>;
@@ -73,7 +91,8 @@ export type TransferDirection = z.infer<typeof TransferDirectionSchema>;
 export type TaskRecord = z.infer<typeof TaskRecordSchema>;
 export type TransferRecord = z.infer<typeof TransferRecordSchema>;
 export type InvokeRecord = z.infer<typeof InvokeRecordSchema>;
+export type PoolRecord = z.infer<typeof PoolRecordSchema>;
 export type MetadataRecord = z.infer<typeof MetadataRecordSchema>;
 export type MetadataRecordType = MetadataRecord['type'];
 
-export const METADATA_RECORD_TYPES: readonly MetadataRecordType[] = ['task', 'transfer', 'invoke'];
+export const METADATA_RECORD_TYPES: readonly MetadataRecordType[] = ['task', 'transfer', 'invoke', 'pool'];

@@ -24,6 +24,7 @@ export interface RedisMetadataStoreOptions {
  *     <prefix>task:id:<taskId>                the same task records by task id
  *     <prefix>transfer:<store>:<get|put>      transfer records
  *     <prefix>invoke:<tier>                   invoke records (cold and warm)
+ *     <prefix>pool                            embedded runs' CPU (pool records)
  *     <prefix>index:lists                     set: every list above
  *     <prefix>index:taskKeys                  set: every task key seen
  *
@@ -119,7 +120,8 @@ export class RedisMetadataStore implements MetadataStore {
   listsOf(record: MetadataRecord): string[] {
     if (record.type === 'task') return [this.key(`task:key:${record.taskKey}`), this.key(`task:id:${record.taskId}`)];
     if (record.type === 'transfer') return [this.key(`transfer:${record.store}:${record.direction}`)];
-    return [this.key(`invoke:${record.tier}`)];
+    if (record.type === 'invoke') return [this.key(`invoke:${record.tier}`)];
+    return [this.key('pool')];
   }
 
   private key(suffix: string): string {

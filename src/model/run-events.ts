@@ -27,6 +27,8 @@ export const TaskTimingSchema = z.object({
    * reports it too, so counts of tasks skip duplicates.
    */
   dup: z.boolean().optional(),
+  /** The op returned a promise: its execMs holds waits (and neighbours' work), not only its own CPU. */
+  awaited: z.boolean().optional(),
 });
 
 export const ExecutorReportSchema = z.object({

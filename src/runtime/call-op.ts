@@ -11,16 +11,35 @@ export class OpFailedError extends WukongError {
 }
 
 /**
+ * When the op itself ran, by the caller's clock: from the call into `op.run` until it returned (a
+ * synchronous op) or its promise settled. Executors that share a thread queue their ops as
+ * microtasks, so the time around `await callOp(...)` would also hold the neighbours' ops that ran
+ * in between; these bounds hold only this op's (and, for an async op, what ran during its awaits).
+ */
+export interface OpRunWindow {
+  startAt: number;
+  endAt: number;
+  /** The op returned a promise (it awaited something), rather than its outputs. */
+  awaited?: boolean;
+}
+
+/**
  * Runs `op` once, at most `timeoutMs` (when given; a synchronous op that never returns blocks its
  * executor and is ended by the run's deadline instead), and checks that it returned an array of
  * exactly `op.outputs` values. The error of a user op (one with a `source` module) carries the
  * first frame of its stack that lies in the user's files, so the message points at their code.
  */
-export async function callOp<Args>(op: OpDefinition<Args>, inputs: readonly Value[], args: Args, timeoutMs: number | undefined): Promise<Value[]> {
+export async function callOp<Args>(
+  op: OpDefinition<Args>,
+  inputs: readonly Value[],
+  args: Args,
+  timeoutMs: number | undefined,
+  window?: { readonly now: () => number; readonly into: OpRunWindow },
+): Promise<Value[]> {
   let outputs: unknown;
   let timer: NodeJS.Timeout | undefined;
   try {
-    const running = Promise.resolve().then(() => op.run(inputs, args));
+    const running = Promise.resolve().then(() => (window ? runTimed(op, inputs, args, window) : op.run(inputs, args)));
     outputs = timeoutMs === undefined ? await running : await Promise.race([running, new Promise((_, reject) => {
       timer = setTimeout(() => reject(new OpFailedError(`op ${op.name} did not return within the task timeout of ${timeoutMs} ms`)), timeoutMs);
     })]);
@@ -35,6 +54,25 @@ export async function callOp<Args>(op: OpDefinition<Args>, inputs: readonly Valu
   const problem = outputsProblem(outputs, op.outputs);
   if (problem) throw new OpFailedError(`op ${op.name} returned ${problem}; run must return an array of ${op.outputs} value${op.outputs === 1 ? '' : 's'} (matrix, bytes or table)`);
   return outputs as Value[];
+}
+
+function runTimed<Args>(op: OpDefinition<Args>, inputs: readonly Value[], args: Args, window: { readonly now: () => number; readonly into: OpRunWindow }): unknown {
+  const { now, into } = window;
+  into.startAt = now();
+  const result: unknown = op.run(inputs, args);
+  if (!isThenable(result)) {
+    into.endAt = now();
+    return result;
+  }
+  into.awaited = true;
+  const settled = (): void => {
+    into.endAt = now();
+  };
+  return Promise.resolve(result).finally(settled);
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 
 function outputsProblem(outputs: unknown, expected: number): string | undefined {

@@ -1,7 +1,7 @@
 import { decodeValue, encodeValue, valueByteSize } from '../data/codec.js';
 import type { Value } from '../data/value.js';
 import { MAX_OUTPUT_BYTES_PER_TASK } from '../model/limits.js';
-import { callOp } from './call-op.js';
+import { callOp, type OpRunWindow } from './call-op.js';
 import type { DriverDeps } from './driver-deps.js';
 import { runKeys } from './keys.js';
 import type { MetadataRecorder } from './metadata-recorder.js';
@@ -103,12 +103,15 @@ export class TaskIo {
     });
     const timing = this.timingOf(taskId);
     if (dup) timing.dup = true;
-    timing.startAt = this.deps.clock.now();
     timing.inputBytes = inputs.reduce((sum, v) => sum + valueByteSize(v), 0);
     const args = this.run.args(taskId, (raw) => op.args.parse(raw));
-    const outputs = await callOp(op, inputs, args, this.run.spec.taskTimeoutMs);
-    timing.endAt = this.deps.clock.now();
+    // The op's own run, not the neighbours' ops this executor's thread ran while it was queued.
+    const window: OpRunWindow = { startAt: this.deps.clock.now(), endAt: Number.NaN };
+    const outputs = await callOp(op, inputs, args, this.run.spec.taskTimeoutMs, { now: () => this.deps.clock.now(), into: window });
+    timing.startAt = window.startAt;
+    timing.endAt = Number.isNaN(window.endAt) ? this.deps.clock.now() : window.endAt;
     timing.execMs = timing.endAt - timing.startAt;
+    if (window.awaited) timing.awaited = true;
     this.longestTaskMs = Math.max(this.longestTaskMs, timing.execMs);
     timing.outputBytes = outputs.reduce((sum, v) => sum + valueByteSize(v), 0);
     const sourceBytes = outputs.reduce((sum, v) => sum + (v.kind === 'table' ? (v.sourceBytes ?? 0) : 0), 0);

@@ -177,8 +177,12 @@ export abstract class SimEngine<Action, Event, Instruction, Executor extends Sim
     const timing = executor.timingOf(taskId, dag.task(taskId).op, now) as ReturnType<Executor['timingOf']>;
     const execMs = estimator.execMs(taskId, memoryMb);
     const outputBytes = estimator.outputBytes(taskId);
+    // The runtime's own CPU for the task comes first (dispatch, decoding inputs), then the op.
+    const overheadMs = this.input.profile.lambda.taskOverheadMs ?? 0;
+    const computes = estimator.usesCpu?.(taskId) ?? true;
     // On shared cores (the local profile) a CPU-bound task waits for one; the executor waits too.
-    const startMs = this.cores && (estimator.usesCpu?.(taskId) ?? true) ? this.cores.reserve(now, execMs) : now;
+    const queuedUntil = this.cores ? this.cores.reserve(now, computes ? overheadMs + execMs : overheadMs) : now;
+    const startMs = queuedUntil + overheadMs;
     const inputBytes = this.inputBytesOf(taskId);
     timing.startAt = startMs;
     timing.endAt = startMs + execMs;
@@ -188,7 +192,7 @@ export abstract class SimEngine<Action, Event, Instruction, Executor extends Sim
     const sourceBytes = estimator.sourceBytes?.(taskId);
     if (sourceBytes) timing.sourceBytes = sourceBytes;
     this.outputBytes.set(taskId, outputBytes);
-    executor.cpuMs += execMs;
+    executor.cpuMs += overheadMs + execMs;
     executor.memoryBytes += outputBytes;
     return { endMs: startMs + execMs, outputBytes, timing };
   }

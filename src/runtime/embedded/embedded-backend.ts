@@ -1,3 +1,4 @@
+import { poolRecordOf, processCpuMs, recordPoolCpu } from './pool-cpu-record.js';
 import type { MetadataLocation } from '../../metadata/metadata-location.js';
 import { withCoordinatorName } from '../store-name.js';
 import { CLOSE_WAIT_MS, settleWithin } from '../settle-within.js';
@@ -62,6 +63,7 @@ export async function runEmbedded(request: RunRequest, options: EmbeddedOptions)
   // The client uses the same stores the executors use: memory here, or its own Redis/S3 clients.
   const clientStores = await createExecutorStores(options.stores, memory);
   let pool: ThreadPool | undefined;
+  const warn = onceEach(options.onWarning ?? ((message) => process.stderr.write(`wukong: warning: ${message}\n`)));
   try {
     pool = new ThreadPool({
       threads: options.threads,
@@ -70,7 +72,7 @@ export async function runEmbedded(request: RunRequest, options: EmbeddedOptions)
       memory,
       invokeConcurrency: options.invokeConcurrency,
       maxRetries: 2,
-      onWarning: onceEach(options.onWarning ?? ((message) => process.stderr.write(`wukong: warning: ${message}\n`))),
+      onWarning: warn,
       ...(options.killAfterMs ? { killAfterMs: options.killAfterMs } : {}),
       ...(options.deliverTwice ? { deliverTwice: options.deliverTwice } : {}),
       ...(options.metadata ? { metadata: options.metadata } : {}),
@@ -88,6 +90,7 @@ export async function runEmbedded(request: RunRequest, options: EmbeddedOptions)
     const poolStartAt = performance.now();
     await threads.ready();
     const poolStartupMs = performance.now() - poolStartAt;
+    const cpuAtStartMs = processCpuMs();
     if (coordinatorIsHostLocal(options.stores)) {
       const table = runFanInTable(request, runId, options.stores.ttlSeconds);
       fanIns.use(table);
@@ -101,6 +104,8 @@ export async function runEmbedded(request: RunRequest, options: EmbeddedOptions)
       ...withCoordinatorName(options.stores),
       executorsBusy: () => !threads.isIdle(),
     });
+    const poolRecord = options.metadata ? poolRecordOf(outcome, options.threads, cpuAtStartMs, Date.now()) : undefined;
+    if (options.metadata && poolRecord) await recordPoolCpu(options.metadata, poolRecord, warn);
     if (!options.keepIntermediates) {
       const keys = runKeys(outcome.runId);
       const cleanup = async (): Promise<void> => {

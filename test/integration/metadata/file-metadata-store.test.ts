@@ -113,7 +113,7 @@ describe('FileMetadataStore', () => {
 
   it('loads nothing (and creates nothing) from a directory that does not exist', async () => {
     const store = new FileMetadataStore(join(await tempDir(), 'never-written'));
-    expect(await store.load()).toEqual({ tasks: [], transfers: [], invokes: [], skipped: 0 });
+    expect(await store.load()).toEqual({ tasks: [], transfers: [], invokes: [], pools: [], skipped: 0 });
     await store.clear();
     expect(await store.taskKeys()).toEqual([]);
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BadInputError } from '../../../src/model/errors.js';
 import type { MetadataStore } from '../../../src/metadata/metadata-store.js';
 import type { MetadataRecord } from '../../../src/metadata/records.js';
-import { invokeRecord, taskRecord, transferRecord } from './record-fixtures.js';
+import { invokeRecord, poolRecord, taskRecord, transferRecord } from './record-fixtures.js';
 
 /**
  * The contract every MetadataStore adapter keeps (memory, file, Redis run this same body).
@@ -21,7 +21,7 @@ export function describeMetadataStoreConformance(name: string, open: () => Promi
 
     it('loads nothing from an empty store', () =>
       withStore(async (store) => {
-        expect(await store.load()).toEqual({ tasks: [], transfers: [], invokes: [], skipped: 0 });
+        expect(await store.load()).toEqual({ tasks: [], transfers: [], invokes: [], pools: [], skipped: 0 });
         expect(await store.taskKeys()).toEqual([]);
       }));
 
@@ -31,6 +31,7 @@ export function describeMetadataStoreConformance(name: string, open: () => Promi
           taskRecord({ taskId: 'a', taskKey: 'k1', at: 1 }),
           transferRecord({ store: 'redis', direction: 'put', at: 2 }),
           invokeRecord({ tier: 512, at: 3 }),
+          poolRecord({ runId: 'run-2', at: 4 }),
         ];
         const second: MetadataRecord[] = [taskRecord({ taskId: 'b', taskKey: 'k2', at: 4 }), taskRecord({ taskId: 'a', taskKey: 'k1', execMs: 12, at: 5 })];
         await store.append(first);
@@ -39,6 +40,7 @@ export function describeMetadataStoreConformance(name: string, open: () => Promi
         expect(history.tasks).toEqual([first[0], second[0], second[1]]);
         expect(history.transfers).toEqual([first[1]]);
         expect(history.invokes).toEqual([first[2]]);
+        expect(history.pools).toEqual([first[3]]);
         expect(history.skipped).toBe(0);
         expect(await store.taskKeys()).toEqual(['k1', 'k2']);
       }));
@@ -59,9 +61,9 @@ export function describeMetadataStoreConformance(name: string, open: () => Promi
 
     it('clear removes everything, and the store takes records again afterwards', () =>
       withStore(async (store) => {
-        await store.append([taskRecord(), transferRecord(), invokeRecord()]);
+        await store.append([taskRecord(), transferRecord(), invokeRecord(), poolRecord()]);
         await store.clear();
-        expect(await store.load()).toEqual({ tasks: [], transfers: [], invokes: [], skipped: 0 });
+        expect(await store.load()).toEqual({ tasks: [], transfers: [], invokes: [], pools: [], skipped: 0 });
         expect(await store.taskKeys()).toEqual([]);
         await store.append([taskRecord({ taskKey: 'after' })]);
         expect(await store.taskKeys()).toEqual(['after']);

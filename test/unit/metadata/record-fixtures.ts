@@ -1,4 +1,4 @@
-import type { InvokeRecord, TaskRecord, TransferRecord } from '../../../src/metadata/records.js';
+import type { InvokeRecord, PoolRecord, TaskRecord, TransferRecord } from '../../../src/metadata/records.js';
 
 /** Small valid records for store and predictor tests; override any field. */
 export function taskRecord(overrides: Partial<TaskRecord> = {}): TaskRecord {
@@ -23,6 +23,10 @@ export function transferRecord(overrides: Partial<TransferRecord> = {}): Transfe
 
 export function invokeRecord(overrides: Partial<InvokeRecord> = {}): InvokeRecord {
   return { type: 'invoke', runId: 'run-1', tier: 1769, cold: true, startupMs: 250, at: 1_700_000_000_000, ...overrides };
+}
+
+export function poolRecord(overrides: Partial<PoolRecord> = {}): PoolRecord {
+  return { type: 'pool', runId: 'run-1', threads: 2, tasks: 10, cpuMs: 40, syncOpMs: 25, at: 1_700_000_000_000, ...overrides };
 }
 
 /** mulberry32: a tiny seeded generator, so "random" test data is the same on every run. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { BadInputError } from '../../../src/model/errors.js';
 import { emptyHistory, historyFromRecords } from '../../../src/metadata/metadata-history.js';
-import type { InvokeRecord, MetadataRecord, TransferRecord } from '../../../src/metadata/records.js';
-import { fitLocalProfile, LOCAL_FALLBACK_MB_PER_SECOND, NoLocalHistoryError } from '../../../src/cost/local-profile.js';
+import type { InvokeRecord, MetadataRecord, PoolRecord, TransferRecord } from '../../../src/metadata/records.js';
+import { fitLocalProfile, LOCAL_FALLBACK_MB_PER_SECOND, NoLocalHistoryError, taskOverheadOf } from '../../../src/cost/local-profile.js';
 import { cpuSlowdown, functionBytesPerMs } from '../../../src/cost/profile.js';
 
 const POOL = { threads: 2, executorsPerThread: 4 };
@@ -87,5 +87,17 @@ describe('fitLocalProfile', () => {
 
   it('refuses a pool of no threads', () => {
     expect(() => fitLocalProfile(historyFromRecords([invoke(true, 5)]), { threads: 0, executorsPerThread: 4 })).toThrow(/threads must be a positive integer, got 0/);
+  });
+
+  it("takes the runtime's CPU per task from pool records: a run's CPU less its synchronous ops, the median over runs", () => {
+    const pool = (cpuMs: number, syncOpMs: number, tasks: number): PoolRecord => ({ type: 'pool', runId: `r${cpuMs}`, threads: 2, tasks, cpuMs, syncOpMs, at: 1 });
+    // 0.5, 1 and 4 ms per task (the last a run that paid the JIT's first compilations): median 1.
+    const history = historyFromRecords([invoke(true, 5), pool(60, 10, 100), pool(130, 30, 100), pool(410, 10, 100)]);
+    expect(taskOverheadOf(history)).toEqual({ taskOverheadMs: 1 });
+    expect(fitLocalProfile(history, POOL).lambda.taskOverheadMs).toBe(1);
+    // Ops that took more than the CPU measured (async ops' waits are not in syncOpMs, but rounding can be): never negative.
+    expect(taskOverheadOf(historyFromRecords([pool(10, 20, 10)]))).toEqual({ taskOverheadMs: 0 });
+    // No pool records (a history from before them): no overhead field, the simulator charges none.
+    expect(fitLocalProfile(historyFromRecords([invoke(true, 5)]), POOL).lambda.taskOverheadMs).toBeUndefined();
   });
 });

@@ -50,4 +50,20 @@ describe('simulate with shared CPU cores (hand-computed, deterministic profile)'
     const runs = report.tasks.filter((t) => ['a', 'b', 'c', 'd'].includes(t.taskId));
     expect(Math.max(...runs.map((t) => t.endAt)) - Math.min(...runs.map((t) => t.startAt))).toBeCloseTo(220, 9);
   });
+
+  it("the runtime's per-task overhead takes the task's core before its op, sleeping or not", () => {
+    const oneCore = parseCostProfile({ extends: 'deterministic', name: 'one-core', lambda: { sharedCpuCores: 1 } });
+    const withOverhead = parseCostProfile({ extends: 'deterministic', name: 'one-core-overhead', lambda: { sharedCpuCores: 1, taskOverheadMs: 10 } });
+    const sleepy = { name: 'sleepy', tasks: fanOut.tasks.map((t) => (t.id === 's' || t.id === 'z' ? t : { ...t, args: { ...t.args, mode: 'sleep' } })) };
+    const taskOf = (spec: typeof fanOut, profile: typeof oneCore, id: string) => simulateSpec(spec, { profile }).report.tasks.find((t) => t.taskId === id)!;
+    // The source's executor runs "a" right after "s": 10 ms of overhead each, on the one core.
+    expect(taskOf(fanOut, withOverhead, 'a').startAt - taskOf(fanOut, oneCore, 'a').startAt).toBeCloseTo(20, 9);
+    // b, c, d sleep, so they share the core only for their overheads: one after another, 10 ms apart.
+    const starts = ['b', 'c', 'd'].map((id) => taskOf(sleepy, withOverhead, id).startAt).sort((x, y) => x - y);
+    expect(starts[1]! - starts[0]!).toBeCloseTo(10, 9);
+    expect(starts[2]! - starts[1]!).toBeCloseTo(10, 9);
+    // A CPU-bound b, c, d also hold the core for their 100 ms runs.
+    const busy = ['b', 'c', 'd'].map((id) => taskOf(fanOut, withOverhead, id).startAt).sort((x, y) => x - y);
+    expect(busy[1]! - busy[0]!).toBeCloseTo(110, 9);
+  });
 });

@@ -1,0 +1,62 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FileMetadataStore } from '../../../src/metadata/file-metadata-store.js';
+import { runEmbedded } from '../../../src/runtime/embedded/embedded-backend.js';
+import { runDagFromSpec } from '../../../src/model/compiled-dag.js';
+import { MEMORY_STORES } from '../../../src/runtime/store-config.js';
+import { DEFAULT_WUKONG_OPTIONS } from '../../../src/model/wukong-options.js';
+import type { DagSpec } from '../../../src/model/dag-schema.js';
+
+/**
+ * The `local` profile's per-task overhead comes from pool records (issue 15, sim fidelity): an
+ * embedded run that records metadata writes one, with its task executions, the process's CPU over
+ * the run and the part the synchronous ops took; and a task's execMs is its own op's run, not the
+ * neighbours' ops its thread ran while it was queued.
+ */
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'wukong-pool-record-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const SPIN_MS = 30;
+
+/** One source, 8 spinning tasks, one sink: 4 executors on one thread share its CPU. */
+function spinFan(): DagSpec {
+  const spin = (id: string, deps: string[] = []) => ({ id, op: 'synthetic.work', args: { ms: SPIN_MS, outputBytes: 8, mode: 'spin' }, ...(deps.length ? { deps } : {}) });
+  const middle = Array.from({ length: 8 }, (_, i) => spin(`m${i}`, ['s']));
+  return { name: 'spin-fan', tasks: [spin('s'), ...middle, spin('z', middle.map((t) => t.id))] };
+}
+
+describe('pool CPU records of embedded runs', () => {
+  it("records the run's CPU and its synchronous ops' share; execMs holds only each op's own run", async () => {
+    const md = join(dir, 'md');
+    const spec = spinFan();
+    const dag = runDagFromSpec(spec);
+    const outcome = await runEmbedded(
+      { spec: { dag: spec, wukong: DEFAULT_WUKONG_OPTIONS, progressIntervalMs: 0 }, dag, outputRefs: dag.outputRefs(), deadlineMs: 60_000 },
+      { threads: 1, executorsPerThread: 4, stores: MEMORY_STORES, invokeConcurrency: 8, metadata: { kind: 'file', dir: md } },
+    );
+    expect(outcome.ok).toBe(true);
+    const history = await new FileMetadataStore(md).load();
+    expect(history.pools).toHaveLength(1);
+    const pool = history.pools![0]!;
+    expect(pool.runId).toBe(outcome.runId);
+    expect(pool.threads).toBe(1);
+    expect(pool.tasks).toBe(spec.tasks.length);
+    // Every op spins, so every op is synchronous: their run times sum to about 10 x 30 ms.
+    const execMs = history.tasks.map((t) => t.execMs);
+    expect(pool.syncOpMs).toBeCloseTo(execMs.reduce((a, b) => a + b, 0), 6);
+    // Timed around the await, the tasks queued behind a neighbour's spin would read 60-120 ms. A
+    // preemption on a loaded machine may stretch one spin's end, so one outlier is allowed.
+    for (const ms of execMs) expect(ms).toBeGreaterThanOrEqual(SPIN_MS);
+    expect(execMs.filter((ms) => ms >= SPIN_MS * 1.9).length).toBeLessThanOrEqual(1);
+    // CPU time, not wall time: on a loaded machine the spins (which run to a wall-clock deadline)
+    // get less than their length in CPU, so only its presence is checked.
+    expect(pool.cpuMs).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { bytes } from '../../../src/data/value.js';
+import { callOp, type OpRunWindow } from '../../../src/runtime/call-op.js';
+import type { OpDefinition } from '../../../src/ops/op-definition.js';
+
+/** An op that keeps its thread busy for `ms` (synchronous), or waits `ms` (asynchronous). */
+function timedOp(mode: 'spin' | 'sleep'): OpDefinition<{ ms: number }> {
+  return {
+    name: `test.${mode}`,
+    outputs: 1,
+    run: (_inputs, args) => {
+      const until = performance.now() + args.ms;
+      if (mode === 'sleep') return new Promise((resolve) => setTimeout(() => resolve([bytes(new Uint8Array(1))]), args.ms));
+      while (performance.now() < until) {
+        /* busy */
+      }
+      return [bytes(new Uint8Array(1))];
+    },
+  } as unknown as OpDefinition<{ ms: number }>;
+}
+
+const clock = () => performance.now();
+
+describe('callOp run window', () => {
+  it("holds only the op's own run when executors of one thread start their ops in the same tick", async () => {
+    // Both calls queue their op as a microtask before either runs: awaiting callOp from before the
+    // first to after the second would give each about 2 x 40 ms.
+    const windows: OpRunWindow[] = [0, 1].map(() => ({ startAt: Number.NaN, endAt: Number.NaN }));
+    const spin = timedOp('spin');
+    const before = clock();
+    await Promise.all(windows.map((into) => callOp(spin, [], { ms: 40 }, undefined, { now: clock, into })));
+    const around = clock() - before;
+    expect(around).toBeGreaterThanOrEqual(80);
+    for (const w of windows) {
+      expect(w.endAt - w.startAt).toBeGreaterThanOrEqual(40);
+      expect(w.endAt - w.startAt).toBeLessThan(60);
+      expect(w.awaited).toBeUndefined();
+    }
+    // One ran after the other.
+    const [a, b] = [...windows].sort((x, y) => x.startAt - y.startAt);
+    expect(b!.startAt).toBeGreaterThanOrEqual(a!.endAt);
+  });
+
+  it('marks an op that returned a promise as awaited, its window ending when the promise settles', async () => {
+    const into: OpRunWindow = { startAt: Number.NaN, endAt: Number.NaN };
+    await callOp(timedOp('sleep'), [], { ms: 30 }, 5_000, { now: clock, into });
+    expect(into.awaited).toBe(true);
+    expect(into.endAt - into.startAt).toBeGreaterThanOrEqual(25);
+  });
+});
