@@ -8,6 +8,8 @@ import { BUILTIN_PLANNER_NAMES, BUILTIN_PLANNERS } from '../plan/builtin-planner
 import { planDag } from '../plan/plan-dag.js';
 import type { PlanningAlgorithm } from '../plan/planning-algorithm.js';
 import { DEFAULT_TIERS } from '../plan/tiers.js';
+import { runDagFromSpec } from '../model/compiled-dag.js';
+import { pricedTableDag } from '../ops/table/table-dag.js';
 import { loadOps, type OpsOption } from './load-ops.js';
 
 export interface PlanOptions extends OpsOption {
@@ -18,6 +20,11 @@ export interface PlanOptions extends OpsOption {
   readonly maxWorkers?: number;
   /** Past runs to learn from (default: none; predictions come from hints and defaults). */
   readonly history?: MetadataHistory;
+  /**
+   * Table ops: price the DAG with projections and filters pushed into the reads, as a run does
+   * (default true); false prices it as written. Table sources are read for their shapes.
+   */
+  readonly pushdown?: boolean;
 }
 
 /** Plans a DAG ahead of time: validates it, runs the planner, checks the plan; the annotated DAG. */
@@ -25,10 +32,11 @@ export async function plan(dag: unknown, options: PlanOptions = {}): Promise<Ann
   const { registry } = await loadOps(options);
   const result = validateDag(dag, registry);
   if (!result.ok) throw new DagValidationError(result.problems, 'dag');
+  const priced = await pricedTableDag({ spec: result.spec, model: result.dag, dag: runDagFromSpec(result.spec) }, registry, { pushdown: options.pushdown ?? true });
   const algorithm = plannerOf(options.planner ?? 'uniform');
   const sla = resolveSla(options.sla ?? 'median');
-  const metadata = predictorForDag(result.dag, registry, options.history ?? emptyHistory(), { defaultSla: sla });
-  return planDag(result.dag, algorithm, { metadata, sla, tiers: options.tiers ?? DEFAULT_TIERS, ...(options.maxWorkers === undefined ? {} : { maxWorkers: options.maxWorkers }) });
+  const metadata = predictorForDag(priced.model, priced.registry, options.history ?? emptyHistory(), { defaultSla: sla });
+  return planDag(priced.model, algorithm, { metadata, sla, tiers: options.tiers ?? DEFAULT_TIERS, ...(options.maxWorkers === undefined ? {} : { maxWorkers: options.maxWorkers }) });
 }
 
 function plannerOf(planner: string | PlanningAlgorithm): PlanningAlgorithm {

@@ -8,7 +8,7 @@ import { DEFAULT_WUKONG_OPTIONS, type WukongOptions } from '../model/wukong-opti
 import { BUILTIN_PROFILES, type CostProfile, type StoreKind } from '../cost/profile.js';
 import { simulate as simulateRun, type SimulationResult } from '../sim/simulator.js';
 import { createCostModelEstimator } from '../sim/cost-model-estimator.js';
-import { Dag } from '../dag/dag.js';
+import { pricedTableDag } from '../ops/table/table-dag.js';
 import { loadOps, type OpsOption } from './load-ops.js';
 
 export interface SimulateOptions extends OpsOption {
@@ -19,6 +19,11 @@ export interface SimulateOptions extends OpsOption {
   readonly memoryMb?: number;
   readonly store?: StoreKind;
   readonly wukong?: Partial<WukongOptions>;
+  /**
+   * Table ops: price the DAG with projections and filters pushed into the reads, as a run does
+   * (default true); false prices it as written. Table sources are read for their shapes.
+   */
+  readonly pushdown?: boolean;
 }
 
 /**
@@ -41,18 +46,18 @@ export async function simulate(dag: unknown, options: SimulateOptions = {}): Pro
   if (plan) validatePlan(result.dag, plan, { tiers: DEFAULT_TIERS, source: 'dag' });
   const profile = typeof options.profile === 'object' ? options.profile : BUILTIN_PROFILES[options.profile ?? 'aws'];
   if (!profile) throw new BadInputError(`unknown profile "${String(options.profile)}": built-in profiles are ${Object.keys(BUILTIN_PROFILES).join(', ')}`);
-  const runDag = runDagFromSpec(result.spec);
+  const priced = await pricedTableDag({ spec: result.spec, model: result.dag, dag: runDagFromSpec(result.spec) }, registry, { pushdown: options.pushdown ?? true });
   const seed = options.seed ?? 1;
   return simulateRun({
-    dag: runDag,
+    dag: priced.dag,
     wukong: { ...DEFAULT_WUKONG_OPTIONS, ...options.wukong },
     profile,
-    estimator: createCostModelEstimator(Dag.fromSpec(result.spec), registry, profile),
+    estimator: createCostModelEstimator(priced.model, priced.registry, profile),
     seed,
     memoryMb: options.memoryMb ?? 3008,
     storeKind: options.store ?? 'redis',
     runId: `sim-${seed}`,
-    dagName: result.spec.name ?? 'dag',
+    dagName: priced.spec.name ?? 'dag',
     ...(plan ? { plan } : {}),
   });
 }

@@ -11,6 +11,7 @@ import { runEmbedded } from '../runtime/embedded/embedded-backend.js';
 import { runDagFromSpec } from '../model/compiled-dag.js';
 import { DEFAULT_TTL_SECONDS } from '../storage/coordinator.js';
 import { DEFAULT_WUKONG_OPTIONS, type WukongOptions } from '../model/wukong-options.js';
+import { checkTableSources } from '../ops/table/table-dag.js';
 import { loadOps, type OpsOption } from './load-ops.js';
 
 export interface SubmitOptions extends OpsOption {
@@ -21,6 +22,11 @@ export interface SubmitOptions extends OpsOption {
   readonly deadlineMs?: number;
   /** One op call may take at most this many ms (default 15 minutes). */
   readonly taskTimeoutMs?: number;
+  /**
+   * Table ops: push projections and filters into the reads, as the CLI does (default true); false
+   * runs the DAG as written. Either way, table sources are checked before anything runs.
+   */
+  readonly pushdown?: boolean;
 }
 
 export interface SubmitResult {
@@ -50,13 +56,14 @@ export async function submit(dag: unknown, options: SubmitOptions = {}): Promise
   const result = validateDag(json, registry);
   if (!result.ok) throw new DagValidationError(result.problems, 'dag');
   if (plan) validatePlan(result.dag, plan, { tiers: DEFAULT_TIERS, source: 'dag' });
-  const runDag = runDagFromSpec(result.spec);
+  const { spec } = await checkTableSources(result.spec, { pushdown: options.pushdown ?? true });
+  const runDag = runDagFromSpec(spec);
   const wukong = { ...DEFAULT_WUKONG_OPTIONS, ...options.wukong };
   const threads = options.threads ?? availableParallelism();
   const stores = { coordinator: { kind: 'memory' }, intermediate: { kind: 'memory' }, ttlSeconds: DEFAULT_TTL_SECONDS } as const;
   const outcome = await runEmbedded(
     {
-      spec: { dag: result.spec, wukong, progressIntervalMs: 0, taskTimeoutMs: options.taskTimeoutMs ?? 15 * 60_000, ...(plan ? { plan } : {}) },
+      spec: { dag: spec, wukong, progressIntervalMs: 0, taskTimeoutMs: options.taskTimeoutMs ?? 15 * 60_000, ...(plan ? { plan } : {}) },
       dag: runDag,
       outputRefs: runDag.outputRefs(),
       deadlineMs: options.deadlineMs ?? 30 * 60_000,
@@ -65,7 +72,7 @@ export async function submit(dag: unknown, options: SubmitOptions = {}): Promise
   );
   const report = buildRunReport({
     runId: outcome.runId,
-    dagName: result.spec.name ?? 'dag',
+    dagName: spec.name ?? 'dag',
     backend: 'embedded',
     planner: plan?.algorithm ?? 'wukong',
     options: { ...wukong, threads },

@@ -74,7 +74,7 @@ export async function loadPlannedInput(
 
 /**
  * A step between validation and planning: `simulate` prices a table DAG as a run runs it
- * (src/cli/table-sources.ts pricedTableDag: pushdown, table.read priced from its sources).
+ * (src/ops/table/table-dag.ts pricedTableDag: pushdown, table.read priced from its sources).
  */
 export type PrepareDag = (valid: { spec: DagSpec; model: Dag; dag: CompiledRunDag }, ops: OpRegistry) => Promise<{ spec: DagSpec; model: Dag; dag: CompiledRunDag; registry: OpRegistry }>;
 

@@ -6,7 +6,7 @@ import { describeMetadataLocation } from '../../metadata/metadata-location.js';
 import type { AnnotatedDag } from '../../model/annotated-dag.js';
 import { BUILTIN_PLANNER_NAMES } from '../../plan/builtin-planners.js';
 import { loadValidDag } from '../load-valid-dag.js';
-import { pricedTableDag } from '../table-sources.js';
+import { pricedTableDag } from '../../ops/table/table-dag.js';
 import { opsFromFlags, withOpsOptions, type OpsFlags } from '../ops-options.js';
 import { planFor } from '../planned-input.js';
 import { withOptionGroup } from '../option-group.js';

@@ -16,7 +16,7 @@ import { DEFAULT_SIM_INVOKE_CONCURRENCY, simulate, type SimulationStats } from '
 import { formatSummary, summaryJson } from '../format-summary.js';
 import { parseIntegerOption } from '../parse-options.js';
 import { loadPlannedInput, type PrepareDag } from '../planned-input.js';
-import { pricedTableDag } from '../table-sources.js';
+import { pricedTableDag } from '../../ops/table/table-dag.js';
 import { PLANNER_OPTION_GROUP, type PlannerFlags } from '../planner-flags.js';
 import { OUTPUT_OPTION_GROUP, type OutputFlags } from '../output-flags.js';
 import { readDagFile } from '../read-dag-file.js';

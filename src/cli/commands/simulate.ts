@@ -11,7 +11,7 @@ import { loadTaskCosts, localProfileFlagHelp, type TaskCostFlags } from './simul
 import { DEFAULT_METADATA_DIR } from '../../metadata/file-metadata-store.js';
 import { formatSummary, summaryJson } from '../format-summary.js';
 import { loadValidDag } from '../load-valid-dag.js';
-import { pricedTableDag } from '../table-sources.js';
+import { pricedTableDag } from '../../ops/table/table-dag.js';
 import { WUKONG_OPTION_GROUP, type WukongFlags } from '../wukong-flags.js';
 import { withOptionGroup } from '../option-group.js';
 import { parseIntegerOption } from '../parse-options.js';

@@ -20,7 +20,7 @@ import { ProgressLine } from '../progress-line.js';
 import { BACKEND_FLAG_HELP, recordingLocationForRun, runBackendFromFlags, type BackendFlags } from '../run-backend.js';
 import { STORE_OPTION_GROUP, type StoreFlags } from '../store-flags.js';
 import { RECORDING_FLAG_HELP, recordingLocationFromFlag, usableRecordingLocation } from '../recording-location.js';
-import { checkTableSources } from '../table-sources.js';
+import { checkTableSources } from '../../ops/table/table-dag.js';
 import { runDagFromSpec } from '../../model/compiled-dag.js';
 import { BadInputError } from '../../model/errors.js';
 import type { Value } from '../../data/value.js';

@@ -9,7 +9,7 @@ import { loadPlannedInput } from '../planned-input.js';
 import { PlannerOptionsSchema } from '../../plan/planner-options.js';
 import { opsFromFlags, withOpsOptions, type OpsFlags } from '../ops-options.js';
 import { readDagFile } from '../read-dag-file.js';
-import { checkTableSources } from '../table-sources.js';
+import { checkTableSources } from '../../ops/table/table-dag.js';
 
 /**
  * `wukong validate <dag> [--json]`: exit 0 and one summary line, or exit 2 and every problem

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkTableSources } from '../../../src/cli/table-sources.js';
+import { checkTableSources } from '../../../src/ops/table/table-dag.js';
 import { runDagFromSpec } from '../../../src/model/compiled-dag.js';
 import { DEFAULT_WUKONG_OPTIONS } from '../../../src/model/wukong-options.js';
 import { findWorkload } from '../../../workloads/index.js';

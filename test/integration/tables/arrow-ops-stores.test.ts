@@ -1,6 +1,6 @@
 import { Dictionary, Int32, Table, tableToIPC, Utf8, vectorFromArray } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { checkTableSources } from '../../../src/cli/table-sources.js';
+import { checkTableSources } from '../../../src/ops/table/table-dag.js';
 import { validateDag } from '../../../src/dag/validate.js';
 import type { Value } from '../../../src/data/value.js';
 import type { DagSpec } from '../../../src/model/dag-schema.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkTableSources } from '../../../src/cli/table-sources.js';
+import { checkTableSources } from '../../../src/ops/table/table-dag.js';
 import type { DagSpec } from '../../../src/model/dag-schema.js';
 import { DEFAULT_WUKONG_OPTIONS } from '../../../src/model/wukong-options.js';
 import type { StoreConfig } from '../../../src/runtime/store-config.js';

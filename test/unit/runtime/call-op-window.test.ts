@@ -8,7 +8,7 @@ function timedOp(mode: 'spin' | 'sleep'): OpDefinition<{ ms: number }> {
   return {
     name: `test.${mode}`,
     outputs: 1,
-    run: (_inputs, args) => {
+    run: (_inputs: unknown, args: { ms: number }) => {
       const until = performance.now() + args.ms;
       if (mode === 'sleep') return new Promise((resolve) => setTimeout(() => resolve([bytes(new Uint8Array(1))]), args.ms));
       while (performance.now() < until) {

@@ -1,11 +1,14 @@
-import type { DagSpec } from '../model/dag-schema.js';
-import { BadInputError } from '../model/errors.js';
-import type { Dag } from '../dag/dag.js';
-import { DagValidationError, validateDag } from '../dag/validate.js';
-import { runDagFromSpec, type CompiledRunDag } from '../model/compiled-dag.js';
-import { OpRegistry } from '../ops/registry.js';
-import { loadLambdaConfig } from '../runtime/lambda-config.js';
-import { lambdaConfigPath } from './lambda-config-path.js';
+import type { DagSpec } from '../../model/dag-schema.js';
+import { BadInputError } from '../../model/errors.js';
+import type { Dag } from '../../dag/dag.js';
+import { DagValidationError, validateDag } from '../../dag/validate.js';
+import { runDagFromSpec, type CompiledRunDag } from '../../model/compiled-dag.js';
+import { OpRegistry } from '../registry.js';
+
+/*
+ * A DAG's table sources as every entry point (the CLI's commands and the library API) checks and
+ * prices them. The DuckDB-backed parts load only for DAGs with table ops.
+ */
 
 /** Whether a DAG has table ops at all (else the engine is never loaded). */
 const usesTables = (spec: DagSpec) => spec.tasks.some((task) => task.op.startsWith('table.'));
@@ -18,8 +21,8 @@ const usesTables = (spec: DagSpec) => spec.tasks.some((task) => task.op.startsWi
  */
 export async function checkTableSources(spec: DagSpec, options: { pushdown: boolean }): Promise<{ spec: DagSpec; changes: readonly string[] }> {
   if (!usesTables(spec)) return { spec, changes: [] };
-  const { inspectTableSources } = await import('../ops/table/source-schema.js');
-  const { pushdownTables } = await import('../ops/table/pushdown.js');
+  const { inspectTableSources } = await import('./source-schema.js');
+  const { pushdownTables } = await import('./pushdown.js');
   const { schemas, problems } = await inspectTableSources(spec);
   throwProblems(spec, problems);
   return options.pushdown ? pushdownTables(spec, schemas) : { spec, changes: [] };
@@ -46,9 +49,9 @@ export interface PricedDag {
  */
 export async function pricedTableDag(valid: { spec: DagSpec; model: Dag; dag: CompiledRunDag }, registry: OpRegistry, options: { pushdown: boolean }): Promise<PricedDag> {
   if (!usesTables(valid.spec)) return { ...valid, registry };
-  const { inspectTableSources } = await import('../ops/table/source-schema.js');
-  const { pushdownTables } = await import('../ops/table/pushdown.js');
-  const { tableReadWithSources } = await import('../ops/table/read-write-ops.js');
+  const { inspectTableSources } = await import('./source-schema.js');
+  const { pushdownTables } = await import('./pushdown.js');
+  const { tableReadWithSources } = await import('./read-write-ops.js');
   const { schemas, problems, shapes } = await inspectTableSources(valid.spec, { withShapes: true });
   throwProblems(valid.spec, problems);
   const read = tableReadWithSources(shapes);
@@ -59,22 +62,4 @@ export async function pricedTableDag(valid: { spec: DagSpec; model: Dag; dag: Co
   // Pushdown only narrows args a valid DAG already had: a failure here is a pushdown bug.
   if (!result.ok) throw new DagValidationError(result.problems, spec.name ?? 'the pushed-down DAG');
   return { spec: result.spec, model: result.dag, dag: runDagFromSpec(result.spec), registry: priced };
-}
-
-/**
- * Where a data workload's sources go: `--data`, else, for the Lambda backend, the deployment's
- * bucket (functions read them from S3), else the local default. For the Lambda backend the CLI's
- * own S3 client (writing and inspecting the sources) follows the config's endpoint and keys when
- * the environment names none, as the functions do (`wukong local up` writes s3rver's).
- */
-export async function dataRootFor(flags: { data?: string; backend?: string; lambdaConfig?: string }, localDefault: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  if (flags.backend !== 'lambda') return flags.data ?? localDefault;
-  const config = await loadLambdaConfig(lambdaConfigPath(flags.lambdaConfig));
-  if (config.endpoints?.s3 && env.AWS_ENDPOINT_URL_S3 === undefined) env.AWS_ENDPOINT_URL_S3 = config.endpoints.s3;
-  if (config.credentials && env.AWS_ACCESS_KEY_ID === undefined) {
-    env.AWS_ACCESS_KEY_ID = config.credentials.accessKeyId;
-    env.AWS_SECRET_ACCESS_KEY = config.credentials.secretAccessKey;
-  }
-  env.AWS_REGION ??= config.region;
-  return flags.data ?? `s3://${config.bucket}/wukong-data`;
 }
