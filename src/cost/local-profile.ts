@@ -1,7 +1,7 @@
 import { BadInputError } from '../model/errors.js';
 import { recordCount, type MetadataHistory } from '../metadata/metadata-history.js';
 import { DEFAULT_MEMORY_LATENCY, DEFAULT_MEMORY_MEGABYTES_PER_SECOND } from '../metadata/prediction-defaults.js';
-import type { TransferDirection, TransferRecord } from '../metadata/records.js';
+import type { PoolRecord, TransferDirection, TransferRecord } from '../metadata/records.js';
 import { fitNonNegativeLine } from '../metadata/robust-fit.js';
 import { percentile } from '../metadata/statistics.js';
 import { parseCostProfile, type CostProfile, type Latency, type StoreProfile } from './profile.js';
@@ -46,8 +46,12 @@ export class NoLocalHistoryError extends BadInputError {
  * - CPU: the recorded speed, whatever the memory size (mbPerVcpu 1), on `threads` cores shared
  *   by every executor (sharedCpuCores): executors of one thread share its core. Not modelled: a
  *   transfer or fan-in answer that waits for the thread's event loop while a neighbour computes.
- * - per-task overhead: the median over the history's pool records of the CPU a run spent outside
- *   its ops' synchronous runs, per task execution (taskOverheadMs; none without pool records).
+ * - per-task overhead: the median over the history's pool records of the threads' busy time
+ *   outside the ops' runs, per task execution, from runs whose ops did not await (taskOverheadMs;
+ *   none without such runs).
+ * - CPU of awaited ops: an op that returned a promise (table ops in DuckDB, sleeps) is recorded
+ *   with its wall time to settling, which already holds the sharing of the machine with what ran
+ *   beside it; the history estimator lets such ops run without taking a shared core.
  * - billing: zero (nothing is paid for a local run).
  * - kernels: this project's measured rate table (./kernels/project-rates.ts), as `aws`.
  * `where` names the history's location in the error when there is nothing to fit.
@@ -104,14 +108,26 @@ export function fitLocalProfile(history: MetadataHistory, pool: EmbeddedPoolShap
 }
 
 /**
- * The runtime's CPU per task execution, from the pool records (PoolRecordSchema): each run's CPU
- * less its synchronous ops' run time, over its task executions; the median over runs, so one run
- * that paid for the JIT's first compilations does not set it.
+ * The runtime's time per task execution, from the pool records (PoolRecordSchema) of runs whose
+ * ops (nearly) all returned without awaiting: each run's busy time less its ops' run time, over its
+ * task executions; the median over runs, so one run that paid for the JIT's first compilations
+ * does not set it. None when no run qualifies.
  */
 export function taskOverheadOf(history: MetadataHistory): { taskOverheadMs?: number } {
-  const perTask = (history.pools ?? []).map((r) => Math.max(0, r.cpuMs - r.syncOpMs) / r.tasks);
+  const perTask = (history.pools ?? []).filter(ranWithoutAwaiting).map((r) => Math.max(0, r.busyMs - r.syncOpMs) / r.tasks);
   if (perTask.length === 0) return {};
   return { taskOverheadMs: percentile(perTask, 50) };
+}
+
+/**
+ * Runs whose ops awaited for at most this share of the busy time are used for the overhead: how
+ * busy an awaiting op kept the threads is not known (a sleep: not at all; a DuckDB query: its
+ * result's conversion, in the event loop), so a run with much of it says nothing clean.
+ */
+export const MAX_AWAITED_SHARE_FOR_OVERHEAD = 0.1;
+
+function ranWithoutAwaiting(record: PoolRecord): boolean {
+  return record.awaitedOpMs <= MAX_AWAITED_SHARE_FOR_OVERHEAD * record.busyMs;
 }
 
 interface TransferFit {

@@ -37,6 +37,11 @@ export const TaskRecordSchema = z.object({
   inputBytes: ByteCountSchema,
   outputBytes: ByteCountSchema,
   at: EpochMsSchema,
+  /**
+   * The op returned a promise: execMs is its wall time to settling, which holds waits and (in a
+   * shared process) what else ran meanwhile, rather than CPU of its own. Absent: it ran throughout.
+   */
+  awaited: z.literal(true).optional(),
 });
 
 /** A store kind registered in storage/store-kinds.ts (memory, redis, s3, or one added there). */
@@ -66,10 +71,11 @@ export const InvokeRecordSchema = z.object({
 });
 
 /**
- * One embedded run's CPU (the `local` profile's per-task overhead is fitted from these): the
- * process's CPU time (every thread: executors, the client, V8's helpers) from the executor threads
- * being ready to the run's end, and how much of it the ops' own synchronous runs took. The rest is
- * the runtime's work per task (dispatch, invocations, fan-in marks, encoding, store calls, reports).
+ * One embedded run's busy time (the `local` profile's per-task overhead is fitted from these): the
+ * event loops' active time of the executor threads and the client thread from the threads being
+ * ready to the run's end, and how much of it the ops' own synchronous runs took. The rest is the
+ * runtime's work per task (dispatch, invocations, fan-in marks, encoding, store calls, reports).
+ * Work outside the event loops (a native engine's threads, as DuckDB's) is not in it.
  */
 export const PoolRecordSchema = z.object({
   type: z.literal('pool'),
@@ -77,9 +83,11 @@ export const PoolRecordSchema = z.object({
   threads: z.number().int().positive(),
   /** Task executions (retries and duplicates included). */
   tasks: z.number().int().positive(),
-  cpuMs: DurationMsSchema,
+  busyMs: DurationMsSchema,
   /** execMs summed over the tasks whose op returned without awaiting (it ran on its thread's CPU throughout). */
   syncOpMs: DurationMsSchema,
+  /** execMs summed over the tasks whose op awaited (sleeps, table ops in DuckDB): how much of it was busy is unknown. */
+  awaitedOpMs: DurationMsSchema,
   at: EpochMsSchema,
 });
 

@@ -16,7 +16,7 @@ export class MetadataRecorder {
     private readonly worker: WorkerConfig,
   ) {}
 
-  task(taskId: string, op: string, args: unknown, inputs: readonly Value[], execMs: number, inputBytes: number, outputBytes: number, at: number): void {
+  task(taskId: string, op: string, args: unknown, inputs: readonly Value[], execMs: number, inputBytes: number, outputBytes: number, at: number, awaited = false): void {
     this.records.push({
       type: 'task',
       runId: this.runId,
@@ -28,6 +28,7 @@ export class MetadataRecorder {
       inputBytes,
       outputBytes,
       at: Math.round(at),
+      ...(awaited ? { awaited: true as const } : {}),
     });
   }
 

@@ -119,7 +119,7 @@ export class TaskIo {
     if (timing.outputBytes > MAX_OUTPUT_BYTES_PER_TASK) {
       throw new Error(`output of ${timing.outputBytes} bytes exceeds the limit of ${MAX_OUTPUT_BYTES_PER_TASK} bytes per task`);
     }
-    this.recorder.task(taskId, task.op, args, inputs, timing.execMs, timing.inputBytes, timing.outputBytes, timing.endAt);
+    this.recorder.task(taskId, task.op, args, inputs, timing.execMs, timing.inputBytes, timing.outputBytes, timing.endAt, timing.awaited === true);
     this.values.set(taskId, outputs);
     // Sampling RSS is a system call: every 32nd task and at the end is enough for a peak.
     if (this.timing.size % 32 === 1) this.notePeakMemory();

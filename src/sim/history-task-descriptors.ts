@@ -5,7 +5,7 @@ import { median } from '../metadata/statistics.js';
 import { taskKeyOf } from '../metadata/task-key.js';
 import { statedHints } from '../metadata/dag-descriptors.js';
 import { topologicalOrder } from '../model/topological-order.js';
-import { createHistoryTaskEstimator, type EstimatorGraph } from './history-task-estimator.js';
+import { awaitedOps, createHistoryTaskEstimator, type EstimatorGraph } from './history-task-estimator.js';
 import type { CostProfile } from '../cost/profile.js';
 
 /**
@@ -99,7 +99,11 @@ export interface HistoryPredictor {
  */
 export function historyTaskEstimatorForDag(dag: EstimatorGraph, history: MetadataHistory, profile: CostProfile, options: HistoryPredictorOptions = {}) {
   const predictor = historyPredictorForDag(dag, history, options);
-  return createHistoryTaskEstimator(dag, predictor.access, profile, { knownInputBytes: predictor.knownInputBytes, outputShares: outputSharesOf(options.staticDescriptors ?? []) });
+  return createHistoryTaskEstimator(dag, predictor.access, profile, {
+    knownInputBytes: predictor.knownInputBytes,
+    outputShares: outputSharesOf(options.staticDescriptors ?? []),
+    awaitedOps: awaitedOps(history.tasks),
+  });
 }
 
 /** Each multi-output task's output shares from its static output sizes (the ops' shape declarations). */

@@ -41,6 +41,11 @@ export interface HistoryEstimateOptions {
   readonly knownInputBytes?: (taskId: string) => number | undefined;
   /** Each output's share of a task's total, when known (the simulator's per-output fetches). */
   readonly outputShares?: (taskId: string) => readonly number[] | undefined;
+  /**
+   * Ops whose recorded runs awaited (returned a promise): their recorded time is wall time that
+   * already holds the machine's sharing, so on shared cores they take none (see awaitedOps).
+   */
+  readonly awaitedOps?: ReadonlySet<string>;
 }
 
 /**
@@ -71,6 +76,18 @@ export function predictFromHistory(dag: EstimatorGraph, access: MetadataAccess, 
   return { referenceMs, outputBytes, inputBytes };
 }
 
+/** Ops most of whose task records awaited (TaskRecordSchema's `awaited`). */
+export function awaitedOps(tasks: readonly { readonly op: string; readonly awaited?: true | undefined }[]): Set<string> {
+  const counts = new Map<string, { awaited: number; all: number }>();
+  for (const record of tasks) {
+    const count = counts.get(record.op) ?? { awaited: 0, all: 0 };
+    count.all += 1;
+    if (record.awaited) count.awaited += 1;
+    counts.set(record.op, count);
+  }
+  return new Set([...counts].filter(([, c]) => c.awaited * 2 > c.all).map(([op]) => op));
+}
+
 /**
  * A TaskEstimator backed by the metadata predictor (DESIGN.md §3 fallback order: this task's
  * history, its taskKey's, DAG hints, defaults). Predictions are made once, up front, for every
@@ -99,7 +116,8 @@ export function createHistoryTaskEstimator(
       return reference * slowdown;
     },
     usesCpu(taskId) {
-      return !waitsRatherThanComputes(dag.task(taskId));
+      const task = dag.task(taskId);
+      return !waitsRatherThanComputes(task) && !options.awaitedOps?.has(task.op);
     },
     outputShares(taskId) {
       return options.outputShares?.(taskId);

@@ -1,4 +1,4 @@
-import { poolRecordOf, processCpuMs, recordPoolCpu } from './pool-cpu-record.js';
+import { busyBetween, busySnapshot, poolRecordOf, recordPoolBusy } from './pool-busy-record.js';
 import type { MetadataLocation } from '../../metadata/metadata-location.js';
 import { withCoordinatorName } from '../store-name.js';
 import { CLOSE_WAIT_MS, settleWithin } from '../settle-within.js';
@@ -90,7 +90,7 @@ export async function runEmbedded(request: RunRequest, options: EmbeddedOptions)
     const poolStartAt = performance.now();
     await threads.ready();
     const poolStartupMs = performance.now() - poolStartAt;
-    const cpuAtStartMs = processCpuMs();
+    const busyAtStart = busySnapshot(threads);
     if (coordinatorIsHostLocal(options.stores)) {
       const table = runFanInTable(request, runId, options.stores.ttlSeconds);
       fanIns.use(table);
@@ -104,8 +104,8 @@ export async function runEmbedded(request: RunRequest, options: EmbeddedOptions)
       ...withCoordinatorName(options.stores),
       executorsBusy: () => !threads.isIdle(),
     });
-    const poolRecord = options.metadata ? poolRecordOf(outcome, options.threads, cpuAtStartMs, Date.now()) : undefined;
-    if (options.metadata && poolRecord) await recordPoolCpu(options.metadata, poolRecord, warn);
+    const poolRecord = options.metadata ? poolRecordOf(outcome, options.threads, busyBetween(busyAtStart, busySnapshot(threads)), Date.now()) : undefined;
+    if (options.metadata && poolRecord) await recordPoolBusy(options.metadata, poolRecord, warn);
     if (!options.keepIntermediates) {
       const keys = runKeys(outcome.runId);
       const cleanup = async (): Promise<void> => {

@@ -118,6 +118,14 @@ export class ThreadPool implements Invoker {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /**
+   * Each live thread's event-loop active time so far (ms), keyed by the thread: a thread replaced
+   * after a crash is a new key, so a difference of two snapshots never mixes two threads.
+   */
+  eventLoopActiveMs(): Map<object, number> {
+    return new Map(this.slots.map((s) => [s.worker, s.worker.performance.eventLoopUtilization().active]));
+  }
+
   isIdle(): boolean {
     return this.queue.length === 0 && this.slots.every((s) => s.jobs.size === 0);
   }

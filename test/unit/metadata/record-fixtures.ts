@@ -26,7 +26,7 @@ export function invokeRecord(overrides: Partial<InvokeRecord> = {}): InvokeRecor
 }
 
 export function poolRecord(overrides: Partial<PoolRecord> = {}): PoolRecord {
-  return { type: 'pool', runId: 'run-1', threads: 2, tasks: 10, cpuMs: 40, syncOpMs: 25, at: 1_700_000_000_000, ...overrides };
+  return { type: 'pool', runId: 'run-1', threads: 2, tasks: 10, busyMs: 40, syncOpMs: 25, awaitedOpMs: 0, at: 1_700_000_000_000, ...overrides };
 }
 
 /** mulberry32: a tiny seeded generator, so "random" test data is the same on every run. */

@@ -4,6 +4,7 @@ import { emptyHistory, historyFromRecords } from '../../../src/metadata/metadata
 import type { InvokeRecord, MetadataRecord, PoolRecord, TransferRecord } from '../../../src/metadata/records.js';
 import { fitLocalProfile, LOCAL_FALLBACK_MB_PER_SECOND, NoLocalHistoryError, taskOverheadOf } from '../../../src/cost/local-profile.js';
 import { cpuSlowdown, functionBytesPerMs } from '../../../src/cost/profile.js';
+import { awaitedOps } from '../../../src/sim/history-task-estimator.js';
 
 const POOL = { threads: 2, executorsPerThread: 4 };
 
@@ -90,14 +91,23 @@ describe('fitLocalProfile', () => {
   });
 
   it("takes the runtime's CPU per task from pool records: a run's CPU less its synchronous ops, the median over runs", () => {
-    const pool = (cpuMs: number, syncOpMs: number, tasks: number): PoolRecord => ({ type: 'pool', runId: `r${cpuMs}`, threads: 2, tasks, cpuMs, syncOpMs, at: 1 });
+    const pool = (busyMs: number, syncOpMs: number, tasks: number, awaitedOpMs = 0): PoolRecord => ({ type: 'pool', runId: `r${busyMs}`, threads: 2, tasks, busyMs, syncOpMs, awaitedOpMs, at: 1 });
     // 0.5, 1 and 4 ms per task (the last a run that paid the JIT's first compilations): median 1.
     const history = historyFromRecords([invoke(true, 5), pool(60, 10, 100), pool(130, 30, 100), pool(410, 10, 100)]);
     expect(taskOverheadOf(history)).toEqual({ taskOverheadMs: 1 });
     expect(fitLocalProfile(history, POOL).lambda.taskOverheadMs).toBe(1);
     // Ops that took more than the CPU measured (async ops' waits are not in syncOpMs, but rounding can be): never negative.
     expect(taskOverheadOf(historyFromRecords([pool(10, 20, 10)]))).toEqual({ taskOverheadMs: 0 });
+    // Runs whose ops awaited much (sleeps, DuckDB queries) say nothing clean about the overhead: left out.
+    expect(taskOverheadOf(historyFromRecords([pool(60, 10, 100), pool(5000, 10, 100, 4000)]))).toEqual({ taskOverheadMs: 0.5 });
+    expect(taskOverheadOf(historyFromRecords([pool(5000, 10, 100, 4000)]))).toEqual({});
     // No pool records (a history from before them): no overhead field, the simulator charges none.
     expect(fitLocalProfile(historyFromRecords([invoke(true, 5)]), POOL).lambda.taskOverheadMs).toBeUndefined();
+  });
+
+  it('ops most of whose records awaited take no shared core in the history estimator', () => {
+    const task = (op: string, awaited: boolean) => ({ op, ...(awaited ? { awaited: true as const } : {}) });
+    const ops = awaitedOps([task('table.join', true), task('table.join', true), task('table.join', false), task('matrix.add', false), task('matrix.add', true), task('x.y', false)]);
+    expect([...ops]).toEqual(['table.join']);
   });
 });

@@ -11,9 +11,9 @@ import type { DagSpec } from '../../../src/model/dag-schema.js';
 
 /**
  * The `local` profile's per-task overhead comes from pool records (issue 15, sim fidelity): an
- * embedded run that records metadata writes one, with its task executions, the process's CPU over
- * the run and the part the synchronous ops took; and a task's execMs is its own op's run, not the
- * neighbours' ops its thread ran while it was queued.
+ * embedded run that records metadata writes one, with its task executions, the threads' busy time
+ * over the run and the part the synchronous ops took; a task's execMs is its own op's run, not the
+ * neighbours' ops its thread ran while it was queued; and an op that awaited is recorded as such.
  */
 let dir: string;
 beforeAll(async () => {
@@ -32,7 +32,7 @@ function spinFan(): DagSpec {
   return { name: 'spin-fan', tasks: [spin('s'), ...middle, spin('z', middle.map((t) => t.id))] };
 }
 
-describe('pool CPU records of embedded runs', () => {
+describe('pool records of embedded runs', () => {
   it("records the run's CPU and its synchronous ops' share; execMs holds only each op's own run", async () => {
     const md = join(dir, 'md');
     const spec = spinFan();
@@ -55,8 +55,34 @@ describe('pool CPU records of embedded runs', () => {
     // preemption on a loaded machine may stretch one spin's end, so one outlier is allowed.
     for (const ms of execMs) expect(ms).toBeGreaterThanOrEqual(SPIN_MS);
     expect(execMs.filter((ms) => ms >= SPIN_MS * 1.9).length).toBeLessThanOrEqual(1);
-    // CPU time, not wall time: on a loaded machine the spins (which run to a wall-clock deadline)
-    // get less than their length in CPU, so only its presence is checked.
-    expect(pool.cpuMs).toBeGreaterThan(0);
+    // The spins kept their threads' event loops busy: the busy time holds them.
+    expect(pool.busyMs).toBeGreaterThan(pool.syncOpMs * 0.9);
+    // No op awaited: no record says so.
+    expect(history.tasks.filter((t) => t.awaited)).toEqual([]);
+  });
+
+  it('records an op that returned a promise as awaited (a sleep), and one that returned its outputs as not', async () => {
+    const md = join(dir, 'md-awaited');
+    const spec: DagSpec = {
+      name: 'sleep-then-spin',
+      tasks: [
+        { id: 'nap', op: 'synthetic.work', args: { ms: 20, outputBytes: 8, mode: 'sleep' } },
+        { id: 'spin', op: 'synthetic.work', args: { ms: 5, outputBytes: 8, mode: 'spin' }, deps: ['nap'] },
+      ],
+    };
+    const dag = runDagFromSpec(spec);
+    const outcome = await runEmbedded(
+      { spec: { dag: spec, wukong: DEFAULT_WUKONG_OPTIONS, progressIntervalMs: 0 }, dag, outputRefs: dag.outputRefs(), deadlineMs: 60_000 },
+      { threads: 1, executorsPerThread: 1, stores: MEMORY_STORES, invokeConcurrency: 8, metadata: { kind: 'file', dir: md } },
+    );
+    expect(outcome.ok).toBe(true);
+    const history = await new FileMetadataStore(md).load();
+    const byId = new Map(history.tasks.map((t) => [t.taskId, t]));
+    expect(byId.get('nap')?.awaited).toBe(true);
+    expect(byId.get('spin')?.awaited).toBeUndefined();
+    // The sleep is not in the synchronous ops' time; the spin is.
+    const pool = history.pools![0]!;
+    expect(pool.syncOpMs).toBeCloseTo(byId.get('spin')!.execMs, 6);
+    expect(pool.awaitedOpMs).toBeCloseTo(byId.get('nap')!.execMs, 6);
   });
 });
