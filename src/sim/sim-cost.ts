@@ -5,6 +5,8 @@ import type { CostProfile, StoreKind } from '../cost/profile.js';
 export interface StoreRequests {
   readonly puts: number;
   readonly gets: number;
+  /** GETs of data sources (table.read), priced at S3's rate whatever the intermediate store. */
+  readonly sourceGets?: number;
 }
 
 /**
@@ -22,9 +24,12 @@ export function simulatedCost(profile: CostProfile, executors: readonly Executor
   const store = profile.stores[storeKind];
   const invocations = executors.length;
   const storeUsd = requests.puts * store.usdPerPut + requests.gets * store.usdPerGet;
-  const usd = gbSeconds * usdPerGbSecond + invocations * usdPerRequest + storeUsd;
+  const sourceGets = requests.sourceGets ?? 0;
+  const sourceUsd = sourceGets * profile.stores.s3.usdPerGet;
+  const usd = gbSeconds * usdPerGbSecond + invocations * usdPerRequest + storeUsd + sourceUsd;
   const perK = (usd: number) => `$${Number((usd * 1000).toPrecision(6))}/1k`;
   const storePart = storeUsd > 0 ? ` + ${requests.puts} PUT x ${perK(store.usdPerPut)} + ${requests.gets} GET x ${perK(store.usdPerGet)}` : '';
-  const formula = `${gbSeconds.toFixed(3)} GB-s x $${usdPerGbSecond} + ${invocations} requests x $${Number((usdPerRequest * 1e6).toPrecision(6))}/1M${storePart} = $${usd.toFixed(6)}`;
+  const sourcePart = sourceUsd > 0 ? ` + ${sourceGets} source GET x ${perK(profile.stores.s3.usdPerGet)}` : '';
+  const formula = `${gbSeconds.toFixed(3)} GB-s x $${usdPerGbSecond} + ${invocations} requests x $${Number((usdPerRequest * 1e6).toPrecision(6))}/1M${storePart}${sourcePart} = $${usd.toFixed(6)}`;
   return { usd, gbSeconds, formula };
 }

@@ -17,7 +17,7 @@ import { StoreModel } from './store-model.js';
 import { OutputSizes } from '../dag/output-sizes.js';
 
 /** PRNG streams both engines share, one per purpose (see SeededRandom); platforms pick their own. */
-const STREAM = { invoke: 2, store: 3, coordination: 4 } as const;
+const STREAM = { invoke: 2, store: 3, coordination: 4, sources: 5 } as const;
 
 /** The platform figures a run reports (summed over tiers in planned mode). */
 export type StartFigures = Omit<PlatformStats, 'expiredContainers'>;
@@ -48,13 +48,16 @@ export abstract class SimEngine<Action, Event, Instruction, Executor extends Sim
   protected readonly reports: ExecutorReport[] = [];
   protected liveExecutors = 0;
   protected failure: { taskId: string; message: string } | undefined;
-  protected readonly io = { puts: 0, gets: 0, events: 0, peakQueue: 0 };
+  protected readonly io = { puts: 0, gets: 0, sourceGets: 0, events: 0, peakQueue: 0 };
+  private readonly sources: StoreModel;
   private readonly outputSizes: OutputSizes;
 
   constructor(protected readonly input: SimulationInput) {
     const { profile, seed } = input;
     this.cores = profile.lambda.sharedCpuCores === undefined ? undefined : new SharedCores(profile.lambda.sharedCpuCores);
     this.store = new StoreModel(profile.stores[input.storeKind], input.memoryMb, new SeededRandom(seed, STREAM.store));
+    // Data sources (table.read's files) live in S3 on the platform, whatever store the run uses.
+    this.sources = new StoreModel(profile.stores.s3, input.memoryMb, new SeededRandom(seed, STREAM.sources));
     this.invokeRandom = new SeededRandom(seed, STREAM.invoke);
     this.coordinationRandom = new SeededRandom(seed, STREAM.coordination);
     this.outputSizes = new OutputSizes(input.dag, input.estimator.outputShares?.bind(input.estimator));
@@ -180,17 +183,26 @@ export abstract class SimEngine<Action, Event, Instruction, Executor extends Sim
     // The runtime's own CPU for the task comes first (dispatch, decoding inputs), then the op.
     const overheadMs = this.input.profile.lambda.taskOverheadMs ?? 0;
     const computes = estimator.usesCpu?.(taskId) ?? true;
-    // On shared cores (the local profile) a CPU-bound task waits for one; the executor waits too.
-    const queuedUntil = this.cores ? this.cores.reserve(now, computes ? overheadMs + execMs : overheadMs) : now;
-    const startMs = queuedUntil + overheadMs;
+    const sourceBytes = estimator.sourceBytes?.(taskId) ?? 0;
+    let startMs: number;
+    if (sourceBytes > 0) {
+      // A source read fetches from S3 over the executor's link (one GET), then the op computes.
+      const dispatchedMs = (this.cores ? this.cores.reserve(now, overheadMs) : now) + overheadMs;
+      const readMs = this.sources.transferEndMs('get', sourceBytes, dispatchedMs, executor.link, memoryMb);
+      this.io.sourceGets += 1;
+      startMs = this.cores && computes ? this.cores.reserve(readMs, execMs) : readMs;
+      timing.sourceBytes = sourceBytes;
+    } else {
+      // On shared cores (the local profile) a CPU-bound task waits for one; the executor waits too.
+      const queuedUntil = this.cores ? this.cores.reserve(now, computes ? overheadMs + execMs : overheadMs) : now;
+      startMs = queuedUntil + overheadMs;
+    }
     const inputBytes = this.inputBytesOf(taskId);
     timing.startAt = startMs;
     timing.endAt = startMs + execMs;
     timing.execMs = execMs;
     timing.inputBytes = inputBytes;
     timing.outputBytes = outputBytes;
-    const sourceBytes = estimator.sourceBytes?.(taskId);
-    if (sourceBytes) timing.sourceBytes = sourceBytes;
     this.outputBytes.set(taskId, outputBytes);
     executor.cpuMs += overheadMs + execMs;
     executor.memoryBytes += outputBytes;
@@ -263,7 +275,7 @@ export abstract class SimEngine<Action, Event, Instruction, Executor extends Sim
       costMemoryMb: mode.costMemoryMb,
     });
     const bills = extraBills.length === 0 ? this.reports : [...this.reports, ...extraBills];
-    const cost = simulatedCost(profile, bills, storeKind, { puts: this.io.puts, gets: this.io.gets });
+    const cost = simulatedCost(profile, bills, storeKind, { puts: this.io.puts, gets: this.io.gets, sourceGets: this.io.sourceGets });
     report.summary.gbSeconds = cost.gbSeconds;
     report.summary.costUsd = cost.usd;
     report.summary.costFormula = cost.formula;
