@@ -175,6 +175,8 @@ function askMetadata(dag: Dag, metadata: MetadataAccess, sla: Sla, tiers: readon
       return transfer;
     };
   };
+  // The platform's per-task runtime work (the local profile's), which the simulator charges too.
+  const overheadMs = platform?.profile.lambda.taskOverheadMs ?? 0;
   // Topological order: a task's input size is the sum of its parents' predicted outputs.
   for (const task of graph.topo) {
     const id = graph.ids[task] as string;
@@ -184,7 +186,7 @@ function askMetadata(dag: Dag, metadata: MetadataAccess, sla: Sla, tiers: readon
       for (let k = graph.parentOffsets[task] as number; k < (graph.parentOffsets[task + 1] as number); k += 1) inputBytes += outputBytes[graph.parentValues[k] as number] as number;
     }
     const estimates = metadata.predictExecutionTime(id, inputBytes, configs, sla);
-    estimates.forEach((estimate, tier) => ((execMs[tier] as Float64Array)[task] = finiteOrZero(estimate.ms)));
+    estimates.forEach((estimate, tier) => ((execMs[tier] as Float64Array)[task] = finiteOrZero(estimate.ms) + overheadMs));
     outputBytes[task] = finiteOrZero(metadata.predictOutputSize(id, inputBytes, sla));
   }
   const edgeBytes = edgeByteCounts(graph, outputBytes, platform?.tasks);
