@@ -1,0 +1,64 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { Script } from 'node:vm';
+import { readCodeCache, sourceHash, writeCodeCache } from './code-cache-file.js';
+
+/**
+ * What a bundle of scripts/build-bundles.mjs evaluates to: a function of the `require` its modules
+ * call for Node built-ins and packages left outside the bundle, the import() they call for packages
+ * they import on demand and for computed URLs, and the bundle's own URL (each module's
+ * import.meta.url is made from it).
+ */
+type BundleFunction = (require: NodeRequire, importModule: (specifier: string) => Promise<unknown>, bundleUrl: string) => void;
+
+/**
+ * When a missing or stale code cache is written: `at-exit` when the process exits (the CLI: the
+ * cache then holds every function the command ran), `after-start` once the bundle's synchronous
+ * start is done (an executor thread, which is ended by its pool, not by exiting).
+ */
+export type CodeCacheWrite = 'at-exit' | 'after-start';
+
+/**
+ * What became of the code cache: `used` (V8 took it), `none` (no cache file, or one made from
+ * another build), `rejected` (V8 did not take it: corrupt, or made by another Node or under other
+ * V8 flags). The last two compile the whole bundle and write a new cache (when `CodeCacheWrite` says).
+ */
+export type CodeCacheUse = 'used' | 'none' | 'rejected';
+
+/**
+ * Compiles and runs a bundle of scripts/build-bundles.mjs with the V8 code cache kept beside it
+ * (`<bundle>.v8cache`): with it V8 skips parsing and compiling what the cache holds, most of what
+ * starting the CLI or an executor thread cost (Node 20 has no module compile cache; a vm.Script is
+ * what takes one). A missing cache, one V8 rejects (another Node or V8 flags) or one of another
+ * build is written anew; a cache that cannot be read or written only costs that compile.
+ */
+export function runCodeCachedBundle(bundle: URL, write: CodeCacheWrite): CodeCacheUse {
+  const path = fileURLToPath(bundle);
+  const source = readFileSync(path);
+  const cachePath = `${path}.v8cache`;
+  const hash = sourceHash(source);
+  const cached = readCodeCache(cachePath, hash);
+  const script = new Script(source.toString('utf8'), { filename: path, ...(cached ? { cachedData: cached } : {}) });
+  const use: CodeCacheUse = cached === undefined ? 'none' : script.cachedDataRejected === true ? 'rejected' : 'used';
+  if (use === 'none' || use === 'rejected') {
+    // Made when the functions the run compiled are in, so that the cache holds them too.
+    const save = () => {
+      try {
+        writeCodeCache(cachePath, hash, script.createCachedData());
+      } catch {
+        // no cache this time: the next start compiles and tries again
+      }
+    };
+    if (write === 'at-exit') process.once('exit', save);
+    else setTimeout(save, 0).unref();
+  }
+  const run = script.runInThisContext() as BundleFunction;
+  run(createRequire(path), importModule, bundle.href);
+  return use;
+}
+
+/** import() as a module of dist/ calls it: packages resolve from node_modules as they do for dist/. */
+function importModule(specifier: string): Promise<unknown> {
+  return import(specifier);
+}

@@ -1,0 +1,57 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { sourceHash } from '../../src/bundle/code-cache-file.js';
+import { runWukong } from '../helpers/wukong-cli.js';
+
+/**
+ * Issue 20, CLI start: the CLI and its executor threads run their bundles with V8 code caches
+ * written beside them (src/bundle/run-bundle.ts, scripts/build-bundles.mjs). A corrupt cache (or
+ * one from another Node) must cost only a compile: the command works and the cache is written anew.
+ */
+const BUNDLES = ['dist/src/cli/bundle/main.cjs', 'dist/src/runtime/embedded/bundle/worker.cjs'].map((path) => join(process.cwd(), path));
+const CORRUPT = Buffer.from('not a V8 code cache'.repeat(50));
+
+/** Each bundle's own cache, put back after the test (a cache written by a test run is a valid one, but smaller). */
+const saved = new Map<string, Buffer>();
+afterEach(() => {
+  for (const [path, bytes] of saved) writeFileSync(path, bytes);
+  saved.clear();
+});
+
+describe('code cache of the CLI and thread bundles (e2e)', () => {
+  it('with both caches corrupt, `submit` runs, and both caches are written anew for this build', () => {
+    // Prepare: this build's hash, then data V8 rejects
+    for (const bundle of BUNDLES) {
+      const cache = `${bundle}.v8cache`;
+      saved.set(cache, readFileSync(cache));
+      writeFileSync(cache, Buffer.concat([sourceHash(readFileSync(bundle)), CORRUPT]));
+    }
+    // Act
+    const run = runWukong(['submit', 'workloads/examples/gemm-2x2.json', '--json', '--no-metadata', '--workers', '1'], { timeoutMs: 120_000 });
+    // Assess
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect((JSON.parse(run.stdout) as { ok: boolean }).ok).toBe(true);
+    for (const bundle of BUNDLES) {
+      const cache = readFileSync(`${bundle}.v8cache`);
+      expect(cache.subarray(0, 32).equals(sourceHash(readFileSync(bundle)))).toBe(true);
+      expect(cache.subarray(32).equals(CORRUPT)).toBe(false);
+      expect(cache.length).toBeGreaterThan(10_000);
+    }
+  });
+
+  it('with a cache from another build, `validate` still answers', () => {
+    // Prepare: another script's hash (a rebuilt bundle whose cache was left behind)
+    const cache = `${BUNDLES[0]}.v8cache`;
+    const good = readFileSync(cache);
+    saved.set(cache, good);
+    writeFileSync(cache, Buffer.concat([Buffer.alloc(32, 7), good.subarray(32)]));
+    // Act
+    const run = runWukong(['validate', 'workloads/examples/gemm-2x2.json']);
+    // Assess
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('ok: gemm-2x2: 20 tasks');
+    expect(readFileSync(cache).subarray(0, 32).equals(sourceHash(readFileSync(BUNDLES[0]!)))).toBe(true);
+  });
+});

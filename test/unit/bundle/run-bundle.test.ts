@@ -1,0 +1,103 @@
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { sourceHash } from '../../../src/bundle/code-cache-file.js';
+import { runCodeCachedBundle } from '../../../src/bundle/run-bundle.js';
+
+/**
+ * The code cache of a bundle (src/bundle/run-bundle.ts): written when missing, used when it fits,
+ * and ignored and written anew when it is corrupt or made from another build; the bundle runs
+ * either way, also where no cache can be written.
+ */
+const RESULT = Symbol.for('wukong.test.runBundle');
+type Seen = { readonly letter: string; readonly eol: string; readonly url: string; readonly imported: Promise<{ sep: string }> };
+const seen = () => (globalThis as { [RESULT]?: Seen })[RESULT] as Seen;
+
+/** A bundle in the shape scripts/build-bundles.mjs makes, which records what it was given; `letter` is one character. */
+function bundleSource(letter: string): string {
+  return (
+    '(function (require, __wukongImport, __wukongBundleUrl) {\n' +
+    `  const work = (n) => { let s = 0; for (let i = 0; i < n; i += 1) s += i; return s; };\n` +
+    `  globalThis[Symbol.for('wukong.test.runBundle')] = { letter: '${letter}', sum: work(10), eol: require('node:os').EOL, url: __wukongBundleUrl, imported: __wukongImport('node:path') };\n` +
+    '})'
+  );
+}
+
+function tempBundle(letter: string): { file: string; url: URL; cache: string } {
+  const file = join(mkdtempSync(join(tmpdir(), 'wk-run-bundle-')), 'bundle.cjs');
+  writeFileSync(file, bundleSource(letter));
+  return { file, url: pathToFileURL(file), cache: `${file}.v8cache` };
+}
+
+/** The cache is written on a timer after the start (`after-start`). */
+const afterStart = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+describe('runCodeCachedBundle', () => {
+  it('runs the bundle with require, import() and its URL, writes the cache, and uses it next time', async () => {
+    // Prepare
+    const { file, url, cache } = tempBundle('A');
+    // Act
+    const first = runCodeCachedBundle(url, 'after-start');
+    await afterStart();
+    const written = readFileSync(cache);
+    const second = runCodeCachedBundle(url, 'after-start');
+    await afterStart();
+    // Assess
+    expect(first).toBe('none');
+    expect(second).toBe('used');
+    expect(seen().letter).toBe('A');
+    expect(seen().eol).toBe('\n');
+    expect(seen().url).toBe(url.href);
+    expect((await seen().imported).sep).toBe('/');
+    expect(written.subarray(0, 32).equals(sourceHash(readFileSync(file)))).toBe(true);
+    expect(written.length).toBeGreaterThan(32);
+    expect(readFileSync(cache).equals(written)).toBe(true); // a cache that was used is not written again
+    expect(readdirSync(join(file, '..')).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('a corrupt cache is rejected, the bundle still runs, and a good cache replaces it', async () => {
+    // Prepare: the right header, then bytes V8 cannot take
+    const { file, url, cache } = tempBundle('B');
+    writeFileSync(cache, Buffer.concat([sourceHash(readFileSync(file)), Buffer.from('not a V8 code cache'.repeat(20))]));
+    // Act
+    const first = runCodeCachedBundle(url, 'after-start');
+    await afterStart();
+    const second = runCodeCachedBundle(url, 'after-start');
+    // Assess
+    expect(first).toBe('rejected');
+    expect(seen().letter).toBe('B');
+    expect(second).toBe('used');
+  });
+
+  it('a cache made from another build of the same length is not used: the new build runs', async () => {
+    // Prepare: V8 itself checks only the length of the text
+    const { file, url } = tempBundle('C');
+    runCodeCachedBundle(url, 'after-start');
+    await afterStart();
+    writeFileSync(file, bundleSource('D'));
+    // Act
+    const use = runCodeCachedBundle(url, 'after-start');
+    await afterStart();
+    // Assess
+    expect(use).toBe('none');
+    expect(seen().letter).toBe('D');
+    expect(runCodeCachedBundle(url, 'after-start')).toBe('used');
+    expect(seen().letter).toBe('D');
+  });
+
+  it('where no cache can be written, the bundle runs all the same', async () => {
+    // Prepare: a directory where the cache file would go, which no rename can replace
+    const { url, cache } = tempBundle('E');
+    mkdirSync(cache);
+    // Act
+    const first = runCodeCachedBundle(url, 'after-start');
+    await afterStart();
+    const second = runCodeCachedBundle(url, 'after-start');
+    // Assess
+    expect([first, second]).toEqual(['none', 'none']);
+    expect(seen().letter).toBe('E');
+    expect(readdirSync(join(cache, '..')).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+});
