@@ -52,7 +52,7 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', pureCoreRestrictions] },
   },
   {
-    files: ['src/**/*.ts'],
+    files: ['src/**/*.ts', 'src/**/*.cts'],
     plugins: { architecture },
     rules: {
       'architecture/no-cycle': 'error',

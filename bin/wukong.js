@@ -2,6 +2,7 @@
 // The CLI is compiled to dist/ by `npm ci` (the prepare script). Keep this shim tiny: it decides
 // only what to load.
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
 const args = process.argv.slice(2);
 // `wukong --version` alone answers from package.json, without loading the CLI at all.
@@ -9,7 +10,7 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   process.stdout.write(`${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}\n`);
 } else {
   // The bundled CLI (scripts/build-bundles.mjs) starts faster: one script, compiled with the V8
-  // code cache kept beside it (dist/src/bundle/run-bundle.js). User op modules (--ops, --config,
+  // code cache kept beside it (dist/src/bundle/run-bundle.cjs). User op modules (--ops, --config,
   // ./wukong.config.json) import `wukong` itself, i.e. the unbundled modules, so with them the CLI
   // runs those same modules, as op registries and values must not come from two copies.
   const userOps = args.some((arg) => /^--(ops|config)(=|$)/.test(arg)) || existsSync('wukong.config.json');
@@ -25,11 +26,12 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
       // the thread pool starts its threads itself
     }
   }
+  // The bundle runner is CommonJS: require() loads it without the ES module loader's round trips.
   const loaded = bundled
-    ? import('../dist/src/bundle/run-bundle.js').then(({ runCodeCachedBundle }) => runCodeCachedBundle(bundle, 'at-exit'))
+    ? new Promise((resolve) => resolve(createRequire(import.meta.url)('../dist/src/bundle/run-bundle.cjs').runCodeCachedBundle(bundle, 'at-exit')))
     : import('../dist/src/cli/main.js');
   loaded.catch((err) => {
-    if (err && err.code === 'ERR_MODULE_NOT_FOUND') {
+    if (err && (err.code === 'ERR_MODULE_NOT_FOUND' || err.code === 'MODULE_NOT_FOUND')) {
       process.stderr.write('wukong: build output missing; run `npm run build` (npm ci does this).\n');
       process.exit(1);
     }

@@ -5,7 +5,7 @@
 // Node then reads and compiles one file instead of resolving about a thousand modules (ours, zod,
 // Arrow, commander) one by one; a thread's start-up is what `wukong submit` waits for before a run.
 // Each bundle is one function expression, run through vm.Script with a V8 code cache beside it
-// (src/bundle/run-bundle.ts): compiling the bundle was most of what was left of the start, and on
+// (src/bundle/run-bundle.cts): compiling the bundle was most of what was left of the start, and on
 // Node 20 only a vm.Script takes a code cache, which means a script, not an ES module. So the
 // modules are bundled as CommonJS, without code splitting: a module imported on demand (each
 // command, each store adapter) is still evaluated only when imported, from the same file. The
@@ -29,7 +29,7 @@ import { build, transform } from 'esbuild';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const EXTERNAL = ['@aws-sdk/*', '@smithy/*', 'ioredis', '@duckdb/*', 'esbuild', 'pino', 'pino-*', 'playwright-core', 's3rver', 'aws-cdk-lib', 'constructs'];
 
-/** The parameters of the function each bundle is (src/bundle/run-bundle.ts passes them in). */
+/** The parameters of the function each bundle is (src/bundle/run-bundle.cts passes them in). */
 const WRAPPER_START = '(function (require, __wukongImport, __wukongBundleUrl) {';
 const WRAPPER_END = '})';
 
@@ -64,7 +64,8 @@ async function bundle(entry, name, outdirFromRoot) {
     format: 'iife',
     target: 'node20',
     // Smaller files parse faster; error classes name themselves after their constructor (WukongError).
-    minify: true,
+    // WUKONG_BUNDLE_MINIFY=0 keeps names and lines readable, for CPU profiles of the start.
+    minify: process.env.WUKONG_BUNDLE_MINIFY !== '0',
     keepNames: true,
     external: EXTERNAL,
     metafile: true,

@@ -1,12 +1,15 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sourceHash } from '../../src/bundle/code-cache-file.js';
 import { runWukong } from '../helpers/wukong-cli.js';
+
+// CommonJS (.cts), which vitest does not compile: the build of it, which the CLI itself runs.
+const { sourceHash } = createRequire(import.meta.url)('../../dist/src/bundle/code-cache-file.cjs') as typeof import('../../src/bundle/code-cache-file.cjs');
 
 /**
  * Issue 20, CLI start: the CLI and its executor threads run their bundles with V8 code caches
- * written beside them (src/bundle/run-bundle.ts, scripts/build-bundles.mjs). A corrupt cache (or
+ * written beside them (src/bundle/run-bundle.cts, scripts/build-bundles.mjs). A corrupt cache (or
  * one from another Node) must cost only a compile: the command works and the cache is written anew.
  */
 const BUNDLES = ['dist/src/cli/bundle/main.cjs', 'dist/src/runtime/embedded/bundle/worker.cjs'].map((path) => join(process.cwd(), path));

@@ -28,8 +28,8 @@ describe('lazy loading (e2e)', () => {
     // The hooks saw the run: the CLI and its threads ran the bundles (scripts/build-bundles.mjs),
     // loaded by the bundle runner and the thread's bundle entry, not the unbundled modules; the
     // other clients stay outside those bundles.
-    expect(run.modules.some((url) => url.endsWith('/dist/src/bundle/run-bundle.js'))).toBe(true);
-    expect(run.modules.some((url) => url.endsWith('/runtime/embedded/worker-bundle-entry.js'))).toBe(true);
+    expect(run.modules.some((url) => url.endsWith('/dist/src/bundle/run-bundle.cjs'))).toBe(true);
+    expect(run.modules.some((url) => url.endsWith('/runtime/embedded/worker-bundle-entry.cjs'))).toBe(true);
     expect(run.modules.filter((url) => url.endsWith('/cli/commands/submit.js') || url.endsWith('/runtime/embedded/worker-main.js'))).toEqual([]);
     // Modules of the bundles require() Node built-ins; the CommonJS side of the trace sees them.
     expect(run.modules).toContain('node:worker_threads');
@@ -52,7 +52,7 @@ describe('lazy loading (e2e)', () => {
     expect(run.code).toBe(0);
     expect(run.modules.some((url) => url.endsWith('/cli/commands/submit.js'))).toBe(true);
     expect(run.modules.some((url) => url.endsWith('/runtime/embedded/worker-main.js'))).toBe(true);
-    expect(run.modules.some((url) => url.includes('/bundle/') || url.endsWith('/worker-bundle-entry.js'))).toBe(false);
+    expect(run.modules.some((url) => url.includes('/bundle/') || url.endsWith('/worker-bundle-entry.cjs'))).toBe(false);
   });
 
   it('the trace does see those clients when a run needs them (the check above can fail)', () => {

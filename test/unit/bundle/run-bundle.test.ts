@@ -1,13 +1,18 @@
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { sourceHash } from '../../../src/bundle/code-cache-file.js';
-import { runCodeCachedBundle } from '../../../src/bundle/run-bundle.js';
+
+// The bundle runner is CommonJS (.cts), which vitest does not compile: the test loads the build of
+// it (`npm test` builds first), as bin/wukong.js and the executor threads do.
+const built = createRequire(import.meta.url);
+const { sourceHash } = built('../../../dist/src/bundle/code-cache-file.cjs') as typeof import('../../../src/bundle/code-cache-file.cjs');
+const { runCodeCachedBundle } = built('../../../dist/src/bundle/run-bundle.cjs') as typeof import('../../../src/bundle/run-bundle.cjs');
 
 /**
- * The code cache of a bundle (src/bundle/run-bundle.ts): written when missing, used when it fits,
+ * The code cache of a bundle (src/bundle/run-bundle.cts): written when missing, used when it fits,
  * and ignored and written anew when it is corrupt or made from another build; the bundle runs
  * either way, also where no cache can be written.
  */

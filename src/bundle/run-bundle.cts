@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
-import { readCodeCache, sourceHash, writeCodeCache } from './code-cache-file.js';
+import { readCodeCache, sourceHash, writeCodeCache } from './code-cache-file.cjs';
 
 /**
  * What a bundle of scripts/build-bundles.mjs evaluates to: a function of the `require` its modules
@@ -58,7 +58,11 @@ export function runCodeCachedBundle(bundle: URL, write: CodeCacheWrite): CodeCac
   return use;
 }
 
-/** import() as a module of dist/ calls it: packages resolve from node_modules as they do for dist/. */
+/**
+ * import() as a module of dist/ calls it: packages resolve from node_modules as they do for dist/.
+ * (This module is CommonJS, loaded with require() by bin/wukong.js and the thread entry, so that
+ * neither goes through Node's ES module loader for it; TypeScript keeps import() in a .cts file.)
+ */
 function importModule(specifier: string): Promise<unknown> {
   return import(specifier);
 }

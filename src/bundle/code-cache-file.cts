@@ -3,7 +3,7 @@ import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { threadId } from 'node:worker_threads';
 
 /**
- * A V8 code cache kept in a file beside the script it was made from (./run-bundle.ts). The file
+ * A V8 code cache kept in a file beside the script it was made from (./run-bundle.cts). The file
  * starts with the SHA-256 of that script's text, since V8 itself checks only the text's length:
  * a cache made from another build of the same length would be taken, with the other build's code.
  * V8 checks the rest (its version, its flags, a checksum of the data) and rejects what does not fit.
