@@ -21,12 +21,16 @@
 // which must be the same module instances the CLI and the threads use.
 // Last, the build runs `wukong submit` on an example once, which writes both code caches.
 import { spawnSync } from 'node:child_process';
-import { readFile, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { appendFile, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, transform } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+// Compiled by tsc before this script runs; the runner reads the line back.
+const { bundleHashLine } = createRequire(import.meta.url)('../dist/src/bundle/code-cache-file.cjs');
 const EXTERNAL = ['@aws-sdk/*', '@smithy/*', 'ioredis', '@duckdb/*', 'esbuild', 'pino', 'pino-*', 'playwright-core', 's3rver', 'aws-cdk-lib', 'constructs'];
 
 /** The parameters of the function each bundle is (src/bundle/run-bundle.cts passes them in). */
@@ -78,6 +82,8 @@ async function bundle(entry, name, outdirFromRoot) {
   // (esbuild itself warns of an import.meta it cannot keep in CommonJS.)
   const text = await readFile(outfile, 'utf8');
   if (/\bimport\(/.test(text)) throw new Error(`build-bundles: ${outfile} still contains import(); bundle or route it through __wukongImport`);
+  // The bundle's hash, as its last line: its code cache must be of this build (src/bundle/code-cache-file.cts).
+  await appendFile(outfile, bundleHashLine(createHash('sha256').update(text).digest('hex')));
   const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
   process.stdout.write(`build-bundles: ${entry} -> ${outdirFromRoot}/${name}.cjs (${Object.keys(result.metafile.inputs).length} modules, ${(bytes / 1024).toFixed(0)} KiB)\n`);
 }

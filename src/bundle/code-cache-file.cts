@@ -1,29 +1,37 @@
-import { createHash } from 'node:crypto';
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { threadId } from 'node:worker_threads';
 
 /**
  * A V8 code cache kept in a file beside the script it was made from (./run-bundle.cts). The file
- * starts with the SHA-256 of that script's text, since V8 itself checks only the text's length:
- * a cache made from another build of the same length would be taken, with the other build's code.
+ * starts with the hash of that script, which scripts/build-bundles.mjs writes as the script's last
+ * line, since V8 itself checks only the text's length: a cache made from another build of the same
+ * length would be taken, with the other build's code. (The build computes the hash, so that a start
+ * neither hashes a megabyte nor loads node:crypto, which an executor thread otherwise does without.)
  * V8 checks the rest (its version, its flags, a checksum of the data) and rejects what does not fit.
  */
-const HASH_BYTES = 32;
+const HASH_LINE = /\n\/\/# wukongBundleHash=([0-9a-f]{64})\s*$/;
+const HASH_CHARS = 64;
 
-export function sourceHash(source: Buffer): Buffer {
-  return createHash('sha256').update(source).digest();
+/** The SHA-256 (hex) the build wrote at the end of `source`, or undefined when there is none. */
+export function bundleHash(source: string): string | undefined {
+  return HASH_LINE.exec(source.slice(-100))?.[1];
+}
+
+/** The line scripts/build-bundles.mjs appends to a bundle whose text (before it) hashes to `hash`. */
+export function bundleHashLine(hash: string): string {
+  return `\n//# wukongBundleHash=${hash}\n`;
 }
 
 /** The cached data in `path` made from a script whose hash is `hash`, or undefined (none, unreadable, another script's). */
-export function readCodeCache(path: string, hash: Buffer): Buffer | undefined {
+export function readCodeCache(path: string, hash: string): Buffer | undefined {
   let file: Buffer;
   try {
     file = readFileSync(path);
   } catch {
     return undefined;
   }
-  if (file.length <= HASH_BYTES || !file.subarray(0, HASH_BYTES).equals(hash)) return undefined;
-  return file.subarray(HASH_BYTES);
+  if (file.length <= HASH_CHARS || file.toString('latin1', 0, HASH_CHARS) !== hash) return undefined;
+  return file.subarray(HASH_CHARS);
 }
 
 /**
@@ -33,10 +41,10 @@ export function readCodeCache(path: string, hash: Buffer): Buffer | undefined {
  * part. Returns whether it was written; an install the user cannot write to keeps no cache, and
  * that is no error.
  */
-export function writeCodeCache(path: string, hash: Buffer, data: Buffer): boolean {
+export function writeCodeCache(path: string, hash: string, data: Buffer): boolean {
   const partial = `${path}.${process.pid}-${threadId}.tmp`;
   try {
-    writeFileSync(partial, Buffer.concat([hash, data]));
+    writeFileSync(partial, Buffer.concat([Buffer.from(hash, 'latin1'), data]));
     renameSync(partial, path);
     return true;
   } catch {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
-import { readCodeCache, sourceHash, writeCodeCache } from './code-cache-file.cjs';
+import { bundleHash, readCodeCache, writeCodeCache } from './code-cache-file.cjs';
 
 /**
  * What a bundle of scripts/build-bundles.mjs evaluates to: a function of the `require` its modules
@@ -20,8 +20,8 @@ type BundleFunction = (require: NodeRequire, importModule: (specifier: string) =
 export type CodeCacheWrite = 'at-exit' | 'after-start';
 
 /**
- * What became of the code cache: `used` (V8 took it), `none` (no cache file, or one made from
- * another build), `rejected` (V8 did not take it: corrupt, or made by another Node or under other
+ * What became of the code cache: `used` (V8 took it), `none` (no cache file, one made from
+ * another build, or a script without the build's hash line), `rejected` (V8 did not take it: corrupt, or made by another Node or under other
  * V8 flags). The last two compile the whole bundle and write a new cache (when `CodeCacheWrite` says).
  */
 export type CodeCacheUse = 'used' | 'none' | 'rejected';
@@ -35,13 +35,14 @@ export type CodeCacheUse = 'used' | 'none' | 'rejected';
  */
 export function runCodeCachedBundle(bundle: URL, write: CodeCacheWrite): CodeCacheUse {
   const path = fileURLToPath(bundle);
-  const source = readFileSync(path);
+  const source = readFileSync(path, 'utf8');
   const cachePath = `${path}.v8cache`;
-  const hash = sourceHash(source);
-  const cached = readCodeCache(cachePath, hash);
-  const script = new Script(source.toString('utf8'), { filename: path, ...(cached ? { cachedData: cached } : {}) });
+  // A script without the build's hash line runs without a cache (none could be told apart).
+  const hash = bundleHash(source);
+  const cached = hash === undefined ? undefined : readCodeCache(cachePath, hash);
+  const script = new Script(source, { filename: path, ...(cached ? { cachedData: cached } : {}) });
   const use: CodeCacheUse = cached === undefined ? 'none' : script.cachedDataRejected === true ? 'rejected' : 'used';
-  if (use === 'none' || use === 'rejected') {
+  if (hash !== undefined && use !== 'used') {
     // Made when the functions the run compiled are in, so that the cache holds them too.
     const save = () => {
       try {

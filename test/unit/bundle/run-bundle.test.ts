@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 // The bundle runner is CommonJS (.cts), which vitest does not compile: the test loads the build of
 // it (`npm test` builds first), as bin/wukong.js and the executor threads do.
 const built = createRequire(import.meta.url);
-const { sourceHash } = built('../../../dist/src/bundle/code-cache-file.cjs') as typeof import('../../../src/bundle/code-cache-file.cjs');
+const { bundleHashLine } = built('../../../dist/src/bundle/code-cache-file.cjs') as typeof import('../../../src/bundle/code-cache-file.cjs');
 const { runCodeCachedBundle } = built('../../../dist/src/bundle/run-bundle.cjs') as typeof import('../../../src/bundle/run-bundle.cjs');
 
 /**
@@ -20,19 +21,24 @@ const RESULT = Symbol.for('wukong.test.runBundle');
 type Seen = { readonly letter: string; readonly eol: string; readonly url: string; readonly imported: Promise<{ sep: string }> };
 const seen = () => (globalThis as { [RESULT]?: Seen })[RESULT] as Seen;
 
-/** A bundle in the shape scripts/build-bundles.mjs makes, which records what it was given; `letter` is one character. */
-function bundleSource(letter: string): string {
-  return (
+/**
+ * A bundle in the shape scripts/build-bundles.mjs makes (a function expression, then its hash line),
+ * which records what it was given; `letter` is one character.
+ */
+function bundleSource(letter: string, withHashLine = true): string {
+  const text =
     '(function (require, __wukongImport, __wukongBundleUrl) {\n' +
     `  const work = (n) => { let s = 0; for (let i = 0; i < n; i += 1) s += i; return s; };\n` +
     `  globalThis[Symbol.for('wukong.test.runBundle')] = { letter: '${letter}', sum: work(10), eol: require('node:os').EOL, url: __wukongBundleUrl, imported: __wukongImport('node:path') };\n` +
-    '})'
-  );
+    '})';
+  return withHashLine ? text + bundleHashLine(hashOf(text)) : text;
 }
 
-function tempBundle(letter: string): { file: string; url: URL; cache: string } {
+const hashOf = (text: string) => createHash('sha256').update(text).digest('hex');
+
+function tempBundle(letter: string, withHashLine = true): { file: string; url: URL; cache: string } {
   const file = join(mkdtempSync(join(tmpdir(), 'wk-run-bundle-')), 'bundle.cjs');
-  writeFileSync(file, bundleSource(letter));
+  writeFileSync(file, bundleSource(letter, withHashLine));
   return { file, url: pathToFileURL(file), cache: `${file}.v8cache` };
 }
 
@@ -56,8 +62,8 @@ describe('runCodeCachedBundle', () => {
     expect(seen().eol).toBe('\n');
     expect(seen().url).toBe(url.href);
     expect((await seen().imported).sep).toBe('/');
-    expect(written.subarray(0, 32).equals(sourceHash(readFileSync(file)))).toBe(true);
-    expect(written.length).toBeGreaterThan(32);
+    expect(written.toString('latin1', 0, 64)).toBe(hashOf(readFileSync(file, 'utf8').split('\n//# wukongBundleHash=')[0]!));
+    expect(written.length).toBeGreaterThan(64);
     expect(readFileSync(cache).equals(written)).toBe(true); // a cache that was used is not written again
     expect(readdirSync(join(file, '..')).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
@@ -65,7 +71,7 @@ describe('runCodeCachedBundle', () => {
   it('a corrupt cache is rejected, the bundle still runs, and a good cache replaces it', async () => {
     // Prepare: the right header, then bytes V8 cannot take
     const { file, url, cache } = tempBundle('B');
-    writeFileSync(cache, Buffer.concat([sourceHash(readFileSync(file)), Buffer.from('not a V8 code cache'.repeat(20))]));
+    writeFileSync(cache, Buffer.concat([Buffer.from(hashOf(readFileSync(file, 'utf8').split('\n//# wukongBundleHash=')[0]!)), Buffer.from('not a V8 code cache'.repeat(20))]));
     // Act
     const first = runCodeCachedBundle(url, 'after-start');
     await afterStart();
@@ -77,7 +83,7 @@ describe('runCodeCachedBundle', () => {
   });
 
   it('a cache made from another build of the same length is not used: the new build runs', async () => {
-    // Prepare: V8 itself checks only the length of the text
+    // Prepare: V8 itself checks only the length of the text (the hash lines differ, not their length)
     const { file, url } = tempBundle('C');
     runCodeCachedBundle(url, 'after-start');
     await afterStart();
@@ -90,6 +96,18 @@ describe('runCodeCachedBundle', () => {
     expect(seen().letter).toBe('D');
     expect(runCodeCachedBundle(url, 'after-start')).toBe('used');
     expect(seen().letter).toBe('D');
+  });
+
+  it('a script without the hash line runs without a cache, and none is written', async () => {
+    // Prepare
+    const { url, cache } = tempBundle('F', false);
+    // Act
+    const uses = [runCodeCachedBundle(url, 'after-start'), runCodeCachedBundle(url, 'after-start')];
+    await afterStart();
+    // Assess
+    expect(uses).toEqual(['none', 'none']);
+    expect(seen().letter).toBe('F');
+    expect(existsSync(cache)).toBe(false);
   });
 
   it('where no cache can be written, the bundle runs all the same', async () => {
