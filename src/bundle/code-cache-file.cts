@@ -1,4 +1,4 @@
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { threadId } from 'node:worker_threads';
 
 /**
@@ -35,19 +35,31 @@ export function readCodeCache(path: string, hash: string): Buffer | undefined {
 }
 
 /**
- * Writes `data` for the script whose hash is `hash` to `path`, whole or not at all: into a file of
- * this process and thread first, renamed over `path`, so that a process starting meanwhile (two
- * first runs at once, or executor threads of one run) reads the old file or the new one, never a
- * part. Returns whether it was written; an install the user cannot write to keeps no cache, and
- * that is no error.
+ * Writes the data `make` returns for the script whose hash is `hash` to `path`, whole or not at
+ * all: into a file of this process and thread first, renamed over `path`, so that a process
+ * starting meanwhile (two first runs at once, or executor threads of one run) reads the old file or
+ * the new one, never a part. `make` (V8's createCachedData: tens of ms) is called only once that
+ * file could be opened: an install the user cannot write to keeps no cache, costs no more than
+ * the failed open, and that is no error. Returns whether the cache was written.
  */
-export function writeCodeCache(path: string, hash: string, data: Buffer): boolean {
+export function writeCodeCache(path: string, hash: string, make: () => Buffer): boolean {
   const partial = `${path}.${process.pid}-${threadId}.tmp`;
+  let fd: number | undefined;
   try {
-    writeFileSync(partial, Buffer.concat([Buffer.from(hash, 'latin1'), data]));
+    fd = openSync(partial, 'w');
+  } catch {
+    return false;
+  }
+  try {
+    const data = make();
+    writeSync(fd, Buffer.from(hash, 'latin1'));
+    writeSync(fd, data);
+    closeSync(fd);
+    fd = undefined;
     renameSync(partial, path);
     return true;
   } catch {
+    if (fd !== undefined) closeSync(fd);
     rmSync(partial, { force: true });
     return false;
   }

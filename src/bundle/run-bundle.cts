@@ -44,13 +44,7 @@ export function runCodeCachedBundle(bundle: URL, write: CodeCacheWrite): CodeCac
   const use: CodeCacheUse = cached === undefined ? 'none' : script.cachedDataRejected === true ? 'rejected' : 'used';
   if (hash !== undefined && use !== 'used') {
     // Made when the functions the run compiled are in, so that the cache holds them too.
-    const save = () => {
-      try {
-        writeCodeCache(cachePath, hash, script.createCachedData());
-      } catch {
-        // no cache this time: the next start compiles and tries again
-      }
-    };
+    const save = () => void writeCodeCache(cachePath, hash, () => script.createCachedData());
     if (write === 'at-exit') process.once('exit', save);
     else setTimeout(save, 0).unref();
   }

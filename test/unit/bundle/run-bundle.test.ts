@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 // The bundle runner is CommonJS (.cts), which vitest does not compile: the test loads the build of
 // it (`npm test` builds first), as bin/wukong.js and the executor threads do.
 const built = createRequire(import.meta.url);
-const { bundleHashLine } = built('../../../dist/src/bundle/code-cache-file.cjs') as typeof import('../../../src/bundle/code-cache-file.cjs');
+const { bundleHashLine, writeCodeCache } = built('../../../dist/src/bundle/code-cache-file.cjs') as typeof import('../../../src/bundle/code-cache-file.cjs');
 const { runCodeCachedBundle } = built('../../../dist/src/bundle/run-bundle.cjs') as typeof import('../../../src/bundle/run-bundle.cjs');
 
 /**
@@ -35,6 +35,8 @@ function bundleSource(letter: string, withHashLine = true): string {
 }
 
 const hashOf = (text: string) => createHash('sha256').update(text).digest('hex');
+/** The hash a bundle file's cache must start with: that of its text before the hash line. */
+const hashOfFile = (file: string) => hashOf(readFileSync(file, 'utf8').split('\n//# wukongBundleHash=')[0]!);
 
 function tempBundle(letter: string, withHashLine = true): { file: string; url: URL; cache: string } {
   const file = join(mkdtempSync(join(tmpdir(), 'wk-run-bundle-')), 'bundle.cjs');
@@ -62,7 +64,7 @@ describe('runCodeCachedBundle', () => {
     expect(seen().eol).toBe('\n');
     expect(seen().url).toBe(url.href);
     expect((await seen().imported).sep).toBe('/');
-    expect(written.toString('latin1', 0, 64)).toBe(hashOf(readFileSync(file, 'utf8').split('\n//# wukongBundleHash=')[0]!));
+    expect(written.toString('latin1', 0, 64)).toBe(hashOfFile(file));
     expect(written.length).toBeGreaterThan(64);
     expect(readFileSync(cache).equals(written)).toBe(true); // a cache that was used is not written again
     expect(readdirSync(join(file, '..')).filter((name) => name.endsWith('.tmp'))).toEqual([]);
@@ -71,7 +73,7 @@ describe('runCodeCachedBundle', () => {
   it('a corrupt cache is rejected, the bundle still runs, and a good cache replaces it', async () => {
     // Prepare: the right header, then bytes V8 cannot take
     const { file, url, cache } = tempBundle('B');
-    writeFileSync(cache, Buffer.concat([Buffer.from(hashOf(readFileSync(file, 'utf8').split('\n//# wukongBundleHash=')[0]!)), Buffer.from('not a V8 code cache'.repeat(20))]));
+    writeFileSync(cache, Buffer.concat([Buffer.from(hashOfFile(file)), Buffer.from('not a V8 code cache'.repeat(20))]));
     // Act
     const first = runCodeCachedBundle(url, 'after-start');
     await afterStart();
@@ -122,5 +124,33 @@ describe('runCodeCachedBundle', () => {
     expect([first, second]).toEqual(['none', 'none']);
     expect(seen().letter).toBe('E');
     expect(readdirSync(join(cache, '..')).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+});
+
+describe('writeCodeCache', () => {
+  it('where the file cannot be made, returns false without making the cache data (V8 takes tens of ms for it)', () => {
+    // Prepare
+    const missingDir = join(mkdtempSync(join(tmpdir(), 'wk-cache-write-')), 'no-such-dir', 'bundle.cjs.v8cache');
+    let made = 0;
+    // Act
+    const written = writeCodeCache(missingDir, 'a'.repeat(64), () => {
+      made += 1;
+      return Buffer.from('data');
+    });
+    // Assess
+    expect(written).toBe(false);
+    expect(made).toBe(0);
+  });
+
+  it('writes the hash, then the data, and leaves no partial file', () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), 'wk-cache-write-'));
+    const path = join(dir, 'bundle.cjs.v8cache');
+    // Act
+    const written = writeCodeCache(path, 'b'.repeat(64), () => Buffer.from('data'));
+    // Assess
+    expect(written).toBe(true);
+    expect(readFileSync(path, 'latin1')).toBe(`${'b'.repeat(64)}data`);
+    expect(readdirSync(dir)).toEqual(['bundle.cjs.v8cache']);
   });
 });
