@@ -27,8 +27,11 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
     }
   }
   // The bundle runner is CommonJS: require() loads it without the ES module loader's round trips.
+  // Each command has a code cache of its own, with the functions it runs (a name that is no
+  // command, e.g. a typo or an option, uses the shared one).
+  const command = /^[a-z][a-z-]*$/.test(args[0] ?? '') && existsSync(new URL(`../dist/src/cli/commands/${args[0]}.js`, import.meta.url)) ? args[0] : undefined;
   const loaded = bundled
-    ? new Promise((resolve) => resolve(createRequire(import.meta.url)('../dist/src/bundle/run-bundle.cjs').runCodeCachedBundle(bundle, 'at-exit')))
+    ? new Promise((resolve) => resolve(createRequire(import.meta.url)('../dist/src/bundle/run-bundle.cjs').runCodeCachedBundle(bundle, 'at-exit', command)))
     : import('../dist/src/cli/main.js');
   loaded.catch((err) => {
     if (err && (err.code === 'ERR_MODULE_NOT_FOUND' || err.code === 'MODULE_NOT_FOUND')) {

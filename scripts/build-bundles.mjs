@@ -19,7 +19,8 @@
 // The unbundled dist/ stays the package's API and the fallback: bin/wukong.js and the thread pool
 // use the unbundled modules when user op modules are loaded, since those import `wukong` itself,
 // which must be the same module instances the CLI and the threads use.
-// Last, the build runs `wukong submit` on an example once, which writes both code caches.
+// Last, the build runs `wukong submit` on an example once, which writes the code caches of the CLI's
+// `submit` and of the executor thread.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { appendFile, readFile, rm } from 'node:fs/promises';

@@ -21,22 +21,25 @@ export type CodeCacheWrite = 'at-exit' | 'after-start';
 
 /**
  * What became of the code cache: `used` (V8 took it), `none` (no cache file, one made from
- * another build, or a script without the build's hash line), `rejected` (V8 did not take it: corrupt, or made by another Node or under other
- * V8 flags). The last two compile the whole bundle and write a new cache (when `CodeCacheWrite` says).
+ * another build, or a script without the build's hash line), `rejected` (V8 did not take it:
+ * corrupt, or made by another Node or under other V8 flags). The last two compile the whole bundle
+ * and write a new cache (when `CodeCacheWrite` says).
  */
 export type CodeCacheUse = 'used' | 'none' | 'rejected';
 
 /**
  * Compiles and runs a bundle of scripts/build-bundles.mjs with the V8 code cache kept beside it
- * (`<bundle>.v8cache`): with it V8 skips parsing and compiling what the cache holds, most of what
- * starting the CLI or an executor thread cost (Node 20 has no module compile cache; a vm.Script is
- * what takes one). A missing cache, one V8 rejects (another Node or V8 flags) or one of another
- * build is written anew; a cache that cannot be read or written only costs that compile.
+ * (`<bundle>.v8cache`, or `<bundle>.<variant>.v8cache`): with it V8 skips parsing and compiling
+ * what the cache holds, most of what starting the CLI or an executor thread cost (Node 20 has no
+ * module compile cache; a vm.Script is what takes one). A missing cache, one V8 rejects (another
+ * Node or V8 flags) or one of another build is written anew; a cache that cannot be read or written
+ * only costs that compile. A cache is written only then, so it holds the functions of the run that
+ * wrote it: `variant` keeps one per CLI command (`submit` runs other code than `validate`).
  */
-export function runCodeCachedBundle(bundle: URL, write: CodeCacheWrite): CodeCacheUse {
+export function runCodeCachedBundle(bundle: URL, write: CodeCacheWrite, variant?: string): CodeCacheUse {
   const path = fileURLToPath(bundle);
   const source = readFileSync(path, 'utf8');
-  const cachePath = `${path}.v8cache`;
+  const cachePath = variant === undefined ? `${path}.v8cache` : `${path}.${variant}.v8cache`;
   // A script without the build's hash line runs without a cache (none could be told apart).
   const hash = bundleHash(source);
   const cached = hash === undefined ? undefined : readCodeCache(cachePath, hash);

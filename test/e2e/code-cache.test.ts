@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -14,7 +14,8 @@ const hashOf = (bundle: string) => Buffer.from(bundleHash(readFileSync(bundle, '
  * written beside them (src/bundle/run-bundle.cts, scripts/build-bundles.mjs). A corrupt cache (or
  * one from another Node) must cost only a compile: the command works and the cache is written anew.
  */
-const BUNDLES = ['dist/src/cli/bundle/main.cjs', 'dist/src/runtime/embedded/bundle/worker.cjs'].map((path) => join(process.cwd(), path));
+const MAIN = join(process.cwd(), 'dist/src/cli/bundle/main.cjs');
+const WORKER = join(process.cwd(), 'dist/src/runtime/embedded/bundle/worker.cjs');
 const CORRUPT = Buffer.from('not a V8 code cache'.repeat(50));
 
 /** Each bundle's own cache, put back after the test (a cache written by a test run is a valid one, but smaller). */
@@ -25,10 +26,13 @@ afterEach(() => {
 });
 
 describe('code cache of the CLI and thread bundles (e2e)', () => {
-  it('with both caches corrupt, `submit` runs, and both caches are written anew for this build', () => {
+  it('with both caches of `submit` corrupt, `submit` runs, and both caches are written anew for this build', () => {
     // Prepare: this build's hash, then data V8 rejects
-    for (const bundle of BUNDLES) {
-      const cache = `${bundle}.v8cache`;
+    const caches = [
+      { bundle: MAIN, cache: `${MAIN}.submit.v8cache` },
+      { bundle: WORKER, cache: `${WORKER}.v8cache` },
+    ];
+    for (const { bundle, cache } of caches) {
       saved.set(cache, readFileSync(cache));
       writeFileSync(cache, Buffer.concat([hashOf(bundle), CORRUPT]));
     }
@@ -38,25 +42,27 @@ describe('code cache of the CLI and thread bundles (e2e)', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect((JSON.parse(run.stdout) as { ok: boolean }).ok).toBe(true);
-    for (const bundle of BUNDLES) {
-      const cache = readFileSync(`${bundle}.v8cache`);
-      expect(cache.subarray(0, 64).equals(hashOf(bundle))).toBe(true);
-      expect(cache.subarray(64).equals(CORRUPT)).toBe(false);
-      expect(cache.length).toBeGreaterThan(10_000);
+    for (const { bundle, cache } of caches) {
+      const written = readFileSync(cache);
+      expect(written.subarray(0, 64).equals(hashOf(bundle))).toBe(true);
+      expect(written.subarray(64).equals(CORRUPT)).toBe(false);
+      expect(written.length).toBeGreaterThan(10_000);
     }
   });
 
-  it('with a cache from another build, `validate` still answers', () => {
+  it('`validate` with a cache from another build still answers, and writes its own cache, not that of `submit`', () => {
     // Prepare: another script's hash (a rebuilt bundle whose cache was left behind)
-    const cache = `${BUNDLES[0]}.v8cache`;
-    const good = readFileSync(cache);
-    saved.set(cache, good);
+    const cache = `${MAIN}.validate.v8cache`;
+    const submitCache = readFileSync(`${MAIN}.submit.v8cache`);
+    const good = existsSync(cache) ? readFileSync(cache) : submitCache;
+    if (existsSync(cache)) saved.set(cache, good);
     writeFileSync(cache, Buffer.concat([Buffer.from('7'.repeat(64)), good.subarray(64)]));
     // Act
     const run = runWukong(['validate', 'workloads/examples/gemm-2x2.json']);
     // Assess
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('ok: gemm-2x2: 20 tasks');
-    expect(readFileSync(cache).subarray(0, 64).equals(hashOf(BUNDLES[0]!))).toBe(true);
+    expect(readFileSync(cache).subarray(0, 64).equals(hashOf(MAIN))).toBe(true);
+    expect(readFileSync(`${MAIN}.submit.v8cache`).equals(submitCache)).toBe(true);
   });
 });
