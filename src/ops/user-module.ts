@@ -1,5 +1,3 @@
-import { execFile } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { access, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -46,7 +44,9 @@ async function importModule(path: string, source: string, what: string): Promise
 }
 
 /** `file:line` of the first syntax error in `path` (node --check), or undefined if it parses. */
-function syntaxErrorLocation(path: string, source: string): Promise<string | undefined> {
+async function syntaxErrorLocation(path: string, source: string): Promise<string | undefined> {
+  // Imported here, as randomUUID below: every executor thread loads this module, and needs neither.
+  const { execFile } = await import('node:child_process');
   return new Promise((done) => {
     execFile(process.execPath, ['--check', path], { timeout: 10_000 }, (error, _stdout, stderr) => {
       if (!error) return done(undefined);
@@ -71,6 +71,7 @@ async function importTypeScript(path: string, what: string): Promise<unknown> {
     const where = location?.line === undefined ? '' : `${path}:${location.line}: `;
     throw new BadInputError(`${what} does not compile: ${where}${(error as Error).message}`, { cause: error });
   }
+  const { randomUUID } = await import('node:crypto');
   const compiled = join(dirname(path), `.${basename(path, extname(path))}.wukong-${process.pid}-${randomUUID().slice(0, 8)}.mjs`);
   try {
     await writeFile(compiled, code);

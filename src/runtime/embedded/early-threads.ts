@@ -78,13 +78,13 @@ export function endUntakenEarlyThreads(): void {
  * The script executor threads run: compiled JavaScript from dist/ when this module is itself
  * compiled, and from the build output when it runs as TypeScript under vitest (npm test builds
  * first). The build bundles the thread entry into one file (scripts/build-bundles.mjs), which starts
- * a thread several times faster; user op modules import `wukong` itself, so with them threads load
- * the unbundled modules, the same instances those imports get.
+ * a thread several times faster, and ./worker-bundle-entry.cts runs it with a V8 code cache; user
+ * op modules import `wukong` itself, so with them threads load the unbundled modules, the same
+ * instances those imports get.
  */
 export function executorThreadScript(withOpModules: boolean): URL {
   const here = import.meta.url;
   const dir = here.endsWith('.ts') ? new URL('../../../dist/src/runtime/embedded/', here) : new URL('./', here);
-  const bundle = new URL('bundle/worker.mjs', dir);
-  if (!withOpModules && existsSync(bundle)) return bundle;
+  if (!withOpModules && existsSync(new URL('bundle/worker.cjs', dir))) return new URL('worker-bundle-entry.cjs', dir);
   return new URL('worker-main.js', dir);
 }

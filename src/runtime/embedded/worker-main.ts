@@ -21,83 +21,90 @@ import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
  * An executor thread of the embedded backend: like a Lambda container, it runs one invocation at
  * a time and stays warm for the next one.
  */
-const port = parentPort;
-if (!port) throw new Error('worker-main must run in a worker thread');
-// A thread started early (./early-threads.ts) has loaded its modules by now; its init follows.
-const init = isAwaitInit(workerData) ? await initMessage(port) : (workerData as WorkerInit);
-const post = (message: FromWorker) => port.postMessage(message);
-// Invocations go on the store port when there is one, after the puts they depend on (./port-rpc.ts).
-const memory =
-  init.storePort && init.storeChanges
-    ? storeProxies({ port: init.storePort, changes: init.storeChanges, ttlSeconds: init.stores.ttlSeconds, ...(init.putsPosted ? { putsPosted: init.putsPosted } : {}) })
-    : undefined;
-const opened = await createExecutorStores(init.stores, memory);
-const store = opened.store;
-// The main thread's coordinator: fan-in marks of the current run's table are made here, in shared
-// memory (outside the store call bounds: they cannot hang); the rest goes through the port.
-const fanIns = coordinatorIsHostLocal(init.stores) ? new SharedFanInCoordinator(opened.coordinator) : undefined;
-const coordinator = fanIns ?? opened.coordinator;
-const invoke = memory ? memory.invoke : (payload: ExecutorPayload) => post({ type: 'invoke', payload });
-const done = memory ? memory.done : (jobId: number, runMs: number) => post({ type: 'done', jobId, runMs });
+if (!parentPort) throw new Error('worker-main must run in a worker thread');
+// Not top-level await: the thread bundle is a script (scripts/build-bundles.mjs). A failure still
+// ends the thread with an error, as an unhandled rejection.
+void runExecutorThread(parentPort);
 
-const { registry: ops } = await loadOpRegistry(init.opModules ?? []);
-const metadata = init.metadata ? await openMetadataStore(init.metadata) : undefined;
+async function runExecutorThread(port: MessagePort): Promise<void> {
+  // A thread started early (./early-threads.ts) has loaded its modules by now; its init follows.
+  const init = isAwaitInit(workerData) ? await initMessage(port) : (workerData as WorkerInit);
+  const post = (message: FromWorker) => port.postMessage(message);
+  // Invocations go on the store port when there is one, after the puts they depend on (./port-rpc.ts).
+  const memory =
+    init.storePort && init.storeChanges
+      ? storeProxies({ port: init.storePort, changes: init.storeChanges, ttlSeconds: init.stores.ttlSeconds, ...(init.putsPosted ? { putsPosted: init.putsPosted } : {}) })
+      : undefined;
+  const opened = await createExecutorStores(init.stores, memory);
+  const store = opened.store;
+  // The main thread's coordinator: fan-in marks of the current run's table are made here, in shared
+  // memory (outside the store call bounds: they cannot hang); the rest goes through the port.
+  const fanIns = coordinatorIsHostLocal(init.stores) ? new SharedFanInCoordinator(opened.coordinator) : undefined;
+  const coordinator = fanIns ?? opened.coordinator;
+  const invoke = memory ? memory.invoke : (payload: ExecutorPayload) => post({ type: 'invoke', payload });
+  const done = memory ? memory.done : (jobId: number, runMs: number) => post({ type: 'done', jobId, runMs });
 
-const deps: DriverDeps = {
-  ...(metadata ? { metadata } : {}),
-  store,
-  coordinator,
-  invoker: {
-    invoke: async (payload) => invoke(payload),
-  },
-  ops,
-  clock: systemClock,
-  // Warnings (a metadata batch not recorded) reach the user through the main thread; the rest
-  // of the executor's log is for Lambda's CloudWatch and is dropped here.
-  logger: { ...silentLogger, warn: (_fields, message) => post({ type: 'warning', message }) },
-  runs: new RunCache(coordinator, runDagFromSpec),
-  memoryMb: 0,
-  invokeConcurrency: init.invokeConcurrency,
-  // Threads share one process, whose CPU clock covers them all: report op time instead (0 here).
-  cpuMs: () => 0,
-  memoryBytes: sampledRss,
-};
+  const { registry: ops } = await loadOpRegistry(init.opModules ?? []);
+  const metadata = init.metadata ? await openMetadataStore(init.metadata) : undefined;
 
-/** Reading RSS is a system call; executors ask often, so a 20 ms old reading is good enough. */
-let rssAt = 0;
-let rssBytes = 0;
-function sampledRss(): number {
-  const now = performance.now();
-  if (now - rssAt > 20) {
-    rssBytes = memoryUsage.rss();
-    rssAt = now;
+  const deps: DriverDeps = {
+    ...(metadata ? { metadata } : {}),
+    store,
+    coordinator,
+    invoker: {
+      invoke: async (payload) => invoke(payload),
+    },
+    ops,
+    clock: systemClock,
+    // Warnings (a metadata batch not recorded) reach the user through the main thread; the rest
+    // of the executor's log is for Lambda's CloudWatch and is dropped here.
+    logger: { ...silentLogger, warn: (_fields, message) => post({ type: 'warning', message }) },
+    runs: new RunCache(coordinator, runDagFromSpec),
+    memoryMb: 0,
+    invokeConcurrency: init.invokeConcurrency,
+    // Threads share one process, whose CPU clock covers them all: report op time instead (0 here).
+    cpuMs: () => 0,
+    memoryBytes: sampledRss,
+  };
+
+  /** Reading RSS is a system call; executors ask often, so a 20 ms old reading is good enough. */
+  let rssAt = 0;
+  let rssBytes = 0;
+  function sampledRss(): number {
+    const now = performance.now();
+    if (now - rssAt > 20) {
+      rssBytes = memoryUsage.rss();
+      rssAt = now;
+    }
+    return rssBytes;
   }
-  return rssBytes;
-}
 
-port.on('message', (message: ToWorker) => {
-  if (message.type === 'init') return; // taken by initMessage before this listener existed
-  if (message.type === 'fan-in-table') {
-    fanIns?.use(message.table ? SharedFanInTable.open(message.table) : undefined);
-    return;
-  }
-  if (running < init.executorsPerThread) start(message);
-  else waiting.push(message);
-});
-
-// The pool may send a few invocations ahead of a free executor (ThreadPool.pump): they wait here,
-// so that the next one starts as soon as one ends, without a round trip to the main thread.
-let running = 0;
-const waiting: Extract<ToWorker, { type: 'execute' }>[] = [];
-function start(message: Extract<ToWorker, { type: 'execute' }>): void {
-  running += 1;
-  const startedAt = performance.now();
-  void handleInvocation(message.payload, deps, { cold: message.cold }).finally(() => {
-    running -= 1;
-    done(message.jobId, performance.now() - startedAt);
-    const next = waiting.shift();
-    if (next) start(next);
+  port.on('message', (message: ToWorker) => {
+    if (message.type === 'init') return; // taken by initMessage before this listener existed
+    if (message.type === 'fan-in-table') {
+      fanIns?.use(message.table ? SharedFanInTable.open(message.table) : undefined);
+      return;
+    }
+    if (running < init.executorsPerThread) start(message);
+    else waiting.push(message);
   });
+
+  // The pool may send a few invocations ahead of a free executor (ThreadPool.pump): they wait here,
+  // so that the next one starts as soon as one ends, without a round trip to the main thread.
+  let running = 0;
+  const waiting: Extract<ToWorker, { type: 'execute' }>[] = [];
+  function start(message: Extract<ToWorker, { type: 'execute' }>): void {
+    running += 1;
+    const startedAt = performance.now();
+    void handleInvocation(message.payload, deps, { cold: message.cold }).finally(() => {
+      running -= 1;
+      done(message.jobId, performance.now() - startedAt);
+      const next = waiting.shift();
+      if (next) start(next);
+    });
+  }
+
+  post({ type: 'ready' });
 }
 
 function initMessage(from: MessagePort): Promise<WorkerInit> {
@@ -110,5 +117,3 @@ function initMessage(from: MessagePort): Promise<WorkerInit> {
     from.on('message', onInit);
   });
 }
-
-post({ type: 'ready' });
