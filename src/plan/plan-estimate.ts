@@ -10,6 +10,11 @@ export { startTailMs } from './start-tail.js';
 /** What the estimator forecasts of a plan. Times are ms from the client's first invoke. */
 export interface PlanEstimate {
   readonly makespanMs: number;
+  /**
+   * The schedule's own end: the latest worker end, without the store server's bound. Where that
+   * bound decides makespanMs, it hides what slower workers do to the schedule under it.
+   */
+  readonly scheduleMs: number;
   readonly costUsd: number;
   readonly gbSeconds: number;
   readonly costFormula: string;
@@ -42,20 +47,25 @@ export interface PlanEstimate {
  * planned-mode executor (DESIGN.md §4):
  * - a worker is invoked when its first task's inputs are in the store (a source's: by the client,
  *   which keeps `clientInvokeConcurrency` Invoke calls in flight, so the i-th source worker's call
- *   waits for i / concurrency earlier calls), or earlier when a task pre-warms it; it is ready
- *   after the Invoke call and a cold start;
+ *   waits for i / concurrency earlier calls); it is ready after the Invoke call and a cold start,
+ *   or a warm start when a task pre-warmed it (a separate Invoke call whose environment is idle
+ *   once its own cold start is over) early enough;
  * - workers started together wait for the slowest of their cold starts: a worker's cold start is
  *   its tier's, plus the tail of the expected slowest of the k workers of its wave (startTailMs;
  *   a wave: workers whose first tasks wait on the same number of worker hand-offs);
  * - it runs its tasks one after another in plan order;
  * - a parent's output on the same worker is in memory; from another worker it is fetched after
- *   the producer uploaded it. Each put and get runs at the bandwidth of its worker's tier. Without preload the fetches run when the worker turns to the task;
- *   with preload they run while the worker computes earlier tasks (as soon as the bytes exist);
- * - a task whose output is needed by another worker, or is a DAG output, is uploaded at once (the
- *   worker waits for the put), then marked in its consumers' fan-ins (one coordination round
- *   trip); a consumer already running learns of the mark one more round trip later;
+ *   the producer uploaded it. Each put and get runs at the bandwidth of its worker's tier, and a
+ *   worker's puts and gets queue on its one link, one after another (the simulator's StoreModel).
+ *   Without preload the fetches run when the worker turns to the task; with preload they run
+ *   while the worker computes earlier tasks (as soon as the bytes exist and the link is free);
+ * - a task whose output is needed by another worker, or is a DAG output, is uploaded at once
+ *   (while the worker goes on to its next task), then marked in its consumers' fan-ins (one
+ *   coordination round trip); a consumer already running learns of the mark one more round trip
+ *   later;
  * - a dup-annotated producer whose inputs all live on the consumer's worker is recomputed there
- *   when that is sooner than waiting for its transfer;
+ *   when its output is not yet available as the worker turns to the consumer (the executor runs
+ *   a missing dup producer, and fetches a marked one) and recomputing is sooner than the fetch;
  * - cost: each worker billed from handler start (cold start INIT included, as AWS bills it since
  *   2025-08) to its last upload, at its tier, plus one request per worker (src/model/cost-model.ts).
  * - a store with one server (Redis) moves every put and get through it: the makespan is at least
@@ -90,6 +100,9 @@ export function estimatePlan(costs: TaskCosts, plan: CompactPlan): PlanEstimate 
   const delayedBy = new Int32Array(n).fill(-1);
   const started = new Uint8Array(workers);
   const workerFree = new Float64Array(workers);
+  // The worker's network link: its puts and gets queue on it one after another (as the
+  // simulator's StoreModel links do); a put runs while the worker computes its next task.
+  const linkFree = new Float64Array(workers);
   const workerLast = new Int32Array(workers).fill(-1);
   const workerBeginMs = new Float64Array(workers);
   const workerReadyMs = new Float64Array(workers);
@@ -114,6 +127,7 @@ export function estimatePlan(costs: TaskCosts, plan: CompactPlan): PlanEstimate 
   const earlyByMs = new Float64Array(workers);
 
   const stored = costs.stored;
+  const preloadFetches: { parent: number; available: number; download: number }[] = [];
   for (const task of runOrder) {
     // Already ran (re-planning): its output is in the store from the start.
     if (stored?.[task] === 1) continue;
@@ -143,12 +157,22 @@ export function estimatePlan(costs: TaskCosts, plan: CompactPlan): PlanEstimate 
         workerBeginMs[worker] = costs.coordinationMs;
         workerReadyMs[worker] = costs.coordinationMs;
         earlyByMs[worker] = 0;
+      } else if (pStart !== pEnd && prewarmed !== Infinity && starts[worker] !== WARM) {
+        // A prewarm is an Invoke call of its own whose environment goes idle once its cold start
+        // is over; the producer's mark still invokes the worker, which starts warm on that
+        // environment if it is idle by then, else cold on another.
+        workerBeginMs[worker] = trigger + costs.invokeApiMs;
+        const warmFromMs = prewarmed + costs.invokeApiMs + (costs.coldStartMs[tier] as number);
+        const warm = (workerBeginMs[worker] as number) >= warmFromMs;
+        workerReadyMs[worker] = workerBeginMs[worker] + (warm ? (costs.warmStartMs[tier] as number) : (coldStartOf[worker] as number));
+        earlyByMs[worker] = warm ? 0 : (coldStartOf[worker] as number) - (costs.coldStartMs[tier] as number);
       } else {
         workerBeginMs[worker] = invokedAt + costs.invokeApiMs;
         workerReadyMs[worker] = workerBeginMs[worker] + (coldStartOf[worker] as number);
         earlyByMs[worker] = starts[worker] === WARM ? 0 : (coldStartOf[worker] as number) - (costs.coldStartMs[tier] as number);
       }
       workerFree[worker] = workerReadyMs[worker] as number;
+      linkFree[worker] = workerReadyMs[worker] as number;
     }
 
     const free = workerFree[worker] as number;
@@ -157,6 +181,7 @@ export function estimatePlan(costs: TaskCosts, plan: CompactPlan): PlanEstimate 
     let downloadSum = 0;
     let preloadArrival = 0;
     let preloadLast = -1;
+    preloadFetches.length = 0;
     let recomputeMs = 0;
     let ownDownloadMs = 0;
     for (let k = pStart; k < pEnd; k += 1) {
@@ -173,7 +198,10 @@ export function estimatePlan(costs: TaskCosts, plan: CompactPlan): PlanEstimate 
       const download = edgeDownloadMs[k] as number;
       if (dup[parent] === 1 && stored?.[parent] !== 1 && inputsAllOn(costs, plan, parent, worker)) {
         const recompute = exec[parent] as number;
-        if (free + recomputeMs + recompute < Math.max(available, free) + download) {
+        // The executor runs a dup producer only when its mark is missing as it turns to the task (a
+        // marked one it fetches, behind whatever else is on its link); the estimate counts it only
+        // where that is also sooner than the fetch.
+        if (available > free + recomputeMs && free + recomputeMs + recompute < available + download) {
           recomputeMs += recompute;
           recomputedOn[parent] = worker + 1;
           continue;
@@ -184,11 +212,20 @@ export function estimatePlan(costs: TaskCosts, plan: CompactPlan): PlanEstimate 
         remoteLast = parent;
       }
       downloadSum += download;
-      const arrival = Math.max(available, workerBeginMs[worker] as number) + download;
-      if (arrival > preloadArrival || preloadLast === -1) {
-        preloadArrival = Math.max(preloadArrival, arrival);
-        preloadLast = parent;
+      if (preload[task] === 1) preloadFetches.push({ parent, available, download });
+    }
+    if (preloadFetches.length > 0) {
+      // Preloaded inputs are fetched as their marks are seen, one after another on the link.
+      preloadFetches.sort((a, b) => a.available - b.available);
+      let link = linkFree[worker] as number;
+      for (const fetch of preloadFetches) {
+        link = Math.max(fetch.available, link) + fetch.download;
+        if (link >= preloadArrival || preloadLast === -1) {
+          preloadArrival = link;
+          preloadLast = fetch.parent;
+        }
       }
+      linkFree[worker] = link;
     }
     let start: number;
     const threshold = plan.parkAfterMs?.[task];
@@ -204,13 +241,20 @@ export function estimatePlan(costs: TaskCosts, plan: CompactPlan): PlanEstimate 
       epoch[worker] = (epoch[worker] as number) + 1;
       heldUploadMs[worker] = 0;
       start = resumedAt + downloadSum + ownDownloadMs;
+      linkFree[worker] = start;
       delayedBy[task] = remoteLast;
     } else if (preload[task] === 1) {
       start = Math.max(free, preloadArrival);
       delayedBy[task] = preloadArrival > free ? preloadLast : (workerLast[worker] as number);
+    } else if (remoteLast !== -1) {
+      // Its gets go out when the worker turns to it and the marks are in, behind the worker's puts.
+      const linkAt = linkFree[worker] as number;
+      start = Math.max(free, remoteReady, linkAt) + downloadSum;
+      linkFree[worker] = start;
+      delayedBy[task] = remoteReady > Math.max(free, linkAt) ? remoteLast : (workerLast[worker] as number);
     } else {
-      start = Math.max(free, remoteReady) + downloadSum;
-      delayedBy[task] = remoteReady > free ? remoteLast : (workerLast[worker] as number);
+      start = free;
+      delayedBy[task] = workerLast[worker] as number;
     }
     start += recomputeMs;
     const finish = start + (exec[task] as number);
@@ -220,7 +264,8 @@ export function estimatePlan(costs: TaskCosts, plan: CompactPlan): PlanEstimate 
     }
     startMs[task] = start;
     finishMs[task] = finish;
-    availableMs[task] = needsUpload ? finish + (uploadMs[task] as number) : finish;
+    if (needsUpload) linkFree[worker] = Math.max(finish, linkFree[worker] as number) + (uploadMs[task] as number);
+    availableMs[task] = needsUpload ? (linkFree[worker] as number) : finish;
     epochOf[task] = epoch[worker] as number;
     for (let k = pStart; k < pEnd; k += 1) {
       const parent = parentValues[k] as number;
@@ -231,23 +276,24 @@ export function estimatePlan(costs: TaskCosts, plan: CompactPlan): PlanEstimate 
       }
     }
     if ((localReadersLeft[task] as number) > 0 && !needsUpload) heldUploadMs[worker] = (heldUploadMs[worker] as number) + (uploadMs[task] as number);
-    workerFree[worker] = availableMs[task] as number;
-    workerEndMs[worker] = availableMs[task] as number;
+    workerFree[worker] = finish;
+    workerEndMs[worker] = Math.max(finish, linkFree[worker] as number);
     workerLast[worker] = task;
     const prewarmed = plan.prewarm.get(task);
     if (prewarmed) for (const target of prewarmed) prewarmAt[target] = Math.min(prewarmAt[target] as number, start);
   }
 
-  let makespanMs = storeServerBoundMs(costs, plan);
+  let scheduleMs = 0;
   const executors: { durationMs: number; memoryMb: number }[] = [];
   for (let worker = 0; worker < workers; worker += 1) {
     if (started[worker] === 0) continue;
-    makespanMs = Math.max(makespanMs, workerEndMs[worker] as number);
+    scheduleMs = Math.max(scheduleMs, workerEndMs[worker] as number);
     executors.push({ durationMs: (workerEndMs[worker] as number) - (workerBeginMs[worker] as number) - (parkedMs[worker] as number), memoryMb: costs.tiers[tierOf[worker] as number] as number });
   }
   const cost = estimateCost({ executors, invocations: executors.length + parks });
   return {
-    makespanMs,
+    makespanMs: Math.max(scheduleMs, storeServerBoundMs(costs, plan)),
+    scheduleMs,
     costUsd: cost.usd,
     gbSeconds: cost.gbSeconds,
     costFormula: cost.formula,

@@ -39,14 +39,34 @@ function plan(workers: number[], tierCount: number): CompactPlan {
 }
 
 describe('estimatePlan', () => {
-  it('one worker: invoke + cold start, then the tasks in a row, then the outputs (b, c) uploaded', () => {
+  it('one worker: invoke + cold start, then the tasks in a row while the outputs (b, c) upload on its link', () => {
     const estimate = estimatePlan(costs(), plan([0, 0, 0], 1));
-    // ready 250; a 250-350; b 350-650 +10 upload = 660; c 660-710 + 10 = 720
-    expect(Array.from(estimate.startMs)).toEqual([250, 350, 660]);
-    expect(estimate.makespanMs).toBe(720);
+    // ready 250; a 250-350; b 350-650, its put 650-660 while c runs 650-700; c's put 700-710.
+    expect(Array.from(estimate.startMs)).toEqual([250, 350, 650]);
+    expect(estimate.availableMs[1]).toBe(660);
+    expect(estimate.makespanMs).toBe(710);
     expect(estimate.workerCount).toBe(1);
-    // Billed from handler start (50) to the last upload (720), 1769 MB, plus one request.
-    expect(estimate.costUsd).toBeCloseTo((0.67 * 1769) / 1024 * 0.0000166667 + 0.2 / 1e6, 12);
+    // Billed from handler start (50) to the last upload (710), 1769 MB, plus one request.
+    expect(estimate.costUsd).toBeCloseTo((0.66 * 1769) / 1024 * 0.0000166667 + 0.2 / 1e6, 12);
+  });
+
+  it("a worker's puts and gets queue on its one link: a get waits for the puts issued before it", () => {
+    // a -> c and b -> c: a and b on worker 0 (both stored: c is elsewhere), x then c on worker 1.
+    const fanIn = dagOf([work('a', 0), work('b', 0), work('x', 0), work('c', 0, ['a', 'b', 'x'])]);
+    const graph = buildPlanGraph(fanIn);
+    const outputBytes = Float64Array.from([1000, 1000, 1000, 1000]);
+    const downloadMs = Float64Array.from([20, 20, 20, 20]);
+    const c: TaskCosts = { ...costs(), graph, execMs: [Float64Array.from([10, 10, 400, 10])], outputBytes, uploadMs: Float64Array.from([100, 100, 100, 100]), downloadMs, ...wholeOutputEdges(graph, outputBytes, downloadMs) };
+    const p = emptyCompactPlan(4);
+    p.workerOf = Int32Array.from([0, 0, 1, 1]);
+    p.tierOf = [0, 0];
+    const estimate = estimatePlan(c, p);
+    // Worker 0: a 250-260, b 260-270 (no wait for a's put); puts a 260-360, b 360-460 (queued).
+    expect(estimate.startMs[1]).toBe(260);
+    expect(estimate.availableMs[0]).toBe(360);
+    expect(estimate.availableMs[1]).toBe(460);
+    // Worker 1: x 250-650; c's gets of a and b (20 each) after b is stored: 650 + 40.
+    expect(estimate.startMs[3]).toBe(690);
   });
 
   it('two workers: the consumer is invoked when the input is stored, downloads it, and waits for a cold start', () => {
@@ -58,29 +78,46 @@ describe('estimatePlan', () => {
     expect(Array.from(estimate.workerBeginMs)).toEqual([50, 410]);
   });
 
-  it('prewarm overlaps the cold start; preload also overlaps the download', () => {
+  it('prewarm: the worker starts warm when the prewarmed environment is up by its invocation', () => {
+    // a runs 400 ms: stored at 660, so worker 1 is invoked at 660 (begins 710).
+    const slowA = { ...costs(), execMs: [Float64Array.from([400, 300, 50])] };
     const p = plan([0, 0, 1], 2);
-    p.prewarm.set(0, [1]); // a pre-warms worker 1 when a starts (250): begins 300, ready 500
-    const warmed = estimatePlan(costs(), p);
-    expect(warmed.workerReadyMs[1]).toBe(500);
-    expect(warmed.startMs[2]).toBe(520); // ready 500, then the 20 ms download
-    p.preload[2] = 1; // the download (a stored at 360, +20) happens before the worker is ready
-    expect(estimatePlan(costs(), p).startMs[2]).toBe(500);
+    expect(estimatePlan(slowA, p).workerReadyMs[1]).toBe(910); // 710 + a 200 ms cold start
+    // a pre-warms worker 1 when a starts (250): a separate Invoke call, its environment idle at
+    // 250 + 50 + 200 = 500; the producer's mark still invokes the worker, which starts warm.
+    p.prewarm.set(0, [1]);
+    const warmed = estimatePlan(slowA, p);
+    expect(warmed.workerBeginMs[1]).toBe(710);
+    expect(warmed.workerReadyMs[1]).toBe(730);
+    expect(warmed.startMs[2]).toBe(750); // ready 730, then the 20 ms download
+    // With a's 100 ms, worker 1 is invoked at 360 (begins 410), before the prewarmed environment
+    // is up: it starts cold on another one, as the simulated platform does.
+    const early = estimatePlan(costs(), p);
+    expect(early.workerReadyMs[1]).toBe(610);
+    // A preload cannot fetch before the handler runs: the first task's download follows readiness.
+    p.preload[2] = 1;
+    expect(estimatePlan(slowA, p).startMs[2]).toBe(750);
   });
 
-  it('dup: a consumer recomputes a cheap source when that beats the download', () => {
-    const base = costs();
+  it('dup: a consumer recomputes a cheap source that is not yet stored when it turns to it, and fetches one that is', () => {
+    // a (worker 0) and x then b (worker 1); b reads a, whose download is slow (500 ms).
+    const pair = dagOf([work('a', 0), work('x', 0), work('b', 0, ['a', 'x'])]);
+    const graph = buildPlanGraph(pair);
+    const outputBytes = Float64Array.from([1000, 1000, 1000]);
     const downloadMs = Float64Array.from([500, 20, 20]);
-    const slowDownload = { ...base, downloadMs, ...wholeOutputEdges(base.graph, base.outputBytes, downloadMs) };
+    const withX = (xMs: number): TaskCosts => ({ ...costs(), graph, execMs: [Float64Array.from([100, xMs, 50])], outputBytes, downloadMs, ...wholeOutputEdges(graph, outputBytes, downloadMs) });
     const p = plan([0, 1, 1], 2);
-    const without = estimatePlan(slowDownload, p);
-    // a 250-350, stored 360; worker 1 invoked then, ready 610; b downloads 500 ms: starts 1110.
-    expect(without.startMs[1]).toBe(1110);
+    const without = estimatePlan(withX(100), p);
+    // Both ready at 250; a 250-350, stored 360; x 250-350; b downloads a (500 ms): starts 860.
+    expect(without.startMs[2]).toBe(860);
     p.dup[0] = 1;
-    const withDup = estimatePlan(slowDownload, p);
-    expect(withDup.startMs[1]).toBe(710); // ready 610 + 100 ms recomputing a
+    const withDup = estimatePlan(withX(100), p);
+    expect(withDup.startMs[2]).toBe(450); // a is not stored at 350: x's worker recomputes it (100 ms)
     expect(withDup.makespanMs).toBeLessThan(without.makespanMs);
     expect(criticalPathOf(withDup).at(-1)).toBe(2);
+    // x runs 400 ms: a is stored (360) before the worker turns to b (650); the executor fetches a
+    // marked producer rather than recompute it, so the estimate does too.
+    expect(estimatePlan(withX(400), p).startMs[2]).toBe(1150);
   });
 
   it("a worker's puts and gets run at its tier's bandwidth (the profile's: smaller tiers are slower)", () => {
@@ -136,17 +173,20 @@ describe('estimatePlan', () => {
   });
 
   it('parks when the wait for a remote input passes the task threshold: re-invoked warm by the producer', () => {
-    // b on worker 1 waits for a (worker 0), which is slow: 2,000 ms.
-    const slow = { ...costs(), execMs: [Float64Array.from([2000, 300, 50])] };
-    const p = plan([0, 1, 0], 2);
-    p.prewarm.set(0, [1]); // worker 1 is up early (ready 2250 - 2000 + ...), then waits for a
+    // a (worker 0) is slow: 2,000 ms; worker 1 runs x, then b, which reads a and x.
+    const pair = dagOf([work('a', 0), work('x', 0), work('b', 0, ['a', 'x'])]);
+    const graph = buildPlanGraph(pair);
+    const outputBytes = Float64Array.from([1000, 1000, 1000]);
+    const downloadMs = Float64Array.from([20, 20, 20]);
+    const slow: TaskCosts = { ...costs(), graph, execMs: [Float64Array.from([2000, 100, 50])], outputBytes, downloadMs, ...wholeOutputEdges(graph, outputBytes, downloadMs) };
+    const p = plan([0, 1, 1], 2);
     const waiting = estimatePlan(slow, p);
-    // a 250-2250, stored 2260; worker 1 prewarmed at 250: ready 500, waits 1,760 ms > 500: parks.
-    // Re-invoked when a is stored: 2260 + 50 (Invoke) + 20 (warm), then downloads a (20).
-    expect(waiting.startMs[1]).toBe(2350);
-    p.parkAfterMs = Float64Array.from([Number.NaN, 5000, Number.NaN]);
+    // a 250-2250, stored 2260; x 250-350, then b waits 1,910 ms > 500: parks, storing x (10 ms).
+    // Re-invoked when a is stored: 2260 + 50 (Invoke) + 20 (warm), then downloads a and x (20 each).
+    expect(waiting.startMs[2]).toBe(2370);
+    p.parkAfterMs = Float64Array.from([Number.NaN, Number.NaN, 5000]);
     const patient = estimatePlan(slow, p);
-    expect(patient.startMs[1]).toBe(2280); // waits instead: stored 2260 + download 20
+    expect(patient.startMs[2]).toBe(2280); // waits instead: stored 2260 + download 20
     expect(waiting.costUsd).toBeLessThan(patient.costUsd); // the parked wait is not billed
   });
 });
