@@ -100,6 +100,8 @@ export async function runEmbedded(request: RunRequest, options: EmbeddedOptions)
       clock: systemClock,
       ...withCoordinatorName(options.stores),
       executorsBusy: () => !threads.isIdle(),
+      // A memory coordinator's inbox is written by this process's threads alone.
+      trustedInbox: coordinatorIsHostLocal(options.stores),
     });
     if (!options.keepIntermediates) {
       const keys = runKeys(outcome.runId);
