@@ -26,7 +26,7 @@ export async function runExecutor(payload: ExecutorPayload, hostDeps: DriverDeps
   const deps = deadlineAt === undefined ? hostDeps : { ...hostDeps, ...withRunDeadline(hostDeps, deadlineAt, () => hostDeps.clock.now()) };
   checkOpsKnown(run, deps);
   const worker = workerConfigOf(deps);
-  const recorder = new MetadataRecorder(payload.runId, worker);
+  const recorder = new MetadataRecorder(payload.runId, worker, deps.metadata !== undefined);
   if (payload.invokedAt !== undefined) recorder.invoke(worker.memoryMb, context.cold, startedAt - payload.invokedAt, startedAt);
   const io = new TaskIo(payload.runId, payload.executorId, deps, run, recorder);
   const planned = payload.worker;

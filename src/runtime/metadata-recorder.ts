@@ -11,12 +11,18 @@ import { shapeOfValue, taskKeyOf } from '../metadata/task-key.js';
 export class MetadataRecorder {
   private readonly records: MetadataRecord[] = [];
 
+  /**
+   * @param recording false when the executor has no metadata store: nothing is collected (a task
+   * record's task key is a canonical JSON of its args and input shapes, a cost per task for nothing).
+   */
   constructor(
     private readonly runId: string,
     private readonly worker: WorkerConfig,
+    private readonly recording = true,
   ) {}
 
   task(taskId: string, op: string, args: unknown, inputs: readonly Value[], execMs: number, inputBytes: number, outputBytes: number, at: number, awaited = false): void {
+    if (!this.recording) return;
     this.records.push({
       type: 'task',
       runId: this.runId,
@@ -33,10 +39,12 @@ export class MetadataRecorder {
   }
 
   transfer(store: StoreKind, direction: 'get' | 'put', bytes: number, ms: number, at: number): void {
+    if (!this.recording) return;
     this.records.push({ type: 'transfer', runId: this.runId, store, direction, bytes, ms, at: Math.round(at) });
   }
 
   invoke(tierMb: number, cold: boolean, startupMs: number, at: number): void {
+    if (!this.recording) return;
     this.records.push({ type: 'invoke', runId: this.runId, tier: Math.round(tierMb), cold, startupMs: Math.max(0, startupMs), at: Math.round(at) });
   }
 

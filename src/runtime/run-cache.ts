@@ -14,8 +14,13 @@ export interface LoadedRun {
   rank(source: string): (taskId: string) => number;
   /** Planned mode: who runs what, in which order (built once per process); undefined without a plan. */
   layout(): PlanLayout | undefined;
-  /** A task's args parsed by its op's schema (parsed once per process, then cached). */
-  args(taskId: string, parse: (raw: unknown) => unknown): unknown;
+  /**
+   * A task's args parsed by its op's schema (parsed once per process, then cached). With `share`
+   * (the built-in ops, which never change their args), tasks of one op with equal small raw args
+   * share the parsed value; a user op's tasks each get their own, so one that changes its args
+   * cannot reach another task's.
+   */
+  args(taskId: string, parse: (raw: unknown) => unknown, share?: boolean): unknown;
 }
 
 /**
@@ -49,9 +54,13 @@ export class RunCache {
   }
 }
 
+/** Raw args up to this long (as JSON) are parsed once per op and text, not once per task. */
+const SHARED_ARGS_MAX_CHARS = 512;
+
 export function loadedRun(spec: RunSpec, dag: RunDag): LoadedRun {
   const ranks = new Map<string, (taskId: string) => number>();
   const parsedArgs = new Map<string, unknown>();
+  const parsedBySame = new Map<string, unknown>();
   let layout: PlanLayout | undefined;
   return {
     spec,
@@ -61,9 +70,19 @@ export function loadedRun(spec: RunSpec, dag: RunDag): LoadedRun {
       layout ??= planLayoutOf(spec.plan, spec.fromCache, dag);
       return layout;
     },
-    args(taskId, parse) {
-      if (!parsedArgs.has(taskId)) parsedArgs.set(taskId, parse(dag.task(taskId).args ?? {}));
-      return parsedArgs.get(taskId);
+    args(taskId, parse, share = false) {
+      if (parsedArgs.has(taskId)) return parsedArgs.get(taskId);
+      const task = dag.task(taskId);
+      const raw = task.args ?? {};
+      // Tasks of one op with the same small args (a map over many blocks, thousands of no-ops)
+      // share one parse: parsing is a function of the raw args, and a schema parse costs tens of
+      // microseconds, more than the memory store's whole share of a small task.
+      const text = share ? JSON.stringify(raw) : undefined;
+      const sameKey = text !== undefined && text.length <= SHARED_ARGS_MAX_CHARS ? `${task.op}\u0000${text}` : undefined;
+      const parsed = sameKey !== undefined && parsedBySame.has(sameKey) ? parsedBySame.get(sameKey) : parse(raw);
+      if (sameKey !== undefined) parsedBySame.set(sameKey, parsed);
+      parsedArgs.set(taskId, parsed);
+      return parsed;
     },
     rank(source) {
       let rank = ranks.get(source);

@@ -1,6 +1,7 @@
 import type { Coordinator } from '../storage/coordinator.js';
 import type { IntermediateStore } from '../storage/intermediate-store.js';
 import { WukongError } from '../model/errors.js';
+import { CallDeadlines, type CallDeadline } from './call-deadlines.js';
 
 /**
  * How long one store call of an executor may go without an answer before it fails: any get, mark,
@@ -37,6 +38,9 @@ export const runDeadline =
   (deadlineAt: number, now: () => number): LimitOf =>
   () => ({ ms: Math.max(0, deadlineAt - now()), why: "the run's deadline" });
 
+/** The deadlines of this thread's bounded calls in flight, one timer for all. */
+const deadlines = new CallDeadlines();
+
 const perMbMs = (bytes: number): number => (bytes / 1_048_576) * STORE_CALL_MS_PER_MB;
 
 /**
@@ -44,26 +48,37 @@ const perMbMs = (bytes: number): number => (bytes / 1_048_576) * STORE_CALL_MS_P
  * the limit. The call itself is not cancelled (no store API can cancel); the executor stops
  * waiting, fails its task, and the run fails with this message.
  */
-export async function withinLimit<T>(storeName: string, what: string, limit: CallLimit, call: () => Promise<T>): Promise<T> {
+export function withinLimit<T>(storeName: string, what: () => string, limit: CallLimit, call: () => Promise<T>): Promise<T> {
   // A limit beyond what a timer can hold (a stream's per-call part) is no limit.
   if (!(limit.ms < 2 ** 31 - 1)) return call();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new WukongError('STORE_FAILED', `${storeName}: ${what} did not answer within ${Math.round(limit.ms)} ms (${limit.why})`, { retryable: true })),
-      limit.ms,
-    );
+  return new Promise<T>((resolve, reject) => {
+    const deadline: CallDeadline = {
+      at: performance.now() + limit.ms,
+      expire: () => reject(new WukongError('STORE_FAILED', `${storeName}: ${what()} did not answer within ${Math.round(limit.ms)} ms (${limit.why})`, { retryable: true })),
+    };
+    deadlines.add(deadline);
+    const settle = () => deadlines.delete(deadline);
+    try {
+      call().then(
+        (value) => {
+          settle();
+          resolve(value);
+        },
+        (error: unknown) => {
+          settle();
+          reject(error);
+        },
+      );
+    } catch (error) {
+      settle();
+      reject(error);
+    }
   });
-  try {
-    return await Promise.race([call(), expired]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** The intermediate store with every call bounded by `limitOf` (see withinLimit). */
 export function boundedIntermediateStore(store: IntermediateStore, storeName: string, limitOf: LimitOf): IntermediateStore {
-  const bound = <T>(method: string, key: string, extraMs: number, call: () => Promise<T>) => withinLimit(storeName, `${method} of ${key}`, limitOf(method, extraMs), call);
+  const bound = <T>(method: string, key: string, extraMs: number, call: () => Promise<T>) => withinLimit(storeName, () => `${method} of ${key}`, limitOf(method, extraMs), call);
   return {
     kind: store.kind,
     put: (key, value) => bound('put', key, perMbMs(value.byteLength), () => store.put(key, value)),
@@ -83,7 +98,7 @@ export function boundedIntermediateStore(store: IntermediateStore, storeName: st
 
 /** The coordinator with every call an executor makes bounded by `limitOf` (see withinLimit). */
 export function boundedCoordinator(coordinator: Coordinator, storeName: string, limitOf: LimitOf): Coordinator {
-  const bound = <T>(method: string, key: string, extraMs: number, call: () => Promise<T>) => withinLimit(storeName, `${method} of ${key}`, limitOf(method, extraMs), call);
+  const bound = <T>(method: string, key: string, extraMs: number, call: () => Promise<T>) => withinLimit(storeName, () => `${method} of ${key}`, limitOf(method, extraMs), call);
   return {
     markFanIn: (key, parentId, expected) => bound('markFanIn', key, 0, () => coordinator.markFanIn(key, parentId, expected)),
     fanInMembers: (key) => bound('fanInMembers', key, 0, () => coordinator.fanInMembers(key)),

@@ -104,7 +104,8 @@ export class TaskIo {
     const timing = this.timingOf(taskId);
     if (dup) timing.dup = true;
     timing.inputBytes = inputs.reduce((sum, v) => sum + valueByteSize(v), 0);
-    const args = this.run.args(taskId, (raw) => op.args.parse(raw));
+    // Built-in ops (no user module) never change their args: equal args may share one parse.
+    const args = this.run.args(taskId, (raw) => op.args.parse(raw), op.source === undefined);
     // The op's own run, not the neighbours' ops this executor's thread ran while it was queued.
     const window: OpRunWindow = { startAt: this.deps.clock.now(), endAt: Number.NaN };
     const outputs = await callOp(op, inputs, args, this.run.spec.taskTimeoutMs, { now: () => this.deps.clock.now(), into: window });

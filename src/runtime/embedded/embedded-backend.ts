@@ -103,6 +103,8 @@ export async function runEmbedded(request: RunRequest, options: EmbeddedOptions)
       clock: systemClock,
       ...withCoordinatorName(options.stores),
       executorsBusy: () => !threads.isIdle(),
+      // A memory coordinator's inbox is written by this process's threads alone.
+      trustedInbox: coordinatorIsHostLocal(options.stores),
     });
     const poolRecord = options.metadata ? poolRecordOf(outcome, options.threads, busyBetween(busyAtStart, busySnapshot(threads)), Date.now()) : undefined;
     if (options.metadata && poolRecord) await recordPoolBusy(options.metadata, poolRecord, warn);

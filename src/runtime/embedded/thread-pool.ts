@@ -9,7 +9,7 @@ import { endUntakenEarlyThreads, executorThreadScript, takeEarlyThread } from '.
 import type { SharedFanInTableInit } from '../../storage/memory/shared-fan-in-table.js';
 import { serveStores } from './port-rpc.js';
 import { PutTracker } from './put-tracker.js';
-import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
+import type { ExecuteJob, FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
 
 export interface ThreadPoolOptions {
   /** Executor threads (the embedded backend's concurrency); defaults to the number of cores. */
@@ -41,6 +41,13 @@ export interface ThreadPoolOptions {
 
 /** Invocations shorter than this on average are sent to threads ahead of a free executor. */
 const SEND_AHEAD_BELOW_MS = 5;
+/**
+ * Invocations shorter than this on average are sent three times as many ahead: a thread then
+ * keeps working while the main thread, sharing the cores with it, is slow to pass on the next
+ * (fan: the threads idled ~40% of a run of 10,000 no-ops with twice as many), and what a thread
+ * holds back from the others is still only milliseconds of work.
+ */
+const SEND_FURTHER_AHEAD_BELOW_MS = 1;
 /** Weight of the newest invocation in the moving mean of run times. */
 const RUN_MS_WEIGHT = 0.1;
 
@@ -79,6 +86,7 @@ export class ThreadPool implements Invoker {
   /** Moving mean of how long an invocation runs in its thread (decides how many are sent ahead). */
   private meanRunMs = Number.POSITIVE_INFINITY;
   private fanInTable: SharedFanInTableInit | undefined;
+  private pumpQueued = false;
   invocations = 0;
   coldStarts = 0;
   retries = 0;
@@ -237,31 +245,63 @@ export class ThreadPool implements Invoker {
     this.pump();
   }
 
+  /**
+   * Pumps once the current turn's messages are all handled: a batch of 'done's (or a loop of
+   * invokes) then fills threads in one pass, one message per thread.
+   */
   private pump(): void {
-    // Fill threads evenly: one executor per thread per round, up to executorsPerThread each, and
-    // as many again queued in the thread while invocations are short: a thread then starts the
-    // next one when one ends instead of idling through the round trip of 'done' and 'execute'
-    // (hundreds of microseconds, more than a no-op task runs). Long ones are not sent ahead, so
-    // none waits behind a long one in a busy thread while another thread is free.
-    const perThread = this.options.executorsPerThread * (this.meanRunMs < SEND_AHEAD_BELOW_MS ? 2 : 1);
-    for (let round = 0; round < perThread && this.queue.length > 0; round += 1) {
-      for (const slot of this.slots) {
-        if (this.queue.length === 0) break;
-        if (!slot.ready || slot.jobs.size > round) continue;
-        const queued = this.queue.shift() as Job;
+    if (this.pumpQueued) return;
+    this.pumpQueued = true;
+    queueMicrotask(() => {
+      this.pumpQueued = false;
+      this.pumpNow();
+    });
+  }
+
+  private pumpNow(): void {
+    // Fill threads evenly, up to executorsPerThread each, and as many again queued in the thread
+    // while invocations are short: a thread then starts the next one when one ends instead of
+    // idling through the round trip of 'done' and 'execute' (hundreds of microseconds, more than
+    // a no-op task runs). Long ones are not sent ahead, so none waits behind a long one in a busy
+    // thread while another thread is free.
+    const ahead = this.meanRunMs < SEND_FURTHER_AHEAD_BELOW_MS ? 3 : this.meanRunMs < SEND_AHEAD_BELOW_MS ? 1 : 0;
+    const perThread = this.options.executorsPerThread * (1 + ahead);
+    const counts = this.slots.map(() => 0);
+    for (let taken = 0; taken < this.queue.length; taken += 1) {
+      // Water filling: the next invocation goes to the least loaded thread with room.
+      let best = -1;
+      for (let i = 0; i < this.slots.length; i += 1) {
+        const slot = this.slots[i] as Slot;
+        const load = slot.jobs.size + (counts[i] as number);
+        if (slot.ready && load < perThread && (best < 0 || load < (this.slots[best] as Slot).jobs.size + (counts[best] as number))) best = i;
+      }
+      if (best < 0) break;
+      counts[best] = (counts[best] as number) + 1;
+    }
+    // Each thread takes its share as consecutive invocations of the queue: invocations made
+    // together are often of siblings (the sources of one reduction, the children of one fan-out),
+    // and a thread reads what it put itself without a round trip (./thread-value-cache.ts).
+    this.slots.forEach((slot, i) => {
+      const count = counts[i] as number;
+      if (count === 0) return;
+      if (slot.fanInTable !== this.fanInTable) {
+        slot.fanInTable = this.fanInTable;
+        slot.worker.postMessage({ type: 'fan-in-table', table: this.fanInTable } satisfies ToWorker);
+      }
+      const jobs: ExecuteJob[] = [];
+      const started: Job[] = [];
+      for (const queued of this.queue.splice(0, count)) {
         const job = { ...queued, jobId: this.nextJobId++ };
         slot.jobs.set(String(job.jobId), job);
         const cold = !slot.used;
         slot.used = true;
         if (cold) this.coldStarts += 1;
-        if (slot.fanInTable !== this.fanInTable) {
-          slot.fanInTable = this.fanInTable;
-          slot.worker.postMessage({ type: 'fan-in-table', table: this.fanInTable } satisfies ToWorker);
-        }
-        slot.worker.postMessage({ type: 'execute', payload: job.payload, cold, jobId: job.jobId } satisfies ToWorker);
-        this.scheduleFault(slot, job);
+        jobs.push({ payload: job.payload, cold, jobId: job.jobId });
+        started.push(job);
       }
-    }
+      slot.worker.postMessage({ type: 'execute', jobs } satisfies ToWorker);
+      for (const job of started) this.scheduleFault(slot, job);
+    });
     if (this.isIdle()) {
       const waiters = this.idleWaiters;
       this.idleWaiters = [];

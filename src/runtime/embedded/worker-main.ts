@@ -15,7 +15,7 @@ import { storeProxies } from './port-rpc.js';
 import { coordinatorIsHostLocal } from '../store-config.js';
 import { SharedFanInCoordinator } from '../../storage/memory/shared-fan-in-coordinator.js';
 import { SharedFanInTable } from '../../storage/memory/shared-fan-in-table.js';
-import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
+import type { ExecuteJob, FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
 
 /**
  * An executor thread of the embedded backend: like a Lambda container, it runs one invocation at
@@ -85,15 +85,17 @@ async function runExecutorThread(port: MessagePort): Promise<void> {
       fanIns?.use(message.table ? SharedFanInTable.open(message.table) : undefined);
       return;
     }
-    if (running < init.executorsPerThread) start(message);
-    else waiting.push(message);
+    for (const job of message.jobs) {
+      if (running < init.executorsPerThread) start(job);
+      else waiting.push(job);
+    }
   });
 
   // The pool may send a few invocations ahead of a free executor (ThreadPool.pump): they wait here,
   // so that the next one starts as soon as one ends, without a round trip to the main thread.
   let running = 0;
-  const waiting: Extract<ToWorker, { type: 'execute' }>[] = [];
-  function start(message: Extract<ToWorker, { type: 'execute' }>): void {
+  const waiting: ExecuteJob[] = [];
+  function start(message: ExecuteJob): void {
     running += 1;
     const startedAt = performance.now();
     void handleInvocation(message.payload, deps, { cold: message.cold }).finally(() => {

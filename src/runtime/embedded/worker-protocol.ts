@@ -4,8 +4,16 @@ import type { StoreConfig } from '../store-config.js';
 import type { SharedFanInTableInit } from '../../storage/memory/shared-fan-in-table.js';
 
 /** Messages between the thread pool (main thread) and an executor thread. */
+/** One invocation for a thread to run. */
+export interface ExecuteJob {
+  readonly payload: ExecutorPayload;
+  readonly cold: boolean;
+  readonly jobId: number;
+}
+
 export type ToWorker =
-  | { readonly type: 'execute'; readonly payload: ExecutorPayload; readonly cold: boolean; readonly jobId: number }
+  /** Invocations to run, in order (one message for all the pool hands a thread at once). */
+  | { readonly type: 'execute'; readonly jobs: readonly ExecuteJob[] }
   /** The init of a thread started early (./early-threads.ts), before any execute. */
   | { readonly type: 'init'; readonly init: WorkerInit }
   /** The fan-in table of the run whose executors come next (none: every mark goes to the coordinator). */
