@@ -28,24 +28,34 @@ import { PROJECT_KERNEL_RATES } from './project-rates.js';
  * computeSlowdown). numpy's BLAS (matmul) and LAPACK (qr, svd) calls use every core OpenBLAS sees;
  * its elementwise ops, copies, fills and random numbers run on one thread, so they declare none.
  * Measured with `python3 bench/numpy-thread-scaling.py 3 2` on 2026-12-06 (this project's build
- * machine, AMD EPYC, 2 vCPUs, numpy 2.4.6 over scipy-openblas 0.3.31; load average 10-12 from other
- * processes, so the figure is the busiest thread's CPU time at 2 threads against the CPU time at
- * 1, which leaves out waits for a core; spinning behind a descheduled partner still counts, so it
- * errs low; wall-clock ratios at that load were meaningless, 0.6-1.1):
- *   matmul 1,024^2 0.925, 2,048^2 0.929; qr 2,048 x 64 -0.18 (two threads slower: set to 0),
- *   131,072 x 128 0.263; svd thin 1,000^2 0.346; elementwise a + b 3,000^2 -0.11 (one thread:
- *   the spread of the method is about +-0.1).
+ * machine, AMD EPYC, 2 vCPUs, numpy 2.4.6 over scipy-openblas 0.3.31), five runs between 19:45 and
+ * 20:21 UTC. Other processes kept the load average at 6-12 except at 20:12 (0.6, rising to 2.8 by
+ * the end of that run), so: the wall-clock ratio of that quiet run where it is clean, else the
+ * median of the busiest-thread estimates (CPU time at 1 thread against the busiest thread's at 2,
+ * which leaves out waits for a core; it counts spinning behind a descheduled partner, so it erred
+ * low under load: qr 131,072 x 128 0.26-0.36 busy against 0.64 quiet; and it misses time threads
+ * sleep before being woken):
+ *   matmul 2,048 x 64 by 64 x 64 (0.4 ms, tsqr's small Q updates) 0 (wall-clock -0.04 at load 1.7,
+ *   busiest-thread 0.50 but it misses thread wake-ups, which dominate a call this short);
+ *   matmul 1,024^2 0.965 (quiet wall-clock; busiest-thread 0.82-0.93 under load); 2,048^2 1 (quiet
+ *   wall-clock 1.025 and busiest-thread 1.04, capped at 1; 0.93-0.99 under load); qr 2,048 x 64 0
+ *   (two threads slower in every run: -0.14 to -0.30); qr 131,072 x 128 0.63 (quiet wall-clock
+ *   0.633, busiest-thread 0.638); svd thin 1,000^2 0.35 (busiest-thread 0.29-0.44, median 0.35;
+ *   its wall-clock ratio, taken as the load rose to 2.8, was 0.80-0.84, two threads slower:
+ *   unresolved); elementwise a + b 3,000^2 none (quiet wall-clock -0.06, busiest-thread -0.08 to
+ *   -0.15: one thread, as numpy runs it).
  * Above 2 vCPUs the linear form is an extrapolation (no larger machine was available): the loss of
  * a BLAS-3 call is per-thread work (packing, synchronisation) rather than a serial section, which a
  * constant e per added vCPU describes; for LAPACK's serial panel factorizations (qr, svd) Amdahl's
- * law would predict less at 6 vCPUs (svd: 1.75x instead of 2.73x), so their figures there are
+ * law would predict less at 5.79 vCPUs (svd: 1.75x instead of 2.68x), so their figures there are
  * optimistic. One point cannot tell the two forms apart at 2 vCPUs.
  */
-const MATMUL_1024_EFFICIENCY = 0.925;
-const MATMUL_2048_EFFICIENCY = 0.929;
+const MATMUL_THIN_2048X64_EFFICIENCY = 0;
+const MATMUL_1024_EFFICIENCY = 0.965;
+const MATMUL_2048_EFFICIENCY = 1;
 const QR_2048X64_EFFICIENCY = 0;
-const QR_131072X128_EFFICIENCY = 0.263;
-const SVD_1000_EFFICIENCY = 0.346;
+const QR_131072X128_EFFICIENCY = 0.63;
+const SVD_1000_EFFICIENCY = 0.35;
 
 export const BLAS_KERNEL_RATES: KernelTable = {
   source: "BLAS-class rates (numpy, one BLAS thread): matmul and qr from issue 15's figures, the rest measured with bench/numpy-kernel-rates.py; matmul, qr and svd threaded over the tier's vCPUs at the efficiencies of bench/numpy-thread-scaling.py (see src/cost/kernels/blas-rates.ts)",
@@ -59,6 +69,7 @@ export const BLAS_KERNEL_RATES: KernelTable = {
       gbPerSecond: 10.1,
       overheadMs: 0.05,
       parallelEfficiency: [
+        { flops: 2 * 2048 * 64 * 64, efficiency: MATMUL_THIN_2048X64_EFFICIENCY },
         { flops: 2 * 1024 ** 3, efficiency: MATMUL_1024_EFFICIENCY },
         { flops: 2 * 2048 ** 3, efficiency: MATMUL_2048_EFFICIENCY },
       ],
