@@ -2,8 +2,9 @@ import type { KernelTable } from '../kernel-rates.js';
 import { PROJECT_KERNEL_RATES } from './project-rates.js';
 
 /**
- * BLAS-class kernel rates, per vCPU at one BLAS thread, and how the threaded kernels scale: what the SoCC'20 WUKONG tasks ran (numpy over
- * OpenBLAS/MKL). The `aws-blas` profile prices tasks with these, to reproduce the paper.
+ * BLAS-class kernel rates, per vCPU at one BLAS thread, and how the threaded kernels scale: what
+ * the SoCC'20 WUKONG tasks ran (numpy over OpenBLAS/MKL). The `aws-blas` profile prices tasks with
+ * these, to reproduce the paper.
  *
  * Sources:
  * - matmul and qr: issue 15's figures, numpy on one 16-core x86 server, one BLAS thread: matmul
@@ -46,7 +47,7 @@ import { PROJECT_KERNEL_RATES } from './project-rates.js';
  *   -0.15: one thread, as numpy runs it).
  * Above 2 vCPUs the linear form is an extrapolation (no larger machine was available): the loss of
  * a BLAS-3 call is per-thread work (packing, synchronisation) rather than a serial section, which a
- * constant e per added vCPU describes; for LAPACK's serial panel factorizations (qr, svd) Amdahl's
+ * constant e per added vCPU describes (matmul's e = 1 at 5.79 vCPUs is surely optimistic); for LAPACK's serial panel factorizations (qr, svd) Amdahl's
  * law would predict less at 5.79 vCPUs (svd: 1.75x instead of 2.68x), so their figures there are
  * optimistic. One point cannot tell the two forms apart at 2 vCPUs.
  */
