@@ -4,7 +4,10 @@
  * 1..N, medians. Both planners predict from the simulator's own cost models
  * (src/sim/estimator-metadata.ts), so the comparison is of their choices, not of history.
  *
- *   npm run build && node dist/bench/tier-savings.js [--workloads tr,gemm,tsqr,svd,svd-square,svc] [--seeds 3] [--size paper] [--profile aws]
+ * Tiers: the planners' defaults (src/plan/tiers.ts DEFAULT_TIERS, up to 10,240 MB = 5.8 vCPUs, where
+ * aws-blas's multi-threaded kernels run faster), or --tiers.
+ *
+ *   npm run build && node dist/bench/tier-savings.js [--workloads tr,gemm,tsqr,svd,svd-square,svc] [--seeds 3] [--size paper] [--profile aws] [--tiers 1024,1769,3008,10240]
  */
 import { parseArgs } from 'node:util';
 import { Dag } from '../src/dag/dag.js';
@@ -13,7 +16,7 @@ import { DEFAULT_WUKONG_OPTIONS } from '../src/model/wukong-options.js';
 import { parseSla } from '../src/metadata/sla.js';
 import { BUILTIN_PLANNERS } from '../src/plan/builtin-planners.js';
 import { planDag } from '../src/plan/plan-dag.js';
-import { DEFAULT_TIERS } from '../src/plan/tiers.js';
+import { DEFAULT_TIERS, parseTiers } from '../src/plan/tiers.js';
 import { builtinProfile } from '../src/cost/profile.js';
 import { createCostModelEstimator } from '../src/sim/cost-model-estimator.js';
 import { estimatorMetadata } from '../src/sim/estimator-metadata.js';
@@ -22,15 +25,15 @@ import { buildOpRegistry } from '../src/ops/user-ops.js';
 import { benchCases, parseBenchSize, parseBenchWorkloads } from '../src/cli/bench-cases.js';
 import { generateValidDag } from '../workloads/replay-runner.js';
 
-const { values } = parseArgs({ options: { workloads: { type: 'string', default: 'tr,gemm,tsqr,svd,svd-square,svc' }, seeds: { type: 'string', default: '3' }, size: { type: 'string', default: 'paper' }, profile: { type: 'string', default: 'aws' } } });
+const { values } = parseArgs({ options: { workloads: { type: 'string', default: 'tr,gemm,tsqr,svd,svd-square,svc' }, seeds: { type: 'string', default: '3' }, size: { type: 'string', default: 'paper' }, profile: { type: 'string', default: 'aws' }, tiers: { type: 'string' } } });
 const profile = builtinProfile(values.profile);
 if (!profile) throw new Error(`--profile: no built-in profile "${values.profile}"`);
 const seeds = Number(values.seeds);
+const tiers = values.tiers === undefined ? DEFAULT_TIERS : parseTiers(values.tiers);
 const sla = parseSla('median');
-const platform = { profile, store: 'redis' as const };
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
-console.log(`profile ${profile.name}, tiers ${DEFAULT_TIERS.join(', ')} MB, seeds 1..${seeds}, medians\n`);
+console.log(`profile ${profile.name}, tiers ${tiers.join(', ')} MB, seeds 1..${seeds}, medians\n`);
 console.log('| workload | uniform | nonuniform | nonuniform tiers (MB x workers) | cost saving | makespan |');
 console.log('| --- | ---: | ---: | --- | ---: | ---: |');
 let met = 0;
@@ -39,9 +42,13 @@ for (const c of benchCases(parseBenchWorkloads(values.workloads), parseBenchSize
   const model = Dag.fromSpec(spec);
   const dag = runDagFromSpec(spec);
   const estimator = createCostModelEstimator(model, buildOpRegistry(), profile);
+  // The simulator's own pricing, output shares included, as `wukong bench` and bench/plan-agreement
+  // give the planners: without `tasks` a planner prices a consumer of tsqr's small R (`t#1`) as
+  // moving the whole Q and R (forecast 35 s against 17.6 s simulated, on main).
+  const platform = { profile, store: 'redis' as const, tasks: { execMs: (id: string, mb: number) => estimator.execMs(id, mb), outputBytes: (id: string) => estimator.outputBytes(id), outputShares: (id: string) => estimator.outputShares?.(id), description: estimator.description } };
   const result: Record<string, { ms: number; cost: number; tiers: string }> = {};
   for (const name of ['uniform', 'nonuniform']) {
-    const plan = (await planDag(model, BUILTIN_PLANNERS[name] as NonNullable<(typeof BUILTIN_PLANNERS)[string]>, { metadata: estimatorMetadata(estimator), sla, tiers: DEFAULT_TIERS, platform })).plan;
+    const plan = (await planDag(model, BUILTIN_PLANNERS[name] as NonNullable<(typeof BUILTIN_PLANNERS)[string]>, { metadata: estimatorMetadata(estimator), sla, tiers, platform })).plan;
     const ms: number[] = [];
     const cost: number[] = [];
     for (let seed = 1; seed <= seeds; seed += 1) {

@@ -7,10 +7,18 @@ import type { OpCost } from '../ops/op-definition.js';
  *   overheadMs + max(flops / flop rate, bytes / byte rate) / lambdaVcpuFactor + cpuMs
  * (a roofline: whichever of arithmetic and memory traffic is slower bounds the kernel), and its
  * run time is that, stretched by the tier's CPU share, plus waitMs (a sleep, not stretched).
+ *
+ * A kernel that runs on several threads (BLAS matmul, LAPACK qr and svd) declares its
+ * `parallelEfficiency` e: on a tier of v > 1 vCPUs its roofline part runs 1 + (v - 1) e times
+ * faster than on one vCPU (profile.ts computeSlowdown). Below one vCPU every kernel is stretched
+ * alike. A kernel without the field is single-threaded, as the project's own JavaScript ops are.
  */
 
 /** A measured rate at one work size; between points the rate is interpolated in log(flops). */
 export const FlopRatePointSchema = z.object({ flops: z.number().positive().finite(), gflopsPerSecond: z.number().positive().finite() }).strict();
+
+/** A measured parallel efficiency at one work size; interpolated in log(flops) as rates are. */
+export const EfficiencyPointSchema = z.object({ flops: z.number().positive().finite(), efficiency: z.number().min(0).max(1) }).strict();
 
 export const KernelRateSchema = z
   .object({
@@ -20,6 +28,12 @@ export const KernelRateSchema = z
     gbPerSecond: z.number().positive().finite().optional(),
     /** Fixed cost of one call (dispatch, allocation) in ms. */
     overheadMs: z.number().nonnegative().finite().optional(),
+    /**
+     * Multi-threaded kernels only: the speed-up each vCPU beyond the first adds, 0 to 1 (speed-up on
+     * v vCPUs = 1 + (v - 1) e); one figure, or figures by work size (threads pay off on larger
+     * calls). Absent: single-threaded, no faster above one vCPU.
+     */
+    parallelEfficiency: z.union([z.number().min(0).max(1), z.array(EfficiencyPointSchema).min(1)]).optional(),
     /** Where this kernel's figures come from. */
     source: z.string().optional(),
   })
@@ -40,6 +54,7 @@ export const KernelTableSchema = z
   .strict();
 
 export type FlopRatePoint = z.infer<typeof FlopRatePointSchema>;
+export type EfficiencyPoint = z.infer<typeof EfficiencyPointSchema>;
 export type KernelRate = z.infer<typeof KernelRateSchema>;
 export type KernelTable = z.infer<typeof KernelTableSchema>;
 
@@ -54,6 +69,10 @@ export interface PricedCost {
   readonly waitMs: number;
   /** The kernel whose rates priced it (the declaration's, or `default`). */
   readonly kernel: string;
+  /** The part of computeMs the kernel spreads over threads (its roofline time); 0 when single-threaded. */
+  readonly threadedMs: number;
+  /** The kernel's parallel efficiency at this work size (0: single-threaded). */
+  readonly parallelEfficiency: number;
 }
 
 /** The compute and wait time of one declared run under a rate table. */
@@ -65,27 +84,42 @@ export function priceOpCost(cost: OpCost, table: KernelTable): PricedCost {
   // 1 GFLOP/s = 1e6 flops per ms; 1 GB/s = 1e6 bytes per ms.
   const flopMs = flops > 0 && rate.gflopsPerSecond !== undefined ? flops / (gflopsAt(rate.gflopsPerSecond, flops) * 1e6) : 0;
   const byteMs = bytes > 0 && rate.gbPerSecond !== undefined ? bytes / (rate.gbPerSecond * 1e6) : 0;
-  const computeMs = (rate.overheadMs ?? 0) + Math.max(flopMs, byteMs) / table.lambdaVcpuFactor + nonNegative(cost.cpuMs);
-  return { computeMs, waitMs: nonNegative(cost.waitMs), kernel: named };
+  const rooflineMs = Math.max(flopMs, byteMs) / table.lambdaVcpuFactor;
+  const computeMs = (rate.overheadMs ?? 0) + rooflineMs + nonNegative(cost.cpuMs);
+  const parallelEfficiency = rate.parallelEfficiency === undefined ? 0 : efficiencyAt(rate.parallelEfficiency, flops);
+  // Dispatch overhead and declared cpuMs stay on one thread; only the kernel proper is threaded.
+  const threadedMs = parallelEfficiency > 0 ? rooflineMs : 0;
+  return { computeMs, waitMs: nonNegative(cost.waitMs), kernel: named, threadedMs, parallelEfficiency };
 }
 
 /** The flop rate at a work size: interpolated in log(flops) between points, flat beyond the ends. */
 export function gflopsAt(rate: number | readonly FlopRatePoint[], flops: number): number {
   if (typeof rate === 'number') return rate;
-  const points = [...rate].sort((a, b) => a.flops - b.flops);
-  const first = points[0] as FlopRatePoint;
-  const last = points[points.length - 1] as FlopRatePoint;
-  if (flops <= first.flops) return first.gflopsPerSecond;
-  if (flops >= last.flops) return last.gflopsPerSecond;
+  return interpolateInLogFlops(rate.map((p) => [p.flops, p.gflopsPerSecond] as const), flops);
+}
+
+/** The parallel efficiency at a work size: interpolated in log(flops) between points, flat beyond the ends. */
+export function efficiencyAt(efficiency: number | readonly EfficiencyPoint[], flops: number): number {
+  if (typeof efficiency === 'number') return efficiency;
+  return interpolateInLogFlops(efficiency.map((p) => [p.flops, p.efficiency] as const), flops);
+}
+
+/** Linear in log(flops) between (flops, value) points, flat beyond the ends. */
+function interpolateInLogFlops(unsorted: readonly (readonly [number, number])[], flops: number): number {
+  const points = [...unsorted].sort((a, b) => a[0] - b[0]);
+  const first = points[0] as readonly [number, number];
+  const last = points[points.length - 1] as readonly [number, number];
+  if (flops <= first[0]) return first[1];
+  if (flops >= last[0]) return last[1];
   for (let i = 1; i < points.length; i += 1) {
-    const high = points[i] as FlopRatePoint;
-    const low = points[i - 1] as FlopRatePoint;
-    if (flops <= high.flops) {
-      const t = Math.log(flops / low.flops) / Math.log(high.flops / low.flops);
-      return low.gflopsPerSecond + t * (high.gflopsPerSecond - low.gflopsPerSecond);
+    const high = points[i] as readonly [number, number];
+    const low = points[i - 1] as readonly [number, number];
+    if (flops <= high[0]) {
+      const t = Math.log(flops / low[0]) / Math.log(high[0] / low[0]);
+      return low[1] + t * (high[1] - low[1]);
     }
   }
-  return last.gflopsPerSecond;
+  return last[1];
 }
 
 function nonNegative(value: number | undefined): number {

@@ -263,6 +263,19 @@ export function cpuSlowdown(profile: CostProfile, memoryMb: number): number {
   return 1 / Math.min(1, cpuShare(profile, memoryMb));
 }
 
+/**
+ * How many times longer a kernel of `parallelEfficiency` e takes at `memoryMb` than on one full
+ * vCPU: below one vCPU the same as a single-threaded task (1 / share); above, 1 / (1 + (v - 1) e)
+ * for v = share vCPUs (capped at the profile's maxVcpu). e = 0 is cpuSlowdown. The linear form
+ * matches how Lambda gives CPU (a quota of v cores, so OpenBLAS's ceil(v) threads share v cores'
+ * time) and the one measured point (e from 1 and 2 threads, bench/numpy-thread-scaling.py).
+ */
+export function computeSlowdown(profile: CostProfile, memoryMb: number, parallelEfficiency: number): number {
+  const share = cpuShare(profile, memoryMb);
+  if (share <= 1 || !(parallelEfficiency > 0)) return 1 / Math.min(1, share);
+  return 1 / (1 + (share - 1) * Math.min(1, parallelEfficiency));
+}
+
 /** Bytes per ms one function at `memoryMb` moves to or from `store` (linear between the points). */
 export function functionBytesPerMs(store: StoreProfile, memoryMb: number): number {
   const points = [...store.functionBandwidth].sort((a, b) => a.memoryMb - b.memoryMb);

@@ -281,7 +281,8 @@ function platformTransferMs(platform: TargetPlatform, bytes: number, memoryMb: n
 /**
  * The tier a speed-first planner starts from: the smallest tier whose total compute time is
  * within 0.1 % of the fastest (Lambda CPU stops growing for single-threaded work at 1,769 MB, so
- * more memory would cost without helping).
+ * more memory would cost without helping; multi-threaded kernels, aws-blas matmul, qr and svd,
+ * keep getting faster, so a DAG of them starts from the largest tier).
  */
 export function bestTierIndex(costs: TaskCosts): number {
   const totals = costs.execMs.map((times) => times.reduce((sum, ms) => sum + ms, 0));

@@ -2,8 +2,13 @@ import { BadInputError } from '../model/errors.js';
 import { lambdaVcpuOf, MAX_VCPU } from '../model/cost-model.js';
 import type { WorkerSpec } from '../model/annotated-dag.js';
 
-/** Memory tiers (MB) a plan may use when the user names none: below, at and above one full vCPU. */
-export const DEFAULT_TIERS: readonly number[] = Object.freeze([1024, 1769, 3008]);
+/**
+ * Memory tiers (MB) a plan may use when the user names none: below, at and above one full vCPU,
+ * and Lambda's largest (6 vCPUs), where multi-threaded kernels (aws-blas matmul, qr, svd) run
+ * faster at about the same cost per task. The same tiers the CDK stack deploys one executor
+ * function each for (infra/stack-options.ts DEFAULT_TIERS_MB), so a default plan runs there as is.
+ */
+export const DEFAULT_TIERS: readonly number[] = Object.freeze([1024, 1769, 3008, 10_240]);
 
 /** AWS Lambda docs, "Configure Lambda function memory": 128 MB to 10,240 MB. */
 export const MIN_TIER_MB = 128;

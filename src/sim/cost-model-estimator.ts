@@ -5,7 +5,7 @@ import type { MetadataHistory } from '../metadata/metadata-history.js';
 import { cpuShareOf } from '../metadata/cpu-share.js';
 import { median } from '../metadata/statistics.js';
 import type { CostProfile } from '../cost/profile.js';
-import { cpuSlowdown } from '../cost/profile.js';
+import { computeSlowdown } from '../cost/profile.js';
 import { priceOpCost } from '../cost/kernel-rates.js';
 import { DEFAULT_TASK_EXEC_MS, DEFAULT_TASK_OUTPUT_BYTES, type TaskEstimator } from './task-estimates.js';
 
@@ -23,6 +23,11 @@ export type TaskCostSource = 'history' | 'cost model' | 'hint' | 'default';
 export interface TaskCostEstimate {
   /** ms at one full vCPU, stretched by a smaller tier's CPU share. */
   readonly computeMs: number;
+  /**
+   * The part of computeMs a multi-threaded kernel (aws-blas matmul, qr, svd) spreads over the
+   * tier's vCPUs beyond the first, at `parallelEfficiency`; absent: all of it runs on one vCPU.
+   */
+  readonly threaded?: { readonly ms: number; readonly parallelEfficiency: number };
   /** ms waited (sleeps): the same at any tier. */
   readonly waitMs: number;
   readonly outputBytes: number;
@@ -56,10 +61,12 @@ export function createCostModelEstimator(model: Dag, ops: OpRegistry, profile: C
     estimates.set(d.taskId, estimate);
     counts[estimate.timeSource] += 1;
   }
-  const slowdowns = new Map<number, number>();
-  const slowdownAt = (memoryMb: number): number => {
-    let slowdown = slowdowns.get(memoryMb);
-    if (slowdown === undefined) slowdowns.set(memoryMb, (slowdown = cpuSlowdown(profile, memoryMb)));
+  // Keyed by tier and efficiency: a DAG has a handful of each (one per kernel and work size).
+  const slowdowns = new Map<string, number>();
+  const slowdownAt = (memoryMb: number, parallelEfficiency: number): number => {
+    const key = `${memoryMb}/${parallelEfficiency}`;
+    let slowdown = slowdowns.get(key);
+    if (slowdown === undefined) slowdowns.set(key, (slowdown = computeSlowdown(profile, memoryMb, parallelEfficiency)));
     return slowdown;
   };
   const get = (taskId: string): TaskCostEstimate => {
@@ -73,7 +80,9 @@ export function createCostModelEstimator(model: Dag, ops: OpRegistry, profile: C
     description: describeSources(counts, profile, history),
     execMs: (taskId, memoryMb) => {
       const e = get(taskId);
-      return e.computeMs * slowdownAt(memoryMb) + e.waitMs;
+      if (!e.threaded) return e.computeMs * slowdownAt(memoryMb, 0) + e.waitMs;
+      const serialMs = e.computeMs - e.threaded.ms;
+      return serialMs * slowdownAt(memoryMb, 0) + e.threaded.ms * slowdownAt(memoryMb, e.threaded.parallelEfficiency) + e.waitMs;
     },
     usesCpu: (taskId) => {
       const e = get(taskId);
@@ -119,13 +128,18 @@ function estimateTask(d: DagTaskDescriptor, task: DagTask, ops: OpRegistry, prof
 }
 
 /** The op's cost declaration priced by the profile's kernel rates, when all three exist. */
-function pricedByCostModel(d: DagTaskDescriptor, ops: OpRegistry, profile: CostProfile): { computeMs: number; waitMs: number; sourceBytes?: number } | undefined {
+function pricedByCostModel(d: DagTaskDescriptor, ops: OpRegistry, profile: CostProfile): Pick<TaskCostEstimate, 'computeMs' | 'waitMs' | 'threaded' | 'sourceBytes'> | undefined {
   const op = ops.lookup(d.op);
   if (!op?.cost || !profile.kernels || !d.inputShapes || !('parsedArgs' in d)) return undefined;
   const cost = op.cost(d.inputShapes, d.parsedArgs);
   if (!cost) return undefined;
-  const { computeMs, waitMs } = priceOpCost(cost, profile.kernels);
-  return { computeMs, waitMs, ...(cost.sourceBytes !== undefined ? { sourceBytes: cost.sourceBytes } : {}) };
+  const { computeMs, waitMs, threadedMs, parallelEfficiency } = priceOpCost(cost, profile.kernels);
+  return {
+    computeMs,
+    waitMs,
+    ...(threadedMs > 0 ? { threaded: { ms: threadedMs, parallelEfficiency } } : {}),
+    ...(cost.sourceBytes !== undefined ? { sourceBytes: cost.sourceBytes } : {}),
+  };
 }
 
 function sharesOf(each: readonly number[] | undefined): { outputShares?: readonly number[] } {

@@ -32,7 +32,7 @@ describe('wukong plan (e2e)', () => {
     const run = wukong(['plan', DAG, '--planner', planner, '--metadata', join(dir, 'metadata'), '-o', out]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(new RegExp(`^plan: tree-reduction-16 by ${planner} \\(sla median, tiers 1024, 1769, 3008 MB`));
+    expect(run.stdout).toMatch(new RegExp(`^plan: tree-reduction-16 by ${planner} \\(sla median, tiers ${DEFAULT_TIERS.join(', ')} MB`));
     expect(run.stdout).toMatch(/workers\s+\d+ \((\d+ x \d+ MB(, )?)+\)/);
     expect(run.stdout).toMatch(/predicted\s+makespan [\d.]+ ms, cost \$[\d.]+/);
     expect(run.stdout).toMatch(/costs\s+history .*metadata \(the predictor: same task, op size curves, DAG hints\)/);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gflopsAt, priceOpCost, type KernelTable } from '../../../src/cost/kernel-rates.js';
+import { efficiencyAt, gflopsAt, priceOpCost, type KernelTable } from '../../../src/cost/kernel-rates.js';
 import { AWS_BLAS_PROFILE, BUILTIN_PROFILES, parseCostProfile } from '../../../src/cost/profile.js';
 
 const table: KernelTable = {
@@ -25,12 +25,12 @@ describe('kernel rates', () => {
     // 1e6 flops at 1 GFLOP/s = 1 ms; 1e8 bytes at 1 GB/s = 100 ms: memory bounds it.
     expect(priceOpCost({ kernel: 'matmul', flops: 1e6, bytesRead: 5e7, bytesWritten: 5e7 }, table).computeMs).toBeCloseTo(100.5, 6);
     const unknown = priceOpCost({ kernel: 'mystery', flops: 2e6, cpuMs: 3, waitMs: 7 }, table);
-    expect(unknown).toEqual({ computeMs: 1 + 3, waitMs: 7, kernel: 'default' });
+    expect(unknown).toEqual({ computeMs: 1 + 3, waitMs: 7, kernel: 'default', threadedMs: 0, parallelEfficiency: 0 });
   });
 
   it('a Lambda vCPU factor below 1 slows every computed kernel, not the overhead or the wait', () => {
     const slow = { ...table, lambdaVcpuFactor: 0.5 };
-    expect(priceOpCost({ kernel: 'default', flops: 2e6, waitMs: 5 }, slow)).toEqual({ computeMs: 2, waitMs: 5, kernel: 'default' });
+    expect(priceOpCost({ kernel: 'default', flops: 2e6, waitMs: 5 }, slow)).toEqual({ computeMs: 2, waitMs: 5, kernel: 'default', threadedMs: 0, parallelEfficiency: 0 });
   });
 
   it('every built-in profile names its rates and their source; aws-blas prices 5k matmul near numpy (3.1 s)', () => {
@@ -46,5 +46,29 @@ describe('kernel rates', () => {
     expect(p.kernels?.kernels.matmul).toBeDefined();
     expect(() => parseCostProfile({ extends: 'aws', kernels: { source: 'x', lambdaVcpuFactor: 1, kernels: { copy: { gbPerSecond: 1 } } } })).not.toThrow();
     expect(() => parseCostProfile({ ...BUILTIN_PROFILES.aws, kernels: { source: 'x', lambdaVcpuFactor: 1, kernels: { copy: { gbPerSecond: 1 } } } })).toThrow(/default/);
+  });
+
+  it('a threaded kernel declares its parallel efficiency by work size; only its roofline part is threaded', () => {
+    const threaded: KernelTable = { ...table, kernels: { ...table.kernels, qr: { gflopsPerSecond: 1, overheadMs: 0.5, parallelEfficiency: [{ flops: 1e6, efficiency: 0.2 }, { flops: 1e8, efficiency: 0.8 }] } } };
+    const points = threaded.kernels.qr?.parallelEfficiency as { flops: number; efficiency: number }[];
+    expect(efficiencyAt(points, 1e3)).toBe(0.2);
+    expect(efficiencyAt(points, 1e7)).toBeCloseTo(0.5, 10);
+    expect(efficiencyAt(points, 1e12)).toBe(0.8);
+    // 1e7 flops at 1 GFLOP/s = 10 ms threaded; the 0.5 ms overhead and 2 ms cpuMs stay on one thread.
+    expect(priceOpCost({ kernel: 'qr', flops: 1e7, cpuMs: 2 }, threaded)).toEqual({ computeMs: 12.5, waitMs: 0, kernel: 'qr', threadedMs: 10, parallelEfficiency: expect.closeTo(0.5, 10) as unknown as number });
+    // A kernel without the field is single-threaded.
+    expect(priceOpCost({ kernel: 'matmul', flops: 1e8 }, threaded).threadedMs).toBe(0);
+  });
+
+  it('aws-blas threads matmul, qr and svd; its one-thread kernels and the project (aws) kernels do not', () => {
+    const blas = AWS_BLAS_PROFILE.kernels as KernelTable;
+    for (const kernel of ['matmul', 'qr', 'svd']) {
+      const priced = priceOpCost({ kernel, flops: 2 * 2048 ** 3 }, blas);
+      expect(priced.parallelEfficiency, kernel).toBeGreaterThan(0);
+      expect(priced.threadedMs, kernel).toBeGreaterThan(0);
+    }
+    for (const kernel of ['elementwise', 'copy', 'random', 'fill', 'table']) expect(blas.kernels[kernel]?.parallelEfficiency, kernel).toBeUndefined();
+    for (const rate of Object.values(BUILTIN_PROFILES.aws?.kernels?.kernels ?? {})) expect(rate.parallelEfficiency).toBeUndefined();
+    expect(() => parseCostProfile({ extends: 'aws-blas', kernels: { kernels: { matmul: { parallelEfficiency: 1.5 } } } })).toThrow(/parallelEfficiency/);
   });
 });

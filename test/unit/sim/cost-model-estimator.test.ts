@@ -4,7 +4,8 @@ import { historyFromRecords } from '../../../src/metadata/metadata-history.js';
 import type { TaskRecord } from '../../../src/metadata/records.js';
 import { taskKeyOf } from '../../../src/metadata/task-key.js';
 import { createBuiltinRegistry } from '../../../src/ops/builtins.js';
-import { DETERMINISTIC_PROFILE } from '../../../src/cost/profile.js';
+import { AWS_BLAS_PROFILE, AWS_PROFILE, computeSlowdown, DETERMINISTIC_PROFILE } from '../../../src/cost/profile.js';
+import { efficiencyAt, type KernelTable } from '../../../src/cost/kernel-rates.js';
 import { createCostModelEstimator } from '../../../src/sim/cost-model-estimator.js';
 import type { DagSpec } from '../../../src/model/dag-schema.js';
 
@@ -64,5 +65,36 @@ describe('createCostModelEstimator (issue 15 item 3)', () => {
     const same = createCostModelEstimator(model, ops, DETERMINISTIC_PROFILE, { history: historyFromRecords([record('z', matmulSame, 300, 8e6)]), where: 'test' });
     expect(same.execMs('prod', 1769)).toBe(300);
     expect(same.description).toMatch(/1 from history of test \(same task key only\)/);
+  });
+
+  it('aws-blas: a matmul on 3,538 MB (2 vCPUs) runs 1 + e times faster than on 1,769 MB; aws (JavaScript) and elementwise do not', () => {
+    const blas = createCostModelEstimator(model, ops, AWS_BLAS_PROFILE);
+    const matmul = AWS_BLAS_PROFILE.kernels?.kernels.matmul?.parallelEfficiency;
+    if (matmul === undefined) throw new Error('aws-blas matmul declares no parallelEfficiency');
+    const e = efficiencyAt(matmul, 2 * 1000 ** 3);
+    expect(e).toBeGreaterThan(0);
+    const overheadMs = (AWS_BLAS_PROFILE.kernels as KernelTable).kernels.matmul?.overheadMs ?? 0;
+    // The roofline part speeds up by 1 + e; the 0.05 ms dispatch overhead stays on one thread.
+    expect(blas.execMs('prod', 3538) - overheadMs).toBeCloseTo((blas.execMs('prod', 1769) - overheadMs) / (1 + e), 6);
+    // More vCPUs, faster, up to the 6-vCPU cap (Lambda's 10,240 MB is 5.79).
+    expect(blas.execMs('prod', 10_240)).toBeLessThan(blas.execMs('prod', 3538));
+    expect(blas.execMs('prod', 1769 * 6)).toBeLessThan(blas.execMs('prod', 10_240));
+    expect(blas.execMs('prod', 1769 * 7)).toBeCloseTo(blas.execMs('prod', 1769 * 6), 9);
+    // Below one vCPU every kernel is stretched by the share alike.
+    expect(blas.execMs('prod', 1769 / 2)).toBeCloseTo(2 * blas.execMs('prod', 1769), 6);
+    // random (numpy's generator, one thread) and add (elementwise) gain nothing from a second vCPU.
+    expect(blas.execMs('a', 3538)).toBe(blas.execMs('a', 1769));
+    expect(blas.execMs('sum', 3538)).toBe(blas.execMs('sum', 1769));
+    // The project's own kernels (aws) are single-threaded JavaScript: capped at one vCPU.
+    const js = createCostModelEstimator(model, ops, AWS_PROFILE);
+    expect(js.execMs('prod', 3538)).toBe(js.execMs('prod', 1769));
+    expect(js.execMs('prod', 10_240)).toBe(js.execMs('prod', 1769));
+  });
+
+  it('computeSlowdown: 1 / share below one vCPU, 1 / (1 + (v - 1) e) above, capped at maxVcpu; e = 0 is single-threaded', () => {
+    expect(computeSlowdown(AWS_BLAS_PROFILE, 1769 / 4, 0.9)).toBeCloseTo(4, 9);
+    expect(computeSlowdown(AWS_BLAS_PROFILE, 1769 * 3, 0.5)).toBeCloseTo(1 / 2, 9);
+    expect(computeSlowdown(AWS_BLAS_PROFILE, 1769 * 3, 0)).toBe(1);
+    expect(computeSlowdown(AWS_BLAS_PROFILE, 1769 * 8, 1)).toBeCloseTo(1 / 6, 9);
   });
 });
