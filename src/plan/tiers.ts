@@ -3,12 +3,13 @@ import { lambdaVcpuOf, MAX_VCPU } from '../model/cost-model.js';
 import type { WorkerSpec } from '../model/annotated-dag.js';
 
 /**
- * Memory tiers (MB) a plan may use when the user names none: below, at and above one full vCPU,
- * and Lambda's largest (6 vCPUs), where multi-threaded kernels (aws-blas matmul, qr, svd) run
- * faster at about the same cost per task. The same tiers the CDK stack deploys one executor
- * function each for (infra/stack-options.ts DEFAULT_TIERS_MB), so a default plan runs there as is.
+ * Memory tiers (MB) a plan may use when the user names none: below, at and above one full vCPU.
+ * Lambda's largest (10,240 MB, 6 vCPUs; the CDK stack deploys it too, infra/stack-options.ts) is
+ * left to `--tiers`: with it in the default, uniform picked it where it does not pay (aws-blas
+ * svd-square: a 4-worker plan, 6.75 s against 4.35 s; aws tsqr and svd: 14-15 % dearer at the
+ * same makespan, branch blasvcpu, 2026-12-06).
  */
-export const DEFAULT_TIERS: readonly number[] = Object.freeze([1024, 1769, 3008, 10_240]);
+export const DEFAULT_TIERS: readonly number[] = Object.freeze([1024, 1769, 3008]);
 
 /** AWS Lambda docs, "Configure Lambda function memory": 128 MB to 10,240 MB. */
 export const MIN_TIER_MB = 128;
