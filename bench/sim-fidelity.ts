@@ -8,8 +8,8 @@
  *
  * Measured: median of `repeats` runs after the warm-ups (client-observed makespan, pool start-up
  * excluded, as `wukong submit` reports it). Predicted: median over `seeds` simulations (seeds 1..N)
- * of the simulator's makespan. The history the prediction uses is the warm-up runs' only, so the
- * measured runs are not in it.
+ * of the simulator's makespan. The history the prediction uses is the warm-up runs' only (the
+ * prediction is made before the measured runs, which record too), so the measured runs are not in it.
  *
  * Task times are predicted at `--sla` (default avg, the mean of each task's records): every run
  * starts fresh executor threads, whose first calls of an op run before V8 has optimized it (a
@@ -117,7 +117,9 @@ async function measureCase(c: Case, o: { warmups: number; repeats: number; seeds
       predicted.push(report.makespanMs);
     }
     const measured: number[] = [];
-    for (let i = 0; i < o.repeats; i += 1) measured.push(await runOnce(c.spec, o.threads, undefined));
+    // Measured runs record metadata as the warm-ups did (and as `wukong submit` does by default):
+    // recording is part of an executor's work, and the profile was fitted from runs that did it.
+    for (let i = 0; i < o.repeats; i += 1) measured.push(await runOnce(c.spec, o.threads, location));
     return { measuredMs: median(measured), minMs: Math.min(...measured), maxMs: Math.max(...measured), predictedMs: median(predicted) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
