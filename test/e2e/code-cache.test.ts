@@ -50,11 +50,13 @@ describe('code cache of the CLI and thread bundles (e2e)', () => {
     }
   });
 
-  it('`validate` with a cache from another build still answers, and writes its own cache, not that of `submit`', () => {
+  // That `validate` leaves `submit`'s cache alone is checked in test/unit/bundle/run-bundle.test.ts
+  // on a bundle of its own: here the dist/ caches are shared with every test file that runs the CLI
+  // at the same time (one under other V8 flags rewrites `submit`'s), so its bytes cannot be pinned.
+  it('`validate` with a cache from another build still answers, and writes its own cache for this build', () => {
     // Prepare: another script's hash (a rebuilt bundle whose cache was left behind)
     const cache = `${MAIN}.validate.v8cache`;
-    const submitCache = readFileSync(`${MAIN}.submit.v8cache`);
-    const good = existsSync(cache) ? readFileSync(cache) : submitCache;
+    const good = existsSync(cache) ? readFileSync(cache) : readFileSync(`${MAIN}.submit.v8cache`);
     if (existsSync(cache)) saved.set(cache, good);
     writeFileSync(cache, Buffer.concat([Buffer.from('7'.repeat(64)), good.subarray(64)]));
     // Act
@@ -63,6 +65,5 @@ describe('code cache of the CLI and thread bundles (e2e)', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('ok: gemm-2x2: 20 tasks');
     expect(readFileSync(cache).subarray(0, 64).equals(hashOf(MAIN))).toBe(true);
-    expect(readFileSync(`${MAIN}.submit.v8cache`).equals(submitCache)).toBe(true);
   });
 });

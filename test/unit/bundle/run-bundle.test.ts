@@ -70,6 +70,22 @@ describe('runCodeCachedBundle', () => {
     expect(readdirSync(join(file, '..')).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
 
+  it("a variant (a CLI command) reads and writes its own cache, never another variant's", async () => {
+    // Prepare: `submit`'s cache, written by a run of that variant
+    const { file, url } = tempBundle('V');
+    runCodeCachedBundle(url, 'after-start', 'submit');
+    await afterStart();
+    const submitCache = readFileSync(`${file}.submit.v8cache`);
+    // Act
+    const use = runCodeCachedBundle(url, 'after-start', 'validate');
+    await afterStart();
+    // Assess: `validate` found no cache of its own, wrote one, and left `submit`'s as it was
+    expect(use).toBe('none');
+    expect(readFileSync(`${file}.validate.v8cache`).subarray(0, 64).toString('latin1')).toBe(hashOfFile(file));
+    expect(readFileSync(`${file}.submit.v8cache`).equals(submitCache)).toBe(true);
+    expect(existsSync(`${file}.v8cache`)).toBe(false);
+  });
+
   it('a corrupt cache is rejected, the bundle still runs, and a good cache replaces it', async () => {
     // Prepare: the right header, then bytes V8 cannot take
     const { file, url, cache } = tempBundle('B');
