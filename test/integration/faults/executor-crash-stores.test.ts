@@ -51,9 +51,11 @@ const storesOf: Record<string, () => StoreConfig> = {
 const planOf = (spec: DagSpec, seed: number): Plan => randomPlan(runDagFromSpec(spec), spec.tasks.map((t) => t.id), seed, { workers: 4 });
 
 async function crashRun(stores: StoreConfig, seed: number, planned: boolean) {
-  // 4 layers x 5 tasks of 5 ms; outputs of 300 kB (above the inline budget: they go through the
-  // intermediate store) on even seeds, 64 B on odd ones.
-  const spec = layeredDag(seed, 4, 5, 5, seed % 2 === 0 ? 300_000 : 64);
+  // 4 layers x 5 tasks of 20 ms; outputs of 300 kB (above the inline budget: they go through the
+  // intermediate store) on even seeds, 64 B on odd ones. Tasks long enough that kills 0-40 ms after
+  // dispatch land while executors still run: with 5 ms tasks, executors sent ahead in batches
+  // sometimes all finished before their kill (0 retries on redis, seed 2, in a CI run).
+  const spec = layeredDag(seed, 4, 5, 20, seed % 2 === 0 ? 300_000 : 64);
   const dag = runDagFromSpec(spec);
   const kills = killFirstAttempts(seed, 0.4, 40);
   const outcome = await runEmbedded(
