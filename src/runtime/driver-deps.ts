@@ -51,4 +51,10 @@ export function workerConfigOf(deps: Pick<DriverDeps, 'memoryMb' | 'workerConfig
 /** Host facts about this invocation. */
 export interface InvocationContext {
   readonly cold: boolean;
+  /**
+   * Called once the executor has run its last task, before it writes its metadata batch and sends
+   * its report: a host running several executors on one thread starts the next one then (the
+   * write, tens of ms for a few records when many executors end together, held the slot).
+   */
+  readonly onTasksDone?: () => void;
 }

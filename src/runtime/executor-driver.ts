@@ -32,6 +32,7 @@ export async function runExecutor(payload: ExecutorPayload, hostDeps: DriverDeps
   const planned = payload.worker;
   const session = planned === undefined ? new WukongSession(payload, deps, run, io) : new PlannedSession({ ...payload, worker: planned }, deps, run, io);
   await session.execute();
+  context.onTasksDone?.();
   // After the last task: one batch, one round trip, off every task's critical path.
   await recorder.flush(deps.metadata).catch((error: unknown) => {
     deps.logger.warn({ runId: payload.runId, executorId: payload.executorId }, `metadata not recorded: ${(error as Error).message}`);

@@ -41,7 +41,7 @@ export interface ServedStores {
   /** An invocation of a further executor by an executor of this thread. */
   readonly onInvoke: (payload: ExecutorPayload) => void;
   /** An invocation of this thread has ended (after everything it sent, on the same port). */
-  readonly onDone: (jobId: number, runMs: number) => void;
+  readonly onDone: (jobId: number, runMs: number, released: boolean) => void;
   /**
    * The puts this thread posts are counted (StoreProxyInit.putsPosted), as the fan-in marks they
    * precede are made in shared memory: reads that miss wait for puts in flight (./put-tracker.ts).
@@ -104,7 +104,7 @@ async function readAfterPuts<T>(read: () => Promise<T>, tracker: PutTracker | un
 
 function applyOneWay({ store, coordinator, onInvoke, onDone, puts }: ServedStores, request: Request): void {
   // The memory store's put and send cannot fail; the port keeps their order.
-  if (request.target === 'pool' && request.method === 'done') onDone(request.args[0] as number, request.args[1] as number);
+  if (request.target === 'pool' && request.method === 'done') onDone(request.args[0] as number, request.args[1] as number, request.args[2] === true);
   else if (request.target === 'pool') onInvoke(request.args[0] as ExecutorPayload);
   else if (request.target === 'store') {
     // The memory store's put is synchronous underneath: the value is there when it returns.
@@ -179,7 +179,7 @@ export function storeProxies(init: StoreProxyInit): {
   store: IntermediateStore;
   coordinator: Coordinator;
   invoke: (payload: ExecutorPayload) => void;
-  done: (jobId: number, runMs: number) => void;
+  done: (jobId: number, runMs: number, released?: boolean) => void;
 } {
   const client = new PortClient(init.port);
   const cache = new ThreadValueCache(init.changes);
@@ -236,5 +236,5 @@ export function storeProxies(init: StoreProxyInit): {
     keys: (prefix) => client.call('coordinator', 'keys', [prefix]),
     close: async () => undefined,
   };
-  return { store, coordinator, invoke: (payload) => client.post('pool', 'invoke', [payload]), done: (jobId, runMs) => client.post('pool', 'done', [jobId, runMs]) };
+  return { store, coordinator, invoke: (payload) => client.post('pool', 'invoke', [payload]), done: (jobId, runMs, released) => client.post('pool', 'done', [jobId, runMs, released === true]) };
 }

@@ -57,6 +57,8 @@ interface Slot {
   /** Whether this thread has run an executor yet (its first one is a cold start). */
   used: boolean;
   readonly jobs: Map<string, Job>;
+  /** Jobs of `jobs` whose executors have run their tasks and freed their slot (see Job.released). */
+  released: number;
   /** The fan-in table this thread was last given (see ThreadPool.useFanInTable). */
   fanInTable?: SharedFanInTableInit;
   /** Stops awaiting this thread's puts (it died; see ./put-tracker.ts). */
@@ -68,6 +70,8 @@ interface Job {
   readonly attempt: number;
   /** Unique per dispatch: a retried (or duplicated) executor keeps its executor id. */
   readonly jobId?: number;
+  /** Its executor ran its tasks and freed its slot; it is still retried should its thread die. */
+  released?: boolean;
 }
 
 /**
@@ -169,7 +173,7 @@ export class ThreadPool implements Invoker {
       serveStores(channel.port1, {
         ...this.options.memory,
         onInvoke: (payload) => this.onInvokeFromThread(payload),
-        onDone: (jobId, runMs) => this.onMessage(slot, { type: 'done', jobId, runMs }),
+        onDone: (jobId, runMs, released) => this.onMessage(slot, { type: 'done', jobId, runMs, released }),
         puts: { tracker: this.puts, applied: puts.applied },
       });
       channel.port1.unref();
@@ -184,7 +188,7 @@ export class ThreadPool implements Invoker {
     const early = takeEarlyThread(script);
     if (early) early.postMessage({ type: 'init', init } satisfies ToWorker, transfer);
     const worker = early ?? new Worker(script, { workerData: init, transferList: transfer });
-    const slot: Slot = { worker, ready: false, used: false, jobs: new Map(), ...(untrackPuts ? { untrackPuts } : {}) };
+    const slot: Slot = { worker, ready: false, used: false, jobs: new Map(), released: 0, ...(untrackPuts ? { untrackPuts } : {}) };
     worker.on('message', (message: FromWorker) => this.onMessage(slot, message));
     worker.on('error', () => undefined); // the exit handler below retries the job
     worker.on('exit', () => this.onExit(slot));
@@ -204,10 +208,22 @@ export class ThreadPool implements Invoker {
       case 'invoke':
         this.onInvokeFromThread(message.payload);
         return;
-      case 'done':
-        slot.jobs.delete(String(message.jobId));
-        this.meanRunMs = Number.isFinite(this.meanRunMs) ? this.meanRunMs + (message.runMs - this.meanRunMs) * RUN_MS_WEIGHT : message.runMs;
+      case 'done': {
+        const key = String(message.jobId);
+        const job = slot.jobs.get(key);
+        if (job === undefined) break;
+        // The run time that counts is until the slot freed: a metadata write after it does not
+        // keep the thread from its next executor.
+        if (!job.released) this.meanRunMs = Number.isFinite(this.meanRunMs) ? this.meanRunMs + (message.runMs - this.meanRunMs) * RUN_MS_WEIGHT : message.runMs;
+        if (message.released) {
+          job.released = true;
+          slot.released += 1;
+        } else {
+          slot.jobs.delete(key);
+          if (job.released) slot.released -= 1;
+        }
         break;
+      }
       case 'warning':
         this.options.onWarning?.(message.message);
         return;
@@ -272,8 +288,8 @@ export class ThreadPool implements Invoker {
       let best = -1;
       for (let i = 0; i < this.slots.length; i += 1) {
         const slot = this.slots[i] as Slot;
-        const load = slot.jobs.size + (counts[i] as number);
-        if (slot.ready && load < perThread && (best < 0 || load < (this.slots[best] as Slot).jobs.size + (counts[best] as number))) best = i;
+        const load = slot.jobs.size - slot.released + (counts[i] as number);
+        if (slot.ready && load < perThread && (best < 0 || load < (this.slots[best] as Slot).jobs.size - (this.slots[best] as Slot).released + (counts[best] as number))) best = i;
       }
       if (best < 0) break;
       counts[best] = (counts[best] as number) + 1;

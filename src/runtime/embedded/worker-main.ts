@@ -42,7 +42,7 @@ async function runExecutorThread(port: MessagePort): Promise<void> {
   const fanIns = coordinatorIsHostLocal(init.stores) ? new SharedFanInCoordinator(opened.coordinator) : undefined;
   const coordinator = fanIns ?? opened.coordinator;
   const invoke = memory ? memory.invoke : (payload: ExecutorPayload) => post({ type: 'invoke', payload });
-  const done = memory ? memory.done : (jobId: number, runMs: number) => post({ type: 'done', jobId, runMs });
+  const done = memory ? memory.done : (jobId: number, runMs: number, released?: boolean) => post({ type: 'done', jobId, runMs, ...(released ? { released } : {}) });
 
   const { registry: ops } = await loadOpRegistry(init.opModules ?? []);
   const metadata = init.metadata ? await openMetadataStore(init.metadata) : undefined;
@@ -98,11 +98,21 @@ async function runExecutorThread(port: MessagePort): Promise<void> {
   function start(message: ExecuteJob): void {
     running += 1;
     const startedAt = performance.now();
-    void handleInvocation(message.payload, deps, { cold: message.cold }).finally(() => {
+    // The slot frees once the executor has run its tasks: its metadata write and report go on
+    // beside the next executor, and the pool hears of both (it still retries the job should this
+    // thread die before the end).
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
       running -= 1;
-      done(message.jobId, performance.now() - startedAt);
+      done(message.jobId, performance.now() - startedAt, true);
       const next = waiting.shift();
       if (next) start(next);
+    };
+    void handleInvocation(message.payload, deps, { cold: message.cold, onTasksDone: release }).finally(() => {
+      release();
+      done(message.jobId, performance.now() - startedAt);
     });
   }
 

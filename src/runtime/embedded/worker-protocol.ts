@@ -23,7 +23,11 @@ export type FromWorker =
   /** An invocation of a further executor (on the store port instead, when the thread has one). */
   | { readonly type: 'invoke'; readonly payload: ExecutorPayload }
   /** An invocation has ended (on the store port instead, when the thread has one). */
-  | { readonly type: 'done'; readonly jobId: number; readonly runMs: number }
+  /**
+   * `released`: the executor has run its tasks and frees its slot, while it still writes its
+   * metadata and report (the job stays the pool's to retry should the thread die); else it ended.
+   */
+  | { readonly type: 'done'; readonly jobId: number; readonly runMs: number; readonly released?: boolean }
   /** Something an executor could not do that does not fail the run (e.g. metadata not recorded). */
   | { readonly type: 'warning'; readonly message: string };
 
