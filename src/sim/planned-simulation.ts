@@ -16,40 +16,14 @@ import { HandOverPool, type HeldWorker } from './hand-over-pool.js';
 import type { Container } from './lambda-platform.js';
 import { replanPhases, replanPointProblems } from '../plan/replan-phases.js';
 import { SeededRandom } from './seeded-random.js';
-import { SimEngine, type StartFigures } from './sim-engine.js';
+import { SimEngine } from './sim-engine.js';
 import { SimulationInvariantError } from './simulation-invariant-error.js';
-import type { SimulatedPlan, SimulationInput, SimulationResult } from './simulation-types.js';
+import { plannedRunStats, prewarmBill, summedStartFigures, tierSummary, type PlannedSimulationResult } from './planned-run-stats.js';
+import type { SimulatedPlan, SimulationInput } from './simulation-types.js';
 
 export type { SimulatedPlan } from './simulation-types.js';
 
-/** What planned mode did, beyond the figures both modes share. */
-export interface PlannedRunStats {
-  readonly planner: string;
-  readonly workers: number;
-  /** Incarnations started after a park (re-invocations by the producer). */
-  readonly resumes: number;
-  /** Park marks that did not complete: the worker stopped and waited to be re-invoked. */
-  readonly parks: number;
-  readonly prewarms: number;
-  readonly dupRuns: number;
-  /** Gets a worker issued while it ran a task: inputs of a later task fetched ahead (preload). */
-  readonly preloads: number;
-  readonly waits: number;
-  readonly waitTimeouts: number;
-  readonly notifications: number;
-  /** Re-planning points reached (src/plan/replan.ts), and the planner's wall time over them (not charged to the run). */
-  readonly replans: number;
-  /** Workers of a later phase started on a worker of the phase before, held for it (./hand-over-pool.ts): no Invoke call, no start-up. */
-  readonly handOvers: number;
-  readonly replanWallMs: number;
-  /** The plan's own forecast, when it has one. */
-  readonly predictedMakespanMs: number | undefined;
-  readonly predictedCostUsd: number | undefined;
-}
-
-export interface PlannedSimulationResult extends SimulationResult {
-  readonly planned: PlannedRunStats;
-}
+export type { PlannedRunStats, PlannedSimulationResult } from './planned-run-stats.js';
 
 /** What a platform request starts: a worker incarnation, or a prewarm that only warms an environment. */
 type Launch =
@@ -511,47 +485,8 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
       },
       this.prewarmBills,
     );
-    const platform: StartFigures = { coldStarts: 0, warmStarts: 0, queuedInvocations: 0, maxPendingInvocations: 0, maxConcurrentExecutions: 0 };
-    for (const { stats } of this.platforms.values()) {
-      platform.coldStarts += stats.coldStarts;
-      platform.warmStarts += stats.warmStarts;
-      platform.queuedInvocations += stats.queuedInvocations;
-      platform.maxPendingInvocations = Math.max(platform.maxPendingInvocations, stats.maxPendingInvocations);
-      // Tiers are separate functions; their peaks may not coincide, so the sum bounds the account's peak.
-      platform.maxConcurrentExecutions += stats.maxConcurrentExecutions;
-    }
-    const planned: PlannedRunStats = {
-      planner,
-      workers: this.allWorkers.size,
-      resumes: this.counts.resumes,
-      parks: this.counts.parks,
-      prewarms: this.counts.prewarms,
-      dupRuns: this.counts.dupRuns,
-      preloads: this.counts.preloads,
-      waits: this.counts.waits,
-      waitTimeouts: this.counts.waitTimeouts,
-      notifications: this.counts.notifications,
-      replans: this.counts.replans,
-      handOvers: this.counts.handOvers,
-      replanWallMs: this.replanWallMs,
-      predictedMakespanMs: plan.predicted?.makespanMs,
-      predictedCostUsd: plan.predicted?.costUsd,
-    };
+    const platform = summedStartFigures([...this.platforms.values()].map((p) => p.stats));
+    const planned = plannedRunStats(planner, this.allWorkers.size, this.counts, this.replanWallMs, plan.predicted);
     return { report, stats: this.stats(wallMs, report, this.totals, platform), outputsReadyAt: this.outputsReadyAt, planned };
   }
-}
-
-/** A prewarm invocation priced like an executor that ran no task. */
-function prewarmBill(worker: number, memoryMb: number, cold: boolean, startedAt: number, endedAt: number): ExecutorReport {
-  return { executorId: `prewarm-${worker}`, startTaskId: '', startedAt, endedAt, cold, worker, memoryMb, cpuMs: 0, peakMemoryBytes: 0, invocations: 0, invoked: [], tasks: [] };
-}
-
-/** The workers' tiers for the report's options, e.g. "1769x3,3008x1". */
-function tierSummary(workers: ReadonlyMap<number, number>): string {
-  const byTier = new Map<number, number>();
-  for (const memoryMb of workers.values()) byTier.set(memoryMb, (byTier.get(memoryMb) ?? 0) + 1);
-  return [...byTier.entries()]
-    .sort(([a], [b]) => a - b)
-    .map(([mb, n]) => `${mb}x${n}`)
-    .join(',');
 }

@@ -1,0 +1,101 @@
+import type { ExecutorReport } from '../model/run-events.js';
+import type { SimulatedPlan, SimulationResult } from './simulation-types.js';
+import type { StartFigures } from './sim-engine.js';
+
+/*
+ * What a planned-mode simulation reports beyond the figures both modes share (./planned-simulation.ts).
+ */
+
+/** What planned mode did, beyond the figures both modes share. */
+export interface PlannedRunStats {
+  readonly planner: string;
+  readonly workers: number;
+  /** Incarnations started after a park (re-invocations by the producer). */
+  readonly resumes: number;
+  /** Park marks that did not complete: the worker stopped and waited to be re-invoked. */
+  readonly parks: number;
+  readonly prewarms: number;
+  readonly dupRuns: number;
+  /** Gets a worker issued while it ran a task: inputs of a later task fetched ahead (preload). */
+  readonly preloads: number;
+  readonly waits: number;
+  readonly waitTimeouts: number;
+  readonly notifications: number;
+  /** Re-planning points reached (src/plan/replan.ts), and the planner's wall time over them (not charged to the run). */
+  readonly replans: number;
+  /** Workers of a later phase started on a worker of the phase before, held for it (./hand-over-pool.ts): no Invoke call, no start-up. */
+  readonly handOvers: number;
+  readonly replanWallMs: number;
+  /** The plan's own forecast, when it has one. */
+  readonly predictedMakespanMs: number | undefined;
+  readonly predictedCostUsd: number | undefined;
+}
+
+export interface PlannedSimulationResult extends SimulationResult {
+  readonly planned: PlannedRunStats;
+}
+
+/** The counters the planned simulation keeps as it runs (see PlannedRunStats for their meaning). */
+export interface PlannedCounts {
+  readonly resumes: number;
+  readonly parks: number;
+  readonly prewarms: number;
+  readonly dupRuns: number;
+  readonly preloads: number;
+  readonly waits: number;
+  readonly waitTimeouts: number;
+  readonly notifications: number;
+  readonly replans: number;
+  readonly handOvers: number;
+}
+
+export function plannedRunStats(planner: string, workers: number, counts: PlannedCounts, replanWallMs: number, predicted: SimulatedPlan['predicted']): PlannedRunStats {
+  return {
+    planner,
+    workers,
+    resumes: counts.resumes,
+    parks: counts.parks,
+    prewarms: counts.prewarms,
+    dupRuns: counts.dupRuns,
+    preloads: counts.preloads,
+    waits: counts.waits,
+    waitTimeouts: counts.waitTimeouts,
+    notifications: counts.notifications,
+    replans: counts.replans,
+    handOvers: counts.handOvers,
+    replanWallMs,
+    predictedMakespanMs: predicted?.makespanMs,
+    predictedCostUsd: predicted?.costUsd,
+  };
+}
+
+/**
+ * The start-up figures of the run over its tiers' platforms. Tiers are separate functions; their
+ * peaks may not coincide, so the sum of peak executions bounds the account's peak.
+ */
+export function summedStartFigures(platforms: readonly StartFigures[]): StartFigures {
+  const total: StartFigures = { coldStarts: 0, warmStarts: 0, queuedInvocations: 0, maxPendingInvocations: 0, maxConcurrentExecutions: 0 };
+  for (const stats of platforms) {
+    total.coldStarts += stats.coldStarts;
+    total.warmStarts += stats.warmStarts;
+    total.queuedInvocations += stats.queuedInvocations;
+    total.maxPendingInvocations = Math.max(total.maxPendingInvocations, stats.maxPendingInvocations);
+    total.maxConcurrentExecutions += stats.maxConcurrentExecutions;
+  }
+  return total;
+}
+
+/** A prewarm invocation priced like an executor that ran no task. */
+export function prewarmBill(worker: number, memoryMb: number, cold: boolean, startedAt: number, endedAt: number): ExecutorReport {
+  return { executorId: `prewarm-${worker}`, startTaskId: '', startedAt, endedAt, cold, worker, memoryMb, cpuMs: 0, peakMemoryBytes: 0, invocations: 0, invoked: [], tasks: [] };
+}
+
+/** The workers' tiers for the report's options, e.g. "1769x3,3008x1". */
+export function tierSummary(workers: ReadonlyMap<number, number>): string {
+  const byTier = new Map<number, number>();
+  for (const memoryMb of workers.values()) byTier.set(memoryMb, (byTier.get(memoryMb) ?? 0) + 1);
+  return [...byTier.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([mb, n]) => `${mb}x${n}`)
+    .join(',');
+}
