@@ -2,10 +2,6 @@ import type { ExecutorReport } from '../model/run-events.js';
 import type { SimulatedPlan, SimulationResult } from './simulation-types.js';
 import type { StartFigures } from './sim-engine.js';
 
-/*
- * What a planned-mode simulation reports beyond the figures both modes share (./planned-simulation.ts).
- */
-
 /** What planned mode did, beyond the figures both modes share. */
 export interface PlannedRunStats {
   readonly planner: string;
@@ -36,37 +32,10 @@ export interface PlannedSimulationResult extends SimulationResult {
 }
 
 /** The counters the planned simulation keeps as it runs (see PlannedRunStats for their meaning). */
-export interface PlannedCounts {
-  readonly resumes: number;
-  readonly parks: number;
-  readonly prewarms: number;
-  readonly dupRuns: number;
-  readonly preloads: number;
-  readonly waits: number;
-  readonly waitTimeouts: number;
-  readonly notifications: number;
-  readonly replans: number;
-  readonly handOvers: number;
-}
+export type PlannedCounts = Omit<PlannedRunStats, 'planner' | 'workers' | 'replanWallMs' | 'predictedMakespanMs' | 'predictedCostUsd'>;
 
 export function plannedRunStats(planner: string, workers: number, counts: PlannedCounts, replanWallMs: number, predicted: SimulatedPlan['predicted']): PlannedRunStats {
-  return {
-    planner,
-    workers,
-    resumes: counts.resumes,
-    parks: counts.parks,
-    prewarms: counts.prewarms,
-    dupRuns: counts.dupRuns,
-    preloads: counts.preloads,
-    waits: counts.waits,
-    waitTimeouts: counts.waitTimeouts,
-    notifications: counts.notifications,
-    replans: counts.replans,
-    handOvers: counts.handOvers,
-    replanWallMs,
-    predictedMakespanMs: predicted?.makespanMs,
-    predictedCostUsd: predicted?.costUsd,
-  };
+  return { planner, workers, ...counts, replanWallMs, predictedMakespanMs: predicted?.makespanMs, predictedCostUsd: predicted?.costUsd };
 }
 
 /**

@@ -90,7 +90,8 @@ export async function runEmbedded(request: RunRequest, options: EmbeddedOptions)
     const poolStartAt = performance.now();
     await threads.ready();
     const poolStartupMs = performance.now() - poolStartAt;
-    const busyAtStart = busySnapshot(threads);
+    // Only a run that records metadata writes a pool record (./pool-busy-record.ts).
+    const busyAtStart = options.metadata ? busySnapshot(threads) : undefined;
     if (coordinatorIsHostLocal(options.stores)) {
       const table = runFanInTable(request, runId, options.stores.ttlSeconds);
       fanIns.use(table);
@@ -106,8 +107,10 @@ export async function runEmbedded(request: RunRequest, options: EmbeddedOptions)
       // A memory coordinator's inbox is written by this process's threads alone.
       trustedInbox: coordinatorIsHostLocal(options.stores),
     });
-    const poolRecord = options.metadata ? poolRecordOf(outcome, options.threads, busyBetween(busyAtStart, busySnapshot(threads)), Date.now()) : undefined;
-    if (options.metadata && poolRecord) await recordPoolBusy(options.metadata, poolRecord, warn);
+    if (options.metadata && busyAtStart) {
+      const poolRecord = poolRecordOf(outcome, options.threads, busyBetween(busyAtStart, busySnapshot(threads)), Date.now());
+      if (poolRecord) await recordPoolBusy(options.metadata, poolRecord, warn);
+    }
     if (!options.keepIntermediates) {
       const keys = runKeys(outcome.runId);
       const cleanup = async (): Promise<void> => {
