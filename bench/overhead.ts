@@ -15,7 +15,7 @@ import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { DagSpec, TaskSpec } from '../src/model/dag-schema.js';
-import { runEmbedded } from '../src/runtime/embedded/embedded-backend.js';
+import { openEmbedded, type EmbeddedBackend } from '../src/runtime/embedded/embedded-backend.js';
 import { runDagFromSpec } from '../src/model/compiled-dag.js';
 import { MEMORY_STORES } from '../src/runtime/store-config.js';
 import { DEFAULT_WUKONG_OPTIONS } from '../src/model/wukong-options.js';
@@ -60,12 +60,9 @@ interface Row {
   daskMs?: number;
 }
 
-async function runWukong(spec: DagSpec, threads: number): Promise<number> {
+async function runWukong(spec: DagSpec, backend: EmbeddedBackend): Promise<number> {
   const dag = runDagFromSpec(spec);
-  const outcome = await runEmbedded(
-    { spec: { dag: spec, wukong: DEFAULT_WUKONG_OPTIONS, progressIntervalMs: 0 }, dag, outputRefs: dag.outputRefs(), deadlineMs: 600_000 },
-    { threads, stores: MEMORY_STORES, invokeConcurrency: 64 },
-  );
+  const outcome = await backend.run({ spec: { dag: spec, wukong: DEFAULT_WUKONG_OPTIONS, progressIntervalMs: 0 }, dag, outputRefs: dag.outputRefs(), deadlineMs: 600_000 });
   if (!outcome.ok) throw new Error(`${spec.name} failed: ${outcome.failure?.message}`);
   return outcome.finishedAt - outcome.startedAt;
 }
@@ -93,10 +90,17 @@ async function main(): Promise<void> {
     ['fan', fanDag(tasks)],
     ['tree', treeDag(tasks)],
   ];
-  // Warm-up run so thread start-up and JIT are not billed to the first shape (Dask is warmed too).
-  await runWukong(treeDag(255), workers);
+  // One set of executor threads for every shape, warmed by a first run, so that thread start-up
+  // and V8's compiling of fresh threads are not billed to the shapes: Dask's one LocalCluster,
+  // warmed too, runs all three shapes on the same worker processes.
+  const backend = await openEmbedded({ threads: workers, stores: MEMORY_STORES, invokeConcurrency: 64 });
   const rows: Row[] = [];
-  for (const [shape, spec] of shapes) rows.push({ shape, tasks: spec.tasks.length, wukongMs: await runWukong(spec, workers) });
+  try {
+    await runWukong(treeDag(255), backend);
+    for (const [shape, spec] of shapes) rows.push({ shape, tasks: spec.tasks.length, wukongMs: await runWukong(spec, backend) });
+  } finally {
+    await backend.close();
+  }
   const dask = values['no-dask'] ? 'skipped (--no-dask)' : runDask(tasks, workers);
   console.log(`per-task overhead, ${tasks} no-op tasks, ${workers} executor threads / Dask worker processes (1 thread each), ${cpus().length} cores`);
   console.log('shape   tasks   wukong total   wukong/task   dask total   dask/task   dask/wukong');

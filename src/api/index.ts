@@ -20,4 +20,4 @@ export { loadOps, type OpsOption } from './load-ops.js';
 export { validate } from './validate.js';
 export { plan, type PlanOptions } from './plan.js';
 export { simulate, type SimulateOptions } from './simulate.js';
-export { submit, type SubmitOptions, type SubmitResult } from './submit.js';
+export { openSession, submit, type RunOptions, type Session, type SessionOptions, type SubmitOptions, type SubmitResult } from './submit.js';

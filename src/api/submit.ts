@@ -7,16 +7,19 @@ import { AnnotatedDagSchema, looksAnnotated, type Plan } from '../model/annotate
 import { DEFAULT_TIERS } from '../plan/tiers.js';
 import { validatePlan } from '../plan/validate-plan.js';
 import { buildRunReport, type RunReport } from '../report/run-report.js';
-import { runEmbedded } from '../runtime/embedded/embedded-backend.js';
+import { openEmbedded, type EmbeddedOutcome } from '../runtime/embedded/embedded-backend.js';
+import type { RunRequest } from '../runtime/run-client.js';
+import type { DagSpec } from '../model/dag-schema.js';
+import type { RunDag } from '../model/run-spec.js';
+import type { OpRegistry } from '../ops/registry.js';
 import { runDagFromSpec } from '../model/compiled-dag.js';
 import { DEFAULT_TTL_SECONDS } from '../storage/coordinator.js';
 import { DEFAULT_WUKONG_OPTIONS, type WukongOptions } from '../model/wukong-options.js';
 import { checkTableSources } from '../ops/table/table-dag.js';
 import { loadOps, type OpsOption } from './load-ops.js';
 
-export interface SubmitOptions extends OpsOption {
-  /** Executor threads (default: the machine's parallelism). */
-  readonly threads?: number;
+/** What one run takes: the WUKONG options, its bounds, and whether table reads get pushdown. */
+export interface RunOptions {
   readonly wukong?: Partial<WukongOptions>;
   /** The whole run must end within this many ms (default 30 minutes). */
   readonly deadlineMs?: number;
@@ -29,6 +32,14 @@ export interface SubmitOptions extends OpsOption {
   readonly pushdown?: boolean;
 }
 
+/** What the executor threads are: how many, and the user op modules they load. */
+export interface SessionOptions extends OpsOption {
+  /** Executor threads (default: the machine's parallelism). */
+  readonly threads?: number;
+}
+
+export interface SubmitOptions extends SessionOptions, RunOptions {}
+
 export interface SubmitResult {
   readonly ok: boolean;
   readonly runId: string;
@@ -39,12 +50,64 @@ export interface SubmitResult {
 }
 
 /**
+ * Executor threads kept warm across runs (see `openSession`): each submit finds them started, their
+ * ops loaded and their code compiled, as a Lambda fleet kept busy finds warm containers.
+ */
+export interface Session {
+  /** As `submit`, on this session's threads; submits go one at a time, in the order made. */
+  submit(dag: unknown, options?: RunOptions): Promise<SubmitResult>;
+  /** Ends the threads; the process does not exit while a session is open. */
+  close(): Promise<void>;
+}
+
+const MEMORY_STORES = { coordinator: { kind: 'memory' }, intermediate: { kind: 'memory' }, ttlSeconds: DEFAULT_TTL_SECONDS } as const;
+
+/**
  * Runs a DAG (or an annotated DAG from `plan`) on the embedded backend: executor threads in this
  * process, which load the same op modules, and in-memory stores. Bad input rejects (BadInputError,
- * DagValidationError) before anything runs; a failed run resolves with `ok: false`.
+ * DagValidationError) before anything runs; a failed run resolves with `ok: false`. The threads
+ * start for this run and end with it (`openSession` keeps them for many).
  */
 export async function submit(dag: unknown, options: SubmitOptions = {}): Promise<SubmitResult> {
   const { registry, modulePaths } = await loadOps(options);
+  const prepared = await prepareRun(dag, registry, options);
+  const threads = options.threads ?? availableParallelism();
+  const backend = await openEmbedded({ threads, stores: MEMORY_STORES, invokeConcurrency: 64, opModules: modulePaths });
+  try {
+    return resultOf(await backend.run(prepared.request), prepared, threads);
+  } finally {
+    await backend.close();
+  }
+}
+
+/**
+ * Starts executor threads (loading the user op modules named) for many submits: for a researcher
+ * running many DAGs in one process, each run after the first skips the threads' start-up and
+ * V8's compiling of fresh threads. Call `close` when done.
+ */
+export async function openSession(options: SessionOptions = {}): Promise<Session> {
+  const { registry, modulePaths } = await loadOps(options);
+  const threads = options.threads ?? availableParallelism();
+  const backend = await openEmbedded({ threads, stores: MEMORY_STORES, invokeConcurrency: 64, opModules: modulePaths });
+  return {
+    async submit(dag, runOptions = {}) {
+      const prepared = await prepareRun(dag, registry, runOptions);
+      return resultOf(await backend.run(prepared.request), prepared, threads);
+    },
+    close: () => backend.close(),
+  };
+}
+
+interface PreparedRun {
+  readonly request: RunRequest;
+  readonly spec: DagSpec;
+  readonly runDag: RunDag;
+  readonly plan: Plan | undefined;
+  readonly wukong: WukongOptions;
+}
+
+/** Validates the DAG (and its plan, if annotated) and checks its table sources; nothing runs. */
+async function prepareRun(dag: unknown, registry: OpRegistry, options: RunOptions): Promise<PreparedRun> {
   let plan: Plan | undefined;
   let json = dag;
   if (looksAnnotated(dag)) {
@@ -59,17 +122,16 @@ export async function submit(dag: unknown, options: SubmitOptions = {}): Promise
   const { spec } = await checkTableSources(result.spec, { pushdown: options.pushdown ?? true });
   const runDag = runDagFromSpec(spec);
   const wukong = { ...DEFAULT_WUKONG_OPTIONS, ...options.wukong };
-  const threads = options.threads ?? availableParallelism();
-  const stores = { coordinator: { kind: 'memory' }, intermediate: { kind: 'memory' }, ttlSeconds: DEFAULT_TTL_SECONDS } as const;
-  const outcome = await runEmbedded(
-    {
-      spec: { dag: spec, wukong, progressIntervalMs: 0, taskTimeoutMs: options.taskTimeoutMs ?? 15 * 60_000, ...(plan ? { plan } : {}) },
-      dag: runDag,
-      outputRefs: runDag.outputRefs(),
-      deadlineMs: options.deadlineMs ?? 30 * 60_000,
-    },
-    { threads, stores, invokeConcurrency: 64, opModules: modulePaths },
-  );
+  const request: RunRequest = {
+    spec: { dag: spec, wukong, progressIntervalMs: 0, taskTimeoutMs: options.taskTimeoutMs ?? 15 * 60_000, ...(plan ? { plan } : {}) },
+    dag: runDag,
+    outputRefs: runDag.outputRefs(),
+    deadlineMs: options.deadlineMs ?? 30 * 60_000,
+  };
+  return { request, spec, runDag, plan, wukong };
+}
+
+function resultOf(outcome: EmbeddedOutcome, { spec, runDag, plan, wukong }: PreparedRun, threads: number): SubmitResult {
   const report = buildRunReport({
     runId: outcome.runId,
     dagName: spec.name ?? 'dag',

@@ -2,7 +2,8 @@ import { busyBetween, busySnapshot, poolRecordOf, recordPoolBusy } from './pool-
 import type { MetadataLocation } from '../../metadata/metadata-location.js';
 import { withCoordinatorName } from '../store-name.js';
 import { CLOSE_WAIT_MS, settleWithin } from '../settle-within.js';
-import { runKeyPrefix } from '../../storage/coordinator.js';
+import { runKeyPrefix, type Coordinator } from '../../storage/coordinator.js';
+import type { IntermediateStore } from '../../storage/intermediate-store.js';
 import { MemoryCoordinator } from '../../storage/memory/memory-coordinator.js';
 import { MemoryIntermediateStore } from '../../storage/memory/memory-intermediate-store.js';
 import { SharedFanInCoordinator } from '../../storage/memory/shared-fan-in-coordinator.js';
@@ -49,21 +50,52 @@ export interface EmbeddedOutcome extends RunOutcome {
 /**
  * The embedded backend (the default of `wukong submit`): executors are worker threads of this
  * process; memory stores live in this thread and are served to them. Redis and S3 stores are
- * opened by each thread itself, as a Lambda container would.
+ * opened by each thread itself, as a Lambda container would. One run: its threads start, run it
+ * and end (see openEmbedded to keep them warm across runs).
  */
 export async function runEmbedded(request: RunRequest, options: EmbeddedOptions): Promise<EmbeddedOutcome> {
+  const backend = await openEmbedded(options);
+  try {
+    return await backend.run(request);
+  } finally {
+    await backend.close();
+  }
+}
+
+/** Executor threads kept warm across runs, as deployed Lambda functions keep warm containers. */
+export interface EmbeddedBackend {
+  /** Runs one DAG; runs of one backend go one at a time (a second waits for the first). */
+  run(request: RunRequest): Promise<EmbeddedOutcome>;
+  /** Ends the threads and closes the stores; the process stays alive until this is called. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the executor threads and opens the stores once, for as many runs as the caller makes: a
+ * later run finds its threads warm, their modules loaded and their code optimized by V8 (a fresh
+ * thread runs its first thousands of tasks in unoptimized code while V8 compiles it on the same
+ * cores), and its executors start warm, as they would on a Lambda fleet kept busy.
+ */
+export async function openEmbedded(options: EmbeddedOptions): Promise<EmbeddedBackend> {
   // Fan-in marks of the run are made in shared memory by whichever thread marks (the client's
-  // included), the rest of the memory coordinator is served by this thread.
+  // included), the rest of the memory coordinator is served by this thread. Keys are per run, so
+  // one store serves every run of the backend, as one Redis would.
   const fanIns = new SharedFanInCoordinator(new MemoryCoordinator({ ttlSeconds: options.stores.ttlSeconds }));
   const memory = {
     store: new MemoryIntermediateStore({ ttlSeconds: options.stores.ttlSeconds }),
     coordinator: fanIns,
   };
-  const runId = request.runId ?? newRunId();
   // The client uses the same stores the executors use: memory here, or its own Redis/S3 clients.
   const clientStores = await createExecutorStores(options.stores, memory);
-  let pool: ThreadPool | undefined;
   const warn = onceEach(options.onWarning ?? ((message) => process.stderr.write(`wukong: warning: ${message}\n`)));
+  let pool: ThreadPool | undefined;
+  const closeStores = async (): Promise<void> => {
+    // Memory parts of clientStores are `memory` itself; closing twice is harmless. A client of a
+    // store that stopped answering is left behind after CLOSE_WAIT_MS (the CLI exits anyway).
+    await settleWithin(Promise.allSettled([clientStores.store.close(), clientStores.coordinator.close()]), CLOSE_WAIT_MS);
+    await memory.store.close();
+    await memory.coordinator.close();
+  };
   try {
     pool = new ThreadPool({
       threads: options.threads,
@@ -84,55 +116,81 @@ export async function runEmbedded(request: RunRequest, options: EmbeddedOptions)
         );
       },
     });
-    const threads = pool;
-    // Threads load their modules before the run starts, as deployed Lambda functions exist before
-    // a job is submitted; their own cold starts are still counted per executor.
-    const poolStartAt = performance.now();
-    await threads.ready();
-    const poolStartupMs = performance.now() - poolStartAt;
-    // Only a run that records metadata writes a pool record (./pool-busy-record.ts).
-    const busyAtStart = options.metadata ? busySnapshot(threads) : undefined;
-    if (coordinatorIsHostLocal(options.stores)) {
-      const table = runFanInTable(request, runId, options.stores.ttlSeconds);
-      fanIns.use(table);
-      threads.useFanInTable(table?.init);
-    }
-    const outcome = await executeRun({ ...request, runId }, {
-      coordinator: clientStores.coordinator,
-      store: clientStores.store,
-      invoker: threads,
-      clock: systemClock,
-      ...withCoordinatorName(options.stores),
-      executorsBusy: () => !threads.isIdle(),
-      // A memory coordinator's inbox is written by this process's threads alone.
-      trustedInbox: coordinatorIsHostLocal(options.stores),
-    });
-    if (options.metadata && busyAtStart) {
-      const poolRecord = poolRecordOf(outcome, options.threads, busyBetween(busyAtStart, busySnapshot(threads)), Date.now());
-      if (poolRecord) await recordPoolBusy(options.metadata, poolRecord, warn);
-    }
-    if (!options.keepIntermediates) {
-      const keys = runKeys(outcome.runId);
-      const cleanup = async (): Promise<void> => {
-        await clientStores.store.deletePrefix(keys.outputPrefix);
-        await clientStores.coordinator.deletePrefix(runKeyPrefix(outcome.runId));
-      };
-      // A failed run's own error says more than the cleanup's failure on the same broken store
-      // would; every key has a TTL, so what cannot be removed now expires.
-      if (outcome.ok) await cleanup();
-      else await settleWithin(cleanup(), CLOSE_WAIT_MS);
-    }
-    return { ...outcome, coldStarts: threads.coldStarts, retries: threads.retries, poolStartupMs };
-  } finally {
-    await pool?.close();
-    // Memory parts of clientStores are `memory` itself; closing twice is harmless. A client of a
-    // store that stopped answering is left behind after CLOSE_WAIT_MS (the CLI exits anyway).
-    await settleWithin(Promise.allSettled([clientStores.store.close(), clientStores.coordinator.close()]), CLOSE_WAIT_MS);
-    await memory.store.close();
-    await memory.coordinator.close();
+  } catch (error) {
+    await closeStores();
+    throw error;
   }
+  const threads = pool;
+  const world: RunWorld = { options, threads, fanIns, clientStores, warn };
+  let previous: Promise<unknown> = Promise.resolve();
+  let closing: Promise<void> | undefined;
+  return {
+    run(request) {
+      if (closing) return Promise.reject(new Error('the embedded backend is closed'));
+      const result = previous.then(() => runOnce(request, world));
+      previous = result.catch(() => undefined);
+      return result;
+    },
+    close() {
+      closing ??= previous.then(async () => {
+        await threads.close();
+        await closeStores();
+      });
+      return closing;
+    },
+  };
 }
 
+interface RunWorld {
+  readonly options: EmbeddedOptions;
+  readonly threads: ThreadPool;
+  readonly fanIns: SharedFanInCoordinator;
+  readonly clientStores: { readonly store: IntermediateStore; readonly coordinator: Coordinator };
+  readonly warn: (message: string) => void;
+}
+
+async function runOnce(request: RunRequest, { options, threads, fanIns, clientStores, warn }: RunWorld): Promise<EmbeddedOutcome> {
+  const runId = request.runId ?? newRunId();
+  // Threads load their modules before the run starts, as deployed Lambda functions exist before
+  // a job is submitted; their own cold starts are still counted per executor.
+  const poolStartAt = performance.now();
+  await threads.ready();
+  const poolStartupMs = performance.now() - poolStartAt;
+  const countsAtStart = { coldStarts: threads.coldStarts, retries: threads.retries };
+  // Only a run that records metadata writes a pool record (./pool-busy-record.ts).
+  const busyAtStart = options.metadata ? busySnapshot(threads) : undefined;
+  if (coordinatorIsHostLocal(options.stores)) {
+    const table = runFanInTable(request, runId, options.stores.ttlSeconds);
+    fanIns.use(table);
+    threads.useFanInTable(table?.init);
+  }
+  const outcome = await executeRun({ ...request, runId }, {
+    coordinator: clientStores.coordinator,
+    store: clientStores.store,
+    invoker: threads,
+    clock: systemClock,
+    ...withCoordinatorName(options.stores),
+    executorsBusy: () => !threads.isIdle(),
+    // A memory coordinator's inbox is written by this process's threads alone.
+    trustedInbox: coordinatorIsHostLocal(options.stores),
+  });
+  if (options.metadata && busyAtStart) {
+    const poolRecord = poolRecordOf(outcome, options.threads, busyBetween(busyAtStart, busySnapshot(threads)), Date.now());
+    if (poolRecord) await recordPoolBusy(options.metadata, poolRecord, warn);
+  }
+  if (!options.keepIntermediates) {
+    const keys = runKeys(outcome.runId);
+    const cleanup = async (): Promise<void> => {
+      await clientStores.store.deletePrefix(keys.outputPrefix);
+      await clientStores.coordinator.deletePrefix(runKeyPrefix(outcome.runId));
+    };
+    // A failed run's own error says more than the cleanup's failure on the same broken store
+    // would; every key has a TTL, so what cannot be removed now expires.
+    if (outcome.ok) await cleanup();
+    else await settleWithin(cleanup(), CLOSE_WAIT_MS);
+  }
+  return { ...outcome, coldStarts: threads.coldStarts - countsAtStart.coldStarts, retries: threads.retries - countsAtStart.retries, poolStartupMs };
+}
 
 /** `report` called once per distinct message (every executor of a run may hit the same failure). */
 function onceEach(report: (message: string) => void): (message: string) => void {

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BadInputError, DagValidationError, plan, simulate, submit, validate } from '../../../src/api/index.js';
+import { BadInputError, DagValidationError, openSession, plan, simulate, submit, validate } from '../../../src/api/index.js';
 
 /**
  * The library API (`import { ... } from 'wukong'`) with a user op module: validate, plan, simulate
@@ -46,6 +46,27 @@ describe('the library API with a user op module', () => {
     expect(b?.kind === 'matrix' && [...b.data]).toEqual([14, 14, 14, 14]);
     expect(result.report.ok).toBe(true);
     expect(result.report.tasks.map((t) => t.taskId).sort()).toEqual(['a', 'b']);
+  });
+
+  it('a session runs many submits on the same warm threads; bad input rejects and the next submit runs', async () => {
+    const session = await openSession({ ops: [opModule], threads: 1 });
+    try {
+      const first = await session.submit(dag);
+      const second = await session.submit({ ...dag, tasks: [dag.tasks[0], { ...dag.tasks[1], args: { by: 1 } }] });
+      const valuesOf = (r: typeof first) => {
+        const b = r.outputs.get('b');
+        return b?.kind === 'matrix' ? [...b.data] : [];
+      };
+      expect(valuesOf(first)).toEqual([14, 14, 14, 14]);
+      expect(valuesOf(second)).toEqual([5, 5, 5, 5]);
+      expect(first.report.summary.coldStarts).toBeGreaterThan(0);
+      // The one thread ran the first submit's executors: the second's start warm.
+      expect(second.report.summary.coldStarts).toBe(0);
+      await expect(session.submit({ ...dag, tasks: [...dag.tasks, { id: 'c', op: 'apitest.nope', deps: ['b'] }] })).rejects.toBeInstanceOf(DagValidationError);
+      expect((await session.submit(dag, { wukong: { inlineBudgetBytes: 0 } })).ok).toBe(true);
+    } finally {
+      await session.close();
+    }
   });
 
   it('plan and simulate: a plan for every task, simulated in virtual time from the hints', async () => {
