@@ -23,7 +23,7 @@ export async function runExecutor(payload: ExecutorPayload, hostDeps: DriverDeps
   const run = await hostDeps.runs.load(payload.runId);
   // From here on no store call outlasts the run's deadline (the client has given up by then).
   const deadlineAt = run.spec.deadlineAt;
-  const deps = deadlineAt === undefined ? hostDeps : { ...hostDeps, ...withRunDeadline(hostDeps, deadlineAt, () => hostDeps.clock.now()) };
+  const deps = deadlineAt === undefined ? hostDeps : { ...hostDeps, ...runDeadlineStores(hostDeps, run, deadlineAt) };
   checkOpsKnown(run, deps);
   const worker = workerConfigOf(deps);
   const recorder = new MetadataRecorder(payload.runId, worker, deps.metadata !== undefined);
@@ -51,6 +51,20 @@ export async function runExecutor(payload: ExecutorPayload, hostDeps: DriverDeps
     invoked: session.invoked,
     tasks: io.timings(),
   };
+}
+
+/**
+ * The host's stores bounded by each run's deadline, made once per run and host: a warm thread runs
+ * thousands of a run's executors, and each set is some 25 closures.
+ */
+const deadlineStores = new WeakMap<LoadedRun, WeakMap<DriverDeps, Pick<DriverDeps, 'store' | 'coordinator'>>>();
+
+function runDeadlineStores(hostDeps: DriverDeps, run: LoadedRun, deadlineAt: number): Pick<DriverDeps, 'store' | 'coordinator'> {
+  let byHost = deadlineStores.get(run);
+  if (!byHost) deadlineStores.set(run, (byHost = new WeakMap()));
+  let stores = byHost.get(hostDeps);
+  if (!stores) byHost.set(hostDeps, (stores = withRunDeadline(hostDeps, deadlineAt, () => hostDeps.clock.now())));
+  return stores;
 }
 
 /** Runs whose ops this process has checked (a warm thread or container checks a run once). */
