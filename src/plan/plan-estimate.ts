@@ -2,8 +2,8 @@ import { estimateCost } from '../model/cost-model.js';
 import type { CompactPlan } from './compact-plan.js';
 import { transfersOn, type TaskCosts } from './task-costs.js';
 import { DEFAULT_PARK_AFTER_MS } from '../model/run-spec.js';
-import { startTailMs } from './start-tail.js';
 import { HANDED_OVER, WARM, workerStarts } from './hand-over.js';
+import { coldStartsOf } from './start-waves.js';
 
 export { startTailMs } from './start-tail.js';
 
@@ -52,7 +52,8 @@ export interface PlanEstimate {
  *   once its own cold start is over) early enough;
  * - workers started together wait for the slowest of their cold starts: a worker's cold start is
  *   its tier's, plus the tail of the expected slowest of the k workers of its wave (startTailMs;
- *   a wave: workers whose first tasks wait on the same number of worker hand-offs);
+ *   a wave: workers whose first tasks wait on the same number of worker hand-offs; a worker that
+ *   runs only dup-annotated sources, which its consumers recompute, is in none: ./start-waves.ts);
  * - it runs its tasks one after another in plan order;
  * - a parent's output on the same worker is in memory; from another worker it is fetched after
  *   the producer uploaded it. Each put and get runs at the bandwidth of its worker's tier, and a
@@ -71,6 +72,8 @@ export interface PlanEstimate {
  * - a store with one server (Redis) moves every put and get through it: the makespan is at least
  *   the plan's bytes moved over the server's rate (a plan that spreads 200 MB blocks over 125
  *   workers is predicted as slow as the server makes it, not as its per-worker bandwidth says).
+ * - the makespan ends when the last DAG output is stored, as the run report's does (a worker whose
+ *   outputs its consumers recomputed may stop later; scheduleMs is the latest worker end);
  * - re-planning (TaskCosts.stored, heldWorkers, warmEnvironments; ./hand-over.ts): a worker whose
  *   first task reads only finished tasks starts on a held worker of its tier while any is left,
  *   one coordination round trip after the re-plan, without an Invoke call or a start-up; another
@@ -296,7 +299,7 @@ export function estimatePlan(costs: TaskCosts, plan: CompactPlan): PlanEstimate 
   }
   const cost = estimateCost({ executors, invocations: executors.length + parks });
   return {
-    makespanMs: Math.max(scheduleMs, storeServerBoundMs(costs, plan, recomputed)),
+    makespanMs: Math.max(outputsStoredMs(costs, availableMs, scheduleMs), storeServerBoundMs(costs, plan, recomputed)),
     scheduleMs,
     costUsd: cost.usd,
     gbSeconds: cost.gbSeconds,
@@ -313,6 +316,21 @@ export function estimatePlan(costs: TaskCosts, plan: CompactPlan): PlanEstimate 
     delayedBy,
     runOrder,
   };
+}
+
+/**
+ * When the last DAG output is stored: the run's end as the client sees it (the run report's
+ * makespan, src/sim/sim-engine.ts `outcome`). A worker may stop later: one that runs only
+ * dup-annotated producers its consumers recomputed (TR under heft: workers 960-999, invoked in the
+ * client's last round of 64 calls, ended 224 ms after the root was stored). `scheduleMs` when no
+ * output runs.
+ */
+function outputsStoredMs(costs: TaskCosts, availableMs: Float64Array, scheduleMs: number): number {
+  let last = -1;
+  for (let task = 0; task < costs.graph.taskCount; task += 1) {
+    if (costs.graph.isOutput[task] === 1 && costs.stored?.[task] !== 1) last = Math.max(last, availableMs[task] as number);
+  }
+  return last === -1 ? scheduleMs : last;
 }
 
 /** Per task: how many of its children run on its own worker (they read it from memory). */
@@ -355,45 +373,6 @@ export function inputsAllOn(costs: TaskCosts, plan: CompactPlan, task: number, w
     if (plan.workerOf[parentValues[k] as number] !== worker) return false;
   }
   return true;
-}
-
-/**
- * Each worker's cold start: its tier's, plus the start-up tail of its wave. A wave is the workers
- * whose first tasks lie behind the same number of hand-offs between workers (sources: 0); they
- * start at about the same time and the next wave waits for the slowest of them, so each is given
- * the expected slowest of k draws rather than the median (startTailMs).
- */
-function coldStartsOf(costs: TaskCosts, plan: CompactPlan, runOrder: Int32Array, starts: Uint8Array): Float64Array {
-  const { parentOffsets, parentValues } = costs.graph;
-  const { workerOf, tierOf } = plan;
-  const stored = costs.stored;
-  const workers = tierOf.length;
-  const wave = new Int32Array(workers).fill(-1);
-  const waveSize: number[] = [];
-  for (const task of runOrder) {
-    // A finished task (re-planning) runs nowhere: its output is in the store, no hand-off away.
-    if (stored?.[task] === 1) continue;
-    const worker = workerOf[task] as number;
-    if (wave[worker] !== -1) continue;
-    let level = 0;
-    for (let k = parentOffsets[task] as number; k < (parentOffsets[task + 1] as number); k += 1) {
-      const parent = parentValues[k] as number;
-      if (stored?.[parent] === 1) continue;
-      const producer = workerOf[parent] as number;
-      if (producer !== worker) level = Math.max(level, (wave[producer] as number) + 1);
-    }
-    wave[worker] = level;
-    // A handed-over or warm worker does not wait on a cold start with the others.
-    if (starts[worker] === 0) waveSize[level] = (waveSize[level] ?? 0) + 1;
-  }
-  const coldStart = new Float64Array(workers);
-  for (let worker = 0; worker < workers; worker += 1) {
-    const level = wave[worker] as number;
-    const tierMs = costs.coldStartMs[tierOf[worker] as number] as number;
-    if (starts[worker] === WARM) coldStart[worker] = costs.warmStartMs[tierOf[worker] as number] as number;
-    else coldStart[worker] = level === -1 ? tierMs : tierMs + startTailMs(costs, waveSize[level] ?? 1);
-  }
-  return coldStart;
 }
 
 /** Tasks in plan order (ties and absent orders: topological). */

@@ -1,5 +1,6 @@
 import { functionBytesPerMs, type StoreProfile } from '../cost/profile.js';
 import type { SeededRandom } from './seeded-random.js';
+import { ServerTimeline } from './server-timeline.js';
 
 /** One executor's network link: transfers share it one after another. */
 export interface Link {
@@ -10,13 +11,13 @@ export interface Link {
  * Time of transfers to and from the intermediate store. A transfer waits its request latency,
  * then moves its bytes over the executor's link at the function's bandwidth (concurrent transfers
  * of one executor queue on its link, FIFO); a store with a shared server (one Redis node) also
- * reserves the bytes on the server's throughput, FIFO across all executors, and ends no earlier
- * than its turn there does.
+ * reserves the bytes on the server's throughput from when the link starts sending them, in the
+ * server's first idle stretch from then on (./server-timeline.ts), and ends no earlier than that.
  */
 export class StoreModel {
   private readonly linkBytesPerMs: number;
   private readonly serverBytesPerMs: number | undefined;
-  private serverFreeAtMs = 0;
+  private readonly server = new ServerTimeline();
   /** Link bandwidth by memory tier, for executors of other tiers than the constructor's (planned mode). */
   private readonly tierBytesPerMs = new Map<number, number>();
 
@@ -41,9 +42,7 @@ export class StoreModel {
     let endMs = bytesStartMs + bytes / (memoryMb === undefined ? this.linkBytesPerMs : this.bytesPerMsAt(memoryMb));
     link.freeAtMs = endMs;
     if (this.serverBytesPerMs !== undefined && bytes > 0) {
-      const serverStartMs = Math.max(bytesStartMs, this.serverFreeAtMs);
-      this.serverFreeAtMs = serverStartMs + bytes / this.serverBytesPerMs;
-      endMs = Math.max(endMs, this.serverFreeAtMs);
+      endMs = Math.max(endMs, this.server.reserve(bytesStartMs, bytes / this.serverBytesPerMs, nowMs));
     }
     return endMs;
   }

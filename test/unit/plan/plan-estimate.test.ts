@@ -172,6 +172,38 @@ describe('estimatePlan', () => {
     expect(three.workerReadyMs[0]).toBe(three.workerReadyMs[2]);
   });
 
+  it('a worker that runs only dup-annotated sources is in no start-up wave: its consumer recomputes them, nobody waits for it', () => {
+    // x and c on worker 0; a, a source c reads, alone on worker 1. Without dup both are in wave 0.
+    const pair = dagOf([work('x', 0), work('a', 0), work('c', 0, ['x', 'a'])]);
+    const spread: TaskCosts = { ...costs(), graph: buildPlanGraph(pair), coldStartPrior: { medianMs: 200, p90Ms: 400 } };
+    const p = plan([0, 1, 0], 2);
+    const both = estimatePlan(spread, p);
+    expect(both.workerReadyMs[0]).toBeGreaterThan(250); // the slower of two cold starts
+    p.dup[1] = 1;
+    const alone = estimatePlan(spread, p);
+    // A wave of one: the median cold start, for worker 0 and for worker 1 (nobody waits on it).
+    expect(Array.from(alone.workerReadyMs)).toEqual([250, 250]);
+  });
+
+  it('the makespan ends when the last DAG output is stored, not when a worker whose output was recomputed stops', () => {
+    // x then c (reads x and a) on worker 0; a (dup) on worker 1, whose Invoke call the client
+    // makes after worker 0's (one call in flight, 1,000 ms each).
+    const pair = dagOf([work('x', 0), work('a', 0), work('c', 0, ['x', 'a'])]);
+    const graph = buildPlanGraph(pair);
+    const outputBytes = Float64Array.from([1000, 1000, 1000]);
+    const downloadMs = Float64Array.from([20, 20, 20]);
+    const late: TaskCosts = { ...costs(), graph, execMs: [Float64Array.from([100, 100, 50])], outputBytes, downloadMs, ...wholeOutputEdges(graph, outputBytes, downloadMs), clientInvokeConcurrency: 1, invokeApiMeanMs: 1000 };
+    const p = plan([0, 1, 0], 2);
+    p.dup[1] = 1;
+    const estimate = estimatePlan(late, p);
+    // Worker 0: ready 250, x 250-350; a is not stored before 1,360, so c recomputes it (350-450)
+    // and runs 450-500; c is stored by 510. Worker 1: invoked at 1,000, ready 1,250, a 1,250-1,350,
+    // stored by 1,360 (it does not know c recomputed a).
+    expect(estimate.availableMs[2]).toBe(510);
+    expect(estimate.scheduleMs).toBe(1360);
+    expect(estimate.makespanMs).toBe(510);
+  });
+
   it('parks when the wait for a remote input passes the task threshold: re-invoked warm by the producer', () => {
     // a (worker 0) is slow: 2,000 ms; worker 1 runs x, then b, which reads a and x.
     const pair = dagOf([work('a', 0), work('x', 0), work('b', 0, ['a', 'x'])]);
