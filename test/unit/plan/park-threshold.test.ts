@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { emptyCompactPlan, type CompactPlan } from '../../../src/plan/compact-plan.js';
-import { buildPlanGraph } from '../../../src/plan/plan-graph.js';
 import { estimatePlan } from '../../../src/plan/plan-estimate.js';
 import { parkThresholds, workerMemory } from '../../../src/plan/park-threshold.js';
-import { predictTaskCosts, wholeOutputEdges, type TaskCosts } from '../../../src/plan/task-costs.js';
+import { predictTaskCosts, type TaskCosts } from '../../../src/plan/task-costs.js';
 import { AWS_PROFILE } from '../../../src/cost/profile.js';
-import { dagOf, hintsOnly, work } from './plan-fixtures.js';
+import { dagOf, hintsOnly, roundCosts, work } from './plan-fixtures.js';
 import { estimated, fitMemory, fitsMemory } from '../../../src/plan/algorithms/optimizations.js';
 import { startTailMs } from '../../../src/plan/plan-estimate.js';
 
@@ -13,24 +12,7 @@ import { startTailMs } from '../../../src/plan/plan-estimate.js';
 const dag = dagOf([work('a', 0), work('b', 0), work('c', 0, ['a', 'b'])]);
 
 function costs(aMs: number, bBytes: number, bTransferMs: number): TaskCosts {
-  const graph = buildPlanGraph(dag);
-  const outputBytes = Float64Array.from([1000, bBytes, 1000]);
-  const downloadMs = Float64Array.from([20, bTransferMs / 2, 20]);
-  return {
-    graph,
-    tiers: [1769],
-    execMs: [Float64Array.from([aMs, 100, 50])],
-    outputBytes,
-    uploadMs: Float64Array.from([10, bTransferMs / 2, 10]),
-    downloadMs,
-    ...wholeOutputEdges(graph, outputBytes, downloadMs),
-    coldStartMs: [200],
-    warmStartMs: [20],
-    invokeApiMs: 50,
-    invokeApiMeanMs: 50,
-    clientInvokeConcurrency: 64,
-    coordinationMs: 0,
-  };
+  return roundCosts(dag, { execMs: [aMs, 100, 50], outputBytes: [1000, bBytes, 1000], uploadMs: [10, bTransferMs / 2, 10], downloadMs: [20, bTransferMs / 2, 20] });
 }
 
 function plan(): CompactPlan {

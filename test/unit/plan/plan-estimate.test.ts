@@ -3,7 +3,7 @@ import { emptyCompactPlan, type CompactPlan } from '../../../src/plan/compact-pl
 import { buildPlanGraph } from '../../../src/plan/plan-graph.js';
 import { criticalPathOf, estimatePlan } from '../../../src/plan/plan-estimate.js';
 import { predictTaskCosts, transfersOn, wholeOutputEdges, type TaskCosts } from '../../../src/plan/task-costs.js';
-import { dagOf, hintsOnly, work } from './plan-fixtures.js';
+import { dagOf, hintsOnly, roundCosts, work } from './plan-fixtures.js';
 import { AWS_PROFILE } from '../../../src/cost/profile.js';
 
 // a -> b, a -> c (ids in spec order: a=0, b=1, c=2)
@@ -11,24 +11,7 @@ const dag = dagOf([work('a', 0), work('b', 0, ['a']), work('c', 0, ['a'])]);
 
 /** Round figures: invoke 50, cold 200, exec a/b/c 100/300/50 ms, upload 10, download 20 per output. */
 function costs(): TaskCosts {
-  const graph = buildPlanGraph(dag);
-  const outputBytes = Float64Array.from([1000, 1000, 1000]);
-  const downloadMs = Float64Array.from([20, 20, 20]);
-  return {
-    graph,
-    tiers: [1769],
-    execMs: [Float64Array.from([100, 300, 50])],
-    outputBytes,
-    uploadMs: Float64Array.from([10, 10, 10]),
-    downloadMs,
-    ...wholeOutputEdges(graph, outputBytes, downloadMs),
-    coldStartMs: [200],
-    warmStartMs: [20],
-    invokeApiMs: 50,
-    invokeApiMeanMs: 50,
-    clientInvokeConcurrency: 64,
-    coordinationMs: 0,
-  };
+  return roundCosts(dag, { execMs: [100, 300, 50], outputBytes: [1000, 1000, 1000], uploadMs: [10, 10, 10], downloadMs: [20, 20, 20] });
 }
 
 function plan(workers: number[], tierCount: number): CompactPlan {

@@ -3,6 +3,8 @@ import type { DagSpec, TaskSpec } from '../../../src/model/dag-schema.js';
 import { emptyHistory } from '../../../src/metadata/metadata-history.js';
 import { MetadataPredictor } from '../../../src/metadata/predictor.js';
 import type { MetadataAccess } from '../../../src/metadata/metadata-access.js';
+import { buildPlanGraph } from '../../../src/plan/plan-graph.js';
+import { wholeOutputEdges, type TaskCosts } from '../../../src/plan/task-costs.js';
 
 /** A synthetic.work task with hints (the predictor's only source here: no history). */
 export function work(id: string, ms: number, deps: string[] = [], outputBytes = 1024): TaskSpec {
@@ -46,3 +48,29 @@ export const FLAT_METADATA: MetadataAccess = {
   predictColdStartMs: () => 100,
   predictWarmStartMs: () => 10,
 };
+
+/**
+ * Round-figure costs of a small DAG on one tier (1,769 MB): per task its run time, output bytes,
+ * upload and download; invoke 50 ms, cold start 200, warm 20, no coordination time.
+ */
+export function roundCosts(dag: Dag, perTask: { execMs: number[]; outputBytes: number[]; uploadMs: number[]; downloadMs: number[] }, extra: Partial<TaskCosts> = {}): TaskCosts {
+  const graph = buildPlanGraph(dag);
+  const outputBytes = Float64Array.from(perTask.outputBytes);
+  const downloadMs = Float64Array.from(perTask.downloadMs);
+  return {
+    graph,
+    tiers: [1769],
+    execMs: [Float64Array.from(perTask.execMs)],
+    outputBytes,
+    uploadMs: Float64Array.from(perTask.uploadMs),
+    downloadMs,
+    ...wholeOutputEdges(graph, outputBytes, downloadMs),
+    coldStartMs: [200],
+    warmStartMs: [20],
+    invokeApiMs: 50,
+    invokeApiMeanMs: 50,
+    clientInvokeConcurrency: 64,
+    coordinationMs: 0,
+    ...extra,
+  };
+}

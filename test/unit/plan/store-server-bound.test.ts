@@ -1,34 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { emptyCompactPlan } from '../../../src/plan/compact-plan.js';
-import { buildPlanGraph } from '../../../src/plan/plan-graph.js';
 import { estimatePlan } from '../../../src/plan/plan-estimate.js';
-import { wholeOutputEdges, type TaskCosts } from '../../../src/plan/task-costs.js';
-import { dagOf, work } from './plan-fixtures.js';
+import type { TaskCosts } from '../../../src/plan/task-costs.js';
+import { dagOf, roundCosts, work } from './plan-fixtures.js';
 
 // a (worker 0) and x then b (worker 1); b reads a and x. 1,000 bytes each, a store server that
 // moves 1 byte per ms: the server bound (bytes / rate) is far above the schedule (~0.5 s).
 const dag = dagOf([work('a', 0), work('x', 0), work('b', 0, ['a', 'x'])]);
 
 function costs(xMs: number): TaskCosts {
-  const graph = buildPlanGraph(dag);
-  const outputBytes = Float64Array.from([1000, 1000, 1000]);
-  const downloadMs = Float64Array.from([500, 20, 20]);
-  return {
-    graph,
-    tiers: [1769],
-    execMs: [Float64Array.from([100, xMs, 50])],
-    outputBytes,
-    uploadMs: Float64Array.from([10, 10, 10]),
-    downloadMs,
-    ...wholeOutputEdges(graph, outputBytes, downloadMs),
-    coldStartMs: [200],
-    warmStartMs: [20],
-    invokeApiMs: 50,
-    invokeApiMeanMs: 50,
-    clientInvokeConcurrency: 64,
-    coordinationMs: 0,
-    storeServerBytesPerMs: 1,
-  };
+  return roundCosts(dag, { execMs: [100, xMs, 50], outputBytes: [1000, 1000, 1000], uploadMs: [10, 10, 10], downloadMs: [500, 20, 20] }, { storeServerBytesPerMs: 1 });
 }
 
 describe("the store server's bound", () => {
