@@ -134,3 +134,24 @@ describe('FileMetadataStore', () => {
     await expect(store.append([taskRecord()])).rejects.toMatchObject({ code: 'STORE_FAILED' });
   });
 });
+
+describe('batches appended in one turn of the event loop', () => {
+  it('go out as one write per file (one batch separator), each append settling once its records are written', async () => {
+    const store = new FileMetadataStore(await tempDir());
+    await Promise.all([store.append([taskRecord({ taskId: 'a' })]), store.append([taskRecord({ taskId: 'b' }), transferRecord({})]), store.append([taskRecord({ taskId: 'c' })])]);
+    const together = await readFile(store.fileOf('task'), 'utf8');
+    // One batch: its leading newline, then the three records.
+    expect(together.split('\n').filter((line) => line === '').length).toBe(2);
+    expect((await store.load()).tasks.map((r) => r.taskId)).toEqual(['a', 'b', 'c']);
+    await store.append([taskRecord({ taskId: 'd' })]);
+    await store.append([taskRecord({ taskId: 'e' })]);
+    const apart = await readFile(store.fileOf('task'), 'utf8');
+    // Appends in turns of their own are batches of their own.
+    expect(apart.split('\n').filter((line) => line === '').length).toBe(4);
+    // A bad record refuses its own batch only; the others appended in the same turn are written.
+    const bad = { ...taskRecord({ taskId: 'bad' }), execMs: -1 };
+    const results = await Promise.allSettled([store.append([taskRecord({ taskId: 'f' })]), store.append([bad as MetadataRecord])]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected']);
+    expect((await store.load()).tasks.map((r) => r.taskId)).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
+  });
+});
