@@ -7,7 +7,7 @@ import { AnnotatedDagSchema, looksAnnotated, type Plan } from '../model/annotate
 import { DEFAULT_TIERS } from '../plan/tiers.js';
 import { validatePlan } from '../plan/validate-plan.js';
 import { buildRunReport, type RunReport } from '../report/run-report.js';
-import { openEmbedded, type EmbeddedOutcome } from '../runtime/embedded/embedded-backend.js';
+import { openEmbedded, type EmbeddedBackend, type EmbeddedOutcome } from '../runtime/embedded/embedded-backend.js';
 import type { RunRequest } from '../runtime/run-client.js';
 import type { DagSpec } from '../model/dag-schema.js';
 import type { RunDag } from '../model/run-spec.js';
@@ -71,8 +71,7 @@ const MEMORY_STORES = { coordinator: { kind: 'memory' }, intermediate: { kind: '
 export async function submit(dag: unknown, options: SubmitOptions = {}): Promise<SubmitResult> {
   const { registry, modulePaths } = await loadOps(options);
   const prepared = await prepareRun(dag, registry, options);
-  const threads = options.threads ?? availableParallelism();
-  const backend = await openEmbedded({ threads, stores: MEMORY_STORES, invokeConcurrency: 64, opModules: modulePaths });
+  const { backend, threads } = await openThreads(modulePaths, options);
   try {
     return resultOf(await backend.run(prepared.request), prepared, threads);
   } finally {
@@ -87,8 +86,7 @@ export async function submit(dag: unknown, options: SubmitOptions = {}): Promise
  */
 export async function openSession(options: SessionOptions = {}): Promise<Session> {
   const { registry, modulePaths } = await loadOps(options);
-  const threads = options.threads ?? availableParallelism();
-  const backend = await openEmbedded({ threads, stores: MEMORY_STORES, invokeConcurrency: 64, opModules: modulePaths });
+  const { backend, threads } = await openThreads(modulePaths, options);
   return {
     async submit(dag, runOptions = {}) {
       const prepared = await prepareRun(dag, registry, runOptions);
@@ -96,6 +94,12 @@ export async function openSession(options: SessionOptions = {}): Promise<Session
     },
     close: () => backend.close(),
   };
+}
+
+/** The embedded backend's threads, loading the user op modules, on memory stores. */
+async function openThreads(modulePaths: readonly string[], options: SessionOptions): Promise<{ backend: EmbeddedBackend; threads: number }> {
+  const threads = options.threads ?? availableParallelism();
+  return { backend: await openEmbedded({ threads, stores: MEMORY_STORES, invokeConcurrency: 64, opModules: modulePaths }), threads };
 }
 
 interface PreparedRun {

@@ -88,7 +88,6 @@ export async function openEmbedded(options: EmbeddedOptions): Promise<EmbeddedBa
   // The client uses the same stores the executors use: memory here, or its own Redis/S3 clients.
   const clientStores = await createExecutorStores(options.stores, memory);
   const warn = onceEach(options.onWarning ?? ((message) => process.stderr.write(`wukong: warning: ${message}\n`)));
-  let pool: ThreadPool | undefined;
   const closeStores = async (): Promise<void> => {
     // Memory parts of clientStores are `memory` itself; closing twice is harmless. A client of a
     // store that stopped answering is left behind after CLOSE_WAIT_MS (the CLI exits anyway).
@@ -96,8 +95,9 @@ export async function openEmbedded(options: EmbeddedOptions): Promise<EmbeddedBa
     await memory.store.close();
     await memory.coordinator.close();
   };
+  let threads: ThreadPool;
   try {
-    pool = new ThreadPool({
+    threads = new ThreadPool({
       threads: options.threads,
       executorsPerThread: options.executorsPerThread ?? DEFAULT_EXECUTORS_PER_THREAD,
       stores: options.stores,
@@ -120,7 +120,6 @@ export async function openEmbedded(options: EmbeddedOptions): Promise<EmbeddedBa
     await closeStores();
     throw error;
   }
-  const threads = pool;
   const world: RunWorld = { options, threads, fanIns, clientStores, warn };
   let previous: Promise<unknown> = Promise.resolve();
   let closing: Promise<void> | undefined;
