@@ -46,3 +46,12 @@ export function summaryJson(report: RunReport): Record<string, unknown> {
     ...(report.failure ? { failure: report.failure } : {}),
   };
 }
+
+/**
+ * The simulated run's lower bound line. Below 0.05 ms (printed as 0.0: a DAG of near-instant
+ * tasks) the ratio to it says nothing and is shown as "-", not as a ratio in the millions.
+ */
+export function formatLowerBound(stats: { readonly lowerBoundMs: number; readonly makespanOverLowerBound: number }): string {
+  const ratio = stats.lowerBoundMs >= 0.05 && Number.isFinite(stats.makespanOverLowerBound) ? stats.makespanOverLowerBound.toFixed(2) : '-';
+  return `  lower bound      ${stats.lowerBoundMs.toFixed(1)} ms (critical path of run times); makespan / lower bound ${ratio}`;
+}

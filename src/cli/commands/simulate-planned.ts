@@ -13,7 +13,7 @@ import { DEFAULT_WUKONG_OPTIONS } from '../../model/wukong-options.js';
 import type { PlannedSimulationResult } from '../../sim/planned-simulation.js';
 import type { CostProfile, StoreKind } from '../../cost/profile.js';
 import { DEFAULT_SIM_INVOKE_CONCURRENCY, simulate, type SimulationStats } from '../../sim/simulator.js';
-import { formatSummary, summaryJson } from '../format-summary.js';
+import { formatSummary, summaryJson, formatLowerBound } from '../format-summary.js';
 import { parseIntegerOption } from '../parse-options.js';
 import { loadPlannedInput, type PrepareDag } from '../planned-input.js';
 import { pricedTableDag } from '../../ops/table/table-dag.js';
@@ -146,14 +146,13 @@ function planningHistory(flags: TaskCostFlags): MetadataLocation | undefined {
 function formatPlannedSimulated(report: RunReport, stats: SimulationStats, planned: PlannedSimulationResult['planned'], taskCosts: string, predictedFrom: string): string {
   const gap = explainPlanGap(planned.predictedMakespanMs, report.makespanMs, stats.lowerBoundMs, taskCosts);
   const o = report.options;
-  const ratio = Number.isFinite(stats.makespanOverLowerBound) ? stats.makespanOverLowerBound.toFixed(2) : '-';
   const predicted = (value: number | undefined, unit: (v: number) => string) => (value === undefined ? '-' : unit(value));
   const lines = [
     `  simulated        virtual time: profile ${String(o.profile)}, seed ${String(o.seed)}, store ${String(o.store)}`,
     `  planner          ${planned.planner}: ${planned.workers} workers (tiers MB x workers: ${String(o.memoryMb)}), park after ${String(o.parkAfterMs)} ms`,
     `  predicted        makespan ${predicted(planned.predictedMakespanMs, (v) => `${v.toFixed(1)} ms`)}, cost ${predicted(planned.predictedCostUsd, (v) => `$${v.toFixed(6)}`)} (the plan's forecast: ${predictedFrom})`,
     `  simulated        makespan ${report.makespanMs.toFixed(1)} ms, cost $${report.summary.costUsd.toFixed(6)} (each worker priced at its own tier)`,
-    `  lower bound      ${stats.lowerBoundMs.toFixed(1)} ms (critical path of run times); makespan / lower bound ${ratio}`,
+    formatLowerBound(stats),
     ...(planned.replans > 0 ? [`  re-planned       ${planned.replans} time(s) at the plan's points (planner ${planned.replanWallMs.toFixed(0)} ms wall, not charged)`] : []),
     ...(planned.handOvers > 0 ? [`  handed over      ${planned.handOvers} worker(s) of a later phase to workers held from the phase before`] : []),
     `  workers          ${planned.resumes} re-invocations after ${planned.parks} parks; ${planned.waits} waits (${planned.waitTimeouts} timed out); ${planned.prewarms} prewarms; ${planned.dupRuns} dup runs; ${planned.preloads} preloaded gets`,

@@ -9,7 +9,7 @@ import { loadProfile } from '../load-profile.js';
 import { DEFAULT_SIM_INVOKE_CONCURRENCY, simulate, type SimulationStats } from '../../sim/simulator.js';
 import { loadTaskCosts, localProfileFlagHelp, type TaskCostFlags } from './simulate-task-costs.js';
 import { DEFAULT_METADATA_DIR } from '../../metadata/file-metadata-store.js';
-import { formatSummary, summaryJson } from '../format-summary.js';
+import { formatSummary, summaryJson, formatLowerBound } from '../format-summary.js';
 import { loadValidDag } from '../load-valid-dag.js';
 import { pricedTableDag } from '../../ops/table/table-dag.js';
 import { WUKONG_OPTION_GROUP, type WukongFlags } from '../wukong-flags.js';
@@ -110,10 +110,9 @@ function parseSeed(text: string): number {
 
 function formatSimulated(report: RunReport, stats: SimulationStats): string {
   const o = report.options;
-  const ratio = Number.isFinite(stats.makespanOverLowerBound) ? stats.makespanOverLowerBound.toFixed(2) : '-';
   const lines = [
     `  simulated        virtual time: profile ${String(o.profile)}, seed ${String(o.seed)}, ${String(o.memoryMb)} MB, store ${String(o.store)}`,
-    `  lower bound      ${stats.lowerBoundMs.toFixed(1)} ms (critical path of run times); makespan / lower bound ${ratio}`,
+    formatLowerBound(stats),
     `  starts           ${stats.coldStarts} cold, ${stats.warmStarts} warm; ${stats.queuedInvocations} invocations queued (peak ${stats.maxConcurrentExecutions} running)`,
     `  engine           ${stats.eventsProcessed} events in ${stats.wallMs.toFixed(0)} ms`,
   ];
