@@ -34,6 +34,9 @@ export const METADATA_FILE_NAMES: Readonly<Record<MetadataRecordType, string>> =
 export class FileMetadataStore implements MetadataStore {
   readonly dir: string;
   private readonly logger: Logger | undefined;
+  /** Records appended in this turn of the event loop, written together by `nextWrite`. */
+  private queued: MetadataRecord[] = [];
+  private nextWrite: Promise<void> | undefined;
 
   constructor(dir: string, options: { logger?: Logger } = {}) {
     this.dir = dir;
@@ -55,9 +58,6 @@ export class FileMetadataStore implements MetadataStore {
     });
     return this.nextWrite;
   }
-
-  private queued: MetadataRecord[] = [];
-  private nextWrite: Promise<void> | undefined;
 
   private async write(records: readonly MetadataRecord[]): Promise<void> {
     const byType = new Map<MetadataRecordType, MetadataRecord[]>();
