@@ -58,7 +58,18 @@ function ownModuleUrlsAndImports(outdir) {
   };
 }
 
-async function bundle(entry, name, outdirFromRoot) {
+/**
+ * How a bundle keeps the names of its functions and classes (error classes, ours and ioredis's,
+ * name themselves after their constructor). `mangled`: identifiers are minified and esbuild's
+ * keepNames restores each name at run time, by a call that redefines the name of every function
+ * as it is made. `kept`: identifiers are not minified, so names need no restoring; the executor
+ * thread's bundle is built so, as those calls cost a thread about 15 % of its time on a tree of
+ * no-op tasks (bench/overhead.ts; BENCHMARKS.md). A name esbuild had to rename (a clash between
+ * modules: `NotFoundError2`) would then be wrong: the build fails on one that names an error.
+ */
+const NAMES = { mangled: { minifyIdentifiers: true, keepNames: true }, kept: { minifyIdentifiers: false, keepNames: false } };
+
+async function bundle(entry, name, outdirFromRoot, names) {
   const outdir = join(root, outdirFromRoot);
   const outfile = join(outdir, `${name}.cjs`);
   const result = await build({
@@ -68,10 +79,11 @@ async function bundle(entry, name, outdirFromRoot) {
     platform: 'node',
     format: 'iife',
     target: 'node20',
-    // Smaller files parse faster; error classes name themselves after their constructor (WukongError).
-    // WUKONG_BUNDLE_MINIFY=0 keeps names and lines readable, for CPU profiles of the start.
-    minify: process.env.WUKONG_BUNDLE_MINIFY !== '0',
-    keepNames: true,
+    // Smaller files parse faster. WUKONG_BUNDLE_MINIFY=0 keeps names and lines readable, for CPU profiles.
+    minifyWhitespace: process.env.WUKONG_BUNDLE_MINIFY !== '0',
+    minifySyntax: process.env.WUKONG_BUNDLE_MINIFY !== '0',
+    minifyIdentifiers: process.env.WUKONG_BUNDLE_MINIFY !== '0' && NAMES[names].minifyIdentifiers,
+    keepNames: NAMES[names].keepNames,
     external: EXTERNAL,
     metafile: true,
     logLevel: 'warning',
@@ -83,6 +95,8 @@ async function bundle(entry, name, outdirFromRoot) {
   // (esbuild itself warns of an import.meta it cannot keep in CommonJS.)
   const text = await readFile(outfile, 'utf8');
   if (/\bimport\(/.test(text)) throw new Error(`build-bundles: ${outfile} still contains import(); bundle or route it through __wukongImport`);
+  const renamedError = names === 'kept' ? /\b\w+Error\d+\b/.exec(text) : null;
+  if (renamedError) throw new Error(`build-bundles: ${outfile} renames an error class (${renamedError[0]}), whose name would then be wrong without keepNames; rename the class in its source`);
   // The bundle's hash, as its last line: its code cache must be of this build (src/bundle/code-cache-file.cts).
   await appendFile(outfile, bundleHashLine(createHash('sha256').update(text).digest('hex')));
   const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
@@ -106,6 +120,6 @@ function writeCodeCaches() {
 
 await rm(join(root, 'dist/src/cli/bundle'), { recursive: true, force: true });
 await rm(join(root, 'dist/src/runtime/embedded/bundle'), { recursive: true, force: true });
-await bundle('dist/src/cli/main.js', 'main', 'dist/src/cli/bundle');
-await bundle('dist/src/runtime/embedded/worker-main.js', 'worker', 'dist/src/runtime/embedded/bundle');
+await bundle('dist/src/cli/main.js', 'main', 'dist/src/cli/bundle', 'mangled');
+await bundle('dist/src/runtime/embedded/worker-main.js', 'worker', 'dist/src/runtime/embedded/bundle', 'kept');
 writeCodeCaches();

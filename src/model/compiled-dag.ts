@@ -8,44 +8,73 @@ export interface CompiledRunDag extends RunDag {
   topologicalOrder(): string[];
 }
 
+type InputRef = { taskId: string; output: number };
+
+/** The task a dep ref names: the ref itself unless it names an output (`task#n`). */
+function depTaskId(ref: string): string {
+  return ref.includes('#') ? parseDepRef(ref).taskId : ref;
+}
+
 /**
- * The executor's view of an already validated DAG: flat arrays and maps built in one O(V+E) pass,
- * cheap enough to rebuild in every executor thread or Lambda container. Validation (and the
- * graphlib model) live in src/dag; this trusts its input.
+ * The executor's view of an already validated DAG, cheap enough to rebuild in every executor
+ * thread or Lambda container for every run: one pass indexes tasks and children; a task's parents
+ * and input refs are worked out when first asked for, since an executor asks about the few tasks
+ * it meets (a 10,000-task tree's executor meets a dozen), and this pass runs mostly unoptimized
+ * (a thread compiles each run once). Validation (and the graphlib model) live in src/dag; this
+ * trusts its input.
  */
 export function runDagFromSpec(spec: DagSpec): CompiledRunDag {
   const tasks = new Map<string, TaskSpec>();
-  const parents = new Map<string, string[]>();
-  const refs = new Map<string, { taskId: string; output: number }[]>();
   const children = new Map<string, string[]>();
+  for (const task of spec.tasks) tasks.set(task.id, task);
   for (const task of spec.tasks) {
-    tasks.set(task.id, task);
-    children.set(task.id, []);
+    const deps = task.deps;
+    if (deps === undefined) continue;
+    for (const ref of deps) {
+      const parent = depTaskId(ref);
+      const siblings = children.get(parent);
+      if (siblings === undefined) children.set(parent, [task.id]);
+      // A task listing several outputs of one parent is its child once: while this task's refs
+      // are read, it can only be the last child pushed.
+      else if (siblings[siblings.length - 1] !== task.id) siblings.push(task.id);
+    }
   }
-  for (const task of spec.tasks) {
-    const inputRefs = (task.deps ?? []).map(parseDepRef);
-    refs.set(task.id, inputRefs);
-    const distinct = [...new Set(inputRefs.map((r) => r.taskId))];
-    parents.set(task.id, distinct);
-    for (const parent of distinct) children.get(parent)?.push(task.id);
-  }
-  const sinks = spec.tasks.filter((t) => (children.get(t.id) ?? []).length === 0).map((t) => t.id);
-  const outputRefs = spec.outputs ?? sinks;
-  const outputTasks = new Set(outputRefs.map((r) => parseDepRef(r).taskId));
-  const sources = spec.tasks.filter((t) => (parents.get(t.id) ?? []).length === 0).map((t) => t.id);
+  const parents = new Map<string, readonly string[]>();
+  const refs = new Map<string, readonly InputRef[]>();
   const none: readonly string[] = [];
+  const parentsOf = (id: string): readonly string[] => {
+    let found = parents.get(id);
+    if (found === undefined) {
+      const deps = tasks.get(id)?.deps;
+      found = deps === undefined || deps.length === 0 ? none : [...new Set(deps.map(depTaskId))];
+      parents.set(id, found);
+    }
+    return found;
+  };
+  const childrenOf = (id: string): readonly string[] => children.get(id) ?? none;
+  let sources: readonly string[] | undefined;
+  const sourcesOf = () => (sources ??= spec.tasks.filter((t) => t.deps === undefined || t.deps.length === 0).map((t) => t.id));
+  let outputTasks: ReadonlySet<string> | undefined;
+  const outputRefs = () => spec.outputs ?? spec.tasks.filter((t) => !children.has(t.id)).map((t) => t.id);
   return {
-    parents: (id) => parents.get(id) ?? none,
-    children: (id) => children.get(id) ?? none,
-    isOutput: (id) => outputTasks.has(id),
+    parents: parentsOf,
+    children: childrenOf,
+    isOutput: (id) => (outputTasks ??= new Set(outputRefs().map(depTaskId))).has(id),
     task: (id) => {
       const task = tasks.get(id);
       if (!task) throw new Error(`unknown task ${id}`);
       return task;
     },
-    inputRefs: (id) => refs.get(id) ?? [],
-    sources: () => sources,
-    outputRefs: () => [...outputRefs],
-    topologicalOrder: () => topologicalOrder({ sources: () => sources, parents: (id) => parents.get(id) ?? none, children: (id) => children.get(id) ?? none }),
+    inputRefs: (id) => {
+      let found = refs.get(id);
+      if (found === undefined) {
+        found = (tasks.get(id)?.deps ?? []).map(parseDepRef);
+        refs.set(id, found);
+      }
+      return found;
+    },
+    sources: sourcesOf,
+    outputRefs: () => [...outputRefs()],
+    topologicalOrder: () => topologicalOrder({ sources: sourcesOf, parents: parentsOf, children: childrenOf }),
   };
 }

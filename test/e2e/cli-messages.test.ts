@@ -36,6 +36,16 @@ describe('CLI messages a newcomer meets (e2e)', () => {
     expect(run.stderr).toMatch(/unknown planner "unifrom".*did you mean "uniform"\?/);
   });
 
+  it("an op's typed error reaches the user under its class name from an executor thread (the thread bundle keeps names)", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wk-msg-'));
+    const file = join(dir, 'bad-matmul.json');
+    const random = (id: string, seed: number) => ({ id, op: 'matrix.random', args: { rows: 2, cols: 3, seed } });
+    writeFileSync(file, JSON.stringify({ tasks: [random('a', 1), random('b', 2), { id: 'c', op: 'matrix.matmul', deps: ['a', 'b'] }] }));
+    const run = wukong(['submit', file, '--no-metadata']);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/task c \(op matrix\.matmul\) failed: OpInputError: matrix\.matmul: inner dimensions differ: 2x3 \* 2x3/);
+  });
+
   it('replay --list | head exits quietly (no EPIPE stack trace)', () => {
     // `true` closes the pipe before the CLI has started, so every write meets EPIPE (head -1 may not: the list fits a pipe buffer).
     const run = spawnSync('bash', ['-c', `set -o pipefail; node ${JSON.stringify(bin)} replay --list | true`], { encoding: 'utf8', timeout: 60_000 });
