@@ -10,6 +10,10 @@ import { IS_LITTLE_ENDIAN } from '../random/xoshiro128-star-star.js';
  *
  * Framing: every chunk is preceded by its kind and length, so chunk boundaries cannot alias.
  */
+const UTF8 = new TextEncoder();
+/** At most 3 UTF-8 bytes per UTF-16 unit: a string up to a third of this long always fits. */
+const SCRATCH = new Uint8Array(768);
+
 export class Hash64 {
   private h1 = 0x2545f491;
   private h2 = 0x6b43a9b5;
@@ -48,7 +52,11 @@ export class Hash64 {
 
   /** Mixes in a string as its UTF-8 bytes. */
   updateString(text: string): this {
-    return this.updateBytes(new TextEncoder().encode(text));
+    // Short strings (op names, args) are encoded into one scratch buffer: a synthetic no-op task
+    // hashes a few per run, and an encoder and an array for each were a visible part of its cost.
+    if (text.length * 3 > SCRATCH.length) return this.updateBytes(UTF8.encode(text));
+    const { written } = UTF8.encodeInto(text, SCRATCH);
+    return this.updateBytes(SCRATCH.subarray(0, written));
   }
 
   /** Mixes in a value: its kind, its shape (matrices), then its bytes (Float64 bytes; Arrow IPC). */

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { bytes, matrix, type Value } from '../../../src/data/value.js';
 import { createBuiltinRegistry } from '../../../src/ops/builtins.js';
 import { OpInputError } from '../../../src/ops/op-input-error.js';
+import { Hash64 } from '../../../src/ops/synthetic/value-hash.js';
 import { asBytes } from './matrix-assertions.js';
 
 const registry = createBuiltinRegistry();
@@ -120,5 +121,20 @@ describe('synthetic.concat', () => {
   it('rejects non-bytes inputs, naming the input', async () => {
     await expect(run('synthetic.concat', [b(1), matrix(1, 2)])).rejects.toThrow(OpInputError);
     await expect(run('synthetic.concat', [b(1), matrix(1, 2)])).rejects.toThrow('synthetic.concat: input 1 must be bytes, got a 1x2 matrix');
+  });
+});
+
+describe('Hash64 strings', () => {
+  // Digests from the encoder-per-string implementation: reference runs and recorded outputs
+  // depend on these bytes, so how strings are encoded may change but what they hash to may not.
+  it.each([
+    ['synthetic.work', '14c6fb532adfd0f9'],
+    ['[0,8,"spin"]', 'b2df8e28a7c6cfba'],
+    ['héllo wörld ✓', '3381015b457b6e15'],
+    ['é'.repeat(200), '597e63751c7df223'],
+    ['x'.repeat(300), 'f19f988012d07760'],
+    ['é'.repeat(300), 'ced6524024f640be'],
+  ])('hashes %j as its UTF-8 bytes', (text, digest) => {
+    expect(new Hash64().updateString(text).updateInteger(3).digest().toString(16)).toBe(digest);
   });
 });
