@@ -76,11 +76,24 @@ export function withinLimit<T>(storeName: string, what: () => string, limit: Cal
   });
 }
 
+/** Bounds a call of `target` by `limitOf`, unless it settles locally (see IntermediateStore.settlesLocally). */
+function boundOf(target: IntermediateStore | Coordinator, storeName: string, limitOf: LimitOf) {
+  return <T>(method: string, key: string, extraMs: number, call: () => Promise<T>): Promise<T> =>
+    target.settlesLocally?.(method, key) === true ? call() : withinLimit(storeName, () => `${method} of ${key}`, limitOf(method, extraMs), call);
+}
+
+/** A bounded store answers for the store it wraps whether a call settles locally (a wrapper may wrap it again). */
+function localCalls(target: IntermediateStore | Coordinator): Pick<IntermediateStore, 'settlesLocally'> {
+  const settlesLocally = target.settlesLocally?.bind(target);
+  return settlesLocally ? { settlesLocally } : {};
+}
+
 /** The intermediate store with every call bounded by `limitOf` (see withinLimit). */
 export function boundedIntermediateStore(store: IntermediateStore, storeName: string, limitOf: LimitOf): IntermediateStore {
-  const bound = <T>(method: string, key: string, extraMs: number, call: () => Promise<T>) => withinLimit(storeName, () => `${method} of ${key}`, limitOf(method, extraMs), call);
+  const bound = boundOf(store, storeName, limitOf);
   return {
     kind: store.kind,
+    ...localCalls(store),
     put: (key, value) => bound('put', key, perMbMs(value.byteLength), () => store.put(key, value)),
     get: (key) => bound('get', key, 0, () => store.get(key)),
     has: (key) => bound('has', key, 0, () => store.has(key)),
@@ -98,8 +111,9 @@ export function boundedIntermediateStore(store: IntermediateStore, storeName: st
 
 /** The coordinator with every call an executor makes bounded by `limitOf` (see withinLimit). */
 export function boundedCoordinator(coordinator: Coordinator, storeName: string, limitOf: LimitOf): Coordinator {
-  const bound = <T>(method: string, key: string, extraMs: number, call: () => Promise<T>) => withinLimit(storeName, () => `${method} of ${key}`, limitOf(method, extraMs), call);
+  const bound = boundOf(coordinator, storeName, limitOf);
   return {
+    ...localCalls(coordinator),
     markFanIn: (key, parentId, expected) => bound('markFanIn', key, 0, () => coordinator.markFanIn(key, parentId, expected)),
     fanInMembers: (key) => bound('fanInMembers', key, 0, () => coordinator.fanInMembers(key)),
     claim: (key, owner) => bound('claim', key, 0, () => coordinator.claim(key, owner)),

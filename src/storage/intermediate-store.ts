@@ -5,6 +5,12 @@
 export interface IntermediateStore {
   /** The store kind it was opened as (storage/store-kinds.ts), for transfer records. */
   readonly kind: string;
+  /**
+   * Whether a call of `method` on `key` settles without waiting on anything outside this thread (a
+   * one-way post, a mark in shared memory). An executor's call bounds (runtime/store-bounds.ts) skip
+   * their timer for such calls, as it costs more than the call. Absent: every call may wait.
+   */
+  settlesLocally?(method: string, key: string): boolean;
   put(key: string, value: Uint8Array): Promise<void>;
   /** Throws NotFoundError when the key does not exist. */
   get(key: string): Promise<Uint8Array>;

@@ -221,6 +221,8 @@ export function storeProxies(init: StoreProxyInit): {
       })(),
     deletePrefix: (prefix) => client.call('store', 'deletePrefix', [prefix]),
     close: async () => undefined,
+    // A put is posted one way: it resolves as soon as it is posted.
+    settlesLocally: (method) => method === 'put',
   };
   const coordinator: Coordinator = {
     markFanIn: (key, parentId, expected) => client.call<FanInMark>('coordinator', 'markFanIn', [key, parentId, expected]),
@@ -235,6 +237,8 @@ export function storeProxies(init: StoreProxyInit): {
     ttlMs: (key) => client.call('coordinator', 'ttlMs', [key]),
     keys: (prefix) => client.call('coordinator', 'keys', [prefix]),
     close: async () => undefined,
+    // An inbox message is posted one way (see the store's put).
+    settlesLocally: (method) => method === 'send',
   };
   return { store, coordinator, invoke: (payload) => client.post('pool', 'invoke', [payload]), done: (jobId, runMs, released) => client.post('pool', 'done', [jobId, runMs, released === true]) };
 }

@@ -15,6 +15,12 @@ export class SharedFanInCoordinator implements Coordinator {
 
   constructor(private readonly inner: Coordinator) {}
 
+  /** Marks and reads of the table's fan-ins are atomics on shared memory; the rest is as `inner` says. */
+  settlesLocally(method: string, key: string): boolean {
+    if (method === 'markFanIn' || method === 'fanInMembers') return this.table?.has(key) === true;
+    return this.inner.settlesLocally?.(method, key) === true;
+  }
+
   /** Serves the fan-ins of `table` from now on (undefined: none, all go to `inner`). */
   use(table: SharedFanInTable | undefined): void {
     this.table = table;
