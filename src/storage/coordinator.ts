@@ -8,11 +8,7 @@ export type { FanInMark } from '../model/fan-in-mark.js';
  * adapter's TTL so nothing of a run leaks.
  */
 export interface Coordinator {
-  /**
-   * Whether a call of `method` on `key` settles without waiting on anything outside this thread (a
-   * one-way post, a mark in shared memory). An executor's call bounds (runtime/store-bounds.ts) skip
-   * their timer for such calls, as it costs more than the call. Absent: every call may wait.
-   */
+  /** Whether a call settles without waiting on anything outside this thread: see IntermediateStore.settlesLocally. */
   settlesLocally?(method: string, key: string): boolean;
   /**
    * Marks `parentId` done for the fan-in at `key`, which completes when `expected` distinct parents

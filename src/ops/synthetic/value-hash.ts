@@ -2,6 +2,10 @@ import { tableToIPC } from 'apache-arrow';
 import type { Value } from '../../data/value.js';
 import { IS_LITTLE_ENDIAN } from '../random/xoshiro128-star-star.js';
 
+const UTF8 = new TextEncoder();
+/** At most 3 UTF-8 bytes per UTF-16 unit: a string up to a third of this long always fits. */
+const SCRATCH = new Uint8Array(768);
+
 /**
  * A fast, non-cryptographic 64-bit hash of values, so that synthetic ops produce bytes that depend
  * on exactly what they were given: two MurmurHash3-style 32-bit lanes with different constants over
@@ -10,10 +14,6 @@ import { IS_LITTLE_ENDIAN } from '../random/xoshiro128-star-star.js';
  *
  * Framing: every chunk is preceded by its kind and length, so chunk boundaries cannot alias.
  */
-const UTF8 = new TextEncoder();
-/** At most 3 UTF-8 bytes per UTF-16 unit: a string up to a third of this long always fits. */
-const SCRATCH = new Uint8Array(768);
-
 export class Hash64 {
   private h1 = 0x2545f491;
   private h2 = 0x6b43a9b5;
