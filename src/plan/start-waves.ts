@@ -39,7 +39,8 @@ export function coldStartsOf(costs: TaskCosts, plan: CompactPlan, runOrder: Int3
     const level = wave[worker] as number;
     const tierMs = costs.coldStartMs[tierOf[worker] as number] as number;
     if (starts[worker] === WARM) coldStart[worker] = costs.warmStartMs[tierOf[worker] as number] as number;
-    else coldStart[worker] = level === -1 || awaited[worker] === 0 ? tierMs : tierMs + startTailMs(costs, waveSize[level] ?? 1);
+    // The client's start workers (wave 0) are hedged when the plan says so (src/scheduler/planned-start.ts).
+    else coldStart[worker] = level === -1 || awaited[worker] === 0 ? tierMs : tierMs + startTailMs(costs, waveSize[level] ?? 1, 0.5, level === 0 && plan.hedgeStarts === true);
   }
   return coldStart;
 }
@@ -50,7 +51,7 @@ export function coldStartsOf(costs: TaskCosts, plan: CompactPlan, runOrder: Int3
  * mark runs it itself (its inputs, none, are at hand: DESIGN.md §4 task-dup), and the run ends
  * when the outputs are stored, so that worker's start-up delays nothing.
  */
-function awaitedWorkers(costs: TaskCosts, plan: CompactPlan): Uint8Array {
+export function awaitedWorkers(costs: TaskCosts, plan: CompactPlan): Uint8Array {
   const { parentOffsets, isOutput, taskCount } = costs.graph;
   const awaited = new Uint8Array(plan.tierOf.length);
   for (let task = 0; task < taskCount; task += 1) {
