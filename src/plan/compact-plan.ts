@@ -22,7 +22,7 @@ export interface CompactPlan {
   order: Float64Array | undefined;
   /** Park threshold per task (ms; NaN: the run's default); undefined: none set. */
   parkAfterMs?: Float64Array | undefined;
-  /** Plan.hedgeStarts: the client invokes each awaited start worker twice (src/scheduler/planned-start.ts). */
+  /** Plan.hedgeStarts: the client invokes each awaited start worker twice (src/scheduler/planned-start.ts); undefined: as the platform suggests (src/plan/start-tail.ts). */
   hedgeStarts?: boolean | undefined;
 }
 
@@ -70,7 +70,8 @@ export function toPlanOutput(costs: TaskCosts, plan: CompactPlan): { tasks: Reco
 export function fromPlanOutput(costs: TaskCosts, output: Pick<PlanOutput, 'tasks' | 'workers' | 'hedgeStarts'>): CompactPlan {
   const { ids, taskCount } = costs.graph;
   const plan = emptyCompactPlan(taskCount);
-  if (output.hedgeStarts === true) plan.hedgeStarts = true;
+  // Absent in a plan means no hedging, as the runtime reads it.
+  plan.hedgeStarts = output.hedgeStarts === true;
   const denseOf = new Map<number, number>();
   const dense = (worker: number): number => {
     let index = denseOf.get(worker);

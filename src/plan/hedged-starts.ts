@@ -1,5 +1,6 @@
 import type { CompactPlan } from './compact-plan.js';
 import { COLD } from './hand-over.js';
+import { plansHedgedStarts } from './start-tail.js';
 import type { TaskCosts } from './task-costs.js';
 
 /**
@@ -20,7 +21,7 @@ export class HedgedEnvironments {
   readonly losers: { durationMs: number; memoryMb: number }[] = [];
 
   constructor(costs: TaskCosts, plan: CompactPlan, runOrder: Int32Array, starts: Uint8Array, awaited: Uint8Array) {
-    if (plan.hedgeStarts !== true) return;
+    if (!plansHedgedStarts(costs, plan)) return;
     const hedged = hedgedWorkers(costs, plan, runOrder, starts, awaited);
     const callEndMs = (call: number) => Math.floor(call / costs.clientInvokeConcurrency) * costs.invokeApiMeanMs + costs.invokeApiMs;
     // Per tier: idle losers' environments, as times they went idle (taken earliest first).

@@ -5,7 +5,7 @@ import { PlanSchema, type AnnotatedDag, type Prediction } from '../model/annotat
 import { DEFAULT_PLAN_TIMEOUT_MS } from '../model/limits.js';
 import { fromPlanOutput } from './compact-plan.js';
 import { estimatePlan, type PlanEstimate } from './plan-estimate.js';
-import { hedgesStarts } from './start-tail.js';
+import { plansHedgedStarts } from './start-tail.js';
 import { workerMemory, workersOverMemory } from './park-threshold.js';
 import type { PlanningAlgorithm, PlanningContext } from './planning-algorithm.js';
 import { predictTaskCosts, type TargetPlatform } from './task-costs.js';
@@ -79,7 +79,7 @@ export async function planDag(dag: Dag, algorithm: PlanningAlgorithm, options: P
   validatePlan(dag, plan, { tiers, source });
   const costs = predictTaskCosts(dag, options.metadata, options.sla, tiers, options.platform, options.done);
   // The planner's choice, else hedged wherever the platform's cold starts vary (a custom planner's non-boolean counts as unset).
-  const hedge = typeof hedgeAsked === 'boolean' ? hedgeAsked : hedgesStarts(costs);
+  const hedge = plansHedgedStarts(costs, typeof hedgeAsked === 'boolean' ? { hedgeStarts: hedgeAsked } : {});
   if (hedge) plan.hedgeStarts = true;
   const estimate = estimatePlan(costs, fromPlanOutput(costs, plan));
   if (!Number.isFinite(estimate.makespanMs) || !Number.isFinite(estimate.costUsd)) {

@@ -29,3 +29,19 @@ export function startTailMs(costs: TaskCosts, workers: number, probability = 0.5
 export function hedgesStarts(costs: TaskCosts): boolean {
   return startTailMs(costs, 2) > 0;
 }
+
+/** Whether `plan` hedges its starts: its own choice (Plan.hedgeStarts), else the platform's (hedgesStarts). */
+export function plansHedgedStarts(costs: TaskCosts, plan: { readonly hedgeStarts?: boolean | undefined }): boolean {
+  return plan.hedgeStarts ?? hedgesStarts(costs);
+}
+
+/**
+ * How much sooner a hedged start's first handler begins than one Invoke call's median: each copy
+ * makes its own call, and the worker begins with the faster (the median of the faster of two
+ * draws is one draw's 1 - sqrt(1/2) quantile). 0 without the platform's spread.
+ */
+export function hedgedInvokeSavingMs(costs: TaskCosts): number {
+  const prior = costs.invokeApiPrior;
+  if (prior === undefined) return 0;
+  return Math.max(0, latencyPriorStatistic(prior, 'median') - latencyPriorStatistic(prior, { percentile: 100 * (1 - Math.SQRT1_2) }));
+}

@@ -19,7 +19,7 @@ function plan(hedge: boolean): CompactPlan {
   const result = emptyCompactPlan(9);
   result.workerOf = Int32Array.from([0, 1, 2, 3, 4, 5, 6, 7, 8]);
   result.tierOf = Array(9).fill(0);
-  if (hedge) result.hedgeStarts = true;
+  result.hedgeStarts = hedge;
   return result;
 }
 
@@ -43,6 +43,14 @@ describe('hedged starts in the estimator', () => {
     expect(hedged.makespanMs).toBeLessThan(single.makespanMs - 100);
     expect(hedged.workerCount).toBe(single.workerCount);
     expect(hedged.costFormula).toContain(`${single.workerCount + 8} requests`);
+  });
+
+  it("a planner's own plans hedge as the platform suggests when they do not say", () => {
+    const c = costs(spread);
+    const unsaid = plan(true);
+    unsaid.hedgeStarts = undefined;
+    expect(estimatePlan(c, unsaid).makespanMs).toBe(estimatePlan(c, plan(true)).makespanMs);
+    expect(estimatePlan(costs(undefined), unsaid).makespanMs).toBe(estimatePlan(costs(undefined), plan(false)).makespanMs);
   });
 
   it('the sink worker, invoked after the losing copies stopped, starts warm on one of their environments', () => {
