@@ -2,8 +2,9 @@ import { estimateCost } from '../model/cost-model.js';
 import type { CompactPlan } from './compact-plan.js';
 import { transfersOn, type TaskCosts } from './task-costs.js';
 import { DEFAULT_PARK_AFTER_MS } from '../model/run-spec.js';
-import { HANDED_OVER, WARM, workerStarts } from './hand-over.js';
-import { coldStartsOf } from './start-waves.js';
+import { COLD, HANDED_OVER, WARM, workerStarts } from './hand-over.js';
+import { HedgedEnvironments } from './hedged-starts.js';
+import { awaitedWorkers, coldStartsOf } from './start-waves.js';
 
 export { startTailMs } from './start-tail.js';
 
@@ -54,6 +55,9 @@ export interface PlanEstimate {
  *   its tier's, plus the tail of the expected slowest of the k workers of its wave (startTailMs;
  *   a wave: workers whose first tasks wait on the same number of worker hand-offs; a worker that
  *   runs only dup-annotated sources, which its consumers recompute, is in none: ./start-waves.ts);
+ * - hedged starts (Plan.hedgeStarts): the start wave waits for the slowest of its workers' faster
+ *   of two cold starts, and each losing copy leaves an idle environment that a worker invoked
+ *   later on its tier starts warm on (./hedged-starts.ts); the losers are billed;
  * - it runs its tasks one after another in plan order;
  * - a parent's output on the same worker is in memory; from another worker it is fetched after
  *   the producer uploaded it. Each put and get runs at the bandwidth of its worker's tier, and a
@@ -93,6 +97,7 @@ export function estimatePlan(costs: TaskCosts, plan: CompactPlan): PlanEstimate 
   const runOrder = runOrderOf(costs, plan);
   const starts = workerStarts(costs, plan, runOrder);
   const coldStartOf = coldStartsOf(costs, plan, runOrder, starts);
+  const hedged = new HedgedEnvironments(costs, plan, runOrder, starts, awaitedWorkers(costs, plan));
   // A worker's puts and gets run at its tier's bandwidth.
   const transfersOfTier = costs.tiers.map((_, tier) => transfersOn(costs, tier));
   let clientCalls = 0;
@@ -172,9 +177,15 @@ export function estimatePlan(costs: TaskCosts, plan: CompactPlan): PlanEstimate 
         const warm = (workerBeginMs[worker] as number) >= warmFromMs;
         workerReadyMs[worker] = workerBeginMs[worker] + (warm ? (costs.warmStartMs[tier] as number) : (coldStartOf[worker] as number));
         earlyByMs[worker] = warm ? 0 : (coldStartOf[worker] as number) - (costs.coldStartMs[tier] as number);
+      } else if (pStart !== pEnd && starts[worker] === COLD && hedged.take(tier, invokedAt + costs.invokeApiMs)) {
+        // A losing copy of a hedged start left an environment of this tier idle: a warm start.
+        workerBeginMs[worker] = invokedAt + costs.invokeApiMs;
+        workerReadyMs[worker] = workerBeginMs[worker] + (costs.warmStartMs[tier] as number);
+        earlyByMs[worker] = 0;
       } else {
         workerBeginMs[worker] = invokedAt + costs.invokeApiMs;
-        workerReadyMs[worker] = workerBeginMs[worker] + (coldStartOf[worker] as number);
+        // A hedged start worker runs on whichever copy starts first: its hedge may start warm.
+        workerReadyMs[worker] = Math.min(workerBeginMs[worker] + (coldStartOf[worker] as number), hedged.warmReadyMs(worker));
         earlyByMs[worker] = starts[worker] === WARM ? 0 : (coldStartOf[worker] as number) - (costs.coldStartMs[tier] as number);
       }
       workerFree[worker] = workerReadyMs[worker] as number;
@@ -297,6 +308,9 @@ export function estimatePlan(costs: TaskCosts, plan: CompactPlan): PlanEstimate 
     scheduleMs = Math.max(scheduleMs, workerEndMs[worker] as number);
     executors.push({ durationMs: (workerEndMs[worker] as number) - (workerBeginMs[worker] as number) - (parkedMs[worker] as number), memoryMb: costs.tiers[tierOf[worker] as number] as number });
   }
+  const workerCount = executors.length;
+  // Hedged starts' losing copies: billed, with one request each.
+  executors.push(...hedged.losers);
   const cost = estimateCost({ executors, invocations: executors.length + parks });
   return {
     makespanMs: Math.max(outputsStoredMs(costs, availableMs, scheduleMs), storeServerBoundMs(costs, plan, recomputed)),
@@ -304,7 +318,7 @@ export function estimatePlan(costs: TaskCosts, plan: CompactPlan): PlanEstimate 
     costUsd: cost.usd,
     gbSeconds: cost.gbSeconds,
     costFormula: cost.formula,
-    workerCount: executors.length,
+    workerCount,
     startMs,
     finishMs,
     availableMs,

@@ -68,6 +68,8 @@ export interface TaskCosts {
   readonly storeServerBytesPerMs?: number;
   /** The platform's cold-start spread (median and p90), when planning for a known platform. */
   readonly coldStartPrior?: LatencyPrior;
+  /** The platform's Invoke call spread, when planning for a known platform (a hedged start races two calls). */
+  readonly invokeApiPrior?: LatencyPrior;
   /**
    * When re-planning (PlanningContext.replanning): 1 for a task that already ran, whose output is
    * in the store. It takes no worker time and every consumer fetches it, whichever worker it is on.
@@ -211,7 +213,7 @@ function askMetadata(dag: Dag, metadata: MetadataAccess, sla: Sla, tiers: readon
     clientInvokeConcurrency: DEFAULT_INVOKE_CONCURRENCY,
     coordinationMs: platform ? latencyPriorStatistic(platform.profile.coordination.opLatency, sla) : 0,
     ...serverRate(platform),
-    ...(platform ? { coldStartPrior: platform.profile.lambda.coldStart } : {}),
+    ...(platform ? { coldStartPrior: platform.profile.lambda.coldStart, invokeApiPrior: platform.profile.lambda.invokeApi } : {}),
   };
 }
 

@@ -14,10 +14,12 @@ function costs(): TaskCosts {
   return roundCosts(dag, { execMs: [100, 300, 50], outputBytes: [1000, 1000, 1000], uploadMs: [10, 10, 10], downloadMs: [20, 20, 20] });
 }
 
+/** Unhedged: one Invoke call per worker (hedged starts are in hedged-starts.test.ts). */
 function plan(workers: number[], tierCount: number): CompactPlan {
   const result = emptyCompactPlan(3);
   result.workerOf = Int32Array.from(workers);
   result.tierOf = Array.from({ length: tierCount }, () => 0);
+  result.hedgeStarts = false;
   return result;
 }
 
