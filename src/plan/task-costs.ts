@@ -59,6 +59,16 @@ export interface TaskCosts {
   readonly invokeApiMeanMs: number;
   /** One round trip to the coordination store (fan-in marks and reads, notifications); 0 when unknown. */
   readonly coordinationMs: number;
+  /**
+   * The store's request latency of a get and of a put, the part of each downloadMs and uploadMs
+   * before the bytes move, when planning for a known platform. A worker's transfers in flight at
+   * once wait out their latencies together and only their bytes queue on its link (the runtime
+   * issues a task's gets at once, and the simulator's StoreModel times them so): 16 gets of 1 ms
+   * latency take 1 ms plus the bytes, not 16 ms. Absent (history, hand-built costs): each transfer
+   * queues whole.
+   */
+  readonly getLatencyMs?: number;
+  readonly putLatencyMs?: number;
   /** Invoke calls the client keeps in flight at once (the driver's pool, DEFAULT_INVOKE_CONCURRENCY). */
   readonly clientInvokeConcurrency: number;
   /**
@@ -211,6 +221,7 @@ function askMetadata(dag: Dag, metadata: MetadataAccess, sla: Sla, tiers: readon
     clientInvokeConcurrency: DEFAULT_INVOKE_CONCURRENCY,
     coordinationMs: platform ? latencyPriorStatistic(platform.profile.coordination.opLatency, sla) : 0,
     ...serverRate(platform),
+    ...storeLatencies(platform, sla),
     ...(platform ? { coldStartPrior: platform.profile.lambda.coldStart } : {}),
   };
 }
@@ -269,6 +280,12 @@ function serverRate(platform: TargetPlatform | undefined): { storeServerBytesPer
   const mbPerSecond = platform?.profile.stores[platform.store].serverMbPerSecond;
   // 1 MB/s = 1,000 bytes/ms.
   return mbPerSecond === undefined ? {} : { storeServerBytesPerMs: mbPerSecond * 1000 };
+}
+
+function storeLatencies(platform: TargetPlatform | undefined, sla: Sla): { getLatencyMs?: number; putLatencyMs?: number } {
+  if (!platform) return {};
+  const store = platform.profile.stores[platform.store];
+  return { getLatencyMs: latencyPriorStatistic(store.getLatency, sla), putLatencyMs: latencyPriorStatistic(store.putLatency, sla) };
 }
 
 /** [upload, download] ms of `bytes` on the platform's store from a function of `memoryMb`. */
