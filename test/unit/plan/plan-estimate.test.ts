@@ -129,6 +129,19 @@ describe('estimatePlan', () => {
     expect(estimatePlan(withX(400), p).startMs[2]).toBe(1150);
   });
 
+  it('store and coordination latencies: their mean under the median SLA (runs chain hundreds of them), a percentile SLA its percentile', () => {
+    const pair = dagOf([work('a', 0, [], 0), work('b', 0, ['a'])]);
+    const platform = { profile: AWS_PROFILE, store: 'redis' } as const;
+    const median = predictTaskCosts(pair, hintsOnly(pair), 'median', [1769], platform);
+    const { opLatency } = AWS_PROFILE.coordination;
+    const sigma = Math.log(opLatency.p90Ms / opLatency.medianMs) / 1.2815515655446004;
+    expect(median.coordinationMs).toBeCloseTo(opLatency.medianMs * Math.exp((sigma * sigma) / 2), 9);
+    expect(median.getLatencyMs).toBeCloseTo(median.coordinationMs, 9); // redis: one round trip, as coordination
+    expect(median.uploadMs[0]).toBeCloseTo(median.putLatencyMs as number, 9); // 0 bytes: latency only
+    const p90 = predictTaskCosts(pair, hintsOnly(pair), { percentile: 90 }, [1769], platform);
+    expect(p90.coordinationMs).toBeCloseTo(opLatency.p90Ms, 6);
+  });
+
   it("a worker's puts and gets run at its tier's bandwidth (the profile's: smaller tiers are slower)", () => {
     // a (100 MB) feeds b on another worker; on the aws profile 1,024 MB moves ~72 MB/s, 1,769 MB 90.
     const pair = dagOf([work('a', 0, [], 100_000_000), work('b', 0, ['a'])]);
