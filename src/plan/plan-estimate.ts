@@ -67,8 +67,10 @@ export interface PlanEstimate {
  *   coordination round trip); a consumer already running learns of the mark one more round trip
  *   later;
  * - a dup-annotated producer whose inputs all live on the consumer's worker is recomputed there
- *   when its output is not yet available as the worker turns to the consumer (the executor runs
- *   a missing dup producer, and fetches a marked one) and recomputing is sooner than the fetch;
+ *   when the worker turns to the consumer without having seen the producer's mark (the executor
+ *   runs such a producer at once, and fetches a marked one): it has seen the marks of its first
+ *   task, which invoked it, and those of a preloaded task that were in when the task before it
+ *   began; past its first task it knows no other task's marks, stored or not;
  * - cost: each worker billed from handler start (cold start INIT included, as AWS bills it since
  *   2025-08) to its last upload, at its tier, plus one request per worker (src/model/cost-model.ts).
  * - a store with one server (Redis) moves every put and get through it: the makespan is at least
@@ -214,12 +216,13 @@ export function estimatePlan(costs: TaskCosts, plan: CompactPlan): PlanEstimate 
       const available = (availableMs[parent] as number) + (first ? 1 : 2) * costs.coordinationMs;
       const download = edgeDownloadMs[k] as number;
       if (dup[parent] === 1 && stored?.[parent] !== 1 && inputsAllOn(costs, plan, parent, worker)) {
-        const recompute = exec[parent] as number;
-        // The executor runs a dup producer only when its mark is missing as it turns to the task (a
-        // marked one it fetches, behind whatever else is on its link); the estimate counts it only
-        // where that is also sooner than the fetch.
-        if (available > free + recomputeMs && free + recomputeMs + recompute < available + download) {
-          recomputeMs += recompute;
+        // The executor runs a dup producer whose mark it has not seen as it turns to the task, at
+        // once, before it reads any marks (PlannedWorker.whileMissing); a marked one it fetches. It
+        // has seen the marks of its first task (they invoked it) and those a preloaded task's read
+        // ahead found; a task past the first without preload it turns to knowing none.
+        const markSeen = first || (checkedAt !== undefined && (availableMs[parent] as number) <= checkedAt);
+        if (!markSeen) {
+          recomputeMs += exec[parent] as number;
           recomputedOn[parent] = worker + 1;
           recomputed.add(parent * workers + worker);
           continue;

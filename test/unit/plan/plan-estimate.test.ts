@@ -124,9 +124,15 @@ describe('estimatePlan', () => {
     expect(withDup.startMs[2]).toBe(450); // a is not stored at 350: x's worker recomputes it (100 ms)
     expect(withDup.makespanMs).toBeLessThan(without.makespanMs);
     expect(criticalPathOf(withDup).at(-1)).toBe(2);
-    // x runs 400 ms: a is stored (360) before the worker turns to b (650); the executor fetches a
-    // marked producer rather than recompute it, so the estimate does too.
-    expect(estimatePlan(withX(400), p).startMs[2]).toBe(1150);
+    // x runs 400 ms: a is stored (360) before the worker turns to b (650), but b is neither its
+    // first task nor preloaded, so it has read none of b's marks and recomputes a at once
+    // (PlannedWorker.whileMissing), as the simulator's workers do: b at 750, not 1150.
+    expect(estimatePlan(withX(400), p).startMs[2]).toBe(750);
+    // A worker whose first task is b was invoked by b's marks: it fetches a marked producer.
+    const alone = plan([0, 2, 1], 3);
+    alone.dup[0] = 1;
+    // a stored 360, x (worker 2) stored 360: worker 1 invoked at 360, ready 610, gets a (500) and x (20).
+    expect(estimatePlan(withX(100), alone).startMs[2]).toBe(1130);
   });
 
   it('store and coordination latencies: their mean under the median SLA (runs chain hundreds of them), a percentile SLA its percentile', () => {
