@@ -180,6 +180,17 @@ describe('simulate with a plan (deterministic profile, hand-computed)', () => {
     expect(report.executors.find((e) => e.executorId === 'w-1')?.cpuMs).toBe(1200);
   });
 
+  it('task-dup: a worker past its first task recomputes a dup source it has no mark of, even one long stored', () => {
+    // b (10 ms) is stored by 131; worker 1 turns to c at 620, having read none of c's marks
+    // (PlannedWorker.whileMissing runs a missing dup producer before it reads any): it runs b.
+    // The estimator models the same (src/plan/plan-estimate.ts, markSeen).
+    const spec = { tasks: [work('a', 500, 8), work('b', 10, 8), work('c', 100, 8, ['a', 'b'])] };
+    const { report, planned } = simulatePlanned(spec, planOf({ a: { worker: 1 }, b: { worker: 0, dup: true }, c: { worker: 1 } }));
+    expect(planned.dupRuns).toBe(1);
+    // w1: a 120-620, b (dup) 620-630, c 630-730, put.
+    expect(report.makespanMs).toBeCloseTo(730 + transfer(8), 9);
+  });
+
   it('carries the plan tier: a 885 MB worker runs CPU-bound work at half speed', () => {
     const spec = { tasks: [work('a', 100, 8)] };
     const plan = { ...planOf({ a: { worker: 0 } }), workers: { '0': { memoryMb: 885, vcpu: 0.5 } } };
