@@ -15,12 +15,9 @@ export function startTailMs(costs: TaskCosts, workers: number, probability = 0.5
   if (prior === undefined || (workers <= 1 && !hedged)) return 0;
   const k = Math.max(1, workers);
   // Hedged (two invocations, the first to start wins): one worker's start is the faster of two
-  // draws, P(min <= x) = 1 - (1 - F(x))^2, so the quantile q of the min is F's 1 - sqrt(1 - q).
-  // Its slowest of k is taken at the expected rank k/(k+1), not the median of the maximum: the
-  // list schedule gives the slowest start to every worker of the wave, and once hedging has cut
-  // the tail, the one slow worker is seldom the one with the most work after its start (measured:
-  // the median figure overstated GEMM's simulated median makespan by 19 %, this one by 15 %).
-  const slowest = hedged && probability === 0.5 ? k / (k + 1) : probability ** (1 / k);
+  // draws, P(min <= x) = 1 - (1 - F(x))^2, so the quantile q of the min is F's 1 - sqrt(1 - q),
+  // and its slowest of k is taken as for lone starts, at the median of the maximum.
+  const slowest = probability ** (1 / k);
   const percentile = 100 * (hedged ? 1 - Math.sqrt(1 - slowest) : slowest);
   return latencyPriorStatistic(prior, { percentile }) - latencyPriorStatistic(prior, 'median');
 }
