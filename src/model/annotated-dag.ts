@@ -69,6 +69,13 @@ export const PlanSchema = z
      */
     replanAfter: z.array(TaskIdSchema).max(1000).optional(),
     /**
+     * Hedged starts: the client invokes each start worker that someone waits for twice, and the
+     * copy whose handler begins first claims the worker (the other stops), so the run waits for
+     * the faster of two cold starts (src/scheduler/planned-start.ts). Planners set it when the
+     * platform's cold starts vary (a wide start waits for its slowest); absent: false.
+     */
+    hedgeStarts: z.boolean().optional(),
+    /**
      * The shared estimator's forecast per task: [compute start, compute end] in ms from the
      * client's first invoke. Reports draw it beside what happened (plan vs actual).
      */

@@ -22,6 +22,8 @@ export interface CompactPlan {
   order: Float64Array | undefined;
   /** Park threshold per task (ms; NaN: the run's default); undefined: none set. */
   parkAfterMs?: Float64Array | undefined;
+  /** Plan.hedgeStarts: the client invokes each awaited start worker twice (src/scheduler/planned-start.ts); undefined: as the platform suggests (src/plan/start-tail.ts). */
+  hedgeStarts?: boolean | undefined;
 }
 
 export function emptyCompactPlan(taskCount: number): CompactPlan {
@@ -37,6 +39,7 @@ export function cloneCompactPlan(plan: CompactPlan): CompactPlan {
     prewarm: new Map([...plan.prewarm].map(([task, workers]) => [task, [...workers]])),
     order: plan.order?.slice(),
     parkAfterMs: plan.parkAfterMs?.slice(),
+    hedgeStarts: plan.hedgeStarts,
   };
 }
 
@@ -64,9 +67,11 @@ export function toPlanOutput(costs: TaskCosts, plan: CompactPlan): { tasks: Reco
  * A validated plan (every task annotated, tiers from `costs.tiers`) in compact form, for the
  * estimator. Worker ids may be any non-negative integers; they become dense indices.
  */
-export function fromPlanOutput(costs: TaskCosts, output: Pick<PlanOutput, 'tasks' | 'workers'>): CompactPlan {
+export function fromPlanOutput(costs: TaskCosts, output: Pick<PlanOutput, 'tasks' | 'workers' | 'hedgeStarts'>): CompactPlan {
   const { ids, taskCount } = costs.graph;
   const plan = emptyCompactPlan(taskCount);
+  // Absent in a plan means no hedging, as the runtime reads it.
+  plan.hedgeStarts = output.hedgeStarts === true;
   const denseOf = new Map<number, number>();
   const dense = (worker: number): number => {
     let index = denseOf.get(worker);

@@ -5,6 +5,7 @@ import { PlanSchema, type AnnotatedDag, type Prediction } from '../model/annotat
 import { DEFAULT_PLAN_TIMEOUT_MS } from '../model/limits.js';
 import { fromPlanOutput } from './compact-plan.js';
 import { estimatePlan, type PlanEstimate } from './plan-estimate.js';
+import { plansHedgedStarts } from './start-tail.js';
 import { workerMemory, workersOverMemory } from './park-threshold.js';
 import type { PlanningAlgorithm, PlanningContext } from './planning-algorithm.js';
 import { predictTaskCosts, type TargetPlatform } from './task-costs.js';
@@ -62,7 +63,7 @@ export async function planDag(dag: Dag, algorithm: PlanningAlgorithm, options: P
   if (typeof output !== 'object' || output === null || typeof (output as { tasks?: unknown }).tasks !== 'object' || typeof (output as { workers?: unknown }).workers !== 'object') {
     throw new PlanValidationError([{ code: 'bad-format', message: `${source} returned ${describeValue(output)}, not { tasks, workers }` }]);
   }
-  const { tasks, workers, predicted, replanAfter: named } = output as { tasks: unknown; workers: unknown; predicted?: unknown; replanAfter?: unknown };
+  const { tasks, workers, predicted, replanAfter: named, hedgeStarts: hedgeAsked } = output as { tasks: unknown; workers: unknown; predicted?: unknown; replanAfter?: unknown; hedgeStarts?: unknown };
   // The caller's points (`--replan-after`) win over the planner's own.
   const replanAfter = options.replanAfter ?? named;
   const parsed = PlanSchema.safeParse({ algorithm: algorithm.name, sla: formatSla(options.sla), tasks, workers, ...(replanAfter === undefined ? {} : { replanAfter }) });
@@ -77,6 +78,9 @@ export async function planDag(dag: Dag, algorithm: PlanningAlgorithm, options: P
   const plan = parsed.data;
   validatePlan(dag, plan, { tiers, source });
   const costs = predictTaskCosts(dag, options.metadata, options.sla, tiers, options.platform, options.done);
+  // The planner's choice, else hedged wherever the platform's cold starts vary (a custom planner's non-boolean counts as unset).
+  const hedge = plansHedgedStarts(costs, typeof hedgeAsked === 'boolean' ? { hedgeStarts: hedgeAsked } : {});
+  if (hedge) plan.hedgeStarts = true;
   const estimate = estimatePlan(costs, fromPlanOutput(costs, plan));
   if (!Number.isFinite(estimate.makespanMs) || !Number.isFinite(estimate.costUsd)) {
     throw new PlanValidationError([{ code: 'bad-format', message: `the predicted makespan or cost is not finite (${estimate.makespanMs} ms, $${estimate.costUsd}): the predictions are out of range` }], source);

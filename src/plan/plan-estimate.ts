@@ -2,8 +2,9 @@ import { estimateCost } from '../model/cost-model.js';
 import type { CompactPlan } from './compact-plan.js';
 import { transfersOn, type TaskCosts } from './task-costs.js';
 import { DEFAULT_PARK_AFTER_MS } from '../model/run-spec.js';
-import { HANDED_OVER, WARM, workerStarts } from './hand-over.js';
-import { coldStartsOf } from './start-waves.js';
+import { COLD, HANDED_OVER, WARM, workerStarts } from './hand-over.js';
+import { HedgedEnvironments } from './hedged-starts.js';
+import { awaitedWorkers, coldStartsOf } from './start-waves.js';
 
 export { startTailMs } from './start-tail.js';
 
@@ -54,10 +55,15 @@ export interface PlanEstimate {
  *   its tier's, plus the tail of the expected slowest of the k workers of its wave (startTailMs;
  *   a wave: workers whose first tasks wait on the same number of worker hand-offs; a worker that
  *   runs only dup-annotated sources, which its consumers recompute, is in none: ./start-waves.ts);
+ * - hedged starts (Plan.hedgeStarts): the start wave waits for the slowest of its workers' faster
+ *   of two cold starts, and each losing copy leaves an idle environment that a worker invoked
+ *   later on its tier starts warm on (./hedged-starts.ts); the losers are billed;
  * - it runs its tasks one after another in plan order;
  * - a parent's output on the same worker is in memory; from another worker it is fetched after
  *   the producer uploaded it. Each put and get runs at the bandwidth of its worker's tier, and a
- *   worker's puts and gets queue on its one link, one after another (the simulator's StoreModel).
+ *   worker's puts and gets queue on its one link, one after another (the simulator's StoreModel);
+ *   their request latencies (TaskCosts.getLatencyMs, putLatencyMs) do not queue: the gets a task
+ *   issues together wait out one latency, then their bytes follow one another;
  *   Without preload the fetches run when the worker turns to the task; with preload they run
  *   while the worker computes earlier tasks (as soon as the bytes exist and the link is free);
  * - a task whose output is needed by another worker, or is a DAG output, is uploaded at once
@@ -65,8 +71,10 @@ export interface PlanEstimate {
  *   coordination round trip); a consumer already running learns of the mark one more round trip
  *   later;
  * - a dup-annotated producer whose inputs all live on the consumer's worker is recomputed there
- *   when its output is not yet available as the worker turns to the consumer (the executor runs
- *   a missing dup producer, and fetches a marked one) and recomputing is sooner than the fetch;
+ *   when the worker turns to the consumer without having seen the producer's mark (the executor
+ *   runs such a producer at once, and fetches a marked one): it has seen the marks of its first
+ *   task, which invoked it, and those of a preloaded task that were in when the task before it
+ *   began; past its first task it knows no other task's marks, stored or not;
  * - cost: each worker billed from handler start (cold start INIT included, as AWS bills it since
  *   2025-08) to its last upload, at its tier, plus one request per worker (src/model/cost-model.ts).
  * - a store with one server (Redis) moves every put and get through it: the makespan is at least
@@ -93,8 +101,12 @@ export function estimatePlan(costs: TaskCosts, plan: CompactPlan): PlanEstimate 
   const runOrder = runOrderOf(costs, plan);
   const starts = workerStarts(costs, plan, runOrder);
   const coldStartOf = coldStartsOf(costs, plan, runOrder, starts);
+  const hedged = new HedgedEnvironments(costs, plan, runOrder, starts, awaitedWorkers(costs, plan));
   // A worker's puts and gets run at its tier's bandwidth.
   const transfersOfTier = costs.tiers.map((_, tier) => transfersOn(costs, tier));
+  // Request latencies run alongside a worker's other transfers; only bytes queue on its link.
+  const getLatency = costs.getLatencyMs ?? 0;
+  const putLatency = costs.putLatencyMs ?? 0;
   let clientCalls = 0;
 
   const startMs = new Float64Array(n);
@@ -172,9 +184,15 @@ export function estimatePlan(costs: TaskCosts, plan: CompactPlan): PlanEstimate 
         const warm = (workerBeginMs[worker] as number) >= warmFromMs;
         workerReadyMs[worker] = workerBeginMs[worker] + (warm ? (costs.warmStartMs[tier] as number) : (coldStartOf[worker] as number));
         earlyByMs[worker] = warm ? 0 : (coldStartOf[worker] as number) - (costs.coldStartMs[tier] as number);
+      } else if (pStart !== pEnd && starts[worker] === COLD && hedged.take(tier, invokedAt + costs.invokeApiMs)) {
+        // A losing copy of a hedged start left an environment of this tier idle: a warm start.
+        workerBeginMs[worker] = invokedAt + costs.invokeApiMs;
+        workerReadyMs[worker] = workerBeginMs[worker] + (costs.warmStartMs[tier] as number);
+        earlyByMs[worker] = 0;
       } else {
         workerBeginMs[worker] = invokedAt + costs.invokeApiMs;
-        workerReadyMs[worker] = workerBeginMs[worker] + (coldStartOf[worker] as number);
+        // A hedged start worker runs on whichever copy starts first: its hedge may start warm.
+        workerReadyMs[worker] = Math.min(workerBeginMs[worker] + (coldStartOf[worker] as number), hedged.warmReadyMs(worker));
         earlyByMs[worker] = starts[worker] === WARM ? 0 : (coldStartOf[worker] as number) - (costs.coldStartMs[tier] as number);
       }
       workerFree[worker] = workerReadyMs[worker] as number;
@@ -182,33 +200,40 @@ export function estimatePlan(costs: TaskCosts, plan: CompactPlan): PlanEstimate 
     }
 
     const free = workerFree[worker] as number;
+    const first = task === firstTaskOf[worker];
+    // A worker past its first task reads the task's marks as it turns to it (one round trip), and
+    // again after a notification woke it; a preloaded task's were read as the task before it began.
+    const previous = workerLast[worker] as number;
+    const checkedAt = preload[task] === 1 && !first && previous !== -1 ? (startMs[previous] as number) : undefined;
     let remoteReady = 0;
     let remoteLast = -1;
-    let downloadSum = 0;
+    // The bytes of this task's gets (their latencies run together once the gets are issued).
+    let downloadWireMs = 0;
     let preloadArrival = 0;
     let preloadLast = -1;
     preloadFetches.length = 0;
     let recomputeMs = 0;
-    let ownDownloadMs = 0;
+    let ownDownloadWireMs = 0;
     for (let k = pStart; k < pEnd; k += 1) {
       const parent = parentValues[k] as number;
       if (workerOf[parent] === worker && epochOf[parent] === epoch[worker] && stored?.[parent] !== 1) {
         // In memory; fetched back from the store if this task parks first.
-        ownDownloadMs += edgeDownloadMs[k] as number;
+        ownDownloadWireMs += wireMs(edgeDownloadMs[k] as number, getLatency);
         continue;
       }
       if (recomputedOn[parent] === worker + 1) continue; // in memory
       // Marked one round trip after its upload; a worker past its first task learns of it one more
       // round trip later (a notification, or its own read of the marks).
-      const available = (availableMs[parent] as number) + (task === firstTaskOf[worker] ? 1 : 2) * costs.coordinationMs;
+      const available = (availableMs[parent] as number) + (first ? 1 : 2) * costs.coordinationMs;
       const download = edgeDownloadMs[k] as number;
       if (dup[parent] === 1 && stored?.[parent] !== 1 && inputsAllOn(costs, plan, parent, worker)) {
-        const recompute = exec[parent] as number;
-        // The executor runs a dup producer only when its mark is missing as it turns to the task (a
-        // marked one it fetches, behind whatever else is on its link); the estimate counts it only
-        // where that is also sooner than the fetch.
-        if (available > free + recomputeMs && free + recomputeMs + recompute < available + download) {
-          recomputeMs += recompute;
+        // The executor runs a dup producer whose mark it has not seen as it turns to the task, at
+        // once, before it reads any marks (PlannedWorker.whileMissing); a marked one it fetches. It
+        // has seen the marks of its first task (they invoked it) and those a preloaded task's read
+        // ahead found; a task past the first without preload it turns to knowing none.
+        const markSeen = first || (checkedAt !== undefined && (availableMs[parent] as number) <= checkedAt);
+        if (!markSeen) {
+          recomputeMs += exec[parent] as number;
           recomputedOn[parent] = worker + 1;
           recomputed.add(parent * workers + worker);
           continue;
@@ -218,15 +243,21 @@ export function estimatePlan(costs: TaskCosts, plan: CompactPlan): PlanEstimate 
         remoteReady = Math.max(remoteReady, available);
         remoteLast = parent;
       }
-      downloadSum += download;
-      if (preload[task] === 1) preloadFetches.push({ parent, available, download });
+      downloadWireMs += wireMs(download, getLatency);
+      if (preload[task] === 1) {
+        // Marked when the marks were read ahead: fetched as the answer comes; else once the worker,
+        // free, has been notified and read the marks again.
+        const marked = checkedAt !== undefined && (availableMs[parent] as number) <= checkedAt;
+        const issuedAt = first ? available : marked ? checkedAt + costs.coordinationMs : Math.max(free, available) + costs.coordinationMs;
+        preloadFetches.push({ parent, available: issuedAt, download });
+      }
     }
     if (preloadFetches.length > 0) {
       // Preloaded inputs are fetched as their marks are seen, one after another on the link.
       preloadFetches.sort((a, b) => a.available - b.available);
       let link = linkFree[worker] as number;
       for (const fetch of preloadFetches) {
-        link = Math.max(fetch.available, link) + fetch.download;
+        link = transferEnd(fetch.available, link, fetch.download, getLatency);
         if (link >= preloadArrival || preloadLast === -1) {
           preloadArrival = link;
           preloadLast = fetch.parent;
@@ -241,13 +272,15 @@ export function estimatePlan(costs: TaskCosts, plan: CompactPlan): PlanEstimate 
     if (remoteLast !== -1) earlyByMs[worker] = 0;
     if (remoteLast !== -1 && remoteReady - free + early > parkAfter) {
       // Parks: stores its held outputs, then the producer's mark re-invokes it on a warm environment.
-      const storedAt = free - early + parkAfter + (heldUploadMs[worker] as number);
+      const held = heldUploadMs[worker] as number;
+      const storedAt = free - early + parkAfter + (held > 0 ? putLatency + held : 0);
       const resumedAt = Math.max(remoteReady, storedAt) + costs.invokeApiMs + (costs.warmStartMs[tier] as number);
       parkedMs[worker] = (parkedMs[worker] as number) + Math.max(0, resumedAt - (costs.warmStartMs[tier] as number) - storedAt);
       parks += 1;
       epoch[worker] = (epoch[worker] as number) + 1;
       heldUploadMs[worker] = 0;
-      start = resumedAt + downloadSum + ownDownloadMs;
+      // The resumed worker issues the gets of this task's inputs, its own stored ones included, at once.
+      start = resumedAt + getLatency + downloadWireMs + ownDownloadWireMs;
       linkFree[worker] = start;
       delayedBy[task] = remoteLast;
     } else if (preload[task] === 1) {
@@ -256,7 +289,8 @@ export function estimatePlan(costs: TaskCosts, plan: CompactPlan): PlanEstimate 
     } else if (remoteLast !== -1) {
       // Its gets go out when the worker turns to it and the marks are in, behind the worker's puts.
       const linkAt = linkFree[worker] as number;
-      start = Math.max(free, remoteReady, linkAt) + downloadSum;
+      const issuedAt = Math.max(free, remoteReady) + (first ? 0 : costs.coordinationMs);
+      start = Math.max(issuedAt + getLatency, linkAt) + downloadWireMs;
       linkFree[worker] = start;
       delayedBy[task] = remoteReady > Math.max(free, linkAt) ? remoteLast : (workerLast[worker] as number);
     } else {
@@ -271,7 +305,7 @@ export function estimatePlan(costs: TaskCosts, plan: CompactPlan): PlanEstimate 
     }
     startMs[task] = start;
     finishMs[task] = finish;
-    if (needsUpload) linkFree[worker] = Math.max(finish, linkFree[worker] as number) + (uploadMs[task] as number);
+    if (needsUpload) linkFree[worker] = transferEnd(finish, linkFree[worker] as number, uploadMs[task] as number, putLatency);
     availableMs[task] = needsUpload ? (linkFree[worker] as number) : finish;
     epochOf[task] = epoch[worker] as number;
     for (let k = pStart; k < pEnd; k += 1) {
@@ -279,10 +313,10 @@ export function estimatePlan(costs: TaskCosts, plan: CompactPlan): PlanEstimate 
       if (workerOf[parent] !== worker) continue;
       localReadersLeft[parent] = (localReadersLeft[parent] as number) - 1;
       if (localReadersLeft[parent] === 0 && epochOf[parent] === epoch[worker] && (heldUploadMs[worker] as number) > 0 && !uploaded(costs, plan, parent)) {
-        heldUploadMs[worker] = Math.max(0, (heldUploadMs[worker] as number) - (uploadMs[parent] as number));
+        heldUploadMs[worker] = Math.max(0, (heldUploadMs[worker] as number) - wireMs(uploadMs[parent] as number, putLatency));
       }
     }
-    if ((localReadersLeft[task] as number) > 0 && !needsUpload) heldUploadMs[worker] = (heldUploadMs[worker] as number) + (uploadMs[task] as number);
+    if ((localReadersLeft[task] as number) > 0 && !needsUpload) heldUploadMs[worker] = (heldUploadMs[worker] as number) + wireMs(uploadMs[task] as number, putLatency);
     workerFree[worker] = finish;
     workerEndMs[worker] = Math.max(finish, linkFree[worker] as number);
     workerLast[worker] = task;
@@ -297,6 +331,9 @@ export function estimatePlan(costs: TaskCosts, plan: CompactPlan): PlanEstimate 
     scheduleMs = Math.max(scheduleMs, workerEndMs[worker] as number);
     executors.push({ durationMs: (workerEndMs[worker] as number) - (workerBeginMs[worker] as number) - (parkedMs[worker] as number), memoryMb: costs.tiers[tierOf[worker] as number] as number });
   }
+  const workerCount = executors.length;
+  // Hedged starts' losing copies: billed, with one request each.
+  executors.push(...hedged.losers);
   const cost = estimateCost({ executors, invocations: executors.length + parks });
   return {
     makespanMs: Math.max(outputsStoredMs(costs, availableMs, scheduleMs), storeServerBoundMs(costs, plan, recomputed)),
@@ -304,7 +341,7 @@ export function estimatePlan(costs: TaskCosts, plan: CompactPlan): PlanEstimate 
     costUsd: cost.usd,
     gbSeconds: cost.gbSeconds,
     costFormula: cost.formula,
-    workerCount: executors.length,
+    workerCount,
     startMs,
     finishMs,
     availableMs,
@@ -316,6 +353,21 @@ export function estimatePlan(costs: TaskCosts, plan: CompactPlan): PlanEstimate 
     delayedBy,
     runOrder,
   };
+}
+
+/** The part of a transfer of `ms` after its request latency: the bytes on the link. */
+function wireMs(ms: number, latencyMs: number): number {
+  return ms - Math.min(latencyMs, ms);
+}
+
+/**
+ * When a transfer of `ms` (the request's latency, then the bytes) issued at `issuedAt` ends, from a
+ * worker whose link is busy until `linkFree`: the latency runs at once, the bytes queue behind the
+ * link's earlier ones (the simulator's StoreModel).
+ */
+function transferEnd(issuedAt: number, linkFree: number, ms: number, latencyMs: number): number {
+  const latency = Math.min(latencyMs, ms);
+  return Math.max(issuedAt + latency, linkFree) + ms - latency;
 }
 
 /**

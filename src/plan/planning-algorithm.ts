@@ -50,6 +50,8 @@ export interface PlanOutput {
   readonly predicted?: Prediction;
   /** Re-planning points (task ids; see Plan.replanAfter): where the run plans its rest again. */
   readonly replanAfter?: readonly string[];
+  /** Plan.hedgeStarts; absent: set when the platform's cold starts vary (src/plan/start-tail.ts). */
+  readonly hedgeStarts?: boolean;
 }
 
 /**

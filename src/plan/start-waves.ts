@@ -1,6 +1,6 @@
 import type { CompactPlan } from './compact-plan.js';
 import { WARM } from './hand-over.js';
-import { startTailMs } from './start-tail.js';
+import { hedgedInvokeSavingMs, plansHedgedStarts, startTailMs } from './start-tail.js';
 import type { TaskCosts } from './task-costs.js';
 
 /**
@@ -17,6 +17,8 @@ export function coldStartsOf(costs: TaskCosts, plan: CompactPlan, runOrder: Int3
   const wave = new Int32Array(workers).fill(-1);
   const waveSize: number[] = [];
   const awaited = awaitedWorkers(costs, plan);
+  const hedged = plansHedgedStarts(costs, plan);
+  const isSource = new Uint8Array(workers);
   for (const task of runOrder) {
     // A finished task (re-planning) runs nowhere: its output is in the store, no hand-off away.
     if (stored?.[task] === 1) continue;
@@ -30,6 +32,7 @@ export function coldStartsOf(costs: TaskCosts, plan: CompactPlan, runOrder: Int3
       if (producer !== worker) level = Math.max(level, (wave[producer] as number) + 1);
     }
     wave[worker] = level;
+    if (parentOffsets[task] === parentOffsets[task + 1]) isSource[worker] = 1;
     // A handed-over or warm worker does not wait on a cold start with the others; nobody waits
     // for one whose every output its consumers recompute.
     if (starts[worker] === 0 && awaited[worker] === 1) waveSize[level] = (waveSize[level] ?? 0) + 1;
@@ -39,7 +42,11 @@ export function coldStartsOf(costs: TaskCosts, plan: CompactPlan, runOrder: Int3
     const level = wave[worker] as number;
     const tierMs = costs.coldStartMs[tierOf[worker] as number] as number;
     if (starts[worker] === WARM) coldStart[worker] = costs.warmStartMs[tierOf[worker] as number] as number;
-    else coldStart[worker] = level === -1 || awaited[worker] === 0 ? tierMs : tierMs + startTailMs(costs, waveSize[level] ?? 1);
+    else if (level === -1 || awaited[worker] === 0) coldStart[worker] = tierMs;
+    // The client's source workers are hedged when the plan says so (src/scheduler/planned-start.ts):
+    // the faster of two Invoke calls and of two cold starts.
+    else if (hedged && isSource[worker] === 1) coldStart[worker] = tierMs + startTailMs(costs, waveSize[level] ?? 1, 0.5, true) - hedgedInvokeSavingMs(costs);
+    else coldStart[worker] = tierMs + startTailMs(costs, waveSize[level] ?? 1);
   }
   return coldStart;
 }
@@ -50,7 +57,7 @@ export function coldStartsOf(costs: TaskCosts, plan: CompactPlan, runOrder: Int3
  * mark runs it itself (its inputs, none, are at hand: DESIGN.md §4 task-dup), and the run ends
  * when the outputs are stored, so that worker's start-up delays nothing.
  */
-function awaitedWorkers(costs: TaskCosts, plan: CompactPlan): Uint8Array {
+export function awaitedWorkers(costs: TaskCosts, plan: CompactPlan): Uint8Array {
   const { parentOffsets, isOutput, taskCount } = costs.graph;
   const awaited = new Uint8Array(plan.tierOf.length);
   for (let task = 0; task < taskCount; task += 1) {

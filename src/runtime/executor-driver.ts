@@ -38,7 +38,8 @@ export async function runExecutor(payload: ExecutorPayload, hostDeps: DriverDeps
     deps.logger.warn({ runId: payload.runId, executorId: payload.executorId }, `metadata not recorded: ${(error as Error).message}`);
   });
   return {
-    executorId: payload.executorId,
+    // The losing copy of a hedged start reports under an id of its own, which the client does not wait for.
+    executorId: session instanceof PlannedSession ? session.reportedExecutorId : payload.executorId,
     startTaskId: payload.taskId,
     startedAt,
     endedAt: deps.clock.now(),

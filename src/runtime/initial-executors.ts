@@ -1,13 +1,15 @@
 import { BadInputError } from '../model/errors.js';
 import { workerExecutorId, type PlanLayout } from '../scheduler/planned-layout.js';
+import { startLaunches } from '../scheduler/planned-start.js';
 import type { ExecutorPayload } from './payload.js';
 import { planLayoutOf } from './run-cache.js';
 import type { RunDag, RunSpec } from '../model/run-spec.js';
 
 /**
  * The executors a run starts with. WUKONG mode: one per source task (each follows that source's
- * static schedule). Planned mode: every worker whose first task is a source; every other worker is
- * invoked by the producer whose fan-in mark completes its first task.
+ * static schedule). Planned mode: every worker whose first task is a source, in the order and with
+ * the hedged copies of src/scheduler/planned-start.ts; every other worker is invoked by the
+ * producer whose fan-in mark completes its first task.
  */
 export function initialPayloads(spec: RunSpec, dag: RunDag, nowMs: number): ExecutorPayload[] {
   // Resumed from a cache (spec.fromCache): planned mode's start workers are those whose first task reads only hits.
@@ -21,7 +23,7 @@ export function initialPayloads(spec: RunSpec, dag: RunDag, nowMs: number): Exec
   } catch (error) {
     throw new BadInputError(`plan of run ${runId} cannot be executed: ${(error as Error).message}`);
   }
-  return layout.startWorkers().map((worker) => {
+  return startLaunches(layout, spec.plan.hedgeStarts === true).map(({ worker, hedge }) => {
     const memoryMb = layout.memoryMbOf(worker);
     return {
       kind: 'execute',
@@ -32,6 +34,7 @@ export function initialPayloads(spec: RunSpec, dag: RunDag, nowMs: number): Exec
       executorId: workerExecutorId(worker),
       invokedAt: nowMs,
       worker,
+      ...(hedge === undefined ? {} : { hedge }),
       ...(memoryMb > 0 ? { memoryMb } : {}),
     };
   });

@@ -15,6 +15,8 @@ export const runKeys = (runId: string) => {
     fanIn: (childId: string) => `${c}fanin:${childId}`,
     /** A planned worker's inbox: producers notify it after marking one of its tasks' fan-ins. */
     workerInbox: (worker: number) => `${c}inbox:${worker}`,
+    /** Who holds a hedged start worker: the copy whose handler claimed it first (src/scheduler/planned-start.ts). */
+    startClaim: (worker: number) => `${c}start:${worker}`,
     /** Where executors tell the client about outputs, progress, failures and their reports. */
     clientInbox: `${c}client`,
     /** Intermediate store prefix of this run. */

@@ -28,6 +28,8 @@ export const ExecutorPayloadSchema = z
     worker: z.number().int().nonnegative().optional(),
     /** Planned mode: resume at this task, where the worker parked (absent: its first task). */
     resumeAt: z.string().optional(),
+    /** Planned mode, a hedged start: which of the worker's two copies this is (each claims the worker first). */
+    hedge: z.union([z.literal(0), z.literal(1)]).optional(),
     /** Planned mode: the worker's memory tier; Lambda invokes that tier's function. */
     memoryMb: z.number().int().positive().optional(),
   })

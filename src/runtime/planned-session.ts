@@ -1,6 +1,7 @@
 import { PlannedWorker } from '../scheduler/planned-worker.js';
 import type { PlannedEvent, PlannedInstruction } from '../scheduler/planned-events.js';
 import { workerExecutorId, type PlanLayout } from '../scheduler/planned-layout.js';
+import { claimOwner, lostClaimExecutorId } from '../scheduler/planned-start.js';
 import type { DriverDeps } from './driver-deps.js';
 import type { ExecutorPayload } from './payload.js';
 import type { LoadedRun } from './run-cache.js';
@@ -35,7 +36,14 @@ export class PlannedSession {
     this.machine = new PlannedWorker(layout, payload.worker, {
       parkAfterMs: run.spec.parkAfterMs ?? DEFAULT_PARK_AFTER_MS,
       ...(payload.resumeAt === undefined ? {} : { resumeAt: payload.resumeAt }),
+      ...(payload.hedge === undefined ? {} : { claimAs: claimOwner(payload.worker, payload.hedge) }),
     });
+  }
+
+  /** The id this invocation reports under: the worker's, or, for the losing copy of a hedged start, one the client does not wait for. */
+  get reportedExecutorId(): string {
+    const hedge = this.payload.hedge;
+    return hedge !== undefined && this.machine.isUnclaimed ? lostClaimExecutorId(this.payload.worker, hedge) : this.payload.executorId;
   }
 
   get worker(): number {
@@ -78,6 +86,8 @@ export class PlannedSession {
         return this.waitOnInbox(instruction.taskId, instruction.timeoutMs);
       case 'invoke-worker':
         return this.invokeWorker(instruction.worker, instruction.resumeAt);
+      case 'claim-start':
+        return this.deps.coordinator.claim(this.io.keys.startClaim(instruction.worker), instruction.owner).then((won) => ({ type: 'start-claimed', won }));
       case 'notify':
         this.io.sendTo(this.io.keys.workerInbox(instruction.worker), instruction.taskId);
         return undefined;

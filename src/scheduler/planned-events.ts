@@ -41,6 +41,11 @@ export interface WokenEvent {
   readonly taskId: string;
   readonly waitedMs: number;
 }
+/** Answer to `claim-start`: whether this invocation holds the worker (a hedged start's other copy lost). */
+export interface StartClaimedEvent {
+  readonly type: 'start-claimed';
+  readonly won: boolean;
+}
 /** Answer to `invoke-worker`. */
 export interface WorkerInvokedEvent {
   readonly type: 'worker-invoked';
@@ -57,6 +62,7 @@ export type PlannedEvent =
   | FanInCheckedEvent
   | FanInMarkedEvent
   | WokenEvent
+  | StartClaimedEvent
   | WorkerInvokedEvent;
 
 /** Run `taskId` on the inputs in memory; `dup`: a copy of another worker's task, not stored. */
@@ -83,6 +89,15 @@ export interface NotifyInstruction {
   readonly worker: number;
   readonly taskId: string;
 }
+/**
+ * A hedged start (two invocations of one worker): claim the worker for `owner` before anything
+ * else; the copy that loses stops. Answered by `start-claimed`.
+ */
+export interface ClaimStartInstruction {
+  readonly type: 'claim-start';
+  readonly worker: number;
+  readonly owner: string;
+}
 /** Warm worker `worker`'s function so its later start is warm (fire and forget). */
 export interface PrewarmInstruction {
   readonly type: 'prewarm';
@@ -97,6 +112,7 @@ export type PlannedInstruction =
   | MarkFanInInstruction
   | WaitInstruction
   | InvokeWorkerInstruction
+  | ClaimStartInstruction
   | NotifyInstruction
   | PrewarmInstruction
   | OutputReadyInstruction

@@ -5,6 +5,8 @@ import { plannedExpectsAnswer, type PlannedEvent, type PlannedInstruction } from
 
 /**
  * Where the worker stands on its current task (the first of its list it has not run):
+ * - claiming:     a hedged start: claiming the worker before anything else
+ * - unclaimed:    the other copy of a hedged start holds the worker; stop
  * - idle:         deciding (transient inside `handle`)
  * - checking:     asked which remote parents are marked
  * - waiting:      some are not; waiting on the inbox for a producer's notification
@@ -18,6 +20,8 @@ import { plannedExpectsAnswer, type PlannedEvent, type PlannedInstruction } from
  * - handed-off:   the deadline was near: a fresh invocation resumes at the current task; stop
  */
 export type WorkerPhase =
+  | 'claiming'
+  | 'unclaimed'
   | 'idle'
   | 'checking'
   | 'waiting'
@@ -32,7 +36,9 @@ export type WorkerPhase =
 
 /** The phases each phase may move to (one table, as transitions.ts does for WUKONG mode). */
 const PHASE_TRANSITIONS: Readonly<Record<WorkerPhase, readonly WorkerPhase[]>> = {
-  idle: ['checking', 'waiting', 'dup-running', 'fetching', 'running', 'parking', 'finished'],
+  claiming: ['idle', 'unclaimed'],
+  unclaimed: [],
+  idle: ['claiming', 'checking', 'waiting', 'dup-running', 'fetching', 'running', 'parking', 'finished'],
   checking: ['idle'],
   waiting: ['idle'],
   'dup-running': ['idle'],
@@ -50,6 +56,8 @@ export interface PlannedWorkerOptions {
   readonly parkAfterMs: number;
   /** Resume at this task (the worker parked there before); absent: start at the first task. */
   readonly resumeAt?: string;
+  /** A hedged start (./planned-start.ts): claim the worker as this owner first; absent: no claim. */
+  readonly claimAs?: string;
 }
 
 /**
@@ -108,6 +116,10 @@ export class PlannedWorker {
   get isHandedOff(): boolean {
     return this.phase === 'handed-off';
   }
+  /** Whether this invocation was the losing copy of a hedged start: it ran nothing. */
+  get isUnclaimed(): boolean {
+    return this.phase === 'unclaimed';
+  }
   /** Whether this incarnation ended by parking (a producer re-invokes the worker). */
   get isParked(): boolean {
     return this.phase === 'parked';
@@ -138,8 +150,15 @@ export class PlannedWorker {
         const current = this.list[this.index] as string;
         this.marked.set(current, new Set(this.layout.remoteParents(current)));
         this.fresh.add(current);
+        if (this.options.claimAs !== undefined) {
+          this.moveTo('claiming');
+          out.push({ type: 'claim-start', worker: this.worker, owner: this.options.claimAs });
+        }
         break;
       }
+      case 'start-claimed':
+        this.moveTo(event.won ? 'idle' : 'unclaimed');
+        break;
       case 'got':
         this.fetching.delete(event.taskId);
         this.inMemory.add(event.taskId);
@@ -174,7 +193,7 @@ export class PlannedWorker {
     }
     this.advance(out);
     for (const instruction of out) if (plannedExpectsAnswer(instruction)) this.outstanding += 1;
-    if ((this.phase === 'finished' || this.phase === 'parked' || this.phase === 'handed-off') && this.outstanding === 0) {
+    if ((this.phase === 'finished' || this.phase === 'parked' || this.phase === 'handed-off' || this.phase === 'unclaimed') && this.outstanding === 0) {
       this.stopped = true;
       out.push({ type: 'stop' });
     }

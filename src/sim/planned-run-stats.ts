@@ -11,6 +11,8 @@ export interface PlannedRunStats {
   /** Park marks that did not complete: the worker stopped and waited to be re-invoked. */
   readonly parks: number;
   readonly prewarms: number;
+  /** Hedged-start copies that lost the claim to the other copy and stopped (billed, unreported). */
+  readonly lostClaims: number;
   readonly dupRuns: number;
   /** Gets a worker issued while it ran a task: inputs of a later task fetched ahead (preload). */
   readonly preloads: number;

@@ -7,6 +7,7 @@ import { DEFAULT_PARK_AFTER_MS } from '../model/run-spec.js';
 import type { PlannedEvent, PlannedInstruction } from '../scheduler/planned-events.js';
 import { PARK_MEMBER, PlanLayout, workerExecutorId } from '../scheduler/planned-layout.js';
 import { PlannedWorker } from '../scheduler/planned-worker.js';
+import { claimOwner, startLaunches } from '../scheduler/planned-start.js';
 import { dagTotals, type DagTotals } from './dag-totals.js';
 import { FanInStateError } from './fan-in-table.js';
 import { SimulatedLambdaPlatform, type InvocationRequest, type Placement } from './lambda-platform.js';
@@ -27,7 +28,7 @@ export type { PlannedRunStats, PlannedSimulationResult } from './planned-run-sta
 
 /** What a platform request starts: a worker incarnation, or a prewarm that only warms an environment. */
 type Launch =
-  | { readonly kind: 'worker'; readonly worker: number; readonly resumeAt?: string; readonly layout: PlanLayout }
+  | { readonly kind: 'worker'; readonly worker: number; readonly resumeAt?: string; readonly hedge?: 0 | 1; readonly layout: PlanLayout }
   | { readonly kind: 'prewarm'; readonly worker: number; readonly layout: PlanLayout };
 
 type Action =
@@ -98,7 +99,9 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
   private clientFree: number;
   private readonly invokeConcurrency: number;
   private nextWaitToken = 0;
-  private readonly counts = { resumes: 0, parks: 0, prewarms: 0, dupRuns: 0, preloads: 0, waits: 0, waitTimeouts: 0, notifications: 0, replans: 0, handOvers: 0 };
+  /** Hedged start workers claimed so far (`wk:{run}:start:{worker}`), with the owner that holds each. */
+  private readonly startClaims = new Map<number, string>();
+  private readonly counts = { resumes: 0, parks: 0, prewarms: 0, lostClaims: 0, dupRuns: 0, preloads: 0, waits: 0, waitTimeouts: 0, notifications: 0, replans: 0, handOvers: 0 };
   /** Workers of the phase running that ran their tasks and wait for the next phase. */
   private readonly held = new HandOverPool();
   private tierStreams = 0;
@@ -158,8 +161,10 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
 
   run(): PlannedSimulationResult {
     const wallStart = performance.now();
-    // The client invokes every worker whose first task is a source (src/runtime/initial-executors.ts).
-    for (const worker of this.layout.startWorkers()) this.clientInvoke({ kind: 'worker', worker, layout: this.layout });
+    // The client invokes every worker whose first task is a source, hedged as the plan says (src/runtime/initial-executors.ts).
+    for (const { worker, hedge } of startLaunches(this.layout, this.plan.hedgeStarts === true)) {
+      this.clientInvoke({ kind: 'worker', worker, layout: this.layout, ...(hedge === undefined ? {} : { hedge }) });
+    }
     this.drain();
     return this.finish(performance.now() - wallStart);
   }
@@ -305,9 +310,13 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
       this.platformOf(memoryMb).release(placement.container, this.nowMs);
       return;
     }
-    const { worker, resumeAt } = launch;
+    const { worker, resumeAt, hedge } = launch;
     if (resumeAt !== undefined) this.counts.resumes += 1;
-    const machine = new PlannedWorker(launch.layout, worker, { parkAfterMs: this.parkAfterMs, ...(resumeAt === undefined ? {} : { resumeAt }) });
+    const machine = new PlannedWorker(launch.layout, worker, {
+      parkAfterMs: this.parkAfterMs,
+      ...(resumeAt === undefined ? {} : { resumeAt }),
+      ...(hedge === undefined ? {} : { claimAs: claimOwner(worker, hedge) }),
+    });
     const executor = new PlannedSimExecutor(machine, workerExecutorId(worker, resumeAt), placement.request.taskId, memoryMb, placement.container, placement.cold, billedFromMs);
     this.liveExecutors += 1;
     this.feed(executor, { type: 'start' });
@@ -348,6 +357,13 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
         const launch: Launch = { kind: 'worker', worker: instruction.worker, layout: this.layout, ...(instruction.resumeAt === undefined ? {} : { resumeAt: instruction.resumeAt }) };
         executor.invoked.push(workerExecutorId(instruction.worker, instruction.resumeAt));
         this.schedule(now + this.invokeApiMs(), { kind: 'invoke-done', launch, caller: executor });
+        break;
+      }
+      case 'claim-start': {
+        // Linearized when issued (claim.lua): the first owner holds it; the answer comes one round trip later.
+        const holder = this.startClaims.get(instruction.worker) ?? instruction.owner;
+        this.startClaims.set(instruction.worker, holder);
+        this.schedule(now + this.coordinationRoundTripMs(), { kind: 'feed', executor, event: { type: 'start-claimed', won: holder === instruction.owner } });
         break;
       }
       case 'notify':
@@ -429,6 +445,13 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
 
   private end(executor: PlannedSimExecutor): void {
     this.liveExecutors -= 1;
+    if (executor.machine.isUnclaimed) {
+      // The losing copy of a hedged start: billed like a prewarm, unreported; its environment goes idle.
+      this.counts.lostClaims += 1;
+      this.prewarmBills.push(prewarmBill(executor.worker, executor.memoryMb, executor.cold, executor.billedFromMs, this.nowMs));
+      this.platformOf(executor.memoryMb).release(executor.container, this.nowMs);
+      return;
+    }
     const report = executor.report(this.nowMs);
     if (this.phase + 1 < this.phases.length && !this.failure && this.parkAfterMs > 0) {
       // Waits for the next phase's hand-over as long as it would wait for an input before parking.

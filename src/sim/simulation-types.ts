@@ -99,4 +99,4 @@ export interface SimulationResult {
 
 
 /** The plan the simulator carries out (an annotated DAG's `plan`). */
-export type SimulatedPlan = Pick<Plan, 'tasks' | 'workers'> & { readonly algorithm?: string; readonly predicted?: Plan['predicted']; readonly replanAfter?: readonly string[] | undefined };
+export type SimulatedPlan = Pick<Plan, 'tasks' | 'workers' | 'hedgeStarts'> & { readonly algorithm?: string; readonly predicted?: Plan['predicted']; readonly replanAfter?: readonly string[] | undefined };

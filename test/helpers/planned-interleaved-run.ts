@@ -1,6 +1,7 @@
 import type { PlannedInstruction } from '../../src/scheduler/planned-events.js';
 import { PARK_MEMBER, PlanLayout } from '../../src/scheduler/planned-layout.js';
 import { PlannedWorker } from '../../src/scheduler/planned-worker.js';
+import { claimOwner, startLaunches } from '../../src/scheduler/planned-start.js';
 import type { Plan } from '../../src/model/annotated-dag.js';
 import type { ScheduleGraph } from '../../src/model/graph-view.js';
 import { seededRandom } from './random-plan.js';
@@ -16,6 +17,8 @@ export interface PlannedWorldResult {
   parks: Map<number, number>;
   /** Deadline hand-offs: a worker invoking itself to resume at its next task. */
   handOffs: Map<number, number>;
+  /** Hedged-start copies that lost the claim (they count in no start). */
+  lostClaims: number;
   prewarms: number;
   /** Every value a task computed (own and dup runs); each must equal the reference. */
   computed: { taskId: string; value: string }[];
@@ -42,6 +45,8 @@ export function plannedInterleavedRun(
   parkAfterMs: number,
   /** Chance that a worker's deadline comes near as a task of its own finishes. */
   deadlineRate = 0,
+  /** Hedged starts: the client's start calls as src/scheduler/planned-start.ts makes them, each copy claiming first. */
+  hedge = false,
 ): PlannedWorldResult {
   const random = seededRandom(seed);
   const layout = new PlanLayout(graph, topologicalOrder, plan);
@@ -56,6 +61,7 @@ export function plannedInterleavedRun(
     resumes: new Map(),
     parks: new Map(),
     handOffs: new Map(),
+    lostClaims: 0,
     prewarms: 0,
     computed: [],
     outputsReady: new Set(),
@@ -71,13 +77,16 @@ export function plannedInterleavedRun(
     inc.machine.validateState();
     for (const instruction of instructions) pending.push({ inc, instruction });
   };
-  const spawn = (worker: number, resumeAt?: string): void => {
-    bump(resumeAt === undefined ? result.starts : result.resumes, worker);
-    const inc: Incarnation = { machine: new PlannedWorker(layout, worker, { parkAfterMs, ...(resumeAt ? { resumeAt } : {}) }), memory: new Map() };
+  const claims = new Map<number, string>();
+  const spawn = (worker: number, resumeAt?: string, hedgeCopy?: 0 | 1): void => {
+    // A hedged copy counts as a start only once it wins its claim.
+    if (hedgeCopy === undefined) bump(resumeAt === undefined ? result.starts : result.resumes, worker);
+    const claimAs = hedgeCopy === undefined ? {} : { claimAs: claimOwner(worker, hedgeCopy) };
+    const inc: Incarnation = { machine: new PlannedWorker(layout, worker, { parkAfterMs, ...(resumeAt ? { resumeAt } : {}), ...claimAs }), memory: new Map() };
     incarnations.push(inc);
     feed(inc, { type: 'start' });
   };
-  for (const worker of layout.startWorkers()) spawn(worker);
+  for (const { worker, hedge: copy } of startLaunches(layout, hedge)) spawn(worker, undefined, copy);
 
   while (pending.length > 0) {
     const index = Math.floor(random() * pending.length);
@@ -149,6 +158,15 @@ export function plannedInterleavedRun(
         spawn(instruction.worker, instruction.resumeAt);
         feed(inc, { type: 'worker-invoked', worker: instruction.worker });
         break;
+      case 'claim-start': {
+        const holder = claims.get(instruction.worker) ?? instruction.owner;
+        claims.set(instruction.worker, holder);
+        const won = holder === instruction.owner;
+        if (won) bump(result.starts, instruction.worker);
+        else result.lostClaims += 1;
+        feed(inc, { type: 'start-claimed', won });
+        break;
+      }
       case 'notify':
         bump(inboxes, instruction.worker);
         break;

@@ -18,9 +18,9 @@ const arbitraryDag = (maxTasks: number) =>
 
 const seedArb = fc.integer({ min: 1, max: 2 ** 31 - 1 });
 
-function assertCorrectRun(graph: ScheduleGraph & { tasks: string[] }, topo: string[], plan: ReturnType<typeof randomPlan>, seed: number, parkAfterMs: number, deadlineRate = 0) {
+function assertCorrectRun(graph: ScheduleGraph & { tasks: string[] }, topo: string[], plan: ReturnType<typeof randomPlan>, seed: number, parkAfterMs: number, deadlineRate = 0, hedge = false) {
   // Act
-  const result = plannedInterleavedRun(graph, topo, plan, seed, parkAfterMs, deadlineRate);
+  const result = plannedInterleavedRun(graph, topo, plan, seed, parkAfterMs, deadlineRate, hedge);
   // Assess
   expect(result.failures).toEqual([]);
   expect(result.stuck, 'workers that never stopped').toEqual([]);
@@ -58,6 +58,21 @@ describe('planned worker core, randomly interleaved (pure)', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('hedged starts: each start worker runs once whichever copy claims it, the other copy runs nothing', () => {
+    let lost = 0;
+    fc.assert(
+      fc.property(arbitraryDag(40), seedArb, seedArb, fc.integer({ min: 1, max: 5 }), fc.boolean(), (parents, planSeed, seed, workers, dupAll) => {
+        const graph = graphOf(parents);
+        const topo = randomTopologicalOrder(graph, graph.tasks, seededRandom(planSeed ^ 0x2f));
+        const plan = randomPlan(graph, graph.tasks, planSeed, { workers, dupAll });
+        const result = assertCorrectRun(graph, topo, plan, seed, 50, 0, true);
+        lost += result.lostClaims;
+      }),
+      { numRuns: 200 },
+    );
+    expect(lost).toBeGreaterThan(0);
   });
 
   it('plans with dup on every task stay correct, and dups do happen', () => {

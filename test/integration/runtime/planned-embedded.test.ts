@@ -22,11 +22,11 @@ async function example(name: string): Promise<DagSpec> {
   return JSON.parse(await readFile(new URL(`../../../workloads/examples/${name}.json`, import.meta.url), 'utf8')) as DagSpec;
 }
 
-async function checkPlannedRun(spec: DagSpec, seed: number, planOptions: RandomPlanOptions, stores: StoreConfig, parkAfterMs: number) {
+async function checkPlannedRun(spec: DagSpec, seed: number, planOptions: RandomPlanOptions, stores: StoreConfig, parkAfterMs: number, hedgeStarts = false) {
   // Prepare
   const dag = runDagFromSpec(spec);
   const ids = spec.tasks.map((t) => t.id);
-  const plan: Plan = randomPlan(dag, ids, seed, planOptions);
+  const plan: Plan = { ...randomPlan(dag, ids, seed, planOptions), ...(hedgeStarts ? { hedgeStarts } : {}) };
   // Act
   const outcome = await runEmbedded(
     { spec: { dag: spec, wukong: DEFAULT_WUKONG_OPTIONS, progressIntervalMs: 0, plan, parkAfterMs }, dag, outputRefs: dag.outputRefs(), deadlineMs: 30_000 },
@@ -74,6 +74,17 @@ describe('planned mode on the embedded backend (memory stores)', () => {
       for (let seed = 1; seed <= 4; seed += 1) await checkPlannedRun(spec, seed * 7919, { workers: 1 + (seed % 4) }, MEMORY_STORES, 500);
     });
   }
+
+  it('hedged starts: the copy that loses the claim runs nothing and reports under its own id', async () => {
+    const spec = await example('tree-reduction-16');
+    for (let seed = 1; seed <= 3; seed += 1) {
+      const outcome = await checkPlannedRun(spec, seed * 104_729, { workers: 2 + seed }, MEMORY_STORES, 500, true);
+      for (const e of outcome.executors.filter((x) => x.executorId.endsWith('-unclaimed'))) {
+        expect(e.tasks).toEqual([]);
+        expect(e.executorId).toMatch(/^w-\d+#[01]-unclaimed$/);
+      }
+    }
+  });
 
   it('dup on every task and a short park threshold (workers park and resume)', async () => {
     const spec = await example('tree-reduction-16');

@@ -14,10 +14,12 @@ function costs(): TaskCosts {
   return roundCosts(dag, { execMs: [100, 300, 50], outputBytes: [1000, 1000, 1000], uploadMs: [10, 10, 10], downloadMs: [20, 20, 20] });
 }
 
+/** Unhedged: one Invoke call per worker (hedged starts are in hedged-starts.test.ts). */
 function plan(workers: number[], tierCount: number): CompactPlan {
   const result = emptyCompactPlan(3);
   result.workerOf = Int32Array.from(workers);
   result.tierOf = Array.from({ length: tierCount }, () => 0);
+  result.hedgeStarts = false;
   return result;
 }
 
@@ -50,6 +52,32 @@ describe('estimatePlan', () => {
     expect(estimate.availableMs[1]).toBe(460);
     // Worker 1: x 250-650; c's gets of a and b (20 each) after b is stored: 650 + 40.
     expect(estimate.startMs[3]).toBe(690);
+  });
+
+  it("a worker's transfers wait out their request latencies together; only their bytes queue on the link", () => {
+    // As above, with the profile's latencies: a get of 20 ms is 15 of latency and 5 of bytes, a
+    // put of 100 is 90 and 10 (the simulator's StoreModel: latency from issue, bytes FIFO on the link).
+    const fanIn = dagOf([work('a', 0), work('b', 0), work('x', 0), work('c', 0, ['a', 'b', 'x'])]);
+    const graph = buildPlanGraph(fanIn);
+    const outputBytes = Float64Array.from([1000, 1000, 1000, 1000]);
+    const downloadMs = Float64Array.from([20, 20, 20, 20]);
+    const base: TaskCosts = { ...costs(), graph, execMs: [Float64Array.from([10, 10, 400, 10])], outputBytes, uploadMs: Float64Array.from([100, 100, 100, 100]), downloadMs, ...wholeOutputEdges(graph, outputBytes, downloadMs) };
+    const c: TaskCosts = { ...base, getLatencyMs: 15, putLatencyMs: 90 };
+    const p = emptyCompactPlan(4);
+    p.workerOf = Int32Array.from([0, 0, 1, 1]);
+    p.tierOf = [0, 0];
+    const estimate = estimatePlan(c, p);
+    // Worker 0: put a issued 260, bytes 350-360; put b issued 270, latency over at 360, bytes 360-370.
+    expect(estimate.availableMs[0]).toBe(360);
+    expect(estimate.availableMs[1]).toBe(370);
+    // Worker 1: x 250-650; c's two gets issued at 650 wait 15 together, then 5 + 5 of bytes.
+    expect(estimate.startMs[3]).toBe(675);
+    // A worker past its first task reads c's marks as it turns to it: one round trip (2 ms) first.
+    expect(estimatePlan({ ...c, coordinationMs: 2 }, p).startMs[3]).toBe(677);
+    // x short (10 ms): the worker turns to c at 260, before b is stored (370); b's mark (a round
+    // trip) notifies it (another), and it reads the marks again (a third): gets at 376, c at 401.
+    const early: TaskCosts = { ...c, coordinationMs: 2, execMs: [Float64Array.from([10, 10, 10, 10])] };
+    expect(estimatePlan(early, p).startMs[3]).toBe(401);
   });
 
   it('two workers: the consumer is invoked when the input is stored, downloads it, and waits for a cold start', () => {
@@ -98,9 +126,28 @@ describe('estimatePlan', () => {
     expect(withDup.startMs[2]).toBe(450); // a is not stored at 350: x's worker recomputes it (100 ms)
     expect(withDup.makespanMs).toBeLessThan(without.makespanMs);
     expect(criticalPathOf(withDup).at(-1)).toBe(2);
-    // x runs 400 ms: a is stored (360) before the worker turns to b (650); the executor fetches a
-    // marked producer rather than recompute it, so the estimate does too.
-    expect(estimatePlan(withX(400), p).startMs[2]).toBe(1150);
+    // x runs 400 ms: a is stored (360) before the worker turns to b (650), but b is neither its
+    // first task nor preloaded, so it has read none of b's marks and recomputes a at once
+    // (PlannedWorker.whileMissing), as the simulator's workers do: b at 750, not 1150.
+    expect(estimatePlan(withX(400), p).startMs[2]).toBe(750);
+    // A worker whose first task is b was invoked by b's marks: it fetches a marked producer.
+    const alone = plan([0, 2, 1], 3);
+    alone.dup[0] = 1;
+    // a stored 360, x (worker 2) stored 360: worker 1 invoked at 360, ready 610, gets a (500) and x (20).
+    expect(estimatePlan(withX(100), alone).startMs[2]).toBe(1130);
+  });
+
+  it('store and coordination latencies: their mean under the median SLA (runs chain hundreds of them), a percentile SLA its percentile', () => {
+    const pair = dagOf([work('a', 0, [], 0), work('b', 0, ['a'])]);
+    const platform = { profile: AWS_PROFILE, store: 'redis' } as const;
+    const median = predictTaskCosts(pair, hintsOnly(pair), 'median', [1769], platform);
+    const { opLatency } = AWS_PROFILE.coordination;
+    const sigma = Math.log(opLatency.p90Ms / opLatency.medianMs) / 1.2815515655446004;
+    expect(median.coordinationMs).toBeCloseTo(opLatency.medianMs * Math.exp((sigma * sigma) / 2), 9);
+    expect(median.getLatencyMs).toBeCloseTo(median.coordinationMs, 9); // redis: one round trip, as coordination
+    expect(median.uploadMs[0]).toBeCloseTo(median.putLatencyMs as number, 9); // 0 bytes: latency only
+    const p90 = predictTaskCosts(pair, hintsOnly(pair), { percentile: 90 }, [1769], platform);
+    expect(p90.coordinationMs).toBeCloseTo(opLatency.p90Ms, 6);
   });
 
   it("a worker's puts and gets run at its tier's bandwidth (the profile's: smaller tiers are slower)", () => {

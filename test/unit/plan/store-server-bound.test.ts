@@ -23,7 +23,13 @@ describe("the store server's bound", () => {
     // a is not stored when worker 1 turns to b (350 against 360): it recomputes a and gets nothing;
     // a is still put (its worker does not know), and b is.
     expect(estimatePlan(costs(100), p).makespanMs).toBe(2000);
-    // x runs 400 ms: a is stored by then and fetched, as the executor does.
-    expect(estimatePlan(costs(400), p).makespanMs).toBe(3000);
+    // x runs 400 ms: a is stored by then, but worker 1 turns to b (not its first task, not
+    // preloaded) knowing none of its marks and recomputes a, as the executor does.
+    expect(estimatePlan(costs(400), p).makespanMs).toBe(2000);
+    // b first on its worker (x on a third): invoked by b's marks, it fetches a and x; a, x and b
+    // are put, a and x fetched: 5,000 bytes.
+    p.workerOf = Int32Array.from([0, 2, 1]);
+    p.tierOf = [0, 0, 0];
+    expect(estimatePlan(costs(100), p).makespanMs).toBe(5000);
   });
 });

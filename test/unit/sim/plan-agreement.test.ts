@@ -12,31 +12,53 @@ import { planFor } from '../../../src/cli/planned-input.js';
 import { generateValidDag } from '../../../workloads/replay-runner.js';
 
 /**
- * Issue 15 item 7 (bench/plan-agreement.ts): a plan's forecast against the median of its
- * simulations on the platform it was planned for. GEMM at medium size moves a block per put and
- * get: the forecast holds only if it queues a worker's puts and gets on its one link, lets the
- * worker compute while its puts run, and fetches (not recomputes) a dup producer already stored,
- * as the simulated executors do (before: uniform 1.21x the forecast).
+ * Issue 15 item 7 (bench/plan-agreement.ts): a plan's forecast against its simulation on the
+ * platform it was planned for. GEMM at medium size moves a block per put and get: the forecast
+ * holds only if it queues a worker's puts and gets on its one link (their request latencies
+ * together), lets the worker compute while its puts run, and recomputes a dup producer whose mark
+ * the worker has not seen, as the simulated executors do.
+ * - With the deterministic profile (no latency spread) the forecast must match the simulation.
+ * - With the aws profile these plans wait for the slowest of 16 to 32 cold starts (log-normal,
+ *   p90 2.4x the median), and the forecast is of the median makespan. The median of 11 seeds
+ *   wanders with the draws: for GEMM uniform, blocks of 11 seeds (1..11, 12..22, ..., 89..99) gave
+ *   1.20, 0.99, 1.29, 0.85, 0.88, 1.02, 1.04, 1.05 and 1.17 times one unchanged forecast, all 99
+ *   seeds 1.02. So the median is taken over 99 seeds, whose own sampling error is a few percent.
  */
-describe('plans against their simulation (aws profile, medium GEMM)', () => {
-  it.each(['uniform', 'heft'])('%s: the simulated median makespan is within 15 percent of the forecast', async (planner) => {
-    // Prepare
+describe('plans against their simulation (medium GEMM)', () => {
+  async function planned(planner: string, profile: string) {
     const [gemm] = benchCases(['gemm'], 'medium');
     if (!gemm) throw new Error('no gemm bench case');
     const spec = generateValidDag(gemm.workload, gemm.params);
     const model = Dag.fromSpec(spec);
     const dag = runDagFromSpec(spec);
-    const costs = await loadTaskCosts(model, { metadata: false, profile: 'aws' }, loadProfile);
+    const costs = await loadTaskCosts(model, { metadata: false, profile }, loadProfile);
     const { plan } = await planFor(model, PlannerOptionsSchema.parse({ planner }), undefined, undefined, simulatedPlatform(costs, 'redis'));
     if (!plan?.predicted) throw new Error(`${planner} made no plan with a forecast`);
-    // Act
-    const makespans = Array.from({ length: 11 }, (_, i) => i + 1).map((seed) => {
+    const predicted = plan.predicted.makespanMs;
+    const simulated = (seed: number) => {
       const result = simulate({ dag, wukong: DEFAULT_WUKONG_OPTIONS, profile: costs.profile, estimator: costs.estimator, seed, memoryMb: 3008, storeKind: 'redis', invokeConcurrency: DEFAULT_SIM_INVOKE_CONCURRENCY, plan });
       expect(result.report.ok).toBe(true);
       return result.report.makespanMs;
-    });
+    };
+    return { predicted, simulated };
+  }
+
+  it.each(['uniform', 'heft'])('%s, deterministic profile: the simulated makespan is within 3 percent of the forecast', async (planner) => {
+    // Prepare
+    const { predicted, simulated } = await planned(planner, 'deterministic');
+    // Act
+    const ratio = simulated(1) / predicted;
     // Assess
-    const ratio = median(makespans) / plan.predicted.makespanMs;
+    expect(ratio).toBeGreaterThan(0.97);
+    expect(ratio).toBeLessThan(1.03);
+  });
+
+  it.each(['uniform', 'heft'])('%s, aws profile: the median simulated makespan over 99 seeds is within 15 percent of the forecast', async (planner) => {
+    // Prepare
+    const { predicted, simulated } = await planned(planner, 'aws');
+    // Act
+    const ratio = median(Array.from({ length: 99 }, (_, i) => simulated(i + 1))) / predicted;
+    // Assess
     expect(ratio).toBeGreaterThan(0.85);
     expect(ratio).toBeLessThan(1.15);
   });

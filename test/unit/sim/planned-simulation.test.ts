@@ -117,6 +117,30 @@ describe('simulate with a plan (deterministic profile, hand-computed)', () => {
     expect(warm.report.summary.costFormula).toContain('3 requests');
   });
 
+  it('hedged starts: each start worker is invoked twice, one copy runs it, the other stops billed and unreported', () => {
+    const spec = { tasks: [work('a', 100, 8), work('b', 100, 8), work('c', 100, 8, ['a', 'b'])] };
+    const tasks = { a: { worker: 0 }, b: { worker: 1 }, c: { worker: 0 } };
+    const single = simulatePlanned(spec, planOf(tasks));
+    const hedged = simulatePlanned(spec, { ...planOf(tasks), hedgeStarts: true });
+    // Fixed latencies: both copies start together, so hedging costs only the claim's round trip (1 ms) and the bill.
+    expect(hedged.report.makespanMs).toBeCloseTo(single.report.makespanMs + 1, 9);
+    expect(hedged.report.executors.map((e) => e.executorId).sort()).toEqual(['w-0', 'w-1']);
+    expect(hedged.planned.lostClaims).toBe(2);
+    expect(hedged.stats.coldStarts).toBe(4);
+    expect(hedged.report.summary.costFormula).toContain('4 requests');
+    expect(hedged.report.summary.costUsd).toBeGreaterThan(single.report.summary.costUsd);
+    expect(hedged.report.tasks.filter((t) => !t.dup).map((t) => t.taskId).sort()).toEqual(['a', 'b', 'c']);
+  });
+
+  it('hedged starts with spread cold starts: the faster copy runs the worker, so the start-up wave ends sooner', () => {
+    const spec = { tasks: [...Array.from({ length: 40 }, (_, i) => work(`s${i}`, 10, 8)), work('sink', 10, 8, Array.from({ length: 40 }, (_, i) => `s${i}`))] };
+    const tasks: Record<string, TaskPlan> = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`s${i}`, { worker: i }]));
+    tasks['sink'] = { worker: 0 };
+    const makespans = (hedgeStarts: boolean) =>
+      [1, 2, 3, 4, 5].map((seed) => simulatePlanned(spec, { ...planOf(tasks), hedgeStarts }, { profile: AWS_PROFILE, seed }).report.makespanMs).sort((x, y) => x - y)[2] as number;
+    expect(makespans(true)).toBeLessThan(makespans(false) - 200);
+  });
+
   it('preload: worker 0 fetches x for c while it runs a, once x is marked; counted as a preloaded get', () => {
     // w0: s 120-320, a 320-420, c. w1: x 120-170, put and mark by 172.00008: marked before a starts.
     const spec = { tasks: [work('s', 200, 8), work('a', 100, 8, ['s']), work('x', 50, 800_000), work('c', 100, 8, ['a', 'x'])] };
@@ -154,6 +178,17 @@ describe('simulate with a plan (deterministic profile, hand-computed)', () => {
     // w1: a 120-220, b (dup) 220-1220, c 1220-1320, put.
     expect(report.makespanMs).toBeCloseTo(1320 + transfer(8), 9);
     expect(report.executors.find((e) => e.executorId === 'w-1')?.cpuMs).toBe(1200);
+  });
+
+  it('task-dup: a worker past its first task recomputes a dup source it has no mark of, even one long stored', () => {
+    // b (10 ms) is stored by 131; worker 1 turns to c at 620, having read none of c's marks
+    // (PlannedWorker.whileMissing runs a missing dup producer before it reads any): it runs b.
+    // The estimator models the same (src/plan/plan-estimate.ts, markSeen).
+    const spec = { tasks: [work('a', 500, 8), work('b', 10, 8), work('c', 100, 8, ['a', 'b'])] };
+    const { report, planned } = simulatePlanned(spec, planOf({ a: { worker: 1 }, b: { worker: 0, dup: true }, c: { worker: 1 } }));
+    expect(planned.dupRuns).toBe(1);
+    // w1: a 120-620, b (dup) 620-630, c 630-730, put.
+    expect(report.makespanMs).toBeCloseTo(730 + transfer(8), 9);
   });
 
   it('carries the plan tier: a 885 MB worker runs CPU-bound work at half speed', () => {
@@ -195,11 +230,12 @@ describe('simulate with random plans (AWS profile, random latencies)', () => {
         fc.integer({ min: 1, max: 6 }),
         fc.constantFrom(0, 5, 40, 500),
         fc.constantFrom<'redis' | 's3'>('redis', 's3'),
-        (spec, seed, workers, parkAfterMs, storeKind) => {
+        fc.boolean(),
+        (spec, seed, workers, parkAfterMs, storeKind, hedgeStarts) => {
           // Prepare
           const dag = runDagFromSpec(spec);
           const tasks = spec.tasks.map((t) => t.id);
-          const plan = randomPlan(dag, tasks, seed, { workers });
+          const plan = { ...randomPlan(dag, tasks, seed, { workers }), hedgeStarts };
           // Act
           const { report, outputsReadyAt } = simulatePlanned(spec, plan, { profile: AWS_PROFILE, seed, parkAfterMs, storeKind });
           // Assess
