@@ -23,6 +23,20 @@ function plan(workers: number[], tierCount: number): CompactPlan {
   return result;
 }
 
+/**
+ * a -> c and b -> c: a and b on worker 0 (both stored: c is elsewhere), x then c on worker 1; x
+ * runs 400 ms, the others 10; every put 100 ms, every get 20.
+ */
+function fanInOnTwoWorkers(): { costs: TaskCosts; plan: ReturnType<typeof emptyCompactPlan> } {
+  const graph = buildPlanGraph(dagOf([work('a', 0), work('b', 0), work('x', 0), work('c', 0, ['a', 'b', 'x'])]));
+  const outputBytes = Float64Array.from([1000, 1000, 1000, 1000]);
+  const downloadMs = Float64Array.from([20, 20, 20, 20]);
+  const plan = emptyCompactPlan(4);
+  plan.workerOf = Int32Array.from([0, 0, 1, 1]);
+  plan.tierOf = [0, 0];
+  return { costs: { ...costs(), graph, execMs: [Float64Array.from([10, 10, 400, 10])], outputBytes, uploadMs: Float64Array.from([100, 100, 100, 100]), downloadMs, ...wholeOutputEdges(graph, outputBytes, downloadMs) }, plan };
+}
+
 describe('estimatePlan', () => {
   it('one worker: invoke + cold start, then the tasks in a row while the outputs (b, c) upload on its link', () => {
     const estimate = estimatePlan(costs(), plan([0, 0, 0], 1));
@@ -37,14 +51,7 @@ describe('estimatePlan', () => {
 
   it("a worker's puts and gets queue on its one link: a get waits for the puts issued before it", () => {
     // a -> c and b -> c: a and b on worker 0 (both stored: c is elsewhere), x then c on worker 1.
-    const fanIn = dagOf([work('a', 0), work('b', 0), work('x', 0), work('c', 0, ['a', 'b', 'x'])]);
-    const graph = buildPlanGraph(fanIn);
-    const outputBytes = Float64Array.from([1000, 1000, 1000, 1000]);
-    const downloadMs = Float64Array.from([20, 20, 20, 20]);
-    const c: TaskCosts = { ...costs(), graph, execMs: [Float64Array.from([10, 10, 400, 10])], outputBytes, uploadMs: Float64Array.from([100, 100, 100, 100]), downloadMs, ...wholeOutputEdges(graph, outputBytes, downloadMs) };
-    const p = emptyCompactPlan(4);
-    p.workerOf = Int32Array.from([0, 0, 1, 1]);
-    p.tierOf = [0, 0];
+    const { costs: c, plan: p } = fanInOnTwoWorkers();
     const estimate = estimatePlan(c, p);
     // Worker 0: a 250-260, b 260-270 (no wait for a's put); puts a 260-360, b 360-460 (queued).
     expect(estimate.startMs[1]).toBe(260);
@@ -57,15 +64,8 @@ describe('estimatePlan', () => {
   it("a worker's transfers wait out their request latencies together; only their bytes queue on the link", () => {
     // As above, with the profile's latencies: a get of 20 ms is 15 of latency and 5 of bytes, a
     // put of 100 is 90 and 10 (the simulator's StoreModel: latency from issue, bytes FIFO on the link).
-    const fanIn = dagOf([work('a', 0), work('b', 0), work('x', 0), work('c', 0, ['a', 'b', 'x'])]);
-    const graph = buildPlanGraph(fanIn);
-    const outputBytes = Float64Array.from([1000, 1000, 1000, 1000]);
-    const downloadMs = Float64Array.from([20, 20, 20, 20]);
-    const base: TaskCosts = { ...costs(), graph, execMs: [Float64Array.from([10, 10, 400, 10])], outputBytes, uploadMs: Float64Array.from([100, 100, 100, 100]), downloadMs, ...wholeOutputEdges(graph, outputBytes, downloadMs) };
+    const { costs: base, plan: p } = fanInOnTwoWorkers();
     const c: TaskCosts = { ...base, getLatencyMs: 15, putLatencyMs: 90 };
-    const p = emptyCompactPlan(4);
-    p.workerOf = Int32Array.from([0, 0, 1, 1]);
-    p.tierOf = [0, 0];
     const estimate = estimatePlan(c, p);
     // Worker 0: put a issued 260, bytes 350-360; put b issued 270, latency over at 360, bytes 360-370.
     expect(estimate.availableMs[0]).toBe(360);
