@@ -50,7 +50,6 @@ describe('estimatePlan', () => {
   });
 
   it("a worker's puts and gets queue on its one link: a get waits for the puts issued before it", () => {
-    // a -> c and b -> c: a and b on worker 0 (both stored: c is elsewhere), x then c on worker 1.
     const { costs: c, plan: p } = fanInOnTwoWorkers();
     const estimate = estimatePlan(c, p);
     // Worker 0: a 250-260, b 260-270 (no wait for a's put); puts a 260-360, b 360-460 (queued).
