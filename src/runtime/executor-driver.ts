@@ -39,7 +39,7 @@ export async function runExecutor(payload: ExecutorPayload, hostDeps: DriverDeps
   });
   return {
     // The losing copy of a hedged start reports under an id of its own, which the client does not wait for.
-    executorId: session instanceof PlannedSession ? session.reportedExecutorId : payload.executorId,
+    executorId: session.reportedExecutorId,
     startTaskId: payload.taskId,
     startedAt,
     endedAt: deps.clock.now(),

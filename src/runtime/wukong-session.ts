@@ -33,6 +33,11 @@ export class WukongSession {
     this.context = { payload, deps, io };
   }
 
+  /** The id this invocation reports under (see PlannedSession.reportedExecutorId): always its own. */
+  get reportedExecutorId(): string {
+    return this.payload.executorId;
+  }
+
   async execute(): Promise<void> {
     for (const inline of this.payload.inline) this.io.addInline(inline);
     this.carryAll(this.machine.handle({ type: 'start', taskId: this.payload.taskId, inline: this.payload.inline.map((i) => i.taskId) }));
