@@ -10,11 +10,11 @@ import { PlannedWorker } from '../scheduler/planned-worker.js';
 import { claimOwner, startLaunches } from '../scheduler/planned-start.js';
 import { dagTotals, type DagTotals } from './dag-totals.js';
 import { FanInStateError } from './fan-in-table.js';
-import { SimulatedLambdaPlatform, type InvocationRequest, type Placement } from './lambda-platform.js';
+import { SimulatedLambdaPlatform, type Container, type InvocationRequest, type Placement } from './lambda-platform.js';
 import { PlannedSimExecutor } from './planned-sim-executor.js';
 import { phaseLayout } from './phase-layout.js';
 import { HandOverPool, type HeldWorker } from './hand-over-pool.js';
-import type { Container } from './lambda-platform.js';
+import type { Action, Launch } from './planned-sim-actions.js';
 import { replanPhases, replanPointProblems } from '../plan/replan-phases.js';
 import { SeededRandom } from './seeded-random.js';
 import { SimEngine } from './sim-engine.js';
@@ -25,23 +25,6 @@ import type { SimulatedPlan, SimulationInput } from './simulation-types.js';
 export type { SimulatedPlan } from './simulation-types.js';
 
 export type { PlannedRunStats, PlannedSimulationResult } from './planned-run-stats.js';
-
-/** What a platform request starts: a worker incarnation, or a prewarm that only warms an environment. */
-type Launch =
-  | { readonly kind: 'worker'; readonly worker: number; readonly resumeAt?: string; readonly hedge?: 0 | 1; readonly layout: PlanLayout }
-  | { readonly kind: 'prewarm'; readonly worker: number; readonly layout: PlanLayout };
-
-type Action =
-  | { readonly kind: 'feed'; readonly executor: PlannedSimExecutor; readonly event: PlannedEvent }
-  | { readonly kind: 'invoke-done'; readonly launch: Launch; readonly caller: PlannedSimExecutor | undefined }
-  | { readonly kind: 'start'; readonly placement: Placement; readonly memoryMb: number }
-  | { readonly kind: 'wake'; readonly memoryMb: number }
-  | { readonly kind: 'inbox-message'; readonly worker: number }
-  | { readonly kind: 'wait-timeout'; readonly executor: PlannedSimExecutor; readonly token: number }
-  | { readonly kind: 'end'; readonly executor: PlannedSimExecutor }
-  | { readonly kind: 'next-phase' }
-  | { readonly kind: 'hold-expired'; readonly held: HeldWorker }
-  | { readonly kind: 'hand-over'; readonly worker: number; readonly layout: PlanLayout; readonly container: Container; readonly memoryMb: number };
 
 /** Each tier's platform gets its own startup stream from TIER_STREAM_BASE (SimEngine holds the others). */
 const TIER_STREAM_BASE = 100;
