@@ -46,7 +46,7 @@ export class NoLocalHistoryError extends BadInputError {
  * - CPU: the recorded speed, whatever the memory size (mbPerVcpu 1), on `threads` cores shared
  *   by every executor (sharedCpuCores): executors of one thread share its core. Not modelled: a
  *   transfer or fan-in answer that waits for the thread's event loop while a neighbour computes.
- * - per-task overhead: the median over the history's pool records of the threads' busy time
+ * - per-task overhead: the median over the history's pool records of the process's CPU time
  *   outside the ops' runs, per task execution, from runs whose ops did not await (taskOverheadMs;
  *   none without such runs).
  * - CPU of awaited ops: an op that returned a promise (table ops in DuckDB, sleeps) is recorded
@@ -109,12 +109,17 @@ export function fitLocalProfile(history: MetadataHistory, pool: EmbeddedPoolShap
 
 /**
  * The runtime's time per task execution, from the pool records (PoolRecordSchema) of runs whose
- * ops (nearly) all returned without awaiting: each run's busy time less its ops' run time, over its
- * task executions; the median over runs, so one run that paid for the JIT's first compilations
- * does not set it. None when no run qualifies.
+ * ops (nearly) all returned without awaiting: each run's CPU time (its busy time in records that
+ * have none) less its ops' run time, over its task executions; the median over runs, so one run
+ * that paid for the JIT's first compilations does not set it. None when no run qualifies.
+ *
+ * CPU time, not busy time: the simulator charges this overhead on the profile's shared cores,
+ * and an event loop waiting for a core counts as busy, so with more threads than cores the busy
+ * time bills the wait as work a second time (tr small on 2 cores, 3 threads: +29 to +45 %
+ * predicted in three runs with it, +1 to +17 % with the CPU time; bench/sim-fidelity.ts).
  */
 export function taskOverheadOf(history: MetadataHistory): { taskOverheadMs?: number } {
-  const perTask = (history.pools ?? []).filter(ranWithoutAwaiting).map((r) => Math.max(0, r.busyMs - r.syncOpMs) / r.tasks);
+  const perTask = (history.pools ?? []).filter(ranWithoutAwaiting).map((r) => Math.max(0, (r.cpuMs ?? r.busyMs) - r.syncOpMs) / r.tasks);
   if (perTask.length === 0) return {};
   return { taskOverheadMs: percentile(perTask, 50) };
 }

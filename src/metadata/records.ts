@@ -84,6 +84,14 @@ export const PoolRecordSchema = z.object({
   /** Task executions (retries and duplicates included). */
   tasks: z.number().int().positive(),
   busyMs: DurationMsSchema,
+  /**
+   * The process's CPU time (user + system, every thread) over the same span. Where the threads
+   * outnumber the cores, an event loop stays "active" while the OS has it waiting for a core, so
+   * the busy time counts that wait as work (tr small on 2 cores: busy 220-363 ms against 200-227
+   * ms of CPU for a 106-174 ms makespan); the CPU time does not. Absent in records written before
+   * it existed.
+   */
+  cpuMs: DurationMsSchema.optional(),
   /** execMs summed over the tasks whose op returned without awaiting (it ran on its thread's CPU throughout). */
   syncOpMs: DurationMsSchema,
   /** execMs summed over the tasks whose op awaited (sleeps, table ops in DuckDB): how much of it was busy is unknown. */

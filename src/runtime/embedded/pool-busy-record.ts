@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { cpuUsage } from 'node:process';
 import { openMetadataStore, type MetadataLocation } from '../../metadata/metadata-location.js';
 import type { PoolRecord } from '../../metadata/records.js';
 import type { RunOutcome } from '../run-client.js';
@@ -8,29 +9,34 @@ export interface ThreadActivity {
   eventLoopActiveMs(): Map<object, number>;
 }
 
-/** Event-loop active time of the threads and of this (the client's) thread at one instant. */
+/**
+ * Event-loop active time of the threads and of this (the client's) thread at one instant, and the
+ * process's CPU time (ms, every thread).
+ */
 export interface BusySnapshot {
   readonly threads: Map<object, number>;
   readonly client: number;
+  readonly cpuMs: number;
 }
 
 export function busySnapshot(pool: ThreadActivity): BusySnapshot {
-  return { threads: pool.eventLoopActiveMs(), client: performance.eventLoopUtilization().active };
+  const cpu = cpuUsage();
+  return { threads: pool.eventLoopActiveMs(), client: performance.eventLoopUtilization().active, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
-/** Active ms between two snapshots; a thread that started in between counts from its start. */
-export function busyBetween(start: BusySnapshot, end: BusySnapshot): number {
+/** Between two snapshots: active ms (a thread that started in between counts from its start) and CPU ms. */
+export function busyBetween(start: BusySnapshot, end: BusySnapshot): { readonly busyMs: number; readonly cpuMs: number } {
   let ms = Math.max(0, end.client - start.client);
   for (const [thread, active] of end.threads) ms += Math.max(0, active - (start.threads.get(thread) ?? 0));
-  return ms;
+  return { busyMs: ms, cpuMs: Math.max(0, end.cpuMs - start.cpuMs) };
 }
 
 /**
  * The pool record of a finished embedded run (see PoolRecordSchema): its task executions, the
- * threads' busy time over the run, and the part the ops' own synchronous runs took. Undefined
- * when no task ran (nothing to share the time out over).
+ * threads' busy time and the process's CPU time over the run, and the part the ops' own
+ * synchronous runs took. Undefined when no task ran (nothing to share the time out over).
  */
-export function poolRecordOf(outcome: RunOutcome, threads: number, busyMs: number, nowMs: number): PoolRecord | undefined {
+export function poolRecordOf(outcome: RunOutcome, threads: number, busy: { readonly busyMs: number; readonly cpuMs: number }, nowMs: number): PoolRecord | undefined {
   let tasks = 0;
   let syncOpMs = 0;
   let awaitedOpMs = 0;
@@ -42,7 +48,7 @@ export function poolRecordOf(outcome: RunOutcome, threads: number, busyMs: numbe
     }
   }
   if (tasks === 0) return undefined;
-  return { type: 'pool', runId: outcome.runId, threads, tasks, busyMs, syncOpMs, awaitedOpMs, at: Math.round(nowMs) };
+  return { type: 'pool', runId: outcome.runId, threads, tasks, busyMs: busy.busyMs, cpuMs: busy.cpuMs, syncOpMs, awaitedOpMs, at: Math.round(nowMs) };
 }
 
 /** Appends `record` where the run's executors record; a failure is a warning, never the run's. */

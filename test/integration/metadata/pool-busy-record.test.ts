@@ -12,7 +12,7 @@ import type { DagSpec } from '../../../src/model/dag-schema.js';
 /**
  * The `local` profile's per-task overhead comes from pool records (issue 15, sim fidelity): an
  * embedded run that records metadata writes one, with its task executions, the threads' busy time
- * over the run and the part the synchronous ops took; a task's execMs is its own op's run, not the
+ * and the process's CPU time over the run and the part the synchronous ops took; a task's execMs is its own op's run, not the
  * neighbours' ops its thread ran while it was queued; and an op that awaited is recorded as such.
  */
 let dir: string;
@@ -57,6 +57,9 @@ describe('pool records of embedded runs', () => {
     expect(execMs.filter((ms) => ms >= SPIN_MS * 1.9).length).toBeLessThanOrEqual(1);
     // The spins kept their threads' event loops busy: the busy time holds them.
     expect(pool.busyMs).toBeGreaterThan(pool.syncOpMs * 0.9);
+    // The process's CPU over the run holds them too: about their sum on a quiet machine; less on a
+    // loaded one, where a spin (timed by the wall clock) waits for the core part of its time.
+    expect(pool.cpuMs).toBeGreaterThan(SPIN_MS);
     // No op awaited: no record says so.
     expect(history.tasks.filter((t) => t.awaited)).toEqual([]);
   });

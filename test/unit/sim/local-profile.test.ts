@@ -105,6 +105,14 @@ describe('fitLocalProfile', () => {
     expect(fitLocalProfile(historyFromRecords([invoke(true, 5)]), POOL).lambda.taskOverheadMs).toBeUndefined();
   });
 
+  it("prefers a pool record's CPU time to its busy time: threads waiting for a core are busy, not working", () => {
+    const pool = (busyMs: number, cpuMs: number | undefined, runId: string): PoolRecord => ({ type: 'pool', runId, threads: 2, tasks: 100, busyMs, ...(cpuMs === undefined ? {} : { cpuMs }), syncOpMs: 10, awaitedOpMs: 0, at: 1 });
+    // 3 threads on 2 cores: 310 ms busy, 210 ms of CPU -> 2 ms per task, not 3.
+    expect(taskOverheadOf(historyFromRecords([pool(310, 210, 'a')]))).toEqual({ taskOverheadMs: 2 });
+    // Records from before the CPU time was kept still count, by their busy time.
+    expect(taskOverheadOf(historyFromRecords([pool(310, undefined, 'a'), pool(210, 110, 'b'), pool(410, 310, 'c')]))).toEqual({ taskOverheadMs: 3 });
+  });
+
   it('ops most of whose records awaited take no shared core in the history estimator', () => {
     const task = (op: string, awaited: boolean) => ({ op, ...(awaited ? { awaited: true as const } : {}) });
     const ops = awaitedOps([task('table.join', true), task('table.join', true), task('table.join', false), task('matrix.add', false), task('matrix.add', true), task('x.y', false)]);
