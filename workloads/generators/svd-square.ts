@@ -21,12 +21,15 @@ import { addTsqr, tsqrTaskCount } from './tsqr-graph.js';
  *   repeat powerIterations times:                      (Dask's iterator="power", with QR between)
  *     Q = tsqr(Y).Q;  Z = Aᵀ·Q;  Q' = tsqr(Z).Q;  Y = A·Q'
  *   Q = tsqr(Y).Q                                      (n x l, orthonormal columns)
- *   Bᵀ = Aᵀ·Q                                          (= (QᵀA)ᵀ, n x l, row blocks)
+ *   B = Qᵀ·A, then Bᵀ                                  (l x n in column blocks, transposed to row blocks)
  *   Bᵀ = W · S · Xᵀ by tall-skinny SVD (TSQR + svd of R)
  *   U = Q · X[:, :k],  S = S[:k],  Vt = (W[:, :k])ᵀ    (A ≈ Q·B = (Q·X) S Wᵀ)
  *
- * Block products are Dask matmul graphs (products + a sum per output block, split_every 16);
- * Aᵀ's blocks are one `matrix.transpose` task per block, shared by every Aᵀ· product. The input
+ * Block products are Dask matmul graphs (products + a sum per output block, split_every 16).
+ * B is formed as Dask's svd_compressed forms it (`comp.dot(a)` with comp = Qᵀ, then
+ * `a_compressed.T`; dask/array/linalg.py): A's blocks enter the product as they are, so without
+ * power iterations no task transposes a block of A. The power iterations' Aᵀ· products use one
+ * `matrix.transpose` task per block of A, shared by all of them (Dask's `data.T`). The input
  * is A with a known spectrum (see known-spectrum-matrix.ts), so the verifier checks S against the
  * true singular values. Outputs: `u-i` (b_i x k), `s` (1 x k), `vt-j` (k x b_j).
  */
@@ -70,7 +73,8 @@ function generate(params: SvdSquareParams): DagSpec {
   const k = params.rank;
   const builder = new DagBuilder();
   addKnownSpectrumMatrix(builder, spectrumOf(params));
-  for (let i = 0; i < g; i += 1) for (let j = 0; j < g; j += 1) builder.add(`at-${i}-${j}`, 'matrix.transpose', { deps: [`a-${j}-${i}`] });
+  // Aᵀ's blocks feed only the power iterations (Dask's data.T); the final B is formed as Qᵀ·A.
+  if (params.powerIterations > 0) for (let i = 0; i < g; i += 1) for (let j = 0; j < g; j += 1) builder.add(`at-${i}-${j}`, 'matrix.transpose', { deps: [`a-${j}-${i}`] });
 
   /** Block column (as row blocks of l columns) = A·X or Aᵀ·X for row blocks X. */
   const multiply = (name: string, matrixBlock: 'a' | 'at', x: readonly string[]): BlockRef[] =>
@@ -93,7 +97,21 @@ function generate(params: SvdSquareParams): DagSpec {
     y = multiply(`y${it}`, 'a', orthonormalize(`p${it}-qz-`, z));
   }
   const q = orthonormalize('q-', y);
-  const bt = multiply('bt', 'at', q);
+  // B = Qᵀ·A as Dask forms it (svd_compressed: comp = q.T; comp.dot(a); then a_compressed.T): l x b_i
+  // transposes of Q's blocks, one product per block of A (A's blocks are not transposed), a sum per
+  // block column of B, then each l x b_j block of B transposed into a row block of Bᵀ.
+  const qt = q.map((qi, i) => builder.add(`qt-${i}`, 'matrix.transpose', { deps: [qi] }));
+  const b = addBlockedProduct(builder, {
+    rowBlocks: 1,
+    innerBlocks: g,
+    colBlocks: g,
+    left: (_, kk) => qt[kk]!,
+    right: (kk, j) => `a-${kk}-${j}`,
+    productId: (_, kk, j) => `b-mul-${kk}-${j}`,
+    sumId: (_, j) => `b-${j}`,
+    splitEvery: SPLIT_EVERY,
+  })[0]!;
+  const bt = b.map((ref, j) => ({ ref: builder.add(`bt-${j}`, 'matrix.transpose', { deps: [ref] }), rows: sizes[j]!, cols: l }));
   const btQr = addTsqr(builder, 'bt-', bt, l);
   const svdR = builder.add('svd-r', 'matrix.svd', { deps: [btQr.r.ref] });
   const x = builder.add('x', 'matrix.transpose', { deps: [`${svdR}#2`] });
@@ -116,8 +134,10 @@ function taskCount(params: SvdSquareParams): number {
   const product = blockedProductTaskCount(g, g, 1, SPLIT_EVERY);
   const sketch = g + product; // Ω blocks, then A·Ω
   const powerIteration = 2 * (tsqr + product);
-  const finish = tsqr + product + tsqr + 1 + 2 + g + 1 + 3 * g; // Q, Aᵀ·Q, TSQR + svd of Bᵀ, X_k, U, S, W/slice/transpose
-  return knownSpectrumTaskCount(spectrumOf(params)) + g * g + sketch + params.powerIterations * powerIteration + finish;
+  const compressed = g + blockedProductTaskCount(1, g, g, SPLIT_EVERY) + g; // Qᵀ blocks, Qᵀ·A, Bᵀ blocks
+  const finish = tsqr + compressed + tsqr + 1 + 2 + g + 1 + 3 * g; // Q, Bᵀ, TSQR + svd of Bᵀ, X_k, U, S, W/slice/transpose
+  const transposesOfA = params.powerIterations > 0 ? g * g : 0;
+  return knownSpectrumTaskCount(spectrumOf(params)) + transposesOfA + sketch + params.powerIterations * powerIteration + finish;
 }
 
 function verify(params: SvdSquareParams, outputs: ReadonlyMap<string, Value>): VerifyResult {
@@ -157,7 +177,7 @@ export const svdSquareWorkload: Workload<SvdSquareParams> = {
     large: { n: 4096, block: 512 },
   },
   taskCountFormula:
-    'g = ceil(n/block), l = min(max(20, rank + oversampling), n), P = g^2 (+ g^2 sums when g > 1) per block product, T = TSQR(g blocks, l cols): A input 6g + g^2 + 2l + 4, A transposes g^2, Ω g, A·Ω P, per power iteration 2(T + P), then 2T + P + 4 + 4g (Q, Aᵀ·Q, TSQR + svd of Bᵀ, X_k, S, U, Vt)',
+    'g = ceil(n/block), l = min(max(20, rank + oversampling), n), P = g^2 (+ g^2 sums when g > 1) per block product, T = TSQR(g blocks, l cols): A input 6g + g^2 + 2l + 4, A transposes g^2 when powerIterations > 0, Ω g, A·Ω P, per power iteration 2(T + P), then 2T + P + 4 + 6g (Q, Qᵀ blocks, Qᵀ·A, Bᵀ blocks, TSQR + svd of Bᵀ, X_k, S, U, Vt)',
   taskCount,
   generate,
   verify,

@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { comparePaper, formatPaperTable } from '../../../src/cli/bench-paper.js';
+import { comparePaper, formatPaperTable, paperBenchCases } from '../../../src/cli/bench-paper.js';
 import { BenchProgress } from '../../../src/cli/bench-progress.js';
 
 describe('bench --paper', () => {
+  it("runs SVD2 as the paper's example does: svd_compressed(X, k=5) with Dask's default of no power iteration", () => {
+    const svd2 = paperBenchCases().find((c) => c.workload.name === 'svd-square');
+    expect(svd2?.params).toMatchObject({ n: 50_000, block: 5000, rank: 5, powerIterations: 0 });
+  });
+
   it("simulates the SoCC'20 cases at the paper's sizes and sets each beside the paper's figure", async () => {
     const comparison = await comparePaper({ profile: 'aws-blas', repeats: 1, progress: new BenchProgress(9) });
     expect(comparison.rows.map((r) => r.label)).toEqual([
