@@ -50,3 +50,21 @@ function lowerTail(q: number): number {
   const denominator = (((7.784695709041462e-3 * q + 3.224671290700398e-1) * q + 2.445134137142996) * q + 3.754408661907416) * q + 1;
   return numerator / denominator;
 }
+
+/** P(latency <= ms) under the prior's log-normal (a step at the median without spread). */
+export function latencyPriorCdf(prior: LatencyPrior, ms: number): number {
+  if (!(ms > 0)) return 0;
+  const sigma = prior.p90Ms > prior.medianMs && prior.medianMs > 0 ? Math.log(prior.p90Ms / prior.medianMs) / Z_90 : 0;
+  if (sigma === 0) return ms >= prior.medianMs ? 1 : 0;
+  return standardNormalCdf(Math.log(ms / prior.medianMs) / sigma);
+}
+
+/** The standard normal's CDF, from the complementary error function (Numerical Recipes' erfcc: relative error below 1.2e-7). */
+export function standardNormalCdf(z: number): number {
+  const x = Math.abs(z) / Math.SQRT2;
+  const t = 1 / (1 + 0.5 * x);
+  const erfc =
+    t *
+    Math.exp(-x * x - 1.26551223 + t * (1.00002368 + t * (0.37409191 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+  return z >= 0 ? 1 - erfc / 2 : erfc / 2;
+}

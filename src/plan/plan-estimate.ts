@@ -5,6 +5,9 @@ import { DEFAULT_PARK_AFTER_MS } from '../model/run-spec.js';
 import { COLD, HANDED_OVER, WARM, workerStarts } from './hand-over.js';
 import { HedgedEnvironments } from './hedged-starts.js';
 import { awaitedWorkers, coldStartsOf } from './start-waves.js';
+import { plansHedgedStarts } from './start-tail.js';
+import { clientCallsOf } from './client-calls.js';
+import { storeServerBoundMs } from './store-server-bound.js';
 
 export { startTailMs } from './start-tail.js';
 
@@ -55,9 +58,12 @@ export interface PlanEstimate {
  *   its tier's, plus the tail of the expected slowest of the k workers of its wave (startTailMs;
  *   a wave: workers whose first tasks wait on the same number of worker hand-offs; a worker that
  *   runs only dup-annotated sources, which its consumers recompute, is in none: ./start-waves.ts);
- * - hedged starts (Plan.hedgeStarts): the start wave waits for the slowest of its workers' faster
- *   of two cold starts, and each losing copy leaves an idle environment that a worker invoked
- *   later on its tier starts warm on (./hedged-starts.ts); the losers are billed;
+ * - hedged starts (Plan.hedgeStarts): the client calls the awaited start workers, then their hedge
+ *   copies, then the others (./client-calls.ts); the start wave waits for the slowest of its
+ *   workers' faster copies (./hedged-wave.ts); a copy called after an environment went idle (a
+ *   worker that ended, by the last pass's forecast: estimatePlan runs up to HEDGED_START_PASSES
+ *   passes; a losing copy) starts warm on it, and a worker invoked later on its tier may start
+ *   warm on a loser's (./hedged-starts.ts); the losers are billed;
  * - it runs its tasks one after another in plan order;
  * - a parent's output on the same worker is in memory; from another worker it is fetched after
  *   the producer uploaded it. Each put and get runs at the bandwidth of its worker's tier, and a
@@ -93,6 +99,39 @@ export interface PlanEstimate {
  * Not modelled: the timing of server contention, S3 request charges.
  */
 export function estimatePlan(costs: TaskCosts, plan: CompactPlan): PlanEstimate {
+  let { estimate, hedgeTailMs } = estimateOnce(costs, plan);
+  if (!plansHedgedStarts(costs, plan)) return estimate;
+  // Hedged starts: a copy called after a worker ended starts warm on its environment; when
+  // workers end depends on when they started, so estimate again from the last pass's ends.
+  for (let pass = 1; pass < HEDGED_START_PASSES; pass += 1) {
+    const next = estimateOnce(costs, plan, endedEnvironments(plan, estimate, hedgeTailMs));
+    if (next.estimate.makespanMs === estimate.makespanMs) return next.estimate;
+    ({ estimate, hedgeTailMs } = next);
+  }
+  return estimate;
+}
+
+/** How many times estimatePlan may estimate a hedged plan (each pass from the last one's worker ends). */
+const HEDGED_START_PASSES = 4;
+
+/**
+ * Per tier: when the workers of `estimate` typically end, leaving their environments idle: the
+ * forecast waits for the slowest start of the hedged wave (`hedgeTailMs` later than a typical
+ * worker's), but a worker that ends early frees its environment at its own, typical time.
+ */
+function endedEnvironments(plan: CompactPlan, estimate: PlanEstimate, hedgeTailMs: number): Map<number, number[]> {
+  const ended = new Map<number, number[]>();
+  for (let worker = 0; worker < plan.tierOf.length; worker += 1) {
+    if (estimate.firstTaskOf[worker] === -1) continue;
+    const tier = plan.tierOf[worker] as number;
+    const times = ended.get(tier) ?? [];
+    ended.set(tier, times);
+    times.push((estimate.workerEndMs[worker] as number) - Math.max(0, hedgeTailMs));
+  }
+  return ended;
+}
+
+function estimateOnce(costs: TaskCosts, plan: CompactPlan, ended?: ReadonlyMap<number, readonly number[]>): { estimate: PlanEstimate; hedgeTailMs: number } {
   const { graph } = costs;
   const n = graph.taskCount;
   const { parentOffsets, parentValues, childOffsets, childValues } = graph;
@@ -101,13 +140,15 @@ export function estimatePlan(costs: TaskCosts, plan: CompactPlan): PlanEstimate 
   const runOrder = runOrderOf(costs, plan);
   const starts = workerStarts(costs, plan, runOrder);
   const coldStartOf = coldStartsOf(costs, plan, runOrder, starts);
-  const hedged = new HedgedEnvironments(costs, plan, runOrder, starts, awaitedWorkers(costs, plan));
+  const awaited = awaitedWorkers(costs, plan);
+  // The client calls the awaited source workers first, then their hedge copies, then the others.
+  const calls = clientCallsOf(costs, plan, runOrder, awaited, plansHedgedStarts(costs, plan));
+  const hedged = new HedgedEnvironments(costs, plan, runOrder, starts, awaited, calls, ended);
   // A worker's puts and gets run at its tier's bandwidth.
   const transfersOfTier = costs.tiers.map((_, tier) => transfersOn(costs, tier));
   // Request latencies run alongside a worker's other transfers; only bytes queue on its link.
   const getLatency = costs.getLatencyMs ?? 0;
   const putLatency = costs.putLatencyMs ?? 0;
-  let clientCalls = 0;
 
   const startMs = new Float64Array(n);
   const finishMs = new Float64Array(n);
@@ -163,11 +204,8 @@ export function estimatePlan(costs: TaskCosts, plan: CompactPlan): PlanEstimate 
       // The last producer marks the fan-in after its upload; the completing mark invokes this worker.
       for (let k = pStart; k < pEnd; k += 1) trigger = Math.max(trigger, (availableMs[parentValues[k] as number] as number) + costs.coordinationMs);
       const prewarmed = prewarmAt[worker] as number;
-      // A source worker's Invoke call queues behind the client's earlier ones.
-      if (pStart === pEnd && prewarmed === Infinity) {
-        trigger = Math.floor(clientCalls / costs.clientInvokeConcurrency) * costs.invokeApiMeanMs;
-        clientCalls += 1;
-      }
+      // A source worker's Invoke call queues behind the client's earlier ones (./client-calls.ts).
+      if (pStart === pEnd && prewarmed === Infinity) trigger = Math.floor((calls.callOf[worker] as number) / costs.clientInvokeConcurrency) * costs.invokeApiMeanMs;
       const invokedAt = Math.min(trigger, prewarmed);
       workerTriggerMs[worker] = pStart === pEnd ? 0 : trigger;
       if (starts[worker] === HANDED_OVER) {
@@ -189,10 +227,14 @@ export function estimatePlan(costs: TaskCosts, plan: CompactPlan): PlanEstimate 
         workerBeginMs[worker] = invokedAt + costs.invokeApiMs;
         workerReadyMs[worker] = workerBeginMs[worker] + (costs.warmStartMs[tier] as number);
         earlyByMs[worker] = 0;
+      } else if (hedged.readyMs(worker) !== undefined) {
+        // A hedged start worker runs on whichever copy starts first; its wave waits for the slowest.
+        workerBeginMs[worker] = invokedAt + costs.invokeApiMs;
+        workerReadyMs[worker] = hedged.readyMs(worker) as number;
+        earlyByMs[worker] = hedged.earlyByMs(worker);
       } else {
         workerBeginMs[worker] = invokedAt + costs.invokeApiMs;
-        // A hedged start worker runs on whichever copy starts first: its hedge may start warm.
-        workerReadyMs[worker] = Math.min(workerBeginMs[worker] + (coldStartOf[worker] as number), hedged.warmReadyMs(worker));
+        workerReadyMs[worker] = workerBeginMs[worker] + (coldStartOf[worker] as number);
         earlyByMs[worker] = starts[worker] === WARM ? 0 : (coldStartOf[worker] as number) - (costs.coldStartMs[tier] as number);
       }
       workerFree[worker] = workerReadyMs[worker] as number;
@@ -335,7 +377,7 @@ export function estimatePlan(costs: TaskCosts, plan: CompactPlan): PlanEstimate 
   // Hedged starts' losing copies: billed, with one request each.
   executors.push(...hedged.losers);
   const cost = estimateCost({ executors, invocations: executors.length + parks });
-  return {
+  const estimate: PlanEstimate = {
     makespanMs: Math.max(outputsStoredMs(costs, availableMs, scheduleMs), storeServerBoundMs(costs, plan, recomputed)),
     scheduleMs,
     costUsd: cost.usd,
@@ -353,6 +395,7 @@ export function estimatePlan(costs: TaskCosts, plan: CompactPlan): PlanEstimate 
     delayedBy,
     runOrder,
   };
+  return { estimate, hedgeTailMs: hedged.tailMs };
 }
 
 /** The part of a transfer of `ms` after its request latency: the bytes on the link. */
@@ -435,40 +478,4 @@ function runOrderOf(costs: TaskCosts, plan: CompactPlan): Int32Array {
   const sorted = topo.slice();
   sorted.sort((a, b) => (order[a] as number) - (order[b] as number) || (topoPosition[a] as number) - (topoPosition[b] as number));
   return sorted;
-}
-
-/**
- * Bytes through the store's server (each uploaded output once; each worker fetches the outputs
- * of a remote parent it references once, unless it recomputes that dup producer: `recomputed`,
- * keys producer * workers + worker) over its rate; 0 when the store scales out. Counting the
- * recomputed fetches too put GEMM's uniform plan (paper size, aws-blas) at 96 GB, a bound of
- * 76.8 s against 40 s simulated; without them 72 GB (the simulator moves 48.6 GB: its puts queue
- * at the server, so its workers find more random blocks unmarked and recompute them).
- */
-function storeServerBoundMs(costs: TaskCosts, plan: CompactPlan, recomputed: ReadonlySet<number>): number {
-  const rate = costs.storeServerBytesPerMs;
-  if (rate === undefined) return 0;
-  const { parentOffsets, parentValues, isOutput, taskCount } = costs.graph;
-  const workers = plan.tierOf.length;
-  const uploads = new Uint8Array(taskCount);
-  // (parent, consumer worker) -> the most bytes one of that worker's tasks reads of the parent.
-  const fetched = new Map<number, number>();
-  for (let task = 0; task < taskCount; task += 1) {
-    const worker = plan.workerOf[task] as number;
-    for (let k = parentOffsets[task] as number; k < (parentOffsets[task + 1] as number); k += 1) {
-      const parent = parentValues[k] as number;
-      const stored = costs.stored?.[parent] === 1;
-      if (plan.workerOf[parent] === worker && !stored) continue;
-      if (!stored) uploads[parent] = 1;
-      const key = parent * workers + worker;
-      if (recomputed.has(key)) continue;
-      fetched.set(key, Math.max(fetched.get(key) ?? 0, costs.edgeBytes[k] as number));
-    }
-  }
-  let bytes = 0;
-  for (let task = 0; task < taskCount; task += 1) {
-    if ((uploads[task] === 1 || isOutput[task] === 1) && costs.stored?.[task] !== 1) bytes += costs.outputBytes[task] as number;
-  }
-  for (const edgeBytes of fetched.values()) bytes += edgeBytes;
-  return bytes / rate;
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { inverseStandardNormal, latencyPriorStatistic } from '../../../src/metadata/latency-prior.js';
+import { inverseStandardNormal, latencyPriorCdf, latencyPriorStatistic } from '../../../src/metadata/latency-prior.js';
 import { fitNonNegativeLine, theilSenLine } from '../../../src/metadata/robust-fit.js';
 import { mean, median, percentile, percentileInPlace, percentileOfSorted, slaStatisticOfSorted } from '../../../src/metadata/statistics.js';
 import { seededRandom } from './record-fixtures.js';
@@ -117,5 +117,19 @@ describe('latency priors (log-normal through median and p90)', () => {
     expect(inverseStandardNormal(0.975)).toBeCloseTo(1.959963985, 7);
     expect(inverseStandardNormal(0.01)).toBeCloseTo(-2.326347874, 7);
     expect(inverseStandardNormal(0.5)).toBe(0);
+  });
+});
+
+describe('latency prior CDF', () => {
+  it('inverts the prior statistic: P(latency <= the p-th percentile) = p', () => {
+    const prior = { medianMs: 250, p90Ms: 600 };
+    fc.assert(
+      fc.property(fc.double({ min: 1, max: 99, noNaN: true }), (p) => {
+        expect(latencyPriorCdf(prior, latencyPriorStatistic(prior, { percentile: p }))).toBeCloseTo(p / 100, 6);
+      }),
+    );
+    expect(latencyPriorCdf(prior, 0)).toBe(0);
+    expect(latencyPriorCdf({ medianMs: 250, p90Ms: 250 }, 249)).toBe(0);
+    expect(latencyPriorCdf({ medianMs: 250, p90Ms: 250 }, 250)).toBe(1);
   });
 });

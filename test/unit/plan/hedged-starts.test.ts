@@ -61,3 +61,34 @@ describe('hedged starts in the estimator', () => {
     expect(sinkReady - sinkBegin).toBeCloseTo(c.warmStartMs[0] as number, 9);
   });
 });
+
+describe('a hedged wave wider than the client calls at once (TR under heft)', () => {
+  // 512 sources, each on its own worker, done in 1 ms: the client calls them over 8 rounds of 64
+  // (60 ms each), then their hedge copies over 8 more. The workers of the first rounds have ended
+  // before the hedge copies are called, so those start warm on their environments.
+  const wide = 512;
+  const leaves = Array.from({ length: wide }, (_, i) => work(`leaf${i}`, 1));
+  const wideDag = dagOf(leaves);
+  const wideCosts: TaskCosts = {
+    ...roundCosts(wideDag, { execMs: Array(wide).fill(1), outputBytes: Array(wide).fill(100), uploadMs: Array(wide).fill(1), downloadMs: Array(wide).fill(1) }),
+    coldStartMs: [250],
+    warmStartMs: [20],
+    invokeApiMeanMs: 60,
+    coldStartPrior: spread,
+  };
+  const widePlan = emptyCompactPlan(wide);
+  widePlan.workerOf = Int32Array.from(leaves.map((_, i) => i));
+  widePlan.tierOf = Array(wide).fill(0);
+  widePlan.hedgeStarts = true;
+
+  it('every worker is forecast ready by the last hedge call and a warm start, not the tail of 512 simultaneous cold starts after its call', () => {
+    // Act
+    const estimate = estimatePlan(wideCosts, widePlan);
+    // Assess: the last hedge copy (call 1,023) is called after 15 rounds and starts warm.
+    const lastHedgeWarm = 15 * 60 + 50 + 20;
+    const slowest = Math.max(...estimate.workerReadyMs);
+    expect(slowest).toBeLessThanOrEqual(lastHedgeWarm + 1e-6);
+    // It still waits for the slow first copies of the last round of first calls (7 rounds, then a cold start).
+    expect(slowest).toBeGreaterThan(7 * 60 + 50 + 250);
+  });
+});
