@@ -24,6 +24,12 @@ export interface ReplanRequest {
   readonly atMs: number;
   /** Every finished task: its compute time and the tier it ran on. */
   readonly observed: ReadonlyMap<string, { readonly execMs: number; readonly memoryMb: number }>;
+  /**
+   * A drift re-plan (Plan.replanOnDrift): tasks running when it fires, or finished since the
+   * trigger without the client having heard of them yet. They are not re-planned (their workers
+   * finish them and store what the rest reads); the rest reads them as finished sources.
+   */
+  readonly running?: ReadonlySet<string>;
   /** Workers per tier (MB) waiting to be handed a worker of the new plan (ReplanningContext.heldWorkers). */
   readonly heldWorkers?: ReadonlyMap<number, number>;
   /** Idle environments per tier (MB) that would start an invoked worker warm (ReplanningContext.warmEnvironments). */
@@ -51,7 +57,7 @@ export const ALL_OPS = '*';
  */
 export function replanRemaining(algorithm: PlanningAlgorithm, dag: Dag, request: ReplanRequest, options: ReplanOptions): ReplannedPlan {
   const factors = observedFactors(dag, request, options.metadata, options.sla);
-  const { remaining, done } = remainingDag(dag, new Set(request.observed.keys()));
+  const { remaining, done } = remainingDag(dag, new Set([...request.observed.keys(), ...(request.running ?? [])]));
   const metadata = new ObservedTimesMetadata(options.metadata, (id) => (done.has(id) ? 0 : (factors.get(dag.task(id).op) ?? factors.get(ALL_OPS) ?? 1)));
   const context: PlanningContext = { ...options.context, replanning: { done, atMs: request.atMs, observedFactor: factors, ...(request.heldWorkers ? { heldWorkers: request.heldWorkers } : {}), ...(request.warmEnvironments ? { warmEnvironments: request.warmEnvironments } : {}) } };
   const output = algorithm.plan(remaining, metadata, options.sla, context);
@@ -89,6 +95,14 @@ export function observedFactors(dag: Dag, request: ReplanRequest, metadata: Meta
   const factors = new Map<string, number>();
   for (const [key, { observed, predicted }] of sums) if (predicted > 0) factors.set(key, observed / predicted);
   return factors;
+}
+
+/**
+ * The drift a trigger watches (Plan.replanOnDrift): observed / predicted compute time summed over
+ * every finished task; undefined before any task with a prediction has finished.
+ */
+export function driftFactor(dag: Dag, observed: ReplanRequest['observed'], metadata: MetadataAccess, sla: Sla): number | undefined {
+  return observedFactors(dag, { atMs: 0, observed }, metadata, sla).get(ALL_OPS);
 }
 
 /**

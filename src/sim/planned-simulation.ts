@@ -14,6 +14,7 @@ import { SimulatedLambdaPlatform, type Container, type InvocationRequest, type P
 import { PlannedSimExecutor } from './planned-sim-executor.js';
 import { phaseLayout } from './phase-layout.js';
 import { HandOverPool, type HeldWorker } from './hand-over-pool.js';
+import { DriftTrigger, FrozenOutputs } from './drift-trigger.js';
 import type { Action, Launch } from './planned-sim-actions.js';
 import { replanPhases, replanPointProblems } from '../plan/replan-phases.js';
 import { SeededRandom } from './seeded-random.js';
@@ -88,6 +89,21 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
   /** Workers of the phase running that ran their tasks and wait for the next phase. */
   private readonly held = new HandOverPool();
   private tierStreams = 0;
+  /** A drift trigger (plan.replanOnDrift), when the plan has one and the run a re-planner. */
+  private readonly driftTrigger: DriftTrigger | undefined;
+  /** Executors started and not ended; at a drift re-plan every one of them is retired. */
+  private readonly live = new Set<PlannedSimExecutor>();
+  /** Executors of the plan a drift re-plan replaced: they get no more events, only finish the task they run. */
+  private readonly retired = new Set<PlannedSimExecutor>();
+  private readonly retiring = new Set<PlannedSimExecutor>();
+  private readonly retiredLayouts = new Set<PlanLayout>();
+  /** Which executor ran each task (its output is in that executor's memory), when it finished, and puts issued. */
+  private readonly ranBy = new Map<string, PlannedSimExecutor>();
+  private readonly finishedAt = new Map<string, number>();
+  private readonly putsIssued = new Set<string>();
+  private readonly frozen = new FrozenOutputs();
+  /** Tasks a drift re-plan planned again (their outputs are what retired workers still store). */
+  private replanned: ReadonlySet<string> = new Set();
 
   constructor(
     protected override readonly input: SimulationInput & { readonly plan: SimulatedPlan },
@@ -101,6 +117,8 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
     const points = plan.replanAfter ?? [];
     const problems = replanPointProblems({ topologicalOrder: () => this.order, parents: (id) => dag.parents(id), has: (id) => taskSet.has(id) }, points);
     if (problems.length > 0) throw new BadInputError(`the plan cannot be simulated: ${problems.map((p) => p.message).join('; ')}`);
+    if (plan.replanOnDrift && points.length > 0) throw new BadInputError('the plan cannot be simulated: it has both re-planning points and a drift trigger; give one');
+    if (plan.replanOnDrift && input.replanner && input.drift) this.driftTrigger = new DriftTrigger(plan.replanOnDrift, input.drift);
     this.phases = replanPhases({ topologicalOrder: () => this.order, parents: (id) => dag.parents(id), has: (id) => taskSet.has(id) }, points);
     this.phaseTasksLeft = this.phases[0]?.length ?? 0;
     this.layout = this.layoutOf(plan, 0);
@@ -114,22 +132,21 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
   }
 
   /** The layout phase `phase` follows under `plan` (the whole run's when there is one phase). */
-  private layoutOf(plan: SimulatedPlan, phase: number): PlanLayout {
+  private layoutOf(plan: SimulatedPlan, phase: number, drifted?: { readonly tasks: readonly string[]; readonly frozen: ReadonlySet<string> }): PlanLayout {
     const { dag, profile } = this.input;
     let layout: PlanLayout;
     try {
-      if (this.phases.length === 1) {
+      if (this.phases.length === 1 && drifted === undefined) {
         layout = new PlanLayout(dag, this.order, plan);
       } else {
-        const finished = new Set(this.observed.keys());
-        const built = phaseLayout(dag, this.order, plan, this.phases[phase] ?? [], finished, this.nextWorker);
+        const built = phaseLayout(dag, this.order, plan, drifted?.tasks ?? this.phases[phase] ?? [], drifted?.frozen ?? new Set(this.observed.keys()), this.nextWorker);
         layout = built.layout;
         this.nextWorker = built.nextWorker;
       }
     } catch (error) {
       throw new BadInputError(`the plan cannot be simulated: ${(error as Error).message}`);
     }
-    const phaseTasks = new Set(this.phases[phase]);
+    const phaseTasks = new Set(drifted?.tasks ?? this.phases[phase]);
     for (const worker of layout.workers()) {
       if (!layout.tasksOf(worker).some((id) => phaseTasks.has(id))) continue; // the finished tasks' worker
       const memoryMb = layout.memoryMbOf(worker);
@@ -155,9 +172,10 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
   protected perform(action: Action): void {
     switch (action.kind) {
       case 'feed':
-        if (action.event.type === 'put-done') this.stored.add(action.event.taskId);
-        if (action.event.type === 'ran' && !action.event.dup) this.ran(action.event.taskId, action.executor.memoryMb);
-        this.feed(action.executor, action.event);
+        if (action.event.type === 'put-done') this.storedNow(action.event.taskId);
+        if (action.event.type === 'ran' && !action.event.dup) this.ran(action.event.taskId, action.executor);
+        if (this.retired.has(action.executor)) this.retiredEvent(action.executor, action.event);
+        else this.feed(action.executor, action.event);
         break;
       case 'invoke-done':
         this.invokeAccepted(action.launch, action.caller);
@@ -179,7 +197,17 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
         break;
       }
       case 'end':
-        this.end(action.executor);
+        if (!this.retired.has(action.executor)) this.end(action.executor);
+        break;
+      case 'drift-replan':
+        this.driftReplan();
+        break;
+      case 'stored-on-behalf':
+        this.storedNow(action.taskId);
+        if (this.input.dag.isOutput(action.taskId)) this.outputReady(action.taskId);
+        break;
+      case 'retired':
+        this.retiredEnd(action.executor);
         break;
       case 'next-phase':
         this.nextPhase();
@@ -193,9 +221,138 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
     }
   }
 
-  private ran(taskId: string, memoryMb: number): void {
+  private ran(taskId: string, executor: PlannedSimExecutor): void {
+    const { memoryMb } = executor;
     this.observed.set(taskId, { execMs: this.input.estimator.execMs(taskId, memoryMb), memoryMb });
+    this.ranBy.set(taskId, executor);
+    this.finishedAt.set(taskId, this.nowMs);
     this.phaseTasksLeft -= 1;
+    // The client hears of the task (its progress event) one round trip later, and re-plans then.
+    if (!this.failure && this.driftTrigger?.check(this.observed, this.nowMs)) this.schedule(this.nowMs + this.coordinationRoundTripMs(), { kind: 'drift-replan' });
+  }
+
+  /** `taskId`'s output is in the store: consumers of a drift re-plan that wait for it are marked. */
+  private storedNow(taskId: string): void {
+    this.stored.add(taskId);
+    for (const consumer of this.frozen.stored(taskId)) this.markOnBehalf(consumer, taskId);
+  }
+
+  /**
+   * The drift trigger fired (./drift-trigger.ts): every task not finished and not running is
+   * planned again, with the times the client had heard of when it fired. Each worker of the old
+   * plan is retired: one running a task finishes it, stores what the new plan reads of what it
+   * ran, and stops; the others stop now (and may be handed a worker of the new plan). The new
+   * plan's tasks read the frozen tasks as stored sources, marked on their producers' behalf once
+   * stored; its workers whose first task has all its inputs start as a phase's do.
+   */
+  private driftReplan(): void {
+    const replanner = this.input.replanner;
+    if (this.failure || replanner === undefined) return;
+    const running = new Set<string>();
+    for (const executor of this.live) {
+      const task = executor.machine.currentTask;
+      if (executor.machine.currentPhase === 'running' && task !== undefined) running.add(task);
+    }
+    const frozen = new Set([...this.observed.keys(), ...running]);
+    const tasks = this.order.filter((id) => !frozen.has(id));
+    if (tasks.length === 0) return;
+    const oldLayout = this.layout;
+    this.retiredLayouts.add(oldLayout);
+    this.replanned = new Set(tasks);
+    for (const executor of [...this.live]) this.retire(executor);
+    for (let i = this.clientQueue.length - 1; i >= 0; i -= 1) if (this.clientQueue[i]?.layout === oldLayout) this.clientQueue.splice(i, 1);
+    const firedAt = this.driftTrigger?.firedAtMs ?? this.nowMs;
+    const heard = new Map([...this.observed].filter(([id]) => (this.finishedAt.get(id) ?? Infinity) <= firedAt));
+    for (const id of this.observed.keys()) if (!heard.has(id)) running.add(id);
+    const wallStart = performance.now();
+    const warmEnvironments = new Map([...this.platforms].map(([memoryMb, platform]) => [memoryMb, platform.idleEnvironments(this.nowMs)]));
+    const plan = replanner({ atMs: this.nowMs, observed: heard, running, heldWorkers: this.held.countByTier(), warmEnvironments });
+    this.replanWallMs += performance.now() - wallStart;
+    this.counts.replans += 1;
+    if (plan) this.plan = plan;
+    this.nextWorker = Math.max(this.nextWorker, ...[...this.allWorkers.keys()].map((w) => w + 1));
+    const layout = this.layoutOf(this.plan, 0, { tasks, frozen });
+    this.layout = layout;
+    for (const id of tasks) this.fanIns.forget(id);
+    for (const id of tasks) {
+      for (const parent of layout.remoteParents(id)) {
+        if (!frozen.has(parent)) continue;
+        if (this.stored.has(parent)) this.markOnBehalf(id, parent);
+        else if (this.putsIssued.has(parent) || running.has(parent) || this.retiring.has(this.ranBy.get(parent) as PlannedSimExecutor)) this.frozen.await(parent, id);
+        else throw new SimulationInvariantError(`drift re-plan: ${id} reads ${parent}, whose output is neither stored nor held by a worker`);
+      }
+    }
+    const starts = new Set(tasks);
+    for (const worker of layout.workers()) {
+      const first = layout.first(worker);
+      if (starts.has(first) && layout.remoteParents(first).length === 0) this.startPhaseWorker(worker, layout);
+    }
+    // Held workers the new plan has no start for stop now; their environments stay warm.
+    for (const held of this.held.drain()) this.letGo(held);
+  }
+
+  /** A producer's mark made for it (a frozen task of a drift re-plan): completes a first task's fan-in, else notifies. */
+  private markOnBehalf(consumer: string, producer: string): void {
+    const layout = this.layout;
+    const mark = this.fanIns.mark(consumer, producer, layout.expected(consumer));
+    if (mark.complete) {
+      this.startPhaseWorker(layout.worker(consumer), layout);
+      return;
+    }
+    this.counts.notifications += 1;
+    this.schedule(this.nowMs + this.coordinationRoundTripMs(), { kind: 'inbox-message', worker: layout.worker(consumer) });
+  }
+
+  /** An old-plan executor at a drift re-plan: it stops at its task boundary. */
+  private retire(executor: PlannedSimExecutor): void {
+    this.retired.add(executor);
+    if (executor.wait) {
+      if (this.waiting.get(executor.worker) === executor) this.waiting.delete(executor.worker);
+      executor.wait = undefined;
+    }
+    if (executor.machine.currentPhase === 'running') this.retiring.add(executor);
+    else this.stopRetired(executor);
+  }
+
+  /** A retired executor's events: only its running task's end matters (and a put's, for the client). */
+  private retiredEvent(executor: PlannedSimExecutor, event: PlannedEvent): void {
+    if (event.type === 'ran' && !event.dup && this.retiring.delete(executor)) this.stopRetired(executor);
+    else if (event.type === 'put-done' && this.input.dag.isOutput(event.taskId)) this.outputReady(event.taskId);
+  }
+
+  /** Stores what the new plan (or the client) reads of the tasks `executor` ran, then stops it. */
+  private stopRetired(executor: PlannedSimExecutor): void {
+    let endMs = this.nowMs;
+    for (const [taskId, by] of this.ranBy) {
+      if (by !== executor || this.stored.has(taskId) || this.putsIssued.has(taskId)) continue;
+      const needed = this.input.dag.isOutput(taskId) || this.input.dag.children(taskId).some((c) => this.replanned.has(c));
+      if (!needed) continue;
+      this.putsIssued.add(taskId);
+      const doneMs = this.upload(executor, taskId, executor.memoryMb);
+      this.schedule(doneMs, { kind: 'stored-on-behalf', taskId });
+      endMs = Math.max(endMs, doneMs);
+    }
+    if (endMs > this.nowMs) this.schedule(endMs, { kind: 'retired', executor });
+    else this.retiredEnd(executor);
+  }
+
+  /** A retired executor stops: reported; held for a start of the new plan while one is being made, else its environment goes idle. */
+  private retiredEnd(executor: PlannedSimExecutor): void {
+    this.live.delete(executor);
+    this.liveExecutors -= 1;
+    if (executor.machine.isUnclaimed) {
+      this.prewarmBills.push(prewarmBill(executor.worker, executor.memoryMb, executor.cold, executor.billedFromMs, this.nowMs));
+      this.platformOf(executor.memoryMb).release(executor.container, this.nowMs);
+      return;
+    }
+    const report = executor.report(this.nowMs);
+    // Before the new plan is made (counts.replans not yet counted) an idle one waits for a start of it.
+    if (this.counts.replans > 0) {
+      this.reports.push(report);
+      this.platformOf(executor.memoryMb).release(executor.container, this.nowMs);
+      return;
+    }
+    this.held.hold({ container: executor.container, memoryMb: executor.memoryMb, sinceMs: this.nowMs, report });
   }
 
   /**
@@ -248,6 +405,7 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
     const machine = new PlannedWorker(layout, worker, { parkAfterMs: this.parkAfterMs });
     const executor = new PlannedSimExecutor(machine, workerExecutorId(worker, undefined), layout.first(worker), memoryMb, container, false, this.nowMs);
     this.liveExecutors += 1;
+    this.live.add(executor);
     this.feed(executor, { type: 'start' });
   }
 
@@ -277,7 +435,7 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
       const queued = this.clientQueue.shift();
       if (queued) this.schedule(this.nowMs + this.invokeApiMs(), { kind: 'invoke-done', launch: queued, caller: undefined });
       else this.clientFree += 1;
-    } else if (launch.kind === 'worker') {
+    } else if (launch.kind === 'worker' && !this.retired.has(caller)) {
       this.feed(caller, { type: 'worker-invoked', worker: launch.worker });
     }
   }
@@ -293,6 +451,12 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
       this.platformOf(memoryMb).release(placement.container, this.nowMs);
       return;
     }
+    if (this.retiredLayouts.has(launch.layout)) {
+      // Invoked for the plan a drift re-plan replaced: the handler finds it replaced and stops (billed, unreported).
+      this.prewarmBills.push(prewarmBill(launch.worker, memoryMb, placement.cold, billedFromMs, this.nowMs));
+      this.platformOf(memoryMb).release(placement.container, this.nowMs);
+      return;
+    }
     const { worker, resumeAt, hedge } = launch;
     if (resumeAt !== undefined) this.counts.resumes += 1;
     const machine = new PlannedWorker(launch.layout, worker, {
@@ -302,6 +466,7 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
     });
     const executor = new PlannedSimExecutor(machine, workerExecutorId(worker, resumeAt), placement.request.taskId, memoryMb, placement.container, placement.cold, billedFromMs);
     this.liveExecutors += 1;
+    this.live.add(executor);
     this.feed(executor, { type: 'start' });
   }
 
@@ -324,6 +489,7 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
     if (isSharedInstruction(instruction)) {
       // A worker running a task has that task's inputs: a get now is for a later task.
       if (instruction.type === 'get' && executor.machine.currentPhase === 'running') this.counts.preloads += 1;
+      if (instruction.type === 'put') this.putsIssued.add(instruction.taskId);
       // Links run at the bandwidth of the worker's tier.
       this.carryShared(executor, instruction, executor.memoryMb);
       return;
@@ -428,6 +594,7 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
 
   private end(executor: PlannedSimExecutor): void {
     this.liveExecutors -= 1;
+    this.live.delete(executor);
     if (executor.machine.isUnclaimed) {
       // The losing copy of a hedged start: billed like a prewarm, unreported; its environment goes idle.
       this.counts.lostClaims += 1;
@@ -492,7 +659,8 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
       this.prewarmBills,
     );
     const platform = summedStartFigures([...this.platforms.values()].map((p) => p.stats));
-    const planned = plannedRunStats(planner, this.allWorkers.size, this.counts, this.replanWallMs, plan.predicted);
+    const drift = this.driftTrigger?.firedAtMs === undefined ? {} : { driftReplanAtMs: this.driftTrigger.firedAtMs, driftFactor: this.driftTrigger.firedFactor as number };
+    const planned = { ...plannedRunStats(planner, this.allWorkers.size, this.counts, this.replanWallMs, plan.predicted), ...drift };
     return { report, stats: this.stats(wallMs, report, this.totals, platform), outputsReadyAt: this.outputsReadyAt, planned };
   }
 }
