@@ -37,7 +37,7 @@ export interface ReplanRequest {
 }
 
 /** The new plan of the remaining tasks (finished ones left out); workers numbered from 0. */
-export type ReplannedPlan = Pick<Plan, 'tasks' | 'workers' | 'algorithm'> & { readonly replanAfter?: readonly string[] };
+export type ReplannedPlan = Pick<Plan, 'tasks' | 'workers' | 'algorithm' | 'hedgeStarts'> & { readonly replanAfter?: readonly string[] };
 
 export interface ReplanOptions {
   readonly metadata: MetadataAccess;
@@ -70,7 +70,8 @@ export function replanRemaining(algorithm: PlanningAlgorithm, dag: Dag, request:
   const tasks = Object.fromEntries(Object.entries(parsed.data.tasks).filter(([id]) => !done.has(id)));
   const used = new Set(Object.values(tasks).map((t) => String(t.worker)));
   const workers = Object.fromEntries(Object.entries(parsed.data.workers).filter(([w]) => used.has(w)));
-  return { algorithm: algorithm.name, tasks, workers, ...(parsed.data.replanAfter ? { replanAfter: parsed.data.replanAfter } : {}) };
+  // hedgeStarts only when the planner says (absent: the run keeps its first plan's).
+  return { algorithm: algorithm.name, tasks, workers, ...(parsed.data.replanAfter ? { replanAfter: parsed.data.replanAfter } : {}), ...(typeof output.hedgeStarts === 'boolean' ? { hedgeStarts: output.hedgeStarts } : {}) };
 }
 
 /**

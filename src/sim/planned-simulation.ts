@@ -1,5 +1,4 @@
 import { BadInputError } from '../model/errors.js';
-import type { ExecutorReport } from '../model/run-events.js';
 import type { FanInMark } from '../model/fan-in-mark.js';
 import { isSharedInstruction } from '../scheduler/events.js';
 import { topologicalOrder as topologicalOrderOf } from '../model/topological-order.js';
@@ -7,18 +6,17 @@ import { DEFAULT_PARK_AFTER_MS } from '../model/run-spec.js';
 import type { PlannedEvent, PlannedInstruction } from '../scheduler/planned-events.js';
 import { PARK_MEMBER, PlanLayout, workerExecutorId } from '../scheduler/planned-layout.js';
 import { PlannedWorker } from '../scheduler/planned-worker.js';
-import { claimOwner, startLaunches } from '../scheduler/planned-start.js';
+import { awaitedWorker, claimOwner, startLaunches } from '../scheduler/planned-start.js';
 import { dagTotals, type DagTotals } from './dag-totals.js';
 import { FanInStateError } from './fan-in-table.js';
-import { SimulatedLambdaPlatform, type Container, type InvocationRequest, type Placement } from './lambda-platform.js';
+import type { Container, InvocationRequest, Placement } from './lambda-platform.js';
 import { PlannedSimExecutor } from './planned-sim-executor.js';
 import { phaseLayout } from './phase-layout.js';
 import { HandOverPool, type HeldWorker } from './hand-over-pool.js';
 import { DriftTrigger, FrozenOutputs } from './drift-trigger.js';
 import type { Action, Launch } from './planned-sim-actions.js';
 import { replanPhases, replanPointProblems } from '../plan/replan-phases.js';
-import { SeededRandom } from './seeded-random.js';
-import { SimEngine } from './sim-engine.js';
+import { PlannedEngineBase } from './planned-engine-base.js';
 import { SimulationInvariantError } from './simulation-invariant-error.js';
 import { plannedRunStats, prewarmBill, summedStartFigures, tierSummary, type PlannedSimulationResult } from './planned-run-stats.js';
 import type { SimulatedPlan, SimulationInput } from './simulation-types.js';
@@ -27,8 +25,6 @@ export type { SimulatedPlan } from './simulation-types.js';
 
 export type { PlannedRunStats, PlannedSimulationResult } from './planned-run-stats.js';
 
-/** Each tier's platform gets its own startup stream from TIER_STREAM_BASE (SimEngine holds the others). */
-const TIER_STREAM_BASE = 100;
 
 /**
  * Planned mode in virtual time (DESIGN.md §4 "Planned mode"): every worker incarnation is the real
@@ -55,7 +51,7 @@ export function runPlannedSimulation(input: SimulationInput & { readonly plan: S
   return new PlannedSimulation(input, invokeConcurrency).run();
 }
 
-class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstruction, PlannedSimExecutor> {
+class PlannedSimulation extends PlannedEngineBase {
   private layout: PlanLayout;
   private readonly order: readonly string[];
   /** Task ids per phase (one phase without re-planning points) and the phase running. */
@@ -71,24 +67,11 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
   private readonly observed = new Map<string, { execMs: number; memoryMb: number }>();
   private replanWallMs = 0;
   private readonly totals: DagTotals;
-  private readonly platforms = new Map<number, SimulatedLambdaPlatform>();
-  private readonly launches = new Map<InvocationRequest, Launch>();
   private readonly parkAfterMs: number;
-  /** Prewarm invocations: no report (the client never hears of them), but billed. */
-  private readonly prewarmBills: ExecutorReport[] = [];
-  /** Messages in each worker's inbox (`wk:{run}:inbox:{worker}`), kept across incarnations as the key is. */
-  private readonly inboxes = new Map<number, number>();
-  private readonly waiting = new Map<number, PlannedSimExecutor>();
-  private readonly clientQueue: Launch[] = [];
-  private clientFree: number;
-  private readonly invokeConcurrency: number;
-  private nextWaitToken = 0;
   /** Hedged start workers claimed so far (`wk:{run}:start:{worker}`), with the owner that holds each. */
   private readonly startClaims = new Map<number, string>();
-  private readonly counts = { resumes: 0, parks: 0, prewarms: 0, lostClaims: 0, dupRuns: 0, preloads: 0, waits: 0, waitTimeouts: 0, notifications: 0, replans: 0, handOvers: 0 };
   /** Workers of the phase running that ran their tasks and wait for the next phase. */
   private readonly held = new HandOverPool();
-  private tierStreams = 0;
   /** A drift trigger (plan.replanOnDrift), when the plan has one and the run a re-planner. */
   private readonly driftTrigger: DriftTrigger | undefined;
   /** Executors started and not ended; at a drift re-plan every one of them is retired. */
@@ -109,7 +92,7 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
     protected override readonly input: SimulationInput & { readonly plan: SimulatedPlan },
     invokeConcurrency: number,
   ) {
-    super(input);
+    super(input, invokeConcurrency);
     const { dag, plan } = input;
     this.plan = plan;
     this.order = topologicalOrderOf(dag);
@@ -124,8 +107,6 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
     this.layout = this.layoutOf(plan, 0);
     const firstLayout = new PlanLayout(dag, this.order, plan);
     this.totals = dagTotals(dag, (id) => input.estimator.execMs(id, firstLayout.memoryMbOf(firstLayout.worker(id))));
-    this.clientFree = invokeConcurrency;
-    this.invokeConcurrency = invokeConcurrency;
     this.parkAfterMs = input.parkAfterMs ?? DEFAULT_PARK_AFTER_MS;
     const tiers = [...new Set(this.layout.workers().map((w) => this.layout.memoryMbOf(w)))].sort((a, b) => a - b);
     for (const memoryMb of tiers) this.platformOf(memoryMb);
@@ -285,10 +266,15 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
     const starts = new Set(tasks);
     for (const worker of layout.workers()) {
       const first = layout.first(worker);
-      if (starts.has(first) && layout.remoteParents(first).length === 0) this.startPhaseWorker(worker, layout);
+      if (starts.has(first) && layout.remoteParents(first).length === 0) this.startPhaseWorker(worker, layout, this.hedgesStarts());
     }
     // Held workers the new plan has no start for stop now; their environments stay warm.
     for (const held of this.held.drain()) this.letGo(held);
+  }
+
+  /** Whether the plan now followed hedges its starts: the re-planned plan's word, else the first plan's. */
+  private hedgesStarts(): boolean {
+    return (this.plan.hedgeStarts ?? this.input.plan.hedgeStarts) === true;
   }
 
   /** A producer's mark made for it (a frozen task of a drift re-plan): completes a first task's fan-in, else notifies. */
@@ -296,7 +282,7 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
     const layout = this.layout;
     const mark = this.fanIns.mark(consumer, producer, layout.expected(consumer));
     if (mark.complete) {
-      this.startPhaseWorker(layout.worker(consumer), layout);
+      this.startPhaseWorker(layout.worker(consumer), layout, this.hedgesStarts());
       return;
     }
     this.counts.notifications += 1;
@@ -386,11 +372,13 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
   }
 
   /** A worker of a new phase whose inputs are all stored: handed to a held worker of its tier, else invoked. */
-  private startPhaseWorker(worker: number, layout: PlanLayout): void {
+  private startPhaseWorker(worker: number, layout: PlanLayout, hedge = false): void {
     const memoryMb = layout.memoryMbOf(worker);
     const held = this.held.take(memoryMb);
     if (held === undefined) {
-      this.clientInvoke({ kind: 'worker', worker, layout });
+      // A drift re-plan's start hedges as the run's plan says (src/scheduler/planned-start.ts).
+      if (hedge && awaitedWorker(layout, worker)) for (const copy of [0, 1] as const) this.clientInvoke({ kind: 'worker', worker, layout, hedge: copy });
+      else this.clientInvoke({ kind: 'worker', worker, layout });
       return;
     }
     // The client's message reaches the held worker's inbox one round trip later.
@@ -413,15 +401,6 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
   private letGo(held: HeldWorker, atMs = this.nowMs, release = true): void {
     this.reports.push({ ...held.report, endedAt: atMs });
     if (release) this.platformOf(held.memoryMb).release(held.container, atMs);
-  }
-
-  private clientInvoke(launch: Launch): void {
-    if (this.clientFree === 0) {
-      this.clientQueue.push(launch);
-      return;
-    }
-    this.clientFree -= 1;
-    this.schedule(this.nowMs + this.invokeApiMs(), { kind: 'invoke-done', launch, caller: undefined });
   }
 
   /** The Invoke API call returned: the platform holds the request; the caller learns it. */
@@ -468,10 +447,6 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
     this.liveExecutors += 1;
     this.live.add(executor);
     this.feed(executor, { type: 'start' });
-  }
-
-  protected answerAt(atMs: number, executor: PlannedSimExecutor, event: PlannedEvent): void {
-    this.schedule(atMs, { kind: 'feed', executor, event });
   }
 
   /** A mark of a real parent follows its upload; a park mark that completes nothing is a park. */
@@ -544,41 +519,6 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
     this.schedule(endMs, { kind: 'feed', executor, event: { type: 'ran', taskId, dup } });
   }
 
-  /** A receive on the worker's inbox: returns at once (one round trip) when a message is there. */
-  private startWait(executor: PlannedSimExecutor, taskId: string, timeoutMs: number): void {
-    this.counts.waits += 1;
-    const token = this.nextWaitToken++;
-    executor.wait = { taskId, sinceMs: this.nowMs, token };
-    if (this.takeMessage(executor.worker)) {
-      this.schedule(this.nowMs + this.coordinationRoundTripMs(), { kind: 'wait-timeout', executor, token });
-      return;
-    }
-    this.waiting.set(executor.worker, executor);
-    // As the driver: the receive's timeout in whole ms, at least 1.
-    this.schedule(this.nowMs + Math.max(1, Math.ceil(timeoutMs)), { kind: 'wait-timeout', executor, token });
-  }
-
-  private inboxMessage(worker: number): void {
-    this.inboxes.set(worker, (this.inboxes.get(worker) ?? 0) + 1);
-    const waiter = this.waiting.get(worker);
-    if (waiter && this.takeMessage(worker)) this.wakeFromWait(waiter);
-  }
-
-  private takeMessage(worker: number): boolean {
-    const messages = this.inboxes.get(worker) ?? 0;
-    if (messages === 0) return false;
-    this.inboxes.set(worker, messages - 1);
-    return true;
-  }
-
-  private wakeFromWait(executor: PlannedSimExecutor): void {
-    const wait = executor.wait;
-    if (!wait) throw new SimulationInvariantError(`${executor.executorId} woken while not waiting`);
-    executor.wait = undefined;
-    if (this.waiting.get(executor.worker) === executor) this.waiting.delete(executor.worker);
-    this.feed(executor, { type: 'woken', taskId: wait.taskId, waitedMs: this.nowMs - wait.sinceMs });
-  }
-
   /**
    * Marks read so far. A completed fan-in has every member marked; the Redis set still answers, so
    * the simulated one does too (the FanInTable drops members on completion).
@@ -615,22 +555,6 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
     if (this.liveExecutors === 0 && this.phaseTasksLeft === 0 && this.phase + 1 < this.phases.length && !this.failure) {
       this.schedule(this.nowMs + this.coordinationRoundTripMs(), { kind: 'next-phase' });
     }
-  }
-
-  /** The simulated function of a tier, made on first use (a re-plan may pick a tier the first plan did not). */
-  private platformOf(memoryMb: number): SimulatedLambdaPlatform {
-    let platform = this.platforms.get(memoryMb);
-    if (!platform) {
-      const { profile, seed } = this.input;
-      const hooks = {
-        place: (placement: Placement) => this.schedule(placement.handlerStartMs, { kind: 'start', placement, memoryMb }),
-        wakeAt: (t: number) => this.schedule(t, { kind: 'wake', memoryMb }),
-      };
-      // One function per memory tier (DESIGN.md §5), each with its own environments.
-      platform = new SimulatedLambdaPlatform(profile.lambda, new SeededRandom(seed, TIER_STREAM_BASE + this.tierStreams++), hooks, this.input.warmContainers ?? 0);
-      this.platforms.set(memoryMb, platform);
-    }
-    return platform;
   }
 
   private finish(wallMs: number): PlannedSimulationResult {

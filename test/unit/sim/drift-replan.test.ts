@@ -58,7 +58,7 @@ describe('drift re-planning in the simulator', () => {
     const estimator = createDagTaskEstimator(runDagFromSpec(fan), AWS_PROFILE);
     const requests: SimReplanRequest[] = [];
     const spread = plan({ t1: 0, t2: 1, t3: 2, t4: 3, j: 0 });
-    const drift = (observed: SimReplanRequest['observed']) => [...observed].reduce((sum, [id, o]) => sum + o.execMs, 0) / [...observed.keys()].reduce((sum, id) => sum + estimator.execMs(id, 1769), 0);
+    const drift = (observed: SimReplanRequest['observed']) => [...observed].reduce((sum, [, o]) => sum + o.execMs, 0) / [...observed.keys()].reduce((sum, id) => sum + estimator.execMs(id, 1769), 0);
     // Act
     const { report, planned } = simulateSpec(slowed(fan, 3), {
       plan: { ...plan({ s: 0, t1: 0, t2: 0, t3: 0, t4: 0, j: 0 }), replanOnDrift: { ratio: 2, minTasks: 1 } },
