@@ -6,7 +6,9 @@
  *   slow      the plan made without knowing it, run on the slow tasks (no re-planning)
  *   barrier   the same plan, split at the re-planning points but not re-planned (the barrier's own cost)
  *   replan    the same plan, re-planned at each point with the compute times observed so far
- *   lost = slow - right; recovered = (slow - replan) / lost.
+ *   drift     the slow plan with a drift trigger instead of points (Plan.replanOnDrift: --drift-ratio,
+ *             --drift-tasks): the tasks not started are re-planned once observed times drift
+ *   lost = slow - right; recovered = (slow - replan) / lost, and (slow - drift) / lost.
  * The planner predicts from the simulator's own cost models (src/sim/estimator-metadata.ts), so
  * the slowdown is the only misprediction; transfers and start-ups come from the profile.
  *
