@@ -15,7 +15,7 @@ import type { MetadataAccess } from '../metadata/metadata-access.js';
 import { WUKONG_PLANNER_NAME } from '../plan/builtin-planners.js';
 import type { PlannerOptions } from '../plan/planner-options.js';
 import { validatePlan } from '../plan/validate-plan.js';
-import { driftFactor, replanRemaining, type ReplannedPlan, type ReplanRequest } from '../plan/replan.js';
+import { driftFactor, replanIfFaster, type ReplannedPlan, type ReplanRequest } from '../plan/replan.js';
 import type { TargetPlatform } from '../plan/task-costs.js';
 import { pricedByPlatform } from '../plan/platform-pricing.js';
 import { runDagFromSpec, type CompiledRunDag } from '../model/compiled-dag.js';
@@ -32,7 +32,7 @@ export interface PlannedInput {
   /** `wukong` (WUKONG mode), a built-in planner's name, or a custom planner's `name`. */
   readonly planner: string;
   /** With re-planning points or a drift trigger: plans the rest of a run at each point (src/plan/replan.ts). */
-  readonly replanner?: (request: ReplanRequest) => ReplannedPlan;
+  readonly replanner?: (request: ReplanRequest) => ReplannedPlan | undefined;
   /** With a drift trigger: observed / predicted over the finished tasks (src/plan/replan.ts driftFactor). */
   readonly drift?: (observed: ReplanRequest['observed']) => number | undefined;
   /** Asked to plan later (a run with a result cache): plans the tasks the run must run once its hits are known. */
@@ -122,7 +122,7 @@ export async function planFor(
   ops: OpRegistry = buildOpRegistry(),
   platform?: TargetPlatform,
   replanning?: RunReplanning,
-): Promise<{ plan?: Plan; planner: string; replanner?: (request: ReplanRequest) => ReplannedPlan; drift?: (observed: ReplanRequest['observed']) => number | undefined }> {
+): Promise<{ plan?: Plan; planner: string; replanner?: (request: ReplanRequest) => ReplannedPlan | undefined; drift?: (observed: ReplanRequest['observed']) => number | undefined }> {
   const planning = await planningFrom(model, options, historyAt, ops, platform);
   if (!planning) return { planner: WUKONG_PLANNER_NAME };
   const { algorithm, metadata, context } = planning;
@@ -132,7 +132,7 @@ export async function planFor(
   const points = annotated.plan.replanAfter ?? [];
   const drifts = annotated.plan.replanOnDrift !== undefined;
   // The same planner and history plan the rest at each point (or when times drift), scaled by what the run observed.
-  const replanner = points.length > 0 || drifts ? (request: ReplanRequest) => replanRemaining(algorithm, model, request, { metadata, sla, context }) : undefined;
+  const replanner = points.length > 0 || drifts ? (request: ReplanRequest) => replanIfFaster(algorithm, model, request, { metadata, sla, context }) : undefined;
   // The trigger compares observed times with what this plan's metadata predicted for them.
   const drift = drifts ? (observed: ReplanRequest['observed']) => driftFactor(model, observed, metadata, sla) : undefined;
   return { plan: annotated.plan, planner: annotated.plan.algorithm, ...(replanner ? { replanner } : {}), ...(drift ? { drift } : {}) };

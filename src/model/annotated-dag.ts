@@ -59,7 +59,19 @@ export const PredictionSchema = z
  * times observed so far (src/plan/replan.ts). Tasks running then finish where they are; their
  * workers stop at that task boundary and are handed workers of the new plan. Fires once per run.
  */
-export const ReplanOnDriftSchema = z.object({ ratio: z.number().gt(1).max(1000), minTasks: z.number().int().min(1).max(1_000_000) }).strict();
+export const ReplanOnDriftSchema = z
+  .object({
+    ratio: z.number().gt(1).max(1000),
+    minTasks: z.number().int().min(1).max(1_000_000),
+    /**
+     * The new plan must be forecast to finish the rest at least this fraction sooner than the run's
+     * plan, or the run keeps its plan: the forecast does not price the switch itself (workers
+     * retired at their task boundary, new ones started). Default DEFAULT_DRIFT_MIN_GAIN.
+     */
+    minGain: z.number().min(0).max(1).optional(),
+  })
+  .strict();
+export const DEFAULT_DRIFT_MIN_GAIN = 0.1;
 export type ReplanOnDrift = z.infer<typeof ReplanOnDriftSchema>;
 
 export const PlanSchema = z

@@ -1,4 +1,5 @@
 import { BadInputError } from '../model/errors.js';
+import { DEFAULT_DRIFT_MIN_GAIN } from '../model/annotated-dag.js';
 import type { PlannedEvent } from '../scheduler/planned-events.js';
 import { topologicalOrder as topologicalOrderOf } from '../model/topological-order.js';
 import { DEFAULT_PARK_AFTER_MS } from '../model/run-spec.js';
@@ -13,6 +14,10 @@ import { DriftTrigger, FrozenOutputs } from './drift-trigger.js';
 import { replanPhases, replanPointProblems } from '../plan/replan-phases.js';
 import { PlannedEngineBase } from './planned-engine-base.js';
 import { SimulationInvariantError } from './simulation-invariant-error.js';
+import { SeededRandom } from './seeded-random.js';
+
+/** The stream of the client's drift notices (SimEngine's are 2-5, the tiers' from 100). */
+const DRIFT_NOTICE_STREAM = 6;
 import { prewarmBill } from './planned-run-stats.js';
 import type { SimulatedPlan, SimulationInput } from './simulation-types.js';
 
@@ -56,6 +61,9 @@ export abstract class PlannedReplanningEngine extends PlannedEngineBase {
   protected readonly frozen = new FrozenOutputs();
   /** Tasks a drift re-plan planned again (their outputs are what retired workers still store). */
   protected replanned: ReadonlySet<string> = new Set();
+  private readonly driftNotice: SeededRandom;
+  /** True while the drift switch retires the old plan's workers (idle ones are then held for the new plan). */
+  private switching = false;
 
 
   constructor(
@@ -75,6 +83,7 @@ export abstract class PlannedReplanningEngine extends PlannedEngineBase {
     this.phases = replanPhases({ topologicalOrder: () => this.order, parents: (id) => dag.parents(id), has: (id) => taskSet.has(id) }, points);
     this.phaseTasksLeft = this.phases[0]?.length ?? 0;
     this.parkAfterMs = input.parkAfterMs ?? DEFAULT_PARK_AFTER_MS;
+    this.driftNotice = new SeededRandom(input.seed, DRIFT_NOTICE_STREAM);
     this.layout = this.layoutOf(plan, 0);
   }
 
@@ -113,7 +122,8 @@ export abstract class PlannedReplanningEngine extends PlannedEngineBase {
     this.finishedAt.set(taskId, this.nowMs);
     this.phaseTasksLeft -= 1;
     // The client hears of the task (its progress event) one round trip later, and re-plans then.
-    if (!this.failure && this.driftTrigger?.check(this.observed, this.nowMs)) this.schedule(this.nowMs + this.coordinationRoundTripMs(), { kind: 'drift-replan' });
+    // Its own random stream: a trigger that fires and keeps the plan leaves the run as it was.
+    if (!this.failure && this.driftTrigger?.check(this.observed, this.nowMs)) this.schedule(this.nowMs + this.driftNotice.lognormal(this.input.profile.coordination.opLatency), { kind: 'drift-replan' });
   }
 
   /** `taskId`'s output is in the store: consumers of a drift re-plan that wait for it are marked. */
@@ -141,20 +151,33 @@ export abstract class PlannedReplanningEngine extends PlannedEngineBase {
     const frozen = new Set([...this.observed.keys(), ...running]);
     const tasks = this.order.filter((id) => !frozen.has(id));
     if (tasks.length === 0) return;
-    const oldLayout = this.layout;
-    this.retiredLayouts.add(oldLayout);
-    this.replanned = new Set(tasks);
-    for (const executor of [...this.live]) this.retire(executor);
-    for (let i = this.clientQueue.length - 1; i >= 0; i -= 1) if (this.clientQueue[i]?.layout === oldLayout) this.clientQueue.splice(i, 1);
     const firedAt = this.driftTrigger?.firedAtMs ?? this.nowMs;
     const heard = new Map([...this.observed].filter(([id]) => (this.finishedAt.get(id) ?? Infinity) <= firedAt));
     for (const id of this.observed.keys()) if (!heard.has(id)) running.add(id);
+    // Workers up now, and those of them not running a task (held for the new plan once retired).
+    const up = new Map<number, number>();
+    const idle = new Map<number, number>();
+    for (const executor of this.live) {
+      if (executor.machine.isUnclaimed) continue;
+      up.set(executor.memoryMb, (up.get(executor.memoryMb) ?? 0) + 1);
+      if (executor.machine.currentPhase !== 'running') idle.set(executor.memoryMb, (idle.get(executor.memoryMb) ?? 0) + 1);
+    }
     const wallStart = performance.now();
     const warmEnvironments = new Map([...this.platforms].map(([memoryMb, platform]) => [memoryMb, platform.idleEnvironments(this.nowMs)]));
-    const plan = replanner({ atMs: this.nowMs, observed: heard, running, heldWorkers: this.held.countByTier(), warmEnvironments });
+    const minGain = this.input.plan.replanOnDrift?.minGain ?? DEFAULT_DRIFT_MIN_GAIN;
+    const plan = replanner({ atMs: this.nowMs, observed: heard, running, heldWorkers: idle, warmEnvironments, current: { plan: this.plan, upWorkers: up, minGain } });
     this.replanWallMs += performance.now() - wallStart;
+    // Kept: the new plan would not finish sooner (src/plan/replan.ts replanIfFaster); the run goes on as it was.
+    if (plan === undefined) return;
     this.counts.replans += 1;
-    if (plan) this.plan = plan;
+    this.plan = plan;
+    const oldLayout = this.layout;
+    this.retiredLayouts.add(oldLayout);
+    this.replanned = new Set(tasks);
+    this.switching = true;
+    for (const executor of [...this.live]) this.retire(executor);
+    this.switching = false;
+    for (let i = this.clientQueue.length - 1; i >= 0; i -= 1) if (this.clientQueue[i]?.layout === oldLayout) this.clientQueue.splice(i, 1);
     this.nextWorker = Math.max(this.nextWorker, ...[...this.allWorkers.keys()].map((w) => w + 1));
     const layout = this.layoutOf(this.plan, 0, { tasks, frozen });
     this.layout = layout;
@@ -236,8 +259,8 @@ export abstract class PlannedReplanningEngine extends PlannedEngineBase {
       return;
     }
     const report = executor.report(this.nowMs);
-    // Before the new plan is made (counts.replans not yet counted) an idle one waits for a start of it.
-    if (this.counts.replans > 0) {
+    // At the switch an idle one waits for a start of the new plan; one that stops later goes idle.
+    if (!this.switching) {
       this.reports.push(report);
       this.platformOf(executor.memoryMb).release(executor.container, this.nowMs);
       return;

@@ -69,6 +69,8 @@ export interface SimReplanRequest {
   readonly observed: ReadonlyMap<string, { readonly execMs: number; readonly memoryMb: number }>;
   /** A drift re-plan: tasks running (or finished since the trigger), not re-planned; their outputs will be stored. */
   readonly running?: ReadonlySet<string>;
+  /** A drift re-plan: the plan the run follows and its workers up per tier; the re-planner may keep it (return undefined). */
+  readonly current?: { readonly plan: SimulatedPlan; readonly upWorkers: ReadonlyMap<number, number>; readonly minGain: number };
   readonly heldWorkers?: ReadonlyMap<number, number>;
   readonly warmEnvironments?: ReadonlyMap<number, number>;
 }

@@ -62,7 +62,9 @@
  *   `ratio` either way (e.g. 1.5: >= 1.5 or <= 1/1.5), the client plans every task not yet started
  *   again with this planner (`context.replanning.done` then also holds the tasks still running:
  *   their outputs will be stored); running tasks finish where they are. Fires once per run, no
- *   barrier (`wukong simulate --replan-drift` sets it instead). Give points or a trigger, not both;
+ *   barrier (`wukong simulate --replan-drift` sets it instead). Give points or a trigger, not both.
+ *   Optional `minGain` (default 0.1): the run switches only if the new plan is forecast at least
+ *   that fraction faster for the rest than the plan it runs;
  * - optionally `hedgeStarts` (boolean); a re-plan that leaves it out keeps the first plan's.
  */
 

@@ -40,6 +40,7 @@ export interface PlannedSimulateFlags extends TaskCostFlags, PlannerFlags, OpsFl
   replanStages?: string;
   replanDrift?: string;
   replanDriftTasks?: string;
+  replanDriftMinGain?: string;
   slowdown?: string;
   /** False with --no-pushdown: table DAGs priced as written. */
   pushdown: boolean;
@@ -127,12 +128,14 @@ export async function simulatePlannedCommand(file: string, flags: PlannedSimulat
 /** `--replan-drift RATIO [--replan-drift-tasks N]`: the drift trigger (Plan.replanOnDrift); undefined: the planner's own. */
 function driftTrigger(flags: PlannedSimulateFlags): ReplanOnDrift | undefined {
   if (flags.replanDrift === undefined) {
-    if (flags.replanDriftTasks !== undefined) throw new BadInputError('--replan-drift-tasks needs --replan-drift');
+    if (flags.replanDriftTasks !== undefined || flags.replanDriftMinGain !== undefined) throw new BadInputError('--replan-drift-tasks and --replan-drift-min-gain need --replan-drift');
     return undefined;
   }
   const ratio = Number(flags.replanDrift);
   if (!(Number.isFinite(ratio) && ratio > 1)) throw new BadInputError(`--replan-drift must be a ratio above 1 (e.g. 1.5), got "${flags.replanDrift}"`);
-  return { ratio, minTasks: flags.replanDriftTasks === undefined ? 1 : parseIntegerOption(flags.replanDriftTasks, '--replan-drift-tasks', 1, 1) };
+  const minGain = flags.replanDriftMinGain === undefined ? undefined : Number(flags.replanDriftMinGain);
+  if (minGain !== undefined && !(minGain >= 0 && minGain <= 1)) throw new BadInputError(`--replan-drift-min-gain must be a fraction from 0 to 1, got "${flags.replanDriftMinGain}"`);
+  return { ratio, minTasks: flags.replanDriftTasks === undefined ? 1 : parseIntegerOption(flags.replanDriftTasks, '--replan-drift-tasks', 1, 1), ...(minGain === undefined ? {} : { minGain }) };
 }
 
 function parseSlowdown(text: string | undefined): number {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Dag } from '../../../src/dag/dag.js';
 import { parseSla } from '../../../src/metadata/sla.js';
 import { evenReplanPoints, replanPhases, replanPointProblems, taskDepths } from '../../../src/plan/replan-phases.js';
-import { ALL_OPS, ObservedTimesMetadata, driftFactor, observedFactors, remainingDag, replanRemaining } from '../../../src/plan/replan.js';
+import { ALL_OPS, ObservedTimesMetadata, driftFactor, observedFactors, remainingDag, replanIfFaster, replanRemaining } from '../../../src/plan/replan.js';
 import { planDag } from '../../../src/plan/plan-dag.js';
 import { ReplanOnDriftSchema } from '../../../src/model/annotated-dag.js';
 import type { PlanningAlgorithm, PlanningContext } from '../../../src/plan/planning-algorithm.js';
@@ -98,6 +98,19 @@ describe('re-planning the rest', () => {
     expect(seen?.ids).toEqual(['a', 'b', 'j', 'q', 's', 'z']);
     expect(seen?.done).toEqual(['a', 'q', 's']);
     expect(Object.keys(plan.tasks).sort()).toEqual(['b', 'j', 'z']);
+  });
+
+  it('replanIfFaster keeps the run\'s plan unless the new one is forecast at least minGain sooner', () => {
+    const onOne: PlanningAlgorithm = { name: 'one', plan: (d) => ({ tasks: Object.fromEntries(d.taskIds().map((id) => [id, { worker: 0 }])), workers: { '0': { memoryMb: 1769, vcpu: 1 } } }) };
+    const current = { tasks: Object.fromEntries(dag.taskIds().map((id) => [id, { worker: 0, preload: false, prewarm: [], dup: false }])), workers: { '0': { memoryMb: 1769, vcpu: 1 } } };
+    const observed = new Map(['s', 'q'].map((id) => [id, { execMs: 20, memoryMb: 1769 }] as const));
+    const options = { metadata: flat, sla, context: { tiers: [1769] } };
+    const request = (minGain: number) => ({ atMs: 40, observed, heldWorkers: new Map([[1769, 1]]), current: { plan: current, upWorkers: new Map([[1769, 1]]), minGain } });
+    // The new plan is the run's own (one worker, up now either way): the same forecast.
+    expect(replanIfFaster(onOne, dag, request(0.1), options)).toBeUndefined();
+    expect(replanIfFaster(onOne, dag, request(0), options)?.tasks).toBeDefined();
+    // Without `current` (a point), it always re-plans.
+    expect(replanIfFaster(onOne, dag, { atMs: 40, observed }, options)?.tasks).toBeDefined();
   });
 
   it('planDag keeps a drift trigger, the caller\'s over the planner\'s; the schema refuses a ratio of 1 or less', async () => {

@@ -102,6 +102,25 @@ describe('drift re-planning in the simulator', () => {
     expect(watched.report.makespanMs).toBe(plain.report.makespanMs);
   });
 
+  it('a re-planner that keeps the plan (undefined) leaves the run exactly as it was without a trigger', () => {
+    // Prepare
+    const estimator = createDagTaskEstimator(runDagFromSpec(fan), AWS_PROFILE);
+    const drift = (observed: SimReplanRequest['observed']) => [...observed].reduce((sum, [, o]) => sum + o.execMs, 0) / [...observed.keys()].reduce((sum, id) => sum + estimator.execMs(id, 1769), 0);
+    const first = plan({ s: 0, t1: 0, t2: 1, t3: 0, t4: 1, j: 0 });
+    const requests: SimReplanRequest[] = [];
+    // Act
+    const kept = simulateSpec(slowed(fan, 3), { plan: { ...first, replanOnDrift: { ratio: 1.5, minTasks: 1, minGain: 0.2 } }, replanner: (request) => (requests.push(request), undefined), drift }) as PlannedSimulationResult;
+    const plain = simulateSpec(slowed(fan, 3), { plan: first }) as PlannedSimulationResult;
+    // Assess: it fired, was told the plan it runs and its workers up, and nothing changed.
+    expect(kept.planned.driftReplanAtMs).toBeDefined();
+    expect(kept.planned.replans).toBe(0);
+    expect(requests[0]?.current?.minGain).toBe(0.2);
+    expect(requests[0]?.current?.plan.tasks).toEqual(first.tasks);
+    expect([...(requests[0]?.current?.upWorkers ?? [])]).toEqual([[1769, 1]]);
+    expect(kept.report.makespanMs).toBe(plain.report.makespanMs);
+    expect(kept.report.executors.map((e) => e.executorId)).toEqual(plain.report.executors.map((e) => e.executorId));
+  });
+
   it('refuses a plan with both re-planning points and a drift trigger', () => {
     expect(() => simulateSpec(fan, { plan: { ...plan({ s: 0, t1: 0, t2: 0, t3: 0, t4: 0, j: 0 }), replanAfter: ['s'], replanOnDrift: { ratio: 2, minTasks: 1 } } })).toThrow(/both re-planning points and a drift trigger/);
   });
