@@ -6,7 +6,9 @@
  *   slow      the plan made without knowing it, run on the slow tasks (no re-planning)
  *   barrier   the same plan, split at the re-planning points but not re-planned (the barrier's own cost)
  *   replan    the same plan, re-planned at each point with the compute times observed so far
- *   lost = slow - right; recovered = (slow - replan) / lost.
+ *   drift     the slow plan with a drift trigger instead of points (Plan.replanOnDrift: --drift-ratio,
+ *             --drift-tasks): the tasks not started are re-planned once observed times drift
+ *   lost = slow - right; recovered = (slow - replan) / lost, and (slow - drift) / lost.
  * The planner predicts from the simulator's own cost models (src/sim/estimator-metadata.ts), so
  * the slowdown is the only misprediction; transfers and start-ups come from the profile.
  *
@@ -17,11 +19,12 @@ import { parseArgs } from 'node:util';
 import { Dag } from '../src/dag/dag.js';
 import { runDagFromSpec } from '../src/model/compiled-dag.js';
 import { DEFAULT_WUKONG_OPTIONS } from '../src/model/wukong-options.js';
+import { DEFAULT_DRIFT_MIN_GAIN } from '../src/model/annotated-dag.js';
 import { parseSla } from '../src/metadata/sla.js';
 import { BUILTIN_PLANNERS } from '../src/plan/builtin-planners.js';
 import { planDag } from '../src/plan/plan-dag.js';
 import { evenReplanPoints } from '../src/plan/replan-phases.js';
-import { replanRemaining } from '../src/plan/replan.js';
+import { driftFactor, replanIfFaster } from '../src/plan/replan.js';
 import { DEFAULT_TIERS } from '../src/plan/tiers.js';
 import { AWS_PROFILE } from '../src/cost/profile.js';
 import { createCostModelEstimator } from '../src/sim/cost-model-estimator.js';
@@ -43,6 +46,11 @@ const { values } = parseArgs({
     stages: { type: 'string', default: '1' },
     size: { type: 'string', default: 'paper' },
     'slow-ops': { type: 'string' },
+    // The drift trigger of the "drift" column (Plan.replanOnDrift): re-plan what has not started once
+    // observed / predicted over at least --drift-tasks finished tasks reaches --drift-ratio.
+    'drift-ratio': { type: 'string', default: '1.5' },
+    'drift-tasks': { type: 'string', default: '1' },
+    'drift-min-gain': { type: 'string' },
     // --stages-dag 16x100x4: also a synthetic DAG of 4 stages, each 16 tasks of 100 ms between joins.
     'stages-dag': { type: 'string' },
   },
@@ -50,6 +58,7 @@ const { values } = parseArgs({
 const seeds = Number(values.seeds);
 const slowdown = Number(values.slowdown);
 const stages = Number(values.stages);
+const replanOnDrift = { ratio: Number(values['drift-ratio']), minTasks: Number(values['drift-tasks']), ...(values['drift-min-gain'] === undefined ? {} : { minGain: Number(values['drift-min-gain']) }) };
 // --slow-ops a,b: only tasks of these ops run slower (default: every task).
 const slowOps = values['slow-ops'] === undefined ? undefined : new Set(values['slow-ops'].split(','));
 const algorithm = BUILTIN_PLANNERS[values.planner];
@@ -80,8 +89,9 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const s = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(0)} ms`);
 
 console.log(`profile aws, planner ${algorithm.name}, ${slowOps ? `tasks of ${[...slowOps].join(', ')}` : 'tasks'} ${slowdown}x slower than predicted, ${stages} re-planning point(s) per run, seeds 1..${seeds}; medians\n`);
-console.log('| workload | tasks | points | right | slow | barrier | replan | lost | recovered | replans | planner wall |');
-console.log('| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+console.log(`drift: the slow plan with a drift trigger instead of points (ratio ${replanOnDrift.ratio}, after ${replanOnDrift.minTasks} task(s), min gain ${replanOnDrift.minGain ?? DEFAULT_DRIFT_MIN_GAIN}); fired: median ms of the trigger; kept: seeds where the plan was kept\n`);
+console.log('| workload | tasks | points | right | slow | barrier | replan | lost | recovered | replans | planner wall | drift | recovered (drift) | fired |');
+console.log('| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 const cases: { label: string; spec: DagSpec }[] = benchCases(parseBenchWorkloads(values.workloads), parseBenchSize(values.size, 'sim', '--size')).map((c) => ({ label: c.label, spec: generateValidDag(c.workload, c.params) }));
 for (const shape of values['stages-dag']?.split(',') ?? []) cases.push({ label: `stages-${shape}`, spec: stagesDag(shape) });
 for (const c of cases) {
@@ -98,6 +108,7 @@ for (const c of cases) {
   const right = await plan(true);
   const wrong = await plan(false);
   const wrongWithPoints = await plan(false, points);
+  const wrongWithDrift: SimulatedPlan = { ...wrong, replanOnDrift };
   const run = (p: SimulatedPlan, seed: number, replan: boolean) => {
     const result = simulate({
       dag,
@@ -108,13 +119,15 @@ for (const c of cases) {
       memoryMb: 3008,
       storeKind: 'redis',
       plan: p,
-      ...(replan ? { replanner: (request) => replanRemaining(algorithm, model, request, { metadata: predicted, sla, context }) } : {}),
+      ...(replan ? { replanner: (request) => replanIfFaster(algorithm, model, request, { metadata: predicted, sla, context }), drift: (observed) => driftFactor(model, observed, predicted, sla) } : {}),
     }) as PlannedSimulationResult;
     if (!result.report.ok) throw new Error(`${c.label}: ${result.report.failure?.message}`);
     return result;
   };
-  const m = { right: [] as number[], slow: [] as number[], barrier: [] as number[], replan: [] as number[], wall: [] as number[] };
+  const m = { right: [] as number[], slow: [] as number[], barrier: [] as number[], replan: [] as number[], wall: [] as number[], drift: [] as number[], fired: [] as number[] };
   let replans = 0;
+  // Seeds where the trigger fired but the re-planner kept the plan (not forecast minGain faster).
+  let kept = 0;
   for (let seed = 1; seed <= seeds; seed += 1) {
     m.right.push(run(right, seed, false).report.makespanMs);
     m.slow.push(run(wrong, seed, false).report.makespanMs);
@@ -123,9 +136,15 @@ for (const c of cases) {
     m.replan.push(replanned.report.makespanMs);
     m.wall.push(replanned.planned.replanWallMs);
     replans = replanned.planned.replans;
+    const drifted = run(wrongWithDrift, seed, true);
+    m.drift.push(drifted.report.makespanMs);
+    m.fired.push(drifted.planned.driftReplanAtMs ?? NaN);
+    if (drifted.planned.driftReplanAtMs !== undefined && drifted.planned.replans === 0) kept += 1;
   }
   const [r, sl, b, rp] = [median(m.right), median(m.slow), median(m.barrier), median(m.replan)];
   const lost = sl - r;
-  const recovered = lost > 0 ? `${(((sl - rp) / lost) * 100).toFixed(0)} %` : '- (nothing lost)';
-  console.log(`| ${c.label} | ${spec.tasks.length} | ${points.join(', ') || '-'} | ${s(r)} | ${s(sl)} | ${s(b)} | ${s(rp)} | ${s(lost)} | ${recovered} | ${replans} | ${median(m.wall).toFixed(0)} ms |`);
+  const recoveredBy = (ms: number) => (lost > 0 ? `${(((sl - ms) / lost) * 100).toFixed(0)} %` : '- (nothing lost)');
+  const d = median(m.drift);
+  const fired = (m.fired.some(Number.isNaN) ? `${m.fired.filter((f) => !Number.isNaN(f)).length} of ${seeds} fired` : s(median(m.fired))) + (kept > 0 ? `, kept ${kept} of ${seeds}` : '');
+  console.log(`| ${c.label} | ${spec.tasks.length} | ${points.join(', ') || '-'} | ${s(r)} | ${s(sl)} | ${s(b)} | ${s(rp)} | ${s(lost)} | ${recoveredBy(rp)} | ${replans} | ${median(m.wall).toFixed(0)} ms | ${s(d)} | ${recoveredBy(d)} | ${fired} |`);
 }

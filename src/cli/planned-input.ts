@@ -7,7 +7,7 @@ import { emptyHistory } from '../metadata/metadata-history.js';
 import { openMetadataStore, type MetadataLocation } from '../metadata/metadata-location.js';
 import type { OpRegistry } from '../ops/registry.js';
 import { buildOpRegistry } from '../ops/user-ops.js';
-import { AnnotatedDagSchema, looksAnnotated, type Plan } from '../model/annotated-dag.js';
+import { AnnotatedDagSchema, looksAnnotated, type Plan, type ReplanOnDrift } from '../model/annotated-dag.js';
 import { planDag } from '../plan/plan-dag.js';
 import { planToRun } from '../plan/plan-to-run.js';
 import type { PlanningAlgorithm, PlanningContext } from '../plan/planning-algorithm.js';
@@ -15,7 +15,7 @@ import type { MetadataAccess } from '../metadata/metadata-access.js';
 import { WUKONG_PLANNER_NAME } from '../plan/builtin-planners.js';
 import type { PlannerOptions } from '../plan/planner-options.js';
 import { validatePlan } from '../plan/validate-plan.js';
-import { replanRemaining, type ReplannedPlan, type ReplanRequest } from '../plan/replan.js';
+import { driftFactor, replanIfFaster, type ReplannedPlan, type ReplanRequest } from '../plan/replan.js';
 import type { TargetPlatform } from '../plan/task-costs.js';
 import { pricedByPlatform } from '../plan/platform-pricing.js';
 import { runDagFromSpec, type CompiledRunDag } from '../model/compiled-dag.js';
@@ -31,8 +31,10 @@ export interface PlannedInput {
   readonly plan?: Plan;
   /** `wukong` (WUKONG mode), a built-in planner's name, or a custom planner's `name`. */
   readonly planner: string;
-  /** With re-planning points: plans the rest of a run at each point (src/plan/replan.ts). */
-  readonly replanner?: (request: ReplanRequest) => ReplannedPlan;
+  /** With re-planning points or a drift trigger: plans the rest of a run at each point (src/plan/replan.ts). */
+  readonly replanner?: (request: ReplanRequest) => ReplannedPlan | undefined;
+  /** With a drift trigger: observed / predicted over the finished tasks (src/plan/replan.ts driftFactor). */
+  readonly drift?: (observed: ReplanRequest['observed']) => number | undefined;
   /** Asked to plan later (a run with a result cache): plans the tasks the run must run once its hits are known. */
   readonly planToRun?: (toRun: ReadonlySet<string>) => Promise<Plan>;
 }
@@ -43,13 +45,19 @@ export interface PlannedInput {
  * runs: bad input throws a BadInputError (exit 2). `platformOf`: the platform the plan runs on,
  * given the validated DAG (its task prices depend on the DAG).
  */
+/** How a run re-plans (`wukong simulate --replan-after / --replan-stages / --replan-drift`); absent: the planner's own. */
+export interface RunReplanning {
+  readonly replanAfter?: readonly string[];
+  readonly replanOnDrift?: ReplanOnDrift;
+}
+
 export async function loadPlannedInput(
   file: string,
   options: PlannerOptions,
   historyAt: MetadataLocation | undefined,
   ops: OpRegistry = buildOpRegistry(),
   platformOf?: (model: Dag) => Promise<TargetPlatform | undefined>,
-  replanAfter?: readonly string[],
+  replanning?: RunReplanning,
   planLater = false,
   prepare?: PrepareDag,
 ): Promise<PlannedInput> {
@@ -62,14 +70,14 @@ export async function loadPlannedInput(
       throw new BadInputError(`${file}: not an annotated DAG: ${issue?.path.map(String).join('.') || '(root)'}: ${issue?.message}`);
     }
     const { spec, model, dag } = await prepared(validDag(parsed.data.dag, file, ops), ops, prepare);
-    if (replanAfter) throw new BadInputError(`${file} already holds a plan; re-planning points need the planner: plan its "dag" with --planner and --replan-after`);
+    if (replanning?.replanAfter || replanning?.replanOnDrift) throw new BadInputError(`${file} already holds a plan; re-planning needs the planner: plan its "dag" with --planner and --replan-after or --replan-drift`);
     validatePlan(model, parsed.data.plan, { tiers: options.tiers, source: file });
     return { spec, model, dag, plan: parsed.data.plan, planner: parsed.data.plan.algorithm };
   }
   const { spec, model, dag, registry } = await prepared(validDag(json, file, ops), ops, prepare);
   const platform = platformOf ? await platformOf(model) : undefined;
   if (planLater) return { spec, model, dag, ...(await plannerOfWhatRuns(model, options, historyAt, registry, platform)) };
-  return { spec, model, dag, ...(await planFor(model, options, historyAt, registry, platform, replanAfter)) };
+  return { spec, model, dag, ...(await planFor(model, options, historyAt, registry, platform, replanning)) };
 }
 
 /**
@@ -113,17 +121,21 @@ export async function planFor(
   historyAt: MetadataLocation | undefined,
   ops: OpRegistry = buildOpRegistry(),
   platform?: TargetPlatform,
-  replanAfter?: readonly string[],
-): Promise<{ plan?: Plan; planner: string; replanner?: (request: ReplanRequest) => ReplannedPlan }> {
+  replanning?: RunReplanning,
+): Promise<{ plan?: Plan; planner: string; replanner?: (request: ReplanRequest) => ReplannedPlan | undefined; drift?: (observed: ReplanRequest['observed']) => number | undefined }> {
   const planning = await planningFrom(model, options, historyAt, ops, platform);
   if (!planning) return { planner: WUKONG_PLANNER_NAME };
   const { algorithm, metadata, context } = planning;
   const { sla } = options;
-  const annotated = await planDag(model, algorithm, { metadata, sla, timeoutMs: options.timeoutMs, ...context, ...(replanAfter ? { replanAfter } : {}) });
+  const { replanAfter, replanOnDrift } = replanning ?? {};
+  const annotated = await planDag(model, algorithm, { metadata, sla, timeoutMs: options.timeoutMs, ...context, ...(replanAfter ? { replanAfter } : {}), ...(replanOnDrift ? { replanOnDrift } : {}) });
   const points = annotated.plan.replanAfter ?? [];
-  // The same planner and history plan the rest at each point, scaled by what the run observed.
-  const replanner = points.length > 0 ? (request: ReplanRequest) => replanRemaining(algorithm, model, request, { metadata, sla, context }) : undefined;
-  return { plan: annotated.plan, planner: annotated.plan.algorithm, ...(replanner ? { replanner } : {}) };
+  const drifts = annotated.plan.replanOnDrift !== undefined;
+  // The same planner and history plan the rest at each point (or when times drift), scaled by what the run observed.
+  const replanner = points.length > 0 || drifts ? (request: ReplanRequest) => replanIfFaster(algorithm, model, request, { metadata, sla, context }) : undefined;
+  // The trigger compares observed times with what this plan's metadata predicted for them.
+  const drift = drifts ? (observed: ReplanRequest['observed']) => driftFactor(model, observed, metadata, sla) : undefined;
+  return { plan: annotated.plan, planner: annotated.plan.algorithm, ...(replanner ? { replanner } : {}), ...(drift ? { drift } : {}) };
 }
 
 /** The planner the options name with what it plans from (history, platform); undefined for wukong. */

@@ -52,6 +52,28 @@ export const PredictionSchema = z
   })
   .catchall(z.number().finite());
 
+/**
+ * A drift trigger (thesis: re-plan during a run, without waiting for a stage to end): once at least
+ * `minTasks` tasks have finished and their observed / predicted compute time (summed over them) is
+ * at least `ratio` or at most 1 / `ratio`, the client re-plans every task not yet started, with the
+ * times observed so far (src/plan/replan.ts). Tasks running then finish where they are; their
+ * workers stop at that task boundary and are handed workers of the new plan. Fires once per run.
+ */
+export const ReplanOnDriftSchema = z
+  .object({
+    ratio: z.number().gt(1).max(1000),
+    minTasks: z.number().int().min(1).max(1_000_000),
+    /**
+     * The new plan must be forecast to finish the rest at least this fraction sooner than the run's
+     * plan, or the run keeps its plan: the forecast does not price the switch itself (workers
+     * retired at their task boundary, new ones started). Default DEFAULT_DRIFT_MIN_GAIN.
+     */
+    minGain: z.number().min(0).max(1).optional(),
+  })
+  .strict();
+export const DEFAULT_DRIFT_MIN_GAIN = 0.1;
+export type ReplanOnDrift = z.infer<typeof ReplanOnDriftSchema>;
+
 export const PlanSchema = z
   .object({
     algorithm: z.string().min(1).max(200),
@@ -68,6 +90,7 @@ export const PlanSchema = z
      * follow the new plan. Each point is a barrier: no deeper task starts before the stage ends.
      */
     replanAfter: z.array(TaskIdSchema).max(1000).optional(),
+    replanOnDrift: ReplanOnDriftSchema.optional(),
     /**
      * Hedged starts: the client invokes each start worker that someone waits for twice, and the
      * copy whose handler begins first claims the worker (the other stops), so the run waits for

@@ -1,7 +1,7 @@
 import type { Dag } from '../dag/dag.js';
 import type { MetadataAccess } from '../metadata/metadata-access.js';
 import { formatSla, type Sla } from '../metadata/sla.js';
-import { PlanSchema, type AnnotatedDag, type Prediction } from '../model/annotated-dag.js';
+import { PlanSchema, type AnnotatedDag, type Prediction, type ReplanOnDrift } from '../model/annotated-dag.js';
 import { DEFAULT_PLAN_TIMEOUT_MS } from '../model/limits.js';
 import { fromPlanOutput } from './compact-plan.js';
 import { estimatePlan, type PlanEstimate } from './plan-estimate.js';
@@ -24,6 +24,8 @@ export interface PlanDagOptions {
   readonly platform?: TargetPlatform;
   /** Re-planning points to put in the plan (task ids), instead of those the planner names. */
   readonly replanAfter?: readonly string[];
+  /** A drift trigger to put in the plan, instead of the planner's own (Plan.replanOnDrift). */
+  readonly replanOnDrift?: ReplanOnDrift;
   /**
    * Sources of `dag` whose outputs are already stored (a run resumed from a result cache's hits):
    * the planner gets them as re-planning's finished tasks (PlanningContext.replanning), and the
@@ -63,10 +65,11 @@ export async function planDag(dag: Dag, algorithm: PlanningAlgorithm, options: P
   if (typeof output !== 'object' || output === null || typeof (output as { tasks?: unknown }).tasks !== 'object' || typeof (output as { workers?: unknown }).workers !== 'object') {
     throw new PlanValidationError([{ code: 'bad-format', message: `${source} returned ${describeValue(output)}, not { tasks, workers }` }]);
   }
-  const { tasks, workers, predicted, replanAfter: named, hedgeStarts: hedgeAsked } = output as { tasks: unknown; workers: unknown; predicted?: unknown; replanAfter?: unknown; hedgeStarts?: unknown };
-  // The caller's points (`--replan-after`) win over the planner's own.
+  const { tasks, workers, predicted, replanAfter: named, replanOnDrift: namedDrift, hedgeStarts: hedgeAsked } = output as { tasks: unknown; workers: unknown; predicted?: unknown; replanAfter?: unknown; replanOnDrift?: unknown; hedgeStarts?: unknown };
+  // The caller's points and trigger (`--replan-after`, `--replan-drift`) win over the planner's own.
   const replanAfter = options.replanAfter ?? named;
-  const parsed = PlanSchema.safeParse({ algorithm: algorithm.name, sla: formatSla(options.sla), tasks, workers, ...(replanAfter === undefined ? {} : { replanAfter }) });
+  const replanOnDrift = options.replanOnDrift ?? namedDrift;
+  const parsed = PlanSchema.safeParse({ algorithm: algorithm.name, sla: formatSla(options.sla), tasks, workers, ...(replanAfter === undefined ? {} : { replanAfter }), ...(replanOnDrift === undefined ? {} : { replanOnDrift }) });
   if (!parsed.success) {
     const problems: PlanProblem[] = parsed.error.issues.slice(0, SCHEMA_ISSUES_SHOWN).map((issue) => ({
       code: 'bad-format',

@@ -2,7 +2,7 @@ import type { Dag } from '../dag/dag.js';
 import type { MetadataAccess } from '../metadata/metadata-access.js';
 import type { Sla } from '../metadata/sla.js';
 import type { TargetPlatform } from './task-costs.js';
-import type { Prediction, TaskAnnotationInput, WorkerSpec } from '../model/annotated-dag.js';
+import type { Prediction, ReplanOnDrift, TaskAnnotationInput, WorkerSpec } from '../model/annotated-dag.js';
 
 /** What a planner may use beyond the DAG and history: the platform's choices and limits. */
 export interface PlanningContext {
@@ -50,6 +50,8 @@ export interface PlanOutput {
   readonly predicted?: Prediction;
   /** Re-planning points (task ids; see Plan.replanAfter): where the run plans its rest again. */
   readonly replanAfter?: readonly string[];
+  /** A drift trigger (see Plan.replanOnDrift): re-plan what has not started once observed times drift. */
+  readonly replanOnDrift?: ReplanOnDrift;
   /** Plan.hedgeStarts; absent: set when the platform's cold starts vary (src/plan/start-tail.ts). */
   readonly hedgeStarts?: boolean;
 }

@@ -10,6 +10,9 @@ import { PlanSchema, type Plan } from '../model/annotated-dag.js';
 import type { PlanningAlgorithm, PlanningContext } from './planning-algorithm.js';
 import { PlanValidationError, validatePlan } from './validate-plan.js';
 import { workerSpecOfTier } from './tiers.js';
+import { predictTaskCosts } from './task-costs.js';
+import { estimatePlan } from './plan-estimate.js';
+import { fromPlanOutput } from './compact-plan.js';
 
 /**
  * Re-planning at a point of the run (thesis: re-plan during a run; Plan.replanAfter): the tasks
@@ -24,6 +27,18 @@ export interface ReplanRequest {
   readonly atMs: number;
   /** Every finished task: its compute time and the tier it ran on. */
   readonly observed: ReadonlyMap<string, { readonly execMs: number; readonly memoryMb: number }>;
+  /**
+   * A drift re-plan (Plan.replanOnDrift): tasks running when it fires, or finished since the
+   * trigger without the client having heard of them yet. They are not re-planned (their workers
+   * finish them and store what the rest reads); the rest reads them as finished sources.
+   */
+  readonly running?: ReadonlySet<string>;
+  /**
+   * A drift re-plan (Plan.replanOnDrift): the plan the run follows, and how many of its workers
+   * per tier (MB) are up now. With it, replanIfFaster keeps that plan unless the new one is
+   * forecast to finish the rest sooner.
+   */
+  readonly current?: { readonly plan: Pick<Plan, 'tasks' | 'workers' | 'hedgeStarts'>; readonly upWorkers: ReadonlyMap<number, number>; readonly minGain: number };
   /** Workers per tier (MB) waiting to be handed a worker of the new plan (ReplanningContext.heldWorkers). */
   readonly heldWorkers?: ReadonlyMap<number, number>;
   /** Idle environments per tier (MB) that would start an invoked worker warm (ReplanningContext.warmEnvironments). */
@@ -31,7 +46,7 @@ export interface ReplanRequest {
 }
 
 /** The new plan of the remaining tasks (finished ones left out); workers numbered from 0. */
-export type ReplannedPlan = Pick<Plan, 'tasks' | 'workers' | 'algorithm'> & { readonly replanAfter?: readonly string[] };
+export type ReplannedPlan = Pick<Plan, 'tasks' | 'workers' | 'algorithm' | 'hedgeStarts'> & { readonly replanAfter?: readonly string[] };
 
 export interface ReplanOptions {
   readonly metadata: MetadataAccess;
@@ -51,7 +66,7 @@ export const ALL_OPS = '*';
  */
 export function replanRemaining(algorithm: PlanningAlgorithm, dag: Dag, request: ReplanRequest, options: ReplanOptions): ReplannedPlan {
   const factors = observedFactors(dag, request, options.metadata, options.sla);
-  const { remaining, done } = remainingDag(dag, new Set(request.observed.keys()));
+  const { remaining, done } = remainingDag(dag, new Set([...request.observed.keys(), ...(request.running ?? [])]));
   const metadata = new ObservedTimesMetadata(options.metadata, (id) => (done.has(id) ? 0 : (factors.get(dag.task(id).op) ?? factors.get(ALL_OPS) ?? 1)));
   const context: PlanningContext = { ...options.context, replanning: { done, atMs: request.atMs, observedFactor: factors, ...(request.heldWorkers ? { heldWorkers: request.heldWorkers } : {}), ...(request.warmEnvironments ? { warmEnvironments: request.warmEnvironments } : {}) } };
   const output = algorithm.plan(remaining, metadata, options.sla, context);
@@ -64,7 +79,39 @@ export function replanRemaining(algorithm: PlanningAlgorithm, dag: Dag, request:
   const tasks = Object.fromEntries(Object.entries(parsed.data.tasks).filter(([id]) => !done.has(id)));
   const used = new Set(Object.values(tasks).map((t) => String(t.worker)));
   const workers = Object.fromEntries(Object.entries(parsed.data.workers).filter(([w]) => used.has(w)));
-  return { algorithm: algorithm.name, tasks, workers, ...(parsed.data.replanAfter ? { replanAfter: parsed.data.replanAfter } : {}) };
+  // hedgeStarts only when the planner says (absent: the run keeps its first plan's).
+  return { algorithm: algorithm.name, tasks, workers, ...(parsed.data.replanAfter ? { replanAfter: parsed.data.replanAfter } : {}), ...(typeof output.hedgeStarts === 'boolean' ? { hedgeStarts: output.hedgeStarts } : {}) };
+}
+
+/**
+ * replanRemaining, but with `request.current` (a drift re-plan) it returns undefined, keeping the
+ * run's plan, unless the new plan is forecast to finish the rest at least `current.minGain` (a
+ * fraction) sooner than the run's plan would:
+ * both forecast by the shared estimator on the remaining DAG with the observed times, the run's
+ * plan with its workers that are up counted as started (held), the new one with the held workers
+ * and warm environments the run has. A drift that changes no decision then costs nothing.
+ */
+export function replanIfFaster(algorithm: PlanningAlgorithm, dag: Dag, request: ReplanRequest, options: ReplanOptions): ReplannedPlan | undefined {
+  const replanned = replanRemaining(algorithm, dag, request, options);
+  const current = request.current;
+  if (current === undefined) return replanned;
+  const finished = new Set([...request.observed.keys(), ...(request.running ?? [])]);
+  const { remaining, done } = remainingDag(dag, finished);
+  const factors = observedFactors(dag, request, options.metadata, options.sla);
+  const metadata = new ObservedTimesMetadata(options.metadata, (id) => (done.has(id) ? 0 : (factors.get(dag.task(id).op) ?? factors.get(ALL_OPS) ?? 1)));
+  const { tiers, platform } = options.context;
+  const hedgeStarts = replanned.hedgeStarts ?? current.plan.hedgeStarts;
+  const forecast = (plan: Pick<Plan, 'tasks' | 'workers'>, heldWorkers: ReadonlyMap<number, number> | undefined) => {
+    const costs = predictTaskCosts(remaining, metadata, options.sla, tiers, platform, done, { ...(heldWorkers ? { heldWorkers } : {}), ...(request.warmEnvironments ? { warmEnvironments: request.warmEnvironments } : {}) });
+    return estimatePlan(costs, fromPlanOutput(costs, { ...plan, ...(hedgeStarts === undefined ? {} : { hedgeStarts }) })).makespanMs;
+  };
+  // The finished sources sit on any worker: they take no time and are read from the store.
+  const anyWorker = Number(Object.keys(replanned.workers)[0] ?? 0);
+  const newPlan = { tasks: { ...Object.fromEntries([...done].map((id) => [id, { worker: anyWorker, preload: false, prewarm: [], dup: false }])), ...replanned.tasks }, workers: replanned.workers };
+  const oldTasks = Object.fromEntries(remaining.taskIds().map((id) => [id, current.plan.tasks[id]]).filter((entry): entry is [string, Plan['tasks'][string]] => entry[1] !== undefined));
+  const used = new Set(Object.values(oldTasks).map((t) => String(t.worker)));
+  const oldPlan = { tasks: oldTasks, workers: Object.fromEntries(Object.entries(current.plan.workers).filter(([w]) => used.has(w))) };
+  return forecast(newPlan, request.heldWorkers) <= forecast(oldPlan, current.upWorkers) * (1 - current.minGain) ? replanned : undefined;
 }
 
 /**
@@ -89,6 +136,14 @@ export function observedFactors(dag: Dag, request: ReplanRequest, metadata: Meta
   const factors = new Map<string, number>();
   for (const [key, { observed, predicted }] of sums) if (predicted > 0) factors.set(key, observed / predicted);
   return factors;
+}
+
+/**
+ * The drift a trigger watches (Plan.replanOnDrift): observed / predicted compute time summed over
+ * every finished task; undefined before any task with a prediction has finished.
+ */
+export function driftFactor(dag: Dag, observed: ReplanRequest['observed'], metadata: MetadataAccess, sla: Sla): number | undefined {
+  return observedFactors(dag, { atMs: 0, observed }, metadata, sla).get(ALL_OPS);
 }
 
 /**

@@ -49,6 +49,14 @@ export class FanInTable {
     return { complete: entry.completer === parentId, marked: entry.marked, duplicate };
   }
 
+  /**
+   * Drops `childId`'s fan-in: a drift re-plan (./drift-trigger.ts) gives the tasks it plans again
+   * fresh fan-ins, as a new plan's keys would be (their remote parents and counts change).
+   */
+  forget(childId: string): void {
+    this.entries.delete(childId);
+  }
+
   /** Parents marked so far for `childId`'s fan-in. */
   members(childId: string): string[] {
     const entry = this.entries.get(childId);

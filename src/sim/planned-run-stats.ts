@@ -24,6 +24,9 @@ export interface PlannedRunStats {
   /** Workers of a later phase started on a worker of the phase before, held for it (./hand-over-pool.ts): no Invoke call, no start-up. */
   readonly handOvers: number;
   readonly replanWallMs: number;
+  /** When a drift trigger re-planned the tasks not started (Plan.replanOnDrift; ./drift-trigger.ts), and the drift it saw. */
+  readonly driftReplanAtMs?: number;
+  readonly driftFactor?: number;
   /** The plan's own forecast, when it has one. */
   readonly predictedMakespanMs: number | undefined;
   readonly predictedCostUsd: number | undefined;
@@ -34,7 +37,7 @@ export interface PlannedSimulationResult extends SimulationResult {
 }
 
 /** The counters the planned simulation keeps as it runs (see PlannedRunStats for their meaning). */
-export type PlannedCounts = Omit<PlannedRunStats, 'planner' | 'workers' | 'replanWallMs' | 'predictedMakespanMs' | 'predictedCostUsd'>;
+export type PlannedCounts = Omit<PlannedRunStats, 'planner' | 'workers' | 'replanWallMs' | 'driftReplanAtMs' | 'driftFactor' | 'predictedMakespanMs' | 'predictedCostUsd'>;
 
 export function plannedRunStats(planner: string, workers: number, counts: PlannedCounts, replanWallMs: number, predicted: SimulatedPlan['predicted']): PlannedRunStats {
   return { planner, workers, ...counts, replanWallMs, predictedMakespanMs: predicted?.makespanMs, predictedCostUsd: predicted?.costUsd };

@@ -19,5 +19,8 @@ export type Action =
   | { readonly kind: 'wait-timeout'; readonly executor: PlannedSimExecutor; readonly token: number }
   | { readonly kind: 'end'; readonly executor: PlannedSimExecutor }
   | { readonly kind: 'next-phase' }
+  | { readonly kind: 'drift-replan' }
+  | { readonly kind: 'stored-on-behalf'; readonly taskId: string }
+  | { readonly kind: 'retired'; readonly executor: PlannedSimExecutor }
   | { readonly kind: 'hold-expired'; readonly held: HeldWorker }
   | { readonly kind: 'hand-over'; readonly worker: number; readonly layout: PlanLayout; readonly container: Container; readonly memoryMb: number };

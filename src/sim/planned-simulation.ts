@@ -1,23 +1,16 @@
-import { BadInputError } from '../model/errors.js';
-import type { ExecutorReport } from '../model/run-events.js';
 import type { FanInMark } from '../model/fan-in-mark.js';
 import { isSharedInstruction } from '../scheduler/events.js';
-import { topologicalOrder as topologicalOrderOf } from '../model/topological-order.js';
-import { DEFAULT_PARK_AFTER_MS } from '../model/run-spec.js';
-import type { PlannedEvent, PlannedInstruction } from '../scheduler/planned-events.js';
+import type { PlannedInstruction } from '../scheduler/planned-events.js';
 import { PARK_MEMBER, PlanLayout, workerExecutorId } from '../scheduler/planned-layout.js';
 import { PlannedWorker } from '../scheduler/planned-worker.js';
 import { claimOwner, startLaunches } from '../scheduler/planned-start.js';
 import { dagTotals, type DagTotals } from './dag-totals.js';
 import { FanInStateError } from './fan-in-table.js';
-import { SimulatedLambdaPlatform, type Container, type InvocationRequest, type Placement } from './lambda-platform.js';
+import type { InvocationRequest, Placement } from './lambda-platform.js';
 import { PlannedSimExecutor } from './planned-sim-executor.js';
-import { phaseLayout } from './phase-layout.js';
-import { HandOverPool, type HeldWorker } from './hand-over-pool.js';
+import type { HeldWorker } from './hand-over-pool.js';
 import type { Action, Launch } from './planned-sim-actions.js';
-import { replanPhases, replanPointProblems } from '../plan/replan-phases.js';
-import { SeededRandom } from './seeded-random.js';
-import { SimEngine } from './sim-engine.js';
+import { PlannedReplanningEngine } from './planned-replanning-engine.js';
 import { SimulationInvariantError } from './simulation-invariant-error.js';
 import { plannedRunStats, prewarmBill, summedStartFigures, tierSummary, type PlannedSimulationResult } from './planned-run-stats.js';
 import type { SimulatedPlan, SimulationInput } from './simulation-types.js';
@@ -26,8 +19,6 @@ export type { SimulatedPlan } from './simulation-types.js';
 
 export type { PlannedRunStats, PlannedSimulationResult } from './planned-run-stats.js';
 
-/** Each tier's platform gets its own startup stream from TIER_STREAM_BASE (SimEngine holds the others). */
-const TIER_STREAM_BASE = 100;
 
 /**
  * Planned mode in virtual time (DESIGN.md §4 "Planned mode"): every worker incarnation is the real
@@ -54,92 +45,18 @@ export function runPlannedSimulation(input: SimulationInput & { readonly plan: S
   return new PlannedSimulation(input, invokeConcurrency).run();
 }
 
-class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstruction, PlannedSimExecutor> {
-  private layout: PlanLayout;
-  private readonly order: readonly string[];
-  /** Task ids per phase (one phase without re-planning points) and the phase running. */
-  private readonly phases: readonly (readonly string[])[];
-  private phase = 0;
-  private phaseTasksLeft: number;
-  /** The plan the current phase follows (the re-planned one after a point). */
-  private plan: SimulatedPlan;
-  private nextWorker = 0;
-  /** Every worker of every phase (ids are not reused) and its tier. */
-  private readonly allWorkers = new Map<number, number>();
-  /** Finished tasks: compute time and tier, for the re-planner. */
-  private readonly observed = new Map<string, { execMs: number; memoryMb: number }>();
-  private replanWallMs = 0;
+class PlannedSimulation extends PlannedReplanningEngine {
   private readonly totals: DagTotals;
-  private readonly platforms = new Map<number, SimulatedLambdaPlatform>();
-  private readonly launches = new Map<InvocationRequest, Launch>();
-  private readonly parkAfterMs: number;
-  /** Prewarm invocations: no report (the client never hears of them), but billed. */
-  private readonly prewarmBills: ExecutorReport[] = [];
-  /** Messages in each worker's inbox (`wk:{run}:inbox:{worker}`), kept across incarnations as the key is. */
-  private readonly inboxes = new Map<number, number>();
-  private readonly waiting = new Map<number, PlannedSimExecutor>();
-  private readonly clientQueue: Launch[] = [];
-  private clientFree: number;
-  private readonly invokeConcurrency: number;
-  private nextWaitToken = 0;
   /** Hedged start workers claimed so far (`wk:{run}:start:{worker}`), with the owner that holds each. */
   private readonly startClaims = new Map<number, string>();
-  private readonly counts = { resumes: 0, parks: 0, prewarms: 0, lostClaims: 0, dupRuns: 0, preloads: 0, waits: 0, waitTimeouts: 0, notifications: 0, replans: 0, handOvers: 0 };
-  /** Workers of the phase running that ran their tasks and wait for the next phase. */
-  private readonly held = new HandOverPool();
-  private tierStreams = 0;
 
-  constructor(
-    protected override readonly input: SimulationInput & { readonly plan: SimulatedPlan },
-    invokeConcurrency: number,
-  ) {
-    super(input);
+  constructor(input: SimulationInput & { readonly plan: SimulatedPlan }, invokeConcurrency: number) {
+    super(input, invokeConcurrency);
     const { dag, plan } = input;
-    this.plan = plan;
-    this.order = topologicalOrderOf(dag);
-    const taskSet = new Set(this.order);
-    const points = plan.replanAfter ?? [];
-    const problems = replanPointProblems({ topologicalOrder: () => this.order, parents: (id) => dag.parents(id), has: (id) => taskSet.has(id) }, points);
-    if (problems.length > 0) throw new BadInputError(`the plan cannot be simulated: ${problems.map((p) => p.message).join('; ')}`);
-    this.phases = replanPhases({ topologicalOrder: () => this.order, parents: (id) => dag.parents(id), has: (id) => taskSet.has(id) }, points);
-    this.phaseTasksLeft = this.phases[0]?.length ?? 0;
-    this.layout = this.layoutOf(plan, 0);
     const firstLayout = new PlanLayout(dag, this.order, plan);
     this.totals = dagTotals(dag, (id) => input.estimator.execMs(id, firstLayout.memoryMbOf(firstLayout.worker(id))));
-    this.clientFree = invokeConcurrency;
-    this.invokeConcurrency = invokeConcurrency;
-    this.parkAfterMs = input.parkAfterMs ?? DEFAULT_PARK_AFTER_MS;
     const tiers = [...new Set(this.layout.workers().map((w) => this.layout.memoryMbOf(w)))].sort((a, b) => a - b);
     for (const memoryMb of tiers) this.platformOf(memoryMb);
-  }
-
-  /** The layout phase `phase` follows under `plan` (the whole run's when there is one phase). */
-  private layoutOf(plan: SimulatedPlan, phase: number): PlanLayout {
-    const { dag, profile } = this.input;
-    let layout: PlanLayout;
-    try {
-      if (this.phases.length === 1) {
-        layout = new PlanLayout(dag, this.order, plan);
-      } else {
-        const finished = new Set(this.observed.keys());
-        const built = phaseLayout(dag, this.order, plan, this.phases[phase] ?? [], finished, this.nextWorker);
-        layout = built.layout;
-        this.nextWorker = built.nextWorker;
-      }
-    } catch (error) {
-      throw new BadInputError(`the plan cannot be simulated: ${(error as Error).message}`);
-    }
-    const phaseTasks = new Set(this.phases[phase]);
-    for (const worker of layout.workers()) {
-      if (!layout.tasksOf(worker).some((id) => phaseTasks.has(id))) continue; // the finished tasks' worker
-      const memoryMb = layout.memoryMbOf(worker);
-      const { minMemoryMb, maxMemoryMb } = profile.lambda;
-      if (!(memoryMb >= minMemoryMb && memoryMb <= maxMemoryMb)) {
-        throw new BadInputError(`worker ${worker} has ${memoryMb} MB; profile ${profile.name} allows ${minMemoryMb} to ${maxMemoryMb} MB`);
-      }
-      this.allWorkers.set(worker, memoryMb);
-    }
-    return layout;
   }
 
   run(): PlannedSimulationResult {
@@ -155,9 +72,10 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
   protected perform(action: Action): void {
     switch (action.kind) {
       case 'feed':
-        if (action.event.type === 'put-done') this.stored.add(action.event.taskId);
-        if (action.event.type === 'ran' && !action.event.dup) this.ran(action.event.taskId, action.executor.memoryMb);
-        this.feed(action.executor, action.event);
+        if (action.event.type === 'put-done') this.storedNow(action.event.taskId);
+        if (action.event.type === 'ran' && !action.event.dup) this.ran(action.event.taskId, action.executor);
+        if (this.retired.has(action.executor)) this.retiredEvent(action.executor, action.event);
+        else this.feed(action.executor, action.event);
         break;
       case 'invoke-done':
         this.invokeAccepted(action.launch, action.caller);
@@ -179,7 +97,17 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
         break;
       }
       case 'end':
-        this.end(action.executor);
+        if (!this.retired.has(action.executor)) this.end(action.executor);
+        break;
+      case 'drift-replan':
+        this.driftReplan();
+        break;
+      case 'stored-on-behalf':
+        this.storedNow(action.taskId);
+        if (this.input.dag.isOutput(action.taskId)) this.outputReady(action.taskId);
+        break;
+      case 'retired':
+        this.retiredEnd(action.executor);
         break;
       case 'next-phase':
         this.nextPhase();
@@ -193,79 +121,6 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
     }
   }
 
-  private ran(taskId: string, memoryMb: number): void {
-    this.observed.set(taskId, { execMs: this.input.estimator.execMs(taskId, memoryMb), memoryMb });
-    this.phaseTasksLeft -= 1;
-  }
-
-  /**
-   * A phase ended (every task ran, every worker stopped): the client hears of it one round trip
-   * later, re-plans the rest, and invokes the workers whose first task's inputs are all stored.
-   */
-  private nextPhase(): void {
-    this.phase += 1;
-    this.phaseTasksLeft = this.phases[this.phase]?.length ?? 0;
-    const replanner = this.input.replanner;
-    if (replanner) {
-      const wallStart = performance.now();
-      const warmEnvironments = new Map([...this.platforms].map(([memoryMb, platform]) => [memoryMb, platform.idleEnvironments(this.nowMs)]));
-      const plan = replanner({ atMs: this.nowMs, observed: new Map(this.observed), heldWorkers: this.held.countByTier(), warmEnvironments });
-      this.replanWallMs += performance.now() - wallStart;
-      this.counts.replans += 1;
-      if (plan) this.plan = plan;
-    }
-    const layout = this.layoutOf(this.plan, this.phase);
-    this.layout = layout;
-    for (const id of this.phases[this.phase] ?? []) {
-      for (const parent of layout.remoteParents(id)) {
-        if (!this.observed.has(parent)) continue;
-        // The finished producer's mark, made on its behalf: its output is stored.
-        const mark = this.fanIns.mark(id, parent, layout.expected(id));
-        if (mark.complete) this.startPhaseWorker(layout.worker(id), layout);
-      }
-    }
-    // Held workers the new plan has no start for stop now; their environments stay warm.
-    for (const held of this.held.drain()) this.letGo(held);
-  }
-
-  /** A worker of a new phase whose inputs are all stored: handed to a held worker of its tier, else invoked. */
-  private startPhaseWorker(worker: number, layout: PlanLayout): void {
-    const memoryMb = layout.memoryMbOf(worker);
-    const held = this.held.take(memoryMb);
-    if (held === undefined) {
-      this.clientInvoke({ kind: 'worker', worker, layout });
-      return;
-    }
-    // The client's message reaches the held worker's inbox one round trip later.
-    const atMs = this.nowMs + this.coordinationRoundTripMs();
-    this.letGo(held, atMs, false);
-    this.counts.handOvers += 1;
-    this.schedule(atMs, { kind: 'hand-over', worker, layout, container: held.container, memoryMb });
-  }
-
-  /** The held worker runs as `worker` of the new plan on its environment: the same invocation, billed on. */
-  private handedOver(worker: number, layout: PlanLayout, container: Container, memoryMb: number): void {
-    const machine = new PlannedWorker(layout, worker, { parkAfterMs: this.parkAfterMs });
-    const executor = new PlannedSimExecutor(machine, workerExecutorId(worker, undefined), layout.first(worker), memoryMb, container, false, this.nowMs);
-    this.liveExecutors += 1;
-    this.feed(executor, { type: 'start' });
-  }
-
-  /** A held worker's wait ends at `atMs` (billed until then); `release`: it stops and its environment goes idle. */
-  private letGo(held: HeldWorker, atMs = this.nowMs, release = true): void {
-    this.reports.push({ ...held.report, endedAt: atMs });
-    if (release) this.platformOf(held.memoryMb).release(held.container, atMs);
-  }
-
-  private clientInvoke(launch: Launch): void {
-    if (this.clientFree === 0) {
-      this.clientQueue.push(launch);
-      return;
-    }
-    this.clientFree -= 1;
-    this.schedule(this.nowMs + this.invokeApiMs(), { kind: 'invoke-done', launch, caller: undefined });
-  }
-
   /** The Invoke API call returned: the platform holds the request; the caller learns it. */
   private invokeAccepted(launch: Launch, caller: PlannedSimExecutor | undefined): void {
     const firstTask = launch.layout.first(launch.worker);
@@ -277,7 +132,7 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
       const queued = this.clientQueue.shift();
       if (queued) this.schedule(this.nowMs + this.invokeApiMs(), { kind: 'invoke-done', launch: queued, caller: undefined });
       else this.clientFree += 1;
-    } else if (launch.kind === 'worker') {
+    } else if (launch.kind === 'worker' && !this.retired.has(caller)) {
       this.feed(caller, { type: 'worker-invoked', worker: launch.worker });
     }
   }
@@ -293,6 +148,12 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
       this.platformOf(memoryMb).release(placement.container, this.nowMs);
       return;
     }
+    if (this.retiredLayouts.has(launch.layout)) {
+      // Invoked for the plan a drift re-plan replaced: the handler finds it replaced and stops (billed, unreported).
+      this.prewarmBills.push(prewarmBill(launch.worker, memoryMb, placement.cold, billedFromMs, this.nowMs));
+      this.platformOf(memoryMb).release(placement.container, this.nowMs);
+      return;
+    }
     const { worker, resumeAt, hedge } = launch;
     if (resumeAt !== undefined) this.counts.resumes += 1;
     const machine = new PlannedWorker(launch.layout, worker, {
@@ -302,11 +163,8 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
     });
     const executor = new PlannedSimExecutor(machine, workerExecutorId(worker, resumeAt), placement.request.taskId, memoryMb, placement.container, placement.cold, billedFromMs);
     this.liveExecutors += 1;
+    this.live.add(executor);
     this.feed(executor, { type: 'start' });
-  }
-
-  protected answerAt(atMs: number, executor: PlannedSimExecutor, event: PlannedEvent): void {
-    this.schedule(atMs, { kind: 'feed', executor, event });
   }
 
   /** A mark of a real parent follows its upload; a park mark that completes nothing is a park. */
@@ -324,6 +182,7 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
     if (isSharedInstruction(instruction)) {
       // A worker running a task has that task's inputs: a get now is for a later task.
       if (instruction.type === 'get' && executor.machine.currentPhase === 'running') this.counts.preloads += 1;
+      if (instruction.type === 'put') this.putsIssued.add(instruction.taskId);
       // Links run at the bandwidth of the worker's tier.
       this.carryShared(executor, instruction, executor.memoryMb);
       return;
@@ -378,41 +237,6 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
     this.schedule(endMs, { kind: 'feed', executor, event: { type: 'ran', taskId, dup } });
   }
 
-  /** A receive on the worker's inbox: returns at once (one round trip) when a message is there. */
-  private startWait(executor: PlannedSimExecutor, taskId: string, timeoutMs: number): void {
-    this.counts.waits += 1;
-    const token = this.nextWaitToken++;
-    executor.wait = { taskId, sinceMs: this.nowMs, token };
-    if (this.takeMessage(executor.worker)) {
-      this.schedule(this.nowMs + this.coordinationRoundTripMs(), { kind: 'wait-timeout', executor, token });
-      return;
-    }
-    this.waiting.set(executor.worker, executor);
-    // As the driver: the receive's timeout in whole ms, at least 1.
-    this.schedule(this.nowMs + Math.max(1, Math.ceil(timeoutMs)), { kind: 'wait-timeout', executor, token });
-  }
-
-  private inboxMessage(worker: number): void {
-    this.inboxes.set(worker, (this.inboxes.get(worker) ?? 0) + 1);
-    const waiter = this.waiting.get(worker);
-    if (waiter && this.takeMessage(worker)) this.wakeFromWait(waiter);
-  }
-
-  private takeMessage(worker: number): boolean {
-    const messages = this.inboxes.get(worker) ?? 0;
-    if (messages === 0) return false;
-    this.inboxes.set(worker, messages - 1);
-    return true;
-  }
-
-  private wakeFromWait(executor: PlannedSimExecutor): void {
-    const wait = executor.wait;
-    if (!wait) throw new SimulationInvariantError(`${executor.executorId} woken while not waiting`);
-    executor.wait = undefined;
-    if (this.waiting.get(executor.worker) === executor) this.waiting.delete(executor.worker);
-    this.feed(executor, { type: 'woken', taskId: wait.taskId, waitedMs: this.nowMs - wait.sinceMs });
-  }
-
   /**
    * Marks read so far. A completed fan-in has every member marked; the Redis set still answers, so
    * the simulated one does too (the FanInTable drops members on completion).
@@ -428,6 +252,7 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
 
   private end(executor: PlannedSimExecutor): void {
     this.liveExecutors -= 1;
+    this.live.delete(executor);
     if (executor.machine.isUnclaimed) {
       // The losing copy of a hedged start: billed like a prewarm, unreported; its environment goes idle.
       this.counts.lostClaims += 1;
@@ -448,22 +273,6 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
     if (this.liveExecutors === 0 && this.phaseTasksLeft === 0 && this.phase + 1 < this.phases.length && !this.failure) {
       this.schedule(this.nowMs + this.coordinationRoundTripMs(), { kind: 'next-phase' });
     }
-  }
-
-  /** The simulated function of a tier, made on first use (a re-plan may pick a tier the first plan did not). */
-  private platformOf(memoryMb: number): SimulatedLambdaPlatform {
-    let platform = this.platforms.get(memoryMb);
-    if (!platform) {
-      const { profile, seed } = this.input;
-      const hooks = {
-        place: (placement: Placement) => this.schedule(placement.handlerStartMs, { kind: 'start', placement, memoryMb }),
-        wakeAt: (t: number) => this.schedule(t, { kind: 'wake', memoryMb }),
-      };
-      // One function per memory tier (DESIGN.md §5), each with its own environments.
-      platform = new SimulatedLambdaPlatform(profile.lambda, new SeededRandom(seed, TIER_STREAM_BASE + this.tierStreams++), hooks, this.input.warmContainers ?? 0);
-      this.platforms.set(memoryMb, platform);
-    }
-    return platform;
   }
 
   private finish(wallMs: number): PlannedSimulationResult {
@@ -492,7 +301,8 @@ class PlannedSimulation extends SimEngine<Action, PlannedEvent, PlannedInstructi
       this.prewarmBills,
     );
     const platform = summedStartFigures([...this.platforms.values()].map((p) => p.stats));
-    const planned = plannedRunStats(planner, this.allWorkers.size, this.counts, this.replanWallMs, plan.predicted);
+    const drift = this.driftTrigger?.firedAtMs === undefined ? {} : { driftReplanAtMs: this.driftTrigger.firedAtMs, driftFactor: this.driftTrigger.firedFactor as number };
+    const planned = { ...plannedRunStats(planner, this.allWorkers.size, this.counts, this.replanWallMs, plan.predicted), ...drift };
     return { report, stats: this.stats(wallMs, report, this.totals, platform), outputsReadyAt: this.outputsReadyAt, planned };
   }
 }

@@ -52,6 +52,11 @@ export interface SimulationInput {
    * Without it, the points still split the run (each is a barrier) but the plan stays.
    */
   readonly replanner?: SimReplanner;
+  /**
+   * Planned mode with a drift trigger (plan.replanOnDrift): observed / predicted compute time over
+   * the finished tasks (src/plan/replan.ts `driftFactor` fits); undefined when none is known.
+   */
+  readonly drift?: (observed: SimReplanRequest['observed']) => number | undefined;
 }
 
 /**
@@ -62,6 +67,10 @@ export interface SimulationInput {
 export interface SimReplanRequest {
   readonly atMs: number;
   readonly observed: ReadonlyMap<string, { readonly execMs: number; readonly memoryMb: number }>;
+  /** A drift re-plan: tasks running (or finished since the trigger), not re-planned; their outputs will be stored. */
+  readonly running?: ReadonlySet<string>;
+  /** A drift re-plan: the plan the run follows and its workers up per tier; the re-planner may keep it (return undefined). */
+  readonly current?: { readonly plan: SimulatedPlan; readonly upWorkers: ReadonlyMap<number, number>; readonly minGain: number };
   readonly heldWorkers?: ReadonlyMap<number, number>;
   readonly warmEnvironments?: ReadonlyMap<number, number>;
 }
@@ -99,4 +108,4 @@ export interface SimulationResult {
 
 
 /** The plan the simulator carries out (an annotated DAG's `plan`). */
-export type SimulatedPlan = Pick<Plan, 'tasks' | 'workers' | 'hedgeStarts'> & { readonly algorithm?: string; readonly predicted?: Plan['predicted']; readonly replanAfter?: readonly string[] | undefined };
+export type SimulatedPlan = Pick<Plan, 'tasks' | 'workers' | 'hedgeStarts'> & { readonly algorithm?: string; readonly predicted?: Plan['predicted']; readonly replanAfter?: readonly string[] | undefined; readonly replanOnDrift?: Plan['replanOnDrift'] };

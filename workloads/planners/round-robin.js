@@ -57,6 +57,15 @@
  *   task (depth: longest path from a source) has run, the rest is planned again by this planner,
  *   with the compute times observed so far (`wukong simulate --replan-after` sets them instead).
  *   Each point is a barrier: no deeper task starts before its stage has ended.
+ * - optionally `replanOnDrift`: `{ ratio, minTasks }`, a drift trigger instead of points: once at
+ *   least `minTasks` tasks have finished and their observed / predicted compute time has drifted by
+ *   `ratio` either way (e.g. 1.5: >= 1.5 or <= 1/1.5), the client plans every task not yet started
+ *   again with this planner (`context.replanning.done` then also holds the tasks still running:
+ *   their outputs will be stored); running tasks finish where they are. Fires once per run, no
+ *   barrier (`wukong simulate --replan-drift` sets it instead). Give points or a trigger, not both.
+ *   Optional `minGain` (default 0.1): the run switches only if the new plan is forecast at least
+ *   that fraction faster for the rest than the plan it runs;
+ * - optionally `hedgeStarts` (boolean); a re-plan that leaves it out keeps the first plan's.
  */
 
 /** How many workers the tasks are dealt over, unless `--max-workers` says fewer. */

@@ -4,7 +4,7 @@ import { opsFromFlags, type OpsFlags } from '../ops-options.js';
 import { BadInputError } from '../../model/errors.js';
 import { DEFAULT_METADATA_DIR } from '../../metadata/file-metadata-store.js';
 import { parseMetadataLocation, type MetadataLocation } from '../../metadata/metadata-location.js';
-import { looksAnnotated } from '../../model/annotated-dag.js';
+import { looksAnnotated, type ReplanOnDrift } from '../../model/annotated-dag.js';
 import type { RunReport } from '../../report/run-report.js';
 import { writeHtmlReport } from '../../report/write-html-report.js';
 import { RunFailedError } from '../../runtime/run-client.js';
@@ -38,6 +38,9 @@ export interface PlannedSimulateFlags extends TaskCostFlags, PlannerFlags, OpsFl
   parkAfterMs?: string;
   replanAfter?: string;
   replanStages?: string;
+  replanDrift?: string;
+  replanDriftTasks?: string;
+  replanDriftMinGain?: string;
   slowdown?: string;
   /** False with --no-pushdown: table DAGs priced as written. */
   pushdown: boolean;
@@ -75,6 +78,8 @@ export async function simulatePlannedCommand(file: string, flags: PlannedSimulat
   let { registry } = await opsFromFlags(flags);
   const slowdown = parseSlowdown(flags.slowdown);
   const replanAfter = await replanPoints(file, flags);
+  const replanOnDrift = driftTrigger(flags);
+  if (replanAfter && replanOnDrift) throw new BadInputError('give re-planning points (--replan-after, --replan-stages) or --replan-drift, not both');
   let taskCosts: TaskCosts | undefined;
   const costsOf = async (model: Dag): Promise<TaskCosts> => (taskCosts ??= await loadTaskCosts(model, flags, helpers.loadProfile, registry));
   let plannedHere = false;
@@ -88,7 +93,8 @@ export async function simulatePlannedCommand(file: string, flags: PlannedSimulat
     registry = priced.registry;
     return priced;
   };
-  const { spec, model, dag, plan, planner, replanner } = await loadPlannedInput(file, planning, planningHistory(flags), registry, platformOf, replanAfter, false, prepare);
+  const replanning = { ...(replanAfter ? { replanAfter } : {}), ...(replanOnDrift ? { replanOnDrift } : {}) };
+  const { spec, model, dag, plan, planner, replanner, drift } = await loadPlannedInput(file, planning, planningHistory(flags), registry, platformOf, replanning, false, prepare);
   if (!plan) throw new BadInputError(`${file}: planner ${planner} made no plan`);
   const costs = await costsOf(model);
   const predictedFrom = plannedHere ? `tasks priced as simulated (below), transfers and start-ups at profile ${costs.profile.name}'s rates` : `the plan file's own forecast (${file})`;
@@ -98,6 +104,7 @@ export async function simulatePlannedCommand(file: string, flags: PlannedSimulat
     profile: costs.profile,
     estimator: slowdown === 1 ? costs.estimator : slowedEstimator(costs.estimator, () => slowdown),
     ...(replanner ? { replanner } : {}),
+    ...(drift ? { drift } : {}),
     seed,
     memoryMb,
     storeKind,
@@ -116,6 +123,19 @@ export async function simulatePlannedCommand(file: string, flags: PlannedSimulat
     const gap = explainPlanGap(result.planned.predictedMakespanMs, report.makespanMs, result.stats.lowerBoundMs, costs.description);
     process.stdout.write(`${JSON.stringify({ ...plannedSimulationJson(result), taskCosts: costs.description, predictedFrom, ...(gap ? { gap } : {}) })}\n`);
   } else process.stdout.write(formatSummary(report) + formatPlannedSimulated(report, stats, result.planned, costs.description, predictedFrom) + `  task costs       ${costs.description}\n`);
+}
+
+/** `--replan-drift RATIO [--replan-drift-tasks N]`: the drift trigger (Plan.replanOnDrift); undefined: the planner's own. */
+function driftTrigger(flags: PlannedSimulateFlags): ReplanOnDrift | undefined {
+  if (flags.replanDrift === undefined) {
+    if (flags.replanDriftTasks !== undefined || flags.replanDriftMinGain !== undefined) throw new BadInputError('--replan-drift-tasks and --replan-drift-min-gain need --replan-drift');
+    return undefined;
+  }
+  const ratio = Number(flags.replanDrift);
+  if (!(Number.isFinite(ratio) && ratio > 1)) throw new BadInputError(`--replan-drift must be a ratio above 1 (e.g. 1.5), got "${flags.replanDrift}"`);
+  const minGain = flags.replanDriftMinGain === undefined ? undefined : Number(flags.replanDriftMinGain);
+  if (minGain !== undefined && !(minGain >= 0 && minGain <= 1)) throw new BadInputError(`--replan-drift-min-gain must be a fraction from 0 to 1, got "${flags.replanDriftMinGain}"`);
+  return { ratio, minTasks: flags.replanDriftTasks === undefined ? 1 : parseIntegerOption(flags.replanDriftTasks, '--replan-drift-tasks', 1, 1), ...(minGain === undefined ? {} : { minGain }) };
 }
 
 function parseSlowdown(text: string | undefined): number {
@@ -153,7 +173,13 @@ function formatPlannedSimulated(report: RunReport, stats: SimulationStats, plann
     `  predicted        makespan ${predicted(planned.predictedMakespanMs, (v) => `${v.toFixed(1)} ms`)}, cost ${predicted(planned.predictedCostUsd, (v) => `$${v.toFixed(6)}`)} (the plan's forecast: ${predictedFrom})`,
     `  simulated        makespan ${report.makespanMs.toFixed(1)} ms, cost $${report.summary.costUsd.toFixed(6)} (each worker priced at its own tier)`,
     formatLowerBound(stats),
-    ...(planned.replans > 0 ? [`  re-planned       ${planned.replans} time(s) at the plan's points (planner ${planned.replanWallMs.toFixed(0)} ms wall, not charged)`] : []),
+    ...(planned.replans > 0
+      ? [
+          planned.driftReplanAtMs === undefined
+            ? `  re-planned       ${planned.replans} time(s) at the plan's points (planner ${planned.replanWallMs.toFixed(0)} ms wall, not charged)`
+            : `  re-planned       on drift at ${planned.driftReplanAtMs.toFixed(0)} ms (observed / predicted ${planned.driftFactor?.toFixed(2)}; planner ${planned.replanWallMs.toFixed(0)} ms wall, not charged)`,
+        ]
+      : []),
     ...(planned.handOvers > 0 ? [`  handed over      ${planned.handOvers} worker(s) of a later phase to workers held from the phase before`] : []),
     `  workers          ${planned.resumes} re-invocations after ${planned.parks} parks; ${planned.waits} waits (${planned.waitTimeouts} timed out); ${planned.prewarms} prewarms; ${planned.dupRuns} dup runs; ${planned.preloads} preloaded gets`,
     `  starts           ${stats.coldStarts} cold, ${stats.warmStarts} warm; ${stats.queuedInvocations} invocations queued`,
@@ -174,7 +200,17 @@ function plannedSimulationJson(result: PlannedSimulationResult): Record<string, 
     store: report.options.store,
     workers: planned.workers,
     predicted: { makespanMs: planned.predictedMakespanMs ?? null, costUsd: planned.predictedCostUsd ?? null },
-    planned: { resumes: planned.resumes, parks: planned.parks, waits: planned.waits, waitTimeouts: planned.waitTimeouts, prewarms: planned.prewarms, dupRuns: planned.dupRuns, preloads: planned.preloads },
+    planned: {
+      resumes: planned.resumes,
+      parks: planned.parks,
+      waits: planned.waits,
+      waitTimeouts: planned.waitTimeouts,
+      prewarms: planned.prewarms,
+      dupRuns: planned.dupRuns,
+      preloads: planned.preloads,
+      replans: planned.replans,
+      ...(planned.driftReplanAtMs === undefined ? {} : { driftReplanAtMs: planned.driftReplanAtMs, driftFactor: planned.driftFactor }),
+    },
     lowerBoundMs: stats.lowerBoundMs,
     engine: { events: stats.eventsProcessed, wallMs: stats.wallMs },
   };

@@ -57,6 +57,9 @@ export function registerSimulateCommand(program: Command): void {
   command.option('--park-after-ms <ms>', 'planned mode: a worker that waited this long for an input parks (default 500)');
   command.option('--replan-after <task-ids>', 'planned mode: re-planning points (comma-separated task ids): after the stage each closes, the planner plans the rest with the times observed so far');
   command.option('--replan-stages <n>', 'planned mode: n re-planning points spread evenly over the DAG\'s depth');
+  command.option('--replan-drift <ratio>', 'planned mode: re-plan every task not started once observed / predicted compute time over the finished tasks reaches ratio (or 1/ratio); running tasks finish where they are');
+  command.option('--replan-drift-tasks <n>', 'planned mode, with --replan-drift: finished tasks needed before the trigger may fire (default 1)');
+  command.option('--replan-drift-min-gain <fraction>', 'planned mode, with --replan-drift: re-plan only if the new plan is forecast at least this fraction faster than the current one (default 0.1)');
   command.option('--slowdown <factor>', 'every task runs this many times as long as its cost says (a misprediction the planner does not know of)');
   withOptionGroup(command, PLANNER_OPTION_GROUP)
     .action(async (file: string, flags: SimulateFlags) => {

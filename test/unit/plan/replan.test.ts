@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { Dag } from '../../../src/dag/dag.js';
 import { parseSla } from '../../../src/metadata/sla.js';
 import { evenReplanPoints, replanPhases, replanPointProblems, taskDepths } from '../../../src/plan/replan-phases.js';
-import { ALL_OPS, ObservedTimesMetadata, observedFactors, remainingDag, replanRemaining } from '../../../src/plan/replan.js';
+import { ALL_OPS, ObservedTimesMetadata, driftFactor, observedFactors, remainingDag, replanIfFaster, replanRemaining } from '../../../src/plan/replan.js';
+import { planDag } from '../../../src/plan/plan-dag.js';
+import { ReplanOnDriftSchema } from '../../../src/model/annotated-dag.js';
 import type { PlanningAlgorithm, PlanningContext } from '../../../src/plan/planning-algorithm.js';
 import { findPlanProblems } from '../../../src/plan/validate-plan.js';
 import { predictTaskCosts } from '../../../src/plan/task-costs.js';
@@ -77,6 +79,49 @@ describe('re-planning the rest', () => {
     expect(seen?.jMs).toBeCloseTo(20, 9); // 10 ms predicted, observed twice that
     expect(Object.keys(plan.tasks).sort()).toEqual(['j', 'z']);
     expect(Object.keys(plan.workers).sort()).toEqual(['0', '1']);
+  });
+
+  it('a drift re-plan leaves running tasks out: the rest reads them as finished sources; the drift is over finished tasks only', () => {
+    let seen: { ids: string[]; done: string[] } | undefined;
+    const planner: PlanningAlgorithm = {
+      name: 'spy',
+      plan(remaining, _metadata, _sla, context) {
+        seen = { ids: [...remaining.topologicalOrder()].sort(), done: [...(context.replanning?.done ?? [])].sort() };
+        return { tasks: Object.fromEntries(remaining.taskIds().map((id) => [id, { worker: 0 }])), workers: { '0': { memoryMb: 1769, vcpu: 1 } } };
+      },
+    };
+    // s and q finished (20 ms each, 10 predicted: drift 2); a is running; b has not started.
+    const observed = new Map(['s', 'q'].map((id) => [id, { execMs: 20, memoryMb: 1769 }] as const));
+    expect(driftFactor(dag, observed, flat, sla)).toBeCloseTo(2, 9);
+    expect(driftFactor(dag, new Map(), flat, sla)).toBeUndefined();
+    const plan = replanRemaining(planner, dag, { atMs: 40, observed, running: new Set(['a']) }, { metadata: flat, sla, context: { tiers: [1769] } });
+    expect(seen?.ids).toEqual(['a', 'b', 'j', 'q', 's', 'z']);
+    expect(seen?.done).toEqual(['a', 'q', 's']);
+    expect(Object.keys(plan.tasks).sort()).toEqual(['b', 'j', 'z']);
+  });
+
+  it('replanIfFaster keeps the run\'s plan unless the new one is forecast at least minGain sooner', () => {
+    const onOne: PlanningAlgorithm = { name: 'one', plan: (d) => ({ tasks: Object.fromEntries(d.taskIds().map((id) => [id, { worker: 0 }])), workers: { '0': { memoryMb: 1769, vcpu: 1 } } }) };
+    const current = { tasks: Object.fromEntries(dag.taskIds().map((id) => [id, { worker: 0, preload: false, prewarm: [], dup: false }])), workers: { '0': { memoryMb: 1769, vcpu: 1 } } };
+    const observed = new Map(['s', 'q'].map((id) => [id, { execMs: 20, memoryMb: 1769 }] as const));
+    const options = { metadata: flat, sla, context: { tiers: [1769] } };
+    const request = (minGain: number) => ({ atMs: 40, observed, heldWorkers: new Map([[1769, 1]]), current: { plan: current, upWorkers: new Map([[1769, 1]]), minGain } });
+    // The new plan is the run's own (one worker, up now either way): the same forecast.
+    expect(replanIfFaster(onOne, dag, request(0.1), options)).toBeUndefined();
+    expect(replanIfFaster(onOne, dag, request(0), options)?.tasks).toBeDefined();
+    // Without `current` (a point), it always re-plans.
+    expect(replanIfFaster(onOne, dag, { atMs: 40, observed }, options)?.tasks).toBeDefined();
+  });
+
+  it('planDag keeps a drift trigger, the caller\'s over the planner\'s; the schema refuses a ratio of 1 or less', async () => {
+    const planner: PlanningAlgorithm = {
+      name: 'drifty',
+      plan: (d) => ({ tasks: Object.fromEntries(d.taskIds().map((id) => [id, { worker: 0 }])), workers: { '0': { memoryMb: 1769, vcpu: 1 } }, replanOnDrift: { ratio: 2, minTasks: 3 } }),
+    };
+    expect((await planDag(dag, planner, { metadata: flat, sla, tiers: [1769] })).plan.replanOnDrift).toEqual({ ratio: 2, minTasks: 3 });
+    expect((await planDag(dag, planner, { metadata: flat, sla, tiers: [1769], replanOnDrift: { ratio: 1.5, minTasks: 1 } })).plan.replanOnDrift).toEqual({ ratio: 1.5, minTasks: 1 });
+    expect(ReplanOnDriftSchema.safeParse({ ratio: 1, minTasks: 1 }).success).toBe(false);
+    expect(ReplanOnDriftSchema.safeParse({ ratio: 1.2, minTasks: 0 }).success).toBe(false);
   });
 
   it('passes the held workers and idle environments to the planner', () => {
