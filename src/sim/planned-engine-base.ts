@@ -7,10 +7,9 @@ import type { PlannedCounts } from './planned-run-stats.js';
 import { SeededRandom } from './seeded-random.js';
 import { SimEngine } from './sim-engine.js';
 import { SimulationInvariantError } from './simulation-invariant-error.js';
+import { tierStreamOf } from './tier-streams.js';
 import type { SimulationInput } from './simulation-types.js';
 
-/** Each tier's platform gets its own startup stream from TIER_STREAM_BASE (SimEngine holds the others). */
-const TIER_STREAM_BASE = 100;
 
 /**
  * The plumbing of planned mode in virtual time that does not depend on the plan
@@ -31,7 +30,8 @@ export abstract class PlannedEngineBase extends SimEngine<Action, PlannedEvent, 
   protected clientFree: number;
   protected readonly counts: { -readonly [K in keyof PlannedCounts]: PlannedCounts[K] } = { resumes: 0, parks: 0, prewarms: 0, lostClaims: 0, dupRuns: 0, preloads: 0, waits: 0, waitTimeouts: 0, notifications: 0, replans: 0, handOvers: 0 };
   private nextWaitToken = 0;
-  private tierStreams = 0;
+  /** The tier whose platform draws from the base start-up stream (./tier-streams.ts); set before the first platform. */
+  protected mainTierMb: number | undefined;
 
   constructor(
     input: SimulationInput,
@@ -95,7 +95,7 @@ export abstract class PlannedEngineBase extends SimEngine<Action, PlannedEvent, 
         wakeAt: (t: number) => this.schedule(t, { kind: 'wake', memoryMb }),
       };
       // One function per memory tier (DESIGN.md §5), each with its own environments.
-      platform = new SimulatedLambdaPlatform(profile.lambda, new SeededRandom(seed, TIER_STREAM_BASE + this.tierStreams++), hooks, this.input.warmContainers ?? 0);
+      platform = new SimulatedLambdaPlatform(profile.lambda, new SeededRandom(seed, tierStreamOf(memoryMb, this.mainTierMb)), hooks, this.input.warmContainers ?? 0);
       this.platforms.set(memoryMb, platform);
     }
     return platform;

@@ -14,6 +14,7 @@ import { PlannedReplanningEngine } from './planned-replanning-engine.js';
 import { SimulationInvariantError } from './simulation-invariant-error.js';
 import { plannedRunStats, prewarmBill, summedStartFigures, tierSummary, type PlannedSimulationResult } from './planned-run-stats.js';
 import type { SimulatedPlan, SimulationInput } from './simulation-types.js';
+import { mainTierOf } from './tier-streams.js';
 
 export type { SimulatedPlan } from './simulation-types.js';
 
@@ -55,8 +56,9 @@ class PlannedSimulation extends PlannedReplanningEngine {
     const { dag, plan } = input;
     const firstLayout = new PlanLayout(dag, this.order, plan);
     this.totals = dagTotals(dag, (id) => input.estimator.execMs(id, firstLayout.memoryMbOf(firstLayout.worker(id))));
-    const tiers = [...new Set(this.layout.workers().map((w) => this.layout.memoryMbOf(w)))].sort((a, b) => a - b);
-    for (const memoryMb of tiers) this.platformOf(memoryMb);
+    const workerTiers = this.layout.workers().map((w) => this.layout.memoryMbOf(w));
+    this.mainTierMb = mainTierOf(workerTiers);
+    for (const memoryMb of [...new Set(workerTiers)].sort((a, b) => a - b)) this.platformOf(memoryMb);
   }
 
   run(): PlannedSimulationResult {

@@ -141,6 +141,18 @@ describe('simulate with a plan (deterministic profile, hand-computed)', () => {
     expect(makespans(true)).toBeLessThan(makespans(false) - 200);
   });
 
+  it('a tier draws its start-ups from its own stream: another tier in the plan leaves them as they were', () => {
+    // Two plans of one seed that differ only by a worker on another tier must time the shared
+    // tier's workers alike, or comparing them measures the draw (nonuniform against uniform).
+    const spec = { tasks: [work('a', 10, 8), work('b', 10, 8), work('c', 10, 8, ['a', 'b']), work('z', 10, 8)] };
+    const base = planOf({ a: { worker: 0, order: 0 }, b: { worker: 1, order: 1 }, c: { worker: 0, order: 2 } });
+    const withOther = planOf({ a: { worker: 0, order: 0 }, b: { worker: 1, order: 1 }, c: { worker: 0, order: 2 }, z: { worker: 2, order: 3 } });
+    const alone = simulatePlanned({ tasks: spec.tasks.filter((t) => t.id !== 'z') }, base, { profile: AWS_PROFILE, seed: 5 });
+    const mixed = simulatePlanned(spec, { ...withOther, workers: { ...withOther.workers, '2': { memoryMb: 1024, vcpu: 0.579 } } }, { profile: AWS_PROFILE, seed: 5 });
+    const startOf = (result: PlannedSimulationResult, id: string) => result.report.tasks.find((t) => t.taskId === id)?.startAt;
+    for (const id of ['a', 'b']) expect(startOf(mixed, id)).toBe(startOf(alone, id));
+  });
+
   it('preload: worker 0 fetches x for c while it runs a, once x is marked; counted as a preloaded get', () => {
     // w0: s 120-320, a 320-420, c. w1: x 120-170, put and mark by 172.00008: marked before a starts.
     const spec = { tasks: [work('s', 200, 8), work('a', 100, 8, ['s']), work('x', 50, 800_000), work('c', 100, 8, ['a', 'x'])] };
