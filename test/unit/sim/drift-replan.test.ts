@@ -5,7 +5,6 @@ import { Dag } from '../../../src/dag/dag.js';
 import { runDagFromSpec } from '../../../src/model/compiled-dag.js';
 import { AWS_PROFILE } from '../../../src/cost/profile.js';
 import type { PlannedSimulationResult } from '../../../src/sim/planned-simulation.js';
-import { simulate } from '../../../src/sim/simulator.js';
 import type { SimReplanRequest } from '../../../src/sim/simulation-types.js';
 import { DriftTrigger } from '../../../src/sim/drift-trigger.js';
 import { createDagTaskEstimator } from '../../../src/sim/task-estimates.js';
@@ -15,7 +14,7 @@ import { planDag } from '../../../src/plan/plan-dag.js';
 import { uniformPlanner } from '../../../src/plan/algorithms/uniform.js';
 import { DEFAULT_TIERS } from '../../../src/plan/tiers.js';
 import { parseSla } from '../../../src/metadata/sla.js';
-import { NO_OPTIMIZATIONS, simulateSpec, work } from './sim-dags.js';
+import { simulateDag, simulateSpec, work } from './sim-dags.js';
 
 const TIER = { memoryMb: 1769, vcpu: 1 };
 const observedOf = (entries: [string, number][]) => new Map(entries.map(([id, execMs]) => [id, { execMs, memoryMb: 1769 }]));
@@ -144,15 +143,8 @@ describe('drift re-planning in the simulator', () => {
     const planOf = async (metadata: ReturnType<typeof estimatorMetadata>) => (await planDag(model, uniformPlanner, { metadata, sla, tiers: DEFAULT_TIERS, platform })).plan;
     const [right, wrong] = [await planOf(estimatorMetadata(slow)), await planOf(estimatorMetadata(truth))];
     const run = (p: Plan, replan: boolean) =>
-      simulate({
-        wukong: NO_OPTIMIZATIONS,
-        seed: 1,
-        memoryMb: 1769,
-        storeKind: 'redis',
-        validateEveryStep: true,
+      simulateDag(dag, slow, {
         profile: AWS_PROFILE,
-        dag,
-        estimator: slow,
         plan: p,
         ...(replan ? { replanner: (request: SimReplanRequest) => replanRemaining(uniformPlanner, model, request, { metadata: estimatorMetadata(truth), sla, context }), drift: (observed: SimReplanRequest['observed']) => driftFactor(model, observed, estimatorMetadata(truth), sla) } : {}),
       }) as PlannedSimulationResult;

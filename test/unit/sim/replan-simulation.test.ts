@@ -5,7 +5,6 @@ import { Dag } from '../../../src/dag/dag.js';
 import { runDagFromSpec } from '../../../src/model/compiled-dag.js';
 import { AWS_PROFILE } from '../../../src/cost/profile.js';
 import type { PlannedSimulationResult } from '../../../src/sim/planned-simulation.js';
-import { simulate } from '../../../src/sim/simulator.js';
 import type { SimReplanner, SimReplanRequest } from '../../../src/sim/simulation-types.js';
 import { createDagTaskEstimator } from '../../../src/sim/task-estimates.js';
 import { estimatorMetadata, slowedEstimator } from '../../../src/sim/estimator-metadata.js';
@@ -14,7 +13,7 @@ import { planDag } from '../../../src/plan/plan-dag.js';
 import { uniformPlanner } from '../../../src/plan/algorithms/uniform.js';
 import { DEFAULT_TIERS } from '../../../src/plan/tiers.js';
 import { parseSla } from '../../../src/metadata/sla.js';
-import { NO_OPTIMIZATIONS, simulateSpec, work } from './sim-dags.js';
+import { simulateDag, simulateSpec, work } from './sim-dags.js';
 
 const TIER = { memoryMb: 1769, vcpu: 1 };
 const transfer = (bytes: number) => 1 + bytes / 100_000;
@@ -123,15 +122,8 @@ describe('re-planning points in the simulator (deterministic profile)', () => {
     const point = model.topologicalOrder().find((id) => model.task(id).op === 'matrix.vstack') as string;
     const first = (await planDag(model, uniformPlanner, { metadata: estimatorMetadata(truth), sla, tiers: DEFAULT_TIERS, platform, replanAfter: [point] })).plan;
     // Act
-    const result = simulate({
-      wukong: NO_OPTIMIZATIONS,
-      seed: 1,
-      memoryMb: 1769,
-      storeKind: 'redis',
-      validateEveryStep: true,
+    const result = simulateDag(dag, slowedEstimator(truth, () => 3), {
       profile: AWS_PROFILE,
-      dag,
-      estimator: slowedEstimator(truth, () => 3),
       plan: first,
       replanner: (request) => replanRemaining(uniformPlanner, model, request, { metadata: estimatorMetadata(truth), sla, context: { tiers: DEFAULT_TIERS, platform } }),
     }) as PlannedSimulationResult;

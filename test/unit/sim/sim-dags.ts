@@ -22,15 +22,20 @@ export function simulateSpec(
   const profile = overrides.profile ?? DETERMINISTIC_PROFILE;
   const estimator = createDagTaskEstimator(dag, profile);
   const { outputShares, ...rest } = overrides;
+  return simulateDag(dag, outputShares ? { ...estimator, outputShares } : estimator, { ...rest, profile });
+}
+
+/** simulateSpec's defaults for a compiled DAG whose task costs the caller gives (a slowed truth, say). */
+export function simulateDag(dag: SimulationInput['dag'], estimator: SimulationInput['estimator'], overrides: Partial<Omit<SimulationInput, 'dag' | 'estimator'>> = {}): SimulationResult {
   return simulate({
     wukong: NO_OPTIMIZATIONS,
     seed: 1,
     memoryMb: 1769,
     storeKind: 'redis',
     validateEveryStep: true,
-    ...rest,
-    profile,
+    profile: DETERMINISTIC_PROFILE,
+    ...overrides,
     dag,
-    estimator: outputShares ? { ...estimator, outputShares } : estimator,
+    estimator,
   });
 }
