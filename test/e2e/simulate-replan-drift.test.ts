@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -50,5 +50,21 @@ describe('wukong simulate --replan-drift (e2e)', () => {
     expect(low.stderr).toMatch(/--replan-drift must be a ratio above 1/);
     expect(both.code).toBe(2);
     expect(both.stderr).toMatch(/not both/);
+  });
+
+  it('submit runs a plan with a drift trigger as made, and says it does not re-plan', () => {
+    // Prepare: a plan made by `wukong plan`, given a trigger by hand (as a custom planner may)
+    const dag = stagesDag();
+    const annotated = join(dag, '..', 'annotated.json');
+    const planned = wukong(['plan', dag, '--planner', 'uniform', '-o', annotated]);
+    expect(planned.code, planned.stderr).toBe(0);
+    const file = JSON.parse(readFileSync(annotated, 'utf8')) as { plan: Record<string, unknown> };
+    writeFileSync(annotated, JSON.stringify({ ...file, plan: { ...file.plan, replanOnDrift: { ratio: 1.5, minTasks: 1 } } }));
+    // Act
+    const run = wukong(['submit', annotated, '--no-metadata', '--json']);
+    // Assess
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain('only `wukong simulate` re-plans yet, so this run follows the plan as made');
+    expect((JSON.parse(run.stdout) as { ok: boolean }).ok).toBe(true);
   });
 });

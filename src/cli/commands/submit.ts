@@ -89,6 +89,10 @@ async function submit(file: string, flags: SubmitFlags): Promise<RunReport> {
   // With a cache, a planner plans once the run knows its hits: only what must run.
   const loaded = await loadPlannedInput(file, planning, recordTo ?? recordingLocationFromFlag(undefined), registry, undefined, undefined, typeof flags.cache === 'string');
   const { plan, planner, planToRun } = loaded;
+  if (plan?.replanAfter?.length || plan?.replanOnDrift) {
+    // Re-planning is simulated only (src/sim/planned-replanning-engine.ts); say so rather than ignore it quietly.
+    process.stderr.write('wukong: warning: the plan names re-planning points or a drift trigger; only `wukong simulate` re-plans yet, so this run follows the plan as made\n');
+  }
   const checked = await checkTableSources(loaded.spec, { pushdown: flags.pushdown });
   const spec = checked.spec;
   const dag = checked.changes.length > 0 ? runDagFromSpec(spec) : loaded.dag;
