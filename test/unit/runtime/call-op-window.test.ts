@@ -33,7 +33,9 @@ describe('callOp run window', () => {
     expect(around).toBeGreaterThanOrEqual(80);
     for (const w of windows) {
       expect(w.endAt - w.startAt).toBeGreaterThanOrEqual(40);
-      expect(w.endAt - w.startAt).toBeLessThan(60);
+      // Less than both spins (what a window around the await holds); a preemption on a loaded
+      // machine may stretch one spin past 40 ms (60.4 ms seen in CI beside other suites).
+      expect(w.endAt - w.startAt).toBeLessThan(80);
       expect(w.awaited).toBeUndefined();
     }
     // One ran after the other.
