@@ -87,19 +87,40 @@ export function serveStores(port: MessagePort, served: ServedStores): void {
 /** Store reads that may miss a value whose put is still on its way (a miss: NOT_FOUND, or has() false). */
 const STORE_READS = new Set(['get', 'has', 'size']);
 
-/** `read`, asked again after the puts in flight are applied when it missed while some were. */
+/** How often a read asks again while a dead thread's lost puts may be put by its retries. */
+const LOST_PUT_POLL_MS = 5;
+
+/**
+ * `read`, asked again after the puts in flight are applied when it missed while some were, and
+ * for a while longer (PutTracker.lostPutWaitMs) when a thread died with puts in flight: on Lambda a put is stored before the
+ * fan-in mark that follows it, so a completer never misses its parent's output; here the put goes
+ * one way in a batch, and a thread killed between the mark and the batch loses it until its retry.
+ */
 async function readAfterPuts<T>(read: () => Promise<T>, tracker: PutTracker | undefined): Promise<T> {
   if (!tracker) return read();
-  try {
-    const value = await read();
-    if (value !== false) return value;
-  } catch (error) {
-    if (!(error instanceof NotFoundError)) throw error;
-  }
+  const hit = await readHit(read);
+  if (hit) return hit.value;
   await new Promise<void>((resolve) => {
     if (!tracker.afterPostedPuts(resolve)) resolve();
   });
+  const until = performance.now() + tracker.lostPutWaitMs;
+  while (tracker.lostPutsLately() && performance.now() < until) {
+    const again = await readHit(read);
+    if (again) return again.value;
+    await new Promise((resolve) => setTimeout(resolve, LOST_PUT_POLL_MS));
+  }
   return read();
+}
+
+/** The read's value, or undefined when it missed (NOT_FOUND, or has() false). */
+async function readHit<T>(read: () => Promise<T>): Promise<{ readonly value: T } | undefined> {
+  try {
+    const value = await read();
+    return value === false ? undefined : { value };
+  } catch (error) {
+    if (!(error instanceof NotFoundError)) throw error;
+    return undefined;
+  }
 }
 
 function applyOneWay({ store, coordinator, onInvoke, onDone, puts }: ServedStores, request: Request): void {

@@ -19,6 +19,18 @@ interface ThreadPuts {
 export class PutTracker {
   private readonly threads = new Set<ThreadPuts>();
   private waiting: { readonly targets: [ThreadPuts, number][]; readonly then: () => void }[] = [];
+  /**
+   * When a thread last died with puts it had counted but not sent (performance.now()): a kill
+   * between a fan-in mark and the end of its turn loses the batch that held the put. The pool
+   * retries that thread's executors, and the retries put the same keys again.
+   */
+  private lostAt = Number.NEGATIVE_INFINITY;
+
+  /**
+   * @param lostPutWaitMs how long after such a death a read that misses keeps asking (a thread's
+   * restart and the retry take well under a second here; an executor's store call bound is 30 s).
+   */
+  constructor(readonly lostPutWaitMs = 10_000) {}
 
   /** A thread's counter of posted puts; the handle counts its applied puts and ends its tracking. */
   track(posted: Int32Array): { applied(): void; untrack(): void } {
@@ -30,6 +42,7 @@ export class PutTracker {
         this.wake();
       },
       untrack: () => {
+        if (Atomics.load(posted, 0) > thread.applied) this.lostAt = performance.now();
         thread.gone = true;
         this.threads.delete(thread);
         this.wake();
@@ -50,6 +63,11 @@ export class PutTracker {
     if (targets.length === 0) return false;
     this.waiting.push({ targets, then });
     return true;
+  }
+
+  /** Whether a thread died with puts in flight in the last lostPutWaitMs. */
+  lostPutsLately(): boolean {
+    return performance.now() - this.lostAt <= this.lostPutWaitMs;
   }
 
   private wake(): void {

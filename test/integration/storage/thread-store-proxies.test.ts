@@ -83,9 +83,9 @@ describeCoordinatorConformance('memory with a shared fan-in table, through threa
 
 describe('reads that miss while puts are in flight', () => {
   /** A served store whose one "thread" has posted puts the main thread has not received yet. */
-  function withPutsInFlight() {
+  function withPutsInFlight(lostPutWaitMs?: number) {
     const host = served();
-    const tracker = new PutTracker();
+    const tracker = new PutTracker(lostPutWaitMs);
     const writerPosted = new Int32Array(new SharedArrayBuffer(4));
     const writer = tracker.track(writerPosted);
     const channel = new MessageChannel();
@@ -128,13 +128,34 @@ describe('reads that miss while puts are in flight', () => {
     await cleanup();
   });
 
-  it('puts of a thread that died are not awaited', async () => {
-    const { reader, writerPosted, writer, cleanup } = withPutsInFlight();
+  it('a get that missed the put of a thread that died is answered when the retry puts the value again', async () => {
+    // A thread killed after its fan-in mark, before its batch went out: the put is lost until the
+    // pool's retry of its executor puts it again (seen once in CI: "get of l0-2 failed: not found").
+    const { reader, writerPosted, writer, arrive, cleanup } = withPutsInFlight();
     Atomics.add(writerPosted, 0, 1);
-    const got = reader.store.get('lost');
+    let answered = false;
+    const got = reader.store.get('lost').then((value) => ((answered = true), value));
     writer.untrack();
-    await expect(got).rejects.toBeInstanceOf(NotFoundError);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(answered).toBe(false);
+    await arrive('lost', new Uint8Array([9])); // the retry's put
+    expect([...(await got)]).toEqual([9]);
     await cleanup();
+  });
+
+  it('a miss after such a death is not found once the wait for retries is over; a death with nothing in flight adds no wait', async () => {
+    const lost = withPutsInFlight(100);
+    Atomics.add(lost.writerPosted, 0, 1);
+    const got = lost.reader.store.get('never');
+    lost.writer.untrack();
+    const started = performance.now();
+    await expect(got).rejects.toBeInstanceOf(NotFoundError);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(90);
+    await lost.cleanup();
+    const clean = withPutsInFlight(60_000);
+    clean.writer.untrack();
+    await expect(clean.reader.store.get('never')).rejects.toBeInstanceOf(NotFoundError);
+    await clean.cleanup();
   });
 });
 
