@@ -65,9 +65,10 @@ export const ALL_OPS = '*';
  * Synchronous, as the simulator's event loop is: a planner whose `plan` returns a promise is refused.
  */
 export function replanRemaining(algorithm: PlanningAlgorithm, dag: Dag, request: ReplanRequest, options: ReplanOptions): ReplannedPlan {
-  const factors = observedFactors(dag, request, options.metadata, options.sla);
-  const { remaining, done } = remainingDag(dag, new Set([...request.observed.keys(), ...(request.running ?? [])]));
-  const metadata = new ObservedTimesMetadata(options.metadata, (id) => (done.has(id) ? 0 : (factors.get(dag.task(id).op) ?? factors.get(ALL_OPS) ?? 1)));
+  return replanOn(algorithm, request, options, observedRemaining(dag, request, options));
+}
+
+function replanOn(algorithm: PlanningAlgorithm, request: ReplanRequest, options: ReplanOptions, { factors, remaining, done, metadata }: ObservedRemaining): ReplannedPlan {
   const context: PlanningContext = { ...options.context, replanning: { done, atMs: request.atMs, observedFactor: factors, ...(request.heldWorkers ? { heldWorkers: request.heldWorkers } : {}), ...(request.warmEnvironments ? { warmEnvironments: request.warmEnvironments } : {}) } };
   const output = algorithm.plan(remaining, metadata, options.sla, context);
   if (output instanceof Promise) throw new BadInputError(`planner ${algorithm.name} plans asynchronously; re-planning during a simulated run needs a planner whose plan() returns its plan directly`);
@@ -92,13 +93,11 @@ export function replanRemaining(algorithm: PlanningAlgorithm, dag: Dag, request:
  * and warm environments the run has. A drift that changes no decision then costs nothing.
  */
 export function replanIfFaster(algorithm: PlanningAlgorithm, dag: Dag, request: ReplanRequest, options: ReplanOptions): ReplannedPlan | undefined {
-  const replanned = replanRemaining(algorithm, dag, request, options);
+  const basis = observedRemaining(dag, request, options);
+  const replanned = replanOn(algorithm, request, options, basis);
   const current = request.current;
   if (current === undefined) return replanned;
-  const finished = new Set([...request.observed.keys(), ...(request.running ?? [])]);
-  const { remaining, done } = remainingDag(dag, finished);
-  const factors = observedFactors(dag, request, options.metadata, options.sla);
-  const metadata = new ObservedTimesMetadata(options.metadata, (id) => (done.has(id) ? 0 : (factors.get(dag.task(id).op) ?? factors.get(ALL_OPS) ?? 1)));
+  const { remaining, done, metadata } = basis;
   const { tiers, platform } = options.context;
   const hedgeStarts = replanned.hedgeStarts ?? current.plan.hedgeStarts;
   const forecast = (plan: Pick<Plan, 'tasks' | 'workers'>, heldWorkers: ReadonlyMap<number, number> | undefined) => {
@@ -136,6 +135,19 @@ export function observedFactors(dag: Dag, request: ReplanRequest, metadata: Meta
   const factors = new Map<string, number>();
   for (const [key, { observed, predicted }] of sums) if (predicted > 0) factors.set(key, observed / predicted);
   return factors;
+}
+
+/**
+ * What a re-plan works from: the tasks neither finished nor running (with the finished sources
+ * they read, `done`), each op's observed / predicted factor, and a MetadataAccess scaled by it.
+ */
+type ObservedRemaining = ReturnType<typeof observedRemaining>;
+
+function observedRemaining(dag: Dag, request: ReplanRequest, options: ReplanOptions) {
+  const factors = observedFactors(dag, request, options.metadata, options.sla);
+  const { remaining, done } = remainingDag(dag, new Set([...request.observed.keys(), ...(request.running ?? [])]));
+  const metadata = new ObservedTimesMetadata(options.metadata, (id) => (done.has(id) ? 0 : (factors.get(dag.task(id).op) ?? factors.get(ALL_OPS) ?? 1)));
+  return { factors, remaining, done, metadata };
 }
 
 /**
