@@ -39,18 +39,18 @@ export interface PlannedInput {
   readonly planToRun?: (toRun: ReadonlySet<string>) => Promise<Plan>;
 }
 
-/**
- * Reads a DAG file or an annotated DAG file (`wukong plan -o`) and, for a DAG with a planner other
- * than wukong, plans it from the metadata at `history`. Everything is validated before anything
- * runs: bad input throws a BadInputError (exit 2). `platformOf`: the platform the plan runs on,
- * given the validated DAG (its task prices depend on the DAG).
- */
 /** How a run re-plans (`wukong simulate --replan-after / --replan-stages / --replan-drift`); absent: the planner's own. */
 export interface RunReplanning {
   readonly replanAfter?: readonly string[];
   readonly replanOnDrift?: ReplanOnDrift;
 }
 
+/**
+ * Reads a DAG file or an annotated DAG file (`wukong plan -o`) and, for a DAG with a planner other
+ * than wukong, plans it from the metadata at `history`. Everything is validated before anything
+ * runs: bad input throws a BadInputError (exit 2). `platformOf`: the platform the plan runs on,
+ * given the validated DAG (its task prices depend on the DAG).
+ */
 export async function loadPlannedInput(
   file: string,
   options: PlannerOptions,
