@@ -46,9 +46,11 @@ export class NoLocalHistoryError extends BadInputError {
  * - CPU: the recorded speed, whatever the memory size (mbPerVcpu 1), on `threads` cores shared
  *   by every executor (sharedCpuCores): executors of one thread share its core. Not modelled: a
  *   transfer or fan-in answer that waits for the thread's event loop while a neighbour computes.
- * - per-task overhead: the median over the history's pool records of the process's CPU time
- *   outside the ops' runs, per task execution, from runs whose ops did not await (taskOverheadMs;
- *   none without such runs).
+ * - per-task overhead: the median over the history's pool records of the CPU time outside the ops'
+ *   runs, per task execution, from runs whose ops did not await (taskOverheadMs; none without such
+ *   runs). Where the records split the process's CPU (Linux: PoolRecordSchema's threadsCpuMs), the
+ *   overhead is the client's and executor threads' CPU outside the ops, and V8's own threads' CPU
+ *   is the per-task background (taskBackgroundCpuMs), which takes a core without holding the task.
  * - CPU of awaited ops: an op that returned a promise (table ops in DuckDB, sleeps) is recorded
  *   with its wall time to settling, which already holds the sharing of the machine with what ran
  *   beside it; the history estimator lets such ops run without taking a shared core.
@@ -117,11 +119,25 @@ export function fitLocalProfile(history: MetadataHistory, pool: EmbeddedPoolShap
  * and an event loop waiting for a core counts as busy, so with more threads than cores the busy
  * time bills the wait as work a second time (tr small on 2 cores, 3 threads: +29 to +45 %
  * predicted in three runs with it, +1 to +17 % with the CPU time; bench/sim-fidelity.ts).
+ *
+ * Records that split the CPU by thread (Linux) give the ops' CPU rather than their wall time,
+ * which on shared cores holds their waits for a core, and part the rest: the client's and
+ * executor threads' CPU outside the ops is the overhead, V8's threads' (compiling the fresh
+ * threads' code, collecting garbage) the background. Where some of the history's runs are split
+ * so, only those count (the ops' wall time of the others would pass for overhead).
  */
-export function taskOverheadOf(history: MetadataHistory): { taskOverheadMs?: number } {
-  const perTask = (history.pools ?? []).filter(ranWithoutAwaiting).map((r) => Math.max(0, (r.cpuMs ?? r.busyMs) - r.syncOpMs) / r.tasks);
-  if (perTask.length === 0) return {};
-  return { taskOverheadMs: percentile(perTask, 50) };
+export function taskOverheadOf(history: MetadataHistory): { taskOverheadMs?: number; taskBackgroundCpuMs?: number } {
+  const runs = (history.pools ?? []).filter(ranWithoutAwaiting);
+  if (runs.length === 0) return {};
+  const split = runs.filter((r) => r.threadsCpuMs !== undefined && r.syncOpCpuMs !== undefined && r.cpuMs !== undefined);
+  if (split.length > 0) {
+    const perTask = (ms: (r: PoolRecord) => number) => percentile(split.map((r) => Math.max(0, ms(r)) / r.tasks), 50);
+    return {
+      taskOverheadMs: perTask((r) => (r.threadsCpuMs as number) - (r.syncOpCpuMs as number)),
+      taskBackgroundCpuMs: perTask((r) => (r.cpuMs as number) - (r.threadsCpuMs as number)),
+    };
+  }
+  return { taskOverheadMs: percentile(runs.map((r) => Math.max(0, (r.cpuMs ?? r.busyMs) - r.syncOpMs) / r.tasks), 50) };
 }
 
 /**

@@ -81,6 +81,12 @@ export const LambdaProfileSchema = z
      * fits it from the embedded runs' pool records; on Lambda it is inside the measured latencies.
      */
     taskOverheadMs: z.number().nonnegative().finite().optional(),
+    /**
+     * CPU time per task that the platform spends beside the task rather than in its way (the
+     * embedded backend's V8 compiler and garbage-collector threads): with sharedCpuCores it takes a
+     * core from when the task is issued, delaying what comes after, never the task itself. Absent: 0.
+     */
+    taskBackgroundCpuMs: z.number().nonnegative().finite().optional(),
   })
   .strict()
   .refine((l) => l.maxMemoryMb >= l.minMemoryMb, { message: 'maxMemoryMb must be at least minMemoryMb' });

@@ -42,6 +42,12 @@ export const TaskRecordSchema = z.object({
    * shared process) what else ran meanwhile, rather than CPU of its own. Absent: it ran throughout.
    */
   awaited: z.literal(true).optional(),
+  /**
+   * A synchronous op's CPU time on its thread (embedded runs on Linux; see
+   * runtime/embedded/thread-cpu-clock.ts). On cores shared by more threads than they have, execMs
+   * also holds the op's waits for a core; this does not. Absent: not measured.
+   */
+  cpuMs: DurationMsSchema.optional(),
 });
 
 /** A store kind registered in storage/store-kinds.ts (memory, redis, s3, or one added there). */
@@ -92,6 +98,14 @@ export const PoolRecordSchema = z.object({
    * it existed.
    */
   cpuMs: DurationMsSchema.optional(),
+  /**
+   * CPU time of the client's thread and the executor threads over the same span (Linux), without
+   * the process's other threads: V8's compilers and garbage collectors, libuv's pool. With
+   * syncOpCpuMs it splits cpuMs three ways: the ops, the runtime's own work per task, and V8's.
+   */
+  threadsCpuMs: DurationMsSchema.optional(),
+  /** The synchronous ops' CPU time (TaskRecordSchema's cpuMs, summed); present with threadsCpuMs. */
+  syncOpCpuMs: DurationMsSchema.optional(),
   /** execMs summed over the tasks whose op returned without awaiting (it ran on its thread's CPU throughout). */
   syncOpMs: DurationMsSchema,
   /** execMs summed over the tasks whose op awaited (sleeps, table ops in DuckDB): how much of it was busy is unknown. */

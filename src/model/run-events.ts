@@ -29,6 +29,8 @@ export const TaskTimingSchema = z.object({
   dup: z.boolean().optional(),
   /** The op returned a promise: its execMs holds waits (and neighbours' work), not only its own CPU. */
   awaited: z.boolean().optional(),
+  /** A synchronous op's CPU time on its thread, where the backend measures it (DriverDeps.opCpuMs). */
+  cpuMs: z.number().optional(),
 });
 
 export const ExecutorReportSchema = z.object({

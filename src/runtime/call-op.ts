@@ -21,6 +21,8 @@ export interface OpRunWindow {
   endAt: number;
   /** The op returned a promise (it awaited something), rather than its outputs. */
   awaited?: boolean;
+  /** A synchronous op's CPU time on its thread, when the caller gave a CPU clock. */
+  cpuMs?: number;
 }
 
 /**
@@ -34,7 +36,7 @@ export async function callOp<Args>(
   inputs: readonly Value[],
   args: Args,
   timeoutMs: number | undefined,
-  window?: { readonly now: () => number; readonly into: OpRunWindow },
+  window?: OpWindowClocks,
 ): Promise<Value[]> {
   let outputs: unknown;
   let timer: NodeJS.Timeout | undefined;
@@ -56,11 +58,21 @@ export async function callOp<Args>(
   return outputs as Value[];
 }
 
-function runTimed<Args>(op: OpDefinition<Args>, inputs: readonly Value[], args: Args, window: { readonly now: () => number; readonly into: OpRunWindow }): unknown {
-  const { now, into } = window;
+/** The clocks callOp reads around the op's own run, and where it writes what they said. */
+export interface OpWindowClocks {
+  readonly now: () => number;
+  /** The calling thread's CPU time (ms), where the host has such a clock. */
+  readonly cpu?: () => number;
+  readonly into: OpRunWindow;
+}
+
+function runTimed<Args>(op: OpDefinition<Args>, inputs: readonly Value[], args: Args, window: OpWindowClocks): unknown {
+  const { now, cpu, into } = window;
   into.startAt = now();
+  const cpuAtStart = cpu?.();
   const result: unknown = op.run(inputs, args);
   if (!isThenable(result)) {
+    if (cpu && cpuAtStart !== undefined) into.cpuMs = Math.max(0, cpu() - cpuAtStart);
     into.endAt = now();
     return result;
   }

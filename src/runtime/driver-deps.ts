@@ -24,6 +24,12 @@ export interface DriverDeps {
   readonly invokeConcurrency: number;
   /** CPU time of this thread/process so far, in ms (for the report). */
   readonly cpuMs: () => number;
+  /**
+   * A clock of the CPU time (ms) of the thread ops run on, where the host has one and wants ops'
+   * CPU recorded beside their wall time (embedded threads on Linux that record metadata: on
+   * shared cores an op's wall time holds its waits for a core). Absent: not measured.
+   */
+  readonly opCpuMs?: () => number;
   readonly memoryBytes: () => number;
   /**
    * Time this invocation may still use, in ms (Lambda: the remaining time minus a safety buffer).

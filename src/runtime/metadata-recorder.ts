@@ -21,7 +21,7 @@ export class MetadataRecorder {
     private readonly recording = true,
   ) {}
 
-  task(taskId: string, op: string, args: unknown, inputs: readonly Value[], execMs: number, inputBytes: number, outputBytes: number, at: number, awaited = false): void {
+  task(taskId: string, op: string, args: unknown, inputs: readonly Value[], execMs: number, inputBytes: number, outputBytes: number, at: number, awaited = false, cpuMs?: number): void {
     if (!this.recording) return;
     this.records.push({
       type: 'task',
@@ -35,6 +35,7 @@ export class MetadataRecorder {
       outputBytes,
       at: Math.round(at),
       ...(awaited ? { awaited: true as const } : {}),
+      ...(cpuMs !== undefined ? { cpuMs } : {}),
     });
   }
 

@@ -108,11 +108,13 @@ export class TaskIo {
     const args = this.run.args(taskId, (raw) => op.args.parse(raw), op.source === undefined);
     // The op's own run, not the neighbours' ops this executor's thread ran while it was queued.
     const window: OpRunWindow = { startAt: this.deps.clock.now(), endAt: Number.NaN };
-    const outputs = await callOp(op, inputs, args, this.run.spec.taskTimeoutMs, { now: () => this.deps.clock.now(), into: window });
+    const clocks = { now: () => this.deps.clock.now(), into: window, ...(this.deps.opCpuMs ? { cpu: this.deps.opCpuMs } : {}) };
+    const outputs = await callOp(op, inputs, args, this.run.spec.taskTimeoutMs, clocks);
     timing.startAt = window.startAt;
     timing.endAt = Number.isNaN(window.endAt) ? this.deps.clock.now() : window.endAt;
     timing.execMs = timing.endAt - timing.startAt;
     if (window.awaited) timing.awaited = true;
+    if (window.cpuMs !== undefined) timing.cpuMs = window.cpuMs;
     this.longestTaskMs = Math.max(this.longestTaskMs, timing.execMs);
     timing.outputBytes = outputs.reduce((sum, v) => sum + valueByteSize(v), 0);
     const sourceBytes = outputs.reduce((sum, v) => sum + (v.kind === 'table' ? (v.sourceBytes ?? 0) : 0), 0);
@@ -120,7 +122,7 @@ export class TaskIo {
     if (timing.outputBytes > MAX_OUTPUT_BYTES_PER_TASK) {
       throw new Error(`output of ${timing.outputBytes} bytes exceeds the limit of ${MAX_OUTPUT_BYTES_PER_TASK} bytes per task`);
     }
-    this.recorder.task(taskId, task.op, args, inputs, timing.execMs, timing.inputBytes, timing.outputBytes, timing.endAt, timing.awaited === true);
+    this.recorder.task(taskId, task.op, args, inputs, timing.execMs, timing.inputBytes, timing.outputBytes, timing.endAt, timing.awaited === true, timing.cpuMs);
     this.values.set(taskId, outputs);
     // Sampling RSS is a system call: every 32nd task and at the end is enough for a peak.
     if (this.timing.size % 32 === 1) this.notePeakMemory();

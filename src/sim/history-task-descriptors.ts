@@ -7,6 +7,7 @@ import { statedHints } from '../metadata/dag-descriptors.js';
 import { topologicalOrder } from '../model/topological-order.js';
 import { awaitedOps, createHistoryTaskEstimator, type EstimatorGraph } from './history-task-estimator.js';
 import type { CostProfile } from '../cost/profile.js';
+import { historyForProfile } from './shared-core-history.js';
 
 /**
  * Task descriptors for the predictor. A task whose static descriptor (src/metadata/dag-descriptors.ts,
@@ -97,7 +98,8 @@ export interface HistoryPredictor {
  * The simulator's task costs from history for one DAG: the metadata predictor over this DAG's
  * descriptors, with the input sizes the same tasks read before.
  */
-export function historyTaskEstimatorForDag(dag: EstimatorGraph, history: MetadataHistory, profile: CostProfile, options: HistoryPredictorOptions = {}) {
+export function historyTaskEstimatorForDag(dag: EstimatorGraph, recorded: MetadataHistory, profile: CostProfile, options: HistoryPredictorOptions = {}) {
+  const history = historyForProfile(recorded, profile);
   const predictor = historyPredictorForDag(dag, history, options);
   return createHistoryTaskEstimator(dag, predictor.access, profile, {
     knownInputBytes: predictor.knownInputBytes,

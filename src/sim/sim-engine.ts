@@ -197,6 +197,10 @@ export abstract class SimEngine<Action, Event, Instruction, Executor extends Sim
       const queuedUntil = this.cores ? this.cores.reserve(now, computes ? overheadMs + execMs : overheadMs) : now;
       startMs = queuedUntil + overheadMs;
     }
+    // The platform's work beside the task (V8's compiler and collector threads) takes a core after
+    // the task's own reservation: it delays what is issued later, never this task.
+    const backgroundMs = this.input.profile.lambda.taskBackgroundCpuMs ?? 0;
+    if (this.cores && backgroundMs > 0) this.cores.reserve(now, backgroundMs);
     const inputBytes = this.inputBytesOf(taskId);
     timing.startAt = startMs;
     timing.endAt = startMs + execMs;

@@ -13,6 +13,7 @@ import type { CostProfile, StoreKind } from '../../cost/profile.js';
 import type { TargetPlatform } from '../../plan/task-costs.js';
 import { parseIntegerOption } from '../parse-options.js';
 import { warnSkippedRecords } from '../skipped-records-warning.js';
+import { historyForProfile } from '../../sim/shared-core-history.js';
 
 /** simulate's flags about where task costs and the `local` profile come from. */
 export interface TaskCostFlags {
@@ -64,7 +65,7 @@ export async function loadTaskCosts(
   let history: TaskKeyHistory | undefined;
   if (flags.history !== undefined) {
     const location = parseMetadataLocation(flags.history);
-    history = { history: await loadHistory(location, true, '--history'), where: describeMetadataLocation(location) };
+    history = { history: historyForProfile(await loadHistory(location, true, '--history'), profile), where: describeMetadataLocation(location) };
   }
   const estimator = createCostModelEstimator(model, ops, profile, history);
   return { profile, estimator, description: describeTaskCosts(estimator, profile) };

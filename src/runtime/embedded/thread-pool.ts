@@ -10,6 +10,7 @@ import type { SharedFanInTableInit } from '../../storage/memory/shared-fan-in-ta
 import { serveStores } from './port-rpc.js';
 import { PutTracker } from './put-tracker.js';
 import type { ExecuteJob, FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
+import { threadCpuMsOf } from './thread-cpu-clock.js';
 
 export interface ThreadPoolOptions {
   /** Executor threads (the embedded backend's concurrency); defaults to the number of cores. */
@@ -63,6 +64,8 @@ interface Slot {
   fanInTable?: SharedFanInTableInit;
   /** Stops awaiting this thread's puts (it died; see ./put-tracker.ts). */
   untrackPuts?: () => void;
+  /** The thread's OS id, as its ready message gave it (Linux). */
+  tid?: number;
 }
 
 interface Job {
@@ -138,6 +141,14 @@ export class ThreadPool implements Invoker {
     return new Map(this.slots.map((s) => [s.worker, s.worker.performance.eventLoopUtilization().active]));
   }
 
+  /**
+   * Each live thread's CPU time so far (ms), keyed as eventLoopActiveMs; undefined for a thread
+   * whose CPU time the host does not tell (not Linux, or not ready yet).
+   */
+  threadCpuMs(): Map<object, number | undefined> {
+    return new Map(this.slots.map((s) => [s.worker, s.tid === undefined ? undefined : threadCpuMsOf(s.tid)]));
+  }
+
   isIdle(): boolean {
     return this.queue.length === 0 && this.slots.every((s) => s.jobs.size === 0);
   }
@@ -199,6 +210,7 @@ export class ThreadPool implements Invoker {
     switch (message.type) {
       case 'ready':
         slot.ready = true;
+        if (message.tid !== undefined) slot.tid = message.tid;
         if (this.slots.every((s) => s.ready)) {
           const waiters = this.readyWaiters;
           this.readyWaiters = [];

@@ -16,6 +16,7 @@ import { coordinatorIsHostLocal } from '../store-config.js';
 import { SharedFanInCoordinator } from '../../storage/memory/shared-fan-in-coordinator.js';
 import { SharedFanInTable } from '../../storage/memory/shared-fan-in-table.js';
 import type { ExecuteJob, FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
+import { currentThreadId, openThreadCpuClock } from './thread-cpu-clock.js';
 
 /**
  * An executor thread of the embedded backend: like a Lambda container, it runs one invocation at
@@ -46,6 +47,8 @@ async function runExecutorThread(port: MessagePort): Promise<void> {
 
   const { registry: ops } = await loadOpRegistry(init.opModules ?? []);
   const metadata = init.metadata ? await openMetadataStore(init.metadata) : undefined;
+  // Ops' CPU is read only for the metadata (two readings a task): a run that records none pays nothing.
+  const opCpuMs = metadata ? openThreadCpuClock() : undefined;
 
   const deps: DriverDeps = {
     ...(metadata ? { metadata } : {}),
@@ -64,6 +67,7 @@ async function runExecutorThread(port: MessagePort): Promise<void> {
     invokeConcurrency: init.invokeConcurrency,
     // Threads share one process, whose CPU clock covers them all: report op time instead (0 here).
     cpuMs: () => 0,
+    ...(opCpuMs ? { opCpuMs } : {}),
     memoryBytes: sampledRss,
   };
 
@@ -116,7 +120,8 @@ async function runExecutorThread(port: MessagePort): Promise<void> {
     });
   }
 
-  post({ type: 'ready' });
+  const tid = currentThreadId();
+  post({ type: 'ready', ...(tid !== undefined ? { tid } : {}) });
 }
 
 function initMessage(from: MessagePort): Promise<WorkerInit> {

@@ -19,7 +19,8 @@ export type ToWorker =
   /** The fan-in table of the run whose executors come next (none: every mark goes to the coordinator). */
   | { readonly type: 'fan-in-table'; readonly table: SharedFanInTableInit | undefined };
 export type FromWorker =
-  | { readonly type: 'ready' }
+  /** `tid`: the thread's OS id, where the host has one (the pool reads its CPU time by it). */
+  | { readonly type: 'ready'; readonly tid?: number }
   /** An invocation of a further executor (on the store port instead, when the thread has one). */
   | { readonly type: 'invoke'; readonly payload: ExecutorPayload }
   /** An invocation has ended (on the store port instead, when the thread has one). */

@@ -14,6 +14,7 @@ import type { DagSpec } from '../../../src/model/dag-schema.js';
  * embedded run that records metadata writes one, with its task executions, the threads' busy time
  * and the process's CPU time over the run and the part the synchronous ops took; a task's execMs is its own op's run, not the
  * neighbours' ops its thread ran while it was queued; and an op that awaited is recorded as such.
+ * On Linux the ops' CPU time and the runtime's threads' CPU time are recorded too.
  */
 let dir: string;
 beforeAll(async () => {
@@ -62,6 +63,32 @@ describe('pool records of embedded runs', () => {
     expect(pool.cpuMs).toBeGreaterThan(SPIN_MS);
     // No op awaited: no record says so.
     expect(history.tasks.filter((t) => t.awaited)).toEqual([]);
+    if (process.platform === 'linux') {
+      // Linux tells each thread's CPU time: every op's own (never more than its wall time, give or
+      // take the clock's tick), their sum, and the client's and executor threads' share of the
+      // process's CPU, which leaves V8's own threads out.
+      for (const t of history.tasks) expect(t.cpuMs).toBeLessThanOrEqual(t.execMs + 10);
+      const opCpu = history.tasks.reduce((sum, t) => sum + (t.cpuMs as number), 0);
+      expect(pool.syncOpCpuMs).toBeCloseTo(opCpu, 6);
+      // Ten 30 ms spins (by the wall clock): a fifth of their 300 ms is CPU even on a loaded machine.
+      expect(opCpu).toBeGreaterThan(SPIN_MS * 2);
+      expect(pool.threadsCpuMs).toBeGreaterThanOrEqual(opCpu - 10);
+      expect(pool.threadsCpuMs).toBeLessThanOrEqual(pool.cpuMs! + 10);
+    } else {
+      expect(history.tasks.filter((t) => t.cpuMs !== undefined)).toEqual([]);
+      expect(pool.threadsCpuMs).toBeUndefined();
+    }
+  });
+
+  it('measures no CPU per op when the run records no metadata (two clock readings a task for nothing)', async () => {
+    const spec = spinFan();
+    const dag = runDagFromSpec(spec);
+    const outcome = await runEmbedded(
+      { spec: { dag: spec, wukong: DEFAULT_WUKONG_OPTIONS, progressIntervalMs: 0 }, dag, outputRefs: dag.outputRefs(), deadlineMs: 60_000 },
+      { threads: 1, executorsPerThread: 4, stores: MEMORY_STORES, invokeConcurrency: 8 },
+    );
+    expect(outcome.ok).toBe(true);
+    expect(outcome.executors.flatMap((e) => e.tasks).filter((t) => t.cpuMs !== undefined)).toEqual([]);
   });
 
   it('records an op that returned a promise as awaited (a sleep), and one that returned its outputs as not', async () => {

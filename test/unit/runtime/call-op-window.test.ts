@@ -49,4 +49,21 @@ describe('callOp run window', () => {
     expect(into.awaited).toBe(true);
     expect(into.endAt - into.startAt).toBeGreaterThanOrEqual(25);
   });
+
+  it("reads a given CPU clock around a synchronous op's own run, and not for an op that awaited", async () => {
+    // A fake CPU clock that advances 7 ms per reading: the op's CPU is one step, whatever else ran.
+    let cpu = 100;
+    const cpuClock = () => (cpu += 7);
+    const sync: OpRunWindow = { startAt: Number.NaN, endAt: Number.NaN };
+    await callOp(timedOp('spin'), [], { ms: 1 }, undefined, { now: clock, cpu: cpuClock, into: sync });
+    expect(sync.cpuMs).toBe(7);
+    const awaited: OpRunWindow = { startAt: Number.NaN, endAt: Number.NaN };
+    await callOp(timedOp('sleep'), [], { ms: 5 }, 5_000, { now: clock, cpu: cpuClock, into: awaited });
+    expect(awaited.awaited).toBe(true);
+    expect(awaited.cpuMs).toBeUndefined();
+    // Without a clock, nothing is read.
+    const plain: OpRunWindow = { startAt: Number.NaN, endAt: Number.NaN };
+    await callOp(timedOp('spin'), [], { ms: 1 }, undefined, { now: clock, into: plain });
+    expect(plain.cpuMs).toBeUndefined();
+  });
 });

@@ -113,6 +113,22 @@ describe('fitLocalProfile', () => {
     expect(taskOverheadOf(historyFromRecords([pool(310, undefined, 'a'), pool(210, 110, 'b'), pool(410, 310, 'c')]))).toEqual({ taskOverheadMs: 3 });
   });
 
+  it("splits a run's CPU where the records tell threads apart (Linux): ops' CPU, the runtime's threads', V8's", () => {
+    const split = (runId: string, cpuMs: number, threadsCpuMs: number, syncOpCpuMs: number): PoolRecord => ({ type: 'pool', runId, threads: 2, tasks: 100, busyMs: 900, cpuMs, threadsCpuMs, syncOpCpuMs, syncOpMs: 400, awaitedOpMs: 0, at: 1 });
+    // 500 ms of process CPU: 200 in ops, 100 more on the runtime's threads, 200 on V8's: 1 ms of
+    // overhead and 2 ms of background a task. The ops' wall time (400 ms) plays no part.
+    expect(taskOverheadOf(historyFromRecords([split('a', 500, 300, 200)]))).toEqual({ taskOverheadMs: 1, taskBackgroundCpuMs: 2 });
+    const profile = fitLocalProfile(historyFromRecords([split('a', 500, 300, 200)]), POOL);
+    expect(profile.lambda.taskOverheadMs).toBe(1);
+    expect(profile.lambda.taskBackgroundCpuMs).toBe(2);
+    // Medians over the split runs; a run without the split (its ops' wall time would pass for
+    // overhead) is left out while split ones exist.
+    const legacy: PoolRecord = { type: 'pool', runId: 'old', threads: 2, tasks: 100, busyMs: 900, cpuMs: 900, syncOpMs: 100, awaitedOpMs: 0, at: 1 };
+    expect(taskOverheadOf(historyFromRecords([legacy, split('a', 500, 300, 200), split('b', 700, 500, 200), split('c', 600, 300, 100)]))).toEqual({ taskOverheadMs: 2, taskBackgroundCpuMs: 2 });
+    // Never negative (the readings lag by a scheduler tick).
+    expect(taskOverheadOf(historyFromRecords([split('a', 290, 300, 310)]))).toEqual({ taskOverheadMs: 0, taskBackgroundCpuMs: 0 });
+  });
+
   it('ops most of whose records awaited take no shared core in the history estimator', () => {
     const task = (op: string, awaited: boolean) => ({ op, ...(awaited ? { awaited: true as const } : {}) });
     const ops = awaitedOps([task('table.join', true), task('table.join', true), task('table.join', false), task('matrix.add', false), task('matrix.add', true), task('x.y', false)]);

@@ -66,4 +66,24 @@ describe('simulate with shared CPU cores (hand-computed, deterministic profile)'
     const busy = ['b', 'c', 'd'].map((id) => taskOf(fanOut, withOverhead, id).startAt).sort((x, y) => x - y);
     expect(busy[1]! - busy[0]!).toBeCloseTo(110, 9);
   });
+
+  it("the platform's background CPU per task takes a core after the task's own run: it delays what comes later, never the task", () => {
+    const oneCore = parseCostProfile({ extends: 'deterministic', name: 'one-core', lambda: { sharedCpuCores: 1 } });
+    const withBackground = parseCostProfile({ extends: 'deterministic', name: 'one-core-background', lambda: { sharedCpuCores: 1, taskBackgroundCpuMs: 30 } });
+    const tasksOf = (profile: typeof oneCore) => new Map(simulateSpec(fanOut, { profile }).report.tasks.map((t) => [t.taskId, t]));
+    const plain = tasksOf(oneCore);
+    const background = tasksOf(withBackground);
+    // The source runs when it would have: nothing was issued before it.
+    expect(background.get('s')!.startAt).toBeCloseTo(plain.get('s')!.startAt, 9);
+    // b, c and d queue for the one core behind a's run and every earlier task's 30 ms of background.
+    const starts = (tasks: typeof plain) => ['b', 'c', 'd'].map((id) => tasks.get(id)!.startAt).sort((x, y) => x - y);
+    const [b0, c0, d0] = starts(plain);
+    const [b1, c1, d1] = starts(background);
+    expect(b1!).toBeGreaterThan(b0!);
+    // Each of them adds its own 30 ms behind it: 100 ms runs now start 130 ms apart.
+    expect(c1! - b1!).toBeCloseTo(c0! - b0! + 30, 9);
+    expect(d1! - c1!).toBeCloseTo(d0! - c0! + 30, 9);
+    // The last task's own background delays nothing: it ends as its run does.
+    expect(background.get('z')!.endAt - background.get('z')!.startAt).toBeCloseTo(plain.get('z')!.endAt - plain.get('z')!.startAt, 9);
+  });
 });
