@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { emptyCompactPlan, type CompactPlan } from '../../../src/plan/compact-plan.js';
 import { estimatePlan, startTailMs } from '../../../src/plan/plan-estimate.js';
 import { hedgesStarts } from '../../../src/plan/start-tail.js';
+import { HedgedEnvironments } from '../../../src/plan/hedged-starts.js';
+import { workerStarts } from '../../../src/plan/hand-over.js';
+import { awaitedWorkers } from '../../../src/plan/start-waves.js';
+import { clientCallsOf } from '../../../src/plan/client-calls.js';
 import type { TaskCosts } from '../../../src/plan/task-costs.js';
 import { dagOf, roundCosts, work } from './plan-fixtures.js';
 
@@ -51,6 +55,23 @@ describe('hedged starts in the estimator', () => {
     unsaid.hedgeStarts = undefined;
     expect(estimatePlan(c, unsaid).makespanMs).toBe(estimatePlan(c, plan(true)).makespanMs);
     expect(estimatePlan(costs(undefined), unsaid).makespanMs).toBe(estimatePlan(costs(undefined), plan(false)).makespanMs);
+  });
+
+  it("a worker of the wave leads the wave's slowest by that slowest less its own median start, the faster of its two copies", () => {
+    // Arrange: 8 hedged start workers, all called in one round, each the faster of two cold starts.
+    const c = costs(spread);
+    const hedgedPlan = plan(true);
+    const runOrder = c.graph.topo;
+    const awaited = awaitedWorkers(c, hedgedPlan);
+    const calls = clientCallsOf(c, hedgedPlan, runOrder, awaited, true);
+    // Act
+    const environments = new HedgedEnvironments(c, hedgedPlan, runOrder, workerStarts(c, hedgedPlan, runOrder), awaited, calls);
+    // Assess: the median of the slowest of 8 faster-of-two starts less the median of one such start
+    // (startTailMs's closed form); a lone copy's median start (an earlier rule) is ~80 ms later than
+    // a hedged worker's own, which put a worker that parks in most runs below its park threshold.
+    const lead = startTailMs(c, 8, 0.5, true) - startTailMs(c, 1, 0.5, true);
+    expect(startTailMs(c, 1, 0.5, true)).toBeLessThan(-50);
+    for (let worker = 0; worker < 8; worker += 1) expect(environments.earlyByMs(worker)).toBeCloseTo(lead, 1);
   });
 
   it('the sink worker, invoked after the losing copies stopped, starts warm on one of their environments', () => {
