@@ -1,6 +1,7 @@
 import { parseDepRef, type DagSpec, type TaskSpec } from './dag-schema.js';
 import type { RunDag } from './run-spec.js';
 import { topologicalOrder } from './topological-order.js';
+import { emptyArray } from './empty-array.js';
 
 export interface CompiledRunDag extends RunDag {
   /** Refs the client collects: the DAG's `outputs`, or every sink. */
@@ -41,7 +42,7 @@ export function runDagFromSpec(spec: DagSpec): CompiledRunDag {
   }
   const parents = new Map<string, readonly string[]>();
   const refs = new Map<string, readonly InputRef[]>();
-  const none: readonly string[] = [];
+  const none = emptyArray<string>();
   const parentsOf = (id: string): readonly string[] => {
     let found = parents.get(id);
     if (found === undefined) {
@@ -68,7 +69,8 @@ export function runDagFromSpec(spec: DagSpec): CompiledRunDag {
     inputRefs: (id) => {
       let found = refs.get(id);
       if (found === undefined) {
-        found = (tasks.get(id)?.deps ?? []).map(parseDepRef);
+        const deps = tasks.get(id)?.deps;
+        found = deps === undefined || deps.length === 0 ? emptyArray<InputRef>() : deps.map(parseDepRef);
         refs.set(id, found);
       }
       return found;

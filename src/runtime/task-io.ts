@@ -9,6 +9,7 @@ import type { InlineOutput } from './payload.js';
 import type { LoadedRun } from './run-cache.js';
 import { FetchWindows } from './fetch-windows.js';
 import { emptyTaskTiming, type RunEvent, type TaskTiming } from '../model/run-events.js';
+import { emptyArray } from '../model/empty-array.js';
 
 /**
  * The task I/O every executor session shares (WUKONG and planned): the outputs held in memory,
@@ -96,7 +97,9 @@ export class TaskIo {
   async runTask(taskId: string, dup = false): Promise<number> {
     const task = this.run.dag.task(taskId);
     const op = this.deps.ops.get(task.op);
-    const inputs = this.run.dag.inputRefs(taskId).map((ref) => {
+    const refs = this.run.dag.inputRefs(taskId);
+    // A source's inputs: the shared empty array, not a fresh `[]` of another elements kind.
+    const inputs: readonly Value[] = refs.length === 0 ? emptyArray<Value>() : refs.map((ref) => {
       const value = this.values.get(ref.taskId)?.[ref.output];
       if (value === undefined) throw new Error(`input ${ref.taskId}#${ref.output} of ${taskId} is not in memory`);
       return value;

@@ -8,6 +8,7 @@ import { Semaphore } from './semaphore.js';
 import { carrySharedInstruction, EventPump, failedEvent, timeIsShort, type SessionContext } from './session-common.js';
 import type { TaskIo } from './task-io.js';
 import { wukongHintsOf } from './wukong-hints.js';
+import { emptyArray } from '../model/empty-array.js';
 
 /**
  * One WUKONG-mode executor invocation: feeds the pure WukongExecutor events and carries out its
@@ -40,7 +41,8 @@ export class WukongSession {
 
   async execute(): Promise<void> {
     for (const inline of this.payload.inline) this.io.addInline(inline);
-    this.carryAll(this.machine.handle({ type: 'start', taskId: this.payload.taskId, inline: this.payload.inline.map((i) => i.taskId) }));
+    const inline = this.payload.inline.length === 0 ? emptyArray<string>() : this.payload.inline.map((i) => i.taskId);
+    this.carryAll(this.machine.handle({ type: 'start', taskId: this.payload.taskId, inline }));
     let deadlineSignalled = false;
     while (!this.machine.isStopped) {
       const event = await this.answers.next();

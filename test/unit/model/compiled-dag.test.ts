@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Dag } from '../../../src/dag/dag.js';
 import type { DagSpec } from '../../../src/model/dag-schema.js';
 import { runDagFromSpec } from '../../../src/model/compiled-dag.js';
+import { emptyArray } from '../../../src/model/empty-array.js';
 
 /** Random DAGs whose deps may name several outputs of one parent (`t3#1`), in any order. */
 const specArbitrary: fc.Arbitrary<DagSpec> = fc
@@ -55,6 +56,17 @@ describe('runDagFromSpec (the executor view of a validated DAG)', () => {
       { taskId: 'b', output: 0 },
       { taskId: 'a', output: 1 },
     ]);
+  });
+
+  it("answers a source's parents and inputs, and a sink's children, with the one shared empty array", () => {
+    const dag = runDagFromSpec({ name: 'pair', tasks: [{ id: 'a', op: 'x' }, { id: 'b', op: 'x', deps: [] }, { id: 'c', op: 'x', deps: ['a', 'b'] }] });
+    const none = emptyArray();
+    for (const source of ['a', 'b']) {
+      expect(dag.parents(source)).toBe(none);
+      expect(dag.inputRefs(source)).toBe(none);
+    }
+    expect(dag.children('c')).toBe(none);
+    expect(none).toHaveLength(0);
   });
 
   it('refuses a task it does not know', () => {
