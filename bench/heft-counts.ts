@@ -1,0 +1,81 @@
+/**
+ * HEFT list schedules of one workload at several worker counts and tiers, each forecast by the
+ * shared estimator (with its park thresholds, as the planners re-estimate them) and simulated
+ * (seeds 1..N, medians), in the simulator's own pricing as bench/tier-savings.ts gives it. It shows
+ * where the planners' candidate worker counts (heft.ts heftCandidateCounts: the DAG's width, a
+ * quarter of it, 32, 4, 1) miss a plan that is both faster and cheaper: `uniform` keeps the
+ * fastest of those candidates, so its plan, and the limit `nonuniform` must meet, depend on them.
+ *
+ *   npm run build && node dist/bench/heft-counts.js --workload svc --counts 13,40,51 [--tiers 1769] [--profile aws] [--seeds 3] [--size paper]
+ */
+import { parseArgs } from 'node:util';
+import { Dag } from '../src/dag/dag.js';
+import { runDagFromSpec } from '../src/model/compiled-dag.js';
+import { DEFAULT_WUKONG_OPTIONS } from '../src/model/wukong-options.js';
+import { parseSla } from '../src/metadata/sla.js';
+import { estimated } from '../src/plan/algorithms/optimizations.js';
+import { heftCandidateCounts, planHeftCompact } from '../src/plan/algorithms/heft.js';
+import { toPlanOutput } from '../src/plan/compact-plan.js';
+import { planDag } from '../src/plan/plan-dag.js';
+import { bestTierIndex, predictTaskCosts } from '../src/plan/task-costs.js';
+import { DEFAULT_TIERS, parseTiers } from '../src/plan/tiers.js';
+import { builtinProfile } from '../src/cost/profile.js';
+import { createCostModelEstimator } from '../src/sim/cost-model-estimator.js';
+import { estimatorMetadata } from '../src/sim/estimator-metadata.js';
+import { simulate } from '../src/sim/simulator.js';
+import { buildOpRegistry } from '../src/ops/user-ops.js';
+import { benchCases, parseBenchSize, parseBenchWorkloads } from '../src/cli/bench-cases.js';
+import { generateValidDag } from '../workloads/replay-runner.js';
+
+const { values } = parseArgs({
+  options: {
+    workload: { type: 'string', default: 'svc' },
+    counts: { type: 'string' },
+    tiers: { type: 'string' },
+    seeds: { type: 'string', default: '3' },
+    size: { type: 'string', default: 'paper' },
+    profile: { type: 'string', default: 'aws' },
+  },
+});
+const profile = builtinProfile(values.profile);
+if (!profile) throw new Error(`--profile: no built-in profile "${values.profile}"`);
+const seeds = Number(values.seeds);
+const sla = parseSla('median');
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+
+for (const c of benchCases(parseBenchWorkloads(values.workload), parseBenchSize(values.size, 'sim', '--size'))) {
+  const spec = generateValidDag(c.workload, c.params);
+  const model = Dag.fromSpec(spec);
+  const dag = runDagFromSpec(spec);
+  const estimator = createCostModelEstimator(model, buildOpRegistry(), profile);
+  const platform = { profile, store: 'redis' as const, tasks: { execMs: (id: string, mb: number) => estimator.execMs(id, mb), outputBytes: (id: string) => estimator.outputBytes(id), outputShares: (id: string) => estimator.outputShares?.(id), description: estimator.description } };
+  const metadata = estimatorMetadata(estimator);
+  const costs = predictTaskCosts(model, metadata, sla, DEFAULT_TIERS, platform);
+  const tiers = values.tiers === undefined ? [costs.tiers[bestTierIndex(costs)] as number] : parseTiers(values.tiers);
+  const counts = values.counts === undefined ? heftCandidateCounts(costs, undefined) : values.counts.split(',').map(Number);
+  console.log(`${c.label}, profile ${profile.name}, seeds 1..${seeds}, medians; the planners' candidate counts: ${heftCandidateCounts(costs, undefined).join(', ')}\n`);
+  console.log('| tier MB | HEFT workers | forecast | simulated |');
+  console.log('| ---: | ---: | ---: | ---: |');
+  for (const tierMb of tiers) {
+    const tier = costs.tiers.indexOf(tierMb);
+    if (tier === -1) throw new Error(`--tiers: ${tierMb} MB is not one of the default tiers (${DEFAULT_TIERS.join(', ')})`);
+    for (const workers of counts) {
+      // The plan as a planner returns it; its forecast as nonuniform re-estimates uniform's (optimize()
+      // set the park thresholds from an estimate made before them).
+      const forecast = estimated(costs, planHeftCompact(costs, tier, workers).plan);
+      const output = toPlanOutput(costs, forecast.plan);
+      const plan = (await planDag(model, { name: `heft-${workers}`, plan: () => output }, { metadata, sla, tiers: DEFAULT_TIERS, platform })).plan;
+      const ms: number[] = [];
+      const cost: number[] = [];
+      for (let seed = 1; seed <= seeds; seed += 1) {
+        const { report } = simulate({ dag, wukong: DEFAULT_WUKONG_OPTIONS, profile, estimator, seed, memoryMb: 3008, storeKind: 'redis', plan });
+        if (!report.ok) throw new Error(`${c.label} heft-${workers}: ${report.failure?.message}`);
+        ms.push(report.makespanMs);
+        cost.push(report.summary.costUsd);
+      }
+      const { makespanMs, costUsd, workerCount } = forecast.estimate;
+      console.log(`| ${tierMb} | ${workers} (${workerCount} used) | ${(makespanMs / 1000).toFixed(2)} s / $${costUsd.toFixed(5)} | ${(median(ms) / 1000).toFixed(2)} s / $${median(cost).toFixed(5)} |`);
+    }
+  }
+  console.log('');
+}
