@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Dag } from '../../../src/dag/dag.js';
 import type { TaskSpec } from '../../../src/model/dag-schema.js';
-import { heftPlanner } from '../../../src/plan/algorithms/heft.js';
+import { heftCandidateCounts, heftPlanner, widestInnerLevel, widestLevel } from '../../../src/plan/algorithms/heft.js';
+import { predictTaskCosts } from '../../../src/plan/task-costs.js';
 import { nonuniformPlanner } from '../../../src/plan/algorithms/nonuniform.js';
 import { uniformPlanner } from '../../../src/plan/algorithms/uniform.js';
 import { BUILTIN_PLANNERS } from '../../../src/plan/builtin-planners.js';
@@ -151,5 +152,19 @@ describe('every built-in planner (property)', () => {
       }),
       { numRuns: 150 },
     );
+  });
+});
+
+describe('heft candidate worker counts', () => {
+  it('include the width below the sources, where sources outnumber the widest later level', () => {
+    // 6 sources, 3 tasks on the next level, one sink: a plan on 3 workers puts each source with its consumer.
+    const sources = Array.from({ length: 6 }, (_, i) => work(`s${i}`, 10));
+    const inner = Array.from({ length: 3 }, (_, i) => work(`m${i}`, 500, [`s${2 * i}`, `s${2 * i + 1}`]));
+    const dag = dagOf([...sources, ...inner, work('sink', 10, inner.map((task) => task.id))]);
+    const costs = predictTaskCosts(dag, hintsOnly(dag), 'median', TIERS);
+    expect(widestLevel(costs)).toBe(6);
+    expect(widestInnerLevel(costs)).toBe(3);
+    expect(heftCandidateCounts(costs, undefined)).toContain(3);
+    expect(heftCandidateCounts(costs, 2)).not.toContain(3);
   });
 });
