@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import type { ExecutorReport, RunEvent } from '../../../src/model/run-events.js';
+import { RunInbox } from '../../../src/runtime/run-inbox.js';
+
+const clock = { now: () => 42 };
+
+function report(executorId: string, invoked: string[] = [], taskIds: string[] = []): RunEvent {
+  const r: ExecutorReport = {
+    executorId,
+    startTaskId: taskIds[0] ?? executorId,
+    startedAt: 0,
+    endedAt: 1,
+    cold: false,
+    memoryMb: 0,
+    cpuMs: 0,
+    peakMemoryBytes: 0,
+    invocations: 1,
+    invoked,
+    tasks: taskIds.map((taskId) => ({ taskId, op: 'x', executorId, readyAt: 0, startAt: 0, endAt: 1, execMs: 1, inputBytes: 0, outputBytes: 0, getMs: 0, putMs: 0, bytesRead: 0, bytesWritten: 0 })),
+  };
+  return { kind: 'executor', report: r };
+}
+
+const text = (...events: RunEvent[]) => events.map((e) => JSON.stringify(e));
+
+describe('RunInbox', () => {
+  it('is finished once every output is stored and every invoked executor has reported, in any order', () => {
+    const inbox = new RunInbox(new Set(['z']), clock, true, 0);
+    inbox.expect('e1');
+    // e2 reports before e1 says it invoked e2: it counts once e1's report names it.
+    inbox.take(text(report('e2', [], ['b'])));
+    expect(inbox.finished()).toBe(false);
+    inbox.take(text({ kind: 'output', taskId: 'z' }, report('e1', ['e2'], ['a', 'z'])));
+    expect(inbox.finished()).toBe(true);
+    expect(inbox.finishedAt).toBe(42);
+    expect([...inbox.done].sort()).toEqual(['a', 'b', 'z']);
+    expect(inbox.executors.map((e) => e.executorId)).toEqual(['e2', 'e1']);
+  });
+
+  it('counts a retried executor once, and waits for an output even when every executor reported', () => {
+    const inbox = new RunInbox(new Set(['z']), clock, true, 0);
+    inbox.expect('e1');
+    inbox.take(text(report('e1', [], ['a']), report('e1', [], ['a'])));
+    expect(inbox.executors).toHaveLength(1);
+    expect(inbox.finished()).toBe(false);
+    expect(inbox.missingOutputs()).toEqual(['z']);
+    expect(inbox.executorsLive()).toBe(0);
+  });
+
+  it('ends at the first failure', () => {
+    const inbox = new RunInbox(new Set(['z']), clock, true, 0);
+    inbox.expect('e1');
+    inbox.take(text({ kind: 'failed', taskId: 'a', executorId: 'e1', message: 'boom' }, { kind: 'failed', taskId: 'b', executorId: 'e1', message: 'later' }));
+    expect(inbox.finished()).toBe(true);
+    expect(inbox.failure).toEqual({ taskId: 'a', message: 'boom' });
+  });
+
+  it('checks messages against the schema unless they come from its own process', () => {
+    const untrusted = new RunInbox(new Set(['z']), clock, false, 0);
+    expect(() => untrusted.take([JSON.stringify({ kind: 'output' })])).toThrow();
+    const trusted = new RunInbox(new Set(['z']), clock, true, 0);
+    expect(() => trusted.take([JSON.stringify({ kind: 'output', taskId: 'z' })])).not.toThrow();
+    expect(trusted.missingOutputs()).toEqual([]);
+  });
+});
