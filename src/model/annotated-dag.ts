@@ -99,6 +99,14 @@ export const PlanSchema = z
      */
     hedgeStarts: z.boolean().optional(),
     /**
+     * Workers whose function (memory tier) the client pre-warms at the start of the run: after its
+     * start calls, one prewarm Invoke per listed worker that a producer invokes later (not a start
+     * worker). Each leaves an idle environment of that tier (billed for its start-up) that a worker
+     * invoked on the tier later starts warm on, if it is idle by then (src/scheduler/planned-start.ts
+     * startPrewarms). No built-in planner sets it yet: the estimator does not model it.
+     */
+    prewarmAtStart: z.array(WorkerIdSchema).max(1_000_000).optional(),
+    /**
      * The shared estimator's forecast per task: [compute start, compute end] in ms from the
      * client's first invoke. Reports draw it beside what happened (plan vs actual).
      */

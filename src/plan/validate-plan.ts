@@ -45,6 +45,7 @@ export interface PlanToValidate {
   readonly tasks: Readonly<Record<string, TaskAnnotationInput>>;
   readonly workers: Readonly<Record<string, WorkerSpec>>;
   readonly replanAfter?: readonly string[] | undefined;
+  readonly prewarmAtStart?: readonly number[] | undefined;
 }
 
 /** Lists what a schema cannot see; empty when the plan is runnable on this DAG with these tiers. */
@@ -90,6 +91,9 @@ export function findPlanProblems(dag: Dag, plan: PlanToValidate, options: { read
         problems.push({ code: 'unknown-prewarm-worker', message: `task ${id} pre-warms worker ${target}, which is no worker of the plan`, taskIds: [id], workerIds: [target] });
       }
     }
+  }
+  for (const target of plan.prewarmAtStart ?? []) {
+    if (!Object.hasOwn(plan.workers, String(target))) problems.push({ code: 'unknown-prewarm-worker', message: `the client pre-warms worker ${target} at the start, which is no worker of the plan`, workerIds: [target] });
   }
   problems.push(...orderProblems(dag, plan), ...replanPointProblems(dag, plan.replanAfter ?? []));
   return problems;

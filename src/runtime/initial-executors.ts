@@ -1,6 +1,6 @@
 import { BadInputError } from '../model/errors.js';
 import { workerExecutorId, type PlanLayout } from '../scheduler/planned-layout.js';
-import { startLaunches } from '../scheduler/planned-start.js';
+import { startLaunches, startPrewarms } from '../scheduler/planned-start.js';
 import type { ExecutorPayload } from './payload.js';
 import { planLayoutOf } from './run-cache.js';
 import type { RunDag, RunSpec } from '../model/run-spec.js';
@@ -38,6 +38,16 @@ export function initialPayloads(spec: RunSpec, dag: RunDag, nowMs: number): Exec
       ...(memoryMb > 0 ? { memoryMb } : {}),
     };
   });
+}
+
+/**
+ * The memory tiers (MB) of the prewarm Invoke calls the client makes after the start calls of a
+ * planned run (Plan.prewarmAtStart; src/scheduler/planned-start.ts startPrewarms), one per worker.
+ */
+export function initialPrewarms(spec: RunSpec, dag: RunDag): number[] {
+  if (!spec.plan?.prewarmAtStart) return [];
+  const layout = planLayoutOf(spec.plan, spec.fromCache, dag);
+  return startPrewarms(layout, spec.plan.prewarmAtStart).map((worker) => layout.memoryMbOf(worker));
 }
 
 /**

@@ -8,7 +8,7 @@ import type { IntermediateStore } from '../storage/intermediate-store.js';
 import type { Clock } from './clock.js';
 import type { Invoker } from './invoker.js';
 import type { ExecutorPayload } from './payload.js';
-import { frontierPayloads, initialPayloads } from './initial-executors.js';
+import { frontierPayloads, initialPayloads, initialPrewarms } from './initial-executors.js';
 import { hitFrontier, recordRun, seedHits, seededHits } from './cached-start.js';
 import { restrictPlan } from '../plan/plan-to-run.js';
 import type { Plan } from '../model/annotated-dag.js';
@@ -128,6 +128,10 @@ export async function executeRun(request: RunRequest, deps: RunClientDeps): Prom
 
   for (const taskId of outputTasks) if (resolution?.hits.has(taskId)) inbox.outputReady(taskId);
   await invokeFirst(initial, inbox, deps);
+  // The plan's start-up prewarms (Plan.prewarmAtStart). A failed one costs only a cold start later,
+  // so it never fails the run; an invoker without prewarm (embedded threads are always warm) skips them.
+  const prewarm = deps.invoker.prewarm?.bind(deps.invoker);
+  if (plan && prewarm) for (const memoryMb of initialPrewarms(spec, request.dag)) await prewarm(memoryMb).catch(() => undefined);
 
   const deadline = startedAt + request.deadlineMs;
   let stalledChecks = 0;

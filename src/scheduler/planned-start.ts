@@ -30,6 +30,19 @@ export function startLaunches(layout: PlanLayout, hedge: boolean): StartLaunch[]
 }
 
 /**
+ * The workers whose function the client pre-warms after its start calls (Plan.prewarmAtStart), in
+ * the plan's order: each listed worker that runs a task and is not a start worker (a start worker
+ * is invoked at once; a prewarm would only add a second environment). One prewarm Invoke each; a
+ * producer-invoked worker of that tier later starts warm on any such environment idle by then.
+ */
+export function startPrewarms(layout: PlanLayout, listed: readonly number[] | undefined): number[] {
+  if (listed === undefined || listed.length === 0) return [];
+  const starts = new Set(layout.startWorkers());
+  const running = new Set(layout.workers());
+  return [...new Set(listed)].filter((worker) => running.has(worker) && !starts.has(worker));
+}
+
+/**
  * Whether another worker or the client may wait for `worker`: false for one that runs only
  * dup-annotated sources that are not DAG outputs, which a consumer recomputes when it turns to
  * them before their marks (the estimator's rule too: src/plan/start-waves.ts).

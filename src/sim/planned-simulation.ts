@@ -3,7 +3,7 @@ import { isSharedInstruction } from '../scheduler/events.js';
 import type { PlannedInstruction } from '../scheduler/planned-events.js';
 import { PARK_MEMBER, PlanLayout, workerExecutorId } from '../scheduler/planned-layout.js';
 import { PlannedWorker } from '../scheduler/planned-worker.js';
-import { claimOwner, startLaunches } from '../scheduler/planned-start.js';
+import { claimOwner, startLaunches, startPrewarms } from '../scheduler/planned-start.js';
 import { dagTotals, type DagTotals } from './dag-totals.js';
 import { FanInStateError } from './fan-in-table.js';
 import type { InvocationRequest, Placement } from './lambda-platform.js';
@@ -67,6 +67,8 @@ class PlannedSimulation extends PlannedReplanningEngine {
     for (const { worker, hedge } of startLaunches(this.layout, this.plan.hedgeStarts === true)) {
       this.clientInvoke({ kind: 'worker', worker, layout: this.layout, ...(hedge === undefined ? {} : { hedge }) });
     }
+    // Then the plan's start-up prewarms: Invoke calls that leave idle environments of the workers' tiers.
+    for (const worker of startPrewarms(this.layout, this.plan.prewarmAtStart)) this.clientInvoke({ kind: 'prewarm', worker, layout: this.layout });
     this.drain();
     return this.finish(performance.now() - wallStart);
   }

@@ -108,4 +108,4 @@ export interface SimulationResult {
 
 
 /** The plan the simulator carries out (an annotated DAG's `plan`). */
-export type SimulatedPlan = Pick<Plan, 'tasks' | 'workers' | 'hedgeStarts'> & { readonly algorithm?: string; readonly predicted?: Plan['predicted']; readonly replanAfter?: readonly string[] | undefined; readonly replanOnDrift?: Plan['replanOnDrift'] };
+export type SimulatedPlan = Pick<Plan, 'tasks' | 'workers' | 'hedgeStarts' | 'prewarmAtStart'> & { readonly algorithm?: string; readonly predicted?: Plan['predicted']; readonly replanAfter?: readonly string[] | undefined; readonly replanOnDrift?: Plan['replanOnDrift'] };

@@ -134,6 +134,16 @@ describe('planned driver: deadline hand-off, prewarm, tiers', () => {
     expect(invokedTiers).toEqual([1769, 5307]);
   });
 
+  it('pre-warms the tiers of Plan.prewarmAtStart after the start calls (start workers need none)', async () => {
+    const tasks: Plan['tasks'] = {};
+    chain.tasks.forEach((t, i) => (tasks[t.id] = { worker: i < 3 ? 0 : 1, preload: false, prewarm: [], dup: false }));
+    const plan: Plan = { algorithm: 't', sla: 'avg', tasks, workers: { '0': { memoryMb: 1769, vcpu: 1 }, '1': { memoryMb: 5307, vcpu: 3 } }, prewarmAtStart: [0, 1] };
+    const { outcome, prewarmedMb, invokedTiers } = await runPlanned(chain, plan, 100);
+    await expectCorrect(chain, plan, outcome);
+    expect(prewarmedMb).toEqual([5307]);
+    expect(invokedTiers).toEqual([1769, 5307]);
+  });
+
   it('random plans and budgets: every task once on its worker, reference outputs', async () => {
     const spec = fc.array(fc.array(fc.nat(), { maxLength: 3 }), { minLength: 1, maxLength: 25 }).map(
       (rows): DagSpec => ({

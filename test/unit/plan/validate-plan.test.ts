@@ -49,6 +49,11 @@ describe('validatePlan', () => {
     expect(problems).toEqual([expect.objectContaining({ code: 'unknown-prewarm-worker', taskIds: ['a'], workerIds: [9] })]);
   });
 
+  it('rejects a start-up prewarm of an unknown worker', () => {
+    expect(findPlanProblems(dag, { ...good, prewarmAtStart: [1] }, { tiers: TIERS })).toEqual([]);
+    expect(findPlanProblems(dag, { ...good, prewarmAtStart: [1, 9] }, { tiers: TIERS })).toEqual([expect.objectContaining({ code: 'unknown-prewarm-worker', workerIds: [9] })]);
+  });
+
   it('rejects order on some tasks only, and order that does not grow along an edge', () => {
     expect(codes({ ...good, tasks: { ...good.tasks, a: { worker: 0, order: 0 } } })).toEqual(['partial-order']);
     const ordered = { a: { worker: 0, order: 0 }, b: { worker: 0, order: 2 }, c: { worker: 1, order: 1 }, d: { worker: 0, order: 2 } };

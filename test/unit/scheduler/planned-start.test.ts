@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Plan } from '../../../src/model/annotated-dag.js';
 import { PlanLayout } from '../../../src/scheduler/planned-layout.js';
-import { awaitedWorker, claimOwner, lostClaimExecutorId, startLaunches } from '../../../src/scheduler/planned-start.js';
+import { awaitedWorker, claimOwner, lostClaimExecutorId, startLaunches, startPrewarms } from '../../../src/scheduler/planned-start.js';
 import { PlannedWorker } from '../../../src/scheduler/planned-worker.js';
 import { graphOf } from '../../helpers/interleaved-run.js';
 
@@ -41,6 +41,13 @@ describe('startLaunches (the client calls of a planned start)', () => {
   it('the copies claim under distinct owners; a loser reports under an id the client does not wait for', () => {
     expect(claimOwner(4, 0)).not.toBe(claimOwner(4, 1));
     expect(lostClaimExecutorId(4, 1)).not.toBe('w-4');
+  });
+});
+
+describe('startPrewarms (the client pre-warms after its start calls)', () => {
+  it('one per listed worker a producer invokes: start workers, unknown workers and repeats add none', () => {
+    expect(startPrewarms(layout, [3, 0, 9, 3])).toEqual([3]);
+    expect(startPrewarms(layout, undefined)).toEqual([]);
   });
 });
 

@@ -117,6 +117,21 @@ describe('simulate with a plan (deterministic profile, hand-computed)', () => {
     expect(warm.report.summary.costFormula).toContain('3 requests');
   });
 
+  it('prewarm at start: the client pre-warms worker 1 after its start call, so worker 1 starts warm', () => {
+    const spec = { tasks: [work('a', 100, 8), work('c', 100, 8, ['a'])] };
+    const plan = planOf({ a: { worker: 0 }, c: { worker: 1 } });
+    const cold = simulatePlanned(spec, plan);
+    // Listing start worker 0 too adds no call: it is invoked at once anyway.
+    const warm = simulatePlanned(spec, { ...plan, prewarmAtStart: [0, 1] });
+    // The prewarm call ends at 20 with the start call; its environment is idle at 120; w1 is invoked at 242.
+    expect(cold.report.makespanMs - warm.report.makespanMs).toBeCloseTo(100 - 10, 9);
+    expect(cold.report.executors.find((e) => e.worker === 1)?.cold).toBe(true);
+    expect(warm.report.executors.find((e) => e.worker === 1)?.cold).toBe(false);
+    // Priced (one more request and its billed start-up), not reported.
+    expect(warm.report.executors).toHaveLength(2);
+    expect(warm.report.summary.costFormula).toContain('3 requests');
+  });
+
   it('hedged starts: each start worker is invoked twice, one copy runs it, the other stops billed and unreported', () => {
     const spec = { tasks: [work('a', 100, 8), work('b', 100, 8), work('c', 100, 8, ['a', 'b'])] };
     const tasks = { a: { worker: 0 }, b: { worker: 1 }, c: { worker: 0 } };

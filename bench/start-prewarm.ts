@@ -1,0 +1,86 @@
+/**
+ * What the client's start-up prewarms (Plan.prewarmAtStart) do to `uniform` and `nonuniform` plans,
+ * and to a what-if plan that moves every producer-invoked worker of uniform's plan to one lower tier
+ * (`--move-to`), in the simulator: `aws` profile (or --profile), paper sizes of `wukong bench` (or
+ * --size), seeds 1..N, medians. "prewarm" lists every worker a producer invokes (not a start
+ * worker): the client sends one prewarm Invoke for each after its start calls, so those workers can
+ * start warm on the idle environments of their tier instead of cold. The forecast column is the
+ * shared estimator's, which does not model the prewarms (no planner sets them yet).
+ *
+ *   npm run build && node dist/bench/start-prewarm.js [--workloads svd-square,svc] [--seeds 3] [--size paper] [--profile aws] [--move-to 1024]
+ */
+import { parseArgs } from 'node:util';
+import { Dag } from '../src/dag/dag.js';
+import { runDagFromSpec } from '../src/model/compiled-dag.js';
+import type { Plan } from '../src/model/annotated-dag.js';
+import { DEFAULT_WUKONG_OPTIONS } from '../src/model/wukong-options.js';
+import { parseSla } from '../src/metadata/sla.js';
+import { BUILTIN_PLANNERS } from '../src/plan/builtin-planners.js';
+import { planDag } from '../src/plan/plan-dag.js';
+import { DEFAULT_TIERS, parseTiers, workerSpecOfTier } from '../src/plan/tiers.js';
+import { builtinProfile } from '../src/cost/profile.js';
+import { createCostModelEstimator } from '../src/sim/cost-model-estimator.js';
+import { estimatorMetadata } from '../src/sim/estimator-metadata.js';
+import { simulate } from '../src/sim/simulator.js';
+import { buildOpRegistry } from '../src/ops/user-ops.js';
+import { benchCases, parseBenchSize, parseBenchWorkloads } from '../src/cli/bench-cases.js';
+import { generateValidDag } from '../workloads/replay-runner.js';
+
+const { values } = parseArgs({ options: { workloads: { type: 'string', default: 'svd-square,svc' }, seeds: { type: 'string', default: '3' }, size: { type: 'string', default: 'paper' }, profile: { type: 'string', default: 'aws' }, tiers: { type: 'string' }, 'move-to': { type: 'string' } } });
+const profile = builtinProfile(values.profile);
+if (!profile) throw new Error(`--profile: no built-in profile "${values.profile}"`);
+const seeds = Number(values.seeds);
+const tiers = values.tiers === undefined ? DEFAULT_TIERS : parseTiers(values.tiers);
+const moveTo = values['move-to'] === undefined ? undefined : Number(values['move-to']);
+if (moveTo !== undefined && !tiers.includes(moveTo)) throw new Error(`--move-to: ${moveTo} MB is not one of the tiers (${tiers.join(', ')})`);
+const sla = parseSla('median');
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+
+/** Workers whose first task has a parent: a producer invokes them (the ones a prewarm can serve). */
+function producerInvoked(plan: Plan, parentsOf: (id: string) => readonly string[]): number[] {
+  const first = new Map<number, string>();
+  const sorted = Object.entries(plan.tasks).sort(([, a], [, b]) => (a.order ?? 0) - (b.order ?? 0));
+  for (const [id, task] of sorted) if (!first.has(task.worker)) first.set(task.worker, id);
+  return [...first].filter(([, id]) => parentsOf(id).length > 0).map(([worker]) => worker);
+}
+
+console.log(`profile ${profile.name}, tiers ${tiers.join(', ')} MB, seeds 1..${seeds}, medians${moveTo === undefined ? '' : `; "moved": uniform's producer-invoked workers on ${moveTo} MB`}\n`);
+console.log('| workload | plan | prewarms | forecast | simulated makespan | cost | cold starts of producer-invoked workers |');
+console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: |');
+for (const c of benchCases(parseBenchWorkloads(values.workloads), parseBenchSize(values.size, 'sim', '--size'))) {
+  const spec = generateValidDag(c.workload, c.params);
+  const model = Dag.fromSpec(spec);
+  const dag = runDagFromSpec(spec);
+  const estimator = createCostModelEstimator(model, buildOpRegistry(), profile);
+  const platform = { profile, store: 'redis' as const, tasks: { execMs: (id: string, mb: number) => estimator.execMs(id, mb), outputBytes: (id: string) => estimator.outputBytes(id), outputShares: (id: string) => estimator.outputShares?.(id), description: estimator.description } };
+  const parentsOf = (id: string) => model.parents(id);
+  const plans: [string, Plan][] = [];
+  for (const name of ['uniform', 'nonuniform']) {
+    plans.push([name, (await planDag(model, BUILTIN_PLANNERS[name] as NonNullable<(typeof BUILTIN_PLANNERS)[string]>, { metadata: estimatorMetadata(estimator), sla, tiers, platform })).plan]);
+  }
+  if (moveTo !== undefined) {
+    const uniform = (plans[0] as [string, Plan])[1];
+    const workers = { ...uniform.workers };
+    for (const worker of producerInvoked(uniform, parentsOf)) workers[String(worker)] = workerSpecOfTier(moveTo);
+    plans.push(['moved', { ...uniform, workers, predicted: undefined }]);
+  }
+  for (const [name, base] of plans) {
+    const invoked = producerInvoked(base, parentsOf);
+    for (const prewarm of [false, true]) {
+      const plan: Plan = prewarm ? { ...base, prewarmAtStart: invoked } : base;
+      const ms: number[] = [];
+      const cost: number[] = [];
+      const cold: number[] = [];
+      for (let seed = 1; seed <= seeds; seed += 1) {
+        const { report } = simulate({ dag, wukong: DEFAULT_WUKONG_OPTIONS, profile, estimator, seed, memoryMb: 3008, storeKind: 'redis', plan });
+        if (!report.ok) throw new Error(`${c.label} ${name}: ${report.failure?.message}`);
+        ms.push(report.makespanMs);
+        cost.push(report.summary.costUsd);
+        const invokedSet = new Set(invoked);
+        cold.push(report.executors.filter((e) => e.cold && e.worker !== undefined && invokedSet.has(e.worker) && e.tasks.length > 0).length);
+      }
+      const forecast = plan.predicted ? `${(plan.predicted.makespanMs / 1000).toFixed(2)} s / $${plan.predicted.costUsd.toFixed(5)}` : '-';
+      console.log(`| ${c.label} | ${name} | ${prewarm ? invoked.length : 0} | ${forecast} | ${(median(ms) / 1000).toFixed(2)} s | $${median(cost).toFixed(5)} | ${median(cold)} of ${invoked.length} |`);
+    }
+  }
+}
