@@ -11,7 +11,6 @@
 import { parseArgs } from 'node:util';
 import { Dag } from '../src/dag/dag.js';
 import { runDagFromSpec } from '../src/model/compiled-dag.js';
-import { DEFAULT_WUKONG_OPTIONS } from '../src/model/wukong-options.js';
 import { parseSla } from '../src/metadata/sla.js';
 import { estimated } from '../src/plan/algorithms/optimizations.js';
 import { heftCandidateCounts, planHeftCompact } from '../src/plan/algorithms/heft.js';
@@ -22,10 +21,10 @@ import { DEFAULT_TIERS, parseTiers } from '../src/plan/tiers.js';
 import { builtinProfile } from '../src/cost/profile.js';
 import { createCostModelEstimator } from '../src/sim/cost-model-estimator.js';
 import { estimatorMetadata } from '../src/sim/estimator-metadata.js';
-import { simulate } from '../src/sim/simulator.js';
 import { buildOpRegistry } from '../src/ops/user-ops.js';
 import { benchCases, parseBenchSize, parseBenchWorkloads } from '../src/cli/bench-cases.js';
 import { generateValidDag } from '../workloads/replay-runner.js';
+import { simulatePlanSeeds, simulatorPlatform } from './plan-sims.js';
 
 const { values } = parseArgs({
   options: {
@@ -41,14 +40,13 @@ const profile = builtinProfile(values.profile);
 if (!profile) throw new Error(`--profile: no built-in profile "${values.profile}"`);
 const seeds = Number(values.seeds);
 const sla = parseSla('median');
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 for (const c of benchCases(parseBenchWorkloads(values.workload), parseBenchSize(values.size, 'sim', '--size'))) {
   const spec = generateValidDag(c.workload, c.params);
   const model = Dag.fromSpec(spec);
   const dag = runDagFromSpec(spec);
   const estimator = createCostModelEstimator(model, buildOpRegistry(), profile);
-  const platform = { profile, store: 'redis' as const, tasks: { execMs: (id: string, mb: number) => estimator.execMs(id, mb), outputBytes: (id: string) => estimator.outputBytes(id), outputShares: (id: string) => estimator.outputShares?.(id), description: estimator.description } };
+  const platform = simulatorPlatform(profile, estimator);
   const metadata = estimatorMetadata(estimator);
   const costs = predictTaskCosts(model, metadata, sla, DEFAULT_TIERS, platform);
   const tiers = values.tiers === undefined ? [costs.tiers[bestTierIndex(costs)] as number] : parseTiers(values.tiers);
@@ -65,16 +63,9 @@ for (const c of benchCases(parseBenchWorkloads(values.workload), parseBenchSize(
       const forecast = estimated(costs, planHeftCompact(costs, tier, workers).plan);
       const output = toPlanOutput(costs, forecast.plan);
       const plan = (await planDag(model, { name: `heft-${workers}`, plan: () => output }, { metadata, sla, tiers: DEFAULT_TIERS, platform })).plan;
-      const ms: number[] = [];
-      const cost: number[] = [];
-      for (let seed = 1; seed <= seeds; seed += 1) {
-        const { report } = simulate({ dag, wukong: DEFAULT_WUKONG_OPTIONS, profile, estimator, seed, memoryMb: 3008, storeKind: 'redis', plan });
-        if (!report.ok) throw new Error(`${c.label} heft-${workers}: ${report.failure?.message}`);
-        ms.push(report.makespanMs);
-        cost.push(report.summary.costUsd);
-      }
+      const runs = simulatePlanSeeds({ dag, profile, estimator }, plan, seeds, `${c.label} heft-${workers}`);
       const { makespanMs, costUsd, workerCount } = forecast.estimate;
-      console.log(`| ${tierMb} | ${workers} (${workerCount} used) | ${(makespanMs / 1000).toFixed(2)} s / $${costUsd.toFixed(5)} | ${(median(ms) / 1000).toFixed(2)} s / $${median(cost).toFixed(5)} |`);
+      console.log(`| ${tierMb} | ${workers} (${workerCount} used) | ${(makespanMs / 1000).toFixed(2)} s / $${costUsd.toFixed(5)} | ${(runs.makespanMs / 1000).toFixed(2)} s / $${runs.costUsd.toFixed(5)} |`);
     }
   }
   console.log('');

@@ -13,7 +13,6 @@ import { parseArgs } from 'node:util';
 import { Dag } from '../src/dag/dag.js';
 import { runDagFromSpec } from '../src/model/compiled-dag.js';
 import type { Plan } from '../src/model/annotated-dag.js';
-import { DEFAULT_WUKONG_OPTIONS } from '../src/model/wukong-options.js';
 import { parseSla } from '../src/metadata/sla.js';
 import { BUILTIN_PLANNERS } from '../src/plan/builtin-planners.js';
 import { planDag } from '../src/plan/plan-dag.js';
@@ -21,10 +20,10 @@ import { DEFAULT_TIERS, parseTiers, workerSpecOfTier } from '../src/plan/tiers.j
 import { builtinProfile } from '../src/cost/profile.js';
 import { createCostModelEstimator } from '../src/sim/cost-model-estimator.js';
 import { estimatorMetadata } from '../src/sim/estimator-metadata.js';
-import { simulate } from '../src/sim/simulator.js';
 import { buildOpRegistry } from '../src/ops/user-ops.js';
 import { benchCases, parseBenchSize, parseBenchWorkloads } from '../src/cli/bench-cases.js';
 import { generateValidDag } from '../workloads/replay-runner.js';
+import { median, simulatePlanSeeds, simulatorPlatform } from './plan-sims.js';
 
 const { values } = parseArgs({ options: { workloads: { type: 'string', default: 'svd-square,svc' }, seeds: { type: 'string', default: '3' }, size: { type: 'string', default: 'paper' }, profile: { type: 'string', default: 'aws' }, tiers: { type: 'string' }, 'move-to': { type: 'string' } } });
 const profile = builtinProfile(values.profile);
@@ -34,7 +33,6 @@ const tiers = values.tiers === undefined ? DEFAULT_TIERS : parseTiers(values.tie
 const moveTo = values['move-to'] === undefined ? undefined : Number(values['move-to']);
 if (moveTo !== undefined && !tiers.includes(moveTo)) throw new Error(`--move-to: ${moveTo} MB is not one of the tiers (${tiers.join(', ')})`);
 const sla = parseSla('median');
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 /** Workers whose first task has a parent: a producer invokes them (the ones a prewarm can serve). */
 function producerInvoked(plan: Plan, parentsOf: (id: string) => readonly string[]): number[] {
@@ -52,7 +50,7 @@ for (const c of benchCases(parseBenchWorkloads(values.workloads), parseBenchSize
   const model = Dag.fromSpec(spec);
   const dag = runDagFromSpec(spec);
   const estimator = createCostModelEstimator(model, buildOpRegistry(), profile);
-  const platform = { profile, store: 'redis' as const, tasks: { execMs: (id: string, mb: number) => estimator.execMs(id, mb), outputBytes: (id: string) => estimator.outputBytes(id), outputShares: (id: string) => estimator.outputShares?.(id), description: estimator.description } };
+  const platform = simulatorPlatform(profile, estimator);
   const parentsOf = (id: string) => model.parents(id);
   const plans: [string, Plan][] = [];
   for (const name of ['uniform', 'nonuniform']) {
@@ -68,19 +66,11 @@ for (const c of benchCases(parseBenchWorkloads(values.workloads), parseBenchSize
     const invoked = producerInvoked(base, parentsOf);
     for (const prewarm of [false, true]) {
       const plan: Plan = prewarm ? { ...base, prewarmAtStart: invoked } : base;
-      const ms: number[] = [];
-      const cost: number[] = [];
-      const cold: number[] = [];
-      for (let seed = 1; seed <= seeds; seed += 1) {
-        const { report } = simulate({ dag, wukong: DEFAULT_WUKONG_OPTIONS, profile, estimator, seed, memoryMb: 3008, storeKind: 'redis', plan });
-        if (!report.ok) throw new Error(`${c.label} ${name}: ${report.failure?.message}`);
-        ms.push(report.makespanMs);
-        cost.push(report.summary.costUsd);
-        const invokedSet = new Set(invoked);
-        cold.push(report.executors.filter((e) => e.cold && e.worker !== undefined && invokedSet.has(e.worker) && e.tasks.length > 0).length);
-      }
+      const runs = simulatePlanSeeds({ dag, profile, estimator }, plan, seeds, `${c.label} ${name}`);
+      const invokedSet = new Set(invoked);
+      const cold = runs.reports.map((report) => report.executors.filter((e) => e.cold && e.worker !== undefined && invokedSet.has(e.worker) && e.tasks.length > 0).length);
       const forecast = plan.predicted ? `${(plan.predicted.makespanMs / 1000).toFixed(2)} s / $${plan.predicted.costUsd.toFixed(5)}` : '-';
-      console.log(`| ${c.label} | ${name} | ${prewarm ? invoked.length : 0} | ${forecast} | ${(median(ms) / 1000).toFixed(2)} s | $${median(cost).toFixed(5)} | ${median(cold)} of ${invoked.length} |`);
+      console.log(`| ${c.label} | ${name} | ${prewarm ? invoked.length : 0} | ${forecast} | ${(runs.makespanMs / 1000).toFixed(2)} s | $${runs.costUsd.toFixed(5)} | ${median(cold)} of ${invoked.length} |`);
     }
   }
 }

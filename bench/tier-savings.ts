@@ -12,7 +12,6 @@
 import { parseArgs } from 'node:util';
 import { Dag } from '../src/dag/dag.js';
 import { runDagFromSpec } from '../src/model/compiled-dag.js';
-import { DEFAULT_WUKONG_OPTIONS } from '../src/model/wukong-options.js';
 import { parseSla } from '../src/metadata/sla.js';
 import { BUILTIN_PLANNERS } from '../src/plan/builtin-planners.js';
 import { planDag } from '../src/plan/plan-dag.js';
@@ -20,10 +19,10 @@ import { DEFAULT_TIERS, parseTiers } from '../src/plan/tiers.js';
 import { builtinProfile } from '../src/cost/profile.js';
 import { createCostModelEstimator } from '../src/sim/cost-model-estimator.js';
 import { estimatorMetadata } from '../src/sim/estimator-metadata.js';
-import { simulate } from '../src/sim/simulator.js';
 import { buildOpRegistry } from '../src/ops/user-ops.js';
 import { benchCases, parseBenchSize, parseBenchWorkloads } from '../src/cli/bench-cases.js';
 import { generateValidDag } from '../workloads/replay-runner.js';
+import { simulatePlanSeeds, simulatorPlatform } from './plan-sims.js';
 
 const { values } = parseArgs({ options: { workloads: { type: 'string', default: 'tr,gemm,tsqr,svd,svd-square,svc' }, seeds: { type: 'string', default: '3' }, size: { type: 'string', default: 'paper' }, profile: { type: 'string', default: 'aws' }, tiers: { type: 'string' } } });
 const profile = builtinProfile(values.profile);
@@ -31,7 +30,6 @@ if (!profile) throw new Error(`--profile: no built-in profile "${values.profile}
 const seeds = Number(values.seeds);
 const tiers = values.tiers === undefined ? DEFAULT_TIERS : parseTiers(values.tiers);
 const sla = parseSla('median');
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 console.log(`profile ${profile.name}, tiers ${tiers.join(', ')} MB, seeds 1..${seeds}, medians\n`);
 console.log('| workload | uniform | nonuniform | nonuniform tiers (MB x workers) | cost saving | makespan |');
@@ -42,24 +40,14 @@ for (const c of benchCases(parseBenchWorkloads(values.workloads), parseBenchSize
   const model = Dag.fromSpec(spec);
   const dag = runDagFromSpec(spec);
   const estimator = createCostModelEstimator(model, buildOpRegistry(), profile);
-  // The simulator's own pricing, output shares included, as `wukong bench` and bench/plan-agreement
-  // give the planners: without `tasks` a planner prices a consumer of tsqr's small R (`t#1`) as
-  // moving the whole Q and R (forecast 35 s against 17.6 s simulated, on main).
-  const platform = { profile, store: 'redis' as const, tasks: { execMs: (id: string, mb: number) => estimator.execMs(id, mb), outputBytes: (id: string) => estimator.outputBytes(id), outputShares: (id: string) => estimator.outputShares?.(id), description: estimator.description } };
+  const platform = simulatorPlatform(profile, estimator);
   const result: Record<string, { ms: number; cost: number; tiers: string }> = {};
   for (const name of ['uniform', 'nonuniform']) {
     const plan = (await planDag(model, BUILTIN_PLANNERS[name] as NonNullable<(typeof BUILTIN_PLANNERS)[string]>, { metadata: estimatorMetadata(estimator), sla, tiers, platform })).plan;
-    const ms: number[] = [];
-    const cost: number[] = [];
-    for (let seed = 1; seed <= seeds; seed += 1) {
-      const { report } = simulate({ dag, wukong: DEFAULT_WUKONG_OPTIONS, profile, estimator, seed, memoryMb: 3008, storeKind: 'redis', plan });
-      if (!report.ok) throw new Error(`${c.label} ${name}: ${report.failure?.message}`);
-      ms.push(report.makespanMs);
-      cost.push(report.summary.costUsd);
-    }
+    const runs = simulatePlanSeeds({ dag, profile, estimator }, plan, seeds, `${c.label} ${name}`);
     const byTier = new Map<number, number>();
     for (const w of Object.values(plan.workers)) byTier.set(w.memoryMb, (byTier.get(w.memoryMb) ?? 0) + 1);
-    result[name] = { ms: median(ms), cost: median(cost), tiers: [...byTier].sort(([a], [b]) => a - b).map(([mb, n]) => `${mb}x${n}`).join(',') };
+    result[name] = { ms: runs.makespanMs, cost: runs.costUsd, tiers: [...byTier].sort(([a], [b]) => a - b).map(([mb, n]) => `${mb}x${n}`).join(',') };
   }
   const u = result.uniform as { ms: number; cost: number };
   const n = result.nonuniform as { ms: number; cost: number; tiers: string };

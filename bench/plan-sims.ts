@@ -1,0 +1,48 @@
+/**
+ * What the planner benches share (tier-savings, heft-counts, start-prewarm): the simulator's own
+ * pricing handed to the planners, and a plan simulated over seeds 1..N with the medians taken.
+ * A helper module, not a bench (bench/smoke.json lists it as null).
+ */
+import type { CostProfile } from '../src/cost/profile.js';
+import type { Plan } from '../src/model/annotated-dag.js';
+import { DEFAULT_WUKONG_OPTIONS } from '../src/model/wukong-options.js';
+import type { TargetPlatform } from '../src/plan/task-costs.js';
+import type { CostModelEstimator } from '../src/sim/cost-model-estimator.js';
+import { simulate } from '../src/sim/simulator.js';
+import type { SimulationInput } from '../src/sim/simulation-types.js';
+import type { RunReport } from '../src/report/run-report.js';
+
+/**
+ * The simulator's own pricing, output shares included, as `wukong bench` and bench/plan-agreement
+ * give the planners: without `tasks` a planner prices a consumer of tsqr's small R (`t#1`) as
+ * moving the whole Q and R (forecast 35 s against 17.6 s simulated).
+ */
+export function simulatorPlatform(profile: CostProfile, estimator: CostModelEstimator): TargetPlatform {
+  return {
+    profile,
+    store: 'redis',
+    tasks: { execMs: (id, mb) => estimator.execMs(id, mb), outputBytes: (id) => estimator.outputBytes(id), outputShares: (id) => estimator.outputShares?.(id), description: estimator.description },
+  };
+}
+
+/** The upper median (the middle value; of two, the larger). */
+export function median(xs: readonly number[]): number {
+  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+}
+
+export interface SeededRuns {
+  readonly makespanMs: number;
+  readonly costUsd: number;
+  readonly reports: readonly RunReport[];
+}
+
+/** `plan` simulated with seeds 1..`seeds` (WUKONG defaults, 3,008 MB, Redis, as `wukong bench`); medians. */
+export function simulatePlanSeeds(input: Pick<SimulationInput, 'dag' | 'profile' | 'estimator'>, plan: Plan, seeds: number, label: string): SeededRuns {
+  const reports: RunReport[] = [];
+  for (let seed = 1; seed <= seeds; seed += 1) {
+    const { report } = simulate({ ...input, wukong: DEFAULT_WUKONG_OPTIONS, seed, memoryMb: 3008, storeKind: 'redis', plan });
+    if (!report.ok) throw new Error(`${label}: ${report.failure?.message}`);
+    reports.push(report);
+  }
+  return { makespanMs: median(reports.map((r) => r.makespanMs)), costUsd: median(reports.map((r) => r.summary.costUsd)), reports };
+}
