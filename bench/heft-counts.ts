@@ -9,8 +9,6 @@
  *   npm run build && node dist/bench/heft-counts.js --workload svc --counts 13,40,51 [--tiers 1769] [--profile aws] [--seeds 3] [--size paper]
  */
 import { parseArgs } from 'node:util';
-import { Dag } from '../src/dag/dag.js';
-import { runDagFromSpec } from '../src/model/compiled-dag.js';
 import { parseSla } from '../src/metadata/sla.js';
 import { estimated } from '../src/plan/algorithms/optimizations.js';
 import { heftCandidateCounts, planHeftCompact } from '../src/plan/algorithms/heft.js';
@@ -19,12 +17,8 @@ import { planDag } from '../src/plan/plan-dag.js';
 import { bestTierIndex, predictTaskCosts } from '../src/plan/task-costs.js';
 import { DEFAULT_TIERS, parseTiers } from '../src/plan/tiers.js';
 import { builtinProfile } from '../src/cost/profile.js';
-import { createCostModelEstimator } from '../src/sim/cost-model-estimator.js';
 import { estimatorMetadata } from '../src/sim/estimator-metadata.js';
-import { buildOpRegistry } from '../src/ops/user-ops.js';
-import { benchCases, parseBenchSize, parseBenchWorkloads } from '../src/cli/bench-cases.js';
-import { generateValidDag } from '../workloads/replay-runner.js';
-import { simulatePlanSeeds, simulatorPlatform } from './plan-sims.js';
+import { simulatedCases, simulatePlanSeeds } from './plan-sims.js';
 
 const { values } = parseArgs({
   options: {
@@ -41,12 +35,8 @@ if (!profile) throw new Error(`--profile: no built-in profile "${values.profile}
 const seeds = Number(values.seeds);
 const sla = parseSla('median');
 
-for (const c of benchCases(parseBenchWorkloads(values.workload), parseBenchSize(values.size, 'sim', '--size'))) {
-  const spec = generateValidDag(c.workload, c.params);
-  const model = Dag.fromSpec(spec);
-  const dag = runDagFromSpec(spec);
-  const estimator = createCostModelEstimator(model, buildOpRegistry(), profile);
-  const platform = simulatorPlatform(profile, estimator);
+for (const c of simulatedCases(values.workload, values.size, profile)) {
+  const { model, dag, estimator, platform } = c;
   const metadata = estimatorMetadata(estimator);
   const costs = predictTaskCosts(model, metadata, sla, DEFAULT_TIERS, platform);
   const tiers = values.tiers === undefined ? [costs.tiers[bestTierIndex(costs)] as number] : parseTiers(values.tiers);

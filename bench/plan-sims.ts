@@ -11,6 +11,12 @@ import type { CostModelEstimator } from '../src/sim/cost-model-estimator.js';
 import { simulate } from '../src/sim/simulator.js';
 import type { SimulationInput } from '../src/sim/simulation-types.js';
 import type { RunReport } from '../src/report/run-report.js';
+import { Dag } from '../src/dag/dag.js';
+import { runDagFromSpec, type CompiledRunDag } from '../src/model/compiled-dag.js';
+import { createCostModelEstimator } from '../src/sim/cost-model-estimator.js';
+import { buildOpRegistry } from '../src/ops/user-ops.js';
+import { benchCases, parseBenchSize, parseBenchWorkloads } from '../src/cli/bench-cases.js';
+import { generateValidDag } from '../workloads/replay-runner.js';
 
 /**
  * The simulator's own pricing, output shares included, as `wukong bench` and bench/plan-agreement
@@ -45,4 +51,22 @@ export function simulatePlanSeeds(input: Pick<SimulationInput, 'dag' | 'profile'
     reports.push(report);
   }
   return { makespanMs: median(reports.map((r) => r.makespanMs)), costUsd: median(reports.map((r) => r.summary.costUsd)), reports };
+}
+
+export interface SimulatedCase {
+  readonly label: string;
+  readonly model: Dag;
+  readonly dag: CompiledRunDag;
+  readonly estimator: CostModelEstimator;
+  readonly platform: TargetPlatform;
+}
+
+/** The `wukong bench` cases of `--workloads` at `--size`, each with its DAG and the profile's task costs. */
+export function* simulatedCases(workloads: string, size: string, profile: CostProfile): Generator<SimulatedCase> {
+  for (const c of benchCases(parseBenchWorkloads(workloads), parseBenchSize(size, 'sim', '--size'))) {
+    const spec = generateValidDag(c.workload, c.params);
+    const model = Dag.fromSpec(spec);
+    const estimator = createCostModelEstimator(model, buildOpRegistry(), profile);
+    yield { label: c.label, model, dag: runDagFromSpec(spec), estimator, platform: simulatorPlatform(profile, estimator) };
+  }
 }

@@ -10,20 +10,14 @@
  *   npm run build && node dist/bench/start-prewarm.js [--workloads svd-square,svc] [--seeds 3] [--size paper] [--profile aws] [--move-to 1024]
  */
 import { parseArgs } from 'node:util';
-import { Dag } from '../src/dag/dag.js';
-import { runDagFromSpec } from '../src/model/compiled-dag.js';
 import type { Plan } from '../src/model/annotated-dag.js';
 import { parseSla } from '../src/metadata/sla.js';
 import { BUILTIN_PLANNERS } from '../src/plan/builtin-planners.js';
 import { planDag } from '../src/plan/plan-dag.js';
 import { DEFAULT_TIERS, parseTiers, workerSpecOfTier } from '../src/plan/tiers.js';
 import { builtinProfile } from '../src/cost/profile.js';
-import { createCostModelEstimator } from '../src/sim/cost-model-estimator.js';
 import { estimatorMetadata } from '../src/sim/estimator-metadata.js';
-import { buildOpRegistry } from '../src/ops/user-ops.js';
-import { benchCases, parseBenchSize, parseBenchWorkloads } from '../src/cli/bench-cases.js';
-import { generateValidDag } from '../workloads/replay-runner.js';
-import { median, simulatePlanSeeds, simulatorPlatform } from './plan-sims.js';
+import { median, simulatedCases, simulatePlanSeeds } from './plan-sims.js';
 
 const { values } = parseArgs({ options: { workloads: { type: 'string', default: 'svd-square,svc' }, seeds: { type: 'string', default: '3' }, size: { type: 'string', default: 'paper' }, profile: { type: 'string', default: 'aws' }, tiers: { type: 'string' }, 'move-to': { type: 'string' } } });
 const profile = builtinProfile(values.profile);
@@ -45,12 +39,8 @@ function producerInvoked(plan: Plan, parentsOf: (id: string) => readonly string[
 console.log(`profile ${profile.name}, tiers ${tiers.join(', ')} MB, seeds 1..${seeds}, medians${moveTo === undefined ? '' : `; "moved": uniform's producer-invoked workers on ${moveTo} MB`}\n`);
 console.log('| workload | plan | prewarms | forecast | simulated makespan | cost | cold starts of producer-invoked workers |');
 console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: |');
-for (const c of benchCases(parseBenchWorkloads(values.workloads), parseBenchSize(values.size, 'sim', '--size'))) {
-  const spec = generateValidDag(c.workload, c.params);
-  const model = Dag.fromSpec(spec);
-  const dag = runDagFromSpec(spec);
-  const estimator = createCostModelEstimator(model, buildOpRegistry(), profile);
-  const platform = simulatorPlatform(profile, estimator);
+for (const c of simulatedCases(values.workloads, values.size, profile)) {
+  const { model, dag, estimator, platform } = c;
   const parentsOf = (id: string) => model.parents(id);
   const plans: [string, Plan][] = [];
   for (const name of ['uniform', 'nonuniform']) {

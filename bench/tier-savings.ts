@@ -10,19 +10,13 @@
  *   npm run build && node dist/bench/tier-savings.js [--workloads tr,gemm,tsqr,svd,svd-square,svc] [--seeds 3] [--size paper] [--profile aws] [--tiers 1024,1769,3008,10240]
  */
 import { parseArgs } from 'node:util';
-import { Dag } from '../src/dag/dag.js';
-import { runDagFromSpec } from '../src/model/compiled-dag.js';
 import { parseSla } from '../src/metadata/sla.js';
 import { BUILTIN_PLANNERS } from '../src/plan/builtin-planners.js';
 import { planDag } from '../src/plan/plan-dag.js';
 import { DEFAULT_TIERS, parseTiers } from '../src/plan/tiers.js';
 import { builtinProfile } from '../src/cost/profile.js';
-import { createCostModelEstimator } from '../src/sim/cost-model-estimator.js';
 import { estimatorMetadata } from '../src/sim/estimator-metadata.js';
-import { buildOpRegistry } from '../src/ops/user-ops.js';
-import { benchCases, parseBenchSize, parseBenchWorkloads } from '../src/cli/bench-cases.js';
-import { generateValidDag } from '../workloads/replay-runner.js';
-import { simulatePlanSeeds, simulatorPlatform } from './plan-sims.js';
+import { simulatedCases, simulatePlanSeeds } from './plan-sims.js';
 
 const { values } = parseArgs({ options: { workloads: { type: 'string', default: 'tr,gemm,tsqr,svd,svd-square,svc' }, seeds: { type: 'string', default: '3' }, size: { type: 'string', default: 'paper' }, profile: { type: 'string', default: 'aws' }, tiers: { type: 'string' } } });
 const profile = builtinProfile(values.profile);
@@ -35,12 +29,8 @@ console.log(`profile ${profile.name}, tiers ${tiers.join(', ')} MB, seeds 1..${s
 console.log('| workload | uniform | nonuniform | nonuniform tiers (MB x workers) | cost saving | makespan |');
 console.log('| --- | ---: | ---: | --- | ---: | ---: |');
 let met = 0;
-for (const c of benchCases(parseBenchWorkloads(values.workloads), parseBenchSize(values.size, 'sim', '--size'))) {
-  const spec = generateValidDag(c.workload, c.params);
-  const model = Dag.fromSpec(spec);
-  const dag = runDagFromSpec(spec);
-  const estimator = createCostModelEstimator(model, buildOpRegistry(), profile);
-  const platform = simulatorPlatform(profile, estimator);
+for (const c of simulatedCases(values.workloads, values.size, profile)) {
+  const { model, dag, estimator, platform } = c;
   const result: Record<string, { ms: number; cost: number; tiers: string }> = {};
   for (const name of ['uniform', 'nonuniform']) {
     const plan = (await planDag(model, BUILTIN_PLANNERS[name] as NonNullable<(typeof BUILTIN_PLANNERS)[string]>, { metadata: estimatorMetadata(estimator), sla, tiers, platform })).plan;
