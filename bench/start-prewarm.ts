@@ -4,8 +4,9 @@
  * (`--move-to`), in the simulator: `aws` profile (or --profile), paper sizes of `wukong bench` (or
  * --size), seeds 1..N, medians. "prewarm" lists every worker a producer invokes (not a start
  * worker): the client sends one prewarm Invoke for each after its start calls, so those workers can
- * start warm on the idle environments of their tier instead of cold. The forecast column is the
- * shared estimator's, which does not model the prewarms (no planner sets them yet).
+ * start warm on the idle environments of their tier instead of cold; "none" runs the plan without
+ * any (whatever its planner set). The forecast column is the shared estimator's for that variant
+ * (src/plan/start-prewarms.ts models the prewarms); "planner's" is how many the planner set.
  *
  *   npm run build && node dist/bench/start-prewarm.js [--workloads svd-square,svc] [--seeds 3] [--size paper] [--profile aws] [--move-to 1024]
  */
@@ -14,6 +15,9 @@ import type { Plan } from '../src/model/annotated-dag.js';
 import { parseSla } from '../src/metadata/sla.js';
 import { BUILTIN_PLANNERS } from '../src/plan/builtin-planners.js';
 import { planDag } from '../src/plan/plan-dag.js';
+import { estimatePlan } from '../src/plan/plan-estimate.js';
+import { fromPlanOutput } from '../src/plan/compact-plan.js';
+import { predictTaskCosts } from '../src/plan/task-costs.js';
 import { DEFAULT_TIERS, parseTiers, workerSpecOfTier } from '../src/plan/tiers.js';
 import { builtinProfile } from '../src/cost/profile.js';
 import { estimatorMetadata } from '../src/sim/estimator-metadata.js';
@@ -37,11 +41,12 @@ function producerInvoked(plan: Plan, parentsOf: (id: string) => readonly string[
 }
 
 console.log(`profile ${profile.name}, tiers ${tiers.join(', ')} MB, seeds 1..${seeds}, medians${moveTo === undefined ? '' : `; "moved": uniform's producer-invoked workers on ${moveTo} MB`}\n`);
-console.log('| workload | plan | prewarms | forecast | simulated makespan | cost | cold starts of producer-invoked workers |');
-console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: |');
+console.log("| workload | plan | planner's | prewarms | forecast | simulated makespan | cost | cold starts of producer-invoked workers |");
+console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const c of simulatedCases(values.workloads, values.size, profile)) {
   const { model, dag, estimator, platform } = c;
   const parentsOf = (id: string) => model.parents(id);
+  const costs = predictTaskCosts(model, estimatorMetadata(estimator), sla, tiers, platform);
   const plans: [string, Plan][] = [];
   for (const name of ['uniform', 'nonuniform']) {
     plans.push([name, (await planDag(model, BUILTIN_PLANNERS[name] as NonNullable<(typeof BUILTIN_PLANNERS)[string]>, { metadata: estimatorMetadata(estimator), sla, tiers, platform })).plan]);
@@ -50,17 +55,19 @@ for (const c of simulatedCases(values.workloads, values.size, profile)) {
     const uniform = (plans[0] as [string, Plan])[1];
     const workers = { ...uniform.workers };
     for (const worker of producerInvoked(uniform, parentsOf)) workers[String(worker)] = workerSpecOfTier(moveTo);
-    plans.push(['moved', { ...uniform, workers, predicted: undefined }]);
+    plans.push(['moved', { ...uniform, workers, predicted: undefined, prewarmAtStart: undefined }]);
   }
   for (const [name, base] of plans) {
     const invoked = producerInvoked(base, parentsOf);
     for (const prewarm of [false, true]) {
-      const plan: Plan = prewarm ? { ...base, prewarmAtStart: invoked } : base;
+      const { prewarmAtStart: planners, ...withoutPrewarms } = base;
+      const plan: Plan = prewarm ? { ...withoutPrewarms, prewarmAtStart: invoked } : withoutPrewarms;
       const runs = simulatePlanSeeds({ dag, profile, estimator }, plan, seeds, `${c.label} ${name}`);
       const invokedSet = new Set(invoked);
       const cold = runs.reports.map((report) => report.executors.filter((e) => e.cold && e.worker !== undefined && invokedSet.has(e.worker) && e.tasks.length > 0).length);
-      const forecast = plan.predicted ? `${(plan.predicted.makespanMs / 1000).toFixed(2)} s / $${plan.predicted.costUsd.toFixed(5)}` : '-';
-      console.log(`| ${c.label} | ${name} | ${prewarm ? invoked.length : 0} | ${forecast} | ${(runs.makespanMs / 1000).toFixed(2)} s | $${runs.costUsd.toFixed(5)} | ${median(cold)} of ${invoked.length} |`);
+      const estimate = estimatePlan(costs, fromPlanOutput(costs, plan));
+      const forecast = `${(estimate.makespanMs / 1000).toFixed(2)} s / $${estimate.costUsd.toFixed(5)}`;
+      console.log(`| ${c.label} | ${name} | ${planners?.length ?? 0} | ${prewarm ? invoked.length : 0} | ${forecast} | ${(runs.makespanMs / 1000).toFixed(2)} s | $${runs.costUsd.toFixed(5)} | ${median(cold)} of ${invoked.length} |`);
     }
   }
 }

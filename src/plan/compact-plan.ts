@@ -24,6 +24,8 @@ export interface CompactPlan {
   parkAfterMs?: Float64Array | undefined;
   /** Plan.hedgeStarts: the client invokes each awaited start worker twice (src/scheduler/planned-start.ts); undefined: as the platform suggests (src/plan/start-tail.ts). */
   hedgeStarts?: boolean | undefined;
+  /** Plan.prewarmAtStart: workers the client pre-warms after its start calls (./start-prewarms.ts); undefined: none. */
+  prewarmAtStart?: number[] | undefined;
 }
 
 export function emptyCompactPlan(taskCount: number): CompactPlan {
@@ -40,11 +42,12 @@ export function cloneCompactPlan(plan: CompactPlan): CompactPlan {
     order: plan.order?.slice(),
     parkAfterMs: plan.parkAfterMs?.slice(),
     hedgeStarts: plan.hedgeStarts,
+    prewarmAtStart: plan.prewarmAtStart ? [...plan.prewarmAtStart] : undefined,
   };
 }
 
 /** The plan in the annotated-DAG form: worker ids are the dense indices. */
-export function toPlanOutput(costs: TaskCosts, plan: CompactPlan): { tasks: Record<string, TaskAnnotationInput>; workers: Record<string, WorkerSpec> } {
+export function toPlanOutput(costs: TaskCosts, plan: CompactPlan): { tasks: Record<string, TaskAnnotationInput>; workers: Record<string, WorkerSpec>; prewarmAtStart?: number[] } {
   const tasks = emptyRecord<TaskAnnotationInput>();
   const { ids } = costs.graph;
   for (let task = 0; task < ids.length; task += 1) {
@@ -60,14 +63,14 @@ export function toPlanOutput(costs: TaskCosts, plan: CompactPlan): { tasks: Reco
   }
   const workers = emptyRecord<WorkerSpec>();
   plan.tierOf.forEach((tier, worker) => (workers[String(worker)] = workerSpecOfTier(costs.tiers[tier] as number)));
-  return { tasks, workers };
+  return { tasks, workers, ...(plan.prewarmAtStart && plan.prewarmAtStart.length > 0 ? { prewarmAtStart: [...plan.prewarmAtStart] } : {}) };
 }
 
 /**
  * A validated plan (every task annotated, tiers from `costs.tiers`) in compact form, for the
  * estimator. Worker ids may be any non-negative integers; they become dense indices.
  */
-export function fromPlanOutput(costs: TaskCosts, output: Pick<PlanOutput, 'tasks' | 'workers' | 'hedgeStarts'>): CompactPlan {
+export function fromPlanOutput(costs: TaskCosts, output: Pick<PlanOutput, 'tasks' | 'workers' | 'hedgeStarts' | 'prewarmAtStart'>): CompactPlan {
   const { ids, taskCount } = costs.graph;
   const plan = emptyCompactPlan(taskCount);
   // Absent in a plan means no hedging, as the runtime reads it.
@@ -101,5 +104,8 @@ export function fromPlanOutput(costs: TaskCosts, output: Pick<PlanOutput, 'tasks
     const prewarm = output.tasks[id]?.prewarm;
     if (prewarm && prewarm.length > 0) plan.prewarm.set(task, prewarm.map(dense));
   });
+  // A start-up prewarm of a worker that runs no task starts nothing (src/scheduler/planned-start.ts startPrewarms).
+  const atStart = (output.prewarmAtStart ?? []).flatMap((worker) => (denseOf.has(worker) ? [denseOf.get(worker) as number] : []));
+  if (atStart.length > 0) plan.prewarmAtStart = atStart;
   return plan;
 }

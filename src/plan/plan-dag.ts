@@ -65,11 +65,11 @@ export async function planDag(dag: Dag, algorithm: PlanningAlgorithm, options: P
   if (typeof output !== 'object' || output === null || typeof (output as { tasks?: unknown }).tasks !== 'object' || typeof (output as { workers?: unknown }).workers !== 'object') {
     throw new PlanValidationError([{ code: 'bad-format', message: `${source} returned ${describeValue(output)}, not { tasks, workers }` }]);
   }
-  const { tasks, workers, predicted, replanAfter: named, replanOnDrift: namedDrift, hedgeStarts: hedgeAsked } = output as { tasks: unknown; workers: unknown; predicted?: unknown; replanAfter?: unknown; replanOnDrift?: unknown; hedgeStarts?: unknown };
+  const { tasks, workers, predicted, replanAfter: named, replanOnDrift: namedDrift, hedgeStarts: hedgeAsked, prewarmAtStart } = output as { tasks: unknown; workers: unknown; predicted?: unknown; replanAfter?: unknown; replanOnDrift?: unknown; hedgeStarts?: unknown; prewarmAtStart?: unknown };
   // The caller's points and trigger (`--replan-after`, `--replan-drift`) win over the planner's own.
   const replanAfter = options.replanAfter ?? named;
   const replanOnDrift = options.replanOnDrift ?? namedDrift;
-  const parsed = PlanSchema.safeParse({ algorithm: algorithm.name, sla: formatSla(options.sla), tasks, workers, ...(replanAfter === undefined ? {} : { replanAfter }), ...(replanOnDrift === undefined ? {} : { replanOnDrift }) });
+  const parsed = PlanSchema.safeParse({ algorithm: algorithm.name, sla: formatSla(options.sla), tasks, workers, ...(replanAfter === undefined ? {} : { replanAfter }), ...(replanOnDrift === undefined ? {} : { replanOnDrift }), ...(prewarmAtStart === undefined ? {} : { prewarmAtStart }) });
   if (!parsed.success) {
     const problems: PlanProblem[] = parsed.error.issues.slice(0, SCHEMA_ISSUES_SHOWN).map((issue) => ({
       code: 'bad-format',

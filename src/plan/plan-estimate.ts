@@ -7,6 +7,7 @@ import { HedgedEnvironments } from './hedged-starts.js';
 import { awaitedWorkers, coldStartsOf } from './start-waves.js';
 import { plansHedgedStarts } from './start-tail.js';
 import { clientCallsOf } from './client-calls.js';
+import { StartPrewarms } from './start-prewarms.js';
 import { storeServerBoundMs } from './store-server-bound.js';
 
 export { startTailMs } from './start-tail.js';
@@ -144,6 +145,8 @@ function estimateOnce(costs: TaskCosts, plan: CompactPlan, ended?: ReadonlyMap<n
   // The client calls the awaited source workers first, then their hedge copies, then the others.
   const calls = clientCallsOf(costs, plan, runOrder, awaited, plansHedgedStarts(costs, plan));
   const hedged = new HedgedEnvironments(costs, plan, runOrder, starts, awaited, calls, ended);
+  // The client's start-up prewarms: idle environments a producer-invoked worker of their tier may take.
+  const startPrewarms = new StartPrewarms(costs, plan, calls, plansHedgedStarts(costs, plan));
   // A worker's puts and gets run at its tier's bandwidth.
   const transfersOfTier = costs.tiers.map((_, tier) => transfersOn(costs, tier));
   // Request latencies run alongside a worker's other transfers; only bytes queue on its link.
@@ -219,11 +222,16 @@ function estimateOnce(costs: TaskCosts, plan: CompactPlan, ended?: ReadonlyMap<n
         // environment if it is idle by then, else cold on another.
         workerBeginMs[worker] = trigger + costs.invokeApiMs;
         const warmFromMs = prewarmed + costs.invokeApiMs + (costs.coldStartMs[tier] as number);
-        const warm = (workerBeginMs[worker] as number) >= warmFromMs;
+        const warm = (workerBeginMs[worker] as number) >= warmFromMs || startPrewarms.take(tier, workerBeginMs[worker] as number);
         workerReadyMs[worker] = workerBeginMs[worker] + (warm ? (costs.warmStartMs[tier] as number) : (coldStartOf[worker] as number));
         earlyByMs[worker] = warm ? 0 : (coldStartOf[worker] as number) - (costs.coldStartMs[tier] as number);
       } else if (pStart !== pEnd && starts[worker] === COLD && hedged.take(tier, invokedAt + costs.invokeApiMs)) {
         // A losing copy of a hedged start left an environment of this tier idle: a warm start.
+        workerBeginMs[worker] = invokedAt + costs.invokeApiMs;
+        workerReadyMs[worker] = workerBeginMs[worker] + (costs.warmStartMs[tier] as number);
+        earlyByMs[worker] = 0;
+      } else if (pStart !== pEnd && starts[worker] === COLD && startPrewarms.take(tier, invokedAt + costs.invokeApiMs)) {
+        // One of the client's start-up prewarms left an environment of this tier idle: a warm start.
         workerBeginMs[worker] = invokedAt + costs.invokeApiMs;
         workerReadyMs[worker] = workerBeginMs[worker] + (costs.warmStartMs[tier] as number);
         earlyByMs[worker] = 0;
@@ -376,6 +384,8 @@ function estimateOnce(costs: TaskCosts, plan: CompactPlan, ended?: ReadonlyMap<n
   const workerCount = executors.length;
   // Hedged starts' losing copies: billed, with one request each.
   executors.push(...hedged.losers);
+  // The client's start-up prewarms: each billed its cold start, with one request.
+  executors.push(...startPrewarms.bills);
   const cost = estimateCost({ executors, invocations: executors.length + parks });
   const estimate: PlanEstimate = {
     makespanMs: Math.max(outputsStoredMs(costs, availableMs, scheduleMs), storeServerBoundMs(costs, plan, recomputed)),

@@ -54,6 +54,8 @@ export interface PlanOutput {
   readonly replanOnDrift?: ReplanOnDrift;
   /** Plan.hedgeStarts; absent: set when the platform's cold starts vary (src/plan/start-tail.ts). */
   readonly hedgeStarts?: boolean;
+  /** Plan.prewarmAtStart: workers the client pre-warms after its start calls. */
+  readonly prewarmAtStart?: readonly number[];
 }
 
 /**
