@@ -65,6 +65,10 @@ export interface PlanEstimate {
  *   worker that ended, by the last pass's forecast: estimatePlan runs up to HEDGED_START_PASSES
  *   passes; a losing copy) starts warm on it, and a worker invoked later on its tier may start
  *   warm on a loser's (./hedged-starts.ts); the losers are billed;
+ * - start-up prewarms (Plan.prewarmAtStart): after its start calls the client makes one prewarm
+ *   call per listed producer-invoked worker; each environment idles a cold start (spread over the
+ *   platform's quantiles) after its call, and a worker invoked cold on that tier by then starts
+ *   warm on it instead; each prewarm is billed (./start-prewarms.ts);
  * - it runs its tasks one after another in plan order;
  * - a parent's output on the same worker is in memory; from another worker it is fetched after
  *   the producer uploaded it. Each put and get runs at the bandwidth of its worker's tier, and a
