@@ -147,10 +147,11 @@ function estimateOnce(costs: TaskCosts, plan: CompactPlan, ended?: ReadonlyMap<n
   const coldStartOf = coldStartsOf(costs, plan, runOrder, starts);
   const awaited = awaitedWorkers(costs, plan);
   // The client calls the awaited source workers first, then their hedge copies, then the others.
-  const calls = clientCallsOf(costs, plan, runOrder, awaited, plansHedgedStarts(costs, plan));
+  const hedgesStarts = plansHedgedStarts(costs, plan);
+  const calls = clientCallsOf(costs, plan, runOrder, awaited, hedgesStarts);
   const hedged = new HedgedEnvironments(costs, plan, runOrder, starts, awaited, calls, ended);
   // The client's start-up prewarms: idle environments a producer-invoked worker of their tier may take.
-  const startPrewarms = new StartPrewarms(costs, plan, calls, plansHedgedStarts(costs, plan));
+  const startPrewarms = new StartPrewarms(costs, plan, calls, hedgesStarts);
   // A worker's puts and gets run at its tier's bandwidth.
   const transfersOfTier = costs.tiers.map((_, tier) => transfersOn(costs, tier));
   // Request latencies run alongside a worker's other transfers; only bytes queue on its link.
