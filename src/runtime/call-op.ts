@@ -62,7 +62,7 @@ export async function callOp<Args>(
 export interface OpWindowClocks {
   readonly now: () => number;
   /** The calling thread's CPU time (ms), where the host has such a clock. */
-  readonly cpu?: () => number;
+  readonly cpu?: (() => number) | undefined;
   readonly into: OpRunWindow;
 }
 
