@@ -25,6 +25,11 @@ export class TaskIo {
   longestTaskMs = 0;
   peakMemoryBytes = 0;
   private readonly timing = new Map<string, TaskTiming>();
+  /**
+   * Payload forms of held outputs already encoded: a fan-out hands the same output inline to every
+   * child it invokes (10,000 of them in bench/overhead's fan), and a value never changes once held.
+   */
+  private readonly inlineForms = new WeakMap<Value, string>();
   private readonly fetchWindows = new FetchWindows();
   private readonly sends: Promise<void>[] = [];
   private progress: string[] = [];
@@ -170,7 +175,14 @@ export class TaskIo {
 
   /** The payload form of outputs held here (base64 Arrow IPC), for inline hand-over. */
   inlineOutputs(taskId: string): string[] {
-    return (this.values.get(taskId) ?? []).map((v) => Buffer.from(encodeValue(v)).toString('base64'));
+    return (this.values.get(taskId) ?? []).map((v) => {
+      let form = this.inlineForms.get(v);
+      if (form === undefined) {
+        form = Buffer.from(encodeValue(v)).toString('base64');
+        this.inlineForms.set(v, form);
+      }
+      return form;
+    });
   }
 
   addInline(inline: InlineOutput): void {
