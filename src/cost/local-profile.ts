@@ -37,8 +37,11 @@ export class NoLocalHistoryError extends BadInputError {
  *   the latency's median and p90 are those of each record's time less its bytes' share. With no
  *   records of a direction, the memory-store defaults of the predictor. S3 gets the same figures
  *   (an embedded run has no S3 to measure), so `--store s3` simulates the same machine.
- * - coordination: the fitted get latency (fan-in marks travel the same thread-to-main-thread port
- *   as a small get).
+ * - coordination: the fitted get latency (park marks and inbox messages travel the same
+ *   thread-to-main-thread port as a small get); WUKONG-mode fan-in marks none, since a run marks
+ *   them in a table of shared memory in the executor's own thread (their CPU is in the per-task
+ *   overhead below). With the get latency, sim-fidelity's gemm was predicted +21 to +55 % in 3 of
+ *   9 runs (a 128 KiB get's median, 0.8-10 ms under contention, drawn for each of its marks).
  * - start-up: InvokeRecords' startupMs, cold and warm, without the pool's queueing (see
  *   UNQUEUED_STARTUP_PERCENTILE; a missing kind borrows the other's). startupMs runs from the
  *   invoke call to the handler running, so the Invoke call itself is 0 ms here.
@@ -102,7 +105,7 @@ export function fitLocalProfile(history: MetadataHistory, pool: EmbeddedPoolShap
       sharedCpuCores: pool.threads,
       ...taskOverheadOf(history),
     },
-    coordination: { opLatency: get.latency },
+    coordination: { opLatency: get.latency, wukongFanInLatency: zeroLatency() },
     stores: { redis: store, s3: store },
     // Embedded tasks run this project's kernels on this machine: the rates `wukong calibrate` measured.
     kernels: PROJECT_KERNEL_RATES,

@@ -95,8 +95,19 @@ export const CostProfileSchema = z
   .object({
     name: z.string().min(1),
     lambda: LambdaProfileSchema,
-    /** Fan-in checks and marks: one round trip to the coordination store (Redis). */
-    coordination: z.object({ opLatency: LatencySchema }).strict(),
+    coordination: z
+      .object({
+        /** Fan-in checks and marks, park marks, inbox messages: one round trip to the coordination store (Redis). */
+        opLatency: LatencySchema,
+        /**
+         * Fan-in checks and marks of WUKONG-mode executors, where the platform keeps them out of
+         * the coordination store: the embedded backend marks them in a table of shared memory
+         * (src/runtime/embedded/run-fan-in-table.ts), an atomic add in the executor's own thread.
+         * Absent: opLatency, as on Lambda.
+         */
+        wukongFanInLatency: LatencySchema.optional(),
+      })
+      .strict(),
     stores: z.object({ redis: StoreProfileSchema, s3: StoreProfileSchema }).strict(),
     /**
      * How fast one vCPU does each kernel class, to price the ops' cost declarations

@@ -1,3 +1,4 @@
+import type { Latency } from '../cost/profile.js';
 import { parseDepRef } from '../model/dag-schema.js';
 import { buildRunReport, type RunReport, type RunReportInput } from '../report/run-report.js';
 import type { ExecutorReport } from '../model/run-events.js';
@@ -142,13 +143,13 @@ export abstract class SimEngine<Action, Event, Instruction, Executor extends Sim
       case 'check-fan-in': {
         // Linearized when issued; the answer arrives one round trip later.
         const markedParents = this.markedParents(instruction.childId);
-        this.answerAt(now + this.coordinationRoundTripMs(), executor, { type: 'fan-in-checked', childId: instruction.childId, parentId: instruction.parentId, markedParents });
+        this.answerAt(now + this.fanInRoundTripMs(), executor, { type: 'fan-in-checked', childId: instruction.childId, parentId: instruction.parentId, markedParents });
         break;
       }
       case 'mark-fan-in': {
         const { childId, parentId, expected } = instruction;
         const mark = this.markFanIn(executor, childId, parentId, expected);
-        this.answerAt(now + this.coordinationRoundTripMs(), executor, { type: 'fan-in-marked', childId, parentId, complete: mark.complete });
+        this.answerAt(now + this.fanInRoundTripMs(), executor, { type: 'fan-in-marked', childId, parentId, complete: mark.complete });
         break;
       }
       case 'output-ready':
@@ -238,6 +239,15 @@ export abstract class SimEngine<Action, Event, Instruction, Executor extends Sim
 
   protected coordinationRoundTripMs(): number {
     return this.coordinationRandom.lognormal(this.input.profile.coordination.opLatency);
+  }
+
+  private fanInRoundTripMs(): number {
+    return this.coordinationRandom.lognormal(this.fanInLatency());
+  }
+
+  /** What a fan-in check or mark costs: a coordination round trip, unless the mode marks fan-ins elsewhere. */
+  protected fanInLatency(): Latency {
+    return this.input.profile.coordination.opLatency;
   }
 
   /** The run failed, or ended with executors still running (`executorNoun`) or outputs missing. */

@@ -1,3 +1,4 @@
+import type { Latency } from '../cost/profile.js';
 import { BadInputError } from '../model/errors.js';
 import { isSharedInstruction, type ExecutorEvent, type Instruction } from '../scheduler/events.js';
 import { WukongExecutor } from '../scheduler/wukong-executor.js';
@@ -61,6 +62,11 @@ class Simulation extends SimEngine<Action, ExecutorEvent, Instruction, SimExecut
     for (const source of this.input.dag.sources()) this.callInvoke(client, { taskId: source, inline: [] });
     this.drain();
     return this.finish(performance.now() - wallStart);
+  }
+
+  /** WUKONG-mode marks: the platform's own fan-in latency where it keeps them out of the coordinator. */
+  protected override fanInLatency(): Latency {
+    return this.input.profile.coordination.wukongFanInLatency ?? this.input.profile.coordination.opLatency;
   }
 
   protected perform(action: Action): void {

@@ -40,6 +40,8 @@ describe('fitLocalProfile', () => {
     expect(functionBytesPerMs(profile.stores.redis, 1769)).toBeCloseTo(500_000, 0);
     expect(profile.stores.s3).toEqual(profile.stores.redis);
     expect(profile.coordination.opLatency.medianMs).toBeCloseTo(0.5, 6);
+    // WUKONG-mode runs mark fan-ins in shared memory, in the executor's own thread.
+    expect(profile.coordination.wukongFanInLatency).toEqual({ medianMs: 0, p90Ms: 0 });
   });
 
   it('ignores S3 transfers (an embedded run has none; they describe another platform)', () => {

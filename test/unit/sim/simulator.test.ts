@@ -153,6 +153,17 @@ describe('simulate (deterministic profile, hand-computed)', () => {
     expect(d?.bytesRead === 0 || d?.bytesRead === 900_000).toBe(true);
   });
 
+  it('WUKONG-mode fan-in marks cost the profile\'s wukongFanInLatency where it has one (the embedded shared table)', () => {
+    // Prepare: a diamond; the last of b and c to mark d's fan-in runs d, one mark on the critical path.
+    const spec = { name: 'diamond', tasks: [work('a', 10, 8), work('b', 10, 8, ['a']), work('c', 50, 8, ['a']), work('d', 10, 8, ['b', 'c'])] };
+    const sharedTable: CostProfile = { ...DETERMINISTIC_PROFILE, coordination: { ...DETERMINISTIC_PROFILE.coordination, wukongFanInLatency: { medianMs: 0, p90Ms: 0 } } };
+    // Act
+    const viaCoordinator = simulateSpec(spec).report.makespanMs;
+    const viaSharedTable = simulateSpec(spec, { profile: sharedTable }).report.makespanMs;
+    // Assess: the 1 ms Redis round trip of c's mark is gone, nothing else moves.
+    expect(viaCoordinator - viaSharedTable).toBeCloseTo(DETERMINISTIC_PROFILE.coordination.opLatency.medianMs, 9);
+  });
+
   it('rejects a memory size outside the profile', () => {
     expect(() => simulateSpec({ tasks: [work('a', 1, 8)] }, { memoryMb: 64 })).toThrow(/memory must be/);
   });
