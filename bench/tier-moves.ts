@@ -8,8 +8,9 @@
  *
  *   npm run build && node dist/bench/tier-moves.js --workload gemm --move '1024:25-49;1024:25-37' [--workers] [--profile aws] [--seeds 3] [--size paper]
  *
- * --move: variants separated by ';', each `MB:WORKERS` with WORKERS a comma list of worker
- * indices or ranges (`25-49`), as --workers numbers them.
+ * --move: variants separated by ';', each one or more `MB:WORKERS` joined by '+', WORKERS a comma
+ * list of worker indices or ranges (`25-49`), as --workers numbers them
+ * (`1769:16-20+1024:21-30`: workers 16-20 to 1,769 MB and 21-30 to 1,024 MB).
  */
 import { parseArgs } from 'node:util';
 import { parseSla } from '../src/metadata/sla.js';
@@ -39,10 +40,10 @@ if (!profile) throw new Error(`--profile: no built-in profile "${values.profile}
 const seeds = Number(values.seeds);
 const sla = parseSla('median');
 
+/** One variant: groups of workers, each group to its tier. */
 interface Move {
   readonly label: string;
-  readonly tierMb: number;
-  readonly workers: readonly number[];
+  readonly groups: readonly { readonly tierMb: number; readonly workers: readonly number[] }[];
 }
 
 function parseMoves(text: string): Move[] {
@@ -50,26 +51,30 @@ function parseMoves(text: string): Move[] {
     .split(';')
     .map((part) => part.trim())
     .filter((part) => part.length > 0)
-    .map((part) => {
-      const [mb, list] = part.split(':');
-      if (mb === undefined || list === undefined) throw new Error(`--move: "${part}" is not MB:WORKERS`);
-      const workers = list.split(',').flatMap((item) => {
-        const [from, to] = item.split('-').map(Number);
-        if (from === undefined || !Number.isInteger(from)) throw new Error(`--move: "${item}" is not a worker index or range`);
-        const last = to ?? from;
-        return Array.from({ length: last - from + 1 }, (_, i) => from + i);
-      });
-      return { label: `${workers.length} to ${mb} MB (${list})`, tierMb: Number(mb), workers };
-    });
+    .map((part) => ({ label: part, groups: part.split('+').map(parseGroup) }));
+}
+
+function parseGroup(text: string): { tierMb: number; workers: number[] } {
+  const [mb, list] = text.split(':');
+  if (mb === undefined || list === undefined) throw new Error(`--move: "${text}" is not MB:WORKERS`);
+  const workers = list.split(',').flatMap((item) => {
+    const [from, to] = item.split('-').map(Number);
+    if (from === undefined || !Number.isInteger(from)) throw new Error(`--move: "${item}" is not a worker index or range`);
+    const last = to ?? from;
+    return Array.from({ length: last - from + 1 }, (_, i) => from + i);
+  });
+  return { tierMb: Number(mb), workers };
 }
 
 function moved(costs: TaskCosts, plan: CompactPlan, move: Move): CompactPlan {
-  const tier = costs.tiers.indexOf(move.tierMb);
-  if (tier === -1) throw new Error(`--move: ${move.tierMb} MB is not one of the tiers (${costs.tiers.join(', ')})`);
   const next = cloneCompactPlan(plan);
-  for (const worker of move.workers) {
-    if (worker < 0 || worker >= next.tierOf.length) throw new Error(`--move: the plan has no worker ${worker}`);
-    next.tierOf[worker] = tier;
+  for (const { tierMb, workers } of move.groups) {
+    const tier = costs.tiers.indexOf(tierMb);
+    if (tier === -1) throw new Error(`--move: ${tierMb} MB is not one of the tiers (${costs.tiers.join(', ')})`);
+    for (const worker of workers) {
+      if (worker < 0 || worker >= next.tierOf.length) throw new Error(`--move: the plan has no worker ${worker}`);
+      next.tierOf[worker] = tier;
+    }
   }
   return next;
 }
