@@ -75,11 +75,11 @@ describe('uniform', () => {
 });
 
 describe('nonuniform', () => {
-  it('never predicts a longer makespan or a higher cost than uniform, and reports the saving', () => {
+  it('never predicts a longer makespan (beyond 0.01 %) or a higher cost than uniform, and reports the saving', () => {
     for (const dag of [chain, wideFanOut, cheapFanOut, unevenBranches()]) {
       const uniform = planWith(uniformPlanner, dag).predicted;
       const nonuniform = planWith(nonuniformPlanner, dag).predicted;
-      expect(nonuniform?.makespanMs).toBeLessThanOrEqual((uniform?.makespanMs ?? 0) + 1e-6);
+      expect(nonuniform?.makespanMs).toBeLessThanOrEqual((uniform?.makespanMs ?? 0) * (1 + 1e-4));
       expect(nonuniform?.costUsd).toBeLessThanOrEqual((uniform?.costUsd ?? 0) + 1e-12);
       expect(nonuniform?.savingUsd).toBeCloseTo((uniform?.costUsd ?? 0) - (nonuniform?.costUsd ?? 0), 12);
     }
@@ -98,6 +98,20 @@ describe('nonuniform', () => {
       expect(nonuniform.makespanMs).toBeLessThanOrEqual((uniform?.makespanMs ?? 0) + 1);
       expect(nonuniform.costUsd).toBeLessThanOrEqual((uniform?.costUsd ?? 0) + 1e-9);
     }
+  });
+
+  it('moves a worker whose bill is its start-up to the cheaper tier when that costs microseconds of compute', async () => {
+    // TR-like: one worker of tiny tasks, billed mostly for its cold start. 1,024 MB computes them
+    // 1.73x slower, a few microseconds in all: the plan is as fast to 0.01 % and ~40 % cheaper.
+    const tiny = dagOf(Array.from({ length: 64 }, (_, i) => work(`t${i}`, 0.0001, i === 0 ? [] : [`t${i - 1}`])));
+    const options = { metadata: hintsOnly(tiny), sla: 'median' as const, tiers: TIERS, platform: { profile: AWS_PROFILE, store: 'redis' as const } };
+    const uniform = (await planDag(tiny, uniformPlanner, options)).plan;
+    const nonuniform = (await planDag(tiny, nonuniformPlanner, options)).plan;
+    expect(Object.values(uniform.workers).map((w) => w.memoryMb)).toEqual([1769]);
+    expect(Object.values(nonuniform.workers).map((w) => w.memoryMb)).toEqual([1024]);
+    expect(nonuniform.predicted?.makespanMs).toBeGreaterThan(uniform.predicted?.makespanMs ?? Infinity);
+    expect(nonuniform.predicted?.makespanMs).toBeLessThanOrEqual((uniform.predicted?.makespanMs ?? 0) * (1 + 1e-4));
+    expect(nonuniform.predicted?.costUsd).toBeLessThan((uniform.predicted?.costUsd ?? 0) * 0.7);
   });
 
   it('downgrades a worker off the critical path when its slack allows', () => {
