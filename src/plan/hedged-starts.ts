@@ -69,7 +69,7 @@ export class HedgedEnvironments {
       const hedgeArrives = clientCallEndMs(costs, calls.awaited + call);
       const hedgeWarm = takeIdle(tier, hedgeArrives);
       const hedgeCallEndMs = hedgeWarm ? hedgeArrives : hedgeArrives - raced;
-      const start: HedgedStart = { firstCallEndMs: callEndMs, hedgeCallEndMs, coldMs, firstWarmMs: warm ? warmMs : undefined, hedgeWarmMs: hedgeWarm ? warmMs : undefined };
+      const start: HedgedStart = { firstCallEndMs: callEndMs, hedgeCallEndMs, coldMs, firstWarmMs: warm ? warmMs : undefined, hedgeWarmMs: hedgeWarm ? warmMs : undefined, raceSavingMs: raced };
       // The later copy claims, loses and stops one round trip after its handler starts.
       const pool = losers.get(tier) ?? [];
       losers.set(tier, pool);
@@ -80,12 +80,12 @@ export class HedgedEnvironments {
     });
     for (const [tier, pool] of losers) this.idleAt.set(tier, pool);
     const typical = wave.map(typicalHedgedReadyMs);
-    this.tailMs = slowestHedgedReadyMs(costs.coldStartPrior, wave) - Math.max(...typical);
+    this.tailMs = slowestHedgedReadyMs(costs.coldStartPrior, wave, costs.invokeApiPrior) - Math.max(...typical);
     hedged.forEach((worker, j) => {
       const ready = (typical[j] as number) + this.tailMs;
       this.ready.set(worker, ready);
       // Its own median ready time: the faster of its two copies (the slowest of a wave of one).
-      const own = slowestHedgedReadyMs(costs.coldStartPrior, [wave[j] as HedgedStart]);
+      const own = slowestHedgedReadyMs(costs.coldStartPrior, [wave[j] as HedgedStart], costs.invokeApiPrior);
       this.earlyBy.set(worker, Math.max(0, ready - own));
     });
   }

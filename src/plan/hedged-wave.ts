@@ -1,4 +1,4 @@
-import { latencyPriorCdf, type LatencyPrior } from '../metadata/latency-prior.js';
+import { latencyPriorCdf, latencyPriorStatistic, type LatencyPrior } from '../metadata/latency-prior.js';
 
 /**
  * One hedged start worker's two copies (Plan.hedgeStarts; src/scheduler/planned-start.ts): when
@@ -13,6 +13,15 @@ export interface HedgedStart {
   readonly coldMs: number;
   readonly firstWarmMs?: number | undefined;
   readonly hedgeWarmMs?: number | undefined;
+  /**
+   * Both copies' calls race in the client's first round: the call ends above are each moved this
+   * much earlier, to the median of the faster of two calls. That serves the typical start, but the
+   * slowest of the wave (with the Invoke calls' spread given) draws each cold copy's call instead,
+   * its median this much later: a worker begins with the copy whose call *and* cold start together
+   * end first, min(a1 + c1, a2 + c2), not with the faster call and the faster cold start,
+   * min(a1, a2) + min(c1, c2).
+   */
+  readonly raceSavingMs?: number | undefined;
 }
 
 /** When the worker is typically ready: the faster copy, each at its median start. */
@@ -35,16 +44,19 @@ export function typicalHedgedReadyMs(start: HedgedStart): number {
  * against a simulated median of 964 (plan-agreement, aws, seeds 1..11: 0.808; now 1.001).
  * Without a prior (no spread) it is the latest typical ready time.
  */
-export function slowestHedgedReadyMs(prior: LatencyPrior | undefined, starts: readonly HedgedStart[]): number {
+export function slowestHedgedReadyMs(prior: LatencyPrior | undefined, starts: readonly HedgedStart[], invokePrior?: LatencyPrior): number {
   let latest = Number.NEGATIVE_INFINITY;
   for (const start of starts) latest = Math.max(latest, typicalHedgedReadyMs(start));
   if (prior === undefined || starts.length === 0) return latest;
+  // Without the calls' spread, racing calls keep the faster call's median (their call ends as given).
+  const callOffsets = invokePrior === undefined ? undefined : callSpreadMs(invokePrior);
   const logHalf = Math.log(0.5);
   const logAllReady = (t: number): number => {
     let sum = 0;
     for (const start of starts) {
-      const firstLate = lateAt(prior, t, start.firstCallEndMs, start.coldMs, start.firstWarmMs);
-      const hedgeLate = lateAt(prior, t, start.hedgeCallEndMs, start.coldMs, start.hedgeWarmMs);
+      const saving = start.raceSavingMs ?? 0;
+      const firstLate = callOffsets !== undefined && saving > 0 && start.firstWarmMs === undefined ? drawnCallLateAt(prior, t, start.firstCallEndMs + saving, start.coldMs, callOffsets) : lateAt(prior, t, start.firstCallEndMs, start.coldMs, start.firstWarmMs);
+      const hedgeLate = callOffsets !== undefined && saving > 0 && start.hedgeWarmMs === undefined ? drawnCallLateAt(prior, t, start.hedgeCallEndMs + saving, start.coldMs, callOffsets) : lateAt(prior, t, start.hedgeCallEndMs, start.coldMs, start.hedgeWarmMs);
       const ready = 1 - firstLate * hedgeLate;
       if (ready <= 0) return Number.NEGATIVE_INFINITY;
       sum += Math.log(ready);
@@ -66,6 +78,25 @@ export function slowestHedgedReadyMs(prior: LatencyPrior | undefined, starts: re
     else hi = mid;
   }
   return hi;
+}
+
+/** How many points of the Invoke latency's distribution a drawn call is spread over (midpoint quantiles). */
+const CALL_SPREAD_POINTS = 16;
+
+/** A call's end less its median, at CALL_SPREAD_POINTS midpoint quantiles of the Invoke latency. */
+function callSpreadMs(invokePrior: LatencyPrior): number[] {
+  const median = latencyPriorStatistic(invokePrior, 'median');
+  return Array.from({ length: CALL_SPREAD_POINTS }, (_, i) => latencyPriorStatistic(invokePrior, { percentile: (100 * (i + 0.5)) / CALL_SPREAD_POINTS }) - median);
+}
+
+/**
+ * P(a cold copy whose call ends at a draw of the Invoke latency, median `callEndMs`, has not begun
+ * by `t`): the cold start's lateness averaged over the call's quantiles.
+ */
+function drawnCallLateAt(prior: LatencyPrior, t: number, callEndMs: number, coldMs: number, offsets: readonly number[]): number {
+  let late = 0;
+  for (const offset of offsets) late += lateAt(prior, t, callEndMs + offset, coldMs, undefined);
+  return late / offsets.length;
 }
 
 /** P(a copy whose call ended at `callEndMs` has not begun by `t`): a cold start spread as `prior`, moved to `coldMs`; a warm one fixed. */
