@@ -42,6 +42,8 @@ export function typicalHedgedReadyMs(start: HedgedStart): number {
  * simultaneous hedged starts on top of every worker's own call put that plan's last first
  * addition at 1,172 ms where the simulation (seed 1) ran it at 909, and its makespan at 1,193 ms
  * against a simulated median of 964 (plan-agreement, aws, seeds 1..11: 0.808; now 1.001).
+ * `invokePrior` (the Invoke calls' spread): a cold copy of a pair racing in the client's first
+ * round has its a_j drawn from it (HedgedStart.raceSavingMs), F averaged over its quantiles.
  * Without a prior (no spread) it is the latest typical ready time.
  */
 export function slowestHedgedReadyMs(prior: LatencyPrior | undefined, starts: readonly HedgedStart[], invokePrior?: LatencyPrior): number {

@@ -61,7 +61,7 @@ export interface PlanEstimate {
  *   runs only dup-annotated sources, which its consumers recompute, is in none: ./start-waves.ts);
  * - hedged starts (Plan.hedgeStarts): the client calls the awaited start workers, then their hedge
  *   copies, then the others (./client-calls.ts); the start wave waits for the slowest of its
- *   workers' faster copies (./hedged-wave.ts); a copy called after an environment went idle (a
+ *   workers' faster copies, each copy its call plus its cold start (./hedged-wave.ts); a copy called after an environment went idle (a
  *   worker that ended, by the last pass's forecast: estimatePlan runs up to HEDGED_START_PASSES
  *   passes; a losing copy) starts warm on it, and a worker invoked later on its tier may start
  *   warm on a loser's (./hedged-starts.ts); the losers are billed;
