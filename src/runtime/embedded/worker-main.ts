@@ -17,6 +17,7 @@ import { SharedFanInCoordinator } from '../../storage/memory/shared-fan-in-coord
 import { SharedFanInTable } from '../../storage/memory/shared-fan-in-table.js';
 import type { ExecuteJob, FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
 import { currentThreadId, openThreadCpuClock } from './thread-cpu-clock.js';
+import { warmCodec } from '../../data/warm-codec.js';
 
 /**
  * An executor thread of the embedded backend: like a Lambda container, it runs one invocation at
@@ -28,6 +29,8 @@ if (!parentPort) throw new Error('worker-main must run in a worker thread');
 void runExecutorThread(parentPort);
 
 async function runExecutorThread(port: MessagePort): Promise<void> {
+  // Before the init: a thread started early does this while the CLI is still starting.
+  warmCodec();
   // A thread started early (./early-threads.ts) has loaded its modules by now; its init follows.
   const init = isAwaitInit(workerData) ? await initMessage(port) : (workerData as WorkerInit);
   const post = (message: FromWorker) => port.postMessage(message);
