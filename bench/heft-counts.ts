@@ -16,9 +16,8 @@ import { toPlanOutput } from '../src/plan/compact-plan.js';
 import { planDag } from '../src/plan/plan-dag.js';
 import { bestTierIndex, predictTaskCosts } from '../src/plan/task-costs.js';
 import { DEFAULT_TIERS, parseTiers } from '../src/plan/tiers.js';
-import { builtinProfile } from '../src/cost/profile.js';
 import { estimatorMetadata } from '../src/sim/estimator-metadata.js';
-import { simulatedCases, simulatePlanSeeds } from './plan-sims.js';
+import { benchProfile, simulatedCases, simulatePlanSeeds } from './plan-sims.js';
 
 const { values } = parseArgs({
   options: {
@@ -30,8 +29,7 @@ const { values } = parseArgs({
     profile: { type: 'string', default: 'aws' },
   },
 });
-const profile = builtinProfile(values.profile);
-if (!profile) throw new Error(`--profile: no built-in profile "${values.profile}"`);
+const profile = benchProfile(values.profile);
 const seeds = Number(values.seeds);
 const sla = parseSla('median');
 

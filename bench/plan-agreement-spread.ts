@@ -14,13 +14,12 @@
  *
  * Simulated figures are virtual time: they do not depend on this machine's load. No history is read.
  */
+import { simulatePlanSeed } from './plan-sims.js';
 import { parseArgs } from 'node:util';
 import { Dag } from '../src/dag/dag.js';
 import { runDagFromSpec } from '../src/model/compiled-dag.js';
-import { DEFAULT_WUKONG_OPTIONS } from '../src/model/wukong-options.js';
 import { BUILTIN_PLANNERS } from '../src/plan/builtin-planners.js';
 import { PlannerOptionsSchema } from '../src/plan/planner-options.js';
-import { DEFAULT_SIM_INVOKE_CONCURRENCY, simulate } from '../src/sim/simulator.js';
 import type { RunReport } from '../src/report/run-report.js';
 import { median } from '../src/metadata/statistics.js';
 import { benchCases, BENCH_WORKLOADS, parseBenchSize, parseBenchWorkloads, splitList } from '../src/cli/bench-cases.js';
@@ -63,20 +62,7 @@ for (const c of benchCases(workloads, size)) {
     const makespans: number[] = [];
     const waves: number[] = [];
     for (let seed = 1; seed <= seeds; seed += 1) {
-      const { report } = simulate({
-        dag,
-        wukong: DEFAULT_WUKONG_OPTIONS,
-        profile: costs.profile,
-        estimator: costs.estimator,
-        seed,
-        memoryMb: 3008,
-        storeKind: 'redis',
-        invokeConcurrency: DEFAULT_SIM_INVOKE_CONCURRENCY,
-        runId: `spread-${c.label}-${planner}-${seed}`,
-        dagName: c.label,
-        plan,
-      });
-      if (!report.ok) throw new Error(`${c.label} / ${planner} seed ${seed} failed: ${report.failure?.message}`);
+      const { report } = simulatePlanSeed({ dag, profile: costs.profile, estimator: costs.estimator }, plan, seed, `${c.label} / ${planner}`);
       makespans.push(report.makespanMs);
       waves.push(startWaveMs(report, model));
     }

@@ -11,13 +11,12 @@
  * --check exits 1 when a pair is off by more than --tolerance (default 0.15). Simulated figures
  * are virtual time: they do not depend on this machine's load. No history is read (--no-metadata).
  */
+import { simulatePlanSeed } from './plan-sims.js';
 import { parseArgs } from 'node:util';
 import { Dag } from '../src/dag/dag.js';
 import { runDagFromSpec } from '../src/model/compiled-dag.js';
-import { DEFAULT_WUKONG_OPTIONS } from '../src/model/wukong-options.js';
 import { BUILTIN_PLANNERS } from '../src/plan/builtin-planners.js';
 import { PlannerOptionsSchema } from '../src/plan/planner-options.js';
-import { DEFAULT_SIM_INVOKE_CONCURRENCY, simulate } from '../src/sim/simulator.js';
 import type { PlannedSimulationResult } from '../src/sim/planned-simulation.js';
 import { explainPlanGap } from '../src/sim/plan-gap.js';
 import { median } from '../src/metadata/statistics.js';
@@ -60,21 +59,7 @@ for (const c of benchCases(workloads, size)) {
     if (!plan) throw new Error(`${planner} made no plan for ${c.label}`);
     const results: PlannedSimulationResult[] = [];
     for (let seed = 1; seed <= seeds; seed += 1) {
-      const result = simulate({
-        dag,
-        wukong: DEFAULT_WUKONG_OPTIONS,
-        profile: costs.profile,
-        estimator: costs.estimator,
-        seed,
-        memoryMb: 3008,
-        storeKind: 'redis',
-        invokeConcurrency: DEFAULT_SIM_INVOKE_CONCURRENCY,
-        runId: `agreement-${c.label}-${planner}-${seed}`,
-        dagName: c.label,
-        plan,
-      }) as PlannedSimulationResult;
-      if (!result.report.ok) throw new Error(`${c.label} / ${planner} seed ${seed} failed: ${result.report.failure?.message}`);
-      results.push(result);
+      results.push(simulatePlanSeed({ dag, profile: costs.profile, estimator: costs.estimator }, plan, seed, `${c.label} / ${planner}`));
     }
     const predicted = plan.predicted?.makespanMs ?? Number.NaN;
     const simulated = median(results.map((r) => r.report.makespanMs));

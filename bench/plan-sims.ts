@@ -3,7 +3,7 @@
  * pricing handed to the planners, and a plan simulated over seeds 1..N with the medians taken.
  * A helper module, not a bench (bench/smoke.json lists it as null).
  */
-import type { CostProfile } from '../src/cost/profile.js';
+import { builtinProfile, type CostProfile } from '../src/cost/profile.js';
 import type { Plan } from '../src/model/annotated-dag.js';
 import { DEFAULT_WUKONG_OPTIONS } from '../src/model/wukong-options.js';
 import type { TargetPlatform } from '../src/plan/task-costs.js';
@@ -11,6 +11,7 @@ import type { CostModelEstimator } from '../src/sim/cost-model-estimator.js';
 import { simulate } from '../src/sim/simulator.js';
 import type { SimulationInput } from '../src/sim/simulation-types.js';
 import type { RunReport } from '../src/report/run-report.js';
+import type { PlannedSimulationResult } from '../src/sim/planned-run-stats.js';
 import { Dag } from '../src/dag/dag.js';
 import { runDagFromSpec, type CompiledRunDag } from '../src/model/compiled-dag.js';
 import { createCostModelEstimator } from '../src/sim/cost-model-estimator.js';
@@ -42,15 +43,25 @@ export interface SeededRuns {
   readonly reports: readonly RunReport[];
 }
 
-/** `plan` simulated with seeds 1..`seeds` (WUKONG defaults, 3,008 MB, Redis, as `wukong bench`); medians. */
+/** `plan` simulated with one seed (WUKONG defaults, 3,008 MB, Redis, as `wukong bench`); a failed run throws. */
+export function simulatePlanSeed(input: Pick<SimulationInput, 'dag' | 'profile' | 'estimator'>, plan: Plan, seed: number, label: string): PlannedSimulationResult {
+  const result = simulate({ ...input, wukong: DEFAULT_WUKONG_OPTIONS, seed, memoryMb: 3008, storeKind: 'redis', plan }) as PlannedSimulationResult;
+  if (!result.report.ok) throw new Error(`${label} seed ${seed} failed: ${result.report.failure?.message}`);
+  return result;
+}
+
+/** `plan` simulated with seeds 1..`seeds` (as simulatePlanSeed); medians. */
 export function simulatePlanSeeds(input: Pick<SimulationInput, 'dag' | 'profile' | 'estimator'>, plan: Plan, seeds: number, label: string): SeededRuns {
   const reports: RunReport[] = [];
-  for (let seed = 1; seed <= seeds; seed += 1) {
-    const { report } = simulate({ ...input, wukong: DEFAULT_WUKONG_OPTIONS, seed, memoryMb: 3008, storeKind: 'redis', plan });
-    if (!report.ok) throw new Error(`${label}: ${report.failure?.message}`);
-    reports.push(report);
-  }
+  for (let seed = 1; seed <= seeds; seed += 1) reports.push(simulatePlanSeed(input, plan, seed, label).report);
   return { makespanMs: median(reports.map((r) => r.makespanMs)), costUsd: median(reports.map((r) => r.summary.costUsd)), reports };
+}
+
+/** The built-in profile a bench's --profile names; an unknown name throws. */
+export function benchProfile(name: string): CostProfile {
+  const profile = builtinProfile(name);
+  if (!profile) throw new Error(`--profile: no built-in profile "${name}"`);
+  return profile;
 }
 
 export interface SimulatedCase {

@@ -19,13 +19,11 @@ import { estimatePlan } from '../src/plan/plan-estimate.js';
 import { fromPlanOutput } from '../src/plan/compact-plan.js';
 import { predictTaskCosts } from '../src/plan/task-costs.js';
 import { DEFAULT_TIERS, parseTiers, workerSpecOfTier } from '../src/plan/tiers.js';
-import { builtinProfile } from '../src/cost/profile.js';
 import { estimatorMetadata } from '../src/sim/estimator-metadata.js';
-import { median, simulatedCases, simulatePlanSeeds } from './plan-sims.js';
+import { benchProfile, median, simulatedCases, simulatePlanSeeds } from './plan-sims.js';
 
 const { values } = parseArgs({ options: { workloads: { type: 'string', default: 'svd-square,svc' }, seeds: { type: 'string', default: '3' }, size: { type: 'string', default: 'paper' }, profile: { type: 'string', default: 'aws' }, tiers: { type: 'string' }, 'move-to': { type: 'string' } } });
-const profile = builtinProfile(values.profile);
-if (!profile) throw new Error(`--profile: no built-in profile "${values.profile}"`);
+const profile = benchProfile(values.profile);
 const seeds = Number(values.seeds);
 const tiers = values.tiers === undefined ? DEFAULT_TIERS : parseTiers(values.tiers);
 const moveTo = values['move-to'] === undefined ? undefined : Number(values['move-to']);

@@ -21,9 +21,8 @@ import { cloneCompactPlan, toPlanOutput, type CompactPlan } from '../src/plan/co
 import { planDag } from '../src/plan/plan-dag.js';
 import { bestTierIndex, predictTaskCosts, type TaskCosts } from '../src/plan/task-costs.js';
 import { DEFAULT_TIERS } from '../src/plan/tiers.js';
-import { builtinProfile } from '../src/cost/profile.js';
 import { estimatorMetadata } from '../src/sim/estimator-metadata.js';
-import { simulatedCases, simulatePlanSeeds } from './plan-sims.js';
+import { benchProfile, simulatedCases, simulatePlanSeeds } from './plan-sims.js';
 
 const { values } = parseArgs({
   options: {
@@ -35,8 +34,7 @@ const { values } = parseArgs({
     profile: { type: 'string', default: 'aws' },
   },
 });
-const profile = builtinProfile(values.profile);
-if (!profile) throw new Error(`--profile: no built-in profile "${values.profile}"`);
+const profile = benchProfile(values.profile);
 const seeds = Number(values.seeds);
 const sla = parseSla('median');
 

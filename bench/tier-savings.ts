@@ -14,13 +14,11 @@ import { parseSla } from '../src/metadata/sla.js';
 import { BUILTIN_PLANNERS } from '../src/plan/builtin-planners.js';
 import { planDag } from '../src/plan/plan-dag.js';
 import { DEFAULT_TIERS, parseTiers } from '../src/plan/tiers.js';
-import { builtinProfile } from '../src/cost/profile.js';
 import { estimatorMetadata } from '../src/sim/estimator-metadata.js';
-import { simulatedCases, simulatePlanSeeds } from './plan-sims.js';
+import { benchProfile, simulatedCases, simulatePlanSeeds } from './plan-sims.js';
 
 const { values } = parseArgs({ options: { workloads: { type: 'string', default: 'tr,gemm,tsqr,svd,svd-square,svc' }, seeds: { type: 'string', default: '3' }, size: { type: 'string', default: 'paper' }, profile: { type: 'string', default: 'aws' }, tiers: { type: 'string' } } });
-const profile = builtinProfile(values.profile);
-if (!profile) throw new Error(`--profile: no built-in profile "${values.profile}"`);
+const profile = benchProfile(values.profile);
 const seeds = Number(values.seeds);
 const tiers = values.tiers === undefined ? DEFAULT_TIERS : parseTiers(values.tiers);
 const sla = parseSla('median');
