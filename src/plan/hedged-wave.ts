@@ -56,9 +56,8 @@ export function slowestHedgedReadyMs(prior: LatencyPrior | undefined, starts: re
   const logAllReady = (t: number): number => {
     let sum = 0;
     for (const start of starts) {
-      const saving = start.raceSavingMs ?? 0;
-      const firstLate = callOffsets !== undefined && saving > 0 && start.firstWarmMs === undefined ? drawnCallLateAt(prior, t, start.firstCallEndMs + saving, start.coldMs, callOffsets) : lateAt(prior, t, start.firstCallEndMs, start.coldMs, start.firstWarmMs);
-      const hedgeLate = callOffsets !== undefined && saving > 0 && start.hedgeWarmMs === undefined ? drawnCallLateAt(prior, t, start.hedgeCallEndMs + saving, start.coldMs, callOffsets) : lateAt(prior, t, start.hedgeCallEndMs, start.coldMs, start.hedgeWarmMs);
+      const firstLate = copyLateAt(prior, t, start, start.firstCallEndMs, start.firstWarmMs, callOffsets);
+      const hedgeLate = copyLateAt(prior, t, start, start.hedgeCallEndMs, start.hedgeWarmMs, callOffsets);
       const ready = 1 - firstLate * hedgeLate;
       if (ready <= 0) return Number.NEGATIVE_INFINITY;
       sum += Math.log(ready);
@@ -89,6 +88,17 @@ const CALL_SPREAD_POINTS = 16;
 function callSpreadMs(invokePrior: LatencyPrior): number[] {
   const median = latencyPriorStatistic(invokePrior, 'median');
   return Array.from({ length: CALL_SPREAD_POINTS }, (_, i) => latencyPriorStatistic(invokePrior, { percentile: (100 * (i + 0.5)) / CALL_SPREAD_POINTS }) - median);
+}
+
+/**
+ * P(one copy of `start`, its call ending at `callEndMs`, has not begun by `t`): a cold copy racing
+ * in the client's first round draws its call (HedgedStart.raceSavingMs) when the calls' spread is
+ * given; otherwise its call ends as given.
+ */
+function copyLateAt(prior: LatencyPrior, t: number, start: HedgedStart, callEndMs: number, warmMs: number | undefined, callOffsets: readonly number[] | undefined): number {
+  const saving = start.raceSavingMs ?? 0;
+  if (callOffsets !== undefined && saving > 0 && warmMs === undefined) return drawnCallLateAt(prior, t, callEndMs + saving, start.coldMs, callOffsets);
+  return lateAt(prior, t, callEndMs, start.coldMs, warmMs);
 }
 
 /**
