@@ -14,7 +14,6 @@
  *
  * Simulated figures are virtual time: they do not depend on this machine's load. No history is read.
  */
-import { simulatePlanSeed } from './plan-sims.js';
 import { parseArgs } from 'node:util';
 import { Dag } from '../src/dag/dag.js';
 import { runDagFromSpec } from '../src/model/compiled-dag.js';
@@ -27,6 +26,7 @@ import { loadProfile } from '../src/cli/load-profile.js';
 import { loadTaskCosts, simulatedPlatform } from '../src/cli/commands/simulate-task-costs.js';
 import { planFor } from '../src/cli/planned-input.js';
 import { generateValidDag } from '../workloads/replay-runner.js';
+import { simulatePlanSeed } from './plan-sims.js';
 
 const { values } = parseArgs({
   options: {
