@@ -110,6 +110,12 @@ export const PoolRecordSchema = z.object({
   syncOpMs: DurationMsSchema,
   /** execMs summed over the tasks whose op awaited (sleeps, table ops in DuckDB): how much of it was busy is unknown. */
   awaitedOpMs: DurationMsSchema,
+  /**
+   * The awaiting ops' CPU time as far as it can be told (TaskTimingSchema's awaitedCpuMs, summed),
+   * when every one was measured; present with threadsCpuMs. At least their own CPU: an op that
+   * does not declare its time a wait counts its thread's CPU while it ran, neighbours' work too.
+   */
+  awaitedOpCpuMs: DurationMsSchema.optional(),
   at: EpochMsSchema,
 });
 

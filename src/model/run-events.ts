@@ -31,6 +31,12 @@ export const TaskTimingSchema = z.object({
   awaited: z.boolean().optional(),
   /** A synchronous op's CPU time on its thread, where the backend measures it (DriverDeps.opCpuMs). */
   cpuMs: z.number().optional(),
+  /**
+   * An awaiting op's CPU time on its thread as far as it can be told, where measured: for an op
+   * that declares its time a wait (a sleep after its work), its synchronous part; else its
+   * thread's CPU from its call until it settled, which holds the thread's other work meanwhile.
+   */
+  awaitedCpuMs: z.number().optional(),
 });
 
 export const ExecutorReportSchema = z.object({

@@ -71,7 +71,11 @@ export interface OpCost {
    * bytesRead; the simulator reports them as sources read, as a run's report does.
    */
   readonly sourceBytes?: number;
-  /** Time spent waiting rather than computing (a sleep: matrix.add's delayMs): not stretched, holds no core. */
+  /**
+   * Time spent waiting rather than computing (a sleep: matrix.add's delayMs): not stretched, holds
+   * no core. An op that declares it computes before it waits: the embedded runtime counts the
+   * op's synchronous part as all its CPU (src/runtime/declared-wait.ts).
+   */
   readonly waitMs?: number;
 }
 

@@ -23,6 +23,17 @@ export interface OpRunWindow {
   awaited?: boolean;
   /** A synchronous op's CPU time on its thread, when the caller gave a CPU clock. */
   cpuMs?: number;
+  /**
+   * An awaiting op's CPU time on its thread until it returned its promise (its synchronous part),
+   * when the caller gave a CPU clock.
+   */
+  prefixCpuMs?: number;
+  /**
+   * An awaiting op's thread's CPU time from the call until the op settled, when the caller gave a
+   * CPU clock: the op's own work, before and after its awaits, and whatever the thread ran for
+   * its other executors meanwhile, which cannot be told apart. At least the op's CPU.
+   */
+  windowCpuMs?: number;
 }
 
 /**
@@ -77,8 +88,10 @@ function runTimed<Args>(op: OpDefinition<Args>, inputs: readonly Value[], args: 
     return result;
   }
   into.awaited = true;
+  if (cpu && cpuAtStart !== undefined) into.prefixCpuMs = Math.max(0, cpu() - cpuAtStart);
   const settled = (): void => {
     into.endAt = now();
+    if (cpu && cpuAtStart !== undefined) into.windowCpuMs = Math.max(0, cpu() - cpuAtStart);
   };
   return Promise.resolve(result).finally(settled);
 }

@@ -2,6 +2,7 @@ import { decodeValue, encodeValue, valueByteSize } from '../data/codec.js';
 import type { Value } from '../data/value.js';
 import { MAX_OUTPUT_BYTES_PER_TASK } from '../model/limits.js';
 import { callOp, type OpRunWindow } from './call-op.js';
+import { declaresWait } from './declared-wait.js';
 import type { DriverDeps } from './driver-deps.js';
 import { runKeys } from './keys.js';
 import type { MetadataRecorder } from './metadata-recorder.js';
@@ -123,6 +124,10 @@ export class TaskIo {
     timing.execMs = timing.endAt - timing.startAt;
     if (window.awaited) timing.awaited = true;
     if (window.cpuMs !== undefined) timing.cpuMs = window.cpuMs;
+    if (window.awaited) {
+      const cpuMs = declaresWait(op, inputs, args) ? window.prefixCpuMs : window.windowCpuMs;
+      if (cpuMs !== undefined) timing.awaitedCpuMs = cpuMs;
+    }
     this.longestTaskMs = Math.max(this.longestTaskMs, timing.execMs);
     timing.outputBytes = outputs.reduce((sum, v) => sum + valueByteSize(v), 0);
     const sourceBytes = outputs.reduce((sum, v) => sum + (v.kind === 'table' ? (v.sourceBytes ?? 0) : 0), 0);

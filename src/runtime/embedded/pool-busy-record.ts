@@ -80,11 +80,14 @@ export function poolRecordOf(outcome: RunOutcome, threads: number, busy: BusyBet
   let awaitedOpMs = 0;
   // The sync ops' CPU, when every one of them was measured (else a part would pass for overhead).
   let syncOpCpuMs: number | undefined = 0;
+  // Likewise the awaiting ops' CPU, as far as it can be told (TaskTiming.awaitedCpuMs).
+  let awaitedOpCpuMs: number | undefined = 0;
   for (const executor of outcome.executors) {
     for (const timing of executor.tasks) {
       tasks += 1;
       if (timing.awaited) {
         awaitedOpMs += timing.execMs;
+        awaitedOpCpuMs = timing.awaitedCpuMs === undefined || awaitedOpCpuMs === undefined ? undefined : awaitedOpCpuMs + timing.awaitedCpuMs;
         continue;
       }
       syncOpMs += timing.execMs;
@@ -92,7 +95,10 @@ export function poolRecordOf(outcome: RunOutcome, threads: number, busy: BusyBet
     }
   }
   if (tasks === 0) return undefined;
-  const threadsCpu = busy.threadsCpuMs !== undefined && syncOpCpuMs !== undefined ? { threadsCpuMs: busy.threadsCpuMs, syncOpCpuMs } : {};
+  const threadsCpu =
+    busy.threadsCpuMs !== undefined && syncOpCpuMs !== undefined
+      ? { threadsCpuMs: busy.threadsCpuMs, syncOpCpuMs, ...(awaitedOpCpuMs !== undefined ? { awaitedOpCpuMs } : {}) }
+      : {};
   return { type: 'pool', runId: outcome.runId, threads, tasks, busyMs: busy.busyMs, cpuMs: busy.cpuMs, ...threadsCpu, syncOpMs, awaitedOpMs, at: Math.round(nowMs) };
 }
 

@@ -114,5 +114,15 @@ describe('pool records of embedded runs', () => {
     const pool = history.pools![0]!;
     expect(pool.syncOpMs).toBeCloseTo(byId.get('spin')!.execMs, 6);
     expect(pool.awaitedOpMs).toBeCloseTo(byId.get('nap')!.execMs, 6);
+    if (process.platform === 'linux') {
+      // The sleep declares its time a wait, so its CPU is its synchronous part: its 8 output
+      // bytes, far under the 20 ms it slept (a window around the await would not tell).
+      const napCpu = outcome.executors.flatMap((e) => e.tasks).find((t) => t.taskId === 'nap')?.awaitedCpuMs;
+      expect(napCpu).toBeGreaterThanOrEqual(0);
+      expect(napCpu).toBeLessThan(10);
+      expect(pool.awaitedOpCpuMs).toBeCloseTo(napCpu as number, 6);
+    } else {
+      expect(pool.awaitedOpCpuMs).toBeUndefined();
+    }
   });
 });

@@ -61,9 +61,16 @@ describe('callOp run window', () => {
     await callOp(timedOp('sleep'), [], { ms: 5 }, 5_000, { now: clock, cpu: cpuClock, into: awaited });
     expect(awaited.awaited).toBe(true);
     expect(awaited.cpuMs).toBeUndefined();
+    // An awaiting op: one step until it returned its promise, two until it settled.
+    expect(awaited.prefixCpuMs).toBe(7);
+    expect(awaited.windowCpuMs).toBe(14);
     // Without a clock, nothing is read.
     const plain: OpRunWindow = { startAt: Number.NaN, endAt: Number.NaN };
     await callOp(timedOp('spin'), [], { ms: 1 }, undefined, { now: clock, into: plain });
     expect(plain.cpuMs).toBeUndefined();
+    const plainAwaited: OpRunWindow = { startAt: Number.NaN, endAt: Number.NaN };
+    await callOp(timedOp('sleep'), [], { ms: 1 }, undefined, { now: clock, into: plainAwaited });
+    expect(plainAwaited.prefixCpuMs).toBeUndefined();
+    expect(plainAwaited.windowCpuMs).toBeUndefined();
   });
 });

@@ -107,6 +107,22 @@ describe('fitLocalProfile', () => {
     expect(fitLocalProfile(historyFromRecords([invoke(true, 5)]), POOL).lambda.taskOverheadMs).toBeUndefined();
   });
 
+  it("fits the overhead of runs whose ops all awaited from the threads' CPU less the ops' own, when no run ran without awaiting", () => {
+    const awaiting = (runId: string, threadsCpuMs: number, awaitedOpCpuMs?: number, awaitedOpMs = 1000): PoolRecord => ({
+      type: 'pool', runId, threads: 2, tasks: 20, busyMs: 300, cpuMs: threadsCpuMs + 5, threadsCpuMs, syncOpCpuMs: 0, syncOpMs: 0, awaitedOpMs,
+      ...(awaitedOpCpuMs === undefined ? {} : { awaitedOpCpuMs }), at: 1,
+    });
+    // (80 - 20) / 20 tasks = 3 ms; the median of three runs; no background (other threads hold awaited ops' work).
+    expect(taskOverheadOf(historyFromRecords([awaiting('a', 80, 20), awaiting('b', 60, 20), awaiting('c', 200, 20)]))).toEqual({ taskOverheadMs: 3 });
+    // The ops' CPU above the threads' (windows of ops that overlapped): clamped at 0.
+    expect(taskOverheadOf(historyFromRecords([awaiting('a', 80, 120)]))).toEqual({ taskOverheadMs: 0 });
+    // Records without the awaiting ops' CPU (older ones, or no CPU clock): nothing fitted, as before.
+    expect(taskOverheadOf(historyFromRecords([awaiting('a', 80)]))).toEqual({});
+    // A run that did not await is the better source: it alone sets the overhead.
+    const clean: PoolRecord = { type: 'pool', runId: 'clean', threads: 2, tasks: 100, busyMs: 900, cpuMs: 500, threadsCpuMs: 300, syncOpCpuMs: 200, syncOpMs: 400, awaitedOpMs: 0, at: 1 };
+    expect(taskOverheadOf(historyFromRecords([awaiting('a', 80, 20), clean]))).toEqual({ taskOverheadMs: 1, taskBackgroundCpuMs: 2 });
+  });
+
   it("prefers a pool record's CPU time to its busy time: threads waiting for a core are busy, not working", () => {
     const pool = (busyMs: number, cpuMs: number | undefined, runId: string): PoolRecord => ({ type: 'pool', runId, threads: 2, tasks: 100, busyMs, ...(cpuMs === undefined ? {} : { cpuMs }), syncOpMs: 10, awaitedOpMs: 0, at: 1 });
     // 3 threads on 2 cores: 310 ms busy, 210 ms of CPU -> 2 ms per task, not 3.
