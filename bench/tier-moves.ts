@@ -6,7 +6,7 @@
  * where uniform's forecast bills its GB-seconds: per worker its tier, tasks, held and busy time,
  * and the least slack of its tasks (./../src/plan/algorithms/slack.ts).
  *
- *   npm run build && node dist/bench/tier-moves.js --workload gemm --move '1024:25-49;1024:25-37' [--workers] [--profile aws] [--seeds 3] [--size paper]
+ *   npm run build && node dist/bench/tier-moves.js --workload gemm --move '1024:25-49;1024:25-37' [--workers] [--profile aws] [--seeds 3] [--size paper] [--tiers 256,1024,1769,3008] [--case tr-500ms]
  *
  * --move: variants separated by ';', each one or more `MB:WORKERS` joined by '+', WORKERS a comma
  * list of worker indices or ranges (`25-49`), as --workers numbers them
@@ -20,7 +20,7 @@ import { planUniformBest } from '../src/plan/algorithms/uniform.js';
 import { cloneCompactPlan, toPlanOutput, type CompactPlan } from '../src/plan/compact-plan.js';
 import { planDag } from '../src/plan/plan-dag.js';
 import { bestTierIndex, predictTaskCosts, type TaskCosts } from '../src/plan/task-costs.js';
-import { DEFAULT_TIERS } from '../src/plan/tiers.js';
+import { DEFAULT_TIERS, parseTiers } from '../src/plan/tiers.js';
 import { estimatorMetadata } from '../src/sim/estimator-metadata.js';
 import { benchProfile, simulatedCases, simulatePlanSeeds } from './plan-sims.js';
 
@@ -32,11 +32,16 @@ const { values } = parseArgs({
     seeds: { type: 'string', default: '3' },
     size: { type: 'string', default: 'paper' },
     profile: { type: 'string', default: 'aws' },
+    tiers: { type: 'string' },
+    // One of the workload's cases by its label (tr has two: tr and tr-500ms); all of them if absent.
+    case: { type: 'string' },
   },
 });
 const profile = benchProfile(values.profile);
 const seeds = Number(values.seeds);
 const sla = parseSla('median');
+// The tiers uniform chooses among and the moves may name (the planners' defaults unless given).
+const tiers = values.tiers === undefined ? DEFAULT_TIERS : parseTiers(values.tiers);
 
 /** One variant: groups of workers, each group to its tier. */
 interface Move {
@@ -97,10 +102,13 @@ function printWorkers(costs: TaskCosts, { plan, estimate }: EstimatedPlan): void
   console.log('');
 }
 
+let casesRun = 0;
 for (const c of simulatedCases(values.workload, values.size, profile)) {
+  if (values.case !== undefined && c.label !== values.case) continue;
+  casesRun += 1;
   const { model, dag, estimator, platform } = c;
   const metadata = estimatorMetadata(estimator);
-  const costs = predictTaskCosts(model, metadata, sla, DEFAULT_TIERS, platform);
+  const costs = predictTaskCosts(model, metadata, sla, tiers, platform);
   // uniform's plan with its forecast as nonuniform re-estimates it (optimize() set the park
   // thresholds from an estimate made before them).
   const uniform = estimated(costs, planUniformBest(costs, bestTierIndex(costs)).plan);
@@ -113,7 +121,7 @@ for (const c of simulatedCases(values.workload, values.size, profile)) {
     const forecast = move === undefined ? uniform : estimated(costs, moved(costs, uniform.plan, move));
     const output = toPlanOutput(costs, forecast.plan);
     // As the planners return it: toPlanOutput's fields, planDag settling the rest.
-    const plan = (await planDag(model, { name: 'tier-moves', plan: () => output }, { metadata, sla, tiers: DEFAULT_TIERS, platform })).plan;
+    const plan = (await planDag(model, { name: 'tier-moves', plan: () => output }, { metadata, sla, tiers, platform })).plan;
     const runs = simulatePlanSeeds({ dag, profile, estimator }, plan, seeds, `${c.label} ${move?.label ?? 'uniform'}`);
     base ??= { ms: runs.makespanMs, usd: runs.costUsd };
     const { makespanMs, scheduleMs, costUsd } = forecast.estimate;
@@ -122,3 +130,4 @@ for (const c of simulatedCases(values.workload, values.size, profile)) {
   }
   console.log('');
 }
+if (casesRun === 0) throw new Error(`--case: ${values.workload} has no case "${values.case}"`);

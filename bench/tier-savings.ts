@@ -4,8 +4,8 @@
  * 1..N, medians. Both planners predict from the simulator's own cost models
  * (src/sim/estimator-metadata.ts), so the comparison is of their choices, not of history.
  *
- * Tiers: the planners' defaults (src/plan/tiers.ts DEFAULT_TIERS, up to 10,240 MB = 5.8 vCPUs, where
- * aws-blas's multi-threaded kernels run faster), or --tiers.
+ * Tiers: the planners' defaults (src/plan/tiers.ts DEFAULT_TIERS: 1,024, 1,769 and 3,008 MB), or
+ * --tiers (10,240 MB, where aws-blas's multi-threaded kernels run faster, or tiers below 1,024 MB).
  *
  *   npm run build && node dist/bench/tier-savings.js [--workloads tr,gemm,tsqr,svd,svd-square,svc] [--seeds 3] [--size paper] [--profile aws] [--tiers 1024,1769,3008,10240]
  */
