@@ -40,33 +40,15 @@ export class RunCache {
     const cached = this.runs.get(runId);
     if (cached) return cached;
     const loading = this.fetch(runId);
-    this.remember(runId, loading);
-    return loading;
-  }
-
-  /**
-   * Loads a run from its spec's text, handed over before any executor of it asks (the embedded
-   * pool does, so that a thread parses the spec while the client is still invoking, instead of
-   * fetching it when its first executor starts). A run already loaded, or loading, is kept.
-   */
-  seed(runId: string, text: string): void {
-    if (this.runs.has(runId)) return;
-    this.remember(runId, new Promise((resolve) => resolve(this.parse(text))));
-  }
-
-  private remember(runId: string, loading: Promise<LoadedRun>): void {
     loading.catch(() => this.runs.delete(runId));
     this.runs.set(runId, loading);
     while (this.runs.size > this.capacity) this.runs.delete(this.runs.keys().next().value as string);
+    return loading;
   }
 
   private async fetch(runId: string): Promise<LoadedRun> {
     const text = await this.coordinator.getValue(runKeys(runId).spec);
     if (text === undefined) throw new NotFoundError(runKeys(runId).spec, `run ${runId} is unknown or expired (no spec stored)`);
-    return this.parse(text);
-  }
-
-  private parse(text: string): LoadedRun {
     const spec = StoredRunSpecSchema.parse(JSON.parse(text));
     return loadedRun(spec, this.buildDag(spec.dag));
   }

@@ -43,11 +43,6 @@ export interface RunClientDeps {
    * (thousands per run, a third of the client's own CPU with small tasks).
    */
   readonly trustedInbox?: boolean;
-  /**
-   * Called with the run spec's text once it is stored, before the first invocation (embedded: the
-   * pool hands it to its threads, which parse it while the client invokes).
-   */
-  readonly onSpecStored?: (runId: string, specText: string) => void;
 }
 
 export interface RunOutcome {
@@ -119,7 +114,6 @@ export async function executeRun(request: RunRequest, deps: RunClientDeps): Prom
   const specText = JSON.stringify(spec);
   // A large DAG's spec gets a second more per MB (a link of 1 MB/s at worst).
   await answerWithin(deps, deps.coordinator.setValue(keys.spec, specText), 'store of the run spec', CLIENT_REPLY_TIMEOUT_MS + specText.length / 1000);
-  deps.onSpecStored?.(runId, specText);
   await answerWithin(deps, writeLiveMark(deps.coordinator, keys.live, 'running', deps.clock.now()), 'live mark');
   // Planned workers wait for marks from planned producers only (PlanLayout): hits are fetched, never marked.
   if (resolution) await seedHits(request.dag, resolution, keys, deps, { markFanIns: !plan });

@@ -172,7 +172,6 @@ async function runOnce(request: RunRequest, { options, threads, fanIns, clientSt
     executorsBusy: () => !threads.isIdle(),
     // A memory coordinator's inbox is written by this process's threads alone.
     trustedInbox: coordinatorIsHostLocal(options.stores),
-    onSpecStored: (id, text) => threads.announceRunSpec(id, text),
   });
   if (options.metadata && busyAtStart) {
     const poolRecord = poolRecordOf(outcome, options.threads, busyBetween(busyAtStart, busySnapshot(threads)), Date.now());

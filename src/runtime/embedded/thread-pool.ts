@@ -121,16 +121,6 @@ export class ThreadPool implements Invoker {
     this.fanInTable = table;
   }
 
-  /**
-   * Hands a run's spec to every ready thread ahead of the run's first invocation, as a message
-   * before any `execute` of the run: a thread parses it while the client is still invoking, where
-   * its first executor would otherwise wait for the main thread (busy invoking) to answer a get,
-   * then parse (tree of 10,000 tasks: 15-55 ms, then 15-60 ms). A thread started later fetches it.
-   */
-  announceRunSpec(runId: string, text: string): void {
-    for (const slot of this.slots) if (slot.ready) slot.worker.postMessage({ type: 'run-spec', runId, text } satisfies ToWorker);
-  }
-
   /** Resolves when every thread has loaded its modules and can take an invocation. */
   ready(): Promise<void> {
     if (this.slots.every((s) => s.ready)) return Promise.resolve();

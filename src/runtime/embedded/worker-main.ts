@@ -53,7 +53,6 @@ async function runExecutorThread(port: MessagePort): Promise<void> {
   // Ops' CPU is read only for the metadata (two readings a task): a run that records none pays nothing.
   const opCpuMs = metadata ? openThreadCpuClock() : undefined;
 
-  const runs = new RunCache(coordinator, runDagFromSpec);
   const deps: DriverDeps = {
     ...(metadata ? { metadata } : {}),
     store,
@@ -66,7 +65,7 @@ async function runExecutorThread(port: MessagePort): Promise<void> {
     // Warnings (a metadata batch not recorded) reach the user through the main thread; the rest
     // of the executor's log is for Lambda's CloudWatch and is dropped here.
     logger: { ...silentLogger, warn: (_fields, message) => post({ type: 'warning', message }) },
-    runs,
+    runs: new RunCache(coordinator, runDagFromSpec),
     memoryMb: 0,
     invokeConcurrency: init.invokeConcurrency,
     // Threads share one process, whose CPU clock covers them all: report op time instead (0 here).
@@ -89,10 +88,6 @@ async function runExecutorThread(port: MessagePort): Promise<void> {
 
   port.on('message', (message: ToWorker) => {
     if (message.type === 'init') return; // taken by initMessage before this listener existed
-    if (message.type === 'run-spec') {
-      runs.seed(message.runId, message.text);
-      return;
-    }
     if (message.type === 'fan-in-table') {
       fanIns?.use(message.table ? SharedFanInTable.open(message.table) : undefined);
       return;

@@ -16,8 +16,6 @@ export type ToWorker =
   | { readonly type: 'execute'; readonly jobs: readonly ExecuteJob[] }
   /** The init of a thread started early (./early-threads.ts), before any execute. */
   | { readonly type: 'init'; readonly init: WorkerInit }
-  /** A run's stored spec (its text), ahead of the run's first invocation (ThreadPool.announceRunSpec). */
-  | { readonly type: 'run-spec'; readonly runId: string; readonly text: string }
   /** The fan-in table of the run whose executors come next (none: every mark goes to the coordinator). */
   | { readonly type: 'fan-in-table'; readonly table: SharedFanInTableInit | undefined };
 export type FromWorker =
