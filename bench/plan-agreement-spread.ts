@@ -7,7 +7,9 @@
  * (what plan-agreement measures) and its rank among the N / K blocks of K seeds, the 10th and 90th
  * percentiles of the block medians, and the share of blocks outside +-tolerance. The same for the
  * start wave: the latest first-task start of the workers the client invokes (their cold starts),
- * which is what decides the first block of svc's random plan under aws-blas (BENCHMARKS.md).
+ * which is what decides the first block of svc's random plan under aws-blas (BENCHMARKS.md), and
+ * the makespan's least-squares slope on it over all N (1: a late wave only delays the run by its
+ * own lateness; above 1, it also costs waiting workers parks and re-invocations).
  *
  *   npm run build && node dist/bench/plan-agreement-spread.js [--size medium] [--profile aws-blas]
  *     [--seeds 1001] [--block 11] [--only svc] [--planners random] [--tolerance 0.15]
@@ -49,7 +51,7 @@ const planners = values.planners === undefined ? Object.keys(BUILTIN_PLANNERS) :
 
 console.log(`plan vs simulation, spread over seeds: size ${size}, profile ${values.profile}, store redis, seeds 1..${seeds} in blocks of ${block}, no history`);
 console.log(
-  'case | planner | predicted ms | median of all / predicted | predicted percentile | seeds 1..K / predicted | its rank of blocks | blocks p10..p90 / predicted | blocks outside | start wave: all, 1..K (ms, medians)',
+  'case | planner | predicted ms | median of all / predicted | predicted percentile | seeds 1..K / predicted | its rank of blocks | blocks p10..p90 / predicted | blocks outside | start wave: all, 1..K (ms, medians) | makespan / wave slope',
 );
 for (const c of benchCases(workloads, size)) {
   const spec = generateValidDag(c.workload, c.params);
@@ -86,6 +88,7 @@ for (const c of benchCases(workloads, size)) {
         `${ratio(quantile(sorted, 0.1))}..${ratio(quantile(sorted, 0.9))}`,
         `${outside} of ${blocks.length}`,
         `${median(waves).toFixed(0)}, ${median(waves.slice(0, block)).toFixed(0)}`,
+        slope(waves, makespans).toFixed(2),
       ].join(' | '),
     );
   }
@@ -96,6 +99,20 @@ function blockMedians(values: readonly number[], size: number): number[] {
   const medians: number[] = [];
   for (let start = 0; start + size <= values.length; start += size) medians.push(median(values.slice(start, start + size)));
   return medians;
+}
+
+/** The least-squares slope of ys on xs (NaN when every x is the same). */
+function slope(xs: readonly number[], ys: readonly number[]): number {
+  const mean = (values: readonly number[]) => values.reduce((sum, v) => sum + v, 0) / values.length;
+  const mx = mean(xs);
+  const my = mean(ys);
+  let sxy = 0;
+  let sxx = 0;
+  xs.forEach((x, i) => {
+    sxy += (x - mx) * ((ys[i] as number) - my);
+    sxx += (x - mx) ** 2;
+  });
+  return sxy / sxx;
 }
 
 /** The q-quantile of sorted values (nearest rank below). */

@@ -31,8 +31,8 @@ export const TaskAnnotationSchema = z
     order: z.number().int().nonnegative().optional(),
     /**
      * How long the worker may wait for this task's remote inputs before it parks (ms); 0 parks at
-     * once. Planners set it from the predicted wait (src/plan/park-threshold.ts). Absent: the
-     * run's `parkAfterMs`.
+     * once. Planners set it from the predicted wait (src/plan/park-threshold.ts), and planDag does
+     * for a plan that sets it on no task. Absent: the run's `parkAfterMs`.
      */
     parkAfterMs: z.number().nonnegative().finite().optional(),
   })

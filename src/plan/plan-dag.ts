@@ -1,14 +1,15 @@
 import type { Dag } from '../dag/dag.js';
 import type { MetadataAccess } from '../metadata/metadata-access.js';
 import { formatSla, type Sla } from '../metadata/sla.js';
-import { PlanSchema, type AnnotatedDag, type Prediction, type ReplanOnDrift } from '../model/annotated-dag.js';
+import { PlanSchema, type AnnotatedDag, type Plan, type Prediction, type ReplanOnDrift } from '../model/annotated-dag.js';
 import { DEFAULT_PLAN_TIMEOUT_MS } from '../model/limits.js';
+import { DEFAULT_PARK_AFTER_MS } from '../model/run-spec.js';
 import { fromPlanOutput } from './compact-plan.js';
 import { estimatePlan, type PlanEstimate } from './plan-estimate.js';
 import { plansHedgedStarts } from './start-tail.js';
-import { workerMemory, workersOverMemory } from './park-threshold.js';
+import { parkThresholds, workerMemory, workersOverMemory } from './park-threshold.js';
 import type { PlanningAlgorithm, PlanningContext } from './planning-algorithm.js';
-import { predictTaskCosts, type TargetPlatform } from './task-costs.js';
+import { predictTaskCosts, type TargetPlatform, type TaskCosts } from './task-costs.js';
 import { normalizeTiers } from './tiers.js';
 import { PlanValidationError, validatePlan, type PlanProblem } from './validate-plan.js';
 
@@ -84,7 +85,7 @@ export async function planDag(dag: Dag, algorithm: PlanningAlgorithm, options: P
   // The planner's choice, else hedged wherever the platform's cold starts vary (a custom planner's non-boolean counts as unset).
   const hedge = plansHedgedStarts(costs, typeof hedgeAsked === 'boolean' ? { hedgeStarts: hedgeAsked } : {});
   if (hedge) plan.hedgeStarts = true;
-  const estimate = estimatePlan(costs, fromPlanOutput(costs, plan));
+  const estimate = withSharedParkThresholds(costs, plan);
   if (!Number.isFinite(estimate.makespanMs) || !Number.isFinite(estimate.costUsd)) {
     throw new PlanValidationError([{ code: 'bad-format', message: `the predicted makespan or cost is not finite (${estimate.makespanMs} ms, $${estimate.costUsd}): the predictions are out of range` }], source);
   }
@@ -98,6 +99,30 @@ export async function planDag(dag: Dag, algorithm: PlanningAlgorithm, options: P
   plan.predicted = { ...extraFigures(predicted), makespanMs: estimate.makespanMs, costUsd: estimate.costUsd, workers: estimate.workerCount, peakWorkerMb: Math.round(peakWorkerMb), workersOverMemory: overMemory };
   plan.schedule = predictedSchedule(costs.graph.ids, estimate);
   return { dag: dag.spec, plan };
+}
+
+/**
+ * The plan's forecast, after giving a plan whose planner set no park threshold (random's, or a
+ * custom planner's) the built-ins' thresholds from its own predicted waits (./park-threshold.ts),
+ * as hedgeStarts gets the platform's. The run default (500 ms) knows nothing of the plan: a wait
+ * the plan predicts, lengthened by a late start wave, parked early workers whose re-invocations
+ * then sat on the critical path (svc random under aws-blas, seeds 1..101: the makespan rose 1.35
+ * ms per ms of start wave, 0.95 with these thresholds; BENCHMARKS.md "Park thresholds for plans
+ * that set none"). A planner that sets any threshold keeps its own, for every task.
+ */
+function withSharedParkThresholds(costs: TaskCosts, plan: Plan): PlanEstimate {
+  const estimate = estimatePlan(costs, fromPlanOutput(costs, plan));
+  if (Object.values(plan.tasks).some((task) => task.parkAfterMs !== undefined)) return estimate;
+  const thresholds = parkThresholds(costs, fromPlanOutput(costs, plan), estimate, DEFAULT_PARK_AFTER_MS);
+  let set = 0;
+  costs.graph.ids.forEach((id, task) => {
+    const threshold = thresholds[task] as number;
+    const annotation = Object.hasOwn(plan.tasks, id) ? plan.tasks[id] : undefined;
+    if (annotation === undefined || !Number.isFinite(threshold)) return;
+    annotation.parkAfterMs = Math.round(threshold);
+    set += 1;
+  });
+  return set === 0 ? estimate : estimatePlan(costs, fromPlanOutput(costs, plan));
 }
 
 function planningContext(tiers: readonly number[], options: PlanDagOptions): PlanningContext {

@@ -47,8 +47,9 @@
  *   `dup` a consumer may recompute this task itself instead of waiting for its output; `order` the
  *   task's position in its worker's run (give it on all tasks or none; it must grow along every edge;
  *   none: topological order); `parkAfterMs` how long the worker may wait for this task's remote
- *   inputs before it parks (0: at once; absent: the run's `--park-after-ms`, 500 ms); the built-ins
- *   set it from the predicted wait against a re-invocation (src/plan/park-threshold.ts);
+ *   inputs before it parks (0: at once); the built-ins set it from the predicted wait against a
+ *   re-invocation (src/plan/park-threshold.ts), and so does wukong for a plan that sets it on no
+ *   task (set it on any task to keep your own; absent there: the run's `--park-after-ms`, 500 ms);
  * - `workers`: for every worker id used, `{ memoryMb, vcpu }` with memoryMb one of `context.tiers`
  *   and vcpu = min(6, memoryMb / 1769) (Lambda's CPU for that memory);
  * - optionally `predicted`: `{ makespanMs, costUsd, ...more numbers }`; wukong replaces makespan and
