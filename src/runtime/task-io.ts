@@ -122,11 +122,14 @@ export class TaskIo {
     timing.startAt = window.startAt;
     timing.endAt = Number.isNaN(window.endAt) ? this.deps.clock.now() : window.endAt;
     timing.execMs = timing.endAt - timing.startAt;
-    if (window.awaited) timing.awaited = true;
     if (window.cpuMs !== undefined) timing.cpuMs = window.cpuMs;
     if (window.awaited) {
-      const cpuMs = declaresWait(op, inputs, args) ? window.prefixCpuMs : window.windowCpuMs;
-      if (cpuMs !== undefined) timing.awaitedCpuMs = cpuMs;
+      timing.awaited = true;
+      // Only where a CPU clock was read (a run that records metadata): the op's cost is asked then.
+      if (window.prefixCpuMs !== undefined) {
+        const cpuMs = declaresWait(op, inputs, args) ? window.prefixCpuMs : window.windowCpuMs;
+        if (cpuMs !== undefined) timing.awaitedCpuMs = cpuMs;
+      }
     }
     this.longestTaskMs = Math.max(this.longestTaskMs, timing.execMs);
     timing.outputBytes = outputs.reduce((sum, v) => sum + valueByteSize(v), 0);
