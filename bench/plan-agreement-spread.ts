@@ -22,7 +22,7 @@ import { runDagFromSpec } from '../src/model/compiled-dag.js';
 import { BUILTIN_PLANNERS } from '../src/plan/builtin-planners.js';
 import { PlannerOptionsSchema } from '../src/plan/planner-options.js';
 import type { RunReport } from '../src/report/run-report.js';
-import { median } from '../src/metadata/statistics.js';
+import { mean, median } from '../src/metadata/statistics.js';
 import { benchCases, BENCH_WORKLOADS, parseBenchSize, parseBenchWorkloads, splitList } from '../src/cli/bench-cases.js';
 import { loadProfile } from '../src/cli/load-profile.js';
 import { loadTaskCosts, simulatedPlatform } from '../src/cli/commands/simulate-task-costs.js';
@@ -103,7 +103,6 @@ function blockMedians(values: readonly number[], size: number): number[] {
 
 /** The least-squares slope of ys on xs (NaN when every x is the same). */
 function slope(xs: readonly number[], ys: readonly number[]): number {
-  const mean = (values: readonly number[]) => values.reduce((sum, v) => sum + v, 0) / values.length;
   const mx = mean(xs);
   const my = mean(ys);
   let sxy = 0;

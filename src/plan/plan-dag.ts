@@ -111,9 +111,10 @@ export async function planDag(dag: Dag, algorithm: PlanningAlgorithm, options: P
  * that set none"). A planner that sets any threshold keeps its own, for every task.
  */
 function withSharedParkThresholds(costs: TaskCosts, plan: Plan): PlanEstimate {
-  const estimate = estimatePlan(costs, fromPlanOutput(costs, plan));
+  const compact = fromPlanOutput(costs, plan);
+  const estimate = estimatePlan(costs, compact);
   if (Object.values(plan.tasks).some((task) => task.parkAfterMs !== undefined)) return estimate;
-  const thresholds = parkThresholds(costs, fromPlanOutput(costs, plan), estimate, DEFAULT_PARK_AFTER_MS);
+  const thresholds = parkThresholds(costs, compact, estimate, DEFAULT_PARK_AFTER_MS);
   let set = 0;
   costs.graph.ids.forEach((id, task) => {
     const threshold = thresholds[task] as number;
