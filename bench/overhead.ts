@@ -9,6 +9,12 @@
  * Dask runs under /usr/bin/python3 (Debian python3-distributed): LocalCluster with the same
  * number of worker processes, one thread each. Overhead per task = wall time / tasks, since the
  * tasks do no work (synthetic.work with ms 0).
+ *
+ * Beside each wukong figure: the CPU per task of the main thread (the client, the pool and the
+ * memory stores the threads reach through it) and of the rest of the process (the executor threads,
+ * and V8's helpers). The main thread serves every executor thread, so on any number of cores a run
+ * of small tasks takes at least main CPU x tasks: executor CPU / main CPU bounds the speed-up that
+ * more threads can give such a DAG (Linux only; elsewhere "-").
  */
 import { spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
@@ -18,6 +24,7 @@ import type { DagSpec, TaskSpec } from '../src/model/dag-schema.js';
 import { openEmbedded, type EmbeddedBackend } from '../src/runtime/embedded/embedded-backend.js';
 import { runDagFromSpec } from '../src/model/compiled-dag.js';
 import { MEMORY_STORES } from '../src/runtime/store-config.js';
+import { threadCpuMsOf } from '../src/runtime/embedded/thread-cpu-clock.js';
 import { DEFAULT_WUKONG_OPTIONS } from '../src/model/wukong-options.js';
 
 const noop = (id: string, deps: string[] = []): TaskSpec => ({ id, op: 'synthetic.work', args: { ms: 0, outputBytes: 8 }, ...(deps.length ? { deps } : {}) });
@@ -57,14 +64,36 @@ interface Row {
   shape: string;
   tasks: number;
   wukongMs: number;
+  /** CPU of the main thread over the run (undefined where the host does not tell it). */
+  mainCpuMs?: number;
+  /** CPU of the rest of the process over the run: the executor threads (and V8's helpers). */
+  threadsCpuMs?: number;
   daskMs?: number;
 }
 
-async function runWukong(spec: DagSpec, backend: EmbeddedBackend): Promise<number> {
+interface WukongRun {
+  readonly wukongMs: number;
+  readonly mainCpuMs?: number;
+  readonly threadsCpuMs?: number;
+}
+
+function processCpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+async function runWukong(spec: DagSpec, backend: EmbeddedBackend): Promise<WukongRun> {
   const dag = runDagFromSpec(spec);
+  // The main thread's id is the process id on Linux.
+  const mainBefore = threadCpuMsOf(process.pid);
+  const processBefore = processCpuMs();
   const outcome = await backend.run({ spec: { dag: spec, wukong: DEFAULT_WUKONG_OPTIONS, progressIntervalMs: 0 }, dag, outputRefs: dag.outputRefs(), deadlineMs: 600_000 });
+  const mainAfter = threadCpuMsOf(process.pid);
+  const processMs = processCpuMs() - processBefore;
   if (!outcome.ok) throw new Error(`${spec.name} failed: ${outcome.failure?.message}`);
-  return outcome.finishedAt - outcome.startedAt;
+  const wukongMs = outcome.finishedAt - outcome.startedAt;
+  if (mainBefore === undefined || mainAfter === undefined) return { wukongMs };
+  return { wukongMs, mainCpuMs: mainAfter - mainBefore, threadsCpuMs: processMs - (mainAfter - mainBefore) };
 }
 
 function runDask(tasks: number, workers: number): Map<string, number> | string {
@@ -97,13 +126,13 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   try {
     await runWukong(treeDag(255), backend);
-    for (const [shape, spec] of shapes) rows.push({ shape, tasks: spec.tasks.length, wukongMs: await runWukong(spec, backend) });
+    for (const [shape, spec] of shapes) rows.push({ shape, tasks: spec.tasks.length, ...(await runWukong(spec, backend)) });
   } finally {
     await backend.close();
   }
   const dask = values['no-dask'] ? 'skipped (--no-dask)' : runDask(tasks, workers);
   console.log(`per-task overhead, ${tasks} no-op tasks, ${workers} executor threads / Dask worker processes (1 thread each), ${cpus().length} cores`);
-  console.log('shape   tasks   wukong total   wukong/task   dask total   dask/task   dask/wukong');
+  console.log('shape   tasks   wukong total   wukong/task   dask total   dask/task   dask/wukong   main CPU/task   threads CPU/task   threads/main');
   for (const row of rows) {
     const daskMs = typeof dask === 'string' ? undefined : dask.get(row.shape);
     const perW = (row.wukongMs * 1000) / row.tasks;
@@ -117,10 +146,18 @@ async function main(): Promise<void> {
         (daskMs === undefined ? '-' : `${daskMs.toFixed(0)} ms`).padStart(12),
         (perD === undefined ? '-' : `${perD.toFixed(1)} us`).padStart(11),
         (perD === undefined ? '-' : `${(perD / perW).toFixed(1)}x`).padStart(13),
+        ...cpuColumns(row),
       ].join(' '),
     );
   }
   if (typeof dask === 'string') console.log(dask);
+}
+
+/** Main-thread and executor-thread CPU per task, and their ratio (the speed-up bound above). */
+function cpuColumns(row: Row): string[] {
+  if (row.mainCpuMs === undefined || row.threadsCpuMs === undefined) return ['-'.padStart(15), '-'.padStart(18), '-'.padStart(14)];
+  const perTask = (ms: number) => `${((ms * 1000) / row.tasks).toFixed(1)} us`;
+  return [perTask(row.mainCpuMs).padStart(15), perTask(row.threadsCpuMs).padStart(18), `${(row.threadsCpuMs / row.mainCpuMs).toFixed(1)}x`.padStart(14)];
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
