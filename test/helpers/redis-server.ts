@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { Socket } from 'node:net';
-import { freePort } from './free-port.js';
+import { freePort, waitForPort } from '../../src/cli/free-port.js';
 
 /**
  * A real redis-server owned by one test file, on a free port (never the machine's 6379), with no
@@ -28,7 +27,7 @@ export async function startRedisServer(extraArgs: string[] = []): Promise<RedisS
     child.on('error', (err) => {
       throw new Error(`redis-server failed to start (is it installed? .ci/run installs it): ${err.message}`);
     });
-    await waitForPort(port, 10_000);
+    await waitForPort(port, 'redis-server', 10_000);
   };
 
   const stop = async (): Promise<void> => {
@@ -54,28 +53,4 @@ export async function startRedisServer(extraArgs: string[] = []): Promise<RedisS
       child?.kill(name);
     },
   };
-}
-
-async function waitForPort(port: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await canConnect(port)) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`redis-server did not listen on ${port} within ${timeoutMs} ms`);
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = new Socket();
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.connect(port, '127.0.0.1');
-  });
 }

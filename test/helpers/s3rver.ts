@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './free-port.js';
+import { freePort } from '../../src/cli/free-port.js';
 
 export interface S3rverHandle {
   /** e.g. http://127.0.0.1:41234; use path-style addressing (s3rver has no DNS for vhost buckets). */

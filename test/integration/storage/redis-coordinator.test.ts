@@ -6,7 +6,7 @@ import { WukongError } from '../../../src/model/errors.js';
 import { RedisCoordinator } from '../../../src/storage/redis/redis-coordinator.js';
 import { RedisIntermediateStore } from '../../../src/storage/redis/redis-intermediate-store.js';
 import { LUA_SOURCES } from '../../../src/storage/redis/redis-scripts.js';
-import { freePort } from '../../helpers/free-port.js';
+import { freePort } from '../../../src/cli/free-port.js';
 import { startRedisServer, type RedisServerHandle } from '../../helpers/redis-server.js';
 import { describeCoordinatorConformance } from './coordinator.conformance.js';
 

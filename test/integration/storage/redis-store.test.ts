@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { NotFoundError, WukongError } from '../../../src/model/errors.js';
 import { RedisIntermediateStore } from '../../../src/storage/redis/redis-intermediate-store.js';
-import { freePort } from '../../helpers/free-port.js';
+import { freePort } from '../../../src/cli/free-port.js';
 import { startRedisServer, type RedisServerHandle } from '../../helpers/redis-server.js';
 import { describeIntermediateStoreConformance } from './intermediate-store.conformance.js';
 

@@ -6,7 +6,7 @@ import { matrix } from '../../../src/data/value.js';
 import { NotFoundError, WukongError } from '../../../src/model/errors.js';
 import { isRetryableS3Error, isS3NotFound } from '../../../src/storage/s3/s3-errors.js';
 import { createS3Client, S3IntermediateStore, type S3StoreOptions } from '../../../src/storage/s3/s3-intermediate-store.js';
-import { freePort } from '../../helpers/free-port.js';
+import { freePort } from '../../../src/cli/free-port.js';
 import { startS3rver, type S3rverHandle } from '../../helpers/s3rver.js';
 import { describeIntermediateStoreConformance } from './intermediate-store.conformance.js';
 
