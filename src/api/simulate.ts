@@ -1,8 +1,4 @@
-import { DagValidationError, validateDag } from '../dag/validate.js';
 import { BadInputError } from '../model/errors.js';
-import { AnnotatedDagSchema, looksAnnotated } from '../model/annotated-dag.js';
-import { validatePlan } from '../plan/validate-plan.js';
-import { DEFAULT_TIERS } from '../plan/tiers.js';
 import { runDagFromSpec } from '../model/compiled-dag.js';
 import { DEFAULT_WUKONG_OPTIONS, type WukongOptions } from '../model/wukong-options.js';
 import { BUILTIN_PROFILES, type CostProfile, type StoreKind } from '../cost/profile.js';
@@ -10,6 +6,7 @@ import { simulate as simulateRun, type SimulationResult } from '../sim/simulator
 import { createCostModelEstimator } from '../sim/cost-model-estimator.js';
 import { pricedTableDag } from '../ops/table/table-dag.js';
 import { loadOps, type OpsOption } from './load-ops.js';
+import { validDagOrAnnotated } from './validate.js';
 
 export interface SimulateOptions extends OpsOption {
   /** A built-in profile's name (aws, deterministic, ...) or a CostProfile (default aws). */
@@ -33,20 +30,10 @@ export interface SimulateOptions extends OpsOption {
  */
 export async function simulate(dag: unknown, options: SimulateOptions = {}): Promise<SimulationResult> {
   const { registry } = await loadOps(options);
-  let plan;
-  let json = dag;
-  if (looksAnnotated(dag)) {
-    const parsed = AnnotatedDagSchema.safeParse(dag);
-    if (!parsed.success) throw new BadInputError(`not an annotated DAG: ${parsed.error.issues[0]?.message ?? 'bad plan'}`);
-    plan = parsed.data.plan;
-    json = parsed.data.dag;
-  }
-  const result = validateDag(json, registry);
-  if (!result.ok) throw new DagValidationError(result.problems, 'dag');
-  if (plan) validatePlan(result.dag, plan, { tiers: DEFAULT_TIERS, source: 'dag' });
+  const { spec, model, plan } = validDagOrAnnotated(dag, registry);
   const profile = typeof options.profile === 'object' ? options.profile : BUILTIN_PROFILES[options.profile ?? 'aws'];
   if (!profile) throw new BadInputError(`unknown profile "${String(options.profile)}": built-in profiles are ${Object.keys(BUILTIN_PROFILES).join(', ')}`);
-  const priced = await pricedTableDag({ spec: result.spec, model: result.dag, dag: runDagFromSpec(result.spec) }, registry, { pushdown: options.pushdown ?? true });
+  const priced = await pricedTableDag({ spec, model, dag: runDagFromSpec(spec) }, registry, { pushdown: options.pushdown ?? true });
   const seed = options.seed ?? 1;
   return simulateRun({
     dag: priced.dag,

@@ -1,11 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { Value } from '../data/value.js';
-import { DagValidationError, validateDag } from '../dag/validate.js';
-import { BadInputError } from '../model/errors.js';
 import { MB_PER_VCPU } from '../model/cost-model.js';
-import { AnnotatedDagSchema, looksAnnotated, type Plan } from '../model/annotated-dag.js';
-import { DEFAULT_TIERS } from '../plan/tiers.js';
-import { validatePlan } from '../plan/validate-plan.js';
+import type { Plan } from '../model/annotated-dag.js';
 import { buildRunReport, type RunReport } from '../report/run-report.js';
 import { openEmbedded, type EmbeddedBackend, type EmbeddedOutcome } from '../runtime/embedded/embedded-backend.js';
 import type { RunRequest } from '../runtime/run-client.js';
@@ -17,6 +13,7 @@ import { DEFAULT_TTL_SECONDS } from '../storage/coordinator.js';
 import { DEFAULT_WUKONG_OPTIONS, type WukongOptions } from '../model/wukong-options.js';
 import { checkTableSources } from '../ops/table/table-dag.js';
 import { loadOps, type OpsOption } from './load-ops.js';
+import { validDagOrAnnotated } from './validate.js';
 
 /** What one run takes: the WUKONG options, its bounds, and whether table reads get pushdown. */
 export interface RunOptions {
@@ -112,18 +109,8 @@ interface PreparedRun {
 
 /** Validates the DAG (and its plan, if annotated) and checks its table sources; nothing runs. */
 async function prepareRun(dag: unknown, registry: OpRegistry, options: RunOptions): Promise<PreparedRun> {
-  let plan: Plan | undefined;
-  let json = dag;
-  if (looksAnnotated(dag)) {
-    const parsed = AnnotatedDagSchema.safeParse(dag);
-    if (!parsed.success) throw new BadInputError(`not an annotated DAG: ${parsed.error.issues[0]?.message ?? 'bad plan'}`);
-    plan = parsed.data.plan;
-    json = parsed.data.dag;
-  }
-  const result = validateDag(json, registry);
-  if (!result.ok) throw new DagValidationError(result.problems, 'dag');
-  if (plan) validatePlan(result.dag, plan, { tiers: DEFAULT_TIERS, source: 'dag' });
-  const { spec } = await checkTableSources(result.spec, { pushdown: options.pushdown ?? true });
+  const { spec: validSpec, plan } = validDagOrAnnotated(dag, registry);
+  const { spec } = await checkTableSources(validSpec, { pushdown: options.pushdown ?? true });
   const runDag = runDagFromSpec(spec);
   const wukong = { ...DEFAULT_WUKONG_OPTIONS, ...options.wukong };
   const request: RunRequest = {

@@ -79,4 +79,17 @@ describe('the library API with a user op module', () => {
     // The user task's 40 ms hint is its simulated run time, at least.
     expect(wukong.report.makespanMs).toBeGreaterThanOrEqual(40);
   });
+
+  it('simulate and submit take an annotated DAG alike: its plan runs; a malformed plan or one that misses a task rejects', async () => {
+    const annotated = await plan(dag, { ops: [opModule], planner: 'uniform' });
+    const ran = await submit(annotated, { ops: [opModule], threads: 1 });
+    expect(ran.ok).toBe(true);
+    expect(ran.report.planner).toBe('uniform');
+    const malformed = { ...annotated, plan: { ...annotated.plan, tasks: 'none' } };
+    const missing = { ...annotated, plan: { ...annotated.plan, tasks: { a: annotated.plan.tasks.a } } };
+    for (const call of [(input: unknown) => simulate(input, { ops: [opModule] }), (input: unknown) => submit(input, { ops: [opModule], threads: 1 })]) {
+      await expect(call(malformed)).rejects.toThrow(/^not an annotated DAG: /);
+      await expect(call(missing)).rejects.toThrow(/\bb\b/);
+    }
+  });
 });
