@@ -11,8 +11,7 @@ import { RunFailedError } from '../../runtime/run-client.js';
 import { DEFAULT_PARK_AFTER_MS } from '../../model/run-spec.js';
 import { DEFAULT_WUKONG_OPTIONS } from '../../model/wukong-options.js';
 import type { PlannedSimulationResult } from '../../sim/planned-simulation.js';
-import type { CostProfile, StoreKind } from '../../cost/profile.js';
-import { DEFAULT_SIM_INVOKE_CONCURRENCY, simulate, type SimulationStats } from '../../sim/simulator.js';
+import { simulate, type SimulationStats } from '../../sim/simulator.js';
 import { formatSummary, summaryJson, formatLowerBound } from '../format-summary.js';
 import { parseIntegerOption } from '../parse-options.js';
 import { loadPlannedInput, type PrepareDag } from '../planned-input.js';
@@ -21,6 +20,8 @@ import { PLANNER_OPTION_GROUP, type PlannerFlags } from '../planner-flags.js';
 import { OUTPUT_OPTION_GROUP, type OutputFlags } from '../output-flags.js';
 import { readDagFile } from '../read-dag-file.js';
 import { loadTaskCosts, simulatedPlatform, type TaskCostFlags, type TaskCosts } from './simulate-task-costs.js';
+import { parseSimulationFlags, type SimulationFlags } from './simulate-flags.js';
+import { loadProfile } from '../load-profile.js';
 import { explainPlanGap } from '../../sim/plan-gap.js';
 import { slowedEstimator } from '../../sim/estimator-metadata.js';
 import { evenReplanPoints } from '../../plan/replan-phases.js';
@@ -28,13 +29,7 @@ import { Dag } from '../../dag/dag.js';
 import type { DagSpec } from '../../model/dag-schema.js';
 
 /** The flags of `wukong simulate` that planned mode reads. */
-export interface PlannedSimulateFlags extends TaskCostFlags, PlannerFlags, OpsFlags, OutputFlags {
-  profile: string;
-  seed: string;
-  memoryMb: string;
-  store: string;
-  invokeConcurrency: string;
-  warm: string;
+export interface PlannedSimulateFlags extends SimulationFlags, TaskCostFlags, PlannerFlags, OpsFlags, OutputFlags {
   parkAfterMs?: string;
   replanAfter?: string;
   replanStages?: string;
@@ -44,12 +39,6 @@ export interface PlannedSimulateFlags extends TaskCostFlags, PlannerFlags, OpsFl
   slowdown?: string;
   /** False with --no-pushdown: table DAGs priced as written. */
   pushdown: boolean;
-}
-
-/** What simulate.ts lends planned mode, so both modes parse the shared flags alike. */
-export interface SimulateHelpers {
-  loadProfile(nameOrFile: string): Promise<CostProfile>;
-  parseSeed(text: string): number;
 }
 
 /** Whether `simulate` runs planned mode: a planner other than wukong, or a file that holds a plan. */
@@ -62,14 +51,9 @@ export async function wantsPlannedSimulation(file: string, flags: Pick<PlannerFl
  * `wukong simulate <annotated.json>` or `wukong simulate <dag.json> --planner NAME|PATH`: plans (or
  * reads and validates the plan), simulates planned mode, prints predicted vs simulated figures.
  */
-export async function simulatePlannedCommand(file: string, flags: PlannedSimulateFlags, helpers: SimulateHelpers): Promise<void> {
-  const seed = helpers.parseSeed(flags.seed);
-  const memoryMb = parseIntegerOption(flags.memoryMb, '--memory-mb', 3008, 1);
-  const invokeConcurrency = parseIntegerOption(flags.invokeConcurrency, '--invoke-concurrency', DEFAULT_SIM_INVOKE_CONCURRENCY, 1);
-  const warmContainers = parseIntegerOption(flags.warm, '--warm', 0, 0);
+export async function simulatePlannedCommand(file: string, flags: PlannedSimulateFlags): Promise<void> {
+  const settings = parseSimulationFlags(flags);
   const parkAfterMs = parseIntegerOption(flags.parkAfterMs, '--park-after-ms', DEFAULT_PARK_AFTER_MS, 0);
-  if (flags.store !== 'redis' && flags.store !== 's3') throw new BadInputError(`--store must be redis or s3, got "${flags.store}"`);
-  const storeKind: StoreKind = flags.store;
   const planning = PLANNER_OPTION_GROUP.fromFlags(flags);
   const output = OUTPUT_OPTION_GROUP.fromFlags(flags);
 
@@ -81,11 +65,11 @@ export async function simulatePlannedCommand(file: string, flags: PlannedSimulat
   const replanOnDrift = driftTrigger(flags);
   if (replanAfter && replanOnDrift) throw new BadInputError('give re-planning points (--replan-after, --replan-stages) or --replan-drift, not both');
   let taskCosts: TaskCosts | undefined;
-  const costsOf = async (model: Dag): Promise<TaskCosts> => (taskCosts ??= await loadTaskCosts(model, flags, helpers.loadProfile, registry));
+  const costsOf = async (model: Dag): Promise<TaskCosts> => (taskCosts ??= await loadTaskCosts(model, flags, loadProfile, registry));
   let plannedHere = false;
   const platformOf = async (model: Dag) => {
     plannedHere = true;
-    return simulatedPlatform(await costsOf(model), storeKind);
+    return simulatedPlatform(await costsOf(model), settings.storeKind);
   };
   // Table DAGs are priced as a run runs them; the task costs then use the sources' shapes.
   const prepare: PrepareDag = async (valid, ops) => {
@@ -105,12 +89,8 @@ export async function simulatePlannedCommand(file: string, flags: PlannedSimulat
     estimator: slowdown === 1 ? costs.estimator : slowedEstimator(costs.estimator, () => slowdown),
     ...(replanner ? { replanner } : {}),
     ...(drift ? { drift } : {}),
-    seed,
-    memoryMb,
-    storeKind,
-    invokeConcurrency,
-    warmContainers,
-    runId: `sim-${seed}`,
+    ...settings,
+    runId: `sim-${settings.seed}`,
     dagName: spec.name ?? file,
     plan,
     parkAfterMs,

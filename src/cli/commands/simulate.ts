@@ -1,10 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { BadInputError } from '../../model/errors.js';
 import type { RunReport } from '../../report/run-report.js';
 import { writeHtmlReport } from '../../report/write-html-report.js';
 import { RunFailedError } from '../../runtime/run-client.js';
-import { BUILTIN_PROFILES, type StoreKind } from '../../cost/profile.js';
+import { BUILTIN_PROFILES } from '../../cost/profile.js';
 import { loadProfile } from '../load-profile.js';
 import { DEFAULT_SIM_INVOKE_CONCURRENCY, simulate, type SimulationStats } from '../../sim/simulator.js';
 import { loadTaskCosts, localProfileFlagHelp, type TaskCostFlags } from './simulate-task-costs.js';
@@ -14,25 +13,16 @@ import { loadValidDag } from '../load-valid-dag.js';
 import { pricedTableDag } from '../../ops/table/table-dag.js';
 import { WUKONG_OPTION_GROUP, type WukongFlags } from '../wukong-flags.js';
 import { withOptionGroup } from '../option-group.js';
-import { parseIntegerOption } from '../parse-options.js';
 import { PLANNER_OPTION_GROUP, type PlannerFlags } from '../planner-flags.js';
 import { OUTPUT_OPTION_GROUP, type OutputFlags } from '../output-flags.js';
 import { opsFromFlags, withOpsOptions, type OpsFlags } from '../ops-options.js';
 import { simulatePlannedCommand, wantsPlannedSimulation } from './simulate-planned.js';
+import { DEFAULT_MEMORY_MB, parseSimulationFlags, type SimulationFlags } from './simulate-flags.js';
 
-interface SimulateFlags extends TaskCostFlags, PlannerFlags, WukongFlags, OpsFlags, OutputFlags {
+interface SimulateFlags extends SimulationFlags, TaskCostFlags, PlannerFlags, WukongFlags, OpsFlags, OutputFlags {
   parkAfterMs?: string;
-  profile: string;
-  seed: string;
-  memoryMb: string;
-  store: string;
-  invokeConcurrency: string;
-  warm: string;
   pushdown: boolean;
 }
-
-/** Lambda memory the simulator assumes by default: WUKONG's evaluation used 3 GB functions. */
-const DEFAULT_MEMORY_MB = 3008;
 
 export function registerSimulateCommand(program: Command): void {
   const command = withOptionGroup(
@@ -64,7 +54,7 @@ export function registerSimulateCommand(program: Command): void {
   withOptionGroup(command, PLANNER_OPTION_GROUP)
     .action(async (file: string, flags: SimulateFlags) => {
       // Planned mode (a planner, or an annotated DAG from `wukong plan -o`): ./simulate-planned.ts.
-      if (await wantsPlannedSimulation(file, flags)) return simulatePlannedCommand(file, flags, { loadProfile, parseSeed });
+      if (await wantsPlannedSimulation(file, flags)) return simulatePlannedCommand(file, flags);
       const { report, stats, taskCosts } = await runSimulation(file, flags);
       if (!report.ok) throw new RunFailedError(report.runId, report.failure?.taskId ?? '-', report.failure?.message ?? 'simulation failed');
       if (OUTPUT_OPTION_GROUP.fromFlags(flags).json) process.stdout.write(`${JSON.stringify({ ...simulationJson(report, stats), taskCosts })}\n`);
@@ -75,12 +65,7 @@ export function registerSimulateCommand(program: Command): void {
 async function runSimulation(file: string, flags: SimulateFlags): Promise<{ report: RunReport; stats: SimulationStats; taskCosts: string }> {
   const wukong = WUKONG_OPTION_GROUP.fromFlags(flags);
   const output = OUTPUT_OPTION_GROUP.fromFlags(flags);
-  const seed = parseSeed(flags.seed);
-  const memoryMb = parseIntegerOption(flags.memoryMb, '--memory-mb', DEFAULT_MEMORY_MB, 1);
-  const invokeConcurrency = parseIntegerOption(flags.invokeConcurrency, '--invoke-concurrency', DEFAULT_SIM_INVOKE_CONCURRENCY, 1);
-  const warmContainers = parseIntegerOption(flags.warm, '--warm', 0, 0);
-  if (flags.store !== 'redis' && flags.store !== 's3') throw new BadInputError(`--store must be redis or s3, got "${flags.store}"`);
-  const storeKind: StoreKind = flags.store;
+  const settings = parseSimulationFlags(flags);
   const ops = await opsFromFlags(flags);
   const { spec, model, dag, registry } = await pricedTableDag(await loadValidDag(file, ops.registry), ops.registry, { pushdown: flags.pushdown });
   const costs = await loadTaskCosts(model, flags, loadProfile, registry);
@@ -91,24 +76,13 @@ async function runSimulation(file: string, flags: SimulateFlags): Promise<{ repo
     wukong,
     profile,
     estimator: costs.estimator,
-    seed,
-    memoryMb,
-    storeKind,
-    invokeConcurrency,
-    warmContainers,
-    runId: `sim-${seed}`,
+    ...settings,
+    runId: `sim-${settings.seed}`,
     dagName: spec.name ?? file,
   });
   if (output.report) await writeFile(output.report, `${JSON.stringify(result.report, null, 2)}\n`);
   if (output.html) await writeHtmlReport(output.html, result.report, { dag });
   return { ...result, taskCosts: costs.description };
-}
-
-function parseSeed(text: string): number {
-  if (!/^-?\d+$/.test(text.trim())) throw new BadInputError(`--seed must be a whole number, got "${text}"`);
-  const seed = Number(text);
-  if (!Number.isSafeInteger(seed)) throw new BadInputError(`--seed must be a safe integer, got ${text}`);
-  return seed;
 }
 
 function formatSimulated(report: RunReport, stats: SimulationStats): string {
