@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll } from 'vitest';
 import { freePort, waitForPort } from '../../src/cli/free-port.js';
 
 /**
@@ -53,4 +55,27 @@ export async function startRedisServer(extraArgs: string[] = []): Promise<RedisS
       child?.kill(name);
     },
   };
+}
+
+/** A test file's redis-server and a plain client on it, to look at what the code under test wrote. */
+export interface RedisForFile {
+  readonly server: RedisServerHandle;
+  readonly client: Redis;
+}
+
+/**
+ * Starts a redis-server and a client on it before the calling file's tests and closes both after
+ * them; read `server` and `client` inside tests and hooks (they are set once beforeAll ran).
+ */
+export function redisForThisFile(): RedisForFile {
+  const redis = {} as { server: RedisServerHandle; client: Redis };
+  beforeAll(async () => {
+    redis.server = await startRedisServer();
+    redis.client = new Redis(redis.server.url);
+  });
+  afterAll(async () => {
+    await redis.client.quit();
+    await redis.server.stop();
+  });
+  return redis;
 }

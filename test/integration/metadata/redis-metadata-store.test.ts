@@ -1,29 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DEFAULT_METADATA_KEY_PREFIX, RedisMetadataStore } from '../../../src/metadata/redis-metadata-store.js';
-import { startRedisServer, type RedisServerHandle } from '../../helpers/redis-server.js';
+import { redisForThisFile, startRedisServer } from '../../helpers/redis-server.js';
 import { describeMetadataStoreConformance } from '../../unit/metadata/metadata-store.conformance.js';
 import { invokeRecord, taskRecord, transferRecord } from '../../unit/metadata/record-fixtures.js';
 
-let redis: RedisServerHandle;
-let client: Redis;
-beforeAll(async () => {
-  redis = await startRedisServer();
-  client = new Redis(redis.url);
-});
-afterAll(async () => {
-  await client.quit();
-  await redis.stop();
-});
+const redis = redisForThisFile();
 
 const freshPrefix = (): string => `test-${randomUUID()}:`;
 
-describeMetadataStoreConformance('redis', async () => new RedisMetadataStore(redis.url, { keyPrefix: freshPrefix() }));
+describeMetadataStoreConformance('redis', async () => new RedisMetadataStore(redis.server.url, { keyPrefix: freshPrefix() }));
 
 describe('RedisMetadataStore', () => {
   it('writes a batch in one round trip (one socket write: a pipeline)', async () => {
-    const own = new Redis(redis.url);
+    const own = new Redis(redis.server.url);
     await own.ping();
     const store = new RedisMetadataStore(own, { keyPrefix: freshPrefix() });
     const socket = (own as unknown as { stream: { write: (...args: unknown[]) => boolean } }).stream;
@@ -39,56 +30,56 @@ describe('RedisMetadataStore', () => {
 
   it('lays records out in capped lists per task key, task id, store+direction and tier, newest first', async () => {
     const prefix = freshPrefix();
-    const store = new RedisMetadataStore(redis.url, { keyPrefix: prefix, recordsPerKey: 5 });
+    const store = new RedisMetadataStore(redis.server.url, { keyPrefix: prefix, recordsPerKey: 5 });
     await store.append(Array.from({ length: 8 }, (_, i) => taskRecord({ taskId: 'same', taskKey: 'k', execMs: i, at: i })));
     await store.append(Array.from({ length: 4 }, (_, i) => taskRecord({ taskId: 'same', taskKey: 'k', execMs: 100 + i, at: 100 + i })));
     await store.append(Array.from({ length: 7 }, (_, i) => transferRecord({ store: 'redis', direction: 'put', ms: i, at: i })));
     await store.append([invokeRecord({ tier: 3008 })]);
 
-    expect(await client.llen(`${prefix}task:key:k`)).toBe(5);
-    expect(await client.llen(`${prefix}task:id:same`)).toBe(5);
-    expect(await client.llen(`${prefix}transfer:redis:put`)).toBe(5);
-    expect(await client.llen(`${prefix}invoke:3008`)).toBe(1);
-    const newest = JSON.parse((await client.lindex(`${prefix}task:key:k`, 0)) as string) as { execMs: number };
+    expect(await redis.client.llen(`${prefix}task:key:k`)).toBe(5);
+    expect(await redis.client.llen(`${prefix}task:id:same`)).toBe(5);
+    expect(await redis.client.llen(`${prefix}transfer:redis:put`)).toBe(5);
+    expect(await redis.client.llen(`${prefix}invoke:3008`)).toBe(1);
+    const newest = JSON.parse((await redis.client.lindex(`${prefix}task:key:k`, 0)) as string) as { execMs: number };
     expect(newest.execMs).toBe(103);
 
     const history = await store.load();
     // The five newest task records, once each though each sits in two lists, oldest first.
     expect(history.tasks.map((r) => r.execMs)).toEqual([7, 100, 101, 102, 103]);
     expect(history.transfers.map((r) => r.ms)).toEqual([2, 3, 4, 5, 6]);
-    expect(await client.smembers(`${prefix}index:taskKeys`)).toEqual(['k']);
+    expect(await redis.client.smembers(`${prefix}index:taskKeys`)).toEqual(['k']);
     await store.close();
   });
 
   it('sets no TTL on any key: history outlives runs', async () => {
     const prefix = freshPrefix();
-    const store = new RedisMetadataStore(redis.url, { keyPrefix: prefix });
+    const store = new RedisMetadataStore(redis.server.url, { keyPrefix: prefix });
     await store.append([taskRecord(), transferRecord(), invokeRecord()]);
-    const keys = await client.keys(`${prefix}*`);
+    const keys = await redis.client.keys(`${prefix}*`);
     expect(keys.length).toBe(6);
-    for (const key of keys) expect(await client.pttl(key)).toBe(-1);
+    for (const key of keys) expect(await redis.client.pttl(key)).toBe(-1);
     await store.close();
   });
 
   it('uses wkmeta: by default, and clear touches nothing outside its prefix', async () => {
     expect(DEFAULT_METADATA_KEY_PREFIX).toBe('wkmeta:');
-    const store = new RedisMetadataStore(redis.url);
-    await client.set('wk:run-1:spec', '{}');
-    await client.set('unrelated', 'x');
+    const store = new RedisMetadataStore(redis.server.url);
+    await redis.client.set('wk:run-1:spec', '{}');
+    await redis.client.set('unrelated', 'x');
     await store.append([taskRecord()]);
-    expect((await client.keys('wkmeta:*')).length).toBeGreaterThan(0);
+    expect((await redis.client.keys('wkmeta:*')).length).toBeGreaterThan(0);
     await store.clear();
-    expect(await client.keys('wkmeta:*')).toEqual([]);
-    expect(await client.get('wk:run-1:spec')).toBe('{}');
-    expect(await client.get('unrelated')).toBe('x');
+    expect(await redis.client.keys('wkmeta:*')).toEqual([]);
+    expect(await redis.client.get('wk:run-1:spec')).toBe('{}');
+    expect(await redis.client.get('unrelated')).toBe('x');
     await store.close();
   });
 
   it('skips and counts stored entries that are not valid records', async () => {
     const prefix = freshPrefix();
-    const store = new RedisMetadataStore(redis.url, { keyPrefix: prefix });
+    const store = new RedisMetadataStore(redis.server.url, { keyPrefix: prefix });
     await store.append([taskRecord({ taskId: 'good' })]);
-    await client.lpush(`${prefix}task:key:${taskRecord().taskKey}`, 'garbage', '{"type":"task"}');
+    await redis.client.lpush(`${prefix}task:key:${taskRecord().taskKey}`, 'garbage', '{"type":"task"}');
     const history = await store.load();
     expect(history.tasks.map((r) => r.taskId)).toEqual(['good']);
     expect(history.skipped).toBe(2);

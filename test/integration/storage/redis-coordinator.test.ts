@@ -7,45 +7,20 @@ import { RedisCoordinator } from '../../../src/storage/redis/redis-coordinator.j
 import { RedisIntermediateStore } from '../../../src/storage/redis/redis-intermediate-store.js';
 import { LUA_SOURCES } from '../../../src/storage/redis/redis-scripts.js';
 import { freePort } from '../../../src/cli/free-port.js';
-import { startRedisServer, type RedisServerHandle } from '../../helpers/redis-server.js';
+import { redisForThisFile, startRedisServer, type RedisServerHandle } from '../../helpers/redis-server.js';
 import { describeCoordinatorConformance } from './coordinator.conformance.js';
+import { redisCoordinatorUnderTest } from './redis-coordinator-under-test.js';
 
-let server: RedisServerHandle;
-let raw: Redis;
-beforeAll(async () => {
-  server = await startRedisServer();
-  raw = new Redis(server.url);
-});
-afterAll(async () => {
-  await raw.quit();
-  await server.stop();
-});
+const redis = redisForThisFile();
 
 const randomPrefix = (): string => `test:${randomUUID()}:`;
 
-describeCoordinatorConformance('redis', async ({ ttlSeconds }) => {
-  const keyPrefix = randomPrefix();
-  const coordinator = new RedisCoordinator(server.url, { keyPrefix, ttlSeconds });
-  const others: RedisCoordinator[] = [];
-  return {
-    coordinator,
-    anotherClient: async () => {
-      const other = new RedisCoordinator(server.url, { keyPrefix, ttlSeconds });
-      others.push(other);
-      return other;
-    },
-    cleanup: async () => {
-      await coordinator.deletePrefix('');
-      for (const other of others) await other.close();
-      await coordinator.close();
-    },
-  };
-});
+describeCoordinatorConformance('redis', async ({ ttlSeconds }) => redisCoordinatorUnderTest(redis.server.url, randomPrefix(), ttlSeconds));
 
 describe('RedisCoordinator', () => {
   it('gives every key in Redis a TTL within (0, ttl], fan-in completer included', async () => {
     const keyPrefix = randomPrefix();
-    const coordinator = new RedisCoordinator(server.url, { keyPrefix, ttlSeconds: 30 });
+    const coordinator = new RedisCoordinator(redis.server.url, { keyPrefix, ttlSeconds: 30 });
     await coordinator.markFanIn('fan-in', 'a', 1);
     await coordinator.markFanIn('fan-in', 'a', 1);
     await coordinator.claim('claim', 'owner');
@@ -54,10 +29,10 @@ describe('RedisCoordinator', () => {
     await coordinator.setValue('value', 'v');
     await coordinator.send('inbox', 'm');
 
-    const keys = (await raw.keys(`${keyPrefix}*`)).map((key) => key.slice(keyPrefix.length)).sort();
+    const keys = (await redis.client.keys(`${keyPrefix}*`)).map((key) => key.slice(keyPrefix.length)).sort();
     expect(keys).toEqual(['claim', 'counter', 'fan-in:completer', 'fan-in:marks', 'inbox', 'value']);
     for (const key of keys) {
-      const ttlMs = await raw.pttl(keyPrefix + key);
+      const ttlMs = await redis.client.pttl(keyPrefix + key);
       expect(ttlMs, key).toBeGreaterThan(0);
       expect(ttlMs, key).toBeLessThanOrEqual(30_000);
     }
@@ -65,20 +40,20 @@ describe('RedisCoordinator', () => {
   });
 
   it('runs its Lua scripts by SHA (defineCommand), cached on the server', async () => {
-    const coordinator = new RedisCoordinator(server.url, { keyPrefix: randomPrefix() });
+    const coordinator = new RedisCoordinator(redis.server.url, { keyPrefix: randomPrefix() });
     await coordinator.markFanIn('f', 'a', 2);
     await coordinator.claim('c', 'o');
     await coordinator.send('i', 'm');
     await coordinator.receive('i', 100);
 
     const shas = Object.values(LUA_SOURCES).map((lua) => createHash('sha1').update(lua).digest('hex'));
-    expect(await raw.script('EXISTS', ...shas)).toEqual([1, 1, 1]);
+    expect(await redis.client.script('EXISTS', ...shas)).toEqual([1, 1, 1]);
     await coordinator.close();
   });
 
   it('close() closes its blocking connection as well as the main one', async () => {
     const before = await connectionCount();
-    const coordinator = new RedisCoordinator(server.url, { keyPrefix: randomPrefix() });
+    const coordinator = new RedisCoordinator(redis.server.url, { keyPrefix: randomPrefix() });
     await coordinator.receive('empty', 50);
     expect(await connectionCount()).toBe(before + 2);
     await coordinator.close();
@@ -86,7 +61,7 @@ describe('RedisCoordinator', () => {
   });
 
   it("leaves a caller's client open on close, and works on it", async () => {
-    const shared = new Redis(server.url);
+    const shared = new Redis(redis.server.url);
     const coordinator = new RedisCoordinator(shared, { keyPrefix: randomPrefix() });
     expect(await coordinator.markFanIn('f', 'a', 1)).toMatchObject({ complete: true });
     await coordinator.send('i', 'm');
@@ -154,7 +129,7 @@ describe('Redis with AUTH (--requirepass)', () => {
 });
 
 async function connectionCount(): Promise<number> {
-  const list = (await raw.client('LIST')) as string;
+  const list = (await redis.client.client('LIST')) as string;
   return list.trim().split('\n').length;
 }
 

@@ -1,28 +1,19 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { NotFoundError, WukongError } from '../../../src/model/errors.js';
 import { RedisIntermediateStore } from '../../../src/storage/redis/redis-intermediate-store.js';
 import { freePort } from '../../../src/cli/free-port.js';
-import { startRedisServer, type RedisServerHandle } from '../../helpers/redis-server.js';
+import { redisForThisFile } from '../../helpers/redis-server.js';
 import { describeIntermediateStoreConformance } from './intermediate-store.conformance.js';
 
-let server: RedisServerHandle;
-let raw: Redis;
-beforeAll(async () => {
-  server = await startRedisServer();
-  raw = new Redis(server.url);
-});
-afterAll(async () => {
-  await raw.quit();
-  await server.stop();
-});
+const redis = redisForThisFile();
 
 const randomPrefix = (): string => `test:${randomUUID()}:`;
 
 describeIntermediateStoreConformance('redis', async () => {
   const keyPrefix = randomPrefix();
-  const store = new RedisIntermediateStore(server.url, { keyPrefix });
+  const store = new RedisIntermediateStore(redis.server.url, { keyPrefix });
   return {
     store,
     cleanup: async () => {
@@ -35,7 +26,7 @@ describeIntermediateStoreConformance('redis', async () => {
 describe('RedisIntermediateStore', () => {
   const opened: RedisIntermediateStore[] = [];
   const open = (options: { keyPrefix?: string; ttlSeconds?: number } = {}): RedisIntermediateStore => {
-    const store = new RedisIntermediateStore(server.url, { keyPrefix: randomPrefix(), ...options });
+    const store = new RedisIntermediateStore(redis.server.url, { keyPrefix: randomPrefix(), ...options });
     opened.push(store);
     return store;
   };
@@ -49,10 +40,10 @@ describe('RedisIntermediateStore', () => {
     await store.put('plain', new Uint8Array([1, 2]));
     await store.putStream('streamed', chunks([new Uint8Array(10), new Uint8Array(20)]));
 
-    const keys = (await raw.keys(`${keyPrefix}*`)).sort();
+    const keys = (await redis.client.keys(`${keyPrefix}*`)).sort();
     expect(keys).toEqual([`${keyPrefix}plain`, `${keyPrefix}streamed`]);
     for (const key of keys) {
-      const ttlMs = await raw.pttl(key);
+      const ttlMs = await redis.client.pttl(key);
       expect(ttlMs, key).toBeGreaterThan(0);
       expect(ttlMs, key).toBeLessThanOrEqual(30_000);
     }
@@ -113,7 +104,7 @@ describe('RedisIntermediateStore', () => {
   });
 
   it("leaves a caller's client open on close", async () => {
-    const shared = new Redis(server.url);
+    const shared = new Redis(redis.server.url);
     const store = new RedisIntermediateStore(shared, { keyPrefix: randomPrefix() });
     await store.put('k', new Uint8Array([7]));
     await store.close();

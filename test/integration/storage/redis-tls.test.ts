@@ -11,6 +11,7 @@ import { RedisIntermediateStore } from '../../../src/storage/redis/redis-interme
 import { freePort } from '../../../src/cli/free-port.js';
 import { startRedisServer, type RedisServerHandle } from '../../helpers/redis-server.js';
 import { describeCoordinatorConformance } from './coordinator.conformance.js';
+import { redisCoordinatorUnderTest } from './redis-coordinator-under-test.js';
 
 /**
  * Redis over TLS (`rediss://`) with a throwaway CA made by openssl in a temp dir: the
@@ -62,24 +63,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-describeCoordinatorConformance('redis over TLS (rediss://, ?ca=FILE)', async ({ ttlSeconds }) => {
-  const keyPrefix = `tls:${randomUUID()}:`;
-  const coordinator = new RedisCoordinator(url, { keyPrefix, ttlSeconds });
-  const others: RedisCoordinator[] = [];
-  return {
-    coordinator,
-    anotherClient: async () => {
-      const other = new RedisCoordinator(url, { keyPrefix, ttlSeconds });
-      others.push(other);
-      return other;
-    },
-    cleanup: async () => {
-      await coordinator.deletePrefix('');
-      for (const other of others) await other.close();
-      await coordinator.close();
-    },
-  };
-});
+describeCoordinatorConformance('redis over TLS (rediss://, ?ca=FILE)', async ({ ttlSeconds }) => redisCoordinatorUnderTest(url, `tls:${randomUUID()}:`, ttlSeconds));
 
 describe('Redis over TLS', () => {
   it('stores and reads an intermediate over rediss://', async () => {
