@@ -3,6 +3,7 @@ import type { ScheduleGraph } from '../../src/model/graph-view.js';
 import { scheduleRank, staticSchedule } from '../../src/scheduler/static-schedule.js';
 import { WukongExecutor } from '../../src/scheduler/wukong-executor.js';
 import type { WukongOptions } from '../../src/model/wukong-options.js';
+import { InterleavedWorld, runInMemory, takeAtRandom } from './interleaved-world.js';
 import { seededRandom } from './random-plan.js';
 
 /** A small DAG for pure tests: task id -> parent ids (deps order). */
@@ -56,8 +57,7 @@ export function interleavedRun(
   outputBytesOf: (taskId: string) => number,
 ): InterleavedResult {
   const random = seededRandom(seed);
-  const store = new Map<string, string>();
-  const fanIns = new Map<string, { members: Set<string>; completer?: string }>();
+  const world = new InterleavedWorld();
   const result: InterleavedResult = {
     runs: new Map(),
     runOrder: [],
@@ -93,54 +93,32 @@ export function interleavedRun(
   for (const source of graph.sources) spawn(source, source, new Map());
 
   while (pending.length > 0) {
-    const index = Math.floor(random() * pending.length);
-    const { exec, instruction } = pending.splice(index, 1)[0] as (typeof pending)[number];
+    const { exec, instruction } = takeAtRandom(pending, random);
     switch (instruction.type) {
-      case 'get': {
-        const value = store.get(instruction.taskId);
-        if (value === undefined) throw new Error(`get of ${instruction.taskId} before it was stored`);
+      case 'get':
+        world.get(instruction.taskId, exec.memory);
         result.gets += 1;
-        exec.memory.set(instruction.taskId, value);
         feed(exec, { type: 'got', taskId: instruction.taskId });
         break;
-      }
       case 'run': {
         const id = instruction.taskId;
-        const inputs = graph.parents(id).map((p) => {
-          const v = exec.memory.get(p);
-          if (v === undefined) throw new Error(`${id} ran without input ${p}`);
-          return v;
-        });
-        const value = `${id}(${inputs.join(',')})`;
-        exec.memory.set(id, value);
-        result.values.set(id, value);
+        result.values.set(id, runInMemory(graph, id, exec.memory));
         result.runs.set(id, (result.runs.get(id) ?? 0) + 1);
         result.runOrder.push(id);
         feed(exec, { type: 'ran', taskId: id, outputBytes: outputBytesOf(id) });
         break;
       }
-      case 'put': {
-        const value = exec.memory.get(instruction.taskId);
-        if (value === undefined) throw new Error(`put of ${instruction.taskId} not in memory`);
-        store.set(instruction.taskId, value);
+      case 'put':
+        world.put(instruction.taskId, exec.memory);
         result.puts += 1;
         feed(exec, { type: 'put-done', taskId: instruction.taskId });
         break;
-      }
-      case 'check-fan-in': {
-        const members = [...(fanIns.get(instruction.childId)?.members ?? [])];
-        feed(exec, { ...instruction, type: 'fan-in-checked', markedParents: members });
+      case 'check-fan-in':
+        feed(exec, { ...instruction, type: 'fan-in-checked', markedParents: world.markedParents(instruction.childId) });
         break;
-      }
       case 'mark-fan-in': {
-        const state = fanIns.get(instruction.childId) ?? { members: new Set<string>() };
-        fanIns.set(instruction.childId, state);
-        state.members.add(instruction.parentId);
-        if (state.completer === undefined && state.members.size === instruction.expected) {
-          state.completer = instruction.parentId;
-          result.fanInCompletions.set(instruction.childId, (result.fanInCompletions.get(instruction.childId) ?? 0) + 1);
-        }
-        const complete = state.completer === instruction.parentId;
+        const { complete, completedNow } = world.markFanIn(instruction.childId, instruction.parentId, instruction.expected);
+        if (completedNow) result.fanInCompletions.set(instruction.childId, (result.fanInCompletions.get(instruction.childId) ?? 0) + 1);
         feed(exec, { type: 'fan-in-marked', childId: instruction.childId, parentId: instruction.parentId, complete });
         break;
       }
@@ -161,7 +139,7 @@ export function interleavedRun(
         feed(exec, { type: 'woke' });
         break;
       case 'output-ready':
-        if (!store.has(instruction.taskId)) throw new Error(`output-ready for unstored ${instruction.taskId}`);
+        if (!world.has(instruction.taskId)) throw new Error(`output-ready for unstored ${instruction.taskId}`);
         result.outputsReady.add(instruction.taskId);
         break;
       case 'fail-run':

@@ -4,6 +4,7 @@ import { PlannedWorker } from '../../src/scheduler/planned-worker.js';
 import { claimOwner, startLaunches } from '../../src/scheduler/planned-start.js';
 import type { Plan } from '../../src/model/annotated-dag.js';
 import type { ScheduleGraph } from '../../src/model/graph-view.js';
+import { InterleavedWorld, runInMemory, takeAtRandom } from './interleaved-world.js';
 import { seededRandom } from './random-plan.js';
 
 export interface PlannedWorldResult {
@@ -50,8 +51,7 @@ export function plannedInterleavedRun(
 ): PlannedWorldResult {
   const random = seededRandom(seed);
   const layout = new PlanLayout(graph, topologicalOrder, plan);
-  const store = new Map<string, string>();
-  const fanIns = new Map<string, { members: Set<string>; completer?: string }>();
+  const world = new InterleavedWorld();
   const inboxes = new Map<number, number>();
   const result: PlannedWorldResult = {
     runs: new Map(),
@@ -89,26 +89,15 @@ export function plannedInterleavedRun(
   for (const { worker, hedge: copy } of startLaunches(layout, hedge)) spawn(worker, undefined, copy);
 
   while (pending.length > 0) {
-    const index = Math.floor(random() * pending.length);
-    const { inc, instruction } = pending.splice(index, 1)[0] as (typeof pending)[number];
+    const { inc, instruction } = takeAtRandom(pending, random);
     switch (instruction.type) {
-      case 'get': {
-        const value = store.get(instruction.taskId);
-        if (value === undefined) throw new Error(`worker ${inc.machine.worker}: get of ${instruction.taskId} before it was stored`);
-        inc.memory.set(instruction.taskId, value);
+      case 'get':
+        world.get(instruction.taskId, inc.memory, `worker ${inc.machine.worker}: `);
         feed(inc, { type: 'got', taskId: instruction.taskId });
         break;
-      }
       case 'run': {
         const id = instruction.taskId;
-        const inputs = graph.parents(id).map((p) => {
-          const v = inc.memory.get(p);
-          if (v === undefined) throw new Error(`worker ${inc.machine.worker}: ${id} ran without input ${p}`);
-          return v;
-        });
-        const value = `${id}(${inputs.join(',')})`;
-        inc.memory.set(id, value);
-        result.computed.push({ taskId: id, value });
+        result.computed.push({ taskId: id, value: runInMemory(graph, id, inc.memory, `worker ${inc.machine.worker}: `) });
         if (instruction.dup) bump(result.dupRuns, id);
         else {
           bump(result.runs, id);
@@ -119,23 +108,16 @@ export function plannedInterleavedRun(
         feed(inc, { type: 'ran', taskId: id, dup: instruction.dup });
         break;
       }
-      case 'put': {
-        const value = inc.memory.get(instruction.taskId);
-        if (value === undefined) throw new Error(`put of ${instruction.taskId} not in memory`);
-        store.set(instruction.taskId, value);
+      case 'put':
+        world.put(instruction.taskId, inc.memory);
         feed(inc, { type: 'put-done', taskId: instruction.taskId });
         break;
-      }
       case 'check-fan-in':
-        feed(inc, { ...instruction, type: 'fan-in-checked', markedParents: [...(fanIns.get(instruction.childId)?.members ?? [])] });
+        feed(inc, { ...instruction, type: 'fan-in-checked', markedParents: world.markedParents(instruction.childId) });
         break;
       case 'mark-fan-in': {
-        const state = fanIns.get(instruction.childId) ?? { members: new Set<string>() };
-        fanIns.set(instruction.childId, state);
-        if (instruction.parentId !== PARK_MEMBER && !store.has(instruction.parentId)) throw new Error(`mark of ${instruction.parentId} before it was stored`);
-        state.members.add(instruction.parentId);
-        if (state.completer === undefined && state.members.size === instruction.expected) state.completer = instruction.parentId;
-        const complete = state.completer === instruction.parentId;
+        if (instruction.parentId !== PARK_MEMBER && !world.has(instruction.parentId)) throw new Error(`mark of ${instruction.parentId} before it was stored`);
+        const { complete } = world.markFanIn(instruction.childId, instruction.parentId, instruction.expected);
         if (instruction.parentId === PARK_MEMBER && !complete) bump(result.parks, inc.machine.worker);
         feed(inc, { type: 'fan-in-marked', childId: instruction.childId, parentId: instruction.parentId, complete });
         break;
@@ -174,7 +156,7 @@ export function plannedInterleavedRun(
         result.prewarms += 1;
         break;
       case 'output-ready':
-        if (!store.has(instruction.taskId)) throw new Error(`output-ready for unstored ${instruction.taskId}`);
+        if (!world.has(instruction.taskId)) throw new Error(`output-ready for unstored ${instruction.taskId}`);
         result.outputsReady.add(instruction.taskId);
         break;
       case 'fail-run':
