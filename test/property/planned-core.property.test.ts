@@ -4,6 +4,7 @@ import type { ScheduleGraph } from '../../src/model/graph-view.js';
 import { PlanLayout } from '../../src/scheduler/planned-layout.js';
 import { graphOf, referenceValue, type ParentMap } from '../helpers/interleaved-run.js';
 import { plannedInterleavedRun } from '../helpers/planned-interleaved-run.js';
+import { earlierDeps } from '../helpers/random-dags.js';
 import { randomPlan, randomTopologicalOrder, seededRandom } from '../helpers/random-plan.js';
 
 /** Random multi-level DAGs: each task depends on 0..4 earlier tasks (acyclic by construction). */
@@ -11,7 +12,7 @@ const arbitraryDag = (maxTasks: number) =>
   fc.array(fc.array(fc.nat(), { maxLength: 4 }), { minLength: 1, maxLength: maxTasks }).map((rows) => {
     const parents: ParentMap = {};
     rows.forEach((picks, index) => {
-      parents[`t${index}`] = index === 0 ? [] : [...new Set(picks.map((p) => `t${p % index}`))];
+      parents[`t${index}`] = earlierDeps(index, picks);
     });
     return parents;
   });

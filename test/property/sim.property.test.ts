@@ -1,44 +1,24 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { DagSpec, TaskSpec } from '../../src/model/dag-schema.js';
 import { runDagFromSpec } from '../../src/model/compiled-dag.js';
-import { DEFAULT_WUKONG_OPTIONS, type WukongOptions } from '../../src/model/wukong-options.js';
+import { DEFAULT_WUKONG_OPTIONS } from '../../src/model/wukong-options.js';
 import { AWS_PROFILE } from '../../src/cost/profile.js';
 import { simulate } from '../../src/sim/simulator.js';
 import { createDagTaskEstimator } from '../../src/sim/task-estimates.js';
+import { combinationLabel, everyOptimizationCombination } from '../helpers/optimization-combinations.js';
+import { arbitrarySyntheticDag } from '../helpers/random-dags.js';
 
 /**
- * Random DAGs of synthetic.work tasks: each depends on up to 4 earlier tasks (acyclic by
- * construction), runs 0-50 ms, and outputs 10, 700 or 5,000 bytes, which straddle the inline
+ * Random DAGs of synthetic.work tasks whose outputs (10, 700 or 5,000 bytes) straddle the inline
  * budget (500) and the large threshold (1,000) below.
  */
-const arbitrarySpec = (maxTasks: number) =>
-  fc
-    .array(fc.record({ picks: fc.array(fc.nat(), { maxLength: 4 }), ms: fc.integer({ min: 0, max: 50 }), size: fc.constantFrom(10, 700, 5000) }), {
-      minLength: 1,
-      maxLength: maxTasks,
-    })
-    .map((rows): DagSpec => {
-      const tasks: TaskSpec[] = rows.map((row, index) => {
-        const deps = index === 0 ? [] : [...new Set(row.picks.map((p) => `t${p % index}`))];
-        return { id: `t${index}`, op: 'synthetic.work', args: { ms: row.ms, outputBytes: row.size }, ...(deps.length > 0 ? { deps } : {}) };
-      });
-      return { name: 'random', tasks };
-    });
+const arbitrarySpec = (maxTasks: number) => arbitrarySyntheticDag(maxTasks, [10, 700, 5000]);
 
-const COMBINATIONS: WukongOptions[] = [];
-for (const fanOutClustering of [false, true])
-  for (const fanInClustering of [false, true])
-    for (const delayedIo of [false, true])
-      for (const alwaysStore of [false, true])
-        COMBINATIONS.push({ ...DEFAULT_WUKONG_OPTIONS, fanOutClustering, fanInClustering, delayedIo, alwaysStore, thresholdBytes: 1000, inlineBudgetBytes: 500 });
-
-const label = (o: WukongOptions) =>
-  [o.fanOutClustering && 'fanout', o.fanInClustering && 'fanin', o.delayedIo && 'delayed', o.alwaysStore && 'store'].filter(Boolean).join('+') || 'none';
+const COMBINATIONS = everyOptimizationCombination({ ...DEFAULT_WUKONG_OPTIONS, thresholdBytes: 1000, inlineBudgetBytes: 500 });
 
 describe('simulate: random DAGs under every WUKONG optimization combination (AWS profile, random latencies)', () => {
   for (const wukong of COMBINATIONS) {
-    it(`every task runs once after its parents end, every fan-in completes once, every output is reported [${label(wukong)}]`, () => {
+    it(`every task runs once after its parents end, every fan-in completes once, every output is reported [${combinationLabel(wukong)}]`, () => {
       fc.assert(
         fc.property(
           arbitrarySpec(200),

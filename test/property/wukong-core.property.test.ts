@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_WUKONG_OPTIONS, type WukongOptions } from '../../src/model/wukong-options.js';
+import { DEFAULT_WUKONG_OPTIONS } from '../../src/model/wukong-options.js';
 import { graphOf, interleavedRun, referenceValue, type ParentMap } from '../helpers/interleaved-run.js';
+import { combinationLabel, everyOptimizationCombination } from '../helpers/optimization-combinations.js';
+import { earlierDeps } from '../helpers/random-dags.js';
 
 /** Random multi-level DAGs: each task depends on 0..4 earlier tasks (so acyclic by construction). */
 export const arbitraryDag = (maxTasks: number) =>
@@ -10,25 +12,16 @@ export const arbitraryDag = (maxTasks: number) =>
     .map((rows) => {
       const parents: ParentMap = {};
       rows.forEach((picks, index) => {
-        const deps = index === 0 ? [] : [...new Set(picks.map((p) => `t${p % index}`))];
-        parents[`t${index}`] = deps;
+        parents[`t${index}`] = earlierDeps(index, picks);
       });
       return parents;
     });
 
-const COMBINATIONS: WukongOptions[] = [];
-for (const fanOutClustering of [false, true])
-  for (const fanInClustering of [false, true])
-    for (const delayedIo of [false, true])
-      for (const alwaysStore of [false, true])
-        COMBINATIONS.push({ ...DEFAULT_WUKONG_OPTIONS, fanOutClustering, fanInClustering, delayedIo, alwaysStore, thresholdBytes: 1000, inlineBudgetBytes: 500 });
-
-const label = (o: WukongOptions) =>
-  [o.fanOutClustering && 'fanout', o.fanInClustering && 'fanin', o.delayedIo && 'delayed', o.alwaysStore && 'store'].filter(Boolean).join('+') || 'none';
+const COMBINATIONS = everyOptimizationCombination({ ...DEFAULT_WUKONG_OPTIONS, thresholdBytes: 1000, inlineBudgetBytes: 500 });
 
 describe('WUKONG scheduler core, randomly interleaved (pure)', () => {
   for (const options of COMBINATIONS) {
-    it(`every task runs once after its deps, every fan-in fires once, outputs match the reference [${label(options)}]`, () => {
+    it(`every task runs once after its deps, every fan-in fires once, outputs match the reference [${combinationLabel(options)}]`, () => {
       fc.assert(
         fc.property(arbitraryDag(120), fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.array(fc.constantFrom(10, 700, 5000), { minLength: 1, maxLength: 30 }), (parents, seed, sizes) => {
           // Prepare: output sizes straddle the inline budget (500) and the large threshold (1000)

@@ -8,6 +8,8 @@ import { runDagFromSpec } from '../../src/model/compiled-dag.js';
 import { evaluateSequentially } from '../../src/runtime/sequential-evaluator.js';
 import { MEMORY_STORES, type StoreConfig } from '../../src/runtime/store-config.js';
 import type { WukongOptions } from '../../src/model/wukong-options.js';
+import { combinationLabel, everyOptimizationCombination } from '../helpers/optimization-combinations.js';
+import { syntheticDag } from '../helpers/random-dags.js';
 import { startRedisServer, type RedisServerHandle } from '../helpers/redis-server.js';
 
 /**
@@ -20,30 +22,11 @@ const arbitrarySpec = fc
     rows: fc.array(fc.array(fc.nat(), { maxLength: 4 }), { minLength: 1, maxLength: 60 }),
     sizes: fc.array(fc.constantFrom(8, 3000, 40_000), { minLength: 1, maxLength: 8 }),
   })
-  .map(({ rows, sizes }): DagSpec => ({
-    name: 'random',
-    tasks: rows.map((picks, index) => {
-      const deps = index === 0 ? [] : [...new Set(picks.map((p) => `t${p % index}`))];
-      return {
-        id: `t${index}`,
-        op: 'synthetic.work',
-        args: { ms: 0, outputBytes: sizes[index % sizes.length] as number },
-        ...(deps.length > 0 ? { deps } : {}),
-      };
-    }),
-  }));
+  .map(({ rows, sizes }) => syntheticDag(rows.map((picks, index) => ({ picks, args: { ms: 0, outputBytes: sizes[index % sizes.length] as number } }))));
 
 const QUICK_POLL = { baseMs: 1, capMs: 4, maxTries: 3 };
-const COMBINATIONS: WukongOptions[] = [];
-for (const fanOutClustering of [false, true])
-  for (const fanInClustering of [false, true])
-    for (const delayedIo of [false, true])
-      for (const alwaysStore of [false, true])
-        // Small threshold and inline budget so the random sizes exercise every path; a quick poll.
-        COMBINATIONS.push({ fanOutClustering, fanInClustering, delayedIo, alwaysStore, thresholdBytes: 10_000, inlineBudgetBytes: 2_000, poll: QUICK_POLL });
-
-const label = (o: WukongOptions) =>
-  [o.fanOutClustering && 'fanout', o.fanInClustering && 'fanin', o.delayedIo && 'delayed', o.alwaysStore && 'store'].filter(Boolean).join('+') || 'none';
+// Small threshold and inline budget so the random sizes exercise every path; a quick poll.
+const COMBINATIONS = everyOptimizationCombination({ thresholdBytes: 10_000, inlineBudgetBytes: 2_000, poll: QUICK_POLL });
 
 async function checkRun(spec: DagSpec, wukong: WukongOptions, stores: StoreConfig): Promise<void> {
   const dag = runDagFromSpec(spec);
@@ -71,7 +54,7 @@ async function checkRun(spec: DagSpec, wukong: WukongOptions, stores: StoreConfi
 
 describe('embedded runtime on random DAGs (memory stores)', () => {
   for (const wukong of COMBINATIONS) {
-    it(`[${label(wukong)}] runs every task once, in order, with reference outputs`, async () => {
+    it(`[${combinationLabel(wukong)}] runs every task once, in order, with reference outputs`, async () => {
       await fc.assert(fc.asyncProperty(arbitrarySpec, (spec) => checkRun(spec, wukong, MEMORY_STORES)), { numRuns: 4 });
     });
   }
@@ -86,7 +69,7 @@ describe('embedded runtime on random DAGs (Redis stores)', () => {
     await redis.stop();
   });
   for (const wukong of COMBINATIONS) {
-    it(`[${label(wukong)}] runs every task once, in order, with reference outputs`, async () => {
+    it(`[${combinationLabel(wukong)}] runs every task once, in order, with reference outputs`, async () => {
       const stores: StoreConfig = { coordinator: { kind: 'redis', url: redis.url }, intermediate: { kind: 'redis', url: redis.url }, ttlSeconds: 600 };
       await fc.assert(fc.asyncProperty(arbitrarySpec, (spec) => checkRun(spec, wukong, stores)), { numRuns: 2 });
     });

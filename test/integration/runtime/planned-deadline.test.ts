@@ -17,6 +17,7 @@ import { evaluateSequentially } from '../../../src/runtime/sequential-evaluator.
 import { DEFAULT_WUKONG_OPTIONS } from '../../../src/model/wukong-options.js';
 import { MemoryCoordinator } from '../../../src/storage/memory/memory-coordinator.js';
 import { MemoryIntermediateStore } from '../../../src/storage/memory/memory-intermediate-store.js';
+import { syntheticDag } from '../../helpers/random-dags.js';
 import { randomPlan } from '../../helpers/random-plan.js';
 
 /**
@@ -145,15 +146,9 @@ describe('planned driver: deadline hand-off, prewarm, tiers', () => {
   });
 
   it('random plans and budgets: every task once on its worker, reference outputs', async () => {
-    const spec = fc.array(fc.array(fc.nat(), { maxLength: 3 }), { minLength: 1, maxLength: 25 }).map(
-      (rows): DagSpec => ({
-        name: 'random',
-        tasks: rows.map((picks, index) => {
-          const deps = index === 0 ? [] : [...new Set(picks.map((p) => `t${p % index}`))];
-          return { id: `t${index}`, op: 'synthetic.work', args: { ms: 0, outputBytes: 100 + index }, ...(deps.length > 0 ? { deps } : {}) };
-        }),
-      }),
-    );
+    const spec = fc
+      .array(fc.array(fc.nat(), { maxLength: 3 }), { minLength: 1, maxLength: 25 })
+      .map((rows) => syntheticDag(rows.map((picks, index) => ({ picks, args: { ms: 0, outputBytes: 100 + index } }))));
     await fc.assert(
       fc.asyncProperty(spec, fc.integer({ min: 1, max: 2 ** 30 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 3 }), fc.boolean(), async (s, seed, workers, budget, dupAll) => {
         const plan = randomPlan(runDagFromSpec(s), s.tasks.map((t) => t.id), seed, { workers, dupAll });

@@ -10,6 +10,7 @@ import { runDagFromSpec } from '../../../src/model/compiled-dag.js';
 import { DEFAULT_WUKONG_OPTIONS } from '../../../src/model/wukong-options.js';
 import { evaluateSequentially } from '../../../src/runtime/sequential-evaluator.js';
 import { MEMORY_STORES, type StoreConfig } from '../../../src/runtime/store-config.js';
+import { syntheticDag } from '../../helpers/random-dags.js';
 import { randomPlan, type RandomPlanOptions } from '../../helpers/random-plan.js';
 import { startRedisServer, type RedisServerHandle } from '../../helpers/redis-server.js';
 
@@ -59,13 +60,7 @@ async function checkPlannedRun(spec: DagSpec, seed: number, planOptions: RandomP
 
 const randomSpec = fc
   .array(fc.array(fc.nat(), { maxLength: 3 }), { minLength: 1, maxLength: 30 })
-  .map((rows): DagSpec => ({
-    name: 'random',
-    tasks: rows.map((picks, index) => {
-      const deps = index === 0 ? [] : [...new Set(picks.map((p) => `t${p % index}`))];
-      return { id: `t${index}`, op: 'synthetic.work', args: { ms: index % 3, outputBytes: 64 + index }, ...(deps.length > 0 ? { deps } : {}) };
-    }),
-  }));
+  .map((rows) => syntheticDag(rows.map((picks, index) => ({ picks, args: { ms: index % 3, outputBytes: 64 + index } }))));
 
 describe('planned mode on the embedded backend (memory stores)', () => {
   for (const name of ['diamond', 'gemm-2x2', 'tree-reduction-16']) {

@@ -16,6 +16,7 @@ import { evaluateSequentially } from '../../../src/runtime/sequential-evaluator.
 import type { WukongOptions } from '../../../src/model/wukong-options.js';
 import { MemoryCoordinator } from '../../../src/storage/memory/memory-coordinator.js';
 import { MemoryIntermediateStore } from '../../../src/storage/memory/memory-intermediate-store.js';
+import { syntheticDag } from '../../helpers/random-dags.js';
 
 /**
  * The driver's deadline hand-off (DriverDeps.timeLeftMs), in one process with memory stores: when
@@ -89,13 +90,7 @@ const arbitrarySpec = fc
     rows: fc.array(fc.array(fc.nat(), { maxLength: 4 }), { minLength: 1, maxLength: 30 }),
     sizes: fc.array(fc.constantFrom(8, 3000, 40_000), { minLength: 1, maxLength: 6 }),
   })
-  .map(({ rows, sizes }): DagSpec => ({
-    name: 'random',
-    tasks: rows.map((picks, index) => {
-      const deps = index === 0 ? [] : [...new Set(picks.map((p) => `t${p % index}`))];
-      return { id: `t${index}`, op: 'synthetic.work', args: { ms: 0, outputBytes: sizes[index % sizes.length] as number }, ...(deps.length > 0 ? { deps } : {}) };
-    }),
-  }));
+  .map(({ rows, sizes }) => syntheticDag(rows.map((picks, index) => ({ picks, args: { ms: 0, outputBytes: sizes[index % sizes.length] as number } }))));
 
 // Small threshold and inline budget, so that random sizes take every path (inline, by key, delayed I/O).
 const arbitraryOptions = fc.record({

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { DagSpec, TaskSpec } from '../../../src/model/dag-schema.js';
+import type { DagSpec } from '../../../src/model/dag-schema.js';
 import type { Plan } from '../../../src/model/annotated-dag.js';
 import { RunReportSchema } from '../../../src/report/run-report.js';
 import { runDagFromSpec } from '../../../src/model/compiled-dag.js';
@@ -8,6 +8,7 @@ import { AWS_PROFILE, DETERMINISTIC_PROFILE, type CostProfile } from '../../../s
 import type { PlannedSimulationResult } from '../../../src/sim/planned-simulation.js';
 import { simulate, type SimulationInput } from '../../../src/sim/simulator.js';
 import { createDagTaskEstimator } from '../../../src/sim/task-estimates.js';
+import { arbitrarySyntheticDag } from '../../helpers/random-dags.js';
 import { randomPlan } from '../../helpers/random-plan.js';
 import { NO_OPTIMIZATIONS, work } from './sim-dags.js';
 
@@ -233,20 +234,8 @@ describe('simulate with a plan (deterministic profile, hand-computed)', () => {
   });
 });
 
-/** Random DAGs as in test/property/sim.property.test.ts: each task depends on up to 4 earlier ones. */
-const arbitrarySpec = (maxTasks: number) =>
-  fc
-    .array(fc.record({ picks: fc.array(fc.nat(), { maxLength: 4 }), ms: fc.integer({ min: 0, max: 50 }), size: fc.constantFrom(10, 5000, 2_000_000) }), {
-      minLength: 1,
-      maxLength: maxTasks,
-    })
-    .map((rows): DagSpec => {
-      const tasks: TaskSpec[] = rows.map((row, index) => {
-        const deps = index === 0 ? [] : [...new Set(row.picks.map((p) => `t${p % index}`))];
-        return { id: `t${index}`, op: 'synthetic.work', args: { ms: row.ms, outputBytes: row.size }, ...(deps.length > 0 ? { deps } : {}) };
-      });
-      return { name: 'random', tasks };
-    });
+/** Random DAGs as in test/property/sim.property.test.ts, with outputs up to 2 MB. */
+const arbitrarySpec = (maxTasks: number) => arbitrarySyntheticDag(maxTasks, [10, 5000, 2_000_000]);
 
 describe('simulate with random plans (AWS profile, random latencies)', () => {
   it('every run completes: each task runs once on its worker after its inputs exist, every output is stored', () => {
