@@ -1,16 +1,14 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DagSpec } from '../../src/model/dag-schema.js';
-import { encodeValue } from '../../src/data/codec.js';
-import { createBuiltinRegistry } from '../../src/ops/builtins.js';
 import { runEmbedded } from '../../src/runtime/embedded/embedded-backend.js';
 import { runDagFromSpec } from '../../src/model/compiled-dag.js';
-import { evaluateSequentially } from '../../src/runtime/sequential-evaluator.js';
 import { MEMORY_STORES, type StoreConfig } from '../../src/runtime/store-config.js';
 import type { WukongOptions } from '../../src/model/wukong-options.js';
 import { combinationLabel, everyOptimizationCombination } from '../helpers/optimization-combinations.js';
 import { syntheticDag } from '../helpers/random-dags.js';
 import { startRedisServer, type RedisServerHandle } from '../helpers/redis-server.js';
+import { expectReferenceOutputs } from '../helpers/reference-outputs.js';
 
 /**
  * Random DAGs of deterministic ops through the real runtime (threads, stores, Arrow codec): every
@@ -44,12 +42,7 @@ async function checkRun(spec: DagSpec, wukong: WukongOptions, stores: StoreConfi
   for (const task of spec.tasks) {
     for (const dep of task.deps ?? []) expect((byId.get(dep)?.endAt ?? Infinity) <= (byId.get(task.id)?.startAt ?? -Infinity)).toBe(true);
   }
-  const reference = await evaluateSequentially(dag, dag.topologicalOrder(), createBuiltinRegistry());
-  for (const ref of dag.outputRefs()) {
-    const got = outcome.outputs.get(ref);
-    expect(got, `output ${ref}`).toBeDefined();
-    expect(Buffer.from(encodeValue(got!)).equals(Buffer.from(encodeValue(reference.get(ref)![0]!)))).toBe(true);
-  }
+  await expectReferenceOutputs(dag, outcome.outputs);
 }
 
 describe('embedded runtime on random DAGs (memory stores)', () => {

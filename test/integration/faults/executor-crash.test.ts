@@ -1,34 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { DagSpec } from '../../../src/model/dag-schema.js';
-import { encodeValue } from '../../../src/data/codec.js';
-import { createBuiltinRegistry } from '../../../src/ops/builtins.js';
 import { runEmbedded } from '../../../src/runtime/embedded/embedded-backend.js';
 import { runDagFromSpec } from '../../../src/model/compiled-dag.js';
-import { evaluateSequentially } from '../../../src/runtime/sequential-evaluator.js';
 import { MEMORY_STORES } from '../../../src/runtime/store-config.js';
 import { DEFAULT_WUKONG_OPTIONS } from '../../../src/model/wukong-options.js';
+import { expectReferenceOutputs } from '../../helpers/reference-outputs.js';
+import { killFirstAttempts, layeredDag } from './fault-dags.js';
 
 /** A layered DAG with fan-outs and fan-ins, tasks that sleep a few ms so kills land mid-task. */
-function layered(seed: number): DagSpec {
-  let s = seed;
-  const rnd = () => {
-    s = (s * 1103515245 + 12345) & 0x7fffffff;
-    return s / 0x7fffffff;
-  };
-  const tasks: DagSpec['tasks'] = [];
-  let previous: string[] = [];
-  for (let layer = 0; layer < 5; layer += 1) {
-    const current: string[] = [];
-    for (let i = 0; i < 6; i += 1) {
-      const id = `l${layer}-${i}`;
-      const deps = previous.length === 0 ? [] : [...new Set([previous[i % previous.length] as string, previous[Math.floor(rnd() * previous.length)] as string])];
-      tasks.push({ id, op: 'synthetic.work', args: { ms: 3, outputBytes: rnd() < 0.5 ? 64 : 400_000, mode: 'sleep' }, ...(deps.length ? { deps } : {}) });
-      current.push(id);
-    }
-    previous = current;
-  }
-  return { name: `layered-${seed}`, tasks };
-}
+const layered = (seed: number): DagSpec => layeredDag(seed, 5, 6, 3, (random) => (random() < 0.5 ? 64 : 400_000));
 
 async function run(spec: DagSpec, killAfterMs: (executorId: string, attempt: number) => number | undefined) {
   const dag = runDagFromSpec(spec);
@@ -45,22 +25,15 @@ describe('executor crashes (threads killed at random points)', () => {
     it(`completes with correct outputs when first attempts are killed mid-run [seed ${seed}]`, async () => {
       // Prepare: kill the first attempt of about a third of the executors, 0-8 ms after dispatch
       // (before, during or after their tasks, uploads and fan-in marks).
-      let s = seed * 7919;
-      const rnd = () => {
-        s = (s * 1103515245 + 12345) & 0x7fffffff;
-        return s / 0x7fffffff;
-      };
+      const kills = killFirstAttempts(seed, 0.35, 8);
       const spec = layered(seed);
       // Act
-      const { dag, outcome } = await run(spec, (_id, attempt) => (attempt === 0 && rnd() < 0.35 ? rnd() * 8 : undefined));
+      const { dag, outcome } = await run(spec, kills.killAfterMs);
       // Assess
       expect(outcome.failure).toBeUndefined();
       expect(outcome.retries).toBeGreaterThan(0);
       console.log(`[executor-crash] seed ${seed}: ${spec.tasks.length} tasks, ${outcome.retries} executor retries after kills, ok`);
-      const reference = await evaluateSequentially(dag, dag.topologicalOrder(), createBuiltinRegistry());
-      for (const ref of dag.outputRefs()) {
-        expect(Buffer.from(encodeValue(outcome.outputs.get(ref)!)).equals(Buffer.from(encodeValue(reference.get(ref)![0]!)))).toBe(true);
-      }
+      await expectReferenceOutputs(dag, outcome.outputs);
     });
   }
 

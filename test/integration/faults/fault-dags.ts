@@ -1,16 +1,12 @@
 import type { DagSpec } from '../../../src/model/dag-schema.js';
-import { encodeValue } from '../../../src/data/codec.js';
-import { createBuiltinRegistry } from '../../../src/ops/builtins.js';
-import type { RunOutcome } from '../../../src/runtime/run-client.js';
-import type { CompiledRunDag } from '../../../src/model/compiled-dag.js';
-import { evaluateSequentially } from '../../../src/runtime/sequential-evaluator.js';
 
 /**
  * A layered DAG of `layers` x `width` sleeping tasks with fan-outs and fan-ins (each task reads
  * one or two tasks of the layer above). Outputs above the inline budget (256 KiB) go through the
- * intermediate store, so store faults hit real reads and writes.
+ * intermediate store, so store faults hit real reads and writes. `outputBytes` may draw each task's
+ * size from the DAG's seeded generator.
  */
-export function layeredDag(seed: number, layers: number, width: number, sleepMs: number, outputBytes: number): DagSpec {
+export function layeredDag(seed: number, layers: number, width: number, sleepMs: number, outputBytes: number | ((random: () => number) => number)): DagSpec {
   let s = seed;
   const rnd = () => {
     s = (s * 1103515245 + 12345) & 0x7fffffff;
@@ -23,22 +19,12 @@ export function layeredDag(seed: number, layers: number, width: number, sleepMs:
     for (let i = 0; i < width; i += 1) {
       const id = `l${layer}-${i}`;
       const deps = previous.length === 0 ? [] : [...new Set([previous[i % previous.length] as string, previous[Math.floor(rnd() * previous.length)] as string])];
-      tasks.push({ id, op: 'synthetic.work', args: { ms: sleepMs, outputBytes, mode: 'sleep' }, ...(deps.length ? { deps } : {}) });
+      tasks.push({ id, op: 'synthetic.work', args: { ms: sleepMs, outputBytes: typeof outputBytes === 'number' ? outputBytes : outputBytes(rnd), mode: 'sleep' }, ...(deps.length ? { deps } : {}) });
       current.push(id);
     }
     previous = current;
   }
   return { name: `layered-${seed}`, tasks };
-}
-
-/** True when every output equals the sequential reference, byte for byte (Arrow IPC encoding). */
-export async function outputsMatchReference(dag: CompiledRunDag, outcome: RunOutcome): Promise<boolean> {
-  const reference = await evaluateSequentially(dag, dag.topologicalOrder(), createBuiltinRegistry());
-  return dag.outputRefs().every((ref) => {
-    const got = outcome.outputs.get(ref);
-    const want = reference.get(ref)?.[0];
-    return got !== undefined && want !== undefined && Buffer.from(encodeValue(got)).equals(Buffer.from(encodeValue(want)));
-  });
 }
 
 /**

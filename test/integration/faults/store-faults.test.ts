@@ -11,7 +11,8 @@ import type { DagSpec } from '../../../src/model/dag-schema.js';
 import { startFaultProxy, type FaultProxyHandle } from '../../helpers/fault-proxy.js';
 import { startRedisServer, type RedisServerHandle } from '../../helpers/redis-server.js';
 import { startS3rver, type S3rverHandle } from '../../helpers/s3rver.js';
-import { layeredDag, outputsMatchReference } from './fault-dags.js';
+import { layeredDag } from './fault-dags.js';
+import { expectReferenceOutputs } from '../../helpers/reference-outputs.js';
 
 /**
  * Store faults: S3 503 SlowDown and connection resets injected by a proxy in front of s3rver, and
@@ -116,7 +117,7 @@ describe('S3 through a fault-injecting proxy', () => {
     // Assess
     expect(error).toBeUndefined();
     expect(outcome?.failure).toBeUndefined();
-    expect(await outputsMatchReference(runDagFromSpec(spec), outcome as EmbeddedOutcome)).toBe(true);
+    await expectReferenceOutputs(runDagFromSpec(spec), (outcome as EmbeddedOutcome).outputs);
     const faults = proxy.stats.slowDowns + proxy.stats.resetsBeforeResponse + proxy.stats.resetsMidBody - before;
     console.log(`[store-faults] s3 run at 20%: ${proxy.stats.requests - requestsBefore} requests, ${faults} faults injected, ok in ${Math.round(elapsedMs)} ms`);
     expect(faults).toBeGreaterThan(0);
@@ -181,7 +182,7 @@ describe('redis-server killed and restarted mid-run', () => {
       );
       expect(elapsedMs).toBeLessThan(deadlineMs + 10_000);
       if (outcome?.ok) {
-        expect(await outputsMatchReference(runDagFromSpec(spec), outcome)).toBe(true);
+        await expectReferenceOutputs(runDagFromSpec(spec), outcome.outputs);
       } else {
         expect(message).toMatch(/redis/i);
       }

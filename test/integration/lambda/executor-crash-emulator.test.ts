@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDagFromSpec } from '../../../src/model/compiled-dag.js';
 import { DEFAULT_WUKONG_OPTIONS } from '../../../src/model/wukong-options.js';
 import { randomPlan } from '../../helpers/random-plan.js';
-import { killFirstAttempts, layeredDag, outputsMatchReference } from '../faults/fault-dags.js';
+import { killFirstAttempts, layeredDag } from '../faults/fault-dags.js';
 import { executorFunction, startLambdaStack, type LambdaStack } from './lambda-stack.js';
+import { expectReferenceOutputs } from '../../helpers/reference-outputs.js';
 
 /**
  * Executor crashes on the Lambda path (issue 22, item 10): the emulator SIGKILLs the handler
@@ -50,7 +51,7 @@ describe('executor processes killed on the Lambda emulator', () => {
       expect(crashed).toBeGreaterThan(0);
       expect(retried).toBeGreaterThanOrEqual(crashed);
       expect(after.asyncDropped - before.asyncDropped).toBe(0);
-      expect(await outputsMatchReference(dag, outcome)).toBe(true);
+      await expectReferenceOutputs(dag, outcome.outputs);
     }, 60_000);
   }
 });

@@ -5,14 +5,12 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadValidDag } from '../../../src/cli/load-valid-dag.js';
 import type { DagSpec } from '../../../src/model/dag-schema.js';
-import { encodeValue } from '../../../src/data/codec.js';
-import { createBuiltinRegistry } from '../../../src/ops/builtins.js';
 import type { LambdaOutcome } from '../../../src/runtime/lambda/lambda-backend.js';
 import { LAMBDA_ASYNC_PAYLOAD_BYTES } from '../../../src/runtime/lambda/lambda-limits.js';
 import { runDagFromSpec, type CompiledRunDag } from '../../../src/model/compiled-dag.js';
-import { evaluateSequentially } from '../../../src/runtime/sequential-evaluator.js';
 import { DEFAULT_WUKONG_OPTIONS, type WukongOptions } from '../../../src/model/wukong-options.js';
 import { executorFunction, lambdaRunReport, startLambdaStack, type LambdaStack } from './lambda-stack.js';
+import { expectReferenceOutputs } from '../../helpers/reference-outputs.js';
 
 /**
  * The Lambda path end to end, with nothing mocked: the esbuild bundle of lambda/handler.ts runs in
@@ -48,15 +46,10 @@ async function runExample(spec: DagSpec, dag: CompiledRunDag, wukong: WukongOpti
   return stack.run(spec, dag, wukong, memoryMb);
 }
 
-async function expectReferenceOutputs(outcome: LambdaOutcome, dag: CompiledRunDag): Promise<void> {
+async function expectSuccessfulRun(outcome: LambdaOutcome, dag: CompiledRunDag): Promise<void> {
   expect(outcome.failure).toBeUndefined();
   expect(outcome.ok).toBe(true);
-  const reference = await evaluateSequentially(dag, dag.topologicalOrder(), createBuiltinRegistry());
-  for (const ref of dag.outputRefs()) {
-    const got = outcome.outputs.get(ref);
-    expect(got, `output ${ref}`).toBeDefined();
-    expect(Buffer.from(encodeValue(got!)).equals(Buffer.from(encodeValue(reference.get(ref)![0]!))), `output ${ref}`).toBe(true);
-  }
+  await expectReferenceOutputs(dag, outcome.outputs);
 }
 
 describe('the Lambda backend on the emulator, Redis and s3rver', () => {
@@ -87,7 +80,7 @@ describe('the Lambda backend on the emulator, Redis and s3rver', () => {
       const { spec, dag } = await loadValidDag(join(EXAMPLES, `${example}.json`));
       const before = stack.emulator.stats(TIERS['1769']);
       const outcome = await runExample(spec, dag, DEFAULT_WUKONG_OPTIONS);
-      await expectReferenceOutputs(outcome, dag);
+      await expectSuccessfulRun(outcome, dag);
 
       const report = lambdaRunReport(outcome, spec.name ?? example, 'wukong');
       expect(report.summary.tasks).toBe(spec.tasks.length);
@@ -110,7 +103,7 @@ describe('the Lambda backend on the emulator, Redis and s3rver', () => {
   it('moves outputs through S3 when they exceed the inline budget', async () => {
     const { spec, dag } = await loadValidDag(join(EXAMPLES, 'gemm-2x2.json'));
     const outcome = await runExample(spec, dag, { ...DEFAULT_WUKONG_OPTIONS, inlineBudgetBytes: 1024, thresholdBytes: 1024 });
-    await expectReferenceOutputs(outcome, dag);
+    await expectSuccessfulRun(outcome, dag);
     const bytesRead = outcome.executors.flatMap((e) => e.tasks).reduce((sum, t) => sum + t.bytesRead, 0);
     expect(bytesRead).toBeGreaterThan(0);
     // Nothing of the run is left behind in Redis or S3.
@@ -128,7 +121,7 @@ describe('the Lambda backend on the emulator, Redis and s3rver', () => {
     const spec = { name: 'chain', tasks } as DagSpec;
     const dag = runDagFromSpec(spec);
     const outcome = await runExample(spec, dag, DEFAULT_WUKONG_OPTIONS, 512);
-    await expectReferenceOutputs(outcome, dag);
+    await expectSuccessfulRun(outcome, dag);
     // 6 x 0.4 s does not fit one 2 s invocation: the chain ran in several, none timed out.
     expect(outcome.executors.length).toBeGreaterThanOrEqual(2);
     expect(outcome.executors.flatMap((e) => e.tasks)).toHaveLength(6);

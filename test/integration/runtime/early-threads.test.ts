@@ -2,15 +2,13 @@ import { readFile } from 'node:fs/promises';
 import type { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSubmitThreadsEarly } from '../../../src/cli/submit-threads-early.js';
-import { encodeValue } from '../../../src/data/codec.js';
 import type { DagSpec } from '../../../src/model/dag-schema.js';
 import { runDagFromSpec } from '../../../src/model/compiled-dag.js';
 import { DEFAULT_WUKONG_OPTIONS } from '../../../src/model/wukong-options.js';
-import { createBuiltinRegistry } from '../../../src/ops/builtins.js';
 import { endUntakenEarlyThreads, executorThreadScript, startEarlyThreads, takeEarlyThread } from '../../../src/runtime/embedded/early-threads.js';
 import { runEmbedded } from '../../../src/runtime/embedded/embedded-backend.js';
-import { evaluateSequentially } from '../../../src/runtime/sequential-evaluator.js';
 import { MEMORY_STORES } from '../../../src/runtime/store-config.js';
+import { expectReferenceOutputs } from '../../helpers/reference-outputs.js';
 
 /**
  * `wukong submit` starts its executor threads before it loads the CLI (src/runtime/embedded/
@@ -44,10 +42,7 @@ describe('executor threads started early', () => {
     await Promise.all(readies);
     expect(outcome.failure).toBeUndefined();
     expect(takeEarlyThread(script)).toBeUndefined();
-    const reference = await evaluateSequentially(dag, dag.topologicalOrder(), createBuiltinRegistry());
-    for (const ref of dag.outputRefs()) {
-      expect(Buffer.from(encodeValue(outcome.outputs.get(ref)!)).equals(Buffer.from(encodeValue(reference.get(ref)![0]!))), `output ${ref}`).toBe(true);
-    }
+    await expectReferenceOutputs(dag, outcome.outputs);
   }, 120_000);
 
   it('a pool smaller than the threads started early ends the rest', async () => {

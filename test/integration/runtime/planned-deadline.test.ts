@@ -1,23 +1,16 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DagSpec } from '../../../src/model/dag-schema.js';
-import { encodeValue } from '../../../src/data/codec.js';
 import { createBuiltinRegistry } from '../../../src/ops/builtins.js';
 import type { Plan } from '../../../src/model/annotated-dag.js';
-import { systemClock } from '../../../src/runtime/clock.js';
-import type { DriverDeps } from '../../../src/runtime/executor-driver.js';
-import { handleInvocation } from '../../../src/runtime/invocation.js';
-import type { Invoker } from '../../../src/runtime/invoker.js';
-import { silentLogger } from '../../../src/model/logger.js';
-import type { ExecutorPayload } from '../../../src/runtime/payload.js';
-import { RunCache } from '../../../src/runtime/run-cache.js';
-import { executeRun, type RunOutcome } from '../../../src/runtime/run-client.js';
+import type { RunOutcome } from '../../../src/runtime/run-client.js';
 import { runDagFromSpec } from '../../../src/model/compiled-dag.js';
-import { evaluateSequentially } from '../../../src/runtime/sequential-evaluator.js';
 import { DEFAULT_WUKONG_OPTIONS } from '../../../src/model/wukong-options.js';
 import { MemoryCoordinator } from '../../../src/storage/memory/memory-coordinator.js';
 import { MemoryIntermediateStore } from '../../../src/storage/memory/memory-intermediate-store.js';
+import { runInProcess } from '../../helpers/in-process-run.js';
 import { syntheticDag } from '../../helpers/random-dags.js';
+import { expectReferenceOutputs } from '../../helpers/reference-outputs.js';
 import { randomPlan } from '../../helpers/random-plan.js';
 
 /**
@@ -42,43 +35,21 @@ async function runPlanned(spec: DagSpec, plan: Plan, tasksPerExecutor: number, p
   const coordinator = new MemoryCoordinator();
   const store = new MemoryIntermediateStore();
   opened.push(coordinator, store);
-  const runs = new RunCache(coordinator, runDagFromSpec);
   const prewarmedMb: number[] = [];
   const invokedTiers: (number | undefined)[] = [];
-  const invoker: Invoker = {
-    invoke: async (payload: ExecutorPayload) => {
-      invokedTiers.push(payload.memoryMb);
-      setImmediate(() => void handleInvocation(payload, depsWithBudget(), { cold: false }));
-    },
-    prewarm: async (memoryMb: number) => {
+  const outcome = await runInProcess(spec, {
+    store,
+    coordinator,
+    ops,
+    wukong: DEFAULT_WUKONG_OPTIONS,
+    plan,
+    parkAfterMs,
+    tasksPerExecutor,
+    onInvoke: (payload) => invokedTiers.push(payload.memoryMb),
+    prewarm: async (memoryMb) => {
       prewarmedMb.push(memoryMb);
     },
-  };
-  const depsWithBudget = (): DriverDeps => {
-    let asked = 0;
-    return {
-      store,
-      coordinator,
-      invoker,
-      ops,
-      clock: systemClock,
-      logger: silentLogger,
-      runs,
-      memoryMb: 1769,
-      invokeConcurrency: 4,
-      cpuMs: () => 0,
-      memoryBytes: () => 0,
-      timeLeftMs: () => {
-        asked += 1;
-        return asked >= tasksPerExecutor ? 0 : 60_000;
-      },
-    };
-  };
-  const dag = runDagFromSpec(spec);
-  const outcome = await executeRun(
-    { spec: { dag: spec, wukong: DEFAULT_WUKONG_OPTIONS, progressIntervalMs: 0, plan, parkAfterMs }, dag, outputRefs: dag.outputRefs(), deadlineMs: 20_000 },
-    { coordinator, store, invoker, clock: systemClock },
-  );
+  });
   return { outcome, prewarmedMb, invokedTiers };
 }
 
@@ -91,11 +62,7 @@ async function expectCorrect(spec: DagSpec, plan: Plan, outcome: RunOutcome): Pr
     expect(runs.get(task.id), `runs of ${task.id}`).toBe(1);
     expect(own.find((t) => t.taskId === task.id)?.worker).toBe(plan.tasks[task.id]?.worker);
   }
-  const dag = runDagFromSpec(spec);
-  const reference = await evaluateSequentially(dag, dag.topologicalOrder(), ops);
-  for (const ref of dag.outputRefs()) {
-    expect(Buffer.from(encodeValue(outcome.outputs.get(ref)!)).equals(Buffer.from(encodeValue(reference.get(ref)![0]!))), `output ${ref}`).toBe(true);
-  }
+  await expectReferenceOutputs(runDagFromSpec(spec), outcome.outputs, ops);
 }
 
 const chain: DagSpec = {

@@ -2,17 +2,15 @@ import { readFile } from 'node:fs/promises';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DagSpec } from '../../../src/model/dag-schema.js';
-import { encodeValue } from '../../../src/data/codec.js';
-import { createBuiltinRegistry } from '../../../src/ops/builtins.js';
 import type { Plan } from '../../../src/model/annotated-dag.js';
 import { runEmbedded } from '../../../src/runtime/embedded/embedded-backend.js';
 import { runDagFromSpec } from '../../../src/model/compiled-dag.js';
 import { DEFAULT_WUKONG_OPTIONS } from '../../../src/model/wukong-options.js';
-import { evaluateSequentially } from '../../../src/runtime/sequential-evaluator.js';
 import { MEMORY_STORES, type StoreConfig } from '../../../src/runtime/store-config.js';
 import { syntheticDag } from '../../helpers/random-dags.js';
 import { randomPlan, type RandomPlanOptions } from '../../helpers/random-plan.js';
 import { startRedisServer, type RedisServerHandle } from '../../helpers/redis-server.js';
+import { expectReferenceOutputs } from '../../helpers/reference-outputs.js';
 
 /**
  * Planned mode through the real embedded runtime (threads, stores, Arrow codec, inboxes): under
@@ -49,12 +47,7 @@ async function checkPlannedRun(spec: DagSpec, seed: number, planOptions: RandomP
   const usedWorkers = new Set(Object.values(plan.tasks).map((a) => a.worker));
   for (const w of usedWorkers) expect(ids2.filter((id) => id === `w-${w}`), `fresh starts of worker ${w}`).toHaveLength(1);
   for (const e of outcome.executors) expect(e.worker).toBeDefined();
-  const reference = await evaluateSequentially(dag, dag.topologicalOrder(), createBuiltinRegistry());
-  for (const ref of dag.outputRefs()) {
-    const got = outcome.outputs.get(ref);
-    expect(got, `output ${ref}`).toBeDefined();
-    expect(Buffer.from(encodeValue(got!)).equals(Buffer.from(encodeValue(reference.get(ref)![0]!))), `output ${ref} equals the reference`).toBe(true);
-  }
+  await expectReferenceOutputs(dag, outcome.outputs);
   return outcome;
 }
 

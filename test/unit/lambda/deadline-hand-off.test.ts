@@ -1,22 +1,15 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DagSpec } from '../../../src/model/dag-schema.js';
-import { encodeValue } from '../../../src/data/codec.js';
 import { createBuiltinRegistry } from '../../../src/ops/builtins.js';
-import { systemClock } from '../../../src/runtime/clock.js';
-import type { DriverDeps } from '../../../src/runtime/executor-driver.js';
-import { handleInvocation } from '../../../src/runtime/invocation.js';
-import type { Invoker } from '../../../src/runtime/invoker.js';
-import { silentLogger } from '../../../src/model/logger.js';
-import type { ExecutorPayload } from '../../../src/runtime/payload.js';
-import { RunCache } from '../../../src/runtime/run-cache.js';
-import { executeRun, type RunOutcome } from '../../../src/runtime/run-client.js';
+import type { RunOutcome } from '../../../src/runtime/run-client.js';
 import { runDagFromSpec } from '../../../src/model/compiled-dag.js';
-import { evaluateSequentially } from '../../../src/runtime/sequential-evaluator.js';
 import type { WukongOptions } from '../../../src/model/wukong-options.js';
 import { MemoryCoordinator } from '../../../src/storage/memory/memory-coordinator.js';
 import { MemoryIntermediateStore } from '../../../src/storage/memory/memory-intermediate-store.js';
+import { runInProcess } from '../../helpers/in-process-run.js';
 import { syntheticDag } from '../../helpers/random-dags.js';
+import { expectReferenceOutputs } from '../../helpers/reference-outputs.js';
 
 /**
  * The driver's deadline hand-off (DriverDeps.timeLeftMs), in one process with memory stores: when
@@ -35,37 +28,7 @@ async function runWithDeadlines(spec: DagSpec, wukong: WukongOptions, tasksPerEx
   const coordinator = new MemoryCoordinator();
   const store = new MemoryIntermediateStore();
   opened.push(coordinator, store);
-  const runs = new RunCache(coordinator, runDagFromSpec);
-  const invoker: Invoker = {
-    // Like an Event invocation: accepted now, run later, each with its own deadline.
-    invoke: async (payload: ExecutorPayload) => {
-      setImmediate(() => void handleInvocation(payload, depsWithBudget(), { cold: false }));
-    },
-  };
-  const depsWithBudget = (): DriverDeps => {
-    let tasksRun = 0;
-    return {
-      store,
-      coordinator,
-      invoker,
-      ops,
-      clock: systemClock,
-      logger: silentLogger,
-      runs,
-      memoryMb: 1769,
-      workerConfig: { memoryMb: 1769, vcpu: 1 },
-      invokeConcurrency: 4,
-      cpuMs: () => 0,
-      memoryBytes: () => 0,
-      // Asked once after each task: plenty of time until the budget of tasks is spent.
-      timeLeftMs: () => {
-        tasksRun += 1;
-        return tasksRun >= tasksPerExecutor ? 0 : 60_000;
-      },
-    };
-  };
-  const dag = runDagFromSpec(spec);
-  return executeRun({ spec: { dag: spec, wukong, progressIntervalMs: 0 }, dag, outputRefs: dag.outputRefs(), deadlineMs: 20_000 }, { coordinator, store, invoker, clock: systemClock });
+  return runInProcess(spec, { store, coordinator, ops, wukong, tasksPerExecutor });
 }
 
 async function expectCorrectRun(spec: DagSpec, outcome: RunOutcome): Promise<void> {
@@ -78,11 +41,7 @@ async function expectCorrectRun(spec: DagSpec, outcome: RunOutcome): Promise<voi
   for (const task of spec.tasks) {
     for (const dep of task.deps ?? []) expect(byId.get(dep)!.endAt <= byId.get(task.id)!.startAt, `${dep} before ${task.id}`).toBe(true);
   }
-  const dag = runDagFromSpec(spec);
-  const reference = await evaluateSequentially(dag, dag.topologicalOrder(), ops);
-  for (const ref of dag.outputRefs()) {
-    expect(Buffer.from(encodeValue(outcome.outputs.get(ref)!)).equals(Buffer.from(encodeValue(reference.get(ref)![0]!))), `output ${ref}`).toBe(true);
-  }
+  await expectReferenceOutputs(runDagFromSpec(spec), outcome.outputs, ops);
 }
 
 const arbitrarySpec = fc

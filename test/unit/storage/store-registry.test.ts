@@ -1,20 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { encodeValue } from '../../../src/data/codec.js';
 import { TransferRecordSchema } from '../../../src/metadata/records.js';
 import { runDagFromSpec } from '../../../src/model/compiled-dag.js';
 import type { DagSpec } from '../../../src/model/dag-schema.js';
-import { silentLogger } from '../../../src/model/logger.js';
 import { DEFAULT_WUKONG_OPTIONS } from '../../../src/model/wukong-options.js';
 import { createBuiltinRegistry } from '../../../src/ops/builtins.js';
-import { systemClock } from '../../../src/runtime/clock.js';
-import type { DriverDeps } from '../../../src/runtime/executor-driver.js';
-import { handleInvocation } from '../../../src/runtime/invocation.js';
-import type { Invoker } from '../../../src/runtime/invoker.js';
-import type { ExecutorPayload } from '../../../src/runtime/payload.js';
-import { RunCache } from '../../../src/runtime/run-cache.js';
-import { executeRun } from '../../../src/runtime/run-client.js';
-import { evaluateSequentially } from '../../../src/runtime/sequential-evaluator.js';
 import { StoreConfigSchema, usesMainThreadMemory } from '../../../src/runtime/store-config.js';
 import { createExecutorStores } from '../../../src/runtime/store-factory.js';
 import type { IntermediateStore } from '../../../src/storage/intermediate-store.js';
@@ -22,6 +12,8 @@ import { MemoryCoordinator } from '../../../src/storage/memory/memory-coordinato
 import { MemoryIntermediateStore } from '../../../src/storage/memory/memory-intermediate-store.js';
 import { STORE_KINDS } from '../../../src/storage/store-kinds.js';
 import type { StoreKindDefinition } from '../../../src/storage/store-registry.js';
+import { runInProcess } from '../../helpers/in-process-run.js';
+import { expectReferenceOutputs } from '../../helpers/reference-outputs.js';
 
 /**
  * A store kind added the way the architecture says a new one is (a definition plus one
@@ -101,33 +93,12 @@ describe('store registry: a new store kind is one definition and one registratio
     };
     const wukong = { ...DEFAULT_WUKONG_OPTIONS, fanOutClustering: false, fanInClustering: false, delayedIo: false, thresholdBytes: 1_000_000, inlineBudgetBytes: 1_000 };
     const ops = createBuiltinRegistry();
-    const runs = new RunCache(coordinator, runDagFromSpec);
-    const invoker: Invoker = {
-      invoke: async (payload: ExecutorPayload) => {
-        setImmediate(() => void handleInvocation(payload, deps, { cold: false }));
-      },
-    };
-    const deps: DriverDeps = {
-      store,
-      coordinator,
-      invoker,
-      ops,
-      clock: systemClock,
-      logger: silentLogger,
-      runs,
-      memoryMb: 1769,
-      invokeConcurrency: 4,
-      cpuMs: () => 0,
-      memoryBytes: () => 0,
-    };
-    const dag = runDagFromSpec(spec);
-    const outcome = await executeRun({ spec: { dag: spec, wukong, progressIntervalMs: 0 }, dag, outputRefs: dag.outputRefs(), deadlineMs: 20_000 }, { coordinator, store, invoker, clock: systemClock });
+    const outcome = await runInProcess(spec, { store, coordinator, ops, wukong });
     await store.close();
     await host.coordinator.close();
 
     expect(outcome.failure).toBeUndefined();
-    const reference = await evaluateSequentially(dag, dag.topologicalOrder(), ops);
-    expect(Buffer.from(encodeValue(outcome.outputs.get('d')!)).equals(Buffer.from(encodeValue(reference.get('d')![0]!)))).toBe(true);
+    await expectReferenceOutputs(runDagFromSpec(spec), outcome.outputs, ops);
     // a's output reaches the executor invoked for its second child by key, and the fan-in d reads
     // the other parent's output by key: both went through the ledger.
     const ledger = ledgers.get('run')!;
