@@ -38,6 +38,14 @@ describe('LambdaInvoker against the emulator', () => {
     await emulator?.stop();
   });
 
+  /** One slot and a queue of one: of quick invocations beyond two, Lambda throttles (429) the rest at first. */
+  const startThrottling = async (retry: { baseDelayMs: number; maxDelayMs: number; throttleDeadlineMs: number }) => {
+    const started = await LambdaEmulator.start({ functions: [slowFunction({ reservedConcurrency: 1 })], maxQueuedEventsPerFunction: 1, baseEnvironment });
+    emulator = started;
+    invoker = new LambdaInvoker({ functions: { prefix: 'wk-exec-' }, memoryMb: 1769, region: 'us-east-1', endpoint: started.url, credentials, retry });
+    return { emulator: started, invoker };
+  };
+
   it('starts executors as Event invocations of the tier\'s function, and pre-warms', async () => {
     emulator = await LambdaEmulator.start({ functions: [slowFunction()], baseEnvironment });
     invoker = new LambdaInvoker({ functions: { prefix: 'wk-exec-' }, memoryMb: 1769, region: 'us-east-1', endpoint: emulator.url, credentials });
@@ -67,37 +75,20 @@ describe('LambdaInvoker against the emulator', () => {
   });
 
   it('retries throttled invocations with backoff until Lambda accepts them', async () => {
-    // One slot and a queue of one: of four quick invocations, two are throttled (429) at first.
-    emulator = await LambdaEmulator.start({ functions: [slowFunction({ reservedConcurrency: 1 })], maxQueuedEventsPerFunction: 1, baseEnvironment });
-    invoker = new LambdaInvoker({
-      functions: { prefix: 'wk-exec-' },
-      memoryMb: 1769,
-      region: 'us-east-1',
-      endpoint: emulator.url,
-      credentials,
-      retry: { baseDelayMs: 20, maxDelayMs: 200, throttleDeadlineMs: 20_000 },
-    });
-    const active = invoker;
-    await Promise.all(['a', 'b', 'c', 'd'].map((id) => active.invoke(payload(id))));
-    await emulator.whenIdle();
-    expect(invoker.throttles).toBeGreaterThanOrEqual(2);
-    expect(emulator.stats('wk-exec-1769').throttles).toBe(invoker.throttles);
-    expect(emulator.stats('wk-exec-1769').invocations).toBe(4);
+    // Of four quick invocations, two are throttled at first.
+    const throttled = await startThrottling({ baseDelayMs: 20, maxDelayMs: 200, throttleDeadlineMs: 20_000 });
+    await Promise.all(['a', 'b', 'c', 'd'].map((id) => throttled.invoker.invoke(payload(id))));
+    await throttled.emulator.whenIdle();
+    expect(throttled.invoker.throttles).toBeGreaterThanOrEqual(2);
+    expect(throttled.emulator.stats('wk-exec-1769').throttles).toBe(throttled.invoker.throttles);
+    expect(throttled.emulator.stats('wk-exec-1769').invocations).toBe(4);
   });
 
   it('gives up on a throttled invocation at the throttle deadline with a clear error', async () => {
-    emulator = await LambdaEmulator.start({ functions: [slowFunction({ reservedConcurrency: 1 })], maxQueuedEventsPerFunction: 1, baseEnvironment });
-    invoker = new LambdaInvoker({
-      functions: { prefix: 'wk-exec-' },
-      memoryMb: 1769,
-      region: 'us-east-1',
-      endpoint: emulator.url,
-      credentials,
-      retry: { baseDelayMs: 5, maxDelayMs: 10, throttleDeadlineMs: 50 },
-    });
-    await invoker.invoke(payload('a'));
-    await invoker.invoke(payload('b'));
-    const error = await invoker.invoke(payload('c')).catch((e: unknown) => e);
+    const { invoker: throttling } = await startThrottling({ baseDelayMs: 5, maxDelayMs: 10, throttleDeadlineMs: 50 });
+    await throttling.invoke(payload('a'));
+    await throttling.invoke(payload('b'));
+    const error = await throttling.invoke(payload('c')).catch((e: unknown) => e);
     expect((error as { code?: string }).code).toBe('LIMIT_EXCEEDED');
     expect((error as Error).message).toMatch(/invoking wk-exec-1769 for executor x-c .* was throttled \d+ times/);
   });
