@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Coordinator, FanInMark } from '../../../src/storage/coordinator.js';
+import { mulberry32 } from '../../helpers/mulberry32.js';
 
 /** One coordinator under test, on an empty keyspace of its own, with the TTL asked for. */
 export interface CoordinatorUnderTest {
@@ -275,13 +276,7 @@ async function writeOneOfEach(coordinator: Coordinator, prefix: string): Promise
 
 /** A deterministic shuffle (mulberry32, seeded), so a failing interleaving can be rerun. */
 function shuffled<T>(items: T[], seed: number): T[] {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t ^= t + Math.imul(t ^ (t >>> 7), 61 | t);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   for (let i = items.length - 1; i > 0; i -= 1) {
     const j = Math.floor(next() * (i + 1));
     [items[i], items[j]] = [items[j] as T, items[i] as T];

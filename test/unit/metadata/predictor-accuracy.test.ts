@@ -3,7 +3,7 @@ import { cpuShareOf } from '../../../src/metadata/cpu-share.js';
 import { historyFromRecords } from '../../../src/metadata/metadata-history.js';
 import { MetadataPredictor } from '../../../src/metadata/predictor.js';
 import type { MetadataRecord } from '../../../src/metadata/records.js';
-import { seededRandom } from './record-fixtures.js';
+import { mulberry32 } from '../../helpers/mulberry32.js';
 
 /**
  * Accuracy on synthetic history drawn from a known model: execution time at one vCPU is
@@ -21,7 +21,7 @@ function normal(random: () => number): number {
 }
 
 function syntheticHistory(seed: number, sigma: number, stragglerShare: number): MetadataRecord[] {
-  const random = seededRandom(seed);
+  const random = mulberry32(seed);
   const records: MetadataRecord[] = [];
   const trainingSizes = [1, 2, 4, 6, 8, 10, 15, 17.5, 20].map((mb) => mb * 1_000_000);
   for (let i = 0; i < 270; i += 1) {

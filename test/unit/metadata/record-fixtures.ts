@@ -28,15 +28,3 @@ export function invokeRecord(overrides: Partial<InvokeRecord> = {}): InvokeRecor
 export function poolRecord(overrides: Partial<PoolRecord> = {}): PoolRecord {
   return { type: 'pool', runId: 'run-1', threads: 2, tasks: 10, busyMs: 40, syncOpMs: 25, awaitedOpMs: 0, at: 1_700_000_000_000, ...overrides };
 }
-
-/** mulberry32: a tiny seeded generator, so "random" test data is the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

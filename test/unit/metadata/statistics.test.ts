@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { inverseStandardNormal, latencyPriorCdf, latencyPriorStatistic } from '../../../src/metadata/latency-prior.js';
 import { fitNonNegativeLine, theilSenLine } from '../../../src/metadata/robust-fit.js';
 import { mean, median, percentile, percentileInPlace, percentileOfSorted, slaStatisticOfSorted } from '../../../src/metadata/statistics.js';
-import { seededRandom } from './record-fixtures.js';
+import { mulberry32 } from '../../helpers/mulberry32.js';
 
 describe('percentiles', () => {
   it('interpolate linearly between closest ranks (type 7, as NumPy)', () => {
@@ -54,7 +54,7 @@ describe('robust line fit', () => {
   });
 
   it('recovers the slope within 10% with 20% wild outliers (least squares would not)', () => {
-    const random = seededRandom(7);
+    const random = mulberry32(7);
     const trueSlope = 0.002; // ms per byte
     const trueIntercept = 40;
     const points = Array.from({ length: 200 }, (_, i) => {
