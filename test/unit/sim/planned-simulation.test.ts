@@ -4,13 +4,12 @@ import type { DagSpec } from '../../../src/model/dag-schema.js';
 import type { Plan } from '../../../src/model/annotated-dag.js';
 import { RunReportSchema } from '../../../src/report/run-report.js';
 import { runDagFromSpec } from '../../../src/model/compiled-dag.js';
-import { AWS_PROFILE, DETERMINISTIC_PROFILE, type CostProfile } from '../../../src/cost/profile.js';
+import { AWS_PROFILE, type CostProfile } from '../../../src/cost/profile.js';
 import type { PlannedSimulationResult } from '../../../src/sim/planned-simulation.js';
-import { simulate, type SimulationInput } from '../../../src/sim/simulator.js';
-import { createDagTaskEstimator } from '../../../src/sim/task-estimates.js';
+import type { SimulationInput } from '../../../src/sim/simulator.js';
 import { arbitrarySyntheticDag } from '../../helpers/random-dags.js';
 import { randomPlan } from '../../helpers/random-plan.js';
-import { NO_OPTIMIZATIONS, work } from './sim-dags.js';
+import { simulateSpec, work } from './sim-dags.js';
 
 /*
  * Hand-computed makespans with the deterministic profile: Invoke call 20 ms, cold start 100 ms,
@@ -38,20 +37,7 @@ function simulatePlanned(
   plan: Pick<Plan, 'tasks' | 'workers'> & Partial<Plan>,
   overrides: Partial<Omit<SimulationInput, 'dag' | 'estimator' | 'plan'>> & { profile?: CostProfile } = {},
 ): PlannedSimulationResult {
-  const dag = runDagFromSpec(spec);
-  const profile = overrides.profile ?? DETERMINISTIC_PROFILE;
-  return simulate({
-    wukong: NO_OPTIMIZATIONS,
-    seed: 1,
-    memoryMb: 1769,
-    storeKind: 'redis',
-    validateEveryStep: true,
-    ...overrides,
-    profile,
-    dag,
-    estimator: createDagTaskEstimator(dag, profile),
-    plan,
-  }) as PlannedSimulationResult;
+  return simulateSpec(spec, { ...overrides, plan }) as PlannedSimulationResult;
 }
 
 describe('simulate with a plan (deterministic profile, hand-computed)', () => {
