@@ -25,7 +25,9 @@ export const WukongOptionsSchema = z
     thresholdBytes: z.number().int().nonnegative(),
     /**
      * Store every small output before its fan-in marks and invocations, needed or not, as the
-     * original does (`process_small`). Off: store only what another executor or the client reads.
+     * original does (`process_small`); with every optimization off, every output (the original
+     * without clustering has no big-output path). Off: store only what another executor or the
+     * client reads.
      * Absent (older run specs, the CLI): on.
      */
     alwaysStore: z.boolean().default(true),

@@ -12,7 +12,7 @@ export type FanInStep = 'check' | 'checking' | 'delayed' | 'delayed-checking' | 
 export interface Completion {
   readonly taskId: string;
   readonly large: boolean;
-  /** alwaysStore: the output is stored before any mark or invocation (small outputs). */
+  /** alwaysStore: the output is stored before any mark or invocation (small outputs; all of them with every optimization off). */
   readonly storeFirst: boolean;
   readonly singles: readonly string[];
   readonly fanIns: Map<string, FanInStep>;

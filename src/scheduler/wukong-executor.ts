@@ -22,10 +22,11 @@ export interface WukongHints extends TaskHints {
  * updates the state and returns the instructions that are now possible.
  *
  * An executor runs one task at a time, in rounds. After a task T finishes:
- * - a small output (below thresholdBytes) is stored first (alwaysStore), then each fan-in child is
- *   marked; of the ready children the executor keeps at most one per round to become (the first
- *   of its static schedule, run when the round's local work is done) and invokes the others,
- *   inline when T's output fits the payload budget, by key otherwise;
+ * - a small output (below thresholdBytes; any output when every optimization is off) is stored
+ *   first (alwaysStore), then each fan-in child is marked; of the ready children the executor
+ *   keeps at most one per round to become (the first of its static schedule, run when the round's
+ *   local work is done) and invokes the others, inline when T's output fits the payload budget,
+ *   by key otherwise;
  * - a large output runs every ready child here, in sequence, invoking nobody (clustering: single
  *   parent children, and fan-ins whose other parents are done, found by a read-only check first);
  *   an unready fan-in child either waits with the output held in memory (delayed I/O: rechecked
@@ -166,8 +167,11 @@ export class WukongExecutor {
     this.current = undefined;
     this.held.holdWhole(taskId);
     this.outputBytes.set(taskId, outputBytes);
-    const { thresholdBytes, fanInClustering, delayedIo, alwaysStore } = this.options;
+    const { thresholdBytes, fanOutClustering, fanInClustering, delayedIo, alwaysStore } = this.options;
     const large = outputBytes >= thresholdBytes;
+    // With every optimization off nothing takes the big-output path: the original without clustering
+    // (its threshold out of reach) sends every output through process_small, which stores it first.
+    const bigPath = large && (fanOutClustering || fanInClustering || delayedIo);
     const checkFirst = large && (fanInClustering || delayedIo);
     const singles: string[] = [];
     const fanIns = new Map<string, FanInStep>();
@@ -179,7 +183,7 @@ export class WukongExecutor {
     this.completions.set(taskId, {
       taskId,
       large,
-      storeFirst: alwaysStore && !large && hasReaders,
+      storeFirst: alwaysStore && !bigPath && hasReaders,
       singles,
       fanIns,
       late: new Set(),

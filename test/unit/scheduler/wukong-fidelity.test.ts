@@ -171,6 +171,20 @@ describe('WUKONG fidelity: the original executor rules', () => {
     expect(step({ type: 'ran', taskId: 'a', outputBytes: BIG })).toEqual([{ type: 'run', taskId: 'b' }]);
   });
 
+  it('with every optimization off a big output is stored before its become, as the original without clustering stores every output', () => {
+    const none: WukongOptions = { ...ALL, fanOutClustering: false, fanInClustering: false, delayedIo: false, alwaysStore: true };
+    const { exec, step } = machine(graphOf({ a: [], b: ['a'] }), none);
+    step({ type: 'start', taskId: 'a', inline: [] });
+    // Only b reads a and b runs here, yet a is written first (process_small), and b waits for it.
+    expect(step({ type: 'ran', taskId: 'a', outputBytes: BIG })).toEqual([{ type: 'put', taskId: 'a' }]);
+    expect(exec.stateOf('b')).toBeUndefined();
+    expect(step({ type: 'put-done', taskId: 'a' })).toEqual([{ type: 'run', taskId: 'b' }]);
+    // Any optimization on brings the big-output path back: no write for a child that runs here.
+    const { step: stepFanOut } = machine(graphOf({ a: [], b: ['a'] }), { ...none, fanOutClustering: true });
+    stepFanOut({ type: 'start', taskId: 'a', inline: [] });
+    expect(stepFanOut({ type: 'ran', taskId: 'a', outputBytes: BIG })).toEqual([{ type: 'run', taskId: 'b' }]);
+  });
+
   it('per-output fetches: a consumer of t#1 fetches only output 1; a later consumer of t#0 fetches only output 0', () => {
     // t (two outputs) ran elsewhere; this executor runs u (reads t#1) and then v (reads t#0 and u).
     const refs: Record<string, { taskId: string; output: number }[]> = { t: [], u: [{ taskId: 't', output: 1 }], v: [{ taskId: 't', output: 0 }, { taskId: 'u', output: 0 }] };
