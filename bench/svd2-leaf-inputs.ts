@@ -8,20 +8,27 @@
  * (the original starts leaves in the order of its update_graph walk, A and Ω interleaved).
  * For simulation only: the outputs are no longer an SVD of anything checked.
  *
- *   node bin/wukong.js generate svd-square --param n=50000 --param block=5000 --param powerIterations=0 --param rank=5 -o svd2.json
- *   npm run build && node dist/bench/svd2-leaf-inputs.js svd2.json svd2-leaf.json [--omega first|last]
+ *   npm run build && node dist/bench/svd2-leaf-inputs.js [--n 50000] [--block 5000] [--omega first|last] [-o svd2-leaf.json]
+ *
+ * It generates svd-square as `bench --paper` does (powerIterations 0, rank 5) at --n / --block,
+ * rewrites it, and writes it to -o (without -o: prints only the summary line).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { DagSpecSchema, type TaskSpec } from '../src/model/dag-schema.js';
+import type { TaskSpec } from '../src/model/dag-schema.js';
+import { generateValidDag } from '../workloads/replay-runner.js';
+import { resolveParams, WORKLOADS } from '../workloads/index.js';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { omega: { type: 'string', default: 'first' } } });
-const [source, target] = positionals;
-if (source === undefined || target === undefined || (values.omega !== 'first' && values.omega !== 'last')) {
-  throw new Error('usage: svd2-leaf-inputs <svd-square DAG> <output> [--omega first|last]');
-}
-const dag = DagSpecSchema.parse(JSON.parse(readFileSync(source, 'utf8')));
-if (dag.outputs === undefined) throw new Error(`${source}: expected the outputs svd-square names`);
+const { values } = parseArgs({
+  options: { n: { type: 'string', default: '50000' }, block: { type: 'string', default: '5000' }, omega: { type: 'string', default: 'first' }, output: { type: 'string', short: 'o' } },
+});
+if (values.omega !== 'first' && values.omega !== 'last') throw new Error('usage: svd2-leaf-inputs [--n N] [--block B] [--omega first|last] [-o file]');
+const svdSquare = WORKLOADS.find((w) => w.name === 'svd-square');
+if (!svdSquare) throw new Error('no svd-square workload');
+// The SoCC'20 example's parameters, as bench --paper runs it (src/cli/bench-paper.ts).
+const params = resolveParams(svdSquare, { size: values.n, block: Number(values.block), overrides: { powerIterations: 0, rank: 5 } });
+const dag = generateValidDag(svdSquare, params);
+if (dag.outputs === undefined) throw new Error('expected the outputs svd-square names');
 const outputs = dag.outputs;
 const isBlockOfA = (id: string) => /^a-\d+-\d+$/.test(id);
 const isOmega = (id: string) => /^omega-\d+$/.test(id);
@@ -53,5 +60,5 @@ const blocks = kept.filter((t) => isBlockOfA(t.id));
 const omegas = kept.filter((t) => isOmega(t.id));
 const rest = kept.filter((t) => !isBlockOfA(t.id) && !isOmega(t.id));
 const ordered = values.omega === 'last' ? [...blocks, ...omegas, ...rest] : [...omegas, ...blocks, ...rest];
-writeFileSync(target, JSON.stringify({ ...dag, name: `${dag.name}-leaf-a-omega-${values.omega}`, tasks: ordered }));
-console.log(`wrote ${target}: ${ordered.length} tasks (${blocks.length} leaf blocks of A, Ω ${values.omega})`);
+if (values.output !== undefined) writeFileSync(values.output, JSON.stringify({ ...dag, name: `${dag.name}-leaf-a-omega-${values.omega}`, tasks: ordered }));
+console.log(`${values.output === undefined ? 'built' : `wrote ${values.output}`}: ${ordered.length} tasks (${blocks.length} leaf blocks of A, Ω ${values.omega})`);
