@@ -6,6 +6,10 @@
  *
  * --tiny runs 200 tasks a shape (a CI smoke test). Target (issue 20): dask/wukong >= 30 on every shape.
  *
+ * --dag <file> [--repeat 3] runs a DAG file instead of the shapes (no Dask), each run on the same
+ * warmed threads, for the CPU columns below on a real workload, e.g. the scaling bench's TR large:
+ * `node bin/wukong.js generate tr --size large -o tr-large.json && node dist/bench/overhead.js --dag tr-large.json --workers 1`.
+ *
  * Dask runs under /usr/bin/python3 (Debian python3-distributed): LocalCluster with the same
  * number of worker processes, one thread each. Overhead per task = wall time / tasks, since the
  * tasks do no work (synthetic.work with ms 0).
@@ -17,10 +21,13 @@
  * more threads can give such a DAG (Linux only; elsewhere "-").
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { DagSpec, TaskSpec } from '../src/model/dag-schema.js';
+import { DagValidationError, validateDag } from '../src/dag/validate.js';
+import { createBuiltinRegistry } from '../src/ops/builtins.js';
 import { openEmbedded, type EmbeddedBackend } from '../src/runtime/embedded/embedded-backend.js';
 import { runDagFromSpec } from '../src/model/compiled-dag.js';
 import { MEMORY_STORES } from '../src/runtime/store-config.js';
@@ -110,15 +117,24 @@ function runDask(tasks: number, workers: number): Map<string, number> | string {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { tasks: { type: 'string', default: '10000' }, workers: { type: 'string' }, 'no-dask': { type: 'boolean', default: false }, tiny: { type: 'boolean', default: false } },
+    options: {
+      tasks: { type: 'string', default: '10000' },
+      workers: { type: 'string' },
+      'no-dask': { type: 'boolean', default: false },
+      tiny: { type: 'boolean', default: false },
+      dag: { type: 'string' },
+      repeat: { type: 'string', default: '3' },
+    },
   });
   const tasks = values.tiny ? 200 : Number(values.tasks);
   const workers = Number(values.workers ?? cpus().length);
-  const shapes: [string, DagSpec][] = [
-    ['chain', chainDag(tasks)],
-    ['fan', fanDag(tasks)],
-    ['tree', treeDag(tasks)],
-  ];
+  const shapes: [string, DagSpec][] = values.dag
+    ? dagFileRuns(values.dag, Number(values.repeat))
+    : [
+        ['chain', chainDag(tasks)],
+        ['fan', fanDag(tasks)],
+        ['tree', treeDag(tasks)],
+      ];
   // One set of executor threads for every shape, warmed by a first run, so that thread start-up
   // and V8's compiling of fresh threads are not billed to the shapes: Dask's one LocalCluster,
   // warmed too, runs all three shapes on the same worker processes.
@@ -130,8 +146,9 @@ async function main(): Promise<void> {
   } finally {
     await backend.close();
   }
-  const dask = values['no-dask'] ? 'skipped (--no-dask)' : runDask(tasks, workers);
-  console.log(`per-task overhead, ${tasks} no-op tasks, ${workers} executor threads / Dask worker processes (1 thread each), ${cpus().length} cores`);
+  const dask = values.dag ? 'Dask: not run for a DAG file' : values['no-dask'] ? 'skipped (--no-dask)' : runDask(tasks, workers);
+  const what = values.dag ? `${values.dag}, ${shapes.length} runs` : `${tasks} no-op tasks`;
+  console.log(`per-task overhead, ${what}, ${workers} executor threads / Dask worker processes (1 thread each), ${cpus().length} cores`);
   console.log('shape   tasks   wukong total   wukong/task   dask total   dask/task   dask/wukong   main CPU/task   threads CPU/task   threads/main');
   for (const row of rows) {
     const daskMs = typeof dask === 'string' ? undefined : dask.get(row.shape);
@@ -151,6 +168,14 @@ async function main(): Promise<void> {
     );
   }
   if (typeof dask === 'string') console.log(dask);
+}
+
+/** A DAG file, validated against the built-in ops, as `repeat` runs (run1, run2, ...). */
+function dagFileRuns(path: string, repeat: number): [string, DagSpec][] {
+  if (!Number.isInteger(repeat) || repeat < 1) throw new Error(`--repeat must be a positive integer, got ${repeat}`);
+  const validation = validateDag(JSON.parse(readFileSync(path, 'utf8')), createBuiltinRegistry());
+  if (!validation.ok) throw new DagValidationError(validation.problems);
+  return Array.from({ length: repeat }, (_, i) => [`run${i + 1}`, validation.spec]);
 }
 
 /** Main-thread and executor-thread CPU per task, and their ratio (the speed-up bound above). */
