@@ -31,3 +31,6 @@ export const usesMainThreadMemory = (config: StoreConfig): boolean =>
 
 /** Whether the coordinator lives in the run host's memory (the embedded backend's main thread). */
 export const coordinatorIsHostLocal = (config: StoreConfig): boolean => STORE_KINDS.find(config.coordinator.kind)?.hostLocal === true;
+
+/** Whether intermediates live in the run host's memory (the embedded backend's main thread). */
+export const intermediateIsHostLocal = (config: StoreConfig): boolean => STORE_KINDS.find(config.intermediate.kind)?.hostLocal === true;

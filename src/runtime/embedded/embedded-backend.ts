@@ -10,9 +10,10 @@ import { SharedFanInCoordinator } from '../../storage/memory/shared-fan-in-coord
 import { systemClock } from '../clock.js';
 import { runKeys } from '../keys.js';
 import { executeRun, newRunId, type RunOutcome, type RunRequest } from '../run-client.js';
-import { coordinatorIsHostLocal, type StoreConfig } from '../store-config.js';
+import { coordinatorIsHostLocal, intermediateIsHostLocal, type StoreConfig } from '../store-config.js';
 import { createExecutorStores } from '../store-factory.js';
 import { runFanInTable } from './run-fan-in-table.js';
+import { runValueTable } from './run-value-table.js';
 import { ThreadPool } from './thread-pool.js';
 
 export const DEFAULT_EXECUTORS_PER_THREAD = 4;
@@ -120,7 +121,7 @@ export async function openEmbedded(options: EmbeddedOptions): Promise<EmbeddedBa
     await closeStores();
     throw error;
   }
-  const world: RunWorld = { options, threads, fanIns, clientStores, warn };
+  const world: RunWorld = { options, threads, fanIns, values: memory.store, clientStores, warn };
   let previous: Promise<unknown> = Promise.resolve();
   let closing: Promise<void> | undefined;
   return {
@@ -144,11 +145,13 @@ interface RunWorld {
   readonly options: EmbeddedOptions;
   readonly threads: ThreadPool;
   readonly fanIns: SharedFanInCoordinator;
+  /** The main thread's memory store, whose run outputs threads put and get in shared memory. */
+  readonly values: MemoryIntermediateStore;
   readonly clientStores: { readonly store: IntermediateStore; readonly coordinator: Coordinator };
   readonly warn: (message: string) => void;
 }
 
-async function runOnce(request: RunRequest, { options, threads, fanIns, clientStores, warn }: RunWorld): Promise<EmbeddedOutcome> {
+async function runOnce(request: RunRequest, { options, threads, fanIns, values, clientStores, warn }: RunWorld): Promise<EmbeddedOutcome> {
   const runId = request.runId ?? newRunId();
   // Threads load their modules before the run starts, as deployed Lambda functions exist before
   // a job is submitted; their own cold starts are still counted per executor.
@@ -163,6 +166,9 @@ async function runOnce(request: RunRequest, { options, threads, fanIns, clientSt
     fanIns.use(table);
     threads.useFanInTable(table?.init);
   }
+  // The run's small outputs go in shared memory that every thread reads and writes; the tables of
+  // earlier runs are dropped (what lives of them moves to the store's map).
+  if (intermediateIsHostLocal(options.stores)) values.useSharedValues(runValueTable(request, runId, options.stores.ttlSeconds));
   const outcome = await executeRun({ ...request, runId }, {
     coordinator: clientStores.coordinator,
     store: clientStores.store,
@@ -188,6 +194,8 @@ async function runOnce(request: RunRequest, { options, threads, fanIns, clientSt
     if (outcome.ok) await cleanup();
     else await settleWithin(cleanup(), CLOSE_WAIT_MS);
   }
+  // The run's table goes with its state; values kept (keepIntermediates) move to the store's map.
+  values.useSharedValues(undefined);
   return { ...outcome, coldStarts: threads.coldStarts - countsAtStart.coldStarts, retries: threads.retries - countsAtStart.retries, poolStartupMs };
 }
 

@@ -3,6 +3,7 @@ import { NotFoundError, WukongError } from '../../model/errors.js';
 import type { Coordinator, FanInMark } from '../../storage/coordinator.js';
 import type { IntermediateStore } from '../../storage/intermediate-store.js';
 import type { MemoryIntermediateStore } from '../../storage/memory/memory-intermediate-store.js';
+import { SharedValueTable, type SharedValueTableInit } from '../../storage/memory/shared-value-table.js';
 import type { ExecutorPayload } from '../payload.js';
 import { BatchedPort, onBatches } from './batched-port.js';
 import type { PutTracker } from './put-tracker.js';
@@ -10,19 +11,26 @@ import { ThreadValueCache } from './thread-value-cache.js';
 
 /**
  * The embedded backend keeps its in-memory stores in the CLI's main thread; executor threads reach
- * them through these proxies over a MessagePort. What needs no answer goes one way and is not
- * waited for: puts, inbox messages, and invocations of further executors. They share one port, so
- * the main thread applies a thread's put before it sees the message or invocation that follows it:
- * whoever learns of a put through the main thread finds it there. Fan-in marks are made in shared
- * memory instead (storage/memory/shared-fan-in-table.ts): a reader that learns of a put from a mark
- * and misses it is answered once the puts in flight have arrived (./put-tracker.ts). Each thread caches what it put
- * and got (./thread-value-cache.ts), so repeated gets of a value in one thread are local. Both
- * directions send what one turn of the event loop posted as one message (./batched-port.ts).
+ * them through these proxies over a MessagePort. The run's small task outputs are the exception:
+ * they live in the run's shared value table (storage/memory/shared-value-table.ts), which the main
+ * thread's store hands each thread on this port (SHARED_VALUES) and reads through itself, so a
+ * thread puts and gets them in shared memory with no message at all. What the table does not take
+ * goes through the port. What needs no answer goes one way and is not waited for: puts, inbox
+ * messages, and invocations of further executors. They share one port, so the main thread applies
+ * a thread's put before it sees the message or invocation that follows it: whoever learns of a put
+ * through the main thread finds it there. Fan-in marks are made in shared memory instead
+ * (storage/memory/shared-fan-in-table.ts): a reader that learns of a put from a mark finds a table
+ * put at once (published before the mark), and one that misses a put still on the port is answered
+ * once the puts in flight have arrived (./put-tracker.ts). Each thread caches what it put and got
+ * through the port (./thread-value-cache.ts), so repeated gets of a value in one thread are local.
+ * Both directions send what one turn of the event loop posted as one message (./batched-port.ts).
  */
 /** Request id of one-way calls (no response is sent). */
 const ONE_WAY = 0;
+/** Id of the message that hands a thread the store's shared value table (no request asked for it). */
+const SHARED_VALUES = -1;
 /** Values from this size on are put in shared memory: every thread then reads them without a copy. */
-const SHARED_FROM_BYTES = 64 * 1024;
+export const SHARED_FROM_BYTES = 64 * 1024;
 
 interface Request {
   readonly id: number;
@@ -31,6 +39,7 @@ interface Request {
   readonly args: unknown[];
 }
 type Response =
+  | { readonly id: typeof SHARED_VALUES; readonly table: SharedValueTableInit | undefined }
   | { readonly id: number; readonly ok: true; readonly value: unknown }
   | { readonly id: number; readonly ok: false; readonly code: string; readonly message: string; readonly key?: string };
 
@@ -63,6 +72,14 @@ export interface StoreProxyInit {
 export function serveStores(port: MessagePort, served: ServedStores): void {
   const { store, coordinator } = served;
   const responses = new BatchedPort<Response>(port);
+  // The thread reads and writes the current run's table itself (see storeProxies).
+  let posted: SharedValueTable | undefined;
+  const unfollow = store.followSharedValues((table) => {
+    if (table === posted) return;
+    posted = table;
+    responses.post({ id: SHARED_VALUES, table: table?.init });
+  });
+  port.once('close', unfollow);
   onBatches(port, (request: Request) => {
     if (request.id === ONE_WAY) {
       applyOneWay(served, request);
@@ -152,9 +169,13 @@ class PortClient {
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
   private readonly requests: BatchedPort<Request>;
 
-  constructor(port: MessagePort) {
+  constructor(port: MessagePort, onSharedValues: (table: SharedValueTableInit | undefined) => void) {
     this.requests = new BatchedPort(port);
     onBatches(port, (response: Response) => {
+      if ('table' in response) {
+        onSharedValues(response.table);
+        return;
+      }
       const waiter = this.pending.get(response.id);
       if (!waiter) return;
       this.pending.delete(response.id);
@@ -202,12 +223,26 @@ export function storeProxies(init: StoreProxyInit): {
   invoke: (payload: ExecutorPayload) => void;
   done: (jobId: number, runMs: number, released?: boolean) => void;
 } {
-  const client = new PortClient(init.port);
+  // The current run's small outputs live in a table in shared memory (SharedValueTable): put
+  // and got here, in this thread, with no message. Until the table arrives, and for what it does
+  // not take, the main thread's store is asked.
+  let table: SharedValueTable | undefined;
+  const client = new PortClient(init.port, (shared) => {
+    table = shared ? SharedValueTable.open(shared) : undefined;
+  });
   const cache = new ThreadValueCache(init.changes);
   const ttlMs = init.ttlSeconds * 1000;
+  const local = (key: string): Uint8Array | undefined => table?.get(key) ?? cache.get(key);
   const store: IntermediateStore = {
     kind: 'memory',
     put: async (key, value) => {
+      const inTable = table?.put(key, value);
+      if (inTable) {
+        cache.forget(key);
+        // An overwrite: thread caches holding the old value drop it (see ./thread-value-cache.ts).
+        if (inTable === 'replaced') Atomics.add(init.changes, 0, 1);
+        return;
+      }
       const changesBefore = cache.changeCount();
       const bytes = keepableCopy(value);
       cache.forget(key);
@@ -217,20 +252,21 @@ export function storeProxies(init: StoreProxyInit): {
       client.post('store', 'put', [key, bytes]);
     },
     get: async (key) => {
-      const cached = cache.get(key);
-      if (cached) return cached;
+      const found = local(key);
+      if (found) return found;
       const changesBefore = cache.changeCount();
       const askedAt = Date.now();
       const [value, remainingMs] = await client.call<[Uint8Array, number]>('store', 'getWithTtl', [key]);
       cache.set(key, value, askedAt + remainingMs, changesBefore);
       return value;
     },
-    has: async (key) => cache.get(key) !== undefined || client.call<boolean>('store', 'has', [key]),
+    has: async (key) => local(key) !== undefined || client.call<boolean>('store', 'has', [key]),
     delete: (key) => {
       cache.forget(key);
+      // The main thread's store deletes it from the table too, and counts the change.
       return client.call('store', 'delete', [key]);
     },
-    size: async (key) => cache.get(key)?.byteLength ?? client.call<number>('store', 'size', [key]),
+    size: async (key) => local(key)?.byteLength ?? client.call<number>('store', 'size', [key]),
     putStream: async (key, chunks) => {
       const parts: Uint8Array[] = [];
       for await (const chunk of chunks) parts.push(chunk);

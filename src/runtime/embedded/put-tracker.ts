@@ -1,13 +1,17 @@
 /**
  * Which puts of the executor threads are still on their way to the main thread's memory store.
  *
- * A put goes one way, batched, on the thread's port; the fan-in mark that follows it is made in
- * shared memory (../../storage/memory/shared-fan-in-table.ts) and is seen by other threads at once.
- * So a completer may ask the main thread for a parent's output before that parent's put has
- * arrived. Each thread counts the puts it posted in shared memory (incremented before the mark is
- * made); the main thread counts those it applied. A get that misses while puts are in flight is
- * asked again once every put posted before the miss has been applied: the put that happened before
- * the mark the getter saw is among them.
+ * Only puts that travel by message concern it: a put the run's shared value table takes
+ * (../../storage/memory/shared-value-table.ts; most small outputs) is published in shared memory
+ * before the mark that follows it, and is neither counted nor awaited. The others (values of
+ * 64 KiB and more, keys the table does not know, puts once its arena is full, and puts of a thread
+ * that has not received the run's table yet) go one way, batched, on the thread's port; the fan-in
+ * mark that follows such a put is made in shared memory (../../storage/memory/shared-fan-in-table.ts)
+ * and is seen by other threads at once. So a completer may ask the main thread for a parent's
+ * output before that parent's put has arrived. Each thread counts the puts it posted in shared
+ * memory (incremented before the mark is made); the main thread counts those it applied. A get
+ * that misses while puts are in flight is asked again once every put posted before the miss has
+ * been applied: the put that happened before the mark the getter saw is among them.
  */
 interface ThreadPuts {
   readonly posted: Int32Array;

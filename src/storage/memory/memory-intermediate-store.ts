@@ -1,6 +1,7 @@
 import { NotFoundError } from '../../model/errors.js';
 import { DEFAULT_TTL_SECONDS } from '../coordinator.js';
 import type { IntermediateStore } from '../intermediate-store.js';
+import type { SharedValueTable } from './shared-value-table.js';
 import { sweepIntervalMs, TtlMap } from './ttl-map.js';
 
 /**
@@ -9,6 +10,12 @@ import { sweepIntervalMs, TtlMap } from './ttl-map.js';
  * or in what get() returns. The embedded backend's executor threads put copies (large ones in
  * shared memory, which every thread then reads without a copy) and keep a cache of what they put
  * and got, valid while `changes` stays the same (see runtime/embedded/thread-value-cache.ts).
+ *
+ * The values of the keys of a SharedValueTable (a run's small task outputs: useSharedValues) live
+ * in that table, in shared memory, where executor threads put and get them without asking this
+ * store; this store reads through it and puts into it too, so every caller sees one store. A key
+ * holds its value in the table or in the map, never live in both for long: a put that the table
+ * takes drops the map's entry, and one it refuses (the table full) unpublishes the table's.
  */
 export class MemoryIntermediateStore implements IntermediateStore {
   readonly kind = 'memory' as const;
@@ -19,6 +26,8 @@ export class MemoryIntermediateStore implements IntermediateStore {
    * value is current only while this count has not moved since it was cached.
    */
   readonly changes = new Int32Array(new SharedArrayBuffer(4));
+  private shared: SharedValueTable | undefined;
+  private readonly sharedValuesListeners = new Set<(table: SharedValueTable | undefined) => void>();
 
   constructor(options: { ttlSeconds?: number } = {}) {
     const ttlSeconds = options.ttlSeconds ?? DEFAULT_TTL_SECONDS;
@@ -28,31 +37,70 @@ export class MemoryIntermediateStore implements IntermediateStore {
   }
 
   async put(key: string, value: Uint8Array): Promise<void> {
-    if (this.values.get(key) !== undefined) this.changed();
+    const shared = this.shared;
+    const inTable = shared?.put(key, value);
+    if (inTable) {
+      const mapHadIt = this.values.get(key) !== undefined;
+      this.values.delete(key);
+      if (inTable === 'replaced' || mapHadIt) this.changed();
+      return;
+    }
+    // The table's older value of the key, if any, would hide this one.
+    const tableHadIt = shared?.delete(key) === true;
+    if (tableHadIt || this.values.get(key) !== undefined) this.changed();
     this.values.set(key, value);
   }
 
   async get(key: string): Promise<Uint8Array> {
-    const value = this.values.get(key);
+    const value = this.shared?.get(key) ?? this.values.get(key);
     if (value === undefined) throw new NotFoundError(key);
     return value;
   }
 
   async has(key: string): Promise<boolean> {
-    return this.values.get(key) !== undefined;
+    return (this.shared?.get(key) ?? this.values.get(key)) !== undefined;
   }
 
   async delete(key: string): Promise<void> {
-    if (this.values.delete(key)) this.changed();
+    const tableHadIt = this.shared?.delete(key) === true;
+    if (this.values.delete(key) || tableHadIt) this.changed();
   }
 
   /** Remaining TTL in ms; -2 when the key does not exist (as the coordinator's ttlMs). */
   ttlMs(key: string): number {
-    return this.values.ttlMs(key);
+    const inTable = this.shared?.ttlMsOf(key) ?? -2;
+    return inTable !== -2 ? inTable : this.values.ttlMs(key);
   }
 
   async size(key: string): Promise<number> {
     return (await this.get(key)).byteLength;
+  }
+
+  /**
+   * Keeps the values of `table`'s keys in it from now on (the embedded backend's table of the run
+   * about to start; undefined: none). The live values of the table it replaces move to the map, as
+   * views of the old table's memory, which is never written again, with their expiry.
+   */
+  useSharedValues(table: SharedValueTable | undefined): void {
+    const previous = this.shared;
+    this.shared = table;
+    for (const listener of this.sharedValuesListeners) listener(table);
+    if (!previous) return;
+    for (const { key, value, expiresAt } of previous.liveEntries()) {
+      // A thread that still reads the old table then misses and asks this store.
+      previous.delete(key);
+      this.values.setUntil(key, value, expiresAt);
+    }
+  }
+
+  /**
+   * Calls `listener` with the table of useSharedValues now and on each change (the embedded
+   * backend passes it on to an executor thread); returns the call that stops it.
+   */
+  followSharedValues(listener: (table: SharedValueTable | undefined) => void): () => void {
+    this.sharedValuesListeners.add(listener);
+    listener(this.shared);
+    return () => this.sharedValuesListeners.delete(listener);
   }
 
   async putStream(key: string, chunks: AsyncIterable<Uint8Array>): Promise<void> {
@@ -70,7 +118,10 @@ export class MemoryIntermediateStore implements IntermediateStore {
   async deletePrefix(prefix: string): Promise<number> {
     // Counted even when only expired entries went: a thread may still hold one of them.
     this.changed();
-    return this.values.deletePrefix(prefix);
+    const fromTable = this.shared?.deletePrefix(prefix) ?? [];
+    // A key live in both (a thread's put to the table racing this store's put to the map) counts once.
+    const inBoth = fromTable.filter((key) => this.values.get(key) !== undefined).length;
+    return fromTable.length + this.values.deletePrefix(prefix) - inBoth;
   }
 
   private changed(): void {
@@ -78,6 +129,7 @@ export class MemoryIntermediateStore implements IntermediateStore {
   }
 
   async close(): Promise<void> {
+    this.shared = undefined;
     clearInterval(this.sweeper);
   }
 }

@@ -10,6 +10,7 @@ import { PutTracker } from '../../../src/runtime/embedded/put-tracker.js';
 import { SharedFanInCoordinator } from '../../../src/storage/memory/shared-fan-in-coordinator.js';
 import { SharedFanInTable, type FanInEntry } from '../../../src/storage/memory/shared-fan-in-table.js';
 import { NotFoundError } from '../../../src/model/errors.js';
+import { SharedValueTable } from '../../../src/storage/memory/shared-value-table.js';
 
 /**
  * The executor threads' proxies of the main thread's memory stores (one-way puts, thread caches)
@@ -35,12 +36,30 @@ function served(ttlSeconds = 60) {
     await store.close();
     await coordinator.close();
   };
-  return { store, coordinator, invoked, client, cleanup };
+  return { store, coordinator, invoked, client, cleanup, ports };
 }
 
 describeIntermediateStoreConformance('memory, through a thread proxy', async () => {
   const host = served();
   return { store: host.client().store, cleanup: host.cleanup };
+});
+
+/** Every key the store conformance suite puts, so that a shared value table holds them all. */
+const CONFORMANCE_VALUE_KEYS = [
+  'round/bytes', 'round/empty', 'view/slice', 'hs/a', 'missing/x', 'del/a', 'del/b', 'del/never-there',
+  'p/1', 'p/2', 'p/sub/3', 'px/4', 'q/p/5', 'g*[?]/1', 'g*[?]/2', 'gz/3',
+  ...Array.from({ length: 50 }, (_, i) => `conc/${i}`),
+  'stream/parts', 'stream/plain', 'stream/empty', 'stream/failed', 'large/value',
+];
+
+describeIntermediateStoreConformance('memory with a shared value table, through a thread proxy', async () => {
+  // As the embedded backend sets it up for a run: the proxy puts and gets the table's values in
+  // shared memory itself; the 100 MiB value, too large for the table, goes through the port.
+  const host = served();
+  host.store.useSharedValues(SharedValueTable.create(CONFORMANCE_VALUE_KEYS, { arenaBytes: 1 << 20, maxEntries: 200, maxValueBytes: 64 * 1024, ttlSeconds: 60 }));
+  const proxy = host.client();
+  await proxy.store.has('table/arrived'); // its answer comes after the table
+  return { store: proxy.store, cleanup: host.cleanup };
 });
 
 describeCoordinatorConformance('memory, through thread proxies', async ({ ttlSeconds }) => {
@@ -195,13 +214,77 @@ describe('thread store proxies', () => {
     await host.cleanup();
   });
 
-  it('gets expire with the main thread entry, not later (1 s TTL, checked at 1.5 s)', async () => {
+  it('with a shared value table, a put is in shared memory at once and another thread gets it with no round trip', async () => {
+    const host = served();
+    const table = SharedValueTable.create(['out/a', 'out/b'], { arenaBytes: 1 << 16, maxEntries: 16, maxValueBytes: 64 * 1024, ttlSeconds: 60 });
+    host.store.useSharedValues(table);
+    const [writer, reader] = [host.client(), host.client()];
+    await Promise.all([writer.store.has('sync'), reader.store.has('sync')]); // the table has arrived
+
+    await writer.store.put('out/a', new Uint8Array([4, 2]));
+    // No turn of the event loop has passed: a put sent as a message would not be applied yet.
+    expect([...(await host.store.get('out/a'))]).toEqual([4, 2]);
+    // The reader's port is closed: only shared memory can answer it.
+    const [, readerChannel] = host.ports;
+    readerChannel?.port1.close();
+    expect([...(await reader.store.get('out/a'))]).toEqual([4, 2]);
+    expect(await reader.store.size('out/a')).toBe(2);
+    await host.cleanup();
+  });
+
+  it('with a full shared value table, puts go to the main thread as before', async () => {
+    const host = served();
+    const table = SharedValueTable.create(['out/a', 'out/b'], { arenaBytes: 8, maxEntries: 16, maxValueBytes: 64 * 1024, ttlSeconds: 60 });
+    host.store.useSharedValues(table);
+    const [writer, reader] = [host.client(), host.client()];
+    await Promise.all([writer.store.has('sync'), reader.store.has('sync')]);
+
+    await writer.store.put('out/a', new Uint8Array(9).fill(1)); // does not fit
+    await writer.store.put('out/b', new Uint8Array([2]));
+    expect(table.full()).toBe(true);
+    expect(table.get('out/b')).toBeUndefined();
+    expect([...(await reader.store.get('out/a'))]).toEqual(Array(9).fill(1));
+    expect([...(await reader.store.get('out/b'))]).toEqual([2]);
+    await host.cleanup();
+  });
+
+  it('a thread opens the table of the next run, and stops using one that was dropped', async () => {
+    const host = served();
+    const thread = host.client();
+    const options = { arenaBytes: 1 << 16, maxEntries: 16, maxValueBytes: 64 * 1024, ttlSeconds: 60 };
+    const first = SharedValueTable.create(['run-1/a'], options);
+    host.store.useSharedValues(first);
+    await thread.store.has('sync');
+    await thread.store.put('run-1/a', new Uint8Array([1]));
+    expect(first.get('run-1/a')).toBeDefined();
+
+    const second = SharedValueTable.create(['run-2/a'], options);
+    host.store.useSharedValues(second);
+    await thread.store.has('sync');
+    await thread.store.put('run-2/a', new Uint8Array([2]));
+    expect(second.get('run-2/a')).toBeDefined();
+    expect([...(await thread.store.get('run-1/a'))]).toEqual([1]); // moved to the main thread's map
+
+    host.store.useSharedValues(undefined);
+    await thread.store.has('sync');
+    await thread.store.put('run-2/a', new Uint8Array([3]));
+    expect(second.get('run-2/a')).toBeUndefined();
+    expect([...(await thread.store.get('run-2/a'))]).toEqual([3]);
+    await host.cleanup();
+  });
+
+  it('gets expire with the main thread entry, not later, and table values after their TTL (1 s TTL, checked at 1.5 s)', async () => {
     const host = served(1);
+    host.store.useSharedValues(SharedValueTable.create(['in-table'], { arenaBytes: 1 << 16, maxEntries: 16, maxValueBytes: 64 * 1024, ttlSeconds: 1 }));
     const thread = host.client();
     await host.store.put('t', new Uint8Array([5]));
     expect([...(await thread.store.get('t'))]).toEqual([5]);
+    await thread.store.put('in-table', new Uint8Array([6]));
+    expect(host.store.ttlMs('in-table')).toBeGreaterThan(900);
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(await thread.store.has('t')).toBe(false);
+    expect(await thread.store.has('in-table')).toBe(false);
+    expect(await host.store.has('in-table')).toBe(false);
     await host.cleanup();
   });
 });

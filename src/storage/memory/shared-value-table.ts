@@ -1,0 +1,185 @@
+/** What a thread needs to open the same table (posted to it; the buffers are shared, not copied). */
+export interface SharedValueTableInit {
+  /** The counters, one slot per key and the entries (see the layout below). */
+  readonly words: SharedArrayBuffer;
+  /** The values' bytes, handed out by a bump allocator and never reused. */
+  readonly arena: SharedArrayBuffer;
+  readonly keys: readonly string[];
+  readonly maxEntries: number;
+  /** Values from this size on are not taken (the caller shares large values another way). */
+  readonly maxValueBytes: number;
+  readonly ttlSeconds: number;
+  /** Date.now() when the table was made: write times are stored as ms since then (int32). */
+  readonly epochMs: number;
+}
+
+export interface SharedValueTableOptions {
+  readonly arenaBytes: number;
+  /** Entries (puts) the table takes in all: one per put, overwrites included. */
+  readonly maxEntries: number;
+  readonly maxValueBytes: number;
+  readonly ttlSeconds: number;
+}
+
+/** What a put did: stored a value where none was live, or replaced a live one. */
+export type SharedPut = 'stored' | 'replaced';
+
+// Layout of `words`: two counters, a slot per key (its published entry + 1; 0: none), then the
+// entries, ENTRY_WORDS each.
+const ARENA_TOP = 0;
+const ENTRY_TOP = 1;
+/** Set once a put did not fit: every later put is refused too (see put()). */
+const FULL = 2;
+const SLOTS_AT = 3;
+const ENTRY_OFFSET = 0;
+const ENTRY_LENGTH = 1;
+const ENTRY_WRITTEN = 2;
+const ENTRY_WORDS = 3;
+/** Values start on 8-byte boundaries: Arrow IPC readers view their buffers as 64-bit arrays. */
+const ALIGN_BYTES = 8;
+
+/**
+ * Values of a known set of keys in shared memory, written and read by any thread without a
+ * message: the embedded backend makes one per run for the run's task outputs, so that an executor
+ * thread's put costs a copy and an atomic store, and a get of another thread's output costs a
+ * lookup, with no work for the main thread.
+ *
+ * A put copies the value into the arena (space taken by an atomic bump, never reused while the
+ * table lives, so a value read from it never changes under its reader), writes an entry (offset,
+ * length, write time) and publishes it in the key's slot with one atomic exchange: readers that
+ * see the slot see the entry and the bytes. A later put of the same key (a retry, a duplicate
+ * delivery) publishes a new entry: the last write wins. A delete unpublishes. Keys live
+ * `ttlSeconds` after their last write, as the memory store's do.
+ *
+ * A put the table cannot take (a key it does not know, a value of maxValueBytes or more, the
+ * arena or the entries used up) answers undefined: the caller stores the value elsewhere. Once
+ * one put has not fit, the table takes no more puts, so a value stored elsewhere for a key is
+ * never followed by an older-looking one here.
+ */
+export class SharedValueTable {
+  private readonly words: Int32Array;
+  private readonly bytes: Uint8Array;
+  private readonly slots = new Map<string, number>();
+  private readonly entriesAt: number;
+  private readonly ttlMs: number;
+
+  private constructor(readonly init: SharedValueTableInit) {
+    this.words = new Int32Array(init.words);
+    this.bytes = new Uint8Array(init.arena);
+    init.keys.forEach((key, i) => this.slots.set(key, SLOTS_AT + i));
+    this.entriesAt = SLOTS_AT + init.keys.length;
+    this.ttlMs = init.ttlSeconds * 1000;
+  }
+
+  /** A new, empty table for `keys` (the main thread makes one per run). */
+  static create(keys: readonly string[], options: SharedValueTableOptions): SharedValueTable {
+    if (options.arenaBytes > 2 ** 31 - 1) throw new RangeError(`arenaBytes must stay under 2 GiB, got ${options.arenaBytes}`);
+    const words = new SharedArrayBuffer((SLOTS_AT + keys.length + options.maxEntries * ENTRY_WORDS) * 4);
+    return new SharedValueTable({ words, arena: new SharedArrayBuffer(options.arenaBytes), keys, maxEntries: options.maxEntries, maxValueBytes: options.maxValueBytes, ttlSeconds: options.ttlSeconds, epochMs: Date.now() });
+  }
+
+  /** The same table in another thread. */
+  static open(init: SharedValueTableInit): SharedValueTable {
+    return new SharedValueTable(init);
+  }
+
+  /** Whether `key` is one of the table's keys (whether or not it holds a value now). */
+  knows(key: string): boolean {
+    return this.slots.has(key);
+  }
+
+  /** Whether puts are refused from now on (a put did not fit). */
+  full(): boolean {
+    return Atomics.load(this.words, FULL) !== 0;
+  }
+
+  /** Stores a copy of `value` for `key`; undefined when the table cannot take it (see the class). */
+  put(key: string, value: Uint8Array): SharedPut | undefined {
+    const slot = this.slots.get(key);
+    const length = value.byteLength;
+    if (slot === undefined || length >= this.init.maxValueBytes || this.full()) return undefined;
+    const offset = this.take(ARENA_TOP, alignUp(length), this.bytes.byteLength);
+    const entry = offset < 0 ? -1 : this.take(ENTRY_TOP, 1, this.init.maxEntries);
+    if (entry < 0) {
+      Atomics.store(this.words, FULL, 1);
+      return undefined;
+    }
+    this.bytes.set(value, offset);
+    const at = this.entriesAt + entry * ENTRY_WORDS;
+    this.words[at + ENTRY_OFFSET] = offset;
+    this.words[at + ENTRY_LENGTH] = length;
+    this.words[at + ENTRY_WRITTEN] = this.now();
+    // The exchange publishes the writes above: a reader's Atomics.load of the slot that sees this
+    // entry sees its words and bytes (an atomic write and read of one location synchronize).
+    const previous = Atomics.exchange(this.words, slot, entry + 1);
+    return previous !== 0 && this.isLive(previous - 1) ? 'replaced' : 'stored';
+  }
+
+  /** The live value of `key` (a view of the arena: never written again), or undefined. */
+  get(key: string): Uint8Array | undefined {
+    const entry = this.published(key);
+    if (entry < 0 || !this.isLive(entry)) return undefined;
+    const at = this.entriesAt + entry * ENTRY_WORDS;
+    return new Uint8Array(this.init.arena, this.words[at + ENTRY_OFFSET] as number, this.words[at + ENTRY_LENGTH] as number);
+  }
+
+  /** Remaining TTL of `key` in ms; -2 when it holds no live value (as the memory store's ttlMs). */
+  ttlMsOf(key: string): number {
+    const entry = this.published(key);
+    if (entry < 0 || !this.isLive(entry)) return -2;
+    return this.ttlMs - (this.now() - (this.words[this.entriesAt + entry * ENTRY_WORDS + ENTRY_WRITTEN] as number));
+  }
+
+  /** Unpublishes `key`'s value; returns whether it was live. */
+  delete(key: string): boolean {
+    const slot = this.slots.get(key);
+    if (slot === undefined) return false;
+    const previous = Atomics.exchange(this.words, slot, 0);
+    return previous !== 0 && this.isLive(previous - 1);
+  }
+
+  /** Unpublishes every key that starts with `prefix`; returns the keys whose value was live. */
+  deletePrefix(prefix: string): string[] {
+    const deleted: string[] = [];
+    for (const key of this.slots.keys()) if (key.startsWith(prefix) && this.delete(key)) deleted.push(key);
+    return deleted;
+  }
+
+  /** Every live value with its expiry (epoch ms), for an owner that moves them elsewhere. */
+  liveEntries(): { readonly key: string; readonly value: Uint8Array; readonly expiresAt: number }[] {
+    const live = [];
+    for (const key of this.slots.keys()) {
+      const value = this.get(key);
+      if (value) live.push({ key, value, expiresAt: Date.now() + this.ttlMsOf(key) });
+    }
+    return live;
+  }
+
+  private published(key: string): number {
+    const slot = this.slots.get(key);
+    return slot === undefined ? -1 : Atomics.load(this.words, slot) - 1;
+  }
+
+  private isLive(entry: number): boolean {
+    return this.now() - (this.words[this.entriesAt + entry * ENTRY_WORDS + ENTRY_WRITTEN] as number) < this.ttlMs;
+  }
+
+  /** Takes `count` from the counter at `index` if it stays within `limit`: the old count, or -1. */
+  private take(index: number, count: number, limit: number): number {
+    let top = Atomics.load(this.words, index);
+    for (;;) {
+      if (top + count > limit) return -1;
+      const seen = Atomics.compareExchange(this.words, index, top, top + count);
+      if (seen === top) return top;
+      top = seen;
+    }
+  }
+
+  private now(): number {
+    return Date.now() - this.init.epochMs;
+  }
+}
+
+function alignUp(bytes: number): number {
+  return Math.ceil(bytes / ALIGN_BYTES) * ALIGN_BYTES;
+}
