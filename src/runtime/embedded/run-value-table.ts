@@ -24,18 +24,21 @@ const SPARE_ENTRIES = 256;
  */
 export function runValueTable(request: RunRequest, runId: string, ttlSeconds: number): SharedValueTable {
   const keys = runKeys(runId);
-  const outputs = new Set<string>();
-  for (const task of request.spec.dag.tasks) {
-    outputs.add(keys.output(task.id, 0));
-    for (const input of request.dag.inputRefs(task.id)) outputs.add(keys.output(input.taskId, input.output));
-  }
-  for (const ref of request.outputRefs) {
+  // Output 0 of each task, then the other outputs named by a `t#i` ref (few), each once. Made per
+  // run on the main thread: plain string work, no parse of refs without '#'.
+  const outputs = request.spec.dag.tasks.map((task) => keys.output(task.id, 0));
+  const others = new Set<string>();
+  const named = (ref: string) => {
+    if (!ref.includes('#')) return;
     const { taskId, output } = parseDepRef(ref);
-    outputs.add(keys.output(taskId, output));
-  }
-  return SharedValueTable.create([...outputs], {
-    arenaBytes: Math.min(MAX_ARENA_BYTES, Math.max(MIN_ARENA_BYTES, outputs.size * ARENA_BYTES_PER_KEY)),
-    maxEntries: outputs.size * ENTRIES_PER_KEY + SPARE_ENTRIES,
+    if (output !== 0) others.add(keys.output(taskId, output));
+  };
+  for (const task of request.spec.dag.tasks) for (const dep of task.deps ?? []) named(dep);
+  for (const ref of request.outputRefs) named(ref);
+  for (const key of others) outputs.push(key);
+  return SharedValueTable.create(outputs, {
+    arenaBytes: Math.min(MAX_ARENA_BYTES, Math.max(MIN_ARENA_BYTES, outputs.length * ARENA_BYTES_PER_KEY)),
+    maxEntries: outputs.length * ENTRIES_PER_KEY + SPARE_ENTRIES,
     // Larger values go in SharedArrayBuffers of their own, shared, not copied (./port-rpc.ts).
     maxValueBytes: SHARED_FROM_BYTES,
     ttlSeconds,
