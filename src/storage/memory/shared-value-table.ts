@@ -4,7 +4,14 @@ export interface SharedValueTableInit {
   readonly words: SharedArrayBuffer;
   /** The values' bytes, handed out by a bump allocator and never reused. */
   readonly arena: SharedArrayBuffer;
-  readonly keys: readonly string[];
+  /**
+   * The keys, UTF-8, one a line, in slot order: shared memory, so that handing the table to each
+   * thread copies nothing (a run's tens of thousands of keys as an array of strings cost the
+   * poster milliseconds per thread), and each thread decodes them itself.
+   */
+  readonly keyLines: SharedArrayBuffer;
+  /** How many keys keyLines holds (no line at all and one empty key read the same). */
+  readonly keyCount: number;
   readonly maxEntries: number;
   /** Values from this size on are not taken (the caller shares large values another way). */
   readonly maxValueBytes: number;
@@ -63,24 +70,39 @@ export class SharedValueTable {
   private readonly entriesAt: number;
   private readonly ttlMs: number;
 
-  private constructor(readonly init: SharedValueTableInit) {
+  private constructor(
+    readonly init: SharedValueTableInit,
+    keys: readonly string[],
+  ) {
     this.words = new Int32Array(init.words);
     this.bytes = new Uint8Array(init.arena);
-    init.keys.forEach((key, i) => this.slots.set(key, SLOTS_AT + i));
-    this.entriesAt = SLOTS_AT + init.keys.length;
+    keys.forEach((key, i) => this.slots.set(key, SLOTS_AT + i));
+    this.entriesAt = SLOTS_AT + keys.length;
     this.ttlMs = init.ttlSeconds * 1000;
   }
 
   /** A new, empty table for `keys` (the main thread makes one per run). */
   static create(keys: readonly string[], options: SharedValueTableOptions): SharedValueTable {
     if (options.arenaBytes > 2 ** 31 - 1) throw new RangeError(`arenaBytes must stay under 2 GiB, got ${options.arenaBytes}`);
+    const badKey = keys.find((key) => key.includes('\n'));
+    if (badKey !== undefined) throw new RangeError(`a shared value table key may not hold a line break: ${JSON.stringify(badKey)}`);
+    const encoded = new TextEncoder().encode(keys.join('\n'));
+    const keyLines = new SharedArrayBuffer(encoded.byteLength);
+    new Uint8Array(keyLines).set(encoded);
     const words = new SharedArrayBuffer((SLOTS_AT + keys.length + options.maxEntries * ENTRY_WORDS) * 4);
-    return new SharedValueTable({ words, arena: new SharedArrayBuffer(options.arenaBytes), keys, maxEntries: options.maxEntries, maxValueBytes: options.maxValueBytes, ttlSeconds: options.ttlSeconds, epochMs: Date.now() });
+    const init = { words, arena: new SharedArrayBuffer(options.arenaBytes), keyLines, keyCount: keys.length, maxEntries: options.maxEntries, maxValueBytes: options.maxValueBytes, ttlSeconds: options.ttlSeconds, epochMs: Date.now() };
+    return new SharedValueTable(init, keys);
   }
 
   /** The same table in another thread. */
   static open(init: SharedValueTableInit): SharedValueTable {
-    return new SharedValueTable(init);
+    const text = new TextDecoder().decode(new Uint8Array(init.keyLines));
+    return new SharedValueTable(init, init.keyCount === 0 ? [] : text.split('\n'));
+  }
+
+  /** The table's keys, in slot order. */
+  keys(): string[] {
+    return [...this.slots.keys()];
   }
 
   /** Whether `key` is one of the table's keys (whether or not it holds a value now). */

@@ -99,6 +99,17 @@ describe('SharedValueTable', () => {
     expect([...(first ?? [])]).toEqual(Array(16).fill(1));
   });
 
+  it('opens in another thread with the same keys in the same slots, the empty key and no keys included', () => {
+    for (const keys of [['a', 'b', ''], [], ['']]) {
+      const table = SharedValueTable.create(keys, OPTIONS);
+      const opened = SharedValueTable.open(structuredClone(table.init));
+      expect(opened.keys()).toEqual(keys);
+      for (const [i, key] of keys.entries()) table.put(key, filled(1, i));
+      expect(keys.map((key) => opened.get(key)?.[0])).toEqual(keys.map((_, i) => i));
+    }
+    expect(() => SharedValueTable.create(['two\nlines'], OPTIONS)).toThrow(RangeError);
+  });
+
   it('places values on 8-byte boundaries (Arrow readers view them as 64-bit arrays)', () => {
     const table = SharedValueTable.create(keysOf(3), OPTIONS);
     for (const [i, length] of [3, 13, 1].entries()) table.put(`k${i}`, filled(length, i));
