@@ -130,11 +130,12 @@ export class SharedValueTable {
     const at = this.entriesAt + entry * ENTRY_WORDS;
     this.words[at + ENTRY_OFFSET] = offset;
     this.words[at + ENTRY_LENGTH] = length;
-    this.words[at + ENTRY_WRITTEN] = this.now();
+    const written = this.now();
+    this.words[at + ENTRY_WRITTEN] = written;
     // The exchange publishes the writes above: a reader's Atomics.load of the slot that sees this
     // entry sees its words and bytes (an atomic write and read of one location synchronize).
     const previous = Atomics.exchange(this.words, slot, entry + 1);
-    return previous !== 0 && this.isLive(previous - 1) ? 'replaced' : 'stored';
+    return previous !== 0 && this.isLive(previous - 1, written) ? 'replaced' : 'stored';
   }
 
   /** The live value of `key` (a view of the arena: never written again), or undefined. */
@@ -155,26 +156,32 @@ export class SharedValueTable {
   /** Unpublishes `key`'s value; returns whether it was live. */
   delete(key: string): boolean {
     const slot = this.slots.get(key);
-    if (slot === undefined) return false;
-    const previous = Atomics.exchange(this.words, slot, 0);
-    return previous !== 0 && this.isLive(previous - 1);
+    return slot !== undefined && this.unpublish(slot, this.now());
   }
 
   /** Unpublishes every key that starts with `prefix`; returns the keys whose value was live. */
   deletePrefix(prefix: string): string[] {
+    // One pass over the slots, one clock reading: a run's cleanup covers all its keys.
+    const now = this.now();
     const deleted: string[] = [];
-    for (const key of this.slots.keys()) if (key.startsWith(prefix) && this.delete(key)) deleted.push(key);
+    for (const [key, slot] of this.slots) if (key.startsWith(prefix) && this.unpublish(slot, now)) deleted.push(key);
     return deleted;
   }
 
   /** Every live value with its expiry (epoch ms), for an owner that moves them elsewhere. */
   liveEntries(): { readonly key: string; readonly value: Uint8Array; readonly expiresAt: number }[] {
     const live = [];
-    for (const key of this.slots.keys()) {
+    for (const [key, slot] of this.slots) {
+      if (Atomics.load(this.words, slot) === 0) continue;
       const value = this.get(key);
       if (value) live.push({ key, value, expiresAt: Date.now() + this.ttlMsOf(key) });
     }
     return live;
+  }
+
+  private unpublish(slot: number, now: number): boolean {
+    const previous = Atomics.exchange(this.words, slot, 0);
+    return previous !== 0 && this.isLive(previous - 1, now);
   }
 
   private published(key: string): number {
@@ -182,8 +189,8 @@ export class SharedValueTable {
     return slot === undefined ? -1 : Atomics.load(this.words, slot) - 1;
   }
 
-  private isLive(entry: number): boolean {
-    return this.now() - (this.words[this.entriesAt + entry * ENTRY_WORDS + ENTRY_WRITTEN] as number) < this.ttlMs;
+  private isLive(entry: number, now = this.now()): boolean {
+    return now - (this.words[this.entriesAt + entry * ENTRY_WORDS + ENTRY_WRITTEN] as number) < this.ttlMs;
   }
 
   /** Takes `count` from the counter at `index` if it stays within `limit`: the old count, or -1. */
