@@ -120,7 +120,7 @@ export class MemoryIntermediateStore implements IntermediateStore {
     this.changed();
     const fromTable = this.shared?.deletePrefix(prefix) ?? [];
     // A key live in both (a thread's put to the table racing this store's put to the map) counts once.
-    const inBoth = fromTable.filter((key) => this.values.get(key) !== undefined).length;
+    const inBoth = this.values.size === 0 ? 0 : fromTable.filter((key) => this.values.get(key) !== undefined).length;
     return fromTable.length + this.values.deletePrefix(prefix) - inBoth;
   }
 

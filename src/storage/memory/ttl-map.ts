@@ -26,6 +26,11 @@ export class TtlMap<V> {
     this.entries.set(key, { value, expiresAt });
   }
 
+  /** Entries held, expired ones not yet dropped included. */
+  get size(): number {
+    return this.entries.size;
+  }
+
   clear(): void {
     this.entries.clear();
   }

@@ -265,6 +265,13 @@ describe('MemoryIntermediateStore with a shared value table', () => {
     await store.put('c', filled(10, 5));
     expect((await store.get('c')).byteLength).toBe(10);
     expect(await store.deletePrefix('c')).toBe(1);
+    // The same from a thread, which puts into the table without touching the map: live in both,
+    // the table's (newer) value is the one read, and the key counts once.
+    await store.put('c', filled(200, 6));
+    expect(SharedValueTable.open(roomy.init).put('c', filled(10, 7))).toBe('stored');
+    expect((await store.get('c'))[0]).toBe(7);
+    expect(await store.deletePrefix('c')).toBe(1);
+    expect(await store.has('c')).toBe(false);
     await store.close();
   });
 
