@@ -232,6 +232,25 @@ describe('thread store proxies', () => {
     await host.cleanup();
   });
 
+  it("a thread's overwrite in the shared value table counts as a change, so other threads drop what they cached", async () => {
+    const host = served();
+    const table = SharedValueTable.create(['out/a'], { arenaBytes: 1 << 16, maxEntries: 16, maxValueBytes: 64 * 1024, ttlSeconds: 60 });
+    host.store.useSharedValues(table);
+    const writer = host.client();
+    await writer.store.has('sync');
+    const before = Atomics.load(host.store.changes, 0);
+
+    await writer.store.put('out/a', new Uint8Array([1]));
+    expect(Atomics.load(host.store.changes, 0)).toBe(before);
+    await writer.store.put('out/a', new Uint8Array([2])); // a retry's put: last write wins
+    expect(Atomics.load(host.store.changes, 0)).toBe(before + 1);
+    expect([...(await host.store.get('out/a'))]).toEqual([2]);
+    await writer.store.delete('out/a');
+    expect(Atomics.load(host.store.changes, 0)).toBe(before + 2);
+    expect(table.get('out/a')).toBeUndefined();
+    await host.cleanup();
+  });
+
   it('with a full shared value table, puts go to the main thread as before', async () => {
     const host = served();
     const table = SharedValueTable.create(['out/a', 'out/b'], { arenaBytes: 8, maxEntries: 16, maxValueBytes: 64 * 1024, ttlSeconds: 60 });
