@@ -9,8 +9,9 @@ import { endUntakenEarlyThreads, executorThreadScript, takeEarlyThread } from '.
 import type { SharedFanInTableInit } from '../../storage/memory/shared-fan-in-table.js';
 import { serveStores } from './port-rpc.js';
 import { PutTracker } from './put-tracker.js';
-import type { ExecuteJob, FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
+import { fanInTableMessage, type ExecuteJob, type FanInTableMessage, type FromWorker, type ToWorker, type WorkerInit } from './worker-protocol.js';
 import { threadCpuMsOf } from './thread-cpu-clock.js';
+import { FifoQueue } from './fifo-queue.js';
 
 export interface ThreadPoolOptions {
   /** Executor threads (the embedded backend's concurrency); defaults to the number of cores. */
@@ -57,7 +58,8 @@ interface Slot {
   ready: boolean;
   /** Whether this thread has run an executor yet (its first one is a cold start). */
   used: boolean;
-  readonly jobs: Map<string, Job>;
+  /** Keyed by Job.jobId. */
+  readonly jobs: Map<number, Job>;
   /** Jobs of `jobs` whose executors have run their tasks and freed their slot (see Job.released). */
   released: number;
   /** The fan-in table this thread was last given (see ThreadPool.useFanInTable). */
@@ -68,11 +70,14 @@ interface Slot {
   tid?: number;
 }
 
-interface Job {
+interface QueuedJob {
   readonly payload: ExecutorPayload;
   readonly attempt: number;
+}
+
+interface Job extends QueuedJob {
   /** Unique per dispatch: a retried (or duplicated) executor keeps its executor id. */
-  readonly jobId?: number;
+  readonly jobId: number;
   /** Its executor ran its tasks and freed its slot; it is still retried should its thread die. */
   released?: boolean;
 }
@@ -84,7 +89,7 @@ interface Job {
  */
 export class ThreadPool implements Invoker {
   private readonly slots: Slot[] = [];
-  private readonly queue: Job[] = [];
+  private readonly queue = new FifoQueue<QueuedJob>();
   private idleWaiters: (() => void)[] = [];
   private readyWaiters: (() => void)[] = [];
   private closed = false;
@@ -93,6 +98,8 @@ export class ThreadPool implements Invoker {
   /** Moving mean of how long an invocation runs in its thread (decides how many are sent ahead). */
   private meanRunMs = Number.POSITIVE_INFINITY;
   private fanInTable: SharedFanInTableInit | undefined;
+  /** fanInTable as posted, made once for all threads on the first post. */
+  private fanInTableMessage: FanInTableMessage | undefined;
   private pumpQueued = false;
   invocations = 0;
   coldStarts = 0;
@@ -118,7 +125,9 @@ export class ThreadPool implements Invoker {
    * for the run about to start); each thread gets it before its next invocation.
    */
   useFanInTable(table: SharedFanInTableInit | undefined): void {
+    if (table === this.fanInTable) return;
     this.fanInTable = table;
+    this.fanInTableMessage = undefined;
   }
 
   /** Resolves when every thread has loaded its modules and can take an invocation. */
@@ -221,8 +230,7 @@ export class ThreadPool implements Invoker {
         this.onInvokeFromThread(message.payload);
         return;
       case 'done': {
-        const key = String(message.jobId);
-        const job = slot.jobs.get(key);
+        const job = slot.jobs.get(message.jobId);
         if (job === undefined) break;
         // The run time that counts is until the slot freed: a metadata write after it does not
         // keep the thread from its next executor.
@@ -231,7 +239,7 @@ export class ThreadPool implements Invoker {
           job.released = true;
           slot.released += 1;
         } else {
-          slot.jobs.delete(key);
+          slot.jobs.delete(message.jobId);
           if (job.released) slot.released -= 1;
         }
         break;
@@ -253,7 +261,7 @@ export class ThreadPool implements Invoker {
     const delayMs = this.options.killAfterMs?.(job.payload.executorId, job.attempt);
     if (delayMs === undefined) return;
     setTimeout(() => {
-      if (slot.jobs.has(String(job.jobId)) && this.slots.includes(slot)) void slot.worker.terminate();
+      if (slot.jobs.has(job.jobId) && this.slots.includes(slot)) void slot.worker.terminate();
     }, delayMs);
   }
 
@@ -314,13 +322,14 @@ export class ThreadPool implements Invoker {
       if (count === 0) return;
       if (slot.fanInTable !== this.fanInTable) {
         slot.fanInTable = this.fanInTable;
-        slot.worker.postMessage({ type: 'fan-in-table', table: this.fanInTable } satisfies ToWorker);
+        if (this.fanInTable) this.fanInTableMessage ??= fanInTableMessage(this.fanInTable);
+        slot.worker.postMessage({ type: 'fan-in-table', table: this.fanInTableMessage } satisfies ToWorker);
       }
       const jobs: ExecuteJob[] = [];
       const started: Job[] = [];
-      for (const queued of this.queue.splice(0, count)) {
-        const job = { ...queued, jobId: this.nextJobId++ };
-        slot.jobs.set(String(job.jobId), job);
+      for (const queued of this.queue.take(count)) {
+        const job: Job = { payload: queued.payload, attempt: queued.attempt, jobId: this.nextJobId++ };
+        slot.jobs.set(job.jobId, job);
         const cold = !slot.used;
         slot.used = true;
         if (cold) this.coldStarts += 1;

@@ -15,7 +15,7 @@ import { storeProxies } from './port-rpc.js';
 import { coordinatorIsHostLocal } from '../store-config.js';
 import { SharedFanInCoordinator } from '../../storage/memory/shared-fan-in-coordinator.js';
 import { SharedFanInTable } from '../../storage/memory/shared-fan-in-table.js';
-import type { ExecuteJob, FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
+import { fanInTableInit, type ExecuteJob, type FromWorker, type ToWorker, type WorkerInit } from './worker-protocol.js';
 import { currentThreadId, openThreadCpuClock } from './thread-cpu-clock.js';
 import { warmCodec } from '../../data/warm-codec.js';
 
@@ -89,7 +89,7 @@ async function runExecutorThread(port: MessagePort): Promise<void> {
   port.on('message', (message: ToWorker) => {
     if (message.type === 'init') return; // taken by initMessage before this listener existed
     if (message.type === 'fan-in-table') {
-      fanIns?.use(message.table ? SharedFanInTable.open(message.table) : undefined);
+      fanIns?.use(message.table ? SharedFanInTable.open(fanInTableInit(message.table)) : undefined);
       return;
     }
     for (const job of message.jobs) {
