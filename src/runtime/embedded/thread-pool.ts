@@ -336,7 +336,7 @@ export class ThreadPool implements Invoker {
         jobs.push({ payload: job.payload, cold, jobId: job.jobId });
         started.push(job);
       }
-      slot.worker.postMessage({ type: 'execute', jobs } satisfies ToWorker);
+      slot.worker.postMessage({ type: 'execute', jobsJson: JSON.stringify(jobs) } satisfies ToWorker);
       for (const job of started) this.scheduleFault(slot, job);
     });
     if (this.isIdle()) {

@@ -92,7 +92,7 @@ async function runExecutorThread(port: MessagePort): Promise<void> {
       fanIns?.use(message.table ? SharedFanInTable.open(fanInTableInit(message.table)) : undefined);
       return;
     }
-    for (const job of message.jobs) {
+    for (const job of JSON.parse(message.jobsJson) as ExecuteJob[]) {
       if (running < init.executorsPerThread) start(job);
       else waiting.push(job);
     }
