@@ -16,6 +16,19 @@ function depTaskId(ref: string): string {
   return ref.includes('#') ? parseDepRef(ref).taskId : ref;
 }
 
+/** The tasks `deps` name, each once, in order of first mention. */
+function distinctTaskIds(deps: readonly string[]): string[] {
+  // Most tasks have a few deps: a scan of those found so far is cheaper than a Set (the client
+  // asks for every task's parents once a run, for the fan-in table of the embedded backend).
+  if (deps.length > 16) return [...new Set(deps.map(depTaskId))];
+  const ids: string[] = [];
+  for (const ref of deps) {
+    const id = depTaskId(ref);
+    if (!ids.includes(id)) ids.push(id);
+  }
+  return ids;
+}
+
 /**
  * The executor's view of an already validated DAG, cheap enough to rebuild in every executor
  * thread or Lambda container for every run: one pass indexes tasks and children; a task's parents
@@ -47,7 +60,7 @@ export function runDagFromSpec(spec: DagSpec): CompiledRunDag {
     let found = parents.get(id);
     if (found === undefined) {
       const deps = tasks.get(id)?.deps;
-      found = deps === undefined || deps.length === 0 ? none : [...new Set(deps.map(depTaskId))];
+      found = deps === undefined || deps.length === 0 ? none : distinctTaskIds(deps);
       parents.set(id, found);
     }
     return found;

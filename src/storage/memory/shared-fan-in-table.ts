@@ -50,15 +50,30 @@ const STEAL_AFTER_MS = 2_000;
  */
 export class SharedFanInTable {
   private readonly words: Int32Array;
-  private readonly slots = new Map<string, { readonly offset: number; readonly entry: FanInEntry; positions?: Map<string, number> }>();
+  private slotsByKey: Map<string, Slot> | undefined;
   private readonly ttlMs: number;
 
   private constructor(readonly init: SharedFanInTableInit) {
     this.words = new Int32Array(init.buffer);
     this.ttlMs = init.ttlSeconds * 1000;
+  }
+
+  /**
+   * The slots by key, indexed when first asked for: the main thread makes a table per run and
+   * mostly only clears it after the run (deletePrefix walks the entries), while the threads mark.
+   */
+  private get slots(): Map<string, Slot> {
+    if (this.slotsByKey) return this.slotsByKey;
+    const slots = new Map<string, Slot>();
+    this.eachEntry((entry, offset) => slots.set(entry.key, { offset, entry }));
+    this.slotsByKey = slots;
+    return slots;
+  }
+
+  private eachEntry(visit: (entry: FanInEntry, offset: number) => void): void {
     let offset = 0;
-    for (const entry of init.entries) {
-      this.slots.set(entry.key, { offset, entry });
+    for (const entry of this.init.entries) {
+      visit(entry, offset);
       offset += slotWords(entry.parents.length);
     }
   }
@@ -122,13 +137,13 @@ export class SharedFanInTable {
   /** Forgets the marks of every key starting with `prefix`; returns how many live keys went. */
   deletePrefix(prefix: string): number {
     let deleted = 0;
-    for (const [key, { offset, entry }] of this.slots) {
-      if (!key.startsWith(prefix)) continue;
+    this.eachEntry((entry, offset) => {
+      if (!entry.key.startsWith(prefix)) return;
       this.locked(offset, () => {
         if (this.live(offset)) deleted += 1;
         this.clear(offset, entry.parents.length);
       });
-    }
+    });
     return deleted;
   }
 
@@ -209,6 +224,12 @@ function bitCount(word: number): number {
   let v = word - ((word >>> 1) & 0x55555555);
   v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
   return (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
+}
+
+interface Slot {
+  readonly offset: number;
+  readonly entry: FanInEntry;
+  positions?: Map<string, number>;
 }
 
 function slotWords(parents: number): number {

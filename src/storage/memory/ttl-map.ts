@@ -55,7 +55,8 @@ export class TtlMap<V> {
   deletePrefix(prefix: string): number {
     const now = Date.now();
     let removed = 0;
-    for (const [key, entry] of [...this.entries]) {
+    // Deleting the entry being visited is safe in a Map's iteration (no copy of a run's every key).
+    for (const [key, entry] of this.entries) {
       if (!key.startsWith(prefix)) continue;
       this.entries.delete(key);
       if (entry.expiresAt > now) removed += 1;
