@@ -8,6 +8,7 @@ import type { Clock } from './clock.js';
 import type { Invoker } from './invoker.js';
 import type { Logger } from '../model/logger.js';
 import type { RunCache } from './run-cache.js';
+import type { ExecutorReport } from '../model/run-events.js';
 
 /** Everything the driver touches, injected (Temporal's WorkerDeps): no globals, no env. */
 export interface DriverDeps {
@@ -42,6 +43,11 @@ export interface DriverDeps {
   readonly metadata?: MetadataStore;
   /** The worker configuration metadata records name; default: derived from memoryMb. */
   readonly workerConfig?: WorkerConfig;
+  /**
+   * The text of the executor's report in the client's inbox; default: the JSON of its run event.
+   * Embedded threads whose client trusts its inbox send src/model/compact-report.ts's text.
+   */
+  readonly reportText?: (report: ExecutorReport) => string;
 }
 
 /**

@@ -13,7 +13,7 @@ export async function handleInvocation(payload: ExecutorPayload, deps: DriverDep
   const send = (event: RunEvent) => deps.coordinator.send(inbox, JSON.stringify(event));
   try {
     const report = await runExecutor(payload, deps, context);
-    await send({ kind: 'executor', report });
+    await (deps.reportText ? deps.coordinator.send(inbox, deps.reportText(report)) : send({ kind: 'executor', report }));
     return report;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -1,6 +1,7 @@
 import type { ExecutorReport, RunEvent } from '../model/run-events.js';
 import { RunEventSchema } from '../model/run-events.js';
 import type { Clock } from './clock.js';
+import { isCompactReport, reportOfCompact } from '../model/compact-report.js';
 
 /**
  * What the run client learns from its inbox: which outputs are stored, which tasks are done, the
@@ -54,7 +55,7 @@ export class RunInbox {
   }
 
   take(messages: readonly string[]): void {
-    for (const text of messages) this.apply(this.trusted ? (JSON.parse(text) as RunEvent) : RunEventSchema.parse(JSON.parse(text)));
+    for (const text of messages) this.apply(this.trusted ? trustedEvent(text) : RunEventSchema.parse(JSON.parse(text)));
   }
 
   finished(): boolean {
@@ -94,4 +95,9 @@ export class RunInbox {
       }
     }
   }
+}
+
+/** A message of a trusted inbox: an executor's compact report (../model/compact-report.ts) or a run event's JSON. */
+function trustedEvent(text: string): RunEvent {
+  return isCompactReport(text) ? { kind: 'executor', report: reportOfCompact(text) } : (JSON.parse(text) as RunEvent);
 }

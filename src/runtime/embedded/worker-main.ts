@@ -18,6 +18,7 @@ import { SharedFanInTable } from '../../storage/memory/shared-fan-in-table.js';
 import { fanInTableInit, type ExecuteJob, type FromWorker, type ToWorker, type WorkerInit } from './worker-protocol.js';
 import { currentThreadId, openThreadCpuClock } from './thread-cpu-clock.js';
 import { warmCodec } from '../../data/warm-codec.js';
+import { compactReportText } from '../../model/compact-report.js';
 
 /**
  * An executor thread of the embedded backend: like a Lambda container, it runs one invocation at
@@ -72,6 +73,9 @@ async function runExecutorThread(port: MessagePort): Promise<void> {
     cpuMs: () => 0,
     ...(opCpuMs ? { opCpuMs } : {}),
     memoryBytes: sampledRss,
+    // The client trusts an inbox in the main thread's memory coordinator (embedded-backend.ts
+    // trustedInbox): it reads reports in their compact form there.
+    ...(coordinatorIsHostLocal(init.stores) ? { reportText: compactReportText } : {}),
   };
 
   /** Reading RSS is a system call; executors ask often, so a 20 ms old reading is good enough. */

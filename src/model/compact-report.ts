@@ -1,0 +1,91 @@
+import type { ExecutorReport, TaskTiming } from './run-events.js';
+
+/**
+ * An executor's report as compact text, for an inbox whose client trusts its senders (the
+ * embedded backend: executor threads of the same process). Its client parses every report on the
+ * main thread, whose CPU per task bounds how much more threads can help a DAG of small tasks:
+ * positional JSON arrays take about two thirds of the time of the same report as objects (no key
+ * per field, and the objects are built from literals of one shape).
+ *
+ * `[executorId, startTaskId, startedAt, endedAt, cold, worker | null, memoryMb, cpuMs,
+ * peakMemoryBytes, invocations, invoked, tasks, extra | 0]`, each task
+ * `[taskId, op, executorId | 0 (the report's), readyAt, startAt, endAt, execMs, inputBytes,
+ * outputBytes, getMs, putMs, bytesRead, bytesWritten, extra | 0]`. `extra` holds every other key
+ * (the optional fields of a task timing), in order, so the decoded report equals the report's JSON
+ * read back, key order included. Other run events stay JSON objects: a compact text is the one
+ * that starts with `[`.
+ */
+type CompactTask = [string, string, string | 0, number, number, number, number, number, number, number, number, number, number, Record<string, unknown> | 0];
+type CompactReport = [string, string, number, number, boolean, number | null, number, number, number, number, string[], CompactTask[], Record<string, unknown> | 0];
+
+const REPORT_KEYS: ReadonlySet<string> = new Set(['executorId', 'startTaskId', 'startedAt', 'endedAt', 'cold', 'worker', 'memoryMb', 'cpuMs', 'peakMemoryBytes', 'invocations', 'invoked', 'tasks']);
+const TASK_KEYS: ReadonlySet<string> = new Set(['taskId', 'op', 'executorId', 'readyAt', 'startAt', 'endAt', 'execMs', 'inputBytes', 'outputBytes', 'getMs', 'putMs', 'bytesRead', 'bytesWritten']);
+
+/** Whether `text` is a compact report (JSON run events are objects). */
+export function isCompactReport(text: string): boolean {
+  return text.charCodeAt(0) === 0x5b; // '['
+}
+
+export function compactReportText(report: ExecutorReport): string {
+  const tasks = report.tasks.map((t): CompactTask => [
+    t.taskId,
+    t.op,
+    t.executorId === report.executorId ? 0 : t.executorId,
+    t.readyAt,
+    t.startAt,
+    t.endAt,
+    t.execMs,
+    t.inputBytes,
+    t.outputBytes,
+    t.getMs,
+    t.putMs,
+    t.bytesRead,
+    t.bytesWritten,
+    extraOf(t, TASK_KEYS),
+  ]);
+  const r = report;
+  const compact: CompactReport = [r.executorId, r.startTaskId, r.startedAt, r.endedAt, r.cold, r.worker ?? null, r.memoryMb, r.cpuMs, r.peakMemoryBytes, r.invocations, r.invoked, tasks, extraOf(r, REPORT_KEYS)];
+  return JSON.stringify(compact);
+}
+
+/** The report of a compactReportText, as JSON.parse would give the report's JSON text. */
+export function reportOfCompact(text: string): ExecutorReport {
+  const c = JSON.parse(text) as CompactReport;
+  const executorId = c[0];
+  const tasks = c[11].map((t) => taskOf(t, executorId));
+  const report: ExecutorReport =
+    c[5] === null
+      ? { executorId, startTaskId: c[1], startedAt: c[2], endedAt: c[3], cold: c[4], memoryMb: c[6], cpuMs: c[7], peakMemoryBytes: c[8], invocations: c[9], invoked: c[10], tasks }
+      : { executorId, startTaskId: c[1], startedAt: c[2], endedAt: c[3], cold: c[4], worker: c[5], memoryMb: c[6], cpuMs: c[7], peakMemoryBytes: c[8], invocations: c[9], invoked: c[10], tasks };
+  return c[12] === 0 ? report : Object.assign(report, c[12]);
+}
+
+function taskOf(t: CompactTask, executorId: string): TaskTiming {
+  const timing: TaskTiming = {
+    taskId: t[0],
+    op: t[1],
+    executorId: t[2] === 0 ? executorId : t[2],
+    readyAt: t[3],
+    startAt: t[4],
+    endAt: t[5],
+    execMs: t[6],
+    inputBytes: t[7],
+    outputBytes: t[8],
+    getMs: t[9],
+    putMs: t[10],
+    bytesRead: t[11],
+    bytesWritten: t[12],
+  };
+  return t[13] === 0 ? timing : Object.assign(timing, t[13]);
+}
+
+/** The keys of `value` beyond `known` (undefined ones left out, as JSON leaves them), or 0 for none. */
+function extraOf(value: object, known: ReadonlySet<string>): Record<string, unknown> | 0 {
+  let extra: Record<string, unknown> | 0 = 0;
+  for (const [key, field] of Object.entries(value)) {
+    if (known.has(key) || field === undefined) continue;
+    extra ||= {};
+    extra[key] = field;
+  }
+  return extra;
+}
