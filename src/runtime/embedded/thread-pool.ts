@@ -12,6 +12,7 @@ import { PutTracker } from './put-tracker.js';
 import { fanInTableMessage, type ExecuteJob, type FanInTableMessage, type FromWorker, type ToWorker, type WorkerInit } from './worker-protocol.js';
 import { threadCpuMsOf } from './thread-cpu-clock.js';
 import { FifoQueue } from './fifo-queue.js';
+import { executeJobsText } from './execute-jobs-text.js';
 
 export interface ThreadPoolOptions {
   /** Executor threads (the embedded backend's concurrency); defaults to the number of cores. */
@@ -336,7 +337,7 @@ export class ThreadPool implements Invoker {
         jobs.push({ payload: job.payload, cold, jobId: job.jobId });
         started.push(job);
       }
-      slot.worker.postMessage({ type: 'execute', jobsJson: JSON.stringify(jobs) } satisfies ToWorker);
+      slot.worker.postMessage({ type: 'execute', jobsText: executeJobsText(jobs) } satisfies ToWorker);
       for (const job of started) this.scheduleFault(slot, job);
     });
     if (this.isIdle()) {

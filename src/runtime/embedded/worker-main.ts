@@ -19,6 +19,7 @@ import { fanInTableInit, type ExecuteJob, type FromWorker, type ToWorker, type W
 import { currentThreadId, openThreadCpuClock } from './thread-cpu-clock.js';
 import { warmCodec } from '../../data/warm-codec.js';
 import { compactReportText } from '../../model/compact-report.js';
+import { executeJobsOfText } from './execute-jobs-text.js';
 
 /**
  * An executor thread of the embedded backend: like a Lambda container, it runs one invocation at
@@ -96,7 +97,7 @@ async function runExecutorThread(port: MessagePort): Promise<void> {
       fanIns?.use(message.table ? SharedFanInTable.open(fanInTableInit(message.table)) : undefined);
       return;
     }
-    for (const job of JSON.parse(message.jobsJson) as ExecuteJob[]) {
+    for (const job of executeJobsOfText(message.jobsText)) {
       if (running < init.executorsPerThread) start(job);
       else waiting.push(job);
     }

@@ -14,10 +14,10 @@ export interface ExecuteJob {
 export type ToWorker =
   /**
    * Invocations to run, in order (one message for all the pool hands a thread at once), as the
-   * JSON text of an ExecuteJob[]: the main thread writes text in about half the time it takes to
-   * structure-clone the same objects (payloads travel as JSON to Lambda anyway).
+   * text of ./execute-jobs-text.ts: the main thread writes text in a fraction of the time it takes
+   * to structure-clone the same objects (payloads travel as JSON to Lambda anyway).
    */
-  | { readonly type: 'execute'; readonly jobsJson: string }
+  | { readonly type: 'execute'; readonly jobsText: string }
   /** The init of a thread started early (./early-threads.ts), before any execute. */
   | { readonly type: 'init'; readonly init: WorkerInit }
   /** The fan-in table of the run whose executors come next (none: every mark goes to the coordinator). */
