@@ -82,7 +82,8 @@ function taskOf(t: CompactTask, executorId: string): TaskTiming {
 /** The keys of `value` beyond `known` (undefined ones left out, as JSON leaves them), or 0 for none. */
 function extraOf(value: object, known: ReadonlySet<string>): Record<string, unknown> | 0 {
   let extra: Record<string, unknown> | 0 = 0;
-  for (const [key, field] of Object.entries(value)) {
+  for (const key in value) {
+    const field = (value as Record<string, unknown>)[key];
     if (known.has(key) || field === undefined) continue;
     extra ||= {};
     extra[key] = field;

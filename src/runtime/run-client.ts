@@ -43,6 +43,12 @@ export interface RunClientDeps {
    * (thousands per run, a third of the client's own CPU with small tasks).
    */
   readonly trustedInbox?: boolean;
+  /**
+   * The coordinator lives in this process (embedded memory stores): it cannot go silent, so the
+   * client's receives, a couple of thousand a run of small tasks, are not raced against a timer
+   * of their own (a promise and a timer each on the main thread).
+   */
+  readonly coordinatorInProcess?: boolean;
 }
 
 export interface RunOutcome {
@@ -150,7 +156,8 @@ export async function executeRun(request: RunRequest, deps: RunClientDeps): Prom
         .catch(() => undefined)
         .finally(() => (heartbeating = false));
     }
-    const messages = await answerWithin(deps, deps.coordinator.receive(keys.clientInbox, Math.min(250, Math.max(1, deadline - now))), 'receive');
+    const receive = deps.coordinator.receive(keys.clientInbox, Math.min(250, Math.max(1, deadline - now)));
+    const messages = await (deps.coordinatorInProcess ? receive : answerWithin(deps, receive, 'receive'));
     inbox.take(messages);
     request.onProgress?.({ tasksDone: inbox.done.size, tasksTotal, executorsLive: inbox.executorsLive(), elapsedMs: deps.clock.now() - startedAt });
     // Embedded: if every thread is idle and nothing arrived, no executor can still report.

@@ -178,6 +178,7 @@ async function runOnce(request: RunRequest, { options, threads, fanIns, values, 
     executorsBusy: () => !threads.isIdle(),
     // A memory coordinator's inbox is written by this process's threads alone.
     trustedInbox: coordinatorIsHostLocal(options.stores),
+    coordinatorInProcess: coordinatorIsHostLocal(options.stores),
   });
   if (options.metadata && busyAtStart) {
     const poolRecord = poolRecordOf(outcome, options.threads, busyBetween(busyAtStart, busySnapshot(threads)), Date.now());
