@@ -2,40 +2,58 @@ import type { ExecutorPayload } from '../payload.js';
 import type { ExecuteJob } from './worker-protocol.js';
 
 /**
- * The invocations the pool hands a thread, as compact text. The main thread writes one per
- * invocation (TR large: 16,384 a run), and its CPU per task bounds how much more threads help a
- * DAG of small tasks: positional arrays, `[jobId, cold, runId, source, taskId, executorId, inline,
- * invokedAt | null, extra | 0]`, are written in half the time of the same jobs as objects (and are
- * under half the bytes to copy). `extra` holds the payload's other keys (planned mode's worker,
- * resumeAt, hedge, memoryMb), so a job reads back as its JSON would.
+ * Invocations as compact text between the pool (main thread) and executor threads. The main
+ * thread handles every invocation (TR large: 16,384 a run; a fan-out of 10,000: 10,000 from one
+ * thread), and its CPU per task bounds how much more threads help a DAG of small tasks.
+ *
+ * A payload is a positional JSON array, `[runId, source, taskId, executorId, inline,
+ * invokedAt | null, extra | 0]`, written in half the time of the payload as an object, in under
+ * half the bytes; `extra` holds its other keys (planned mode's worker, resumeAt, hedge, memoryMb),
+ * so it reads back as its JSON would. A thread sends the payloads it invokes as this text, and
+ * the pool passes the text on to the thread that runs it as it came: the main thread neither
+ * reads nor writes the payload (a fan-out's carry its parent's output inline).
  */
-type CompactJob = [number, 0 | 1, string, string, string, string, ExecutorPayload['inline'], number | null, Record<string, unknown> | 0];
+type CompactPayload = [string, string, string, string, ExecutorPayload['inline'], number | null, Record<string, unknown> | 0];
 
 const PAYLOAD_KEYS: ReadonlySet<string> = new Set(['kind', 'runId', 'source', 'taskId', 'executorId', 'inline', 'invokedAt']);
 
-export function executeJobsText(jobs: readonly ExecuteJob[]): string {
-  return JSON.stringify(jobs.map(compactJob));
+export function payloadText(p: ExecutorPayload): string {
+  const compact: CompactPayload = [p.runId, p.source, p.taskId, p.executorId, p.inline, p.invokedAt ?? null, extraOf(p)];
+  return JSON.stringify(compact);
+}
+
+export function payloadOfText(text: string): ExecutorPayload {
+  return payloadOfCompact(JSON.parse(text) as CompactPayload);
+}
+
+/** A job for a thread: its payload as payloadText. */
+export interface ExecuteJobText {
+  readonly jobId: number;
+  readonly cold: boolean;
+  readonly payloadText: string;
+}
+
+/** `[[jobId, cold, payload], ...]`, the payloads' texts pasted in as they are. */
+export function executeJobsText(jobs: readonly ExecuteJobText[]): string {
+  let text = '[';
+  for (const job of jobs) text += `${text.length > 1 ? ',' : ''}[${job.jobId},${job.cold ? 1 : 0},${job.payloadText}]`;
+  return `${text}]`;
 }
 
 export function executeJobsOfText(text: string): ExecuteJob[] {
-  return (JSON.parse(text) as CompactJob[]).map(jobOfCompact);
+  return (JSON.parse(text) as [number, 0 | 1, CompactPayload][]).map(([jobId, cold, payload]) => ({ payload: payloadOfCompact(payload), cold: cold === 1, jobId }));
 }
 
-function compactJob({ jobId, cold, payload: p }: ExecuteJob): CompactJob {
-  return [jobId, cold ? 1 : 0, p.runId, p.source, p.taskId, p.executorId, p.inline, p.invokedAt ?? null, extraOf(p)];
-}
-
-function jobOfCompact(c: CompactJob): ExecuteJob {
-  const base = { kind: 'execute' as const, runId: c[2], source: c[3], taskId: c[4], inline: c[6], executorId: c[5] };
-  const timed: ExecutorPayload = c[7] === null ? base : { ...base, invokedAt: c[7] };
-  const payload = c[8] === 0 ? timed : { ...timed, ...c[8] };
-  return { payload, cold: c[1] === 1, jobId: c[0] };
+function payloadOfCompact(c: CompactPayload): ExecutorPayload {
+  const base = { kind: 'execute' as const, runId: c[0], source: c[1], taskId: c[2], inline: c[4], executorId: c[3] };
+  const timed: ExecutorPayload = c[5] === null ? base : { ...base, invokedAt: c[5] };
+  return c[6] === 0 ? timed : { ...timed, ...c[6] };
 }
 
 /** The payload's keys beyond the positional ones (undefined ones left out, as JSON leaves them), or 0. */
 function extraOf(payload: ExecutorPayload): Record<string, unknown> | 0 {
   let extra: Record<string, unknown> | 0 = 0;
-  // for-in, not Object.entries: no array per key on the main thread.
+  // for-in, not Object.entries: no array per key.
   for (const key in payload) {
     const value = (payload as Record<string, unknown>)[key];
     if (PAYLOAD_KEYS.has(key) || value === undefined) continue;

@@ -8,6 +8,7 @@ import type { ExecutorPayload } from '../payload.js';
 import { BatchedPort, onBatches } from './batched-port.js';
 import type { PutTracker } from './put-tracker.js';
 import { ThreadValueCache } from './thread-value-cache.js';
+import { payloadText } from './execute-jobs-text.js';
 
 /**
  * The embedded backend keeps its in-memory stores in the CLI's main thread; executor threads reach
@@ -70,7 +71,7 @@ export interface ServedStores {
   readonly store: MemoryIntermediateStore;
   readonly coordinator: Coordinator;
   /** An invocation of a further executor by an executor of this thread. */
-  readonly onInvoke: (payload: ExecutorPayload) => void;
+  readonly onInvoke: (payloadText: string) => void;
   /** An invocation of this thread has ended (after everything it sent, on the same port). */
   readonly onDone: (jobId: number, runMs: number, released: boolean) => void;
   /**
@@ -166,7 +167,7 @@ function applyOneWay({ store, coordinator, onInvoke, onDone, puts }: ServedStore
   // The memory store's put and send cannot fail; the port keeps their order.
   const op = call[0];
   if (op === DONE) onDone(call[1] as number, call[2] as number, call[3] === true);
-  else if (op === INVOKE) onInvoke(call[1] as ExecutorPayload);
+  else if (op === INVOKE) onInvoke(call[1] as string);
   else if (op === PUT) {
     // The memory store's put is synchronous underneath: the value is there when it returns.
     void store.put(call[1] as string, call[2] as Uint8Array);
@@ -320,5 +321,5 @@ export function storeProxies(init: StoreProxyInit): {
     // An inbox message is posted one way (see the store's put).
     settlesLocally: (method) => method === 'send',
   };
-  return { store, coordinator, invoke: (payload) => client.post('pool', 'invoke', [payload]), done: (jobId, runMs, released) => client.post('pool', 'done', [jobId, runMs, released === true]) };
+  return { store, coordinator, invoke: (payload) => client.post('pool', 'invoke', [payloadText(payload)]), done: (jobId, runMs, released) => client.post('pool', 'done', [jobId, runMs, released === true]) };
 }

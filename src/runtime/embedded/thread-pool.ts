@@ -9,10 +9,11 @@ import { endUntakenEarlyThreads, executorThreadScript, takeEarlyThread } from '.
 import type { SharedFanInTableInit } from '../../storage/memory/shared-fan-in-table.js';
 import { serveStores } from './port-rpc.js';
 import { PutTracker } from './put-tracker.js';
-import { fanInTableMessage, type ExecuteJob, type FanInTableMessage, type FromWorker, type ToWorker, type WorkerInit } from './worker-protocol.js';
+import { fanInTableMessage, type FanInTableMessage, type FromWorker, type ToWorker, type WorkerInit } from './worker-protocol.js';
 import { threadCpuMsOf } from './thread-cpu-clock.js';
 import { FifoQueue } from './fifo-queue.js';
-import { executeJobsText } from './execute-jobs-text.js';
+import { executeJobsText, type ExecuteJobText } from './execute-jobs-text.js';
+import { PooledPayload } from './pooled-payload.js';
 
 export interface ThreadPoolOptions {
   /** Executor threads (the embedded backend's concurrency); defaults to the number of cores. */
@@ -72,7 +73,7 @@ interface Slot {
 }
 
 interface QueuedJob {
-  readonly payload: ExecutorPayload;
+  readonly payload: PooledPayload;
   readonly attempt: number;
 }
 
@@ -115,9 +116,14 @@ export class ThreadPool implements Invoker {
 
   async invoke(payload: ExecutorPayload): Promise<void> {
     if (this.closed) throw new Error('thread pool is closed');
+    this.enqueue(PooledPayload.of(payload));
+  }
+
+  /** Queues an invocation; its payload is written as the text threads get once, here. */
+  private enqueue(payload: PooledPayload): void {
     this.invocations += 1;
     this.queue.push({ payload, attempt: 0 });
-    if (this.options.deliverTwice?.(payload.executorId)) this.queue.push({ payload, attempt: 0 });
+    if (this.options.deliverTwice?.(payload.payload.executorId)) this.queue.push({ payload, attempt: 0 });
     this.pump();
   }
 
@@ -170,7 +176,7 @@ export class ThreadPool implements Invoker {
 
   /** Test hook for fault injection: kills the thread running `executorId` (and its other executors). */
   async killExecutor(executorId: string): Promise<boolean> {
-    const slot = this.slots.find((s) => [...s.jobs.values()].some((j) => j.payload.executorId === executorId));
+    const slot = this.slots.find((s) => [...s.jobs.values()].some((j) => j.payload.payload.executorId === executorId));
     if (!slot) return false;
     await slot.worker.terminate();
     return true;
@@ -193,7 +199,7 @@ export class ThreadPool implements Invoker {
       untrackPuts = puts.untrack;
       serveStores(channel.port1, {
         ...this.options.memory,
-        onInvoke: (payload) => this.onInvokeFromThread(payload),
+        onInvoke: (payloadText) => this.onInvokeFromThread(PooledPayload.ofText(payloadText)),
         onDone: (jobId, runMs, released) => this.onMessage(slot, { type: 'done', jobId, runMs, released }),
         puts: { tracker: this.puts, applied: puts.applied },
       });
@@ -228,7 +234,7 @@ export class ThreadPool implements Invoker {
         }
         break;
       case 'invoke':
-        this.onInvokeFromThread(message.payload);
+        this.onInvokeFromThread(PooledPayload.of(message.payload));
         return;
       case 'done': {
         const job = slot.jobs.get(message.jobId);
@@ -252,14 +258,14 @@ export class ThreadPool implements Invoker {
     this.pump();
   }
 
-  private onInvokeFromThread(payload: ExecutorPayload): void {
+  private onInvokeFromThread(payload: PooledPayload): void {
     // Once the run is over (the pool closing), late invocations of duplicate or retried
     // executors have nothing left to do.
-    if (!this.closed) void this.invoke(payload);
+    if (!this.closed) this.enqueue(payload);
   }
 
   private scheduleFault(slot: Slot, job: Job): void {
-    const delayMs = this.options.killAfterMs?.(job.payload.executorId, job.attempt);
+    const delayMs = this.options.killAfterMs?.(job.payload.payload.executorId, job.attempt);
     if (delayMs === undefined) return;
     setTimeout(() => {
       if (slot.jobs.has(job.jobId) && this.slots.includes(slot)) void slot.worker.terminate();
@@ -276,7 +282,7 @@ export class ThreadPool implements Invoker {
         this.retries += 1;
         this.queue.unshift({ payload: job.payload, attempt: job.attempt + 1 });
       } else {
-        this.options.onGiveUp(job.payload, `executor ${job.payload.executorId} died ${job.attempt + 1} times`);
+        this.options.onGiveUp(job.payload.payload, `executor ${job.payload.payload.executorId} died ${job.attempt + 1} times`);
       }
     }
     this.pump();
@@ -326,7 +332,7 @@ export class ThreadPool implements Invoker {
         if (this.fanInTable) this.fanInTableMessage ??= fanInTableMessage(this.fanInTable);
         slot.worker.postMessage({ type: 'fan-in-table', table: this.fanInTableMessage } satisfies ToWorker);
       }
-      const jobs: ExecuteJob[] = [];
+      const jobs: ExecuteJobText[] = [];
       const started: Job[] = [];
       for (const queued of this.queue.take(count)) {
         const job: Job = { payload: queued.payload, attempt: queued.attempt, jobId: this.nextJobId++ };
@@ -334,7 +340,7 @@ export class ThreadPool implements Invoker {
         const cold = !slot.used;
         slot.used = true;
         if (cold) this.coldStarts += 1;
-        jobs.push({ payload: job.payload, cold, jobId: job.jobId });
+        jobs.push({ payloadText: job.payload.text, cold, jobId: job.jobId });
         started.push(job);
       }
       slot.worker.postMessage({ type: 'execute', jobsText: executeJobsText(jobs) } satisfies ToWorker);

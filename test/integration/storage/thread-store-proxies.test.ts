@@ -2,6 +2,7 @@ import { MessageChannel } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import type { ExecutorPayload } from '../../../src/runtime/payload.js';
 import { serveStores, storeProxies } from '../../../src/runtime/embedded/port-rpc.js';
+import { payloadOfText } from '../../../src/runtime/embedded/execute-jobs-text.js';
 import { MemoryCoordinator } from '../../../src/storage/memory/memory-coordinator.js';
 import { MemoryIntermediateStore } from '../../../src/storage/memory/memory-intermediate-store.js';
 import { describeCoordinatorConformance } from './coordinator.conformance.js';
@@ -25,7 +26,7 @@ function served(ttlSeconds = 60) {
   const client = () => {
     const channel = new MessageChannel();
     ports.push(channel);
-    serveStores(channel.port1, { store, coordinator, onInvoke: (payload) => invoked.push(payload), onDone: () => undefined });
+    serveStores(channel.port1, { store, coordinator, onInvoke: (text) => invoked.push(payloadOfText(text)), onDone: () => undefined });
     return storeProxies({ port: channel.port2, changes: store.changes, ttlSeconds });
   };
   const cleanup = async () => {

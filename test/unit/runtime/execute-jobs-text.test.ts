@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { executeJobsOfText, executeJobsText } from '../../../src/runtime/embedded/execute-jobs-text.js';
+import { executeJobsOfText, executeJobsText, payloadOfText, payloadText } from '../../../src/runtime/embedded/execute-jobs-text.js';
+import { PooledPayload } from '../../../src/runtime/embedded/pooled-payload.js';
 import { ExecutorPayloadSchema, type ExecutorPayload } from '../../../src/runtime/payload.js';
-import type { ExecuteJob } from '../../../src/runtime/embedded/worker-protocol.js';
 
 const payload: fc.Arbitrary<ExecutorPayload> = fc.record(
   {
@@ -21,11 +21,11 @@ const payload: fc.Arbitrary<ExecutorPayload> = fc.record(
   { requiredKeys: ['kind', 'runId', 'source', 'taskId', 'inline', 'executorId'] },
 );
 
-describe('execute jobs as text', () => {
+describe('invocations as text', () => {
   it('read back as their JSON reads back, whatever optional payload fields they carry', () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ payload, cold: fc.boolean(), jobId: fc.nat() }), { maxLength: 6 }), (jobs: ExecuteJob[]) => {
-        const read = executeJobsOfText(executeJobsText(jobs));
+      fc.property(fc.array(fc.record({ payload, cold: fc.boolean(), jobId: fc.nat() }), { maxLength: 6 }), (jobs) => {
+        const read = executeJobsOfText(executeJobsText(jobs.map(({ payload: p, cold, jobId }) => ({ payloadText: payloadText(p), cold, jobId }))));
         expect(read).toEqual(JSON.parse(JSON.stringify(jobs)));
         for (const job of read) expect(ExecutorPayloadSchema.parse(job.payload)).toEqual(job.payload);
       }),
@@ -34,7 +34,14 @@ describe('execute jobs as text', () => {
   });
 
   it('leaves out a payload key set to undefined, as JSON does', () => {
-    const job: ExecuteJob = { payload: { kind: 'execute', runId: 'r', source: 's', taskId: 't', inline: [], executorId: 'x', resumeAt: undefined }, cold: true, jobId: 3 } as ExecuteJob;
-    expect(executeJobsOfText(executeJobsText([job]))).toEqual([{ payload: { kind: 'execute', runId: 'r', source: 's', taskId: 't', inline: [], executorId: 'x' }, cold: true, jobId: 3 }]);
+    const text = payloadText({ kind: 'execute', runId: 'r', source: 's', taskId: 't', inline: [], executorId: 'x', resumeAt: undefined });
+    expect(Object.keys(payloadOfText(text))).toEqual(['kind', 'runId', 'source', 'taskId', 'inline', 'executorId']);
+  });
+
+  it('a pooled payload made from text reads its fields from the text, made from a payload keeps it', () => {
+    const p: ExecutorPayload = { kind: 'execute', runId: 'r', source: 's', taskId: 't', inline: [], executorId: 'x-7', worker: 3 };
+    expect(PooledPayload.ofText(payloadText(p)).payload).toEqual(p);
+    expect(PooledPayload.of(p).payload).toBe(p);
+    expect(PooledPayload.of(p).text).toBe(payloadText(p));
   });
 });
