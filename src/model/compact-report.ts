@@ -13,7 +13,8 @@ import type { ExecutorReport, TaskTiming } from './run-events.js';
  * outputBytes, getMs, putMs, bytesRead, bytesWritten, extra | 0]`. `extra` holds every other key
  * (the optional fields of a task timing), in order, so the decoded report equals the report's JSON
  * read back, key order included. Other run events stay JSON objects: a compact text is the one
- * that starts with `[`.
+ * that starts with `[`. Several reports may travel as one text, the JSON array of their compact
+ * forms (`[[...],[...]]`): one parse, and one inbox message, for all.
  */
 type CompactTask = [string, string, string | 0, number, number, number, number, number, number, number, number, number, number, Record<string, unknown> | 0];
 type CompactReport = [string, string, number, number, boolean, number | null, number, number, number, number, string[], CompactTask[], Record<string, unknown> | 0];
@@ -21,9 +22,24 @@ type CompactReport = [string, string, number, number, boolean, number | null, nu
 const REPORT_KEYS: ReadonlySet<string> = new Set(['executorId', 'startTaskId', 'startedAt', 'endedAt', 'cold', 'worker', 'memoryMb', 'cpuMs', 'peakMemoryBytes', 'invocations', 'invoked', 'tasks']);
 const TASK_KEYS: ReadonlySet<string> = new Set(['taskId', 'op', 'executorId', 'readyAt', 'startAt', 'endAt', 'execMs', 'inputBytes', 'outputBytes', 'getMs', 'putMs', 'bytesRead', 'bytesWritten']);
 
-/** Whether `text` is a compact report (JSON run events are objects). */
+/** Whether `text` is a compact report or a batch of them (JSON run events are objects). */
 export function isCompactReport(text: string): boolean {
   return text.charCodeAt(0) === 0x5b; // '['
+}
+
+/** Whether a compact `text` holds several reports (a single one starts with its executor id, a string). */
+export function isCompactReportBatch(text: string): boolean {
+  return text.charCodeAt(1) === 0x5b;
+}
+
+/** One text of the reports of `texts` (each a compactReportText, or a batch of one). */
+export function compactReportBatchText(texts: readonly string[]): string {
+  return texts.length === 1 ? (texts[0] as string) : `[${texts.join(',')}]`;
+}
+
+/** The reports of a compact text, one or a batch, in order. */
+export function reportsOfCompact(text: string): ExecutorReport[] {
+  return isCompactReportBatch(text) ? (JSON.parse(text) as CompactReport[]).map(reportOfParsed) : [reportOfCompact(text)];
 }
 
 export function compactReportText(report: ExecutorReport): string {
@@ -50,7 +66,10 @@ export function compactReportText(report: ExecutorReport): string {
 
 /** The report of a compactReportText, as JSON.parse would give the report's JSON text. */
 export function reportOfCompact(text: string): ExecutorReport {
-  const c = JSON.parse(text) as CompactReport;
+  return reportOfParsed(JSON.parse(text) as CompactReport);
+}
+
+function reportOfParsed(c: CompactReport): ExecutorReport {
   const executorId = c[0];
   const tasks = c[11].map((t) => taskOf(t, executorId));
   const report: ExecutorReport =

@@ -1,7 +1,7 @@
 import type { ExecutorReport, RunEvent } from '../model/run-events.js';
 import { RunEventSchema } from '../model/run-events.js';
 import type { Clock } from './clock.js';
-import { isCompactReport, reportOfCompact } from '../model/compact-report.js';
+import { isCompactReport, reportsOfCompact } from '../model/compact-report.js';
 
 /** Bits of RunInbox's executor states. */
 const EXPECTED = 1;
@@ -67,7 +67,11 @@ export class RunInbox {
   }
 
   take(messages: readonly string[]): void {
-    for (const text of messages) this.apply(this.trusted ? trustedEvent(text) : RunEventSchema.parse(JSON.parse(text)));
+    for (const text of messages) {
+      if (!this.trusted) this.apply(RunEventSchema.parse(JSON.parse(text)));
+      else if (isCompactReport(text)) for (const report of reportsOfCompact(text)) this.apply({ kind: 'executor', report });
+      else this.apply(JSON.parse(text) as RunEvent);
+    }
   }
 
   finished(): boolean {
@@ -109,9 +113,4 @@ export class RunInbox {
       }
     }
   }
-}
-
-/** A message of a trusted inbox: an executor's compact report (../model/compact-report.ts) or a run event's JSON. */
-function trustedEvent(text: string): RunEvent {
-  return isCompactReport(text) ? { kind: 'executor', report: reportOfCompact(text) } : (JSON.parse(text) as RunEvent);
 }

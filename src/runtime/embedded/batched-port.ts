@@ -8,6 +8,8 @@ import type { MessagePort } from 'node:worker_threads';
  */
 export class BatchedPort<M> {
   private batch: M[] = [];
+  /** Batches sent so far: what is posted while this stays the same goes in one batch. */
+  batchesSent = 0;
 
   constructor(private readonly port: MessagePort) {}
 
@@ -19,6 +21,7 @@ export class BatchedPort<M> {
   private flush(): void {
     const batch = this.batch;
     this.batch = [];
+    this.batchesSent += 1;
     if (batch.length > 0) this.port.postMessage(batch);
   }
 }

@@ -9,6 +9,7 @@ import { BatchedPort, onBatches } from './batched-port.js';
 import type { PutTracker } from './put-tracker.js';
 import { ThreadValueCache } from './thread-value-cache.js';
 import { payloadText } from './execute-jobs-text.js';
+import { compactReportBatchText, isCompactReport } from '../../model/compact-report.js';
 
 /**
  * The embedded backend keeps its in-memory stores in the CLI's main thread; executor threads reach
@@ -39,6 +40,8 @@ const PUT = 1;
 const SEND = 2;
 const INVOKE = 3;
 const DONE = 4;
+/** Executors' compact reports to one inbox, `[SEND_REPORTS, key, texts]` (see PortClient.postReport). */
+const SEND_REPORTS = 5;
 
 function isOneWay(message: Request | OneWay): message is OneWay {
   return Array.isArray(message);
@@ -173,6 +176,7 @@ function applyOneWay({ store, coordinator, onInvoke, onDone, puts }: ServedStore
     void store.put(call[1] as string, call[2] as Uint8Array);
     puts?.applied();
   } else if (op === SEND) void coordinator.send(call[1] as string, call[2] as string);
+  else if (op === SEND_REPORTS) void coordinator.send(call[1] as string, compactReportBatchText(call[2] as string[]));
 }
 
 function answer(responses: BatchedPort<Response>, id: number, result: Promise<unknown>): void {
@@ -192,6 +196,8 @@ class PortClient {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
   private readonly requests: BatchedPort<Request | OneWay>;
+  /** The reports to one inbox in the batch being filled (see postReport). */
+  private openReports: { readonly key: string; readonly batch: number; readonly texts: string[] } | undefined;
 
   constructor(port: MessagePort, onSharedValues: (table: SharedValueTableInit | undefined) => void) {
     this.requests = new BatchedPort(port);
@@ -212,6 +218,24 @@ class PortClient {
   /** Posts a request that gets no response. */
   post(target: Request['target'], method: string, args: unknown[]): void {
     this.requests.post([oneWayOp(target, method), ...args]);
+  }
+
+  /**
+   * Posts an executor's compact report (model/compact-report.ts) to the inbox `key`, one way. The
+   * reports of one batch to one inbox go as one inbox message, at the place of the first of them:
+   * the client parses them in one go, and the main thread's coordinator takes one message, not one
+   * a report. The main thread applies a batch in one synchronous pass, so nothing there can tell
+   * a report moved up within its batch from one sent in its own place.
+   */
+  postReport(key: string, text: string): void {
+    const open = this.openReports;
+    if (open !== undefined && open.key === key && open.batch === this.requests.batchesSent) {
+      open.texts.push(text);
+      return;
+    }
+    const texts = [text];
+    this.openReports = { key, batch: this.requests.batchesSent, texts };
+    this.requests.post([SEND_REPORTS, key, texts]);
   }
 
   call<T>(target: Request['target'], method: string, args: unknown[]): Promise<T> {
@@ -312,7 +336,7 @@ export function storeProxies(init: StoreProxyInit): {
     increment: (key, by) => client.call('coordinator', 'increment', [key, by]),
     setValue: (key, value) => client.call('coordinator', 'setValue', [key, value]),
     getValue: (key) => client.call('coordinator', 'getValue', [key]),
-    send: async (key, message) => client.post('coordinator', 'send', [key, message]),
+    send: async (key, message) => (isCompactReport(message) ? client.postReport(key, message) : client.post('coordinator', 'send', [key, message])),
     receive: (key, timeoutMs) => client.call('coordinator', 'receive', [key, timeoutMs]),
     deletePrefix: (prefix) => client.call('coordinator', 'deletePrefix', [prefix]),
     ttlMs: (key) => client.call('coordinator', 'ttlMs', [key]),

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { ExecutorPayload } from '../../../src/runtime/payload.js';
 import { serveStores, storeProxies } from '../../../src/runtime/embedded/port-rpc.js';
 import { payloadOfText } from '../../../src/runtime/embedded/execute-jobs-text.js';
+import { compactReportText, reportsOfCompact } from '../../../src/model/compact-report.js';
+import type { ExecutorReport } from '../../../src/model/run-events.js';
 import { MemoryCoordinator } from '../../../src/storage/memory/memory-coordinator.js';
 import { MemoryIntermediateStore } from '../../../src/storage/memory/memory-intermediate-store.js';
 import { describeCoordinatorConformance } from './coordinator.conformance.js';
@@ -180,6 +182,31 @@ describe('reads that miss while puts are in flight', () => {
 });
 
 describe('thread store proxies', () => {
+  it("executors' compact reports sent in one turn reach the inbox as one message that reads as each of them; other events as sent", async () => {
+    // Prepare
+    const host = served();
+    const thread = host.client();
+    const report = (executorId: string): ExecutorReport => ({ executorId, startTaskId: 't', startedAt: 1, endedAt: 2, cold: false, memoryMb: 0, cpuMs: 0, peakMemoryBytes: 0, invocations: 0, invoked: [], tasks: [] });
+    const output = JSON.stringify({ kind: 'output', taskId: 'z' });
+    // Act
+    await thread.coordinator.send('inbox', compactReportText(report('a')));
+    await thread.coordinator.send('inbox', output);
+    await thread.coordinator.send('inbox', compactReportText(report('b')));
+    await thread.coordinator.send('other', compactReportText(report('c')));
+    await thread.coordinator.getValue('flush'); // answered after the batch before it is applied
+    const messages = await host.coordinator.receive('inbox', 1_000);
+    // Assess
+    expect(messages).toHaveLength(2);
+    expect(reportsOfCompact(messages[0] as string).map((r) => r.executorId)).toEqual(['a', 'b']);
+    expect(messages[1]).toBe(output);
+    expect(reportsOfCompact((await host.coordinator.receive('other', 1_000))[0] as string)).toEqual([report('c')]);
+    // A report of a later turn is a message of its own.
+    await thread.coordinator.getValue('flush');
+    await thread.coordinator.send('inbox', compactReportText(report('d')));
+    expect(reportsOfCompact((await host.coordinator.receive('inbox', 1_000))[0] as string)).toEqual([report('d')]);
+    await host.cleanup();
+  });
+
   it("a thread's cached copy is dropped when another thread overwrites or deletes the key", async () => {
     const host = served();
     const [first, second] = [host.client(), host.client()];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { compactReportText, isCompactReport, reportOfCompact } from '../../../src/model/compact-report.js';
+import { compactReportBatchText, compactReportText, isCompactReport, reportOfCompact, reportsOfCompact } from '../../../src/model/compact-report.js';
 import { ExecutorReportSchema, type ExecutorReport, type TaskTiming } from '../../../src/model/run-events.js';
 
 const finite = fc.double({ noNaN: true, noDefaultInfinity: true });
@@ -88,5 +88,17 @@ describe('compact executor reports', () => {
   it('keeps keys the codec does not know (a field added to the schema later)', () => {
     const r = { executorId: 'e', startTaskId: 'a', startedAt: 1, endedAt: 2, cold: false, memoryMb: 0, cpuMs: 0, peakMemoryBytes: 0, invocations: 0, invoked: [], tasks: [], later: 'x' } as ExecutorReport;
     expect(reportOfCompact(compactReportText(r))).toEqual(r);
+  });
+
+  it('a batch of reports reads back as each of them, in order; a batch of one is the report itself', () => {
+    fc.assert(
+      fc.property(fc.array(report, { minLength: 1, maxLength: 5 }), (reports) => {
+        const text = compactReportBatchText(reports.map(compactReportText));
+        expect(isCompactReport(text)).toBe(true);
+        expect(reportsOfCompact(text)).toEqual(JSON.parse(JSON.stringify(reports)));
+        if (reports.length === 1) expect(text).toBe(compactReportText(reports[0] as ExecutorReport));
+      }),
+      { numRuns: 100 },
+    );
   });
 });

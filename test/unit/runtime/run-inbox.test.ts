@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ExecutorReport, RunEvent } from '../../../src/model/run-events.js';
 import { RunInbox } from '../../../src/runtime/run-inbox.js';
-import { compactReportText } from '../../../src/model/compact-report.js';
+import { compactReportBatchText, compactReportText } from '../../../src/model/compact-report.js';
 
 const clock = { now: () => 42 };
 
@@ -64,14 +64,15 @@ describe('RunInbox', () => {
     expect(trusted.missingOutputs()).toEqual([]);
   });
 
-  it('reads compact reports beside JSON events when trusted, the same as their JSON', () => {
+  it('reads compact reports (a batch of them here) beside JSON events when trusted, the same as their JSON', () => {
     const viaJson = new RunInbox(new Set(['z']), clock, true, 0);
     const viaCompact = new RunInbox(new Set(['z']), clock, true, 0);
     const events = [report('e1', ['e2'], ['a', 'z']), report('e2', [], ['b'])];
     viaJson.expect('e1');
     viaCompact.expect('e1');
     viaJson.take(text(...events, { kind: 'output', taskId: 'z' }));
-    viaCompact.take([...events.map((e) => (e.kind === 'executor' ? compactReportText(e.report) : '')), JSON.stringify({ kind: 'output', taskId: 'z' })]);
+    const compact = events.map((e) => (e.kind === 'executor' ? compactReportText(e.report) : ''));
+    viaCompact.take([compactReportBatchText(compact), JSON.stringify({ kind: 'output', taskId: 'z' })]);
     expect(viaCompact.finished()).toBe(true);
     expect(viaCompact.executors).toEqual(viaJson.executors);
     expect([...viaCompact.done]).toEqual([...viaJson.done]);
