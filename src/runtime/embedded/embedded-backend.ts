@@ -14,6 +14,7 @@ import { coordinatorIsHostLocal, intermediateIsHostLocal, type StoreConfig } fro
 import { createExecutorStores } from '../store-factory.js';
 import { runFanInTable } from './run-fan-in-table.js';
 import { runValueTable } from './run-value-table.js';
+import type { SharedValueTable } from '../../storage/memory/shared-value-table.js';
 import { ThreadPool } from './thread-pool.js';
 
 export const DEFAULT_EXECUTORS_PER_THREAD = 4;
@@ -168,7 +169,7 @@ async function runOnce(request: RunRequest, { options, threads, fanIns, values, 
   }
   // The run's small outputs go in shared memory that every thread reads and writes; the tables of
   // earlier runs are dropped (what lives of them moves to the store's map).
-  if (intermediateIsHostLocal(options.stores)) values.useSharedValues(runValueTable(request, runId, options.stores.ttlSeconds));
+  if (intermediateIsHostLocal(options.stores)) values.useSharedValues(valueTableOrNone(request, runId, options.stores.ttlSeconds, warn));
   const outcome = await executeRun({ ...request, runId }, {
     coordinator: clientStores.coordinator,
     store: clientStores.store,
@@ -208,4 +209,19 @@ function onceEach(report: (message: string) => void): (message: string) => void 
     seen.add(message);
     report(message);
   };
+}
+
+/**
+ * The run's shared value table, or none when the host refuses its arena (a SharedArrayBuffer of up
+ * to 256 MiB of address space, e.g. under a strict overcommit limit): every put then takes the
+ * message path to the main thread's store, slower but the same values.
+ */
+function valueTableOrNone(request: RunRequest, runId: string, ttlSeconds: number, warn: (message: string) => void): SharedValueTable | undefined {
+  try {
+    return runValueTable(request, runId, ttlSeconds);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    warn(`small outputs go through the main thread: no shared value table (${error.message})`);
+    return undefined;
+  }
 }
