@@ -7,6 +7,11 @@ import type { ExecutorPayload } from './payload.js';
 export interface Invoker {
   invoke(payload: ExecutorPayload): Promise<void>;
   /**
+   * Invokes each of `payloads` in order, as `invoke` one after another would; resolves once all
+   * are accepted. Absent: the client invokes them one by one.
+   */
+  invokeAll?(payloads: readonly ExecutorPayload[]): Promise<void>;
+  /**
    * Warms an executor of the `memoryMb` tier so that a later invoke starts warm (planned mode's
    * prewarm annotation). Absent (embedded threads are always warm): the driver only counts it.
    */

@@ -69,7 +69,7 @@ export class RunInbox {
   take(messages: readonly string[]): void {
     for (const text of messages) {
       if (!this.trusted) this.apply(RunEventSchema.parse(JSON.parse(text)));
-      else if (isCompactReport(text)) for (const report of reportsOfCompact(text)) this.apply({ kind: 'executor', report });
+      else if (isCompactReport(text)) for (const report of reportsOfCompact(text)) this.applyReport(report);
       else this.apply(JSON.parse(text) as RunEvent);
     }
   }
@@ -98,19 +98,22 @@ export class RunInbox {
       case 'failed':
         this.failure ??= { taskId: event.taskId, message: event.message };
         break;
-      case 'executor': {
-        const report = event.report;
-        const state = this.executorStates.get(report.executorId) ?? 0;
-        if ((state & REPORTED) !== 0) break;
-        this.executorStates.set(report.executorId, state | REPORTED);
-        this.reported += 1;
-        if ((state & EXPECTED) !== 0) this.reportedExpected += 1;
-        this.executors.push(report);
-        for (const id of report.invoked) this.expect(id);
-        // A task-dup copy is reported by the worker that owns the task as well.
-        for (const task of report.tasks) if (!task.dup) this.done.add(task.taskId);
+      case 'executor':
+        this.applyReport(event.report);
         break;
-      }
     }
+  }
+
+  /** An executor's report; the first one of each executor counts (retries, duplicate deliveries). */
+  private applyReport(report: ExecutorReport): void {
+    const state = this.executorStates.get(report.executorId) ?? 0;
+    if ((state & REPORTED) !== 0) return;
+    this.executorStates.set(report.executorId, state | REPORTED);
+    this.reported += 1;
+    if ((state & EXPECTED) !== 0) this.reportedExpected += 1;
+    this.executors.push(report);
+    for (const id of report.invoked) this.expect(id);
+    // A task-dup copy is reported by the worker that owns the task as well.
+    for (const task of report.tasks) if (!task.dup) this.done.add(task.taskId);
   }
 }

@@ -119,6 +119,15 @@ export class ThreadPool implements Invoker {
     this.enqueue(PooledPayload.of(payload));
   }
 
+  /**
+   * The run's first executors (TR large: 16,384 sources) queued in one call: no promise and
+   * microtask per invocation, and one pump for all of them instead of one after each.
+   */
+  async invokeAll(payloads: readonly ExecutorPayload[]): Promise<void> {
+    if (this.closed) throw new Error('thread pool is closed');
+    for (const payload of payloads) this.enqueue(PooledPayload.of(payload));
+  }
+
   /** Queues an invocation; its payload is written as the text threads get once, here. */
   private enqueue(payload: PooledPayload): void {
     this.invocations += 1;

@@ -28,6 +28,13 @@ export interface SharedValueTableOptions {
   readonly ttlSeconds: number;
 }
 
+/** A live value of the table, with its expiry (epoch ms). */
+export interface LiveSharedValue {
+  readonly key: string;
+  readonly value: Uint8Array;
+  readonly expiresAt: number;
+}
+
 /** What a put did: stored a value where none was live, or replaced a live one. */
 export type SharedPut = 'stored' | 'replaced';
 
@@ -66,18 +73,19 @@ const ALIGN_BYTES = 8;
 export class SharedValueTable {
   private readonly words: Int32Array;
   private readonly bytes: Uint8Array;
-  private readonly slots = new Map<string, number>();
+  /** Slot of each key, indexed when first asked for (see the `slots` getter). */
+  private slotsByKey: Map<string, number> | undefined;
   private readonly entriesAt: number;
   private readonly ttlMs: number;
 
   private constructor(
     readonly init: SharedValueTableInit,
-    keys: readonly string[],
+    /** The keys in slot order: key i has slot SLOTS_AT + i. */
+    private readonly keyList: readonly string[],
   ) {
     this.words = new Int32Array(init.words);
     this.bytes = new Uint8Array(init.arena);
-    keys.forEach((key, i) => this.slots.set(key, SLOTS_AT + i));
-    this.entriesAt = SLOTS_AT + keys.length;
+    this.entriesAt = SLOTS_AT + keyList.length;
     this.ttlMs = init.ttlSeconds * 1000;
   }
 
@@ -100,7 +108,22 @@ export class SharedValueTable {
     return new SharedValueTable(init, init.keyCount === 0 ? [] : text.split('\n'));
   }
 
-  /** The table's keys, in slot order. */
+  /**
+   * The slots by key, indexed when first asked for: the main thread makes a table per run and
+   * mostly only clears it after the run (deletePrefix and liveEntries walk the key list), while
+   * the threads put and get. Indexing a run's 32,767 keys (TR large) took the main thread
+   * ~10 ms a run, ~0.3 us a task. A key listed twice has the slot of its last listing, as a
+   * Map filled in order gives it; its earlier slot is never published.
+   */
+  private get slots(): Map<string, number> {
+    if (this.slotsByKey) return this.slotsByKey;
+    const slots = new Map<string, number>();
+    this.keyList.forEach((key, i) => slots.set(key, SLOTS_AT + i));
+    this.slotsByKey = slots;
+    return slots;
+  }
+
+  /** The table's keys, in slot order (each once). */
   keys(): string[] {
     return [...this.slots.keys()];
   }
@@ -142,6 +165,10 @@ export class SharedValueTable {
   get(key: string): Uint8Array | undefined {
     const entry = this.published(key);
     if (entry < 0 || !this.isLive(entry)) return undefined;
+    return this.valueOf(entry);
+  }
+
+  private valueOf(entry: number): Uint8Array {
     const at = this.entriesAt + entry * ENTRY_WORDS;
     return new Uint8Array(this.init.arena, this.words[at + ENTRY_OFFSET] as number, this.words[at + ENTRY_LENGTH] as number);
   }
@@ -164,18 +191,21 @@ export class SharedValueTable {
     // One pass over the slots, one clock reading: a run's cleanup covers all its keys.
     const now = this.now();
     const deleted: string[] = [];
-    for (const [key, slot] of this.slots) if (key.startsWith(prefix) && this.unpublish(slot, now)) deleted.push(key);
+    this.keyList.forEach((key, i) => {
+      if (key.startsWith(prefix) && this.unpublish(SLOTS_AT + i, now)) deleted.push(key);
+    });
     return deleted;
   }
 
   /** Every live value with its expiry (epoch ms), for an owner that moves them elsewhere. */
-  liveEntries(): { readonly key: string; readonly value: Uint8Array; readonly expiresAt: number }[] {
-    const live = [];
-    for (const [key, slot] of this.slots) {
-      if (Atomics.load(this.words, slot) === 0) continue;
-      const value = this.get(key);
-      if (value) live.push({ key, value, expiresAt: Date.now() + this.ttlMsOf(key) });
-    }
+  liveEntries(): LiveSharedValue[] {
+    const live: LiveSharedValue[] = [];
+    this.keyList.forEach((key, i) => {
+      const published = Atomics.load(this.words, SLOTS_AT + i) - 1;
+      if (published < 0 || !this.isLive(published)) return;
+      const value = this.valueOf(published);
+      live.push({ key, value, expiresAt: Date.now() + this.ttlMs - (this.now() - (this.words[this.entriesAt + published * ENTRY_WORDS + ENTRY_WRITTEN] as number)) });
+    });
     return live;
   }
 

@@ -129,6 +129,20 @@ describe('SharedValueTable', () => {
     expect(table.put('run-1/a', filled(4, 3))).toBe('stored');
   });
 
+  it('the table that made the keys (it indexes them only when asked) clears and lists values other threads put, a key listed twice once', async () => {
+    // Prepare: the maker looks no key up before the threads put (as the main thread during a run).
+    const table = SharedValueTable.create(['run-1/a', 'run-1/b', 'run-1/a', 'run-2/a'], OPTIONS);
+    await race(table.init, [[['run-1/a', 4, 1], ['run-2/a', 8, 2]], [['run-1/b', 2, 3]]]);
+
+    // Act / Assess
+    const live = table.liveEntries();
+    expect(live.map((e) => [e.key, e.value.byteLength, e.value[0]]).sort()).toEqual([['run-1/a', 4, 1], ['run-1/b', 2, 3], ['run-2/a', 8, 2]]);
+    for (const entry of live) expect(entry.expiresAt - Date.now()).toBeGreaterThan(55_000);
+    expect(table.deletePrefix('run-1/').sort()).toEqual(['run-1/a', 'run-1/b']);
+    expect(table.liveEntries().map((e) => e.key)).toEqual(['run-2/a']);
+    expect(table.keys()).toEqual(['run-1/a', 'run-1/b', 'run-2/a']);
+  });
+
   it('keeps a value ttlSeconds after its last put, as the memory store does', () => {
     vi.useFakeTimers({ now: 1_000_000, toFake: ['Date'] });
     const table = SharedValueTable.create(['k', 'j'], { ...OPTIONS, ttlSeconds: 10 });
