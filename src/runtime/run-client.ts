@@ -128,7 +128,8 @@ export async function executeRun(request: RunRequest, deps: RunClientDeps): Prom
   let heartbeating = false;
 
   const outputTasks = new Set(request.outputRefs.map((ref) => parseDepRef(ref).taskId));
-  const inbox = new RunInbox(outputTasks, deps.clock, deps.trustedInbox === true, startedAt);
+  // The tasks done are counted for the progress callback and the result cache alone.
+  const inbox = new RunInbox(outputTasks, deps.clock, deps.trustedInbox === true, startedAt, request.onProgress !== undefined || request.cache !== undefined);
   // Progress counts what this run has to do: with a cache, the tasks that miss.
   const tasksTotal = resolution ? resolution.run.size : spec.dag.tasks.length;
 

@@ -106,7 +106,8 @@ async function submit(file: string, flags: SubmitFlags): Promise<RunReport> {
     dag,
     outputRefs: dag.outputRefs(),
     deadlineMs,
-    onProgress: (p: RunProgress) => progress.update(p),
+    // No callback when there is no line to draw: the client then does not count the tasks done.
+    ...(progress.enabled ? { onProgress: (p: RunProgress) => progress.update(p) } : {}),
     ...(cache ? { cache } : {}),
     ...(planToRun ? { planToRun } : {}),
   };

@@ -13,6 +13,9 @@ export function runFanInTable(request: RunRequest, runId: string, ttlSeconds: nu
   const keys = runKeys(runId);
   const entries: FanInEntry[] = [];
   for (const task of request.spec.dag.tasks) {
+    // A task of fewer than two deps has fewer than two parents: not asked for (and not memoized
+    // in the DAG's parent map), half of TR large's tasks.
+    if (task.deps === undefined || task.deps.length < 2) continue;
     const parents = request.dag.parents(task.id);
     if (parents.length >= 2) entries.push({ key: keys.fanIn(task.id), parents });
   }

@@ -49,6 +49,8 @@ const ENTRY_OFFSET = 0;
 const ENTRY_LENGTH = 1;
 const ENTRY_WRITTEN = 2;
 const ENTRY_WORDS = 3;
+/** Lookups of a table's keys answered by a scan of the key list before the table indexes them. */
+const LOOKUPS_BEFORE_INDEXING = 8;
 /** Values start on 8-byte boundaries: Arrow IPC readers view their buffers as 64-bit arrays. */
 const ALIGN_BYTES = 8;
 
@@ -75,6 +77,8 @@ export class SharedValueTable {
   private readonly bytes: Uint8Array;
   /** Slot of each key, indexed when first asked for (see the `slots` getter). */
   private slotsByKey: Map<string, number> | undefined;
+  /** Lookups left that scan the key list instead of indexing it (see slotOf). */
+  private scansLeft: number;
   private readonly entriesAt: number;
   private readonly ttlMs: number;
 
@@ -82,7 +86,9 @@ export class SharedValueTable {
     readonly init: SharedValueTableInit,
     /** The keys in slot order: key i has slot SLOTS_AT + i. */
     private readonly keyList: readonly string[],
+    scans: number,
   ) {
+    this.scansLeft = scans;
     this.words = new Int32Array(init.words);
     this.bytes = new Uint8Array(init.arena);
     this.entriesAt = SLOTS_AT + keyList.length;
@@ -99,13 +105,14 @@ export class SharedValueTable {
     new Uint8Array(keyLines).set(encoded);
     const words = new SharedArrayBuffer((SLOTS_AT + keys.length + options.maxEntries * ENTRY_WORDS) * 4);
     const init = { words, arena: new SharedArrayBuffer(options.arenaBytes), keyLines, keyCount: keys.length, maxEntries: options.maxEntries, maxValueBytes: options.maxValueBytes, ttlSeconds: options.ttlSeconds, epochMs: Date.now() };
-    return new SharedValueTable(init, keys);
+    return new SharedValueTable(init, keys, LOOKUPS_BEFORE_INDEXING);
   }
 
   /** The same table in another thread. */
   static open(init: SharedValueTableInit): SharedValueTable {
     const text = new TextDecoder().decode(new Uint8Array(init.keyLines));
-    return new SharedValueTable(init, init.keyCount === 0 ? [] : text.split('\n'));
+    // A thread looks keys up on every put and get: it indexes them on its first.
+    return new SharedValueTable(init, init.keyCount === 0 ? [] : text.split('\n'), 0);
   }
 
   /**
@@ -117,9 +124,27 @@ export class SharedValueTable {
    */
   private get slots(): Map<string, number> {
     if (this.slotsByKey) return this.slotsByKey;
+    this.slotsByKey = this.indexed();
+    return this.slotsByKey;
+  }
+
+  /**
+   * The slot of `key`, or undefined. The first few lookups of a table not yet indexed scan the
+   * key list (the client's get of a run's few outputs at its end: tens of microseconds each,
+   * where indexing TR large's keys took milliseconds); later ones index it.
+   */
+  private slotOf(key: string): number | undefined {
+    if (this.slotsByKey === undefined && this.scansLeft > 0) {
+      this.scansLeft -= 1;
+      const i = this.keyList.lastIndexOf(key);
+      return i < 0 ? undefined : SLOTS_AT + i;
+    }
+    return this.slots.get(key);
+  }
+
+  private indexed(): Map<string, number> {
     const slots = new Map<string, number>();
     this.keyList.forEach((key, i) => slots.set(key, SLOTS_AT + i));
-    this.slotsByKey = slots;
     return slots;
   }
 
@@ -130,7 +155,7 @@ export class SharedValueTable {
 
   /** Whether `key` is one of the table's keys (whether or not it holds a value now). */
   knows(key: string): boolean {
-    return this.slots.has(key);
+    return this.slotOf(key) !== undefined;
   }
 
   /** Whether puts are refused from now on (a put did not fit). */
@@ -140,7 +165,7 @@ export class SharedValueTable {
 
   /** Stores a copy of `value` for `key`; undefined when the table cannot take it (see the class). */
   put(key: string, value: Uint8Array): SharedPut | undefined {
-    const slot = this.slots.get(key);
+    const slot = this.slotOf(key);
     const length = value.byteLength;
     if (slot === undefined || length >= this.init.maxValueBytes || this.full()) return undefined;
     const offset = this.take(ARENA_TOP, alignUp(length), this.bytes.byteLength);
@@ -182,7 +207,7 @@ export class SharedValueTable {
 
   /** Unpublishes `key`'s value; returns whether it was live. */
   delete(key: string): boolean {
-    const slot = this.slots.get(key);
+    const slot = this.slotOf(key);
     return slot !== undefined && this.unpublish(slot, this.now());
   }
 
@@ -215,7 +240,7 @@ export class SharedValueTable {
   }
 
   private published(key: string): number {
-    const slot = this.slots.get(key);
+    const slot = this.slotOf(key);
     return slot === undefined ? -1 : Atomics.load(this.words, slot) - 1;
   }
 

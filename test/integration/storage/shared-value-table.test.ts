@@ -143,6 +143,21 @@ describe('SharedValueTable', () => {
     expect(table.keys()).toEqual(['run-1/a', 'run-1/b', 'run-2/a']);
   });
 
+  it('answers lookups the same before and after it indexes its keys (a key listed twice at its last slot)', () => {
+    const keys = ['a', 'b', 'a', ...keysOf(20)];
+    const table = SharedValueTable.create(keys, OPTIONS);
+    const opened = SharedValueTable.open(table.init);
+    // Twelve lookups on each side: the maker's first ones scan its key list, the rest index it.
+    for (const key of ['a', 'b', 'k3', 'k19']) expect(table.put(key, filled(2, key.length))).toBe('stored');
+    for (const key of ['a', 'b', 'k3', 'k19', 'nope']) {
+      expect(table.knows(key)).toBe(key !== 'nope');
+      expect(table.get(key)?.[0]).toBe(key === 'nope' ? undefined : key.length);
+      expect(opened.get(key)?.[0]).toBe(key === 'nope' ? undefined : key.length);
+    }
+    expect(opened.put('a', filled(2, 9))).toBe('replaced');
+    expect(table.get('a')?.[0]).toBe(9);
+  });
+
   it('keeps a value ttlSeconds after its last put, as the memory store does', () => {
     vi.useFakeTimers({ now: 1_000_000, toFake: ['Date'] });
     const table = SharedValueTable.create(['k', 'j'], { ...OPTIONS, ttlSeconds: 10 });

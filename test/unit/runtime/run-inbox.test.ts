@@ -48,6 +48,21 @@ describe('RunInbox', () => {
     expect(inbox.executorsLive()).toBe(0);
   });
 
+  it('made not to count the tasks done, finishes and keeps every report the same, with no task in done', () => {
+    const counting = new RunInbox(new Set(['z']), clock, true, 0);
+    const notCounting = new RunInbox(new Set(['z']), clock, true, 0, false);
+    for (const inbox of [counting, notCounting]) {
+      inbox.expect('e1');
+      inbox.take([compactReportText((report('e2', [], ['b']) as { report: ExecutorReport }).report)]);
+      inbox.take(text({ kind: 'progress', executorId: 'e1', done: ['a'] } as RunEvent, { kind: 'output', taskId: 'z' }, report('e1', ['e2'], ['a', 'z']), report('e1', [], ['q'])));
+    }
+    expect(notCounting.finished()).toBe(true);
+    expect(notCounting.executors).toEqual(counting.executors);
+    expect(notCounting.executorsLive()).toBe(counting.executorsLive());
+    expect([...counting.done].sort()).toEqual(['a', 'b', 'z']);
+    expect(notCounting.done.size).toBe(0);
+  });
+
   it('ends at the first failure', () => {
     const inbox = new RunInbox(new Set(['z']), clock, true, 0);
     inbox.expect('e1');
