@@ -46,12 +46,21 @@ export interface ThreadPoolOptions {
 /** Invocations shorter than this on average are sent to threads ahead of a free executor. */
 const SEND_AHEAD_BELOW_MS = 5;
 /**
- * Invocations shorter than this on average are sent three times as many ahead: a thread then
- * keeps working while the main thread, sharing the cores with it, is slow to pass on the next
+ * Invocations shorter than this on average are sent at least three times as many ahead: a thread
+ * then keeps working while the main thread, sharing the cores with it, is slow to pass on the next
  * (fan: the threads idled ~40% of a run of 10,000 no-ops with twice as many), and what a thread
  * holds back from the others is still only milliseconds of work.
  */
 const SEND_FURTHER_AHEAD_BELOW_MS = 1;
+/**
+ * Below SEND_FURTHER_AHEAD_BELOW_MS, as many ahead per executor slot as run in this long on
+ * average (at least 3, at most MAX_AHEAD): each round trip of 'done's and 'execute's costs the
+ * main thread a message each way and a wake of the client. TR large's executors emptied a
+ * thread's 16 in one turn: ~1,030 round trips a run at 1 thread, ~700 with this budget; a thread
+ * holds back at most ~1 ms of work per slot more than it did with 3 ahead.
+ */
+const SEND_AHEAD_BUDGET_MS = 1;
+const MAX_AHEAD = 15;
 /** Weight of the newest invocation in the moving mean of run times. */
 const RUN_MS_WEIGHT = 0.1;
 
@@ -316,7 +325,7 @@ export class ThreadPool implements Invoker {
     // idling through the round trip of 'done' and 'execute' (hundreds of microseconds, more than
     // a no-op task runs). Long ones are not sent ahead, so none waits behind a long one in a busy
     // thread while another thread is free.
-    const ahead = this.meanRunMs < SEND_FURTHER_AHEAD_BELOW_MS ? 3 : this.meanRunMs < SEND_AHEAD_BELOW_MS ? 1 : 0;
+    const ahead = this.meanRunMs < SEND_FURTHER_AHEAD_BELOW_MS ? furtherAhead(this.meanRunMs) : this.meanRunMs < SEND_AHEAD_BELOW_MS ? 1 : 0;
     const perThread = this.options.executorsPerThread * (1 + ahead);
     const counts = this.slots.map(() => 0);
     for (let taken = 0; taken < this.queue.length; taken += 1) {
@@ -361,4 +370,9 @@ export class ThreadPool implements Invoker {
       for (const resolve of waiters) resolve();
     }
   }
+}
+
+/** Invocations sent ahead per executor slot when they run under SEND_FURTHER_AHEAD_BELOW_MS on average. */
+function furtherAhead(meanRunMs: number): number {
+  return Math.max(3, Math.min(MAX_AHEAD, Math.floor(SEND_AHEAD_BUDGET_MS / meanRunMs)));
 }
