@@ -40,15 +40,17 @@ describe('metadata recording failing mid-run in executor threads', () => {
         onProgress: (progress) => {
           if (broken || progress.tasksDone < 1) return;
           broken = (async () => {
-            // A thread's flush may re-create the directory between the rm and the write: retry
-            // until the file wins (each flush after that fails, which is what is tested).
+            // A thread's flush may write a file into the directory while rm empties it (ENOTEMPTY),
+            // or re-create it between the rm and the write (EISDIR): retry until the file wins
+            // (each flush after that fails, which is what is tested).
             for (let attempt = 0; ; attempt += 1) {
-              await rm(md, { recursive: true, force: true });
               try {
+                await rm(md, { recursive: true, force: true });
                 await writeFile(md, 'not a directory');
                 return;
               } catch (error) {
-                if ((error as NodeJS.ErrnoException).code !== 'EISDIR' || attempt >= 50) throw error;
+                const code = (error as NodeJS.ErrnoException).code;
+                if ((code !== 'EISDIR' && code !== 'ENOTEMPTY') || attempt >= 50) throw error;
               }
             }
           })();
