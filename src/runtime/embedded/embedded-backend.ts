@@ -165,7 +165,7 @@ async function runOnce(request: RunRequest, { options, threads, fanIns, values, 
   if (coordinatorIsHostLocal(options.stores)) {
     const table = runFanInTable(request, runId, options.stores.ttlSeconds);
     fanIns.use(table);
-    threads.useFanInTable(table?.init);
+    threads.useFanInTable(table ? { runId, init: table.init } : undefined);
   }
   // The run's small outputs go in shared memory that every thread reads and writes; the tables of
   // earlier runs are dropped (what lives of them moves to the store's map).

@@ -6,10 +6,10 @@ import type { Invoker } from '../invoker.js';
 import type { ExecutorPayload } from '../payload.js';
 import { usesMainThreadMemory, type StoreConfig } from '../store-config.js';
 import { endUntakenEarlyThreads, executorThreadScript, takeEarlyThread } from './early-threads.js';
-import type { SharedFanInTableInit } from '../../storage/memory/shared-fan-in-table.js';
+import type { RunFanInTableMessage } from './run-fan-in-table.js';
 import { serveStores } from './port-rpc.js';
 import { PutTracker } from './put-tracker.js';
-import { fanInTableMessage, type FanInTableMessage, type FromWorker, type ToWorker, type WorkerInit } from './worker-protocol.js';
+import { type FromWorker, type ToWorker, type WorkerInit } from './worker-protocol.js';
 import { threadCpuMsOf } from './thread-cpu-clock.js';
 import { FifoQueue } from './fifo-queue.js';
 import { executeJobsText, type ExecuteJobText } from './execute-jobs-text.js';
@@ -74,7 +74,7 @@ interface Slot {
   /** Jobs of `jobs` whose executors have run their tasks and freed their slot (see Job.released). */
   released: number;
   /** The fan-in table this thread was last given (see ThreadPool.useFanInTable). */
-  fanInTable?: SharedFanInTableInit;
+  fanInTable?: RunFanInTableMessage;
   /** Stops awaiting this thread's puts (it died; see ./put-tracker.ts). */
   untrackPuts?: () => void;
   /** The thread's OS id, as its ready message gave it (Linux). */
@@ -108,9 +108,7 @@ export class ThreadPool implements Invoker {
   private readonly puts = new PutTracker();
   /** Moving mean of how long an invocation runs in its thread (decides how many are sent ahead). */
   private meanRunMs = Number.POSITIVE_INFINITY;
-  private fanInTable: SharedFanInTableInit | undefined;
-  /** fanInTable as posted, made once for all threads on the first post. */
-  private fanInTableMessage: FanInTableMessage | undefined;
+  private fanInTable: RunFanInTableMessage | undefined;
   private pumpQueued = false;
   invocations = 0;
   coldStarts = 0;
@@ -149,10 +147,8 @@ export class ThreadPool implements Invoker {
    * Executors dispatched from now on mark fan-ins in this shared table (made by the main thread
    * for the run about to start); each thread gets it before its next invocation.
    */
-  useFanInTable(table: SharedFanInTableInit | undefined): void {
-    if (table === this.fanInTable) return;
+  useFanInTable(table: RunFanInTableMessage | undefined): void {
     this.fanInTable = table;
-    this.fanInTableMessage = undefined;
   }
 
   /** Resolves when every thread has loaded its modules and can take an invocation. */
@@ -347,8 +343,7 @@ export class ThreadPool implements Invoker {
       if (count === 0) return;
       if (slot.fanInTable !== this.fanInTable) {
         slot.fanInTable = this.fanInTable;
-        if (this.fanInTable) this.fanInTableMessage ??= fanInTableMessage(this.fanInTable);
-        slot.worker.postMessage({ type: 'fan-in-table', table: this.fanInTableMessage } satisfies ToWorker);
+        slot.worker.postMessage({ type: 'fan-in-table', table: this.fanInTable } satisfies ToWorker);
       }
       const jobs: ExecuteJobText[] = [];
       const started: Job[] = [];

@@ -14,8 +14,8 @@ import { isAwaitInit } from './early-threads.js';
 import { storeProxies } from './port-rpc.js';
 import { coordinatorIsHostLocal } from '../store-config.js';
 import { SharedFanInCoordinator } from '../../storage/memory/shared-fan-in-coordinator.js';
-import { SharedFanInTable } from '../../storage/memory/shared-fan-in-table.js';
-import { fanInTableInit, type ExecuteJob, type FromWorker, type ToWorker, type WorkerInit } from './worker-protocol.js';
+import { openRunFanInTable } from './run-fan-in-table.js';
+import { type ExecuteJob, type FromWorker, type ToWorker, type WorkerInit } from './worker-protocol.js';
 import { currentThreadId, openThreadCpuClock } from './thread-cpu-clock.js';
 import { warmCodec } from '../../data/warm-codec.js';
 import { compactReportText } from '../../model/compact-report.js';
@@ -94,7 +94,7 @@ async function runExecutorThread(port: MessagePort): Promise<void> {
   port.on('message', (message: ToWorker) => {
     if (message.type === 'init') return; // taken by initMessage before this listener existed
     if (message.type === 'fan-in-table') {
-      fanIns?.use(message.table ? SharedFanInTable.open(fanInTableInit(message.table)) : undefined);
+      fanIns?.use(message.table ? openRunFanInTable(message.table, deps.runs) : undefined);
       return;
     }
     for (const job of executeJobsOfText(message.jobsText)) {

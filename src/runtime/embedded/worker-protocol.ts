@@ -1,7 +1,7 @@
 import type { ExecutorPayload } from '../payload.js';
 import type { MetadataLocation } from '../../metadata/metadata-location.js';
 import type { StoreConfig } from '../store-config.js';
-import type { SharedFanInTableInit } from '../../storage/memory/shared-fan-in-table.js';
+import type { RunFanInTableMessage } from './run-fan-in-table.js';
 
 /** Messages between the thread pool (main thread) and an executor thread. */
 /** One invocation for a thread to run. */
@@ -21,7 +21,7 @@ export type ToWorker =
   /** The init of a thread started early (./early-threads.ts), before any execute. */
   | { readonly type: 'init'; readonly init: WorkerInit }
   /** The fan-in table of the run whose executors come next (none: every mark goes to the coordinator). */
-  | { readonly type: 'fan-in-table'; readonly table: FanInTableMessage | undefined };
+  | { readonly type: 'fan-in-table'; readonly table: RunFanInTableMessage | undefined };
 export type FromWorker =
   /** `tid`: the thread's OS id, where the host has one (the pool reads its CPU time by it). */
   | { readonly type: 'ready'; readonly tid?: number }
@@ -35,26 +35,6 @@ export type FromWorker =
   | { readonly type: 'done'; readonly jobId: number; readonly runMs: number; readonly released?: boolean }
   /** Something an executor could not do that does not fail the run (e.g. metadata not recorded). */
   | { readonly type: 'warning'; readonly message: string };
-
-/**
- * A SharedFanInTableInit as posted to threads: its entries (one per fan-in of the run, 16,383 for
- * a tree reduction of 32,767 tasks) as JSON text, written once per run by the main thread. Posted
- * as objects, they were cloned once per thread, on the main thread, whose CPU bounds how much
- * more threads help; text is copied as it is, and each thread parses its own.
- */
-export interface FanInTableMessage extends Omit<SharedFanInTableInit, 'entries'> {
-  readonly entriesJson: string;
-}
-
-export function fanInTableMessage(table: SharedFanInTableInit): FanInTableMessage {
-  const { entries, ...rest } = table;
-  return { ...rest, entriesJson: JSON.stringify(entries) };
-}
-
-export function fanInTableInit(message: FanInTableMessage): SharedFanInTableInit {
-  const { entriesJson, ...rest } = message;
-  return { ...rest, entries: JSON.parse(entriesJson) as SharedFanInTableInit['entries'] };
-}
 
 export interface WorkerInit {
   readonly stores: StoreConfig;

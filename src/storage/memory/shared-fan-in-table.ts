@@ -9,7 +9,14 @@ export interface FanInEntry {
 /** What a thread needs to open the same table (posted to it; the buffer is shared, not copied). */
 export interface SharedFanInTableInit {
   readonly buffer: SharedArrayBuffer;
-  readonly entries: readonly FanInEntry[];
+  /**
+   * The table's fan-ins in slot order. Absent where each side builds them itself, when first
+   * needed, from what it already has (an embedded run's DAG: ../../runtime/embedded/run-fan-in-table.ts),
+   * so that the main thread neither makes nor posts 16,383 of them a run.
+   */
+  readonly entries?: readonly FanInEntry[];
+  /** Every key of the table starts with this (a key that does not is answered without the entries). */
+  readonly keyPrefix?: string;
   readonly ttlSeconds: number;
   /** Date.now() when the table was made: touch times are stored as ms since then (int32). */
   readonly epochMs: number;
@@ -17,11 +24,13 @@ export interface SharedFanInTableInit {
 
 // Words of one slot, then one bit per parent (by its position in the entry's parent list).
 const LOCK = 0;
-const COUNT = 1;
+/** The slot's words (set when the table is made): slots are found by walking these. */
+const SIZE = 1;
+const COUNT = 2;
 /** Position + 1 of the parent whose mark completed the fan-in; 0 while none has. */
-const COMPLETER = 2;
-const TOUCHED = 3;
-const HEADER_WORDS = 4;
+const COMPLETER = 3;
+const TOUCHED = 4;
+const HEADER_WORDS = 5;
 
 const UNLOCKED = 0;
 const LOCKED = 1;
@@ -53,9 +62,18 @@ export class SharedFanInTable {
   private slotsByKey: Map<string, Slot> | undefined;
   private readonly ttlMs: number;
 
-  private constructor(readonly init: SharedFanInTableInit) {
+  private readonly entries: () => readonly FanInEntry[];
+
+  private constructor(
+    readonly init: SharedFanInTableInit,
+    entries?: () => readonly FanInEntry[],
+  ) {
     this.words = new Int32Array(init.buffer);
     this.ttlMs = init.ttlSeconds * 1000;
+    const given = init.entries;
+    if (given) this.entries = () => given;
+    else if (entries) this.entries = entries;
+    else throw new Error('a shared fan-in table needs its entries');
   }
 
   /**
@@ -72,25 +90,50 @@ export class SharedFanInTable {
 
   private eachEntry(visit: (entry: FanInEntry, offset: number) => void): void {
     let offset = 0;
-    for (const entry of this.init.entries) {
+    for (const entry of this.entries()) {
       visit(entry, offset);
-      offset += slotWords(entry.parents.length);
+      offset += this.at(offset + SIZE);
     }
   }
 
-  /** A new, empty table for `entries` (the main thread makes one per run). */
+  /** A new, empty table for `entries` (each slot sized for its parents). */
   static create(entries: readonly FanInEntry[], ttlSeconds: number): SharedFanInTable {
-    const words = entries.reduce((sum, entry) => sum + slotWords(entry.parents.length), 0);
-    return new SharedFanInTable({ buffer: new SharedArrayBuffer(Math.max(4, words * 4)), entries, ttlSeconds, epochMs: Date.now() });
+    const table = SharedFanInTable.sized(
+      entries.map((entry) => entry.parents.length),
+      ttlSeconds,
+    );
+    return new SharedFanInTable({ ...table, entries });
   }
 
-  /** The same table in another thread. */
-  static open(init: SharedFanInTableInit): SharedFanInTable {
-    return new SharedFanInTable(init);
+  /**
+   * A new, empty table of one slot per fan-in, for at most `parentCounts[i]` parents each; its
+   * entries (as many, in the same order) are asked of `entries` only when a key is first looked up.
+   */
+  static createLazily(parentCounts: readonly number[], entries: () => readonly FanInEntry[], ttlSeconds: number, keyPrefix: string): SharedFanInTable {
+    return new SharedFanInTable({ ...SharedFanInTable.sized(parentCounts, ttlSeconds), keyPrefix }, entries);
+  }
+
+  private static sized(parentCounts: readonly number[], ttlSeconds: number): SharedFanInTableInit {
+    let words = 0;
+    for (const parents of parentCounts) words += slotWords(parents);
+    const buffer = new SharedArrayBuffer(Math.max(4, words * 4));
+    const view = new Int32Array(buffer);
+    let offset = 0;
+    for (const parents of parentCounts) {
+      view[offset + SIZE] = slotWords(parents);
+      offset += slotWords(parents);
+    }
+    return { buffer, ttlSeconds, epochMs: Date.now() };
+  }
+
+  /** The same table in another thread (`entries`: where the init carries none, as createLazily's). */
+  static open(init: SharedFanInTableInit, entries?: () => readonly FanInEntry[]): SharedFanInTable {
+    return new SharedFanInTable(init, entries);
   }
 
   /** Whether `key` is one of this table's fan-ins. */
   has(key: string): boolean {
+    if (this.init.keyPrefix !== undefined && !key.startsWith(this.init.keyPrefix)) return false;
     return this.slots.has(key);
   }
 
@@ -105,7 +148,7 @@ export class SharedFanInTable {
     const word = offset + HEADER_WORDS + (position >>> 5);
     const bit = 1 << (position & 31);
     return this.locked(offset, () => {
-      this.expireIfStale(offset, slot.entry.parents.length);
+      this.expireIfStale(offset);
       const duplicate = (this.at(word) & bit) !== 0;
       if (!duplicate) {
         this.words[word] = this.at(word) | bit;
@@ -124,25 +167,35 @@ export class SharedFanInTable {
     if (!slot) return undefined;
     const { offset, entry } = slot;
     return this.locked(offset, () => {
-      this.expireIfStale(offset, entry.parents.length);
+      this.expireIfStale(offset);
       return entry.parents.filter((_, i) => (this.at(offset + HEADER_WORDS + (i >>> 5)) & (1 << (i & 31))) !== 0);
     });
   }
 
   /** Keys with at least one live mark that start with `prefix`. */
   keys(prefix: string): string[] {
+    if (this.init.keyPrefix !== undefined && !this.init.keyPrefix.startsWith(prefix) && !prefix.startsWith(this.init.keyPrefix)) return [];
     return [...this.slots.keys()].filter((key) => key.startsWith(prefix) && this.ttlOf(key) > 0);
   }
 
   /** Forgets the marks of every key starting with `prefix`; returns how many live keys went. */
   deletePrefix(prefix: string): number {
+    const keyPrefix = this.init.keyPrefix;
     let deleted = 0;
-    this.eachEntry((entry, offset) => {
-      if (!entry.key.startsWith(prefix)) return;
+    const remove = (offset: number) =>
       this.locked(offset, () => {
         if (this.live(offset)) deleted += 1;
-        this.clear(offset, entry.parents.length);
+        this.clear(offset);
       });
+    if (keyPrefix !== undefined && keyPrefix.startsWith(prefix)) {
+      // Every key goes (the run's cleanup): the slots are walked by their sizes, and entries never
+      // built on this thread are not built for it.
+      for (let offset = 0; offset < this.words.length && this.at(offset + SIZE) > 0; offset += this.at(offset + SIZE)) remove(offset);
+      return deleted;
+    }
+    if (keyPrefix !== undefined && !prefix.startsWith(keyPrefix)) return 0;
+    this.eachEntry((entry, offset) => {
+      if (entry.key.startsWith(prefix)) remove(offset);
     });
     return deleted;
   }
@@ -158,12 +211,12 @@ export class SharedFanInTable {
     return this.at(offset + COUNT) > 0 && this.now() - this.at(offset + TOUCHED) < this.ttlMs;
   }
 
-  private expireIfStale(offset: number, parents: number): void {
-    if (this.at(offset + COUNT) > 0 && !this.live(offset)) this.clear(offset, parents);
+  private expireIfStale(offset: number): void {
+    if (this.at(offset + COUNT) > 0 && !this.live(offset)) this.clear(offset);
   }
 
-  private clear(offset: number, parents: number): void {
-    this.words.fill(0, offset + COUNT, offset + slotWords(parents));
+  private clear(offset: number): void {
+    this.words.fill(0, offset + COUNT, offset + this.at(offset + SIZE));
   }
 
   private at(index: number): number {
@@ -212,10 +265,9 @@ export class SharedFanInTable {
    * if it was the last one.
    */
   private repair(offset: number): void {
-    const slot = [...this.slots.values()].find((s) => s.offset === offset);
-    if (!slot) return;
     let count = 0;
-    for (let i = 0; i < Math.ceil(slot.entry.parents.length / 32); i += 1) count += bitCount(this.at(offset + HEADER_WORDS + i));
+    // Bits past the slot's parents are never set, so every bit word of the slot is counted.
+    for (let i = offset + HEADER_WORDS; i < offset + this.at(offset + SIZE); i += 1) count += bitCount(this.at(i));
     this.words[offset + COUNT] = count;
   }
 }

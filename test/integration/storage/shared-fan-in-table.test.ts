@@ -139,12 +139,40 @@ describe('SharedFanInTable', () => {
     // The thread marking 'a' died between setting its bit and counting it, holding the slot's lock.
     const words = new Int32Array(table.init.buffer);
     words[0] = 1; // lock word: held
-    words[4] = 0b01; // a's bit, count (word 1) still 0
+    // A slot: lock, size, count, completer, touched, then the parents' bits.
+    words[5] = 0b01; // a's bit, count (word 2) still 0
     const startedAt = Date.now();
     expect(table.mark('c', 'b', 2)).toEqual({ complete: true, marked: 2, duplicate: false });
     expect(Date.now() - startedAt).toBeGreaterThanOrEqual(2_000);
     // a's retry finds its mark; the fan-in completed once.
     expect(table.mark('c', 'a', 2)).toEqual({ complete: false, marked: 2, duplicate: true });
+  });
+
+  it('a lazily made table asks for its entries only to look a key of its own up, and answers as an eager one', () => {
+    let asked = 0;
+    const entries: FanInEntry[] = [
+      { key: 'run1:fanin:c', parents: ['a', 'b'] },
+      { key: 'run1:fanin:one', parents: ['a'] },
+      { key: 'run1:fanin:wide', parents: parentsOf(40) },
+    ];
+    // Slots sized for at most this many parents each (deps counts: two outputs of one parent, here).
+    const table = SharedFanInTable.createLazily([2, 2, 40], () => ((asked += 1), entries), 60, 'run1:fanin:');
+    expect(table.has('run2:fanin:c')).toBe(false);
+    expect(table.keys('run2:')).toEqual([]);
+    expect(table.deletePrefix('run1:')).toBe(0);
+    expect(asked).toBe(0);
+    const other = SharedFanInTable.open(table.init, () => entries);
+    expect(other.mark('run1:fanin:wide', 'p39', 2)).toEqual({ complete: false, marked: 1, duplicate: false });
+    expect(table.mark('run1:fanin:wide', 'p0', 2)).toEqual({ complete: true, marked: 2, duplicate: false });
+    expect(table.mark('run1:fanin:c', 'b', 2)).toEqual({ complete: false, marked: 1, duplicate: false });
+    expect(other.members('run1:fanin:wide')).toEqual(['p0', 'p39']);
+    expect(asked).toBe(1);
+    expect(table.keys('run1:')).toEqual(['run1:fanin:c', 'run1:fanin:wide']);
+    // The run's cleanup: every slot walked by its size, the other slots untouched before it.
+    expect(table.deletePrefix('run1:')).toBe(2);
+    expect(other.members('run1:fanin:c')).toEqual([]);
+    expect(other.mark('run1:fanin:wide', 'p0', 2)).toEqual({ complete: false, marked: 1, duplicate: false });
+    expect(SharedFanInTable.open(table.init, () => entries).deletePrefix('run1:fanin:w')).toBe(1);
   });
 
   it('keys live their TTL after the last mark, are listed and deleted by prefix', async () => {
