@@ -108,6 +108,7 @@ describe('SharedValueTable', () => {
       expect(keys.map((key) => opened.get(key)?.[0])).toEqual(keys.map((_, i) => i));
     }
     expect(() => SharedValueTable.create(['two\nlines'], OPTIONS)).toThrow(RangeError);
+    expect(() => SharedValueTable.create(['a', '', 'ends\n'], OPTIONS)).toThrow(/ends/);
   });
 
   it('places values on 8-byte boundaries (Arrow readers view them as 64-bit arrays)', () => {
