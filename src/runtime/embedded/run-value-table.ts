@@ -42,5 +42,6 @@ export function runValueTable(request: RunRequest, runId: string, ttlSeconds: nu
     // Larger values go in SharedArrayBuffers of their own, shared, not copied (./port-rpc.ts).
     maxValueBytes: SHARED_FROM_BYTES,
     ttlSeconds,
+    keyPrefix: keys.outputPrefix,
   });
 }

@@ -26,6 +26,11 @@ export interface SharedValueTableOptions {
   readonly maxEntries: number;
   readonly maxValueBytes: number;
   readonly ttlSeconds: number;
+  /**
+   * Every key starts with this (the caller makes them so): deleting a prefix of it, a run's
+   * cleanup, unpublishes every slot without comparing 32,767 keys.
+   */
+  readonly keyPrefix?: string;
 }
 
 /** A live value of the table, with its expiry (epoch ms). */
@@ -87,6 +92,7 @@ export class SharedValueTable {
     /** The keys in slot order: key i has slot SLOTS_AT + i. */
     private readonly keyList: readonly string[],
     scans: number,
+    private readonly keyPrefix?: string,
   ) {
     this.scansLeft = scans;
     this.words = new Int32Array(init.words);
@@ -110,7 +116,7 @@ export class SharedValueTable {
     new Uint8Array(keyLines).set(encoded);
     const words = new SharedArrayBuffer((SLOTS_AT + keys.length + options.maxEntries * ENTRY_WORDS) * 4);
     const init = { words, arena: new SharedArrayBuffer(options.arenaBytes), keyLines, keyCount: keys.length, maxEntries: options.maxEntries, maxValueBytes: options.maxValueBytes, ttlSeconds: options.ttlSeconds, epochMs: Date.now() };
-    return new SharedValueTable(init, keys, LOOKUPS_BEFORE_INDEXING);
+    return new SharedValueTable(init, keys, LOOKUPS_BEFORE_INDEXING, options.keyPrefix);
   }
 
   /** The same table in another thread. */
@@ -216,15 +222,23 @@ export class SharedValueTable {
     return slot !== undefined && this.unpublish(slot, this.now());
   }
 
-  /** Unpublishes every key that starts with `prefix`; returns the keys whose value was live. */
-  deletePrefix(prefix: string): string[] {
+  /**
+   * Unpublishes every key that starts with `prefix`; returns how many held a live value, and
+   * tells `deleted` each of them (the caller that needs their names; a run's cleanup does not).
+   */
+  deletePrefix(prefix: string, deleted?: (key: string) => void): number {
     // One pass over the slots, one clock reading: a run's cleanup covers all its keys.
     const now = this.now();
-    const deleted: string[] = [];
-    this.keyList.forEach((key, i) => {
-      if (key.startsWith(prefix) && this.unpublish(SLOTS_AT + i, now)) deleted.push(key);
-    });
-    return deleted;
+    const all = this.keyPrefix !== undefined && this.keyPrefix.startsWith(prefix);
+    const keys = this.keyList;
+    let count = 0;
+    for (let i = 0; i < keys.length; i += 1) {
+      if (!all && !(keys[i] as string).startsWith(prefix)) continue;
+      if (!this.unpublish(SLOTS_AT + i, now)) continue;
+      count += 1;
+      deleted?.(keys[i] as string);
+    }
+    return count;
   }
 
   /** Every live value with its expiry (epoch ms), for an owner that moves them elsewhere. */

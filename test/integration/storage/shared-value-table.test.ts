@@ -66,6 +66,14 @@ function race(init: SharedValueTableInit, writers: readonly (readonly ThreadPut[
   })();
 }
 
+/** The keys `deletePrefix` names, checked against the count it answers. */
+function deletedKeys(table: SharedValueTable, prefix: string): string[] {
+  const keys: string[] = [];
+  const count = table.deletePrefix(prefix, (key) => keys.push(key));
+  expect(count).toBe(keys.length);
+  return keys;
+}
+
 describe('SharedValueTable', () => {
   afterEach(() => {
     vi.useRealTimers();
@@ -124,10 +132,20 @@ describe('SharedValueTable', () => {
     expect(table.delete('run-1/b')).toBe(true);
     expect(table.delete('run-1/b')).toBe(false);
     expect(table.delete('not-a-key')).toBe(false);
-    expect(table.deletePrefix('run-1/')).toEqual(['run-1/a']);
+    expect(deletedKeys(table, 'run-1/')).toEqual(['run-1/a']);
     expect(table.get('run-1/a')).toBeUndefined();
     expect(table.get('run-2/a')).toBeDefined();
     expect(table.put('run-1/a', filled(4, 3))).toBe('stored');
+  });
+
+  it('a table told its keys\' common prefix clears them all for a prefix of it, and compares keys for a longer one', () => {
+    const table = SharedValueTable.create(['run-1/out/a', 'run-1/out/b', 'run-1/out/c'], { ...OPTIONS, keyPrefix: 'run-1/out/' });
+    for (const key of ['run-1/out/a', 'run-1/out/b', 'run-1/out/c']) table.put(key, filled(4, 1));
+
+    expect(table.deletePrefix('run-2/')).toBe(0);
+    expect(deletedKeys(table, 'run-1/out/b')).toEqual(['run-1/out/b']);
+    expect(table.deletePrefix('run-1/')).toBe(2);
+    expect(table.liveEntries()).toEqual([]);
   });
 
   it('the table that made the keys (it indexes them only when asked) clears and lists values other threads put, a key listed twice once', async () => {
@@ -139,7 +157,7 @@ describe('SharedValueTable', () => {
     const live = table.liveEntries();
     expect(live.map((e) => [e.key, e.value.byteLength, e.value[0]]).sort()).toEqual([['run-1/a', 4, 1], ['run-1/b', 2, 3], ['run-2/a', 8, 2]]);
     for (const entry of live) expect(entry.expiresAt - Date.now()).toBeGreaterThan(55_000);
-    expect(table.deletePrefix('run-1/').sort()).toEqual(['run-1/a', 'run-1/b']);
+    expect(deletedKeys(table, 'run-1/').sort()).toEqual(['run-1/a', 'run-1/b']);
     expect(table.liveEntries().map((e) => e.key)).toEqual(['run-2/a']);
     expect(table.keys()).toEqual(['run-1/a', 'run-1/b', 'run-2/a']);
   });
