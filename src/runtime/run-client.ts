@@ -38,17 +38,13 @@ export interface RunClientDeps {
   /** Whether executors may still be running (embedded: the pool is busy); undefined = unknown. */
   readonly executorsBusy?: () => boolean;
   /**
-   * The inbox's messages can only come from this process's own executors (embedded, memory
-   * coordinator): they are read as they were written, without a schema parse per message
-   * (thousands per run, a third of the client's own CPU with small tasks).
+   * The coordinator lives in this process and only this process's own executors write the inbox
+   * (embedded, memory coordinator). So its messages are read as they were written, without a
+   * schema parse per message (thousands per run, a third of the client's own CPU with small
+   * tasks), and its receives, a couple of thousand a run of small tasks, are not raced against a
+   * timer of their own (it cannot go silent; a promise and a timer each on the main thread).
    */
   readonly trustedInbox?: boolean;
-  /**
-   * The coordinator lives in this process (embedded memory stores): it cannot go silent, so the
-   * client's receives, a couple of thousand a run of small tasks, are not raced against a timer
-   * of their own (a promise and a timer each on the main thread).
-   */
-  readonly coordinatorInProcess?: boolean;
 }
 
 export interface RunOutcome {
@@ -158,7 +154,7 @@ export async function executeRun(request: RunRequest, deps: RunClientDeps): Prom
         .finally(() => (heartbeating = false));
     }
     const receive = deps.coordinator.receive(keys.clientInbox, Math.min(250, Math.max(1, deadline - now)));
-    const messages = await (deps.coordinatorInProcess ? receive : answerWithin(deps, receive, 'receive'));
+    const messages = await (deps.trustedInbox ? receive : answerWithin(deps, receive, 'receive'));
     inbox.take(messages);
     request.onProgress?.({ tasksDone: inbox.done.size, tasksTotal, executorsLive: inbox.executorsLive(), elapsedMs: deps.clock.now() - startedAt });
     // Embedded: if every thread is idle and nothing arrived, no executor can still report.
@@ -205,19 +201,12 @@ async function planOfWhatRuns(request: RunRequest, resolution: CacheResolution):
  * function of its own so that V8 compiles this loop alone, not the whole client (see ./run-inbox.ts).
  */
 async function invokeFirst(initial: readonly ExecutorPayload[], inbox: RunInbox, deps: RunClientDeps): Promise<void> {
-  if (deps.invoker.invokeAll) {
-    const invoked: ExecutorPayload[] = [];
-    for (const payload of initial) {
-      inbox.expect(payload.executorId);
-      invoked.push({ ...payload, invokedAt: deps.clock.now() });
-    }
-    await deps.invoker.invokeAll(invoked);
-    return;
-  }
-  for (const payload of initial) {
+  const stamped = (payload: ExecutorPayload): ExecutorPayload => {
     inbox.expect(payload.executorId);
-    await deps.invoker.invoke({ ...payload, invokedAt: deps.clock.now() });
-  }
+    return { ...payload, invokedAt: deps.clock.now() };
+  };
+  if (deps.invoker.invokeAll) return deps.invoker.invokeAll(initial.map(stamped));
+  for (const payload of initial) await deps.invoker.invoke(stamped(payload));
 }
 
 /**

@@ -177,9 +177,8 @@ async function runOnce(request: RunRequest, { options, threads, fanIns, values, 
     clock: systemClock,
     ...withCoordinatorName(options.stores),
     executorsBusy: () => !threads.isIdle(),
-    // A memory coordinator's inbox is written by this process's threads alone.
+    // A memory coordinator lives in this process, and its inbox is written by this process's threads alone.
     trustedInbox: coordinatorIsHostLocal(options.stores),
-    coordinatorInProcess: coordinatorIsHostLocal(options.stores),
   });
   if (options.metadata && busyAtStart) {
     const poolRecord = poolRecordOf(outcome, options.threads, busyBetween(busyAtStart, busySnapshot(threads)), Date.now());

@@ -47,14 +47,6 @@ function isOneWay(message: Request | OneWay): message is OneWay {
   return Array.isArray(message);
 }
 
-/** The op of a one-way call: only these calls go one way. */
-function oneWayOp(target: Request['target'], method: string): number {
-  if (target === 'store' && method === 'put') return PUT;
-  if (target === 'coordinator' && method === 'send') return SEND;
-  if (target === 'pool' && method === 'invoke') return INVOKE;
-  if (target === 'pool' && method === 'done') return DONE;
-  throw new Error(`${target}.${method} is no one-way call`);
-}
 /** Values from this size on are put in shared memory: every thread then reads them without a copy. */
 export const SHARED_FROM_BYTES = 64 * 1024;
 
@@ -216,8 +208,8 @@ class PortClient {
   }
 
   /** Posts a request that gets no response. */
-  post(target: Request['target'], method: string, args: unknown[]): void {
-    this.requests.post([oneWayOp(target, method), ...args]);
+  post(...call: OneWay): void {
+    this.requests.post(call);
   }
 
   /**
@@ -297,7 +289,7 @@ export function storeProxies(init: StoreProxyInit): {
       cache.set(key, bytes, Date.now() + ttlMs, changesBefore);
       // Counted before anyone can learn of this put from a fan-in mark (see ./put-tracker.ts).
       if (init.putsPosted) Atomics.add(init.putsPosted, 0, 1);
-      client.post('store', 'put', [key, bytes]);
+      client.post(PUT, key, bytes);
     },
     get: async (key) => {
       const found = local(key);
@@ -336,7 +328,7 @@ export function storeProxies(init: StoreProxyInit): {
     increment: (key, by) => client.call('coordinator', 'increment', [key, by]),
     setValue: (key, value) => client.call('coordinator', 'setValue', [key, value]),
     getValue: (key) => client.call('coordinator', 'getValue', [key]),
-    send: async (key, message) => (isCompactReport(message) ? client.postReport(key, message) : client.post('coordinator', 'send', [key, message])),
+    send: async (key, message) => (isCompactReport(message) ? client.postReport(key, message) : client.post(SEND, key, message)),
     receive: (key, timeoutMs) => client.call('coordinator', 'receive', [key, timeoutMs]),
     deletePrefix: (prefix) => client.call('coordinator', 'deletePrefix', [prefix]),
     ttlMs: (key) => client.call('coordinator', 'ttlMs', [key]),
@@ -345,5 +337,5 @@ export function storeProxies(init: StoreProxyInit): {
     // An inbox message is posted one way (see the store's put).
     settlesLocally: (method) => method === 'send',
   };
-  return { store, coordinator, invoke: (payload) => client.post('pool', 'invoke', [payloadText(payload)]), done: (jobId, runMs, released) => client.post('pool', 'done', [jobId, runMs, released === true]) };
+  return { store, coordinator, invoke: (payload) => client.post(INVOKE, payloadText(payload)), done: (jobId, runMs, released) => client.post(DONE, jobId, runMs, released === true) };
 }
