@@ -1,3 +1,4 @@
+import { extraKeysOf } from './extra-keys.js';
 import type { ExecutorReport, TaskTiming } from './run-events.js';
 
 /**
@@ -21,6 +22,8 @@ type CompactReport = [string, string, number, number, boolean, number | null, nu
 
 const REPORT_KEYS: ReadonlySet<string> = new Set(['executorId', 'startTaskId', 'startedAt', 'endedAt', 'cold', 'worker', 'memoryMb', 'cpuMs', 'peakMemoryBytes', 'invocations', 'invoked', 'tasks']);
 const TASK_KEYS: ReadonlySet<string> = new Set(['taskId', 'op', 'executorId', 'readyAt', 'startAt', 'endAt', 'execMs', 'inputBytes', 'outputBytes', 'getMs', 'putMs', 'bytesRead', 'bytesWritten']);
+const isReportKey = (key: string): boolean => REPORT_KEYS.has(key);
+const isTaskKey = (key: string): boolean => TASK_KEYS.has(key);
 
 /** Whether `text` is a compact report or a batch of them (JSON run events are objects). */
 export function isCompactReport(text: string): boolean {
@@ -57,10 +60,10 @@ export function compactReportText(report: ExecutorReport): string {
     t.putMs,
     t.bytesRead,
     t.bytesWritten,
-    extraOf(t, TASK_KEYS),
+    extraKeysOf(t, isTaskKey),
   ]);
   const r = report;
-  const compact: CompactReport = [r.executorId, r.startTaskId, r.startedAt, r.endedAt, r.cold, r.worker ?? null, r.memoryMb, r.cpuMs, r.peakMemoryBytes, r.invocations, r.invoked, tasks, extraOf(r, REPORT_KEYS)];
+  const compact: CompactReport = [r.executorId, r.startTaskId, r.startedAt, r.endedAt, r.cold, r.worker ?? null, r.memoryMb, r.cpuMs, r.peakMemoryBytes, r.invocations, r.invoked, tasks, extraKeysOf(r, isReportKey)];
   return JSON.stringify(compact);
 }
 
@@ -96,16 +99,4 @@ function taskOf(t: CompactTask, executorId: string): TaskTiming {
     bytesWritten: t[12],
   };
   return t[13] === 0 ? timing : Object.assign(timing, t[13]);
-}
-
-/** The keys of `value` beyond `known` (undefined ones left out, as JSON leaves them), or 0 for none. */
-function extraOf(value: object, known: ReadonlySet<string>): Record<string, unknown> | 0 {
-  let extra: Record<string, unknown> | 0 = 0;
-  for (const key in value) {
-    const field = (value as Record<string, unknown>)[key];
-    if (known.has(key) || field === undefined) continue;
-    extra ||= {};
-    extra[key] = field;
-  }
-  return extra;
 }

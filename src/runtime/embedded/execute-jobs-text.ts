@@ -1,3 +1,4 @@
+import { extraKeysOf } from '../../model/extra-keys.js';
 import type { ExecutorPayload } from '../payload.js';
 import type { ExecuteJob } from './worker-protocol.js';
 
@@ -16,7 +17,7 @@ import type { ExecuteJob } from './worker-protocol.js';
 type CompactPayload = [string, string, string, string, ExecutorPayload['inline'], number | null, Record<string, unknown> | 0];
 
 export function payloadText(p: ExecutorPayload): string {
-  const compact: CompactPayload = [p.runId, p.source, p.taskId, p.executorId, p.inline, p.invokedAt ?? null, extraOf(p)];
+  const compact: CompactPayload = [p.runId, p.source, p.taskId, p.executorId, p.inline, p.invokedAt ?? null, extraKeysOf(p, isPositionalKey)];
   return JSON.stringify(compact);
 }
 
@@ -48,27 +49,21 @@ function payloadOfCompact(c: CompactPayload): ExecutorPayload {
   return c[6] === 0 ? timed : { ...timed, ...c[6] };
 }
 
-/** The payload's keys beyond the positional ones (undefined ones left out, as JSON leaves them), or 0. */
-function extraOf(payload: ExecutorPayload): Record<string, unknown> | 0 {
-  let extra: Record<string, unknown> | 0 = 0;
-  // for-in, not Object.entries (no array per key), and a switch, not a Set of the positional
-  // keys: the main thread writes every payload the client invokes (perf: Set lookups were among
-  // the main thread's costliest builtins).
-  for (const key in payload) {
-    switch (key) {
-      case 'kind':
-      case 'runId':
-      case 'source':
-      case 'taskId':
-      case 'executorId':
-      case 'inline':
-      case 'invokedAt':
-        continue;
-    }
-    const value = (payload as Record<string, unknown>)[key];
-    if (value === undefined) continue;
-    extra ||= {};
-    extra[key] = value;
+/**
+ * Whether `key` is one of the payload's positional fields. A switch, not a Set: the main thread
+ * writes every payload the client invokes (perf: Set lookups were among its costliest builtins).
+ */
+function isPositionalKey(key: string): boolean {
+  switch (key) {
+    case 'kind':
+    case 'runId':
+    case 'source':
+    case 'taskId':
+    case 'executorId':
+    case 'inline':
+    case 'invokedAt':
+      return true;
+    default:
+      return false;
   }
-  return extra;
 }
