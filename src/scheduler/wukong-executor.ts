@@ -214,7 +214,14 @@ export class WukongExecutor {
     const step = completion.fanIns.get(childId);
     const marked = new Set(markedParents);
     const othersDone = this.graph.parents(childId).every((p) => p === parentId || marked.has(p));
-    if (othersDone) {
+    if (marked.has(parentId)) {
+      // An earlier run of this executor marked already (a retry, or a duplicate delivery): the
+      // fan-in may have been completed by another parent, whose executor then reads our output
+      // from the store, and the earlier run's put may never have landed (embedded: a thread
+      // killed between its mark and its port's batch). Store it again before marking.
+      completion.fanIns.set(childId, 'need-put');
+      if (step === 'delayed-checking') this.poller.progressed();
+    } else if (othersDone) {
       // Our mark completes the fan-in, so nobody else will ever need our output for this child.
       completion.fanIns.set(childId, 'mark');
       if (step === 'delayed-checking') this.poller.progressed();

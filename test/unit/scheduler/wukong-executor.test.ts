@@ -95,6 +95,21 @@ describe('WukongExecutor (WUKONG mode)', () => {
     expect(step({ type: 'fan-in-marked', childId: 'd', parentId: 'a', complete: true })).toEqual([{ type: 'get', taskId: 'b' }]);
   });
 
+  it('a retried executor whose earlier run marked a fan-in stores its large output again before marking, though every other parent is marked', () => {
+    for (const options of [
+      { ...NONE, fanInClustering: true, thresholdBytes: 10 * KB },
+      { ...NONE, delayedIo: true, thresholdBytes: 10 * KB },
+    ]) {
+      const { step } = machine({ a: [], b: [], c: ['a', 'b'] }, options);
+      step({ type: 'start', taskId: 'a', inline: [] });
+      step({ type: 'ran', taskId: 'a', outputBytes: 20 * KB });
+      // a's earlier attempt marked, then b completed the fan-in and reads a's output from the store.
+      expect(step({ type: 'fan-in-checked', childId: 'c', parentId: 'a', markedParents: ['a', 'b'] })).toEqual([{ type: 'put', taskId: 'a' }]);
+      expect(step({ type: 'put-done', taskId: 'a' })).toEqual([{ type: 'mark-fan-in', childId: 'c', parentId: 'a', expected: 2 }]);
+      expect(step({ type: 'fan-in-marked', childId: 'c', parentId: 'a', complete: false })).toEqual([{ type: 'stop' }]);
+    }
+  });
+
   it('without fan-in clustering a second completed fan-in child is invoked', () => {
     const { step } = machine({ a: [], b: [], c: ['a', 'b'], d: ['a', 'b'] }, { ...NONE, thresholdBytes: 10 * KB });
     step({ type: 'start', taskId: 'a', inline: [] });
