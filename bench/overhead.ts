@@ -15,10 +15,12 @@
  * tasks do no work (synthetic.work with ms 0).
  *
  * Beside each wukong figure: the CPU per task of the main thread (the client, the pool and the
- * memory stores the threads reach through it) and of the rest of the process (the executor threads,
- * and V8's helpers). The main thread serves every executor thread, so on any number of cores a run
- * of small tasks takes at least main CPU x tasks: executor CPU / main CPU bounds the speed-up that
- * more threads can give such a DAG (Linux only; elsewhere "-").
+ * memory stores the threads reach through it) over the whole run, and up to the run's last output
+ * (./main-cpu-sampler.ts: after it the client reads the reports and cleans up, off every thread's
+ * way), and of the rest of the process (the executor threads, and V8's helpers). The main thread
+ * serves every executor thread, so on any number of cores a run of small tasks takes at least its
+ * CPU to the last output: executor CPU / that bounds the speed-up that more threads can give
+ * such a DAG (Linux only; elsewhere "-").
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -32,6 +34,7 @@ import { openEmbedded, type EmbeddedBackend } from '../src/runtime/embedded/embe
 import { runDagFromSpec } from '../src/model/compiled-dag.js';
 import { MEMORY_STORES } from '../src/runtime/store-config.js';
 import { threadCpuMsOf } from '../src/runtime/embedded/thread-cpu-clock.js';
+import { MainCpuSampler } from './main-cpu-sampler.js';
 import { DEFAULT_WUKONG_OPTIONS } from '../src/model/wukong-options.js';
 
 const noop = (id: string, deps: string[] = []): TaskSpec => ({ id, op: 'synthetic.work', args: { ms: 0, outputBytes: 8 }, ...(deps.length ? { deps } : {}) });
@@ -73,6 +76,8 @@ interface Row {
   wukongMs: number;
   /** CPU of the main thread over the run (undefined where the host does not tell it). */
   mainCpuMs?: number;
+  /** CPU of the main thread from the run's start to its last output. */
+  mainToFinishCpuMs?: number;
   /** CPU of the rest of the process over the run: the executor threads (and V8's helpers). */
   threadsCpuMs?: number;
   daskMs?: number;
@@ -81,6 +86,7 @@ interface Row {
 interface WukongRun {
   readonly wukongMs: number;
   readonly mainCpuMs?: number;
+  readonly mainToFinishCpuMs?: number;
   readonly threadsCpuMs?: number;
 }
 
@@ -89,18 +95,24 @@ function processCpuMs(): number {
   return (user + system) / 1000;
 }
 
-async function runWukong(spec: DagSpec, backend: EmbeddedBackend): Promise<WukongRun> {
+async function runWukong(spec: DagSpec, backend: EmbeddedBackend, sampler?: MainCpuSampler): Promise<WukongRun> {
   const dag = runDagFromSpec(spec);
   // The main thread's id is the process id on Linux.
   const mainBefore = threadCpuMsOf(process.pid);
-  const processBefore = processCpuMs();
+  const processBefore = processCpuMs() - (sampler?.ownCpuMs() ?? 0);
   const outcome = await backend.run({ spec: { dag: spec, wukong: DEFAULT_WUKONG_OPTIONS, progressIntervalMs: 0 }, dag, outputRefs: dag.outputRefs(), deadlineMs: 600_000 });
   const mainAfter = threadCpuMsOf(process.pid);
-  const processMs = processCpuMs() - processBefore;
+  const processMs = processCpuMs() - (sampler?.ownCpuMs() ?? 0) - processBefore;
   if (!outcome.ok) throw new Error(`${spec.name} failed: ${outcome.failure?.message}`);
   const wukongMs = outcome.finishedAt - outcome.startedAt;
   if (mainBefore === undefined || mainAfter === undefined) return { wukongMs };
-  return { wukongMs, mainCpuMs: mainAfter - mainBefore, threadsCpuMs: processMs - (mainAfter - mainBefore) };
+  const mainAtFinish = sampler?.cpuAt(outcome.finishedAt);
+  return {
+    wukongMs,
+    mainCpuMs: mainAfter - mainBefore,
+    ...(mainAtFinish === undefined ? {} : { mainToFinishCpuMs: mainAtFinish - mainBefore }),
+    threadsCpuMs: processMs - (mainAfter - mainBefore),
+  };
 }
 
 function runDask(tasks: number, workers: number): Map<string, number> | string {
@@ -139,17 +151,19 @@ async function main(): Promise<void> {
   // and V8's compiling of fresh threads are not billed to the shapes: Dask's one LocalCluster,
   // warmed too, runs all three shapes on the same worker processes.
   const backend = await openEmbedded({ threads: workers, stores: MEMORY_STORES, invokeConcurrency: 64 });
+  const sampler = new MainCpuSampler();
   const rows: Row[] = [];
   try {
     await runWukong(treeDag(255), backend);
-    for (const [shape, spec] of shapes) rows.push({ shape, tasks: spec.tasks.length, ...(await runWukong(spec, backend)) });
+    for (const [shape, spec] of shapes) rows.push({ shape, tasks: spec.tasks.length, ...(await runWukong(spec, backend, sampler)) });
   } finally {
+    await sampler.close();
     await backend.close();
   }
   const dask = values.dag ? 'Dask: not run for a DAG file' : values['no-dask'] ? 'skipped (--no-dask)' : runDask(tasks, workers);
   const what = values.dag ? `${values.dag}, ${shapes.length} runs` : `${tasks} no-op tasks`;
   console.log(`per-task overhead, ${what}, ${workers} executor threads / Dask worker processes (1 thread each), ${cpus().length} cores`);
-  console.log('shape   tasks   wukong total   wukong/task   dask total   dask/task   dask/wukong   main CPU/task   threads CPU/task   threads/main');
+  console.log('shape   tasks   wukong total   wukong/task   dask total   dask/task   dask/wukong   main CPU/task   to last output   threads CPU/task   threads/main');
   for (const row of rows) {
     const daskMs = typeof dask === 'string' ? undefined : dask.get(row.shape);
     const perW = (row.wukongMs * 1000) / row.tasks;
@@ -178,11 +192,20 @@ function dagFileRuns(path: string, repeat: number): [string, DagSpec][] {
   return Array.from({ length: repeat }, (_, i) => [`run${i + 1}`, validation.spec]);
 }
 
-/** Main-thread and executor-thread CPU per task, and their ratio (the speed-up bound above). */
+/**
+ * Main-thread CPU per task (the whole run, and up to its last output) and executor-thread CPU per
+ * task, and their ratio to the last output (the speed-up bound above).
+ */
 function cpuColumns(row: Row): string[] {
-  if (row.mainCpuMs === undefined || row.threadsCpuMs === undefined) return ['-'.padStart(15), '-'.padStart(18), '-'.padStart(14)];
+  if (row.mainCpuMs === undefined || row.threadsCpuMs === undefined) return ['-'.padStart(15), '-'.padStart(16), '-'.padStart(18), '-'.padStart(14)];
   const perTask = (ms: number) => `${((ms * 1000) / row.tasks).toFixed(1)} us`;
-  return [perTask(row.mainCpuMs).padStart(15), perTask(row.threadsCpuMs).padStart(18), `${(row.threadsCpuMs / row.mainCpuMs).toFixed(1)}x`.padStart(14)];
+  const toFinish = row.mainToFinishCpuMs;
+  return [
+    perTask(row.mainCpuMs).padStart(15),
+    (toFinish === undefined ? '-' : perTask(toFinish)).padStart(16),
+    perTask(row.threadsCpuMs).padStart(18),
+    (toFinish === undefined ? '-' : `${(row.threadsCpuMs / toFinish).toFixed(1)}x`).padStart(14),
+  ];
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -3,19 +3,24 @@ import type { ExecutorReport, TaskTiming } from './run-events.js';
 
 /**
  * An executor's report as compact text, for an inbox whose client trusts its senders (the
- * embedded backend: executor threads of the same process). Its client parses every report on the
- * main thread, whose CPU per task bounds how much more threads can help a DAG of small tasks:
- * positional JSON arrays take about two thirds of the time of the same report as objects (no key
- * per field, and the objects are built from literals of one shape).
+ * embedded backend: executor threads of the same process). Its client reads every report on the
+ * main thread, whose CPU per task bounds how much more threads can help a DAG of small tasks. So
+ * a text has two lines: its head, what the client needs while the run goes on (each report's
+ * executor id and the executors it invoked), and its body, the reports themselves, which the
+ * client parses only once the run is over (TR large: parsing whole reports was ~a quarter of the
+ * main thread's busy time during a run, the head alone is a few percent of the text).
  *
+ * `[executorId, invoked, executorId, invoked, ...]\n[report, report, ...]`: one head pair and one
+ * body entry per report, in order. A body entry is positional JSON, about two thirds of the time
+ * of the same report as objects (no key per field, and objects built from literals of one shape):
  * `[executorId, startTaskId, startedAt, endedAt, cold, worker | null, memoryMb, cpuMs,
  * peakMemoryBytes, invocations, invoked, tasks, extra | 0]`, each task
  * `[taskId, op, executorId | 0 (the report's), readyAt, startAt, endAt, execMs, inputBytes,
  * outputBytes, getMs, putMs, bytesRead, bytesWritten, extra | 0]`. `extra` holds every other key
  * (the optional fields of a task timing), in order, so the decoded report equals the report's JSON
  * read back, key order included. Other run events stay JSON objects: a compact text is the one
- * that starts with `[`. Several reports may travel as one text, the JSON array of their compact
- * forms (`[[...],[...]]`): one parse, and one inbox message, for all.
+ * that starts with `[`. JSON text never holds a raw line break, so the first one ends the head.
+ * Several reports travel as one text (one inbox message, one parse of heads, one of bodies).
  */
 type CompactTask = [string, string, string | 0, number, number, number, number, number, number, number, number, number, number, Record<string, unknown> | 0];
 type CompactReport = [string, string, number, number, boolean, number | null, number, number, number, number, string[], CompactTask[], Record<string, unknown> | 0];
@@ -25,26 +30,56 @@ const TASK_KEYS: ReadonlySet<string> = new Set(['taskId', 'op', 'executorId', 'r
 const isReportKey = (key: string): boolean => REPORT_KEYS.has(key);
 const isTaskKey = (key: string): boolean => TASK_KEYS.has(key);
 
-/** Whether `text` is a compact report or a batch of them (JSON run events are objects). */
+/** Whether `text` is a compact report text (JSON run events are objects). */
 export function isCompactReport(text: string): boolean {
   return text.charCodeAt(0) === 0x5b; // '['
 }
 
-/** Whether a compact `text` holds several reports (a single one starts with its executor id, a string). */
-export function isCompactReportBatch(text: string): boolean {
-  return text.charCodeAt(1) === 0x5b;
+/** A compact text's parts without their brackets: what joinCompactReports joins. */
+export interface CompactReportParts {
+  /** `executorId,invoked` pairs, comma separated. */
+  readonly head: string;
+  /** Body entries, comma separated. */
+  readonly body: string;
 }
 
-/** One text of the reports of `texts` (each a compactReportText, or a batch of one). */
+/** The parts of a compact text (a thread splits the texts it sends; the main thread only joins them). */
+export function splitCompactReport(text: string): CompactReportParts {
+  const cut = text.indexOf('\n');
+  return { head: text.slice(1, cut - 1), body: text.slice(cut + 2, -1) };
+}
+
+/** One compact text of the reports whose heads and bodies these are, in order. */
+export function joinCompactReports(heads: readonly string[], bodies: readonly string[]): string {
+  return `[${heads.join(',')}]\n[${bodies.join(',')}]`;
+}
+
+/** One compact text of the reports of `texts`, in order. */
 export function compactReportBatchText(texts: readonly string[]): string {
-  return texts.length === 1 ? (texts[0] as string) : `[${texts.join(',')}]`;
+  if (texts.length === 1) return texts[0] as string;
+  const parts = texts.map(splitCompactReport);
+  return joinCompactReports(
+    parts.map((p) => p.head),
+    parts.map((p) => p.body),
+  );
 }
 
-/** The reports of a compact text, one or a batch, in order. */
-export function reportsOfCompact(text: string): ExecutorReport[] {
-  return isCompactReportBatch(text) ? (JSON.parse(text) as CompactReport[]).map(reportOfParsed) : [reportOfCompact(text)];
+/** Where a compact text's head ends (its line break). */
+export function compactHeadEnd(text: string): number {
+  return text.indexOf('\n');
 }
 
+/** A compact text's head, read: executor ids at even places, each followed by the ids it invoked. */
+export function compactHeads(text: string, headEnd = compactHeadEnd(text)): (string | string[])[] {
+  return JSON.parse(text.slice(0, headEnd)) as (string | string[])[];
+}
+
+/** The reports of a compact text, in order. */
+export function reportsOfCompact(text: string, headEnd = compactHeadEnd(text)): ExecutorReport[] {
+  return (JSON.parse(text.slice(headEnd + 1)) as CompactReport[]).map(reportOfParsed);
+}
+
+/** The compact text of one report. */
 export function compactReportText(report: ExecutorReport): string {
   const tasks = report.tasks.map((t): CompactTask => [
     t.taskId,
@@ -64,12 +99,12 @@ export function compactReportText(report: ExecutorReport): string {
   ]);
   const r = report;
   const compact: CompactReport = [r.executorId, r.startTaskId, r.startedAt, r.endedAt, r.cold, r.worker ?? null, r.memoryMb, r.cpuMs, r.peakMemoryBytes, r.invocations, r.invoked, tasks, extraKeysOf(r, isReportKey)];
-  return JSON.stringify(compact);
+  return `[${JSON.stringify(r.executorId)},${JSON.stringify(r.invoked)}]\n[${JSON.stringify(compact)}]`;
 }
 
 /** The report of a compactReportText, as JSON.parse would give the report's JSON text. */
 export function reportOfCompact(text: string): ExecutorReport {
-  return reportOfParsed(JSON.parse(text) as CompactReport);
+  return reportsOfCompact(text)[0] as ExecutorReport;
 }
 
 function reportOfParsed(c: CompactReport): ExecutorReport {

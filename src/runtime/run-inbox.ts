@@ -1,11 +1,22 @@
 import type { ExecutorReport, RunEvent } from '../model/run-events.js';
 import { RunEventSchema } from '../model/run-events.js';
 import type { Clock } from './clock.js';
-import { isCompactReport, reportsOfCompact } from '../model/compact-report.js';
+import { compactHeadEnd, compactHeads, isCompactReport, reportsOfCompact } from '../model/compact-report.js';
 
 /** Bits of RunInbox's executor states. */
 const EXPECTED = 1;
 const REPORTED = 2;
+
+/**
+ * A compact text of reports whose heads were applied and whose bodies are read when the reports
+ * are asked for (see RunInbox.executors).
+ */
+interface UnreadReports {
+  readonly text: string;
+  readonly headEnd: number;
+  /** Which of its reports count (the first of each executor); undefined: all of them. */
+  readonly counted: boolean[] | undefined;
+}
 
 /**
  * What the run client learns from its inbox: which outputs are stored, which tasks are done, the
@@ -25,7 +36,8 @@ export class RunInbox {
    * constructor); empty otherwise.
    */
   readonly done = new Set<string>();
-  readonly executors: ExecutorReport[] = [];
+  /** The reports that count, in arrival order; compact texts whose bodies are not read yet among them. */
+  private reports: (ExecutorReport | UnreadReports)[] = [];
   failure: { taskId: string; message: string } | undefined;
   /** When the last output was reported stored. */
   finishedAt: number;
@@ -77,9 +89,28 @@ export class RunInbox {
   take(messages: readonly string[]): void {
     for (const text of messages) {
       if (!this.trusted) this.apply(RunEventSchema.parse(JSON.parse(text)));
-      else if (isCompactReport(text)) for (const report of reportsOfCompact(text)) this.applyReport(report);
+      else if (isCompactReport(text)) this.takeCompact(text);
       else this.apply(JSON.parse(text) as RunEvent);
     }
+  }
+
+  /**
+   * The executors' reports that count (the first of each executor), in the order they arrived.
+   * Compact reports are parsed here, once the client asks, not as they arrive: while the run goes
+   * on only their heads are read (model/compact-report.ts).
+   */
+  get executors(): ExecutorReport[] {
+    if (this.reports.every((r) => !isUnread(r))) return this.reports as ExecutorReport[];
+    const read: ExecutorReport[] = [];
+    for (const entry of this.reports) {
+      if (!isUnread(entry)) read.push(entry);
+      else {
+        const reports = reportsOfCompact(entry.text, entry.headEnd);
+        for (let i = 0; i < reports.length; i += 1) if (entry.counted?.[i] !== false) read.push(reports[i] as ExecutorReport);
+      }
+    }
+    this.reports = read;
+    return read;
   }
 
   finished(): boolean {
@@ -112,16 +143,46 @@ export class RunInbox {
     }
   }
 
+  /**
+   * Compact reports: their heads now; their bodies when the reports are asked for, unless the
+   * inbox counts the tasks done (then it needs them now).
+   */
+  private takeCompact(text: string): void {
+    const headEnd = compactHeadEnd(text);
+    if (this.countDone) {
+      for (const report of reportsOfCompact(text, headEnd)) this.applyReport(report);
+      return;
+    }
+    const heads = compactHeads(text, headEnd);
+    let counted: boolean[] | undefined;
+    for (let i = 0; i < heads.length; i += 2) {
+      const counts = this.countReport(heads[i] as string, heads[i + 1] as string[]);
+      if (!counts) counted ??= Array.from({ length: heads.length / 2 }, () => true);
+      if (counted) counted[i / 2] = counts;
+    }
+    this.reports.push({ text, headEnd, counted });
+  }
+
   /** An executor's report; the first one of each executor counts (retries, duplicate deliveries). */
   private applyReport(report: ExecutorReport): void {
-    const state = this.executorStates.get(report.executorId) ?? 0;
-    if ((state & REPORTED) !== 0) return;
-    this.executorStates.set(report.executorId, state | REPORTED);
-    this.reported += 1;
-    if ((state & EXPECTED) !== 0) this.reportedExpected += 1;
-    this.executors.push(report);
-    for (const id of report.invoked) this.expect(id);
+    if (!this.countReport(report.executorId, report.invoked)) return;
+    this.reports.push(report);
     // A task-dup copy is reported by the worker that owns the task as well.
     if (this.countDone) for (const task of report.tasks) if (!task.dup) this.done.add(task.taskId);
   }
+
+  /** Counts a report of `executorId` unless one counted already; whether this one counts. */
+  private countReport(executorId: string, invoked: readonly string[]): boolean {
+    const state = this.executorStates.get(executorId) ?? 0;
+    if ((state & REPORTED) !== 0) return false;
+    this.executorStates.set(executorId, state | REPORTED);
+    this.reported += 1;
+    if ((state & EXPECTED) !== 0) this.reportedExpected += 1;
+    for (const id of invoked) this.expect(id);
+    return true;
+  }
+}
+
+function isUnread(entry: ExecutorReport | UnreadReports): entry is UnreadReports {
+  return 'headEnd' in entry;
 }

@@ -170,15 +170,18 @@ async function runOnce(request: RunRequest, { options, threads, fanIns, values, 
   // The run's small outputs go in shared memory that every thread reads and writes; the tables of
   // earlier runs are dropped (what lives of them moves to the store's map).
   if (intermediateIsHostLocal(options.stores)) values.useSharedValues(valueTableOrNone(request, runId, options.stores.ttlSeconds, warn));
+  const trustedInbox = coordinatorIsHostLocal(options.stores);
   const outcome = await executeRun({ ...request, runId }, {
-    coordinator: clientStores.coordinator,
+    // A coordinator in this thread's memory cannot stop answering: the client calls it without
+    // the per-call bound (a deadline entry and a closure on each of a run's thousands of receives).
+    coordinator: trustedInbox ? fanIns : clientStores.coordinator,
     store: clientStores.store,
     invoker: threads,
     clock: systemClock,
     ...withCoordinatorName(options.stores),
     executorsBusy: () => !threads.isIdle(),
     // A memory coordinator lives in this process, and its inbox is written by this process's threads alone.
-    trustedInbox: coordinatorIsHostLocal(options.stores),
+    trustedInbox,
   });
   if (options.metadata && busyAtStart) {
     const poolRecord = poolRecordOf(outcome, options.threads, busyBetween(busyAtStart, busySnapshot(threads)), Date.now());

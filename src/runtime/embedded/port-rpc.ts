@@ -9,7 +9,7 @@ import { BatchedPort, onBatches } from './batched-port.js';
 import type { PutTracker } from './put-tracker.js';
 import { ThreadValueCache } from './thread-value-cache.js';
 import { payloadText } from './execute-jobs-text.js';
-import { compactReportBatchText, isCompactReport } from '../../model/compact-report.js';
+import { isCompactReport, joinCompactReports, splitCompactReport } from '../../model/compact-report.js';
 
 /**
  * The embedded backend keeps its in-memory stores in the CLI's main thread; executor threads reach
@@ -40,7 +40,7 @@ const PUT = 1;
 const SEND = 2;
 const INVOKE = 3;
 const DONE = 4;
-/** Executors' compact reports to one inbox, `[SEND_REPORTS, key, texts]` (see PortClient.postReport). */
+/** Executors' compact reports to one inbox, `[SEND_REPORTS, key, heads, bodies]` (see PortClient.postReport). */
 const SEND_REPORTS = 5;
 
 function isOneWay(message: Request | OneWay): message is OneWay {
@@ -168,7 +168,7 @@ function applyOneWay({ store, coordinator, onInvoke, onDone, puts }: ServedStore
     void store.put(call[1] as string, call[2] as Uint8Array);
     puts?.applied();
   } else if (op === SEND) void coordinator.send(call[1] as string, call[2] as string);
-  else if (op === SEND_REPORTS) void coordinator.send(call[1] as string, compactReportBatchText(call[2] as string[]));
+  else if (op === SEND_REPORTS) void coordinator.send(call[1] as string, joinCompactReports(call[2] as string[], call[3] as string[]));
 }
 
 function answer(responses: BatchedPort<Response>, id: number, result: Promise<unknown>): void {
@@ -189,7 +189,7 @@ class PortClient {
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
   private readonly requests: BatchedPort<Request | OneWay>;
   /** The reports to one inbox in the batch being filled (see postReport). */
-  private openReports: { readonly key: string; readonly batch: number; readonly texts: string[] } | undefined;
+  private openReports: { readonly key: string; readonly batch: number; readonly heads: string[]; readonly bodies: string[] } | undefined;
 
   constructor(port: MessagePort, onSharedValues: (table: SharedValueTableInit | undefined) => void) {
     this.requests = new BatchedPort(port);
@@ -217,17 +217,21 @@ class PortClient {
    * reports of one batch to one inbox go as one inbox message, at the place of the first of them:
    * the client parses them in one go, and the main thread's coordinator takes one message, not one
    * a report. The main thread applies a batch in one synchronous pass, so nothing there can tell
-   * a report moved up within its batch from one sent in its own place.
+   * a report moved up within its batch from one sent in its own place. The thread splits each
+   * text into head and body here, so that the main thread only joins them.
    */
   postReport(key: string, text: string): void {
+    const { head, body } = splitCompactReport(text);
     const open = this.openReports;
     if (open !== undefined && open.key === key && open.batch === this.requests.batchesSent) {
-      open.texts.push(text);
+      open.heads.push(head);
+      open.bodies.push(body);
       return;
     }
-    const texts = [text];
-    this.openReports = { key, batch: this.requests.batchesSent, texts };
-    this.requests.post([SEND_REPORTS, key, texts]);
+    const heads = [head];
+    const bodies = [body];
+    this.openReports = { key, batch: this.requests.batchesSent, heads, bodies };
+    this.requests.post([SEND_REPORTS, key, heads, bodies]);
   }
 
   call<T>(target: Request['target'], method: string, args: unknown[]): Promise<T> {

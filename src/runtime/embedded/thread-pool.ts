@@ -323,18 +323,11 @@ export class ThreadPool implements Invoker {
     // thread while another thread is free.
     const ahead = this.meanRunMs < SEND_FURTHER_AHEAD_BELOW_MS ? furtherAhead(this.meanRunMs) : this.meanRunMs < SEND_AHEAD_BELOW_MS ? 1 : 0;
     const perThread = this.options.executorsPerThread * (1 + ahead);
-    const counts = this.slots.map(() => 0);
-    for (let taken = 0; taken < this.queue.length; taken += 1) {
-      // Water filling: the next invocation goes to the least loaded thread with room.
-      let best = -1;
-      for (let i = 0; i < this.slots.length; i += 1) {
-        const slot = this.slots[i] as Slot;
-        const load = slot.jobs.size - slot.released + (counts[i] as number);
-        if (slot.ready && load < perThread && (best < 0 || load < (this.slots[best] as Slot).jobs.size - (this.slots[best] as Slot).released + (counts[best] as number))) best = i;
-      }
-      if (best < 0) break;
-      counts[best] = (counts[best] as number) + 1;
-    }
+    const counts = shares(
+      this.slots.map((slot) => (slot.ready ? slot.jobs.size - slot.released : Number.POSITIVE_INFINITY)),
+      perThread,
+      this.queue.length,
+    );
     // Each thread takes its share as consecutive invocations of the queue: invocations made
     // together are often of siblings (the sources of one reduction, the children of one fan-out),
     // and a thread reads what it put itself without a round trip (./thread-value-cache.ts).
@@ -365,6 +358,29 @@ export class ThreadPool implements Invoker {
       for (const resolve of waiters) resolve();
     }
   }
+}
+
+/**
+ * How many of `queued` invocations each thread takes, given its `loads` (Infinity: not ready) and
+ * room for `perThread`: water filling, the next one to the least loaded thread with room (ties to
+ * the first). When every thread's room is taken anyway, each takes its room without the search
+ * per invocation (TR large queues 16,384 sources at once; with 16 threads the search was 16 steps
+ * an invocation on the main thread).
+ */
+export function shares(loads: readonly number[], perThread: number, queued: number): number[] {
+  const room = loads.map((load) => Math.max(0, perThread - load));
+  if (queued >= room.reduce((sum, r) => sum + r, 0)) return room;
+  const counts = loads.map(() => 0);
+  for (let taken = 0; taken < queued; taken += 1) {
+    let best = -1;
+    for (let i = 0; i < loads.length; i += 1) {
+      const load = (loads[i] as number) + (counts[i] as number);
+      if (load < perThread && (best < 0 || load < (loads[best] as number) + (counts[best] as number))) best = i;
+    }
+    if (best < 0) break;
+    counts[best] = (counts[best] as number) + 1;
+  }
+  return counts;
 }
 
 /** Invocations sent ahead per executor slot when they run under SEND_FURTHER_AHEAD_BELOW_MS on average. */

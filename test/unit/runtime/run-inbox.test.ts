@@ -92,4 +92,30 @@ describe('RunInbox', () => {
     expect(viaCompact.executors).toEqual(viaJson.executors);
     expect([...viaCompact.done]).toEqual([...viaJson.done]);
   });
+
+  it('not counting tasks, reads compact bodies only when asked, keeping the arrival order and only the first report of an executor', () => {
+    const counting = new RunInbox(new Set(['z']), clock, true, 0);
+    const notCounting = new RunInbox(new Set(['z']), clock, true, 0, false);
+    const compact = (...events: RunEvent[]) => compactReportBatchText(events.map((e) => compactReportText((e as { report: ExecutorReport }).report)));
+    for (const inbox of [counting, notCounting]) {
+      inbox.expect('e1');
+      inbox.take([compact(report('e1', ['e2', 'e3'], ['a']), report('e1', ['e9'], ['a2']))]);
+      inbox.take(text(report('e3', [], ['c'])));
+      // e2 twice in one batch, after a fresh executor: only the first of e2 counts.
+      inbox.take([compact(report('e4', [], ['d']), report('e2', [], ['b']), report('e2', [], ['b2'])), JSON.stringify({ kind: 'output', taskId: 'z' })]);
+    }
+    // e1's repeat named e9, which is not waited for: the repeat does not count.
+    expect(notCounting.finished()).toBe(true);
+    expect(notCounting.executorsLive()).toBe(counting.executorsLive());
+    expect(notCounting.executors.map((e) => [e.executorId, e.tasks[0]?.taskId])).toEqual([
+      ['e1', 'a'],
+      ['e3', 'c'],
+      ['e4', 'd'],
+      ['e2', 'b'],
+    ]);
+    expect(notCounting.executors).toEqual(counting.executors);
+    // Read once: a later report joins the same list.
+    notCounting.take(text(report('e5', [], ['e'])));
+    expect(notCounting.executors.map((e) => e.executorId)).toEqual(['e1', 'e3', 'e4', 'e2', 'e5']);
+  });
 });
