@@ -78,7 +78,7 @@ const checkedRuns = new WeakSet<LoadedRun>();
 function checkOpsKnown(run: LoadedRun, deps: DriverDeps): void {
   if (checkedRuns.has(run)) return;
   const missing = new Set<string>();
-  for (const op of run.opNames()) if (deps.ops.lookup(op) === undefined) missing.add(op);
+  for (const task of run.spec.dag.tasks) if (deps.ops.lookup(task.op) === undefined) missing.add(task.op);
   if (missing.size > 0) {
     const names = [...missing].sort().join(', ');
     throw new OpFailedError(`this executor has no op ${names}: its bundle was built without the op module that defines it; rebundle with \`wukong bundle --ops <module>\` and redeploy`);

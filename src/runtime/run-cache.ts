@@ -21,16 +21,6 @@ export interface LoadedRun {
    * cannot reach another task's.
    */
   args(taskId: string, parse: (raw: unknown) => unknown, share?: boolean): unknown;
-  /** The distinct ops the DAG names. */
-  opNames(): readonly string[];
-  /** The tasks of two or more dep refs (the fan-ins executors mark), in DAG order. */
-  fanInTasks(): readonly string[];
-}
-
-/** How a run's DAG answers opNames and fanInTasks when it does not come as a spec's task list. */
-export interface RunShape {
-  opNames(): readonly string[];
-  fanInTasks(): readonly string[];
 }
 
 /**
@@ -46,27 +36,14 @@ export class RunCache {
     private readonly capacity = 4,
   ) {}
 
-  /**
-   * A run this process was handed whole (the embedded backend's threads: ./embedded/shared-run-dag.ts):
-   * load answers it without fetching the stored spec.
-   */
-  provide(run: LoadedRun): void {
-    this.remember(run.spec.runId, Promise.resolve(run));
-  }
-
   load(runId: string): Promise<LoadedRun> {
     const cached = this.runs.get(runId);
     if (cached) return cached;
     const loading = this.fetch(runId);
     loading.catch(() => this.runs.delete(runId));
-    this.remember(runId, loading);
-    return loading;
-  }
-
-  private remember(runId: string, loading: Promise<LoadedRun>): void {
-    this.runs.delete(runId);
     this.runs.set(runId, loading);
     while (this.runs.size > this.capacity) this.runs.delete(this.runs.keys().next().value as string);
+    return loading;
   }
 
   private async fetch(runId: string): Promise<LoadedRun> {
@@ -80,7 +57,7 @@ export class RunCache {
 /** Raw args up to this long (as JSON) are parsed once per op and text, not once per task. */
 const SHARED_ARGS_MAX_CHARS = 512;
 
-export function loadedRun(spec: RunSpec, dag: RunDag, shape: RunShape = shapeOfTasks(spec.dag.tasks)): LoadedRun {
+export function loadedRun(spec: RunSpec, dag: RunDag): LoadedRun {
   const ranks = new Map<string, (taskId: string) => number>();
   const parsedArgs = new Map<string, unknown>();
   const parsedBySame = new Map<string, unknown>();
@@ -88,8 +65,6 @@ export function loadedRun(spec: RunSpec, dag: RunDag, shape: RunShape = shapeOfT
   return {
     spec,
     dag,
-    opNames: () => shape.opNames(),
-    fanInTasks: () => shape.fanInTasks(),
     layout() {
       if (!spec.plan) return undefined;
       layout ??= planLayoutOf(spec.plan, spec.fromCache, dag);
@@ -118,20 +93,6 @@ export function loadedRun(spec: RunSpec, dag: RunDag, shape: RunShape = shapeOfT
       return rank;
     },
   };
-}
-
-/** opNames and fanInTasks from a spec's task list. */
-function shapeOfTasks(tasks: RunSpec['dag']['tasks']): RunShape {
-  let ops: readonly string[] | undefined;
-  return {
-    opNames: () => (ops ??= [...new Set(tasks.map((task) => task.op))]),
-    fanInTasks: () => fanInTaskIds(tasks),
-  };
-}
-
-/** The tasks of two or more dep refs (the fan-ins executors mark), in DAG order. */
-export function fanInTaskIds(tasks: RunSpec['dag']['tasks']): string[] {
-  return tasks.filter((task) => task.deps !== undefined && task.deps.length >= 2).map((task) => task.id);
 }
 
 /** Planned mode's layout of a run (a resumed run's plan covers only what runs: RunSpec.fromCache). */

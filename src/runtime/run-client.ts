@@ -45,11 +45,6 @@ export interface RunClientDeps {
    * timer of their own (it cannot go silent; a promise and a timer each on the main thread).
    */
   readonly trustedInbox?: boolean;
-  /**
-   * Called with the run's spec once it is made, before it is stored and before any executor is
-   * invoked (the embedded backend hands it to its threads: ./embedded/shared-run-dag.ts).
-   */
-  readonly onRunSpec?: (spec: RunSpec) => void;
 }
 
 export interface RunOutcome {
@@ -118,7 +113,6 @@ export async function executeRun(request: RunRequest, deps: RunClientDeps): Prom
   // Built before anything is stored: a plan that cannot run is bad input, and nothing is left behind.
   // Resumed in WUKONG mode: one executor per hit-frontier task; planned: the plan's start workers.
   const initial = resolution && !plan ? frontierPayloads(runId, hitFrontier(request.dag, resolution), deps.clock.now()) : initialPayloads(spec, request.dag, deps.clock.now());
-  deps.onRunSpec?.(spec);
   const specText = JSON.stringify(spec);
   // A large DAG's spec gets a second more per MB (a link of 1 MB/s at worst).
   await answerWithin(deps, deps.coordinator.setValue(keys.spec, specText), 'store of the run spec', CLIENT_REPLY_TIMEOUT_MS + specText.length / 1000);

@@ -16,8 +16,6 @@ import { runFanInTable } from './run-fan-in-table.js';
 import { runValueTable } from './run-value-table.js';
 import type { SharedValueTable } from '../../storage/memory/shared-value-table.js';
 import { ThreadPool } from './thread-pool.js';
-import { sharedRunDagOf } from './shared-run-dag.js';
-import type { RunSpec } from '../../model/run-spec.js';
 
 export const DEFAULT_EXECUTORS_PER_THREAD = 4;
 
@@ -184,8 +182,6 @@ async function runOnce(request: RunRequest, { options, threads, fanIns, values, 
     executorsBusy: () => !threads.isIdle(),
     // A memory coordinator lives in this process, and its inbox is written by this process's threads alone.
     trustedInbox,
-    // With the coordinator in this process, threads are handed the run instead of fetching its spec.
-    ...(trustedInbox ? { onRunSpec: (spec: RunSpec) => threads.useRunDag(sharedRunDagOf(spec)) } : {}),
   });
   if (options.metadata && busyAtStart) {
     const poolRecord = poolRecordOf(outcome, options.threads, busyBetween(busyAtStart, busySnapshot(threads)), Date.now());
@@ -204,7 +200,6 @@ async function runOnce(request: RunRequest, { options, threads, fanIns, values, 
   }
   // The run's table goes with its state; values kept (keepIntermediates) move to the store's map.
   values.useSharedValues(undefined);
-  threads.useRunDag(undefined);
   return { ...outcome, coldStarts: threads.coldStarts - countsAtStart.coldStarts, retries: threads.retries - countsAtStart.retries, poolStartupMs };
 }
 

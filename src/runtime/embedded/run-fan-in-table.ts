@@ -1,7 +1,8 @@
 import { SharedFanInTable, type FanInEntry, type SharedFanInTableInit } from '../../storage/memory/shared-fan-in-table.js';
+import type { DagSpec } from '../../model/dag-schema.js';
 import type { RunDag } from '../../model/run-spec.js';
 import { runKeys } from '../keys.js';
-import { fanInTaskIds, type LoadedRun, type RunCache } from '../run-cache.js';
+import type { RunCache } from '../run-cache.js';
 import type { RunRequest } from '../run-client.js';
 
 /**
@@ -21,7 +22,7 @@ export function runFanInTable(request: RunRequest, runId: string, ttlSeconds: nu
   const { tasks } = request.spec.dag;
   const parentCounts: number[] = [];
   for (const task of tasks) if (task.deps !== undefined && task.deps.length >= 2) parentCounts.push(task.deps.length);
-  return SharedFanInTable.createLazily(parentCounts, () => runFanInEntries(fanInTaskIds(tasks), request.dag, runId), ttlSeconds, fanInKeyPrefix(runId));
+  return SharedFanInTable.createLazily(parentCounts, () => runFanInEntries(tasks, request.dag, runId), ttlSeconds, fanInKeyPrefix(runId));
 }
 
 /** What a thread is posted to open a run's table (./worker-protocol.ts). */
@@ -36,21 +37,26 @@ export interface RunFanInTableMessage {
  * of them marks).
  */
 export function openRunFanInTable({ runId, init }: RunFanInTableMessage, runs: RunCache): SharedFanInTable {
-  let loaded: LoadedRun | undefined;
+  let loaded: { readonly tasks: DagSpec['tasks']; readonly dag: RunDag } | undefined;
   runs.load(runId).then(
-    (run) => (loaded = run),
+    (run) => (loaded = { tasks: run.spec.dag.tasks, dag: run.dag }),
     () => undefined, // the run's executors fail on the same load themselves
   );
   return SharedFanInTable.open(init, () => {
     if (!loaded) throw new Error(`the fan-in table of run ${runId} was read before the run's spec was loaded`);
-    return runFanInEntries(loaded.fanInTasks(), loaded.dag, runId);
+    return runFanInEntries(loaded.tasks, loaded.dag, runId);
   });
 }
 
 /** One entry per task of two or more deps, in task order: the slots runFanInTable sized. */
-function runFanInEntries(fanInTasks: readonly string[], dag: RunDag, runId: string): FanInEntry[] {
+function runFanInEntries(tasks: DagSpec['tasks'], dag: RunDag, runId: string): FanInEntry[] {
   const keys = runKeys(runId);
-  return fanInTasks.map((taskId) => ({ key: keys.fanIn(taskId), parents: dag.parents(taskId) }));
+  const entries: FanInEntry[] = [];
+  for (const task of tasks) {
+    if (task.deps === undefined || task.deps.length < 2) continue;
+    entries.push({ key: keys.fanIn(task.id), parents: dag.parents(task.id) });
+  }
+  return entries;
 }
 
 function fanInKeyPrefix(runId: string): string {

@@ -7,7 +7,6 @@ import type { ExecutorPayload } from '../payload.js';
 import { usesMainThreadMemory, type StoreConfig } from '../store-config.js';
 import { endUntakenEarlyThreads, executorThreadScript, takeEarlyThread } from './early-threads.js';
 import type { RunFanInTableMessage } from './run-fan-in-table.js';
-import type { SharedRunDagMessage } from './shared-run-dag.js';
 import { serveStores } from './port-rpc.js';
 import { PutTracker } from './put-tracker.js';
 import { type FromWorker, type ToWorker, type WorkerInit } from './worker-protocol.js';
@@ -76,8 +75,6 @@ interface Slot {
   released: number;
   /** The fan-in table this thread was last given (see ThreadPool.useFanInTable). */
   fanInTable?: RunFanInTableMessage;
-  /** The run this thread was last handed (see ThreadPool.useRunDag). */
-  runDag?: SharedRunDagMessage;
   /** Stops awaiting this thread's puts (it died; see ./put-tracker.ts). */
   untrackPuts?: () => void;
   /** The thread's OS id, as its ready message gave it (Linux). */
@@ -112,7 +109,6 @@ export class ThreadPool implements Invoker {
   /** Moving mean of how long an invocation runs in its thread (decides how many are sent ahead). */
   private meanRunMs = Number.POSITIVE_INFINITY;
   private fanInTable: RunFanInTableMessage | undefined;
-  private runDag: SharedRunDagMessage | undefined;
   private pumpQueued = false;
   invocations = 0;
   coldStarts = 0;
@@ -153,14 +149,6 @@ export class ThreadPool implements Invoker {
    */
   useFanInTable(table: RunFanInTableMessage | undefined): void {
     this.fanInTable = table;
-  }
-
-  /**
-   * Executors dispatched from now on belong to this run, handed to each thread (./shared-run-dag.ts)
-   * before its next invocation, so that they need not fetch and parse its spec.
-   */
-  useRunDag(run: SharedRunDagMessage | undefined): void {
-    this.runDag = run;
   }
 
   /** Resolves when every thread has loaded its modules and can take an invocation. */
@@ -346,11 +334,6 @@ export class ThreadPool implements Invoker {
     this.slots.forEach((slot, i) => {
       const count = counts[i] as number;
       if (count === 0) return;
-      // The run before its fan-in table: the table's entries come from the run the thread loads.
-      if (slot.runDag !== this.runDag) {
-        slot.runDag = this.runDag;
-        if (this.runDag) slot.worker.postMessage({ type: 'run-dag', run: this.runDag } satisfies ToWorker);
-      }
       if (slot.fanInTable !== this.fanInTable) {
         slot.fanInTable = this.fanInTable;
         slot.worker.postMessage({ type: 'fan-in-table', table: this.fanInTable } satisfies ToWorker);

@@ -4,8 +4,7 @@ import { systemClock } from '../clock.js';
 import type { DriverDeps } from '../executor-driver.js';
 import { handleInvocation } from '../invocation.js';
 import { silentLogger } from '../../model/logger.js';
-import { loadedRun, RunCache } from '../run-cache.js';
-import { openSharedRunDag } from './shared-run-dag.js';
+import { RunCache } from '../run-cache.js';
 import { createExecutorStores } from '../store-factory.js';
 import { loadOpRegistry } from '../../ops/load-op-modules.js';
 import { runDagFromSpec } from '../../model/compiled-dag.js';
@@ -94,11 +93,6 @@ async function runExecutorThread(port: MessagePort): Promise<void> {
 
   port.on('message', (message: ToWorker) => {
     if (message.type === 'init') return; // taken by initMessage before this listener existed
-    if (message.type === 'run-dag') {
-      const run = openSharedRunDag(message.run);
-      deps.runs.provide(loadedRun(run.spec, run.dag, run));
-      return;
-    }
     if (message.type === 'fan-in-table') {
       fanIns?.use(message.table ? openRunFanInTable(message.table, deps.runs) : undefined);
       return;

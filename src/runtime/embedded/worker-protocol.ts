@@ -2,7 +2,6 @@ import type { ExecutorPayload } from '../payload.js';
 import type { MetadataLocation } from '../../metadata/metadata-location.js';
 import type { StoreConfig } from '../store-config.js';
 import type { RunFanInTableMessage } from './run-fan-in-table.js';
-import type { SharedRunDagMessage } from './shared-run-dag.js';
 
 /** Messages between the thread pool (main thread) and an executor thread. */
 /** One invocation for a thread to run. */
@@ -21,8 +20,6 @@ export type ToWorker =
   | { readonly type: 'execute'; readonly jobsText: string }
   /** The init of a thread started early (./early-threads.ts), before any execute. */
   | { readonly type: 'init'; readonly init: WorkerInit }
-  /** The run whose executors come next, handed whole (./shared-run-dag.ts): its executors need not fetch its spec. */
-  | { readonly type: 'run-dag'; readonly run: SharedRunDagMessage }
   /** The fan-in table of the run whose executors come next (none: every mark goes to the coordinator). */
   | { readonly type: 'fan-in-table'; readonly table: RunFanInTableMessage | undefined };
 export type FromWorker =
