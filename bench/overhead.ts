@@ -15,12 +15,13 @@
  * tasks do no work (synthetic.work with ms 0).
  *
  * Beside each wukong figure: the CPU per task of the main thread (the client, the pool and the
- * memory stores the threads reach through it) over the whole run, and up to the run's last output
- * (./main-cpu-sampler.ts: after it the client reads the reports and cleans up, off every thread's
- * way), and of the rest of the process (the executor threads, and V8's helpers). The main thread
- * serves every executor thread, so on any number of cores a run of small tasks takes at least its
- * CPU to the last output: executor CPU / that bounds the speed-up that more threads can give
- * such a DAG (Linux only; elsewhere "-").
+ * memory stores the threads reach through it) over the whole run, and within the makespan, from
+ * the first invocation to the last output (./main-cpu-sampler.ts: before it the client sets the
+ * run up, after it the client reads the reports and cleans up, off every thread's way), and of the
+ * rest of the process (the executor threads, and V8's helpers). The main thread serves every
+ * executor thread, so on any number of cores a run of small tasks takes at least its CPU within the
+ * makespan: executor CPU / that bounds the speed-up that more threads can give such a DAG (Linux
+ * only; elsewhere "-").
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -76,7 +77,7 @@ interface Row {
   wukongMs: number;
   /** CPU of the main thread over the run (undefined where the host does not tell it). */
   mainCpuMs?: number;
-  /** CPU of the main thread from the run's start to its last output. */
+  /** CPU of the main thread from the run's start (its first invocation) to its last output: the makespan's span. */
   mainToFinishCpuMs?: number;
   /** CPU of the rest of the process over the run: the executor threads (and V8's helpers). */
   threadsCpuMs?: number;
@@ -106,11 +107,12 @@ async function runWukong(spec: DagSpec, backend: EmbeddedBackend, sampler?: Main
   if (!outcome.ok) throw new Error(`${spec.name} failed: ${outcome.failure?.message}`);
   const wukongMs = outcome.finishedAt - outcome.startedAt;
   if (mainBefore === undefined || mainAfter === undefined) return { wukongMs };
+  const mainAtStart = sampler?.cpuAt(outcome.startedAt);
   const mainAtFinish = sampler?.cpuAt(outcome.finishedAt);
   return {
     wukongMs,
     mainCpuMs: mainAfter - mainBefore,
-    ...(mainAtFinish === undefined ? {} : { mainToFinishCpuMs: mainAtFinish - mainBefore }),
+    ...(mainAtStart === undefined || mainAtFinish === undefined ? {} : { mainToFinishCpuMs: mainAtFinish - mainAtStart }),
     threadsCpuMs: processMs - (mainAfter - mainBefore),
   };
 }
@@ -163,7 +165,7 @@ async function main(): Promise<void> {
   const dask = values.dag ? 'Dask: not run for a DAG file' : values['no-dask'] ? 'skipped (--no-dask)' : runDask(tasks, workers);
   const what = values.dag ? `${values.dag}, ${shapes.length} runs` : `${tasks} no-op tasks`;
   console.log(`per-task overhead, ${what}, ${workers} executor threads / Dask worker processes (1 thread each), ${cpus().length} cores`);
-  console.log('shape   tasks   wukong total   wukong/task   dask total   dask/task   dask/wukong   main CPU/task   to last output   threads CPU/task   threads/main');
+  console.log('shape   tasks   wukong total   wukong/task   dask total   dask/task   dask/wukong   main CPU/task   in the makespan   threads CPU/task   threads/main');
   for (const row of rows) {
     const daskMs = typeof dask === 'string' ? undefined : dask.get(row.shape);
     const perW = (row.wukongMs * 1000) / row.tasks;
