@@ -370,6 +370,11 @@ export class ThreadPool implements Invoker {
 export function shares(loads: readonly number[], perThread: number, queued: number): number[] {
   const room = loads.map((load) => Math.max(0, perThread - load));
   if (queued >= room.reduce((sum, r) => sum + r, 0)) return room;
+  return sharesOneByOne(loads, perThread, queued);
+}
+
+/** Water filling one invocation at a time, as the pool did for every invocation before `shares`. */
+export function sharesOneByOne(loads: readonly number[], perThread: number, queued: number): number[] {
   const counts = loads.map(() => 0);
   for (let taken = 0; taken < queued; taken += 1) {
     let best = -1;
