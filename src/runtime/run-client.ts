@@ -45,6 +45,12 @@ export interface RunClientDeps {
    * timer of their own (it cannot go silent; a promise and a timer each on the main thread).
    */
   readonly trustedInbox?: boolean;
+  /**
+   * The client reads executors' compact reports (trusted inbox) in full as they arrive, not after
+   * the run: where its thread has a core to itself, that time is free during the run and would
+   * otherwise lengthen the run's wall time (RunInbox). Default: after the run.
+   */
+  readonly readReportsAsTheyCome?: boolean;
 }
 
 export interface RunOutcome {
@@ -125,7 +131,7 @@ export async function executeRun(request: RunRequest, deps: RunClientDeps): Prom
 
   const outputTasks = new Set(request.outputRefs.map((ref) => parseDepRef(ref).taskId));
   // The tasks done are counted for the progress callback and the result cache alone.
-  const inbox = new RunInbox(outputTasks, deps.clock, deps.trustedInbox === true, startedAt, request.onProgress !== undefined || request.cache !== undefined);
+  const inbox = new RunInbox(outputTasks, deps.clock, deps.trustedInbox === true, startedAt, request.onProgress !== undefined || request.cache !== undefined, deps.readReportsAsTheyCome !== true);
   // Progress counts what this run has to do: with a cache, the tasks that miss.
   const tasksTotal = resolution ? resolution.run.size : spec.dag.tasks.length;
 

@@ -59,6 +59,8 @@ export class RunInbox {
    * @param countDone keep `done`: only a client that shows progress or records a result cache needs
    * it, and adding every task of a run to a set (TR large: 32,767 a run) was ~8 % of the main
    * thread's busy time in a CPU profile of runs with neither.
+   * @param readBodiesLater read compact reports' bodies only when the reports are asked for (see
+   * takeCompact); otherwise as they arrive.
    */
   constructor(
     private readonly outputTasks: ReadonlySet<string>,
@@ -66,6 +68,7 @@ export class RunInbox {
     private readonly trusted: boolean,
     startedAt: number,
     private readonly countDone = true,
+    private readonly readBodiesLater = true,
   ) {
     this.finishedAt = startedAt;
   }
@@ -144,12 +147,14 @@ export class RunInbox {
   }
 
   /**
-   * Compact reports: their heads now; their bodies when the reports are asked for, unless the
-   * inbox counts the tasks done (then it needs them now).
+   * Compact reports: their heads now; their bodies when the reports are asked for, off the run's
+   * way when the client's thread is what bounds it. Their bodies now when the inbox counts the
+   * tasks done (it needs them), or when it is told to read them as they come (the client's thread
+   * has a core of its own, and would otherwise read them after the run, on the run's wall time).
    */
   private takeCompact(text: string): void {
     const headEnd = compactHeadEnd(text);
-    if (this.countDone) {
+    if (this.countDone || !this.readBodiesLater) {
       for (const report of reportsOfCompact(text, headEnd)) this.applyReport(report);
       return;
     }

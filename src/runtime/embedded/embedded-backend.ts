@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { busyBetween, busySnapshot, poolRecordOf, recordPoolBusy } from './pool-busy-record.js';
 import type { MetadataLocation } from '../../metadata/metadata-location.js';
 import { withCoordinatorName } from '../store-name.js';
@@ -182,6 +183,9 @@ async function runOnce(request: RunRequest, { options, threads, fanIns, values, 
     executorsBusy: () => !threads.isIdle(),
     // A memory coordinator lives in this process, and its inbox is written by this process's threads alone.
     trustedInbox,
+    // With a core left over beside the executor threads, the client reads reports as they come;
+    // without, it reads them after the run, so as not to hold the threads up (TR large, issue 20).
+    readReportsAsTheyCome: options.threads < availableParallelism(),
   });
   if (options.metadata && busyAtStart) {
     const poolRecord = poolRecordOf(outcome, options.threads, busyBetween(busyAtStart, busySnapshot(threads)), Date.now());

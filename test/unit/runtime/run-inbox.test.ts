@@ -96,8 +96,9 @@ describe('RunInbox', () => {
   it('not counting tasks, reads compact bodies only when asked, keeping the arrival order and only the first report of an executor', () => {
     const counting = new RunInbox(new Set(['z']), clock, true, 0);
     const notCounting = new RunInbox(new Set(['z']), clock, true, 0, false);
+    const readingAsTheyCome = new RunInbox(new Set(['z']), clock, true, 0, false, false);
     const compact = (...events: RunEvent[]) => compactReportBatchText(events.map((e) => compactReportText((e as { report: ExecutorReport }).report)));
-    for (const inbox of [counting, notCounting]) {
+    for (const inbox of [counting, notCounting, readingAsTheyCome]) {
       inbox.expect('e1');
       inbox.take([compact(report('e1', ['e2', 'e3'], ['a']), report('e1', ['e9'], ['a2']))]);
       inbox.take(text(report('e3', [], ['c'])));
@@ -114,6 +115,8 @@ describe('RunInbox', () => {
       ['e2', 'b'],
     ]);
     expect(notCounting.executors).toEqual(counting.executors);
+    expect(readingAsTheyCome.executors).toEqual(counting.executors);
+    expect(readingAsTheyCome.done.size).toBe(0);
     // Read once: a later report joins the same list.
     notCounting.take(text(report('e5', [], ['e'])));
     expect(notCounting.executors.map((e) => e.executorId)).toEqual(['e1', 'e3', 'e4', 'e2', 'e5']);
