@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -32,4 +33,16 @@ describe('every bench runs at a tiny size (smoke)', () => {
       expect(run.stdout).toMatch(/\d/);
     });
   }
+
+  it('bash bench/device-scaling.sh, rehearsed at the small size on 1 thread (it runs only the bundles)', { timeout: 120_000 }, () => {
+    const out = mkdtempSync(join(tmpdir(), 'device-out-'));
+    try {
+      const run = spawnSync('bash', ['bench/device-scaling.sh'], { encoding: 'utf8', timeout: 110_000, env: { ...process.env, SIZE: 'small', THREADS: '1', OUT: out } });
+      expect(run.status, `device-scaling.sh exited ${run.status}:\n${run.stderr.slice(-2000)}`).toBe(0);
+      expect(readFileSync(join(out, 'host.txt'), 'utf8')).toMatch(/^cores \d+/);
+      expect(readFileSync(join(out, 'scaling.txt'), 'utf8')).toMatch(/^tr\s+127\s/m);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
 });
