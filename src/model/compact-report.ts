@@ -45,7 +45,7 @@ export interface CompactReportParts {
 
 /** The parts of a compact text (a thread splits the texts it sends; the main thread only joins them). */
 export function splitCompactReport(text: string): CompactReportParts {
-  const cut = text.indexOf('\n');
+  const cut = compactHeadEnd(text);
   return { head: text.slice(1, cut - 1), body: text.slice(cut + 2, -1) };
 }
 

@@ -131,7 +131,10 @@ export async function executeRun(request: RunRequest, deps: RunClientDeps): Prom
 
   const outputTasks = new Set(request.outputRefs.map((ref) => parseDepRef(ref).taskId));
   // The tasks done are counted for the progress callback and the result cache alone.
-  const inbox = new RunInbox(outputTasks, deps.clock, deps.trustedInbox === true, startedAt, request.onProgress !== undefined || request.cache !== undefined, deps.readReportsAsTheyCome !== true);
+  const inbox = new RunInbox(outputTasks, deps.clock, deps.trustedInbox === true, startedAt, {
+    countDone: request.onProgress !== undefined || request.cache !== undefined,
+    readBodiesLater: deps.readReportsAsTheyCome !== true,
+  });
   // Progress counts what this run has to do: with a cache, the tasks that miss.
   const tasksTotal = resolution ? resolution.run.size : spec.dag.tasks.length;
 

@@ -7,6 +7,18 @@ import { compactHeadEnd, compactHeads, isCompactReport, reportsOfCompact } from 
 const EXPECTED = 1;
 const REPORTED = 2;
 
+/** How a RunInbox reads what it is told (see the constructor). */
+export interface RunInboxReading {
+  /**
+   * Keep `done`: only a client that shows progress or records a result cache needs it, and adding
+   * every task of a run to a set (TR large: 32,767 a run) was ~8 % of the main thread's busy time
+   * in a CPU profile of runs with neither. Default true.
+   */
+  readonly countDone?: boolean;
+  /** Read compact reports' bodies only when the reports are asked for (see takeCompact). Default true. */
+  readonly readBodiesLater?: boolean;
+}
+
 /**
  * A compact text of reports whose heads were applied and whose bodies are read when the reports
  * are asked for (see RunInbox.executors).
@@ -52,25 +64,23 @@ export class RunInbox {
   private reported = 0;
   // Reports of expected executors, counted as either grows (not recounted on every message).
   private reportedExpected = 0;
+  private readonly countDone: boolean;
+  private readonly readBodiesLater: boolean;
 
   /**
    * @param trusted the messages can only come from this process's own executors (embedded, memory
    * coordinator): they are read as written, without a schema parse per message.
-   * @param countDone keep `done`: only a client that shows progress or records a result cache needs
-   * it, and adding every task of a run to a set (TR large: 32,767 a run) was ~8 % of the main
-   * thread's busy time in a CPU profile of runs with neither.
-   * @param readBodiesLater read compact reports' bodies only when the reports are asked for (see
-   * takeCompact); otherwise as they arrive.
    */
   constructor(
     private readonly outputTasks: ReadonlySet<string>,
     private readonly clock: Clock,
     private readonly trusted: boolean,
     startedAt: number,
-    private readonly countDone = true,
-    private readonly readBodiesLater = true,
+    reading: RunInboxReading = {},
   ) {
     this.finishedAt = startedAt;
+    this.countDone = reading.countDone ?? true;
+    this.readBodiesLater = reading.readBodiesLater ?? true;
   }
 
   /** An output known stored before any executor ran (a result-cache hit). */

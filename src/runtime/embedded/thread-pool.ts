@@ -135,7 +135,7 @@ export class ThreadPool implements Invoker {
     for (const payload of payloads) this.enqueue(PooledPayload.of(payload));
   }
 
-  /** Queues an invocation; its payload is written as the text threads get once, here. */
+  /** Queues an invocation (its payload's text is written when it is sent: ./pooled-payload.ts). */
   private enqueue(payload: PooledPayload): void {
     this.invocations += 1;
     this.queue.push({ payload, attempt: 0 });

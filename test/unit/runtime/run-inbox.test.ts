@@ -50,7 +50,7 @@ describe('RunInbox', () => {
 
   it('made not to count the tasks done, finishes and keeps every report the same, with no task in done', () => {
     const counting = new RunInbox(new Set(['z']), clock, true, 0);
-    const notCounting = new RunInbox(new Set(['z']), clock, true, 0, false);
+    const notCounting = new RunInbox(new Set(['z']), clock, true, 0, { countDone: false });
     for (const inbox of [counting, notCounting]) {
       inbox.expect('e1');
       inbox.take([compactReportText((report('e2', [], ['b']) as { report: ExecutorReport }).report)]);
@@ -95,8 +95,8 @@ describe('RunInbox', () => {
 
   it('not counting tasks, reads compact bodies only when asked, keeping the arrival order and only the first report of an executor', () => {
     const counting = new RunInbox(new Set(['z']), clock, true, 0);
-    const notCounting = new RunInbox(new Set(['z']), clock, true, 0, false);
-    const readingAsTheyCome = new RunInbox(new Set(['z']), clock, true, 0, false, false);
+    const notCounting = new RunInbox(new Set(['z']), clock, true, 0, { countDone: false });
+    const readingAsTheyCome = new RunInbox(new Set(['z']), clock, true, 0, { countDone: false, readBodiesLater: false });
     const compact = (...events: RunEvent[]) => compactReportBatchText(events.map((e) => compactReportText((e as { report: ExecutorReport }).report)));
     for (const inbox of [counting, notCounting, readingAsTheyCome]) {
       inbox.expect('e1');
