@@ -10,6 +10,7 @@ import type { PutTracker } from './put-tracker.js';
 import { ThreadValueCache } from './thread-value-cache.js';
 import { payloadText } from './execute-jobs-text.js';
 import { isCompactReport, joinCompactReports, splitCompactReport } from '../../model/compact-report.js';
+import { SHARED_TEXT_FROM_CHARS, sharedTextOf, type SharedTexts } from './shared-texts.js';
 
 /**
  * The embedded backend keeps its in-memory stores in the CLI's main thread; executor threads reach
@@ -59,6 +60,8 @@ interface Request {
 type Response =
   | { readonly id: typeof SHARED_VALUES; readonly table: SharedValueTableInit | undefined }
   | { readonly id: number; readonly ok: true; readonly value: unknown }
+  /** A long coordinator value as UTF-8 in shared memory (see ./shared-texts.ts). */
+  | { readonly id: number; readonly ok: true; readonly value: Uint8Array; readonly sharedText: true }
   | { readonly id: number; readonly ok: false; readonly code: string; readonly message: string; readonly key?: string };
 
 /** What the main thread serves: its memory stores, and the pool that takes invocations. */
@@ -74,6 +77,8 @@ export interface ServedStores {
    * precede are made in shared memory: reads that miss wait for puts in flight (./put-tracker.ts).
    */
   readonly puts?: { readonly tracker: PutTracker; readonly applied: () => void };
+  /** Long coordinator values, encoded once for all threads; none: each is posted as a string. */
+  readonly sharedTexts?: SharedTexts;
 }
 
 /** What an executor thread needs to open proxies of the main thread's stores. */
@@ -115,6 +120,12 @@ export function serveStores(port: MessagePort, served: ServedStores): void {
       return;
     }
     const call = () => method.apply(target, request.args);
+    if (request.target === 'coordinator' && request.method === 'getValue' && served.sharedTexts) {
+      const key = request.args[0] as string;
+      const texts = served.sharedTexts;
+      answer(responses, request.id, call(), (value) => (typeof value === 'string' && value.length >= SHARED_TEXT_FROM_CHARS ? texts.bytesOf(key, value) : undefined));
+      return;
+    }
     answer(responses, request.id, request.target === 'store' && STORE_READS.has(request.method) ? readAfterPuts(call, served.puts?.tracker) : call());
   });
 }
@@ -171,9 +182,13 @@ function applyOneWay({ store, coordinator, onInvoke, onDone, puts }: ServedStore
   else if (op === SEND_REPORTS) void coordinator.send(call[1] as string, joinCompactReports(call[2] as string[], call[3] as string[]));
 }
 
-function answer(responses: BatchedPort<Response>, id: number, result: Promise<unknown>): void {
+/** Posts the result of a request; `shareText` may give a long string's shared UTF-8 instead. */
+function answer(responses: BatchedPort<Response>, id: number, result: Promise<unknown>, shareText?: (value: unknown) => Uint8Array | undefined): void {
   result.then(
-    (value) => responses.post({ id, ok: true, value }),
+    (value) => {
+      const shared = shareText?.(value);
+      responses.post(shared ? { id, ok: true, value: shared, sharedText: true } : { id, ok: true, value });
+    },
     (error: unknown) => {
       const response: Response =
         error instanceof NotFoundError
@@ -201,7 +216,7 @@ class PortClient {
       const waiter = this.pending.get(response.id);
       if (!waiter) return;
       this.pending.delete(response.id);
-      if (response.ok) waiter.resolve(response.value);
+      if (response.ok) waiter.resolve('sharedText' in response ? sharedTextOf(response.value) : response.value);
       else if (response.code === 'NOT_FOUND') waiter.reject(new NotFoundError(response.key ?? '', response.message));
       else waiter.reject(new WukongError('STORE_FAILED', response.message));
     });

@@ -14,6 +14,7 @@ import { threadCpuMsOf } from './thread-cpu-clock.js';
 import { FifoQueue } from './fifo-queue.js';
 import { executeJobsText, type ExecuteJobText } from './execute-jobs-text.js';
 import { PooledPayload } from './pooled-payload.js';
+import { SharedTexts } from './shared-texts.js';
 
 export interface ThreadPoolOptions {
   /** Executor threads (the embedded backend's concurrency); defaults to the number of cores. */
@@ -106,6 +107,8 @@ export class ThreadPool implements Invoker {
   private closed = false;
   private nextJobId = 1;
   private readonly puts = new PutTracker();
+  /** The run specs (and other long coordinator values) every thread reads, encoded once (./shared-texts.ts). */
+  private readonly sharedTexts = new SharedTexts();
   /** Moving mean of how long an invocation runs in its thread (decides how many are sent ahead). */
   private meanRunMs = Number.POSITIVE_INFINITY;
   private fanInTable: RunFanInTableMessage | undefined;
@@ -216,6 +219,7 @@ export class ThreadPool implements Invoker {
         onInvoke: (payloadText) => this.onInvokeFromThread(PooledPayload.ofText(payloadText)),
         onDone: (jobId, runMs, released) => this.onMessage(slot, { type: 'done', jobId, runMs, released }),
         puts: { tracker: this.puts, applied: puts.applied },
+        sharedTexts: this.sharedTexts,
       });
       channel.port1.unref();
       init.storePort = channel.port2;

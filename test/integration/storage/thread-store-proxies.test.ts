@@ -14,13 +14,14 @@ import { SharedFanInCoordinator } from '../../../src/storage/memory/shared-fan-i
 import { SharedFanInTable, type FanInEntry } from '../../../src/storage/memory/shared-fan-in-table.js';
 import { NotFoundError } from '../../../src/model/errors.js';
 import { SharedValueTable } from '../../../src/storage/memory/shared-value-table.js';
+import { SHARED_TEXT_FROM_CHARS, SharedTexts } from '../../../src/runtime/embedded/shared-texts.js';
 
 /**
  * The executor threads' proxies of the main thread's memory stores (one-way puts, thread caches)
  * meet the same contracts as the stores themselves. Each proxy is a client on its own port, as
  * each executor thread is; ports work within one thread, so the test needs no worker.
  */
-function served(ttlSeconds = 60) {
+function served(ttlSeconds = 60, sharedTexts?: SharedTexts) {
   const store = new MemoryIntermediateStore({ ttlSeconds });
   const coordinator = new MemoryCoordinator({ ttlSeconds });
   const invoked: ExecutorPayload[] = [];
@@ -28,7 +29,7 @@ function served(ttlSeconds = 60) {
   const client = () => {
     const channel = new MessageChannel();
     ports.push(channel);
-    serveStores(channel.port1, { store, coordinator, onInvoke: (text) => invoked.push(payloadOfText(text)), onDone: () => undefined });
+    serveStores(channel.port1, { store, coordinator, onInvoke: (text) => invoked.push(payloadOfText(text)), onDone: () => undefined, ...(sharedTexts ? { sharedTexts } : {}) });
     return storeProxies({ port: channel.port2, changes: store.changes, ttlSeconds });
   };
   const cleanup = async () => {
@@ -67,6 +68,12 @@ describeIntermediateStoreConformance('memory with a shared value table, through 
 
 describeCoordinatorConformance('memory, through thread proxies', async ({ ttlSeconds }) => {
   const host = served(ttlSeconds);
+  return { coordinator: host.client().coordinator, anotherClient: async () => host.client().coordinator, cleanup: host.cleanup };
+});
+
+describeCoordinatorConformance('memory, through thread proxies that get long values as shared text', async ({ ttlSeconds }) => {
+  // As the thread pool serves it (run specs are long values every thread gets).
+  const host = served(ttlSeconds, new SharedTexts());
   return { coordinator: host.client().coordinator, anotherClient: async () => host.client().coordinator, cleanup: host.cleanup };
 });
 
@@ -182,6 +189,38 @@ describe('reads that miss while puts are in flight', () => {
 });
 
 describe('thread store proxies', () => {
+  it('long coordinator values reach every thread whole, in shared memory encoded once, and an overwrite is seen', async () => {
+    const texts = new (class extends SharedTexts {
+      encodings = 0;
+      override bytesOf(key: string, text: string): Uint8Array {
+        this.encodings += 1;
+        return super.bytesOf(key, text);
+      }
+    })();
+    const host = served(60, texts);
+    const [a, b] = [host.client(), host.client()];
+    // Above the threshold, with characters of 1 to 4 UTF-8 bytes.
+    const long = `{"id":"é→𝄞",${'"x":1,'.repeat(SHARED_TEXT_FROM_CHARS / 6)}"end":"ok"}`;
+    expect(long.length).toBeGreaterThanOrEqual(SHARED_TEXT_FROM_CHARS);
+    await host.coordinator.setValue('run/spec', long);
+    expect(await a.coordinator.getValue('run/spec')).toBe(long);
+    expect(await b.coordinator.getValue('run/spec')).toBe(long);
+    expect(texts.encodings).toBe(2); // both answers went as shared text
+    const bytes = texts.bytesOf('run/spec', long);
+    expect(bytes.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(Buffer.from(bytes).toString('utf8')).toBe(long);
+    const changed = `${long.slice(0, -4)}no"}`;
+    await host.coordinator.setValue('run/spec', changed);
+    expect(await a.coordinator.getValue('run/spec')).toBe(changed);
+    expect(texts.bytesOf('run/spec', changed)).not.toBe(bytes);
+    // Short values and missing keys answer as before.
+    await host.coordinator.setValue('short', 'é');
+    expect(await b.coordinator.getValue('short')).toBe('é');
+    expect(await b.coordinator.getValue('missing')).toBeUndefined();
+    expect(texts.encodings).toBe(5); // two gets and a check, then the overwrite's get and its check; none for the short value
+    await host.cleanup();
+  });
+
   it("executors' compact reports sent in one turn reach the inbox as one message that reads as each of them; other events as sent", async () => {
     // Prepare
     const host = served();
