@@ -204,6 +204,7 @@ async function runOnce(request: RunRequest, { options, threads, fanIns, values, 
   }
   // The run's table goes with its state; values kept (keepIntermediates) move to the store's map.
   values.useSharedValues(undefined);
+  threads.endRun();
   return { ...outcome, coldStarts: threads.coldStarts - countsAtStart.coldStarts, retries: threads.retries - countsAtStart.retries, poolStartupMs };
 }
 

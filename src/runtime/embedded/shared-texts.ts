@@ -1,10 +1,10 @@
 /**
- * Long coordinator values (a run's stored spec: 2.5 MB of JSON for a 32,767-task tree) as UTF-8
- * in shared memory, encoded once for every executor thread that reads them. Posting the string
- * itself to a thread costs the main thread a structured clone each time (7-12 ms for 2.5 MB on a
- * 2-core host), and every thread asks for the spec at a run's start: with 16 threads, ~150 ms of
- * the main thread before the last thread can begin. Posting a view of shared memory copies
- * nothing; each thread decodes its own string, in parallel with the others.
+ * Long coordinator values (a run's stored spec: 2.7 MB of JSON for a 32,767-task tree) as UTF-8
+ * in shared memory, encoded once for every executor thread that reads them. Every thread asks for
+ * the spec at a run's start, and posting the string itself costs the main thread a structured
+ * clone each time, in series: 14 ms for 1 thread, 112 ms for 16 (bench/spec-serve.ts, 2-core
+ * host). Posting a view of shared memory copies nothing (9-11 ms in all, the one encoding); each
+ * thread decodes its own string, in parallel with the others.
  */
 export class SharedTexts {
   private readonly encoded = new Map<string, { readonly text: string; readonly bytes: Uint8Array }>();
@@ -25,6 +25,11 @@ export class SharedTexts {
     this.encoded.set(key, { text, bytes });
     while (this.encoded.size > this.capacity) this.encoded.delete(this.encoded.keys().next().value as string);
     return bytes;
+  }
+
+  /** Lets go of every encoding (and the texts they were made of). */
+  clear(): void {
+    this.encoded.clear();
   }
 }
 

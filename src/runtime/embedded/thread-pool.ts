@@ -154,6 +154,11 @@ export class ThreadPool implements Invoker {
     this.fanInTable = table;
   }
 
+  /** A run has ended: the long values its threads read (its spec) need not be kept encoded. */
+  endRun(): void {
+    this.sharedTexts.clear();
+  }
+
   /** Resolves when every thread has loaded its modules and can take an invocation. */
   ready(): Promise<void> {
     if (this.slots.every((s) => s.ready)) return Promise.resolve();

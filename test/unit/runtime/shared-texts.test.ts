@@ -25,5 +25,7 @@ describe('SharedTexts', () => {
     expect(texts.bytesOf('a', 'A')).toBe(first);
     const b = texts.bytesOf('b', 'B');
     expect(sharedTextOf(b)).toBe('B');
+    texts.clear();
+    expect(texts.bytesOf('b', 'B')).not.toBe(b);
   });
 });
