@@ -120,14 +120,16 @@ export function serveStores(port: MessagePort, served: ServedStores): void {
       return;
     }
     const call = () => method.apply(target, request.args);
-    if (request.target === 'coordinator' && request.method === 'getValue' && served.sharedTexts) {
-      const key = request.args[0] as string;
-      const texts = served.sharedTexts;
-      answer(responses, request.id, call(), (value) => (typeof value === 'string' && value.length >= SHARED_TEXT_FROM_CHARS ? texts.bytesOf(key, value) : undefined));
-      return;
-    }
-    answer(responses, request.id, request.target === 'store' && STORE_READS.has(request.method) ? readAfterPuts(call, served.puts?.tracker) : call());
+    const result = request.target === 'store' && STORE_READS.has(request.method) ? readAfterPuts(call, served.puts?.tracker) : call();
+    const isGetValue = request.target === 'coordinator' && request.method === 'getValue';
+    answer(responses, request.id, result, isGetValue ? longTextSharer(served.sharedTexts, request.args[0] as string) : undefined);
   });
+}
+
+/** For a coordinator getValue of `key`: a long string answer's shared UTF-8 (none without `texts`). */
+function longTextSharer(texts: SharedTexts | undefined, key: string): ((value: unknown) => Uint8Array | undefined) | undefined {
+  if (!texts) return undefined;
+  return (value) => (typeof value === 'string' && value.length >= SHARED_TEXT_FROM_CHARS ? texts.bytesOf(key, value) : undefined);
 }
 
 /** Store reads that may miss a value whose put is still on its way (a miss: NOT_FOUND, or has() false). */
