@@ -86,7 +86,9 @@ export async function runReplay(request: ReplayRequest): Promise<ReplayOutcome> 
       ...(request.cache ? { cache: request.cache } : {}),
       ...(request.planToRun ? { planToRun: request.planToRun } : {}),
     };
-    const { outcome, memoryMb } = await (request.backend ?? embeddedBackend(request)).run(runRequest).finally(() => progress?.done());
+    const { outcome, memoryMb, stopped } = await (request.backend ?? embeddedBackend(request)).run(runRequest).finally(() => progress?.done());
+    // Each repeat starts on a backend whose last threads are gone.
+    await stopped;
     lastPlan = outcome.plan;
     runs.push(
       buildRunReport({

@@ -140,11 +140,33 @@ describe('format units', () => {
     expect(formatBytes(3 * 1024 ** 3)).toBe('3.0 GiB');
   });
 
-  it('bytes come from pretty-bytes: truncated, never overstated; TiB; 1023 B stays exact; non-finite is -', () => {
+  it('bytes: truncated, never overstated; TiB; 1023 B stays exact; non-finite is -', () => {
     expect(formatBytes(965_088)).toBe('942.4 KiB'); // 942.47 KiB
     expect(formatBytes(1024 ** 2 - 1)).toBe('1023.9 KiB'); // not 1024.0 KiB nor 1.0 MiB
     expect(formatBytes(5 * 1024 ** 4)).toBe('5.0 TiB');
     expect(formatBytes(1023)).toBe('1023 B');
     expect(formatBytes(Number.NaN)).toBe('-');
+  });
+
+  it('bytes: unit boundaries, tenths at their edges, negatives, the largest unit', () => {
+    expect(formatBytes(1024)).toBe('1.0 KiB');
+    expect(formatBytes(1024 ** 2)).toBe('1.0 MiB');
+    expect(formatBytes(1024 ** 3 - 1)).toBe('1023.9 MiB');
+    expect(formatBytes(1126)).toBe('1.0 KiB'); // 1.0996 KiB
+    expect(formatBytes(1127)).toBe('1.1 KiB'); // 1.1006 KiB
+    expect(formatBytes(10 * 1024 + 1023)).toBe('10.9 KiB');
+    expect(formatBytes(-1536)).toBe('-1.5 KiB');
+    expect(formatBytes(-512)).toBe('-512 B');
+    expect(formatBytes(2 * 1024 ** 8)).toBe('2.0 YiB');
+    expect(formatBytes(3 * 1024 ** 9)).toBe('3072.0 YiB');
+    expect(formatBytes(Number.POSITIVE_INFINITY)).toBe('-');
+  });
+
+  it('bytes: each tenth truncated exactly, against integer arithmetic, for every KiB count up to 64 MiB in steps', () => {
+    for (let bytes = 1024; bytes < 64 * 1024 ** 2; bytes += 997) {
+      const unit = bytes >= 1024 ** 2 ? 1024 ** 2 : 1024;
+      const tenths = Math.floor((bytes * 10) / unit); // exact: integers below 2^53
+      expect(formatBytes(bytes)).toBe(`${Math.floor(tenths / 10)}.${tenths % 10} ${unit === 1024 ? 'KiB' : 'MiB'}`);
+    }
   });
 });
