@@ -37,8 +37,7 @@ export interface OpRunWindow {
 }
 
 /**
- * Runs `op` once, at most `timeoutMs` (when given; a synchronous op that never returns blocks its
- * executor and is ended by the run's deadline instead), and checks that it returned an array of
+ * Runs `op` once, at most `timeoutMs` (when given), and checks that it returned an array of
  * exactly `op.outputs` values. The error of a user op (one with a `source` module) carries the
  * first frame of its stack that lies in the user's files, so the message points at their code.
  */
@@ -51,11 +50,26 @@ export async function callOp<Args>(
 ): Promise<Value[]> {
   let outputs: unknown;
   let timer: NodeJS.Timeout | undefined;
+  const lateAfter = (ms: number) => new OpFailedError(`op ${op.name} did not return within the task timeout of ${timeoutMs} ms${ms > 0 ? ` (it returned after ${ms.toFixed(0)} ms)` : ''}`);
   try {
-    const running = Promise.resolve().then(() => (window ? runTimed(op, inputs, args, window) : op.run(inputs, args)));
-    outputs = timeoutMs === undefined ? await running : await Promise.race([running, new Promise((_, reject) => {
-      timer = setTimeout(() => reject(new OpFailedError(`op ${op.name} did not return within the task timeout of ${timeoutMs} ms`)), timeoutMs);
-    })]);
+    let calledAt = 0;
+    // The op is called in a microtask, after the executor's own synchronous work (and another
+    // executor's op queued in the same tick); its time, and the timer, start there.
+    outputs = await Promise.resolve().then(() => {
+      calledAt = performance.now();
+      const result = window ? runTimed(op, inputs, args, window) : op.run(inputs, args);
+      if (timeoutMs === undefined || !isThenable(result)) return result;
+      const leftMs = Math.max(0, timeoutMs - (performance.now() - calledAt));
+      return Promise.race([result, new Promise((_, reject) => {
+        timer = setTimeout(() => reject(lateAfter(0)), leftMs);
+      })]);
+    });
+    // No timer can fire while the op's synchronous code holds the thread: a blocking op (or one
+    // that blocks before its first await) returns however late. Its lateness is told by the clock.
+    // One that never returns holds its executor until the run's deadline (on Lambda, until the
+    // function's timeout).
+    const tookMs = performance.now() - calledAt;
+    if (timeoutMs !== undefined && tookMs > timeoutMs) throw lateAfter(tookMs);
   } catch (error) {
     if (error instanceof OpFailedError) throw error;
     const message = error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : String(error);

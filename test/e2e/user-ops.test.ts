@@ -141,4 +141,11 @@ describe('user op modules (e2e)', () => {
     expect(run.stderr).toMatch(/task user-task \(op demo\.hang\) failed: op demo\.hang did not return within the task timeout of 1000 ms/);
     expect(Date.now() - started).toBeLessThan(30_000);
   });
+
+  it('an op that blocks its thread past the task timeout: exit 1, though it returned', () => {
+    const blocks = opModule('blocks.mjs', 'demo.block', 'const until = Date.now() + 1500; while (Date.now() < until) {} return inputs;');
+    const run = wukong(['submit', dagOf('demo.block'), '--ops', blocks, '--ops', goodOps, '--workers', '1', '--task-timeout', '500ms', '--no-metadata']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/task user-task \(op demo\.block\) failed: op demo\.block did not return within the task timeout of 500 ms \(it returned after \d+ ms\)/);
+  });
 });
