@@ -143,9 +143,20 @@ describe('user op modules (e2e)', () => {
   });
 
   it('an op that blocks its thread past the task timeout: exit 1, though it returned', () => {
-    const blocks = opModule('blocks.mjs', 'demo.block', 'const until = Date.now() + 1500; while (Date.now() < until) {} return inputs;');
-    const run = wukong(['submit', dagOf('demo.block'), '--ops', blocks, '--ops', goodOps, '--workers', '1', '--task-timeout', '500ms', '--no-metadata']);
+    // Held 600 ms: well under the 1 s a thread must be held before the pool ends it (the next test).
+    const blocks = opModule('blocks.mjs', 'demo.block', 'const until = Date.now() + 600; while (Date.now() < until) {} return inputs;');
+    const run = wukong(['submit', dagOf('demo.block'), '--ops', blocks, '--ops', goodOps, '--workers', '1', '--task-timeout', '200ms', '--no-metadata']);
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/task user-task \(op demo\.block\) failed: op demo\.block did not return within the task timeout of 500 ms \(it returned after \d+ ms\)/);
+    expect(run.stderr).toMatch(/task user-task \(op demo\.block\) failed: op demo\.block did not return within the task timeout of 200 ms \(it returned after \d+ ms\)/);
+  });
+
+  it('an op that never returns from synchronous code: its thread is ended past the task timeout, exit 1', () => {
+    const spins = opModule('spins.mjs', 'demo.spin', 'for (;;) {}');
+    const started = Date.now();
+    const run = wukong(['submit', dagOf('demo.spin'), '--ops', spins, '--ops', goodOps, '--workers', '1', '--task-timeout', '1s', '--no-metadata']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/an op held executor \S+'s thread for \d+ ms, past the task timeout of 1000 ms, without returning/);
+    // Ended within a few watch intervals of the timeout, not by the 30-minute deadline.
+    expect(Date.now() - started).toBeLessThan(30_000);
   });
 });

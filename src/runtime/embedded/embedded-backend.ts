@@ -172,6 +172,7 @@ async function runOnce(request: RunRequest, { options, threads, fanIns, values, 
   // earlier runs are dropped (what lives of them moves to the store's map).
   if (intermediateIsHostLocal(options.stores)) values.useSharedValues(valueTableOrNone(request, runId, options.stores.ttlSeconds, warn));
   const trustedInbox = coordinatorIsHostLocal(options.stores);
+  threads.watchTaskTimeout(request.spec.taskTimeoutMs);
   const outcome = await executeRun({ ...request, runId }, {
     // A coordinator in this thread's memory cannot stop answering: the client calls it without
     // the per-call bound (a deadline entry and a closure on each of a run's thousands of receives).
@@ -186,7 +187,7 @@ async function runOnce(request: RunRequest, { options, threads, fanIns, values, 
     // With a core left over beside the executor threads, the client reads reports as they come;
     // without, it reads them after the run, so as not to hold the threads up (TR large, issue 20).
     readReportsAsTheyCome: options.threads < availableParallelism(),
-  });
+  }).finally(() => threads.watchTaskTimeout(undefined));
   if (options.metadata && busyAtStart) {
     const poolRecord = poolRecordOf(outcome, options.threads, busyBetween(busyAtStart, busySnapshot(threads)), Date.now());
     if (poolRecord) await recordPoolBusy(options.metadata, poolRecord, warn);

@@ -15,6 +15,7 @@ import { FifoQueue } from './fifo-queue.js';
 import { executeJobsText, type ExecuteJobText } from './execute-jobs-text.js';
 import { PooledPayload } from './pooled-payload.js';
 import { SharedTexts } from './shared-texts.js';
+import { heldForMs, newHeartbeat, watchIntervalMs } from './thread-heartbeat.js';
 
 export interface ThreadPoolOptions {
   /** Executor threads (the embedded backend's concurrency); defaults to the number of cores. */
@@ -62,6 +63,8 @@ const SEND_FURTHER_AHEAD_BELOW_MS = 1;
  */
 const SEND_AHEAD_BUDGET_MS = 1;
 const MAX_AHEAD = 15;
+/** The shortest hold of a thread's event loop taken for an op that does not return (see watchTaskTimeout). */
+const MIN_HOLD_MS = 1_000;
 /** Weight of the newest invocation in the moving mean of run times. */
 const RUN_MS_WEIGHT = 0.1;
 
@@ -80,6 +83,8 @@ interface Slot {
   untrackPuts?: () => void;
   /** The thread's OS id, as its ready message gave it (Linux). */
   tid?: number;
+  /** The clock the thread beats from its event loop (./thread-heartbeat.ts). */
+  readonly heartbeat: Float64Array;
 }
 
 interface QueuedJob {
@@ -113,6 +118,8 @@ export class ThreadPool implements Invoker {
   private meanRunMs = Number.POSITIVE_INFINITY;
   private fanInTable: RunFanInTableMessage | undefined;
   private pumpQueued = false;
+  /** Ends threads held by an op past the current run's task timeout (see watchTaskTimeout). */
+  private heldWatch: NodeJS.Timeout | undefined;
   invocations = 0;
   coldStarts = 0;
   retries = 0;
@@ -191,8 +198,40 @@ export class ThreadPool implements Invoker {
     return this.queue.length === 0 && this.slots.every((s) => s.jobs.size === 0);
   }
 
+  /**
+   * While a run with a task timeout goes on (undefined: none, or the run ended), ends a thread
+   * whose event loop an op has held longer than the timeout, at least 1 s (a thread's own work, a
+   * spec's parse or a GC pause, is never that long): its executor's run fails, naming the hold;
+   * the thread's other executors are retried on a fresh one, as after any thread's death.
+   */
+  watchTaskTimeout(taskTimeoutMs: number | undefined): void {
+    clearInterval(this.heldWatch);
+    this.heldWatch = undefined;
+    if (taskTimeoutMs === undefined) return;
+    const limitMs = Math.max(taskTimeoutMs, MIN_HOLD_MS);
+    this.heldWatch = setInterval(() => {
+      for (const slot of this.slots) {
+        const heldMs = heldForMs(slot.heartbeat);
+        if (heldMs > limitMs && slot.jobs.size > slot.released) this.endHeldThread(slot, heldMs, taskTimeoutMs);
+      }
+    }, watchIntervalMs(limitMs));
+    this.heldWatch.unref();
+  }
+
+  private endHeldThread(slot: Slot, heldMs: number, taskTimeoutMs: number): void {
+    const held = [...slot.jobs.values()].find((job) => !job.released);
+    if (!held) return;
+    slot.jobs.delete(held.jobId);
+    this.options.onGiveUp(
+      held.payload.payload,
+      `an op held executor ${held.payload.payload.executorId}'s thread for ${heldMs.toFixed(0)} ms, past the task timeout of ${taskTimeoutMs} ms, without returning (synchronous code that does not end); the thread was ended`,
+    );
+    void slot.worker.terminate();
+  }
+
   async close(): Promise<void> {
     this.closed = true;
+    this.watchTaskTimeout(undefined);
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 
@@ -205,12 +244,14 @@ export class ThreadPool implements Invoker {
   }
 
   private spawn(): Slot {
+    const heartbeat = newHeartbeat();
     const init: { -readonly [K in keyof WorkerInit]: WorkerInit[K] } = {
       stores: this.options.stores,
       invokeConcurrency: this.options.invokeConcurrency,
       executorsPerThread: this.options.executorsPerThread,
       ...(this.options.metadata ? { metadata: this.options.metadata } : {}),
       ...(this.options.opModules?.length ? { opModules: this.options.opModules } : {}),
+      heartbeat,
     };
     const transfer = [];
     let untrackPuts: (() => void) | undefined;
@@ -238,7 +279,7 @@ export class ThreadPool implements Invoker {
     const early = takeEarlyThread(script);
     if (early) early.postMessage({ type: 'init', init } satisfies ToWorker, transfer);
     const worker = early ?? new Worker(script, { workerData: init, transferList: transfer });
-    const slot: Slot = { worker, ready: false, used: false, jobs: new Map(), released: 0, ...(untrackPuts ? { untrackPuts } : {}) };
+    const slot: Slot = { worker, ready: false, used: false, jobs: new Map(), released: 0, heartbeat, ...(untrackPuts ? { untrackPuts } : {}) };
     worker.on('message', (message: FromWorker) => this.onMessage(slot, message));
     worker.on('error', () => undefined); // the exit handler below retries the job
     worker.on('exit', () => this.onExit(slot));

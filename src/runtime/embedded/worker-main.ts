@@ -20,6 +20,7 @@ import { currentThreadId, openThreadCpuClock } from './thread-cpu-clock.js';
 import { warmCodec } from '../../data/warm-codec.js';
 import { compactReportText } from '../../model/compact-report.js';
 import { executeJobsOfText } from './execute-jobs-text.js';
+import { startBeating } from './thread-heartbeat.js';
 
 /**
  * An executor thread of the embedded backend: like a Lambda container, it runs one invocation at
@@ -35,6 +36,7 @@ async function runExecutorThread(port: MessagePort): Promise<void> {
   warmCodec();
   // A thread started early (./early-threads.ts) has loaded its modules by now; its init follows.
   const init = isAwaitInit(workerData) ? await initMessage(port) : (workerData as WorkerInit);
+  if (init.heartbeat) startBeating(init.heartbeat);
   const post = (message: FromWorker) => port.postMessage(message);
   // Invocations go on the store port when there is one, after the puts they depend on (./port-rpc.ts).
   const memory =

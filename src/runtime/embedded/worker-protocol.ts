@@ -51,4 +51,6 @@ export interface WorkerInit {
   readonly metadata?: MetadataLocation;
   /** User op modules (absolute paths) the thread loads, as the CLI did (see ops/load-op-modules.ts). */
   readonly opModules?: readonly string[];
+  /** The clock this thread beats from its event loop (./thread-heartbeat.ts). */
+  readonly heartbeat?: Float64Array;
 }
