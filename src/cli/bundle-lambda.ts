@@ -1,11 +1,15 @@
-import { copyFile, cp, mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { copyFile, cp, mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BadInputError } from '../model/errors.js';
+import { checkBundleOutputDir, emptyBundleOutputDir, markBundleOutputDir } from './bundle-output-dir.js';
 
 export interface BundleOptions {
-  /** Where handler.mjs, its source map, gemm.wasm and lua/ go (emptied first). */
+  /**
+   * Where handler.mjs, its source map, gemm.wasm, lua/ and node_modules/ go: a missing or empty
+   * directory, or a previous bundle's, which is emptied first (./bundle-output-dir.ts).
+   */
   readonly outdir: string;
   /** User op modules (absolute paths) to bundle with their npm dependencies. */
   readonly opModules: readonly string[];
@@ -26,18 +30,18 @@ export interface BundleResult {
  */
 const NATIVE_PACKAGES = ['@duckdb/node-api', '@duckdb/node-bindings', `@duckdb/node-bindings-${process.platform}-${process.arch}`] as const;
 
-/** Copies the native packages into outdir/node_modules, where the handler's imports find them. */
-async function copyNativePackages(outdir: string): Promise<void> {
+/** The installed directories of the native packages; a missing one is bad input. */
+function nativePackageDirs(): Map<string, string> {
   const require = createRequire(import.meta.url);
+  const dirs = new Map<string, string>();
   for (const name of NATIVE_PACKAGES) {
-    let manifest: string;
     try {
-      manifest = require.resolve(`${name}/package.json`);
+      dirs.set(name, dirname(require.resolve(`${name}/package.json`)));
     } catch (error) {
       throw new BadInputError(`wukong bundle: ${name} is not installed (npm install); the table ops need it in the bundle`, { cause: error });
     }
-    await cp(dirname(manifest), join(outdir, 'node_modules', name), { recursive: true });
   }
+  return dirs;
 }
 
 /** The handler entry beside this module's tree: compiled JS in dist/, the TS source in a checkout. */
@@ -54,9 +58,12 @@ async function handlerEntry(): Promise<string> {
  * local emulator: `handler.mjs` (handler "handler.handler"), its source map, and the Redis Lua
  * scripts in `lua/`. User op modules are bundled in by replacing lambda/user-op-modules with static
  * imports of them, so their npm dependencies ship too. esbuild is imported only here (a
- * devDependency of wukong; a user project installs it to bundle).
+ * devDependency of wukong; a user project installs it to bundle). Everything that can fail on bad
+ * input (the directory, esbuild, the native packages, the build itself in memory) is done before
+ * the directory is emptied, so a failed bundle leaves it as it was.
  */
 export async function bundleLambda(options: BundleOptions): Promise<BundleResult> {
+  await checkBundleOutputDir(options.outdir);
   let build: typeof import('esbuild').build;
   try {
     ({ build } = await import('esbuild'));
@@ -65,8 +72,7 @@ export async function bundleLambda(options: BundleOptions): Promise<BundleResult
   }
   const entry = await handlerEntry();
   const luaSource = fileURLToPath(new URL('../storage/redis/lua/', import.meta.url));
-  await rm(options.outdir, { recursive: true, force: true });
-  await mkdir(join(options.outdir, 'lua'), { recursive: true });
+  const nativeDirs = nativePackageDirs();
   const imports = options.opModules.map((path, i) => `import * as m${i} from ${JSON.stringify(path)};`).join('\n');
   const list = options.opModules.map((path, i) => `{ path: ${JSON.stringify(basename(path))}, module: m${i} }`).join(', ');
   let result;
@@ -85,6 +91,8 @@ export async function bundleLambda(options: BundleOptions): Promise<BundleResult
       // The table engine is a native library: its packages ship beside the bundle (below).
       external: [...NATIVE_PACKAGES],
       sourcemap: true,
+      // Built in memory: written only once it has succeeded, into the emptied directory.
+      write: false,
       legalComments: 'none',
       metafile: true,
       logLevel: 'silent',
@@ -108,11 +116,16 @@ export async function bundleLambda(options: BundleOptions): Promise<BundleResult
     const where = first?.location ? `${first.location.file}:${first.location.line}: ` : '';
     throw new BadInputError(`wukong bundle failed: ${where}${first?.text ?? (error as Error).message}`, { cause: error });
   }
+  await emptyBundleOutputDir(options.outdir);
+  await mkdir(join(options.outdir, 'lua'), { recursive: true });
+  await markBundleOutputDir(options.outdir);
+  await Promise.all(result.outputFiles.map((file) => writeFile(file.path, file.contents)));
   const luaFiles = (await readdir(luaSource)).filter((name) => name.endsWith('.lua'));
   await Promise.all(luaFiles.map((name) => copyFile(join(luaSource, name), join(options.outdir, 'lua', name))));
   // The WebAssembly GEMM kernel is read next to the module that loads it: in the bundle, handler.mjs.
   await copyFile(fileURLToPath(new URL('../ops/matrix/kernels/wasm/gemm.wasm', import.meta.url)), join(options.outdir, 'gemm.wasm'));
-  await copyNativePackages(options.outdir);
+  // The table engine's native packages, where the handler's imports find them.
+  for (const [name, dir] of nativeDirs) await cp(dir, join(options.outdir, 'node_modules', name), { recursive: true });
   const handlerPath = join(options.outdir, 'handler.mjs');
   return { handlerPath, bundleBytes: (await stat(handlerPath)).size, modules: Object.keys(result.metafile.inputs).length, luaScripts: luaFiles.length };
 }

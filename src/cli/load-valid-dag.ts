@@ -11,7 +11,12 @@ import { readDagFile } from './read-dag-file.js';
  * `model` is the validated Dag (graph queries, critical path); `dag` the executors' flat view.
  */
 export async function loadValidDag(file: string, ops: OpCatalog = buildOpRegistry()): Promise<{ spec: DagSpec; model: Dag; dag: CompiledRunDag }> {
-  const result = validateDag(await readDagFile(file), ops);
+  return validDagOf(await readDagFile(file), file, ops);
+}
+
+/** The same for JSON already read (a command that first looks at what the file holds); `file` names it in problems. */
+export function validDagOf(json: unknown, file: string, ops: OpCatalog = buildOpRegistry()): { spec: DagSpec; model: Dag; dag: CompiledRunDag } {
+  const result = validateDag(json, ops);
   if (!result.ok) throw new DagValidationError(result.problems, file);
   return { spec: result.spec, model: result.dag, dag: runDagFromSpec(result.spec) };
 }

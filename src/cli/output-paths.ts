@@ -30,6 +30,16 @@ export function checkOutputPaths(command: Command): void {
   if (problems.length > 0) throw new BadInputError(`${problems.join('; ')} (nothing was run)`);
 }
 
+/**
+ * The same check for an output file given as an argument (`wukong metadata export FILE`): `what`
+ * names it in the message as a flag would. `-` (standard output) passes.
+ */
+export function checkOutputFileArgument(what: string, path: string): void {
+  if (path === '-') return;
+  const problem = fileProblem(path, false);
+  if (problem) throw new BadInputError(`${what} ${path}: ${problem} (nothing was run)`);
+}
+
 function kind(path: string): 'file' | 'directory' | 'other' | undefined {
   try {
     const stats = statSync(path);

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runWukong } from '../helpers/wukong-cli.js';
@@ -27,6 +27,18 @@ describe('wukong generate and calibrate (issue 15 items 2 and 4)', () => {
   it('generate: an unknown workload or a bad parameter is bad input', () => {
     expect(runWukong(['generate', 'nope']).code).toBe(2);
     expect(runWukong(['generate', 'tr', '--param', 'elements=x']).code).toBe(2);
+  });
+
+  it('calibrate --base names a built-in profile: an unknown one is exit 2 before any measuring, nothing written', () => {
+    const file = join(tempDir(), 'rates.json');
+    const started = Date.now();
+    // Without --quick: the full calibration (minutes) must not start.
+    const run = runWukong(['calibrate', '--base', 'nosuch', '-o', file]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--base "nosuch" is no built-in profile; built-in profiles: aws, aws-blas, deterministic/);
+    expect(run.stderr).not.toMatch(/ms CPU/); // no sample was measured
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(existsSync(file)).toBe(false);
   });
 
   it('calibrate --quick writes a profile with measured positive rates that simulate accepts', () => {

@@ -227,7 +227,7 @@ describe('wukong report: bad input (exit 2, no stack trace)', () => {
     writeFileSync(notReport, JSON.stringify({ hello: 1 }));
     const bad = wukong(['report', notReport, '--html', join(dir, 'x.html')]);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/x\.json \(run report\) is not valid/);
+    expect(bad.stderr).toMatch(/x\.json is not a run report: report reads the JSON that submit, simulate or replay write with --report FILE/);
     expect(bad.stderr).not.toMatch(/^\s+at /m);
     expect(existsSync(join(dir, 'x.html'))).toBe(false);
 

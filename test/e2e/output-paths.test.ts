@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runWukong } from '../helpers/wukong-cli.js';
 
 function wukong(args: string[]) {
   const started = Date.now();
@@ -37,6 +38,14 @@ describe('output paths are checked before any work (e2e)', () => {
   it('plan -o and import -o are checked too', () => {
     expect(wukong(['plan', 'workloads/examples/diamond.json', '--planner', 'uniform', '-o', '/nonexistent/a.json']).code).toBe(2);
     expect(wukong(['import', 'wfcommons', 'workloads/examples/diamond.json', '-o', '/nonexistent/d.json']).stderr).toMatch(/--output \/nonexistent\/d\.json/);
+  });
+
+  it('metadata export into a missing directory: exit 2 like the flags above, not an ENOENT', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'wk-out-'));
+    const run = runWukong(['metadata', 'export', '/nonexistent-dir/h.jsonl'], { cwd });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/metadata export \/nonexistent-dir\/h\.jsonl: no such directory: \/nonexistent-dir \(nothing was run\)/);
+    expect(run.stdout).toBe('');
   });
 });
 

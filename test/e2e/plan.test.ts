@@ -95,6 +95,19 @@ describe('wukong plan (e2e)', () => {
     expect(() => readFileSync(out)).toThrow();
   });
 
+  it('a file plan -o wrote, planned again: exit 2 saying it holds a plan, not a schema error; -o not written', () => {
+    const dir = tempDir();
+    const annotated = join(dir, 'annotated.json');
+    expect(wukong(['plan', DAG, '--no-metadata', '-o', annotated]).code).toBe(0);
+    const out = join(dir, 'again.json');
+    const run = wukong(['plan', annotated, '--no-metadata', '-o', out]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/annotated\.json already holds a plan \(plan -o writes one\); run it as it is \(submit or simulate with no --planner\), or plan its "dag" again/);
+    expect(run.stderr).not.toMatch(/Unrecognized keys/);
+    noStackTrace(run.stderr);
+    expect(() => readFileSync(out)).toThrow();
+  });
+
   it('bad flags and unknown planners: exit 2 with the flag named', () => {
     const cases: [string[], RegExp][] = [
       [['--planner', 'fastest'], /unknown planner "fastest"/],

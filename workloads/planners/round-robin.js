@@ -49,7 +49,9 @@
  *   none: topological order); `parkAfterMs` how long the worker may wait for this task's remote
  *   inputs before it parks (0: at once); the built-ins set it from the predicted wait against a
  *   re-invocation (src/plan/park-threshold.ts), and so does wukong for a plan that sets it on no
- *   task (set it on any task to keep your own; absent there: the run's `--park-after-ms`, 500 ms);
+ *   task (set it on any task to keep your own; a task you leave without one parks after 500 ms,
+ *   DEFAULT_PARK_AFTER_MS in src/model/run-spec.ts, in submit, replay and bench runs and in the
+ *   plan's forecast; only `wukong simulate --park-after-ms` changes it, for that simulation);
  * - `workers`: for every worker id used, `{ memoryMb, vcpu }` with memoryMb one of `context.tiers`
  *   and vcpu = min(6, memoryMb / 1769) (Lambda's CPU for that memory);
  * - optionally `predicted`: `{ makespanMs, costUsd, ...more numbers }`; wukong replaces makespan and

@@ -14,9 +14,9 @@ export function registerBundleCommand(program: Command): void {
       .command('bundle')
       .description('bundle the Lambda executor function with your op modules (--ops / wukong.config.json) and their npm dependencies (needs esbuild)'),
   )
-    .option('--output-dir <dir>', 'output directory (emptied first)', 'dist-lambda')
+    .option('--output-dir <dir>', 'output directory: a new or empty one, or a previous bundle\'s, which is emptied first (one holding anything else is refused)', 'dist-lambda')
     .option('--no-minify', 'keep the bundle readable')
-    .addHelpText('after', '\nDeploy the result: the emulator serves it (functions file "bundle": "dist-lambda/handler.mjs"), and the CDK app takes -c bundleDir=dist-lambda.\nExit status: 0, or 2 when an op module does not load or the bundle cannot be built.');
+    .addHelpText('after', '\nDeploy the result: the emulator serves it (functions file "bundle": "dist-lambda/handler.mjs"), and the CDK app takes -c bundleDir=dist-lambda.\nExit status: 0, or 2 when an op module does not load, the output directory holds files but no previous bundle, or the bundle cannot be built (the directory is then left as it was).');
   withDeprecatedAlias(bundle, '--outdir <dir>', '--output-dir <dir>').action(async (flags: OpsFlags & { outputDir: string; minify: boolean }) => {
       // Load the modules first: the same checks (syntax, exports, names) as every other command.
       const { modulePaths, registry } = await opsFromFlags(flags);

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { calibrateKernels } from '../../cost/calibrate.js';
+import { builtinProfile, BUILTIN_PROFILES } from '../../cost/profile.js';
 import { createBuiltinRegistry } from '../../ops/builtins.js';
 import { parseIntegerOption } from '../parse-options.js';
 import { BadInputError } from '../../model/errors.js';
@@ -25,8 +26,12 @@ export function registerCalibrateCommand(program: Command): void {
     .option('--repeat <k>', 'timed runs per case after one warm-up; the best is kept', '3')
     .option('--quick', 'small sizes only (seconds; for a smoke test)')
     .option('--lambda-vcpu-factor <x>', 'how fast a Lambda vCPU is relative to one core of this machine (rates are multiplied by it)', '1')
-    .option('--base <profile>', 'the built-in profile whose platform the written profile extends', 'aws')
+    .option('--base <profile>', `the built-in profile whose platform the written profile extends: ${Object.keys(BUILTIN_PROFILES).join(', ')}`, 'aws')
     .action(async (flags: CalibrateFlags) => {
+      // Checked before the minutes of measuring: a profile extending an unknown base is one every command refuses.
+      if (builtinProfile(flags.base) === undefined) {
+        throw new BadInputError(`--base "${flags.base}" is no built-in profile; built-in profiles: ${Object.keys(BUILTIN_PROFILES).join(', ')} (nothing was run)`);
+      }
       const repeats = parseIntegerOption(flags.repeat, '--repeat', 3, 1);
       const factor = Number(flags.lambdaVcpuFactor);
       if (!(Number.isFinite(factor) && factor > 0)) throw new BadInputError(`--lambda-vcpu-factor must be a positive number, got "${flags.lambdaVcpuFactor}"`);

@@ -9,6 +9,7 @@ import { describeMetadataLocation, openMetadataStore, parseMetadataLocation, typ
 import type { MetadataStore } from '../../metadata/metadata-store.js';
 import { summarizeHistory } from '../../metadata/metadata-summary.js';
 import { withDeprecatedAlias } from '../deprecated-alias.js';
+import { checkOutputFileArgument } from '../output-paths.js';
 import { defaultMetadataText, METADATA_FLAG_HELP } from '../recording-location.js';
 import { decodeRecordLines, encodeRecordLines } from '../../metadata/record-lines.js';
 
@@ -71,6 +72,7 @@ export function registerMetadataCommand(program: Command): void {
     .description('write every record as JSON lines (- for standard output)')
     .argument('<file>', 'output file, or - for standard output')
     .action(async (file: string, flags: MetadataStoreFlags) => {
+      checkOutputFileArgument('metadata export', file);
       await withStore(flags, async (store, where) => {
         const history = await store.load();
         const text = encodeRecordLines(recordsOfHistory(history));

@@ -1,11 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import { printable } from '../../model/printable.js';
 import type { Command } from 'commander';
-import { WukongError } from '../../model/errors.js';
+import { BadInputError, WukongError } from '../../model/errors.js';
 import { describeMetadataLocation } from '../../metadata/metadata-location.js';
-import type { AnnotatedDag } from '../../model/annotated-dag.js';
+import { looksAnnotated, type AnnotatedDag } from '../../model/annotated-dag.js';
 import { BUILTIN_PLANNER_NAMES } from '../../plan/builtin-planners.js';
-import { loadValidDag } from '../load-valid-dag.js';
+import { validDagOf } from '../load-valid-dag.js';
+import { readDagFile } from '../read-dag-file.js';
 import { pricedTableDag } from '../../ops/table/table-dag.js';
 import { opsFromFlags, withOpsOptions, type OpsFlags } from '../ops-options.js';
 import { planFor } from '../planned-input.js';
@@ -48,7 +49,10 @@ export function registerPlanCommand(program: Command): void {
   command.action(async (file: string, flags: PlanFlags) => {
       const planning = PLANNER_OPTION_GROUP.fromFlags(flags);
       const ops = await opsFromFlags(flags);
-      const { spec, model, registry } = await pricedTableDag(await loadValidDag(file, ops.registry), ops.registry, { pushdown: flags.pushdown });
+      const json = await readDagFile(file);
+      // What `plan -o` wrote: named as such (as submit --planner names it), not as a DAG with unknown keys.
+      if (looksAnnotated(json)) throw new BadInputError(`${file} already holds a plan (plan -o writes one); run it as it is (submit or simulate with no --planner), or plan its "dag" again`);
+      const { spec, model, registry } = await pricedTableDag(validDagOf(json, file, ops.registry), ops.registry, { pushdown: flags.pushdown });
       const name = spec.name ?? file;
       const location = flags.metadata === false ? undefined : metadataLocationFromFlags(flags);
       const costs = flags.profile === undefined ? undefined : await loadTaskCosts(model, { ...(flags.metadata === undefined ? {} : { metadata: flags.metadata }), profile: flags.profile }, loadProfile, registry);

@@ -4,6 +4,7 @@ import type * as z from 'zod';
 import { Dag } from '../../dag/dag.js';
 import { DagSpecSchema, type DagSpec } from '../../model/dag-schema.js';
 import { BadInputError } from '../../model/errors.js';
+import { DagValidationError } from '../../dag/dag-problem.js';
 import { AnnotatedDagSchema, looksAnnotated, type Plan } from '../../model/annotated-dag.js';
 import { formatBytes, formatMs } from '../../report/html/format-units.js';
 import { RunReportSchema, type RunReport } from '../../report/run-report.js';
@@ -61,18 +62,46 @@ export function registerReportCommand(program: Command): void {
     });
 }
 
+/** What `report` reads, for messages about a file that is something else. */
+const REPORT_EXPECTS = 'report reads the JSON that submit, simulate or replay write with --report FILE';
+
 async function readRunReport(file: string, run: string | undefined): Promise<RunReport> {
-  const json = await readJsonFile(file);
+  const json = await readReportJson(file);
   if (typeof json === 'object' && json !== null && 'runs' in json) {
     const replay = parseOrBadInput(ReplayReportSchema, json, `${file} (replay report)`);
     if (replay.runs.length === 0) throw new BadInputError(`${file}: the replay report holds no runs`);
-    const index = parseIntegerOption(run, '--run', replay.runs.length, 1);
+    // --run is the deprecated spelling; its warning already names --run-number, so the messages do too.
+    const index = parseIntegerOption(run, '--run-number', replay.runs.length, 1);
     const chosen = replay.runs[index - 1];
-    if (!chosen) throw new BadInputError(`--run ${index}: ${file} holds ${replay.runs.length} run(s)`);
+    if (!chosen) throw new BadInputError(`--run-number ${index}: ${file} holds ${replay.runs.length} run(s)`);
     return chosen;
   }
-  if (run !== undefined) throw new BadInputError(`--run applies to replay reports; ${file} is a single run report`);
+  if (!looksLikeRunReport(json)) throw new BadInputError(`${file} is ${dagKind(json) ?? ''}not a run report: ${REPORT_EXPECTS}`);
+  if (run !== undefined) throw new BadInputError(`--run-number applies to replay reports; ${file} is a single run report`);
   return parseOrBadInput(RunReportSchema, json, `${file} (run report)`);
+}
+
+/** The report file's JSON; bad JSON is named as a report's problem, not a DAG's (the shared reader's wording). */
+async function readReportJson(file: string): Promise<unknown> {
+  try {
+    return await readJsonFile(file, 'a run report');
+  } catch (error) {
+    if (!(error instanceof DagValidationError)) throw error;
+    throw new BadInputError(`${file} is not a run report: ${error.problems.map((p) => p.message).join('; ')} (${REPORT_EXPECTS})`, { cause: error });
+  }
+}
+
+/** A run report of this or another version: its schema problems are worth naming field by field. */
+function looksLikeRunReport(json: unknown): boolean {
+  return typeof json === 'object' && json !== null && 'runId' in json && 'makespanMs' in json;
+}
+
+/** `a DAG, ` for a DAG given where its run's report belongs (the likeliest mix-up), else undefined. */
+function dagKind(json: unknown): string | undefined {
+  if (looksAnnotated(json)) return 'an annotated DAG (a plan), ';
+  const tasks = typeof json === 'object' && json !== null && 'tasks' in json ? json.tasks : undefined;
+  if (Array.isArray(tasks) && tasks.some((task) => typeof task === 'object' && task !== null && 'op' in task)) return 'a DAG, ';
+  return undefined;
 }
 
 /** The DAG (and plan, from an annotated DAG); every task of the report must be one of its tasks. */
