@@ -1,12 +1,12 @@
 import type { Dag } from '../dag/dag.js';
 import type { DagSpec } from '../model/dag-schema.js';
-import { DagValidationError, validateDag } from '../dag/validate.js';
 import { BadInputError } from '../model/errors.js';
 import { predictorForDag } from '../metadata/dag-descriptors.js';
 import { emptyHistory } from '../metadata/metadata-history.js';
 import { openMetadataStore, type MetadataLocation } from '../metadata/metadata-location.js';
 import type { OpRegistry } from '../ops/registry.js';
 import { buildOpRegistry } from '../ops/user-ops.js';
+import { validDagOf } from './load-valid-dag.js';
 import { AnnotatedDagSchema, looksAnnotated, type Plan, type ReplanOnDrift } from '../model/annotated-dag.js';
 import { planDag } from '../plan/plan-dag.js';
 import { planToRun } from '../plan/plan-to-run.js';
@@ -18,7 +18,7 @@ import { validatePlan } from '../plan/validate-plan.js';
 import { driftFactor, replanIfFaster, type ReplannedPlan, type ReplanRequest } from '../plan/replan.js';
 import type { TargetPlatform } from '../plan/task-costs.js';
 import { pricedByPlatform } from '../plan/platform-pricing.js';
-import { runDagFromSpec, type CompiledRunDag } from '../model/compiled-dag.js';
+import type { CompiledRunDag } from '../model/compiled-dag.js';
 import { loadPlanner } from './load-planner.js';
 import { readDagFile } from './read-dag-file.js';
 import { warnSkippedRecords } from './skipped-records-warning.js';
@@ -69,12 +69,12 @@ export async function loadPlannedInput(
       const issue = parsed.error.issues[0];
       throw new BadInputError(`${file}: not an annotated DAG: ${issue?.path.map(String).join('.') || '(root)'}: ${issue?.message}`);
     }
-    const { spec, model, dag } = await prepared(validDag(parsed.data.dag, file, ops), ops, prepare);
+    const { spec, model, dag } = await prepared(validDagOf(parsed.data.dag, file, ops), ops, prepare);
     if (replanning?.replanAfter || replanning?.replanOnDrift) throw new BadInputError(`${file} already holds a plan; re-planning needs the planner: plan its "dag" with --planner and --replan-after or --replan-drift`);
     validatePlan(model, parsed.data.plan, { tiers: options.tiers, source: file });
     return { spec, model, dag, plan: parsed.data.plan, planner: parsed.data.plan.algorithm };
   }
-  const { spec, model, dag, registry } = await prepared(validDag(json, file, ops), ops, prepare);
+  const { spec, model, dag, registry } = await prepared(validDagOf(json, file, ops), ops, prepare);
   const platform = platformOf ? await platformOf(model) : undefined;
   if (planLater) return { spec, model, dag, ...(await plannerOfWhatRuns(model, options, historyAt, registry, platform)) };
   return { spec, model, dag, ...(await planFor(model, options, historyAt, registry, platform, replanning)) };
@@ -162,10 +162,4 @@ async function planningFrom(
   } finally {
     await store?.close();
   }
-}
-
-function validDag(json: unknown, file: string, ops: OpRegistry): { spec: DagSpec; model: Dag; dag: CompiledRunDag } {
-  const result = validateDag(json, ops);
-  if (!result.ok) throw new DagValidationError(result.problems, file);
-  return { spec: result.spec, model: result.dag, dag: runDagFromSpec(result.spec) };
 }

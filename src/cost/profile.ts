@@ -250,7 +250,8 @@ export function parseCostProfile(json: unknown): CostProfile {
   let candidate = json;
   if (isPlainObject(json) && 'extends' in json) {
     const { extends: base, ...overrides } = json;
-    const builtin = typeof base === 'string' ? BUILTIN_PROFILES[base] : undefined;
+    // Own names only: "constructor" or "toString" are no built-in profile.
+    const builtin = typeof base === 'string' ? builtinProfile(base) : undefined;
     if (!builtin) throw new BadInputError(`profile extends "${String(base)}"; built-in profiles: ${Object.keys(BUILTIN_PROFILES).join(', ')}`);
     candidate = deepMerge(builtin, overrides);
   }

@@ -58,6 +58,9 @@ describe('cost profiles', () => {
     expect(() => parseCostProfile({ extends: 'aws', lambda: { coldStart: { medianMs: 900, p90Ms: 100 } } })).toThrow(/lambda\.coldStart.*p90Ms must be at least medianMs/);
     expect(() => parseCostProfile({ extends: 'aws', lambda: { colds: 1 } })).toThrow(BadInputError);
     expect(() => parseCostProfile({ extends: 'gcp' })).toThrow(/extends "gcp"/);
+    // Names every object inherits are no built-in profile.
+    expect(() => parseCostProfile({ extends: 'constructor' })).toThrow(/extends "constructor"; built-in profiles/);
+    expect(() => parseCostProfile({ extends: 'toString' })).toThrow(/extends "toString"; built-in profiles/);
     expect(() => parseCostProfile({ name: 'partial' })).toThrow(/invalid cost profile/);
   });
 });
