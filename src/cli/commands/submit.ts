@@ -9,6 +9,7 @@ import { writeHtmlReport } from '../../report/write-html-report.js';
 import { RunFailedError, type RunProgress } from '../../runtime/run-client.js';
 import { LAMBDA_CONFIG_FLAG_HELP } from '../lambda-config-path.js';
 import { formatSummary, summaryJson } from '../format-summary.js';
+import { invalidDagJson } from '../invalid-dag-json.js';
 import { refuseWukongFlagsInPlannedMode, WUKONG_OPTION_GROUP, type WukongFlags } from '../wukong-flags.js';
 import { WUKONG_PLANNER_NAME } from '../../plan/builtin-planners.js';
 import { withOptionGroup } from '../option-group.js';
@@ -69,7 +70,17 @@ export function registerSubmitCommand(program: Command): void {
     .option('--no-metadata', 'record no metadata')
     .option('--cost-memory-mb <mb>', 'memory to price embedded executors at', String(DEFAULT_COST_MEMORY_MB));
   withDeprecatedAlias(command, '--out <dir>', '--output-dir <dir>').action(async (file: string, flags: SubmitFlags, self: Command) => {
-      const report = await submit(file, flags, self);
+      let report: RunReport;
+      try {
+        report = await submit(file, flags, self);
+      } catch (error) {
+        // With --json an invalid DAG answers as a failed run does: one JSON object on stdout (exit 2 still).
+        const invalid = OUTPUT_OPTION_GROUP.fromFlags(flags).json ? invalidDagJson(error) : undefined;
+        if (!invalid) throw error;
+        process.stdout.write(`${JSON.stringify(invalid)}\n`);
+        process.exitCode = 2;
+        return;
+      }
       if (!report.ok) throw new RunFailedError(report.runId, report.failure?.taskId ?? '-', report.failure?.message ?? 'run failed');
     });
 }
