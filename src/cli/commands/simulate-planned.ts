@@ -151,8 +151,12 @@ function formatPlannedSimulated(report: RunReport, stats: SimulationStats, plann
         ]
       : []),
     ...(planned.handOvers > 0 ? [`  handed over      ${planned.handOvers} worker(s) of a later phase to workers held from the phase before`] : []),
-    `  workers          ${planned.resumes} re-invocations after ${planned.parks} parks; ${planned.waits} waits (${planned.waitTimeouts} timed out); ${planned.prewarms} prewarms; ${planned.dupRuns} dup runs; ${planned.preloads} preloaded gets`,
+    `  workers          ${planned.resumes} re-invocations after ${planned.parks} parks; ${planned.waits} waits (${planned.waitTimeouts} timed out); ${planned.prewarms} prewarms; ${planned.lostClaims} hedged-start copies lost the claim; ${planned.dupRuns} dup runs; ${planned.preloads} preloaded gets`,
     `  starts           ${stats.coldStarts} cold, ${stats.warmStarts} warm; ${stats.queuedInvocations} invocations queued`,
+    // The summary's executors and invocations are the workers the report holds; these started an environment and are billed too.
+    ...(planned.unreportedInvocations > 0
+      ? [`  unreported       ${planned.unreportedInvocations} billed invocation(s) ran no worker (prewarms, hedged-start copies that lost the claim): counted in the starts and the cost's requests, not in executors`]
+      : []),
     `  engine           ${stats.eventsProcessed} events in ${stats.wallMs.toFixed(0)} ms`,
     ...(gap ? [`  gap              simulated ${(gap.ratio * 100).toFixed(0)} % vs predicted: ${gap.reason}`] : []),
   ];
@@ -176,6 +180,8 @@ function plannedSimulationJson(result: PlannedSimulationResult): Record<string, 
       waits: planned.waits,
       waitTimeouts: planned.waitTimeouts,
       prewarms: planned.prewarms,
+      lostClaims: planned.lostClaims,
+      unreportedInvocations: planned.unreportedInvocations,
       dupRuns: planned.dupRuns,
       preloads: planned.preloads,
       replans: planned.replans,
