@@ -1,3 +1,4 @@
+import type { Command } from 'commander';
 import { BadInputError } from '../model/errors.js';
 import { DEFAULT_INLINE_BUDGET_BYTES, DEFAULT_THRESHOLD_BYTES, parseWukongOptimizations, WukongOptionsSchema, type WukongOptions } from '../model/wukong-options.js';
 import type { OptionGroup } from './option-group.js';
@@ -33,3 +34,18 @@ export const WUKONG_OPTION_GROUP: OptionGroup<WukongFlags, WukongOptions> = {
     });
   },
 };
+
+/**
+ * A planned run follows its plan; only WUKONG executors read these options. Given on the command
+ * line for one, they would be dropped without a word, so they are refused (exit 2); `why` says
+ * what makes the run planned (an annotated file, or --planner NAME).
+ */
+export function refuseWukongFlagsInPlannedMode(command: Command, why: string): void {
+  const given = WUKONG_OPTION_GROUP.flags.map((flag) => flag.flags.split(' ')[0] as string).filter((flag) => command.getOptionValueSource(flagAttribute(flag)) === 'cli');
+  if (given.length > 0) throw new BadInputError(`${given.join(', ')}: WUKONG mode only; ${why}, which follows its plan`);
+}
+
+/** commander's attribute name of a long flag: `--wukong-opts` -> `wukongOpts`. */
+function flagAttribute(flag: string): string {
+  return flag.replace(/^--/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}

@@ -15,7 +15,9 @@ export type DagProblemCode =
   | 'bad-args'
   | 'bad-arity'
   | 'unknown-output'
-  | 'too-many-tasks';
+  | 'too-many-tasks'
+  /** A table source a run would fail on: missing or unreadable, a column it lacks, SQL that does not parse (src/ops/table). */
+  | 'table-source';
 
 /** One thing wrong with a DAG, naming the tasks involved (empty when no task is to blame). */
 export interface DagProblem {

@@ -254,6 +254,8 @@ export abstract class PlannedReplanningEngine extends PlannedEngineBase {
     this.live.delete(executor);
     this.liveExecutors -= 1;
     if (executor.machine.isUnclaimed) {
+      // A lost hedged-start copy, counted as ./planned-simulation.ts `end` counts one.
+      this.counts.lostClaims += 1;
       this.prewarmBills.push(prewarmBill(executor.worker, executor.memoryMb, executor.cold, executor.billedFromMs, this.nowMs));
       this.platformOf(executor.memoryMb).release(executor.container, this.nowMs);
       return;

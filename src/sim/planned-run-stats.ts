@@ -13,6 +13,12 @@ export interface PlannedRunStats {
   readonly prewarms: number;
   /** Hedged-start copies that lost the claim to the other copy and stopped (billed, unreported). */
   readonly lostClaims: number;
+  /**
+   * Invocations billed that ran no worker: prewarms, lost hedged-start copies, starts of a plan a
+   * drift re-plan replaced. Each started an environment and is a request in the cost, but no
+   * executor of the report: the report's invocations plus these are the cost's requests.
+   */
+  readonly unreportedInvocations: number;
   readonly dupRuns: number;
   /** Gets a worker issued while it ran a task: inputs of a later task fetched ahead (preload). */
   readonly preloads: number;
@@ -37,10 +43,10 @@ export interface PlannedSimulationResult extends SimulationResult {
 }
 
 /** The counters the planned simulation keeps as it runs (see PlannedRunStats for their meaning). */
-export type PlannedCounts = Omit<PlannedRunStats, 'planner' | 'workers' | 'replanWallMs' | 'driftReplanAtMs' | 'driftFactor' | 'predictedMakespanMs' | 'predictedCostUsd'>;
+export type PlannedCounts = Omit<PlannedRunStats, 'planner' | 'workers' | 'unreportedInvocations' | 'replanWallMs' | 'driftReplanAtMs' | 'driftFactor' | 'predictedMakespanMs' | 'predictedCostUsd'>;
 
-export function plannedRunStats(planner: string, workers: number, counts: PlannedCounts, replanWallMs: number, predicted: SimulatedPlan['predicted']): PlannedRunStats {
-  return { planner, workers, ...counts, replanWallMs, predictedMakespanMs: predicted?.makespanMs, predictedCostUsd: predicted?.costUsd };
+export function plannedRunStats(planner: string, workers: number, counts: PlannedCounts, unreportedInvocations: number, replanWallMs: number, predicted: SimulatedPlan['predicted']): PlannedRunStats {
+  return { planner, workers, ...counts, unreportedInvocations, replanWallMs, predictedMakespanMs: predicted?.makespanMs, predictedCostUsd: predicted?.costUsd };
 }
 
 /**

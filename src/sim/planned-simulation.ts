@@ -306,7 +306,7 @@ class PlannedSimulation extends PlannedReplanningEngine {
     );
     const platform = summedStartFigures([...this.platforms.values()].map((p) => p.stats));
     const drift = this.driftTrigger?.firedAtMs === undefined ? {} : { driftReplanAtMs: this.driftTrigger.firedAtMs, driftFactor: this.driftTrigger.firedFactor as number };
-    const planned = { ...plannedRunStats(planner, this.allWorkers.size, this.counts, this.replanWallMs, plan.predicted), ...drift };
+    const planned = { ...plannedRunStats(planner, this.allWorkers.size, this.counts, this.prewarmBills.length, this.replanWallMs, plan.predicted), ...drift };
     return { report, stats: this.stats(wallMs, report, this.totals, platform), outputsReadyAt: this.outputsReadyAt, planned };
   }
 }

@@ -48,7 +48,10 @@ function runBlock(block: Block, cwd: string) {
   ].join('\n');
   const script = join(cwd, `block-${block.line}.sh`);
   writeFileSync(script, `${prelude}\n${block.body}\n`);
-  return spawnSync('bash', [script], { cwd, encoding: 'utf8', timeout: 240_000, env: { ...process.env, PS4: '+ README: ' } });
+  // As a user runs them: history in the working directory's .wukong/metadata, which README names
+  // (`--history .wukong/metadata`), not the isolated location the test setup gives other tests.
+  const { WUKONG_METADATA: _isolated, ...env } = process.env;
+  return spawnSync('bash', [script], { cwd, encoding: 'utf8', timeout: 240_000, env: { ...env, PS4: '+ README: ' } });
 }
 
 describe('README (e2e: the docs run)', () => {

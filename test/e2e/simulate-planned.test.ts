@@ -39,6 +39,21 @@ describe('wukong simulate, planned mode (e2e)', () => {
     expect(second.costUsd).toBe(first.costUsd);
   });
 
+  it('a hedged start: the copy that lost the claim is named, and the counts add up (executors + unreported = starts = requests)', () => {
+    // nonuniform plans tree-reduction-16 as one worker with a hedged start: two Invoke calls, one worker.
+    const args = ['simulate', TR16, '--planner', 'nonuniform', '--no-metadata'];
+    const text = wukong(args);
+    const json = JSON.parse(wukong([...args, '--json']).stdout) as { invocations: number; costFormula: string; planned: { lostClaims: number; unreportedInvocations: number } };
+    expect(text.code, text.stderr).toBe(0);
+    expect(json.planned).toMatchObject({ lostClaims: 1, unreportedInvocations: 1 });
+    const requests = Number(/(\d+) requests/.exec(json.costFormula)?.[1]);
+    expect(json.invocations + json.planned.unreportedInvocations).toBe(requests);
+    const starts = /starts\s+(\d+) cold, (\d+) warm/.exec(text.stdout);
+    expect(Number(starts?.[1]) + Number(starts?.[2])).toBe(requests);
+    expect(text.stdout).toMatch(/1 hedged-start copies lost the claim/);
+    expect(text.stdout).toMatch(/unreported\s+1 billed invocation\(s\) ran no worker .*not in executors/);
+  });
+
   it('simulate annotated.json written by `wukong plan -o`: runs that plan; the report names workers', () => {
     // Prepare: plan with an empty history, so the plan depends on the DAG alone
     const dir = tempDir();

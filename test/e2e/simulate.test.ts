@@ -73,6 +73,33 @@ describe('wukong simulate (e2e)', () => {
   });
 });
 
+describe('wukong simulate --slowdown in WUKONG mode (e2e)', () => {
+  const DIAMOND = 'workloads/examples/diamond.json';
+  const figures = (args: string[]) => {
+    const run = wukong(['simulate', DIAMOND, '--json', '--profile', 'deterministic', ...args]);
+    expect(run.code, run.stderr).toBe(0);
+    return JSON.parse(run.stdout) as { makespanMs: number; lowerBoundMs: number; cpuMs: number };
+  };
+
+  it('--slowdown applies in WUKONG mode too: every run time scales by the factor, so the lower bound does exactly', () => {
+    // Act
+    const asPriced = figures([]);
+    const slowed = figures(['--slowdown', '10']);
+    // Assess: diamond's critical path is 70 ms of sleeps; slowed it is 700 ms, longer than the whole run as priced
+    expect(asPriced.lowerBoundMs).toBeCloseTo(70, 1);
+    expect(slowed.lowerBoundMs).toBeCloseTo(10 * asPriced.lowerBoundMs, 6);
+    expect(slowed.cpuMs).toBeCloseTo(10 * asPriced.cpuMs, 6);
+    expect(asPriced.makespanMs).toBeLessThan(slowed.lowerBoundMs);
+    expect(slowed.makespanMs).toBeGreaterThanOrEqual(slowed.lowerBoundMs);
+  });
+
+  it('a --slowdown that is not a positive number exits 2 in WUKONG mode too', () => {
+    const run = wukong(['simulate', DIAMOND, '--slowdown', '-1']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('wukong: --slowdown must be a positive number, got "-1"\n');
+  });
+});
+
 describe('wukong import wfcommons (e2e)', () => {
   it('converts a 1.5 instance into a DAG that validates and simulates', () => {
     // Prepare

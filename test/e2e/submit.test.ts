@@ -52,6 +52,19 @@ describe('wukong submit (e2e)', () => {
     expect(summary.tasks).toBe(4);
   });
 
+  it('--json on an invalid DAG prints { ok: false, problems } as validate --json does (exit 2, nothing run)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wk-bad-'));
+    const file = join(dir, 'cycle.json');
+    writeFileSync(file, JSON.stringify({ tasks: [{ id: 'a', op: 'synthetic.work', deps: ['b'] }, { id: 'b', op: 'synthetic.work', deps: ['a'] }] }));
+    const run = wukong(['submit', file, '--json', '--no-metadata']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('');
+    const answer = JSON.parse(run.stdout) as { ok: boolean; problems: { code: string; taskIds: string[] }[] };
+    expect(answer).toEqual(JSON.parse(wukong(['validate', file, '--json']).stdout));
+    expect(answer.ok).toBe(false);
+    expect(answer.problems.map((p) => p.code)).toContain('cycle');
+  });
+
   it('a failing op fails the run with exit 1, naming the task and the error', () => {
     const dir = mkdtempSync(join(tmpdir(), 'wk-fail-'));
     const file = join(dir, 'bad-shapes.json');

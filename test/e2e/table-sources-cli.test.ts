@@ -56,6 +56,27 @@ describe('table sources on the CLI (e2e)', () => {
     }
   });
 
+  it('--json: table-source problems come out as a DAG\'s own do, { ok: false, problems } on stdout, exit 2 (validate and submit)', () => {
+    const file = dagFile('two-bad-sources', [
+      { id: 'r', op: 'table.read', args: { source: join(dir, 'nope.parquet') } },
+      { id: 's', op: 'table.read', args: { source: csv } },
+      { id: 'q', op: 'table.sql', deps: ['s'], args: { query: 'SELEC * FROM input0' } },
+    ]);
+    for (const command of ['validate', 'submit']) {
+      const run = wukong([command, file, '--json']);
+      expect(run.code, `${command}: ${run.stderr}`).toBe(2);
+      expect(run.stderr).toBe('');
+      const answer = JSON.parse(run.stdout) as { ok: boolean; problems: { code: string; message: string; taskIds: string[] }[] };
+      expect(answer.ok).toBe(false);
+      expect(answer.problems.map((p) => [p.code, p.taskIds])).toEqual([
+        ['table-source', ['r']],
+        ['table-source', ['q']],
+      ]);
+      expect(answer.problems[0]?.message).toMatch(/^task r \(table\.read\): source .*nope\.parquet does not exist/);
+      expect(answer.problems[1]?.message).toMatch(/^task q \(table\.sql\): SQL does not parse/);
+    }
+  });
+
   it('a valid chain of every transform passes validate; its SQL may end in a semicolon', () => {
     const file = dagFile('valid-chain', [
       read,

@@ -78,6 +78,9 @@ export function registerBenchCommand(program: Command): void {
 }
 
 async function bench(flags: BenchFlags): Promise<void> {
+  // Both sizes are checked whatever the mode: a mistyped one would otherwise go unnoticed until that mode is asked for.
+  const simSize = parseBenchSize(flags.simSize, 'sim', '--sim-size');
+  const embeddedSize = parseBenchSize(flags.embeddedSize, 'embedded', '--embedded-size');
   if (flags.paper) {
     await benchPaper(flags);
     return;
@@ -87,8 +90,8 @@ async function bench(flags: BenchFlags): Promise<void> {
   const workloads = parseBenchWorkloads(flags.workloads);
   const variants = parseBenchVariants(flags.planners);
   const repeats = parseIntegerOption(flags.repeat, '--repeat', 1, 1);
-  const simCases = modes.includes('sim') ? benchCases(workloads, parseBenchSize(flags.simSize, 'sim', '--sim-size')) : [];
-  const embeddedCases = modes.includes('embedded') ? benchCases(workloads, parseBenchSize(flags.embeddedSize, 'embedded', '--embedded-size')) : [];
+  const simCases = modes.includes('sim') ? benchCases(workloads, simSize) : [];
+  const embeddedCases = modes.includes('embedded') ? benchCases(workloads, embeddedSize) : [];
   const threads = parseIntegerOption(flags.workers, '--workers', cpus().length, 1);
   const deadlineMs = parseDuration(flags.deadline, '--deadline');
   const metadata = recordingLocationFromFlag(flags.metadata);

@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
+import { BadInputError } from '../../model/errors.js';
 import { cacheStats, removeCacheEntries, type CacheStats } from '../../cache/cache-maintenance.js';
 import { openCacheStore, parseCacheLocation } from '../../cache/cache-location.js';
 import type { CacheStore } from '../../cache/cache-store.js';
@@ -42,7 +44,11 @@ export function registerCacheCommand(program: Command): void {
 }
 
 async function withStore<T>(location: string, use: (store: CacheStore) => Promise<T>): Promise<T> {
-  const store = await openCacheStore(parseCacheLocation(location), s3ClientOptionsFromEnv());
+  const parsed = parseCacheLocation(location);
+  // A run creates its cache directory; these commands only look after one. A missing directory is
+  // a mistyped path, not an empty cache ("entries 0" would hide it).
+  if (parsed.kind === 'dir' && !existsSync(parsed.path)) throw new BadInputError(`cache ${parsed.path}: no such directory`);
+  const store = await openCacheStore(parsed, s3ClientOptionsFromEnv());
   try {
     return await use(store);
   } catch (error) {

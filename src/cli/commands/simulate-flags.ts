@@ -1,6 +1,8 @@
 import type { StoreKind } from '../../cost/profile.js';
 import { BadInputError } from '../../model/errors.js';
 import { DEFAULT_SIM_INVOKE_CONCURRENCY } from '../../sim/simulator.js';
+import { slowedEstimator } from '../../sim/estimator-metadata.js';
+import type { TaskEstimator } from '../../sim/task-estimates.js';
 import { parseIntegerOption } from '../parse-options.js';
 
 /** Lambda memory the simulator assumes by default: WUKONG's evaluation used 3 GB functions. */
@@ -14,6 +16,7 @@ export interface SimulationFlags {
   store: string;
   invokeConcurrency: string;
   warm: string;
+  slowdown?: string;
 }
 
 /** The simulator inputs those flags give, checked (bad values throw BadInputError naming the flag). */
@@ -23,6 +26,8 @@ export interface SimulationSettings {
   readonly invokeConcurrency: number;
   readonly warmContainers: number;
   readonly storeKind: StoreKind;
+  /** `--slowdown`: every task runs this many times as long as its cost says (1: as priced). */
+  readonly slowdown: number;
 }
 
 export function parseSimulationFlags(flags: SimulationFlags): SimulationSettings {
@@ -31,7 +36,46 @@ export function parseSimulationFlags(flags: SimulationFlags): SimulationSettings
   const invokeConcurrency = parseIntegerOption(flags.invokeConcurrency, '--invoke-concurrency', DEFAULT_SIM_INVOKE_CONCURRENCY, 1);
   const warmContainers = parseIntegerOption(flags.warm, '--warm', 0, 0);
   if (flags.store !== 'redis' && flags.store !== 's3') throw new BadInputError(`--store must be redis or s3, got "${flags.store}"`);
-  return { seed, memoryMb, invokeConcurrency, warmContainers, storeKind: flags.store };
+  return { seed, memoryMb, invokeConcurrency, warmContainers, storeKind: flags.store, slowdown: parseSlowdown(flags.slowdown) };
+}
+
+/** The flags only planned mode reads, with the words of each (commander's camelCase keys). */
+const PLANNED_ONLY_FLAGS = {
+  parkAfterMs: '--park-after-ms',
+  replanAfter: '--replan-after',
+  replanStages: '--replan-stages',
+  replanDrift: '--replan-drift',
+  replanDriftTasks: '--replan-drift-tasks',
+  replanDriftMinGain: '--replan-drift-min-gain',
+} as const;
+
+/**
+ * WUKONG mode has no plan to re-plan and no worker to park: a planned-mode flag there would be
+ * ignored (its task ids, say, never checked), so it is refused instead.
+ */
+export function refusePlannedOnlyFlags(flags: Partial<Record<keyof typeof PLANNED_ONLY_FLAGS, string>>): void {
+  for (const [key, flag] of Object.entries(PLANNED_ONLY_FLAGS)) {
+    if (flags[key as keyof typeof PLANNED_ONLY_FLAGS] !== undefined) {
+      throw new BadInputError(`${flag} is for planned mode: give --planner (e.g. uniform) or a DAG annotated by \`wukong plan -o\``);
+    }
+  }
+}
+
+/**
+ * The task costs a simulation runs with: `--slowdown` scales every task's run time in both modes.
+ * WUKONG's executors predict no run times (only the static schedule ranks tasks by them, and a
+ * uniform factor keeps that order), so there it shows how the same DAG fares on slower tasks; a
+ * planner plans from the unscaled costs, so in planned mode it is also a misprediction.
+ */
+export function slowedTasks(estimator: TaskEstimator, slowdown: number): TaskEstimator {
+  return slowdown === 1 ? estimator : slowedEstimator(estimator, () => slowdown);
+}
+
+function parseSlowdown(text: string | undefined): number {
+  if (text === undefined) return 1;
+  const value = Number(text);
+  if (!(Number.isFinite(value) && value > 0)) throw new BadInputError(`--slowdown must be a positive number, got "${text}"`);
+  return value;
 }
 
 function parseSeed(text: string): number {

@@ -20,10 +20,9 @@ import { PLANNER_OPTION_GROUP, type PlannerFlags } from '../planner-flags.js';
 import { OUTPUT_OPTION_GROUP, type OutputFlags } from '../output-flags.js';
 import { readDagFile } from '../read-dag-file.js';
 import { loadTaskCosts, simulatedPlatform, type TaskCostFlags, type TaskCosts } from './simulate-task-costs.js';
-import { parseSimulationFlags, type SimulationFlags } from './simulate-flags.js';
+import { parseSimulationFlags, slowedTasks, type SimulationFlags } from './simulate-flags.js';
 import { loadProfile } from '../load-profile.js';
 import { explainPlanGap } from '../../sim/plan-gap.js';
-import { slowedEstimator } from '../../sim/estimator-metadata.js';
 import { evenReplanPoints } from '../../plan/replan-phases.js';
 import { Dag } from '../../dag/dag.js';
 import type { DagSpec } from '../../model/dag-schema.js';
@@ -36,7 +35,6 @@ export interface PlannedSimulateFlags extends SimulationFlags, TaskCostFlags, Pl
   replanDrift?: string;
   replanDriftTasks?: string;
   replanDriftMinGain?: string;
-  slowdown?: string;
   /** False with --no-pushdown: table DAGs priced as written. */
   pushdown: boolean;
 }
@@ -60,7 +58,6 @@ export async function simulatePlannedCommand(file: string, flags: PlannedSimulat
   // The planner prices transfers, start-ups and tasks as the simulator will (issue 15 item 7): the
   // same profile and the same task costs (op cost models, or --history of the same task key).
   let { registry } = await opsFromFlags(flags);
-  const slowdown = parseSlowdown(flags.slowdown);
   const replanAfter = await replanPoints(file, flags);
   const replanOnDrift = driftTrigger(flags);
   if (replanAfter && replanOnDrift) throw new BadInputError('give re-planning points (--replan-after, --replan-stages) or --replan-drift, not both');
@@ -86,7 +83,7 @@ export async function simulatePlannedCommand(file: string, flags: PlannedSimulat
     dag,
     wukong: DEFAULT_WUKONG_OPTIONS,
     profile: costs.profile,
-    estimator: slowdown === 1 ? costs.estimator : slowedEstimator(costs.estimator, () => slowdown),
+    estimator: slowedTasks(costs.estimator, settings.slowdown),
     ...(replanner ? { replanner } : {}),
     ...(drift ? { drift } : {}),
     ...settings,
@@ -116,13 +113,6 @@ function driftTrigger(flags: PlannedSimulateFlags): ReplanOnDrift | undefined {
   const minGain = flags.replanDriftMinGain === undefined ? undefined : Number(flags.replanDriftMinGain);
   if (minGain !== undefined && !(minGain >= 0 && minGain <= 1)) throw new BadInputError(`--replan-drift-min-gain must be a fraction from 0 to 1, got "${flags.replanDriftMinGain}"`);
   return { ratio, minTasks: flags.replanDriftTasks === undefined ? 1 : parseIntegerOption(flags.replanDriftTasks, '--replan-drift-tasks', 1, 1), ...(minGain === undefined ? {} : { minGain }) };
-}
-
-function parseSlowdown(text: string | undefined): number {
-  if (text === undefined) return 1;
-  const value = Number(text);
-  if (!(Number.isFinite(value) && value > 0)) throw new BadInputError(`--slowdown must be a positive number, got "${text}"`);
-  return value;
 }
 
 /** `--replan-after a,b` or `--replan-stages n` (points spread over the DAG's depth); undefined: the planner's own. */
@@ -161,8 +151,12 @@ function formatPlannedSimulated(report: RunReport, stats: SimulationStats, plann
         ]
       : []),
     ...(planned.handOvers > 0 ? [`  handed over      ${planned.handOvers} worker(s) of a later phase to workers held from the phase before`] : []),
-    `  workers          ${planned.resumes} re-invocations after ${planned.parks} parks; ${planned.waits} waits (${planned.waitTimeouts} timed out); ${planned.prewarms} prewarms; ${planned.dupRuns} dup runs; ${planned.preloads} preloaded gets`,
+    `  workers          ${planned.resumes} re-invocations after ${planned.parks} parks; ${planned.waits} waits (${planned.waitTimeouts} timed out); ${planned.prewarms} prewarms; ${planned.lostClaims} hedged-start copies lost the claim; ${planned.dupRuns} dup runs; ${planned.preloads} preloaded gets`,
     `  starts           ${stats.coldStarts} cold, ${stats.warmStarts} warm; ${stats.queuedInvocations} invocations queued`,
+    // The summary's executors and invocations are the workers the report holds; these started an environment and are billed too.
+    ...(planned.unreportedInvocations > 0
+      ? [`  unreported       ${planned.unreportedInvocations} billed invocation(s) ran no worker (prewarms, hedged-start copies that lost the claim): counted in the starts and the cost's requests, not in executors`]
+      : []),
     `  engine           ${stats.eventsProcessed} events in ${stats.wallMs.toFixed(0)} ms`,
     ...(gap ? [`  gap              simulated ${(gap.ratio * 100).toFixed(0)} % vs predicted: ${gap.reason}`] : []),
   ];
@@ -186,6 +180,8 @@ function plannedSimulationJson(result: PlannedSimulationResult): Record<string, 
       waits: planned.waits,
       waitTimeouts: planned.waitTimeouts,
       prewarms: planned.prewarms,
+      lostClaims: planned.lostClaims,
+      unreportedInvocations: planned.unreportedInvocations,
       dupRuns: planned.dupRuns,
       preloads: planned.preloads,
       replans: planned.replans,

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { BadInputError } from '../../model/errors.js';
 import { DEFAULT_EXECUTORS_PER_THREAD } from '../../runtime/embedded/embedded-backend.js';
@@ -65,6 +66,8 @@ export async function loadTaskCosts(
   let history: TaskKeyHistory | undefined;
   if (flags.history !== undefined) {
     const location = parseMetadataLocation(flags.history);
+    // The file store reads a missing directory as an empty history: a mistyped path would price every task from the profile, silently.
+    if (location.kind === 'file' && !existsSync(location.dir)) throw new BadInputError(`--history ${location.dir}: no such directory`);
     history = { history: historyForProfile(await loadHistory(location, true, '--history'), profile), where: describeMetadataLocation(location) };
   }
   const estimator = createCostModelEstimator(model, ops, profile, history);

@@ -11,16 +11,22 @@ import { DEFAULT_METADATA_DIR } from '../../metadata/file-metadata-store.js';
 import { formatSummary, summaryJson, formatLowerBound } from '../format-summary.js';
 import { loadValidDag } from '../load-valid-dag.js';
 import { pricedTableDag } from '../../ops/table/table-dag.js';
-import { WUKONG_OPTION_GROUP, type WukongFlags } from '../wukong-flags.js';
+import { refuseWukongFlagsInPlannedMode, WUKONG_OPTION_GROUP, type WukongFlags } from '../wukong-flags.js';
+import { WUKONG_PLANNER_NAME } from '../../plan/builtin-planners.js';
 import { withOptionGroup } from '../option-group.js';
 import { PLANNER_OPTION_GROUP, type PlannerFlags } from '../planner-flags.js';
 import { OUTPUT_OPTION_GROUP, type OutputFlags } from '../output-flags.js';
 import { opsFromFlags, withOpsOptions, type OpsFlags } from '../ops-options.js';
 import { simulatePlannedCommand, wantsPlannedSimulation } from './simulate-planned.js';
-import { DEFAULT_MEMORY_MB, parseSimulationFlags, type SimulationFlags } from './simulate-flags.js';
+import { DEFAULT_MEMORY_MB, parseSimulationFlags, refusePlannedOnlyFlags, slowedTasks, type SimulationFlags } from './simulate-flags.js';
 
 interface SimulateFlags extends SimulationFlags, TaskCostFlags, PlannerFlags, WukongFlags, OpsFlags, OutputFlags {
   parkAfterMs?: string;
+  replanAfter?: string;
+  replanStages?: string;
+  replanDrift?: string;
+  replanDriftTasks?: string;
+  replanDriftMinGain?: string;
   pushdown: boolean;
 }
 
@@ -50,11 +56,14 @@ export function registerSimulateCommand(program: Command): void {
   command.option('--replan-drift <ratio>', 'planned mode: re-plan every task not started once observed / predicted compute time over the finished tasks reaches ratio (or 1/ratio); running tasks finish where they are');
   command.option('--replan-drift-tasks <n>', 'planned mode, with --replan-drift: finished tasks needed before the trigger may fire (default 1)');
   command.option('--replan-drift-min-gain <fraction>', 'planned mode, with --replan-drift: re-plan only if the new plan is forecast at least this fraction faster than the current one (default 0.1)');
-  command.option('--slowdown <factor>', 'every task runs this many times as long as its cost says (a misprediction the planner does not know of)');
+  command.option('--slowdown <factor>', 'every task runs this many times as long as its cost says (planned mode: a misprediction the planner does not know of)');
   withOptionGroup(command, PLANNER_OPTION_GROUP)
-    .action(async (file: string, flags: SimulateFlags) => {
+    .action(async (file: string, flags: SimulateFlags, self: Command) => {
       // Planned mode (a planner, or an annotated DAG from `wukong plan -o`): ./simulate-planned.ts.
-      if (await wantsPlannedSimulation(file, flags)) return simulatePlannedCommand(file, flags);
+      if (await wantsPlannedSimulation(file, flags)) {
+        refuseWukongFlagsInPlannedMode(self, flags.planner === WUKONG_PLANNER_NAME ? `${file} holds a plan` : `--planner ${flags.planner} makes a planned run`);
+        return simulatePlannedCommand(file, flags);
+      }
       const { report, stats, taskCosts } = await runSimulation(file, flags);
       if (!report.ok) throw new RunFailedError(report.runId, report.failure?.taskId ?? '-', report.failure?.message ?? 'simulation failed');
       if (OUTPUT_OPTION_GROUP.fromFlags(flags).json) process.stdout.write(`${JSON.stringify({ ...simulationJson(report, stats), taskCosts })}\n`);
@@ -66,6 +75,7 @@ async function runSimulation(file: string, flags: SimulateFlags): Promise<{ repo
   const wukong = WUKONG_OPTION_GROUP.fromFlags(flags);
   const output = OUTPUT_OPTION_GROUP.fromFlags(flags);
   const settings = parseSimulationFlags(flags);
+  refusePlannedOnlyFlags(flags);
   const ops = await opsFromFlags(flags);
   const { spec, model, dag, registry } = await pricedTableDag(await loadValidDag(file, ops.registry), ops.registry, { pushdown: flags.pushdown });
   const costs = await loadTaskCosts(model, flags, loadProfile, registry);
@@ -75,8 +85,8 @@ async function runSimulation(file: string, flags: SimulateFlags): Promise<{ repo
     dag,
     wukong,
     profile,
-    estimator: costs.estimator,
     ...settings,
+    estimator: slowedTasks(costs.estimator, settings.slowdown),
     runId: `sim-${settings.seed}`,
     dagName: spec.name ?? file,
   });

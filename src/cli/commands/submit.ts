@@ -9,7 +9,9 @@ import { writeHtmlReport } from '../../report/write-html-report.js';
 import { RunFailedError, type RunProgress } from '../../runtime/run-client.js';
 import { LAMBDA_CONFIG_FLAG_HELP } from '../lambda-config-path.js';
 import { formatSummary, summaryJson } from '../format-summary.js';
-import { WUKONG_OPTION_GROUP, type WukongFlags } from '../wukong-flags.js';
+import { invalidDagJson } from '../invalid-dag-json.js';
+import { refuseWukongFlagsInPlannedMode, WUKONG_OPTION_GROUP, type WukongFlags } from '../wukong-flags.js';
+import { WUKONG_PLANNER_NAME } from '../../plan/builtin-planners.js';
 import { withOptionGroup } from '../option-group.js';
 import { parseDuration, parseIntegerOption } from '../parse-options.js';
 import { loadPlannedInput } from '../planned-input.js';
@@ -67,13 +69,23 @@ export function registerSubmitCommand(program: Command): void {
     .option('--metadata <url-or-dir>', RECORDING_FLAG_HELP)
     .option('--no-metadata', 'record no metadata')
     .option('--cost-memory-mb <mb>', 'memory to price embedded executors at', String(DEFAULT_COST_MEMORY_MB));
-  withDeprecatedAlias(command, '--out <dir>', '--output-dir <dir>').action(async (file: string, flags: SubmitFlags) => {
-      const report = await submit(file, flags);
+  withDeprecatedAlias(command, '--out <dir>', '--output-dir <dir>').action(async (file: string, flags: SubmitFlags, self: Command) => {
+      let report: RunReport;
+      try {
+        report = await submit(file, flags, self);
+      } catch (error) {
+        // With --json an invalid DAG answers as a failed run does: one JSON object on stdout (exit 2 still).
+        const invalid = OUTPUT_OPTION_GROUP.fromFlags(flags).json ? invalidDagJson(error) : undefined;
+        if (!invalid) throw error;
+        process.stdout.write(`${JSON.stringify(invalid)}\n`);
+        process.exitCode = 2;
+        return;
+      }
       if (!report.ok) throw new RunFailedError(report.runId, report.failure?.taskId ?? '-', report.failure?.message ?? 'run failed');
     });
 }
 
-async function submit(file: string, flags: SubmitFlags): Promise<RunReport> {
+async function submit(file: string, flags: SubmitFlags, command: Command): Promise<RunReport> {
   const wukong = WUKONG_OPTION_GROUP.fromFlags(flags);
   const threads = parseIntegerOption(flags.workers, '--workers', cpus().length, 1);
   const deadlineMs = parseDuration(flags.deadline, '--deadline');
@@ -89,6 +101,7 @@ async function submit(file: string, flags: SubmitFlags): Promise<RunReport> {
   // With a cache, a planner plans once the run knows its hits: only what must run.
   const loaded = await loadPlannedInput(file, planning, recordTo ?? recordingLocationFromFlag(undefined), registry, undefined, undefined, typeof flags.cache === 'string');
   const { plan, planner, planToRun } = loaded;
+  if (plan || planToRun) refuseWukongFlagsInPlannedMode(command, flags.planner === WUKONG_PLANNER_NAME ? `${file} holds a plan` : `--planner ${planner} makes a planned run`);
   if (plan?.replanAfter?.length || plan?.replanOnDrift) {
     // Re-planning is simulated only (src/sim/planned-replanning-engine.ts); say so rather than ignore it quietly.
     process.stderr.write('wukong: warning: the plan names re-planning points or a drift trigger; only `wukong simulate` re-plans yet, so this run follows the plan as made\n');

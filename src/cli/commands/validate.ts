@@ -10,10 +10,11 @@ import { PlannerOptionsSchema } from '../../plan/planner-options.js';
 import { opsFromFlags, withOpsOptions, type OpsFlags } from '../ops-options.js';
 import { readDagFile } from '../read-dag-file.js';
 import { checkTableSources } from '../../ops/table/table-dag.js';
+import { invalidDagJson } from '../invalid-dag-json.js';
 
 /**
  * `wukong validate <dag> [--json]`: exit 0 and one summary line, or exit 2 and every problem
- * (on stderr, one a line; with --json as `{ ok: false, problems }` on stdout). Nothing is run. An
+ * (on stderr, one a line; with --json as `{ ok: false, problems }` on stdout, table sources' too). Nothing is run. An
  * annotated DAG is accepted when `submit` would accept it.
  */
 export function registerValidateCommand(program: Command): void {
@@ -36,8 +37,9 @@ export function registerValidateCommand(program: Command): void {
         const line = `${formatDagShape(name, shape)}${plan ? `; plan by ${printable(plan.algorithm)}, ${planned.plan?.workers} workers` : ''}`;
         process.stdout.write(flags.json ? `${JSON.stringify({ ok: true, name, ...shape, ...planned })}\n` : `${line}\n`);
       } catch (error) {
-        if (!(flags.json && error instanceof DagValidationError)) throw error;
-        process.stdout.write(`${JSON.stringify({ ok: false, problems: error.problems })}\n`);
+        const invalid = flags.json ? invalidDagJson(error) : undefined;
+        if (!invalid) throw error;
+        process.stdout.write(`${JSON.stringify(invalid)}\n`);
         process.exitCode = 2;
       }
     });

@@ -1,7 +1,7 @@
 import type { DagSpec } from '../../model/dag-schema.js';
 import { BadInputError } from '../../model/errors.js';
 import type { Dag } from '../../dag/dag.js';
-import { DagValidationError, validateDag } from '../../dag/validate.js';
+import { DagValidationError, validateDag, type DagProblem } from '../../dag/validate.js';
 import { runDagFromSpec, type CompiledRunDag } from '../../model/compiled-dag.js';
 import { OpRegistry } from '../registry.js';
 
@@ -28,8 +28,27 @@ export async function checkTableSources(spec: DagSpec, options: { pushdown: bool
   return options.pushdown ? pushdownTables(spec, schemas) : { spec, changes: [] };
 }
 
+/**
+ * A valid DAG whose table sources a run would fail on: bad input (exit 2), its problems kept as
+ * DagProblems so `--json` lists them as it lists a DAG's own.
+ */
+export class TableSourcesError extends BadInputError {
+  readonly problems: readonly DagProblem[];
+
+  constructor(spec: DagSpec, problems: readonly string[]) {
+    super(`${spec.name ?? 'the DAG'}: ${problems.length === 1 ? problems[0] : `${problems.length} problems with table sources:\n  ${problems.join('\n  ')}`}`);
+    this.problems = problems.map(tableSourceProblem);
+  }
+}
+
+/** Every table-source problem begins `task ID (OP): ` (./source-schema.ts, ./query-check.ts); a task id has no space. */
+function tableSourceProblem(message: string): DagProblem {
+  const taskId = /^task (\S+) \(/.exec(message)?.[1];
+  return { code: 'table-source', message, taskIds: taskId === undefined ? [] : [taskId] };
+}
+
 function throwProblems(spec: DagSpec, problems: readonly string[]): void {
-  if (problems.length > 0) throw new BadInputError(`${spec.name ?? 'the DAG'}: ${problems.length === 1 ? problems[0] : `${problems.length} problems with table sources:\n  ${problems.join('\n  ')}`}`);
+  if (problems.length > 0) throw new TableSourcesError(spec, problems);
 }
 
 /** A valid DAG as the simulator and the planners price it. */

@@ -102,6 +102,7 @@ describe('simulate with a plan (deterministic profile, hand-computed)', () => {
     // The prewarm invocation is priced (one more request and its billed time), not reported.
     expect(warm.report.executors).toHaveLength(2);
     expect(warm.report.summary.costFormula).toContain('3 requests');
+    expect(warm.planned.unreportedInvocations).toBe(1);
   });
 
   it('prewarm at start: the client pre-warms worker 1 after its start call, so worker 1 starts warm', () => {
@@ -130,6 +131,9 @@ describe('simulate with a plan (deterministic profile, hand-computed)', () => {
     expect(hedged.planned.lostClaims).toBe(2);
     expect(hedged.stats.coldStarts).toBe(4);
     expect(hedged.report.summary.costFormula).toContain('4 requests');
+    // The report's invocations and the unreported ones add up to the starts and the cost's requests.
+    expect(hedged.planned.unreportedInvocations).toBe(2);
+    expect(hedged.report.summary.invocations + hedged.planned.unreportedInvocations).toBe(4);
     expect(hedged.report.summary.costUsd).toBeGreaterThan(single.report.summary.costUsd);
     expect(hedged.report.tasks.filter((t) => !t.dup).map((t) => t.taskId).sort()).toEqual(['a', 'b', 'c']);
   });
