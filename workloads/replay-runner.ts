@@ -86,9 +86,7 @@ export async function runReplay(request: ReplayRequest): Promise<ReplayOutcome> 
       ...(request.cache ? { cache: request.cache } : {}),
       ...(request.planToRun ? { planToRun: request.planToRun } : {}),
     };
-    const { outcome, memoryMb, stopped } = await (request.backend ?? embeddedBackend(request)).run(runRequest).finally(() => progress?.done());
-    // Each repeat starts on a backend whose last threads are gone.
-    await stopped;
+    const { outcome, memoryMb } = await (request.backend ?? embeddedBackend(request)).run(runRequest).finally(() => progress?.done());
     lastPlan = outcome.plan;
     runs.push(
       buildRunReport({

@@ -124,39 +124,34 @@ async function submit(file: string, flags: SubmitFlags, command: Command): Promi
     ...(cache ? { cache } : {}),
     ...(planToRun ? { planToRun } : {}),
   };
-  const { outcome, memoryMb: executorMemoryMb, stopped } = await backend.run(request).finally(async () => {
+  const { outcome, memoryMb: executorMemoryMb } = await backend.run(request).finally(async () => {
     progress.clear();
     await cache?.close();
   });
-  // The threads stop while the report is made and printed; the command ends once they are gone.
-  try {
-    const report = buildRunReport({
-      runId: outcome.runId,
-      dagName: spec.name ?? file,
-      backend: backend.name,
-      planner,
-      options: { ...wukong, threads, stores: { coordinator: stores.coordinator.kind, intermediate: stores.intermediate.kind } },
-      ok: outcome.ok,
-      failure: outcome.failure,
-      startedAt: outcome.startedAt,
-      finishedAt: outcome.finishedAt,
-      executors: outcome.executors,
-      costMemoryMb: executorMemoryMb,
-      cache: outcome.cache,
-      dependencies: dag,
-    });
-    if (output.report) await writeFile(output.report, `${JSON.stringify(report, null, 2)}\n`);
-    if (output.html) await writeHtmlReport(output.html, report, { dag, plan: outcome.plan ?? plan });
-    if (flags.outputDir && outcome.ok) {
-      await mkdir(flags.outputDir, { recursive: true });
-      for (const [ref, value] of outcome.outputs) await writeOutput(flags.outputDir, ref, value, flags.outputFormat);
-    }
-    if (output.json) process.stdout.write(`${JSON.stringify(summaryJson(report))}\n`);
-    else if (report.ok) process.stdout.write(formatSummary(report));
-    return report;
-  } finally {
-    await stopped;
+  const report = buildRunReport({
+    runId: outcome.runId,
+    dagName: spec.name ?? file,
+    backend: backend.name,
+    planner,
+    options: { ...wukong, threads, stores: { coordinator: stores.coordinator.kind, intermediate: stores.intermediate.kind } },
+    ok: outcome.ok,
+    failure: outcome.failure,
+    startedAt: outcome.startedAt,
+    finishedAt: outcome.finishedAt,
+    executors: outcome.executors,
+    costMemoryMb: executorMemoryMb,
+    cache: outcome.cache,
+    dependencies: dag,
+  });
+  if (output.report) await writeFile(output.report, `${JSON.stringify(report, null, 2)}\n`);
+  if (output.html) await writeHtmlReport(output.html, report, { dag, plan: outcome.plan ?? plan });
+  if (flags.outputDir && outcome.ok) {
+    await mkdir(flags.outputDir, { recursive: true });
+    for (const [ref, value] of outcome.outputs) await writeOutput(flags.outputDir, ref, value, flags.outputFormat);
   }
+  if (output.json) process.stdout.write(`${JSON.stringify(summaryJson(report))}\n`);
+  else if (report.ok) process.stdout.write(formatSummary(report));
+  return report;
 }
 
 /** One output in --out: `<ref>.arrow` (IPC stream), or a table as `<ref>.parquet` when asked. */
