@@ -56,7 +56,7 @@ export async function callOp<Args>(
     // The op is called in a microtask, after the executor's own synchronous work (and another
     // executor's op queued in the same tick); its time, and the timer, start there.
     outputs = await Promise.resolve().then(() => {
-      calledAt = performance.now();
+      if (timeoutMs !== undefined) calledAt = performance.now();
       const result = window ? runTimed(op, inputs, args, window) : op.run(inputs, args);
       if (timeoutMs === undefined || !isThenable(result)) return result;
       const leftMs = Math.max(0, timeoutMs - (performance.now() - calledAt));
@@ -68,8 +68,10 @@ export async function callOp<Args>(
     // that blocks before its first await) returns however late. Its lateness is told by the clock.
     // One that never returns holds its executor until the run's deadline (on Lambda, until the
     // function's timeout).
-    const tookMs = performance.now() - calledAt;
-    if (timeoutMs !== undefined && tookMs > timeoutMs) throw lateAfter(tookMs);
+    if (timeoutMs !== undefined) {
+      const tookMs = performance.now() - calledAt;
+      if (tookMs > timeoutMs) throw lateAfter(tookMs);
+    }
   } catch (error) {
     if (error instanceof OpFailedError) throw error;
     const message = error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : String(error);
