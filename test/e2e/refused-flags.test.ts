@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -42,6 +42,10 @@ describe('flags that do not apply are refused (e2e)', () => {
   it('WUKONG options on a planned run (an annotated DAG, or --planner) are refused by submit and simulate', () => {
     expectRefused(['submit', annotated, '--no-metadata', '--wukong-opts', 'none'], /^wukong: --wukong-opts: WUKONG mode only; .*annotated\.json holds a plan, which follows its plan$/m);
     expectRefused(['submit', DIAMOND, '--no-metadata', '--planner', 'uniform', '--threshold-bytes', '10'], /^wukong: --threshold-bytes: WUKONG mode only; --planner uniform makes a planned run/);
+    // Before the planner runs: one that would throw is never reached.
+    const throwing = join(dir, 'throwing-planner.mjs');
+    writeFileSync(throwing, "export default { name: 'throws', plan() { throw new Error('the planner ran'); } };\n");
+    expectRefused(['submit', DIAMOND, '--no-metadata', '--planner', throwing, '--wukong-opts', 'none'], /^wukong: --wukong-opts: WUKONG mode only; --planner .*throwing-planner\.mjs makes a planned run/);
     expectRefused(['simulate', annotated, '--no-metadata', '--inline-budget-bytes', '0'], /^wukong: --inline-budget-bytes: WUKONG mode only/);
   });
 

@@ -78,7 +78,7 @@ describe('wukong simulate --slowdown in WUKONG mode (e2e)', () => {
   const figures = (args: string[]) => {
     const run = wukong(['simulate', DIAMOND, '--json', '--profile', 'deterministic', ...args]);
     expect(run.code, run.stderr).toBe(0);
-    return JSON.parse(run.stdout) as { makespanMs: number; lowerBoundMs: number; cpuMs: number };
+    return JSON.parse(run.stdout) as { makespanMs: number; lowerBoundMs: number; cpuMs: number; taskCosts: string };
   };
 
   it('--slowdown applies in WUKONG mode too: every run time scales by the factor, so the lower bound does exactly', () => {
@@ -91,6 +91,15 @@ describe('wukong simulate --slowdown in WUKONG mode (e2e)', () => {
     expect(slowed.cpuMs).toBeCloseTo(10 * asPriced.cpuMs, 6);
     expect(asPriced.makespanMs).toBeLessThan(slowed.lowerBoundMs);
     expect(slowed.makespanMs).toBeGreaterThanOrEqual(slowed.lowerBoundMs);
+    // The output says so, where it says where task costs came from.
+    expect(slowed.taskCosts).toMatch(/; every task run 10x as long \(--slowdown\)$/);
+    expect(asPriced.taskCosts).not.toMatch(/--slowdown/);
+  });
+
+  it('the summary names the slowdown in planned mode too', () => {
+    const run = wukong(['simulate', DIAMOND, '--profile', 'deterministic', '--planner', 'uniform', '--slowdown', '3']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^ {2}task costs {7}.*; every task run 3x as long \(--slowdown\)$/m);
   });
 
   it('a --slowdown that is not a positive number exits 2 in WUKONG mode too', () => {

@@ -71,6 +71,11 @@ export function slowedTasks(estimator: TaskEstimator, slowdown: number): TaskEst
   return slowdown === 1 ? estimator : slowedEstimator(estimator, () => slowdown);
 }
 
+/** What the summary's and --json's task costs say: where costs came from, and the slowdown on them. */
+export function describeTaskCosts(description: string, slowdown: number): string {
+  return slowdown === 1 ? description : `${description}; every task run ${slowdown}x as long (--slowdown)`;
+}
+
 function parseSlowdown(text: string | undefined): number {
   if (text === undefined) return 1;
   const value = Number(text);

@@ -20,7 +20,7 @@ import { PLANNER_OPTION_GROUP, type PlannerFlags } from '../planner-flags.js';
 import { OUTPUT_OPTION_GROUP, type OutputFlags } from '../output-flags.js';
 import { readDagFile } from '../read-dag-file.js';
 import { loadTaskCosts, simulatedPlatform, type TaskCostFlags, type TaskCosts } from './simulate-task-costs.js';
-import { parseSimulationFlags, slowedTasks, type SimulationFlags } from './simulate-flags.js';
+import { describeTaskCosts, parseSimulationFlags, slowedTasks, type SimulationFlags } from './simulate-flags.js';
 import { loadProfile } from '../load-profile.js';
 import { explainPlanGap } from '../../sim/plan-gap.js';
 import { evenReplanPoints } from '../../plan/replan-phases.js';
@@ -98,8 +98,8 @@ export async function simulatePlannedCommand(file: string, flags: PlannedSimulat
   if (!report.ok) throw new RunFailedError(report.runId, report.failure?.taskId ?? '-', report.failure?.message ?? 'simulation failed');
   if (output.json) {
     const gap = explainPlanGap(result.planned.predictedMakespanMs, report.makespanMs, result.stats.lowerBoundMs, costs.description);
-    process.stdout.write(`${JSON.stringify({ ...plannedSimulationJson(result), taskCosts: costs.description, predictedFrom, ...(gap ? { gap } : {}) })}\n`);
-  } else process.stdout.write(formatSummary(report) + formatPlannedSimulated(report, stats, result.planned, costs.description, predictedFrom) + `  task costs       ${costs.description}\n`);
+    process.stdout.write(`${JSON.stringify({ ...plannedSimulationJson(result), taskCosts: describeTaskCosts(costs.description, settings.slowdown), predictedFrom, ...(gap ? { gap } : {}) })}\n`);
+  } else process.stdout.write(formatSummary(report) + formatPlannedSimulated(report, stats, result.planned, costs.description, predictedFrom) + `  task costs       ${describeTaskCosts(costs.description, settings.slowdown)}\n`);
 }
 
 /** `--replan-drift RATIO [--replan-drift-tasks N]`: the drift trigger (Plan.replanOnDrift); undefined: the planner's own. */

@@ -18,7 +18,7 @@ import { PLANNER_OPTION_GROUP, type PlannerFlags } from '../planner-flags.js';
 import { OUTPUT_OPTION_GROUP, type OutputFlags } from '../output-flags.js';
 import { opsFromFlags, withOpsOptions, type OpsFlags } from '../ops-options.js';
 import { simulatePlannedCommand, wantsPlannedSimulation } from './simulate-planned.js';
-import { DEFAULT_MEMORY_MB, parseSimulationFlags, refusePlannedOnlyFlags, slowedTasks, type SimulationFlags } from './simulate-flags.js';
+import { DEFAULT_MEMORY_MB, describeTaskCosts, parseSimulationFlags, refusePlannedOnlyFlags, slowedTasks, type SimulationFlags } from './simulate-flags.js';
 
 interface SimulateFlags extends SimulationFlags, TaskCostFlags, PlannerFlags, WukongFlags, OpsFlags, OutputFlags {
   parkAfterMs?: string;
@@ -92,7 +92,7 @@ async function runSimulation(file: string, flags: SimulateFlags): Promise<{ repo
   });
   if (output.report) await writeFile(output.report, `${JSON.stringify(result.report, null, 2)}\n`);
   if (output.html) await writeHtmlReport(output.html, result.report, { dag });
-  return { ...result, taskCosts: costs.description };
+  return { ...result, taskCosts: describeTaskCosts(costs.description, settings.slowdown) };
 }
 
 function formatSimulated(report: RunReport, stats: SimulationStats): string {

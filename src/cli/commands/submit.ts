@@ -98,10 +98,12 @@ async function submit(file: string, flags: SubmitFlags, command: Command): Promi
   // Planners learn from the history this run records to (the default location when recording is off).
   const { registry, modulePaths } = await opsFromFlags(flags);
   if (flags.outputFormat !== 'arrow' && flags.outputFormat !== 'parquet') throw new BadInputError(`--output-format must be arrow or parquet, got "${flags.outputFormat}"`);
+  // Refused before a planner runs (a file's own plan is known only once it is read, below).
+  if (flags.planner !== WUKONG_PLANNER_NAME) refuseWukongFlagsInPlannedMode(command, `--planner ${flags.planner} makes a planned run`);
   // With a cache, a planner plans once the run knows its hits: only what must run.
   const loaded = await loadPlannedInput(file, planning, recordTo ?? recordingLocationFromFlag(undefined), registry, undefined, undefined, typeof flags.cache === 'string');
   const { plan, planner, planToRun } = loaded;
-  if (plan || planToRun) refuseWukongFlagsInPlannedMode(command, flags.planner === WUKONG_PLANNER_NAME ? `${file} holds a plan` : `--planner ${planner} makes a planned run`);
+  if (plan) refuseWukongFlagsInPlannedMode(command, `${file} holds a plan`);
   if (plan?.replanAfter?.length || plan?.replanOnDrift) {
     // Re-planning is simulated only (src/sim/planned-replanning-engine.ts); say so rather than ignore it quietly.
     process.stderr.write('wukong: warning: the plan names re-planning points or a drift trigger; only `wukong simulate` re-plans yet, so this run follows the plan as made\n');
