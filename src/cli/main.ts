@@ -1,7 +1,7 @@
 import { CommanderError } from 'commander';
 import { DagValidationError, describeInvalidDag, formatProblem } from '../dag/validate.js';
 import { BadInputError, WukongError } from '../model/errors.js';
-import { buildProgram } from './program.js';
+import { argvForParse, buildProgram } from './program.js';
 import { quietSdkNodeVersionNotice } from '../storage/aws-sdk-node-notice.js';
 
 /**
@@ -10,7 +10,7 @@ import { quietSdkNodeVersionNotice } from '../storage/aws-sdk-node-notice.js';
  */
 export async function main(argv: readonly string[]): Promise<number> {
   try {
-    await (await buildProgram(argv)).parseAsync(argv as string[]);
+    await (await buildProgram(argv)).parseAsync(argvForParse(argv));
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     return reportError(error);

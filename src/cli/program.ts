@@ -42,6 +42,17 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
  * The `wukong` program: each command lives in ./commands/<name>.ts. With `argv`, only the command
  * it names is loaded (help, no command or an unknown one: all of them, so help lists every one).
  */
+/**
+ * The arguments commander parses: `wukong nosuch --help` would print the main help and exit 0,
+ * hiding the typo, so after a word that names no command the help flags are dropped and commander
+ * reports the unknown command (with its "did you mean"), exit 2, as it does without them.
+ */
+export function argvForParse(argv: readonly string[]): string[] {
+  const named = argv[2];
+  const unknownCommand = named !== undefined && !named.startsWith('-') && named !== 'help' && !(named in COMMANDS);
+  return unknownCommand ? argv.filter((arg, i) => i < 3 || (arg !== '--help' && arg !== '-h')) : [...argv];
+}
+
 export async function buildProgram(argv?: readonly string[]): Promise<Command> {
   const program = new Command('wukong')
     .description('DAG workflows on serverless functions: decentralized executors (WUKONG 2.0), planners, a simulator')

@@ -161,6 +161,11 @@ describe('wukong (e2e)', () => {
     const unknownCommand = wukong(['valdate', 'x.json']);
     expect(unknownCommand.code).toBe(2);
     expect(unknownCommand.stderr).toMatch(/^wukong: unknown command 'valdate'/m);
-    for (const run of [unknownOption, missingArgument, unknownCommand]) expect(run.stderr).not.toMatch(STACK_LINE);
+    // With --help after it too: the typo is reported, not hidden behind the main help and exit 0.
+    const unknownWithHelp = wukong(['valdate', '--help']);
+    expect(unknownWithHelp.code).toBe(2);
+    expect(unknownWithHelp.stderr).toMatch(/^wukong: unknown command 'valdate'/m);
+    expect(unknownWithHelp.stdout).toBe('');
+    for (const run of [unknownOption, missingArgument, unknownCommand, unknownWithHelp]) expect(run.stderr).not.toMatch(STACK_LINE);
   });
 });
