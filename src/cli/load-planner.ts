@@ -2,7 +2,7 @@ import { extname } from 'node:path';
 import { closestName } from '../dag/closest-name.js';
 import { BadInputError } from '../model/errors.js';
 import { importUserModule, isExplicitPath, USER_MODULE_EXTENSIONS } from '../ops/user-module.js';
-import { BUILTIN_PLANNER_NAMES, BUILTIN_PLANNERS, WUKONG_PLANNER_NAME } from '../plan/builtin-planners.js';
+import { BUILTIN_PLANNER_NAMES, isBuiltinAlgorithmName, WUKONG_PLANNER_NAME } from '../plan/planner-names.js';
 import type { PlanningAlgorithm } from '../plan/planning-algorithm.js';
 
 /** What `--planner` names: WUKONG's dynamic mode (no plan), or an algorithm that makes one. */
@@ -19,8 +19,11 @@ export type LoadedPlanner =
 export async function loadPlanner(spec: string, options: { readonly cwd?: string } = {}): Promise<LoadedPlanner> {
   const name = spec.trim();
   if (name === WUKONG_PLANNER_NAME) return { kind: 'wukong' };
-  const builtin = Object.hasOwn(BUILTIN_PLANNERS, name) ? BUILTIN_PLANNERS[name] : undefined;
-  if (builtin) return { kind: 'algorithm', algorithm: builtin, source: 'builtin' };
+  if (isBuiltinAlgorithmName(name)) {
+    // Loaded when named: a WUKONG-mode command never loads the planners.
+    const { BUILTIN_PLANNERS } = await import('../plan/builtin-planners.js');
+    return { kind: 'algorithm', algorithm: BUILTIN_PLANNERS[name] as PlanningAlgorithm, source: 'builtin' };
+  }
   if (!isExplicitPath(name)) {
     const close = closestName(name, BUILTIN_PLANNER_NAMES);
     const hint = USER_MODULE_EXTENSIONS.has(extname(name)) ? `; to load a file, give a path: ./${name}` : close ? `; did you mean "${close}"?` : '';

@@ -8,14 +8,12 @@ import type { OpRegistry } from '../ops/registry.js';
 import { buildOpRegistry } from '../ops/user-ops.js';
 import { validDagOf } from './load-valid-dag.js';
 import { AnnotatedDagSchema, looksAnnotated, type Plan, type ReplanOnDrift } from '../model/annotated-dag.js';
-import { planDag } from '../plan/plan-dag.js';
-import { planToRun } from '../plan/plan-to-run.js';
 import type { PlanningAlgorithm, PlanningContext } from '../plan/planning-algorithm.js';
 import type { MetadataAccess } from '../metadata/metadata-access.js';
-import { WUKONG_PLANNER_NAME } from '../plan/builtin-planners.js';
+import { WUKONG_PLANNER_NAME } from '../plan/planner-names.js';
 import type { PlannerOptions } from '../plan/planner-options.js';
 import { validatePlan } from '../plan/validate-plan.js';
-import { driftFactor, replanIfFaster, type ReplannedPlan, type ReplanRequest } from '../plan/replan.js';
+import type { ReplannedPlan, ReplanRequest } from '../plan/replan.js';
 import type { TargetPlatform } from '../plan/task-costs.js';
 import { pricedByPlatform } from '../plan/platform-pricing.js';
 import type { CompiledRunDag } from '../model/compiled-dag.js';
@@ -105,6 +103,7 @@ export async function plannerOfWhatRuns(
   const planning = await planningFrom(model, options, historyAt, ops, platform);
   if (!planning) return { planner: WUKONG_PLANNER_NAME };
   const { algorithm, metadata, context } = planning;
+  const { planToRun } = await import('../plan/plan-to-run.js');
   return {
     planner: algorithm.name,
     planToRun: (toRun) => planToRun(model, toRun, algorithm, { metadata, sla: options.sla, timeoutMs: options.timeoutMs, ...context }),
@@ -128,6 +127,8 @@ export async function planFor(
   const { algorithm, metadata, context } = planning;
   const { sla } = options;
   const { replanAfter, replanOnDrift } = replanning ?? {};
+  // Planning code is loaded only by a run that plans (WUKONG mode: none of it; issue 20, CLI start).
+  const [{ planDag }, { driftFactor, replanIfFaster }] = await Promise.all([import('../plan/plan-dag.js'), import('../plan/replan.js')]);
   const annotated = await planDag(model, algorithm, { metadata, sla, timeoutMs: options.timeoutMs, ...context, ...(replanAfter ? { replanAfter } : {}), ...(replanOnDrift ? { replanOnDrift } : {}) });
   const points = annotated.plan.replanAfter ?? [];
   const drifts = annotated.plan.replanOnDrift !== undefined;

@@ -3,6 +3,7 @@ import type { Plan } from '../model/annotated-dag.js';
 import { planDag, type PlanDagOptions } from './plan-dag.js';
 import type { PlanningAlgorithm } from './planning-algorithm.js';
 import { ObservedTimesMetadata, remainingDag } from './replan.js';
+import { coveringOnly } from './restrict-plan.js';
 
 /**
  * Plans of a run resumed from a result cache (issue 19): the client knows its hits before it
@@ -23,26 +24,4 @@ export async function planToRun(dag: Dag, toRun: ReadonlySet<string>, algorithm:
   const metadata = new ObservedTimesMetadata(options.metadata, (id) => (done.has(id) ? 0 : 1));
   const annotated = await planDag(remaining, algorithm, { ...options, metadata, done });
   return coveringOnly(annotated.plan, toRun);
-}
-
-/**
- * A plan made for the whole DAG (an annotated DAG file) cut to the tasks in `toRun`. Each worker
- * keeps its tasks in their order, so order still grows along every edge; its forecast was for the
- * whole DAG, so it is dropped.
- */
-export function restrictPlan(plan: Plan, toRun: ReadonlySet<string>): Plan {
-  const { predicted: _forecastOfTheWholeDag, ...rest } = coveringOnly(plan, toRun);
-  return rest;
-}
-
-function coveringOnly(plan: Plan, toRun: ReadonlySet<string>): Plan {
-  const kept = Object.entries(plan.tasks).filter(([id]) => toRun.has(id));
-  const used = new Set(kept.map(([, task]) => String(task.worker)));
-  // A prewarm of a worker that now has nothing to run would start a function for nothing.
-  const tasks = Object.fromEntries(kept.map(([id, task]) => [id, { ...task, prewarm: task.prewarm.filter((w) => used.has(String(w))) }]));
-  const workers = Object.fromEntries(Object.entries(plan.workers).filter(([worker]) => used.has(worker)));
-  const replanAfter = plan.replanAfter?.filter((id) => toRun.has(id));
-  const schedule = plan.schedule ? Object.fromEntries(Object.entries(plan.schedule).filter(([id]) => toRun.has(id))) : undefined;
-  const { replanAfter: _points, schedule: _schedule, ...rest } = plan;
-  return { ...rest, tasks, workers, ...(replanAfter && replanAfter.length > 0 ? { replanAfter } : {}), ...(schedule ? { schedule } : {}) };
 }

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { DEFAULT_PLAN_TIMEOUT_MS } from '../model/limits.js';
 import { DEFAULT_SLA, SlaSchema } from '../metadata/sla.js';
 import { MAX_TIER_MB, MIN_TIER_MB, DEFAULT_TIERS } from './tiers.js';
-import { WUKONG_PLANNER_NAME } from './builtin-planners.js';
+import { WUKONG_PLANNER_NAME } from './planner-names.js';
 
 /**
  * The planner option group (`submit`, `replay`, `simulate`, `plan`; CLI flags in

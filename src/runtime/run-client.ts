@@ -10,7 +10,7 @@ import type { Invoker } from './invoker.js';
 import type { ExecutorPayload } from './payload.js';
 import { frontierPayloads, initialPayloads, initialPrewarms } from './initial-executors.js';
 import { hitFrontier, recordRun, seedHits, seededHits } from './cached-start.js';
-import { restrictPlan } from '../plan/plan-to-run.js';
+import { restrictPlan } from '../plan/restrict-plan.js';
 import type { Plan } from '../model/annotated-dag.js';
 import type { CacheResolution, ResultCache } from '../cache/result-cache.js';
 import type { CacheSummary } from '../report/cache-summary.js';

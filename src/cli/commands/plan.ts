@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { BadInputError, WukongError } from '../../model/errors.js';
 import { describeMetadataLocation } from '../../metadata/metadata-location.js';
 import { looksAnnotated, type AnnotatedDag } from '../../model/annotated-dag.js';
-import { BUILTIN_PLANNER_NAMES } from '../../plan/builtin-planners.js';
+import { BUILTIN_PLANNER_NAMES } from '../../plan/planner-names.js';
 import { validDagOf } from '../load-valid-dag.js';
 import { readDagFile } from '../read-dag-file.js';
 import { pricedTableDag } from '../../ops/table/table-dag.js';

@@ -12,7 +12,7 @@ import { formatSummary, summaryJson, formatLowerBound } from '../format-summary.
 import { loadValidDag } from '../load-valid-dag.js';
 import { pricedTableDag } from '../../ops/table/table-dag.js';
 import { refuseWukongFlagsInPlannedMode, WUKONG_OPTION_GROUP, type WukongFlags } from '../wukong-flags.js';
-import { WUKONG_PLANNER_NAME } from '../../plan/builtin-planners.js';
+import { WUKONG_PLANNER_NAME } from '../../plan/planner-names.js';
 import { withOptionGroup } from '../option-group.js';
 import { PLANNER_OPTION_GROUP, type PlannerFlags } from '../planner-flags.js';
 import { OUTPUT_OPTION_GROUP, type OutputFlags } from '../output-flags.js';

@@ -11,7 +11,7 @@ import { LAMBDA_CONFIG_FLAG_HELP } from '../lambda-config-path.js';
 import { formatSummary, summaryJson } from '../format-summary.js';
 import { invalidDagJson } from '../invalid-dag-json.js';
 import { refuseWukongFlagsInPlannedMode, WUKONG_OPTION_GROUP, type WukongFlags } from '../wukong-flags.js';
-import { WUKONG_PLANNER_NAME } from '../../plan/builtin-planners.js';
+import { WUKONG_PLANNER_NAME } from '../../plan/planner-names.js';
 import { withOptionGroup } from '../option-group.js';
 import { parseDuration, parseIntegerOption } from '../parse-options.js';
 import { loadPlannedInput } from '../planned-input.js';
