@@ -117,7 +117,8 @@ async function describeQuery(query: string, names: readonly string[], inputs: re
     } catch (error) {
       return { problem: engineMessage(error) };
     }
-  });
+    // The user's SQL is bound here, before any run: the sealed engine (./engine.ts).
+  }, 'sealed');
 }
 
 async function createEmpty(connection: DuckDBConnection, name: string, columns: readonly ColumnType[]): Promise<void> {

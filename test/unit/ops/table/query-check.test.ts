@@ -67,4 +67,9 @@ describe('table queries checked before a run', () => {
     );
     expect(problems.join('\n')).not.toMatch(/LINE 1/);
   });
+
+  it("a query that reads a local file is a problem before the run (the check binds it in the engine that reaches no file)", async () => {
+    const problems = await problemsOf([withSource(), { id: 's', op: 'table.sql', deps: ['r'], args: { query: "SELECT * FROM input0, read_text('/etc/hostname')" } }]);
+    expect(problems).toEqual([expect.stringMatching(/^task s \(table\.sql\): .*file system operations are disabled/)]);
+  });
 });

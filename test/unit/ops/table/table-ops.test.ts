@@ -79,6 +79,26 @@ describe('table ops', () => {
     await expect(run('table.filter', [trips()], { where: [{ column: 'nope', op: '=', value: 1 }] })).rejects.toThrow(/nope/);
   });
 
+  it('table.sql reaches no file: read_text, glob and the file readers are refused, and access cannot be turned back on', async () => {
+    for (const query of [
+      "SELECT * FROM read_text('package.json')",
+      "SELECT count(*) FROM glob('*')",
+      "SELECT * FROM read_csv('package.json')",
+      "SELECT * FROM input0, (SELECT count(*) FROM 'package.json')",
+    ]) {
+      await expect(run('table.sql', [trips()], { query }), query).rejects.toThrow(/file system operations are disabled/);
+    }
+    await expect(run('table.sql', [trips()], { query: 'SET enable_external_access = true' })).rejects.toThrow(/Cannot change configuration option/);
+    // Queries over the inputs still run; and files named by table.write / table.read (their own
+    // engine) are still reached in the same process.
+    expect(rows(await run('table.sql', [trips()], { query: 'SELECT count(*)::INTEGER AS n FROM input0' }))).toEqual([{ n: 5 }]);
+    const path = join(dir, 'after-sealed.csv');
+    await run('table.write', [trips()], { target: path });
+    const read = registry.get('table.read');
+    const [value] = await read.run([], read.args.parse({ source: path, columns: ['id'] }));
+    expect((value as { table: Table }).table.numRows).toBe(5);
+  });
+
   it('table.concat shares the inputs record batches (zero-copy) and refuses different columns', async () => {
     const a = trips();
     const out = await run('table.concat', [a, trips()], {});
