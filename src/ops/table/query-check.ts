@@ -52,10 +52,32 @@ export async function checkTableQueries(spec: DagSpec, sources: TaskSchemas, rep
     const described = await describeQuery(query, tableNamesOf(task, known.length), known);
     if (described === undefined) continue;
     if ('problem' in described) report(task, described.problem);
-    else schemas.set(task.id, described.columns);
+    else {
+      schemas.set(task.id, described.columns);
+      if (task.op === 'table.project') for (const problem of await derivedBeyondUses(task, known[0]!)) report(task, problem);
+    }
   }
   // In the order the DAG lists its tasks, as the other checks report theirs.
   return found.sort((a, b) => a.at - b.at).map((f) => f.problem);
+}
+
+/**
+ * Pushdown reads, for a derived column, only the columns its `uses` names: an expression that reads
+ * another would bind here over the whole input and fail only in the run. So each derived column is
+ * bound once more over just its `uses` columns.
+ */
+async function derivedBeyondUses(task: TaskSpec, input: readonly ColumnType[]): Promise<string[]> {
+  const parsed = ProjectArgs.safeParse(task.args ?? {});
+  if (!parsed.success) return [];
+  const problems: string[] = [];
+  for (const derived of parsed.data.derive) {
+    const uses = new Set(derived.uses);
+    const described = await describeQuery(projectQuery('"input"', { columns: [], derive: [derived] }), ['input'], [input.filter((c) => uses.has(c.name))]);
+    if (described !== undefined && 'problem' in described) {
+      problems.push(`derived column "${derived.as}" reads more than its uses [${derived.uses.join(', ')}] (pushdown reads only those): ${described.problem}`);
+    }
+  }
+  return problems;
 }
 
 /** The names a task's inputs are loaded under when it runs (./run-query.ts, ./transform-ops.ts). */

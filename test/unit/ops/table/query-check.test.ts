@@ -68,6 +68,14 @@ describe('table queries checked before a run', () => {
     expect(problems.join('\n')).not.toMatch(/LINE 1/);
   });
 
+  it('a derived column reading a column its uses does not name is a problem (pushdown would drop that column)', async () => {
+    const problems = await problemsOf([
+      withSource(),
+      { id: 'p', op: 'table.project', deps: ['r'], args: { columns: ['zone'], derive: [{ as: 'h', sql: 'hour(ts)', uses: ['fare'] }, { as: 'ok', sql: 'fare * 2', uses: ['fare'] }] } },
+    ]);
+    expect(problems).toEqual([expect.stringMatching(/^task p \(table\.project\): derived column "h" reads more than its uses \[fare\] \(pushdown reads only those\): Binder Error: Referenced column "ts" not found/)]);
+  });
+
   it("a query that reads a local file is a problem before the run (the check binds it in the engine that reaches no file)", async () => {
     const problems = await problemsOf([withSource(), { id: 's', op: 'table.sql', deps: ['r'], args: { query: "SELECT * FROM input0, read_text('/etc/hostname')" } }]);
     expect(problems).toEqual([expect.stringMatching(/^task s \(table\.sql\): .*file system operations are disabled/)]);
