@@ -11,6 +11,7 @@ import { DEFAULT_TIERS } from '../plan/tiers.js';
 import { runDagFromSpec } from '../model/compiled-dag.js';
 import { pricedTableDag } from '../ops/table/table-dag.js';
 import { loadOps, type OpsOption } from './load-ops.js';
+import { optionsObject, shown, wholeNumberOption } from './option-checks.js';
 
 export interface PlanOptions extends OpsOption {
   /** A built-in planner's name (uniform, nonuniform, heft, random) or a PlanningAlgorithm object. */
@@ -29,18 +30,22 @@ export interface PlanOptions extends OpsOption {
 
 /** Plans a DAG ahead of time: validates it, runs the planner, checks the plan; the annotated DAG. */
 export async function plan(dag: unknown, options: PlanOptions = {}): Promise<AnnotatedDag> {
-  const { registry } = await loadOps(options);
+  const given = optionsObject(options, 'plan');
+  const algorithm = plannerOf(given.planner ?? 'uniform');
+  const maxWorkers = wholeNumberOption(given.maxWorkers, 'maxWorkers', 1);
+  const { registry } = await loadOps(given);
   const result = validateDag(dag, registry);
   if (!result.ok) throw new DagValidationError(result.problems, 'dag');
-  const priced = await pricedTableDag({ spec: result.spec, model: result.dag, dag: runDagFromSpec(result.spec) }, registry, { pushdown: options.pushdown ?? true });
-  const algorithm = plannerOf(options.planner ?? 'uniform');
-  const sla = resolveSla(options.sla ?? 'median');
-  const metadata = predictorForDag(priced.model, priced.registry, options.history ?? emptyHistory(), { defaultSla: sla });
-  return planDag(priced.model, algorithm, { metadata, sla, tiers: options.tiers ?? DEFAULT_TIERS, ...(options.maxWorkers === undefined ? {} : { maxWorkers: options.maxWorkers }) });
+  const priced = await pricedTableDag({ spec: result.spec, model: result.dag, dag: runDagFromSpec(result.spec) }, registry, { pushdown: given.pushdown ?? true });
+  const sla = resolveSla(given.sla ?? 'median');
+  const metadata = predictorForDag(priced.model, priced.registry, given.history ?? emptyHistory(), { defaultSla: sla });
+  return planDag(priced.model, algorithm, { metadata, sla, tiers: given.tiers ?? DEFAULT_TIERS, ...(maxWorkers === undefined ? {} : { maxWorkers }) });
 }
 
-function plannerOf(planner: string | PlanningAlgorithm): PlanningAlgorithm {
-  if (typeof planner !== 'string') return planner;
+/** A built-in planner by name, or a PlanningAlgorithm as given (an object with a `plan` method). */
+function plannerOf(planner: unknown): PlanningAlgorithm {
+  if (typeof planner === 'object' && planner !== null && typeof (planner as Partial<PlanningAlgorithm>).plan === 'function') return planner as PlanningAlgorithm;
+  if (typeof planner !== 'string') throw new BadInputError(`planner must be a built-in planner's name or a PlanningAlgorithm (an object with a plan method), got ${shown(planner)}`);
   const builtin = Object.hasOwn(BUILTIN_PLANNERS, planner) ? BUILTIN_PLANNERS[planner] : undefined;
   if (!builtin) throw new BadInputError(`unknown planner "${planner}": built-in planners are ${BUILTIN_PLANNER_NAMES.filter((name) => name !== 'wukong').join(', ')}, or pass a PlanningAlgorithm`);
   return builtin;

@@ -1,11 +1,12 @@
 import { BadInputError } from '../model/errors.js';
 import { runDagFromSpec } from '../model/compiled-dag.js';
-import { DEFAULT_WUKONG_OPTIONS, type WukongOptions } from '../model/wukong-options.js';
-import { BUILTIN_PROFILES, type CostProfile, type StoreKind } from '../cost/profile.js';
+import type { WukongOptions } from '../model/wukong-options.js';
+import { builtinProfile, BUILTIN_PROFILES, type CostProfile, type StoreKind } from '../cost/profile.js';
 import { simulate as simulateRun, type SimulationResult } from '../sim/simulator.js';
 import { createCostModelEstimator } from '../sim/cost-model-estimator.js';
 import { pricedTableDag } from '../ops/table/table-dag.js';
 import { loadOps, type OpsOption } from './load-ops.js';
+import { optionsObject, shown, wukongOptionsOf } from './option-checks.js';
 import { validDagOrAnnotated } from './validate.js';
 
 export interface SimulateOptions extends OpsOption {
@@ -29,22 +30,40 @@ export interface SimulateOptions extends OpsOption {
  * profile's kernel rates, then DAG hints, then defaults (never from recorded history).
  */
 export async function simulate(dag: unknown, options: SimulateOptions = {}): Promise<SimulationResult> {
-  const { registry } = await loadOps(options);
+  const given = optionsObject(options, 'simulate');
+  const profile = profileOf(given.profile);
+  const storeKind = storeKindOf(given.store);
+  const wukong = wukongOptionsOf(given.wukong);
+  const { registry } = await loadOps(given);
   const { spec, model, plan } = validDagOrAnnotated(dag, registry);
-  const profile = typeof options.profile === 'object' ? options.profile : BUILTIN_PROFILES[options.profile ?? 'aws'];
-  if (!profile) throw new BadInputError(`unknown profile "${String(options.profile)}": built-in profiles are ${Object.keys(BUILTIN_PROFILES).join(', ')}`);
-  const priced = await pricedTableDag({ spec, model, dag: runDagFromSpec(spec) }, registry, { pushdown: options.pushdown ?? true });
-  const seed = options.seed ?? 1;
+  const priced = await pricedTableDag({ spec, model, dag: runDagFromSpec(spec) }, registry, { pushdown: given.pushdown ?? true });
+  const seed = given.seed ?? 1;
   return simulateRun({
     dag: priced.dag,
-    wukong: { ...DEFAULT_WUKONG_OPTIONS, ...options.wukong },
+    wukong,
     profile,
     estimator: createCostModelEstimator(priced.model, priced.registry, profile),
     seed,
-    memoryMb: options.memoryMb ?? 3008,
-    storeKind: options.store ?? 'redis',
+    memoryMb: given.memoryMb ?? 3008,
+    storeKind,
     runId: `sim-${seed}`,
     dagName: priced.spec.name ?? 'dag',
     ...(plan ? { plan } : {}),
   });
+}
+
+/** A CostProfile as given, or a built-in one by name (its own property: `toString` names none). */
+function profileOf(profile: SimulateOptions['profile']): CostProfile {
+  if (typeof profile === 'object' && profile !== null) return profile;
+  const builtin = typeof profile === 'string' || profile === undefined ? builtinProfile(profile ?? 'aws') : undefined;
+  if (!builtin) throw new BadInputError(`unknown profile ${shown(profile)}: built-in profiles are ${Object.keys(BUILTIN_PROFILES).join(', ')}, or pass a CostProfile`);
+  return builtin;
+}
+
+/** The store the simulated executors use: one of the profile's stores. */
+function storeKindOf(store: unknown): StoreKind {
+  const kinds: readonly StoreKind[] = ['redis', 's3'];
+  if (store === undefined) return 'redis';
+  if (!kinds.includes(store as StoreKind)) throw new BadInputError(`store must be ${kinds.join(' or ')}, got ${shown(store)}`);
+  return store as StoreKind;
 }

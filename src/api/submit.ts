@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { Value } from '../data/value.js';
 import { MB_PER_VCPU } from '../model/cost-model.js';
+import { BadInputError } from '../model/errors.js';
 import type { Plan } from '../model/annotated-dag.js';
 import { buildRunReport, type RunReport } from '../report/run-report.js';
 import { openEmbedded, type EmbeddedBackend, type EmbeddedOutcome } from '../runtime/embedded/embedded-backend.js';
@@ -10,9 +11,10 @@ import type { RunDag } from '../model/run-spec.js';
 import type { OpRegistry } from '../ops/registry.js';
 import { runDagFromSpec } from '../model/compiled-dag.js';
 import { DEFAULT_TTL_SECONDS } from '../storage/coordinator.js';
-import { DEFAULT_WUKONG_OPTIONS, type WukongOptions } from '../model/wukong-options.js';
+import type { WukongOptions } from '../model/wukong-options.js';
 import { checkTableSources } from '../ops/table/table-dag.js';
 import { loadOps, type OpsOption } from './load-ops.js';
+import { optionsObject, positiveMsOption, shown, taskTimeoutOption, wholeNumberOption, wukongOptionsOf } from './option-checks.js';
 import { validDagOrAnnotated } from './validate.js';
 
 /** What one run takes: the WUKONG options, its bounds, and whether table reads get pushdown. */
@@ -66,9 +68,12 @@ const MEMORY_STORES = { coordinator: { kind: 'memory' }, intermediate: { kind: '
  * start for this run and end with it (`openSession` keeps them for many).
  */
 export async function submit(dag: unknown, options: SubmitOptions = {}): Promise<SubmitResult> {
-  const { registry, modulePaths } = await loadOps(options);
-  const prepared = await prepareRun(dag, registry, options);
-  const { backend, threads } = await openThreads(modulePaths, options);
+  const given = optionsObject(options, 'submit');
+  const threads = threadsOf(given);
+  const run = checkedRunOptions(given);
+  const { registry, modulePaths } = await loadOps(given);
+  const prepared = await prepareRun(dag, registry, run);
+  const backend = await openThreads(modulePaths, threads);
   try {
     return resultOf(await backend.run(prepared.request), prepared, threads);
   } finally {
@@ -82,11 +87,13 @@ export async function submit(dag: unknown, options: SubmitOptions = {}): Promise
  * V8's compiling of fresh threads. Call `close` when done.
  */
 export async function openSession(options: SessionOptions = {}): Promise<Session> {
-  const { registry, modulePaths } = await loadOps(options);
-  const { backend, threads } = await openThreads(modulePaths, options);
+  const given = optionsObject(options, 'openSession');
+  const threads = threadsOf(given);
+  const { registry, modulePaths } = await loadOps(given);
+  const backend = await openThreads(modulePaths, threads);
   return {
     async submit(dag, runOptions = {}) {
-      const prepared = await prepareRun(dag, registry, runOptions);
+      const prepared = await prepareRun(dag, registry, checkedRunOptions(optionsObject(runOptions, 'session.submit')));
       return resultOf(await backend.run(prepared.request), prepared, threads);
     },
     close: () => backend.close(),
@@ -94,9 +101,30 @@ export async function openSession(options: SessionOptions = {}): Promise<Session
 }
 
 /** The embedded backend's threads, loading the user op modules, on memory stores. */
-async function openThreads(modulePaths: readonly string[], options: SessionOptions): Promise<{ backend: EmbeddedBackend; threads: number }> {
-  const threads = options.threads ?? availableParallelism();
-  return { backend: await openEmbedded({ threads, stores: MEMORY_STORES, invokeConcurrency: 64, opModules: modulePaths }), threads };
+function openThreads(modulePaths: readonly string[], threads: number): Promise<EmbeddedBackend> {
+  return openEmbedded({ threads, stores: MEMORY_STORES, invokeConcurrency: 64, opModules: modulePaths });
+}
+
+function threadsOf(options: SessionOptions): number {
+  return wholeNumberOption(options.threads, 'threads', 1) ?? availableParallelism();
+}
+
+/** A run's options, checked and defaulted before anything runs (a bad one would fail every executor). */
+interface CheckedRunOptions {
+  readonly wukong: WukongOptions;
+  readonly deadlineMs: number;
+  readonly taskTimeoutMs: number;
+  readonly pushdown: boolean;
+}
+
+function checkedRunOptions(options: RunOptions): CheckedRunOptions {
+  if (options.pushdown !== undefined && typeof options.pushdown !== 'boolean') throw new BadInputError(`pushdown must be true or false, got ${shown(options.pushdown)}`);
+  return {
+    wukong: wukongOptionsOf(options.wukong),
+    deadlineMs: positiveMsOption(options.deadlineMs, 'deadlineMs', 30 * 60_000),
+    taskTimeoutMs: taskTimeoutOption(options.taskTimeoutMs, 15 * 60_000),
+    pushdown: options.pushdown ?? true,
+  };
 }
 
 interface PreparedRun {
@@ -108,16 +136,16 @@ interface PreparedRun {
 }
 
 /** Validates the DAG (and its plan, if annotated) and checks its table sources; nothing runs. */
-async function prepareRun(dag: unknown, registry: OpRegistry, options: RunOptions): Promise<PreparedRun> {
+async function prepareRun(dag: unknown, registry: OpRegistry, options: CheckedRunOptions): Promise<PreparedRun> {
   const { spec: validSpec, plan } = validDagOrAnnotated(dag, registry);
-  const { spec } = await checkTableSources(validSpec, { pushdown: options.pushdown ?? true });
+  const { spec } = await checkTableSources(validSpec, { pushdown: options.pushdown });
   const runDag = runDagFromSpec(spec);
-  const wukong = { ...DEFAULT_WUKONG_OPTIONS, ...options.wukong };
+  const { wukong, taskTimeoutMs, deadlineMs } = options;
   const request: RunRequest = {
-    spec: { dag: spec, wukong, progressIntervalMs: 0, taskTimeoutMs: options.taskTimeoutMs ?? 15 * 60_000, ...(plan ? { plan } : {}) },
+    spec: { dag: spec, wukong, progressIntervalMs: 0, taskTimeoutMs, ...(plan ? { plan } : {}) },
     dag: runDag,
     outputRefs: runDag.outputRefs(),
-    deadlineMs: options.deadlineMs ?? 30 * 60_000,
+    deadlineMs,
   };
   return { request, spec, runDag, plan, wukong };
 }

@@ -7,6 +7,7 @@ import type { OpRegistry } from '../ops/registry.js';
 import { DEFAULT_TIERS } from '../plan/tiers.js';
 import { validatePlan } from '../plan/validate-plan.js';
 import { loadOps, type OpsOption } from './load-ops.js';
+import { issuesOf, optionsObject } from './option-checks.js';
 
 /**
  * Validates DAG JSON (an object, as parsed) against the schema and the ops (built-ins plus
@@ -14,7 +15,7 @@ import { loadOps, type OpsOption } from './load-ops.js';
  * listing every problem (`error.problems`, each naming the task ids involved).
  */
 export async function validate(dag: unknown, options: OpsOption = {}): Promise<{ spec: DagSpec; model: Dag }> {
-  const { registry } = await loadOps(options);
+  const { registry } = await loadOps(optionsObject(options, 'validate'));
   return validDag(dag, registry);
 }
 
@@ -26,7 +27,7 @@ export async function validate(dag: unknown, options: OpsOption = {}): Promise<{
 export function validDagOrAnnotated(json: unknown, registry: OpRegistry): { spec: DagSpec; model: Dag; plan: Plan | undefined } {
   if (!looksAnnotated(json)) return { ...validDag(json, registry), plan: undefined };
   const parsed = AnnotatedDagSchema.safeParse(json);
-  if (!parsed.success) throw new BadInputError(`not an annotated DAG: ${parsed.error.issues[0]?.message ?? 'bad plan'}`);
+  if (!parsed.success) throw new BadInputError(`not an annotated DAG: ${issuesOf(parsed.error)}`);
   const { plan } = parsed.data;
   const valid = validDag(parsed.data.dag, registry);
   validatePlan(valid.model, plan, { tiers: DEFAULT_TIERS, source: 'dag' });

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,10 +11,16 @@ import { BadInputError, DagValidationError, openSession, plan, simulate, submit,
 const dir = mkdtempSync(join(tmpdir(), 'wk-api-'));
 const ROOT = process.cwd();
 const opModule = join(dir, 'api-ops.mjs');
+// Each executor thread that loads the module adds a line: how the tests see that no thread started.
+const threadLoads = join(dir, 'thread-loads.txt');
+const threadsStarted = () => (existsSync(threadLoads) ? readFileSync(threadLoads, 'utf8').split('\n').length - 1 : 0);
 writeFileSync(
   opModule,
   `import { defineOp } from '${join(ROOT, 'dist/src/api/index.js')}';
 import { z } from '${join(ROOT, 'node_modules/zod/index.js')}';
+import { appendFileSync } from 'node:fs';
+import { isMainThread } from 'node:worker_threads';
+if (!isMainThread) appendFileSync(${JSON.stringify(threadLoads)}, 'loaded\\n');
 export default defineOp({ name: 'apitest.add-one', description: 'adds one', args: z.object({ by: z.number().default(1) }).strict(), arity: { min: 1, max: 1 }, outputs: 1,
   run: ([m], args) => [{ kind: 'matrix', rows: m.rows, cols: m.cols, data: m.data.map((x) => x + args.by) }], shape: ([s]) => [s] });
 `,
@@ -26,6 +32,9 @@ const dag = {
     { id: 'b', op: 'apitest.add-one', args: { by: 10 }, deps: ['a'], hints: { durationMs: 40 } },
   ],
 };
+const builtinDag = { name: 'builtin', tasks: [dag.tasks[0]] };
+/** Options a JavaScript caller may pass that the types would refuse. */
+const untyped = (options: Record<string, unknown>): never => options as never;
 
 describe('the library API with a user op module', () => {
   it('validate knows the user op; an unknown one rejects with every problem, naming the closest op', async () => {
@@ -40,7 +49,9 @@ describe('the library API with a user op module', () => {
   });
 
   it('submit runs the user op on executor threads and returns its outputs and report', async () => {
+    const before = threadsStarted();
     const result = await submit(dag, { ops: [opModule], threads: 1 });
+    expect(threadsStarted()).toBe(before + 1);
     expect(result.failure).toBeUndefined();
     const b = result.outputs.get('b');
     expect(b?.kind === 'matrix' && [...b.data]).toEqual([14, 14, 14, 14]);
@@ -91,5 +102,85 @@ describe('the library API with a user op module', () => {
       await expect(call(malformed)).rejects.toThrow(/^not an annotated DAG: /);
       await expect(call(missing)).rejects.toThrow(/\bb\b/);
     }
+  });
+});
+
+describe('the library API refuses bad options with BadInputError naming the option, before anything runs', () => {
+  it.each([
+    [{ deadlineMs: 0 }, /deadlineMs .*got 0$/],
+    [{ deadlineMs: -5 }, /deadlineMs .*got -5$/],
+    [{ deadlineMs: Number.NaN }, /deadlineMs .*got NaN$/],
+    [{ deadlineMs: '1m' }, /deadlineMs .*got "1m"$/],
+    [{ taskTimeoutMs: 0 }, /taskTimeoutMs .*got 0$/],
+    [{ taskTimeoutMs: -1 }, /taskTimeoutMs .*got -1$/],
+    [{ taskTimeoutMs: 'x' }, /taskTimeoutMs .*got "x"$/],
+    // Past Node's longest timer, setTimeout fires at once: every async op would time out.
+    [{ taskTimeoutMs: 2 ** 31 }, /taskTimeoutMs must be at most 2147483647/],
+    [{ wukong: { clustering: 'yes' } }, /^wukong: Unrecognized key: "clustering"/],
+    [{ wukong: { delayedIo: 'no' } }, /^wukong\.delayedIo: /],
+    [{ threads: 0 }, /threads .*got 0$/],
+    [{ threads: 1.5 }, /threads .*got 1\.5$/],
+    [{ threads: 'two' }, /threads .*got "two"$/],
+  ])('submit %j rejects without starting a thread', async (options, message) => {
+    const before = threadsStarted();
+    const error = await submit(dag, untyped({ ops: [opModule], threads: 1, ...options })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BadInputError);
+    expect((error as Error).message).toMatch(message);
+    expect(threadsStarted()).toBe(before);
+  });
+
+  it("a session's submit refuses bad run options and runs the next submit", async () => {
+    const session = await openSession({ threads: 1 });
+    try {
+      for (const [options, message] of [
+        [{ deadlineMs: -5 }, /deadlineMs/],
+        [{ taskTimeoutMs: 'x' }, /taskTimeoutMs/],
+        [{ wukong: { clustering: 'yes' } }, /clustering/],
+      ] as const) {
+        const error = await session.submit(builtinDag, untyped(options)).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(BadInputError);
+        expect((error as Error).message).toMatch(message);
+      }
+      expect((await session.submit(builtinDag)).ok).toBe(true);
+    } finally {
+      await session.close();
+    }
+    await expect(openSession(untyped({ threads: -1 }))).rejects.toThrow(/threads .*got -1$/);
+  });
+
+  it.each([
+    [{ profile: 'toString' }, /profile "toString"/],
+    [{ profile: '__proto__' }, /profile "__proto__"/],
+    [{ store: 'dynamo' }, /store must be redis or s3, got "dynamo"/],
+    [{ wukong: { clustering: 'yes' } }, /^wukong: Unrecognized key: "clustering"/],
+  ])('simulate %j rejects', async (options, message) => {
+    const error = await simulate(builtinDag, untyped(options)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BadInputError);
+    expect((error as Error).message).toMatch(message);
+  });
+
+  it.each([
+    [{ maxWorkers: 0 }, /maxWorkers .*got 0$/],
+    [{ maxWorkers: -3 }, /maxWorkers .*got -3$/],
+    [{ maxWorkers: 'two' }, /maxWorkers .*got "two"$/],
+    [{ planner: 42 }, /planner must be .*got 42$/],
+  ])('plan %j rejects before planning', async (options, message) => {
+    const error = await plan(builtinDag, untyped(options)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BadInputError);
+    expect((error as Error).message).toMatch(message);
+  });
+
+  it('ops may be one path; null options are none; anything else as ops rejects', async () => {
+    const { spec } = await validate(dag, { ops: opModule });
+    expect(spec.tasks.map((t) => t.op)).toContain('apitest.add-one');
+    expect((await validate(builtinDag, null as never)).spec.tasks).toHaveLength(1);
+    await expect(validate(dag, untyped({ ops: 42 }))).rejects.toThrow(/^ops must be an op module path or a list of them, got 42$/);
+    await expect(validate(dag, untyped({ ops: [opModule, 7] }))).rejects.toBeInstanceOf(BadInputError);
+  });
+
+  it('a malformed annotated DAG names the bad field', async () => {
+    const error = await simulate({ dag: builtinDag, plan: {} }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BadInputError);
+    expect((error as Error).message).toMatch(/^not an annotated DAG: plan\.algorithm: /);
   });
 });
