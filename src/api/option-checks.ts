@@ -1,5 +1,6 @@
 import type { ZodError } from 'zod';
 import { BadInputError } from '../model/errors.js';
+import { MAX_TIMER_MS } from '../model/limits.js';
 import { DEFAULT_WUKONG_OPTIONS, WukongOptionsSchema, type WukongOptions } from '../model/wukong-options.js';
 
 /**
@@ -8,11 +9,6 @@ import { DEFAULT_WUKONG_OPTIONS, WukongOptionsSchema, type WukongOptions } from 
  * throws BadInputError naming the option and its value (as the CLI names the flag).
  */
 
-/**
- * The longest timer Node keeps: a longer setTimeout fires after 1 ms instead (TimeoutOverflowWarning),
- * so a longer task timeout would fail every async op at once.
- */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** An options argument: absent or null means none; anything but an object is refused. */
 export function optionsObject<T extends object>(options: T | null | undefined, call: string): T | Record<string, never> {

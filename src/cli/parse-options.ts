@@ -1,4 +1,5 @@
 import { BadInputError } from '../model/errors.js';
+import { MAX_TIMER_MS } from '../model/limits.js';
 
 /** Parses an integer flag, naming the flag when the value is bad. */
 export function parseIntegerOption(text: string | undefined, flag: string, fallback: number, min = 0): number {
@@ -10,6 +11,13 @@ export function parseIntegerOption(text: string | undefined, flag: string, fallb
 }
 
 /** Parses durations like `500ms`, `90s`, `10m`, `2h` (a bare number is seconds) into ms. */
+/** A duration a timer waits for (--task-timeout): at most what a Node timer can wait (model/limits.ts). */
+export function parseTimerDuration(text: string, flag: string): number {
+  const ms = parseDuration(text, flag);
+  if (ms > MAX_TIMER_MS) throw new BadInputError(`${flag} must be at most ${MAX_TIMER_MS} ms (about 24.8 days, the longest Node timer), got "${text}"`);
+  return ms;
+}
+
 export function parseDuration(text: string, flag: string): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(text.trim());
   if (!match) throw new BadInputError(`${flag} must be a duration like 500ms, 90s, 10m, 2h; got "${text}"`);

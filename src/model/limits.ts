@@ -14,6 +14,13 @@ export const MAX_TASKS_PER_DAG = 1_000_000;
  */
 export const MAX_OUTPUT_BYTES_PER_TASK = 2 ** 31 - 1;
 
+/**
+ * The longest timer Node keeps: a longer setTimeout fires after 1 ms instead (TimeoutOverflowWarning),
+ * so a longer task timeout would fail every async op at once. Task timeouts are checked against it
+ * (CLI --task-timeout, the library's taskTimeoutMs).
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** Lambda's async invocation payload limit (the emulator enforces it; inline budgets stay far below). */
 export const LAMBDA_ASYNC_PAYLOAD_BYTES = 1024 * 1024;
 

@@ -63,4 +63,8 @@ describe('flags that do not apply are refused (e2e)', () => {
     expectRefused(['bench', '--no-metadata', '--embedded-size', 'large'], /^wukong: --embedded-size must be small, medium; got "large"$/m);
     expectRefused(['bench', '--no-metadata', '--mode', 'embedded', '--sim-size', 'huge'], /^wukong: --sim-size must be paper, small, medium, large; got "huge"$/m);
   });
+
+  it('a --task-timeout longer than a Node timer can wait (24.8 days) is refused, not run with a 1 ms timer', () => {
+    expectRefused(['submit', DIAMOND, '--no-metadata', '--task-timeout', '30d'], /^wukong: --task-timeout must be at most 2147483647 ms \(about 24\.8 days, the longest Node timer\), got "30d"$/m);
+  });
 });

@@ -13,7 +13,7 @@ import { invalidDagJson } from '../invalid-dag-json.js';
 import { refuseWukongFlagsInPlannedMode, WUKONG_OPTION_GROUP, type WukongFlags } from '../wukong-flags.js';
 import { WUKONG_PLANNER_NAME } from '../../plan/planner-names.js';
 import { withOptionGroup } from '../option-group.js';
-import { parseDuration, parseIntegerOption } from '../parse-options.js';
+import { parseDuration, parseIntegerOption, parseTimerDuration } from '../parse-options.js';
 import { loadPlannedInput } from '../planned-input.js';
 import { PLANNER_OPTION_GROUP, type PlannerFlags } from '../planner-flags.js';
 import { OUTPUT_OPTION_GROUP, type OutputFlags } from '../output-flags.js';
@@ -89,7 +89,7 @@ async function submit(file: string, flags: SubmitFlags, command: Command): Promi
   const wukong = WUKONG_OPTION_GROUP.fromFlags(flags);
   const threads = parseIntegerOption(flags.workers, '--workers', cpus().length, 1);
   const deadlineMs = parseDuration(flags.deadline, '--deadline');
-  const taskTimeoutMs = parseDuration(flags.taskTimeout, '--task-timeout');
+  const taskTimeoutMs = parseTimerDuration(flags.taskTimeout, '--task-timeout');
   const costMemoryMb = parseIntegerOption(flags.costMemoryMb, '--cost-memory-mb', DEFAULT_COST_MEMORY_MB, 128);
   const stores = STORE_OPTION_GROUP.fromFlags(flags);
   const output = OUTPUT_OPTION_GROUP.fromFlags(flags);
