@@ -46,9 +46,12 @@ describe('table sources on the CLI (e2e)', () => {
     ['unknown join key', [read, { ...read, id: 's' }, { id: 'j', op: 'table.join', deps: ['r', 's'], args: { on: [{ left: 'zone_id', right: 'zone' }] } }], /task j \(table\.join\): Binder Error: Table "right" does not have a column named "zone"/],
     ['unknown column in SQL', [read, { id: 'q', op: 'table.sql', deps: ['r'], args: { query: 'SELECT borough FROM input0' } }], /task q \(table\.sql\): Binder Error: Referenced column "borough" not found/],
     ['unknown table in SQL', [read, { id: 'q', op: 'table.sql', deps: ['r'], args: { query: 'SELECT * FROM zones' } }], /task q \(table\.sql\): Catalog Error: Table with name zones does not exist/],
-  ])('%s: validate exits 2 naming the task (submit too, before running, for a missing source and a filter)', (name, tasks, message) => {
+    ['a file read in SQL', [read, { id: 'q', op: 'table.sql', deps: ['r'], args: { query: "SELECT * FROM input0, read_text('/etc/hostname')" } }], /task q \(table\.sql\): .*file system operations are disabled/],
+    ['a derived column reading beyond its uses', [read, { id: 'p', op: 'table.project', deps: ['r'], args: { columns: ['name'], derive: [{ as: 'h', sql: 'zone_id + 1', uses: ['name'] }] } }], /task p \(table\.project\): derived column "h" reads more than its uses \[name\]/],
+    ['a sink in a missing directory', [read, { id: 'w', op: 'table.write', deps: ['r'], args: { target: join(dir, 'no-dir', 'out.parquet') } }], /task w \(table\.write\): .*out\.parquet: no such directory .*no-dir$/m],
+  ])('%s: validate exits 2 naming the task (submit too, before running, for a missing source, a filter and a sink)', (name, tasks, message) => {
     const file = dagFile(name.replaceAll(' ', '-'), tasks);
-    for (const command of name === 'missing source' || name === 'unknown column in a filter' ? ['validate', 'submit'] : ['validate']) {
+    for (const command of ['missing source', 'unknown column in a filter', 'a sink in a missing directory'].includes(name) ? ['validate', 'submit'] : ['validate']) {
       const run = wukong([command, file]);
       expect(run.code, `${command}: ${run.stderr}`).toBe(2);
       expect(run.stderr).toMatch(message);

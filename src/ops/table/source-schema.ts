@@ -1,3 +1,5 @@
+import { stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import type { DagSpec } from '../../model/dag-schema.js';
 import { alignedForArrow } from '../../data/codec.js';
@@ -48,6 +50,9 @@ export async function inspectTableSources(spec: DagSpec, options: { withShapes?:
       } catch (error) {
         problems.push(`task ${task.id} (table.read): ${(error as Error).message}`);
       }
+    } else if (task.op === 'table.write') {
+      const problem = await sinkDirectoryProblem((task.args as { target?: unknown } | undefined)?.target);
+      if (problem) problems.push(`task ${task.id} (table.write): ${problem}`);
     } else if (task.op === 'table.sql') {
       const query = (task.args as { query?: unknown } | undefined)?.query;
       if (typeof query === 'string') {
@@ -62,6 +67,20 @@ export async function inspectTableSources(spec: DagSpec, options: { withShapes?:
   // The transforms' queries bound over the sources' schemas: unknown columns, SQL that does not bind.
   problems.push(...(await checkTableQueries(spec, types, reported)));
   return { schemas, problems, shapes };
+}
+
+/**
+ * A local sink whose directory is not there fails only when its task runs, after the writes of
+ * other tasks (a user audit): it is bad input before the run instead. S3 sinks are left to the run.
+ */
+async function sinkDirectoryProblem(target: unknown): Promise<string | undefined> {
+  if (typeof target !== 'string') return undefined; // validation names bad args
+  const location = parseLocation(target);
+  if (typeof location === 'string' || location.kind !== 'file') return undefined;
+  const directory = dirname(location.path);
+  const stats = await stat(directory).catch(() => undefined);
+  if (!stats) return `${target}: no such directory ${directory}`;
+  return stats.isDirectory() ? undefined : `${target}: ${directory} is not a directory`;
 }
 
 /**
