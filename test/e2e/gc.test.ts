@@ -66,5 +66,15 @@ describe('wukong gc (e2e, real redis-server)', () => {
     expect(wukong(['gc', '--run', 'x']).code).toBe(2);
     expect(wukong(['gc', '--redis', redis.url]).code).toBe(2);
     expect(wukong(['gc', '--redis', redis.url, '--older-than', 'soon']).stderr).toMatch(/--older-than must be a duration/);
+    // An option where the id belongs is not taken for the id.
+    const optionAsId = wukong(['gc', '--redis', redis.url, '--run', '--force']);
+    expect(optionAsId.code).toBe(2);
+    expect(optionAsId.stderr).toBe('wukong: --run needs a run id, got the option "--force"\n');
+  });
+
+  it('a run id with nothing stored says so, not "removed"', () => {
+    const result = wukong(['gc', '--run', 'no-such-run', '--redis', redis.url]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('run no-such-run: nothing to remove (no keys or objects of that run)\n');
   });
 });

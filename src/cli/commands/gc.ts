@@ -29,6 +29,8 @@ export function registerGcCommand(program: Command): void {
     .action(async (flags: GcFlags) => {
       if (!flags.redis) throw new BadInputError('gc needs --redis URL: the embedded backend keeps nothing after a run');
       if (!flags.run && !flags.olderThan) throw new BadInputError('say which runs: --run ID or --older-than DURATION');
+      // `--run --force` would take "--force" as the run's id.
+      if (flags.run?.startsWith('-')) throw new BadInputError(`--run needs a run id, got the option "${flags.run}"`);
       const stores = await createExecutorStores(STORE_OPTION_GROUP.fromFlags(flags));
       try {
         const candidates = flags.run ? [flags.run] : runsOlderThan(await listRuns(stores.coordinator), parseDuration(flags.olderThan as string, '--older-than'), Date.now());
@@ -42,7 +44,11 @@ export function registerGcCommand(program: Command): void {
         const skippedLive = [...live.keys()];
         if (flags.json) process.stdout.write(`${JSON.stringify({ removed, ...(skippedLive.length > 0 ? { skippedLive } : {}) })}\n`);
         else {
-          for (const r of removed) process.stdout.write(`removed run ${r.runId}: ${r.coordinationKeys} keys, ${r.objects} objects\n`);
+          for (const r of removed) {
+            // A mistyped id removes nothing: say so rather than "removed".
+            const nothing = r.coordinationKeys === 0 && r.objects === 0;
+            process.stdout.write(nothing ? `run ${r.runId}: nothing to remove (no keys or objects of that run)\n` : `removed run ${r.runId}: ${r.coordinationKeys} keys, ${r.objects} objects\n`);
+          }
           for (const runId of skippedLive) process.stdout.write(`left live run ${runId} (add --force to remove it)\n`);
           if (removed.length === 0 && skippedLive.length === 0) process.stdout.write('no runs to remove\n');
         }
