@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import * as z from 'zod';
 import { BadInputError } from '../model/errors.js';
+import { StoreConfigSchema, type StoreConfig } from './store-config.js';
 
 /**
  * Where a deployed wukong lives on AWS: what `wukong config from-stack` writes from the CDK stack's
@@ -218,4 +219,24 @@ function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
       return `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${message}`;
     })
     .join('; ');
+}
+
+/**
+ * The stores a deployment's functions use, as a client reaches them: Redis for coordination, the
+ * bucket for intermediates (through the config's S3 endpoint and keys when it names local
+ * stand-ins). What a Lambda run's client and `wukong gc --lambda-config` open.
+ */
+export function lambdaStores(config: LambdaConfig, ttlSeconds: number): StoreConfig {
+  const s3Endpoint = config.endpoints?.s3;
+  return StoreConfigSchema.parse({
+    coordinator: { kind: 'redis', url: config.redisUrl },
+    intermediate: {
+      kind: 's3',
+      bucket: config.bucket,
+      region: config.region,
+      ...(s3Endpoint ? { endpoint: s3Endpoint, forcePathStyle: true } : {}),
+      ...(config.credentials ? { credentials: config.credentials } : {}),
+    },
+    ttlSeconds,
+  });
 }

@@ -6,8 +6,14 @@ import { createExecutorStores } from '../../runtime/store-factory.js';
 import { parseDuration } from '../parse-options.js';
 import { withOptionGroup } from '../option-group.js';
 import { STORE_OPTION_GROUP, type StoreFlags } from '../store-flags.js';
+import { lambdaConfigPath } from '../lambda-config-path.js';
+import { lambdaStores, loadLambdaConfig } from '../../runtime/lambda-config.js';
+import type { StoreConfig } from '../../runtime/store-config.js';
+import { DEFAULT_TTL_SECONDS } from '../../storage/coordinator.js';
 
 interface GcFlags extends StoreFlags {
+  /** true: the default path (.wukong/lambda.json); a string: that file. */
+  lambdaConfig?: string | true;
   run?: string;
   olderThan?: string;
   force?: boolean;
@@ -24,14 +30,16 @@ export function registerGcCommand(program: Command): void {
     redis: { description: 'the coordination store (and intermediates, without --s3-bucket)' },
     s3Bucket: { description: 'the intermediate store bucket (AWS_ENDPOINT_URL_S3 for a local server)' },
   })
+    .option('--lambda-config [file]', "a Lambda deployment's stores instead of --redis / --s3-bucket: its Redis and S3 bucket (default .wukong/lambda.json, as `local up` and `config from-stack` write it)")
     .option('--force', `remove runs whose client still follows them too (seen within ${LIVE_STALE_MS / 1000} s)`)
     .option('--json', 'print what was removed as JSON')
     .action(async (flags: GcFlags) => {
-      if (!flags.redis) throw new BadInputError('gc needs --redis URL: the embedded backend keeps nothing after a run');
+      if (flags.lambdaConfig !== undefined && (flags.redis || flags.s3Bucket)) throw new BadInputError('give --lambda-config or --redis / --s3-bucket, not both');
+      if (!flags.redis && flags.lambdaConfig === undefined) throw new BadInputError('gc needs --redis URL (and --s3-bucket for S3 intermediates), or --lambda-config for a Lambda deployment: the embedded backend keeps nothing after a run');
       if (!flags.run && !flags.olderThan) throw new BadInputError('say which runs: --run ID or --older-than DURATION');
       // `--run --force` would take "--force" as the run's id.
       if (flags.run?.startsWith('-')) throw new BadInputError(`--run needs a run id, got the option "${flags.run}"`);
-      const stores = await createExecutorStores(STORE_OPTION_GROUP.fromFlags(flags));
+      const stores = await createExecutorStores(await storesOf(flags));
       try {
         const candidates = flags.run ? [flags.run] : runsOlderThan(await listRuns(stores.coordinator), parseDuration(flags.olderThan as string, '--older-than'), Date.now());
         // A live run's executors would re-create the keys gc removes: leave it unless --force.
@@ -57,4 +65,11 @@ export function registerGcCommand(program: Command): void {
         await stores.coordinator.close();
       }
     });
+}
+
+/** The stores gc collects from: a Lambda deployment's (its config), or the ones the flags name. */
+async function storesOf(flags: GcFlags): Promise<StoreConfig> {
+  if (flags.lambdaConfig === undefined) return STORE_OPTION_GROUP.fromFlags(flags);
+  const config = await loadLambdaConfig(lambdaConfigPath(flags.lambdaConfig === true ? undefined : flags.lambdaConfig));
+  return lambdaStores(config, DEFAULT_TTL_SECONDS);
 }

@@ -4,9 +4,9 @@ import { BadInputError } from '../../model/errors.js';
 import { runKeyPrefix } from '../../storage/coordinator.js';
 import { systemClock } from '../clock.js';
 import { runKeys } from '../keys.js';
-import { configuredTiersMb, functionNameForTier as configFunctionName, type LambdaConfig } from '../lambda-config.js';
+import { configuredTiersMb, functionNameForTier as configFunctionName, lambdaStores, type LambdaConfig } from '../lambda-config.js';
 import { executeRun, type RunOutcome, type RunRequest } from '../run-client.js';
-import { StoreConfigSchema, usesMainThreadMemory, type StoreConfig } from '../store-config.js';
+import { usesMainThreadMemory, type StoreConfig } from '../store-config.js';
 import { createExecutorStores } from '../store-factory.js';
 import { LambdaInvoker, type FunctionNames, type LambdaClientOptions } from './lambda-invoker.js';
 import type { ThrottleRetryOptions } from './throttle-retry.js';
@@ -101,18 +101,7 @@ export function lambdaRunOptionsFromConfig(
   const tiers = configuredTiersMb(config);
   const memoryMb = choice.memoryMb ?? (tiers.includes(DEFAULT_LAMBDA_MEMORY_MB) ? DEFAULT_LAMBDA_MEMORY_MB : (tiers[0] as number));
   configFunctionName(config, memoryMb);
-  const s3Endpoint = config.endpoints?.s3;
-  const stores = StoreConfigSchema.parse({
-    coordinator: { kind: 'redis', url: config.redisUrl },
-    intermediate: {
-      kind: 's3',
-      bucket: config.bucket,
-      region: config.region,
-      ...(s3Endpoint ? { endpoint: s3Endpoint, forcePathStyle: true } : {}),
-      ...(config.credentials ? { credentials: config.credentials } : {}),
-    },
-    ttlSeconds: choice.ttlSeconds,
-  });
+  const stores = lambdaStores(config, choice.ttlSeconds);
   return {
     functions: { byTier: config.functionsByTier },
     memoryMb,
