@@ -6,14 +6,12 @@ import { createExecutorStores } from '../../runtime/store-factory.js';
 import { parseDuration } from '../parse-options.js';
 import { withOptionGroup } from '../option-group.js';
 import { STORE_OPTION_GROUP, type StoreFlags } from '../store-flags.js';
-import { lambdaConfigPath } from '../lambda-config-path.js';
 import { lambdaStores, loadLambdaConfig } from '../../runtime/lambda-config.js';
 import type { StoreConfig } from '../../runtime/store-config.js';
 import { DEFAULT_TTL_SECONDS } from '../../storage/coordinator.js';
 
 interface GcFlags extends StoreFlags {
-  /** true: the default path (.wukong/lambda.json); a string: that file. */
-  lambdaConfig?: string | true;
+  lambdaConfig?: string;
   run?: string;
   olderThan?: string;
   force?: boolean;
@@ -30,7 +28,7 @@ export function registerGcCommand(program: Command): void {
     redis: { description: 'the coordination store (and intermediates, without --s3-bucket)' },
     s3Bucket: { description: 'the intermediate store bucket (AWS_ENDPOINT_URL_S3 for a local server)' },
   })
-    .option('--lambda-config [file]', "a Lambda deployment's stores instead of --redis / --s3-bucket: its Redis and S3 bucket (default .wukong/lambda.json, as `local up` and `config from-stack` write it)")
+    .option('--lambda-config <file>', "a Lambda deployment's stores instead of --redis / --s3-bucket: its Redis and S3 bucket (the file `local up` and `config from-stack` write: .wukong/lambda.json)")
     .option('--force', `remove runs whose client still follows them too (seen within ${LIVE_STALE_MS / 1000} s)`)
     .option('--json', 'print what was removed as JSON')
     .action(async (flags: GcFlags) => {
@@ -70,6 +68,6 @@ export function registerGcCommand(program: Command): void {
 /** The stores gc collects from: a Lambda deployment's (its config), or the ones the flags name. */
 async function storesOf(flags: GcFlags): Promise<StoreConfig> {
   if (flags.lambdaConfig === undefined) return STORE_OPTION_GROUP.fromFlags(flags);
-  const config = await loadLambdaConfig(lambdaConfigPath(flags.lambdaConfig === true ? undefined : flags.lambdaConfig));
+  const config = await loadLambdaConfig(flags.lambdaConfig);
   return lambdaStores(config, DEFAULT_TTL_SECONDS);
 }
