@@ -9,7 +9,6 @@ import { DEFAULT_WUKONG_OPTIONS, WukongOptionsSchema, type WukongOptions } from 
  * throws BadInputError naming the option and its value (as the CLI names the flag).
  */
 
-
 /** An options argument: absent or null means none; anything but an object is refused. */
 export function optionsObject<T extends object>(options: T | null | undefined, call: string): T | Record<string, never> {
   if (options === undefined || options === null) return {};

@@ -1,7 +1,7 @@
 import { BadInputError } from '../model/errors.js';
 import { runDagFromSpec } from '../model/compiled-dag.js';
 import type { WukongOptions } from '../model/wukong-options.js';
-import { builtinProfile, BUILTIN_PROFILES, type CostProfile, type StoreKind } from '../cost/profile.js';
+import { builtinProfile, BUILTIN_PROFILES, isSimulatedStoreKind, SIMULATED_STORE_KINDS, type CostProfile, type StoreKind } from '../cost/profile.js';
 import { simulate as simulateRun, type SimulationResult } from '../sim/simulator.js';
 import { createCostModelEstimator } from '../sim/cost-model-estimator.js';
 import { pricedTableDag } from '../ops/table/table-dag.js';
@@ -62,8 +62,7 @@ function profileOf(profile: SimulateOptions['profile']): CostProfile {
 
 /** The store the simulated executors use: one of the profile's stores. */
 function storeKindOf(store: unknown): StoreKind {
-  const kinds: readonly StoreKind[] = ['redis', 's3'];
   if (store === undefined) return 'redis';
-  if (!kinds.includes(store as StoreKind)) throw new BadInputError(`store must be ${kinds.join(' or ')}, got ${shown(store)}`);
-  return store as StoreKind;
+  if (!isSimulatedStoreKind(store)) throw new BadInputError(`store must be ${SIMULATED_STORE_KINDS.join(' or ')}, got ${shown(store)}`);
+  return store;
 }

@@ -122,6 +122,13 @@ export type StoreProfile = z.infer<typeof StoreProfileSchema>;
 export type CostProfile = z.infer<typeof CostProfileSchema>;
 export type StoreKind = keyof CostProfile['stores'];
 
+/** The stores a profile prices, as `--store` and the library's `store` name them. */
+export const SIMULATED_STORE_KINDS: readonly StoreKind[] = Object.freeze(['redis', 's3']);
+
+export function isSimulatedStoreKind(value: unknown): value is StoreKind {
+  return (SIMULATED_STORE_KINDS as readonly unknown[]).includes(value);
+}
+
 /**
  * Per-function bandwidth to S3 is memory dependent, ~50-90 MB/s (DESIGN.md §6; unverified, so it is
  * a parameter). The shape (linear up to 1 vCPU, flat above) is an assumption to calibrate.

@@ -1,4 +1,4 @@
-import type { StoreKind } from '../../cost/profile.js';
+import { isSimulatedStoreKind, SIMULATED_STORE_KINDS, type StoreKind } from '../../cost/profile.js';
 import { BadInputError } from '../../model/errors.js';
 import { DEFAULT_SIM_INVOKE_CONCURRENCY } from '../../sim/simulator.js';
 import { slowedEstimator } from '../../sim/estimator-metadata.js';
@@ -35,7 +35,7 @@ export function parseSimulationFlags(flags: SimulationFlags): SimulationSettings
   const memoryMb = parseIntegerOption(flags.memoryMb, '--memory-mb', DEFAULT_MEMORY_MB, 1);
   const invokeConcurrency = parseIntegerOption(flags.invokeConcurrency, '--invoke-concurrency', DEFAULT_SIM_INVOKE_CONCURRENCY, 1);
   const warmContainers = parseIntegerOption(flags.warm, '--warm', 0, 0);
-  if (flags.store !== 'redis' && flags.store !== 's3') throw new BadInputError(`--store must be redis or s3, got "${flags.store}"`);
+  if (!isSimulatedStoreKind(flags.store)) throw new BadInputError(`--store must be ${SIMULATED_STORE_KINDS.join(' or ')}, got "${flags.store}"`);
   return { seed, memoryMb, invokeConcurrency, warmContainers, storeKind: flags.store, slowdown: parseSlowdown(flags.slowdown) };
 }
 
