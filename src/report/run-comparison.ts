@@ -41,7 +41,7 @@ export function compareRuns(a: RunReport, metricsA: RunMetrics, b: RunReport, me
     ...figure('makespan-over-lower-bound', 'Makespan / lower bound', 'count', (_r, m) => m.makespanOverLowerBound),
     ...figure('cost', 'Cost', 'usd', (r) => r.summary.costUsd),
     ...figure('gb-seconds', 'GB-s', 'gb-s', (r) => r.summary.gbSeconds),
-    ...figure('cpu', 'CPU time', 'ms', (r) => r.summary.cpuMs),
+    ...figure('cpu', 'time in ops', 'ms', (r) => r.summary.cpuMs),
     ...figure('invocations', 'Invocations', 'count', (r) => r.summary.invocations),
     ...figure('cold-starts', 'Cold starts', 'count', (r) => r.summary.coldStarts),
     ...figure('executors', 'Executors', 'count', (r) => r.summary.executors),

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ExecutorReportSchema, TaskTimingSchema, type ExecutorReport } from '../model/run-events.js';
+import { ExecutorReportSchema, TaskTimingSchema, type ExecutorReport, type TaskTiming } from '../model/run-events.js';
 import { estimateCost } from '../model/cost-model.js';
 import { CacheSummarySchema, type CacheSummary } from './cache-summary.js';
 import { computeRunMetrics, RunMetricsSchema, type DependencyLookup } from './run-metrics.js';
@@ -26,8 +26,16 @@ export const RunReportSchema = z.object({
     bytesRead: z.number(),
     /** Bytes read from data sources (table.read of files and S3 objects); absent in older reports. */
     sourceBytes: z.number().optional(),
-    /** Time executors spent running ops (embedded threads share one process, so this stands in for CPU time). */
+    /**
+     * The ops' wall time summed (each task's execMs): sleeps and awaited I/O included, so not CPU
+     * time; the key keeps its old name for the reports and tables that read it.
+     */
     cpuMs: z.number(),
+    /**
+     * The ops' measured CPU time summed (a synchronous op's cpuMs, an awaiting op's awaitedCpuMs),
+     * present only where every task's was measured (embedded runs on Linux).
+     */
+    opCpuMs: z.number().optional(),
     getMs: z.number(),
     putMs: z.number(),
     gbSeconds: z.number(),
@@ -93,6 +101,7 @@ export function buildRunReport(input: RunReportInput): RunReport {
       bytesRead: sum((t) => t.bytesRead),
       sourceBytes: sum((t) => t.sourceBytes ?? 0),
       cpuMs: sum((t) => t.execMs),
+      ...measuredOpCpu(tasks),
       getMs: sum((t) => t.getMs),
       putMs: sum((t) => t.putMs),
       gbSeconds: cost.gbSeconds,
@@ -106,4 +115,15 @@ export function buildRunReport(input: RunReportInput): RunReport {
   };
   if (input.dependencies) report.metrics = computeRunMetrics(report, input.dependencies);
   return report;
+}
+
+/** The ops' measured CPU summed, when every task carries one; else nothing (see opCpuMs). */
+function measuredOpCpu(tasks: readonly TaskTiming[]): { opCpuMs?: number } {
+  let total = 0;
+  for (const t of tasks) {
+    const cpu = t.awaited ? t.awaitedCpuMs : t.cpuMs;
+    if (cpu === undefined) return {};
+    total += cpu;
+  }
+  return tasks.length > 0 ? { opCpuMs: total } : {};
 }

@@ -25,7 +25,7 @@ export function renderSummaryTable(report: RunReport, metrics: RunMetrics, plan:
       ? { metric: 'lower-bound', label: 'Lower bound', text: 'unknown', note: NEEDS_DAG }
       : { metric: 'lower-bound', label: 'Lower bound', text: formatMs(metrics.lowerBoundMs), value: metrics.lowerBoundMs, note: 'critical path of measured exec times, zero transfer and start-up cost' },
     { metric: 'makespan-over-lower-bound', label: 'Makespan / lower bound', text: ratio === undefined ? 'unknown' : ratio.toFixed(2), ...(ratio === undefined ? {} : { value: ratio }) },
-    { metric: 'cpu', label: 'CPU time', text: formatMs(s.cpuMs), value: s.cpuMs, note: 'time executors spent running ops' },
+    { metric: 'cpu', label: 'time in ops', text: formatMs(s.cpuMs), value: s.cpuMs, note: "ops' wall time summed, waits included" },
     { metric: 'gb-seconds', label: 'GB-s', text: s.gbSeconds.toFixed(3), value: s.gbSeconds },
     { metric: 'invocations', label: 'Invocations', text: `${formatCount(s.invocations)} (${formatCount(s.coldStarts)} cold)`, value: s.invocations },
     { metric: 'tasks', label: 'Tasks / executors', text: `${formatCount(s.tasks)} / ${formatCount(s.executors)}`, value: s.tasks },
