@@ -39,6 +39,17 @@ export function recordsOfHistory(history: MetadataHistory): MetadataRecord[] {
   return [...history.tasks, ...history.transfers, ...history.invokes, ...(history.pools ?? [])];
 }
 
+/**
+ * Splits records to import into those of runs the store does not hold yet and those of runs it
+ * does: a run is recorded once, so importing the same export twice must not double its samples.
+ */
+export function recordsOfNewRuns(records: readonly MetadataRecord[], stored: MetadataHistory): { fresh: MetadataRecord[]; skippedRecords: number; skippedRuns: number } {
+  const storedRuns = new Set(recordsOfHistory(stored).map((r) => r.runId));
+  const fresh = records.filter((r) => !storedRuns.has(r.runId));
+  const skippedRuns = new Set(records.filter((r) => storedRuns.has(r.runId)).map((r) => r.runId)).size;
+  return { fresh, skippedRecords: records.length - fresh.length, skippedRuns };
+}
+
 export function recordCount(history: MetadataHistory): number {
   return history.tasks.length + history.transfers.length + history.invokes.length + (history.pools?.length ?? 0);
 }

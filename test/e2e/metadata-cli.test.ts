@@ -66,6 +66,17 @@ describe('wukong metadata (e2e, file store under the working directory)', () => 
     expect(wukong(cwd, ['metadata', 'export', '-']).stdout).toBe(encodeRecordLines(RECORDS));
   });
 
+  it('importing the same records again skips their runs: samples are not doubled', async () => {
+    const again = wukong(cwd, ['metadata', 'import', 'history.jsonl']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain(`imported 0 records into ${join(cwd, '.wukong/metadata')}; skipped ${RECORDS.length} records of 1 run(s) already there`);
+    await writeFile(join(cwd, 'mixed.jsonl'), encodeRecordLines([...RECORDS, taskRecord({ runId: 'run-2', taskId: 'mul-9', taskKey: 'matrix.matmul|{}|500x500,500x500', execMs: 600 })]));
+    const mixed = wukong(cwd, ['metadata', 'import', 'mixed.jsonl']);
+    expect(mixed.stdout).toContain(`imported 1 records into ${join(cwd, '.wukong/metadata')}; skipped ${RECORDS.length} records of 1 run(s) already there`);
+    const summary = JSON.parse(wukong(cwd, ['metadata', 'stats', '--json']).stdout);
+    expect(summary.taskKeys[0]).toMatchObject({ taskKey: 'matrix.matmul|{}|500x500,500x500', execMs: { samples: 6 } });
+  });
+
   it('stats --task-key shows one key; an unknown key is an error (exit 1)', () => {
     const one = wukong(cwd, ['metadata', 'stats', '--json', '--task-key', 'matrix.random|{"cols":500,"rows":500}|']);
     expect(one.code).toBe(0);

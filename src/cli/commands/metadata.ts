@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { BadInputError, NotFoundError, WukongError } from '../../model/errors.js';
 import { formatMetadataSummary } from '../../metadata/format-metadata-summary.js';
-import { recordCount, recordsOfHistory } from '../../metadata/metadata-history.js';
+import { recordCount, recordsOfHistory, recordsOfNewRuns } from '../../metadata/metadata-history.js';
 import { describeMetadataLocation, openMetadataStore, parseMetadataLocation, type MetadataLocation } from '../../metadata/metadata-location.js';
 import type { MetadataStore } from '../../metadata/metadata-store.js';
 import { summarizeHistory } from '../../metadata/metadata-summary.js';
@@ -87,7 +87,7 @@ export function registerMetadataCommand(program: Command): void {
     });
 
   withStoreOptions(metadata.command('import'))
-    .description('append records from a JSON-lines file (as export writes); all or nothing: a bad line writes nothing')
+    .description('append records from a JSON-lines file (as export writes); all or nothing: a bad line writes nothing; runs the store already holds are skipped')
     .argument('<file>', 'JSON-lines file')
     .action(async (file: string, flags: MetadataStoreFlags) => {
       const text = await readFile(file, 'utf8').catch((error: unknown) => {
@@ -99,8 +99,10 @@ export function registerMetadataCommand(program: Command): void {
         throw new BadInputError(`${file}: ${rejected.length} line(s) are not metadata records; nothing imported\n  ${shown.join('\n  ')}`);
       }
       await withStore(flags, async (store, where) => {
-        for (let start = 0; start < records.length; start += IMPORT_BATCH_RECORDS) await store.append(records.slice(start, start + IMPORT_BATCH_RECORDS));
-        process.stdout.write(`imported ${records.length} records into ${where}\n`);
+        const { fresh, skippedRecords, skippedRuns } = recordsOfNewRuns(records, await store.load());
+        for (let start = 0; start < fresh.length; start += IMPORT_BATCH_RECORDS) await store.append(fresh.slice(start, start + IMPORT_BATCH_RECORDS));
+        const skipped = skippedRecords > 0 ? `; skipped ${skippedRecords} records of ${skippedRuns} run(s) already there` : '';
+        process.stdout.write(`imported ${fresh.length} records into ${where}${skipped}\n`);
       });
     });
 
