@@ -12,7 +12,7 @@ import type { OpRegistry } from '../ops/registry.js';
 import { runDagFromSpec } from '../model/compiled-dag.js';
 import { DEFAULT_TTL_SECONDS } from '../storage/coordinator.js';
 import type { WukongOptions } from '../model/wukong-options.js';
-import { checkTableSources } from '../ops/table/table-dag.js';
+import { blamePushedFilter, checkTableSources, type CheckedTableDag } from '../ops/table/table-dag.js';
 import { loadOps, type OpsOption } from './load-ops.js';
 import { optionsObject, positiveMsOption, shown, taskTimeoutOption, wholeNumberOption, wukongOptionsOf } from './option-checks.js';
 import { validDagOrAnnotated } from './validate.js';
@@ -133,12 +133,14 @@ interface PreparedRun {
   readonly runDag: RunDag;
   readonly plan: Plan | undefined;
   readonly wukong: WukongOptions;
+  readonly checked: CheckedTableDag;
 }
 
 /** Validates the DAG (and its plan, if annotated) and checks its table sources; nothing runs. */
 async function prepareRun(dag: unknown, registry: OpRegistry, options: CheckedRunOptions): Promise<PreparedRun> {
   const { spec: validSpec, plan } = validDagOrAnnotated(dag, registry);
-  const { spec } = await checkTableSources(validSpec, { pushdown: options.pushdown });
+  const checked = await checkTableSources(validSpec, { pushdown: options.pushdown });
+  const { spec } = checked;
   const runDag = runDagFromSpec(spec);
   const { wukong, taskTimeoutMs, deadlineMs } = options;
   const request: RunRequest = {
@@ -147,10 +149,11 @@ async function prepareRun(dag: unknown, registry: OpRegistry, options: CheckedRu
     outputRefs: runDag.outputRefs(),
     deadlineMs,
   };
-  return { request, spec, runDag, plan, wukong };
+  return { request, spec, runDag, plan, wukong, checked };
 }
 
-function resultOf(outcome: EmbeddedOutcome, { spec, runDag, plan, wukong }: PreparedRun, threads: number): SubmitResult {
+function resultOf(outcome: EmbeddedOutcome, { spec, runDag, plan, wukong, checked }: PreparedRun, threads: number): SubmitResult {
+  const failure = blamePushedFilter(outcome.failure, checked);
   const report = buildRunReport({
     runId: outcome.runId,
     dagName: spec.name ?? 'dag',
@@ -158,12 +161,12 @@ function resultOf(outcome: EmbeddedOutcome, { spec, runDag, plan, wukong }: Prep
     planner: plan?.algorithm ?? 'wukong',
     options: { ...wukong, threads },
     ok: outcome.ok,
-    failure: outcome.failure,
+    failure,
     startedAt: outcome.startedAt,
     finishedAt: outcome.finishedAt,
     executors: outcome.executors,
     costMemoryMb: MB_PER_VCPU,
     dependencies: runDag,
   });
-  return { ok: outcome.ok, runId: outcome.runId, outputs: outcome.outputs, failure: outcome.failure, report };
+  return { ok: outcome.ok, runId: outcome.runId, outputs: outcome.outputs, failure, report };
 }

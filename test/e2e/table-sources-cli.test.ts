@@ -111,6 +111,19 @@ describe('table sources on the CLI (e2e)', () => {
     expect(run.stderr).toMatch(/task p \(op table\.project\) failed: .*Conversion Error/);
   });
 
+  it('a filter pushed into its read that fails in the run is blamed on the filter task too; --no-pushdown fails the filter itself', () => {
+    // Binds over the schema (validate passes); the cast of 'abc' to the column's integer type fails only on rows.
+    const file = dagFile('pushed-bad-filter', [read, { id: 'f', op: 'table.filter', deps: ['r'], args: { where: [{ column: 'zone_id', op: '>', value: 'abc' }] } }]);
+    expect(wukong(['validate', file]).code).toBe(0);
+    const pushed = wukong(['submit', file, '--workers', '1']);
+    expect(pushed.code).toBe(1);
+    expect(pushed.stderr).toMatch(/task r \(op table\.read\) failed: .*Conversion Error[^]*this read applies the predicates of task f \(table\.filter\), pushed down into it/);
+    const apart = wukong(['submit', file, '--workers', '1', '--no-pushdown']);
+    expect(apart.code).toBe(1);
+    expect(apart.stderr).toMatch(/task f \(op table\.filter\) failed: .*Conversion Error/);
+    expect(apart.stderr).not.toContain('pushed down');
+  });
+
   it('submit --output-format parquet writes a table output as Parquet', () => {
     const file = dagFile('copy', [{ id: 'r', op: 'table.read', args: { source: csv } }, { id: 'f', op: 'table.filter', deps: ['r'], args: { where: [{ column: 'zone_id', op: '>=', value: 2 }] } }]);
     const out = join(dir, 'out');

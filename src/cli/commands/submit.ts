@@ -22,7 +22,7 @@ import { ProgressLine } from '../progress-line.js';
 import { BACKEND_FLAG_HELP, recordingLocationForRun, runBackendFromFlags, type BackendFlags } from '../run-backend.js';
 import { STORE_OPTION_GROUP, type StoreFlags } from '../store-flags.js';
 import { RECORDING_FLAG_HELP, recordingLocationFromFlag, usableRecordingLocation } from '../recording-location.js';
-import { checkTableSources } from '../../ops/table/table-dag.js';
+import { blamePushedFilter, checkTableSources } from '../../ops/table/table-dag.js';
 import { runDagFromSpec } from '../../model/compiled-dag.js';
 import { BadInputError } from '../../model/errors.js';
 import type { Value } from '../../data/value.js';
@@ -137,7 +137,7 @@ async function submit(file: string, flags: SubmitFlags, command: Command): Promi
     planner,
     options: { ...wukong, threads, stores: { coordinator: stores.coordinator.kind, intermediate: stores.intermediate.kind } },
     ok: outcome.ok,
-    failure: outcome.failure,
+    failure: blamePushedFilter(outcome.failure, checked),
     startedAt: outcome.startedAt,
     finishedAt: outcome.finishedAt,
     executors: outcome.executors,

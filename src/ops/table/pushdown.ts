@@ -35,6 +35,11 @@ export interface PushdownResult {
   readonly spec: DagSpec;
   /** One line per task whose args changed, for `--verbose` output and tests. */
   readonly changes: readonly string[];
+  /**
+   * table.read task -> the table.filter task whose predicates it now applies: a failure of that
+   * read (a bad cast in a predicate) is then the filter's, and the run's message says so.
+   */
+  readonly pushedFilters: ReadonlyMap<string, string>;
 }
 
 export function pushdownTables(spec: DagSpec, schemas: SourceSchemas): PushdownResult {
@@ -57,12 +62,15 @@ export function pushdownTables(spec: DagSpec, schemas: SourceSchemas): PushdownR
   }
 
   const changes: string[] = [];
+  const pushedFilters = new Map<string, string>();
   const rewritten = spec.tasks.map((task) => {
-    const next = rewrite(task, needOf.get(task.id)!, schemas.get(task.id), outputs.has(task.id) ? [] : (consumers.get(task.id) ?? []), tasks);
+    const uses = outputs.has(task.id) ? [] : (consumers.get(task.id) ?? []);
+    const next = rewrite(task, needOf.get(task.id)!, schemas.get(task.id), uses, tasks);
     if (next !== task) changes.push(`${task.id}: ${JSON.stringify(next.args)}`);
+    if (args(next).filter?.length !== args(task).filter?.length) pushedFilters.set(task.id, uses[0]!.task.id);
     return next;
   });
-  return { spec: { ...spec, tasks: rewritten }, changes };
+  return { spec: { ...spec, tasks: rewritten }, changes, pushedFilters };
 }
 
 function union(a: Need, b: Need): Need {

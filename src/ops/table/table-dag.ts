@@ -19,13 +19,32 @@ const usesTables = (spec: DagSpec) => spec.tasks.some((task) => task.op.startsWi
  * reads to what downstream tasks use (src/ops/table/pushdown.ts). DAGs without table ops pass
  * through untouched.
  */
-export async function checkTableSources(spec: DagSpec, options: { pushdown: boolean }): Promise<{ spec: DagSpec; changes: readonly string[] }> {
-  if (!usesTables(spec)) return { spec, changes: [] };
+export async function checkTableSources(spec: DagSpec, options: { pushdown: boolean }): Promise<CheckedTableDag> {
+  const untouched = { spec, changes: [], pushedFilters: new Map<string, string>() };
+  if (!usesTables(spec)) return untouched;
   const { inspectTableSources } = await import('./source-schema.js');
   const { pushdownTables } = await import('./pushdown.js');
   const { schemas, problems } = await inspectTableSources(spec);
   throwProblems(spec, problems);
-  return options.pushdown ? pushdownTables(spec, schemas) : { spec, changes: [] };
+  return options.pushdown ? pushdownTables(spec, schemas) : untouched;
+}
+
+/** A DAG as checkTableSources gives it back (./pushdown.ts PushdownResult). */
+export interface CheckedTableDag {
+  readonly spec: DagSpec;
+  readonly changes: readonly string[];
+  readonly pushedFilters: ReadonlyMap<string, string>;
+}
+
+/**
+ * A run's failure as the user should read it: a table.read that failed while applying predicates
+ * pushed down from a table.filter names that filter task, which the user wrote them in (a bad
+ * cast in its `where` fails in the read, where the engine applies it).
+ */
+export function blamePushedFilter<F extends { readonly taskId: string; readonly message: string }>(failure: F | undefined, checked: Pick<CheckedTableDag, 'pushedFilters'>): F | undefined {
+  const filterTask = failure && checked.pushedFilters.get(failure.taskId);
+  if (!failure || filterTask === undefined) return failure;
+  return { ...failure, message: `${failure.message}\n  (this read applies the predicates of task ${filterTask} (table.filter), pushed down into it: a failure there is likely theirs; --no-pushdown runs them in ${filterTask} itself)` };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DagSpec } from '../../../../src/model/dag-schema.js';
 import { pushdownTables } from '../../../../src/ops/table/pushdown.js';
+import { blamePushedFilter } from '../../../../src/ops/table/table-dag.js';
 
 const TRIPS = ['trip_id', 'pickup_ts', 'pickup_zone', 'distance', 'fare', 'vendor', 'tip', 'pickup_lat'];
 const ZONES = ['zone_id', 'borough', 'zone_name', 'service_zone'];
@@ -39,9 +40,19 @@ describe('table pushdown', () => {
   });
 
   it('moves a filter that is a read’s only consumer into the read (the filter stays)', () => {
-    const { spec } = pushdownTables(pipeline(), schemas);
+    const { spec, pushedFilters } = pushdownTables(pipeline(), schemas);
     expect(task(spec, 'read-0').args).toMatchObject({ filter: [{ column: 'fare', op: '>', value: 0 }] });
     expect(task(spec, 'clean-0')).toEqual(task(pipeline(), 'clean-0'));
+    // Each read that took a filter's predicates names that filter (a failure there is blamed on it).
+    expect([...pushedFilters]).toEqual([['read-0', 'clean-0'], ['read-1', 'clean-1']]);
+  });
+
+  it("a read's run-time failure names the filter whose predicates it applies; other failures are untouched", () => {
+    const { pushedFilters } = pushdownTables(pipeline(), schemas);
+    expect(blamePushedFilter({ taskId: 'read-1', message: 'Conversion Error' }, { pushedFilters })?.message).toMatch(/^Conversion Error\n {2}\(this read applies the predicates of task clean-1 \(table\.filter\)/);
+    const other = { taskId: 'zones', message: 'boom' };
+    expect(blamePushedFilter(other, { pushedFilters })).toBe(other);
+    expect(blamePushedFilter(undefined, { pushedFilters })).toBeUndefined();
   });
 
   it('leaves reads whole where SQL, a DAG output or an unknown schema needs every column', () => {
