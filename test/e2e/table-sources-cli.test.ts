@@ -20,6 +20,12 @@ writeFileSync(binaryCsv, Buffer.from([0x00, 0x01, 0x02, 0x67, 0xff, 0xfe, 0x0a])
 const badParquet = join(dir, 'bad.parquet');
 writeFileSync(badParquet, 'PAR1 this is not a parquet file at all');
 
+const emptyCsv = join(dir, 'empty.csv');
+writeFileSync(emptyCsv, '');
+/** One line over the engine's 2 MB line limit: its error echoes up to 10 KB of the line. */
+const longLineCsv = join(dir, 'long-line.csv');
+writeFileSync(longLineCsv, `a,b\n1,${'x'.repeat(2_200_000)}\n`);
+
 const read = { id: 'r', op: 'table.read', args: { source: csv } };
 /** A CSV whose rows past the engine's type-sniffing sample break its inferred type: only a run finds it. */
 const lateBadCsv = join(dir, 'late-bad.csv');
@@ -36,6 +42,9 @@ describe('table sources on the CLI (e2e)', () => {
     ['missing source', [{ id: 'r', op: 'table.read', args: { source: join(dir, 'nope.parquet') } }], /task r \(table\.read\): source .*nope\.parquet does not exist/],
     ['malformed parquet', [{ id: 'r', op: 'table.read', args: { source: badParquet } }], /task r \(table\.read\): .*bad\.parquet is not a readable parquet file/],
     ['malformed CSV', [{ id: 'r', op: 'table.read', args: { source: binaryCsv } }], /task r \(table\.read\): .*binary\.csv is not a readable csv file: .*not utf-8 encoded/],
+    ['empty CSV', [{ id: 'r', op: 'table.read', args: { source: emptyCsv } }], /task r \(table\.read\): .*empty\.csv is an empty csv file: a csv source needs a header row/],
+    ['CSV line over the engine limit', [{ id: 'r', op: 'table.read', args: { source: longLineCsv } }], /task r \(table\.read\): .*long-line\.csv is not a readable csv file: .*Original Line: 1,x{78}\.\.\. \(\d+ more characters\) Maximum line size/],
+    ['comparison with null', [read, { id: 'f', op: 'table.filter', deps: ['r'], args: { where: [{ column: 'zone_id', op: '=', value: null }] } }], /task f \(table\.filter\): args\.where\.0: a comparison with null matches no row \(SQL\); use op "is null"/],
     ['unknown column', [{ id: 'r', op: 'table.read', args: { source: csv, columns: ['zone_id', 'borough'] } }], /task r \(table\.read\): .*zones\.csv has no column "borough" \(it has zone_id, name\)/],
     ['SQL syntax', [{ id: 'r', op: 'table.read', args: { source: csv } }, { id: 'q', op: 'table.sql', deps: ['r'], args: { query: 'SELEC * FROM input0' } }], /task q \(table\.sql\): SQL does not parse: .*syntax error/],
     // Unknown columns in every transform, bound over the sources' schemas as they flow down the DAG.
@@ -56,6 +65,8 @@ describe('table sources on the CLI (e2e)', () => {
       expect(run.code, `${command}: ${run.stderr}`).toBe(2);
       expect(run.stderr).toMatch(message);
       expect(run.stderr).not.toMatch(/^\s+at /m);
+      // A message names the problem; it does not echo kilobytes of the data.
+      expect(run.stderr.length).toBeLessThan(1500);
     }
   });
 

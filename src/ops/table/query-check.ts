@@ -151,7 +151,18 @@ async function createEmpty(connection: DuckDBConnection, name: string, columns: 
 /** The engine's message on one line, without the caret lines that point into SQL the user did not write. */
 export function engineMessage(error: unknown): string {
   const lines = String((error as Error).message ?? error).split('\n');
-  return lines.filter((line) => line.trim() !== '' && !/^LINE \d+:/.test(line) && !/^\s*\^\s*$/.test(line)).join(' ');
+  return shortenLongRuns(lines.filter((line) => line.trim() !== '' && !/^LINE \d+:/.test(line) && !/^\s*\^\s*$/.test(line)).join(' '));
+}
+
+/** Longer than this, a run of non-space characters in an engine message is cut (see below). */
+const LONGEST_RUN = 200;
+
+/**
+ * The engine echoes the offending line of a CSV, up to 10 KB of it (a line over its 2 MB limit, a
+ * user audit): an error message should name the problem, not print the data. Keeps 80 characters.
+ */
+export function shortenLongRuns(message: string): string {
+  return message.replace(new RegExp(`\\S{${LONGEST_RUN + 1},}`, 'g'), (run) => `${run.slice(0, 80)}... (${run.length - 80} more characters)`);
 }
 
 /** The tasks, producers first (Kahn's order: a DAG file may list them in any order). */

@@ -16,6 +16,7 @@ import { formatOfName, locationProblem, parseLocation, TableFormatSchema, type S
 import { columnList, quoteString } from './sql-text.js';
 import { FilterSchema, whereSql, type Predicate } from './table-args.js';
 import { TableOpError } from './table-op-error.js';
+import { shortenLongRuns } from './query-check.js';
 import { readCost, readShape, writeCost, writeShape, type SourceShape } from './table-costs.js';
 
 const LocationText = z.string().min(1);
@@ -124,6 +125,6 @@ async function engineCall<T>(source: string, call: () => Promise<T>): Promise<T>
     return await call();
   } catch (error) {
     if (error instanceof TableOpError) throw error;
-    throw new TableOpError(`${source}: ${(error as Error).message}`, { cause: error });
+    throw new TableOpError(`${source}: ${shortenLongRuns((error as Error).message)}`, { cause: error });
   }
 }

@@ -99,6 +99,8 @@ async function describeSource(args: TableReadArgs, withShape: boolean): Promise<
     });
     return { columns: table.schema.fields.map((f) => f.name), types, ...(withShape ? { shape: arrowSourceShape(table) } : {}) };
   }
+  // The engine reads an empty CSV as one VARCHAR column named column0: no header, nothing to read.
+  if (format === 'csv' && (await sourceSize(location)) === 0) throw new TableOpError(`${args.source} is an empty csv file: a csv source needs a header row`);
   const source = await openSource(location, format === 'parquet' ? { footerOnly: true } : undefined);
   try {
     return await withConnection(async (connection) => {

@@ -17,7 +17,11 @@ export const PredicateSchema = z
   })
   .strict()
   .refine((p) => (p.op === 'is null' || p.op === 'is not null' ? p.value === undefined : p.value !== undefined), { message: 'value is required, except for "is null" and "is not null" (which take none)' })
-  .refine((p) => (p.op === 'in') === Array.isArray(p.value), { message: '"in" takes an array value; the other comparisons a single value' });
+  .refine((p) => (p.op === 'in') === Array.isArray(p.value), { message: '"in" takes an array value; the other comparisons a single value' })
+  // SQL's comparisons with NULL are never true: such a filter would quietly keep no row.
+  .refine((p) => p.value !== null && !(Array.isArray(p.value) && p.value.includes(null)), {
+    message: 'a comparison with null matches no row (SQL); use op "is null" or "is not null", which take no value',
+  });
 export type Predicate = z.output<typeof PredicateSchema>;
 
 /** A row filter: every predicate must hold (AND). */
