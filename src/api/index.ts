@@ -19,5 +19,8 @@ export { OpFailedError } from '../runtime/call-op.js';
 export { loadOps, type OpsOption } from './load-ops.js';
 export { validate } from './validate.js';
 export { plan, type PlanOptions } from './plan.js';
+export { loadHistory, localProfile } from './history.js';
+export type { MetadataHistory } from '../metadata/metadata-history.js';
+export type { CostProfile } from '../cost/profile.js';
 export { simulate, type SimulateOptions } from './simulate.js';
 export { openSession, submit, type RunOptions, type Session, type SessionOptions, type SubmitOptions, type SubmitResult } from './submit.js';

@@ -1,7 +1,7 @@
 import { BadInputError } from '../model/errors.js';
 import { runDagFromSpec } from '../model/compiled-dag.js';
 import type { WukongOptions } from '../model/wukong-options.js';
-import { builtinProfile, BUILTIN_PROFILES, isSimulatedStoreKind, SIMULATED_STORE_KINDS, type CostProfile, type StoreKind } from '../cost/profile.js';
+import { builtinProfile, BUILTIN_PROFILES, parseCostProfile, isSimulatedStoreKind, SIMULATED_STORE_KINDS, type CostProfile, type StoreKind } from '../cost/profile.js';
 import { simulate as simulateRun, type SimulationResult } from '../sim/simulator.js';
 import { createCostModelEstimator } from '../sim/cost-model-estimator.js';
 import { pricedTableDag } from '../ops/table/table-dag.js';
@@ -54,9 +54,18 @@ export async function simulate(dag: unknown, options: SimulateOptions = {}): Pro
 
 /** A CostProfile as given, or a built-in one by name (its own property: `toString` names none). */
 function profileOf(profile: SimulateOptions['profile']): CostProfile {
-  if (typeof profile === 'object' && profile !== null) return profile;
+  if (typeof profile === 'object' && profile !== null) {
+    // Checked as a profile file is: a wrong field would otherwise surface as NaN figures.
+    try {
+      return parseCostProfile(profile);
+    } catch (error) {
+      throw new BadInputError(`profile: ${(error as Error).message}`, { cause: error });
+    }
+  }
   const builtin = typeof profile === 'string' || profile === undefined ? builtinProfile(profile ?? 'aws') : undefined;
-  if (!builtin) throw new BadInputError(`unknown profile ${shown(profile)}: built-in profiles are ${Object.keys(BUILTIN_PROFILES).join(', ')}, or pass a CostProfile`);
+  // `local` is fitted from recorded runs, which the library does not find by itself: say how.
+  if (profile === 'local') throw new BadInputError("profile 'local' is fitted from recorded runs: pass profile: localProfile(await loadHistory(DIR_OR_REDIS_URL))");
+  if (!builtin) throw new BadInputError(`unknown profile ${shown(profile)}: built-in profiles are ${Object.keys(BUILTIN_PROFILES).join(', ')}, or pass a CostProfile (localProfile gives the local one)`);
   return builtin;
 }
 
