@@ -91,6 +91,18 @@ describe('user op modules (e2e)', () => {
     expect(run.stdout).toBe('');
   });
 
+  it('a module that loads in the main thread but throws in an executor thread: exit 2 naming it, no hang', () => {
+    // process.chdir() is not supported in workers: the CLI's own load passes, every thread's fails.
+    const threadBad = file('thread-bad.mjs', `${header}import { isMainThread } from 'node:worker_threads';\nif (!isMainThread) process.chdir('/');\nexport default defineOp({ name: 'demo.thread', description: 'x', args: z.object({}).strict(), arity: { min: 1, max: 1 }, outputs: 1, run: (inputs) => inputs });\n`);
+    const startedAt = Date.now();
+    const run = wukong(['submit', dagOf('demo.thread'), '--ops', threadBad, '--ops', goodOps, '--workers', '2', '--no-metadata', '--deadline', '60s']);
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toMatch(/an executor thread failed to start, loading the op modules \(.*thread-bad\.mjs.*\): op module .*thread-bad\.mjs failed to load: process\.chdir\(\) is not supported in workers/);
+    expect(run.stdout).toBe('');
+    // Before, threads were started again and again at full CPU, past any deadline.
+    expect(Date.now() - startedAt).toBeLessThan(30_000);
+  });
+
   it('a module that exports nothing usable: exit 2 saying what to export', () => {
     const none = file('none.mjs', 'export const helper = 1;\n');
     const run = wukong(['validate', dagOf('demo.scale'), '--ops', none]);

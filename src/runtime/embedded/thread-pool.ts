@@ -1,4 +1,5 @@
 import { MessageChannel, Worker } from 'node:worker_threads';
+import { BadInputError, WukongError } from '../../model/errors.js';
 import type { MetadataLocation } from '../../metadata/metadata-location.js';
 import type { Coordinator } from '../../storage/coordinator.js';
 import type { MemoryIntermediateStore } from '../../storage/memory/memory-intermediate-store.js';
@@ -85,6 +86,8 @@ interface Slot {
   tid?: number;
   /** The clock the thread beats from its event loop (./thread-heartbeat.ts). */
   readonly heartbeat: Float64Array;
+  /** What the thread threw before it was ready (an op module that loads in the main thread but not in a worker). */
+  startError?: Error;
 }
 
 interface QueuedJob {
@@ -108,7 +111,9 @@ export class ThreadPool implements Invoker {
   private readonly slots: Slot[] = [];
   private readonly queue = new FifoQueue<QueuedJob>();
   private idleWaiters: (() => void)[] = [];
-  private readyWaiters: (() => void)[] = [];
+  private readyWaiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
+  /** Set when a thread ended before it was ready: ready() rejects with it from then on. */
+  private startFailure: Error | undefined;
   private closed = false;
   private nextJobId = 1;
   private readonly puts = new PutTracker();
@@ -168,8 +173,9 @@ export class ThreadPool implements Invoker {
 
   /** Resolves when every thread has loaded its modules and can take an invocation. */
   ready(): Promise<void> {
+    if (this.startFailure) return Promise.reject(this.startFailure);
     if (this.slots.every((s) => s.ready)) return Promise.resolve();
-    return new Promise((resolve) => this.readyWaiters.push(resolve));
+    return new Promise((resolve, reject) => this.readyWaiters.push({ resolve, reject }));
   }
 
   /** Resolves when no invocation is queued or running. */
@@ -281,8 +287,12 @@ export class ThreadPool implements Invoker {
     const worker = early ?? new Worker(script, { workerData: init, transferList: transfer });
     const slot: Slot = { worker, ready: false, used: false, jobs: new Map(), released: 0, heartbeat, ...(untrackPuts ? { untrackPuts } : {}) };
     worker.on('message', (message: FromWorker) => this.onMessage(slot, message));
-    worker.on('error', () => undefined); // the exit handler below retries the job
-    worker.on('exit', () => this.onExit(slot));
+    // A thread that dies running a job is retried by the exit handler below; what one threw before
+    // it was ready is kept for the message (respawning it would fail the same way, forever).
+    worker.on('error', (error) => {
+      if (!slot.ready) slot.startError ??= error;
+    });
+    worker.on('exit', (code) => this.onExit(slot, code));
     return slot;
   }
 
@@ -294,7 +304,7 @@ export class ThreadPool implements Invoker {
         if (this.slots.every((s) => s.ready)) {
           const waiters = this.readyWaiters;
           this.readyWaiters = [];
-          for (const resolve of waiters) resolve();
+          for (const { resolve } of waiters) resolve();
         }
         break;
       case 'invoke':
@@ -336,10 +346,14 @@ export class ThreadPool implements Invoker {
     }, delayMs);
   }
 
-  private onExit(slot: Slot): void {
+  private onExit(slot: Slot, code: number): void {
     const index = this.slots.indexOf(slot);
     if (index < 0 || this.closed) return;
     slot.untrackPuts?.();
+    if (!slot.ready) {
+      this.onStartFailure(index, slot, code);
+      return;
+    }
     this.slots[index] = this.spawn();
     for (const job of slot.jobs.values()) {
       if (job.attempt < this.options.maxRetries) {
@@ -350,6 +364,25 @@ export class ThreadPool implements Invoker {
       }
     }
     this.pump();
+  }
+
+  /**
+   * A thread ended before it was ready: its start-up fails (an op module that throws in a worker,
+   * say), and a new one would fail alike, so none is started in its place. The pool goes on with
+   * the threads it has; ready() rejects naming the cause, and with no thread left, what is queued
+   * is given up, so a run fails rather than waits for threads that will never come.
+   */
+  private onStartFailure(index: number, slot: Slot, code: number): void {
+    this.slots.splice(index, 1);
+    const cause = slot.startError?.message ?? `it exited with code ${code}`;
+    this.startFailure ??= this.options.opModules?.length
+      ? new BadInputError(`an executor thread failed to start, loading the op modules (${this.options.opModules.join(', ')}): ${cause}`, { cause: slot.startError })
+      : new WukongError('RUN_FAILED', `an executor thread failed to start: ${cause}`, { cause: slot.startError });
+    const waiters = this.readyWaiters;
+    this.readyWaiters = [];
+    for (const { reject } of waiters) reject(this.startFailure);
+    if (this.slots.length > 0) return;
+    for (const queued of this.queue.take(this.queue.length)) this.options.onGiveUp(queued.payload.payload, this.startFailure.message);
   }
 
   /**
