@@ -48,6 +48,11 @@ export interface DriverDeps {
    * Embedded threads whose client trusts its inbox send src/model/compact-report.ts's text.
    */
   readonly reportText?: (report: ExecutorReport) => string;
+  /**
+   * Called with the task id right before each op call (embedded threads: the pool then names the
+   * task whose op ended or held the thread, ./embedded/thread-last-op.ts). Absent: nothing.
+   */
+  readonly onOpCall?: (taskId: string) => void;
 }
 
 /**

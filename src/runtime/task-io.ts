@@ -117,6 +117,7 @@ export class TaskIo {
     const args = this.run.args(taskId, (raw) => op.args.parse(raw), op.source === undefined);
     // The op's own run, not the neighbours' ops this executor's thread ran while it was queued.
     const window: OpRunWindow = { startAt: this.deps.clock.now(), endAt: Number.NaN };
+    this.deps.onOpCall?.(taskId);
     // One object of one shape per task (a spread of an optional clock would build it the slow way).
     const outputs = await callOp(op, inputs, args, this.run.spec.taskTimeoutMs, { now: () => this.deps.clock.now(), cpu: this.deps.opCpuMs, into: window });
     timing.startAt = window.startAt;

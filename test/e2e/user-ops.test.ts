@@ -167,8 +167,16 @@ describe('user op modules (e2e)', () => {
     const started = Date.now();
     const run = wukong(['submit', dagOf('demo.spin'), '--ops', spins, '--ops', goodOps, '--workers', '1', '--task-timeout', '1s', '--no-metadata']);
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/an op held executor \S+'s thread for \d+ ms, past the task timeout of 1000 ms, without returning/);
+    // Blamed on the spinning task, not on the first task (src) of the executor that ran it.
+    expect(run.stderr).toMatch(/the op of task user-task held executor \S+'s thread for \d+ ms, past the task timeout of 1000 ms, without returning/);
     // Ended within a few watch intervals of the timeout, not by the 30-minute deadline.
     expect(Date.now() - started).toBeLessThan(30_000);
+  });
+
+  it('an op that ends its thread (process.exit): exit 1 naming that task, not its executor\'s first', () => {
+    const exits = opModule('exits.mjs', 'demo.exit', 'process.exit(3);');
+    const run = wukong(['submit', dagOf('demo.exit'), '--ops', exits, '--ops', goodOps, '--workers', '1', '--no-metadata', '--json']);
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout).failure).toEqual({ taskId: 'user-task', message: expect.stringMatching(/^executor \S+ died 3 times \(the last op its thread called: task user-task's\)$/) });
   });
 });

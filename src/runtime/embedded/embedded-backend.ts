@@ -112,11 +112,11 @@ export async function openEmbedded(options: EmbeddedOptions): Promise<EmbeddedBa
       ...(options.deliverTwice ? { deliverTwice: options.deliverTwice } : {}),
       ...(options.metadata ? { metadata: options.metadata } : {}),
       ...(options.opModules ? { opModules: options.opModules } : {}),
-      onGiveUp: (payload, reason) => {
-        void clientStores.coordinator.send(
-          runKeys(payload.runId).clientInbox,
-          JSON.stringify({ kind: 'failed', taskId: payload.taskId, executorId: payload.executorId, message: `${reason}; giving up on task ${payload.taskId}` }),
-        );
+      onGiveUp: (payload, reason, culprit) => {
+        // The task whose op ended or held the thread, where the thread told it; else the executor's first.
+        const taskId = culprit ?? payload.taskId;
+        const message = culprit === undefined ? `${reason}; giving up on task ${payload.taskId}` : reason;
+        void clientStores.coordinator.send(runKeys(payload.runId).clientInbox, JSON.stringify({ kind: 'failed', taskId, executorId: payload.executorId, message }));
       },
     });
   } catch (error) {

@@ -17,6 +17,7 @@ import { executeJobsText, type ExecuteJobText } from './execute-jobs-text.js';
 import { PooledPayload } from './pooled-payload.js';
 import { SharedTexts } from './shared-texts.js';
 import { heldForMs, newHeartbeat, watchIntervalMs } from './thread-heartbeat.js';
+import { lastOpSlotOf, newLastOpBuffer, readLastOp, type LastOpSlot } from './thread-last-op.js';
 
 export interface ThreadPoolOptions {
   /** Executor threads (the embedded backend's concurrency); defaults to the number of cores. */
@@ -36,8 +37,11 @@ export interface ThreadPoolOptions {
   readonly opModules?: readonly string[];
   /** Retries of an invocation whose thread died (Lambda retries async invocations twice). */
   readonly maxRetries: number;
-  /** Called when an invocation's thread died more often than the retries allow. */
-  readonly onGiveUp: (payload: ExecutorPayload, reason: string) => void;
+  /**
+   * Called when an invocation's thread died more often than the retries allow, or was ended for
+   * holding its event loop; `culprit`: the task whose op the thread called last, where known.
+   */
+  readonly onGiveUp: (payload: ExecutorPayload, reason: string, culprit?: string) => void;
   /** An executor's warning (e.g. metadata not recorded); none: dropped. */
   readonly onWarning?: (message: string) => void;
   /** Fault injection for tests: ms after dispatch at which to kill the thread running an attempt. */
@@ -86,6 +90,8 @@ interface Slot {
   tid?: number;
   /** The clock the thread beats from its event loop (./thread-heartbeat.ts). */
   readonly heartbeat: Float64Array;
+  /** The task whose op the thread called last (./thread-last-op.ts). */
+  readonly lastOp: LastOpSlot;
   /** What the thread threw before it was ready (an op module that loads in the main thread but not in a worker). */
   startError?: Error;
 }
@@ -169,6 +175,8 @@ export class ThreadPool implements Invoker {
   /** A run has ended: the long values its threads read (its spec) need not be kept encoded. */
   endRun(): void {
     this.sharedTexts.clear();
+    // A thread's last op is of this run: the next run's failures must not name it.
+    for (const slot of this.slots) slot.lastOp.length[0] = 0;
   }
 
   /** Resolves when every thread has loaded its modules and can take an invocation. */
@@ -228,9 +236,11 @@ export class ThreadPool implements Invoker {
     const held = [...slot.jobs.values()].find((job) => !job.released);
     if (!held) return;
     slot.jobs.delete(held.jobId);
+    const culprit = readLastOp(slot.lastOp);
     this.options.onGiveUp(
       held.payload.payload,
-      `an op held executor ${held.payload.payload.executorId}'s thread for ${heldMs.toFixed(0)} ms, past the task timeout of ${taskTimeoutMs} ms, without returning (synchronous code that does not end); the thread was ended`,
+      `${culprit === undefined ? 'an op' : `the op of task ${culprit}`} held executor ${held.payload.payload.executorId}'s thread for ${heldMs.toFixed(0)} ms, past the task timeout of ${taskTimeoutMs} ms, without returning (synchronous code that does not end); the thread was ended`,
+      culprit,
     );
     void slot.worker.terminate();
   }
@@ -251,6 +261,7 @@ export class ThreadPool implements Invoker {
 
   private spawn(): Slot {
     const heartbeat = newHeartbeat();
+    const lastOp = newLastOpBuffer();
     const init: { -readonly [K in keyof WorkerInit]: WorkerInit[K] } = {
       stores: this.options.stores,
       invokeConcurrency: this.options.invokeConcurrency,
@@ -258,6 +269,7 @@ export class ThreadPool implements Invoker {
       ...(this.options.metadata ? { metadata: this.options.metadata } : {}),
       ...(this.options.opModules?.length ? { opModules: this.options.opModules } : {}),
       heartbeat,
+      lastOp,
     };
     const transfer = [];
     let untrackPuts: (() => void) | undefined;
@@ -285,7 +297,7 @@ export class ThreadPool implements Invoker {
     const early = takeEarlyThread(script);
     if (early) early.postMessage({ type: 'init', init } satisfies ToWorker, transfer);
     const worker = early ?? new Worker(script, { workerData: init, transferList: transfer });
-    const slot: Slot = { worker, ready: false, used: false, jobs: new Map(), released: 0, heartbeat, ...(untrackPuts ? { untrackPuts } : {}) };
+    const slot: Slot = { worker, ready: false, used: false, jobs: new Map(), released: 0, heartbeat, lastOp: lastOpSlotOf(lastOp), ...(untrackPuts ? { untrackPuts } : {}) };
     worker.on('message', (message: FromWorker) => this.onMessage(slot, message));
     // A thread that dies running a job is retried by the exit handler below; what one threw before
     // it was ready is kept for the message (respawning it would fail the same way, forever).
@@ -360,7 +372,9 @@ export class ThreadPool implements Invoker {
         this.retries += 1;
         this.queue.unshift({ payload: job.payload, attempt: job.attempt + 1 });
       } else {
-        this.options.onGiveUp(job.payload.payload, `executor ${job.payload.payload.executorId} died ${job.attempt + 1} times`);
+        const culprit = readLastOp(slot.lastOp);
+        const last = culprit === undefined ? '' : ` (the last op its thread called: task ${culprit}'s)`;
+        this.options.onGiveUp(job.payload.payload, `executor ${job.payload.payload.executorId} died ${job.attempt + 1} times${last}`, culprit);
       }
     }
     this.pump();

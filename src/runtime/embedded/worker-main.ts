@@ -21,6 +21,7 @@ import { warmCodec } from '../../data/warm-codec.js';
 import { compactReportText } from '../../model/compact-report.js';
 import { executeJobsOfText } from './execute-jobs-text.js';
 import { startBeating } from './thread-heartbeat.js';
+import { lastOpSlotOf, writeLastOp } from './thread-last-op.js';
 
 /**
  * An executor thread of the embedded backend: like a Lambda container, it runs one invocation at
@@ -37,6 +38,7 @@ async function runExecutorThread(port: MessagePort): Promise<void> {
   // A thread started early (./early-threads.ts) has loaded its modules by now; its init follows.
   const init = isAwaitInit(workerData) ? await initMessage(port) : (workerData as WorkerInit);
   if (init.heartbeat) startBeating(init.heartbeat);
+  const lastOp = init.lastOp ? lastOpSlotOf(init.lastOp) : undefined;
   const post = (message: FromWorker) => port.postMessage(message);
   // Invocations go on the store port when there is one, after the puts they depend on (./port-rpc.ts).
   const memory =
@@ -75,6 +77,7 @@ async function runExecutorThread(port: MessagePort): Promise<void> {
     // Threads share one process, whose CPU clock covers them all: report op time instead (0 here).
     cpuMs: () => 0,
     ...(opCpuMs ? { opCpuMs } : {}),
+    ...(lastOp ? { onOpCall: (taskId: string) => writeLastOp(lastOp, taskId) } : {}),
     memoryBytes: sampledRss,
     // The client trusts an inbox in the main thread's memory coordinator (embedded-backend.ts
     // trustedInbox): it reads reports in their compact form there.

@@ -53,4 +53,6 @@ export interface WorkerInit {
   readonly opModules?: readonly string[];
   /** The clock this thread beats from its event loop (./thread-heartbeat.ts). */
   readonly heartbeat?: Float64Array;
+  /** Where this thread writes the task whose op it calls (./thread-last-op.ts). */
+  readonly lastOp?: SharedArrayBuffer;
 }
