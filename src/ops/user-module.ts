@@ -43,17 +43,25 @@ async function importModule(path: string, source: string, what: string): Promise
   }
 }
 
-/** `file:line` of the first syntax error in `path` (node --check), or undefined if it parses. */
+/**
+ * `file:line` of the first syntax error in `path` (node --check), or undefined if it parses. A
+ * `.js` file outside a `"type": "module"` package is checked as CommonJS, where an ES module's
+ * error may go unseen (README's layout: `my-ops.js` beside no package.json): then it is checked
+ * again as an ES module, from standard input.
+ */
 async function syntaxErrorLocation(path: string, source: string): Promise<string | undefined> {
   // Imported here, as randomUUID below: every executor thread loads this module, and needs neither.
   const { execFile } = await import('node:child_process');
-  return new Promise((done) => {
-    execFile(process.execPath, ['--check', path], { timeout: 10_000 }, (error, _stdout, stderr) => {
-      if (!error) return done(undefined);
-      const match = /^(.*):(\d+)\s*$/m.exec(stderr);
-      done(match ? `${source}:${match[2]}` : undefined);
+  const lineOf = (args: string[], input?: string) =>
+    new Promise<string | undefined>((done) => {
+      const child = execFile(process.execPath, args, { timeout: 10_000 }, (error, _stdout, stderr) => {
+        if (!error) return done(undefined);
+        done(/^(.*):(\d+)\s*$/m.exec(stderr)?.[2]);
+      });
+      if (input !== undefined) child.stdin?.end(input);
     });
-  });
+  const line = (await lineOf(['--check', path])) ?? (path.endsWith('.js') ? await lineOf(['--input-type=module', '--check'], await readFile(path, 'utf8')) : undefined);
+  return line === undefined ? undefined : `${source}:${line}`;
 }
 
 async function importTypeScript(path: string, what: string): Promise<unknown> {
@@ -71,6 +79,9 @@ async function importTypeScript(path: string, what: string): Promise<unknown> {
     const where = location?.line === undefined ? '' : `${path}:${location.line}: `;
     throw new BadInputError(`${what} does not compile: ${where}${(error as Error).message}`, { cause: error });
   }
+  // The compiled file is removed at once: frames of the user's errors must name the .ts file and
+  // its lines, which Node gives from the inline source map only with source maps on (this thread).
+  process.setSourceMapsEnabled(true);
   const { randomUUID } = await import('node:crypto');
   const compiled = join(dirname(path), `.${basename(path, extname(path))}.wukong-${process.pid}-${randomUUID().slice(0, 8)}.mjs`);
   try {

@@ -146,5 +146,7 @@ function userFrame(error: Error, source: string): string | undefined {
   const lines = (error.stack ?? '').split('\n').map((line) => line.trim()).filter((line) => line.startsWith('at '));
   const sourceUrl = pathToFileURL(source).href;
   const directory = sourceUrl.slice(0, sourceUrl.lastIndexOf('/') + 1);
-  return lines.find((line) => line.includes(sourceUrl)) ?? lines.find((line) => line.includes(directory) && !line.includes('/node_modules/'));
+  // A .ts module's frames come through its source map, which names the plain path, not the URL.
+  const inSource = (line: string) => line.includes(sourceUrl) || line.includes(`(${source}:`);
+  return lines.find(inSource) ?? lines.find((line) => line.includes(directory) && !line.includes('/node_modules/'));
 }

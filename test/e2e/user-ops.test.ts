@@ -89,6 +89,11 @@ describe('user op modules (e2e)', () => {
     expect(run.stderr).toContain(`${bad}:5`);
     expect(run.stderr).toMatch(/failed to load: .*Unexpected token/);
     expect(run.stdout).toBe('');
+    // A .js module with no "type": "module" package around it (README's layout) is checked as ESM too.
+    const badJs = file('syntax.js', `${header}export default defineOp({\n  name: 'demo.bad',\n  run: (inputs) => [inputs[0] +],\n});\n`);
+    const js = wukong(['validate', dagOf('demo.scale'), '--ops', badJs]);
+    expect(js.code).toBe(2);
+    expect(js.stderr).toContain(`${badJs}:5`);
   });
 
   it('a module that loads in the main thread but throws in an executor thread: exit 2 naming it, no hang', () => {
@@ -132,6 +137,16 @@ describe('user op modules (e2e)', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/task user-task \(op demo\.boom\) failed: RangeError: the user code gave up/);
     expect(run.stderr).toMatch(new RegExp(`at .*${pathToFileURL(throws).href.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:5:\\d+`));
+  });
+
+  it('a .ts op that throws: its frame names the .ts file and line (through the source map), not the removed compiled file', () => {
+    const tsOp = file('throws-ts.ts', `${header}type Block = { rows: number };\nexport default defineOp({ name: 'demo.tsthrow', description: 'x', args: z.object({}).strict(), arity: { min: 1, max: 1 }, outputs: 1,\n  run: (inputs: Block[]) => {\n    throw new Error('ts boom ' + inputs.length);\n  },\n});\n`);
+    const run = wukong(['submit', dagOf('demo.tsthrow'), '--ops', tsOp, '--ops', goodOps, '--workers', '1', '--no-metadata']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('task user-task (op demo.tsthrow) failed: ts boom 1');
+    // Line 6: the throw, in the file as written (header 2 lines, type 1, defineOp 1, run 1).
+    expect(run.stderr).toContain(`${tsOp}:6:`);
+    expect(run.stderr).not.toContain('.wukong-');
   });
 
   it('an op that returns the wrong type: exit 1 naming task, op and what it returned', () => {
