@@ -85,6 +85,9 @@ describe('wukong replay (e2e)', () => {
       [['replay', 'gemm', '--delay-ms', '5'], /--delay-ms applies to tr only/],
       [['replay', 'tsqr', '--param', 'cols=64', '--block', '32'], /blockRows: every block/],
       [['replay', 'tr', '--param', 'elements'], /--param must be name=number/],
+      [['replay', 'tr', '--delay-ms', '5', '--param', 'delayMs=7'], /give --delay-ms or --param delayMs=\.\.\., not both/],
+      [['replay', 'tr', '--param', 'elements=64', '--param', 'elements=128'], /--param elements is given twice/],
+      [['replay', 'gemm', '--block', '2', '--param', 'block=4'], /give --block or --param block=\.\.\., not both/],
       [['replay', 'tr', '--planner', 'magic'], /unknown planner "magic"/],
     ];
     for (const [args, message] of attempts) {

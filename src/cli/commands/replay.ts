@@ -117,9 +117,13 @@ export function parseParams(workload: AnyWorkload, flags: Pick<ReplayFlags, "par
     const match = /^([A-Za-z][A-Za-z0-9]*)=(.+)$/.exec(pair.trim());
     const value = match ? Number(match[2]) : Number.NaN;
     if (!match || !Number.isFinite(value)) throw new BadInputError(`--param must be name=number, got "${pair}"`);
+    // Two values for one parameter: which one the user meant cannot be told (one used to win silently).
+    if (Object.hasOwn(overrides, match[1]!)) throw new BadInputError(`--param ${match[1]} is given twice`);
     overrides[match[1]!] = value;
   }
+  if (flags.block !== undefined && Object.hasOwn(overrides, 'block')) throw new BadInputError('give --block or --param block=..., not both');
   if (flags.delayMs !== undefined) {
+    if (Object.hasOwn(overrides, 'delayMs')) throw new BadInputError('give --delay-ms or --param delayMs=..., not both');
     if (!('delayMs' in workload.paramsSchema.shape)) throw new BadInputError(`--delay-ms applies to tr only, not ${workload.name}`);
     overrides.delayMs = parseIntegerOption(flags.delayMs, '--delay-ms', 0);
   }
