@@ -63,7 +63,7 @@ function formatStats(stats: CacheStats): string {
   return [
     `cache ${stats.location}`,
     `  entries          ${stats.entries} (${formatBytes(stats.entryBytes)})`,
-    `  notes            ${stats.notes}`,
+    `  notes            ${stats.notes} (what each task's key was made of, to explain a later miss)`,
     `  least recent     ${age(stats.oldestUsedAt)}`,
     `  most recent      ${age(stats.newestUsedAt)}`,
     '',
