@@ -17,7 +17,7 @@ import type { ReplannedPlan, ReplanRequest } from '../plan/replan.js';
 import type { TargetPlatform } from '../plan/task-costs.js';
 import { pricedByPlatform } from '../plan/platform-pricing.js';
 import type { CompiledRunDag } from '../model/compiled-dag.js';
-import { loadPlanner } from './load-planner.js';
+import { loadPlanner } from '../plan/load-planner.js';
 import { readDagFile } from './read-dag-file.js';
 import { warnSkippedRecords } from './skipped-records-warning.js';
 

@@ -38,6 +38,13 @@ describe('the library API with recorded history', () => {
     expect(result.report.makespanMs).toBeGreaterThan(50);
   });
 
+  it('plan takes a planner module by path, as --planner does', async () => {
+    const planned = await plan(dag, { planner: './examples/timeseries/planner.js' });
+    expect(planned.plan.algorithm).toBe('one-worker');
+    expect(new Set(Object.values(planned.plan.tasks).map((t) => t.worker))).toEqual(new Set([0]));
+    await expect(plan(dag, { planner: './examples/timeseries/nope.js' })).rejects.toThrow(/planner \.\/examples\/timeseries\/nope\.js: no such file/);
+  });
+
   it('refuses what it cannot read, and tells how to get the local profile', async () => {
     await expect(loadHistory(join(dir, 'nope'))).rejects.toThrow(/loadHistory: no such directory .*nope/);
     await expect(loadHistory('memory:')).rejects.toBeInstanceOf(BadInputError);

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 
 /**
  * Issue 20 (CLI start): `wukong submit` in WUKONG mode loads no planner. The planners and the
- * planning code are imported on demand (src/cli/load-planner.ts, src/cli/planned-input.ts), so
+ * planning code are imported on demand (src/plan/load-planner.ts, src/cli/planned-input.ts), so
  * none of them may be reachable from the command by static imports (`import type` loads nothing).
  */
 const SRC = resolve('src');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BadInputError } from '../../../src/model/errors.js';
 import { BUILTIN_PLANNERS } from '../../../src/plan/builtin-planners.js';
-import { loadPlanner } from '../../../src/cli/load-planner.js';
+import { loadPlanner } from '../../../src/plan/load-planner.js';
 import { planDag } from '../../../src/plan/plan-dag.js';
 import type { PlanningAlgorithm } from '../../../src/plan/planning-algorithm.js';
 import { PlanValidationError } from '../../../src/plan/validate-plan.js';

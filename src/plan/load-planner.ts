@@ -2,8 +2,8 @@ import { extname } from 'node:path';
 import { closestName } from '../dag/closest-name.js';
 import { BadInputError } from '../model/errors.js';
 import { importUserModule, isExplicitPath, USER_MODULE_EXTENSIONS } from '../ops/user-module.js';
-import { BUILTIN_PLANNER_NAMES, isBuiltinAlgorithmName, WUKONG_PLANNER_NAME } from '../plan/planner-names.js';
-import type { PlanningAlgorithm } from '../plan/planning-algorithm.js';
+import { BUILTIN_PLANNER_NAMES, isBuiltinAlgorithmName, WUKONG_PLANNER_NAME } from './planner-names.js';
+import type { PlanningAlgorithm } from './planning-algorithm.js';
 
 /** What `--planner` names: WUKONG's dynamic mode (no plan), or an algorithm that makes one. */
 export type LoadedPlanner =
@@ -21,7 +21,7 @@ export async function loadPlanner(spec: string, options: { readonly cwd?: string
   if (name === WUKONG_PLANNER_NAME) return { kind: 'wukong' };
   if (isBuiltinAlgorithmName(name)) {
     // Loaded when named: a WUKONG-mode command never loads the planners.
-    const { BUILTIN_PLANNERS } = await import('../plan/builtin-planners.js');
+    const { BUILTIN_PLANNERS } = await import('./builtin-planners.js');
     return { kind: 'algorithm', algorithm: BUILTIN_PLANNERS[name] as PlanningAlgorithm, source: 'builtin' };
   }
   if (!isExplicitPath(name)) {
