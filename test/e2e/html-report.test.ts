@@ -143,6 +143,10 @@ describe('a replay whose verification failed (Chromium)', () => {
     expect(parsed.ok).toBe(false);
     expect(parsed.verification.ok).toBe(false);
     expect(parsed.verification.checks.filter((c) => !c.ok).map((c) => c.name)).toEqual(['held-out accuracy']);
+    // Compared with another run, the failed verification is named too: its figures may be fast but wrong.
+    const compared = wukong(['report', json, json]);
+    expect(compared.code).toBe(0);
+    expect(compared.stderr).toMatch(/^wukong: warning: B \(.*vf\.json\) failed its replay's verification: held-out accuracy: 0\.\d+ >= 0\.95$/m);
   }, 180_000);
 
   it('a verified replay shows PASS, and its status stays "ok"', async () => {

@@ -15,6 +15,8 @@ import { compareRuns, type RunComparison } from '../../report/run-comparison.js'
 import { renderTable } from '../../report/text-table.js';
 import { ReplayReportSchema, verificationMade } from '../../../workloads/replay-report.js';
 import { formatVerificationLines, type Verification } from '../../report/verification.js';
+import { printable } from '../../model/printable.js';
+import { comparisonWarnings } from '../comparison-warnings.js';
 import { parseIntegerOption } from '../parse-options.js';
 import { readJsonFile } from '../read-dag-file.js';
 import { withDeprecatedAlias } from '../deprecated-alias.js';
@@ -34,7 +36,7 @@ export function registerReportCommand(program: Command): void {
   const report = program
     .command('report')
     .description('summarize a run report (submit/simulate --report, or replay --report) and render it as one HTML page')
-    .argument('<reports...>', 'run report JSON (a replay report: its last run, or --run N, and its verification); two reports: compare them')
+    .argument('<reports...>', 'run report JSON (a replay report: its last run, or --run-number N, and its verification); two reports: compare them')
     .option('--html <file>', 'write a self-contained HTML page: Gantt chart, critical path, summary, time by op, plan vs actual (two reports: a comparison page)')
     .option('--dag <file>', "the run's DAG, or annotated DAG (adds its plan and plan vs actual): needed for the critical path and lower bound unless the report carries them")
     .option('--run-number <n>', 'replay reports: which run, from 1 (default: the last)')
@@ -53,6 +55,7 @@ export function registerReportCommand(program: Command): void {
         const pair = [{ label: a.file, report: a.report, metrics: a.metrics }, { label: b.file, report: b.report, metrics: b.metrics }] as const;
         if (flags.html) await writeFile(flags.html, renderComparisonHtml(...pair));
         const comparison = compareRuns(a.report, a.metrics, b.report, b.metrics);
+        for (const warning of comparisonWarnings(a, b)) process.stderr.write(`wukong: warning: ${warning}\n`);
         if (flags.json) process.stdout.write(`${JSON.stringify({ a: a.file, b: b.file, ...comparison, ...(flags.html ? { html: flags.html } : {}) })}\n`);
         else process.stdout.write(formatComparison(a.file, b.file, comparison, flags.html));
         return;
@@ -148,6 +151,8 @@ function formatMetrics(report: RunReport, m: RunMetrics, verification: Verificat
   const unknown = 'unknown (pass --dag)';
   const lines = [
     `${verdict(report, verification)}: ${report.dagName} (run ${report.runId}, ${report.backend})`,
+    // A failed run's figures stop where it failed: say where, as the HTML page does.
+    ...(report.ok ? [] : [`  failed at        task ${report.failure?.taskId ?? '?'}: ${printable(report.failure?.message ?? 'no message')}`]),
     `  makespan         ${formatMs(report.makespanMs)}`,
     `  lower bound      ${m.lowerBoundMs === undefined ? unknown : `${formatMs(m.lowerBoundMs)}; makespan / lower bound ${m.makespanOverLowerBound?.toFixed(2) ?? '-'}`}`,
     `  critical path    ${m.criticalPath ? `${m.criticalPath.length} tasks from ${formatMs(m.criticalPathStartMs ?? 0)}; transfer on it ${formatMs(m.criticalPathTransferMs ?? 0)}, off it ${formatMs(m.offCriticalPathTransferMs ?? 0)}` : unknown}`,
@@ -165,6 +170,7 @@ function metricsJson(report: RunReport, m: RunMetrics, verification: Verificatio
     runId: report.runId,
     dagName: report.dagName,
     makespanMs: report.makespanMs,
+    ...(report.failure ? { failure: report.failure } : {}),
     ...(verification ? { verification } : {}),
     ...m,
     ...(html ? { html } : {}),
