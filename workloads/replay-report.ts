@@ -28,6 +28,14 @@ export const ReplayReportSchema = z.object({
 });
 export type ReplayReport = z.infer<typeof ReplayReportSchema>;
 
+/**
+ * The verification, where one was made: a replay stops at a failed run and verifies nothing, and
+ * its report then holds `{ ok: false, checks: [] }`, which must not read as a failed verification.
+ */
+export function verificationMade(report: ReplayReport): ReplayReport['verification'] | undefined {
+  return report.runs.length > 0 && report.runs.every((run) => run.ok) ? report.verification : undefined;
+}
+
 /** The median of a non-empty list (the mean of the middle two for an even count). */
 export function median(values: readonly number[]): number {
   if (values.length === 0) throw new RangeError('median of no values');

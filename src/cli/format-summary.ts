@@ -1,6 +1,7 @@
 import type { RunReport } from '../report/run-report.js';
 import { printable } from '../model/printable.js';
 import { formatCacheLine } from '../report/cache-summary.js';
+import { describePricedTiers } from '../report/priced-tiers.js';
 
 import { formatBytes } from '../report/html/format-units.js';
 
@@ -19,7 +20,8 @@ export function formatSummary(report: RunReport): string {
     // time here; the ops' measured CPU is shown beside it where every task's was measured.
     `  time in ops      ${s.cpuMs.toFixed(1)} ms (ops' wall time summed, waits included)`,
     ...(s.opCpuMs === undefined ? [] : [`  CPU in ops       ${s.opCpuMs.toFixed(1)} ms (measured on the executor threads)`]),
-    `  est. Lambda cost $${s.costUsd.toFixed(6)} = ${s.costFormula} (priced at ${s.costMemoryMb} MB)`,
+    // A planned run prices each executor at its own tier: costMemoryMb is then only the fallback.
+    `  est. Lambda cost $${s.costUsd.toFixed(6)} = ${s.costFormula} (${describePricedTiers(report)})`,
     ...(report.cache ? [`  cache            ${formatCacheLine(report.cache)}`] : []),
   ];
   return `${lines.join('\n')}\n`;

@@ -10,6 +10,8 @@ import { renderPlanSection } from './html/plan-table.js';
 import { renderPlanVsActual } from './html/plan-vs-actual-table.js';
 import { renderSummaryTable } from './html/summary-table.js';
 import { renderCacheSection } from './html/cache-section.js';
+import { renderVerificationFailedLine, renderVerificationSection } from './html/verification-section.js';
+import type { Verification } from './verification.js';
 import { opBreakdown } from './op-breakdown.js';
 import { comparePlanToRun } from './plan-vs-actual.js';
 import type { RunReport } from './run-report.js';
@@ -27,6 +29,8 @@ export interface HtmlReportOptions {
   readonly dag?: DependencyLookup | undefined;
   /** The plan the run followed: its annotations are listed and added to the hover text. */
   readonly plan?: Plan | undefined;
+  /** A replay's verdict on the run's outputs: a run can complete and still compute the wrong thing. */
+  readonly verification?: Verification | undefined;
 }
 
 /**
@@ -44,8 +48,10 @@ export function renderHtmlReport(report: RunReport, options: HtmlReportOptions =
   return renderPage(title, [
     `<div class="meta">${runMeta(report)}</div>`,
     report.ok ? '' : `<p class="failed" id="failure">Run failed at task ${escapeHtml(report.failure?.taskId ?? '?')}: ${escapeHtml(report.failure?.message ?? 'no message')}</p>`,
+    renderVerificationFailedLine(options.verification),
     '<h2>Summary</h2>',
-    renderSummaryTable(report, metrics, options.plan),
+    renderSummaryTable(report, metrics, options.plan, options.verification),
+    renderVerificationSection(options.verification),
     renderCacheSection(report.cache),
     `<h2>${aggregated ? 'Tasks running over time' : 'Executors over time'}</h2>`,
     chartCaption(report, metrics, aggregated),

@@ -63,6 +63,24 @@ describe('one CLI vocabulary across every command', async () => {
   });
 });
 
+/** Every command under `command`, with its full name (`metadata import`). */
+function allCommands(command: Command, prefix = ''): { name: string; command: Command }[] {
+  return command.commands.flatMap((sub) => [{ name: `${prefix}${sub.name()}`, command: sub }, ...allCommands(sub, `${prefix}${sub.name()} `)]);
+}
+
+describe('deprecated spellings stay out of help', () => {
+  it('no help text names a hidden (deprecated) flag, in its options or in any description', async () => {
+    // An audit found `report --help` advertising `--run N` in its argument's description.
+    const named = allCommands(await buildProgram()).flatMap(({ name, command }) =>
+      command.options
+        .filter((option) => option.hidden && option.long !== undefined)
+        .filter((option) => new RegExp(`${option.long}(?![\\w-])`).test(command.helpInformation()))
+        .map((option) => `${name}: ${option.long}`),
+    );
+    expect(named).toEqual([]);
+  });
+});
+
 describe('old spellings still work, with a one-line note', () => {
   it('plan --metadata-dir plans from that directory and says to use --metadata', () => {
     const dir = mkdtempSync(join(tmpdir(), 'wukong-vocab-'));

@@ -107,6 +107,64 @@ describe('wukong submit --html (Chromium)', () => {
   }, 180_000);
 });
 
+describe('a replay whose verification failed (Chromium)', () => {
+  it('replay --html and report --html show the failed verification, not "Status ok"; report says it in text and JSON', async () => {
+    // Prepare: four training samples for one round cannot reach the accuracy threshold (replay.test.ts)
+    const dir = mkdtempSync(join(tmpdir(), 'wk-html-verify-'));
+    const json = join(dir, 'vf.json');
+    const html = join(dir, 'vf.html');
+    const again = join(dir, 'again.html');
+    // Act
+    const replay = wukong(['replay', 'svc', '--size', 'small', '--param', 'samples=4', '--param', 'rounds=1', '--workers', '2', '--no-metadata', '--report', json, '--html', html]);
+    const text = wukong(['report', json, '--html', again]);
+    const asJson = wukong(['report', json, '--json']);
+    // Assess: replay's own verdict
+    expect(replay.code).toBe(1);
+    expect(replay.stdout).toMatch(/FAIL held-out accuracy: 0\.\d+ >= 0\.95/);
+    // Both pages: the failed check atop the page, in the status row, and in the checks table
+    for (const file of [html, again]) {
+      const { page, consoleErrors, requests } = await open(file);
+      expect(await page.locator('#verification-failed').textContent()).toMatch(/^Verification failed: held-out accuracy: 0\.\d+ >= 0\.95$/);
+      expect(await page.locator('#summary td[data-metric="status"]').textContent()).toBe('run ok, verification FAIL: held-out accuracy');
+      expect(await page.locator('#verification-verdict').getAttribute('data-ok')).toBe('false');
+      expect(await page.locator('#verification tr[data-check-ok="false"]').count()).toBe(1);
+      expect(await page.locator('#verification tr[data-check-ok="true"]').count()).toBeGreaterThan(0);
+      expect(consoleErrors).toEqual([]);
+      expect(requests).toEqual([]);
+      await page.close();
+    }
+    // report: the verdict and the failed check, as replay printed them; report exits 0 as for a failed run
+    expect(text.stderr).toBe('');
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^FAILED verification: svc-/);
+    expect(text.stdout).toMatch(/^ {2}verification {5}FAIL \(\d+ ms\)$/m);
+    expect(text.stdout).toMatch(/^ {4}FAIL held-out accuracy: 0\.\d+ >= 0\.95$/m);
+    const parsed = JSON.parse(asJson.stdout) as { ok: boolean; verification: { ok: boolean; checks: { name: string; ok: boolean }[] } };
+    expect(parsed.ok).toBe(false);
+    expect(parsed.verification.ok).toBe(false);
+    expect(parsed.verification.checks.filter((c) => !c.ok).map((c) => c.name)).toEqual(['held-out accuracy']);
+    // Compared with another run, the failed verification is named too: its figures may be fast but wrong.
+    const compared = wukong(['report', json, json]);
+    expect(compared.code).toBe(0);
+    expect(compared.stderr).toMatch(/^wukong: warning: B \(.*vf\.json\) failed its replay's verification: held-out accuracy: 0\.\d+ >= 0\.95$/m);
+  }, 180_000);
+
+  it('a verified replay shows PASS, and its status stays "ok"', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wk-html-verified-'));
+    const json = join(dir, 'tr.json');
+    const html = join(dir, 'tr.html');
+    expect(wukong(['replay', 'tr', '--size', '16', '--workers', '2', '--no-metadata', '--report', json, '--html', html]).code).toBe(0);
+    const { page } = await open(html);
+    expect(await page.locator('#summary td[data-metric="status"]').textContent()).toBe('ok');
+    expect(await page.locator('#verification-failed').count()).toBe(0);
+    expect(await page.locator('#verification-verdict').getAttribute('data-ok')).toBe('true');
+    await page.close();
+    const report = wukong(['report', json, '--json']);
+    expect(JSON.parse(report.stdout)).toMatchObject({ ok: true, verification: { ok: true } });
+    expect(wukong(['report', json]).stdout).toMatch(/^ok: tr-16[\s\S]*verification {5}PASS/);
+  }, 180_000);
+});
+
 describe('wukong simulate --html and wukong report --html (Chromium)', () => {
   it('renders a simulated run, and `report --dag` renders the same run from its JSON', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'wk-html-sim-'));

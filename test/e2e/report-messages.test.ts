@@ -21,6 +21,56 @@ beforeAll(() => {
   expect(replayed.code, replayed.stderr).toBe(0);
 }, 120_000);
 
+describe('wukong report: what a report must not leave out (e2e)', () => {
+  it('two runs of different DAGs: a warning names both DAGs (the ratios compare different work)', () => {
+    // Act: a diamond run against a tr replay; then two runs of one DAG
+    const unrelated = runWukong(['report', runReport, replayReport]);
+    const related = runWukong(['report', replayReport, replayReport]);
+    // Assess
+    expect(unrelated.code).toBe(0);
+    expect(unrelated.stdout).toMatch(/B \/ A/);
+    expect(unrelated.stderr).toMatch(/^wukong: warning: comparing runs of different DAGs: A \(.*run\.json\) ran diamond, B \(.*rr\.json\) ran tr-16\S*; the B \/ A ratios compare different work$/m);
+    expect(related.code).toBe(0);
+    expect(related.stderr).toBe('');
+  });
+
+  it('a failed run: the text report names the failed task and its message, as the HTML page does', () => {
+    // Prepare: a matmul of two 2x3 matrices fails at task c
+    const dag = join(dir, 'bad-shapes.json');
+    const failedRun = join(dir, 'failed.json');
+    writeFileSync(
+      dag,
+      JSON.stringify({
+        name: 'bad-shapes',
+        tasks: [
+          { id: 'a', op: 'matrix.random', args: { rows: 2, cols: 3, seed: 1 } },
+          { id: 'b', op: 'matrix.random', args: { rows: 2, cols: 3, seed: 2 } },
+          { id: 'c', op: 'matrix.matmul', deps: ['a', 'b'] },
+        ],
+      }),
+    );
+    expect(runWukong(['submit', dag, '--report', failedRun, '--no-metadata', '--workers', '2']).code).toBe(1);
+    // Act
+    const text = runWukong(['report', failedRun]);
+    const json = runWukong(['report', failedRun, '--json']);
+    // Assess
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^FAILED: bad-shapes/);
+    expect(text.stdout).toMatch(/^ {2}failed at {8}task c: .*inner dimensions differ: 2x3 \* 2x3$/m);
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, failure: { taskId: 'c', message: expect.stringContaining('inner dimensions differ') } });
+    // Compared, a failed run's figures stop where it failed: each side says so.
+    const compared = runWukong(['report', failedRun, failedRun]);
+    expect(compared.code).toBe(0);
+    expect(compared.stderr.match(/^wukong: warning: [AB] \(.*failed\.json\) failed at task c: its figures stop where it failed$/gm)).toHaveLength(2);
+  });
+
+  it('help names --run-number, not the deprecated --run', () => {
+    const help = runWukong(['report', '--help']);
+    expect(help.stdout).toContain('--run-number');
+    expect(help.stdout).not.toMatch(/--run(?![\w-])/);
+  });
+});
+
 describe('wukong report: messages name the flag typed and what report expects (e2e)', () => {
   it('--run-number on a single run report, or past the last run of a replay report, is named as --run-number', () => {
     const single = runWukong(['report', runReport, '--run-number', '5']);

@@ -28,6 +28,22 @@ describe('wukong simulate, planned mode (e2e)', () => {
     expect(run.stdout).toMatch(/simulated\s+makespan [\d.]+ ms, cost \$[\d.]+/);
   });
 
+  it('--planner random mixes tiers: the cost line names each tier it priced, not the largest alone', () => {
+    // Prepare: the audit's case, a small gemm saved by replay
+    const dagFile = join(tempDir(), 'gemm.json');
+    expect(wukong(['replay', 'gemm', '--size', 'small', '--save-dag', dagFile, '--no-metadata', '--workers', '2']).code).toBe(0);
+    // Act
+    const run = wukong(['simulate', dagFile, '--planner', 'random', '--no-metadata']);
+    // Assess: the tiers of the planner line, counted per executor on the cost line
+    expect(run.code, run.stderr).toBe(0);
+    const tiers = /tiers MB x workers: ([\dx,]+)\)/.exec(run.stdout)?.[1]?.split(',') ?? [];
+    expect(tiers.length).toBeGreaterThan(1);
+    const cost = /est\. Lambda cost .*\((.*)\)$/m.exec(run.stdout)?.[1];
+    expect(cost).toMatch(/^each executor at its own tier: /);
+    expect(cost).not.toMatch(/priced at/);
+    for (const tier of tiers) expect(cost).toContain(`${tier.split('x')[0]} MB x`);
+  });
+
   it('--planner uniform --json: one JSON object with the planner, its forecast and the simulated figures; same seed, same result', () => {
     const args = ['simulate', TR16, '--planner', 'uniform', '--no-metadata', '--json', '--seed', '9', '--store', 's3'];
     const first = JSON.parse(wukong(args).stdout) as Record<string, unknown>;

@@ -8,7 +8,8 @@ import { writeHtmlReport } from '../../report/write-html-report.js';
 import { RunFailedError, type RunRequest } from '../../runtime/run-client.js';
 import type { Plan } from '../../model/annotated-dag.js';
 import { describeParams, findWorkload, PRESET_NAMES, resolveParams, WORKLOADS, type AnyWorkload, type PresetName } from '../../../workloads/index.js';
-import type { ReplayReport } from '../../../workloads/replay-report.js';
+import { verificationMade, type ReplayReport } from '../../../workloads/replay-report.js';
+import { formatVerificationLines } from '../../report/verification.js';
 import { generateValidDag, runReplay } from '../../../workloads/replay-runner.js';
 import { VerificationFailedError } from '../../../workloads/verification-failed-error.js';
 import { formatSummary, summaryJson } from '../format-summary.js';
@@ -178,17 +179,11 @@ async function replay(workload: AnyWorkload, flags: ReplayFlags): Promise<void> 
     },
   }).finally(() => cache?.close());
   if (output.report) await writeFile(output.report, `${JSON.stringify(report, null, 2)}\n`);
-  if (output.html && report.runs.length > 0) await writeHtmlReport(output.html, report.runs.at(-1)!, { dag: spec, plan: lastPlan ?? plan });
+  if (output.html && report.runs.length > 0) await writeHtmlReport(output.html, report.runs.at(-1)!, { dag: spec, plan: lastPlan ?? plan, verification: verificationMade(report) });
   if (failure) throw new RunFailedError(failure.runId, failure.taskId, failure.message);
   process.stdout.write(output.json ? `${JSON.stringify(replayJson(report))}\n` : formatReplay(report));
   const failed = report.verification.checks.filter((c) => !c.ok);
   if (!report.ok) throw new VerificationFailedError(workload.name, failed.map((c) => c.detail ?? c.name));
-}
-
-/** Integers as they are, moderate numbers to 4 significant digits, the rest in exponent form. */
-function formatNumber(x: number): string {
-  if (Number.isInteger(x) && Math.abs(x) < 1e9) return String(x);
-  return Math.abs(x) >= 1e-3 && Math.abs(x) < 1e6 ? String(Number(x.toPrecision(4))) : x.toExponential(2);
 }
 
 function formatReplay(report: ReplayReport): string {
@@ -198,10 +193,7 @@ function formatReplay(report: ReplayReport): string {
     formatSummary(lastRun).trimEnd(),
     `replay ${report.workload}: ${params}; ${report.tasks} tasks`,
     `  makespan         median ${report.medianMakespanMs.toFixed(1)} ms over ${report.makespansMs.length} run${report.makespansMs.length === 1 ? '' : 's'} (${report.makespansMs.map((m) => m.toFixed(1)).join(', ')})`,
-    `  verification     ${report.verification.ok ? 'PASS' : 'FAIL'} (${report.verification.verifyMs.toFixed(0)} ms)`,
-    ...report.verification.checks.map(
-      (c) => `    ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${formatNumber(c.value)} ${c.bound === 'max' ? '<=' : '>='} ${formatNumber(c.threshold)}${c.detail ? ` (${c.detail})` : ''}`,
-    ),
+    ...formatVerificationLines(report.verification),
     `verdict: ${report.ok ? 'PASS' : 'FAIL'}`,
   ];
   return `${lines.join('\n')}\n`;

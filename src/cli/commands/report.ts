@@ -13,7 +13,10 @@ import { writeHtmlReport } from '../../report/write-html-report.js';
 import { formatFigure, renderComparisonHtml } from '../../report/html-compare.js';
 import { compareRuns, type RunComparison } from '../../report/run-comparison.js';
 import { renderTable } from '../../report/text-table.js';
-import { ReplayReportSchema } from '../../../workloads/replay-report.js';
+import { ReplayReportSchema, verificationMade } from '../../../workloads/replay-report.js';
+import { formatVerificationLines, type Verification } from '../../report/verification.js';
+import { printable } from '../../model/printable.js';
+import { comparisonWarnings } from '../comparison-warnings.js';
 import { parseIntegerOption } from '../parse-options.js';
 import { readJsonFile } from '../read-dag-file.js';
 import { withDeprecatedAlias } from '../deprecated-alias.js';
@@ -33,7 +36,7 @@ export function registerReportCommand(program: Command): void {
   const report = program
     .command('report')
     .description('summarize a run report (submit/simulate --report, or replay --report) and render it as one HTML page')
-    .argument('<reports...>', 'run report JSON (a replay report: its last run, or --run N); two reports: compare them')
+    .argument('<reports...>', 'run report JSON (a replay report: its last run, or --run-number N, and its verification); two reports: compare them')
     .option('--html <file>', 'write a self-contained HTML page: Gantt chart, critical path, summary, time by op, plan vs actual (two reports: a comparison page)')
     .option('--dag <file>', "the run's DAG, or annotated DAG (adds its plan and plan vs actual): needed for the critical path and lower bound unless the report carries them")
     .option('--run-number <n>', 'replay reports: which run, from 1 (default: the last)')
@@ -42,30 +45,37 @@ export function registerReportCommand(program: Command): void {
       if (files.length > 2) throw new BadInputError(`report takes one run report, or two to compare; got ${files.length}`);
       const runs = [];
       for (const file of files) {
-        const report = await readRunReport(file, flags.runNumber);
+        const { report, verification } = await readRunReport(file, flags.runNumber);
         const { dag, plan } = flags.dag ? await readDag(flags.dag, report) : { dag: undefined, plan: undefined };
         const metrics = dag ? computeRunMetrics(report, dag) : (report.metrics ?? computeRunMetrics(report));
-        runs.push({ file, report, dag, plan, metrics });
+        runs.push({ file, report, verification, dag, plan, metrics });
       }
       const [a, b] = runs as [(typeof runs)[number], (typeof runs)[number] | undefined];
       if (b) {
         const pair = [{ label: a.file, report: a.report, metrics: a.metrics }, { label: b.file, report: b.report, metrics: b.metrics }] as const;
         if (flags.html) await writeFile(flags.html, renderComparisonHtml(...pair));
         const comparison = compareRuns(a.report, a.metrics, b.report, b.metrics);
+        for (const warning of comparisonWarnings(a, b)) process.stderr.write(`wukong: warning: ${warning}\n`);
         if (flags.json) process.stdout.write(`${JSON.stringify({ a: a.file, b: b.file, ...comparison, ...(flags.html ? { html: flags.html } : {}) })}\n`);
         else process.stdout.write(formatComparison(a.file, b.file, comparison, flags.html));
         return;
       }
-      if (flags.html) await writeHtmlReport(flags.html, a.report, { dag: a.dag, plan: a.plan });
-      if (flags.json) process.stdout.write(`${JSON.stringify({ runId: a.report.runId, dagName: a.report.dagName, makespanMs: a.report.makespanMs, ...a.metrics, ...(flags.html ? { html: flags.html } : {}) })}\n`);
-      else process.stdout.write(formatMetrics(a.report, a.metrics, flags.html));
+      if (flags.html) await writeHtmlReport(flags.html, a.report, { dag: a.dag, plan: a.plan, verification: a.verification });
+      if (flags.json) process.stdout.write(`${JSON.stringify(metricsJson(a.report, a.metrics, a.verification, flags.html))}\n`);
+      else process.stdout.write(formatMetrics(a.report, a.metrics, a.verification, flags.html));
     });
 }
 
 /** What `report` reads, for messages about a file that is something else. */
 const REPORT_EXPECTS = 'report reads the JSON that submit, simulate or replay write with --report FILE';
 
-async function readRunReport(file: string, run: string | undefined): Promise<RunReport> {
+/** The run to report on and, from a replay report, the verification of its outputs (where one was made). */
+interface ReportedRun {
+  readonly report: RunReport;
+  readonly verification?: Verification | undefined;
+}
+
+async function readRunReport(file: string, run: string | undefined): Promise<ReportedRun> {
   const json = await readReportJson(file);
   if (typeof json === 'object' && json !== null && 'runs' in json) {
     const replay = parseOrBadInput(ReplayReportSchema, json, `${file} (replay report)`);
@@ -74,11 +84,12 @@ async function readRunReport(file: string, run: string | undefined): Promise<Run
     const index = parseIntegerOption(run, '--run-number', replay.runs.length, 1);
     const chosen = replay.runs[index - 1];
     if (!chosen) throw new BadInputError(`--run-number ${index}: ${file} holds ${replay.runs.length} run(s)`);
-    return chosen;
+    // The replay verified the first run's outputs and that every repeat returned the same bits: one verdict for all its runs.
+    return { report: chosen, verification: verificationMade(replay) };
   }
   if (!looksLikeRunReport(json)) throw new BadInputError(`${file} is ${dagKind(json) ?? ''}not a run report: ${REPORT_EXPECTS}`);
   if (run !== undefined) throw new BadInputError(`--run-number applies to replay reports; ${file} is a single run report`);
-  return parseOrBadInput(RunReportSchema, json, `${file} (run report)`);
+  return { report: parseOrBadInput(RunReportSchema, json, `${file} (run report)`) };
 }
 
 /** The report file's JSON; bad JSON is named as a report's problem, not a DAG's (the shared reader's wording). */
@@ -130,17 +141,40 @@ function parseOrBadInput<S extends z.ZodType>(schema: S, json: unknown, what: st
   throw new BadInputError(`${what} is not valid${where}: ${issue?.message ?? 'unknown problem'}`);
 }
 
-function formatMetrics(report: RunReport, m: RunMetrics, html: string | undefined): string {
+/** The first word of the text report: a run that completed with outputs its replay rejected is not ok. */
+function verdict(report: RunReport, verification: Verification | undefined): string {
+  if (!report.ok) return 'FAILED';
+  return verification?.ok === false ? 'FAILED verification' : 'ok';
+}
+
+function formatMetrics(report: RunReport, m: RunMetrics, verification: Verification | undefined, html: string | undefined): string {
   const unknown = 'unknown (pass --dag)';
   const lines = [
-    `${report.ok ? 'ok' : 'FAILED'}: ${report.dagName} (run ${report.runId}, ${report.backend})`,
+    `${verdict(report, verification)}: ${report.dagName} (run ${report.runId}, ${report.backend})`,
+    // A failed run's figures stop where it failed: say where, as the HTML page does.
+    ...(report.ok ? [] : [`  failed at        task ${report.failure?.taskId ?? '?'}: ${printable(report.failure?.message ?? 'no message')}`]),
     `  makespan         ${formatMs(report.makespanMs)}`,
     `  lower bound      ${m.lowerBoundMs === undefined ? unknown : `${formatMs(m.lowerBoundMs)}; makespan / lower bound ${m.makespanOverLowerBound?.toFixed(2) ?? '-'}`}`,
     `  critical path    ${m.criticalPath ? `${m.criticalPath.length} tasks from ${formatMs(m.criticalPathStartMs ?? 0)}; transfer on it ${formatMs(m.criticalPathTransferMs ?? 0)}, off it ${formatMs(m.offCriticalPathTransferMs ?? 0)}` : unknown}`,
     `  peak bytes held  ${formatBytes(m.peakHeldBytes)}${m.peakLiveBytes === undefined ? '' : ` (still needed at most ${formatBytes(m.peakLiveBytes)})`}`,
+    ...(verification ? formatVerificationLines(verification) : []),
     ...(html ? [`  html             ${html}`] : []),
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/** `--json` of one run: `ok` is false for a failed run and for outputs that failed their replay's verification. */
+function metricsJson(report: RunReport, m: RunMetrics, verification: Verification | undefined, html: string | undefined): Record<string, unknown> {
+  return {
+    ok: report.ok && verification?.ok !== false,
+    runId: report.runId,
+    dagName: report.dagName,
+    makespanMs: report.makespanMs,
+    ...(report.failure ? { failure: report.failure } : {}),
+    ...(verification ? { verification } : {}),
+    ...m,
+    ...(html ? { html } : {}),
+  };
 }
 
 /** Two runs' figures as a text table: A, B and B / A. */

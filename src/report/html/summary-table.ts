@@ -1,8 +1,10 @@
 import type { Plan } from '../../model/annotated-dag.js';
 import type { RunReport } from '../run-report.js';
 import type { RunMetrics } from '../run-metrics.js';
+import type { Verification } from '../verification.js';
 import { escapeHtml } from './escape-html.js';
 import { formatBytes, formatCount, formatMs, formatUsd } from './format-units.js';
+import { verifiedStatus } from './verification-section.js';
 
 interface Row {
   readonly metric: string;
@@ -15,11 +17,11 @@ interface Row {
 const NEEDS_DAG = 'needs the DAG: wukong report RUN.json --html OUT.html --dag DAG.json';
 
 /** The summary table of DESIGN.md §6; each value cell carries data-metric and the raw data-value. */
-export function renderSummaryTable(report: RunReport, metrics: RunMetrics, plan: Plan | undefined): string {
+export function renderSummaryTable(report: RunReport, metrics: RunMetrics, plan: Plan | undefined, verification?: Verification): string {
   const s = report.summary;
   const ratio = metrics.makespanOverLowerBound;
   const rows: Row[] = [
-    { metric: 'status', label: 'Status', text: report.ok ? 'ok' : `failed at ${report.failure?.taskId ?? '?'}: ${report.failure?.message ?? ''}` },
+    { metric: 'status', label: 'Status', text: report.ok ? verifiedStatus(verification) : `failed at ${report.failure?.taskId ?? '?'}: ${report.failure?.message ?? ''}` },
     { metric: 'makespan', label: 'Makespan', text: formatMs(report.makespanMs), value: report.makespanMs },
     metrics.lowerBoundMs === undefined
       ? { metric: 'lower-bound', label: 'Lower bound', text: 'unknown', note: NEEDS_DAG }
