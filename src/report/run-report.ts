@@ -117,6 +117,11 @@ export function buildRunReport(input: RunReportInput): RunReport {
   return report;
 }
 
+/** The report with its metrics (critical path, lower bound, ...) computed from the DAG's edges. */
+export function withRunMetrics(report: RunReport, dependencies: DependencyLookup): RunReport {
+  return { ...report, metrics: computeRunMetrics(report, dependencies) };
+}
+
 /** The ops' measured CPU summed, when every task carries one; else nothing (see opCpuMs). */
 function measuredOpCpu(tasks: readonly TaskTiming[]): { opCpuMs?: number } {
   let total = 0;

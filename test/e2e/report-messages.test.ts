@@ -34,6 +34,16 @@ describe('wukong report: what a report must not leave out (e2e)', () => {
     expect(related.stderr).toBe('');
   });
 
+  it('simulate and replay reports carry their critical path and lower bound: report needs no --dag', () => {
+    for (const file of [runReport, replayReport]) {
+      const shown = runWukong(['report', file]);
+      expect(shown.code, shown.stderr).toBe(0);
+      expect(shown.stdout).toMatch(/lower bound +\S+ms; makespan \/ lower bound/);
+      expect(shown.stdout).toMatch(/critical path +\d+ tasks from/);
+      expect(shown.stdout).not.toContain('pass --dag');
+    }
+  });
+
   it('a failed run: the text report names the failed task and its message, as the HTML page does', () => {
     // Prepare: a matmul of two 2x3 matrices fails at task c
     const dag = join(dir, 'bad-shapes.json');

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { closestName } from '../../dag/closest-name.js';
 import { BadInputError } from '../../model/errors.js';
 import { writeHtmlReport } from '../../report/write-html-report.js';
+import { withRunMetrics } from '../../report/run-report.js';
 import { RunFailedError, type RunRequest } from '../../runtime/run-client.js';
 import type { Plan } from '../../model/annotated-dag.js';
 import { describeParams, findWorkload, PRESET_NAMES, resolveParams, WORKLOADS, type AnyWorkload, type PresetName } from '../../../workloads/index.js';
@@ -178,7 +179,11 @@ async function replay(workload: AnyWorkload, flags: ReplayFlags): Promise<void> 
       return line.enabled ? { onProgress: (p) => line.update(p), done: () => line.clear() } : undefined;
     },
   }).finally(() => cache?.close());
-  if (output.report) await writeFile(output.report, `${JSON.stringify(report, null, 2)}\n`);
+  if (output.report) {
+    // Each run with its metrics (critical path, lower bound), so `wukong report` needs no --dag; computed only for the file.
+    const edges = Dag.fromSpec(spec);
+    await writeFile(output.report, `${JSON.stringify({ ...report, runs: report.runs.map((run) => withRunMetrics(run, edges)) }, null, 2)}\n`);
+  }
   if (output.html && report.runs.length > 0) await writeHtmlReport(output.html, report.runs.at(-1)!, { dag: spec, plan: lastPlan ?? plan, verification: verificationMade(report) });
   if (failure) throw new RunFailedError(failure.runId, failure.taskId, failure.message);
   process.stdout.write(output.json ? `${JSON.stringify(replayJson(report))}\n` : formatReplay(report));

@@ -5,7 +5,7 @@ import { BadInputError } from '../../model/errors.js';
 import { DEFAULT_METADATA_DIR } from '../../metadata/file-metadata-store.js';
 import { parseMetadataLocation, type MetadataLocation } from '../../metadata/metadata-location.js';
 import { looksAnnotated, type ReplanOnDrift } from '../../model/annotated-dag.js';
-import type { RunReport } from '../../report/run-report.js';
+import { withRunMetrics, type RunReport } from '../../report/run-report.js';
 import { writeHtmlReport } from '../../report/write-html-report.js';
 import { RunFailedError } from '../../runtime/run-client.js';
 import { DEFAULT_PARK_AFTER_MS } from '../../model/run-spec.js';
@@ -93,7 +93,7 @@ export async function simulatePlannedCommand(file: string, flags: PlannedSimulat
     parkAfterMs,
   }) as PlannedSimulationResult;
   const { report, stats } = result;
-  if (output.report) await writeFile(output.report, `${JSON.stringify(report, null, 2)}\n`);
+  if (output.report) await writeFile(output.report, `${JSON.stringify(withRunMetrics(report, dag), null, 2)}\n`);
   if (output.html) await writeHtmlReport(output.html, report, { dag, plan });
   if (!report.ok) throw new RunFailedError(report.runId, report.failure?.taskId ?? '-', report.failure?.message ?? 'simulation failed');
   if (output.json) {

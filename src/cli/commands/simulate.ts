@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import type { RunReport } from '../../report/run-report.js';
+import { withRunMetrics, type RunReport } from '../../report/run-report.js';
 import { writeHtmlReport } from '../../report/write-html-report.js';
 import { RunFailedError } from '../../runtime/run-client.js';
 import { BUILTIN_PROFILES } from '../../cost/profile.js';
@@ -90,7 +90,8 @@ async function runSimulation(file: string, flags: SimulateFlags): Promise<{ repo
     runId: `sim-${settings.seed}`,
     dagName: spec.name ?? file,
   });
-  if (output.report) await writeFile(output.report, `${JSON.stringify(result.report, null, 2)}\n`);
+  // With its metrics (critical path, lower bound), so `wukong report` needs no --dag; computed only for the file.
+  if (output.report) await writeFile(output.report, `${JSON.stringify(withRunMetrics(result.report, dag), null, 2)}\n`);
   if (output.html) await writeHtmlReport(output.html, result.report, { dag });
   return { ...result, taskCosts: describeTaskCosts(costs.description, settings.slowdown) };
 }
