@@ -7,6 +7,9 @@ import { median } from '../metadata/statistics.js';
 import type { CostProfile } from '../cost/profile.js';
 import { computeSlowdown } from '../cost/profile.js';
 import { priceOpCost } from '../cost/kernel-rates.js';
+import { opCostProblem } from '../cost/op-cost-check.js';
+import { callDeclaration, OpDeclarationError } from '../ops/declaration-call.js';
+import type { OpCost } from '../ops/op-definition.js';
 import { DEFAULT_TASK_EXEC_MS, DEFAULT_TASK_OUTPUT_BYTES, type TaskEstimator } from './task-estimates.js';
 
 /**
@@ -127,12 +130,20 @@ function estimateTask(d: DagTaskDescriptor, task: DagTask, ops: OpRegistry, prof
   return { computeMs: DEFAULT_TASK_EXEC_MS, waitMs: 0, outputBytes: declaredBytes, ...shares, timeSource: 'default' };
 }
 
-/** The op's cost declaration priced by the profile's kernel rates, when all three exist. */
+/**
+ * The op's cost declaration priced by the profile's kernel rates, when all three exist. A
+ * declaration that throws or answers what cannot be priced (see ../cost/op-cost-check.ts) is an
+ * OpDeclarationError naming the task: bad input, rather than a task priced at a made-up time.
+ */
 function pricedByCostModel(d: DagTaskDescriptor, ops: OpRegistry, profile: CostProfile): Pick<TaskCostEstimate, 'computeMs' | 'waitMs' | 'threaded' | 'sourceBytes'> | undefined {
   const op = ops.lookup(d.op);
   if (!op?.cost || !profile.kernels || !d.inputShapes || !('parsedArgs' in d)) return undefined;
-  const cost = op.cost(d.inputShapes, d.parsedArgs);
-  if (!cost) return undefined;
+  const inputShapes = d.inputShapes;
+  const declared: unknown = callDeclaration(op, 'cost', d.taskId, () => op.cost?.(inputShapes, d.parsedArgs));
+  if (declared === undefined) return undefined;
+  const problem = opCostProblem(declared, profile.kernels);
+  if (problem) throw new OpDeclarationError(op.name, d.taskId, 'cost', problem);
+  const cost = declared as OpCost;
   const { computeMs, waitMs, threadedMs, parallelEfficiency } = priceOpCost(cost, profile.kernels);
   return {
     computeMs,
