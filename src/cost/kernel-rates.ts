@@ -12,6 +12,12 @@ import type { OpCost } from '../ops/op-definition.js';
  * `parallelEfficiency` e: on a tier of v > 1 vCPUs its roofline part runs 1 + (v - 1) e times
  * faster than on one vCPU (profile.ts computeSlowdown). Below one vCPU every kernel is stretched
  * alike. A kernel without the field is single-threaded, as the project's own JavaScript ops are.
+ *
+ * A kernel priced by one kind of work only (elementwise, copy: bytes; matmul, qr: flops in the
+ * `aws` table) prices a declared amount of the other kind at the table's `default` rate for it,
+ * which the schema requires to have both: the roofline then still takes the slower of the two. So
+ * 1e12 flops declared on `elementwise` cost what 1e12 flops cost, not nothing, while an ordinary
+ * elementwise pass (one flop per 24 bytes) stays bounded by its bytes.
  */
 
 /** A measured rate at one work size; between points the rate is interpolated in log(flops). */
@@ -48,8 +54,16 @@ export const KernelTableSchema = z
      * multiplied by it. 1 when the table is already per Lambda vCPU.
      */
     lambdaVcpuFactor: z.number().positive().finite(),
-    /** Rates by kernel name (OpCost.kernel); `default` prices a kernel the table does not name. */
-    kernels: z.record(z.string(), KernelRateSchema).refine((k) => 'default' in k, { message: 'kernels must include "default"' }),
+    /**
+     * Rates by kernel name (OpCost.kernel); `default` prices a kernel the table does not name, and
+     * the kind of work (flops or bytes) a named kernel has no rate for, so it needs both rates.
+     */
+    kernels: z
+      .record(z.string(), KernelRateSchema)
+      .refine((k) => 'default' in k, { message: 'kernels must include "default"' })
+      .refine((k) => !('default' in k) || (k.default?.gflopsPerSecond !== undefined && k.default.gbPerSecond !== undefined), {
+        message: 'kernels.default needs both gflopsPerSecond and gbPerSecond: it prices the flops or bytes a kernel has no rate for',
+      }),
   })
   .strict();
 
@@ -79,11 +93,15 @@ export interface PricedCost {
 export function priceOpCost(cost: OpCost, table: KernelTable): PricedCost {
   const named = cost.kernel !== undefined && Object.hasOwn(table.kernels, cost.kernel) ? cost.kernel : 'default';
   const rate = table.kernels[named] as KernelRate;
+  const fallback = table.kernels.default as KernelRate;
   const flops = nonNegative(cost.flops);
   const bytes = nonNegative(cost.bytesRead) + nonNegative(cost.bytesWritten) + nonNegative(cost.bytes);
+  // Work of a kind the kernel has no rate for is priced at default's rate for it (see the top).
+  const flopRate = rate.gflopsPerSecond ?? fallback.gflopsPerSecond;
+  const byteRate = rate.gbPerSecond ?? fallback.gbPerSecond;
   // 1 GFLOP/s = 1e6 flops per ms; 1 GB/s = 1e6 bytes per ms.
-  const flopMs = flops > 0 && rate.gflopsPerSecond !== undefined ? flops / (gflopsAt(rate.gflopsPerSecond, flops) * 1e6) : 0;
-  const byteMs = bytes > 0 && rate.gbPerSecond !== undefined ? bytes / (rate.gbPerSecond * 1e6) : 0;
+  const flopMs = flops > 0 && flopRate !== undefined ? flops / (gflopsAt(flopRate, flops) * 1e6) : 0;
+  const byteMs = bytes > 0 && byteRate !== undefined ? bytes / (byteRate * 1e6) : 0;
   const rooflineMs = Math.max(flopMs, byteMs) / table.lambdaVcpuFactor;
   const computeMs = (rate.overheadMs ?? 0) + rooflineMs + nonNegative(cost.cpuMs);
   const parallelEfficiency = rate.parallelEfficiency === undefined ? 0 : efficiencyAt(rate.parallelEfficiency, flops);

@@ -1,5 +1,6 @@
 import type { Dag } from '../dag/dag.js';
 import type { OpRegistry } from '../ops/registry.js';
+import { callDeclaration } from '../ops/declaration-call.js';
 import { byteSizeOfShape, type ValueShape } from '../ops/value-shape.js';
 import type { TaskDescriptor } from './metadata-access.js';
 import type { MetadataHistory } from './metadata-history.js';
@@ -125,7 +126,7 @@ function deriveOutputs(ops: OpRegistry, taskId: string, opName: string, rawArgs:
   const keyArgs = parsed.data;
   if (typeof inputs === 'string') return { keyArgs, outputs: inputs, parsed: true };
   if (!op.shape) return { keyArgs, outputs: `task ${taskId}: op ${opName} declares no output shapes`, parsed: true };
-  const outputs = op.shape(inputs, keyArgs);
+  const outputs = callDeclaration(op, 'shape', taskId, () => op.shape?.(inputs, keyArgs));
   if (!outputs || outputs.length !== op.outputs) return { keyArgs, outputs: `task ${taskId}: op ${opName} cannot tell its output shapes for these inputs`, parsed: true };
   return { keyArgs, outputs, parsed: true };
 }

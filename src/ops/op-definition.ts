@@ -27,7 +27,9 @@ export interface OpDefinition<Args = unknown> extends OpSignature {
   shape?(inputs: readonly ValueShape[], args: Args): ValueShape[] | undefined;
   /**
    * Optional, pure: the work of one run on inputs of these shapes, for the simulator (a task of an
-   * op without it is priced from its DAG hints, else history, else defaults).
+   * op without it is priced from its DAG hints, else history, else defaults). What a user op's
+   * declaration throws or answers that is not an OpCost (negative, NaN, unknown fields) is bad
+   * input naming the task when the DAG is priced (src/sim/cost-model-estimator.ts).
    */
   cost?(inputs: readonly ValueShape[], args: Args): OpCost | undefined;
   /**
@@ -61,7 +63,9 @@ export interface OpCost {
   readonly bytes?: number;
   /**
    * The kernel class whose rates price this work (`matmul`, `qr`, `svd`, `elementwise`, `random`,
-   * `copy`, ...; see KERNEL_NAMES); absent or unknown to the profile: its `default` rates.
+   * `copy`, ...; see KERNEL_NAMES) or one a profile's rate table names; absent, or a built-in
+   * kernel the profile does not list: its `default` rates. Any other name is refused when the DAG
+   * is priced (src/cost/op-cost-check.ts): a misspelt kernel would be priced silently otherwise.
    */
   readonly kernel?: string;
   /** Time already known at one full vCPU (synthetic.work spinning): added as is, then stretched by a small CPU share. */

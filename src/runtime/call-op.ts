@@ -1,7 +1,7 @@
-import { pathToFileURL } from 'node:url';
 import type { Value } from '../data/value.js';
 import { WukongError } from '../model/errors.js';
 import type { OpDefinition } from '../ops/op-definition.js';
+import { describeUserThrow } from '../ops/user-frame.js';
 
 /** An op that failed: threw, returned something other than its outputs, or ran past its timeout. */
 export class OpFailedError extends WukongError {
@@ -74,9 +74,7 @@ export async function callOp<Args>(
     }
   } catch (error) {
     if (error instanceof OpFailedError) throw error;
-    const message = error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : String(error);
-    const frame = op.source && error instanceof Error ? userFrame(error, op.source) : undefined;
-    throw new OpFailedError(`${message}${frame ? `\n    ${frame}` : ''}`, { cause: error });
+    throw new OpFailedError(describeUserThrow(error, op.source), { cause: error });
   } finally {
     if (timer) clearTimeout(timer);
   }
@@ -139,14 +137,4 @@ function describe(value: unknown): string {
   if (typeof value !== 'object') return `a ${typeof value}`;
   const kind = (value as { kind?: unknown }).kind;
   return typeof kind === 'string' ? `kind "${kind}" with the wrong fields` : 'an object without a kind';
-}
-
-/** The first `at ...` line of the error's stack in the user's module (or a file beside it). */
-function userFrame(error: Error, source: string): string | undefined {
-  const lines = (error.stack ?? '').split('\n').map((line) => line.trim()).filter((line) => line.startsWith('at '));
-  const sourceUrl = pathToFileURL(source).href;
-  const directory = sourceUrl.slice(0, sourceUrl.lastIndexOf('/') + 1);
-  // A .ts module's frames come through its source map, which names the plain path, not the URL.
-  const inSource = (line: string) => line.includes(sourceUrl) || line.includes(`(${source}:`);
-  return lines.find(inSource) ?? lines.find((line) => line.includes(directory) && !line.includes('/node_modules/'));
 }

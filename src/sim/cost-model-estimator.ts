@@ -7,6 +7,9 @@ import { median } from '../metadata/statistics.js';
 import type { CostProfile } from '../cost/profile.js';
 import { computeSlowdown } from '../cost/profile.js';
 import { priceOpCost } from '../cost/kernel-rates.js';
+import { opCostProblem } from '../cost/op-cost-check.js';
+import { callDeclaration, OpDeclarationError } from '../ops/declaration-call.js';
+import type { OpCost } from '../ops/op-definition.js';
 import { DEFAULT_TASK_EXEC_MS, DEFAULT_TASK_OUTPUT_BYTES, type TaskEstimator } from './task-estimates.js';
 
 /**
@@ -17,8 +20,12 @@ import { DEFAULT_TASK_EXEC_MS, DEFAULT_TASK_OUTPUT_BYTES, type TaskEstimator } f
  * shapes: what executors record), never across sizes or args in place of a cost model.
  */
 
-/** Where a task's run time came from. */
-export type TaskCostSource = 'history' | 'cost model' | 'hint' | 'default';
+/**
+ * Where a task's run time came from. 'declared time': the op's cost declaration states the time
+ * itself and no work for the kernel rates to price (synthetic.work's ms, which WfCommons imports
+ * are made of; see statesItsTime); 'cost model': the kernel rates priced its declared work.
+ */
+export type TaskCostSource = 'history' | 'cost model' | 'declared time' | 'hint' | 'default';
 
 export interface TaskCostEstimate {
   /** ms at one full vCPU, stretched by a smaller tier's CPU share. */
@@ -55,7 +62,7 @@ export interface CostModelEstimator extends TaskEstimator {
 export function createCostModelEstimator(model: Dag, ops: OpRegistry, profile: CostProfile, history?: TaskKeyHistory): CostModelEstimator {
   const recorded = history ? recordedByTaskKey(history.history) : new Map<string, RecordedKey>();
   const estimates = new Map<string, TaskCostEstimate>();
-  const counts: Record<TaskCostSource, number> = { history: 0, 'cost model': 0, hint: 0, default: 0 };
+  const counts: Record<TaskCostSource, number> = { history: 0, 'cost model': 0, 'declared time': 0, hint: 0, default: 0 };
   for (const d of describeDagTasks(model, ops)) {
     const estimate = estimateTask(d, model.task(d.taskId), ops, profile, recorded);
     estimates.set(d.taskId, estimate);
@@ -122,24 +129,46 @@ function estimateTask(d: DagTaskDescriptor, task: DagTask, ops: OpRegistry, prof
   const seen = d.unknownShapesReason === undefined ? recorded.get(d.taskKey) : undefined;
   if (seen) return { computeMs: seen.referenceMs, waitMs: 0, outputBytes: seen.outputBytes, ...shares, timeSource: 'history' };
   const priced = pricedByCostModel(d, ops, profile);
-  if (priced) return { ...priced, outputBytes: declaredBytes, ...shares, timeSource: 'cost model' };
+  if (priced) {
+    const { timeSource, ...estimate } = priced;
+    return { ...estimate, outputBytes: declaredBytes, ...shares, timeSource };
+  }
   if (hints.durationMs !== undefined) return { computeMs: hints.durationMs, waitMs: 0, outputBytes: declaredBytes, ...shares, timeSource: 'hint' };
   return { computeMs: DEFAULT_TASK_EXEC_MS, waitMs: 0, outputBytes: declaredBytes, ...shares, timeSource: 'default' };
 }
 
-/** The op's cost declaration priced by the profile's kernel rates, when all three exist. */
-function pricedByCostModel(d: DagTaskDescriptor, ops: OpRegistry, profile: CostProfile): Pick<TaskCostEstimate, 'computeMs' | 'waitMs' | 'threaded' | 'sourceBytes'> | undefined {
+/**
+ * The op's cost declaration priced by the profile's kernel rates, when all three exist. A
+ * declaration that throws or answers what cannot be priced (see ../cost/op-cost-check.ts) is an
+ * OpDeclarationError naming the task: bad input, rather than a task priced at a made-up time.
+ */
+function pricedByCostModel(d: DagTaskDescriptor, ops: OpRegistry, profile: CostProfile): Pick<TaskCostEstimate, 'computeMs' | 'waitMs' | 'threaded' | 'sourceBytes' | 'timeSource'> | undefined {
   const op = ops.lookup(d.op);
   if (!op?.cost || !profile.kernels || !d.inputShapes || !('parsedArgs' in d)) return undefined;
-  const cost = op.cost(d.inputShapes, d.parsedArgs);
-  if (!cost) return undefined;
+  const inputShapes = d.inputShapes;
+  const declared: unknown = callDeclaration(op, 'cost', d.taskId, () => op.cost?.(inputShapes, d.parsedArgs));
+  if (declared === undefined) return undefined;
+  const problem = opCostProblem(declared, profile.kernels);
+  if (problem) throw new OpDeclarationError(op.name, d.taskId, 'cost', problem);
+  const cost = declared as OpCost;
   const { computeMs, waitMs, threadedMs, parallelEfficiency } = priceOpCost(cost, profile.kernels);
   return {
     computeMs,
     waitMs,
+    timeSource: statesItsTime(cost) ? 'declared time' : 'cost model',
     ...(threadedMs > 0 ? { threaded: { ms: threadedMs, parallelEfficiency } } : {}),
     ...(cost.sourceBytes !== undefined ? { sourceBytes: cost.sourceBytes } : {}),
   };
+}
+
+/**
+ * A declaration that states its time (cpuMs, waitMs) and no work the kernel rates price beyond
+ * writing its output (synthetic.work): its time is its args, whatever the profile measured.
+ * matrix.add with delayMs declares its flops and bytes too, so the rates price part of it.
+ */
+function statesItsTime(cost: OpCost): boolean {
+  const statesTime = (cost.cpuMs ?? 0) > 0 || (cost.waitMs ?? 0) > 0;
+  return statesTime && !cost.flops && !cost.bytesRead && !cost.bytes;
 }
 
 function sharesOf(each: readonly number[] | undefined): { outputShares?: readonly number[] } {
@@ -151,7 +180,9 @@ function sharesOf(each: readonly number[] | undefined): { outputShares?: readonl
 function describeSources(counts: Readonly<Record<TaskCostSource, number>>, profile: CostProfile, history: TaskKeyHistory | undefined): string {
   const parts: string[] = [];
   if (counts.history > 0 || history) parts.push(`${counts.history} from history of ${history?.where ?? '-'} (same task key only)`);
-  parts.push(`${counts['cost model']} from op cost models at profile ${profile.name}'s kernel rates${profile.kernels ? '' : ' (the profile has none)'}`);
+  // Named even at 0 (the reader learns the profile has rates, or none), unless every priced task stated its own time.
+  if (counts['cost model'] > 0 || counts['declared time'] === 0) parts.push(`${counts['cost model']} from op cost models at profile ${profile.name}'s kernel rates${profile.kernels ? '' : ' (the profile has none)'}`);
+  if (counts['declared time'] > 0) parts.push(`${counts['declared time']} from the time their ops declare (synthetic.work's ms), not kernel rates`);
   if (counts.hint > 0) parts.push(`${counts.hint} from DAG hints`);
   if (counts.default > 0) parts.push(`${counts.default} at the default ${DEFAULT_TASK_EXEC_MS} ms`);
   return `tasks: ${parts.join(', ')}`;

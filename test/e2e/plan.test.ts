@@ -39,7 +39,7 @@ describe('wukong plan (e2e)', () => {
     const annotated = readValidPlan(out);
     expect(annotated.plan.algorithm).toBe(planner);
     expect(annotated.plan.predicted?.makespanMs).toBeGreaterThan(0);
-    if (planner === 'nonuniform') expect(run.stdout).toMatch(/saving\s+\$[\d.]+ vs uniform/);
+    if (planner === 'nonuniform') expect(run.stdout).toMatch(/saving\s+\$[\d.]+ \([\d.]+ % of uniform's cost\) vs uniform/);
   });
 
   it('--json with --sla, --tiers and --max-workers: one JSON object that honours them', () => {

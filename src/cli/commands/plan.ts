@@ -15,6 +15,7 @@ import { PLANNER_OPTION_GROUP, type PlannerFlags } from '../planner-flags.js';
 import { withDeprecatedAlias } from '../deprecated-alias.js';
 import { METADATA_FLAG_HELP } from '../recording-location.js';
 import { metadataLocationFromFlags } from './metadata.js';
+import { formatUsdSaving } from '../format-usd-saving.js';
 import { loadTaskCosts, simulatedPlatform } from './simulate-task-costs.js';
 import { loadProfile } from '../load-profile.js';
 
@@ -123,7 +124,7 @@ function formatPlanSummary(summary: PlanSummary, tiers: readonly number[]): stri
     `predicted  makespan ${makespanMs.toFixed(1)} ms, cost $${costUsd.toFixed(6)}`,
     `costs      ${summary.costs}`,
   ];
-  if (savingUsd !== undefined && uniformCostUsd !== undefined) lines.push(`saving     $${savingUsd.toFixed(6)} vs uniform ($${uniformCostUsd.toFixed(6)})`);
+  if (savingUsd !== undefined && uniformCostUsd !== undefined) lines.push(`saving     ${formatUsdSaving(savingUsd, uniformCostUsd)}`);
   if (summary.output !== null) lines.push(`wrote      ${summary.output}`);
   return `${lines.join('\n')}\n`;
 }

@@ -83,8 +83,13 @@ export function simulatedPlatform(costs: TaskCosts, store: StoreKind): TargetPla
   return { profile: costs.profile, store, tasks: { execMs: (id, mb) => estimator.execMs(id, mb), outputBytes: (id) => estimator.outputBytes(id), outputShares: (id) => estimator.outputShares?.(id), description: costs.description } };
 }
 
-/** The task-cost line every simulating command prints: the sources, and the kernel table's own. */
+/**
+ * The task-cost line every simulating command prints: the sources, and the kernel table's own
+ * where some task was priced at its rates (a DAG of sleeps was not: naming `wukong calibrate`'s
+ * measurement there told the reader the wrong source).
+ */
 export function describeTaskCosts(estimator: CostModelEstimator, profile: CostProfile): string {
+  if (estimator.counts['cost model'] === 0 && estimator.counts['declared time'] > 0) return estimator.description;
   return `${estimator.description}; kernel rates: ${profile.kernels?.source ?? 'none'}`;
 }
 

@@ -28,6 +28,18 @@ describe('kernel rates', () => {
     expect(unknown).toEqual({ computeMs: 1 + 3, waitMs: 7, kernel: 'default', threadedMs: 0, parallelEfficiency: 0 });
   });
 
+  it("prices work of a kind the named kernel has no rate for at default's rate, and default must have both", () => {
+    const bytesOnly: KernelTable = { ...table, kernels: { ...table.kernels, elementwise: { gbPerSecond: 8 } } };
+    // 1e12 flops at default's 2 GFLOP/s: 500 s (before: the kernel has no flop rate, so 0 ms).
+    expect(priceOpCost({ kernel: 'elementwise', flops: 1e12 }, bytesOnly).computeMs).toBeCloseTo(500_000, 6);
+    // An ordinary pass stays bounded by its bytes at the kernel's own rate: 8e6 bytes at 8 GB/s = 1 ms.
+    expect(priceOpCost({ kernel: 'elementwise', flops: 1e6 / 3, bytesRead: 8e6 }, bytesOnly).computeMs).toBeCloseTo(1, 6);
+    const flopsOnly: KernelTable = { ...table, kernels: { ...table.kernels, qr: { gflopsPerSecond: 100 } } };
+    // 4e6 bytes at default's 4 GB/s = 1 ms beats 1e6 flops at 100 GFLOP/s = 0.01 ms.
+    expect(priceOpCost({ kernel: 'qr', flops: 1e6, bytesRead: 4e6 }, flopsOnly).computeMs).toBeCloseTo(1, 6);
+    expect(() => parseCostProfile({ ...BUILTIN_PROFILES.aws, kernels: { source: 'x', lambdaVcpuFactor: 1, kernels: { default: { gbPerSecond: 1 } } } })).toThrow(/default needs both gflopsPerSecond and gbPerSecond/);
+  });
+
   it('a Lambda vCPU factor below 1 slows every computed kernel, not the overhead or the wait', () => {
     const slow = { ...table, lambdaVcpuFactor: 0.5 };
     expect(priceOpCost({ kernel: 'default', flops: 2e6, waitMs: 5 }, slow)).toEqual({ computeMs: 2, waitMs: 5, kernel: 'default', threadedMs: 0, parallelEfficiency: 0 });

@@ -7,6 +7,7 @@ import { createBuiltinRegistry } from '../../../src/ops/builtins.js';
 import { AWS_BLAS_PROFILE, AWS_PROFILE, computeSlowdown, DETERMINISTIC_PROFILE } from '../../../src/cost/profile.js';
 import { efficiencyAt, type KernelTable } from '../../../src/cost/kernel-rates.js';
 import { createCostModelEstimator } from '../../../src/sim/cost-model-estimator.js';
+import { describeTaskCosts } from '../../../src/cli/commands/simulate-task-costs.js';
 import type { DagSpec } from '../../../src/model/dag-schema.js';
 
 const ops = createBuiltinRegistry();
@@ -41,7 +42,7 @@ describe('createCostModelEstimator (issue 15 item 3)', () => {
     // Half a vCPU stretches the compute, not the wait.
     expect(e.execMs('sum', 1769 / 2)).toBeCloseTo(548, 6);
     expect(e.outputBytes('prod')).toBe(8e6);
-    expect(e.counts).toEqual({ history: 0, 'cost model': 4, hint: 0, default: 0 });
+    expect(e.counts).toEqual({ history: 0, 'cost model': 4, 'declared time': 0, hint: 0, default: 0 });
     expect(e.description).toMatch(/4 from op cost models at profile deterministic/);
   });
 
@@ -50,7 +51,7 @@ describe('createCostModelEstimator (issue 15 item 3)', () => {
     const e = createCostModelEstimator(model, ops, bare);
     expect(e.execMs('sum', 1769)).toBe(500);
     expect(e.execMs('prod', 1769)).toBe(10);
-    expect(e.counts).toEqual({ history: 0, 'cost model': 0, hint: 1, default: 3 });
+    expect(e.counts).toEqual({ history: 0, 'cost model': 0, 'declared time': 0, hint: 1, default: 3 });
   });
 
   it('history answers only for the same task key: not across args (delayMs) or sizes', () => {
@@ -96,5 +97,19 @@ describe('createCostModelEstimator (issue 15 item 3)', () => {
     expect(computeSlowdown(AWS_BLAS_PROFILE, 1769 * 3, 0.5)).toBeCloseTo(1 / 2, 9);
     expect(computeSlowdown(AWS_BLAS_PROFILE, 1769 * 3, 0)).toBe(1);
     expect(computeSlowdown(AWS_BLAS_PROFILE, 1769 * 8, 1)).toBeCloseTo(1 / 6, 9);
+  });
+
+  it("synthetic.work's tasks are priced from the time they declare, and said to be; no kernel rates named when none priced a task", () => {
+    const work = (id: string, mode: 'sleep' | 'spin', deps: string[] = []) => ({ id, op: 'synthetic.work', args: { ms: 40, mode }, ...(deps.length > 0 ? { deps } : {}) });
+    const sleeps = Dag.fromSpec({ name: 'sleeps', tasks: [work('s1', 'sleep'), work('s2', 'spin', ['s1'])] } as unknown as DagSpec);
+    const e = createCostModelEstimator(sleeps, ops, AWS_PROFILE);
+    expect(e.execMs('s1', 3008)).toBeCloseTo(40, 3);
+    expect(e.counts).toEqual({ history: 0, 'cost model': 0, 'declared time': 2, hint: 0, default: 0 });
+    expect(e.description).toBe("tasks: 2 from the time their ops declare (synthetic.work's ms), not kernel rates");
+    expect(describeTaskCosts(e, AWS_PROFILE)).not.toMatch(/kernel rates:|calibrate/);
+    // Mixed with a task the rates priced: both named, and the rates' source.
+    const mixed = Dag.fromSpec({ name: 'mixed', tasks: [work('s1', 'sleep'), { id: 'f', op: 'matrix.fill', args: { rows: 10, cols: 10, value: 1 } }] } as unknown as DagSpec);
+    const m = createCostModelEstimator(mixed, ops, AWS_PROFILE);
+    expect(describeTaskCosts(m, AWS_PROFILE)).toMatch(/^tasks: 1 from op cost models at profile aws's kernel rates, 1 from the time their ops declare .*; kernel rates: measured by `wukong calibrate/);
   });
 });
