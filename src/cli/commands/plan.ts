@@ -17,6 +17,7 @@ import { METADATA_FLAG_HELP } from '../recording-location.js';
 import { metadataLocationFromFlags } from './metadata.js';
 import { loadTaskCosts, simulatedPlatform } from './simulate-task-costs.js';
 import { loadProfile } from '../load-profile.js';
+import { describeHistoryPricing } from '../plan-pricing.js';
 
 interface PlanFlags extends OpsFlags, PlannerFlags {
   metadata?: string | false;
@@ -56,7 +57,7 @@ export function registerPlanCommand(program: Command): void {
       const name = spec.name ?? file;
       const location = flags.metadata === false ? undefined : metadataLocationFromFlags(flags);
       const costs = flags.profile === undefined ? undefined : await loadTaskCosts(model, { ...(flags.metadata === undefined ? {} : { metadata: flags.metadata }), profile: flags.profile }, loadProfile, registry);
-      const { plan } = await planFor(model, planning, location, registry, costs ? simulatedPlatform(costs, 'redis') : undefined);
+      const { plan, historyRecords } = await planFor(model, planning, location, registry, costs ? simulatedPlatform(costs, 'redis') : undefined);
       if (plan === undefined) {
         if (flags.output !== undefined) await writeOutput(flags.output, spec);
         if (flags.json) process.stdout.write(`${JSON.stringify({ ok: true, dag: name, planner: 'wukong', planned: false, output: flags.output ?? null })}\n`);
@@ -68,7 +69,7 @@ export function registerPlanCommand(program: Command): void {
       const history = location ? describeMetadataLocation(location) : 'none (--no-metadata)';
       const pricing = costs
         ? `profile ${costs.profile.name}: ${costs.description}; transfers, start-ups and Invoke calls at its rates`
-        : `history ${history} (the predictor: same task, op size curves, DAG hints); transfers and start-ups from the same history`;
+        : describeHistoryPricing(location && historyRecords ? { where: history, records: historyRecords } : undefined);
       const summary = planSummary(name, annotated, history, flags.output, pricing);
       process.stdout.write(flags.json ? `${JSON.stringify(summary)}\n` : formatPlanSummary(summary, planning.tiers));
     });
