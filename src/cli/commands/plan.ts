@@ -64,12 +64,13 @@ export function registerPlanCommand(program: Command): void {
         else process.stdout.write(`planner wukong makes no plan: executors schedule themselves at run time (WUKONG mode)${flags.output ? `; wrote the DAG to ${flags.output}` : ''}\n`);
         return;
       }
-      const annotated: AnnotatedDag = { dag: spec, plan };
-      if (flags.output !== undefined) await writeOutput(flags.output, annotated);
       const history = location ? describeMetadataLocation(location) : 'none (--no-metadata)';
       const pricing = costs
         ? `profile ${costs.profile.name}: ${costs.description}; transfers, start-ups and Invoke calls at its rates`
         : describeHistoryPricing(location && historyRecords ? { where: history, records: historyRecords } : undefined);
+      // Recorded in the file so `simulate` can tell a forecast made for other costs from latency spread.
+      const annotated: AnnotatedDag = { dag: spec, plan: { ...plan, pricedFrom: { ...(costs ? { profile: costs.profile.name } : {}), description: pricing } } };
+      if (flags.output !== undefined) await writeOutput(flags.output, annotated);
       const summary = planSummary(name, annotated, history, flags.output, pricing);
       process.stdout.write(flags.json ? `${JSON.stringify(summary)}\n` : formatPlanSummary(summary, planning.tiers));
     });
