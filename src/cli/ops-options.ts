@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import * as z from 'zod';
 import { BadInputError } from '../model/errors.js';
 import { loadOpRegistry } from '../ops/load-op-modules.js';
+import { findProjectConfig } from './project-root.js';
 import type { OpRegistry } from '../ops/registry.js';
 
-/** The project config file looked for in the working directory when `--config` is not given. */
+/** The project config file looked for (working directory, else project root) when `--config` is not given. */
 export const PROJECT_CONFIG_FILE = 'wukong.config.json';
 
 /** `wukong.config.json`: op modules (paths relative to the file), loaded by every command. */
@@ -26,23 +27,24 @@ export interface OpsFlags {
 export function withOpsOptions<C extends { option(flags: string, description: string, parse: (value: string, previous: string[] | undefined) => string[]): C; option(flags: string, description: string): C }>(command: C): C {
   return command
     .option('--ops <path>', 'a user op module (.js, .mjs, .ts with esbuild) whose default export is defineOp(...) or a list; repeatable', (value: string, previous: string[] | undefined) => [...(previous ?? []), value])
-    .option('--config <file>', `project config with "ops": [paths] (default: ./${PROJECT_CONFIG_FILE} when present)`);
+    .option('--config <file>', `project config with "ops": [paths] (default: ${PROJECT_CONFIG_FILE} in the working directory, else at the project root, when present)`);
 }
 
 /**
  * The op modules the flags and the project config name, as absolute paths: the config's `ops`
- * (relative to the config file) first, then each `--ops` (relative to `cwd`).
+ * (relative to the config file) first, then each `--ops` (relative to `cwd`). Without --config the
+ * config is found as the project state is (./project-root.ts findProjectConfig).
  */
-export async function opModulePaths(flags: OpsFlags, cwd = process.cwd()): Promise<string[]> {
-  const configPath = flags.config === undefined ? join(cwd, PROJECT_CONFIG_FILE) : resolve(cwd, flags.config);
+export async function opModulePaths(flags: OpsFlags, cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): Promise<string[]> {
+  const configPath = flags.config === undefined ? findProjectConfig(cwd, env) : resolve(cwd, flags.config);
   let text: string | undefined;
   try {
-    text = await readFile(configPath, 'utf8');
+    if (configPath !== undefined) text = await readFile(configPath, 'utf8');
   } catch (error) {
     if (flags.config !== undefined) throw new BadInputError(`--config ${flags.config}: cannot read it (${(error as Error).message})`);
   }
   const fromConfig: string[] = [];
-  if (text !== undefined) {
+  if (configPath !== undefined && text !== undefined) {
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -60,6 +62,6 @@ export async function opModulePaths(flags: OpsFlags, cwd = process.cwd()): Promi
 }
 
 /** The op registry for a command: built-ins plus the user modules its flags and config name. */
-export async function opsFromFlags(flags: OpsFlags, cwd = process.cwd()): Promise<{ registry: OpRegistry; modulePaths: string[] }> {
-  return loadOpRegistry(await opModulePaths(flags, cwd), { cwd });
+export async function opsFromFlags(flags: OpsFlags, cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): Promise<{ registry: OpRegistry; modulePaths: string[] }> {
+  return loadOpRegistry(await opModulePaths(flags, cwd, env), { cwd });
 }

@@ -2,7 +2,7 @@ import type { Dag } from '../dag/dag.js';
 import type { DagSpec } from '../model/dag-schema.js';
 import { BadInputError } from '../model/errors.js';
 import { predictorForDag } from '../metadata/dag-descriptors.js';
-import { emptyHistory } from '../metadata/metadata-history.js';
+import { emptyHistory, historyRecordCounts, type HistoryRecordCounts } from '../metadata/metadata-history.js';
 import { openMetadataStore, type MetadataLocation } from '../metadata/metadata-location.js';
 import type { OpRegistry } from '../ops/registry.js';
 import { buildOpRegistry } from '../ops/user-ops.js';
@@ -121,10 +121,10 @@ export async function planFor(
   ops: OpRegistry = buildOpRegistry(),
   platform?: TargetPlatform,
   replanning?: RunReplanning,
-): Promise<{ plan?: Plan; planner: string; replanner?: (request: ReplanRequest) => ReplannedPlan | undefined; drift?: (observed: ReplanRequest['observed']) => number | undefined }> {
+): Promise<{ plan?: Plan; planner: string; replanner?: (request: ReplanRequest) => ReplannedPlan | undefined; drift?: (observed: ReplanRequest['observed']) => number | undefined; historyRecords?: HistoryRecordCounts }> {
   const planning = await planningFrom(model, options, historyAt, ops, platform);
   if (!planning) return { planner: WUKONG_PLANNER_NAME };
-  const { algorithm, metadata, context } = planning;
+  const { algorithm, metadata, context, historyRecords } = planning;
   const { sla } = options;
   const { replanAfter, replanOnDrift } = replanning ?? {};
   // Planning code is loaded only by a run that plans (WUKONG mode: none of it; issue 20, CLI start).
@@ -136,17 +136,21 @@ export async function planFor(
   const replanner = points.length > 0 || drifts ? (request: ReplanRequest) => replanIfFaster(algorithm, model, request, { metadata, sla, context }) : undefined;
   // The trigger compares observed times with what this plan's metadata predicted for them.
   const drift = drifts ? (observed: ReplanRequest['observed']) => driftFactor(model, observed, metadata, sla) : undefined;
-  return { plan: annotated.plan, planner: annotated.plan.algorithm, ...(replanner ? { replanner } : {}), ...(drift ? { drift } : {}) };
+  return { plan: annotated.plan, planner: annotated.plan.algorithm, ...(replanner ? { replanner } : {}), ...(drift ? { drift } : {}), ...(historyRecords ? { historyRecords } : {}) };
 }
 
-/** The planner the options name with what it plans from (history, platform); undefined for wukong. */
+/**
+ * The planner the options name with what it plans from (history, platform); undefined for wukong.
+ * `historyRecords`: what the history at `historyAt` held, so `plan` can say what its figures came
+ * from (an empty or missing store leaves them to DAG hints and defaults).
+ */
 async function planningFrom(
   model: Dag,
   options: PlannerOptions,
   historyAt: MetadataLocation | undefined,
   ops: OpRegistry,
   platform: TargetPlatform | undefined,
-): Promise<{ algorithm: PlanningAlgorithm; metadata: MetadataAccess; context: PlanningContext } | undefined> {
+): Promise<{ algorithm: PlanningAlgorithm; metadata: MetadataAccess; context: PlanningContext; historyRecords?: HistoryRecordCounts } | undefined> {
   const { sla, tiers, maxWorkers } = options;
   const loaded = await loadPlanner(options.planner);
   if (loaded.kind === 'wukong') return undefined;
@@ -159,7 +163,7 @@ async function planningFrom(
     // so the plan's forecast and the simulation come from one source (issue 15 item 7).
     const metadata = platform?.tasks ? pricedByPlatform(recorded, platform.tasks) : recorded;
     const context = { tiers, ...(maxWorkers === undefined ? {} : { maxWorkers }), ...(platform ? { platform } : {}) };
-    return { algorithm: loaded.algorithm, metadata, context };
+    return { algorithm: loaded.algorithm, metadata, context, ...(historyAt ? { historyRecords: historyRecordCounts(history) } : {}) };
   } finally {
     await store?.close();
   }

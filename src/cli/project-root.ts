@@ -21,6 +21,19 @@ export function findProjectRoot(cwd: string = process.cwd(), env: NodeJS.Process
   }
 }
 
+/**
+ * The project config (`wukong.config.json`) whose `ops` every command loads: the working
+ * directory's, else the project root's (findProjectRoot), so a command run from a subdirectory
+ * loads the ops of the project whose state it uses (it used to find the root's `.wukong` but look
+ * for the config only in the working directory, and fail with "unknown op"). Undefined: none.
+ */
+export function findProjectConfig(cwd: string = process.cwd(), env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const here = join(resolve(cwd), 'wukong.config.json');
+  if (existsSync(here)) return here;
+  const atRoot = join(findProjectRoot(cwd, env).dir, 'wukong.config.json');
+  return existsSync(atRoot) ? atRoot : undefined;
+}
+
 let announced = false;
 
 /**

@@ -54,6 +54,17 @@ export function recordCount(history: MetadataHistory): number {
   return history.tasks.length + history.transfers.length + history.invokes.length + (history.pools?.length ?? 0);
 }
 
+/** How many records of each kind the predictor reads a history has (pools only fit the local profile). */
+export interface HistoryRecordCounts {
+  readonly tasks: number;
+  readonly transfers: number;
+  readonly invokes: number;
+}
+
+export function historyRecordCounts(history: MetadataHistory): HistoryRecordCounts {
+  return { tasks: history.tasks.length, transfers: history.transfers.length, invokes: history.invokes.length };
+}
+
 /**
  * Validates records before a store writes them, so that nothing invalid is ever stored. Throws
  * BadInputError naming the first bad record and field; returns the parsed records.

@@ -74,6 +74,20 @@ export const ReplanOnDriftSchema = z
 export const DEFAULT_DRIFT_MIN_GAIN = 0.1;
 export type ReplanOnDrift = z.infer<typeof ReplanOnDriftSchema>;
 
+/**
+ * What a plan's forecast was priced from (`wukong plan` records it): `simulate` compares it with
+ * what the simulation prices from, so a forecast made for other costs (embedded-run history, say,
+ * simulated under the aws profile) is named as the reason for the gap rather than latency spread.
+ */
+export const PlanPricedFromSchema = z
+  .object({
+    /** The cost profile whose rates and op cost models priced the plan (`plan --profile`); absent: the predictor's history, hints and defaults. */
+    profile: z.string().min(1).max(10_000).optional(),
+    /** Where the figures came from, as `plan` printed it on its costs line. */
+    description: z.string().min(1).max(10_000),
+  })
+  .strict();
+
 export const PlanSchema = z
   .object({
     algorithm: z.string().min(1).max(200),
@@ -111,6 +125,8 @@ export const PlanSchema = z
      * client's first invoke. Reports draw it beside what happened (plan vs actual).
      */
     schedule: ownRecord(TaskIdSchema, z.tuple([z.number().nonnegative().finite(), z.number().nonnegative().finite()])).optional(),
+    /** What `predicted` was priced from; absent in plan files written before it was recorded, and in plans made in-process. */
+    pricedFrom: PlanPricedFromSchema.optional(),
   })
   .strict();
 
@@ -126,6 +142,7 @@ export type TaskAnnotation = z.infer<typeof TaskAnnotationSchema>;
 export type TaskAnnotationInput = z.input<typeof TaskAnnotationSchema>;
 export type WorkerSpec = z.infer<typeof WorkerSpecSchema>;
 export type Prediction = z.infer<typeof PredictionSchema>;
+export type PlanPricedFrom = z.infer<typeof PlanPricedFromSchema>;
 export type Plan = z.infer<typeof PlanSchema>;
 export type AnnotatedDag = z.infer<typeof AnnotatedDagSchema>;
 

@@ -35,11 +35,27 @@ describe('wukong plan (e2e)', () => {
     expect(run.stdout).toMatch(new RegExp(`^plan: tree-reduction-16 by ${planner} \\(sla median, tiers ${DEFAULT_TIERS.join(', ')} MB`));
     expect(run.stdout).toMatch(/workers\s+\d+ \((\d+ x \d+ MB(, )?)+\)/);
     expect(run.stdout).toMatch(/predicted\s+makespan [\d.]+ ms, cost \$[\d.]+/);
-    expect(run.stdout).toMatch(/costs\s+history .*metadata \(the predictor: same task, op size curves, DAG hints\)/);
+    // An empty store is no history: the line must not credit one (an audit found it did).
+    expect(run.stdout).toMatch(/costs\s+no history \(nothing recorded at .*metadata\): tasks from DAG hints and op shapes, else built-in defaults/);
     const annotated = readValidPlan(out);
     expect(annotated.plan.algorithm).toBe(planner);
     expect(annotated.plan.predicted?.makespanMs).toBeGreaterThan(0);
     if (planner === 'nonuniform') expect(run.stdout).toMatch(/saving\s+\$[\d.]+ \([\d.]+ % of uniform's cost\) vs uniform/);
+  });
+
+  it('costs line: says history only where records exist; --no-metadata says hints and defaults', () => {
+    const dir = tempDir();
+    const metadata = join(dir, 'metadata');
+    const dag = join(dir, 'gemm.json');
+    expect(wukong(['replay', 'gemm', '--size', 'small', '--metadata', metadata, '--save-dag', dag]).code).toBe(0);
+    const recorded = wukong(['plan', dag, '--planner', 'uniform', '--metadata', metadata, '--json']);
+    expect(recorded.code).toBe(0);
+    const costs = (JSON.parse(recorded.stdout) as { costs: string }).costs;
+    expect(costs).toMatch(new RegExp(`^history at ${metadata}, \\d+ records: tasks from its 20 task records`));
+    expect(costs).toMatch(/transfers from its \d+ transfer records; start-ups from its \d+ start-up records$/);
+    const none = wukong(['plan', dag, '--planner', 'uniform', '--no-metadata']);
+    expect(none.stdout).toMatch(/costs\s+no history \(--no-metadata\): .*transfers and start-ups from built-in defaults/);
+    expect(none.stdout).not.toMatch(/same history/);
   });
 
   it('--json with --sla, --tiers and --max-workers: one JSON object that honours them', () => {

@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, realpathSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findProjectRoot } from '../../src/cli/project-root.js';
+import { findProjectConfig, findProjectRoot } from '../../src/cli/project-root.js';
 
 const BIN = resolve('bin/wukong.js');
 const DAG = resolve('workloads/examples/diamond.json');
@@ -34,5 +34,16 @@ describe('.wukong state resolves from the project root', () => {
     expect(findProjectRoot(inner, { WUKONG_HOME: base })).toEqual({ dir: base, reason: 'WUKONG_HOME' });
     mkdirSync(join(base, 'a', '.wukong'));
     expect(findProjectRoot(inner, {})).toEqual({ dir: join(base, 'a'), reason: '.wukong/' });
+  });
+
+  it('the project config is the working directory\'s, else the project root\'s; none past a root without one', () => {
+    const base = realpathSync(mkdtempSync(join(tmpdir(), 'wukong-root-')));
+    const inner = join(base, 'a', 'b');
+    mkdirSync(inner, { recursive: true });
+    expect(findProjectConfig(inner, {})).toBeUndefined();
+    writeFileSync(join(base, 'wukong.config.json'), '{}');
+    expect(findProjectConfig(inner, {})).toBe(join(base, 'wukong.config.json'));
+    writeFileSync(join(inner, 'wukong.config.json'), '{}');
+    expect(findProjectConfig(inner, {})).toBe(join(inner, 'wukong.config.json'));
   });
 });

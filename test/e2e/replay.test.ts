@@ -56,6 +56,20 @@ describe('wukong replay (e2e)', () => {
     for (const makespan of report.makespansMs) expect(makespan).toBeGreaterThanOrEqual(80);
   });
 
+  it('--cache with --repeat warns on stderr that repeats read cached results, and runs as before', () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), 'wk-replay-cache-'));
+    const cache = join(dir, 'rc');
+    // Act
+    const run = wukong(['replay', 'tr', '--size', '16', '--repeat', '2', '--workers', '2', '--no-metadata', '--cache', cache]);
+    // Assess
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/^wukong: warning: --cache with --repeat 2: repeats after the first read the results cached/);
+    expect(run.stdout).toMatch(/median [\d.]+ ms over 2 runs/);
+    // One run with a cache measures what it says: no warning.
+    expect(wukong(['replay', 'tr', '--size', '16', '--workers', '2', '--no-metadata', '--cache', cache]).stderr).toBe('');
+  });
+
   it('--list prints every workload with its parameters and task-count formula', () => {
     const run = wukong(['replay', '--list']);
     expect(run.code).toBe(0);

@@ -44,6 +44,44 @@ describe('wukong simulate, planned mode (e2e)', () => {
     for (const tier of tiers) expect(cost).toContain(`${tier.split('x')[0]} MB x`);
   });
 
+  it('a plan file priced from embedded-run history: the gap names the forecast\'s other costs; an older file without them still runs', () => {
+    // Prepare: history of an embedded run, a plan from it (an audit found the gap blamed latency spread)
+    const dir = tempDir();
+    const metadata = join(dir, 'metadata');
+    const dag = join(dir, 'gemm.json');
+    const annotated = join(dir, 'ann.json');
+    expect(wukong(['replay', 'gemm', '--size', 'small', '--metadata', metadata, '--save-dag', dag]).code).toBe(0);
+    expect(wukong(['plan', dag, '--planner', 'uniform', '--metadata', metadata, '-o', annotated]).code).toBe(0);
+    const written = JSON.parse(readFileSync(annotated, 'utf8')) as { dag: unknown; plan: { pricedFrom?: { profile?: string; description: string } } };
+    expect(written.plan.pricedFrom?.profile).toBeUndefined();
+    expect(written.plan.pricedFrom?.description).toMatch(/^history at .*metadata, \d+ records/);
+    // Act
+    const run = wukong(['simulate', annotated, '--json']);
+    // Assess
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as { predictedFrom: string; gap?: { reason: string } };
+    expect(result.predictedFrom).toMatch(/priced by the predictor \(history, DAG hints, defaults\), not at a profile/);
+    expect(result.gap?.reason).toMatch(/^the plan was priced for other costs than this simulation's: its forecast from history at .*; the simulation from profile aws/);
+    expect(result.gap?.reason).not.toMatch(/spread of platform latencies/);
+    // A plan file written before plans recorded their source is still read, and says it does not know.
+    delete written.plan.pricedFrom;
+    writeFileSync(annotated, JSON.stringify(written));
+    const older = wukong(['simulate', annotated]);
+    expect(older.code).toBe(0);
+    expect(older.stdout).toMatch(/the plan file's own forecast \(.*ann\.json; it does not record what it was priced from\)/);
+  });
+
+  it('a plan file priced at the simulation\'s profile is not blamed for other costs', () => {
+    const dir = tempDir();
+    const annotated = join(dir, 'ann.json');
+    expect(wukong(['plan', TR16, '--planner', 'uniform', '--no-metadata', '--profile', 'aws', '-o', annotated]).code).toBe(0);
+    const run = wukong(['simulate', annotated, '--json']);
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as { predictedFrom: string; gap?: { reason: string } };
+    expect(result.predictedFrom).toMatch(/priced at profile aws\)$/);
+    expect(result.gap?.reason ?? '').not.toMatch(/priced for other costs/);
+  });
+
   it('--planner uniform --json: one JSON object with the planner, its forecast and the simulated figures; same seed, same result', () => {
     const args = ['simulate', TR16, '--planner', 'uniform', '--no-metadata', '--json', '--seed', '9', '--store', 's3'];
     const first = JSON.parse(wukong(args).stdout) as Record<string, unknown>;

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -53,5 +53,22 @@ describe('simulate and plan of a table pipeline (e2e)', () => {
     expect(run.stdout).toMatch(/14 from op cost models/);
     const written = runWukong(['validate', out, '--json']);
     expect(written.code, written.stderr).toBe(0);
+  });
+
+  it('generate --data with a relative directory writes absolute source paths: the DAG runs from anywhere; replay too', () => {
+    // Prepare: an audit found "./data/..." in the DAG, so simulate from another directory failed
+    const project = realpathSync(mkdtempSync(join(tmpdir(), 'wk-table-rel-')));
+    const generated = runWukong(['generate', 'pipeline', '--size', 'small', '--data', './data', '-o', 'p.json'], { cwd: project });
+    expect(generated.code, generated.stderr).toBe(0);
+    const sources = readFileSync(join(project, 'p.json'), 'utf8').match(/"[^"]*trips-[^"]*\.(parquet|csv)"/g) ?? [];
+    expect(sources.length).toBeGreaterThan(0);
+    for (const source of sources) expect((JSON.parse(source) as string).startsWith(`${join(project, 'data')}/`), source).toBe(true);
+    // Act: from another directory (this one)
+    const run = runWukong(['simulate', join(project, 'p.json'), '--json']);
+    // Assess
+    expect(run.code, run.stderr).toBe(0);
+    const replayed = runWukong(['replay', 'pipeline', '--size', 'small', '--data', './data', '--no-metadata', '--workers', '2', '--json'], { cwd: project });
+    expect(replayed.code, replayed.stderr).toBe(0);
+    expect(JSON.parse(replayed.stdout)).toMatchObject({ ok: true });
   });
 });

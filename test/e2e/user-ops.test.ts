@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -60,6 +60,21 @@ describe('user op modules (e2e)', () => {
     const viaConfig = wukong(['submit', dagOf('demo.scale', { factor: 5 }), '--workers', '1', '--json', '--no-metadata'], project);
     expect(viaConfig.stderr).toBe('');
     expect(JSON.parse(viaConfig.stdout).ok).toBe(true);
+  });
+
+  it('from a project subdirectory, the root\'s wukong.config.json ops load, their paths relative to the config file', () => {
+    // Prepare: an audit found the root's .wukong used but its ops not loaded ("unknown op")
+    const project = mkdtempSync(join(tmpdir(), 'wk-user-project-'));
+    writeFileSync(join(project, 'my-ops.mjs'), readFileSync(goodOps, 'utf8'));
+    writeFileSync(join(project, 'wukong.config.json'), JSON.stringify({ ops: ['./my-ops.mjs'] }));
+    const sub = join(project, 'sub');
+    mkdirSync(sub);
+    // Act
+    const run = wukong(['submit', dagOf('demo.scale', { factor: 5 }), '--workers', '1', '--json'], sub);
+    // Assess
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).ok).toBe(true);
+    expect(run.stderr).toMatch(/project state in .*\.wukong \(nearest directory with wukong\.config\.json\)/);
   });
 
   it('wukong ops lists built-ins and user ops with description, arity and args schema', () => {

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { generateValidDag } from '../../../workloads/replay-runner.js';
 import { parseParams, requireWorkload } from './replay.js';
 import { DEFAULT_DATA_ROOT } from '../../../workloads/pipeline/data-files.js';
+import { absoluteDataRoot } from '../data-root.js';
 
 interface GenerateFlags {
   output?: string;
@@ -35,7 +36,7 @@ export function registerGenerateCommand(program: Command): void {
       const params = parseParams(workload, flags);
       // A data workload's DAG names its source files, and simulate prices reads from them: write them
       // (as replay does; a dataset already complete there is kept).
-      const context = workload.prepareData ? { dataRoot: flags.data ?? DEFAULT_DATA_ROOT } : undefined;
+      const context = workload.prepareData ? { dataRoot: flags.data === undefined ? DEFAULT_DATA_ROOT : absoluteDataRoot(flags.data) } : undefined;
       if (context) await workload.prepareData?.(params, context);
       const spec = generateValidDag(workload, params, context);
       const text = `${JSON.stringify(spec)}\n`;

@@ -18,6 +18,7 @@ import { metadataLocationFromFlags } from './metadata.js';
 import { formatUsdSaving } from '../format-usd-saving.js';
 import { loadTaskCosts, simulatedPlatform } from './simulate-task-costs.js';
 import { loadProfile } from '../load-profile.js';
+import { describeHistoryPricing } from '../plan-pricing.js';
 
 interface PlanFlags extends OpsFlags, PlannerFlags {
   metadata?: string | false;
@@ -57,19 +58,20 @@ export function registerPlanCommand(program: Command): void {
       const name = spec.name ?? file;
       const location = flags.metadata === false ? undefined : metadataLocationFromFlags(flags);
       const costs = flags.profile === undefined ? undefined : await loadTaskCosts(model, { ...(flags.metadata === undefined ? {} : { metadata: flags.metadata }), profile: flags.profile }, loadProfile, registry);
-      const { plan } = await planFor(model, planning, location, registry, costs ? simulatedPlatform(costs, 'redis') : undefined);
+      const { plan, historyRecords } = await planFor(model, planning, location, registry, costs ? simulatedPlatform(costs, 'redis') : undefined);
       if (plan === undefined) {
         if (flags.output !== undefined) await writeOutput(flags.output, spec);
         if (flags.json) process.stdout.write(`${JSON.stringify({ ok: true, dag: name, planner: 'wukong', planned: false, output: flags.output ?? null })}\n`);
         else process.stdout.write(`planner wukong makes no plan: executors schedule themselves at run time (WUKONG mode)${flags.output ? `; wrote the DAG to ${flags.output}` : ''}\n`);
         return;
       }
-      const annotated: AnnotatedDag = { dag: spec, plan };
-      if (flags.output !== undefined) await writeOutput(flags.output, annotated);
       const history = location ? describeMetadataLocation(location) : 'none (--no-metadata)';
       const pricing = costs
         ? `profile ${costs.profile.name}: ${costs.description}; transfers, start-ups and Invoke calls at its rates`
-        : `history ${history} (the predictor: same task, op size curves, DAG hints); transfers and start-ups from the same history`;
+        : describeHistoryPricing(location && historyRecords ? { where: history, records: historyRecords } : undefined);
+      // Recorded in the file so `simulate` can tell a forecast made for other costs from latency spread.
+      const annotated: AnnotatedDag = { dag: spec, plan: { ...plan, pricedFrom: { ...(costs ? { profile: costs.profile.name } : {}), description: pricing } } };
+      if (flags.output !== undefined) await writeOutput(flags.output, annotated);
       const summary = planSummary(name, annotated, history, flags.output, pricing);
       process.stdout.write(flags.json ? `${JSON.stringify(summary)}\n` : formatPlanSummary(summary, planning.tiers));
     });

@@ -30,6 +30,7 @@ import { DEFAULT_DATA_ROOT } from '../../../workloads/pipeline/data-files.js';
 import { dataRootFor } from '../data-root.js';
 import { checkTableSources } from '../../ops/table/table-dag.js';
 import { resultCacheFromFlags, withCacheOptions, type CacheFlags } from '../cache-flags.js';
+import { cachedRepeatsWarning } from '../cached-repeats-warning.js';
 import { runDagFromSpec } from '../../model/compiled-dag.js';
 import { createBuiltinRegistry } from '../../ops/builtins.js';
 
@@ -136,6 +137,8 @@ export function parseParams(workload: AnyWorkload, flags: Pick<ReplayFlags, "par
 async function replay(workload: AnyWorkload, flags: ReplayFlags): Promise<void> {
   const params = parseParams(workload, flags);
   const repeats = parseIntegerOption(flags.repeat, '--repeat', 1, 1);
+  const cachedRepeats = cachedRepeatsWarning(flags.cache, repeats);
+  if (cachedRepeats) process.stderr.write(cachedRepeats);
   const threads = parseIntegerOption(flags.workers, '--workers', cpus().length, 1);
   const deadlineMs = parseDuration(flags.deadline, '--deadline');
   const costMemoryMb = parseIntegerOption(flags.costMemoryMb, '--cost-memory-mb', DEFAULT_COST_MEMORY_MB, 128);

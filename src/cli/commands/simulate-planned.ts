@@ -4,7 +4,7 @@ import { opsFromFlags, type OpsFlags } from '../ops-options.js';
 import { BadInputError } from '../../model/errors.js';
 import { DEFAULT_METADATA_DIR } from '../../metadata/file-metadata-store.js';
 import { parseMetadataLocation, type MetadataLocation } from '../../metadata/metadata-location.js';
-import { looksAnnotated, type ReplanOnDrift } from '../../model/annotated-dag.js';
+import { looksAnnotated, type PlanPricedFrom, type ReplanOnDrift } from '../../model/annotated-dag.js';
 import { withRunMetrics, type RunReport } from '../../report/run-report.js';
 import { writeHtmlReport } from '../../report/write-html-report.js';
 import { RunFailedError } from '../../runtime/run-client.js';
@@ -22,7 +22,7 @@ import { readDagFile } from '../read-dag-file.js';
 import { loadTaskCosts, simulatedPlatform, type TaskCostFlags, type TaskCosts } from './simulate-task-costs.js';
 import { describeTaskCosts, parseSimulationFlags, slowedTasks, type SimulationFlags } from './simulate-flags.js';
 import { loadProfile } from '../load-profile.js';
-import { explainPlanGap } from '../../sim/plan-gap.js';
+import { explainPlanGap, type PlanFileForecast } from '../../sim/plan-gap.js';
 import { evenReplanPoints } from '../../plan/replan-phases.js';
 import { Dag } from '../../dag/dag.js';
 import type { DagSpec } from '../../model/dag-schema.js';
@@ -78,7 +78,9 @@ export async function simulatePlannedCommand(file: string, flags: PlannedSimulat
   const { spec, model, dag, plan, planner, replanner, drift } = await loadPlannedInput(file, planning, planningHistory(flags), registry, platformOf, replanning, false, prepare);
   if (!plan) throw new BadInputError(`${file}: planner ${planner} made no plan`);
   const costs = await costsOf(model);
-  const predictedFrom = plannedHere ? `tasks priced as simulated (below), transfers and start-ups at profile ${costs.profile.name}'s rates` : `the plan file's own forecast (${file})`;
+  const predictedFrom = plannedHere ? `tasks priced as simulated (below), transfers and start-ups at profile ${costs.profile.name}'s rates` : `the plan file's own forecast (${file}; ${planFileSource(plan.pricedFrom)})`;
+  // A plan file may have been priced for other costs (plan from embedded-run history, say): the gap then says so.
+  const planFile: PlanFileForecast | undefined = plannedHere ? undefined : { pricedFrom: plan.pricedFrom, simulatedProfile: costs.profile.name };
   const result = simulate({
     dag,
     wukong: DEFAULT_WUKONG_OPTIONS,
@@ -97,9 +99,9 @@ export async function simulatePlannedCommand(file: string, flags: PlannedSimulat
   if (output.html) await writeHtmlReport(output.html, report, { dag, plan });
   if (!report.ok) throw new RunFailedError(report.runId, report.failure?.taskId ?? '-', report.failure?.message ?? 'simulation failed');
   if (output.json) {
-    const gap = explainPlanGap(result.planned.predictedMakespanMs, report.makespanMs, result.stats.lowerBoundMs, costs.description);
+    const gap = explainPlanGap(result.planned.predictedMakespanMs, report.makespanMs, result.stats.lowerBoundMs, costs.description, planFile);
     process.stdout.write(`${JSON.stringify({ ...plannedSimulationJson(result), taskCosts: describeTaskCosts(costs.description, settings.slowdown), predictedFrom, ...(gap ? { gap } : {}) })}\n`);
-  } else process.stdout.write(formatSummary(report) + formatPlannedSimulated(report, stats, result.planned, costs.description, predictedFrom) + `  task costs       ${describeTaskCosts(costs.description, settings.slowdown)}\n`);
+  } else process.stdout.write(formatSummary(report) + formatPlannedSimulated(report, stats, result.planned, costs.description, predictedFrom, planFile) + `  task costs       ${describeTaskCosts(costs.description, settings.slowdown)}\n`);
 }
 
 /** `--replan-drift RATIO [--replan-drift-tasks N]`: the drift trigger (Plan.replanOnDrift); undefined: the planner's own. */
@@ -133,8 +135,14 @@ function planningHistory(flags: TaskCostFlags): MetadataLocation | undefined {
   return { kind: 'file', dir: projectStatePath(DEFAULT_METADATA_DIR) };
 }
 
-function formatPlannedSimulated(report: RunReport, stats: SimulationStats, planned: PlannedSimulationResult['planned'], taskCosts: string, predictedFrom: string): string {
-  const gap = explainPlanGap(planned.predictedMakespanMs, report.makespanMs, stats.lowerBoundMs, taskCosts);
+/** What a plan file says its forecast was priced from, in brief (the gap line gives the whole of it). */
+function planFileSource(pricedFrom: PlanPricedFrom | undefined): string {
+  if (!pricedFrom) return 'it does not record what it was priced from';
+  return pricedFrom.profile === undefined ? 'priced by the predictor (history, DAG hints, defaults), not at a profile' : `priced at profile ${pricedFrom.profile}`;
+}
+
+function formatPlannedSimulated(report: RunReport, stats: SimulationStats, planned: PlannedSimulationResult['planned'], taskCosts: string, predictedFrom: string, planFile: PlanFileForecast | undefined): string {
+  const gap = explainPlanGap(planned.predictedMakespanMs, report.makespanMs, stats.lowerBoundMs, taskCosts, planFile);
   const o = report.options;
   const predicted = (value: number | undefined, unit: (v: number) => string) => (value === undefined ? '-' : unit(value));
   const lines = [

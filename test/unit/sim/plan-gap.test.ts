@@ -17,4 +17,18 @@ describe('explainPlanGap (issue 15 item 7)', () => {
     expect(explainPlanGap(100, 200, 5, 'x')?.reason).toMatch(/fits within the forecast.*start-up or Invoke call slower than typical/);
     expect(explainPlanGap(100, 50, 5, 'x')?.reason).toMatch(/^the plan's forecast is higher/);
   });
+
+  it('a plan file priced for other costs (history, another profile) is named as the reason, ahead of latency spread', () => {
+    const fromHistory = explainPlanGap(71.6, 484.6, 1, 'x', { pricedFrom: { description: 'history at h, 63 records' }, simulatedProfile: 'aws' });
+    expect(fromHistory?.reason).toMatch(/^the plan was priced for other costs than this simulation's: its forecast from history at h, 63 records; the simulation from profile aws/);
+    expect(fromHistory?.reason).toMatch(/plan with --profile aws/);
+    expect(fromHistory?.reason).not.toMatch(/spread of platform latencies/);
+    const otherProfile = explainPlanGap(100, 60, 5, 'x', { pricedFrom: { profile: 'aws', description: 'profile aws: …' }, simulatedProfile: 'deterministic' });
+    expect(otherProfile?.reason).toMatch(/^the plan was priced for other costs .*profile aws: …; the simulation from profile deterministic/);
+  });
+
+  it('a plan file priced at the simulation\'s profile keeps the usual reasons; one that records nothing says so', () => {
+    expect(explainPlanGap(100, 200, 5, 'x', { pricedFrom: { profile: 'aws', description: 'profile aws' }, simulatedProfile: 'aws' })?.reason).toMatch(/^the simulated critical path of run times fits within the forecast/);
+    expect(explainPlanGap(100, 200, 5, 'x', { pricedFrom: undefined, simulatedProfile: 'aws' })?.reason).toMatch(/spread of platform latencies.*\(the plan file does not record what its forecast was priced from; if not from profile aws/);
+  });
 });
