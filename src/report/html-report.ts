@@ -1,4 +1,5 @@
 import type { Plan } from '../model/annotated-dag.js';
+import { failureText } from './failure-text.js';
 import { renderConcurrencySvg } from './html/concurrency-svg.js';
 import { escapeHtml } from './html/escape-html.js';
 import { formatCount } from './html/format-units.js';
@@ -47,7 +48,7 @@ export function renderHtmlReport(report: RunReport, options: HtmlReportOptions =
   const planVsActual = options.plan ? comparePlanToRun(options.plan, report) : undefined;
   return renderPage(title, [
     `<div class="meta">${runMeta(report)}</div>`,
-    report.ok ? '' : `<p class="failed" id="failure">Run failed at task ${escapeHtml(report.failure?.taskId ?? '?')}: ${escapeHtml(report.failure?.message ?? 'no message')}</p>`,
+    report.ok ? '' : `<p class="failed" id="failure">Run failed at ${escapeHtml(failureText(report.failure))}</p>`,
     renderVerificationFailedLine(options.verification),
     '<h2>Summary</h2>',
     renderSummaryTable(report, metrics, options.plan, options.verification),

@@ -66,7 +66,8 @@ describe('wukong report: what a report must not leave out (e2e)', () => {
     // Assess
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/^FAILED: bad-shapes/);
-    expect(text.stdout).toMatch(/^ {2}failed at {8}task c: .*inner dimensions differ: 2x3 \* 2x3$/m);
+    // Named once: the op's message already begins "task c (op ...)".
+    expect(text.stdout).toMatch(/^ {2}failed at {8}task c \(op matrix\.matmul\) failed: .*inner dimensions differ: 2x3 \* 2x3$/m);
     expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, failure: { taskId: 'c', message: expect.stringContaining('inner dimensions differ') } });
     // Compared, a failed run's figures stop where it failed: each side says so.
     const compared = runWukong(['report', failedRun, failedRun]);

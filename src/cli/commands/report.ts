@@ -16,6 +16,7 @@ import { renderTable } from '../../report/text-table.js';
 import { ReplayReportSchema, verificationMade } from '../../../workloads/replay-report.js';
 import { formatVerificationLines, type Verification } from '../../report/verification.js';
 import { printable } from '../../model/printable.js';
+import { failureText } from '../../report/failure-text.js';
 import { comparisonWarnings } from '../comparison-warnings.js';
 import { parseIntegerOption } from '../parse-options.js';
 import { readJsonFile } from '../read-dag-file.js';
@@ -152,7 +153,7 @@ function formatMetrics(report: RunReport, m: RunMetrics, verification: Verificat
   const lines = [
     `${verdict(report, verification)}: ${report.dagName} (run ${report.runId}, ${report.backend})`,
     // A failed run's figures stop where it failed: say where, as the HTML page does.
-    ...(report.ok ? [] : [`  failed at        task ${report.failure?.taskId ?? '?'}: ${printable(report.failure?.message ?? 'no message')}`]),
+    ...(report.ok ? [] : [`  failed at        ${printable(failureText(report.failure))}`]),
     `  makespan         ${formatMs(report.makespanMs)}`,
     `  lower bound      ${m.lowerBoundMs === undefined ? unknown : `${formatMs(m.lowerBoundMs)}; makespan / lower bound ${m.makespanOverLowerBound?.toFixed(2) ?? '-'}`}`,
     `  critical path    ${m.criticalPath ? `${m.criticalPath.length} tasks from ${formatMs(m.criticalPathStartMs ?? 0)}; transfer on it ${formatMs(m.criticalPathTransferMs ?? 0)}, off it ${formatMs(m.offCriticalPathTransferMs ?? 0)}` : unknown}`,

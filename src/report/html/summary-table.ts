@@ -1,4 +1,5 @@
 import type { Plan } from '../../model/annotated-dag.js';
+import { failureText } from '../failure-text.js';
 import type { RunReport } from '../run-report.js';
 import type { RunMetrics } from '../run-metrics.js';
 import type { Verification } from '../verification.js';
@@ -21,7 +22,7 @@ export function renderSummaryTable(report: RunReport, metrics: RunMetrics, plan:
   const s = report.summary;
   const ratio = metrics.makespanOverLowerBound;
   const rows: Row[] = [
-    { metric: 'status', label: 'Status', text: report.ok ? verifiedStatus(verification) : `failed at ${report.failure?.taskId ?? '?'}: ${report.failure?.message ?? ''}` },
+    { metric: 'status', label: 'Status', text: report.ok ? verifiedStatus(verification) : `failed at ${failureText(report.failure)}` },
     { metric: 'makespan', label: 'Makespan', text: formatMs(report.makespanMs), value: report.makespanMs },
     metrics.lowerBoundMs === undefined
       ? { metric: 'lower-bound', label: 'Lower bound', text: 'unknown', note: NEEDS_DAG }
