@@ -22,5 +22,5 @@ export { plan, type PlanOptions } from './plan.js';
 export { loadHistory, localProfile } from './history.js';
 export type { MetadataHistory } from '../metadata/metadata-history.js';
 export type { CostProfile } from '../cost/profile.js';
-export { simulate, type SimulateOptions } from './simulate.js';
+export { simulate, type LibrarySimulationResult, type SimulateOptions } from './simulate.js';
 export { openSession, submit, type RunOptions, type Session, type SessionOptions, type SubmitOptions, type SubmitResult } from './submit.js';

@@ -3,7 +3,7 @@ import { runDagFromSpec } from '../model/compiled-dag.js';
 import type { WukongOptions } from '../model/wukong-options.js';
 import { builtinProfile, BUILTIN_PROFILES, parseCostProfile, isSimulatedStoreKind, SIMULATED_STORE_KINDS, type CostProfile, type StoreKind } from '../cost/profile.js';
 import { simulate as simulateRun, type SimulationResult } from '../sim/simulator.js';
-import { createCostModelEstimator } from '../sim/cost-model-estimator.js';
+import { createCostModelEstimator, describeTaskCosts } from '../sim/cost-model-estimator.js';
 import { pricedTableDag } from '../ops/table/table-dag.js';
 import { loadOps, type OpsOption } from './load-ops.js';
 import { optionsObject, shown, wukongOptionsOf } from './option-checks.js';
@@ -29,7 +29,12 @@ export interface SimulateOptions extends OpsOption {
  * scheduler core at the profile's costs. Task costs come from the ops' cost declarations at the
  * profile's kernel rates, then DAG hints, then defaults (never from recorded history).
  */
-export async function simulate(dag: unknown, options: SimulateOptions = {}): Promise<SimulationResult> {
+/** The simulation, and where its task costs came from (as the CLI's `task costs` line says it). */
+export interface LibrarySimulationResult extends SimulationResult {
+  readonly taskCosts: string;
+}
+
+export async function simulate(dag: unknown, options: SimulateOptions = {}): Promise<LibrarySimulationResult> {
   const given = optionsObject(options, 'simulate');
   const profile = profileOf(given.profile);
   const storeKind = storeKindOf(given.store);
@@ -38,11 +43,12 @@ export async function simulate(dag: unknown, options: SimulateOptions = {}): Pro
   const { spec, model, plan } = validDagOrAnnotated(dag, registry);
   const priced = await pricedTableDag({ spec, model, dag: runDagFromSpec(spec) }, registry, { pushdown: given.pushdown ?? true });
   const seed = given.seed ?? 1;
-  return simulateRun({
+  const estimator = createCostModelEstimator(priced.model, priced.registry, profile);
+  const result = simulateRun({
     dag: priced.dag,
     wukong,
     profile,
-    estimator: createCostModelEstimator(priced.model, priced.registry, profile),
+    estimator,
     seed,
     memoryMb: given.memoryMb ?? 3008,
     storeKind,
@@ -50,6 +56,7 @@ export async function simulate(dag: unknown, options: SimulateOptions = {}): Pro
     dagName: priced.spec.name ?? 'dag',
     ...(plan ? { plan } : {}),
   });
+  return { ...result, taskCosts: describeTaskCosts(estimator, profile) };
 }
 
 /** A CostProfile as given, or a built-in one by name (its own property: `toString` names none). */

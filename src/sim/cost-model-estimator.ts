@@ -187,3 +187,13 @@ function describeSources(counts: Readonly<Record<TaskCostSource, number>>, profi
   if (counts.default > 0) parts.push(`${counts.default} at the default ${DEFAULT_TASK_EXEC_MS} ms`);
   return `tasks: ${parts.join(', ')}`;
 }
+
+/**
+ * The task-cost line every simulating command prints: the sources, and the kernel table's own
+ * where some task was priced at its rates (a DAG of sleeps was not: naming `wukong calibrate`'s
+ * measurement there told the reader the wrong source).
+ */
+export function describeTaskCosts(estimator: Pick<CostModelEstimator, 'counts' | 'description'>, profile: CostProfile): string {
+  if (estimator.counts['cost model'] === 0 && estimator.counts['declared time'] > 0) return estimator.description;
+  return `${estimator.description}; kernel rates: ${profile.kernels?.source ?? 'none'}`;
+}

@@ -8,7 +8,7 @@ import type { OpRegistry } from '../../ops/registry.js';
 import { buildOpRegistry } from '../../ops/user-ops.js';
 import { emptyHistory, type MetadataHistory } from '../../metadata/metadata-history.js';
 import { describeMetadataLocation, openMetadataStore, parseMetadataLocation, type MetadataLocation } from '../../metadata/metadata-location.js';
-import { createCostModelEstimator, type CostModelEstimator, type TaskKeyHistory } from '../../sim/cost-model-estimator.js';
+import { createCostModelEstimator, describeTaskCosts, type CostModelEstimator, type TaskKeyHistory } from '../../sim/cost-model-estimator.js';
 import { fitLocalProfile } from '../../cost/local-profile.js';
 import type { CostProfile, StoreKind } from '../../cost/profile.js';
 import type { TargetPlatform } from '../../plan/task-costs.js';
@@ -83,15 +83,6 @@ export function simulatedPlatform(costs: TaskCosts, store: StoreKind): TargetPla
   return { profile: costs.profile, store, tasks: { execMs: (id, mb) => estimator.execMs(id, mb), outputBytes: (id) => estimator.outputBytes(id), outputShares: (id) => estimator.outputShares?.(id), description: costs.description } };
 }
 
-/**
- * The task-cost line every simulating command prints: the sources, and the kernel table's own
- * where some task was priced at its rates (a DAG of sleeps was not: naming `wukong calibrate`'s
- * measurement there told the reader the wrong source).
- */
-export function describeTaskCosts(estimator: CostModelEstimator, profile: CostProfile): string {
-  if (estimator.counts['cost model'] === 0 && estimator.counts['declared time'] > 0) return estimator.description;
-  return `${estimator.description}; kernel rates: ${profile.kernels?.source ?? 'none'}`;
-}
 
 async function loadHistory(location: MetadataLocation, explicit: boolean, flag: string): Promise<MetadataHistory> {
   if (location.kind === 'memory') throw new BadInputError(`${flag} memory: holds nothing for simulate: a new process starts with no history`);

@@ -87,8 +87,9 @@ describe('the library API with a user op module', () => {
     expect(planned.report.ok).toBe(true);
     const wukong = await simulate(dag, { ops: [opModule], profile: 'deterministic' });
     expect(wukong.report.ok).toBe(true);
-    // The user task's 40 ms hint is its simulated run time, at least.
+    // The user task's 40 ms hint is its simulated run time, at least; the result says where each task's cost came from.
     expect(wukong.report.makespanMs).toBeGreaterThanOrEqual(40);
+    expect(wukong.taskCosts).toMatch(/^tasks: 1 from op cost models at profile deterministic's kernel rates.*, 1 from DAG hints/);
   });
 
   it('simulate and submit take an annotated DAG alike: its plan runs; a malformed plan or one that misses a task rejects', async () => {

@@ -7,7 +7,7 @@ import { createBuiltinRegistry } from '../../../src/ops/builtins.js';
 import { AWS_BLAS_PROFILE, AWS_PROFILE, computeSlowdown, DETERMINISTIC_PROFILE } from '../../../src/cost/profile.js';
 import { efficiencyAt, type KernelTable } from '../../../src/cost/kernel-rates.js';
 import { createCostModelEstimator } from '../../../src/sim/cost-model-estimator.js';
-import { describeTaskCosts } from '../../../src/cli/commands/simulate-task-costs.js';
+import { describeTaskCosts } from '../../../src/sim/cost-model-estimator.js';
 import type { DagSpec } from '../../../src/model/dag-schema.js';
 
 const ops = createBuiltinRegistry();
