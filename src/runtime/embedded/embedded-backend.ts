@@ -3,7 +3,7 @@ import { busyBetween, busySnapshot, poolRecordOf, recordPoolBusy } from './pool-
 import type { MetadataLocation } from '../../metadata/metadata-location.js';
 import { withCoordinatorName } from '../store-name.js';
 import { CLOSE_WAIT_MS, settleWithin } from '../settle-within.js';
-import { runKeyPrefix, type Coordinator } from '../../storage/coordinator.js';
+import type { Coordinator } from '../../storage/coordinator.js';
 import type { IntermediateStore } from '../../storage/intermediate-store.js';
 import { MemoryCoordinator } from '../../storage/memory/memory-coordinator.js';
 import { MemoryIntermediateStore } from '../../storage/memory/memory-intermediate-store.js';
@@ -17,6 +17,7 @@ import { runFanInTable } from './run-fan-in-table.js';
 import { runValueTable } from './run-value-table.js';
 import type { SharedValueTable } from '../../storage/memory/shared-value-table.js';
 import { ThreadPool } from './thread-pool.js';
+import { removeRunState } from '../run-cleanup.js';
 
 export const DEFAULT_EXECUTORS_PER_THREAD = 4;
 
@@ -192,17 +193,7 @@ async function runOnce(request: RunRequest, { options, threads, fanIns, values, 
     const poolRecord = poolRecordOf(outcome, options.threads, busyBetween(busyAtStart, busySnapshot(threads)), Date.now());
     if (poolRecord) await recordPoolBusy(options.metadata, poolRecord, warn);
   }
-  if (!options.keepIntermediates) {
-    const keys = runKeys(outcome.runId);
-    const cleanup = async (): Promise<void> => {
-      await clientStores.store.deletePrefix(keys.outputPrefix);
-      await clientStores.coordinator.deletePrefix(runKeyPrefix(outcome.runId));
-    };
-    // A failed run's own error says more than the cleanup's failure on the same broken store
-    // would; every key has a TTL, so what cannot be removed now expires.
-    if (outcome.ok) await cleanup();
-    else await settleWithin(cleanup(), CLOSE_WAIT_MS);
-  }
+  if (!options.keepIntermediates) await removeRunState(clientStores, outcome);
   // The run's table goes with its state; values kept (keepIntermediates) move to the store's map.
   values.useSharedValues(undefined);
   threads.endRun();

@@ -1,9 +1,8 @@
 import { MB_PER_VCPU } from '../../model/cost-model.js';
 import { withCoordinatorName } from '../store-name.js';
 import { BadInputError } from '../../model/errors.js';
-import { runKeyPrefix } from '../../storage/coordinator.js';
+import { removeRunState } from '../run-cleanup.js';
 import { systemClock } from '../clock.js';
-import { runKeys } from '../keys.js';
 import { configuredTiersMb, functionNameForTier as configFunctionName, lambdaStores, type LambdaConfig } from '../lambda-config.js';
 import { executeRun, type RunOutcome, type RunRequest } from '../run-client.js';
 import { usesMainThreadMemory, type StoreConfig } from '../store-config.js';
@@ -70,10 +69,7 @@ export async function runOnLambda(request: RunRequest, options: LambdaRunOptions
       clock: systemClock,
       ...withCoordinatorName(options.stores),
     });
-    if (!options.keepIntermediates) {
-      await stores.store.deletePrefix(runKeys(outcome.runId).outputPrefix);
-      await stores.coordinator.deletePrefix(runKeyPrefix(outcome.runId));
-    }
+    if (!options.keepIntermediates) await removeRunState(stores, outcome);
     return {
       ...outcome,
       memoryMb: options.memoryMb,
