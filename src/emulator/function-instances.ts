@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import type { ConcurrencyPool } from './concurrency-pool.js';
 import type { FunctionDefinition } from './functions-file.js';
 import { Sandbox, type SandboxOutcome } from './sandbox.js';
@@ -48,6 +49,8 @@ export interface FunctionInstancesOptions {
 
 interface IdleSandbox {
   readonly sandbox: Sandbox;
+  /** The bundle it loaded (see codeVersion). */
+  readonly version: string;
   readonly expiry: NodeJS.Timeout;
 }
 
@@ -89,8 +92,9 @@ export class FunctionInstances {
     const startedAt = performance.now();
     let sandbox: Sandbox | undefined;
     let cold = false;
+    const version = this.codeVersion();
     try {
-      sandbox = this.takeWarm();
+      sandbox = this.takeWarm(version);
       if (!sandbox) {
         cold = true;
         this.stats.coldStarts += 1;
@@ -112,7 +116,7 @@ export class FunctionInstances {
       if (outcome.kind === 'timeout') this.stats.timeouts += 1;
       if (outcome.kind === 'runtime-error') this.stats.runtimeErrors += 1;
       // A timed-out or crashed environment is gone; a handled error leaves it warm, as in Lambda.
-      if (outcome.kind === 'ok' || outcome.kind === 'function-error') this.keepWarm(sandbox);
+      if (outcome.kind === 'ok' || outcome.kind === 'function-error') this.keepWarm(sandbox, version);
       else sandbox.kill();
       return { outcome, cold, durationMs: performance.now() - startedAt };
     } finally {
@@ -128,19 +132,37 @@ export class FunctionInstances {
     await Promise.all(all.map((s) => s.stop()));
   }
 
-  private takeWarm(): Sandbox | undefined {
+  /**
+   * The bundle on disk, as its size and modification time: `wukong bundle` rewrites it in place,
+   * and a warm environment keeps the code it loaded. Lambda starts new environments for a new
+   * deployment; so does the emulator when the file changed (warm ones kept running the old op code
+   * and gave wrong results silently). Empty when the file cannot be read (its start then fails).
+   */
+  private codeVersion(): string {
+    try {
+      const info = statSync(this.definition.bundlePath);
+      return `${info.size}:${info.mtimeMs}`;
+    } catch {
+      return '';
+    }
+  }
+
+  /** A warm environment on the current code; those on older code are shut down. */
+  private takeWarm(version: string): Sandbox | undefined {
     while (this.idle.length > 0) {
-      const { sandbox, expiry } = this.idle.pop() as IdleSandbox;
-      clearTimeout(expiry);
-      if (sandbox.alive) return sandbox;
+      const entry = this.idle.pop() as IdleSandbox;
+      clearTimeout(entry.expiry);
+      if (entry.sandbox.alive && entry.version === version) return entry.sandbox;
+      entry.sandbox.kill();
     }
     return undefined;
   }
 
-  private keepWarm(sandbox: Sandbox): void {
+  private keepWarm(sandbox: Sandbox, version: string): void {
     if (!sandbox.alive) return;
     const entry: IdleSandbox = {
       sandbox,
+      version,
       expiry: setTimeout(() => {
         const index = this.idle.indexOf(entry);
         if (index >= 0) this.idle.splice(index, 1);

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -262,6 +262,30 @@ describe('Lambda emulator: concurrency and idle expiry', () => {
       expect(lines.map((l) => l.tag)).toEqual([0, 1, 2, 3]);
       expect(new Set(lines.map((l) => l.pid)).size).toBe(1);
       expect(emulator.stats('a').coldStarts).toBe(1);
+    } finally {
+      lambda.destroy();
+      await emulator.stop();
+    }
+  });
+
+  it('a rewritten bundle (wukong bundle again) is run by fresh environments, not by the warm ones on the old code', async () => {
+    // Prepare: a bundle of its own, which the test rewrites as a second `wukong bundle` would.
+    const bundle = join(scratch, 'versioned.mjs');
+    await writeFile(bundle, 'export const handler = async () => ({ version: 1, pid: process.pid });\n');
+    const emulator = await LambdaEmulator.start({ functions: [{ ...fn('versioned', 'handler'), bundlePath: bundle }], baseEnvironment });
+    const lambda = clientFor(emulator);
+    try {
+      const first = decode(await lambda.send(new InvokeCommand({ FunctionName: 'versioned', Payload: encode({}) })));
+      const warm = decode(await lambda.send(new InvokeCommand({ FunctionName: 'versioned', Payload: encode({}) })));
+      expect([first.version, warm.version, warm.pid]).toEqual([1, 1, first.pid]);
+      // Act: the bundle is rewritten (another size: the check does not hang on the clock's resolution)
+      await writeFile(bundle, 'export const handler = async () => ({ version: 22, pid: process.pid });\n');
+      const after = decode(await lambda.send(new InvokeCommand({ FunctionName: 'versioned', Payload: encode({}) })));
+      // Assess: the new code, in a new environment; the old one is shut down
+      expect(after.version).toBe(22);
+      expect(after.pid).not.toBe(first.pid);
+      expect(emulator.stats('versioned').coldStarts).toBe(2);
+      await expect.poll(() => isAlive(first.pid as number)).toBe(false);
     } finally {
       lambda.destroy();
       await emulator.stop();
