@@ -12,6 +12,16 @@ const FPS = 10;
 export class ProgressLine {
   private readonly bar: SingleBar;
   private started = false;
+  /**
+   * Ctrl-C while the bar is drawn: cli-progress turns the terminal's line wrap off while it draws,
+   * and Node's default exit left it off, the bar on the line and no word of what happened (an
+   * audit). The handler clears the bar, says so, and exits as a signal would (130).
+   */
+  private readonly onInterrupt = (): void => {
+    this.clear();
+    this.stream.write(`wukong: interrupted: the run was abandoned (with --backend lambda, executors already invoked run on until their tasks end; what they leave expires, or \`wukong gc\` removes it)\n`);
+    process.exit(130);
+  };
 
   constructor(private readonly stream: NodeJS.WriteStream = process.stderr) {
     this.bar = new SingleBar({
@@ -36,6 +46,7 @@ export class ProgressLine {
     if (!this.started) {
       this.bar.start(progress.tasksTotal, progress.tasksDone, payload);
       this.started = true;
+      process.once('SIGINT', this.onInterrupt);
       return;
     }
     this.bar.setTotal(progress.tasksTotal);
@@ -45,5 +56,6 @@ export class ProgressLine {
   clear(): void {
     if (this.started) this.bar.stop();
     this.started = false;
+    process.removeListener('SIGINT', this.onInterrupt);
   }
 }
