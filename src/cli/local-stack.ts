@@ -7,6 +7,7 @@ import * as z from 'zod';
 import { BadInputError, WukongError } from '../model/errors.js';
 import type { LambdaConfig } from '../runtime/lambda-config.js';
 import { freePort, waitForPort } from './free-port.js';
+import { checkRedisAnswers } from './redis-answers.js';
 
 /**
  * `wukong local up | down | status`: the Lambda path's local stand-ins (redis-server, s3rver, the
@@ -107,6 +108,16 @@ export function isOurs(record: ProcessRecord): boolean {
   }
 }
 
+/** The pieces `up` started that no longer run (killed, crashed): the stack cannot serve runs. */
+export function stoppedPieces(state: LocalState): ProcessRecord[] {
+  return state.processes.filter((p) => !isOurs(p));
+}
+
+/** "emulator (pid 123) stopped", for messages that say which pieces are down. */
+export function describeStopped(stopped: readonly ProcessRecord[]): string {
+  return `${stopped.map((p) => `${p.name} (pid ${p.pid})`).join(', ')} stopped`;
+}
+
 /** The bundle is stale when missing or older than any source it is built from. */
 export function bundleIsStale(root: string): boolean {
   const bundle = join(root, 'dist-lambda', 'handler.mjs');
@@ -131,8 +142,12 @@ export async function localUp(options: LocalUpOptions): Promise<LocalState> {
   const paths = localPaths(options.projectDir);
   const previous = readLocalState(options.projectDir);
   if (previous?.processes.some(isOurs)) {
+    const stopped = stoppedPieces(previous);
+    if (stopped.length > 0) throw new BadInputError(`a local stack is partly up (${paths.state}): ${describeStopped(stopped)}; restart it: \`wukong local down\`, then \`wukong local up\``);
     throw new BadInputError(`a local stack is already up (${paths.state}); see \`wukong local status\`, or \`wukong local down\` first`);
   }
+  // Before anything starts: a Redis that does not answer would otherwise surface only in a later run.
+  if (options.redisUrl !== undefined) await checkRedisAnswers(options.redisUrl, '--redis');
   const root = packageRoot();
   if (bundleIsStale(root)) {
     options.log('building the Lambda bundle (dist-lambda/handler.mjs) ...');

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import * as z from 'zod';
 import { BadInputError } from '../model/errors.js';
 import { StoreConfigSchema, type StoreConfig } from './store-config.js';
@@ -108,7 +109,10 @@ export async function loadLambdaConfig(path: string = DEFAULT_LAMBDA_CONFIG_PATH
     text = await readFile(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new BadInputError(`no Lambda config at ${path}; deploy the stack, then run \`wukong config from-stack <outputs.json>\``);
+      // The absolute path: a relative one given from a subdirectory reads as if it were the project's.
+      throw new BadInputError(
+        `no Lambda config at ${resolve(path)}; for a local stack run \`wukong local up\` in the project root (commands then find it from any subdirectory), for AWS deploy the stack, then run \`wukong config from-stack <outputs.json>\``,
+      );
     }
     throw new BadInputError(`cannot read ${path}: ${(error as Error).message}`, { cause: error });
   }

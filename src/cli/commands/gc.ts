@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
+import { lambdaConfigPath } from '../lambda-config-path.js';
 import { BadInputError } from '../../model/errors.js';
 import { collectRun, listRuns, liveRuns, runsOlderThan } from '../../runtime/garbage-collector.js';
 import { LIVE_STALE_MS } from '../../runtime/run-liveness.js';
@@ -33,7 +35,9 @@ export function registerGcCommand(program: Command): void {
     .option('--json', 'print what was removed as JSON')
     .action(async (flags: GcFlags) => {
       if (flags.lambdaConfig !== undefined && (flags.redis || flags.s3Bucket)) throw new BadInputError('give --lambda-config or --redis / --s3-bucket, not both');
-      if (!flags.redis && flags.lambdaConfig === undefined) throw new BadInputError('gc needs --redis URL (and --s3-bucket for S3 intermediates), or --lambda-config for a Lambda deployment: the embedded backend keeps nothing after a run');
+      // As `submit --backend lambda` does: with no stores named, the project's Lambda config (`local up`, `config from-stack`).
+      if (!flags.redis && !flags.s3Bucket && flags.lambdaConfig === undefined) flags.lambdaConfig = projectLambdaConfig();
+      if (!flags.redis && flags.lambdaConfig === undefined) throw new BadInputError('gc needs --redis URL (and --s3-bucket for S3 intermediates), or --lambda-config for a Lambda deployment (found by itself in the project root as .wukong/lambda.json, which `wukong local up` writes): the embedded backend keeps nothing after a run');
       if (!flags.run && !flags.olderThan) throw new BadInputError('say which runs: --run ID or --older-than DURATION');
       // `--run --force` would take "--force" as the run's id.
       if (flags.run?.startsWith('-')) throw new BadInputError(`--run needs a run id, got the option "${flags.run}"`);
@@ -63,6 +67,15 @@ export function registerGcCommand(program: Command): void {
         await stores.coordinator.close();
       }
     });
+}
+
+/** The project root's `.wukong/lambda.json` (as submit finds it), when there is one. */
+function projectLambdaConfig(): string | undefined {
+  const path = lambdaConfigPath(undefined);
+  if (!existsSync(path)) return undefined;
+  // Said on stderr (stdout stays clean for --json): gc removes things, so it names whose stores.
+  process.stderr.write(`wukong: gc uses the stores of ${path}\n`);
+  return path;
 }
 
 /** The stores gc collects from: a Lambda deployment's (its config), or the ones the flags name. */

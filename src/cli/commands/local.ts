@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { BadInputError } from '../../model/errors.js';
 import { projectRootDir } from '../project-root.js';
-import { isOurs, localDown, localPaths, localUp, readLocalState, type LocalState } from '../local-stack.js';
+import { describeStopped, isOurs, localDown, localPaths, localUp, readLocalState, stoppedPieces, type LocalState } from '../local-stack.js';
+import { exportHistory, historyAtStake } from '../local-history.js';
+import { checkOutputFileArgument } from '../output-paths.js';
 
 interface UpFlags {
   redis?: string;
@@ -43,28 +45,61 @@ export function registerLocalCommand(program: Command): void {
     });
   local
     .command('down')
-    .description('stop exactly the processes `wukong local up` started (by PID) and remove its files')
-    .action(async () => {
+    .description('stop exactly the processes `wukong local up` started (by PID) and remove its files; refuses while the stack\'s Redis holds run history, unless --keep-history or --discard-history')
+    .option('--keep-history <file>', "export the Lambda runs' metadata history (the stack's Redis keeps it in memory only) to this file first, as `wukong metadata export` writes it")
+    .option('--discard-history', "stop even though the stack's Redis holds metadata history (it is lost)")
+    .action(async (flags: { keepHistory?: string; discardHistory?: boolean }) => {
+      if (flags.keepHistory !== undefined && flags.discardHistory) throw new BadInputError('give --keep-history or --discard-history, not both');
+      if (flags.keepHistory !== undefined) checkOutputFileArgument('--keep-history', flags.keepHistory);
       const root = projectRootDir();
-      const { stopped, state } = await localDown(root);
+      const state = readLocalState(root);
       if (!state) {
         process.stdout.write(`no local stack here (${localPaths(root).state} is absent)\n`);
         return;
       }
+      if (!flags.discardHistory) await keepOrRefuse(state, flags.keepHistory);
+      const { stopped } = await localDown(root);
       process.stdout.write(`ok: stopped ${stopped.map((p) => `${p.name} (pid ${p.pid})`).join(', ') || 'nothing (all had exited)'}\n`);
     });
   local
     .command('status')
-    .description('what `wukong local up` started, and whether it still runs')
+    .description('what `wukong local up` started, and whether it still runs (exit 1 when a piece has stopped)')
     .option('--json', 'print the state as JSON, each process with `running`')
     .action((flags: { json?: boolean }) => {
       const state = readLocalState(projectRootDir());
+      const stopped = state ? stoppedPieces(state) : [];
+      // A stack with a stopped piece cannot serve runs: scripts checking `local status` must see it.
+      if (stopped.length > 0) process.exitCode = 1;
       if (flags.json) {
         process.stdout.write(`${JSON.stringify(state ? { ...state, processes: state.processes.map((p) => ({ ...p, running: isOurs(p) })) } : null)}\n`);
-        return;
+      } else {
+        process.stdout.write(state ? `local stack (since ${state.startedAt})\n${describe(state)}` : 'no local stack (run `wukong local up`)\n');
       }
-      process.stdout.write(state ? `local stack (since ${state.startedAt})\n${describe(state)}` : 'no local stack (run `wukong local up`)\n');
+      if (stopped.length > 0) process.stderr.write(`wukong: the local stack is partly down: ${describeStopped(stopped)}; restart it: \`wukong local down\`, then \`wukong local up\`\n`);
     });
+}
+
+/**
+ * `down` stops the stack's redis-server, which keeps the Lambda runs' history in memory only:
+ * export it first when asked, else refuse while it holds records (it used to drop them silently).
+ */
+async function keepOrRefuse(state: LocalState, keepHistory: string | undefined): Promise<void> {
+  const atStake = await historyAtStake(state);
+  if (keepHistory !== undefined) {
+    if (atStake === undefined) {
+      process.stdout.write(`--keep-history: nothing to export; the history is in ${state.redisUrl}, which \`local down\` does not stop\n`);
+      return;
+    }
+    await exportHistory(atStake.history, keepHistory);
+    process.stdout.write(`exported ${atStake.count} records from ${atStake.url} to ${keepHistory} (\`wukong metadata import ${keepHistory} --metadata URL\` reads them back)\n`);
+    return;
+  }
+  if (atStake === undefined || atStake.count === 0) return;
+  throw new BadInputError(
+    `the stack's Redis (${atStake.url}) holds ${atStake.count} metadata records of the Lambda runs, kept in memory only; \`local down\` would drop them. ` +
+      `Keep them: \`wukong local down --keep-history FILE\` (the same as \`wukong metadata export FILE --metadata ${atStake.url}\`, then stopping), ` +
+      'or drop them: `wukong local down --discard-history` (nothing was stopped)',
+  );
 }
 
 function describe(state: LocalState): string {

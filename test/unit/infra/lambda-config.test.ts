@@ -103,6 +103,9 @@ describe('LambdaConfig', () => {
     writeFileSync(file, JSON.stringify(config));
     expect(await loadLambdaConfig(file)).toEqual(config);
     await expect(loadLambdaConfig(join(dir, 'missing.json'))).rejects.toThrow(/no Lambda config at .*missing\.json; .*wukong config from-stack/);
+    // A relative path is named as the absolute one tried (from a subdirectory it is not the
+    // project's), and the local way to get a config is named beside the AWS one.
+    await expect(loadLambdaConfig('.wukong/no-such-lambda.json')).rejects.toThrow(`no Lambda config at ${join(process.cwd(), '.wukong/no-such-lambda.json')}; for a local stack run \`wukong local up\``);
     writeFileSync(file, '{ not json');
     await expect(loadLambdaConfig(file)).rejects.toThrow(/lambda\.json is not JSON/);
   });
