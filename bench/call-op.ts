@@ -9,21 +9,25 @@
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { bytes } from '../src/data/value.js';
 import type { OpDefinition } from '../src/ops/op-definition.js';
 import { callOp } from '../src/runtime/call-op.js';
+import { parseBenchArgs, positiveInt } from './bench-args.js';
 
 type CallOp = typeof callOp;
 
-const { values } = parseArgs({
-  options: {
-    calls: { type: 'string', default: '100000' },
-    rounds: { type: 'string', default: '5' },
-    compare: { type: 'string' },
+const { values } = parseBenchArgs(
+  "What calling an op costs the executor around the op itself: a synchronous no-op op called --calls times in a row, with no task timeout and with the CLI's default of 15 minutes; medians of --rounds rounds (--compare also times another checkout's build).",
+  {
+    options: {
+      calls: { type: 'string', default: '100000' },
+      rounds: { type: 'string', default: '5' },
+      compare: { type: 'string' },
+    },
   },
-});
-const calls = Number(values.calls);
+);
+const calls = positiveInt(values.calls, '--calls');
+const rounds = positiveInt(values.rounds, '--rounds');
 const outputs = [bytes(new Uint8Array(1))];
 const noop = { name: 'bench.noop', outputs: 1, run: () => outputs } as unknown as OpDefinition<Record<string, never>>;
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
@@ -44,7 +48,7 @@ console.log(`${'build'.padEnd(40)} ${'no timeout'.padStart(11)} ${'timeout 15m'.
 const figures = builds.map(() => ({ none: [] as number[], timed: [] as number[] }));
 // One round first, unmeasured: V8 compiles the loop and callOp.
 for (const [, call] of builds) await nsPerCall(call, 900_000);
-for (let round = 0; round < Number(values.rounds); round += 1) {
+for (let round = 0; round < rounds; round += 1) {
   for (const [b, [, call]] of builds.entries()) {
     figures[b]!.none.push(await nsPerCall(call, undefined));
     figures[b]!.timed.push(await nsPerCall(call, 900_000));

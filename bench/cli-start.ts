@@ -18,17 +18,22 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseBenchArgs, positiveInt } from './bench-args.js';
 
-const { values } = parseArgs({
-  options: {
-    runs: { type: 'string', default: '5' },
-    workers: { type: 'string' },
-    dag: { type: 'string', default: 'workloads/examples/gemm-2x2.json' },
-    compare: { type: 'string' },
+const { values } = parseBenchArgs(
+  "CLI start overhead: wall time of `wukong submit <dag>` minus the makespan it reports, i.e. what starting Node, loading the CLI, booting executor threads and recording the run's history cost around the run.",
+  {
+    options: {
+      runs: { type: 'string', default: '5' },
+      workers: { type: 'string' },
+      dag: { type: 'string', default: 'workloads/examples/gemm-2x2.json' },
+      compare: { type: 'string' },
+    },
   },
-});
-const runs = Number(values.runs);
+  { notes: { workers: "the CLI's default" } },
+);
+const runs = positiveInt(values.runs, '--runs');
+if (values.workers !== undefined) positiveInt(values.workers, '--workers');
 const bins = [join(process.cwd(), 'bin/wukong.js'), ...(values.compare ? [resolve(values.compare)] : [])];
 const dag = resolve(values.dag);
 const workerArgs = values.workers === undefined ? [] : ['--workers', values.workers];

@@ -8,7 +8,6 @@
  *
  *   npm run build && node dist/bench/heft-counts.js --workload svc --counts 13,40,51 [--tiers 1769] [--profile aws] [--seeds 3] [--size paper]
  */
-import { parseArgs } from 'node:util';
 import { parseSla } from '../src/metadata/sla.js';
 import { estimated } from '../src/plan/algorithms/optimizations.js';
 import { heftCandidateCounts, planHeftCompact } from '../src/plan/algorithms/heft.js';
@@ -18,19 +17,24 @@ import { bestTierIndex, predictTaskCosts } from '../src/plan/task-costs.js';
 import { DEFAULT_TIERS, parseTiers } from '../src/plan/tiers.js';
 import { estimatorMetadata } from '../src/sim/estimator-metadata.js';
 import { benchProfile, simulatedCases, simulatePlanSeeds } from './plan-sims.js';
+import { parseBenchArgs, positiveInt, positiveIntList } from './bench-args.js';
 
-const { values } = parseArgs({
-  options: {
-    workload: { type: 'string', default: 'svc' },
-    counts: { type: 'string' },
-    tiers: { type: 'string' },
-    seeds: { type: 'string', default: '3' },
-    size: { type: 'string', default: 'paper' },
-    profile: { type: 'string', default: 'aws' },
+const { values } = parseBenchArgs(
+  "HEFT list schedules of one workload at several worker counts and tiers, each forecast by the shared estimator and simulated (seeds 1..N, medians), showing where the planners' candidate worker counts miss a faster and cheaper plan.",
+  {
+    options: {
+      workload: { type: 'string', default: 'svc' },
+      counts: { type: 'string' },
+      tiers: { type: 'string' },
+      seeds: { type: 'string', default: '3' },
+      size: { type: 'string', default: 'paper' },
+      profile: { type: 'string', default: 'aws' },
+    },
   },
-});
+  { notes: { counts: "the planners' candidate counts", tiers: 'the tier uniform picks' } },
+);
 const profile = benchProfile(values.profile);
-const seeds = Number(values.seeds);
+const seeds = positiveInt(values.seeds, '--seeds');
 const sla = parseSla('median');
 
 for (const c of simulatedCases(values.workload, values.size, profile)) {
@@ -38,7 +42,7 @@ for (const c of simulatedCases(values.workload, values.size, profile)) {
   const metadata = estimatorMetadata(estimator);
   const costs = predictTaskCosts(model, metadata, sla, DEFAULT_TIERS, platform);
   const tiers = values.tiers === undefined ? [costs.tiers[bestTierIndex(costs)] as number] : parseTiers(values.tiers);
-  const counts = values.counts === undefined ? heftCandidateCounts(costs, undefined) : values.counts.split(',').map(Number);
+  const counts = values.counts === undefined ? heftCandidateCounts(costs, undefined) : positiveIntList(values.counts, '--counts');
   console.log(`${c.label}, profile ${profile.name}, seeds 1..${seeds}, medians; the planners' candidate counts: ${heftCandidateCounts(costs, undefined).join(', ')}\n`);
   console.log('| tier MB | HEFT workers | forecast | simulated |');
   console.log('| ---: | ---: | ---: | ---: |');

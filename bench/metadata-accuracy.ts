@@ -13,10 +13,10 @@
  * are answered by the same-op power law (source `op`), which this table is about.
  */
 import { cpus, loadavg } from 'node:os';
-import { parseArgs } from 'node:util';
 import { findWorkload } from '../workloads/index.js';
 import { measureAccuracy, type AccuracyRow } from './metadata-accuracy-measure.js';
 import { RecordedWorkloadRuns } from './recorded-workload-run.js';
+import { parseBenchArgs, positiveInt, usageError } from './bench-args.js';
 
 /** Three sizes per workload, smallest first; each changes the block shape, not the DAG's structure. */
 export const ACCURACY_SIZES: Readonly<Record<string, readonly [Record<string, number>, Record<string, number>, Record<string, number>]>> = {
@@ -61,18 +61,22 @@ function sources(counts: AccuracyRow['execSources']): string {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      mode: { type: 'string', default: 'interpolate' },
-      threads: { type: 'string', default: '2' },
-      repeats: { type: 'string', default: '3' },
-      only: { type: 'string' },
+  const { values } = parseBenchArgs(
+    'Accuracy of the metadata predictor: for each replay workload, run two sizes on the embedded backend recording metadata, predict every task of a third size from that history, run the third size, and print per-workload errors of execution time and output size.',
+    {
+      options: {
+        mode: { type: 'string', default: 'interpolate' },
+        threads: { type: 'string', default: '2' },
+        repeats: { type: 'string', default: '3' },
+        only: { type: 'string' },
+      },
     },
-  });
+    { notes: { mode: 'interpolate, extrapolate or both; default interpolate', only: 'all replay workloads' } },
+  );
   const modes = values.mode === 'both' ? ['interpolate', 'extrapolate'] : [values.mode];
-  if (!modes.every((m) => m === 'interpolate' || m === 'extrapolate')) throw new Error(`--mode must be interpolate, extrapolate or both, got ${values.mode}`);
-  const threads = Number(values.threads);
-  const repeats = Number(values.repeats);
+  if (!modes.every((m) => m === 'interpolate' || m === 'extrapolate')) usageError(`--mode must be interpolate, extrapolate or both, got ${values.mode}`);
+  const threads = positiveInt(values.threads, '--threads');
+  const repeats = positiveInt(values.repeats, '--repeats');
   const names = values.only ? values.only.split(',') : Object.keys(ACCURACY_SIZES);
   console.log(
     `metadata predictor accuracy, embedded backend, ${threads} threads, ${repeats} runs of each size, node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, load average ${loadavg()[0]?.toFixed(1)} at start`,

@@ -27,7 +27,6 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import type { DagSpec, TaskSpec } from '../src/model/dag-schema.js';
 import { DagValidationError, validateDag } from '../src/dag/validate.js';
 import { createBuiltinRegistry } from '../src/ops/builtins.js';
@@ -37,6 +36,7 @@ import { MEMORY_STORES } from '../src/runtime/store-config.js';
 import { threadCpuMsOf } from '../src/runtime/embedded/thread-cpu-clock.js';
 import { MainCpuSampler } from './main-cpu-sampler.js';
 import { DEFAULT_WUKONG_OPTIONS } from '../src/model/wukong-options.js';
+import { parseBenchArgs, positiveInt } from './bench-args.js';
 
 const noop = (id: string, deps: string[] = []): TaskSpec => ({ id, op: 'synthetic.work', args: { ms: 0, outputBytes: 8 }, ...(deps.length ? { deps } : {}) });
 
@@ -130,20 +130,24 @@ function runDask(tasks: number, workers: number): Map<string, number> | string {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      tasks: { type: 'string', default: '10000' },
-      workers: { type: 'string' },
-      'no-dask': { type: 'boolean', default: false },
-      tiny: { type: 'boolean', default: false },
-      dag: { type: 'string' },
-      repeat: { type: 'string', default: '3' },
+  const { values } = parseBenchArgs(
+    'Per-task overhead of the embedded backend vs Dask distributed, on no-op tasks shaped as a chain, one fan-out then one fan-in, and a binary tree reduction (--tiny: 200 tasks a shape).',
+    {
+      options: {
+        tasks: { type: 'string', default: '10000' },
+        workers: { type: 'string' },
+        'no-dask': { type: 'boolean', default: false },
+        tiny: { type: 'boolean', default: false },
+        dag: { type: 'string' },
+        repeat: { type: 'string', default: '3' },
+      },
     },
-  });
-  const tasks = values.tiny ? 200 : Number(values.tasks);
-  const workers = Number(values.workers ?? cpus().length);
+    { notes: { workers: 'the core count', dag: 'the three synthetic shapes' } },
+  );
+  const tasks = values.tiny ? 200 : positiveInt(values.tasks, '--tasks');
+  const workers = values.workers === undefined ? cpus().length : positiveInt(values.workers, '--workers');
   const shapes: [string, DagSpec][] = values.dag
-    ? dagFileRuns(values.dag, Number(values.repeat))
+    ? dagFileRuns(values.dag, positiveInt(values.repeat, '--repeat'))
     : [
         ['chain', chainDag(tasks)],
         ['fan', fanDag(tasks)],

@@ -12,7 +12,6 @@
  *
  * Simulated figures are virtual time: they do not depend on this machine's load. No history is read.
  */
-import { parseArgs } from 'node:util';
 import { Dag } from '../src/dag/dag.js';
 import type { Plan } from '../src/model/annotated-dag.js';
 import { runDagFromSpec } from '../src/model/compiled-dag.js';
@@ -23,20 +22,24 @@ import { loadTaskCosts, simulatedPlatform } from '../src/cli/commands/simulate-t
 import { planFor } from '../src/cli/planned-input.js';
 import { generateValidDag } from '../workloads/replay-runner.js';
 import { median, simulatePlanSeed } from './plan-sims.js';
+import { parseBenchArgs, positiveInt } from './bench-args.js';
 
-const { values } = parseArgs({
-  options: {
-    size: { type: 'string', default: 'medium' },
-    profile: { type: 'string', default: 'aws-blas' },
-    seeds: { type: 'string', default: '101' },
-    only: { type: 'string' },
-    planners: { type: 'string', default: 'random' },
-    alone: { type: 'boolean', default: false },
+const { values } = parseBenchArgs(
+  "What the plans' park thresholds do in simulation: per bench workload and planner, how many tasks park at once, the forecast, and the simulated median makespan, cost and parks per run over seeds 1..N, with and without the thresholds.",
+  {
+    options: {
+      size: { type: 'string', default: 'medium' },
+      profile: { type: 'string', default: 'aws-blas' },
+      seeds: { type: 'string', default: '101' },
+      only: { type: 'string' },
+      planners: { type: 'string', default: 'random' },
+      alone: { type: 'boolean', default: false },
+    },
   },
-});
+  { notes: { only: 'every bench workload' } },
+);
 const size = parseBenchSize(values.size, 'sim', '--size');
-const seeds = Number(values.seeds);
-if (!(Number.isInteger(seeds) && seeds >= 1)) throw new Error('--seeds: an integer >= 1');
+const seeds = positiveInt(values.seeds, '--seeds');
 const workloads = values.only === undefined ? [...BENCH_WORKLOADS] : parseBenchWorkloads(values.only);
 const planners = splitList(values.planners, '--planners');
 

@@ -14,7 +14,6 @@
  * steadier figure).
  */
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { Dag } from '../src/dag/dag.js';
 import type { DagSpec, TaskSpec } from '../src/model/dag-schema.js';
 import { emptyHistory } from '../src/metadata/metadata-history.js';
@@ -31,6 +30,7 @@ import type { PlanOutput } from '../src/plan/planning-algorithm.js';
 import { DEFAULT_TIERS } from '../src/plan/tiers.js';
 import { Xoshiro128StarStar } from '../src/ops/random/xoshiro128-star-star.js';
 import { layeredDag } from './validate-100k.js';
+import { nonNegativeInt, parseBenchArgs, positiveInt, positiveIntList } from './bench-args.js';
 
 /** A binary tree reduction of about `taskCount` tasks: leaves, then pairwise sums to one root. */
 export function treeDag(taskCount: number, seed: number): DagSpec {
@@ -81,11 +81,14 @@ const ALGORITHMS: Record<string, (costs: TaskCosts) => unknown> = {
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { tasks: { type: 'string', default: '10000,100000' }, runs: { type: 'string', default: '3' }, seed: { type: 'string', default: '1' }, 'heft-max': { type: 'string', default: '10000' } } });
-  const sizes = values.tasks.split(',').map((s) => Number(s.trim()));
-  const runs = Number(values.runs);
-  const seed = Number(values.seed);
-  const heftMax = Number(values['heft-max']);
+  const { values } = parseBenchArgs(
+    "How long the built-in planners take on big DAGs (tree and layered), split into predicting task costs, the planner's algorithm, one plan() call and planDag.",
+    { options: { tasks: { type: 'string', default: '10000,100000' }, runs: { type: 'string', default: '3' }, seed: { type: 'string', default: '1' }, 'heft-max': { type: 'string', default: '10000' } } },
+  );
+  const sizes = positiveIntList(values.tasks, '--tasks');
+  const runs = positiveInt(values.runs, '--runs');
+  const seed = nonNegativeInt(values.seed, '--seed');
+  const heftMax = nonNegativeInt(values['heft-max'], '--heft-max');
   console.log(`plan bench: median of ${runs} runs, node ${process.version}, tiers ${DEFAULT_TIERS.join(',')}; ms`);
   console.log('predict = asking MetadataAccess about every task (predictTaskCosts); algorithm = the planner on those answers; plan = both (one plan() call)');
   console.log('dag                 tasks  planner     predict-cpu  algorithm-cpu  algorithm-wall  plan-cpu  plan-wall  planDag-wall  workers  makespan-ms  cost-usd');

@@ -16,7 +16,6 @@
  *
  * Simulated figures are virtual time: they do not depend on this machine's load. No history is read.
  */
-import { parseArgs } from 'node:util';
 import { Dag } from '../src/dag/dag.js';
 import { runDagFromSpec } from '../src/model/compiled-dag.js';
 import { BUILTIN_PLANNERS } from '../src/plan/builtin-planners.js';
@@ -29,23 +28,28 @@ import { loadTaskCosts, simulatedPlatform } from '../src/cli/commands/simulate-t
 import { planFor } from '../src/cli/planned-input.js';
 import { generateValidDag } from '../workloads/replay-runner.js';
 import { simulatePlanSeed } from './plan-sims.js';
+import { nonNegativeNumber, parseBenchArgs, positiveInt, usageError } from './bench-args.js';
 
-const { values } = parseArgs({
-  options: {
-    size: { type: 'string', default: 'medium' },
-    profile: { type: 'string', default: 'aws-blas' },
-    seeds: { type: 'string', default: '1001' },
-    block: { type: 'string', default: '11' },
-    only: { type: 'string' },
-    planners: { type: 'string' },
-    tolerance: { type: 'string', default: '0.15' },
+const { values } = parseBenchArgs(
+  "How much of a plan-agreement gap is the seeds' luck: each plan's forecast against the simulated makespans of seeds 1..N, and the spread of the medians of blocks of K seeds.",
+  {
+    options: {
+      size: { type: 'string', default: 'medium' },
+      profile: { type: 'string', default: 'aws-blas' },
+      seeds: { type: 'string', default: '1001' },
+      block: { type: 'string', default: '11' },
+      only: { type: 'string' },
+      planners: { type: 'string' },
+      tolerance: { type: 'string', default: '0.15' },
+    },
   },
-});
+  { notes: { only: 'every bench workload', planners: 'every built-in planner' } },
+);
 const size = parseBenchSize(values.size, 'sim', '--size');
-const seeds = Number(values.seeds);
-const block = Number(values.block);
-const tolerance = Number(values.tolerance);
-if (!(Number.isInteger(block) && block >= 1 && Number.isInteger(seeds) && seeds >= block)) throw new Error('--seeds and --block: integers, seeds >= block >= 1');
+const seeds = positiveInt(values.seeds, '--seeds');
+const block = positiveInt(values.block, '--block');
+const tolerance = nonNegativeNumber(values.tolerance, '--tolerance');
+if (!(Number.isInteger(block) && block >= 1 && Number.isInteger(seeds) && seeds >= block)) usageError('--seeds and --block: integers, seeds >= block >= 1');
 const workloads = values.only === undefined ? [...BENCH_WORKLOADS] : parseBenchWorkloads(values.only);
 const planners = values.planners === undefined ? Object.keys(BUILTIN_PLANNERS) : splitList(values.planners, '--planners');
 

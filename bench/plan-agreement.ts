@@ -11,7 +11,6 @@
  * --check exits 1 when a pair is off by more than --tolerance (default 0.15). Simulated figures
  * are virtual time: they do not depend on this machine's load. No history is read (--no-metadata).
  */
-import { parseArgs } from 'node:util';
 import { Dag } from '../src/dag/dag.js';
 import { runDagFromSpec } from '../src/model/compiled-dag.js';
 import { BUILTIN_PLANNERS } from '../src/plan/builtin-planners.js';
@@ -25,21 +24,26 @@ import { loadTaskCosts, simulatedPlatform } from '../src/cli/commands/simulate-t
 import { planFor } from '../src/cli/planned-input.js';
 import { generateValidDag } from '../workloads/replay-runner.js';
 import { simulatePlanSeed } from './plan-sims.js';
+import { nonNegativeNumber, parseBenchArgs, positiveInt } from './bench-args.js';
 
-const { values } = parseArgs({
-  options: {
-    size: { type: 'string', default: 'medium' },
-    profile: { type: 'string', default: 'aws' },
-    seeds: { type: 'string', default: '11' },
-    only: { type: 'string' },
-    planners: { type: 'string' },
-    tolerance: { type: 'string', default: '0.15' },
-    check: { type: 'boolean', default: false },
+const { values } = parseBenchArgs(
+  'Plans and simulation agree: every built-in planner on every bench workload, planned for the simulated platform and simulated in planned mode; prints predicted and simulated makespans (median over seeds 1..K), their ratio and the reason for a gap over 10 %.',
+  {
+    options: {
+      size: { type: 'string', default: 'medium' },
+      profile: { type: 'string', default: 'aws' },
+      seeds: { type: 'string', default: '11' },
+      only: { type: 'string' },
+      planners: { type: 'string' },
+      tolerance: { type: 'string', default: '0.15' },
+      check: { type: 'boolean', default: false },
+    },
   },
-});
+  { notes: { only: 'every bench workload', planners: 'every built-in planner' } },
+);
 const size = parseBenchSize(values.size, 'sim', '--size');
-const seeds = Number(values.seeds);
-const tolerance = Number(values.tolerance);
+const seeds = positiveInt(values.seeds, '--seeds');
+const tolerance = nonNegativeNumber(values.tolerance, '--tolerance');
 const workloads = values.only === undefined ? [...BENCH_WORKLOADS] : parseBenchWorkloads(values.only);
 const planners = values.planners === undefined ? Object.keys(BUILTIN_PLANNERS) : splitList(values.planners, '--planners');
 

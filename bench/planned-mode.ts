@@ -9,7 +9,6 @@
  * Embedded threads are always warm, so prewarm is a no-op here and a park costs a local re-invoke.
  */
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import type { DagSpec } from '../src/model/dag-schema.js';
 import type { Plan } from '../src/model/annotated-dag.js';
 import { runEmbedded } from '../src/runtime/embedded/embedded-backend.js';
@@ -17,10 +16,15 @@ import { runDagFromSpec } from '../src/model/compiled-dag.js';
 import { MEMORY_STORES } from '../src/runtime/store-config.js';
 import { DEFAULT_WUKONG_OPTIONS } from '../src/model/wukong-options.js';
 import { randomPlan } from '../src/plan/random-plan.js';
+import { parseBenchArgs, positiveInt } from './bench-args.js';
 
-const { values } = parseArgs({ options: { repeat: { type: 'string', default: '3' }, threads: { type: 'string', default: '2' }, only: { type: 'string' } } });
-const repeat = Number(values.repeat);
-const threads = Number(values.threads);
+const { values } = parseBenchArgs(
+  'Planned mode vs WUKONG mode on the embedded backend: makespan of the example DAGs under one-worker and random plans, next to WUKONG mode.',
+  { options: { repeat: { type: 'string', default: '3' }, threads: { type: 'string', default: '2' }, only: { type: 'string' } } },
+  { notes: { only: 'diamond, gemm-2x2 and tree-reduction-16' } },
+);
+const repeat = positiveInt(values.repeat, '--repeat');
+const threads = positiveInt(values.threads, '--threads');
 
 function singleWorkerPlan(spec: DagSpec): Plan {
   const tasks: Plan['tasks'] = {};

@@ -8,9 +8,9 @@
  * 4 m n^2 - 4 n^3 / 3, the same for both, from the best of `repeats` runs after one warm-up.
  */
 import { cpus } from 'node:os';
-import { parseArgs } from 'node:util';
 import { qr, randomMatrix } from '../src/ops/matrix/kernels/index.js';
 import { timeNumpy } from './numpy-reference.js';
+import { parseBenchArgs, positiveInt, usageError } from './bench-args.js';
 
 const flops = (m: number, n: number): number => 4 * m * n * n - (4 * n ** 3) / 3;
 const cell = (m: number, n: number, ms: number | undefined): string =>
@@ -29,19 +29,22 @@ function bestMs(m: number, n: number, repeats: number): number {
 }
 
 function main(): void {
-  const { values } = parseArgs({
-    options: {
-      shapes: { type: 'string', default: '2048x64,8192x64,1024x256' },
-      repeats: { type: 'string', default: '5' },
-      tiny: { type: 'boolean', default: false },
+  const { values } = parseBenchArgs(
+    "Throughput of matrix.qr (blocked Householder, WY form, trailing updates on the WebAssembly GEMM) beside numpy.linalg.qr(mode='reduced') with one BLAS thread when python3 has numpy, in one run.",
+    {
+      options: {
+        shapes: { type: 'string', default: '2048x64,8192x64,1024x256' },
+        repeats: { type: 'string', default: '5' },
+        tiny: { type: 'boolean', default: false },
+      },
     },
-  });
+  );
   const shapes = (values.tiny ? '64x16' : values.shapes).split(',').map((text) => {
     const [m, n] = text.split('x').map(Number);
-    if (!Number.isInteger(m) || !Number.isInteger(n) || m! < n!) throw new Error(`--shapes: expected MxN with M >= N, got ${text}`);
+    if (!Number.isInteger(m) || !Number.isInteger(n) || m! < n!) usageError(`--shapes: expected MxN with M >= N, got ${text}`);
     return [m!, n!] as const;
   });
-  const repeats = values.tiny ? 1 : Number(values.repeats);
+  const repeats = values.tiny ? 1 : positiveInt(values.repeats, '--repeats');
   console.log(`thin QR with Q formed, Float64, node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}; best of ${repeats} after 1 warm-up, one thread`);
   const numpy = timeNumpy('qr', shapes, repeats);
   console.log(`${'shape'.padStart(10)}  ${'blocked WY (ours)'.padEnd(20)}  ${`numpy ${numpy?.version ?? '(absent)'}`.padEnd(20)}  ours/numpy time`);

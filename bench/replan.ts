@@ -15,7 +15,6 @@
  *   npm run build && node dist/bench/replan.js [--workloads tr,gemm,tsqr,svd] [--seeds 3] [--planner uniform]
  *     [--slowdown 3] [--stages 1] [--size paper]
  */
-import { parseArgs } from 'node:util';
 import { Dag } from '../src/dag/dag.js';
 import { runDagFromSpec } from '../src/model/compiled-dag.js';
 import { DEFAULT_WUKONG_OPTIONS } from '../src/model/wukong-options.js';
@@ -36,33 +35,38 @@ import { benchCases, parseBenchSize, parseBenchWorkloads } from '../src/cli/benc
 import { generateValidDag } from '../workloads/replay-runner.js';
 import type { PlannedSimulationResult } from '../src/sim/planned-simulation.js';
 import type { DagSpec } from '../src/model/dag-schema.js';
+import { nonNegativeInt, nonNegativeNumber, parseBenchArgs, positiveInt, positiveNumber, usageError } from './bench-args.js';
 
-const { values } = parseArgs({
-  options: {
-    workloads: { type: 'string', default: 'tr,gemm,tsqr,svd' },
-    seeds: { type: 'string', default: '3' },
-    planner: { type: 'string', default: 'uniform' },
-    slowdown: { type: 'string', default: '3' },
-    stages: { type: 'string', default: '1' },
-    size: { type: 'string', default: 'paper' },
-    'slow-ops': { type: 'string' },
-    // The drift trigger of the "drift" column (Plan.replanOnDrift): re-plan what has not started once
-    // observed / predicted over at least --drift-tasks finished tasks reaches --drift-ratio.
-    'drift-ratio': { type: 'string', default: '1.5' },
-    'drift-tasks': { type: 'string', default: '1' },
-    'drift-min-gain': { type: 'string' },
-    // --stages-dag 16x100x4: also a synthetic DAG of 4 stages, each 16 tasks of 100 ms between joins.
-    'stages-dag': { type: 'string' },
+const { values } = parseBenchArgs(
+  'Re-planning points against mispredicted task times, in the simulator: every task runs --slowdown times as long as the planner predicts; compares the plan made knowing the slowdown, the plan without re-planning, with barriers only, re-planned at each point, and re-planned on drift.',
+  {
+    options: {
+      workloads: { type: 'string', default: 'tr,gemm,tsqr,svd' },
+      seeds: { type: 'string', default: '3' },
+      planner: { type: 'string', default: 'uniform' },
+      slowdown: { type: 'string', default: '3' },
+      stages: { type: 'string', default: '1' },
+      size: { type: 'string', default: 'paper' },
+      'slow-ops': { type: 'string' },
+      // The drift trigger of the "drift" column (Plan.replanOnDrift): re-plan what has not started once
+      // observed / predicted over at least --drift-tasks finished tasks reaches --drift-ratio.
+      'drift-ratio': { type: 'string', default: '1.5' },
+      'drift-tasks': { type: 'string', default: '1' },
+      'drift-min-gain': { type: 'string' },
+      // --stages-dag 16x100x4: also a synthetic DAG of 4 stages, each 16 tasks of 100 ms between joins.
+      'stages-dag': { type: 'string' },
+    },
   },
-});
-const seeds = Number(values.seeds);
-const slowdown = Number(values.slowdown);
-const stages = Number(values.stages);
-const replanOnDrift = { ratio: Number(values['drift-ratio']), minTasks: Number(values['drift-tasks']), ...(values['drift-min-gain'] === undefined ? {} : { minGain: Number(values['drift-min-gain']) }) };
+  { notes: { 'slow-ops': 'every op', 'drift-min-gain': "the planners' default" } },
+);
+const seeds = positiveInt(values.seeds, '--seeds');
+const slowdown = positiveNumber(values.slowdown, '--slowdown');
+const stages = nonNegativeInt(values.stages, '--stages');
+const replanOnDrift = { ratio: positiveNumber(values['drift-ratio'], '--drift-ratio'), minTasks: positiveInt(values['drift-tasks'], '--drift-tasks'), ...(values['drift-min-gain'] === undefined ? {} : { minGain: nonNegativeNumber(values['drift-min-gain'], '--drift-min-gain') }) };
 // --slow-ops a,b: only tasks of these ops run slower (default: every task).
 const slowOps = values['slow-ops'] === undefined ? undefined : new Set(values['slow-ops'].split(','));
 const algorithm = BUILTIN_PLANNERS[values.planner];
-if (!algorithm) throw new Error(`unknown planner ${values.planner}`);
+if (!algorithm) usageError(`unknown planner ${values.planner}`);
 const sla = parseSla('median');
 const platform = { profile: AWS_PROFILE, store: 'redis' as const };
 const context = { tiers: DEFAULT_TIERS, platform };

@@ -14,7 +14,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseBenchArgs, positiveInt } from './bench-args.js';
 
 const WORKLOADS = ['tr', 'gemm', 'tsqr'] as const;
 const CLI = fileURLToPath(new URL('../../bin/wukong.js', import.meta.url));
@@ -42,22 +42,26 @@ export function threadCounts(max: number): number[] {
 }
 
 function main(): void {
-  const { values } = parseArgs({
-    options: {
-      size: { type: 'string', default: 'large' },
-      'max-threads': { type: 'string' },
-      repeats: { type: 'string', default: '1' },
-      tiny: { type: 'boolean', default: false },
+  const { values } = parseBenchArgs(
+    'How the embedded backend scales with threads: makespan of TR, GEMM and TSQR at 1, 2, 4, ... up to the core count, with the speedup over one thread, in one run.',
+    {
+      options: {
+        size: { type: 'string', default: 'large' },
+        'max-threads': { type: 'string' },
+        repeats: { type: 'string', default: '1' },
+        tiny: { type: 'boolean', default: false },
+      },
     },
-  });
+    { notes: { 'max-threads': 'the core count' } },
+  );
   const size = values.tiny ? 'small' : values.size;
-  const maxThreads = values.tiny ? Math.min(2, cpus().length) : Number(values['max-threads'] ?? cpus().length);
-  if (!Number.isInteger(maxThreads) || maxThreads < 1) throw new Error(`--max-threads must be a whole number >= 1, got ${values['max-threads']}`);
+  const maxThreads = values.tiny ? Math.min(2, cpus().length) : values['max-threads'] === undefined ? cpus().length : positiveInt(values['max-threads'], '--max-threads');
+  const repeats = positiveInt(values.repeats, '--repeats');
   const counts = threadCounts(maxThreads);
   console.log(`embedded backend scaling, size ${size}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), node ${process.version}; median of ${values.repeats} run(s) a point`);
   console.log(`${'workload'.padEnd(9)} ${'tasks'.padStart(6)}  ${counts.map((n) => `${n} thr`.padStart(19)).join('')}`);
   for (const workload of WORKLOADS) {
-    const points = counts.map((threads) => replay(workload, size, threads, Number(values.repeats)));
+    const points = counts.map((threads) => replay(workload, size, threads, repeats));
     const base = points[0]!.makespanMs;
     const cells = points.map((p) => `${(p.makespanMs / 1000).toFixed(2).padStart(8)} s ${(base / p.makespanMs).toFixed(2).padStart(6)}x`.padStart(19));
     console.log(`${workload.padEnd(9)} ${String(points[0]!.tasks).padStart(6)}  ${cells.join('')}`);

@@ -20,7 +20,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { Dag } from '../src/dag/dag.js';
 import type { DagSpec } from '../src/model/dag-schema.js';
 import { DagValidationError, validateDag } from '../src/dag/validate.js';
@@ -38,6 +37,7 @@ import { fitLocalProfile } from '../src/cost/local-profile.js';
 import { simulate } from '../src/sim/simulator.js';
 import { resolveParams, WORKLOADS } from '../workloads/index.js';
 import { DEFAULT_DATA_ROOT } from '../workloads/pipeline/data-files.js';
+import { nonNegativeInt, parseBenchArgs, positiveInt } from './bench-args.js';
 
 const TARGET_ERROR = 0.2;
 
@@ -50,21 +50,25 @@ interface Case {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      size: { type: 'string', default: 'small' },
-      warmups: { type: 'string', default: '2' },
-      repeats: { type: 'string', default: '3' },
-      seeds: { type: 'string', default: '5' },
-      workers: { type: 'string', default: String(cpus().length) },
-      sla: { type: 'string', default: 'avg' },
-      only: { type: 'string' },
+  const { values } = parseBenchArgs(
+    'Fidelity of the simulator: for each replay workload and a few synthetic DAGs, run on the embedded backend recording metadata, fit the `local` profile and the history-backed task estimator, simulate, then measure more runs and compare measured with predicted makespan.',
+    {
+      options: {
+        size: { type: 'string', default: 'small' },
+        warmups: { type: 'string', default: '2' },
+        repeats: { type: 'string', default: '3' },
+        seeds: { type: 'string', default: '5' },
+        workers: { type: 'string', default: String(cpus().length) },
+        sla: { type: 'string', default: 'avg' },
+        only: { type: 'string' },
+      },
     },
-  });
-  const warmups = Number(values.warmups);
-  const repeats = Number(values.repeats);
-  const seeds = Number(values.seeds);
-  const threads = Number(values.workers);
+    { notes: { workers: 'the core count', only: 'every case' } },
+  );
+  const warmups = nonNegativeInt(values.warmups, '--warmups');
+  const repeats = positiveInt(values.repeats, '--repeats');
+  const seeds = positiveInt(values.seeds, '--seeds');
+  const threads = positiveInt(values.workers, '--workers');
   const sla = parseSla(values.sla);
   const only = values.only ? new Set(values.only.split(',')) : undefined;
   const cases = [...workloadCases(values.size), ...syntheticCases()].filter((c) => !only || only.has(c.name));

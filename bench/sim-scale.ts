@@ -11,7 +11,6 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import type { DagSpec, TaskSpec } from '../src/model/dag-schema.js';
 import { Xoshiro128StarStar } from '../src/ops/random/xoshiro128-star-star.js';
 import { runDagFromSpec } from '../src/model/compiled-dag.js';
@@ -19,6 +18,7 @@ import { DEFAULT_WUKONG_OPTIONS } from '../src/model/wukong-options.js';
 import { AWS_PROFILE } from '../src/cost/profile.js';
 import { simulate } from '../src/sim/simulator.js';
 import { createDagTaskEstimator } from '../src/sim/task-estimates.js';
+import { parseBenchArgs, positiveInt, positiveIntList } from './bench-args.js';
 
 const work = (id: string, ms: number, outputBytes: number, deps: string[] = []): TaskSpec => ({
   id,
@@ -138,17 +138,21 @@ function treeReductionReferenceS(ms: number): number {
 }
 
 function main(): void {
-  const { values } = parseArgs({
-    options: {
-      sizes: { type: 'string', default: '10000,100000,1000000' },
-      shapes: { type: 'string', default: 'tree,layered' },
-      case: { type: 'string' },
-      tasks: { type: 'string' },
-      'no-reference': { type: 'boolean', default: false },
+  const { values } = parseBenchArgs(
+    'How far the simulator scales: wall time and peak RSS of simulating a binary tree reduction and a layered random DAG of 10k / 100k / 1M tasks, each case in its own child process.',
+    {
+      options: {
+        sizes: { type: 'string', default: '10000,100000,1000000' },
+        shapes: { type: 'string', default: 'tree,layered' },
+        case: { type: 'string' },
+        tasks: { type: 'string' },
+        'no-reference': { type: 'boolean', default: false },
+      },
     },
-  });
+    { notes: { case: 'internal: with --tasks, one case as JSON', tasks: 'internal: see --case' } },
+  );
   if (values.case && values.tasks) {
-    process.stdout.write(`${JSON.stringify(runCase(values.case, Number(values.tasks)))}\n`);
+    process.stdout.write(`${JSON.stringify(runCase(values.case, positiveInt(values.tasks, '--tasks')))}\n`);
     return;
   }
   if (!values['no-reference']) {
@@ -158,7 +162,7 @@ function main(): void {
   }
   const self = fileURLToPath(import.meta.url);
   const rows: CaseResult[] = [];
-  for (const size of values.sizes.split(',').map(Number)) {
+  for (const size of positiveIntList(values.sizes, '--sizes')) {
     for (const shape of values.shapes.split(',')) {
       const child = spawnSync(process.execPath, ['--max-old-space-size=3584', self, '--case', shape, '--tasks', String(size)], { encoding: 'utf8' });
       if (child.status !== 0) {

@@ -7,10 +7,10 @@
  *
  *   npm run build && node dist/bench/spec-serve.js [--tasks 32767] [--threads 1,2,4,8,16] [--repeat 7]
  */
-import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { SharedTexts } from '../src/runtime/embedded/shared-texts.js';
 import { treeDag } from './overhead.js';
+import { parseBenchArgs, positiveInt, positiveIntList } from './bench-args.js';
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 
@@ -21,15 +21,19 @@ async function idleThread(): Promise<Worker> {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      tasks: { type: 'string', default: '32767' },
-      threads: { type: 'string', default: '1,2,4,8,16' },
-      repeat: { type: 'string', default: '7' },
+  const { values } = parseBenchArgs(
+    "The main thread's cost of giving N executor threads a run's spec: the JSON string posted to each thread against its UTF-8 encoded once in shared memory and a view posted to each; medians of --repeat rounds.",
+    {
+      options: {
+        tasks: { type: 'string', default: '32767' },
+        threads: { type: 'string', default: '1,2,4,8,16' },
+        repeat: { type: 'string', default: '7' },
+      },
     },
-  });
-  const counts = values.threads.split(',').map(Number);
-  const dag = treeDag(Number(values.tasks));
+  );
+  const counts = positiveIntList(values.threads, '--threads');
+  const dag = treeDag(positiveInt(values.tasks, '--tasks'));
+  const repeat = positiveInt(values.repeat, '--repeat');
   const threads = await Promise.all(Array.from({ length: Math.max(...counts) }, idleThread));
   console.log(`run spec of a ${dag.tasks.length}-task tree (${(JSON.stringify(dag).length / 1e6).toFixed(1)} MB of JSON) to N threads: main-thread ms, median of ${values.repeat}`);
   console.log('threads   string to each   shared UTF-8   ratio');
@@ -37,7 +41,7 @@ async function main(): Promise<void> {
     for (const n of counts) {
       const posted: number[] = [];
       const shared: number[] = [];
-      for (let round = 0; round < Number(values.repeat); round += 1) {
+      for (let round = 0; round < repeat; round += 1) {
         let text = JSON.stringify({ version: 1, runId: `a${round}`, dag });
         let startedAt = performance.now();
         for (const thread of threads.slice(0, n)) thread.postMessage({ id: 1, ok: true, value: text });

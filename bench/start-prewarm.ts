@@ -10,7 +10,6 @@
  *
  *   npm run build && node dist/bench/start-prewarm.js [--workloads svd-square,svc] [--seeds 3] [--size paper] [--profile aws] [--move-to 1024]
  */
-import { parseArgs } from 'node:util';
 import type { Plan } from '../src/model/annotated-dag.js';
 import { parseSla } from '../src/metadata/sla.js';
 import { BUILTIN_PLANNERS } from '../src/plan/builtin-planners.js';
@@ -21,12 +20,17 @@ import { predictTaskCosts } from '../src/plan/task-costs.js';
 import { DEFAULT_TIERS, parseTiers, workerSpecOfTier } from '../src/plan/tiers.js';
 import { estimatorMetadata } from '../src/sim/estimator-metadata.js';
 import { benchProfile, median, simulatedCases, simulatePlanSeeds } from './plan-sims.js';
+import { parseBenchArgs, positiveInt } from './bench-args.js';
 
-const { values } = parseArgs({ options: { workloads: { type: 'string', default: 'svd-square,svc' }, seeds: { type: 'string', default: '3' }, size: { type: 'string', default: 'paper' }, profile: { type: 'string', default: 'aws' }, tiers: { type: 'string' }, 'move-to': { type: 'string' } } });
+const { values } = parseBenchArgs(
+  "What the client's start-up prewarms do to `uniform` and `nonuniform` plans, and to a what-if plan that moves uniform's producer-invoked workers to one lower tier (--move-to), in the simulator (seeds 1..N, medians).",
+  { options: { workloads: { type: 'string', default: 'svd-square,svc' }, seeds: { type: 'string', default: '3' }, size: { type: 'string', default: 'paper' }, profile: { type: 'string', default: 'aws' }, tiers: { type: 'string' }, 'move-to': { type: 'string' } } },
+  { notes: { tiers: "the planners' default tiers" } },
+);
 const profile = benchProfile(values.profile);
-const seeds = Number(values.seeds);
+const seeds = positiveInt(values.seeds, '--seeds');
 const tiers = values.tiers === undefined ? DEFAULT_TIERS : parseTiers(values.tiers);
-const moveTo = values['move-to'] === undefined ? undefined : Number(values['move-to']);
+const moveTo = values['move-to'] === undefined ? undefined : positiveInt(values['move-to'], '--move-to');
 if (moveTo !== undefined && !tiers.includes(moveTo)) throw new Error(`--move-to: ${moveTo} MB is not one of the tiers (${tiers.join(', ')})`);
 const sla = parseSla('median');
 

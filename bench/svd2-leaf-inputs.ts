@@ -14,19 +14,23 @@
  * rewrites it, and writes it to -o (without -o: prints only the summary line).
  */
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import type { TaskSpec } from '../src/model/dag-schema.js';
 import { generateValidDag } from '../workloads/replay-runner.js';
 import { resolveParams, WORKLOADS } from '../workloads/index.js';
+import { parseBenchArgs, positiveInt, usageError } from './bench-args.js';
 
-const { values } = parseArgs({
-  options: { n: { type: 'string', default: '50000' }, block: { type: 'string', default: '5000' }, omega: { type: 'string', default: 'first' }, output: { type: 'string', short: 'o' } },
-});
-if (values.omega !== 'first' && values.omega !== 'last') throw new Error('usage: svd2-leaf-inputs [--n N] [--block B] [--omega first|last] [-o file]');
+const { values } = parseBenchArgs(
+  "The SVD2 DAG with A's blocks as leaves (`matrix.fill`), as the paper's example builds A, written as a DAG spec.",
+  {
+    options: { n: { type: 'string', default: '50000' }, block: { type: 'string', default: '5000' }, omega: { type: 'string', default: 'first' }, output: { type: 'string', short: 'o' } },
+  },
+  { notes: { output: 'stdout' } },
+);
+if (values.omega !== 'first' && values.omega !== 'last') usageError(`--omega must be first or last, got ${values.omega}`);
 const svdSquare = WORKLOADS.find((w) => w.name === 'svd-square');
 if (!svdSquare) throw new Error('no svd-square workload');
 // The SoCC'20 example's parameters, as bench --paper runs it (src/cli/bench-paper.ts).
-const params = resolveParams(svdSquare, { size: values.n, block: Number(values.block), overrides: { powerIterations: 0, rank: 5 } });
+const params = resolveParams(svdSquare, { size: values.n, block: positiveInt(values.block, '--block'), overrides: { powerIterations: 0, rank: 5 } });
 const dag = generateValidDag(svdSquare, params);
 if (dag.outputs === undefined) throw new Error('expected the outputs svd-square names');
 const outputs = dag.outputs;

@@ -12,7 +12,6 @@
  * list of worker indices or ranges (`25-49`), as --workers numbers them
  * (`1769:16-20+1024:21-30`: workers 16-20 to 1,769 MB and 21-30 to 1,024 MB).
  */
-import { parseArgs } from 'node:util';
 import { parseSla } from '../src/metadata/sla.js';
 import { estimated, type EstimatedPlan } from '../src/plan/algorithms/optimizations.js';
 import { startSlackMs } from '../src/plan/algorithms/slack.js';
@@ -23,22 +22,27 @@ import { bestTierIndex, predictTaskCosts, type TaskCosts } from '../src/plan/tas
 import { DEFAULT_TIERS, parseTiers } from '../src/plan/tiers.js';
 import { estimatorMetadata } from '../src/sim/estimator-metadata.js';
 import { benchProfile, simulatedCases, simulatePlanSeeds } from './plan-sims.js';
+import { parseBenchArgs, positiveInt } from './bench-args.js';
 
-const { values } = parseArgs({
-  options: {
-    workload: { type: 'string', default: 'gemm' },
-    move: { type: 'string', default: '' },
-    workers: { type: 'boolean', default: false },
-    seeds: { type: 'string', default: '3' },
-    size: { type: 'string', default: 'paper' },
-    profile: { type: 'string', default: 'aws' },
-    tiers: { type: 'string' },
-    // One of the workload's cases by its label (tr has two: tr and tr-500ms); all of them if absent.
-    case: { type: 'string' },
+const { values } = parseBenchArgs(
+  "`uniform`'s plan of one workload with groups of its workers moved to another tier, each variant forecast by the shared estimator and simulated (seeds 1..N, medians); with --workers, where uniform's forecast bills its GB-seconds.",
+  {
+    options: {
+      workload: { type: 'string', default: 'gemm' },
+      move: { type: 'string', default: '' },
+      workers: { type: 'boolean', default: false },
+      seeds: { type: 'string', default: '3' },
+      size: { type: 'string', default: 'paper' },
+      profile: { type: 'string', default: 'aws' },
+      tiers: { type: 'string' },
+      // One of the workload's cases by its label (tr has two: tr and tr-500ms); all of them if absent.
+      case: { type: 'string' },
+    },
   },
-});
+  { notes: { tiers: "the planners' default tiers", case: "all of the workload's cases" } },
+);
 const profile = benchProfile(values.profile);
-const seeds = Number(values.seeds);
+const seeds = positiveInt(values.seeds, '--seeds');
 const sla = parseSla('median');
 // The tiers uniform chooses among and the moves may name (the planners' defaults unless given).
 const tiers = values.tiers === undefined ? DEFAULT_TIERS : parseTiers(values.tiers);

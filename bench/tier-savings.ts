@@ -9,17 +9,21 @@
  *
  *   npm run build && node dist/bench/tier-savings.js [--workloads tr,gemm,tsqr,svd,svd-square,svc] [--seeds 3] [--size paper] [--profile aws] [--tiers 1024,1769,3008,10240]
  */
-import { parseArgs } from 'node:util';
 import { parseSla } from '../src/metadata/sla.js';
 import { BUILTIN_PLANNERS } from '../src/plan/builtin-planners.js';
 import { planDag } from '../src/plan/plan-dag.js';
 import { DEFAULT_TIERS, parseTiers } from '../src/plan/tiers.js';
 import { estimatorMetadata } from '../src/sim/estimator-metadata.js';
 import { benchProfile, simulatedCases, simulatePlanSeeds } from './plan-sims.js';
+import { parseBenchArgs, positiveInt } from './bench-args.js';
 
-const { values } = parseArgs({ options: { workloads: { type: 'string', default: 'tr,gemm,tsqr,svd,svd-square,svc' }, seeds: { type: 'string', default: '3' }, size: { type: 'string', default: 'paper' }, profile: { type: 'string', default: 'aws' }, tiers: { type: 'string' } } });
+const { values } = parseBenchArgs(
+  '`nonuniform` against `uniform` in the simulator (seeds 1..N, medians): is nonuniform >= 15 % cheaper at no longer makespan on at least two workloads?',
+  { options: { workloads: { type: 'string', default: 'tr,gemm,tsqr,svd,svd-square,svc' }, seeds: { type: 'string', default: '3' }, size: { type: 'string', default: 'paper' }, profile: { type: 'string', default: 'aws' }, tiers: { type: 'string' } } },
+  { notes: { tiers: "the planners' default tiers" } },
+);
 const profile = benchProfile(values.profile);
-const seeds = Number(values.seeds);
+const seeds = positiveInt(values.seeds, '--seeds');
 const tiers = values.tiers === undefined ? DEFAULT_TIERS : parseTiers(values.tiers);
 const sla = parseSla('median');
 

@@ -15,12 +15,12 @@
  * size minus one sources into one sink that also depends on a task that does not exist.
  */
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { Dag } from '../src/dag/dag.js';
 import type { DagSpec, TaskSpec } from '../src/model/dag-schema.js';
 import { parseDagText, validateDag } from '../src/dag/validate.js';
 import { createBuiltinRegistry } from '../src/ops/builtins.js';
 import { Xoshiro128StarStar } from '../src/ops/random/xoshiro128-star-star.js';
+import { nonNegativeInt, parseBenchArgs, positiveInt, positiveIntList } from './bench-args.js';
 
 /** A layered random DAG of `taskCount` synthetic.work tasks (sleep mode, small outputs). */
 export function layeredDag(taskCount: number, seed: number): DagSpec {
@@ -125,10 +125,13 @@ const median = (values: number[]): number => {
 };
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { tasks: { type: 'string', default: '10000,100000' }, runs: { type: 'string', default: '3' }, seed: { type: 'string', default: '1' } } });
-  const sizes = values.tasks.split(',').map((s) => Number(s.trim()));
-  const runs = Number(values.runs);
-  const seed = Number(values.seed);
+  const { values } = parseBenchArgs(
+    "How long the front of the pipeline takes on big DAGs: JSON parse, validation with construction of the Dag model, then the model's topological order, depth and critical path.",
+    { options: { tasks: { type: 'string', default: '10000,100000' }, runs: { type: 'string', default: '3' }, seed: { type: 'string', default: '1' } } },
+  );
+  const sizes = positiveIntList(values.tasks, '--tasks');
+  const runs = positiveInt(values.runs, '--runs');
+  const seed = nonNegativeInt(values.seed, '--seed');
   console.log(`validate bench: median of ${runs} runs, node ${process.version}; ms`);
   console.log('tasks      edges    depth  json-MB  parse  validate+model  (model only)  topo  depth  critical-path  total  total-cpu  | graphlib graph (lazy)');
   for (const size of sizes) {

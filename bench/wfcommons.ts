@@ -11,7 +11,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { parseArgs } from 'node:util';
 import { Dag } from '../src/dag/dag.js';
 import { runDagFromSpec } from '../src/model/compiled-dag.js';
 import { DEFAULT_WUKONG_OPTIONS } from '../src/model/wukong-options.js';
@@ -24,9 +23,14 @@ import { createDagTaskEstimator } from '../src/sim/task-estimates.js';
 import { estimatorMetadata } from '../src/sim/estimator-metadata.js';
 import { simulate } from '../src/sim/simulator.js';
 import { importWfCommons } from '../src/sim/wfcommons-import.js';
+import { parseBenchArgs, positiveInt } from './bench-args.js';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { seeds: { type: 'string', default: '3' } } });
-const seeds = Number(values.seeds);
+const { values, positionals } = parseBenchArgs(
+  'The planners on WfCommons instances (each argument a WfFormat JSON file), in the simulator (planned and WUKONG mode, `aws` profile, seeds 1..N, medians), against the critical-path bound.',
+  { allowPositionals: true, options: { seeds: { type: 'string', default: '3' } } },
+  { positionals: '<instance.json>...' },
+);
+const seeds = positiveInt(values.seeds, '--seeds');
 const PLANNERS = ['uniform', 'nonuniform', 'heft'] as const;
 const sla = parseSla('median');
 const platform = { profile: AWS_PROFILE, store: 'redis' as const };

@@ -9,25 +9,29 @@
  * invocations and intermediate bytes written. A row whose verification fails is marked FAIL.
  */
 import { cpus } from 'node:os';
-import { parseArgs } from 'node:util';
 import { MEMORY_STORES } from '../src/runtime/store-config.js';
 import { DEFAULT_WUKONG_OPTIONS } from '../src/model/wukong-options.js';
 import { findWorkload, resolveParams, WORKLOADS } from '../workloads/index.js';
 import { generateValidDag, runReplay } from '../workloads/replay-runner.js';
+import { parseBenchArgs, positiveInt } from './bench-args.js';
 
 const MB = 1024 * 1024;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      size: { type: 'string', default: 'medium' },
-      repeats: { type: 'string', default: '3' },
-      workers: { type: 'string', default: String(cpus().length) },
-      only: { type: 'string' },
+  const { values } = parseBenchArgs(
+    'Makespan of each built-in workload on the embedded backend (executor threads, in-memory stores, WUKONG mode with all optimizations), with every result verified.',
+    {
+      options: {
+        size: { type: 'string', default: 'medium' },
+        repeats: { type: 'string', default: '3' },
+        workers: { type: 'string', default: String(cpus().length) },
+        only: { type: 'string' },
+      },
     },
-  });
-  const repeats = Number(values.repeats);
-  const threads = Number(values.workers);
+    { notes: { workers: 'the core count', only: 'every workload' } },
+  );
+  const repeats = positiveInt(values.repeats, '--repeats');
+  const threads = positiveInt(values.workers, '--workers');
   const names = values.only ? values.only.split(',') : WORKLOADS.map((w) => w.name);
 
   console.log(`workloads at --size ${values.size}, embedded backend, ${threads} threads, node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}; median of ${repeats}`);
