@@ -27,6 +27,23 @@ export async function runBackendFromFlags(flags: BackendFlags, embedded: Embedde
   return backend.open({ embedded, lambdaConfigPath: lambdaConfigPath(flags.lambdaConfig), memoryMb });
 }
 
+/**
+ * Flags the chosen backend does not read, refused before anything runs (exit 2): a Lambda run
+ * takes its stores and its concurrency from the deployment's config, an embedded run has no
+ * deployment. Each was once dropped without a word (an audit: `--backend lambda --redis
+ * redis://127.0.0.1:1` ran on the config's Redis and exited 0).
+ */
+export function refuseFlagsTheBackendIgnores(flags: BackendFlags & { redis?: string; s3Bucket?: string; workers?: string }): void {
+  const given = (pairs: [string, unknown][]) => pairs.filter(([, value]) => value !== undefined).map(([flag]) => flag);
+  if (flags.backend === 'lambda') {
+    const ignored = given([['--redis', flags.redis], ['--s3-bucket', flags.s3Bucket], ['--workers', flags.workers]]);
+    if (ignored.length > 0) throw new BadInputError(`${ignored.join(', ')}: not for --backend lambda, whose stores and functions are the deployment's (its Lambda config); give them to \`wukong local up\` or the deployment instead`);
+  } else if (flags.backend === 'embedded') {
+    const ignored = given([['--lambda-config', flags.lambdaConfig], ['--memory-mb', flags.memoryMb]]);
+    if (ignored.length > 0) throw new BadInputError(`${ignored.join(', ')}: for --backend lambda only (embedded executors are threads; --cost-memory-mb prices them)`);
+  }
+}
+
 /** `--backend`'s help, from the registered backends. */
 export const BACKEND_FLAG_HELP = BACKENDS.map((b) => `${b.name} (${b.description})`).join(' or ');
 

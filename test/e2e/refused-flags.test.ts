@@ -35,6 +35,15 @@ describe('flags that do not apply are refused (e2e)', () => {
     expectRefused(['simulate', DIAMOND, ...flags], message);
   });
 
+  it.each([
+    [['submit', DIAMOND, '--backend', 'lambda', '--redis', 'redis://127.0.0.1:1'], /^wukong: --redis: not for --backend lambda, whose stores and functions are the deployment's/],
+    [['submit', DIAMOND, '--backend', 'lambda', '--s3-bucket', 'nosuchbucket', '--workers', '7'], /^wukong: --s3-bucket, --workers: not for --backend lambda/],
+    [['submit', DIAMOND, '--lambda-config', join(dir, 'nonexist.json')], /^wukong: --lambda-config: for --backend lambda only/],
+    [['replay', 'tr', '--size', '16', '--memory-mb', '1024'], /^wukong: --memory-mb: for --backend lambda only/],
+  ])('flags the chosen backend does not read are refused before anything runs: %j', (args, message) => {
+    expectRefused([...args, '--no-metadata'], message);
+  });
+
   it('simulate --history at a directory that is not there is an error, not an empty history', () => {
     expectRefused(['simulate', DIAMOND, '--history', join(dir, 'nonexistent')], /^wukong: --history .*nonexistent: no such directory$/m);
   });
@@ -62,6 +71,10 @@ describe('flags that do not apply are refused (e2e)', () => {
   it('bench checks --embedded-size in sim mode (the default) before running anything', () => {
     expectRefused(['bench', '--no-metadata', '--embedded-size', 'large'], /^wukong: --embedded-size must be small, medium; got "large"$/m);
     expectRefused(['bench', '--no-metadata', '--mode', 'embedded', '--sim-size', 'huge'], /^wukong: --sim-size must be paper, small, medium, large; got "huge"$/m);
+    // A valid flag of the other mode is refused too: it would be dropped.
+    expectRefused(['bench', '--no-metadata', '--mode', 'embedded', '--sim-size', 'large'], /^wukong: --sim-size: sim mode only; give --mode sim or both$/m);
+    expectRefused(['bench', '--no-metadata', '--workers', '2'], /^wukong: --workers: embedded mode only/m);
+    expectRefused(['bench', '--no-metadata', '--paper', '--workloads', 'tr,gemm'], /^wukong: --workloads: --paper runs the paper's own cases/m);
   });
 
   it('a --task-timeout longer than a Node timer can wait (24.8 days) is refused, not run with a 1 ms timer', () => {

@@ -74,13 +74,34 @@ export function registerBenchCommand(program: Command): void {
     .option('--md <file>', 'write the tables as markdown')
     .option('--paper', "the SoCC'20 figures beside ours, simulated at the paper's sizes under --profile (use aws-blas: numpy-class kernels, as the paper ran); --repeat seeds")
     .addHelpText('after', '\nExit status: 0 done (every embedded run verified), 1 a run or a verification failed, 2 bad input.')
-    .action(async (flags: BenchFlags) => bench(flags));
+    .action(async (flags: BenchFlags, command: Command) => bench(flags, command));
 }
 
-async function bench(flags: BenchFlags): Promise<void> {
+/** Flags of one mode given for a run of another (`--paper` runs its own fixed cases, simulated). */
+const PAPER_IGNORES = ['--workloads', '--planners', '--sim-size', '--embedded-size', '--workers', '--deadline', '--history'];
+const SIM_ONLY = ['--sim-size', '--profile', '--history'];
+const EMBEDDED_ONLY = ['--embedded-size', '--workers', '--deadline'];
+
+/**
+ * Flags given on the command line that the run would not read, refused (exit 2): each was taken
+ * and dropped without a word (an audit: `--paper --workloads tr,gemm` still ran SVD2;
+ * `--mode embedded --sim-size large` did nothing).
+ */
+function refuseFlagsTheRunIgnores(flags: BenchFlags, command: Command): void {
+  const given = (names: readonly string[]) => names.filter((name) => command.getOptionValueSource(name.slice(2).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())) === 'cli');
+  const refuse = (names: string[], why: string) => {
+    if (names.length > 0) throw new BadInputError(`${names.join(', ')}: ${why}`);
+  };
+  if (flags.paper) return refuse(given(PAPER_IGNORES), "--paper runs the paper's own cases, simulated at its sizes (only --profile, --repeat, --json and --md apply)");
+  if (flags.mode === 'sim') refuse(given(EMBEDDED_ONLY), 'embedded mode only; give --mode embedded or both');
+  if (flags.mode === 'embedded') refuse(given(SIM_ONLY), 'sim mode only; give --mode sim or both');
+}
+
+async function bench(flags: BenchFlags, command: Command): Promise<void> {
   // Both sizes are checked whatever the mode: a mistyped one would otherwise go unnoticed until that mode is asked for.
   const simSize = parseBenchSize(flags.simSize, 'sim', '--sim-size');
   const embeddedSize = parseBenchSize(flags.embeddedSize, 'embedded', '--embedded-size');
+  refuseFlagsTheRunIgnores(flags, command);
   if (flags.paper) {
     await benchPaper(flags);
     return;

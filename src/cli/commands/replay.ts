@@ -18,7 +18,7 @@ import { WUKONG_OPTION_GROUP, type WukongFlags } from '../wukong-flags.js';
 import { withOptionGroup } from '../option-group.js';
 import { parseDuration, parseIntegerOption } from '../parse-options.js';
 import { ProgressLine } from '../progress-line.js';
-import { BACKEND_FLAG_HELP, recordingLocationForRun, runBackendFromFlags, type BackendFlags } from '../run-backend.js';
+import { BACKEND_FLAG_HELP, recordingLocationForRun, refuseFlagsTheBackendIgnores, runBackendFromFlags, type BackendFlags } from '../run-backend.js';
 import { LAMBDA_CONFIG_FLAG_HELP } from '../lambda-config-path.js';
 import { STORE_OPTION_GROUP, type StoreFlags } from '../store-flags.js';
 import { planFor, plannerOfWhatRuns } from '../planned-input.js';
@@ -135,6 +135,7 @@ export function parseParams(workload: AnyWorkload, flags: Pick<ReplayFlags, "par
 }
 
 async function replay(workload: AnyWorkload, flags: ReplayFlags): Promise<void> {
+  refuseFlagsTheBackendIgnores(flags);
   const params = parseParams(workload, flags);
   const repeats = parseIntegerOption(flags.repeat, '--repeat', 1, 1);
   const cachedRepeats = cachedRepeatsWarning(flags.cache, repeats);

@@ -19,7 +19,7 @@ import { PLANNER_OPTION_GROUP, type PlannerFlags } from '../planner-flags.js';
 import { OUTPUT_OPTION_GROUP, type OutputFlags } from '../output-flags.js';
 import { opsFromFlags, withOpsOptions, type OpsFlags } from '../ops-options.js';
 import { ProgressLine } from '../progress-line.js';
-import { BACKEND_FLAG_HELP, recordingLocationForRun, runBackendFromFlags, type BackendFlags } from '../run-backend.js';
+import { BACKEND_FLAG_HELP, recordingLocationForRun, refuseFlagsTheBackendIgnores, runBackendFromFlags, type BackendFlags } from '../run-backend.js';
 import { STORE_OPTION_GROUP, type StoreFlags } from '../store-flags.js';
 import { RECORDING_FLAG_HELP, recordingLocationFromFlag, usableRecordingLocation } from '../recording-location.js';
 import { blamePushedFilter, checkTableSources } from '../../ops/table/table-dag.js';
@@ -86,6 +86,7 @@ export function registerSubmitCommand(program: Command): void {
 }
 
 async function submit(file: string, flags: SubmitFlags, command: Command): Promise<RunReport> {
+  refuseFlagsTheBackendIgnores(flags);
   const wukong = WUKONG_OPTION_GROUP.fromFlags(flags);
   const threads = parseIntegerOption(flags.workers, '--workers', cpus().length, 1);
   const deadlineMs = parseDuration(flags.deadline, '--deadline');
