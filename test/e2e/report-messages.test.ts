@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runWukong } from '../helpers/wukong-cli.js';
+import { BAD_SHAPES_DAG } from '../helpers/failing-dags.js';
 
 /** What `report` expects, said in every message about a file that is not a run report. */
 const EXPECTS = /report reads the JSON that submit, simulate or replay write with --report FILE/;
@@ -48,17 +49,7 @@ describe('wukong report: what a report must not leave out (e2e)', () => {
     // Prepare: a matmul of two 2x3 matrices fails at task c
     const dag = join(dir, 'bad-shapes.json');
     const failedRun = join(dir, 'failed.json');
-    writeFileSync(
-      dag,
-      JSON.stringify({
-        name: 'bad-shapes',
-        tasks: [
-          { id: 'a', op: 'matrix.random', args: { rows: 2, cols: 3, seed: 1 } },
-          { id: 'b', op: 'matrix.random', args: { rows: 2, cols: 3, seed: 2 } },
-          { id: 'c', op: 'matrix.matmul', deps: ['a', 'b'] },
-        ],
-      }),
-    );
+    writeFileSync(dag, JSON.stringify(BAD_SHAPES_DAG));
     expect(runWukong(['submit', dag, '--report', failedRun, '--no-metadata', '--workers', '2']).code).toBe(1);
     // Act
     const text = runWukong(['report', failedRun]);

@@ -6,6 +6,7 @@ import { tableFromIPC } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { decodeValue } from '../../src/data/codec.js';
 import { RunReportSchema } from '../../src/report/run-report.js';
+import { BAD_SHAPES_DAG } from '../helpers/failing-dags.js';
 
 /** Runs the CLI as a user would: the built bin, a child process, real files. */
 function wukong(args: string[], cwd = process.cwd()) {
@@ -68,17 +69,7 @@ describe('wukong submit (e2e)', () => {
   it('a failing op fails the run with exit 1, naming the task and the error', () => {
     const dir = mkdtempSync(join(tmpdir(), 'wk-fail-'));
     const file = join(dir, 'bad-shapes.json');
-    writeFileSync(
-      file,
-      JSON.stringify({
-        name: 'bad-shapes',
-        tasks: [
-          { id: 'a', op: 'matrix.random', args: { rows: 2, cols: 3, seed: 1 } },
-          { id: 'b', op: 'matrix.random', args: { rows: 2, cols: 3, seed: 2 } },
-          { id: 'c', op: 'matrix.matmul', deps: ['a', 'b'] },
-        ],
-      }),
-    );
+    writeFileSync(file, JSON.stringify(BAD_SHAPES_DAG));
     const run = wukong(['submit', file, '--report', join(dir, 'run.json')]);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/task c \(op matrix\.matmul\) failed/);
