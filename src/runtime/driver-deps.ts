@@ -74,4 +74,11 @@ export interface InvocationContext {
    * write, tens of ms for a few records when many executors end together, held the slot).
    */
   readonly onTasksDone?: () => void;
+  /**
+   * Called with true when a planned worker starts waiting for an input, and with false when it
+   * goes on: a host running several executors on a thread lets another run meanwhile. Without it,
+   * an embedded run whose first workers all waited for inputs of workers queued behind them held
+   * every slot until the waits timed out (500 ms a wave: tr small under heft took 1,085 ms).
+   */
+  readonly onWaiting?: (waiting: boolean) => void;
 }

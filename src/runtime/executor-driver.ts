@@ -30,7 +30,7 @@ export async function runExecutor(payload: ExecutorPayload, hostDeps: DriverDeps
   if (payload.invokedAt !== undefined) recorder.invoke(worker.memoryMb, context.cold, startedAt - payload.invokedAt, startedAt);
   const io = new TaskIo(payload.runId, payload.executorId, deps, run, recorder);
   const planned = payload.worker;
-  const session = planned === undefined ? new WukongSession(payload, deps, run, io) : new PlannedSession({ ...payload, worker: planned }, deps, run, io);
+  const session = planned === undefined ? new WukongSession(payload, deps, run, io) : new PlannedSession({ ...payload, worker: planned }, deps, run, io, context.onWaiting);
   await session.execute();
   context.onTasksDone?.();
   // After the last task: one batch, one round trip, off every task's critical path.

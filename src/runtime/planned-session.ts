@@ -28,6 +28,8 @@ export class PlannedSession {
     private readonly deps: DriverDeps,
     run: LoadedRun,
     private readonly io: TaskIo,
+    /** The host's InvocationContext.onWaiting: told when this worker waits for an input and when it goes on. */
+    private readonly onWaiting?: (waiting: boolean) => void,
   ) {
     const layout = run.layout();
     if (!layout) throw new Error(`executor ${payload.executorId} is a planned worker but run ${payload.runId} has no plan`);
@@ -103,8 +105,13 @@ export class PlannedSession {
 
   private async waitOnInbox(taskId: string, timeoutMs: number): Promise<PlannedEvent> {
     const t0 = this.deps.clock.now();
-    // Any message is a wake-up: the worker rereads the fan-in marks either way.
-    await this.deps.coordinator.receive(this.io.keys.workerInbox(this.payload.worker), Math.max(1, Math.ceil(timeoutMs)));
+    this.onWaiting?.(true);
+    try {
+      // Any message is a wake-up: the worker rereads the fan-in marks either way.
+      await this.deps.coordinator.receive(this.io.keys.workerInbox(this.payload.worker), Math.max(1, Math.ceil(timeoutMs)));
+    } finally {
+      this.onWaiting?.(false);
+    }
     return { type: 'woken', taskId, waitedMs: this.deps.clock.now() - t0 };
   }
 

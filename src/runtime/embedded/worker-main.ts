@@ -119,15 +119,41 @@ async function runExecutorThread(port: MessagePort): Promise<void> {
     // beside the next executor, and the pool hears of both (it still retries the job should this
     // thread die before the end).
     let released = false;
-    const release = () => {
-      if (released) return;
-      released = true;
-      running -= 1;
+    // A planned worker waiting for an input is not counted as running: another executor starts
+    // meanwhile (its inputs may be what the waiter waits for), and it counts again when it goes
+    // on, even past the limit. The pool hears once that the slot is free (its count of a thread's
+    // executors would otherwise keep the queued ones away as well).
+    let idle = false;
+    let poolTold = false;
+    const tellPoolFree = () => {
+      if (poolTold) return;
+      poolTold = true;
       done(message.jobId, performance.now() - startedAt, true);
+    };
+    const startNext = () => {
       const next = waiting.shift();
       if (next) start(next);
     };
-    void handleInvocation(message.payload, deps, { cold: message.cold, onTasksDone: release }).finally(() => {
+    const release = () => {
+      if (released) return;
+      released = true;
+      if (idle) idle = false;
+      else running -= 1;
+      tellPoolFree();
+      startNext();
+    };
+    const onWaiting = (isWaiting: boolean) => {
+      if (released || isWaiting === idle) return;
+      idle = isWaiting;
+      if (!isWaiting) {
+        running += 1;
+        return;
+      }
+      running -= 1;
+      tellPoolFree();
+      startNext();
+    };
+    void handleInvocation(message.payload, deps, { cold: message.cold, onTasksDone: release, onWaiting }).finally(() => {
       release();
       done(message.jobId, performance.now() - startedAt);
     });
