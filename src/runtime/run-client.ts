@@ -38,6 +38,12 @@ export interface RunClientDeps {
   /** Whether executors may still be running (embedded: the pool is busy); undefined = unknown. */
   readonly executorsBusy?: () => boolean;
   /**
+   * How many executors are invoked and not finished, where the host can tell (embedded: the
+   * pool's). The client alone knows an executor only once its invoker reports, so its own count
+   * (for the progress line) lags: 2 of 4 running in an audit's run. Undefined: the client's count.
+   */
+  readonly executorsLive?: () => number;
+  /**
    * The coordinator lives in this process and only this process's own executors write the inbox
    * (embedded, memory coordinator). So its messages are read as they were written, without a
    * schema parse per message (thousands per run, a third of the client's own CPU with small
@@ -165,7 +171,7 @@ export async function executeRun(request: RunRequest, deps: RunClientDeps): Prom
     const receive = deps.coordinator.receive(keys.clientInbox, Math.min(250, Math.max(1, deadline - now)));
     const messages = await (deps.trustedInbox ? receive : answerWithin(deps, receive, 'receive'));
     inbox.take(messages);
-    request.onProgress?.({ tasksDone: inbox.done.size, tasksTotal, executorsLive: inbox.executorsLive(), elapsedMs: deps.clock.now() - startedAt });
+    request.onProgress?.({ tasksDone: inbox.done.size, tasksTotal, executorsLive: deps.executorsLive?.() ?? inbox.executorsLive(), elapsedMs: deps.clock.now() - startedAt });
     // Embedded: if every thread is idle and nothing arrived, no executor can still report.
     if (messages.length === 0 && deps.executorsBusy && !deps.executorsBusy()) {
       stalledChecks += 1;

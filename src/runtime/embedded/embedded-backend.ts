@@ -183,6 +183,7 @@ async function runOnce(request: RunRequest, { options, threads, fanIns, values, 
     clock: systemClock,
     ...withCoordinatorName(options.stores),
     executorsBusy: () => !threads.isIdle(),
+    executorsLive: () => threads.liveExecutors(),
     // A memory coordinator lives in this process, and its inbox is written by this process's threads alone.
     trustedInbox,
     // With a core left over beside the executor threads, the client reads reports as they come;

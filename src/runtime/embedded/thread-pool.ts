@@ -208,6 +208,13 @@ export class ThreadPool implements Invoker {
     return new Map(this.slots.map((s) => [s.worker, s.tid === undefined ? undefined : threadCpuMsOf(s.tid)]));
   }
 
+  /** Invocations queued or on a thread and not finished: the run's live executors. */
+  liveExecutors(): number {
+    let live = this.queue.length;
+    for (const slot of this.slots) live += slot.jobs.size;
+    return live;
+  }
+
   isIdle(): boolean {
     return this.queue.length === 0 && this.slots.every((s) => s.jobs.size === 0);
   }
