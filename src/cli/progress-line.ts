@@ -1,5 +1,6 @@
 import { SingleBar } from 'cli-progress';
 import type { RunProgress } from '../runtime/run-client.js';
+import { LIVE_STALE_MS } from '../runtime/run-liveness.js';
 
 /** Redraws per second at most: a terminal cannot show more, and each redraw costs the run. */
 const FPS = 10;
@@ -19,7 +20,7 @@ export class ProgressLine {
    */
   private readonly onInterrupt = (): void => {
     this.clear();
-    this.stream.write(`wukong: interrupted: the run was abandoned (with --backend lambda, executors already invoked run on until their tasks end; what they leave expires, or \`wukong gc\` removes it)\n`);
+    this.stream.write(`wukong: interrupted: the run was abandoned (with --backend lambda, executors already invoked run on until their tasks end; what they leave expires, or \`wukong gc\` removes it once the run has been silent ${LIVE_STALE_MS / 1000} s)\n`);
     process.exit(130);
   };
 
