@@ -118,10 +118,14 @@ export function describeStopped(stopped: readonly ProcessRecord[]): string {
   return `${stopped.map((p) => `${p.name} (pid ${p.pid})`).join(', ')} stopped`;
 }
 
-/** The bundle is stale when missing or older than any source it is built from. */
+/**
+ * The bundle is stale when missing or older than any source it is built from. An installed
+ * package ships no sources (no src/): its bundle is only missing or not.
+ */
 export function bundleIsStale(root: string): boolean {
   const bundle = join(root, 'dist-lambda', 'handler.mjs');
   if (!existsSync(bundle)) return true;
+  if (!existsSync(join(root, 'src'))) return false;
   const builtMs = statSync(bundle).mtimeMs;
   const newest = (dir: string): number => {
     let latest = 0;
@@ -149,7 +153,10 @@ export async function localUp(options: LocalUpOptions): Promise<LocalState> {
   // Before anything starts: a Redis that does not answer would otherwise surface only in a later run.
   if (options.redisUrl !== undefined) await checkRedisAnswers(options.redisUrl, '--redis');
   const root = packageRoot();
-  if (bundleIsStale(root)) {
+  const bundle = servedBundle(options.projectDir, root);
+  if (bundle.kind === 'project') options.log(`serving the project's bundle ${bundle.path} (from \`wukong bundle\`; run it again after changing your ops)`);
+  else if (bundleIsStale(root)) {
+    if (!existsSync(join(root, 'src'))) throw new BadInputError(`no Lambda bundle to serve: run \`wukong bundle\` in ${options.projectDir} first (it writes dist-lambda/, with your --ops)`);
     options.log('building the Lambda bundle (dist-lambda/handler.mjs) ...');
     const built = spawnSync(process.execPath, [join(root, 'scripts', 'bundle-lambda.mjs')], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
     if (built.status !== 0) throw new WukongError('RUN_FAILED', 'building the Lambda bundle failed (node scripts/bundle-lambda.mjs)');
@@ -175,7 +182,7 @@ export async function localUp(options: LocalUpOptions): Promise<LocalState> {
       started.push(await startDetached('s3rver', paths.localDir, process.execPath, ['--openssl-legacy-provider', '-e', S3RVER_LAUNCHER, s3rverEntry, JSON.stringify(s3Options)], 's3rver', s3Endpoint));
     }
     const functionsByTier = Object.fromEntries(options.tiersMb.map((mb) => [String(mb), `wukong-executor-${mb}`]));
-    writeFileSync(paths.functions, `${JSON.stringify(functionsFile(root, redisUrl, s3Endpoint, options.bucket, functionsByTier), null, 2)}\n`);
+    writeFileSync(paths.functions, `${JSON.stringify(functionsFile(bundle.path, redisUrl, s3Endpoint, options.bucket, functionsByTier), null, 2)}\n`);
     const emulatorPort = await freePort();
     const lambdaEndpoint = `http://127.0.0.1:${emulatorPort}`;
     started.push(
@@ -275,8 +282,20 @@ function resolveS3rver(): string {
   try {
     return createRequire(import.meta.url).resolve('s3rver');
   } catch {
-    throw new BadInputError('s3rver is not installed (a devDependency: run `npm ci`), or pass --s3-endpoint <url>');
+    throw new BadInputError('s3rver is not installed: `npm install --save-dev s3rver` in your project (in a wukong checkout, `npm ci`), or pass --s3-endpoint <url>');
   }
+}
+
+/**
+ * The executor bundle `local up` serves: the project's own `dist-lambda/` where the project is not
+ * the wukong package itself and has one (`wukong bundle --ops ...` wrote it there, with the user's
+ * ops), else the package's built-ins bundle. It used to serve the package's always, and in an
+ * installed package (no sources) try to build one there and fail (an audit).
+ */
+export function servedBundle(projectDir: string, root: string): { kind: 'project' | 'package'; path: string } {
+  const own = resolve(projectDir, 'dist-lambda', 'handler.mjs');
+  if (resolve(projectDir) !== resolve(root) && existsSync(own)) return { kind: 'project', path: own };
+  return { kind: 'package', path: resolve(root, 'dist-lambda', 'handler.mjs') };
 }
 
 /** Runs s3rver (a CommonJS module) with the options in argv; s3rver's DES listing tokens need OpenSSL's legacy provider. */
@@ -285,10 +304,10 @@ const S3rver = require(process.argv[1]);
 new S3rver(JSON.parse(process.argv[2])).run().catch((error) => { console.error(error); process.exit(1); });
 `;
 
-function functionsFile(root: string, redisUrl: string, s3Endpoint: string, bucket: string, functionsByTier: Record<string, string>) {
+function functionsFile(bundle: string, redisUrl: string, s3Endpoint: string, bucket: string, functionsByTier: Record<string, string>) {
   return {
     defaults: {
-      bundle: resolve(root, 'dist-lambda', 'handler.mjs'),
+      bundle,
       timeoutSeconds: 900,
       environment: {
         WUKONG_REDIS_URL: redisUrl,

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { BadInputError } from '../../model/errors.js';
 import { projectRootDir } from '../project-root.js';
@@ -41,7 +42,9 @@ export function registerLocalCommand(program: Command): void {
         tiersMb,
         log: (line) => process.stderr.write(`${line}\n`),
       });
-      process.stdout.write(flags.json ? `${JSON.stringify(state)}\n` : `ok: local stack up\n${describe(state)}  next: wukong submit workloads/examples/gemm-2x2.json --backend lambda\n  stop: wukong local down\n`);
+      // The example DAG is there in a wukong checkout; a user project names its own.
+      const example = existsSync('workloads/examples/gemm-2x2.json') ? 'workloads/examples/gemm-2x2.json' : 'YOUR-DAG.json';
+      process.stdout.write(flags.json ? `${JSON.stringify(state)}\n` : `ok: local stack up\n${describe(state)}  next: wukong submit ${example} --backend lambda\n  stop: wukong local down\n`);
     });
   local
     .command('down')
