@@ -118,7 +118,7 @@ export async function bundleLambda(options: BundleOptions): Promise<BundleResult
   }
   await emptyBundleOutputDir(options.outdir);
   await mkdir(join(options.outdir, 'lua'), { recursive: true });
-  await markBundleOutputDir(options.outdir);
+  await markBundleOutputDir(options.outdir, options.opModules);
   await Promise.all(result.outputFiles.map((file) => writeFile(file.path, file.contents)));
   const luaFiles = (await readdir(luaSource)).filter((name) => name.endsWith('.lua'));
   await Promise.all(luaFiles.map((name) => copyFile(join(luaSource, name), join(options.outdir, 'lua', name))));

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BadInputError } from '../model/errors.js';
@@ -46,7 +47,21 @@ export async function emptyBundleOutputDir(outdir: string): Promise<void> {
   await Promise.all(entries.map((name) => rm(join(outdir, name), { recursive: true, force: true })));
 }
 
-/** Marks `outdir` as a bundle's, so the next bundle may empty it. */
-export async function markBundleOutputDir(outdir: string): Promise<void> {
-  await writeFile(join(outdir, BUNDLE_MARKER_FILE), 'written by `wukong bundle`, which empties this directory when it bundles here again\n');
+/**
+ * Marks `outdir` as a bundle's, so the next bundle may empty it, and names the user op modules it
+ * holds: `local up` then knows a bundle with the user's ops from the built-ins' (bundleOpModules).
+ */
+export async function markBundleOutputDir(outdir: string, opModules: readonly string[]): Promise<void> {
+  await writeFile(join(outdir, BUNDLE_MARKER_FILE), `written by \`wukong bundle\`, which empties this directory when it bundles here again\nops: ${JSON.stringify(opModules)}\n`);
+}
+
+/** The user op modules a bundle's marker names; [] for the built-ins' bundle, one from before the line, or none at all. */
+export function bundleOpModules(outdir: string): string[] {
+  try {
+    const line = /^ops: (.*)$/m.exec(readFileSync(join(outdir, BUNDLE_MARKER_FILE), 'utf8'))?.[1];
+    const parsed: unknown = line === undefined ? [] : JSON.parse(line);
+    return Array.isArray(parsed) ? parsed.filter((m): m is string => typeof m === 'string') : [];
+  } catch {
+    return [];
+  }
 }

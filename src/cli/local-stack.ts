@@ -1,13 +1,14 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, closeSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod';
 import { BadInputError, WukongError } from '../model/errors.js';
 import type { LambdaConfig } from '../runtime/lambda-config.js';
 import { freePort, waitForPort } from './free-port.js';
 import { checkRedisAnswers } from './redis-answers.js';
+import { bundleOpModules } from './bundle-output-dir.js';
 
 /**
  * `wukong local up | down | status`: the Lambda path's local stand-ins (redis-server, s3rver, the
@@ -154,7 +155,10 @@ export async function localUp(options: LocalUpOptions): Promise<LocalState> {
   if (options.redisUrl !== undefined) await checkRedisAnswers(options.redisUrl, '--redis');
   const root = packageRoot();
   const bundle = servedBundle(options.projectDir, root);
-  if (bundle.kind === 'project') options.log(`serving the project's bundle ${bundle.path} (from \`wukong bundle\`; run it again after changing your ops)`);
+  if (bundle.kind === 'project') {
+    options.log(`serving the project's bundle ${bundle.path} (from \`wukong bundle\`; run it again after changing your ops)`);
+    if (resolve(options.projectDir) === resolve(root) && bundleIsStale(root)) options.log('  its sources are newer than this bundle: run `wukong bundle --ops ...` again to include them');
+  }
   else if (bundleIsStale(root)) {
     if (!existsSync(join(root, 'src'))) throw new BadInputError(`no Lambda bundle to serve: run \`wukong bundle\` in ${options.projectDir} first (it writes dist-lambda/, with your --ops)`);
     options.log('building the Lambda bundle (dist-lambda/handler.mjs) ...');
@@ -295,6 +299,8 @@ function resolveS3rver(): string {
 export function servedBundle(projectDir: string, root: string): { kind: 'project' | 'package'; path: string } {
   const own = resolve(projectDir, 'dist-lambda', 'handler.mjs');
   if (resolve(projectDir) !== resolve(root) && existsSync(own)) return { kind: 'project', path: own };
+  // In the wukong checkout itself, a `wukong bundle --ops` output is the user's too: not rebuilt over.
+  if (existsSync(own) && bundleOpModules(dirname(own)).length > 0) return { kind: 'project', path: own };
   return { kind: 'package', path: resolve(root, 'dist-lambda', 'handler.mjs') };
 }
 

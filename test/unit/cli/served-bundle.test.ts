@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bundleIsStale, servedBundle } from '../../../src/cli/local-stack.js';
+import { bundleOpModules, markBundleOutputDir } from '../../../src/cli/bundle-output-dir.js';
 
 /** A directory with `dist-lambda/handler.mjs` (and, for a checkout, a `src/`). */
 function dirWithBundle(withSources: boolean): string {
@@ -32,6 +33,16 @@ describe('the bundle `local up` serves', () => {
     const pkg = dirWithBundle(true);
     expect(servedBundle(project, pkg)).toEqual({ kind: 'package', path: join(pkg, 'dist-lambda', 'handler.mjs') });
     expect(servedBundle(pkg, pkg).kind).toBe('package');
+  });
+
+  it("in the wukong checkout, a bundle with user ops (its marker names them) is the user's: served, not rebuilt over", async () => {
+    const checkout = dirWithBundle(true);
+    await markBundleOutputDir(join(checkout, 'dist-lambda'), ['/work/my-ops.mjs']);
+    expect(bundleOpModules(join(checkout, 'dist-lambda'))).toEqual(['/work/my-ops.mjs']);
+    expect(servedBundle(checkout, checkout)).toEqual({ kind: 'project', path: join(checkout, 'dist-lambda', 'handler.mjs') });
+    // The built-ins' bundle (no ops) stays the package's, rebuilt when stale.
+    await markBundleOutputDir(join(checkout, 'dist-lambda'), []);
+    expect(servedBundle(checkout, checkout).kind).toBe('package');
   });
 
   it('an installed package (no src/) has a bundle that is never stale; a checkout with newer sources has a stale one', () => {
