@@ -1,6 +1,9 @@
 import type { ZodError } from 'zod';
 import { BadInputError } from '../model/errors.js';
 import { MAX_TIMER_MS } from '../model/limits.js';
+import { shown } from '../model/shown.js';
+
+export { shown };
 import { DEFAULT_WUKONG_OPTIONS, WukongOptionsSchema, type WukongOptions } from '../model/wukong-options.js';
 
 /**
@@ -54,10 +57,3 @@ export function issuesOf(error: ZodError, root?: string): string {
     .join('; ');
 }
 
-/** A value as a message shows it: strings quoted, so `'1m'` reads as the string it is. */
-export function shown(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' || value === undefined || value === null) return String(value);
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : typeof value;
-}

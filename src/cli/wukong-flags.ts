@@ -41,8 +41,13 @@ export const WUKONG_OPTION_GROUP: OptionGroup<WukongFlags, WukongOptions> = {
  * what makes the run planned (an annotated file, or --planner NAME).
  */
 export function refuseWukongFlagsInPlannedMode(command: Command, why: string): void {
-  const given = WUKONG_OPTION_GROUP.flags.map((flag) => flag.flags.split(' ')[0] as string).filter((flag) => command.getOptionValueSource(flagAttribute(flag)) === 'cli');
+  const given = givenOnCommandLine(command, WUKONG_OPTION_GROUP.flags.map((flag) => flag.flags.split(' ')[0] as string));
   if (given.length > 0) throw new BadInputError(`${given.join(', ')}: WUKONG mode only; ${why}, which follows its plan`);
+}
+
+/** The long flags of `flags` the user typed (not defaults): commander's source of each is 'cli'. */
+export function givenOnCommandLine(command: Command, flags: readonly string[]): string[] {
+  return flags.filter((flag) => command.getOptionValueSource(flagAttribute(flag)) === 'cli');
 }
 
 /** commander's attribute name of a long flag: `--wukong-opts` -> `wukongOpts`. */

@@ -1,5 +1,6 @@
 import type { OpCost } from '../ops/op-definition.js';
 import { KERNEL_NAMES, type KernelTable } from './kernel-rates.js';
+import { shown } from '../model/shown.js';
 
 /**
  * What a cost declaration may answer (OpDefinition.cost): undefined, or an object of the OpCost
@@ -20,29 +21,21 @@ const FIELDS: ReadonlySet<string> = new Set<string>([...WORK_FIELDS, 'kernel']);
  */
 export function opCostProblem(cost: unknown, table: KernelTable): string | undefined {
   const usage = 'an object such as { flops, bytesRead, bytesWritten, kernel }, or undefined when the work cannot be told';
-  if (typeof cost !== 'object' || cost === null || Array.isArray(cost)) return `returned ${describeValue(cost)}; it must return ${usage}`;
+  if (typeof cost !== 'object' || cost === null || Array.isArray(cost)) return `returned ${shown(cost)}; it must return ${usage}`;
   const fields = cost as Record<string, unknown>;
   const unknown = Object.keys(fields).find((key) => !FIELDS.has(key));
   if (unknown !== undefined) return `returned an unknown field "${unknown}"; the fields are ${[...FIELDS].join(', ')}`;
   for (const field of WORK_FIELDS) {
     const value = fields[field];
     if (value === undefined) continue;
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) return `returned ${field}: ${describeValue(value)}; an amount of work must be a finite number >= 0`;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) return `returned ${field}: ${shown(value)}; an amount of work must be a finite number >= 0`;
   }
   const kernel = fields.kernel;
   if (kernel === undefined) return undefined;
-  if (typeof kernel !== 'string') return `returned kernel: ${describeValue(kernel)}; a kernel is a name (string)`;
+  if (typeof kernel !== 'string') return `returned kernel: ${shown(kernel)}; a kernel is a name (string)`;
   if (!(KERNEL_NAMES as readonly string[]).includes(kernel) && !Object.hasOwn(table.kernels, kernel)) {
     const known = [...new Set([...KERNEL_NAMES, ...Object.keys(table.kernels)])].join(', ');
     return `returned kernel "${kernel}", which is neither a built-in kernel nor one this profile's rate table names; use one of ${known} (or leave kernel out for the default rates)`;
   }
   return undefined;
-}
-
-function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'number') return String(value);
-  if (typeof value === 'string') return JSON.stringify(value);
-  return `a ${typeof value}`;
 }

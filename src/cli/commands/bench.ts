@@ -16,6 +16,7 @@ import { BENCH_VARIANTS, parseBenchVariants, type BenchVariant } from '../bench-
 import { parseDuration, parseIntegerOption } from '../parse-options.js';
 import { recordingLocationFromFlag } from '../recording-location.js';
 import { storeConfigFromFlags } from '../store-flags.js';
+import { givenOnCommandLine } from '../wukong-flags.js';
 
 interface BenchFlags {
   workloads: string;
@@ -88,7 +89,7 @@ const EMBEDDED_ONLY = ['--embedded-size', '--workers', '--deadline'];
  * `--mode embedded --sim-size large` did nothing).
  */
 function refuseFlagsTheRunIgnores(flags: BenchFlags, command: Command): void {
-  const given = (names: readonly string[]) => names.filter((name) => command.getOptionValueSource(name.slice(2).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())) === 'cli');
+  const given = (names: readonly string[]) => givenOnCommandLine(command, names);
   const refuse = (names: string[], why: string) => {
     if (names.length > 0) throw new BadInputError(`${names.join(', ')}: ${why}`);
   };

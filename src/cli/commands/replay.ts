@@ -153,12 +153,14 @@ async function replay(workload: AnyWorkload, flags: ReplayFlags): Promise<void> 
   const context = { dataRoot: await dataRootFor(flags, DEFAULT_DATA_ROOT) };
   await workload.prepareData?.(params, context);
   const { spec } = await checkTableSources(generateValidDag(workload, params, context), { pushdown: flags.pushdown });
+  // The DAG model once: the planner plans from it, and --report's metrics walk its edges.
+  const model = Dag.fromSpec(spec);
   // Planned from the history earlier runs recorded (a second replay plans from the first one's);
   // before anything is written, so a bad planner leaves nothing behind.
   // With a cache, each repeat is planned once its hits are known: only what it must run.
   const history = recordTo ?? recordingLocationFromFlag(undefined);
   const { plan, planner, planToRun }: { plan?: Plan; planner: string; planToRun?: RunRequest['planToRun'] } =
-    typeof flags.cache === 'string' ? await plannerOfWhatRuns(Dag.fromSpec(spec), planning, history) : await planFor(Dag.fromSpec(spec), planning, history);
+    typeof flags.cache === 'string' ? await plannerOfWhatRuns(model, planning, history) : await planFor(model, planning, history);
   const backend = await runBackendFromFlags(flags, { threads, stores, metadata, costMemoryMb });
   if (flags.saveDag) await writeFile(flags.saveDag, `${JSON.stringify(spec, null, 2)}\n`);
   const cache = await resultCacheFromFlags(flags, spec.name ?? workload.name, runDagFromSpec(spec), createBuiltinRegistry());
@@ -185,8 +187,7 @@ async function replay(workload: AnyWorkload, flags: ReplayFlags): Promise<void> 
   }).finally(() => cache?.close());
   if (output.report) {
     // Each run with its metrics (critical path, lower bound), so `wukong report` needs no --dag; computed only for the file.
-    const edges = Dag.fromSpec(spec);
-    await writeFile(output.report, `${JSON.stringify({ ...report, runs: report.runs.map((run) => withRunMetrics(run, edges)) }, null, 2)}\n`);
+    await writeFile(output.report, `${JSON.stringify({ ...report, runs: report.runs.map((run) => withRunMetrics(run, model)) }, null, 2)}\n`);
   }
   if (output.html && report.runs.length > 0) await writeHtmlReport(output.html, report.runs.at(-1)!, { dag: spec, plan: lastPlan ?? plan, verification: verificationMade(report) });
   if (failure) throw new RunFailedError(failure.runId, failure.taskId, failure.message);
